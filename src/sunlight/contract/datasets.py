@@ -1,0 +1,93 @@
+"""Dataset definitions of the data contract, loaded from datasets.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Literal, cast
+
+import yaml
+
+ColumnKind = Literal[
+    "id", "name", "text", "place", "code", "date", "month", "period",
+    "amount", "area", "level", "year", "program", "account",
+]
+COLUMN_KINDS: frozenset[str] = frozenset(ColumnKind.__args__)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column: its name, how it is normalised, and the headers that mean it."""
+
+    name: str
+    kind: ColumnKind
+    synonyms: tuple[str, ...]
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The first synonym: how a Chinese reader knows this column."""
+        return self.synonyms[0]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset of the contract (e.g. `payments`)."""
+
+    code: str
+    label: str
+    department: str
+    columns: tuple[Column, ...]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.code} has no column {name!r}")
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
+    kind = str(raw["kind"])
+    if kind not in COLUMN_KINDS:
+        raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: unknown kind {kind!r}")
+    return Column(
+        name=str(raw["name"]),
+        kind=cast(ColumnKind, kind),
+        synonyms=tuple(str(s) for s in cast(list[object], raw["synonyms"])),
+        required=bool(raw.get("required", False)),
+        choices=tuple(str(c) for c in cast(list[object], raw.get("choices", []))),
+    )
+
+
+def _load() -> dict[str, Dataset]:
+    text = resources.files("sunlight.contract").joinpath("datasets.yaml").read_text("utf-8")
+    raw = cast(dict[str, dict[str, object]], yaml.safe_load(text))
+    return {
+        code: Dataset(
+            code=code,
+            label=str(spec["label"]),
+            department=str(spec["department"]),
+            columns=tuple(
+                _parse_column(code, c) for c in cast(list[dict[str, object]], spec["columns"])
+            ),
+        )
+        for code, spec in raw.items()
+    }
+
+
+DATASETS: dict[str, Dataset] = _load()
+
+
+def dataset(code: str) -> Dataset:
+    """The dataset with this code, or a KeyError listing the codes that exist."""
+    try:
+        return DATASETS[code]
+    except KeyError:
+        raise KeyError(
+            f"unknown dataset {code!r}; the contract's datasets are: {', '.join(DATASETS)}"
+        ) from None

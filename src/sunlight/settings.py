@@ -1,0 +1,35 @@
+"""One typed settings object, read from the environment (prefix SUNLIGHT_)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where a deployment keeps its data and which catalog it follows."""
+
+    model_config = SettingsConfigDict(env_prefix="SUNLIGHT_", extra="ignore")
+
+    home: Path = Path("sunlight-home")
+    catalog: Path | None = None
+    database_url: str | None = None
+    workers: int = 0  # 0 = one ingest worker per CPU core
+
+    @cached_property
+    def warehouse_dir(self) -> Path:
+        """Canonical Parquet tables, quality findings and the batch manifest."""
+        return self.home / "warehouse"
+
+    @property
+    def ingest_workers(self) -> int:
+        import os
+
+        return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
+
+
+def get_settings() -> Settings:
+    """Settings as the environment says now (not cached: tests change the environment)."""
+    return Settings()
