@@ -24,6 +24,7 @@ class Column:
     synonyms: tuple[str, ...]
     required: bool = False
     choices: tuple[str, ...] = ()
+    derive: str | None = None
 
     @property
     def label(self) -> str:
@@ -61,6 +62,7 @@ def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
         synonyms=tuple(str(s) for s in cast(list[object], raw["synonyms"])),
         required=bool(raw.get("required", False)),
         choices=tuple(str(c) for c in cast(list[object], raw.get("choices", []))),
+        derive=str(raw["derive"]) if "derive" in raw else None,
     )
 
 

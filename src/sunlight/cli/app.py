@@ -1,0 +1,40 @@
+"""The `sunlight` command."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from sunlight import __version__
+from sunlight.cli import demo, generate, ingest, quality
+from sunlight.cli.exit_codes import INTERNAL_ERROR
+
+app = typer.Typer(
+    name="sunlight",
+    help="Sunlight: big-data supervision of public subsidy payments.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("ingest")(ingest.ingest_command)
+app.add_typer(quality.app, name="quality")
+app.command("generate")(generate.generate_command)
+app.command("demo")(demo.demo_command)
+
+
+@app.command("version")
+def version_command() -> None:
+    """Print the Sunlight version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Entry point: run the app; an unexpected error exits with code 3."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:
+        typer.secho(f"internal error: {exc!r}", err=True, fg=typer.colors.RED)
+        sys.exit(INTERNAL_ERROR)

@@ -1,0 +1,83 @@
+"""Where the header is and which delivered column is which canonical column."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from sunlight.contract.datasets import Dataset
+from sunlight.ingest.errors import MissingColumns, UnusableFile
+from sunlight.ingest.readers import RawSheet
+from sunlight.text import squeeze
+
+# Title rows sit above the header; look no further down than this for it.
+HEADER_SEARCH_ROWS = 30
+_TRAILING_UNIT = re.compile(r"\([^()]*\)$")
+_MARKERS = re.compile(r"^[*※]+|[*※:：]+$")
+
+
+def header_key(text: str) -> str:
+    """A header cell as matched: no spaces, half-width, no required-marker, no trailing unit."""
+    key = _MARKERS.sub("", squeeze(text))
+    return _TRAILING_UNIT.sub("", key) or key
+
+
+@cache
+def synonym_index(dataset: Dataset) -> dict[str, str]:
+    """Header key → canonical column name, for every synonym of the dataset."""
+    return {header_key(s): c.name for c in dataset.columns for s in (c.name, *c.synonyms)}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The header row and the delivered column of each canonical column."""
+
+    header_row: int  # as a person counts rows
+    positions: dict[str, int]  # canonical column → index of c0..cN-1
+    headers: dict[str, str]  # canonical column → header text as delivered
+    ignored_headers: tuple[str, ...]  # delivered headers that mean nothing to the contract
+
+
+def _match(cells: list[str], index: dict[str, str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        column = index.get(header_key(cell)) if cell else None
+        if column is not None and column not in positions:
+            positions[column] = i
+    return positions
+
+
+def detect_layout(sheet: RawSheet, dataset: Dataset) -> Layout:
+    """Find the header among the first rows; refuse the file if a required column is missing."""
+    index = synonym_index(dataset)
+    head = sheet.table.slice(0, HEADER_SEARCH_ROWS).to_pylist()
+    best_row, best = -1, dict[str, int]()
+    for i, row in enumerate(head):
+        cells = [row[f"c{j}"] or "" for j in range(sheet.width)]
+        positions = _match(cells, index)
+        if len(positions) > len(best):
+            best_row, best = i, positions
+    if len(best) < 2:
+        expected = "、".join(c.label for c in dataset.required)
+        raise UnusableFile(
+            f"no recognisable header for dataset {dataset.code} ({dataset.label}) in the first "
+            f"{HEADER_SEARCH_ROWS} rows: expected a row with columns such as {expected}"
+        )
+    missing = [c for c in dataset.required if c.name not in best]
+    header_cells = [head[best_row][f"c{j}"] or "" for j in range(sheet.width)]
+    if missing:
+        wanted = "; ".join(f"{c.name} (accepted headers: {'、'.join(c.synonyms)})" for c in missing)
+        raise MissingColumns(
+            f"dataset {dataset.code} ({dataset.label}): required column missing: {wanted}. "
+            f"Header found at row {head[best_row]['source_row']}: {' | '.join(header_cells)}"
+        )
+    used = set(best.values())
+    return Layout(
+        header_row=int(head[best_row]["source_row"]),
+        positions=best,
+        headers={c: header_cells[i].strip() for c, i in best.items()},
+        ignored_headers=tuple(
+            h.strip() for i, h in enumerate(header_cells) if i not in used and h.strip()
+        ),
+    )

@@ -1,0 +1,214 @@
+"""Column normalisers as SQL: what each column kind becomes and which checks it must pass.
+
+The macros live in normalise.sql; this module turns a dataset's columns into the SELECT
+expressions and checks that run over a whole file at once in DuckDB.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import duckdb
+
+from sunlight.contract.datasets import Column
+from sunlight.text import FULL_WIDTH, HALF_WIDTH
+
+Severity = Literal["rejected", "warning"]
+
+
+@dataclass(frozen=True)
+class Output:
+    """One column computed from a delivered column.
+
+    Column-level outputs depend on one delivered cell only, so they are computed once per
+    distinct cell text (a payments file has a handful of distinct periods and amounts in a
+    million rows). Row-level outputs combine columns and are computed per row. Stage 2 reads
+    the cleaned text (`clean_<column>`), stage 3 reads stage 2, and so on: staging keeps each
+    SQL expression small. Outputs that are not `written` are intermediate.
+    """
+
+    name: str
+    sql: str
+    sql_type: str
+    stage: int = 2
+    written: bool = True
+    row_level: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    """A data-quality check on one column: when `condition` holds, the row gets a finding."""
+
+    column: str
+    reason: str
+    severity: Severity
+    condition: str
+    detail: str
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@cache
+def macro_sql() -> str:
+    """The normaliser macros, with the full-width table filled in."""
+    sql = resources.files("sunlight.ingest").joinpath("normalise.sql").read_text("utf-8")
+    return sql.replace("'@FULL_WIDTH@'", _quote(FULL_WIDTH)).replace(
+        "'@HALF_WIDTH@'", _quote(HALF_WIDTH)
+    )
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Define the sl_* macros on a connection."""
+    con.execute(macro_sql())
+
+
+def raw(column: Column) -> str:
+    """The name of the column holding a canonical column's text as delivered."""
+    return f"raw_{column.name}"
+
+
+def clean(column: Column) -> str:
+    """The name of the column holding the cleaned text of a canonical column."""
+    return f"clean_{column.name}"
+
+
+_CLEANERS: dict[str, str] = {
+    "id": "sl_clean_id({})",
+    "date": "sl_clean_date({})",
+    "month": "sl_clean_date({})",
+    "period": "sl_clean_date({})",
+    "year": "sl_clean_date({})",
+    "amount": "sl_clean_number({})",
+    "area": "sl_clean_number({})",
+    "account": "sl_clean_account({})",
+    "name": "sl_name({})",
+    "text": "sl_text({})",
+}
+
+
+def clean_sql(column: Column) -> str:
+    """Stage 1: the delivered text with spaces, width and decoration taken off."""
+    if column.kind == "text" and column.choices:
+        # Coded values (男/女, 正常/死亡 ...) never contain spaces; free text keeps single ones.
+        return f"nullif(sl_squeeze({raw(column)}), '')"
+    template = _CLEANERS.get(column.kind, "nullif(sl_squeeze({}), '')")
+    return template.format(raw(column))
+
+
+def outputs(column: Column) -> list[Output]:
+    """Stages 2 and 3: the canonical columns a delivered column becomes."""
+    c, n = clean(column), column.name
+    by_kind: dict[str, list[Output]] = {
+        "id": [
+            Output(n, f"sl_id_from_clean({c})", "VARCHAR"),
+            Output(f"{n}_defect", f"sl_id_defect({c})", "VARCHAR", written=False),
+            Output(f"{n}_as_written", f"sl_text({raw(column)})", "VARCHAR"),
+            Output(f"{n}_checksum_ok", f"sl_id_checksum_ok({n})", "BOOLEAN", stage=3),
+        ],
+        "program": [
+            Output(n, c, "VARCHAR"),
+            Output("program_code", "catalog.code", "VARCHAR"),
+            Output("program_period", "catalog.period", "VARCHAR", written=False),
+        ],
+        "date": _date_outputs(column),
+        "month": [Output(n, f"sl_month({c})", "DATE")],
+        "period": _period_outputs(c),
+        "amount": [Output(n, f"sl_amount({c})", "DECIMAL(18,2)")],
+        "area": [Output(n, f"sl_area({c})", "DECIMAL(18,4)")],
+        "level": [Output(n, f"sl_level({c})", "INTEGER")],
+        "year": [Output(n, f"sl_year({c})", "INTEGER")],
+        "account": [Output(n, f"sl_account({c})", "VARCHAR")],
+    }
+    return by_kind.get(column.kind, [Output(n, c, "VARCHAR")])
+
+
+def _date_outputs(column: Column) -> list[Output]:
+    n, c = column.name, clean(column)
+    if column.derive != "birth_date_from_id":
+        return [Output(n, f"sl_date({c})", "DATE")]
+    # The contract: when the birth date is absent, derive it from the ID number.
+    return [
+        Output(f"{n}_as_given", f"sl_date({c})", "DATE", written=False),
+        Output(n, f"coalesce({n}_as_given, "
+                  f"CAST(try_strptime(substr(id_number, 7, 8), '%Y%m%d') AS DATE))", "DATE",
+               stage=3, row_level=True),
+    ]
+
+
+def _period_outputs(c: str) -> list[Output]:
+    # Annual programs take a year, or the year of a month; monthly programs need a month; a
+    # program the catalog does not know takes whichever the text is.
+    is_year = "(program_period = 'year' OR (program_period IS NULL AND period_month IS NULL))"
+    start = ("CASE WHEN program_period = 'year' "
+             "THEN make_date(coalesce(period_year, year(period_month)), 1, 1) "
+             "WHEN program_period = 'month' THEN period_month "
+             "ELSE coalesce(period_month, make_date(period_year, 1, 1)) END")
+    return [
+        Output("period_month", f"sl_month({c})", "DATE", written=False),
+        Output("period_year", f"sl_year({c})", "INTEGER", written=False),
+        Output("period_is_year", is_year, "BOOLEAN", stage=3, written=False, row_level=True),
+        Output("period_start", start, "DATE", stage=3, row_level=True),
+        Output("period", "CASE WHEN period_is_year THEN strftime(period_start, '%Y') "
+                         "ELSE strftime(period_start, '%Y-%m') END", "VARCHAR", stage=4,
+               row_level=True),
+        Output("period_end", "CAST(CASE WHEN period_is_year "
+                             "THEN period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY "
+                             "ELSE period_start + INTERVAL 1 MONTH - INTERVAL 1 DAY END AS DATE)",
+               "DATE", stage=4, row_level=True),
+    ]
+
+
+def checks(column: Column) -> list[Check]:
+    """What makes a delivered cell of this column unreadable or doubtful."""
+    n = column.name
+    present = f"{clean(column)} IS NOT NULL"
+    found: list[Check] = []
+    if column.required:
+        found.append(
+            Check(n, "missing_required", "rejected", f"{clean(column)} IS NULL",
+                  _quote(f"{n} ({column.label}) is empty"))
+        )
+    found.extend(_kind_checks(column, present))
+    if column.choices:
+        allowed = ", ".join(_quote(c) for c in column.choices)
+        found.append(
+            Check(n, "unknown_value", "warning", f"{present} AND {n} NOT IN ({allowed})",
+                  _quote(f"{n} ({column.label}) is not one of {'/'.join(column.choices)}"))
+        )
+    return found
+
+
+def _kind_checks(column: Column, present: str) -> list[Check]:
+    n, label, kind = column.name, column.label, column.kind
+    if kind == "id":
+        return [
+            Check(n, "bad_id", "rejected", f"{n}_defect IS NOT NULL", f"{n}_defect"),
+            Check(n, "id_checksum", "warning",
+                  f"{present} AND {n}_defect IS NULL AND NOT {n}_checksum_ok",
+                  _quote("check digit does not match (kept and analysed as written)")),
+        ]
+    if kind == "program":
+        return [Check(n, "unknown_program", "warning", f"{present} AND program_code IS NULL",
+                      _quote("program is not in the program catalog"))]
+    parsed = f"{n}_as_given" if column.derive else n
+    failed_when: dict[str, tuple[str, str, str]] = {
+        "date": ("bad_date", f"NOT coalesce(sl_plausible({parsed}), FALSE)", "a date"),
+        "month": ("bad_month", f"NOT coalesce(sl_plausible({n}), FALSE)", "a month"),
+        "period": ("bad_month", "NOT coalesce(sl_plausible(period_start), FALSE)",
+                   "a month (monthly programs) or a year (annual programs)"),
+        "amount": ("bad_amount", f"{n} IS NULL", "an amount in yuan"),
+        "area": ("bad_area", f"{n} IS NULL", "an area in 亩"),
+        "level": ("bad_level", f"{n} IS NULL", "a level 一级..四级 or 1..4"),
+        "year": ("bad_year", f"{n} IS NULL OR {n} NOT BETWEEN 1900 AND 2100", "a year"),
+        "account": ("bad_account", f"{n} IS NULL", "an account number of digits"),
+    }
+    if kind not in failed_when:
+        return []
+    reason, failed, expected = failed_when[kind]
+    return [Check(n, reason, "rejected", f"{present} AND {failed}",
+                  _quote(f"{n} ({label}): expected {expected}"))]

@@ -1,0 +1,116 @@
+-- Normalisers of data contract v1, section 1, as DuckDB macros: vectorised over whole columns.
+-- Every macro takes the cell text as delivered (NULL or '' when empty).
+-- Names: sl_clean_* give cleaned text, sl_* give the canonical value or NULL when unreadable.
+
+-- Full-width ASCII and the ideographic space as half-width (the two strings are filled in by
+-- normalise.py from sunlight.text, so Python and SQL share one table). translate() with a long
+-- table is slow, and most cells have no full-width character: look before translating.
+CREATE OR REPLACE MACRO sl_hw(s) AS CASE
+    WHEN regexp_matches(s, '[\x{FF01}-\x{FF5E}\x{3000}]') THEN translate(s, '@FULL_WIDTH@', '@HALF_WIDTH@')
+    ELSE s END;
+
+-- Every kind of space removed: ASCII, full-width (made ASCII by sl_hw), no-break, zero-width, BOM.
+CREATE OR REPLACE MACRO sl_squeeze(s) AS
+    regexp_replace(sl_hw(s), '[\s\x{00A0}\x{200B}\x{FEFF}]+', '', 'g');
+
+CREATE OR REPLACE MACRO sl_is_blank(s) AS s IS NULL OR sl_squeeze(s) = '';
+
+-- Free text: trimmed, inner runs of space folded to one.
+CREATE OR REPLACE MACRO sl_text(s) AS
+    nullif(trim(regexp_replace(sl_hw(s), '[\s\x{00A0}\x{200B}\x{FEFF}]+', ' ', 'g')), '');
+
+-- ID numbers (GB 11643) ---------------------------------------------------------------------
+-- Spaces and apostrophes (Excel's text marker) anywhere are not part of an ID; x means X.
+CREATE OR REPLACE MACRO sl_clean_id(s) AS
+    nullif(upper(regexp_replace(sl_hw(s), '[\s\x{00A0}\x{200B}\x{FEFF}''‘’`]+', '', 'g')), '');
+
+-- The check character of the first 17 digits.
+CREATE OR REPLACE MACRO sl_id_check(p) AS substr('10X98765432', 1 + ((
+      7 * CAST(substr(p, 1, 1) AS INTEGER) + 9 * CAST(substr(p, 2, 1) AS INTEGER)
+    + 10 * CAST(substr(p, 3, 1) AS INTEGER) + 5 * CAST(substr(p, 4, 1) AS INTEGER)
+    + 8 * CAST(substr(p, 5, 1) AS INTEGER) + 4 * CAST(substr(p, 6, 1) AS INTEGER)
+    + 2 * CAST(substr(p, 7, 1) AS INTEGER) + 1 * CAST(substr(p, 8, 1) AS INTEGER)
+    + 6 * CAST(substr(p, 9, 1) AS INTEGER) + 3 * CAST(substr(p, 10, 1) AS INTEGER)
+    + 7 * CAST(substr(p, 11, 1) AS INTEGER) + 9 * CAST(substr(p, 12, 1) AS INTEGER)
+    + 10 * CAST(substr(p, 13, 1) AS INTEGER) + 5 * CAST(substr(p, 14, 1) AS INTEGER)
+    + 8 * CAST(substr(p, 15, 1) AS INTEGER) + 4 * CAST(substr(p, 16, 1) AS INTEGER)
+    + 2 * CAST(substr(p, 17, 1) AS INTEGER)) % 11), 1);
+
+-- Cleaned ID → canonical 18 characters; the 15-digit form gets '19' and its check character.
+CREATE OR REPLACE MACRO sl_id_from_clean(c) AS CASE
+    WHEN regexp_full_match(c, '\d{17}[\dX]') THEN c
+    WHEN regexp_full_match(c, '\d{15}') THEN
+        substr(c, 1, 6) || '19' || substr(c, 7, 9)
+        || sl_id_check(substr(c, 1, 6) || '19' || substr(c, 7, 9))
+    END;
+
+CREATE OR REPLACE MACRO sl_id_checksum_ok(id) AS substr(id, 18, 1) = sl_id_check(substr(id, 1, 17));
+
+-- Why a cleaned ID cannot be read (NULL when it can). An 18-digit ID ending in 000 whose check
+-- fails is what Excel leaves of an ID it stored as a number (15 significant digits).
+CREATE OR REPLACE MACRO sl_id_defect(c) AS CASE
+    WHEN regexp_matches(c, '^\d(\.\d+)?E\+?\d+$') THEN 'ID number turned into a number (scientific notation)'
+    WHEN regexp_full_match(c, '\d{15}000') AND NOT sl_id_checksum_ok(c)
+        THEN 'ID number lost its last digits (stored as a number)'
+    WHEN sl_id_from_clean(c) IS NULL THEN
+        'not an ID number: ' || length(c) || ' characters after cleaning, expected 15 or 18'
+    END;
+
+-- Names --------------------------------------------------------------------------------------
+-- Chinese names lose every space; the middle dot of minority names takes one spelling.
+CREATE OR REPLACE MACRO sl_name(s) AS CASE
+    WHEN regexp_matches(s, '\p{Han}') THEN nullif(regexp_replace(
+        sl_squeeze(s), '[.．・•‧∙⋅･]', '·', 'g'), '')
+    ELSE sl_text(s)
+    END;
+
+-- Dates and months ----------------------------------------------------------------------------
+CREATE OR REPLACE MACRO sl_clean_date(s) AS nullif(regexp_replace(sl_squeeze(s), '号$', '日'), '');
+
+-- The date macros take text cleaned by sl_clean_date.
+CREATE OR REPLACE MACRO sl_date(c) AS CAST(CASE
+    WHEN regexp_full_match(c, '\d{8}') THEN try_strptime(c, '%Y%m%d')
+    WHEN regexp_full_match(c, '\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(T?\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?')
+        THEN try_strptime(regexp_replace(c, '^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2}).*$', '\1-\2-\3'),
+                          '%Y-%m-%d')
+    END AS DATE);
+
+CREATE OR REPLACE MACRO sl_plausible(d) AS d BETWEEN DATE '1900-01-01' AND DATE '2100-12-31';
+
+-- A month as its first day: 2024-03, 2024/3, 2024.3, 202403, 2024年3月, or a date whose day is ignored.
+CREATE OR REPLACE MACRO sl_month(c) AS CAST(CASE
+    WHEN regexp_full_match(c, '\d{6}') THEN try_strptime(c || '01', '%Y%m%d')
+    WHEN regexp_full_match(c, '\d{4}[-/.年]\d{1,2}月?')
+        THEN try_strptime(regexp_replace(c, '^(\d{4})[-/.年](\d{1,2})月?$', '\1-\2-1'), '%Y-%m-%d')
+    ELSE date_trunc('month', sl_date(c))
+    END AS DATE);
+
+-- A year: 2024, 2024年, 2024年度.
+CREATE OR REPLACE MACRO sl_year(c) AS CASE
+    WHEN regexp_full_match(c, '\d{4}(年度?)?') THEN CAST(substr(c, 1, 4) AS INTEGER)
+    END;
+
+-- Money and areas ----------------------------------------------------------------------------
+CREATE OR REPLACE MACRO sl_clean_number(s) AS nullif(regexp_replace(sl_squeeze(s), '^[¥￥]|,|[元亩]$', '', 'g'), '');
+
+-- Amounts and areas take text cleaned by sl_clean_number. Cast from the text, not through a
+-- float, so that 442.045 rounds to 442.05.
+CREATE OR REPLACE MACRO sl_amount(c) AS CASE
+    WHEN regexp_full_match(c, '-?(\d+(\.\d*)?|\.\d+)') THEN TRY_CAST(c AS DECIMAL(18, 2))
+    END;
+
+CREATE OR REPLACE MACRO sl_area(c) AS CASE
+    WHEN regexp_full_match(c, '(\d+(\.\d*)?|\.\d+)') THEN TRY_CAST(c AS DECIMAL(18, 4))
+    END;
+
+-- Disability level 一级..四级 or 1..4, from squeezed text.
+CREATE OR REPLACE MACRO sl_level(c) AS CASE regexp_replace(c, '级$', '')
+    WHEN '1' THEN 1 WHEN '一' THEN 1 WHEN '2' THEN 2 WHEN '二' THEN 2
+    WHEN '3' THEN 3 WHEN '三' THEN 3 WHEN '4' THEN 4 WHEN '四' THEN 4
+    END;
+
+-- Bank accounts: digits only, separators dropped. Scientific notation is an account Excel mangled.
+CREATE OR REPLACE MACRO sl_clean_account(s) AS
+    nullif(regexp_replace(sl_hw(s), '[\s\x{00A0}\x{200B}\x{FEFF}''‘’`-]+', '', 'g'), '');
+
+CREATE OR REPLACE MACRO sl_account(c) AS CASE WHEN regexp_full_match(c, '\d{6,32}') THEN c END;

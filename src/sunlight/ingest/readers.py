@@ -1,0 +1,189 @@
+"""Readers: a department file (xlsx/xls/ods or csv) as a table of cell texts with row numbers.
+
+Every cell becomes text exactly as a person would read it in the sheet, so that one set of SQL
+normalisers serves every format. `source_row` is the row number as a person counts it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from python_calamine import CalamineError, CalamineWorkbook
+
+from sunlight.ingest.errors import UnusableFile
+
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
+CSV_SUFFIXES = frozenset({".csv", ".txt"})
+SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
+# Where Excel's General format switches an integer to scientific notation (12 digits shown).
+_EXCEL_SCIENTIFIC_FROM = 1e15
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """The cells of one delivered sheet.
+
+    Columns c0..cN-1 hold cell texts; `source_row` the row number as a person counts it;
+    `field_count` how many cells the row had (a CSV row wider than the header is misshapen).
+    """
+
+    table: pa.Table
+    sheet: str  # sheet name; empty for CSV
+    encoding: str  # for CSV: utf-8, utf-8-sig or gb18030; for spreadsheets: the format
+
+    @property
+    def width(self) -> int:
+        return int(self.table.num_columns) - 2
+
+
+def read_sheet(path: Path) -> RawSheet:
+    """Read a delivered file; raise UnusableFile when it cannot be read at all."""
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return _read_spreadsheet(path)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path)
+    raise UnusableFile(f"unsupported file type {suffix!r}: expected .xlsx or .csv")
+
+
+# Spreadsheets ---------------------------------------------------------------------------------
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text Excel shows for it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            if abs(value) >= _EXCEL_SCIENTIFIC_FROM:
+                # What Excel shows for an ID it stored as a number: its digits are gone.
+                return f"{value:.5E}".replace("E+0", "E+")
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _column_array(cells: tuple[object, ...]) -> pa.Array:
+    if all(type(v) is str for v in cells):
+        return pa.array(cells, type=pa.string())
+    return pa.array([cell_text(v) for v in cells], type=pa.string())
+
+
+def _read_spreadsheet(path: Path) -> RawSheet:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise UnusableFile("the workbook has no sheet")
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise UnusableFile(f"not a readable spreadsheet ({exc})") from exc
+    except (ValueError, OSError) as exc:
+        raise UnusableFile(f"not a readable spreadsheet ({exc})") from exc
+    width = max((len(r) for r in rows), default=0)
+    if not rows or width == 0:
+        raise UnusableFile("the first sheet is empty")
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    columns = list(zip(*rows, strict=True))
+    del rows
+    arrays = [_column_array(col) for col in columns]
+    height = len(columns[0])
+    arrays.append(pa.array(np.arange(1, height + 1, dtype=np.int32)))
+    arrays.append(pa.array(np.full(height, width, dtype=np.int32)))
+    names = [*(f"c{i}" for i in range(width)), "source_row", "field_count"]
+    return RawSheet(pa.Table.from_arrays(arrays, names=names), sheet.name, path.suffix.lower()[1:])
+
+
+# CSV -----------------------------------------------------------------------------------------
+
+
+def decode_csv(data: bytes) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes, and the encoding it arrived in."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, data = "utf-8-sig", data[3:]
+    else:
+        encoding = "utf-8"
+    try:
+        data.decode("utf-8")
+        return data, encoding
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030").encode("utf-8"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise UnusableFile(
+            f"text is neither UTF-8 nor GB18030/GBK (undecodable byte at offset {exc.start})"
+        ) from exc
+
+
+def _csv_width(data: bytes) -> int:
+    head = data[: 64 * 1024].decode("utf-8", errors="ignore")
+    lines = head.splitlines()[:-1] or head.splitlines()
+    records = list(csv.reader(io.StringIO("\n".join(lines[:50]))))
+    return max((len(r) for r in records), default=0)
+
+
+def _read_csv(path: Path) -> RawSheet:
+    data, encoding = decode_csv(path.read_bytes())
+    width = _csv_width(data)
+    if width == 0:
+        raise UnusableFile("the file is empty")
+    names = [f"c{i}" for i in range(width)]
+    misshapen: list[tuple[int, str]] = []
+
+    def keep_aside(row: pacsv.InvalidRow) -> str:
+        misshapen.append((row.number, row.text))
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False,
+                                           block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
+                                             newlines_in_values=True,
+                                             invalid_row_handler=keep_aside),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as exc:
+        raise UnusableFile(f"not a readable CSV file ({exc})") from exc
+    return RawSheet(_number_rows(table, misshapen, width), "", encoding)
+
+
+def _number_rows(table: pa.Table, misshapen: list[tuple[int, str]], width: int) -> pa.Table:
+    """Attach record numbers and field counts; misshapen rows rejoin at their place."""
+    keep = np.ones(table.num_rows + len(misshapen), dtype=bool)
+    keep[[number - 1 for number, _ in misshapen]] = False
+    numbers = np.flatnonzero(keep).astype(np.int32) + 1
+    table = table.append_column("source_row", pa.array(numbers))
+    table = table.append_column("field_count", pa.array(np.full(len(numbers), width, np.int32)))
+    if not misshapen:
+        return table
+    rows = []
+    for number, text in misshapen:
+        fields = next(csv.reader(io.StringIO(text)), [])
+        # A shorter row is padded; a longer one keeps its count so it is reported, not realigned.
+        cells = [*fields[:width], *[""] * (width - len(fields))]
+        rows.append(dict(zip(table.column_names, [*cells, number, len(fields)], strict=True)))
+    extra = pa.Table.from_pylist(rows, schema=table.schema)
+    return pa.concat_tables([table, extra]).sort_by("source_row")

@@ -1,0 +1,116 @@
+"""The data-quality report: a summary per dataset and the export of every finding."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import xlsxwriter
+
+from sunlight.contract.datasets import DATASETS
+from sunlight.warehouse.store import Warehouse
+
+EXPORT_COLUMNS = ("dataset", "file", "sheet", "row", "severity", "reason", "value")
+REASONS_ZH = {
+    "bad_id": "身份证号无法识别（位数不对、被Excel转成数字等），该行未纳入分析",
+    "id_checksum": "身份证号校验位不符，按原样保留并分析",
+    "bad_date": "日期无法识别，该行未纳入分析",
+    "bad_month": "年月（所属期）无法识别，该行未纳入分析",
+    "bad_amount": "金额无法识别，该行未纳入分析",
+    "bad_area": "面积无法识别，该行未纳入分析",
+    "bad_level": "残疾等级无法识别，该行未纳入分析",
+    "bad_year": "年度无法识别，该行未纳入分析",
+    "bad_account": "银行账号无法识别，该行未纳入分析",
+    "bad_row_shape": "该行列数多于表头，无法对齐，未纳入分析",
+    "missing_required": "必填项为空，该行未纳入分析",
+    "unknown_program": "补贴项目不在项目目录中，保留但无法按项目标准分析",
+    "unknown_value": "取值不在数据规范列举的范围内，保留",
+}
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    """How the rows of one dataset fared."""
+
+    dataset: str
+    files: int
+    rows_read: int
+    accepted: int
+    rejected: int
+    doubtful: int
+    non_data: int
+    rejected_amount: Decimal
+
+
+def summarise(warehouse: Warehouse) -> list[DatasetSummary]:
+    """One summary per dataset that has ingested files, in contract order."""
+    summaries = []
+    for code in DATASETS:
+        batches = [b.data for b in warehouse.batches() if b.dataset == code]
+        if not batches:
+            continue
+        counts = [b["counts"] for b in batches]
+        summaries.append(DatasetSummary(
+            dataset=code,
+            files=len(batches),
+            rows_read=sum(c["accepted"] + c["rejected"] for c in counts),
+            accepted=sum(c["accepted"] for c in counts),
+            rejected=sum(c["rejected"] for c in counts),
+            doubtful=sum(c["doubtful"] for c in counts),
+            non_data=sum(c["title"] + c["header"] + c["blank"] + c["total"] + c["footer"]
+                         for c in counts),
+            rejected_amount=sum((Decimal(b["rejected_amount"]) for b in batches), Decimal(0)),
+        ))
+    return summaries
+
+
+def findings(warehouse: Warehouse) -> list[tuple[str, str, str, int, str, str, str]]:
+    """Every finding of every committed batch, in contract column order."""
+    files = [str(p) for p in warehouse.findings_files()]
+    if not files:
+        return []
+    rows = duckdb.execute(
+        f"SELECT {', '.join(EXPORT_COLUMNS)} FROM read_parquet(?) "
+        "ORDER BY dataset, file, row, severity, reason", [files]
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def export(warehouse: Warehouse, fmt: str, path: Path) -> int:
+    """Write the findings to `path`; return how many were written."""
+    rows = findings(warehouse)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"unknown export format {fmt!r}: csv or xlsx")
+    if fmt == "csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(EXPORT_COLUMNS)
+            writer.writerows(rows)
+    else:
+        _write_xlsx(rows, path)
+    return len(rows)
+
+
+def _write_xlsx(rows: list[tuple[str, str, str, int, str, str, str]], path: Path) -> None:
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    try:
+        sheet = workbook.add_worksheet("findings")
+        bold = workbook.add_format({"bold": True})
+        sheet.write_row(0, 0, EXPORT_COLUMNS, bold)
+        for number, row in enumerate(rows, start=1):
+            sheet.write_row(number, 0, row)
+        sheet.set_column(0, 0, 16)
+        sheet.set_column(1, 1, 40)
+        sheet.set_column(5, 6, 22)
+        guide = workbook.add_worksheet("说明")
+        guide.write_row(0, 0, ("reason", "含义"), bold)
+        for number, (reason, meaning) in enumerate(REASONS_ZH.items(), start=1):
+            guide.write_row(number, 0, (reason, meaning))
+        guide.set_column(0, 0, 20)
+        guide.set_column(1, 1, 60)
+    finally:
+        workbook.close()

@@ -1,0 +1,163 @@
+"""The warehouse on disk: Parquet per dataset, quality findings, and the batch manifest.
+
+Layout under the warehouse folder (Spark reads `<dataset>/*.parquet` as one table):
+
+    manifest.json              the committed batches; the single source of truth
+    <dataset>/<batch>.parquet  canonical rows of one delivered file
+    quality/<batch>.parquet    data-quality findings of one delivered file
+    _staging/                  batches being prepared (never read)
+
+A commit moves staged files into place and then replaces manifest.json atomically, under a
+lock. Files that no manifest lists (left by a crash between the two steps) are removed the
+next time the warehouse is opened for writing, so readers of the folders never see them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sunlight.contract.datasets import DATASETS
+from sunlight.ingest.batch import PreparedBatch
+
+MANIFEST = "manifest.json"
+QUALITY_DIR = "quality"
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """A committed batch as the manifest keeps it."""
+
+    data: dict[str, Any]
+
+    @property
+    def file_hash(self) -> str:
+        return str(self.data["file_hash"])
+
+    @property
+    def dataset(self) -> str:
+        return str(self.data["dataset"])
+
+    @property
+    def file_name(self) -> str:
+        return str(self.data["file_name"])
+
+    @property
+    def table_file(self) -> str:
+        return str(self.data["table_file"])
+
+    @property
+    def findings_file(self) -> str:
+        return str(self.data["findings_file"])
+
+
+class Warehouse:
+    """Canonical tables and their lineage under one folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # Reading -----------------------------------------------------------------------------
+
+    def batches(self) -> list[BatchRecord]:
+        path = self.root / MANIFEST
+        if not path.exists():
+            return []
+        manifest = json.loads(path.read_text("utf-8"))
+        return [BatchRecord(b) for b in manifest["batches"]]
+
+    def batch_by_hash(self, file_hash: str) -> BatchRecord | None:
+        return next((b for b in self.batches() if b.file_hash == file_hash), None)
+
+    def table_files(self, dataset: str) -> list[Path]:
+        """The Parquet files that make up a dataset's canonical table."""
+        return [self.root / b.table_file for b in self.batches() if b.dataset == dataset]
+
+    def findings_files(self) -> list[Path]:
+        return [self.root / b.findings_file for b in self.batches()]
+
+    # Writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[Transaction]:
+        """Exclusive write access; what the block stages is committed only if it succeeds."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._remove_unlisted()
+            shutil.rmtree(self.root / "_staging", ignore_errors=True)
+            staging = Path(tempfile.mkdtemp(prefix="batch-", dir=self._staging_root()))
+            transaction = Transaction(self, staging)
+            try:
+                yield transaction
+                transaction.commit()
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _staging_root(self) -> Path:
+        path = self.root / "_staging"
+        path.mkdir(exist_ok=True)
+        return path
+
+    def _remove_unlisted(self) -> None:
+        """Delete Parquet files no committed batch lists (replaced, or left by a crash)."""
+        batches = self.batches()
+        listed = {b.table_file for b in batches} | {b.findings_file for b in batches}
+        for folder in [*DATASETS, QUALITY_DIR]:
+            for path in (self.root / folder).glob("*.parquet"):
+                if f"{folder}/{path.name}" not in listed:
+                    path.unlink()
+
+    def _write_manifest(self, batches: list[dict[str, Any]]) -> None:
+        path = self.root / MANIFEST
+        tmp = path.with_suffix(".json.tmp")
+        with tmp.open("w", encoding="utf-8") as handle:
+            json.dump({"version": 1, "batches": batches}, handle, ensure_ascii=False, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+
+
+class Transaction:
+    """Batches staged for one commit, and earlier batches they replace."""
+
+    def __init__(self, warehouse: Warehouse, staging: Path) -> None:
+        self.warehouse = warehouse
+        self.staging = staging
+        self.added: list[PreparedBatch] = []
+        self.replaced: set[str] = set()
+
+    def add(self, batch: PreparedBatch, replaces: list[str] | None = None) -> None:
+        self.added.append(batch)
+        self.replaced.update(replaces or [])
+
+    def commit(self) -> None:
+        if not self.added and not self.replaced:
+            return
+        root = self.warehouse.root
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        records = []
+        for batch in self.added:
+            table_file = f"{batch.dataset}/{batch.file_hash[:16]}.parquet"
+            findings_file = f"{QUALITY_DIR}/{batch.file_hash[:16]}.parquet"
+            for staged, final in ((batch.table_path, table_file),
+                                  (batch.findings_path, findings_file)):
+                (root / final).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, root / final)
+            record = batch.to_json()
+            record.pop("table_path")
+            record.pop("findings_path")
+            records.append({**record, "table_file": table_file,
+                            "findings_file": findings_file, "ingested_at": now})
+        kept = [b for b in self.warehouse.batches() if b.file_hash not in self.replaced]
+        self.warehouse._write_manifest([b.data for b in kept] + records)
+        self.warehouse._remove_unlisted()
