@@ -219,12 +219,16 @@ def _normalise(con: duckdb.DuckDBPyConnection, dataset: Dataset, layout: Layout)
 
 
 def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset, layout: Layout, width: int) -> None:
-    """Build `findings`: one row per problem found, with the offending text as delivered."""
+    """Build `findings`: one row per problem found, with the offending text as delivered.
+
+    A row wider than its header has cells out of place: it gets one finding, bad_row_shape,
+    not a finding for every cell that landed in the wrong column.
+    """
     parts = [
         f"SELECT source_row, {_sql_str(chk.column)} AS column_name, "
         f"{_sql_str(chk.reason)} AS reason, {_sql_str(chk.severity)} AS severity, "
         f"{chk.detail} AS detail "
-        f"FROM norm WHERE {chk.condition}"
+        f"FROM norm WHERE field_count <= {width} AND {chk.condition}"
         for column in dataset.columns for chk in normalise.checks(column)
     ]
     parts.append(

@@ -1,0 +1,61 @@
+"""The `sunlight` command as a county IT person uses it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import python_calamine
+from typer.testing import CliRunner
+
+from sunlight.cli.app import app
+from sunlight.cli.exit_codes import BAD_INPUT
+from tests.conftest import write_csv
+
+runner = CliRunner()
+HEADER = ["项目名称", "身份证号", "姓名", "所属期", "金额", "银行账号"]
+ROWS = [HEADER, ["低保", "610327197106050172", "王芳", "2024-03", "500", "6217493730820689217"],
+        ["低保", "6.10327E+17", "李四", "2024-03", "500", "6217493730820689218"]]
+
+
+def test_ingest_quality_and_export(tmp_path: Path, home: Path):
+    write_csv(tmp_path / "delivery" / "payments" / "三月.csv", ROWS)
+    result = runner.invoke(app, ["ingest", str(tmp_path / "delivery")])
+    assert result.exit_code == 0, result.output
+    assert "Ingested 1 file(s), 2 data rows (1 rejected)" in result.output
+    again = runner.invoke(app, ["ingest", str(tmp_path / "delivery")])
+    assert again.exit_code == 0 and "no-op" in again.output
+    summary = runner.invoke(app, ["quality"])
+    assert "payments" in summary.output and "500.00" in summary.output
+    out = tmp_path / "q.csv"
+    assert runner.invoke(app, ["quality", "export", "--format", "csv", str(out)]).exit_code == 0
+    with out.open(encoding="utf-8") as handle:
+        assert list(csv.reader(handle)) == [
+            ["dataset", "file", "sheet", "row", "severity", "reason", "value"],
+            ["payments", "三月.csv", "", "3", "rejected", "bad_id", "6.10327E+17"]]
+    xlsx = tmp_path / "q.xlsx"
+    assert runner.invoke(app, ["quality", "export", "--format", "xlsx", str(xlsx)]).exit_code == 0
+    sheet = python_calamine.CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0)
+    assert sheet.to_python()[1][:6] == ["payments", "三月.csv", "", 3.0, "rejected", "bad_id"]
+
+
+def test_one_file_with_its_dataset(tmp_path: Path, home: Path):
+    path = write_csv(tmp_path / "x.csv", ROWS)
+    result = runner.invoke(app, ["ingest", "--dataset", "payments", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_missing_required_column_is_refused_with_exit_2(tmp_path: Path, home: Path):
+    path = write_csv(tmp_path / "x.csv", [row[:5] for row in ROWS])
+    result = runner.invoke(app, ["ingest", "--dataset", "payments", str(path)])
+    assert result.exit_code == BAD_INPUT
+    assert "x.csv" in result.output and "payments" in result.output
+    assert "account" in result.output and "银行账号" in result.output
+    assert "Nothing was written" in result.output
+    assert not (home / "warehouse" / "manifest.json").exists()
+
+
+def test_unknown_dataset_is_refused(tmp_path: Path, home: Path):
+    path = write_csv(tmp_path / "x.csv", ROWS)
+    result = runner.invoke(app, ["ingest", "--dataset", "salaries", str(path)])
+    assert result.exit_code == BAD_INPUT and "unknown dataset" in result.output

@@ -1,0 +1,75 @@
+"""Reading xlsx and csv: cell texts, encodings, row numbers as a person counts them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sunlight.ingest.errors import UnusableFile
+from sunlight.ingest.readers import cell_text, read_sheet
+from tests.conftest import write_csv, write_xlsx
+
+
+@pytest.mark.parametrize(("cell", "text"), [
+    ("王芳", "王芳"),
+    (302010001.0, "302010001"),
+    (60.5, "60.5"),
+    (6.10327194112276e17, "6.10327E+17"),  # an ID Excel stored as a number
+    (dt.date(2024, 3, 5), "2024-03-05"),
+    (dt.datetime(2024, 3, 5), "2024-03-05"),
+    (dt.datetime(2024, 3, 5, 8, 30), "2024-03-05 08:30:00"),
+    (None, ""),
+    (True, "TRUE"),
+])
+def test_cell_text_is_what_excel_shows(cell, text):
+    assert cell_text(cell) == text
+
+
+ROWS = [["姓名", "身份证号"], ["王芳", "610327197106050172"], ["李 四", "610327197604252594"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings(tmp_path: Path, encoding: str):
+    sheet = read_sheet(write_csv(tmp_path / "a.csv", ROWS, encoding))
+    assert sheet.encoding == encoding
+    assert sheet.table.column("c0").to_pylist() == ["姓名", "王芳", "李 四"]
+    assert sheet.table.column("source_row").to_pylist() == [1, 2, 3]
+
+
+def test_csv_row_numbers_count_blank_lines_and_multiline_cells(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_text('姓名,备注\n王芳,"两行\n备注"\n\n   \n李四,x\n', encoding="utf-8")
+    table = read_sheet(path).table
+    assert table.column("source_row").to_pylist() == [1, 2, 3, 4, 5]
+    assert table.column("c0").to_pylist() == ["姓名", "王芳", "", "   ", "李四"]
+
+
+def test_csv_rows_wider_than_the_header_keep_their_field_count(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_text("姓名,村\n王芳,北村\n李四,南村,多余\n", encoding="utf-8")
+    table = read_sheet(path).table
+    assert table.column("field_count").to_pylist() == [2, 2, 3]
+
+
+def test_csv_in_another_encoding_is_refused(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_bytes("姓名\n王芳\n".encode("utf-16"))
+    with pytest.raises(UnusableFile, match="neither UTF-8 nor GB18030"):
+        read_sheet(path)
+
+
+def test_xlsx_rows_are_numbered_as_excel_numbers_them(tmp_path: Path):
+    path = write_xlsx(tmp_path / "a.xlsx", ROWS, titles=["陇县2024年3月花名册"])
+    sheet = read_sheet(path)
+    assert sheet.sheet == "花名册"
+    assert sheet.table.column("source_row").to_pylist() == [1, 2, 3, 4]
+    assert sheet.table.column("c0").to_pylist()[1] == "姓名"
+
+
+def test_corrupt_xlsx_is_refused(tmp_path: Path):
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not a workbook")
+    with pytest.raises(UnusableFile, match="not a readable spreadsheet"):
+        read_sheet(path)

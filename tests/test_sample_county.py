@@ -1,0 +1,75 @@
+"""The independently written sample county: what its truth says about its rows, Sunlight finds."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.quality.report import findings
+from sunlight.warehouse.store import Warehouse
+from tests.conftest import SAMPLE_COUNTY
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    if not SAMPLE_COUNTY.is_dir():
+        pytest.skip(f"the shared sample county is not beside this checkout ({SAMPLE_COUNTY})")
+    warehouse = Warehouse(tmp_path_factory.mktemp("home") / "warehouse")
+    ingest(warehouse, plan_delivery(SAMPLE_COUNTY / "delivery"), workers=2)
+    return warehouse
+
+
+def truth_rows(name: str) -> list[dict[str, str]]:
+    with (SAMPLE_COUNTY / name).open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_unreadable_row_is_rejected_and_no_other(ingested: Warehouse):
+    rejected = {(d, f, s, r) for d, f, s, r, severity, _, _ in findings(ingested)
+                if severity == "rejected"}
+    expected = {(b["dataset"], b["file"], b["sheet"], int(b["row"]))
+                for b in truth_rows("bad_rows.csv")}
+    assert rejected == expected
+
+
+def test_rejection_reasons_match_the_truth(ingested: Warehouse):
+    reasons = {(f, r): why for _, f, _, r, severity, why, _ in findings(ingested)
+               if severity == "rejected"}
+    for bad in truth_rows("bad_rows.csv"):
+        assert reasons[(bad["file"], int(bad["row"]))] == bad["reason"].split(":")[0]
+
+
+def test_title_header_blank_and_total_rows_are_not_data(ingested: Warehouse):
+    expected = Counter((n["file"], n["kind"]) for n in truth_rows("non_data_rows.csv"))
+    counted: Counter[tuple[str, str]] = Counter()
+    for batch in ingested.batches():
+        for kind in ("title", "header", "blank", "total"):
+            if batch.data["counts"][kind]:
+                counted[(batch.file_name, kind)] = batch.data["counts"][kind]
+    assert counted == expected
+
+
+def test_every_row_of_every_file_is_accounted_for(ingested: Warehouse):
+    delivered = {p.name: p for p, _ in plan_delivery(SAMPLE_COUNTY / "delivery")}
+    for batch in ingested.batches():
+        counts = batch.data["counts"]
+        accounted = sum(counts[k] for k in ("title", "header", "blank", "total", "footer",
+                                            "accepted", "rejected"))
+        path: Path = delivered[batch.file_name]
+        if path.suffix == ".csv":
+            assert accounted == _csv_records(path), batch.file_name
+
+
+def _csv_records(path: Path) -> int:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    return sum(1 for _ in csv.reader(text.splitlines()))
