@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any
 
 from sunlight.contract.datasets import DATASETS
 from sunlight.ingest.batch import PreparedBatch
+from sunlight.quality.cross_checks import write_cross_checks
 
 MANIFEST = "manifest.json"
 QUALITY_DIR = "quality"
@@ -68,12 +70,20 @@ class Warehouse:
 
     # Reading -----------------------------------------------------------------------------
 
-    def batches(self) -> list[BatchRecord]:
+    def _manifest(self) -> dict[str, Any]:
         path = self.root / MANIFEST
         if not path.exists():
-            return []
-        manifest = json.loads(path.read_text("utf-8"))
-        return [BatchRecord(b) for b in manifest["batches"]]
+            return {"batches": []}
+        manifest: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        return manifest
+
+    def batches(self) -> list[BatchRecord]:
+        return [BatchRecord(b) for b in self._manifest()["batches"]]
+
+    def cross_checks_file(self) -> str | None:
+        """Findings across files (e.g. death dates that disagree), recomputed every commit."""
+        name = self._manifest().get("cross_checks_file")
+        return str(name) if name else None
 
     def batch_by_hash(self, file_hash: str) -> BatchRecord | None:
         return next((b for b in self.batches() if b.file_hash == file_hash), None)
@@ -83,7 +93,9 @@ class Warehouse:
         return [self.root / b.table_file for b in self.batches() if b.dataset == dataset]
 
     def findings_files(self) -> list[Path]:
-        return [self.root / b.findings_file for b in self.batches()]
+        files = [self.root / b.findings_file for b in self.batches()]
+        cross = self.cross_checks_file()
+        return [*files, self.root / cross] if cross else files
 
     # Writing -----------------------------------------------------------------------------
 
@@ -112,16 +124,18 @@ class Warehouse:
         """Delete Parquet files no committed batch lists (replaced, or left by a crash)."""
         batches = self.batches()
         listed = {b.table_file for b in batches} | {b.findings_file for b in batches}
+        listed.add(self.cross_checks_file() or "")
         for folder in [*DATASETS, QUALITY_DIR]:
             for path in (self.root / folder).glob("*.parquet"):
                 if f"{folder}/{path.name}" not in listed:
                     path.unlink()
 
-    def _write_manifest(self, batches: list[dict[str, Any]]) -> None:
+    def _write_manifest(self, batches: list[dict[str, Any]], cross_checks_file: str) -> None:
         path = self.root / MANIFEST
         tmp = path.with_suffix(".json.tmp")
+        manifest = {"version": 1, "batches": batches, "cross_checks_file": cross_checks_file}
         with tmp.open("w", encoding="utf-8") as handle:
-            json.dump({"version": 1, "batches": batches}, handle, ensure_ascii=False, indent=1)
+            json.dump(manifest, handle, ensure_ascii=False, indent=1)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -149,15 +163,21 @@ class Transaction:
         for batch in self.added:
             table_file = f"{batch.dataset}/{batch.file_hash[:16]}.parquet"
             findings_file = f"{QUALITY_DIR}/{batch.file_hash[:16]}.parquet"
-            for staged, final in ((batch.table_path, table_file),
-                                  (batch.findings_path, findings_file)):
-                (root / final).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staged, root / final)
+            for staged, destination in ((batch.table_path, table_file),
+                                        (batch.findings_path, findings_file)):
+                (root / destination).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, root / destination)
             record = batch.to_json()
             record.pop("table_path")
             record.pop("findings_path")
             records.append({**record, "table_file": table_file,
                             "findings_file": findings_file, "ingested_at": now})
         kept = [b for b in self.warehouse.batches() if b.file_hash not in self.replaced]
-        self.warehouse._write_manifest([b.data for b in kept] + records)
+        final = [b.data for b in kept] + records
+        cross_checks_file = f"{QUALITY_DIR}/cross-{uuid.uuid4().hex[:16]}.parquet"
+        write_cross_checks(
+            [root / b["table_file"] for b in final if b["dataset"] == "deaths"],
+            [root / b["table_file"] for b in final if b["dataset"] == "residents"],
+            root / cross_checks_file)
+        self.warehouse._write_manifest(final, cross_checks_file)
         self.warehouse._remove_unlisted()
