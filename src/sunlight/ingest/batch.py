@@ -13,9 +13,10 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sunlight.contract.catalog import Catalog
-from sunlight.contract.datasets import Dataset
+from sunlight.contract.datasets import Column, Dataset
 from sunlight.ingest import normalise
 from sunlight.ingest.layout import Layout, detect_layout
 from sunlight.ingest.normalise import Output
@@ -91,7 +92,7 @@ def prepare_batch(
         con.register("cells", sheet.table)
         con.register("catalog_spellings", _catalog_table(catalog))
         _classify(con, sheet, layout)
-        _normalise(con, dataset, layout)
+        _normalise(con, sheet, dataset, layout)
         _find(con, dataset, layout, sheet.width)
         lineage = _lineage_sql(digest, path.name, sheet.sheet)
         table_path = staging / f"{dataset.code}-{digest[:16]}.parquet"
@@ -141,16 +142,19 @@ _SPACE_ONLY = r"[\s\x{00A0}\x{200B}\x{FEFF}\x{3000}]*"
 def _classify(con: duckdb.DuckDBPyConnection, sheet: RawSheet, layout: Layout) -> None:
     """Label the rows that are not data (title, header, blank, total, footer) in `non_data`."""
     cells = [f"c{i}" for i in range(sheet.width)]
-    all_text = f"concat({', '.join(cells)})" if len(cells) > 1 else cells[0]
+    blank = [f"regexp_full_match(coalesce({c}, ''), '{_SPACE_ONLY}')" for c in cells]
+    # AND stops at the first cell with text, so a data row costs one cheap test, not a concat.
+    all_blank = " AND ".join(blank)
     first_cell = "coalesce(" + ", ".join(f"nullif(sl_squeeze({c}), '')" for c in cells) + ")"
+    # A totals row starts with 合计/总计: if the first cell has text without 计, it is not one.
+    may_be_total = f"(strpos(coalesce(c0, ''), '计') > 0 OR {blank[0]})"
     header = layout.header_row
     con.execute(f"""
         CREATE TEMP TABLE marked AS
-        SELECT source_row, regexp_full_match({all_text}, '{_SPACE_ONLY}') AS is_blank,
-               strpos({all_text}, '计') > 0 AND regexp_matches({first_cell}, '{_TOTAL_LABELS}')
+        SELECT source_row, {all_blank} AS is_blank,
+               {may_be_total} AND coalesce(regexp_matches({first_cell}, '{_TOTAL_LABELS}'), FALSE)
                    AS is_total
-        FROM cells WHERE source_row <= {header} OR strpos({all_text}, '计') > 0
-                      OR regexp_full_match({all_text}, '{_SPACE_ONLY}')""")
+        FROM cells WHERE source_row <= {header} OR {may_be_total}""")
     first_total = con.execute(
         f"SELECT min(source_row) FROM marked WHERE is_total AND source_row > {header}"
     ).fetchone()
@@ -168,8 +172,7 @@ def _classify(con: duckdb.DuckDBPyConnection, sheet: RawSheet, layout: Layout) -
         FROM marked WHERE source_row <= {header} OR is_blank OR is_total
         UNION ALL
         SELECT source_row, 'footer' FROM cells
-        WHERE source_row > {after} AND ({nonempty}) <= 2
-          AND NOT regexp_full_match({all_text}, '{_SPACE_ONLY}')""")
+        WHERE source_row > {after} AND ({nonempty}) BETWEEN 1 AND 2""")
 
 
 def _staged_select(relation: str, outputs: list[Output], join: str = "") -> str:
@@ -182,16 +185,32 @@ def _staged_select(relation: str, outputs: list[Output], join: str = "") -> str:
     return relation
 
 
-def _normalise(con: duckdb.DuckDBPyConnection, dataset: Dataset, layout: Layout) -> None:
+def _register_codes(con: duckdb.DuckDBPyConnection, sheet: RawSheet, layout: Layout,
+                    delivered: list[Column]) -> None:
+    """Dictionary-encode each delivered column: `codes` holds the rows as integer codes,
+    `distinct_<column>` each distinct cell text once."""
+    codes = {"source_row": sheet.table.column("source_row"),
+             "field_count": sheet.table.column("field_count")}
+    for column in delivered:
+        cells = sheet.table.column(f"c{layout.positions[column.name]}").combine_chunks()
+        encoded = pc.dictionary_encode(pc.fill_null(cells, ""))
+        codes[f"code_{column.name}"] = encoded.indices
+        distinct = pa.table({"code": pa.array(range(len(encoded.dictionary)), pa.int32()),
+                             "text": encoded.dictionary})
+        con.register(f"distinct_{column.name}", distinct)
+    con.register("codes", pa.table(codes))
+
+
+def _normalise(con: duckdb.DuckDBPyConnection, sheet: RawSheet, dataset: Dataset,
+               layout: Layout) -> None:
     """Build `norm`: raw text, cleaned text and canonical values of every data row.
 
     Column-level work runs once per distinct cell text, in a dictionary table per column
     that is joined back to the rows.
     """
     delivered = [c for c in dataset.columns if c.name in layout.positions]
-    picks = ", ".join(f"coalesce(c{layout.positions[c.name]}, '') AS {normalise.raw(c)}"
-                      for c in delivered)
-    con.execute(f"CREATE TEMP VIEW data AS SELECT source_row, field_count, {picks} FROM cells "
+    _register_codes(con, sheet, layout, delivered)
+    con.execute("CREATE TEMP VIEW data AS SELECT * FROM codes "
                 f"WHERE source_row > {layout.header_row} "
                 "AND source_row NOT IN (SELECT source_row FROM non_data)")
     joins, absent = [], []
@@ -202,17 +221,17 @@ def _normalise(con: duckdb.DuckDBPyConnection, dataset: Dataset, layout: Layout)
                        f"NULL::VARCHAR AS {normalise.clean(column)}",
                        *(f"NULL::{o.sql_type} AS {o.name}" for o in local)]
             continue
-        r = normalise.raw(column)
-        distinct = (f"SELECT {r}, {normalise.clean_sql(column)} AS {normalise.clean(column)} "
-                    f"FROM (SELECT DISTINCT {r} FROM data)")
+        distinct = (f"SELECT *, {normalise.clean_sql(column)} AS {normalise.clean(column)} "
+                    f"FROM (SELECT code AS code_{column.name}, text AS {normalise.raw(column)} "
+                    f"FROM distinct_{column.name})")
         catalog_join = ("LEFT JOIN catalog_spellings AS catalog "
                         "ON catalog.spelling = prior.clean_program" if column.kind == "program"
                         else "")
         con.execute(f"CREATE TEMP TABLE dict_{column.name} AS "
                     f"{_staged_select(distinct, local, catalog_join)}")
-        joins.append(f"JOIN dict_{column.name} USING ({r})")
-    raws = ", ".join(normalise.raw(c) for c in delivered)
-    rows = (f"SELECT * EXCLUDE ({raws}) {', ' if absent else ''}{', '.join(absent)} "
+        joins.append(f"JOIN dict_{column.name} USING (code_{column.name})")
+    internal = ", ".join(f"code_{c.name}, {normalise.raw(c)}" for c in delivered)
+    rows = (f"SELECT * EXCLUDE ({internal}) {', ' if absent else ''}{', '.join(absent)} "
             f"FROM data {' '.join(joins)}")
     row_level = [o for c in dataset.columns for o in normalise.outputs(c) if o.row_level]
     con.execute(f"CREATE TEMP TABLE norm AS {_staged_select(rows, row_level)}")
@@ -224,17 +243,22 @@ def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset, layout: Layout, widt
     A row wider than its header has cells out of place: it gets one finding, bad_row_shape,
     not a finding for every cell that landed in the wrong column.
     """
+    checks = [chk for column in dataset.columns for chk in normalise.checks(column)]
+    # One pass over all rows picks the few with any problem; each check then reads only those.
+    any_problem = " OR ".join(f"coalesce({chk.condition}, FALSE)" for chk in checks)
+    con.execute(f"CREATE TEMP TABLE suspect AS SELECT * FROM norm "
+                f"WHERE field_count > {width} OR {any_problem or 'FALSE'}")
     parts = [
         f"SELECT source_row, {_sql_str(chk.column)} AS column_name, "
         f"{_sql_str(chk.reason)} AS reason, {_sql_str(chk.severity)} AS severity, "
         f"{chk.detail} AS detail "
-        f"FROM norm WHERE field_count <= {width} AND {chk.condition}"
-        for column in dataset.columns for chk in normalise.checks(column)
+        f"FROM suspect WHERE field_count <= {width} AND {chk.condition}"
+        for chk in checks
     ]
     parts.append(
         "SELECT source_row, NULL, 'bad_row_shape', 'rejected', "
         f"'the row has ' || field_count || ' fields, the header {width}' "
-        f"FROM norm WHERE field_count > {width}"
+        f"FROM suspect WHERE field_count > {width}"
     )
     delivered_text = " ".join(
         f"WHEN {_sql_str(name)} THEN cells.c{i}" for name, i in layout.positions.items())
@@ -242,7 +266,9 @@ def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset, layout: Layout, widt
     con.execute(f"""
         CREATE TEMP TABLE findings AS
         SELECT f.*, {value} AS value
-        FROM ({' UNION ALL '.join(parts)}) AS f JOIN cells USING (source_row)""")
+        FROM ({' UNION ALL '.join(parts)}) AS f
+        JOIN (SELECT * FROM cells WHERE source_row IN (SELECT source_row FROM suspect)) AS cells
+        USING (source_row)""")
 
 
 def _write_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, lineage: str, out: Path) -> None:
@@ -270,18 +296,18 @@ def _count(con: duckdb.DuckDBPyConnection) -> RowCounts:
         "SELECT row_kind, count(*) FROM non_data GROUP BY row_kind"
     ).fetchall():
         setattr(counts, kind, int(number))
+    # Findings are few: count from them, not from a pass over every row.
     row = con.execute("""
         WITH verdict AS (
-            SELECT n.source_row,
-                   bool_or(f.severity = 'rejected') AS rejected,
-                   bool_or(f.severity = 'warning') AS doubtful
-            FROM norm n LEFT JOIN findings f USING (source_row) GROUP BY n.source_row)
-        SELECT count(*) FILTER (WHERE NOT coalesce(rejected, FALSE)),
+            SELECT source_row, bool_or(severity = 'rejected') AS rejected
+            FROM findings GROUP BY source_row)
+        SELECT (SELECT count(*) FROM norm),
                count(*) FILTER (WHERE rejected),
-               count(*) FILTER (WHERE doubtful AND NOT coalesce(rejected, FALSE))
+               count(*) FILTER (WHERE NOT rejected)
         FROM verdict""").fetchone()
     assert row is not None
-    counts.accepted, counts.rejected, counts.doubtful = (int(v) for v in row)
+    data_rows, counts.rejected, counts.doubtful = (int(v) for v in row)
+    counts.accepted = data_rows - counts.rejected
     return counts
 
 
@@ -289,7 +315,7 @@ def _rejected_amount(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> str:
     if dataset.code != "payments":
         return "0.00"
     row = con.execute("""
-        SELECT coalesce(sum(sl_amount(sl_clean_number(raw_amount))), 0) FROM data
+        SELECT coalesce(sum(amount), 0) FROM norm
         WHERE source_row IN (SELECT source_row FROM findings WHERE severity = 'rejected')
     """).fetchone()
     return f"{row[0] if row else 0:.2f}"
