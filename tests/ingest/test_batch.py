@@ -124,7 +124,7 @@ def test_excel_cells_date_and_number(tmp_path: Path):
     [good] = rows_of(batch)
     assert (good["period"], good["paid_on"], good["amount"]) == (
         "2024-03", dt.date(2024, 3, 15), Decimal("500.00"))
-    assert findings_of(batch) == [(3, "rejected", "bad_id", "6.10327E+17")]
+    assert findings_of(batch) == [(3, "rejected", "bad_id", "6.1032719710605e+17")]
 
 
 def test_residents_birth_date_comes_from_the_id_when_absent(tmp_path: Path):

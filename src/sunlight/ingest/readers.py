@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -22,8 +25,9 @@ from sunlight.ingest.errors import UnusableFile
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
-# Where Excel's General format switches an integer to scientific notation (12 digits shown).
-_EXCEL_SCIENTIFIC_FROM = 1e15
+# Below this an integer-valued float is written without a decimal point (302010001.0 → 302010001);
+# above it, in exponent form: an 18-digit ID stored as a number has lost its last digits.
+_WHOLE_NUMBER_LIMIT = 1e15
 
 
 @dataclass(frozen=True)
@@ -56,34 +60,61 @@ def read_sheet(path: Path) -> RawSheet:
 # Spreadsheets ---------------------------------------------------------------------------------
 
 
+def _float_text(value: float) -> str:
+    if value.is_integer() and abs(value) < _WHOLE_NUMBER_LIMIT:
+        return str(int(value))
+    return repr(value)
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.time() == dt.time(0, 0):
+        return value.date().isoformat()
+    return value.isoformat(sep=" ")
+
+
+_CELL_TEXT: dict[type, Callable[[Any], str]] = {
+    str: str,
+    float: _float_text,
+    int: str,
+    bool: lambda value: "TRUE" if value else "FALSE",
+    dt.date: dt.date.isoformat,
+    dt.datetime: _datetime_text,
+    dt.time: dt.time.isoformat,
+    type(None): lambda _: "",
+}
+
+
 def cell_text(value: object) -> str:
-    """A spreadsheet cell as the text Excel shows for it."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer():
-            if abs(value) >= _EXCEL_SCIENTIFIC_FROM:
-                # What Excel shows for an ID it stored as a number: its digits are gone.
-                return f"{value:.5E}".replace("E+0", "E+")
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if value is None:
-        return ""
-    return str(value)
+    """A spreadsheet cell as text: numbers without a needless .0, dates as ISO dates."""
+    return _CELL_TEXT.get(type(value), str)(value)
+
+
+_ARROW_CASTS = (float, int, dt.date, dt.datetime)
+
+
+def _texts(cell_type: type, values: np.ndarray) -> np.ndarray:
+    """Cells of one type as texts; Arrow converts numbers and dates, Python the rest."""
+    if cell_type in _ARROW_CASTS and cell_type is not bool:
+        # Arrow writes 100.0 as 100 and a date-time as 2024-03-15 00:00:00, as cell_text does.
+        texts = pc.cast(pa.array(values.tolist()), pa.string())
+        return np.asarray(texts.to_numpy(zero_copy_only=False), dtype=object)
+    return np.array([cell_text(v) for v in values], dtype=object)
 
 
 def _column_array(cells: tuple[object, ...]) -> pa.Array:
-    if all(type(v) is str for v in cells):
-        return pa.array(cells, type=pa.string())
-    return pa.array([cell_text(v) for v in cells], type=pa.string())
+    """A column of cells as a string array, converted per cell type, not per cell."""
+    try:
+        return pa.array(cells, type=pa.string())  # the usual case: every cell is text
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass
+    values = np.empty(len(cells), dtype=object)
+    values[:] = cells
+    kinds = list(map(type, cells))
+    kind_of_cell = np.array(kinds, dtype=object)
+    for cell_type in set(kinds) - {str}:
+        where = np.flatnonzero(kind_of_cell == cell_type)
+        values[where] = _texts(cell_type, values[where])
+    return pa.array(values, type=pa.string())
 
 
 def _read_spreadsheet(path: Path) -> RawSheet:
