@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.progress import TaskID
@@ -29,7 +29,8 @@ def generate_command(
     generate(out, persons, seed, file_format.value)
 
 
-def generate(out: Path, persons: int, seed: int, file_format: str = "mixed") -> None:
+def generate(out: Path, persons: int, seed: int,
+             file_format: Literal["mixed", "xlsx", "csv"] = "mixed") -> None:
     from sunlight.synth import generate_county  # the generator is only loaded when used
 
     with progress_bar() as bar:
