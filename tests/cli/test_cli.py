@@ -59,3 +59,28 @@ def test_unknown_dataset_is_refused(tmp_path: Path, home: Path):
     path = write_csv(tmp_path / "x.csv", ROWS)
     result = runner.invoke(app, ["ingest", "--dataset", "salaries", str(path)])
     assert result.exit_code == BAD_INPUT and "unknown dataset" in result.output
+
+
+def test_a_county_catalog_of_its_own(tmp_path: Path, home: Path, monkeypatch):
+    default = Path(__file__).resolve().parents[2] / "src/sunlight/contract/catalog.yaml"
+    catalog = tmp_path / "county-catalog.yaml"
+    catalog.write_text(default.read_text("utf-8").replace(
+        "aliases: [低保, 农村低保]", "aliases: [低保, 农村低保, 城乡低保]"), "utf-8")
+    monkeypatch.setenv("SUNLIGHT_CATALOG", str(catalog))
+    rows = [HEADER, ["城乡低保", "610327197106050172", "王芳", "2024-03", "500",
+                     "6217493730820689217"]]
+    result = runner.invoke(app, ["ingest", "--dataset", "payments",
+                                 str(write_csv(tmp_path / "x.csv", rows))])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "q.csv"
+    runner.invoke(app, ["quality", "export", str(out)])
+    assert "unknown_program" not in out.read_text("utf-8")
+
+
+def test_a_broken_county_catalog_is_refused(tmp_path: Path, home: Path, monkeypatch):
+    catalog = tmp_path / "bad.yaml"
+    catalog.write_text("programs: []\nextra: 1\n", "utf-8")
+    monkeypatch.setenv("SUNLIGHT_CATALOG", str(catalog))
+    result = runner.invoke(app, ["ingest", "--dataset", "payments",
+                                 str(write_csv(tmp_path / "x.csv", ROWS))])
+    assert result.exit_code == BAD_INPUT and "bad.yaml" in result.output

@@ -1,0 +1,82 @@
+"""The contract in code says what the normative data contract says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sunlight.contract.catalog import CatalogError, load_catalog
+from sunlight.contract.datasets import DATASETS
+from tests.conftest import SHARED
+
+CONTRACT = SHARED / "spec" / "data-contract.md"
+
+
+def contract_tables() -> dict[str, list[tuple[str, bool, list[str]]]]:
+    """dataset → [(column, required, synonyms)] as the contract's section 2 tables list them."""
+    if not CONTRACT.exists():
+        pytest.skip(f"the data contract is not beside this checkout ({CONTRACT})")
+    tables: dict[str, list[tuple[str, bool, list[str]]]] = {}
+    current = None
+    for line in CONTRACT.read_text("utf-8").splitlines():
+        heading = re.match(r"^### `(\w+)`", line)
+        if heading:
+            current = heading.group(1)
+            tables[current] = []
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if current and line.startswith("|") and len(cells) >= 2 and cells[0] not in (
+                "column", "---"):
+            name = cells[0].rstrip("*")
+            synonyms = [s.strip() for s in cells[1].split(",") if s.strip()]
+            tables[current].append((name, cells[0].endswith("*"), synonyms))
+        if line.startswith("## 3."):
+            break
+    return tables
+
+
+def test_every_dataset_column_required_flag_and_synonym_of_the_contract():
+    tables = contract_tables()
+    assert set(tables) == set(DATASETS)
+    for code, columns in tables.items():
+        ours = {c.name: c for c in DATASETS[code].columns}
+        assert list(ours) == [name for name, _, _ in columns], code
+        for name, required, synonyms in columns:
+            assert ours[name].required == required, f"{code}.{name}"
+            assert set(synonyms) <= set(ours[name].synonyms), f"{code}.{name}"
+
+
+def test_the_default_catalog_holds_the_seven_programs():
+    catalog = load_catalog()
+    assert [p.code for p in catalog.programs] == [
+        "DIBAO", "TEKUN", "GAOLING", "CANJI_SHENGHUO", "CANJI_HULI", "JINMU", "DILI"]
+    assert catalog.resolve("农村低保") == "DIBAO" and catalog.resolve("禁牧补助") == "JINMU"
+    assert catalog.resolve(" 特困 供养 ") == "TEKUN" and catalog.resolve("危房改造") is None
+    assert catalog.by_code["DILI"].standard_for("2024").rate_per_mu == 105
+    assert catalog.by_code["GAOLING"].eligibility.min_age == 80
+    assert catalog.by_code["DIBAO"].excludes == ["TEKUN"]
+    for program in catalog.programs:
+        assert program.policy_basis and program.conditions and program.standard_text
+
+
+def test_standards_change_by_month(tmp_path: Path):
+    text = (Path(__file__).resolve().parents[2] / "src/sunlight/contract/catalog.yaml").read_text(
+        "utf-8").replace('- {from: "2000-01", max_amount: 700}',
+                         '- {from: "2000-01", max_amount: 700}\n      - {from: "2024-07", '
+                         'max_amount: 760}')
+    path = tmp_path / "catalog.yaml"
+    path.write_text(text, "utf-8")
+    dibao = load_catalog(path).by_code["DIBAO"]
+    assert dibao.standard_for("2024-06").max_amount == 700
+    assert dibao.standard_for("2024-07").max_amount == 760
+
+
+def test_a_broken_catalog_is_refused_with_its_path(tmp_path: Path):
+    path = tmp_path / "catalog.yaml"
+    path.write_text("programs:\n  - code: DIBAO\n    name: 低保\n    period: weekly\n", "utf-8")
+    with pytest.raises(CatalogError, match=re.escape(str(path))):
+        load_catalog(path)
+    with pytest.raises(CatalogError, match="not found"):
+        load_catalog(tmp_path / "missing.yaml")
