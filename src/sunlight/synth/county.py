@@ -1,0 +1,115 @@
+"""`generate_county`: a synthetic county delivery with its truth, from a seed."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sunlight.contract import load_catalog
+from sunlight.synth import tables
+from sunlight.synth.approvals import build_approvals
+from sunlight.synth.cases import CASE, TRAP, allocations, inject_cases
+from sunlight.synth.delivery import DeliveryWriter, allocation_plan, assign_formats, plan_files
+from sunlight.synth.geography import build_county
+from sunlight.synth.ids import AccountFactory, IdFactory
+from sunlight.synth.names import NameFactory
+from sunlight.synth.outputs import (
+    BAD_ROW_COLUMNS,
+    NON_DATA_COLUMNS,
+    TRUTH_COLUMNS,
+    truth_rows,
+    write_csv,
+)
+from sunlight.synth.people import build_population
+from sunlight.synth.programs import Standards
+from sunlight.synth.registries import build_registries
+from sunlight.synth.welfare import choose_poor, enroll_background
+from sunlight.synth.world import World
+
+Progress = Callable[[str, int, int], None]
+FileFormat = Literal["mixed", "xlsx", "csv"]
+
+
+@dataclass(frozen=True)
+class GenerationReport:
+    out: Path
+    persons: int
+    files: int
+    rows: dict[str, int]
+    """Data rows written per dataset (unreadable ones included)."""
+    cases: int
+    traps: int
+    bad_rows: int
+    truth_path: Path
+    seed: int
+    shortfalls: tuple[str, ...] = ()
+    """Cases or traps a small county had no one to build on (none from 1,500 residents)."""
+
+
+def build_world(persons: int, seed: int) -> World:
+    """The county as it is: people, registries, enrollments and the injected cases."""
+    rng = random.Random(seed)
+    county = build_county(rng, persons)
+    ids, names, accounts = IdFactory(rng, county.area_code), NameFactory(rng), AccountFactory(rng)
+    population = build_population(rng, county, persons, ids, names, accounts)
+    dibao, tekun = choose_poor(rng, population)
+    registries = build_registries(rng, county, population)
+    catalog = load_catalog()
+    world = World(rng, catalog, county, population, registries, ids, names, accounts,
+                  Standards(catalog))
+    enroll_background(world, dibao, tekun)
+    return world
+
+
+MARKER = ".synthetic-county"
+"""Left in OUT: a later run may replace a delivery this generator wrote, and only such one."""
+
+
+def _make_room(out: Path) -> None:
+    """Clear a delivery this generator wrote before; refuse to touch anyone else's."""
+    delivery = out / "delivery"
+    if delivery.exists() and any(delivery.iterdir()):
+        if not (out / MARKER).is_file():
+            raise FileExistsError(f"{delivery} exists and was not written by the generator; "
+                                  "choose another --out")
+        shutil.rmtree(delivery)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat = "mixed",
+                    progress: Progress | None = None) -> GenerationReport:
+    """Write OUT/delivery/<dataset>/…, truth.csv, bad_rows.csv and non_data_rows.csv."""
+    if file_format not in ("mixed", "xlsx", "csv"):
+        raise ValueError(f"file format must be mixed, xlsx or csv, not {file_format!r}")
+    tell = progress or (lambda stage, done, total: None)
+    tell("county", 0, 3)
+    world = build_world(persons, seed)
+    tell("county", 1, 3)
+    book, funds = inject_cases(world)
+    tell("county", 2, 3)
+    approvals = build_approvals(world)
+    tell("county", 3, 3)
+    out = Path(out)
+    _make_room(out)
+    writer = DeliveryWriter(world, out / "delivery", seed)
+    # Allocations come last: they are set against what the payment files turned out to hold.
+    allocated = allocation_plan(world, lambda: tables.allocations(
+        allocations(world.rng, funds, writer.ledger)))
+    plans = assign_formats([*plan_files(world, approvals), allocated], file_format, seed)
+    for done, plan in enumerate(plans, start=1):
+        writer.write(plan)
+        tell("files", done, len(plans))
+    truth = truth_rows(book.findings, writer.ledger)
+    write_csv(out / "truth.csv", TRUTH_COLUMNS, truth)
+    write_csv(out / "bad_rows.csv", BAD_ROW_COLUMNS, sorted(writer.log.bad_rows))
+    write_csv(out / "non_data_rows.csv", NON_DATA_COLUMNS, sorted(writer.log.non_data))
+    (out / MARKER).write_text(f"persons={persons} seed={seed} format={file_format}\n", "utf-8")
+    return GenerationReport(
+        out=out, persons=persons, files=writer.log.files, rows=dict(writer.log.rows),
+        cases=sum(1 for r in truth if r[8] == CASE), traps=sum(1 for r in truth if r[8] == TRAP),
+        bad_rows=len(writer.log.bad_rows), truth_path=out / "truth.csv", seed=seed,
+        shortfalls=tuple(book.shortfalls))

@@ -1,0 +1,96 @@
+"""truth.csv: cases and traps of every model, measured on what the files actually say."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sunlight.synth.cases import MODELS
+from tests.synth.compare import Comparison, compare, read_csv
+from tests.synth.readback import Delivery
+from tests.synth.reference import Reference
+
+
+@pytest.fixture(scope="module")
+def truth(root: Path) -> list[dict[str, str]]:
+    return read_csv(root / "truth.csv")
+
+
+@pytest.fixture(scope="module")
+def comparison(root: Path, delivery: Delivery) -> Comparison:
+    return compare(root, delivery)
+
+
+def test_model_codes_are_the_contracts() -> None:
+    contract = Path(__file__).resolve().parents[3] / "shared" / "spec" / "data-contract.md"
+    if not contract.is_file():
+        pytest.skip("the data contract is not beside this checkout")
+    section = contract.read_text("utf-8").split("### The model codes")[1]
+    assert tuple(re.findall(r"^\| ([A-Z_]+) \| ", section, re.MULTILINE)) == MODELS
+
+
+def test_every_model_has_cases_and_traps(truth: list[dict[str, str]]) -> None:
+    counts = Counter((r["model"], r["kind"]) for r in truth)
+    for model in MODELS:
+        assert counts[(model, "case")] >= 3, model
+        assert counts[(model, "trap")] >= 2, model
+
+
+def test_case_rows_carry_amounts_and_periods(truth: list[dict[str, str]]) -> None:
+    for row in truth:
+        if row["kind"] == "case":
+            assert re.fullmatch(r"\d+\.\d\d", row["amount"]), row
+            assert float(row["amount"]) > 0, row
+            for period in (row["period_from"], row["period_to"]):
+                assert re.fullmatch(r"\d{4}(-\d\d)?", period), row
+        else:
+            assert row["amount"] == "", row
+
+
+def test_subjects_are_identified_as_the_sample_does(truth: list[dict[str, str]]) -> None:
+    for row in truth:
+        model = row["model"]
+        if model == "SHARED_ACCOUNT":
+            assert row["account"].isdigit() and not row["id_number"], row
+        elif model == "FUNDS_WITHHELD":
+            assert not row["id_number"] and row["program"] and row["township"], row
+            assert row["period_from"] == row["period_to"] and len(row["period_from"]) == 4
+        else:
+            assert re.fullmatch(r"\d{17}[\dX]", row["id_number"]), row
+            assert row["program"] or model == "EXCLUSIVE_PROGRAMS", row
+
+
+def test_cases_are_paid_in_the_files(truth: list[dict[str, str]], delivery: Delivery) -> None:
+    paid_ids = {p["id_number"] for p in delivery.data["payments"]}
+    accounts = {p["account"] for p in delivery.data["payments"]}
+    for row in truth:
+        if row["model"] == "SHARED_ACCOUNT":
+            assert row["account"] in accounts
+        elif row["id_number"]:
+            assert row["id_number"] in paid_ids, row
+
+
+def test_reference_models_raise_every_case_with_its_amount(comparison: Comparison) -> None:
+    assert comparison.missed == []
+    assert comparison.wrong_amount == []
+
+
+def test_no_trap_fires(comparison: Comparison) -> None:
+    assert comparison.sprung == []
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_background_is_clean(comparison: Comparison, model: str) -> None:
+    """Apart from the injected cases, nothing satisfies the model's "fires when"."""
+    assert [h for h in comparison.unexpected if h.model == model] == []
+
+
+def test_the_reference_is_not_blind(delivery: Delivery) -> None:
+    """Each model of the reference raises something on this county (its cases)."""
+    from sunlight.contract import load_catalog
+
+    hits = Reference(delivery, load_catalog()).run()
+    assert {h.model for h in hits} == set(MODELS)
