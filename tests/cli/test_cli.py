@@ -84,3 +84,10 @@ def test_a_broken_county_catalog_is_refused(tmp_path: Path, home: Path, monkeypa
     result = runner.invoke(app, ["ingest", "--dataset", "payments",
                                  str(write_csv(tmp_path / "x.csv", ROWS))])
     assert result.exit_code == BAD_INPUT and "bad.yaml" in result.output
+
+
+def test_generate_refuses_to_overwrite_a_real_delivery(tmp_path: Path):
+    write_csv(tmp_path / "delivery" / "payments" / "real.csv", ROWS)
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--persons", "500"])
+    assert result.exit_code == BAD_INPUT and "not written by the generator" in result.output
+    assert (tmp_path / "delivery" / "payments" / "real.csv").exists()

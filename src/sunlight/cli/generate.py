@@ -9,7 +9,8 @@ from typing import Annotated, Literal
 import typer
 from rich.progress import TaskID
 
-from sunlight.cli.console import console, progress_bar
+from sunlight.cli.console import console, errors, progress_bar
+from sunlight.cli.exit_codes import BAD_INPUT
 
 
 class FileFormat(StrEnum):
@@ -26,7 +27,11 @@ def generate_command(
     = FileFormat.mixed,
 ) -> None:
     """Generate a synthetic county: all 11 datasets, messy as real exports, with its truth."""
-    generate(out, persons, seed, file_format.value)
+    try:
+        generate(out, persons, seed, file_format.value)
+    except FileExistsError as exc:
+        errors.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(BAD_INPUT) from exc
 
 
 def generate(out: Path, persons: int, seed: int,
