@@ -68,11 +68,15 @@ def test_a_failure_in_the_middle_of_a_file_leaves_the_warehouse_as_it_was(
     ingest(warehouse, [(write_csv(tmp_path / "first.csv", payments(1)), "payments")])
     before = snapshot(warehouse.root)
 
-    def disk_full(*args: object) -> None:
-        raise OSError("No space left on device")
+    write_table = batch_module.pq.write_table
+
+    def disk_full(table: object, where: Path, **options: object) -> None:
+        if Path(where).name.startswith("quality-"):
+            raise OSError("No space left on device")
+        write_table(table, where, **options)
 
     # Rows are already staged when the findings fail to write.
-    monkeypatch.setattr(batch_module, "_write_findings", disk_full)
+    monkeypatch.setattr(batch_module.pq, "write_table", disk_full)
     with pytest.raises(OSError, match="No space"):
         ingest(warehouse, [(write_csv(tmp_path / "second.csv", payments(2)), "payments")])
     assert snapshot(warehouse.root) == before

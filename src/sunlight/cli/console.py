@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-console = Console()
-errors = Console(stderr=True)
+# Piped into a file or a log, rich would assume 80 columns and cut the tables.
+_WIDTH = None if sys.stdout.isatty() else 120
+console = Console(width=_WIDTH, soft_wrap=True)
+errors = Console(stderr=True, width=_WIDTH, soft_wrap=True)
 
 
 def progress_bar() -> Progress:

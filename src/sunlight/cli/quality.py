@@ -38,7 +38,8 @@ def print_summary(warehouse: Warehouse) -> None:
                   caption="doubtful = kept, with a warning; 元 = money in rejected payment rows")
     for header in ("dataset", "files", "read", "accepted", "rejected", "doubtful", "non-data",
                    "元"):
-        table.add_column(header, justify="left" if header == "dataset" else "right")
+        table.add_column(header, justify="left" if header == "dataset" else "right",
+                         no_wrap=True)
     for s in summaries:
         table.add_row(s.dataset, str(s.files), f"{s.rows_read:,}",
                       f"{s.accepted:,}", f"{s.rejected:,}", f"{s.doubtful:,}",

@@ -106,9 +106,12 @@ def outputs(column: Column) -> list[Output]:
     by_kind: dict[str, list[Output]] = {
         "id": [
             Output(n, f"sl_id_from_clean({c})", "VARCHAR"),
-            Output(f"{n}_defect", f"sl_id_defect({c})", "VARCHAR", written=False),
-            Output(f"{n}_as_written", f"sl_text({raw(column)})", "VARCHAR"),
+            Output(f"{n}_as_written",
+                   f"CASE WHEN {raw(column)} = {c} THEN {c} ELSE sl_text({raw(column)}) END",
+                   "VARCHAR"),
             Output(f"{n}_checksum_ok", f"sl_id_checksum_ok({n})", "BOOLEAN", stage=3),
+            Output(f"{n}_defect", f"sl_id_defect({c}, {n}, {n}_checksum_ok)", "VARCHAR",
+                   stage=4, written=False),
         ],
         "program": [
             Output(n, c, "VARCHAR"),

@@ -46,14 +46,16 @@ CREATE OR REPLACE MACRO sl_id_from_clean(c) AS CASE
 
 CREATE OR REPLACE MACRO sl_id_checksum_ok(id) AS substr(id, 18, 1) = sl_id_check(substr(id, 1, 17));
 
--- Why a cleaned ID cannot be read (NULL when it can). An 18-digit ID ending in 000 whose check
--- fails is what Excel leaves of an ID it stored as a number (15 significant digits).
-CREATE OR REPLACE MACRO sl_id_defect(c) AS CASE
-    WHEN regexp_matches(c, '^\d(\.\d+)?E\+?\d+$') THEN 'ID number turned into a number (scientific notation)'
-    WHEN regexp_full_match(c, '\d{15}000') AND NOT sl_id_checksum_ok(c)
+-- Why a cleaned ID `c` cannot be read (NULL when it can), given its canonical form `id` and
+-- whether that passes its check. An 18-digit ID ending in 000 whose check fails is what Excel
+-- leaves of an ID it stored as a number (15 significant digits).
+CREATE OR REPLACE MACRO sl_id_defect(c, id, checksum_ok) AS CASE
+    WHEN id IS NULL AND regexp_matches(c, '^\d(\.\d+)?E\+?\d+$')
+        THEN 'ID number turned into a number (scientific notation)'
+    WHEN id IS NULL
+        THEN 'not an ID number: ' || length(c) || ' characters after cleaning, expected 15 or 18'
+    WHEN NOT checksum_ok AND length(c) = 18 AND suffix(c, '000')
         THEN 'ID number lost its last digits (stored as a number)'
-    WHEN sl_id_from_clean(c) IS NULL THEN
-        'not an ID number: ' || length(c) || ' characters after cleaning, expected 15 or 18'
     END;
 
 -- Names --------------------------------------------------------------------------------------

@@ -5,15 +5,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
-from sunlight.ingest.batch import PreparedBatch, file_hash, prepare_batch
+from sunlight.ingest.batch import PreparedBatch, file_hash, prepare_batches
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.readers import SUPPORTED_SUFFIXES
 from sunlight.warehouse.store import Warehouse
@@ -66,11 +65,36 @@ def plan_delivery(root: Path) -> list[tuple[Path, str]]:
     return plan
 
 
-def _prepare(path: str, dataset_code: str, catalog_path: str | None, staging: str,
-             digest: str, threads: int) -> PreparedBatch:
+Chunk = tuple[str, list[tuple[Path, str]]]  # dataset code, [(file, sha256)]
+# Files of one dataset are normalised together up to about this many bytes: enough to spread
+# DuckDB's fixed cost per query over many rows, small enough to keep memory in bounds.
+_CHUNK_BYTES = 64 << 20
+
+
+def _prepare_chunk(code: str, files: list[tuple[str, str]], catalog_path: str | None,
+                   staging: str, threads: int) -> list[PreparedBatch | UnusableFile]:
     catalog = load_catalog(Path(catalog_path) if catalog_path else None)
-    return prepare_batch(Path(path), dataset(dataset_code), catalog, Path(staging), digest,
-                         threads)
+    return prepare_batches([(Path(p), d) for p, d in files], dataset(code), catalog,
+                           Path(staging), threads)
+
+
+def _chunks(pending: list[tuple[Path, str, str]], workers: int) -> list[Chunk]:
+    """Files grouped by dataset into chunks, largest first, so that workers share the load."""
+    total = sum(path.stat().st_size for path, _, _ in pending)
+    limit = max(1 << 20, min(_CHUNK_BYTES, total // max(1, workers * 2)))
+    chunks: list[tuple[int, Chunk]] = []
+    for code in dict.fromkeys(code for _, code, _ in pending):
+        size, files = 0, list[tuple[Path, str]]()
+        for path, file_code, digest in pending:
+            if file_code != code:
+                continue
+            if files and size + path.stat().st_size > limit:
+                chunks.append((size, (code, files)))
+                size, files = 0, []
+            files.append((path, digest))
+            size += path.stat().st_size
+        chunks.append((size, (code, files)))
+    return [chunk for _, chunk in sorted(chunks, key=lambda c: -c[0])]
 
 
 def _refusal(path: Path, code: str, exc: Exception) -> FileOutcome:
@@ -120,33 +144,35 @@ def ingest(
 def _prepare_all(pending: list[tuple[Path, str, str]], catalog_path: Path | None,
                  staging: Path, workers: int, progress: Progress | None) -> list[FileOutcome]:
     catalog = str(catalog_path) if catalog_path else None
-    if workers <= 1 or len(pending) <= 1:
-        outcomes = []
-        for path, code, digest in pending:
-            outcomes.append(_outcome(path, code, partial(
-                _prepare, str(path), code, catalog, str(staging), digest, 0)))
+    chunks = _chunks(pending, workers)
+    results: dict[Path, FileOutcome] = {}
+
+    def collect(chunk: Chunk, prepared: list[PreparedBatch | UnusableFile]) -> None:
+        code, files = chunk
+        for (path, _), result in zip(files, prepared, strict=True):
+            results[path] = _outcome(path, code, result)
             if progress:
                 progress(path.name)
-        return outcomes
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    context = multiprocessing.get_context("spawn")  # DuckDB's threads do not survive fork
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [(path, code, pool.submit(_prepare, str(path), code, catalog, str(staging),
-                                            digest, threads))
-                   for path, code, digest in pending]
-        outcomes = []
-        for path, code, future in futures:
-            outcomes.append(_outcome(path, code, future.result))
-            if progress:
-                progress(path.name)
-        return outcomes
+
+    if workers <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            code, files = chunk
+            collect(chunk, _prepare_chunk(code, [(str(p), d) for p, d in files], catalog,
+                                          str(staging), 0))
+    else:
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        context = multiprocessing.get_context("spawn")  # DuckDB's threads do not survive fork
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_prepare_chunk, chunk[0], [(str(p), d) for p, d in chunk[1]],
+                                   catalog, str(staging), threads): chunk for chunk in chunks}
+            for future in as_completed(futures):
+                collect(futures[future], future.result())
+    return [results[path] for path, _, _ in pending]
 
 
-def _outcome(path: Path, code: str, run: Callable[[], PreparedBatch]) -> FileOutcome:
-    try:
-        batch = run()
-    except UnusableFile as exc:
-        return _refusal(path, code, exc)
-    summary = (f"{path.name}: {batch.counts.accepted} rows accepted, "
-               f"{batch.counts.rejected} rejected, {batch.counts.doubtful} doubtful")
-    return FileOutcome(path, code, "ingested", summary, batch)
+def _outcome(path: Path, code: str, result: PreparedBatch | UnusableFile) -> FileOutcome:
+    if isinstance(result, UnusableFile):
+        return _refusal(path, code, result)
+    summary = (f"{path.name}: {result.counts.accepted} rows accepted, "
+               f"{result.counts.rejected} rejected, {result.counts.doubtful} doubtful")
+    return FileOutcome(path, code, "ingested", summary, result)

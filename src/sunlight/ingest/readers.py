@@ -146,19 +146,9 @@ def _read_spreadsheet(path: Path) -> RawSheet:
 # CSV -----------------------------------------------------------------------------------------
 
 
-def decode_csv(data: bytes) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes, and the encoding it arrived in."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding, data = "utf-8-sig", data[3:]
-    else:
-        encoding = "utf-8"
+def _from_gb18030(data: bytes) -> bytes:
     try:
-        data.decode("utf-8")
-        return data, encoding
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030").encode("utf-8"), "gb18030"
+        return data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError as exc:
         raise UnusableFile(
             f"text is neither UTF-8 nor GB18030/GBK (undecodable byte at offset {exc.start})"
@@ -173,7 +163,21 @@ def _csv_width(data: bytes) -> int:
 
 
 def _read_csv(path: Path) -> RawSheet:
-    data, encoding = decode_csv(path.read_bytes())
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _parse_csv(data[3:], "utf-8-sig")
+    try:
+        # pyarrow checks that the text is UTF-8 as it parses: no separate pass to find out.
+        return _parse_csv(data, "utf-8")
+    except _NotUtf8:
+        return _parse_csv(_from_gb18030(data), "gb18030")
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _parse_csv(data: bytes, encoding: str) -> RawSheet:
     width = _csv_width(data)
     if width == 0:
         raise UnusableFile("the file is empty")
@@ -197,8 +201,17 @@ def _read_csv(path: Path) -> RawSheet:
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and encoding == "utf-8":
+            raise _NotUtf8 from exc
         raise UnusableFile(f"not a readable CSV file ({exc})") from exc
+    if encoding == "utf-8" and misshapen and not _valid_utf8(misshapen):
+        raise _NotUtf8
     return RawSheet(_number_rows(table, misshapen, width), "", encoding)
+
+
+def _valid_utf8(rows: list[tuple[int, str]]) -> bool:
+    # Rows set aside never reach pyarrow's UTF-8 check: look at them here.
+    return all("\ufffd" not in text for _, text in rows)
 
 
 def _number_rows(table: pa.Table, misshapen: list[tuple[int, str]], width: int) -> pa.Table:
