@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -91,16 +92,19 @@ def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalo
                         staging: Path, threads: int) -> list[PreparedBatch]:
     con = duckdb.connect()
     try:
+        con.execute("SET preserve_insertion_order = true")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         normalise.install_macros(con)
         con.register("catalog_spellings", _catalog_table(catalog))
-        con.register("files", _files_table(delivered))
-        _register_codes(con, delivered, dataset)
-        _normalise(con, dataset)
+        files = _files_table(delivered)
+        con.register("files", files)
+        codes = _register_codes(con, delivered, dataset)
+        rows = _normalise(con, dataset, codes, files.column("width").combine_chunks())
         _find(con, dataset)
-        outcome = _Outcome(_accepted_rows(con, dataset), _findings(con, dataset),
-                           _verdicts(con), _rejected_amounts(con, dataset))
+        outcome = _Outcome(_accepted_rows(con, dataset, rows, delivered),
+                           _findings(con, dataset), _verdicts(con),
+                           _rejected_amounts(con, dataset))
     finally:
         con.close()
     return [outcome.stage(dataset, index, file, staging) for index, file in enumerate(delivered)]
@@ -119,10 +123,9 @@ class _Outcome:
               staging: Path) -> PreparedBatch:
         table_path = staging / f"{dataset.code}-{file.digest[:16]}.parquet"
         findings_path = staging / f"quality-{file.digest[:16]}.parquet"
-        for table, path, compression in ((self.accepted, table_path, "snappy"),
-                                         (self.findings, findings_path, "zstd")):
-            mine = table.filter(pc.equal(table.column("file_index"), index))
-            pq.write_table(mine.drop_columns(["file_index"]), path, compression=compression)
+        for table, path in ((self.accepted, table_path), (self.findings, findings_path)):
+            pq.write_table(_rows_of_file(table, index).drop_columns(["file_index"]), path,
+                           compression="zstd", compression_level=1)
         counts = RowCounts(**asdict(file.counts))
         counts.rejected, counts.doubtful = self.verdicts.get(index, (0, 0))
         counts.accepted = file.data.num_rows - counts.rejected
@@ -161,24 +164,26 @@ def _sql_str(text: str) -> str:
 
 
 def _register_codes(con: duckdb.DuckDBPyConnection, delivered: list[DeliveredFile],
-                    dataset: Dataset) -> None:
+                    dataset: Dataset) -> dict[str, pa.Array]:
     """Stack the files' data rows and dictionary-encode each column.
 
-    `raw_rows` holds the stacked text; `codes` the same rows as integer codes; and
-    `distinct_<column>` each distinct cell text once, so normalisers run once per text.
+    Registers `raw_rows` (the stacked text) and `distinct_<column>` (each distinct cell text
+    once, so normalisers run once per text); returns the rows as integer codes.
     """
     stacked = pa.concat_tables([
         f.data.add_column(0, "file_index", pa.array([i] * f.data.num_rows, pa.int32()))
         for i, f in enumerate(delivered)]).combine_chunks()
     con.register("raw_rows", stacked)
-    codes = {name: stacked.column(name) for name in ("file_index", "source_row", "field_count")}
+    codes = {name: stacked.column(name).chunk(0) if stacked.num_rows else
+             pa.array([], stacked.schema.field(name).type)
+             for name in ("file_index", "source_row", "field_count")}
     for column in dataset.columns:
         encoded = pc.dictionary_encode(stacked.column(normalise.raw(column))).combine_chunks()
         codes[f"code_{column.name}"] = encoded.indices
         con.register(f"distinct_{column.name}", pa.table({
             "code": pa.array(range(len(encoded.dictionary)), pa.int32()),
             "text": encoded.dictionary}))
-    con.register("codes", pa.table(codes))
+    return codes
 
 
 def _staged_select(relation: str, outputs: list[Output], join: str = "") -> str:
@@ -203,20 +208,35 @@ def _dictionary(column: Column) -> str:
     return _staged_select(distinct, local, catalog_join)
 
 
-def _normalise(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
-    """Define `norm`: cleaned text and canonical values of every data row of every file."""
-    joins = []
+def _normalise(con: duckdb.DuckDBPyConnection, dataset: Dataset,
+               codes: dict[str, pa.Array], widths: pa.Array) -> pa.Table:
+    """Every data row of every file with its cleaned text and canonical values; also `norm`.
+
+    Column-level outputs are computed per distinct text in DuckDB and spread back to the rows
+    by position (Arrow `take`): no join. Row-level outputs are then computed over the rows.
+    """
+    columns: dict[str, pa.Array] = {
+        "file_index": codes["file_index"], "source_row": codes["source_row"],
+        "field_count": codes["field_count"], "width": pc.take(widths, codes["file_index"])}
     for column in dataset.columns:
-        con.execute(f"CREATE TEMP TABLE dict_{column.name} AS {_dictionary(column)}")
-        # LEFT: a column a file did not deliver has no code, and its values stay NULL.
-        joins.append(f"LEFT JOIN dict_{column.name} USING (code_{column.name})")
-    internal = ", ".join(f"code_{c.name}, {normalise.raw(c)}" for c in dataset.columns)
-    rows = (f"SELECT * EXCLUDE ({internal}), files.width FROM codes {' '.join(joins)} "
-            "JOIN files USING (file_index)")
+        values = con.sql(f"SELECT * FROM ({_dictionary(column)}) "
+                         f"ORDER BY code_{column.name}").to_arrow_table()
+        positions = codes[f"code_{column.name}"]
+        for name in values.column_names:
+            if name not in (f"code_{column.name}", normalise.raw(column)):
+                columns[name] = pc.take(values.column(name), positions)
+    rows = pa.table(columns)
     row_level = [o for c in dataset.columns for o in normalise.outputs(c) if o.row_level]
-    # A view, not a table: it is read twice (problems, then rows out), and materialising
-    # thirty columns costs more than joining twice.
-    con.execute(f"CREATE TEMP VIEW norm AS {_staged_select(rows, row_level)}")
+    if row_level:
+        con.register("column_level", rows)
+        # Row for row in the order of `rows`: the connection preserves insertion order.
+        computed = con.sql(
+            f"SELECT {', '.join(o.name for o in row_level)} "
+            f"FROM ({_staged_select('SELECT * FROM column_level', row_level)})").to_arrow_table()
+        for name in computed.column_names:
+            rows = rows.append_column(name, computed.column(name))
+    con.register("norm", rows)
+    return rows
 
 
 def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
@@ -255,14 +275,37 @@ def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
                 "FROM findings WHERE severity = 'rejected'")
 
 
-def _accepted_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> pa.Table:
-    """Canonical rows of every file that no finding rejected, with lineage, as Arrow."""
+def _accepted_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, rows: pa.Table,
+                   delivered: list[DeliveredFile]) -> pa.Table:
+    """Canonical rows of every file that no finding rejected, with lineage."""
+    rejected = con.sql("SELECT file_index, source_row FROM rejected").to_arrow_table()
+    keys = _row_keys(rows.column("file_index"), rows.column("source_row"))
+    bad = _row_keys(rejected.column("file_index"), rejected.column("source_row"))
+    accepted = rows.filter(pa.array(~np.isin(keys, bad)))
     names = [o.name for c in dataset.columns for o in normalise.outputs(c) if o.written]
-    table: pa.Table = con.sql(f"""
-        SELECT {', '.join(names)}, source_file_hash, source_file, source_sheet, source_row,
-               file_index
-        FROM norm ANTI JOIN rejected USING (file_index, source_row)""").to_arrow_table()
-    return table
+    file_index = accepted.column("file_index").combine_chunks()
+    lineage = {  # one value per file, stored once per file by the dictionary encoding
+        "source_file_hash": [f.digest for f in delivered],
+        "source_file": [f.path.name for f in delivered],
+        "source_sheet": [f.sheet for f in delivered],
+    }
+    out = accepted.select(names)
+    for name, per_file in lineage.items():
+        out = out.append_column(name, pa.DictionaryArray.from_arrays(
+            file_index, pa.array(per_file, pa.string())))
+    return out.append_column("source_row", accepted.column("source_row")).append_column(
+        "file_index", file_index)
+
+
+def _rows_of_file(table: pa.Table, index: int) -> pa.Table:
+    """The slice of a table ordered by file_index that belongs to one file."""
+    file_index = np.asarray(table.column("file_index"))
+    start, stop = np.searchsorted(file_index, [index, index + 1])
+    return table.slice(int(start), int(stop - start))
+
+
+def _row_keys(file_index: pa.ChunkedArray, source_row: pa.ChunkedArray) -> np.ndarray:
+    return (np.asarray(file_index, dtype=np.int64) << 32) | np.asarray(source_row, np.int64)
 
 
 def _findings(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> pa.Table:
