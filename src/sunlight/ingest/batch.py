@@ -99,6 +99,7 @@ def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalo
         con.register("catalog_spellings", _catalog_table(catalog))
         files = _files_table(delivered)
         con.register("files", files)
+        con.register("headers", _headers_table(delivered))
         codes = _register_codes(con, delivered, dataset)
         rows = _normalise(con, dataset, codes, files.column("width").combine_chunks())
         _find(con, dataset)
@@ -157,6 +158,14 @@ def _files_table(delivered: list[DeliveredFile]) -> pa.Table:
         "source_sheet": [f.sheet for f in delivered],
         "width": pa.array([f.width for f in delivered], pa.int32()),
     })
+
+
+def _headers_table(delivered: list[DeliveredFile]) -> pa.Table:
+    """Each file's header text of each canonical column it delivered."""
+    rows = [(i, column, header) for i, f in enumerate(delivered)
+            for column, header in f.layout.headers.items()]
+    return pa.table({"file_index": pa.array([r[0] for r in rows], pa.int32()),
+                     "column_name": [r[1] for r in rows], "header": [r[2] for r in rows]})
 
 
 def _sql_str(text: str) -> str:
@@ -264,13 +273,16 @@ def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     )
     delivered_text = " ".join(f"WHEN {_sql_str(c.name)} THEN raw.{normalise.raw(c)}"
                               for c in dataset.columns)
+    # An empty cell has no text to show: the report names its column as delivered instead.
     con.execute(f"""
         CREATE TEMP TABLE findings AS
-        SELECT f.*, CASE f.column_name {delivered_text} END AS value
+        SELECT f.*, CASE WHEN f.reason = 'missing_required' THEN h.header
+                         ELSE CASE f.column_name {delivered_text} END END AS value
         FROM ({' UNION ALL '.join(parts)}) AS f
         JOIN (SELECT * FROM raw_rows
               WHERE (file_index, source_row) IN (SELECT (file_index, source_row) FROM suspect))
-             AS raw USING (file_index, source_row)""")
+             AS raw USING (file_index, source_row)
+        LEFT JOIN headers AS h USING (file_index, column_name)""")
     con.execute("CREATE TEMP TABLE rejected AS SELECT DISTINCT file_index, source_row "
                 "FROM findings WHERE severity = 'rejected'")
 

@@ -25,7 +25,7 @@ REASONS_ZH = {
     "bad_year": "年度无法识别，该行未纳入分析",
     "bad_account": "银行账号无法识别，该行未纳入分析",
     "bad_row_shape": "该行列数多于表头，无法对齐，未纳入分析",
-    "missing_required": "必填项为空，该行未纳入分析",
+    "missing_required": "必填项为空（value 为该列的表头），该行未纳入分析",
     "unknown_program": "补贴项目不在项目目录中，保留但无法按项目标准分析",
     "unknown_value": "取值不在数据规范列举的范围内，保留",
 }
