@@ -74,8 +74,7 @@ def test_a_clean_row_becomes_canonical_with_lineage(tmp_path: Path):
 ])
 def test_each_bad_input_is_rejected_with_its_reason_and_row(tmp_path, column, value, reason):
     batch = prepare(tmp_path, [HEADER, GOOD, with_cell(column, value), GOOD])
-    shown = value.strip() or column  # an empty cell is reported by its column's header
-    assert findings_of(batch) == [(3, "rejected", reason, shown)]
+    assert findings_of(batch) == [(3, "rejected", reason, value)]
     assert [r["source_row"] for r in rows_of(batch)] == [2, 4]
     assert (batch.counts.accepted, batch.counts.rejected) == (2, 1)
 
@@ -107,15 +106,22 @@ def test_annual_programs_take_a_year_period(tmp_path: Path):
     assert row["period_end"] == dt.date(2024, 12, 31)
 
 
-def test_title_totals_blank_and_footer_rows_are_not_data(tmp_path: Path):
-    rows: list[list[Cell]] = [HEADER, GOOD, [None] * 9, GOOD, ["合计", *[None] * 4, 1000.0],
-                              ["制表人：张三", None, None, "审核人：李四"]]
+def test_title_totals_and_blank_rows_are_not_data(tmp_path: Path):
+    rows: list[list[Cell]] = [HEADER, GOOD, [None] * 9, GOOD, ["合 计", *[None] * 4, 1000.0]]
     batch = prepare(tmp_path, rows, xlsx=True, titles=("陇县2024年3月低保发放花名册", "单位：元"))
     counts = batch.counts
-    assert (counts.title, counts.header, counts.blank, counts.total, counts.footer) == (
-        2, 1, 1, 1, 1)
+    assert (counts.title, counts.header, counts.blank, counts.total) == (2, 1, 1, 1)
     assert [r["source_row"] for r in rows_of(batch)] == [4, 6]
     assert findings_of(batch) == []
+
+
+def test_a_note_under_the_totals_is_reported_not_dropped(tmp_path: Path):
+    rows: list[list[Cell]] = [HEADER, GOOD, ["合计", *[None] * 4, "500"],
+                              ["制表人：张三", None, None, "审核人：李四"],
+                              [None, "610327197604252594", "李四", None, None, None, None]]
+    batch = prepare(tmp_path, rows)
+    assert {r for r, severity, _, _ in findings_of(batch) if severity == "rejected"} == {4, 5}
+    assert batch.counts.rejected == 2
 
 
 def test_excel_cells_date_and_number(tmp_path: Path):
@@ -136,11 +142,32 @@ def test_residents_birth_date_comes_from_the_id_when_absent(tmp_path: Path):
     assert births == [dt.date(1971, 6, 5), dt.date(1976, 4, 25)]
 
 
-def test_a_row_wider_than_its_header_is_rejected_not_realigned(tmp_path: Path):
+def prepare_text(tmp_path: Path, lines: list[str]) -> PreparedBatch:
     path = tmp_path / "payments.csv"
-    path.write_text(",".join(HEADER) + "\n" + ",".join([*GOOD[:2], "王,芳", *GOOD[3:]]) + "\n",
-                    encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     staging = tmp_path / "staging"
     staging.mkdir()
-    batch = prepare_file(path, dataset("payments"), load_catalog(), staging)
-    assert [(r, why) for r, _, why, _ in findings_of(batch)] == [(2, "bad_row_shape")]
+    return prepare_file(path, dataset("payments"), load_catalog(), staging)
+
+
+def test_a_row_wider_than_its_header_is_rejected_not_realigned(tmp_path: Path):
+    wide = ",".join([*GOOD[:2], "王,芳", *GOOD[3:]])
+    batch = prepare_text(tmp_path, [",".join(HEADER), ",".join(GOOD), wide, ",".join(GOOD)])
+    assert findings_of(batch) == [(3, "rejected", "bad_row_shape", wide)]
+    assert batch.rejected_amount == "0.00"  # its amount cell may hold anything
+
+
+def test_a_stray_quote_does_not_swallow_the_rows_after_it(tmp_path: Path):
+    stray = ",".join([*GOOD[:2], '"王芳', *GOOD[3:]])
+    batch = prepare_text(tmp_path, [",".join(HEADER), ",".join(GOOD), stray,
+                                    *[",".join(GOOD)] * 5])
+    assert batch.counts.data == 7
+    assert [r["source_row"] for r in rows_of(batch)] == [2, 4, 5, 6, 7, 8]
+    assert {(r, why) for r, _, why, _ in findings_of(batch)} >= {(3, "short_row")}
+    assert batch.counts.rejected == 1
+
+
+def test_a_short_row_is_padded_and_reported(tmp_path: Path):
+    batch = prepare_text(tmp_path, [",".join(HEADER), ",".join(GOOD[:7])])
+    assert findings_of(batch) == [(2, "warning", "short_row", ",".join(GOOD[:7]))]
+    assert rows_of(batch)[0]["township"] is None

@@ -113,9 +113,13 @@ def test_years(duck, written, expected):
     ("６０.００", Decimal("60.00")),
     ("６０.００元", Decimal("60.00")),
     ("￥300", Decimal("300.00")),
-    ("442.045", Decimal("442.05")),
     ("442.04999999999995", Decimal("442.05")),
+    ("12,345,678.5", Decimal("12345678.50")),
+    ("1050.", Decimal("1050.00")),
     ("-100", Decimal("-100.00")),
+    ("442.045", None),  # half a fen is not an amount
+    ("340,5", None),  # a comma that is no thousands separator
+    ("1,0,5,0", None),
     ("一百元", None),
     ("12..5", None),
 ])
@@ -125,7 +129,8 @@ def test_amounts(duck, written, expected):
 
 @pytest.mark.parametrize(("written", "expected"), [
     ("12.5", Decimal("12.5")), ("12.5亩", Decimal("12.5")), ("１２.５亩", Decimal("12.5")),
-    ("-3", None), ("十亩", None),
+    ("1,234.5亩", Decimal("1234.5")), ("4.21000000000001", Decimal("4.21")),
+    ("-3", None), ("十亩", None), ("4,21", None),
 ])
 def test_areas(duck, written, expected):
     assert evaluate(duck, "sl_area(sl_clean_number(?::VARCHAR))", written) == expected

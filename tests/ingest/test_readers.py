@@ -57,6 +57,9 @@ def test_csv_rows_wider_than_the_header_keep_their_field_count(tmp_path: Path):
 def test_csv_in_another_encoding_is_refused(tmp_path: Path):
     path = tmp_path / "a.csv"
     path.write_bytes("姓名\n王芳\n".encode("utf-16"))
+    with pytest.raises(UnusableFile, match="UTF-16"):
+        read_sheet(path)
+    path.write_bytes(b"\x81\x30\xff\xff,x\n")
     with pytest.raises(UnusableFile, match="neither UTF-8 nor GB18030"):
         read_sheet(path)
 
@@ -74,3 +77,11 @@ def test_corrupt_xlsx_is_refused(tmp_path: Path):
     path.write_bytes(b"PK\x03\x04 this is not a workbook")
     with pytest.raises(UnusableFile, match="not a readable spreadsheet"):
         read_sheet(path)
+
+
+def test_number_cells_of_a_column_read_as_people_see_them():
+    from sunlight.ingest.readers import _column_array
+
+    cells = ("户号", 61032700010002.0, 302010001.0, 60.5, 6.10327194112276e17, "")
+    assert _column_array(cells).to_pylist() == [
+        "户号", "61032700010002", "302010001", "60.5", "6.10327194112276e+17", ""]

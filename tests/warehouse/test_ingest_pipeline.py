@@ -131,3 +131,23 @@ def test_death_dates_more_than_31_days_apart_are_a_finding(tmp_path: Path, wareh
     conflicts = [f for f in findings(warehouse) if f[5] == "death_date_conflict"]
     assert conflicts == [("residents", "residents.csv", "", 2, "warning", "death_date_conflict",
                           "2023-07-10")]
+
+
+def test_residents_alone_can_be_ingested(tmp_path: Path, warehouse: Warehouse):
+    residents = write_csv(tmp_path / "residents.csv", [
+        ["公民身份号码", "姓名", "户号", "乡镇", "村", "人员状态", "注销日期"],
+        ["610327197106050172", "王芳", "1", "东南镇", "北村", "死亡", "2023-07-10"]])
+    [outcome] = ingest(warehouse, [(residents, "residents")])
+    assert outcome.status == "ingested"
+    assert len(warehouse.table_files("residents")) == 1
+
+
+def test_replace_after_the_fact_keeps_the_version_named(tmp_path: Path, warehouse: Warehouse):
+    first = write_csv(tmp_path / "a" / "1月.csv", payments(1, people=3))
+    second = write_csv(tmp_path / "b" / "1月.csv", payments(1, people=2))
+    ingest(warehouse, [(first, "payments")])
+    [added] = ingest(warehouse, [(second, "payments")])
+    assert added.same_name and payment_rows(warehouse) == 5
+    [again] = ingest(warehouse, [(first, "payments")], replace=True)
+    assert again.status == "already_ingested" and len(again.replaced) == 1
+    assert payment_rows(warehouse) == 3

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 
 import typer
+from pydantic import ValidationError
 
 from sunlight import __version__
 from sunlight.cli import demo, generate, ingest, quality
-from sunlight.cli.exit_codes import INTERNAL_ERROR
+from sunlight.cli.exit_codes import BAD_INPUT, INTERNAL_ERROR
 
 app = typer.Typer(
     name="sunlight",
@@ -35,6 +36,9 @@ def main() -> None:
         app()
     except SystemExit:
         raise
-    except Exception as exc:
+    except ValidationError as exc:  # a SUNLIGHT_ setting that is not what it should be
+        typer.secho(f"bad setting: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(BAD_INPUT)
+    except Exception as exc:  # the last line of defence: say so, and exit 3
         typer.secho(f"internal error: {exc!r}", err=True, fg=typer.colors.RED)
         sys.exit(INTERNAL_ERROR)

@@ -17,6 +17,7 @@ from sunlight.ingest.pipeline import (
     UnusableDelivery,
     ingest,
     plan_delivery,
+    skipped_files,
 )
 from sunlight.settings import Settings, get_settings
 from sunlight.warehouse.store import Warehouse
@@ -37,6 +38,10 @@ def ingest_command(
     except UnusableDelivery as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
+    if dataset is None:
+        for skipped in skipped_files(path):
+            console.print(f"[yellow]skipped:[/yellow] {skipped.relative_to(path)} "
+                          "(not .xlsx/.xls/.ods/.csv)")
     outcomes = run_ingest(settings, files, replace, workers or settings.ingest_workers)
     _report(outcomes)
 
@@ -76,10 +81,17 @@ def run_ingest(settings: Settings, files: list[tuple[Path, str]], replace: bool,
 def _report(outcomes: list[FileOutcome]) -> None:
     ingested = [o for o in outcomes if o.status == "ingested"]
     for outcome in outcomes:
-        if outcome.status == "already_ingested":
+        if outcome.status == "already_ingested" and outcome.replaced:
+            console.print(f"{outcome.message}; removed {len(outcome.replaced)} other version(s) "
+                          "of it (--replace)")
+        elif outcome.status == "already_ingested":
             console.print(f"[yellow]no-op:[/yellow] {outcome.message}")
         elif outcome.replaced:
             console.print(f"replaced {len(outcome.replaced)} earlier file(s): {outcome.message}")
+        elif outcome.same_name:
+            console.print(f"[yellow]note:[/yellow] {outcome.path.name} has the name of a file "
+                          "ingested before; its rows were added to the earlier ones. If it is a "
+                          "corrected version, ingest it again with --replace.")
     rows = sum(o.batch.counts.data for o in ingested if o.batch)
     rejected = sum(o.batch.counts.rejected for o in ingested if o.batch)
     console.print(f"Ingested {len(ingested)} file(s), {rows:,} data rows "

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sunlight.cli.console import console
+from sunlight.cli.console import console, errors
+from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.quality.report import export, summarise
 from sunlight.settings import get_settings
 from sunlight.warehouse.store import Warehouse
@@ -51,8 +52,14 @@ def print_summary(warehouse: Warehouse) -> None:
 @app.command("export")
 def export_command(
     path: Annotated[Path, typer.Argument(help="Where to write the report.")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv or xlsx")] = ExportFormat.csv,
+    fmt: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="csv or xlsx (default: from the file name, else csv)")] = None,
 ) -> None:
     """Write every finding: dataset, file, sheet, row, severity, reason, value."""
-    count = export(Warehouse(get_settings().warehouse_dir), fmt, path)
+    chosen = fmt or (ExportFormat.xlsx if path.suffix.lower() == ".xlsx" else ExportFormat.csv)
+    try:
+        count = export(Warehouse(get_settings().warehouse_dir), chosen, path)
+    except OSError as exc:
+        errors.print(f"[red]cannot write {path}:[/red] {exc.strerror or exc}")
+        raise typer.Exit(BAD_INPUT) from exc
     console.print(f"Wrote {count:,} findings to {path}")

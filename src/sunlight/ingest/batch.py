@@ -99,7 +99,6 @@ def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalo
         con.register("catalog_spellings", _catalog_table(catalog))
         files = _files_table(delivered)
         con.register("files", files)
-        con.register("headers", _headers_table(delivered))
         codes = _register_codes(con, delivered, dataset)
         rows = _normalise(con, dataset, codes, files.column("width").combine_chunks())
         _find(con, dataset)
@@ -160,14 +159,6 @@ def _files_table(delivered: list[DeliveredFile]) -> pa.Table:
     })
 
 
-def _headers_table(delivered: list[DeliveredFile]) -> pa.Table:
-    """Each file's header text of each canonical column it delivered."""
-    rows = [(i, column, header) for i, f in enumerate(delivered)
-            for column, header in f.layout.headers.items()]
-    return pa.table({"file_index": pa.array([r[0] for r in rows], pa.int32()),
-                     "column_name": [r[1] for r in rows], "header": [r[2] for r in rows]})
-
-
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -185,7 +176,7 @@ def _register_codes(con: duckdb.DuckDBPyConnection, delivered: list[DeliveredFil
     con.register("raw_rows", stacked)
     codes = {name: stacked.column(name).chunk(0) if stacked.num_rows else
              pa.array([], stacked.schema.field(name).type)
-             for name in ("file_index", "source_row", "field_count")}
+             for name in ("file_index", "source_row", "field_count", "row_text")}
     for column in dataset.columns:
         encoded = pc.dictionary_encode(stacked.column(normalise.raw(column))).combine_chunks()
         codes[f"code_{column.name}"] = encoded.indices
@@ -226,7 +217,8 @@ def _normalise(con: duckdb.DuckDBPyConnection, dataset: Dataset,
     """
     columns: dict[str, pa.Array] = {
         "file_index": codes["file_index"], "source_row": codes["source_row"],
-        "field_count": codes["field_count"], "width": pc.take(widths, codes["file_index"])}
+        "field_count": codes["field_count"], "row_text": codes["row_text"],
+        "width": pc.take(widths, codes["file_index"])}
     for column in dataset.columns:
         values = con.sql(f"SELECT * FROM ({_dictionary(column)}) "
                          f"ORDER BY code_{column.name}").to_arrow_table()
@@ -258,7 +250,7 @@ def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
     # One pass over all rows picks the few with any problem; each check then reads only those.
     any_problem = " OR ".join(f"coalesce({chk.condition}, FALSE)" for chk in checks)
     con.execute("CREATE TEMP TABLE suspect AS SELECT * FROM norm "
-                f"WHERE field_count > width OR {any_problem or 'FALSE'}")
+                f"WHERE field_count <> width OR {any_problem or 'FALSE'}")
     parts = [
         f"SELECT file_index, source_row, {_sql_str(chk.column)} AS column_name, "
         f"{_sql_str(chk.reason)} AS reason, {_sql_str(chk.severity)} AS severity, "
@@ -266,23 +258,25 @@ def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
         f"FROM suspect WHERE field_count <= width AND {chk.condition}"
         for chk in checks
     ]
-    parts.append(
+    parts += [
         "SELECT file_index, source_row, NULL, 'bad_row_shape', 'rejected', "
-        "'the row has ' || field_count || ' fields, the header ' || width "
-        "FROM suspect WHERE field_count > width"
-    )
+        "'the row has ' || field_count || ' fields, the header ' || width || "
+        "': its cells cannot be placed' FROM suspect WHERE field_count > width",
+        "SELECT file_index, source_row, NULL, 'short_row', 'warning', "
+        "'the row has ' || field_count || ' fields, the header ' || width || "
+        "': the missing ones are taken as empty' FROM suspect WHERE field_count < width",
+    ]
     delivered_text = " ".join(f"WHEN {_sql_str(c.name)} THEN raw.{normalise.raw(c)}"
                               for c in dataset.columns)
-    # An empty cell has no text to show: the report names its column as delivered instead.
     con.execute(f"""
         CREATE TEMP TABLE findings AS
-        SELECT f.*, CASE WHEN f.reason = 'missing_required' THEN h.header
+        SELECT f.*, CASE WHEN f.column_name IS NULL THEN raw.row_text
                          ELSE CASE f.column_name {delivered_text} END END AS value
         FROM ({' UNION ALL '.join(parts)}) AS f
         JOIN (SELECT * FROM raw_rows
               WHERE (file_index, source_row) IN (SELECT (file_index, source_row) FROM suspect))
              AS raw USING (file_index, source_row)
-        LEFT JOIN headers AS h USING (file_index, column_name)""")
+""")
     con.execute("CREATE TEMP TABLE rejected AS SELECT DISTINCT file_index, source_row "
                 "FROM findings WHERE severity = 'rejected'")
 
@@ -346,5 +340,7 @@ def _rejected_amounts(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> dict[
         return {}
     rows = con.execute("""
         SELECT file_index, coalesce(sum(amount), 0) FROM suspect
-        SEMI JOIN rejected USING (file_index, source_row) GROUP BY file_index""").fetchall()
+        SEMI JOIN rejected USING (file_index, source_row)
+        WHERE field_count <= width  -- a misshapen row's amount cell may hold anything
+        GROUP BY file_index""").fetchall()
     return {int(index): Decimal(amount) for index, amount in rows}

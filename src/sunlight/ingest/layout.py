@@ -59,10 +59,12 @@ def detect_layout(sheet: RawSheet, dataset: Dataset) -> Layout:
         if len(positions) > len(best):
             best_row, best = i, positions
     if len(best) < 2:
-        expected = "、".join(c.label for c in dataset.required)
+        expected = "; ".join(f"{c.name} ({'/'.join(c.synonyms)})" for c in dataset.required)
+        where = f"sheet '{sheet.sheet}' (only the first sheet is read)" if sheet.sheet else "file"
         raise UnusableFile(
             f"no recognisable header for dataset {dataset.code} ({dataset.label}) in the first "
-            f"{HEADER_SEARCH_ROWS} rows: expected a row with columns such as {expected}"
+            f"{HEADER_SEARCH_ROWS} rows of the {where}: expected a row with the columns "
+            f"{expected}"
         )
     missing = [c for c in dataset.required if c.name not in best]
     header_cells = [head[best_row][f"c{j}"] or "" for j in range(sheet.width)]

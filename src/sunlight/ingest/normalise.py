@@ -177,6 +177,9 @@ def checks(column: Column) -> list[Check]:
                   _quote(f"{n} ({column.label}) is empty"))
         )
     found.extend(_kind_checks(column, present))
+    if column.kind == "amount":
+        found.append(Check(n, "negative_amount", "warning", f"{n} < 0",
+                           _quote(f"{n} ({column.label}) is negative: a reversal or refund?")))
     if column.choices:
         allowed = ", ".join(_quote(c) for c in column.choices)
         found.append(

@@ -93,16 +93,28 @@ CREATE OR REPLACE MACRO sl_year(c) AS CASE
     END;
 
 -- Money and areas ----------------------------------------------------------------------------
-CREATE OR REPLACE MACRO sl_clean_number(s) AS nullif(regexp_replace(sl_squeeze(s), '^[¥￥]|,|[元亩]$', '', 'g'), '');
+CREATE OR REPLACE MACRO sl_clean_number(s) AS
+    nullif(regexp_replace(sl_squeeze(s), '^[¥￥]|[元亩]$', '', 'g'), '');
 
--- Amounts and areas take text cleaned by sl_clean_number. Cast from the text, not through a
--- float, so that 442.045 rounds to 442.05.
+-- A number's text without its thousands separators; NULL when commas sit anywhere else
+-- (340,5 is not 3405: it is unreadable).
+CREATE OR REPLACE MACRO sl_number_text(c) AS CASE
+    WHEN regexp_full_match(c, '-?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?|-?\.\d+') THEN replace(c, ',', '')
+    END;
+
+-- Amounts (yuan) and areas (亩) take text cleaned by sl_clean_number. They are cast from the
+-- text, not through a float. More decimals than the unit has (fen; 1/10000 亩) are accepted
+-- only as the noise of a spreadsheet's binary float (442.04999999999995), not as a value.
+CREATE OR REPLACE MACRO sl_decimal_places_ok(t, places) AS
+    abs(TRY_CAST(t AS DOUBLE) - round(TRY_CAST(t AS DOUBLE), places)) < 0.000001;
+
 CREATE OR REPLACE MACRO sl_amount(c) AS CASE
-    WHEN regexp_full_match(c, '-?(\d+(\.\d*)?|\.\d+)') THEN TRY_CAST(c AS DECIMAL(18, 2))
+    WHEN sl_decimal_places_ok(sl_number_text(c), 2) THEN TRY_CAST(sl_number_text(c) AS DECIMAL(18, 2))
     END;
 
 CREATE OR REPLACE MACRO sl_area(c) AS CASE
-    WHEN regexp_full_match(c, '(\d+(\.\d*)?|\.\d+)') THEN TRY_CAST(c AS DECIMAL(18, 4))
+    WHEN NOT starts_with(c, '-') AND sl_decimal_places_ok(sl_number_text(c), 4)
+        THEN TRY_CAST(sl_number_text(c) AS DECIMAL(18, 4))
     END;
 
 -- Disability level 一级..四级 or 1..4, from squeezed text.

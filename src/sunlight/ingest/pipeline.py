@@ -43,17 +43,37 @@ class FileOutcome:
     message: str = ""
     batch: PreparedBatch | None = None
     replaced: list[str] = field(default_factory=list)
+    same_name: bool = False  # an earlier batch of the dataset has this file name
+
+
+def _is_data_file(path: Path) -> bool:
+    # ~$ files are the lock files Excel leaves beside an open workbook.
+    return path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(("~$", "."))
+
+
+def skipped_files(root: Path) -> list[Path]:
+    """Files under a delivery folder that ingestion does not read (and says so)."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and not _is_data_file(p)
+                  and not p.name.startswith("."))
 
 
 def plan_delivery(root: Path) -> list[tuple[Path, str]]:
     """(file, dataset) for every data file under `<root>/<dataset>/`."""
+    if root.is_file():
+        raise UnusableDelivery(f"{root} is a file: give its dataset, "
+                               f"e.g. `sunlight ingest --dataset payments {root}`")
     if not root.is_dir():
         raise UnusableDelivery(f"{root} is not a folder")
     plan: list[tuple[Path, str]] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.startswith(("~$", ".")):
+        if not _is_data_file(path):
             continue
-        folder = path.relative_to(root).parts[0]
+        parts = path.relative_to(root).parts
+        if len(parts) == 1:
+            raise UnusableDelivery(
+                f"{path.name} lies at the top of the delivery: put each file in a folder named "
+                f"after its dataset (<root>/<dataset>/<file>), one of: {', '.join(DATASETS)}")
+        folder = parts[0]
         if folder not in DATASETS:
             raise UnusableDelivery(
                 f"{path.relative_to(root)}: folder {folder!r} is not a dataset of the contract; "
@@ -114,13 +134,23 @@ def ingest(
     outcomes: list[FileOutcome] = []
     pending: list[tuple[Path, str, str]] = []
     seen: dict[str, Path] = {}
+    earlier_batches = warehouse.batches()
+
+    def namesakes(code: str, name: str, keep: str) -> list[str]:
+        return [b.file_hash for b in earlier_batches
+                if b.dataset == code and b.file_name == name and b.file_hash != keep]
+
     for path, code in files:
         digest = file_hash(path)
         earlier = warehouse.batch_by_hash(digest)
         if earlier is not None or digest in seen:
             first = earlier.file_name if earlier else seen[digest].name
-            outcomes.append(FileOutcome(path, code, "already_ingested",
-                                        f"{path.name}: same bytes as {first}, already ingested"))
+            outcome = FileOutcome(path, code, "already_ingested",
+                                  f"{path.name}: same bytes as {first}, already ingested")
+            if replace and earlier is not None:
+                # --replace after the fact: this version stays, its namesakes go.
+                outcome.replaced = namesakes(code, earlier.file_name, digest)
+            outcomes.append(outcome)
             if progress:
                 progress(path.name)
             continue
@@ -130,13 +160,14 @@ def ingest(
         prepared = _prepare_all(pending, catalog_path, transaction.staging, workers, progress)
         if any(o.status == "refused" for o in prepared):
             raise IngestRefused(outcomes + prepared)
-        earlier_batches = warehouse.batches()
+        for outcome in outcomes:
+            transaction.drop(outcome.replaced)
         for outcome in prepared:
             assert outcome.batch is not None
+            same_name = namesakes(outcome.dataset, outcome.path.name, outcome.batch.file_hash)
             if replace:
-                outcome.replaced = [b.file_hash for b in earlier_batches
-                                    if b.dataset == outcome.dataset
-                                    and b.file_name == outcome.path.name]
+                outcome.replaced = same_name
+            outcome.same_name = bool(same_name) and not replace
             transaction.add(outcome.batch, outcome.replaced)
     return outcomes + prepared
 

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import gc
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,7 +38,8 @@ class RawSheet:
     """The cells of one delivered sheet.
 
     Columns c0..cN-1 hold cell texts; `source_row` the row number as a person counts it;
-    `field_count` how many cells the row had (a CSV row wider than the header is misshapen).
+    `field_count` how many cells the row had (a CSV row of another width is misshapen), and
+    `row_text` the line as delivered for such a row.
     """
 
     table: pa.Table
@@ -46,7 +48,7 @@ class RawSheet:
 
     @property
     def width(self) -> int:
-        return int(self.table.num_columns) - 2
+        return int(self.table.num_columns) - 3
 
 
 def read_sheet(path: Path) -> RawSheet:
@@ -91,13 +93,24 @@ def cell_text(value: object) -> str:
     return _CELL_TEXT.get(type(value), str)(value)
 
 
-_ARROW_CASTS = (float, int, dt.date, dt.datetime)
+_ARROW_CASTS = (int, dt.date, dt.datetime)
+
+
+def _float_texts(numbers: pa.Array) -> pa.Array:
+    """Floats as _float_text writes them: whole numbers below the limit without exponent."""
+    whole = pc.and_(pc.equal(pc.floor(numbers), numbers),
+                    pc.less(pc.abs(numbers), _WHOLE_NUMBER_LIMIT))
+    as_integers = pc.cast(pc.cast(pc.if_else(whole, numbers, 0.0), pa.int64()), pa.string())
+    return pc.if_else(whole, as_integers, pc.cast(numbers, pa.string()))
 
 
 def _texts(cell_type: type, values: np.ndarray) -> np.ndarray:
     """Cells of one type as texts; Arrow converts numbers and dates, Python the rest."""
+    if cell_type is float:
+        return np.asarray(_float_texts(pa.array(values.tolist(), pa.float64()))
+                          .to_numpy(zero_copy_only=False), dtype=object)
     if cell_type in _ARROW_CASTS and cell_type is not bool:
-        # Arrow writes 100.0 as 100 and a date-time as 2024-03-15 00:00:00, as cell_text does.
+        # Arrow writes a date-time as 2024-03-15 00:00:00, as cell_text does.
         texts = pc.cast(pa.array(values.tolist()), pa.string())
         return np.asarray(texts.to_numpy(zero_copy_only=False), dtype=object)
     return np.array([cell_text(v) for v in values], dtype=object)
@@ -160,7 +173,8 @@ def _read_first_sheet(path: Path) -> RawSheet:
     height = len(columns[0])
     arrays.append(pa.array(np.arange(1, height + 1, dtype=np.int32)))
     arrays.append(pa.array(np.full(height, width, dtype=np.int32)))
-    names = [*(f"c{i}" for i in range(width)), "source_row", "field_count"]
+    arrays.append(pa.nulls(height, pa.string()))
+    names = [*(f"c{i}" for i in range(width)), "source_row", "field_count", "row_text"]
     return RawSheet(pa.Table.from_arrays(arrays, names=names), sheet.name, path.suffix.lower()[1:])
 
 
@@ -177,14 +191,24 @@ def _from_gb18030(data: bytes) -> bytes:
 
 
 def _csv_width(data: bytes) -> int:
+    """The field count most of the first records have: the header's and the data's.
+
+    Not the largest: a data row with an unquoted comma must stand out as too wide.
+    """
     head = data[: 64 * 1024].decode("utf-8", errors="ignore")
     lines = head.splitlines()[:-1] or head.splitlines()
-    records = list(csv.reader(io.StringIO("\n".join(lines[:50]))))
-    return max((len(r) for r in records), default=0)
+    counts = Counter(len(r) for r in csv.reader(io.StringIO("\n".join(lines[:50]))) if r)
+    if not counts:
+        return 0
+    most = max(counts.values())
+    return max(width for width, seen in counts.items() if seen == most)
 
 
 def _read_csv(path: Path) -> RawSheet:
     data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnusableFile("the text is UTF-16 (Excel's 'Unicode text'): save the file as "
+                           "CSV in UTF-8 or GB18030")
     if data.startswith(b"\xef\xbb\xbf"):
         return _parse_csv(data[3:], "utf-8-sig")
     try:
@@ -236,19 +260,41 @@ def _valid_utf8(rows: list[tuple[int, str]]) -> bool:
 
 
 def _number_rows(table: pa.Table, misshapen: list[tuple[int, str]], width: int) -> pa.Table:
-    """Attach record numbers and field counts; misshapen rows rejoin at their place."""
-    keep = np.ones(table.num_rows + len(misshapen), dtype=bool)
-    keep[[number - 1 for number, _ in misshapen]] = False
-    numbers = np.flatnonzero(keep).astype(np.int32) + 1
+    """Attach row numbers and field counts; rows set aside rejoin at their place.
+
+    A record set aside that spans several lines is a stray quote that swallowed the lines
+    after it: each line comes back as a row of its own (with its own number), so that no
+    row disappears inside another.
+    """
+    records = table.num_rows + len(misshapen)
+    lines_of = {number: _lines(text) for number, text in misshapen}
+    extra = np.zeros(records + 1, dtype=np.int64)
+    for number, lines in lines_of.items():
+        extra[number] = len(lines) - 1
+    shift = np.cumsum(extra)  # lines swallowed before each record
+    keep = np.ones(records, dtype=bool)
+    keep[[number - 1 for number in lines_of]] = False
+    record = np.flatnonzero(keep) + 1
+    numbers = (record + shift[record - 1]).astype(np.int32)
     table = table.append_column("source_row", pa.array(numbers))
     table = table.append_column("field_count", pa.array(np.full(len(numbers), width, np.int32)))
+    table = table.append_column("row_text", pa.nulls(len(numbers), pa.string()))
     if not misshapen:
         return table
     rows = []
-    for number, text in misshapen:
-        fields = next(csv.reader(io.StringIO(text)), [])
-        # A shorter row is padded; a longer one keeps its count so it is reported, not realigned.
-        cells = [*fields[:width], *[""] * (width - len(fields))]
-        rows.append(dict(zip(table.column_names, [*cells, number, len(fields)], strict=True)))
-    extra = pa.Table.from_pylist(rows, schema=table.schema)
-    return pa.concat_tables([table, extra]).sort_by("source_row")
+    for number, lines in lines_of.items():
+        first = number + int(shift[number - 1])
+        for offset, line in enumerate(lines):
+            fields = next(csv.reader(io.StringIO(line)), [])
+            # Shorter rows are padded and longer ones cut, but both keep their field count
+            # and text, so the row is reported rather than silently realigned.
+            cells = [*fields[:width], *[""] * (width - len(fields))]
+            rows.append(dict(zip(table.column_names,
+                                 [*cells, first + offset, len(fields), line], strict=True)))
+    extra_rows = pa.Table.from_pylist(rows, schema=table.schema)
+    return pa.concat_tables([table, extra_rows]).sort_by("source_row")
+
+
+def _lines(text: str) -> list[str]:
+    lines = text.split("\n")
+    return [line.rstrip("\r") for line in lines] if len(lines) > 1 else [text]

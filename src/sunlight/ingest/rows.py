@@ -1,4 +1,4 @@
-"""From a read sheet to its data rows: which rows are titles, header, blanks, totals, footers.
+"""From a read sheet to its data rows: which rows are titles, the header, blanks or totals.
 
 Everything here is vectorised in Arrow and per file, so that many files of one dataset can
 then be normalised together in a single DuckDB pass (see batch.py).
@@ -28,8 +28,7 @@ class RowCounts:
     title: int = 0
     header: int = 0
     blank: int = 0
-    total: int = 0
-    footer: int = 0
+    total: int = 0  # 合计/总计 (and 小计/累计) rows
     accepted: int = 0
     rejected: int = 0
     doubtful: int = 0  # accepted rows with at least one warning
@@ -50,15 +49,11 @@ class DeliveredFile:
     layout: Layout
     width: int
     counts: RowCounts  # the non-data kinds; accepted/rejected are filled after checking
-    data: pa.Table  # source_row, field_count, raw_<column> for every canonical column
+    data: pa.Table  # source_row, field_count, row_text, raw_<column> for every column
 
 
 def _is_blank(texts: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(pc.or_(pc.equal(texts, ""), pc.utf8_is_space(texts)))
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 def _starts_with_total(cells: list[pa.Array]) -> np.ndarray:
@@ -85,15 +80,12 @@ def classify(sheet: RawSheet, header_row: int) -> tuple[RowCounts, np.ndarray]:
     candidates = np.flatnonzero(maybe_total)
     if len(candidates):
         totals[candidates] = _starts_with_total([pc.take(c, candidates) for c in cells])
-    footer = np.zeros(len(rows), dtype=bool)
-    if totals.any():
-        for i in np.flatnonzero(below & ~is_blank & ~totals & (rows > rows[totals].min())):
-            filled = sum(1 for c in cells if _squeeze(str(c[i])))
-            footer[i] = filled <= 2
-    data = below & ~is_blank & ~totals & ~footer
+    # Anything else below the header is data, notes under a totals row included: a note is
+    # reported as an unreadable row rather than a data row being taken for a note.
+    data = below & ~is_blank & ~totals
     counts = RowCounts(
         title=int((above & ~is_blank).sum()), header=int(at.sum()),
-        blank=int((is_blank & ~at).sum()), total=int(totals.sum()), footer=int(footer.sum()),
+        blank=int((is_blank & ~at).sum()), total=int(totals.sum()),
     )
     return counts, data
 
@@ -105,7 +97,7 @@ def read_delivered(path: Path, digest: str, dataset: Dataset) -> DeliveredFile:
     counts, data_mask = classify(sheet, layout.header_row)
     rows = sheet.table.filter(pa.array(data_mask))
     columns = {"source_row": rows.column("source_row"),
-               "field_count": rows.column("field_count")}
+               "field_count": rows.column("field_count"), "row_text": rows.column("row_text")}
     for column in dataset.columns:
         position = layout.positions.get(column.name)
         columns[normalise.raw(column)] = (

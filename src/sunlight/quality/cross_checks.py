@@ -22,8 +22,8 @@ def _reports_sql(deaths: list[Path], residents: list[Path]) -> str:
             f"source_sheet, source_row FROM read_parquet({_paths(deaths)})")
     if residents:
         parts.append(
-            "SELECT id_number, status_date, 'residents', source_file, source_sheet, source_row "
-            f"FROM read_parquet({_paths(residents)}) "
+            "SELECT id_number, status_date AS reported, 'residents' AS dataset, source_file, "
+            f"source_sheet, source_row FROM read_parquet({_paths(residents)}) "
             "WHERE status = '死亡' AND status_date IS NOT NULL")
     return " UNION ALL ".join(parts)
 

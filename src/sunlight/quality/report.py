@@ -25,7 +25,10 @@ REASONS_ZH = {
     "bad_year": "年度无法识别，该行未纳入分析",
     "bad_account": "银行账号无法识别，该行未纳入分析",
     "bad_row_shape": "该行列数多于表头，无法对齐，未纳入分析",
-    "missing_required": "必填项为空（value 为该列的表头），该行未纳入分析",
+    "missing_required": "必填项为空，该行未纳入分析",
+    "short_row": "该行列数少于表头，缺少的列按空值处理",
+    "death_date_conflict": "同一人的死亡日期在不同来源间相差超过31天，以最早的可信日期为准",
+    "negative_amount": "金额为负数（冲正或退回），保留",
     "unknown_program": "补贴项目不在项目目录中，保留但无法按项目标准分析",
     "unknown_value": "取值不在数据规范列举的范围内，保留",
 }
@@ -60,7 +63,7 @@ def summarise(warehouse: Warehouse) -> list[DatasetSummary]:
             accepted=sum(c["accepted"] for c in counts),
             rejected=sum(c["rejected"] for c in counts),
             doubtful=sum(c["doubtful"] for c in counts),
-            non_data=sum(c["title"] + c["header"] + c["blank"] + c["total"] + c["footer"]
+            non_data=sum(c["title"] + c["header"] + c["blank"] + c["total"]
                          for c in counts),
             rejected_amount=sum((Decimal(b["rejected_amount"]) for b in batches), Decimal(0)),
         ))
@@ -96,7 +99,11 @@ def export(warehouse: Warehouse, fmt: str, path: Path) -> int:
 
 
 def _write_xlsx(rows: list[tuple[str, str, str, int, str, str, str]], path: Path) -> None:
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # Delivered text is written as text: a cell reading =HYPERLINK(...) must not become a
+    # live formula in the report staff open.
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                               "strings_to_formulas": False,
+                                               "strings_to_urls": False})
     try:
         sheet = workbook.add_worksheet("findings")
         bold = workbook.add_format({"bold": True})

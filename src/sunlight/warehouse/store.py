@@ -7,9 +7,11 @@ Layout under the warehouse folder (Spark reads `<dataset>/*.parquet` as one tabl
     quality/<batch>.parquet    data-quality findings of one delivered file
     _staging/                  batches being prepared (never read)
 
-A commit moves staged files into place and then replaces manifest.json atomically, under a
-lock. Files that no manifest lists (left by a crash between the two steps) are removed the
-next time the warehouse is opened for writing, so readers of the folders never see them.
+A commit computes everything in the staging folder first, then moves the files into place
+and replaces manifest.json atomically, under a lock. Only a crash between the moves and the
+manifest can leave files no manifest lists; Sunlight reads through the manifest, so it never
+sees them, and they are removed the next time the warehouse is opened for writing. (A reader
+of the bare folders, such as Spark, should take its file list from the manifest too.)
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,6 +116,8 @@ class Warehouse:
                 transaction.commit()
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
+                with suppress(OSError):  # left in place while another write stages in it
+                    staging.parent.rmdir()
 
     def _staging_root(self) -> Path:
         path = self.root / "_staging"
@@ -154,30 +158,47 @@ class Transaction:
         self.added.append(batch)
         self.replaced.update(replaces or [])
 
+    def drop(self, file_hashes: list[str]) -> None:
+        """Remove committed batches (a file replaced by another version of it)."""
+        self.replaced.update(file_hashes)
+
     def commit(self) -> None:
+        """Stage everything, then move it into place, then switch the manifest."""
         if not self.added and not self.replaced:
             return
         root = self.warehouse.root
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        moves: list[tuple[Path, str]] = []
         records = []
         for batch in self.added:
             table_file = f"{batch.dataset}/{batch.file_hash[:16]}.parquet"
             findings_file = f"{QUALITY_DIR}/{batch.file_hash[:16]}.parquet"
-            for staged, destination in ((batch.table_path, table_file),
-                                        (batch.findings_path, findings_file)):
-                (root / destination).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staged, root / destination)
+            moves += [(Path(batch.table_path), table_file),
+                      (Path(batch.findings_path), findings_file)]
             record = batch.to_json()
             record.pop("table_path")
             record.pop("findings_path")
             records.append({**record, "table_file": table_file,
                             "findings_file": findings_file, "ingested_at": now})
-        kept = [b for b in self.warehouse.batches() if b.file_hash not in self.replaced]
-        final = [b.data for b in kept] + records
+        kept = [b.data for b in self.warehouse.batches() if b.file_hash not in self.replaced]
         cross_checks_file = f"{QUALITY_DIR}/cross-{uuid.uuid4().hex[:16]}.parquet"
-        write_cross_checks(
-            [root / b["table_file"] for b in final if b["dataset"] == "deaths"],
-            [root / b["table_file"] for b in final if b["dataset"] == "residents"],
-            root / cross_checks_file)
-        self.warehouse._write_manifest(final, cross_checks_file)
+        staged_cross = self.staging / "cross-checks.parquet"
+        self._write_cross_checks(kept, dict(moves), staged_cross)
+        moves.append((staged_cross, cross_checks_file))
+        for staged, destination in moves:
+            (root / destination).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, root / destination)
+        self.warehouse._write_manifest(kept + records, cross_checks_file)
         self.warehouse._remove_unlisted()
+
+    def _write_cross_checks(self, kept: list[dict[str, Any]], staged: dict[Path, str],
+                            out: Path) -> None:
+        """Cross-file findings over the warehouse as it will be, computed before any move."""
+        root = self.warehouse.root
+
+        def files(dataset: str) -> list[Path]:
+            return ([root / b["table_file"] for b in kept if b["dataset"] == dataset]
+                    + [path for path, final in staged.items()
+                       if final.startswith(f"{dataset}/")])
+
+        write_cross_checks(files("deaths"), files("residents"), out)
