@@ -46,3 +46,15 @@ def test_demo_runs_end_to_end(home: Path):
     assert result.exit_code == 0, result.output
     assert "payments" in result.output and "数据质量" in result.output
     assert (home / "warehouse" / "manifest.json").exists()
+
+
+def test_demo_does_not_delete_a_countys_own_data(tmp_path: Path, home: Path):
+    from tests.conftest import write_csv
+
+    rows = [["项目名称", "身份证号", "姓名", "所属期", "金额", "银行账号"],
+            ["低保", "610327197106050172", "王芳", "2024-03", "500", "6217493730820689217"]]
+    path = write_csv(tmp_path / "real.csv", rows)
+    assert runner.invoke(app, ["ingest", "--dataset", "payments", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["demo", "--persons", "500"])
+    assert result.exit_code == 2 and "--replace-existing" in result.output
+    assert "real.csv" in (home / "warehouse" / "manifest.json").read_text("utf-8")

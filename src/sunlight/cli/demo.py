@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sunlight.cli.console import console
+from sunlight.cli.console import console, errors
+from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.generate import generate
 from sunlight.cli.ingest import run_ingest
 from sunlight.cli.quality import print_summary
@@ -19,21 +21,31 @@ from sunlight.warehouse.store import Warehouse
 def demo_command(
     persons: Annotated[int, typer.Option(min=500, help="Residents of the demo county.")] = 20_000,
     seed: Annotated[int, typer.Option(help="Seed of the demo county.")] = 2024,
-    fresh: Annotated[bool, typer.Option(help="Start from an empty SUNLIGHT_HOME warehouse.")]
-    = True,
+    replace_existing: Annotated[bool, typer.Option(
+        help="Delete what SUNLIGHT_HOME's warehouse holds even if it is not demo data.")]
+    = False,
 ) -> None:
     """Generate a demo county into SUNLIGHT_HOME, ingest it and show the quality report."""
     settings = get_settings()
     county = settings.home / "demo-county"
-    if fresh:
-        shutil.rmtree(county, ignore_errors=True)
-        shutil.rmtree(settings.warehouse_dir, ignore_errors=True)
+    warehouse = Warehouse(settings.warehouse_dir)
+    foreign = [b for b in warehouse.batches()
+               if not Path(b.data["source_path"]).is_relative_to(county.resolve())]
+    if foreign and not replace_existing:
+        errors.print(
+            f"[red]refused:[/red] {settings.home.resolve()} already holds {len(foreign)} ingested "
+            "file(s) that are not the demo county's, and the demo starts from an empty "
+            "warehouse. Run it elsewhere (SUNLIGHT_HOME=./demo-home sunlight demo) or pass "
+            "--replace-existing to delete them.")
+        raise typer.Exit(BAD_INPUT)
+    shutil.rmtree(county, ignore_errors=True)
+    shutil.rmtree(settings.warehouse_dir, ignore_errors=True)
     console.rule("[bold]1. 生成示例县 (synthetic county)")
     generate(county, persons, seed)
     console.rule("[bold]2. 数据接入 (ingest)")
     run_ingest(settings, plan_delivery(county / "delivery"), False, settings.ingest_workers)
     console.rule("[bold]3. 数据质量 (data quality)")
-    print_summary(Warehouse(settings.warehouse_dir))
+    print_summary(warehouse)
     console.print(f"Warehouse: {settings.warehouse_dir.resolve()}\n"
                   f"Injected cases: {county / 'truth.csv'}; "
-                  "export the findings with `sunlight quality export --format xlsx quality.xlsx`.")
+                  "export the findings with `sunlight quality export quality.xlsx`.")

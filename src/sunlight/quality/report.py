@@ -48,9 +48,20 @@ class DatasetSummary:
     rejected_amount: Decimal
 
 
+def _cross_check_rows(warehouse: Warehouse) -> dict[str, int]:
+    """Rows doubted by checks across files (death dates that disagree), per dataset."""
+    cross = warehouse.cross_checks_file()
+    if not cross:
+        return {}
+    rows = duckdb.execute("SELECT dataset, count(DISTINCT (file, row)) FROM read_parquet(?) "
+                          "GROUP BY dataset", [str(warehouse.root / cross)]).fetchall()
+    return {str(dataset): int(count) for dataset, count in rows}
+
+
 def summarise(warehouse: Warehouse) -> list[DatasetSummary]:
     """One summary per dataset that has ingested files, in contract order."""
     summaries = []
+    cross_doubts = _cross_check_rows(warehouse)
     for code in DATASETS:
         batches = [b.data for b in warehouse.batches() if b.dataset == code]
         if not batches:
@@ -62,7 +73,7 @@ def summarise(warehouse: Warehouse) -> list[DatasetSummary]:
             rows_read=sum(c["accepted"] + c["rejected"] for c in counts),
             accepted=sum(c["accepted"] for c in counts),
             rejected=sum(c["rejected"] for c in counts),
-            doubtful=sum(c["doubtful"] for c in counts),
+            doubtful=sum(c["doubtful"] for c in counts) + cross_doubts.get(code, 0),
             non_data=sum(c["title"] + c["header"] + c["blank"] + c["total"]
                          for c in counts),
             rejected_amount=sum((Decimal(b["rejected_amount"]) for b in batches), Decimal(0)),
