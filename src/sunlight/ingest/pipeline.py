@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sunlight.contract.catalog import load_catalog
+from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
 from sunlight.ingest.batch import PreparedBatch, file_hash, prepare_batches
 from sunlight.ingest.errors import UnusableFile
@@ -91,11 +90,10 @@ Chunk = tuple[str, list[tuple[Path, str]]]  # dataset code, [(file, sha256)]
 _CHUNK_BYTES = 64 << 20
 
 
-def _prepare_chunk(code: str, files: list[tuple[str, str]], catalog_path: str | None,
-                   staging: str, threads: int) -> list[PreparedBatch | UnusableFile]:
-    catalog = load_catalog(Path(catalog_path) if catalog_path else None)
-    return prepare_batches([(Path(p), d) for p, d in files], dataset(code), catalog,
-                           Path(staging), threads)
+def _prepare_chunk(chunk: Chunk, catalog: Catalog, staging: Path,
+                   threads: int) -> list[PreparedBatch | UnusableFile]:
+    code, files = chunk
+    return prepare_batches(files, dataset(code), catalog, staging, threads)
 
 
 def _chunks(pending: list[tuple[Path, str, str]], workers: int) -> list[Chunk]:
@@ -174,7 +172,7 @@ def ingest(
 
 def _prepare_all(pending: list[tuple[Path, str, str]], catalog_path: Path | None,
                  staging: Path, workers: int, progress: Progress | None) -> list[FileOutcome]:
-    catalog = str(catalog_path) if catalog_path else None
+    catalog = load_catalog(catalog_path)
     chunks = _chunks(pending, workers)
     results: dict[Path, FileOutcome] = {}
 
@@ -185,17 +183,16 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog_path: Path | None
             if progress:
                 progress(path.name)
 
+    threads = max(1, (os.cpu_count() or 1) // max(1, workers))  # DuckDB threads per chunk
     if workers <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            code, files = chunk
-            collect(chunk, _prepare_chunk(code, [(str(p), d) for p, d in files], catalog,
-                                          str(staging), 0))
+            collect(chunk, _prepare_chunk(chunk, catalog, staging, 0))
     else:
-        threads = max(1, (os.cpu_count() or 1) // workers)
-        context = multiprocessing.get_context("spawn")  # DuckDB's threads do not survive fork
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_prepare_chunk, chunk[0], [(str(p), d) for p, d in chunk[1]],
-                                   catalog, str(staging), threads): chunk for chunk in chunks}
+        # Threads, not processes: DuckDB, pyarrow and calamine work outside the GIL, and a
+        # thread costs nothing to start where a process re-imports everything.
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_prepare_chunk, chunk, catalog, staging, threads): chunk
+                       for chunk in chunks}
             for future in as_completed(futures):
                 collect(futures[future], future.result())
     return [results[path] for path, _, _ in pending]
