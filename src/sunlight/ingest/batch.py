@@ -284,11 +284,13 @@ def _find(con: duckdb.DuckDBPyConnection, dataset: Dataset) -> None:
 def _accepted_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, rows: pa.Table,
                    delivered: list[DeliveredFile]) -> pa.Table:
     """Canonical rows of every file that no finding rejected, with lineage."""
-    rejected = con.sql("SELECT file_index, source_row FROM rejected").to_arrow_table()
-    keys = _row_keys(rows.column("file_index"), rows.column("source_row"))
-    bad = _row_keys(rejected.column("file_index"), rejected.column("source_row"))
-    accepted = rows.filter(pa.array(~np.isin(keys, bad)))
     names = [o.name for c in dataset.columns for o in normalise.outputs(c) if o.written]
+    accepted = rows.select([*names, "source_row", "file_index"])
+    rejected = con.sql("SELECT file_index, source_row FROM rejected").to_arrow_table()
+    if rejected.num_rows:  # most deliveries of a chunk have none: no copy then
+        keys = _row_keys(rows.column("file_index"), rows.column("source_row"))
+        bad = _row_keys(rejected.column("file_index"), rejected.column("source_row"))
+        accepted = accepted.filter(pa.array(~np.isin(keys, bad)))
     file_index = accepted.column("file_index").combine_chunks()
     lineage = {  # one value per file, stored once per file by the dictionary encoding
         "source_file_hash": [f.digest for f in delivered],
