@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -13,7 +14,7 @@ from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
 from sunlight.ingest.batch import PreparedBatch, file_hash, prepare_batches
 from sunlight.ingest.errors import UnusableFile
-from sunlight.ingest.readers import SUPPORTED_SUFFIXES
+from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
 from sunlight.warehouse.store import Warehouse
 
 Status = Literal["ingested", "already_ingested", "refused"]
@@ -188,14 +189,23 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog_path: Path | None
         for chunk in chunks:
             collect(chunk, _prepare_chunk(chunk, catalog, staging, 0))
     else:
-        # Threads, not processes: DuckDB, pyarrow and calamine work outside the GIL, and a
-        # thread costs nothing to start where a process re-imports everything.
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with _pool(pending, workers) as pool:
             futures = {pool.submit(_prepare_chunk, chunk, catalog, staging, threads): chunk
                        for chunk in chunks}
             for future in as_completed(futures):
                 collect(futures[future], future.result())
     return [results[path] for path, _, _ in pending]
+
+
+def _pool(pending: list[tuple[Path, str, str]], workers: int) -> Executor:
+    """Threads for CSV: pyarrow and DuckDB work outside the GIL, and a thread costs nothing to
+    start. Processes once there are spreadsheets: calamine holds the GIL while it builds a
+    sheet's cells, so threads would wait on each other."""
+    if any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path, _, _ in pending):
+        # spawn, not fork: DuckDB's threads do not survive a fork
+        return ProcessPoolExecutor(max_workers=workers,
+                                   mp_context=multiprocessing.get_context("spawn"))
+    return ThreadPoolExecutor(max_workers=workers)
 
 
 def _outcome(path: Path, code: str, result: PreparedBatch | UnusableFile) -> FileOutcome:
