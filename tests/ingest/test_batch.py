@@ -171,3 +171,8 @@ def test_a_short_row_is_padded_and_reported(tmp_path: Path):
     batch = prepare_text(tmp_path, [",".join(HEADER), ",".join(GOOD[:7])])
     assert findings_of(batch) == [(2, "warning", "short_row", ",".join(GOOD[:7]))]
     assert rows_of(batch)[0]["township"] is None
+
+
+def test_a_file_with_a_header_and_no_rows_is_an_empty_batch(tmp_path: Path):
+    batch = prepare(tmp_path, [HEADER, [None] * 9])
+    assert batch.counts.data == 0 and rows_of(batch) == [] and findings_of(batch) == []

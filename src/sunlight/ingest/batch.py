@@ -11,7 +11,7 @@ of the warehouse only when the caller commits them (see sunlight.warehouse.store
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,6 @@ class PreparedBatch:
     ignored_headers: list[str]
     table_path: str  # staged Parquet of canonical rows
     findings_path: str  # staged Parquet of quality findings
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
