@@ -91,3 +91,24 @@ def test_generate_refuses_to_overwrite_a_real_delivery(tmp_path: Path):
     result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--persons", "500"])
     assert result.exit_code == BAD_INPUT and "not written by the generator" in result.output
     assert (tmp_path / "delivery" / "payments" / "real.csv").exists()
+
+
+def test_files_ingestion_cannot_read_are_listed_as_skipped(tmp_path: Path, home: Path):
+    write_csv(tmp_path / "delivery" / "payments" / "三月.csv", ROWS)
+    (tmp_path / "delivery" / "payments" / "三月.et").write_bytes(b"WPS")
+    result = runner.invoke(app, ["ingest", str(tmp_path / "delivery")])
+    assert result.exit_code == 0 and "skipped: payments/三月.et" in result.output
+
+
+def test_delivered_text_never_becomes_a_live_formula_in_the_xlsx_report(
+        tmp_path: Path, home: Path):
+    rows = [HEADER, ["低保", "610327197106050172", "王芳", "2024-03", "=HYPERLINK(\"x\")",
+                     "6217493730820689217"]]
+    path = write_csv(tmp_path / "f.csv", rows)
+    assert runner.invoke(app, ["ingest", "--dataset", "payments", str(path)]).exit_code == 0
+    out = tmp_path / "q.xlsx"
+    assert runner.invoke(app, ["quality", "export", str(out)]).exit_code == 0  # format from name
+    import zipfile
+
+    sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "HYPERLINK" in sheet
