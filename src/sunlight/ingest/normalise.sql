@@ -13,8 +13,6 @@ CREATE OR REPLACE MACRO sl_hw(s) AS CASE
 CREATE OR REPLACE MACRO sl_squeeze(s) AS
     regexp_replace(sl_hw(s), '[\s\x{00A0}\x{200B}\x{FEFF}]+', '', 'g');
 
-CREATE OR REPLACE MACRO sl_is_blank(s) AS s IS NULL OR sl_squeeze(s) = '';
-
 -- Free text: trimmed, inner runs of space folded to one.
 CREATE OR REPLACE MACRO sl_text(s) AS
     nullif(trim(regexp_replace(sl_hw(s), '[\s\x{00A0}\x{200B}\x{FEFF}]+', ' ', 'g')), '');
