@@ -41,6 +41,12 @@ class Dataset:
     department: str
     columns: tuple[Column, ...]
 
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.code} has no column {name!r}")
+
     @property
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
