@@ -85,3 +85,13 @@ def test_number_cells_of_a_column_read_as_people_see_them():
     cells = ("户号", 61032700010002.0, 302010001.0, 60.5, 6.10327194112276e17, "")
     assert _column_array(cells).to_pylist() == [
         "户号", "61032700010002", "302010001", "60.5", "6.10327194112276e+17", ""]
+
+
+def test_a_date_column_reads_the_same_whether_cells_come_alone_or_together():
+    from sunlight.ingest.readers import _column_array
+
+    cells = ("发放日期", dt.datetime(2024, 3, 5), dt.datetime(2024, 3, 5, 8, 30),
+             dt.date(2024, 3, 6))
+    assert _column_array(cells).to_pylist() == [
+        "发放日期", "2024-03-05", "2024-03-05 08:30:00", "2024-03-06"]
+    assert [cell_text(c) for c in cells] == _column_array(cells).to_pylist()

@@ -28,7 +28,7 @@ from sunlight.ingest.errors import UnusableFile
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
-# Below this an integer-valued float is written without a decimal point (302010001.0 → 302010001);
+# Below this a whole number is written without a decimal point (302010001.0 → 302010001);
 # above it, in exponent form: an 18-digit ID stored as a number has lost its last digits.
 _WHOLE_NUMBER_LIMIT = 1e15
 
@@ -64,56 +64,50 @@ def read_sheet(path: Path) -> RawSheet:
 # Spreadsheets ---------------------------------------------------------------------------------
 
 
-def _float_text(value: float) -> str:
-    if value.is_integer() and abs(value) < _WHOLE_NUMBER_LIMIT:
-        return str(int(value))
-    return repr(value)
-
-
-def _datetime_text(value: dt.datetime) -> str:
-    if value.time() == dt.time(0, 0):
-        return value.date().isoformat()
-    return value.isoformat(sep=" ")
-
-
-_CELL_TEXT: dict[type, Callable[[Any], str]] = {
-    str: str,
-    float: _float_text,
-    int: str,
-    bool: lambda value: "TRUE" if value else "FALSE",
-    dt.date: dt.date.isoformat,
-    dt.datetime: _datetime_text,
-    dt.time: dt.time.isoformat,
-    type(None): lambda _: "",
-}
-
-
-def cell_text(value: object) -> str:
-    """A spreadsheet cell as text: numbers without a needless .0, dates as ISO dates."""
-    return _CELL_TEXT.get(type(value), str)(value)
-
-
-_ARROW_CASTS = (int, dt.date, dt.datetime)
-
-
 def _float_texts(numbers: pa.Array) -> pa.Array:
-    """Floats as _float_text writes them: whole numbers below the limit without exponent."""
+    """Whole numbers below the limit without a decimal point, others as Python writes them."""
     whole = pc.and_(pc.equal(pc.floor(numbers), numbers),
                     pc.less(pc.abs(numbers), _WHOLE_NUMBER_LIMIT))
     as_integers = pc.cast(pc.cast(pc.if_else(whole, numbers, 0.0), pa.int64()), pa.string())
     return pc.if_else(whole, as_integers, pc.cast(numbers, pa.string()))
 
 
+def _datetime_texts(stamps: pa.Array) -> pa.Array:
+    """A date-time at midnight (how Excel stores a date) as its date, others to the second."""
+    seconds = pc.cast(stamps, pa.timestamp("s"), safe=False)
+    days = pc.cast(seconds, pa.date32())
+    midnight = pc.equal(pc.cast(days, pa.timestamp("s")), seconds)
+    return pc.if_else(midnight, pc.cast(days, pa.string()), pc.cast(seconds, pa.string()))
+
+
+# Cells of these types are converted a whole column at a time by Arrow.
+_VECTOR_TEXT: dict[type, Callable[[pa.Array], pa.Array]] = {
+    float: _float_texts,
+    int: lambda numbers: pc.cast(numbers, pa.string()),
+    dt.date: lambda days: pc.cast(days, pa.string()),
+    dt.datetime: _datetime_texts,
+}
+# The rare rest, one cell at a time.
+_SCALAR_TEXT: dict[type, Callable[[Any], str]] = {
+    bool: lambda value: "TRUE" if value else "FALSE",
+    dt.time: dt.time.isoformat,
+    type(None): lambda _: "",
+}
+
+
 def _texts(cell_type: type, values: np.ndarray) -> np.ndarray:
-    """Cells of one type as texts; Arrow converts numbers and dates, Python the rest."""
-    if cell_type is float:
-        return np.asarray(_float_texts(pa.array(values.tolist(), pa.float64()))
-                          .to_numpy(zero_copy_only=False), dtype=object)
-    if cell_type in _ARROW_CASTS and cell_type is not bool:
-        # Arrow writes a date-time as 2024-03-15 00:00:00, as cell_text does.
-        texts = pc.cast(pa.array(values.tolist()), pa.string())
+    """Cells of one type as the text a person sees in the sheet."""
+    vector = _VECTOR_TEXT.get(cell_type)
+    if vector is not None:
+        texts = vector(pa.array(values.tolist()))
         return np.asarray(texts.to_numpy(zero_copy_only=False), dtype=object)
-    return np.array([cell_text(v) for v in values], dtype=object)
+    scalar = _SCALAR_TEXT.get(cell_type, str)
+    return np.array([scalar(v) for v in values], dtype=object)
+
+
+def cell_text(value: object) -> str:
+    """One spreadsheet cell as text, exactly as its whole column would be converted."""
+    return str(_texts(type(value), np.array([value], dtype=object))[0])
 
 
 def _column_array(cells: tuple[object, ...]) -> pa.Array:
