@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -25,8 +26,6 @@ class Settings(BaseSettings):
 
     @property
     def ingest_workers(self) -> int:
-        import os
-
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
 
 

@@ -129,7 +129,7 @@ def ingest(
     progress: Progress | None = None,
 ) -> list[FileOutcome]:
     """Ingest files into the warehouse, all or nothing; raise IngestRefused on a bad file."""
-    load_catalog(catalog_path)  # a bad catalog is refused before any file is read
+    catalog = load_catalog(catalog_path)  # a bad catalog is refused before any file is read
     outcomes: list[FileOutcome] = []
     pending: list[tuple[Path, str, str]] = []
     seen: dict[str, Path] = {}
@@ -156,7 +156,7 @@ def ingest(
         seen[digest] = path
         pending.append((path, code, digest))
     with warehouse.writing() as transaction:
-        prepared = _prepare_all(pending, catalog_path, transaction.staging, workers, progress)
+        prepared = _prepare_all(pending, catalog, transaction.staging, workers, progress)
         if any(o.status == "refused" for o in prepared):
             raise IngestRefused(outcomes + prepared)
         for outcome in outcomes:
@@ -171,9 +171,8 @@ def ingest(
     return outcomes + prepared
 
 
-def _prepare_all(pending: list[tuple[Path, str, str]], catalog_path: Path | None,
+def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
                  staging: Path, workers: int, progress: Progress | None) -> list[FileOutcome]:
-    catalog = load_catalog(catalog_path)
     chunks = _chunks(pending, workers)
     results: dict[Path, FileOutcome] = {}
 
