@@ -1,0 +1,56 @@
+"""Plain Chinese explanations: a model's template filled with the warning's figures and facts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sunlight.models.detection import Detection
+
+FIGURES = ("periods_zh", "span", "amount", "name", "count")
+"""Placeholders every template may use besides the model's own facts."""
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        # A fact a source did not give (an empty 经办人) must not break the sentence.
+        return "（未知）"
+
+
+def period_zh(period: str) -> str:
+    """`2024-03` → `2024年3月`, `2024` → `2024年`."""
+    if len(period) == 7:
+        return f"{period[:4]}年{int(period[5:])}月"
+    return f"{period}年" if period else ""
+
+
+def periods_zh(period_from: str, period_to: str) -> str:
+    if period_from == period_to:
+        return period_zh(period_from)
+    return f"{period_zh(period_from)}至{period_zh(period_to)}"
+
+
+def span(periods: list[str]) -> str:
+    """How long the money kept coming: `19个月`, `2年`, or both for mixed programs."""
+    months = len({p for p in periods if len(p) == 7})
+    years = len({p for p in periods if len(p) == 4})
+    parts = ([f"{months}个月"] if months else []) + ([f"{years}年"] if years else [])
+    return "又".join(parts)
+
+
+def figures(detection: Detection) -> dict[str, str]:
+    periods = [row.period for row in detection.paid_rows()]
+    return {
+        "periods_zh": periods_zh(detection.period_from, detection.period_to),
+        "span": span(periods),
+        "count": str(len(periods)),
+        "amount": f"{detection.amount:.2f}",
+        "name": detection.name or "该人",
+    }
+
+
+def render(detection: Detection) -> str:
+    """The warning in one or two sentences a township verifier can check."""
+    values = _Blank(detection.facts)
+    values.update(figures(detection))
+    return detection.template.format_map(values)
