@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -9,6 +10,10 @@ if TYPE_CHECKING:
 
 FIGURES = ("periods_zh", "span", "amount", "name", "count")
 """Placeholders every template may use besides the model's own facts."""
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 class _Blank(dict[str, str]):
@@ -49,8 +54,23 @@ def figures(detection: Detection) -> dict[str, str]:
     }
 
 
+def date_zh(text: str) -> str | None:
+    """`2024-03-05` → `2024年3月5日`, `2024-03` → `2024年3月`; None for anything else."""
+    if _DAY.fullmatch(text):
+        return f"{text[:4]}年{int(text[5:7])}月{int(text[8:])}日"
+    if _MONTH.fullmatch(text):
+        return period_zh(text)
+    return None
+
+
 def render(detection: Detection) -> str:
     """The warning in one or two sentences a township verifier can check."""
     values = _Blank(detection.facts)
+    for name, value in detection.facts.items():
+        if (spoken := date_zh(value)) is not None:
+            values.setdefault(f"{name}_zh", spoken)
     values.update(figures(detection))
+    values.update({"id_number": detection.id_number, "account": detection.account,
+                   "township": detection.township, "village": detection.village,
+                   "program": detection.program})
     return detection.template.format_map(values)

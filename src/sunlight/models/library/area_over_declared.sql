@@ -1,0 +1,54 @@
+WITH declared AS (
+    SELECT
+        p.*,
+        g.land_type,
+        e.declared_area,
+        e.source_file AS enrolled_file,
+        e.source_sheet AS enrolled_sheet,
+        e.source_row AS enrolled_row,
+        row_number() OVER (
+            PARTITION BY p.source_file, p.source_sheet, p.source_row
+            ORDER BY e.declared_area DESC, e.source_file, e.source_row) AS nth
+    FROM paid AS p
+    JOIN programs AS g ON g.code = p.program
+    JOIN enrolled AS e
+      ON e.id_number = p.id_number AND e.program = p.program
+     AND e.start_month <= p.period_end
+     AND (e.end_month IS NULL OR e.end_month >= p.period_start)
+    WHERE g.land_type IS NOT NULL AND e.declared_area IS NOT NULL
+),
+judged AS (
+    SELECT
+        d.*,
+        coalesce(h.registered_area, 0) AS registered_area,
+        d.declared_area - coalesce(h.registered_area, 0) AS over_area,
+        h.source_file AS land_file, h.source_sheet AS land_sheet, h.source_row AS land_row
+    FROM declared AS d
+    LEFT JOIN holding AS h ON h.household = d.household AND h.land_type = d.land_type
+    WHERE d.nth = 1
+)
+SELECT
+    id_number AS subject,
+    id_number,
+    name,
+    program,
+    township,
+    village,
+    period,
+    -- Paid beyond what the registered area would have earned at the rate in force.
+    greatest(amount - round(rate_per_mu * registered_area, 2), 0) AS amount,
+    source_dataset, source_file, source_sheet, source_row,
+    CASE WHEN land_file IS NOT NULL THEN 'land' ELSE 'enrollments' END AS basis_dataset,
+    coalesce(land_file, enrolled_file) AS basis_file,
+    coalesce(land_sheet, enrolled_sheet) AS basis_sheet,
+    coalesce(land_row, enrolled_row) AS basis_row,
+    program_name AS fact_program_name,
+    land_type AS fact_land_type,
+    CAST(CAST(declared_area AS DOUBLE) AS VARCHAR) AS fact_declared_area,
+    CAST(CAST(registered_area AS DOUBLE) AS VARCHAR) AS fact_registered_area,
+    CAST(CAST(over_area AS DOUBLE) AS VARCHAR) AS fact_over_area,
+    CASE WHEN registered_area = 0 THEN 0.9 ELSE 0.8 END AS fact_strength
+FROM judged
+WHERE rate_per_mu IS NOT NULL
+  AND over_area > :tolerance_mu
+  AND over_area > :tolerance_share * registered_area

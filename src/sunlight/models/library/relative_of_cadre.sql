@@ -1,0 +1,56 @@
+WITH cadres AS (
+    SELECT
+        o.id_number AS cadre_id,
+        o.name AS cadre_name,
+        coalesce(o.post, '村干部') AS post,
+        o.start_date,
+        o.end_date,
+        coalesce(o.village, r.village) AS village,
+        r.household_id,
+        CAST(o.source_file AS VARCHAR) AS source_file,
+        CAST(o.source_sheet AS VARCHAR) AS source_sheet,
+        o.source_row
+    FROM officials AS o
+    JOIN person AS r ON r.id_number = o.id_number
+    WHERE o.category = :cadre_category
+),
+favoured AS (
+    SELECT
+        p.*,
+        c.cadre_id, c.cadre_name, c.post, c.start_date,
+        c.source_file AS cadre_file, c.source_sheet AS cadre_sheet, c.source_row AS cadre_row,
+        r.village AS home_village,
+        row_number() OVER (
+            PARTITION BY p.source_file, p.source_sheet, p.source_row
+            ORDER BY CASE WHEN c.cadre_id = p.id_number THEN 0 ELSE 1 END,
+                     c.source_file, c.source_row) AS nth
+    FROM paid AS p
+    JOIN person AS r ON r.id_number = p.id_number
+    JOIN cadres AS c ON c.household_id = r.household_id AND c.village = r.village
+    WHERE list_contains(:programs, p.program)
+      AND (c.start_date IS NULL OR c.start_date <= p.period_end)
+      AND (c.end_date IS NULL OR c.end_date >= p.period_start)
+)
+SELECT
+    id_number AS subject,
+    id_number,
+    name,
+    program,
+    township,
+    village,
+    period,
+    amount,
+    source_dataset, source_file, source_sheet, source_row,
+    'officials' AS basis_dataset,
+    cadre_file AS basis_file,
+    cadre_sheet AS basis_sheet,
+    cadre_row AS basis_row,
+    program_name AS fact_program_name,
+    CASE WHEN cadre_id = id_number THEN '本人' ELSE '与同户的村干部' END AS fact_relation_zh,
+    CASE WHEN cadre_id = id_number THEN '' ELSE cadre_name END AS fact_cadre_name,
+    home_village AS fact_village,
+    post AS fact_post,
+    strftime(start_date, '%Y-%m-%d') AS fact_start,
+    CASE WHEN cadre_id = id_number THEN 1.0 ELSE 0.85 END AS fact_strength
+FROM favoured
+WHERE nth = 1

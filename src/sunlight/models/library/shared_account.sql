@@ -1,0 +1,27 @@
+WITH accounts AS (
+    SELECT
+        account,
+        count(DISTINCT id_number) AS persons,
+        count(DISTINCT household) AS households,
+        string_agg(DISTINCT program_name, '、' ORDER BY program_name) AS programs_zh
+    FROM paid
+    GROUP BY account
+    HAVING count(DISTINCT id_number) >= :min_persons
+       AND count(DISTINCT household) >= :min_households
+)
+SELECT
+    p.account AS subject,
+    p.account,
+    '' AS program,
+    p.township,
+    p.village,
+    p.period,
+    p.amount,
+    p.source_dataset, p.source_file, p.source_sheet, p.source_row,
+    CAST(a.persons AS VARCHAR) AS fact_persons,
+    CAST(a.households AS VARCHAR) AS fact_households,
+    a.programs_zh AS fact_programs_zh,
+    -- More payees on one card is harder to explain away.
+    least(1.0, 0.5 + 0.1 * a.persons) AS fact_strength
+FROM paid AS p
+JOIN accounts AS a ON a.account = p.account

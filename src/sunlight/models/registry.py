@@ -1,0 +1,195 @@
+"""The model library: one YAML file of metadata beside one SQL file per model, found here.
+
+A model's SQL is written in DuckDB's dialect over the warehouse tables, the relations in
+`base/` and the catalog tables, and returns one row per evidence row (see `runner.OUTPUT`).
+Parameters appear in the SQL as `:name` and are filled from the metadata's defaults (or a
+deployment's overrides) as literals, so the same SQL transpiles to Spark.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from importlib.resources.abc import Traversable
+from typing import Any, Literal
+
+import sqlglot
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlglot import exp
+
+from sunlight.contract.datasets import DATASETS
+
+ParameterValue = float | int | str | list[str]
+
+
+class ModelFileError(ValueError):
+    """A model file that cannot be used, named with its path and what is wrong."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path, self.problem = path, problem
+
+
+class Parameter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default: ParameterValue
+    about: str
+
+
+class ModelSpec(BaseModel):
+    """A model's metadata file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(pattern=r"^[A-Z][A-Z_]+$")
+    name_zh: str
+    finds: str
+    severity: Literal["high", "medium", "low"]
+    inputs: list[str] = Field(min_length=1)
+    """Warehouse datasets the model needs rows of; `a|b` means either will do."""
+    parameters: dict[str, Parameter] = {}
+    policy_basis: str
+    explanation: str
+    amount: Literal["rows", "shortfall"] = "rows"
+    """`rows`: the amount is the sum of the payments at risk; `shortfall`: a computed gap."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """A model ready to run: its metadata and its SQL."""
+
+    spec: ModelSpec
+    sql: str
+    path: str
+
+    @property
+    def code(self) -> str:
+        return self.spec.code
+
+    def missing_inputs(self, present: set[str]) -> list[str]:
+        """The inputs with no rows in the warehouse (`a|b` is missing when both are)."""
+        return [need for need in self.spec.inputs
+                if not any(name in present for name in need.split("|"))]
+
+    @cached_property
+    def placeholders(self) -> set[str]:
+        return {node.name for node in sqlglot.parse_one(self.sql, read="duckdb")
+                .find_all(exp.Placeholder)}
+
+    def render(self, overrides: dict[str, ParameterValue] | None = None,
+               dialect: str = "duckdb") -> str:
+        """The SQL with parameters as literals, in the given dialect."""
+        values = {name: p.default for name, p in self.spec.parameters.items()}
+        values.update(overrides or {})
+
+        def fill(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Placeholder):
+                return _literal(values[node.name])
+            return node
+
+        tree = sqlglot.parse_one(self.sql, read="duckdb").transform(fill)
+        return tree.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
+
+
+def _literal(value: ParameterValue) -> exp.Expression:
+    if isinstance(value, list):
+        return exp.Array(expressions=[_literal(item) for item in value])
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    return exp.Literal.number(value)
+
+
+def library_root() -> Traversable:
+    return resources.files("sunlight.models").joinpath("library")
+
+
+def load_model(folder: Traversable, stem: str, label: str = "models/library") -> Model:
+    """Read and check `<stem>.yaml` and `<stem>.sql`; problems raise ModelFileError."""
+    path = f"{label}/{stem}.yaml"
+    spec = _parse_spec(folder.joinpath(f"{stem}.yaml"), path)
+    sql_file = folder.joinpath(f"{stem}.sql")
+    if not sql_file.is_file():
+        raise ModelFileError(path, f"no SQL file beside it (expected {stem}.sql)")
+    model = Model(spec, sql_file.read_text("utf-8"), path)
+    _check_sql(model, f"{label}/{stem}.sql")
+    _check_inputs(model)
+    _check_template(model)
+    return model
+
+
+def _parse_spec(yaml_file: Traversable, path: str) -> ModelSpec:
+    try:
+        raw: Any = yaml.safe_load(yaml_file.read_text("utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ModelFileError(path, f"{where}not valid YAML ({error})") from error
+    if not isinstance(raw, dict):
+        raise ModelFileError(path, "expected a mapping of fields (code, name_zh, ...)")
+    try:
+        return ModelSpec.model_validate(raw)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(top)'}: {e['msg']}"
+            for e in error.errors())
+        raise ModelFileError(path, problems) from error
+
+
+def _check_sql(model: Model, sql_path: str) -> None:
+    try:
+        tree = sqlglot.parse_one(model.sql, read="duckdb")
+    except sqlglot.errors.ParseError as error:
+        raise ModelFileError(sql_path, f"SQL does not parse: {error}") from error
+    declared = set(model.spec.parameters)
+    used = {node.name for node in tree.find_all(exp.Placeholder)}
+    if used - declared:
+        raise ModelFileError(sql_path, "parameters used but not declared in the YAML: "
+                             + ", ".join(sorted(used - declared)))
+    from sunlight.models.runner import REQUIRED_OUTPUT
+
+    selected = set(tree.named_selects) if isinstance(tree, exp.Query) else set()
+    if missing := [name for name in REQUIRED_OUTPUT if name not in selected]:
+        raise ModelFileError(sql_path, "the query must return the columns "
+                             + ", ".join(missing))
+
+
+def _check_inputs(model: Model) -> None:
+    unknown = [name for need in model.spec.inputs for name in need.split("|")
+               if name not in DATASETS]
+    if unknown:
+        raise ModelFileError(model.path, f"inputs: unknown datasets {', '.join(unknown)}")
+
+
+def _check_template(model: Model) -> None:
+    from sunlight.models.explain import FIGURES
+
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(model.spec.explanation)
+                  if name}
+    except ValueError as error:
+        raise ModelFileError(model.path, f"explanation: {error}") from error
+    tree = sqlglot.parse_one(model.sql, read="duckdb")
+    facts = {name.removeprefix("fact_") for name in tree.named_selects  # type: ignore[attr-defined]
+             if name.startswith("fact_")}
+    known = facts | {f"{fact}_zh" for fact in facts} | set(FIGURES) | {
+        "id_number", "account", "township", "village", "program"}
+    if unknown := fields - known:
+        raise ModelFileError(model.path, "explanation uses placeholders the query does not "
+                             "return as fact_<name>: " + ", ".join(sorted(unknown)))
+
+
+def load_library() -> dict[str, Model]:
+    """Every model shipped with Sunlight, by code."""
+    models: dict[str, Model] = {}
+    root = library_root()
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            model = load_model(root, entry.name.removesuffix(".yaml"))
+            if model.code in models:
+                raise ModelFileError(model.path, f"code {model.code} is used twice")
+            models[model.code] = model
+    return models

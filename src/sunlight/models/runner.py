@@ -1,0 +1,192 @@
+"""Running the models: warehouse and catalog in, one Detection per (model, subject, program) out.
+
+Every model's query returns one row per evidence row, in this shape:
+
+- required: `subject`, `program`, `period`, `amount` (money at risk on this row), and the row's
+  lineage `source_dataset`, `source_file`, `source_sheet`, `source_row`;
+- optional: `id_number`, `name`, `account`, `township`, `village`; `role` (`paid`, the
+  default, or `basis`); a second row that shows why (`basis_dataset`, `basis_file`,
+  `basis_sheet`, `basis_row`: the death record, the certificate, the official's row);
+  and any number of `fact_<name>` columns, the key facts the explanation and score read.
+
+The runner merges the rows of one (model, subject, program) into one Detection: periods into
+a range, amounts into a total, evidence rows into a list.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import pyarrow as pa
+import yaml
+
+from sunlight.contract.catalog import Catalog
+from sunlight.identity import name_keys
+from sunlight.models.catalog_tables import catalog_tables
+from sunlight.models.detection import CENT, Detection, EvidenceRow
+from sunlight.models.registry import Model, ModelFileError, ParameterValue
+from sunlight.warehouse.engine import Engine, open_warehouse
+from sunlight.warehouse.store import Warehouse
+
+REQUIRED_OUTPUT = ("subject", "program", "period", "amount",
+                   "source_dataset", "source_file", "source_sheet", "source_row")
+PERSON_FIELDS = ("id_number", "name", "account", "township", "village")
+
+
+@dataclass
+class ModelOutcome:
+    """What became of one model in a run."""
+
+    code: str
+    ran: bool
+    reason: str = ""
+    rows: int = 0
+    detections: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class DetectionResult:
+    detections: list[Detection] = field(default_factory=list)
+    outcomes: list[ModelOutcome] = field(default_factory=list)
+
+    @property
+    def models_run(self) -> list[str]:
+        return [o.code for o in self.outcomes if o.ran]
+
+
+def base_relations() -> list[tuple[str, str]]:
+    """(name, SQL) of the shared relations, in the order they are computed."""
+    folder = resources.files("sunlight.models").joinpath("base")
+    listed = yaml.safe_load(folder.joinpath("relations.yaml").read_text("utf-8"))
+    return [(entry["name"], folder.joinpath(entry["sql"]).read_text("utf-8")) for entry in listed]
+
+
+def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> set[str]:
+    """Register warehouse and catalog, compute the shared relations; return datasets present."""
+    present = open_warehouse(engine, warehouse)
+    for name, table in catalog_tables(catalog).items():
+        engine.register_table(name, table)
+    for name, sql in base_relations():
+        engine.materialise(name, sql)
+    # Only names that differ as written need a key: a registry and a roster mostly agree.
+    differing = engine.query(
+        "SELECT DISTINCT payee_name, registry_name FROM paid "
+        "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
+    engine.register_table("name_keys", name_keys(
+        differing.column("payee_name").to_pylist() + differing.column("registry_name").to_pylist()))
+    return present
+
+
+def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
+           overrides: dict[str, dict[str, ParameterValue]] | None = None,
+           on_model: Callable[[ModelOutcome], None] | None = None) -> DetectionResult:
+    """Run the models over everything ingested; a model whose inputs are absent is skipped."""
+    result = DetectionResult()
+    present = prepare(engine, warehouse, catalog)
+    for model in models:
+        outcome = _run_one(engine, model, present, (overrides or {}).get(model.code), result)
+        result.outcomes.append(outcome)
+        if on_model:
+            on_model(outcome)
+    return result
+
+
+def _run_one(engine: Engine, model: Model, present: set[str],
+             overrides: dict[str, ParameterValue] | None, result: DetectionResult) -> ModelOutcome:
+    if missing := model.missing_inputs(present):
+        wanted = ", ".join(m.replace("|", " or ") for m in missing)
+        return ModelOutcome(model.code, False, f"no data for {wanted}")
+    started = time.perf_counter()
+    hits = engine.query(model.render(overrides))
+    detections = gather(model, hits)
+    result.detections.extend(detections)
+    return ModelOutcome(model.code, True, rows=hits.num_rows, detections=len(detections),
+                        seconds=time.perf_counter() - started)
+
+
+def gather(model: Model, hits: pa.Table) -> list[Detection]:
+    """Merge a model's evidence rows into one Detection per (subject, program)."""
+    if missing := [name for name in REQUIRED_OUTPUT if name not in hits.column_names]:
+        raise ModelFileError(model.path, "the query returned no column " + ", ".join(missing))
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in hits.to_pylist():
+        if (row.get("role") or "paid") == "paid" and not (row["amount"] or 0) > 0:
+            continue  # a row with nothing at risk is no evidence of loss
+        groups.setdefault((str(row["subject"]), row["program"] or ""), []).append(row)
+    return [_detection(model, subject, program, rows)
+            for (subject, program), rows in sorted(groups.items())]
+
+
+def _order(row: dict[str, Any]) -> tuple[str, str, str, int]:
+    return (str(row["period"] or ""), str(row["source_file"] or ""),
+            str(row["source_sheet"] or ""), int(row["source_row"] or 0))
+
+
+def _detection(model: Model, subject: str, program: str, rows: list[dict[str, Any]]
+               ) -> Detection:
+    rows.sort(key=_order)
+    evidence = _evidence(rows)
+    periods = sorted(r.period for r in evidence if r.role == "paid" and r.period) or sorted(
+        str(row["period"]) for row in rows if row["period"])
+    amount = sum((Decimal(str(row["amount"] or 0)) for row in rows), Decimal("0")).quantize(CENT)
+    first = {name: _first(rows, name) for name in PERSON_FIELDS}
+    return Detection(
+        model=model.code, subject=subject, program=program, severity=model.spec.severity,
+        period_from=periods[0] if periods else "", period_to=periods[-1] if periods else "",
+        amount=amount, facts=_facts(rows), evidence=evidence, template=model.spec.explanation,
+        amount_from_rows=model.spec.amount == "rows", **first)
+
+
+def _first(rows: list[dict[str, Any]], name: str) -> str:
+    return next((str(row[name]) for row in rows if row.get(name)), "")
+
+
+def _evidence(rows: list[dict[str, Any]]) -> tuple[EvidenceRow, ...]:
+    found: dict[tuple[str, str, str, int], EvidenceRow] = {}
+    for row in rows:
+        main = EvidenceRow(row["source_dataset"], str(row["source_file"]),
+                           str(row["source_sheet"] or ""), int(row["source_row"]),
+                           row.get("role") or "paid", str(row["period"] or ""),
+                           Decimal(str(row["amount"] or 0)).quantize(CENT))
+        found[main.key] = main
+        if row.get("basis_dataset") and row.get("basis_row") is not None:
+            basis = EvidenceRow(row["basis_dataset"], str(row["basis_file"]),
+                                str(row["basis_sheet"] or ""), int(row["basis_row"]), "basis")
+            found.setdefault(basis.key, basis)
+    return tuple(sorted(found.values(), key=lambda r: (r.role != "paid", r.key)))
+
+
+def _facts(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each fact from the earliest row that has it."""
+    names = [name for name in rows[0] if name.startswith("fact_")]
+    facts = {}
+    for name in names:
+        value = next((row[name] for row in rows if row[name] is not None), None)
+        if value is not None:
+            facts[name.removeprefix("fact_")] = _text(value)
+    return facts
+
+
+def _text(value: object) -> str:
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def select(library: dict[str, Model], codes: Iterable[str] | None) -> list[Model]:
+    """The models asked for by code (all when none), in library order; unknown codes refused."""
+    if not codes:
+        return list(library.values())
+    wanted = [code.strip().upper() for code in codes if code.strip()]
+    if unknown := [code for code in wanted if code not in library]:
+        raise KeyError(", ".join(unknown))
+    return [library[code] for code in library if code in wanted]
