@@ -1,0 +1,85 @@
+"""The model library: every contract code present; a broken model file named with its problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sunlight.models.registry import ModelFileError, load_library, load_model
+from sunlight.models.runner import select
+
+CONTRACT_CODES = {
+    "DECEASED_PAID", "DUPLICATE_PAYMENT", "EXCLUSIVE_PROGRAMS", "OVER_STANDARD",
+    "INELIGIBLE_AGE", "INELIGIBLE_DISABILITY", "OFFICIAL_ON_WELFARE", "RELATIVE_OF_CADRE",
+    "ASSET_OWNER_ON_WELFARE", "AREA_OVER_DECLARED", "SHARED_ACCOUNT", "UNREGISTERED_PAYEE",
+    "NAME_MISMATCH", "APPROVAL_SKIPPED", "FUNDS_WITHHELD",
+}
+
+GOOD_YAML = """\
+code: TEST_MODEL
+name_zh: 测试模型
+finds: Payments above a limit.
+severity: low
+inputs: [payments]
+parameters:
+  limit: {default: 100, about: 元}
+policy_basis: 测试依据
+explanation: "{name}{periods_zh}共计{amount}元（{note}）。"
+"""
+
+GOOD_SQL = """\
+SELECT id_number AS subject, program, period, amount,
+       source_dataset, source_file, source_sheet, source_row, '超限' AS fact_note
+FROM paid WHERE amount > :limit
+"""
+
+
+def write_model(folder: Path, yaml_text: str = GOOD_YAML, sql_text: str | None = GOOD_SQL) -> Path:
+    (folder / "test_model.yaml").write_text(yaml_text, encoding="utf-8")
+    if sql_text is not None:
+        (folder / "test_model.sql").write_text(sql_text, encoding="utf-8")
+    return folder
+
+
+def test_the_library_holds_every_model_code_of_the_contract() -> None:
+    assert set(load_library()) == CONTRACT_CODES
+
+
+def test_every_model_says_what_it_finds_in_chinese_with_its_policy_basis() -> None:
+    for model in load_library().values():
+        assert model.spec.name_zh and model.spec.policy_basis
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in model.spec.explanation), model.code
+
+
+def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> None:
+    model = load_model(write_model(tmp_path), "test_model", "mine")
+    assert "amount > 100" in model.render()
+    assert "amount > 250" in model.render({"limit": 250})
+
+
+@pytest.mark.parametrize(("yaml_text", "sql_text", "problem"), [
+    ("code: [unclosed\n", GOOD_SQL, "line 1"),
+    (GOOD_YAML.replace("severity: low", "severity: dire"), GOOD_SQL, "severity"),
+    (GOOD_YAML + "colour: red\n", GOOD_SQL, "colour"),
+    (GOOD_YAML, None, "no SQL file"),
+    (GOOD_YAML, GOOD_SQL.replace(":limit", ":ceiling"), "ceiling"),
+    (GOOD_YAML, GOOD_SQL.replace("period, amount,", "period,"), "amount"),
+    (GOOD_YAML, "SELEC nothing FROM", "does not parse"),
+    (GOOD_YAML.replace("[payments]", "[payslips]"), GOOD_SQL, "payslips"),
+    (GOOD_YAML.replace("{note}", "{mood}"), GOOD_SQL, "mood"),
+])
+def test_a_broken_model_file_is_refused_naming_the_file_and_the_problem(
+        tmp_path: Path, yaml_text: str, sql_text: str | None, problem: str) -> None:
+    with pytest.raises(ModelFileError) as refused:
+        load_model(write_model(tmp_path, yaml_text, sql_text), "test_model", "mine")
+    assert refused.value.path.startswith("mine/test_model.")
+    assert problem in str(refused.value)
+
+
+def test_models_are_chosen_by_code_and_an_unknown_code_is_refused() -> None:
+    library = load_library()
+    assert [m.code for m in select(library, ["deceased_paid", " SHARED_ACCOUNT"])] == [
+        "DECEASED_PAID", "SHARED_ACCOUNT"]
+    with pytest.raises(KeyError, match="NO_SUCH"):
+        select(library, ["NO_SUCH"])
