@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 
 from sunlight import __version__
-from sunlight.cli import demo, generate, ingest, quality
+from sunlight.cli import demo, detect, generate, ingest, models, quality, warnings
 from sunlight.cli.exit_codes import BAD_INPUT, INTERNAL_ERROR
 
 app = typer.Typer(
@@ -21,6 +21,9 @@ app = typer.Typer(
 app.command("ingest")(ingest.ingest_command)
 app.add_typer(quality.app, name="quality")
 app.command("generate")(generate.generate_command)
+app.command("models")(models.models_command)
+app.command("detect")(detect.detect_command)
+app.add_typer(warnings.app, name="warnings")
 app.command("demo")(demo.demo_command)
 
 

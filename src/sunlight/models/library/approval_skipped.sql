@@ -56,7 +56,9 @@ SELECT
     CASE WHEN lacks_step
          THEN '审批流程缺少必经环节（应有' || array_to_string(:required_steps, '、')
               || '，已有：' || CASE WHEN steps_held = '' THEN '无' ELSE steps_held END || '）'
-         ELSE '县级审批日期为' || strftime(approved_on, '%Y-%m-%d') || '，审批前即已发放' END
+         ELSE :approval_step || '到' || CAST(year(approved_on) AS VARCHAR) || '年'
+              || CAST(month(approved_on) AS VARCHAR) || '月' || CAST(day(approved_on) AS VARCHAR)
+              || '日才完成' END
         AS fact_problem_zh,
     CASE WHEN lacks_step THEN 0.7 ELSE 0.6 END AS fact_strength
 FROM judged

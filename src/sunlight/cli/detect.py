@@ -1,0 +1,59 @@
+"""`sunlight detect`: run the supervision models and store their warnings."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sunlight.cli.console import console, errors
+from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
+from sunlight.cli.warnings import print_top
+from sunlight.detect import DetectionRun, run_detection
+from sunlight.models.runner import ModelOutcome
+from sunlight.settings import get_settings
+
+
+def detect_command(
+    models: Annotated[str | None, typer.Option(
+        help="Comma-separated model codes to run (default: all); see `sunlight models`.")] = None,
+    top: Annotated[int, typer.Option(help="How many of the highest-risk warnings to show.")]
+    = 10,
+) -> None:
+    """Run the models over everything ingested; exit 1 when warnings were raised or changed."""
+    settings = get_settings()
+    codes = models.split(",") if models else None
+    try:
+        with console.status("running models…") as status:
+            def shown(outcome: ModelOutcome) -> None:
+                status.update(f"ran {outcome.code}")
+            run = run_detection(settings, codes, on_model=shown)
+    except KeyError as exc:
+        errors.print(f"[red]refused:[/red] unknown model code {exc.args[0]}; "
+                     "`sunlight models` lists them")
+        raise typer.Exit(BAD_INPUT) from exc
+    print_outcomes(run)
+    if run.report is None:
+        errors.print("[red]nothing to run:[/red] no model has its inputs in the warehouse; "
+                     "ingest a delivery first (`sunlight ingest <folder>`)")
+        raise typer.Exit(BAD_INPUT)
+    print_top(top)
+    raised = run.report.new + run.report.changed + run.report.reraised
+    raise typer.Exit(WARNINGS if raised else OK)
+
+
+def print_outcomes(run: DetectionRun) -> None:
+    table = Table(title="监督模型运行结果 (detection)")
+    for header in ("model", "warnings", "evidence rows", "seconds", "note"):
+        table.add_column(header, justify="left" if header in ("model", "note") else "right")
+    for o in run.result.outcomes:
+        if o.ran:
+            table.add_row(o.code, f"{o.detections:,}", f"{o.rows:,}", f"{o.seconds:.2f}", "")
+        else:
+            table.add_row(o.code, "", "", "", f"[yellow]skipped:[/yellow] {o.reason}")
+    console.print(table)
+    if report := run.report:
+        console.print(f"Stored: {report.new:,} new, {report.changed:,} changed, "
+                      f"{report.unchanged:,} unchanged, {report.reraised:,} raised again after "
+                      f"closing, {report.retracted:,} retracted (run {report.run_id}).")

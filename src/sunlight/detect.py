@@ -1,0 +1,54 @@
+"""One detection run: the models over the warehouse, their warnings stored in the app database."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.appdb.warnings import SyncReport, sync
+from sunlight.contract.catalog import load_catalog
+from sunlight.models.registry import load_library
+from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
+from sunlight.settings import Settings
+from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+
+
+@dataclass(frozen=True)
+class DetectionRun:
+    result: DetectionResult
+    report: SyncReport | None
+    """None when no model could run (nothing was stored)."""
+
+
+def fingerprint(warehouse: Warehouse) -> str:
+    """What the warehouse held for a run: a hash of its batches' file hashes."""
+    hashes = sorted(batch.file_hash for batch in warehouse.batches())
+    return hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
+
+
+def run_detection(settings: Settings, codes: Iterable[str] | None = None,
+                  on_model: Callable[[ModelOutcome], None] | None = None) -> DetectionRun:
+    """Run the chosen models (all by default) and store their warnings."""
+    models = select(load_library(), codes)
+    warehouse = Warehouse(settings.warehouse_dir)
+    engine = DuckDBEngine()
+    try:
+        result = detect(engine, warehouse, load_catalog(settings.catalog), models,
+                        on_model=on_model)
+    finally:
+        engine.close()
+    if not result.models_run:
+        return DetectionRun(result, None)
+    url = database_url(settings)
+    upgrade(url)
+    db = make_engine(url)
+    try:
+        with session_factory(db).begin() as session:
+            report = sync(session, result.detections, models=result.models_run,
+                          fingerprint=fingerprint(warehouse))
+    finally:
+        db.dispose()
+    return DetectionRun(result, report)

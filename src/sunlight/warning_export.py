@@ -1,0 +1,123 @@
+"""Writing stored warnings out: CSV exactly as the contract says, xlsx for verifiers in Excel."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+import xlsxwriter
+
+from sunlight.appdb.tables import Warning
+from sunlight.contract.catalog import Catalog
+from sunlight.models.registry import Model
+
+CSV_COLUMNS = ("warning_id", "model", "id_number", "name", "account", "program", "township",
+               "village", "period_from", "period_to", "amount", "severity", "status",
+               "explanation")
+
+XLSX_COLUMNS = (
+    ("预警编号", 16), ("风险分", 8), ("模型", 18), ("身份证号", 21), ("姓名", 10), ("账号", 22),
+    ("项目", 18), ("乡镇", 10), ("村", 10), ("起始期", 9), ("截止期", 9), ("涉及金额（元）", 14),
+    ("风险等级", 8), ("状态", 8), ("预警说明", 90),
+)
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+STATUS_ZH = {"open": "待核查", "closed": "已办结", "retracted": "已撤销"}
+LEAD_NOT_VERDICT = "预警是线索，不是结论：请核实后再作处理。风险分越高越应优先核查。"
+ROLE_ZH = {"paid": "涉及发放", "basis": "依据"}
+
+
+def csv_row(warning: Warning) -> list[str]:
+    return [warning.warning_id, warning.model, warning.id_number, warning.name, warning.account,
+            warning.program, warning.township, warning.village, warning.period_from,
+            warning.period_to, f"{warning.amount:.2f}", warning.severity, warning.status,
+            warning.explanation]
+
+
+def write_csv(warnings: Sequence[Warning], path: Path) -> None:
+    """The contract's columns in its order, UTF-8, one header row."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(csv_row(w) for w in warnings)
+
+
+def write_xlsx(warnings: Sequence[Warning], path: Path, library: dict[str, Model],
+               catalog: Catalog) -> None:
+    """Chinese headers, highest risk first, with each warning's evidence rows on a second sheet."""
+    ordered = sorted(warnings, key=lambda w: (-w.score, -w.amount, w.warning_id))
+    # IDs and accounts stay text (18 digits would lose their last three as numbers), and
+    # delivered text never becomes a live formula.
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                           "strings_to_urls": False,
+                                           "strings_to_numbers": False})
+    try:
+        formats = {"head": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1}),
+                   "money": book.add_format({"num_format": "#,##0.00"}),
+                   "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
+        _warnings_sheet(book, formats, ordered, library, catalog)
+        _evidence_sheet(book, formats["head"], ordered)
+        _guide_sheet(book, formats["head"], library)
+    finally:
+        book.close()
+
+
+def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.format.Format],
+                    ordered: Sequence[Warning], library: dict[str, Model],
+                    catalog: Catalog) -> None:
+    sheet = book.add_worksheet("预警清单")
+    for column, (title, width) in enumerate(XLSX_COLUMNS):
+        sheet.write_string(0, column, title, formats["head"])
+        sheet.set_column(column, column, width)
+    sheet.freeze_panes(1, 1)
+    programs = {p.code: p.name for p in catalog.programs}
+    for number, w in enumerate(ordered, start=1):
+        model = library.get(w.model)
+        texts = [w.warning_id, "", model.spec.name_zh if model else w.model, w.id_number, w.name,
+                 w.account, programs.get(w.program, w.program), w.township, w.village,
+                 w.period_from, w.period_to]
+        for column, text in enumerate(texts):
+            sheet.write_string(number, column, text)
+        sheet.write_number(number, 1, w.score)
+        sheet.write_number(number, 11, float(w.amount), formats["money"])
+        sheet.write_string(number, 12, SEVERITY_ZH.get(w.severity, w.severity))
+        sheet.write_string(number, 13, STATUS_ZH.get(w.status, w.status))
+        sheet.write_string(number, 14, w.explanation, formats["wrap"])
+    sheet.autofilter(0, 0, len(ordered), len(XLSX_COLUMNS) - 1)
+
+
+def _evidence_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
+                    ordered: Sequence[Warning]) -> None:
+    sheet = book.add_worksheet("证据行")
+    titles = ("预警编号", "数据集", "文件", "工作表", "行号", "作用", "所属期", "金额（元）")
+    for column, title in enumerate(titles):
+        sheet.write_string(0, column, title, head)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 14)
+    sheet.set_column(2, 2, 36)
+    number = 0
+    for w in ordered:
+        for row in w.evidence:
+            number += 1
+            for column, text in enumerate((w.warning_id, row.dataset, row.file, row.sheet)):
+                sheet.write_string(number, column, text)
+            sheet.write_number(number, 4, row.row)
+            sheet.write_string(number, 5, ROLE_ZH.get(row.role, row.role))
+            sheet.write_string(number, 6, row.period)
+            sheet.write_number(number, 7, float(row.amount))
+
+
+def _guide_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
+                 library: dict[str, Model]) -> None:
+    sheet = book.add_worksheet("说明")
+    sheet.write_string(0, 0, LEAD_NOT_VERDICT, head)
+    for column, title in enumerate(("模型代码", "模型名称", "风险等级", "政策依据")):
+        sheet.write_string(2, column, title, head)
+    for number, model in enumerate(library.values(), start=3):
+        spec = model.spec
+        for column, text in enumerate((spec.code, spec.name_zh,
+                                       SEVERITY_ZH[spec.severity], spec.policy_basis)):
+            sheet.write_string(number, column, text)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, 1, 18)
+    sheet.set_column(3, 3, 100)
