@@ -9,10 +9,13 @@ from typing import Annotated
 import typer
 
 from sunlight.cli.console import console, errors
+from sunlight.cli.detect import print_outcomes
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.generate import generate
 from sunlight.cli.ingest import run_ingest
 from sunlight.cli.quality import print_summary
+from sunlight.cli.warnings import print_top
+from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import plan_delivery
 from sunlight.settings import get_settings
 from sunlight.warehouse.store import Warehouse
@@ -25,7 +28,7 @@ def demo_command(
         help="Delete what SUNLIGHT_HOME's warehouse holds even if it is not demo data.")]
     = False,
 ) -> None:
-    """Generate a demo county into SUNLIGHT_HOME, ingest it and show the quality report."""
+    """Generate a demo county into SUNLIGHT_HOME, ingest it, run every model, show the top."""
     settings = get_settings()
     county = settings.home / "demo-county"
     warehouse = Warehouse(settings.warehouse_dir)
@@ -46,6 +49,11 @@ def demo_command(
     run_ingest(settings, plan_delivery(county / "delivery"), False, settings.ingest_workers)
     console.rule("[bold]3. 数据质量 (data quality)")
     print_summary(warehouse)
+    console.rule("[bold]4. 监督模型 (supervision models)")
+    print_outcomes(run_detection(settings))
+    print_top(10)
     console.print(f"Warehouse: {settings.warehouse_dir.resolve()}\n"
-                  f"Injected cases: {county / 'truth.csv'}; "
-                  "export the findings with `sunlight quality export quality.xlsx`.")
+                  f"Injected cases: {county / 'truth.csv'}\n"
+                  "Next: `sunlight warnings show <warning_id>`, "
+                  "`sunlight warnings export warnings.xlsx`, "
+                  "`sunlight quality export quality.xlsx`.")

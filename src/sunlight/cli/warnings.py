@@ -61,8 +61,9 @@ def print_top(n: int, model: str | None = None, status: str | None = None) -> No
         table = Table(title=f"风险最高的 {len(warnings)} 条预警 (top warnings)")
         for header in ("warning_id", "score", "model", "name", "program", "township",
                        "period", "amount"):
+            # Figures never wrap or shorten; names and places may wrap.
             table.add_column(header, justify="right" if header in ("score", "amount") else "left",
-                             no_wrap=True)
+                             no_wrap=header not in ("name", "township"))
         for w in warnings:
             period = w.period_from if w.period_from == w.period_to else (
                 f"{w.period_from}..{w.period_to}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -95,7 +95,36 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
         result.outcomes.append(outcome)
         if on_model:
             on_model(outcome)
+    result.detections = annotate(result.detections, latest_periods(engine))
     return result
+
+
+def latest_periods(engine: Engine) -> dict[str, str]:
+    """The latest period paid per program, and over all programs under ''."""
+    table = engine.query("SELECT program, max(period) AS latest FROM paid GROUP BY program")
+    latest = dict(zip(table.column("program").to_pylist(), table.column("latest").to_pylist(),
+                      strict=True))
+    latest[""] = max(latest.values(), default="")
+    return latest
+
+
+def annotate(detections: list[Detection], latest: dict[str, str]) -> list[Detection]:
+    """Facts that need the whole run: is the money still flowing, what else fired on the person."""
+    models_on: dict[str, set[str]] = {}
+    flagged_in: dict[tuple[str, str], set[str]] = {}
+    for d in detections:
+        if d.id_number:
+            models_on.setdefault(d.id_number, set()).add(d.model)
+            flagged_in.setdefault((d.township, d.village), set()).add(d.id_number)
+    annotated = []
+    for d in detections:
+        facts = dict(d.facts)
+        facts["ongoing"] = "1" if d.period_to and d.period_to == latest.get(d.program) else "0"
+        facts["other_models"] = str(len(models_on.get(d.id_number, {d.model}) - {d.model}))
+        neighbours = flagged_in.get((d.township, d.village), set()) - {d.id_number}
+        facts["village_warnings"] = str(len(neighbours) if d.village else 0)
+        annotated.append(replace(d, facts=facts))
+    return annotated
 
 
 def _run_one(engine: Engine, model: Model, present: set[str],

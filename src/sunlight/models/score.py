@@ -1,15 +1,22 @@
 """Risk score: the order in which a limited review budget should take warnings.
 
-score = 100 × (0.40·money + 0.25·severity + 0.20·strength + 0.15·duration), two decimals.
+score = 100 × (0.36·money + 0.22·severity + 0.18·strength + 0.12·duration
+               + 0.06·ongoing + 0.03·corroboration + 0.03·cluster), two decimals.
 
 - money: log10(1 + amount) / 5, capped at 1 (100,000 元 at risk scores 1). A logarithm, so
   that a 50,000 元 case outranks a 5,000 元 one without burying every small case.
 - severity: the model's severity, high 1.0, medium 0.65, low 0.35.
 - strength: how sure the evidence is, 0..1, from the model's `strength` fact (two death
-  sources that agree score higher than one; a cadre in the payee's own household higher than
-  one in the same village). 0.6 when a model says nothing.
+  sources that agree score higher than one; the cadre being the payee higher than a cadre in
+  the payee's household). 0.6 when a model says nothing.
 - duration: how many periods were paid, log(1 + n) / log(25), capped at 1: a payment that
   kept going for two years is a pattern, one month may be a slip.
+- ongoing: 1 when the last period paid is the latest period the data holds for the program
+  (the money is still flowing and can still be stopped), else 0. Fact `ongoing`.
+- corroboration: other models that fired on the same person, 0 → 0, 1 → 0.5, 2+ → 1. Fact
+  `other_models`. Independent red flags on one person are rarely all coincidence.
+- cluster: other persons with warnings in the same village, n / 10 capped at 1. Fact
+  `village_warnings`. Micro-corruption clusters where one cadre signs for many.
 
 Money is continuous, so scores rarely tie; the listing breaks the remaining ties by amount
 and then by warning_id, so the order is the same every time.
@@ -25,19 +32,31 @@ if TYPE_CHECKING:
 
 SEVERITY_WEIGHT = {"high": 1.0, "medium": 0.65, "low": 0.35}
 DEFAULT_STRENGTH = 0.6
+WEIGHTS = {"money": 0.36, "severity": 0.22, "strength": 0.18, "duration": 0.12,
+           "ongoing": 0.06, "corroboration": 0.03, "cluster": 0.03}
 
 
-def _strength(detection: Detection) -> float:
+def _fact(detection: Detection, name: str, default: float) -> float:
     try:
-        return min(1.0, max(0.0, float(detection.facts.get("strength", DEFAULT_STRENGTH))))
+        return float(detection.facts.get(name, default))
     except ValueError:
-        return DEFAULT_STRENGTH
+        return default
+
+
+def components(detection: Detection) -> dict[str, float]:
+    """Each part of the score, 0..1, as the module docstring defines it."""
+    periods = len({row.period for row in detection.paid_rows()})
+    return {
+        "money": min(1.0, math.log10(1 + float(detection.amount)) / 5),
+        "severity": SEVERITY_WEIGHT.get(detection.severity, 0.5),
+        "strength": min(1.0, max(0.0, _fact(detection, "strength", DEFAULT_STRENGTH))),
+        "duration": min(1.0, math.log(1 + periods) / math.log(25)),
+        "ongoing": 1.0 if detection.facts.get("ongoing") == "1" else 0.0,
+        "corroboration": min(1.0, _fact(detection, "other_models", 0) / 2),
+        "cluster": min(1.0, _fact(detection, "village_warnings", 0) / 10),
+    }
 
 
 def risk_score(detection: Detection) -> float:
-    money = min(1.0, math.log10(1 + float(detection.amount)) / 5)
-    severity = SEVERITY_WEIGHT.get(detection.severity, 0.5)
-    periods = len({row.period for row in detection.paid_rows()})
-    duration = min(1.0, math.log(1 + periods) / math.log(25))
-    total = 0.40 * money + 0.25 * severity + 0.20 * _strength(detection) + 0.15 * duration
-    return round(100 * total, 2)
+    parts = components(detection)
+    return round(100 * sum(WEIGHTS[name] * value for name, value in parts.items()), 2)
