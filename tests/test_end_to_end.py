@@ -1,4 +1,4 @@
-"""The demo pipeline on a small generated county: generate → ingest → quality export."""
+"""The demo pipeline on a small generated county: generate → ingest → quality → detect → export."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import csv
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
+from sunlight.models.registry import load_library
+from tests.truth import problems
 
 runner = CliRunner()
+EXPORT_MODELS = tuple(load_library())
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +45,48 @@ def test_every_injected_bad_row_is_reported_and_no_good_row_rejected(
     assert rejected == injected
 
 
+def test_every_injected_case_is_found_with_its_program_and_amount_and_no_trap_fires(
+        county: Path, home: Path, tmp_path: Path):
+    assert runner.invoke(app, ["ingest", str(county / "delivery")]).exit_code == 0
+    detected = runner.invoke(app, ["detect"])
+    assert detected.exit_code == 1, detected.output  # 1: warnings were raised
+    first = tmp_path / "first.csv"
+    assert runner.invoke(app, ["warnings", "export", str(first)]).exit_code == 0
+    truth = read_csv(county / "truth.csv")
+    assert {t["model"] for t in truth if t["kind"] == "case"} == set(EXPORT_MODELS)
+    assert problems(read_csv(first), truth) == []
+
+    # The same data again: nothing new, nothing changed, the same warning IDs.
+    again = runner.invoke(app, ["detect"])
+    assert again.exit_code == 0 and "0 new, 0 changed" in again.output, again.output
+    second = tmp_path / "second.csv"
+    assert runner.invoke(app, ["warnings", "export", str(second)]).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_the_xlsx_export_is_in_chinese_with_ids_as_text(county: Path, home: Path,
+                                                         tmp_path: Path):
+    assert runner.invoke(app, ["ingest", str(county / "delivery")]).exit_code == 0
+    runner.invoke(app, ["detect", "--models", "DECEASED_PAID,SHARED_ACCOUNT"])
+    path = tmp_path / "warnings.xlsx"
+    assert runner.invoke(app, ["warnings", "export", str(path)]).exit_code == 0
+    book = CalamineWorkbook.from_path(str(path))
+    rows = book.get_sheet_by_name("预警清单").to_python()
+    assert rows[0][:4] == ["预警编号", "风险分", "模型", "身份证号"]
+    deceased = [r for r in rows[1:] if r[2] == "死亡后仍领取"]
+    assert deceased and all(isinstance(r[3], str) and len(r[3]) == 18 for r in deceased)
+    assert all("死亡" in r[14] for r in deceased)
+    scores = [r[1] for r in rows[1:]]
+    assert scores == sorted(scores, reverse=True)
+    evidence = book.get_sheet_by_name("证据行").to_python()
+    assert {r[1] for r in evidence[1:]} >= {"payments", "deaths"}
+
+
 def test_demo_runs_end_to_end(home: Path):
     result = runner.invoke(app, ["demo", "--persons", "1500", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "payments" in result.output and "数据质量" in result.output
+    assert "DECEASED_PAID" in result.output and "风险最高" in result.output
     assert (home / "warehouse" / "manifest.json").exists()
 
 

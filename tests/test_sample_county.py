@@ -1,4 +1,4 @@
-"""The independently written sample county: what its truth says about its rows, Sunlight finds."""
+"""The independently written sample county: what its truth says, Sunlight finds: rows and cases."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from sunlight.cli.app import app
+from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.quality.report import findings
+from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import SAMPLE_COUNTY
+from tests.truth import problems, read_rows
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +78,14 @@ def _csv_records(path: Path) -> int:
         except UnicodeDecodeError:
             continue
     return sum(1 for _ in csv.reader(text.splitlines()))
+
+
+def test_every_case_is_found_as_stated_and_no_trap_fires(
+        ingested: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUNLIGHT_HOME", str(ingested.root.parent))
+    monkeypatch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
+    run = run_detection(Settings())
+    assert all(outcome.ran for outcome in run.result.outcomes)
+    export = tmp_path / "warnings.csv"
+    assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
+    assert problems(read_rows(export), truth_rows("truth.csv")) == []
