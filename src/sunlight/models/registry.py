@@ -76,9 +76,17 @@ class Model:
                 if not any(name in present for name in need.split("|"))]
 
     @cached_property
+    def tree(self) -> exp.Expr:
+        """The SQL parsed once (parsing is the slow part of loading the library)."""
+        return sqlglot.parse_one(self.sql, read="duckdb")
+
+    @cached_property
     def placeholders(self) -> set[str]:
-        return {node.name for node in sqlglot.parse_one(self.sql, read="duckdb")
-                .find_all(exp.Placeholder)}
+        return {node.name for node in self.tree.find_all(exp.Placeholder)}
+
+    @cached_property
+    def output_columns(self) -> set[str]:
+        return set(self.tree.named_selects) if isinstance(self.tree, exp.Query) else set()
 
     def render(self, overrides: dict[str, ParameterValue] | None = None,
                dialect: str = "duckdb") -> str:
@@ -86,16 +94,16 @@ class Model:
         values = {name: p.default for name, p in self.spec.parameters.items()}
         values.update(overrides or {})
 
-        def fill(node: exp.Expression) -> exp.Expression:
+        def fill(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Placeholder):
                 return _literal(values[node.name])
             return node
 
-        tree = sqlglot.parse_one(self.sql, read="duckdb").transform(fill)
-        return tree.sql(dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        return self.tree.transform(fill).sql(  # transform works on a copy
+            dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
-def _literal(value: ParameterValue) -> exp.Expression:
+def _literal(value: ParameterValue) -> exp.Expr:
     if isinstance(value, list):
         return exp.Array(expressions=[_literal(item) for item in value])
     if isinstance(value, str):
@@ -141,18 +149,15 @@ def _parse_spec(yaml_file: Traversable, path: str) -> ModelSpec:
 
 def _check_sql(model: Model, sql_path: str) -> None:
     try:
-        tree = sqlglot.parse_one(model.sql, read="duckdb")
+        used = model.placeholders
     except sqlglot.errors.ParseError as error:
         raise ModelFileError(sql_path, f"SQL does not parse: {error}") from error
-    declared = set(model.spec.parameters)
-    used = {node.name for node in tree.find_all(exp.Placeholder)}
-    if used - declared:
+    if undeclared := used - set(model.spec.parameters):
         raise ModelFileError(sql_path, "parameters used but not declared in the YAML: "
-                             + ", ".join(sorted(used - declared)))
+                             + ", ".join(sorted(undeclared)))
     from sunlight.models.runner import REQUIRED_OUTPUT
 
-    selected = set(tree.named_selects) if isinstance(tree, exp.Query) else set()
-    if missing := [name for name in REQUIRED_OUTPUT if name not in selected]:
+    if missing := [name for name in REQUIRED_OUTPUT if name not in model.output_columns]:
         raise ModelFileError(sql_path, "the query must return the columns "
                              + ", ".join(missing))
 
@@ -172,8 +177,7 @@ def _check_template(model: Model) -> None:
                   if name}
     except ValueError as error:
         raise ModelFileError(model.path, f"explanation: {error}") from error
-    tree = sqlglot.parse_one(model.sql, read="duckdb")
-    facts = {name.removeprefix("fact_") for name in tree.named_selects  # type: ignore[attr-defined]
+    facts = {name.removeprefix("fact_") for name in model.output_columns
              if name.startswith("fact_")}
     known = facts | {f"{fact}_zh" for fact in facts} | set(FIGURES) | {
         "id_number", "account", "township", "village", "program"}

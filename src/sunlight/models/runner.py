@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from importlib import resources
 from typing import Any
 
 import pyarrow as pa
+import sqlglot
 import yaml
+from sqlglot import exp
 
 from sunlight.contract.catalog import Catalog
 from sunlight.identity import name_keys
@@ -61,6 +64,7 @@ class DetectionResult:
         return [o.code for o in self.outcomes if o.ran]
 
 
+@cache
 def base_relations() -> list[tuple[str, str]]:
     """(name, SQL) of the shared relations, in the order they are computed."""
     folder = resources.files("sunlight.models").joinpath("base")
@@ -68,19 +72,44 @@ def base_relations() -> list[tuple[str, str]]:
     return [(entry["name"], folder.joinpath(entry["sql"]).read_text("utf-8")) for entry in listed]
 
 
-def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> set[str]:
-    """Register warehouse and catalog, compute the shared relations; return datasets present."""
+@cache
+def _relation_inputs() -> dict[str, set[str]]:
+    return {name: tables_read(sqlglot.parse_one(sql, read="duckdb"))
+            for name, sql in base_relations()}
+
+
+def tables_read(tree: exp.Expr) -> set[str]:
+    """The tables a query reads (its own CTE names left out)."""
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return {table.name for table in tree.find_all(exp.Table)} - ctes
+
+
+def needed_relations(models: Sequence[Model]) -> list[tuple[str, str]]:
+    """The shared relations the models read, with those they read in turn, in order."""
+    relations = base_relations()
+    wanted = set().union(*(tables_read(m.tree) for m in models)) if models else set()
+    for name, _ in reversed(relations):  # later relations read only earlier ones
+        if name in wanted:
+            wanted |= _relation_inputs()[name]
+    return [(name, sql) for name, sql in relations if name in wanted]
+
+
+def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
+            models: Sequence[Model]) -> set[str]:
+    """Register warehouse and catalog, compute the relations the models read; return datasets."""
     present = open_warehouse(engine, warehouse)
     for name, table in catalog_tables(catalog).items():
         engine.register_table(name, table)
-    for name, sql in base_relations():
+    for name, sql in needed_relations(models):
         engine.materialise(name, sql)
-    # Only names that differ as written need a key: a registry and a roster mostly agree.
-    differing = engine.query(
-        "SELECT DISTINCT payee_name, registry_name FROM paid "
-        "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
-    engine.register_table("name_keys", name_keys(
-        differing.column("payee_name").to_pylist() + differing.column("registry_name").to_pylist()))
+    if any("name_keys" in tables_read(m.tree) for m in models):
+        # Only names that differ as written need a key: a registry and a roster mostly agree.
+        differing = engine.query(
+            "SELECT DISTINCT payee_name, registry_name FROM paid "
+            "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
+        engine.register_table("name_keys", name_keys(
+            differing.column("payee_name").to_pylist()
+            + differing.column("registry_name").to_pylist()))
     return present
 
 
@@ -89,13 +118,14 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
            on_model: Callable[[ModelOutcome], None] | None = None) -> DetectionResult:
     """Run the models over everything ingested; a model whose inputs are absent is skipped."""
     result = DetectionResult()
-    present = prepare(engine, warehouse, catalog)
+    present = prepare(engine, warehouse, catalog, models)
     for model in models:
         outcome = _run_one(engine, model, present, (overrides or {}).get(model.code), result)
         result.outcomes.append(outcome)
         if on_model:
             on_model(outcome)
-    result.detections = annotate(result.detections, latest_periods(engine))
+    if result.models_run:
+        result.detections = annotate(result.detections, latest_periods(engine))
     return result
 
 
