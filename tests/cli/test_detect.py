@@ -1,0 +1,105 @@
+"""`sunlight models`, `detect` and `warnings` as an analyst uses them, on a tiny delivery."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from sunlight.cli.app import app
+from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
+from tests.conftest import write_csv
+
+runner = CliRunner()
+PAYEE = "610327197106050172"
+HEADER = ["项目名称", "身份证号", "姓名", "所属期", "发放日期", "金额", "银行账号"]
+# The same March paid twice: a DUPLICATE_PAYMENT; April once.
+PAYMENTS = [HEADER,
+            ["低保", PAYEE, "王芳", "2024-03", "2024-03-10", "500", "6217493730820689217"],
+            ["低保", PAYEE, "王芳", "2024-03", "2024-03-25", "500", "6217493730820689217"],
+            ["低保", PAYEE, "王芳", "2024-04", "2024-04-10", "500", "6217493730820689217"]]
+
+
+def ingest_payments(tmp_path: Path, rows: list[list[str]] = PAYMENTS) -> None:
+    write_csv(tmp_path / "delivery" / "payments" / "低保发放.csv", rows)
+    assert runner.invoke(app, ["ingest", str(tmp_path / "delivery")]).exit_code == 0
+
+
+def test_models_lists_every_model_with_its_parameters(home: Path):
+    result = runner.invoke(app, ["models"])
+    assert result.exit_code == 0
+    for shown in ("DECEASED_PAID", "死亡后仍领取", "FUNDS_WITHHELD", "threshold_share = 0.05",
+                  "tolerance_mu = 0.5", "min_persons = 3"):
+        assert shown in result.output
+
+
+def test_detect_with_nothing_ingested_says_what_to_do(home: Path):
+    result = runner.invoke(app, ["detect"])
+    assert result.exit_code == BAD_INPUT
+    assert "sunlight ingest" in result.output
+
+
+def test_an_unknown_model_code_is_refused(home: Path):
+    result = runner.invoke(app, ["detect", "--models", "DECEASED_PAID,NO_SUCH_MODEL"])
+    assert result.exit_code == BAD_INPUT and "NO_SUCH_MODEL" in result.output
+
+
+def test_models_without_their_data_are_skipped_and_the_rest_run(tmp_path: Path, home: Path):
+    ingest_payments(tmp_path)
+    result = runner.invoke(app, ["detect"])
+    assert result.exit_code == WARNINGS, result.output
+    skipped = [line for line in result.output.splitlines() if "skipped" in line]
+    assert any("DECEASED_PAID" in line and "deaths or residents" in line for line in skipped)
+    assert any("UNREGISTERED_PAYEE" in line and "residents" in line for line in skipped)
+    assert "1 new" in result.output and "W-" in result.output
+
+
+def test_warnings_are_exported_as_the_contract_says_and_shown_with_evidence(
+        tmp_path: Path, home: Path):
+    ingest_payments(tmp_path)
+    runner.invoke(app, ["detect", "--models", "DUPLICATE_PAYMENT"])
+    out = tmp_path / "warnings.csv"
+    assert runner.invoke(app, ["warnings", "export", "--format", "csv", str(out)]).exit_code == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["warning_id", "model", "id_number", "name", "account", "program",
+                             "township", "village", "period_from", "period_to", "amount",
+                             "severity", "status", "explanation"]
+    [warning] = rows
+    assert (warning["model"], warning["id_number"], warning["program"], warning["period_from"],
+            warning["period_to"], warning["amount"], warning["status"]) == (
+        "DUPLICATE_PAYMENT", PAYEE, "DIBAO", "2024-03", "2024-03", "500.00", "open")
+    assert "王芳" in warning["explanation"] and "500.00元" in warning["explanation"]
+    shown = runner.invoke(app, ["warnings", "show", warning["warning_id"]])
+    assert shown.exit_code == 0
+    # The second March payment is the one at risk (row 3 counting the header); row 2 is why.
+    assert "低保发放.csv" in shown.output and " 3 " in shown.output and " 2 " in shown.output
+
+
+def test_detect_again_on_the_same_data_changes_nothing(tmp_path: Path, home: Path):
+    ingest_payments(tmp_path)
+    assert runner.invoke(app, ["detect"]).exit_code == WARNINGS
+    again = runner.invoke(app, ["detect"])
+    assert again.exit_code == OK and "0 new, 0 changed, 1 unchanged" in again.output
+
+
+def test_new_data_extends_the_open_warning_and_records_the_change(tmp_path: Path, home: Path):
+    ingest_payments(tmp_path)
+    runner.invoke(app, ["detect"])
+    may = [HEADER, ["低保", PAYEE, "王芳", "2024-04", "2024-05-02", "500",
+                    "6217493730820689217"]]
+    write_csv(tmp_path / "may" / "payments" / "五月补发.csv", may)
+    assert runner.invoke(app, ["ingest", str(tmp_path / "may")]).exit_code == 0
+    result = runner.invoke(app, ["detect"])
+    assert result.exit_code == WARNINGS and "0 new, 1 changed" in result.output
+    listed = runner.invoke(app, ["warnings", "list", "--model", "duplicate_payment"])
+    assert "2024-03..2024-04" in listed.output and "1,000.00" in listed.output
+    warning_id = next(word for word in listed.output.split() if word.startswith("W-"))
+    shown = runner.invoke(app, ["warnings", "show", warning_id])
+    assert "period_to: 2024-03 → 2024-04" in shown.output
+
+
+def test_showing_an_unknown_warning_is_refused(home: Path):
+    result = runner.invoke(app, ["warnings", "show", "W-NOSUCHWARNIN"])
+    assert result.exit_code == BAD_INPUT
