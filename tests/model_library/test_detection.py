@@ -1,0 +1,65 @@
+"""A detection's explanation, score and what is left of it after an earlier warning's rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sunlight.models.detection import Detection, EvidenceRow
+from sunlight.models.explain import period_zh, periods_zh, span
+from sunlight.models.score import components, risk_score
+
+TEMPLATE = ("{death_source}信息显示{name}于{death_month_zh}死亡，"
+            "但{periods_zh}仍发放{program_name}{span}，共计{amount}元。")
+
+
+def paid(month: int, amount: str = "50.00", year: int = 2024) -> EvidenceRow:
+    return EvidenceRow("payments", "高龄补贴.csv", "", month + 1, "paid", f"{year}-{month:02d}",
+                       Decimal(amount))
+
+
+def detection(rows: list[EvidenceRow], **facts: str) -> Detection:
+    return Detection(
+        model="DECEASED_PAID", subject="610327193505201234", program="GAOLING",
+        severity="high", period_from=min(r.period for r in rows),
+        period_to=max(r.period for r in rows), amount=sum((r.amount for r in rows), Decimal()),
+        id_number="610327193505201234", name="王德福",
+        facts={"death_source": "公安注销", "death_month": "2023-05", "program_name": "高龄补贴",
+               **facts},
+        evidence=(*rows, EvidenceRow("deaths", "死亡.csv", "", 7, "basis")), template=TEMPLATE)
+
+
+def test_the_explanation_says_who_when_what_and_how_much_in_chinese():
+    found = detection([paid(m) for m in range(1, 13)])
+    assert found.explanation == (
+        "公安注销信息显示王德福于2023年5月死亡，但2024年1月至2024年12月仍发放高龄补贴12个月，"
+        "共计600.00元。")
+
+
+def test_periods_are_spoken_as_months_years_or_both():
+    assert period_zh("2024-03") == "2024年3月" and period_zh("2024") == "2024年"
+    assert periods_zh("2024-03", "2024-03") == "2024年3月"
+    assert span(["2023", "2024-01", "2024-02"]) == "2个月又1年"
+
+
+def test_what_is_left_after_a_closed_warning_is_only_the_new_payments():
+    found = detection([paid(m) for m in range(1, 13)])
+    owned = [r.key for r in found.evidence[:10]] + [found.evidence[-1].key]
+    rest = found.without(owned)
+    assert rest is not None
+    assert (rest.period_from, rest.period_to, rest.amount) == ("2024-11", "2024-12",
+                                                               Decimal("100.00"))
+    assert "2024年11月至2024年12月仍发放高龄补贴2个月，共计100.00元" in rest.explanation
+    assert any(r.role == "basis" for r in rest.evidence)  # still explains why
+    assert found.without([r.key for r in found.evidence]) is None
+
+
+def test_more_money_longer_and_surer_evidence_score_higher():
+    small = detection([paid(1)])
+    large = detection([paid(m, "300.00") for m in range(1, 13)])
+    assert risk_score(large) > risk_score(small)
+    agreeing = detection([paid(1)], strength="1.0")
+    assert risk_score(agreeing) > risk_score(small)
+    ongoing = detection([paid(1)], ongoing="1")
+    assert risk_score(ongoing) > risk_score(small)
+    assert all(0 <= part <= 1 for part in components(large).values())
+    assert 0 < risk_score(small) < risk_score(large) <= 100
