@@ -1,0 +1,74 @@
+"""DUPLICATE_PAYMENT: one person, one program, one period, paid more than once."""
+
+from __future__ import annotations
+
+from tests.models.county import County, Run, assert_explains, basis, evidence, figures, months, paid
+
+county = County()
+
+# March paid in the March file and again in the back-pay file a month later.
+twice = county.person("马文斌", born="1952-04-04")
+first_march = county.pay(twice, "低保", months("2024-01", "2024-03"), 500, file="一季度.csv",
+                         paid_on="2024-03-25")
+again_march = county.pay(twice, "低保", "2024-03", 500, file="补发.csv", paid_on="2024-04-15")
+
+# May paid three times: two of them are too many.
+thrice = county.person("韩秀兰", born="1938-08-08")
+may = county.pay(thrice, "高龄补贴", ["2024-05", "2024-05", "2024-05"], 300)
+
+# The same month written three ways is still the same month.
+written_differently = county.person("冯志明", born="1957-01-15")
+spelled = county.pay(written_differently, "低保", ["2024-06", "2024年6月", "202406"], 420)
+
+# An annual program paid twice for one year.
+annual = county.person("邓丽君", born="1966-11-11")
+dili = county.pay(annual, "地力补贴", ["2024", "2024"], "1050.00")
+
+# Two different months paid on the same day (back pay with the current month) is no duplicate.
+same_day = county.person("曹建设", born="1961-02-02")
+county.pay(same_day, "低保", ["2024-01", "2024-02"], 500, paid_on="2024-02-26")
+
+# One month paid by two different programs is no duplicate either.
+two_programs = county.person("彭桂英", born="1936-03-03")
+county.pay(two_programs, "低保", "2024-03", 500)
+county.pay(two_programs, "高龄补贴", "2024-03", 100)
+
+
+run = county.fixture("DUPLICATE_PAYMENT")
+
+
+def test_a_month_paid_twice_fires_for_the_second_payment(run: Run):
+    found = run.one(twice)
+    assert figures(found) == ("DIBAO", "2024-03", "2024-03", "500.00")
+    assert_explains(found, "马文斌", "2024年3月", "500.00", "一季度.csv第4行")
+
+
+def test_evidence_is_the_further_payment_beside_the_first(run: Run):
+    assert evidence(run.one(twice)) == paid(again_march) | basis(first_march[2])
+
+
+def test_every_payment_after_the_first_is_at_risk(run: Run):
+    found = run.one(thrice)
+    assert figures(found) == ("GAOLING", "2024-05", "2024-05", "600.00")
+    assert evidence(found) == paid(may[1:]) | basis(may[0])
+    assert_explains(found, "2笔", "600.00")
+
+
+def test_a_period_written_in_other_forms_is_the_same_period(run: Run):
+    found = run.one(written_differently)
+    assert figures(found) == ("DIBAO", "2024-06", "2024-06", "840.00")
+    assert evidence(found) == paid(spelled[1:]) | basis(spelled[0])
+
+
+def test_an_annual_program_paid_twice_for_one_year_fires(run: Run):
+    found = run.one(annual)
+    assert figures(found) == ("DILI", "2024", "2024", "1050.00")
+    assert evidence(found) == paid(dili[1]) | basis(dili[0])
+
+
+def test_two_periods_paid_on_the_same_day_do_not_fire(run: Run):
+    assert not run.fired(same_day)
+
+
+def test_one_period_of_two_programs_does_not_fire(run: Run):
+    assert not run.fired(two_programs)

@@ -1,0 +1,79 @@
+"""OVER_STANDARD: a payment above the catalog standard (area-based: rate × declared area)."""
+
+from __future__ import annotations
+
+from tests.models.county import County, Run, assert_explains, basis, evidence, figures, months, paid
+
+county = County()
+
+# 低保 at most 700 a month: 750 in March.
+over = county.person("朱德明", born="1953-03-13")
+dibao = county.pay(over, "低保", months("2024-01", "2024-04"), 700)
+over_march = county.pay(over, "低保", "2024-03", 750, file="三月补充.csv")
+
+# 高龄补贴 at most 300: 350 for three months.
+over_many = county.person("许凤英", born="1930-06-06")
+gaoling = county.pay(over_many, "高龄补贴", months("2024-01", "2024-03"), 350)
+
+# 地力补贴 105 元 per declared 亩: 10 亩 declared, 1100 paid.
+area_over = county.person("何永福", born="1962-07-07")
+declared_ten = county.enroll(area_over, "地力补贴", "2023-01", declared_area="10")
+dili = county.pay(area_over, "地力补贴", "2024", "1100.00")
+
+# Exactly at the standard.
+at_standard = county.person("吴淑珍", born="1958-12-01")
+county.pay(at_standard, "低保", months("2024-01", "2024-03"), "700.00")
+
+# 禁牧 7.5 × 13.33 亩 = 99.975: 99.98 is that rounded to the fen.
+rounding = county.person("郑海涛", born="1970-02-14")
+county.enroll(rounding, "禁牧补助", "2023-01", declared_area="13.33")
+county.pay(rounding, "禁牧补助", "2024", "99.98")
+
+# 地力 105 × 2.345 亩 = 246.225: 246.23 is rounding too.
+rounding_dili = county.person("王小燕", born="1975-04-30")
+county.enroll(rounding_dili, "地力补贴", "2023-01", declared_area="2.345")
+county.pay(rounding_dili, "地力补贴", "2024", "246.23")
+
+# One fen over the rounded standard is over.
+cent_over = county.person("谢长江", born="1968-08-18")
+county.enroll(cent_over, "禁牧补助", "2023-01", declared_area="13.33")
+jinmu = county.pay(cent_over, "禁牧补助", "2024", "99.99")
+
+
+run = county.fixture("OVER_STANDARD")
+
+
+def test_a_month_above_the_standard_fires_for_the_excess(run: Run):
+    found = run.one(over)
+    assert figures(found) == ("DIBAO", "2024-03", "2024-03", "50.00")
+    assert evidence(found) == paid(over_march)
+    assert_explains(found, "朱德明", "700.00元", "2024年3月", "50.00")
+
+
+def test_several_months_above_the_standard_make_one_warning(run: Run):
+    found = run.one(over_many)
+    assert figures(found) == ("GAOLING", "2024-01", "2024-03", "150.00")
+    assert evidence(found) == paid(gaoling)
+    assert_explains(found, "300.00元", "3期")
+
+
+def test_area_program_above_rate_times_declared_area_fires(run: Run):
+    found = run.one(area_over)
+    assert figures(found) == ("DILI", "2024", "2024", "50.00")
+    assert evidence(found) == paid(dili) | basis(declared_ten)
+    assert_explains(found, "105", "10", "1050.00元")
+
+
+def test_exactly_the_standard_does_not_fire(run: Run):
+    assert not run.fired(at_standard)
+
+
+def test_rounding_to_the_fen_does_not_fire(run: Run):
+    assert not run.fired(rounding)
+    assert not run.fired(rounding_dili)
+
+
+def test_one_fen_above_the_rounded_standard_fires(run: Run):
+    found = run.one(cent_over)
+    assert figures(found) == ("JINMU", "2024", "2024", "0.01")
+    assert paid(jinmu) <= evidence(found)
