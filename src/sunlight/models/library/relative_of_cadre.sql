@@ -6,12 +6,13 @@ WITH cadres AS (
         o.start_date,
         o.end_date,
         coalesce(o.village, r.village) AS village,
-        r.household_id,
+        -- as in `paid`: someone the registry does not know is a household of one
+        coalesce(r.household_id, '?' || o.id_number) AS household,
         CAST(o.source_file AS VARCHAR) AS source_file,
         CAST(o.source_sheet AS VARCHAR) AS source_sheet,
         o.source_row
     FROM officials AS o
-    JOIN person AS r ON r.id_number = o.id_number
+    LEFT JOIN person AS r ON r.id_number = o.id_number
     WHERE o.category = :cadre_category
 ),
 favoured AS (
@@ -19,14 +20,14 @@ favoured AS (
         p.*,
         c.cadre_id, c.cadre_name, c.post, c.start_date,
         c.source_file AS cadre_file, c.source_sheet AS cadre_sheet, c.source_row AS cadre_row,
-        r.village AS home_village,
+        coalesce(r.village, p.village) AS home_village,
         row_number() OVER (
             PARTITION BY p.source_file, p.source_sheet, p.source_row
             ORDER BY CASE WHEN c.cadre_id = p.id_number THEN 0 ELSE 1 END,
                      c.source_file, c.source_row) AS nth
     FROM paid AS p
-    JOIN person AS r ON r.id_number = p.id_number
-    JOIN cadres AS c ON c.household_id = r.household_id AND c.village = r.village
+    LEFT JOIN person AS r ON r.id_number = p.id_number
+    JOIN cadres AS c ON c.household = p.household AND c.village = coalesce(r.village, p.village)
     WHERE list_contains(:programs, p.program)
       AND (c.start_date IS NULL OR c.start_date <= p.period_end)
       AND (c.end_date IS NULL OR c.end_date >= p.period_start)
