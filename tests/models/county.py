@@ -7,11 +7,11 @@ A test module describes its county at the top, one person per situation:
     death = county.death(wang, "2024-03-15")
     paid = county.pay(wang, "低保", months("2024-01", "2024-05"), 500)
 
-and a module-scoped fixture runs it once: `county.detect(home, "DECEASED_PAID")` writes the
-delivery as small CSV files with the contract's Chinese headers (the first synonym of each
-column), ingests it with the real pipeline into `home` (a temporary SUNLIGHT_HOME), refuses to
-go on if any row was rejected (a situation that never reached the models would pass any
-must-not-fire test), runs the chosen models and hands back a `Run`.
+and `run = county.fixture("DECEASED_PAID")` makes the module-scoped fixture that runs it
+once: `County.detect` writes the delivery as small CSV files with the contract's Chinese
+headers (the first synonym of each column), ingests it with the real pipeline into a temporary
+SUNLIGHT_HOME, refuses to go on if any row was rejected (a situation that never reached the
+models would pass any must-not-fire test), runs the chosen models and hands back a `Run`.
 
 Every added row knows where a person finds it (`Row`: dataset, file, row number with the
 header as row 1), so a test can name the evidence it expects.

@@ -50,10 +50,12 @@ no_chain = county.person("冷无档", born="1940-04-04")
 county.enroll(no_chain, "特困供养", "2024-02")
 county.pay(no_chain, "特困供养", months("2024-02", "2024-03"), 900)
 
-# Approved on 20 February, paid from February: the month of approval is not before it.
+# Approved on 20 February, paid from February: the month of approval is not before it. (The
+# chain's 发放 step comes later, in March; approval is the 县级审批, not the last step.)
 same_month = county.person("邢及时", born="1955-05-05")
 county.approve(same_month, "低保", chain("2024-01-05", "2024-01-15", "2024-01-25", "2024-02-05",
-                                        "2024-02-20"))
+                                        "2024-02-20", "2024-03-05",
+                                        steps=(*FULL_CHAIN, "发放")))
 county.enroll(same_month, "低保", "2024-02")
 county.pay(same_month, "低保", months("2024-02", "2024-04"), 500)
 

@@ -29,6 +29,13 @@ slipped = county.person("贝晓东", born="1962-02-26")
 bad_id = with_wrong_check(slipped.id)
 bad_paid = county.pay(slipped, "低保", "2024-03", 500, id_number=bad_id)
 
+# The registry itself holds the same slip: registered, and still not a valid ID.
+twin_slip = county.person("齐错号", born="1966-01-16", registered=False)
+registered_bad = with_wrong_check(twin_slip.id)
+county.add("residents", id_number=registered_bad, name=twin_slip.name, household_id="H-QI",
+           township="城关镇", village="东风村")
+county.pay(twin_slip, "低保", "2024-04", 500, id_number=registered_bad)
+
 
 def paid_as(name: str, born: str, write: Callable[[str], str], seq: int = 0) -> Person:
     """A registered person paid under their ID as `write` writes it."""
@@ -73,6 +80,10 @@ def test_an_id_failing_its_check_digit_fires_even_beside_its_registered_twin(run
     assert evidence(found) == paid(bad_paid)
     assert_explains(found, bad_id, "校验位")
     assert not run.fired(slipped)
+
+
+def test_an_id_failing_its_check_digit_fires_even_when_the_registry_has_it(run: Run):
+    assert figures(run.one(registered_bad)) == ("DIBAO", "2024-04", "2024-04", "500.00")
 
 
 def test_a_failed_check_digit_is_also_a_quality_finding(run: Run):
