@@ -25,6 +25,11 @@ class Settings(BaseSettings):
         return self.home / "warehouse"
 
     @property
+    def database_path(self) -> Path:
+        """The embedded SQLite app database, used unless `database_url` is set."""
+        return self.home / "sunlight.db"
+
+    @property
     def ingest_workers(self) -> int:
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
 

@@ -1,0 +1,92 @@
+"""Where the app database is, how to connect to it, and bringing its schema up to date."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from sunlight.settings import Settings, get_settings
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_S = 30
+"""How long a SQLite writer waits for another (a detection run, the web app) to finish."""
+
+
+def database_url(settings: Settings | None = None) -> str:
+    """SUNLIGHT_DATABASE_URL, or a SQLite file in SUNLIGHT_HOME (created if need be)."""
+    settings = settings or get_settings()
+    if settings.database_url:
+        return settings.database_url
+    settings.home.mkdir(parents=True, exist_ok=True)
+    return URL.create("sqlite", database=str(settings.database_path)).render_as_string()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for SQLite (foreign keys on, WAL, busy timeout) or PostgreSQL (psycopg 3)."""
+    parsed = _with_driver(make_url(url))
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (a CLI prints what it just stored)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def upgrade(url: str) -> None:
+    """Run the migrations up to the newest, in one transaction."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            upgrade_connection(alembic_config(connection))
+    finally:
+        engine.dispose()
+
+
+def upgrade_connection(config: Config) -> None:
+    """Run the migrations up to the newest on the connection in `config`."""
+    command.upgrade(config, "head")
+
+
+def alembic_config(connection: Connection, migrations: Path = MIGRATIONS) -> Config:
+    """Alembic's configuration without an ini file: the migrations shipped in the package."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations))
+    # Revision files sort by their number: 0001_warnings.py, 0002_users.py, ...
+    config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    config.attributes["connection"] = connection
+    return config
+
+
+def _with_driver(url: URL) -> URL:
+    # `postgresql://` would mean psycopg2, which Sunlight does not install.
+    if url.drivername in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # The driver would begin transactions itself, only before writes: reads would see no
+    # snapshot and DDL would run outside any transaction. SQLAlchemy says BEGIN instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # Readers (the web app) then never block a detection run, nor it them.
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
