@@ -45,10 +45,15 @@ county.approve(early, "低保", chain("2023-12-01", "2023-12-10", "2023-12-20", 
 early_enrolled = county.enroll(early, "低保", "2024-01")
 early_paid = county.pay(early, "低保", months("2024-01", "2024-04"), 500)
 
-# Enrolled in 特困 with no approval chain at all.
+# Enrolled in 低保 with no approval chain at all (others' 低保 chains were delivered).
 no_chain = county.person("冷无档", born="1940-04-04")
-county.enroll(no_chain, "特困供养", "2024-02")
-county.pay(no_chain, "特困供养", months("2024-02", "2024-03"), 900)
+county.enroll(no_chain, "低保", "2024-02")
+county.pay(no_chain, "低保", months("2024-02", "2024-03"), 900)
+
+# Enrolled in 特困, a program whose approvals no department delivered: nothing to judge by.
+undelivered = county.person("闻未送", born="1941-04-04")
+county.enroll(undelivered, "特困供养", "2024-02")
+county.pay(undelivered, "特困供养", months("2024-02", "2024-03"), 900)
 
 # Approved on 20 February, paid from February: the month of approval is not before it. (The
 # chain's 发放 step comes later, in March; approval is the 县级审批, not the last step.)
@@ -79,6 +84,12 @@ county.enroll(other_program, "低保", "2023-10")
 county.enroll(other_program, "高龄补贴", "2024-01")
 county.pay(other_program, "低保", months("2024-01", "2024-02"), 500)
 county.pay(other_program, "高龄补贴", months("2024-01", "2024-02"), 100)
+# ... while 高龄补贴 chains were delivered for others, such as this properly approved one.
+gaoling_approved = county.person("高正当", born="1936-01-01")
+county.approve(gaoling_approved, "高龄补贴", chain("2023-11-01", "2023-11-10", "2023-11-15",
+                                                 "2023-11-25", "2023-11-30"))
+county.enroll(gaoling_approved, "高龄补贴", "2024-01")
+county.pay(gaoling_approved, "高龄补贴", months("2024-01", "2024-02"), 100)
 
 
 run = county.fixture("APPROVAL_SKIPPED")
@@ -100,8 +111,12 @@ def test_periods_paid_before_the_month_of_county_approval_fire(run: Run):
 
 def test_no_approval_chain_at_all_fires(run: Run):
     found = run.one(no_chain)
-    assert figures(found) == ("TEKUN", "2024-02", "2024-03", "1800.00")
+    assert figures(found) == ("DIBAO", "2024-02", "2024-03", "1800.00")
     assert_explains(found, "村级公示", "县级审批")
+
+
+def test_a_program_whose_approvals_were_not_delivered_at_all_is_not_judged(run: Run):
+    assert not run.fired(undelivered)
 
 
 def test_a_full_chain_approved_before_the_first_payment_does_not_fire(run: Run):

@@ -56,6 +56,9 @@ def with_asset(name: str, born: str, kind: str, **asset: str) -> Person:
     return who
 
 
+# A 低速货车 (the old four-wheeled farm lorry) is a 货车, which the contract counts.
+low_speed_lorry = with_asset("贺满囤", "1967-07-07", "低速货车")
+
 # Not a car: motorcycles, three-wheelers, tractors.
 motorcycle = with_asset("文小龙", "1983-03-03", "普通二轮摩托车")
 tricycle = with_asset("方大山", "1966-06-06", "三轮汽车")
@@ -100,6 +103,10 @@ def test_a_company_in_business_fires(run: Run):
 def test_only_payments_once_the_car_is_held_fire(run: Run):
     found = run.one(bought_in_june)
     assert figures(found) == ("DIBAO", "2024-06", "2024-08", "1500.00")
+
+
+def test_a_low_speed_lorry_is_a_lorry(run: Run):
+    assert figures(run.one(low_speed_lorry)) == ("DIBAO", "2024-01", "2024-03", "1500.00")
 
 
 @pytest.mark.parametrize("who", [motorcycle, tricycle, tractor], ids=["摩托", "三轮", "拖拉机"])

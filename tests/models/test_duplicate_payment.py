@@ -33,6 +33,15 @@ two_programs = county.person("彭桂英", born="1936-03-03")
 county.pay(two_programs, "低保", "2024-03", 500)
 county.pay(two_programs, "高龄补贴", "2024-03", 100)
 
+# Paid, reversed by the bank (冲正, the same amount negative), paid again: once in the end.
+reversed_once = county.person("严冲正", born="1949-09-09")
+county.pay(reversed_once, "低保", ["2024-07", "2024-07"], 500)
+county.pay(reversed_once, "低保", "2024-07", -500, paid_on="2024-07-20")
+
+# A reversal cancels one payment, not every further one.
+reversed_thrice = county.person("鲁多发", born="1948-08-18")
+thrice_paid = county.pay(reversed_thrice, "低保", ["2024-08", "2024-08", "2024-08"], 500)
+county.pay(reversed_thrice, "低保", "2024-08", -500)
 
 run = county.fixture("DUPLICATE_PAYMENT")
 
@@ -72,3 +81,12 @@ def test_two_periods_paid_on_the_same_day_do_not_fire(run: Run):
 
 def test_one_period_of_two_programs_does_not_fire(run: Run):
     assert not run.fired(two_programs)
+
+
+def test_a_payment_reversed_and_paid_again_is_paid_once(run: Run):
+    assert not run.fired(reversed_once)
+
+
+def test_a_reversal_cancels_one_payment_and_the_rest_stay_duplicates(run: Run):
+    found = run.one(reversed_thrice)
+    assert figures(found) == ("DIBAO", "2024-08", "2024-08", "500.00")

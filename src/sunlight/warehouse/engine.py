@@ -96,14 +96,30 @@ class DuckDBEngine:
 
 
 def open_warehouse(engine: Engine, warehouse: Warehouse) -> set[str]:
-    """Register every dataset of the contract as a table; returns the datasets that have rows."""
+    """Register every dataset of the contract as a table; returns the datasets that have rows.
+
+    Also `batches` (file_hash, dataset, file_name, delivered): the order files were ingested
+    in, so that "the latest registry row" means the latest delivered, not the last file name.
+    """
     present = set()
     for code, dataset in DATASETS.items():
         files = warehouse.table_files(code)
         engine.register_files(code, files, dataset)
         if files:
             present.add(code)
+    engine.register_table("batches", batches_table(warehouse))
     return present
+
+
+def batches_table(warehouse: Warehouse) -> pa.Table:
+    """The committed batches in ingestion order (`delivered` counts from 1)."""
+    batches = warehouse.batches()
+    return pa.table({
+        "file_hash": pa.array([b.file_hash for b in batches], pa.string()),
+        "dataset": pa.array([b.dataset for b in batches], pa.string()),
+        "file_name": pa.array([b.file_name for b in batches], pa.string()),
+        "delivered": pa.array(range(1, len(batches) + 1), pa.int32()),
+    })
 
 
 def _check_name(name: str) -> None:

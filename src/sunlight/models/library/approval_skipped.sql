@@ -1,7 +1,9 @@
 WITH approvals_begin AS (
     SELECT year(min(date)) * 12 + month(min(date)) - 1 AS first_month FROM approvals
 ),
--- Judged enrollments: the first of each person and program, if it is not older than the data.
+-- Judged enrollments: the first of each person and program, if it is not older than the data
+-- and the program's approvals were delivered at all (a department that sent no approvals has
+-- not shown a chain missing: it has shown nothing).
 new_enrollments AS (
     SELECT e.id_number, e.program, e.start_month, e.source_file, e.source_sheet, e.source_row
     FROM (
@@ -10,6 +12,7 @@ new_enrollments AS (
         FROM enrolled) AS e
     CROSS JOIN approvals_begin AS b
     WHERE e.nth = 1 AND e.start_index >= b.first_month
+      AND EXISTS (SELECT 1 FROM approvals AS a WHERE a.program_code = e.program)
 ),
 chains AS (
     SELECT

@@ -1,10 +1,29 @@
-WITH numbered AS (
+-- A reversal (冲正: the same amount, negative, for the same person, program and period)
+-- cancels one payment of that amount; only payments left standing can be duplicates.
+WITH signed AS (
     SELECT
         p.*,
         row_number() OVER (
-            PARTITION BY p.id_number, p.program, p.period
-            ORDER BY p.paid_on NULLS LAST, p.source_file, p.source_row) AS nth
+            PARTITION BY p.id_number, p.program, p.period, abs(p.amount), p.amount > 0
+            ORDER BY p.paid_on NULLS LAST, p.source_file, p.source_row) AS pairing
     FROM paid AS p
+),
+standing AS (
+    SELECT s.*
+    FROM signed AS s
+    WHERE s.amount > 0
+      AND NOT EXISTS (
+          SELECT 1 FROM signed AS r
+          WHERE r.amount < 0 AND r.id_number = s.id_number AND r.program = s.program
+            AND r.period = s.period AND -r.amount = s.amount AND r.pairing = s.pairing)
+),
+numbered AS (
+    SELECT
+        s.*,
+        row_number() OVER (
+            PARTITION BY s.id_number, s.program, s.period
+            ORDER BY s.paid_on NULLS LAST, s.source_file, s.source_row) AS nth
+    FROM standing AS s
 )
 SELECT
     again.id_number AS subject,
