@@ -1,0 +1,191 @@
+"""The warnings repository: store a detection run, list and fetch warnings.
+
+The rules of `sync` are in `sunlight.appdb.plan`; this module reads, locks and writes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from sunlight.appdb.bulk import insert_rows
+from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
+from sunlight.appdb.stored import load
+from sunlight.appdb.tables import (
+    OPEN,
+    RUN_DONE,
+    RUN_RUNNING,
+    DetectionRun,
+    Warning,
+    WarningChange,
+    WarningEvidence,
+)
+from sunlight.models.detection import Detection
+
+__all__ = ["SyncReport", "for_export", "get", "latest_run", "sync", "top", "warning_id"]
+
+SYNC_LOCK = 0x53554E4C  # PostgreSQL advisory lock key of detection runs ("SUNL")
+CHUNK = 1000
+EVIDENCE_COLUMNS = ("warning_pk", "dataset", "file", "sheet", "row", "role", "period", "amount")
+CHANGE_COLUMNS = ("warning_pk", "run_id", "at", "field", "old_value", "new_value")
+OUTCOMES = ("new", "changed", "unchanged", "reraised", "retracted")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a detection run did.
+
+    Each detection counts once in new, changed, unchanged or reraised; `changed` also counts
+    the warnings under investigation whose models went quiet (`fires: yes → no`).
+    """
+
+    run_id: int
+    new: int
+    changed: int
+    unchanged: int
+    reraised: int
+    retracted: int
+
+
+def sync(
+    session: Session, detections: Iterable[Detection], *, models: Collection[str], fingerprint: str
+) -> SyncReport:
+    """Store one detection run of `models` in the session's transaction; the caller commits.
+
+    Call it first thing in a transaction: on SQLite its first write takes the database's write
+    lock, which is what keeps two detection runs apart.
+    """
+    if isinstance(models, str):
+        raise TypeError("models: a collection of model codes, not one string")
+    detections = list(detections)
+    stray = {d.model for d in detections} - set(models)
+    if stray:
+        raise ValueError(f"detections of models that were not run: {sorted(stray)}")
+    now = datetime.now(UTC)
+    _serialise(session)
+    run = DetectionRun(started_at=now, models=sorted(models), fingerprint=fingerprint,
+                       status=RUN_RUNNING)
+    session.add(run)
+    session.flush()
+    plan = make_plan(detections, load(session, models))
+    _write(session, plan, run.id, now)
+    report = SyncReport(run.id, *(plan.counts[outcome] for outcome in OUTCOMES))
+    for outcome in OUTCOMES:
+        setattr(run, outcome, plan.counts[outcome])
+    run.finished_at, run.status = datetime.now(UTC), RUN_DONE
+    session.flush()
+    session.expire_all()  # the bulk writes went past any warnings the session holds
+    return report
+
+
+def _serialise(session: Session) -> None:
+    # Two runs at once could both raise the same warning; the second would fail on the
+    # unique key. SQLite takes its write lock with the run record, PostgreSQL needs a word.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(SYNC_LOCK)))
+
+
+def _write(session: Session, plan: Plan, run_id: int, now: datetime) -> None:
+    """Bulk statements on the session's connection: ORM units of work would take minutes."""
+    connection = session.connection()
+    pks = _insert_warnings(connection, plan.new, run_id, now)
+    _update_warnings(connection, plan.updates, now)
+    for chunk in _chunks(plan.evidence_gone):
+        connection.execute(delete(WarningEvidence).where(WarningEvidence.id.in_(chunk)))
+    added = plan.evidence_added + [(pks[new.warning_id], row) for new in plan.new
+                                   for row in new.evidence]
+    insert_rows(connection, WarningEvidence, EVIDENCE_COLUMNS, [
+        (pk, row.dataset, row.file, row.sheet, row.row, row.role, row.period, row.amount)
+        for pk, row in added])
+    insert_rows(connection, WarningChange, CHANGE_COLUMNS, [
+        (pk, run_id, now, name, old, new) for pk, name, old, new in plan.changes])
+
+
+def _insert_warnings(
+    connection: Connection, new: list[NewWarning], run_id: int, now: datetime
+) -> dict[str, int]:
+    """Insert the new warnings; their primary keys by warning_id."""
+    if not new:
+        return {}
+    rows = [_warning_row(warning, run_id, now) for warning in new]
+    insert_rows(connection, Warning, list(rows[0]), [list(row.values()) for row in rows])
+    # Cheaper than RETURNING in parameter order, which SQLite would do row by row.
+    query = select(Warning.warning_id, Warning.id).where(Warning.first_run_id == run_id)
+    return {wid: pk for wid, pk in connection.execute(query)}
+
+
+def _update_warnings(
+    connection: Connection, updates: dict[int, dict[str, Any]], now: datetime
+) -> None:
+    # One executemany per set of fields changed: a statement sets the same columns each row.
+    by_fields: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for pk, values in updates.items():
+        by_fields[tuple(sorted(values))].append({"pk": pk, "updated_at": now, **values})
+    for rows in by_fields.values():
+        connection.execute(update(Warning).where(Warning.id == bindparam("pk")), rows)
+
+
+def _warning_row(new: NewWarning, run_id: int, now: datetime) -> dict[str, Any]:
+    model, subject, program = new.key
+    return {
+        "warning_id": new.warning_id, "model": model, "subject": subject, "program": program,
+        "generation": new.generation, "follows_id": new.follows, "status": OPEN,
+        "first_run_id": run_id, "created_at": now, "updated_at": now, **new.figures,
+    }
+
+
+def _chunks(items: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+# Queries ---------------------------------------------------------------------------------
+
+
+def top(
+    session: Session, n: int, *, model: str | None = None, status: str | None = None
+) -> Sequence[Warning]:
+    """The `n` warnings to look at first: highest score, then most money, then warning_id."""
+    query = select(Warning).order_by(Warning.score.desc(), Warning.amount.desc(),
+                                     Warning.warning_id)
+    if model is not None:
+        query = query.where(Warning.model == model)
+    if status is not None:
+        query = query.where(Warning.status == status)
+    return session.scalars(query.limit(n)).all()
+
+
+def for_export(
+    session: Session, models: Collection[str] | None = None, *, evidence: bool = False
+) -> Sequence[Warning]:
+    """Every warning (of these models), by model and then warning_id.
+
+    `evidence=True` loads the evidence rows too, in a few queries rather than one per warning.
+    """
+    query = select(Warning).order_by(Warning.model, Warning.warning_id)
+    if models is not None:
+        query = query.where(Warning.model.in_(models))
+    if evidence:
+        query = query.options(selectinload(Warning.evidence))
+    return session.scalars(query).all()
+
+
+def get(session: Session, warning_id: str) -> Warning | None:
+    """One warning with its evidence rows and change log."""
+    query = (
+        select(Warning)
+        .where(Warning.warning_id == warning_id)
+        .options(selectinload(Warning.evidence), selectinload(Warning.changes))
+    )
+    return session.scalars(query).one_or_none()
+
+
+def latest_run(session: Session) -> DetectionRun | None:
+    return session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc()).limit(1)).first()
