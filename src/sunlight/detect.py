@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.appdb.warnings import SyncReport, sync
 from sunlight.contract.catalog import load_catalog
+from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
 from sunlight.settings import Settings
@@ -32,11 +33,13 @@ def fingerprint(warehouse: Warehouse) -> str:
 def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                   on_model: Callable[[ModelOutcome], None] | None = None) -> DetectionRun:
     """Run the chosen models (all by default) and store their warnings."""
-    models = select(load_library(), codes)
+    library = load_library()
+    models = select(library, codes)
+    overrides = load_overrides(settings.detection_parameters, library)
     warehouse = Warehouse(settings.warehouse_dir)
     engine = DuckDBEngine()
     try:
-        result = detect(engine, warehouse, load_catalog(settings.catalog), models,
+        result = detect(engine, warehouse, load_catalog(settings.catalog), models, overrides,
                         on_model=on_model)
     finally:
         engine.close()

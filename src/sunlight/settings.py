@@ -16,6 +16,7 @@ class Settings(BaseSettings):
 
     home: Path = Path("sunlight-home")
     catalog: Path | None = None
+    detection_parameters: Path | None = None  # YAML: model code → parameter → value
     database_url: str | None = None
     workers: int = 0  # 0 = one ingest worker per CPU core
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
@@ -103,3 +104,33 @@ def test_new_data_extends_the_open_warning_and_records_the_change(tmp_path: Path
 def test_showing_an_unknown_warning_is_refused(home: Path):
     result = runner.invoke(app, ["warnings", "show", "W-NOSUCHWARNIN"])
     assert result.exit_code == BAD_INPUT
+
+
+def test_a_deployment_sets_its_own_parameters(tmp_path: Path, home: Path,
+                                              monkeypatch: pytest.MonkeyPatch):
+    ingest_payments(tmp_path)
+    own = tmp_path / "parameters.yaml"
+    own.write_text("SHARED_ACCOUNT:\n  min_persons: 1\n  min_households: 1\n", encoding="utf-8")
+    monkeypatch.setenv("SUNLIGHT_DETECTION_PARAMETERS", str(own))
+    listed = runner.invoke(app, ["models"])
+    assert "min_persons = 1 (default 3)" in listed.output
+    result = runner.invoke(app, ["detect", "--models", "SHARED_ACCOUNT"])
+    assert result.exit_code == WARNINGS and "1 new" in result.output
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("NO_SUCH:\n  x: 1\n", "NO_SUCH: no such model"),
+    ("SHARED_ACCOUNT:\n  min_people: 1\n", "SHARED_ACCOUNT.min_people: no such parameter"),
+    ("SHARED_ACCOUNT:\n  min_persons: many\n", "expected a number"),
+    ("OFFICIAL_ON_WELFARE:\n  programs: DIBAO\n", "expected a list"),
+    ("SHARED_ACCOUNT: [\n", "not valid YAML"),
+])
+def test_a_wrong_parameters_file_is_refused_naming_the_file(
+        tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, text: str, problem: str):
+    ingest_payments(tmp_path)
+    own = tmp_path / "parameters.yaml"
+    own.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SUNLIGHT_DETECTION_PARAMETERS", str(own))
+    result = runner.invoke(app, ["detect"])
+    assert result.exit_code == BAD_INPUT
+    assert str(own) in result.output and problem in result.output

@@ -11,6 +11,7 @@ from sunlight.cli.console import console, errors
 from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
 from sunlight.cli.warnings import print_top
 from sunlight.detect import DetectionRun, run_detection
+from sunlight.models.registry import ModelFileError
 from sunlight.models.runner import ModelOutcome
 from sunlight.settings import get_settings
 
@@ -32,6 +33,9 @@ def detect_command(
     except KeyError as exc:
         errors.print(f"[red]refused:[/red] unknown model code {exc.args[0]}; "
                      "`sunlight models` lists them")
+        raise typer.Exit(BAD_INPUT) from exc
+    except ModelFileError as exc:
+        errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
     print_outcomes(run)
     if run.report is None:
