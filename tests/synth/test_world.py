@@ -168,3 +168,14 @@ def test_nothing_happens_before_people_are_old_enough(delivery: Delivery) -> Non
         birth = births.get(enrollment["id_number"])
         if birth is not None:  # unregistered payees have no registry birth date
             assert enrollment["start_month"] >= birth.year * 12 + birth.month - 1
+
+
+def test_a_county_of_millions_keeps_a_real_countys_townships_with_unique_village_names():
+    import random
+
+    from sunlight.synth.geography import MAX_TOWNSHIPS, build_county
+
+    county = build_county(random.Random(5), 10_000_000)
+    villages = [v.name for t in county.townships for v in t.villages]
+    assert len(county.townships) == MAX_TOWNSHIPS
+    assert len(villages) == len(set(villages))

@@ -50,9 +50,14 @@ class County:
     townships: list[Township]
 
 
+MAX_TOWNSHIPS = 60
+"""Beyond a real county's size (benchmarks at millions of persons) townships and villages grow
+larger instead of more numerous: the name lists would run out, and no county has hundreds."""
+
+
 def township_count(persons: int) -> int:
-    """Two townships at least, then one per ~5,500 residents."""
-    return max(2, round(persons / 5500))
+    """Two townships at least, then one per ~5,500 residents, at most MAX_TOWNSHIPS."""
+    return min(MAX_TOWNSHIPS, max(2, round(persons / 5500)))
 
 
 def build_county(rng: random.Random, persons: int) -> County:
