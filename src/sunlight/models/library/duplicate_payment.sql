@@ -1,12 +1,22 @@
+-- Only a period paid more than once can hold a duplicate: narrow to those first (a handful
+-- of rows out of millions).
+WITH repeated AS (
+    SELECT id_number, program, period
+    FROM paid
+    GROUP BY id_number, program, period
+    HAVING count(*) > 1
+),
 -- A reversal (冲正: the same amount, negative, for the same person, program and period)
 -- cancels one payment of that amount; only payments left standing can be duplicates.
-WITH signed AS (
+signed AS (
     SELECT
         p.*,
         row_number() OVER (
             PARTITION BY p.id_number, p.program, p.period, abs(p.amount), p.amount > 0
             ORDER BY p.paid_on NULLS LAST, p.source_file, p.source_row) AS pairing
     FROM paid AS p
+    JOIN repeated AS r
+      ON r.id_number = p.id_number AND r.program = p.program AND r.period = p.period
 ),
 standing AS (
     SELECT s.*
