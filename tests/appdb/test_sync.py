@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.database import session_factory
 from sunlight.appdb.warnings import SyncReport, get, latest_run, sync, warning_id
+from sunlight.models.detection import Detection
 from tests.appdb.builders import (
     DEATH,
     MODEL,
@@ -113,6 +114,22 @@ def test_payments_after_closing_raise_a_successor_with_only_them(session: Sessio
     report = run(session, [detection(range(1, 7))])
     assert (report.changed, report.reraised) == (1, 0)
     assert warnings_of(session)[1].amount == Decimal("1500.00")
+
+
+def test_a_shortfall_comes_back_whole_when_a_row_is_new(session: Session):
+    def shortfall(months: range, amount: str) -> Detection:
+        return replace(detection(months, model="FUNDS_WITHHELD", subject="城关镇/DIBAO/2024"),
+                       amount=Decimal(amount), amount_from_rows=False)
+
+    models = ("FUNDS_WITHHELD",)
+    run(session, [shortfall(range(1, 4), "9000")], models)
+    [first] = warnings_of(session, "城关镇/DIBAO/2024")
+    set_status(session, first, "closed")
+    assert run(session, [shortfall(range(1, 4), "9000")], models).unchanged == 1
+    assert run(session, [shortfall(range(1, 5), "12000")], models).reraised == 1
+    successor = warnings_of(session, "城关镇/DIBAO/2024")[1]
+    assert (successor.amount, successor.period_from, len(successor.evidence)) == (
+        Decimal("12000.00"), "2024-01", 5)
 
 
 def test_nothing_new_after_closing_leaves_the_closed_warning(session: Session):

@@ -137,10 +137,6 @@ class Warning(Base):  # shadows the builtin here on purpose: it is the domain's 
         back_populates="warning", order_by="WarningChange.id"
     )
 
-    @property
-    def in_progress(self) -> bool:
-        return in_progress(self.status)
-
 
 class WarningEvidence(Base):
     """A source row behind a warning, as a person finds it in the delivered file."""
