@@ -114,7 +114,7 @@ def export_command(
     chosen = fmt or (ExportFormat.xlsx if path.suffix.lower() == ".xlsx" else ExportFormat.csv)
     codes = [c.strip().upper() for c in models.split(",")] if models else None
     with session() as db:
-        warnings = stored.for_export(db, codes)
+        warnings = stored.for_export(db, codes, evidence=chosen == ExportFormat.xlsx)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if chosen == ExportFormat.csv:

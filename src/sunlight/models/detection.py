@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Literal
 
 Role = Literal["paid", "basis"]
@@ -72,13 +73,13 @@ class Detection:
         """One warning per (model, subject, program), as the contract says."""
         return (self.model, self.subject, self.program)
 
-    @property
+    @cached_property
     def explanation(self) -> str:
         from sunlight.models.explain import render
 
         return render(self)
 
-    @property
+    @cached_property
     def score(self) -> float:
         from sunlight.models.score import risk_score
 
