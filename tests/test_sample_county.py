@@ -10,10 +10,14 @@ import pytest
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
+from sunlight.contract.catalog import load_catalog
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.models.registry import load_library
+from sunlight.models.runner import detect
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
+from sunlight.warehouse.engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import SAMPLE_COUNTY
 from tests.truth import problems, read_rows
@@ -89,3 +93,15 @@ def test_every_case_is_found_as_stated_and_no_trap_fires(
     export = tmp_path / "warnings.csv"
     assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
     assert problems(read_rows(export), truth_rows("truth.csv")) == []
+
+
+def test_detection_says_the_same_every_run(ingested: Warehouse) -> None:
+    # DuckDB works in parallel: a tie broken by whichever thread came first would change a
+    # warning's evidence or explanation from one run to the next.
+    def run() -> dict[tuple[str, str, str], tuple[object, ...]]:
+        result = detect(DuckDBEngine(), ingested, load_catalog(), list(load_library().values()))
+        return {d.key: (d.period_from, d.period_to, d.amount, d.evidence, d.explanation,
+                        d.score) for d in result.detections}
+
+    first = run()
+    assert all(run() == first for _ in range(3))

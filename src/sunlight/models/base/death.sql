@@ -19,18 +19,39 @@ credible AS (
       AND r.death_date >= make_date(
           coalesce(try_cast(substr(r.id_number, 7, 4) AS INTEGER), 1),
           coalesce(try_cast(substr(r.id_number, 11, 2) AS INTEGER), 1), 1)
+),
+-- The earliest record is the evidence; on the same day an official deregistration comes
+-- before a registry mark, a certificate and a cremation record, so runs agree on which.
+ranked AS (
+    SELECT c.*, row_number() OVER (
+        PARTITION BY c.id_number
+        ORDER BY c.death_date,
+                 CASE c.source WHEN '公安注销' THEN 1 WHEN '户籍注销' THEN 2
+                               WHEN '医学证明' THEN 3 WHEN '火化' THEN 4 ELSE 5 END,
+                 c.source_dataset, c.source_file, c.source_sheet, c.source_row) AS nth
+    FROM credible AS c
+),
+agreement AS (
+    SELECT
+        id_number,
+        count(DISTINCT source) FILTER (WHERE death_date <= earliest + INTERVAL 31 DAY)
+            AS agreeing,
+        string_agg(DISTINCT source, '、' ORDER BY source) AS sources
+    FROM credible
+    GROUP BY id_number
 )
 SELECT
-    id_number,
-    min(death_date) AS death_date,
-    year(min(death_date)) AS death_year,
-    year(min(death_date)) * 12 + month(min(death_date)) - 1 AS death_month,
-    arg_min(source, death_date) AS source,
-    count(DISTINCT source) FILTER (WHERE death_date <= earliest + INTERVAL 31 DAY) AS agreeing,
-    string_agg(DISTINCT source, '、' ORDER BY source) AS sources,
-    arg_min(source_dataset, death_date) AS source_dataset,
-    arg_min(source_file, death_date) AS source_file,
-    arg_min(source_sheet, death_date) AS source_sheet,
-    arg_min(source_row, death_date) AS source_row
-FROM credible
-GROUP BY id_number
+    k.id_number,
+    k.death_date,
+    year(k.death_date) AS death_year,
+    year(k.death_date) * 12 + month(k.death_date) - 1 AS death_month,
+    k.source,
+    a.agreeing,
+    a.sources,
+    k.source_dataset,
+    k.source_file,
+    k.source_sheet,
+    k.source_row
+FROM ranked AS k
+JOIN agreement AS a ON a.id_number = k.id_number
+WHERE k.nth = 1

@@ -1,18 +1,26 @@
 WITH declared AS (
-    -- The area declared for the period: the largest of the enrollments that cover it.
-    SELECT
-        p.source_file, p.source_sheet, p.source_row,
-        max(e.declared_area) AS declared_area,
-        arg_max(e.source_file, e.declared_area) AS enrolled_file,
-        arg_max(e.source_sheet, e.declared_area) AS enrolled_sheet,
-        arg_max(e.source_row, e.declared_area) AS enrolled_row
-    FROM paid AS p
-    JOIN enrolled AS e
-      ON e.id_number = p.id_number AND e.program = p.program
-     AND e.start_month <= p.period_end
-     AND (e.end_month IS NULL OR e.end_month >= p.period_start)
-    WHERE p.rate_per_mu IS NOT NULL AND e.declared_area IS NOT NULL
-    GROUP BY p.source_file, p.source_sheet, p.source_row
+    -- The area declared for the period: the largest of the enrollments that cover it (its
+    -- row is the evidence; ties go to the first delivered row, so every run picks the same).
+    SELECT source_file, source_sheet, source_row, declared_area,
+           enrolled_file, enrolled_sheet, enrolled_row
+    FROM (
+        SELECT
+            p.source_file, p.source_sheet, p.source_row,
+            e.declared_area,
+            e.source_file AS enrolled_file,
+            e.source_sheet AS enrolled_sheet,
+            e.source_row AS enrolled_row,
+            row_number() OVER (
+                PARTITION BY p.source_file, p.source_sheet, p.source_row
+                ORDER BY e.declared_area DESC, e.source_file, e.source_sheet, e.source_row)
+                AS nth
+        FROM paid AS p
+        JOIN enrolled AS e
+          ON e.id_number = p.id_number AND e.program = p.program
+         AND e.start_month <= p.period_end
+         AND (e.end_month IS NULL OR e.end_month >= p.period_start)
+        WHERE p.rate_per_mu IS NOT NULL AND e.declared_area IS NOT NULL) AS covering
+    WHERE nth = 1
 ),
 judged AS (
     SELECT
