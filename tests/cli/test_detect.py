@@ -134,3 +134,12 @@ def test_a_wrong_parameters_file_is_refused_naming_the_file(
     result = runner.invoke(app, ["detect"])
     assert result.exit_code == BAD_INPUT
     assert str(own) in result.output and problem in result.output
+
+
+def test_payments_of_programs_the_catalog_does_not_know_are_counted_not_dropped(
+        tmp_path: Path, home: Path):
+    rows = [*PAYMENTS, ["危房改造补助", PAYEE, "王芳", "2024-03", "2024-03-10", "9000",
+                        "6217493730820689217"]]
+    ingest_payments(tmp_path, rows)
+    result = runner.invoke(app, ["detect"])
+    assert "1 payment rows name a program the catalog does not know" in result.output

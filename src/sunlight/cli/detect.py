@@ -57,6 +57,10 @@ def print_outcomes(run: DetectionRun) -> None:
         else:
             table.add_row(o.code, "", "", "", f"[yellow]skipped:[/yellow] {o.reason}")
     console.print(table)
+    if unknown := run.result.unknown_program_rows:
+        console.print(f"[yellow]note:[/yellow] {unknown:,} payment rows name a program the "
+                      "catalog does not know and were not judged; `sunlight quality export` "
+                      "lists them (unknown_program). Add the name as an alias in the catalog.")
     if report := run.report:
         console.print(f"Stored: {report.new:,} new, {report.changed:,} changed, "
                       f"{report.unchanged:,} unchanged, {report.reraised:,} raised again after "

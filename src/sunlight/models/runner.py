@@ -58,6 +58,8 @@ class ModelOutcome:
 class DetectionResult:
     detections: list[Detection] = field(default_factory=list)
     outcomes: list[ModelOutcome] = field(default_factory=list)
+    unknown_program_rows: int = 0
+    """Payment rows of programs the catalog does not know: in the quality report, not judged."""
 
     @property
     def models_run(self) -> list[str]:
@@ -119,6 +121,8 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
     """Run the models over everything ingested; a model whose inputs are absent is skipped."""
     result = DetectionResult()
     present = prepare(engine, warehouse, catalog, models)
+    result.unknown_program_rows = int(engine.query(
+        "SELECT count(*) AS n FROM payments WHERE program_code IS NULL").column("n")[0].as_py())
     for model in models:
         outcome = _run_one(engine, model, present, (overrides or {}).get(model.code), result)
         result.outcomes.append(outcome)
