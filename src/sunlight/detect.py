@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
-from sunlight.appdb.warnings import SyncReport, sync
+from sunlight.appdb.warnings import SyncReport, standing_flags, sync
 from sunlight.contract.catalog import load_catalog
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
@@ -37,18 +37,24 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
     warehouse = Warehouse(settings.warehouse_dir)
-    engine = DuckDBEngine()
-    try:
-        result = detect(engine, warehouse, load_catalog(settings.catalog), models, overrides,
-                        on_model=on_model)
-    finally:
-        engine.close()
-    if not result.models_run:
-        return DetectionRun(result, None)
+    if not warehouse.batches():  # nothing ingested: no model can run, no database to touch
+        return DetectionRun(detect(DuckDBEngine(), warehouse, load_catalog(settings.catalog),
+                                   models, overrides, on_model=on_model), None)
     url = database_url(settings)
     upgrade(url)
     db = make_engine(url)
     try:
+        others = set(library) - {m.code for m in models}
+        with session_factory(db)() as session:
+            context = standing_flags(session, others) if others else []
+        engine = DuckDBEngine()
+        try:
+            result = detect(engine, warehouse, load_catalog(settings.catalog), models,
+                            overrides, on_model=on_model, context=context)
+        finally:
+            engine.close()
+        if not result.models_run:
+            return DetectionRun(result, None)
         with session_factory(db).begin() as session:
             report = sync(session, result.detections, models=result.models_run,
                           fingerprint=fingerprint(warehouse))

@@ -143,3 +143,17 @@ def test_payments_of_programs_the_catalog_does_not_know_are_counted_not_dropped(
     ingest_payments(tmp_path, rows)
     result = runner.invoke(app, ["detect"])
     assert "1 payment rows name a program the catalog does not know" in result.output
+
+
+def test_running_some_models_scores_their_warnings_as_a_full_run_does(tmp_path: Path, home: Path):
+    # The duplicate's payee is also paid under a name the registry does not hold: two models
+    # fire on one person, which raises both scores. Running one model alone must not lower
+    # its warning's score, nor count as a change.
+    ingest_payments(tmp_path)
+    residents = [["公民身份号码", "姓名", "户号", "乡镇", "村"],
+                 [PAYEE, "王方", "H1", "城关镇", "东关村"]]
+    write_csv(tmp_path / "registry" / "residents" / "户籍.csv", residents)
+    assert runner.invoke(app, ["ingest", str(tmp_path / "registry")]).exit_code == 0
+    assert runner.invoke(app, ["detect"]).exit_code == WARNINGS
+    alone = runner.invoke(app, ["detect", "--models", "DUPLICATE_PAYMENT"])
+    assert alone.exit_code == OK and "0 new, 0 changed, 1 unchanged" in alone.output

@@ -19,6 +19,7 @@ from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
 from sunlight.appdb.stored import load
 from sunlight.appdb.tables import (
     OPEN,
+    RETRACTED,
     RUN_DONE,
     RUN_RUNNING,
     DetectionRun,
@@ -26,7 +27,7 @@ from sunlight.appdb.tables import (
     WarningChange,
     WarningEvidence,
 )
-from sunlight.models.detection import Detection
+from sunlight.models.detection import Detection, Flag
 
 __all__ = ["SyncReport", "for_export", "get", "latest_run", "sync", "top", "warning_id"]
 
@@ -189,3 +190,11 @@ def get(session: Session, warning_id: str) -> Warning | None:
 
 def latest_run(session: Session) -> DetectionRun | None:
     return session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc()).limit(1)).first()
+
+
+def standing_flags(session: Session, models: Collection[str]) -> list[Flag]:
+    """(model, id_number, township, village) of the person warnings of these models that
+    stand (not retracted): the context a partial detection run scores against."""
+    query = select(Warning.model, Warning.id_number, Warning.township, Warning.village).where(
+        Warning.model.in_(models), Warning.status != RETRACTED, Warning.id_number != "")
+    return [Flag(*row) for row in session.execute(query)]

@@ -12,12 +12,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Role = Literal["paid", "basis"]
 """`paid`: a payment row whose money is at risk; `basis`: a row showing why (a death record)."""
 
 Severity = Literal["high", "medium", "low"]
+
+
+class Flag(NamedTuple):
+    """A warning on a person, as the context that scores other warnings (see `score`)."""
+
+    model: str
+    id_number: str
+    township: str
+    village: str
 
 CENT = Decimal("0.01")
 

@@ -32,7 +32,7 @@ from sqlglot import exp
 from sunlight.contract.catalog import Catalog
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
-from sunlight.models.detection import CENT, Detection, EvidenceRow
+from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
 from sunlight.warehouse.engine import Engine, open_warehouse
 from sunlight.warehouse.store import Warehouse
@@ -117,8 +117,12 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
 
 def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
            overrides: dict[str, dict[str, ParameterValue]] | None = None,
-           on_model: Callable[[ModelOutcome], None] | None = None) -> DetectionResult:
-    """Run the models over everything ingested; a model whose inputs are absent is skipped."""
+           on_model: Callable[[ModelOutcome], None] | None = None,
+           context: Iterable[Flag] = ()) -> DetectionResult:
+    """Run the models over everything ingested; a model whose inputs are absent is skipped.
+
+    `context`: standing warnings of the models not run (see `annotate`).
+    """
     result = DetectionResult()
     present = prepare(engine, warehouse, catalog, models)
     result.unknown_program_rows = int(engine.query(
@@ -129,7 +133,7 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
         if on_model:
             on_model(outcome)
     if result.models_run:
-        result.detections = annotate(result.detections, latest_periods(engine))
+        result.detections = annotate(result.detections, latest_periods(engine), context)
     return result
 
 
@@ -142,14 +146,21 @@ def latest_periods(engine: Engine) -> dict[str, str]:
     return latest
 
 
-def annotate(detections: list[Detection], latest: dict[str, str]) -> list[Detection]:
-    """Facts that need the whole run: is the money still flowing, what else fired on the person."""
+def annotate(detections: list[Detection], latest: dict[str, str],
+             context: Iterable[Flag] = ()) -> list[Detection]:
+    """Facts that need more than one model: is the money still flowing, what else fired on
+    the person, how many others were flagged in the village.
+
+    `context` holds the standing warnings of models not run this time, so that running a few
+    models gives their warnings the same facts as running all of them.
+    """
+    flags = [Flag(d.model, d.id_number, d.township, d.village)
+             for d in detections if d.id_number] + list(context)
     models_on: dict[str, set[str]] = {}
     flagged_in: dict[tuple[str, str], set[str]] = {}
-    for d in detections:
-        if d.id_number:
-            models_on.setdefault(d.id_number, set()).add(d.model)
-            flagged_in.setdefault((d.township, d.village), set()).add(d.id_number)
+    for flag in flags:
+        models_on.setdefault(flag.id_number, set()).add(flag.model)
+        flagged_in.setdefault((flag.township, flag.village), set()).add(flag.id_number)
     annotated = []
     for d in detections:
         facts = dict(d.facts)
