@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
+from sunlight.contract.datasets import DATASETS
 from sunlight.models.registry import load_library
 from tests.truth import problems
 
@@ -79,7 +80,7 @@ def test_the_xlsx_export_is_in_chinese_with_ids_as_text(county: Path, home: Path
     scores = [r[1] for r in rows[1:]]
     assert scores == sorted(scores, reverse=True)
     evidence = book.get_sheet_by_name("证据行").to_python()
-    assert {r[1] for r in evidence[1:]} >= {"payments", "deaths"}
+    assert {r[1] for r in evidence[1:]} >= {DATASETS["payments"].label, "死亡信息"}
 
 
 def test_demo_runs_end_to_end(home: Path):

@@ -10,6 +10,7 @@ import xlsxwriter
 
 from sunlight.appdb.tables import Warning
 from sunlight.contract.catalog import Catalog
+from sunlight.contract.datasets import DATASETS
 from sunlight.models.registry import Model
 
 CSV_COLUMNS = ("warning_id", "model", "id_number", "name", "account", "program", "township",
@@ -24,7 +25,7 @@ XLSX_COLUMNS = (
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 STATUS_ZH = {"open": "待核查", "closed": "已办结", "retracted": "已撤销"}
 LEAD_NOT_VERDICT = "预警是线索，不是结论：请核实后再作处理。风险分越高越应优先核查。"
-ROLE_ZH = {"paid": "涉及发放", "basis": "依据"}
+ROLE_ZH = {"paid": "问题发放", "basis": "依据"}
 
 
 def csv_row(warning: Warning) -> list[str]:
@@ -89,7 +90,8 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
 def _evidence_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
                     ordered: Sequence[Warning]) -> None:
     sheet = book.add_worksheet("证据行")
-    titles = ("预警编号", "数据集", "文件", "工作表", "行号", "作用", "所属期", "金额（元）")
+    titles = ("预警编号", "数据集", "文件", "工作表", "行号", "作用", "所属期",
+              "其中问题金额（元）")
     for column, title in enumerate(titles):
         sheet.write_string(0, column, title, head)
     sheet.set_column(0, 0, 16)
@@ -99,12 +101,15 @@ def _evidence_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
     for w in ordered:
         for row in w.evidence:
             number += 1
-            for column, text in enumerate((w.warning_id, row.dataset, row.file, row.sheet)):
+            dataset = DATASETS[row.dataset].label if row.dataset in DATASETS else row.dataset
+            for column, text in enumerate((w.warning_id, dataset, row.file, row.sheet)):
                 sheet.write_string(number, column, text)
             sheet.write_number(number, 4, row.row)
             sheet.write_string(number, 5, ROLE_ZH.get(row.role, row.role))
             sheet.write_string(number, 6, row.period)
-            sheet.write_number(number, 7, float(row.amount))
+            # The part of the row's money at risk; a basis row shows why, not money at risk.
+            if row.role == "paid":
+                sheet.write_number(number, 7, float(row.amount))
 
 
 def _guide_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,

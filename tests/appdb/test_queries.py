@@ -68,3 +68,12 @@ def test_export_with_evidence_loaded(session: Session):
 def test_get_and_latest_run_on_an_empty_database(session: Session):
     assert get(session, "W-AAAAAAAAAAAA") is None
     assert latest_run(session) is None
+
+
+def test_top_leaves_retracted_warnings_out_unless_asked_for(session: Session):
+    a, _, _ = three_warnings(session)
+    [warning] = warnings_of(session, "A")
+    warning.status = "retracted"
+    session.commit()
+    assert a not in [w.warning_id for w in top(session, 10)]
+    assert [w.warning_id for w in top(session, 10, status="retracted")] == [a]

@@ -153,13 +153,18 @@ def _chunks(items: list[T]) -> Iterator[list[T]]:
 def top(
     session: Session, n: int, *, model: str | None = None, status: str | None = None
 ) -> Sequence[Warning]:
-    """The `n` warnings to look at first: highest score, then most money, then warning_id."""
+    """The `n` warnings to look at first: highest score, then most money, then warning_id.
+
+    Retracted warnings (their evidence is gone) are left out unless `status` asks for them.
+    """
     query = select(Warning).order_by(Warning.score.desc(), Warning.amount.desc(),
                                      Warning.warning_id)
     if model is not None:
         query = query.where(Warning.model == model)
     if status is not None:
         query = query.where(Warning.status == status)
+    else:
+        query = query.where(Warning.status != RETRACTED)
     return session.scalars(query.limit(n)).all()
 
 

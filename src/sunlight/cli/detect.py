@@ -8,12 +8,14 @@ import typer
 from rich.table import Table
 
 from sunlight.cli.console import console, errors
+from sunlight.cli.database import usable
 from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
 from sunlight.cli.warnings import print_top
 from sunlight.detect import DetectionRun, run_detection
 from sunlight.models.registry import ModelFileError
-from sunlight.models.runner import ModelOutcome
+from sunlight.models.runner import ModelOutcome, UnknownModel
 from sunlight.settings import get_settings
+from sunlight.warehouse.store import Warehouse
 
 
 def detect_command(
@@ -26,22 +28,27 @@ def detect_command(
     settings = get_settings()
     codes = models.split(",") if models else None
     try:
-        with console.status("running models…") as status:
+        with usable(settings.database_url or str(settings.database_path)), \
+                console.status("running models…") as status:
             def shown(outcome: ModelOutcome) -> None:
                 status.update(f"ran {outcome.code}")
             run = run_detection(settings, codes, on_model=shown)
-    except KeyError as exc:
+    except UnknownModel as exc:
         errors.print(f"[red]refused:[/red] unknown model code {exc.args[0]}; "
                      "`sunlight models` lists them")
         raise typer.Exit(BAD_INPUT) from exc
     except ModelFileError as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
-    print_outcomes(run)
     if run.report is None:
-        errors.print("[red]nothing to run:[/red] no model has its inputs in the warehouse; "
-                     "ingest a delivery first (`sunlight ingest <folder>`)")
+        if any(o.reason for o in run.result.outcomes) and Warehouse(
+                settings.warehouse_dir).batches():
+            print_outcomes(run)
+        errors.print("[red]nothing to run:[/red] no model has its inputs in the warehouse "
+                     f"({settings.warehouse_dir.resolve()}); ingest a delivery first "
+                     "(`sunlight ingest <folder>`)")
         raise typer.Exit(BAD_INPUT)
+    print_outcomes(run)
     print_top(top)
     raised = run.report.new + run.report.changed + run.report.reraised
     raise typer.Exit(WARNINGS if raised else OK)

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from xlsxwriter.exceptions import FileCreateError
 
 from sunlight.cli.console import console, errors
 from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.cli.paths import ExportRefused, export_format, prepare_folder
 from sunlight.quality.report import export, summarise
 from sunlight.settings import get_settings
 from sunlight.warehouse.store import Warehouse
@@ -53,13 +55,18 @@ def print_summary(warehouse: Warehouse) -> None:
 def export_command(
     path: Annotated[Path, typer.Argument(help="Where to write the report.")],
     fmt: Annotated[ExportFormat | None, typer.Option(
-        "--format", help="csv or xlsx (default: from the file name, else csv)")] = None,
+        "--format", help="csv or xlsx (default: from the file name)")] = None,
 ) -> None:
     """Write every finding: dataset, file, sheet, row, severity, reason, value."""
-    chosen = fmt or (ExportFormat.xlsx if path.suffix.lower() == ".xlsx" else ExportFormat.csv)
     try:
+        chosen = export_format(path, fmt.value if fmt else None)
+        prepare_folder(path)
         count = export(Warehouse(get_settings().warehouse_dir), chosen, path)
-    except OSError as exc:
-        errors.print(f"[red]cannot write {path}:[/red] {exc.strerror or exc}")
+    except ExportRefused as exc:
+        errors.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(BAD_INPUT) from exc
+    except (OSError, FileCreateError) as exc:
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
+        errors.print(f"[red]cannot write {path}:[/red] {getattr(cause, 'strerror', None) or cause}")
         raise typer.Exit(BAD_INPUT) from exc
     console.print(f"Wrote {count:,} findings to {path}")

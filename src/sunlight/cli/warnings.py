@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import xlsxwriter.exceptions
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from sunlight.appdb import warnings as stored
-from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.appdb.tables import Warning, WarningChange
 from sunlight.cli.console import console, errors
+from sunlight.cli.database import embedded_file_missing, open_session
 from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.cli.paths import ExportRefused, export_format, prepare_folder
 from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import load_library
-from sunlight.settings import get_settings
+from sunlight.settings import Settings, get_settings
 from sunlight.warning_export import write_csv, write_xlsx
 
 app = typer.Typer(help="The warnings the models raised.", no_args_is_help=True)
@@ -29,47 +30,67 @@ class ExportFormat(StrEnum):
     xlsx = "xlsx"
 
 
-@contextmanager
-def session() -> Iterator[Session]:
-    url = database_url(get_settings())
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        with session_factory(engine)() as opened:
-            yield opened
-    finally:
-        engine.dispose()
+def _nothing_detected(settings: Settings) -> bool:
+    """Say so when no detection ever ran here; a read-only command then creates nothing."""
+    missing = embedded_file_missing(settings)
+    if missing is not None:
+        console.print(f"No warnings stored in {missing.resolve()}: run `sunlight detect` "
+                      "(or check that SUNLIGHT_HOME is the deployment's folder).")
+    return missing is not None
+
+
+def _model_codes(text: str | None) -> list[str] | None:
+    """Model codes from `A,B`; an unknown code is refused as `detect` refuses it."""
+    if not text:
+        return None
+    codes = [code.strip().upper() for code in text.split(",") if code.strip()]
+    known = load_library()
+    if unknown := [code for code in codes if code not in known]:
+        errors.print(f"[red]refused:[/red] unknown model code {', '.join(unknown)}; "
+                     "`sunlight models` lists them")
+        raise typer.Exit(BAD_INPUT)
+    return codes
 
 
 @app.command("list")
 def list_command(
-    top: Annotated[int, typer.Option(help="How many, highest risk first.")] = 20,
+    top: Annotated[int, typer.Option(min=1, help="How many, highest risk first.")] = 20,
     model: Annotated[str | None, typer.Option(help="Only this model code.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only this status (open, closed, ...).")]
-    = None,
+    status: Annotated[str | None, typer.Option(
+        help="Only this status (open, closed, retracted, ...); retracted ones are left out "
+             "unless asked for.")] = None,
 ) -> None:
     """The warnings to look at first: highest risk score, then most money."""
-    print_top(top, model.upper() if model else None, status)
+    codes = _model_codes(model)
+    print_top(top, codes[0] if codes else None, status)
 
 
 def print_top(n: int, model: str | None = None, status: str | None = None) -> None:
-    with session() as db:
-        warnings = stored.top(db, n, model=model, status=status)
+    settings = get_settings()
+    if _nothing_detected(settings):
+        return
+    with open_session(settings) as db:
+        warnings = list(stored.top(db, n, model=model, status=status))
         if not warnings:
-            console.print("No warnings stored: run `sunlight detect`.")
+            asked = ", ".join(f"{k} {v}" for k, v in (("model", model), ("status", status)) if v)
+            console.print(f"No warnings{' with ' + asked if asked else ''}.")
             return
-        table = Table(title=f"风险最高的 {len(warnings)} 条预警 (top warnings)")
-        for header in ("warning_id", "score", "model", "name", "program", "township",
-                       "period", "amount"):
-            # Figures never wrap or shorten; names and places may wrap.
-            table.add_column(header, justify="right" if header in ("score", "amount") else "left",
-                             no_wrap=header not in ("name", "township"))
-        for w in warnings:
-            period = w.period_from if w.period_from == w.period_to else (
-                f"{w.period_from}..{w.period_to}")
-            table.add_row(w.warning_id, f"{w.score:.2f}", w.model, w.name or w.account,
-                          w.program, w.township, period, f"{w.amount:,.2f}")
-        console.print(table)
+        console.print(_top_table(warnings))
+
+
+def _top_table(warnings: list[Warning]) -> Table:
+    table = Table(title=f"风险最高的 {len(warnings)} 条预警 (top warnings)")
+    for header in ("warning_id", "score", "model", "name / account", "program", "township",
+                   "period", "amount", "status"):
+        # Figures never wrap or shorten; names and places may wrap.
+        table.add_column(header, justify="right" if header in ("score", "amount") else "left",
+                         no_wrap=header not in ("name / account", "township"))
+    for w in warnings:
+        period = w.period_from if w.period_from == w.period_to else (
+            f"{w.period_from}..{w.period_to}")
+        table.add_row(w.warning_id, f"{w.score:.2f}", w.model, w.name or w.account,
+                      w.program, w.township, period, f"{w.amount:,.2f}", w.status)
+    return table
 
 
 @app.command("show")
@@ -77,51 +98,85 @@ def show_command(
     warning_id: Annotated[str, typer.Argument(help="The warning's ID, e.g. W-ABCDEF123456.")],
 ) -> None:
     """One warning: its explanation, facts, evidence rows and history."""
-    with session() as db:
+    settings = get_settings()
+    if _nothing_detected(settings):
+        raise typer.Exit(BAD_INPUT)
+    with open_session(settings) as db:
         w = stored.get(db, warning_id.strip().upper())
         if w is None:
-            errors.print(f"[red]no warning {warning_id}[/red]")
+            errors.print(f"[red]no warning {warning_id}[/red] in this database "
+                         "(`sunlight warnings list` shows the stored ones)")
             raise typer.Exit(BAD_INPUT)
-        console.print(f"[bold]{w.warning_id}[/bold]  {w.model}  score {w.score:.2f}  "
-                      f"status {w.status}  {w.severity}")
-        console.print(w.explanation)
-        console.print(f"subject {w.subject}  program {w.program or '—'}  "
-                      f"{w.township} {w.village}  {w.period_from}..{w.period_to}  "
-                      f"{w.amount:,.2f} 元")
-        if w.follows is not None:
-            console.print(f"raised again after {w.follows.warning_id} was closed")
-        evidence = Table(title="evidence (source rows)")
-        for header in ("role", "dataset", "file", "sheet", "row", "period", "amount"):
-            evidence.add_column(header)
-        for row in w.evidence:
-            evidence.add_row(row.role, row.dataset, row.file, row.sheet, str(row.row),
-                             row.period, f"{row.amount:,.2f}")
-        console.print(evidence)
-        for change in w.changes:
-            console.print(f"{change.at:%Y-%m-%d %H:%M} {change.field}: "
-                          f"{change.old_value} → {change.new_value}")
+        _print_warning(w)
+
+
+def _print_warning(w: Warning) -> None:
+    console.print(f"[bold]{w.warning_id}[/bold]  {w.model}  score {w.score:.2f}  "
+                  f"status {w.status}  severity {w.severity}")
+    console.print(w.explanation)
+    subject = w.id_number or w.account or w.subject
+    console.print(f"subject {subject}  {w.name}  program {w.program or '—'}  "
+                  f"{w.township} {w.village}  {w.period_from}..{w.period_to}  "
+                  f"{w.amount:,.2f} 元")
+    if w.follows is not None:
+        console.print(f"raised again: payments kept coming after {w.follows.warning_id} was "
+                      "closed")
+    console.print("[bold]facts[/bold]  " + "  ".join(f"{k}={v}" for k, v in w.facts.items()))
+    evidence = Table(title="evidence: the source rows (row as counted in the sheet or file)")
+    for header in ("role", "dataset", "file", "sheet", "row", "period", "at risk"):
+        evidence.add_column(header, justify="right" if header in ("row", "at risk") else "left")
+    for row in w.evidence:
+        at_risk = f"{row.amount:,.2f}" if row.role == "paid" else ""
+        evidence.add_row(row.role, row.dataset, row.file, row.sheet, str(row.row), row.period,
+                         at_risk)
+    console.print(evidence)
+    console.print("[bold]history[/bold]")
+    console.print(f"{w.created_at:%Y-%m-%d %H:%M} raised by detection run {w.first_run_id}")
+    for change in w.changes:
+        console.print(f"{change.at:%Y-%m-%d %H:%M} {_change_text(change)}")
+
+
+def _change_text(change: WarningChange) -> str:
+    if change.field != "facts":
+        return f"{change.field}: {change.old_value} → {change.new_value}"
+    try:
+        old, new = json.loads(change.old_value), json.loads(change.new_value)
+    except ValueError:
+        return f"facts: {change.old_value} → {change.new_value}"
+    differing = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    return "facts: " + ", ".join(f"{k} {old.get(k, '—')} → {new.get(k, '—')}"
+                                 for k in differing)
 
 
 @app.command("export")
 def export_command(
-    path: Annotated[Path, typer.Argument(help="Where to write the warnings.")],
+    path: Annotated[Path, typer.Argument(help="Where to write the warnings (.csv or .xlsx).")],
     fmt: Annotated[ExportFormat | None, typer.Option(
         "--format", help="csv (the contract's columns) or xlsx (Chinese, for verifiers); "
-                         "default: from the file name, else csv")] = None,
+                         "default: from the file name")] = None,
     models: Annotated[str | None, typer.Option(help="Comma-separated model codes.")] = None,
 ) -> None:
-    """Write every stored warning."""
-    chosen = fmt or (ExportFormat.xlsx if path.suffix.lower() == ".xlsx" else ExportFormat.csv)
-    codes = [c.strip().upper() for c in models.split(",")] if models else None
-    with session() as db:
-        warnings = stored.for_export(db, codes, evidence=chosen == ExportFormat.xlsx)
+    """Write every stored warning; missing folders are created."""
+    settings = get_settings()
+    codes = _model_codes(models)
+    try:
+        chosen = export_format(path, fmt.value if fmt else None)
+        prepare_folder(path)
+    except ExportRefused as exc:
+        errors.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(BAD_INPUT) from exc
+    if _nothing_detected(settings):
+        raise typer.Exit(BAD_INPUT)
+    with open_session(settings) as db:
+        warnings = stored.for_export(db, codes, evidence=chosen == "xlsx")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if chosen == ExportFormat.csv:
+            if chosen == "csv":
                 write_csv(warnings, path)
             else:
-                write_xlsx(warnings, path, load_library(), load_catalog(get_settings().catalog))
-        except OSError as exc:
-            errors.print(f"[red]cannot write {path}:[/red] {exc.strerror or exc}")
+                write_xlsx(warnings, path, load_library(), load_catalog(settings.catalog))
+        except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
+            reason = getattr(cause, "strerror", None) or cause
+            errors.print(f"[red]cannot write {path}:[/red] {reason}")
             raise typer.Exit(BAD_INPUT) from exc
     console.print(f"Wrote {len(warnings):,} warnings to {path}")

@@ -55,7 +55,8 @@ class ModelSpec(BaseModel):
     policy_basis: str
     explanation: str
     amount: Literal["rows", "shortfall"] = "rows"
-    """`rows`: the amount is the sum of the payments at risk; `shortfall`: a computed gap."""
+    """`rows`: the amount is the sum of the payments at risk; `shortfall`: a gap the query
+    computes and returns as `fact_shortfall`."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,9 @@ def _check_sql(model: Model, sql_path: str) -> None:
                              + ", ".join(sorted(undeclared)))
     from sunlight.models.runner import REQUIRED_OUTPUT
 
-    if missing := [name for name in REQUIRED_OUTPUT if name not in model.output_columns]:
+    required = [*REQUIRED_OUTPUT, *(["fact_shortfall"] if model.spec.amount == "shortfall"
+                                     else [])]
+    if missing := [name for name in required if name not in model.output_columns]:
         raise ModelFileError(sql_path, "the query must return the columns "
                              + ", ".join(missing))
 

@@ -42,6 +42,10 @@ REQUIRED_OUTPUT = ("subject", "program", "period", "amount",
 PERSON_FIELDS = ("id_number", "name", "account", "township", "village")
 
 
+class UnknownModel(KeyError):
+    """A model code the library does not hold."""
+
+
 @dataclass
 class ModelOutcome:
     """What became of one model in a run."""
@@ -209,12 +213,17 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
     evidence = _evidence(rows)
     periods = sorted(r.period for r in evidence if r.role == "paid" and r.period) or sorted(
         str(row["period"]) for row in rows if row["period"])
-    amount = sum((Decimal(str(row["amount"] or 0)) for row in rows), Decimal("0")).quantize(CENT)
+    facts = _facts(rows)
+    if model.spec.amount == "shortfall":  # a gap the query computed, not a sum of rows
+        amount = Decimal(facts.get("shortfall", "0")).quantize(CENT)
+    else:
+        amount = sum((Decimal(str(row["amount"] or 0)) for row in rows),
+                     Decimal("0")).quantize(CENT)
     first = {name: _first(rows, name) for name in PERSON_FIELDS}
     return Detection(
         model=model.code, subject=subject, program=program, severity=model.spec.severity,
         period_from=periods[0] if periods else "", period_to=periods[-1] if periods else "",
-        amount=amount, facts=_facts(rows), evidence=evidence, template=model.spec.explanation,
+        amount=amount, facts=facts, evidence=evidence, template=model.spec.explanation,
         amount_from_rows=model.spec.amount == "rows", **first)
 
 
@@ -262,5 +271,5 @@ def select(library: dict[str, Model], codes: Iterable[str] | None) -> list[Model
         return list(library.values())
     wanted = [code.strip().upper() for code in codes if code.strip()]
     if unknown := [code for code in wanted if code not in library]:
-        raise KeyError(", ".join(unknown))
+        raise UnknownModel(", ".join(unknown))
     return [library[code] for code in library if code in wanted]

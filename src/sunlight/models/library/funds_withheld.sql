@@ -16,7 +16,8 @@ short AS (
       ON p.township = a.township AND p.program = a.program AND p.year = a.year
     WHERE a.allocated - coalesce(p.paid, 0) > :threshold_share * a.allocated
 ),
--- Every allocation row is evidence; the shortfall is carried by the first of them.
+-- Every allocation row is evidence; the shortfall is a fact of the township-year, not a sum
+-- of rows (the YAML says `amount: shortfall`).
 rows AS (
     SELECT
         s.*,
@@ -36,9 +37,10 @@ SELECT
     r.program,
     r.township,
     CAST(r.year AS VARCHAR) AS period,
-    CASE WHEN r.nth = 1 THEN r.shortfall ELSE 0 END AS amount,
+    0 AS amount,
     'basis' AS role,
     r.source_dataset, r.source_file, r.source_sheet, r.source_row,
+    r.shortfall AS fact_shortfall,
     g.name AS fact_program_name,
     CAST(r.year AS VARCHAR) AS fact_year,
     printf('%.2f', r.allocated) AS fact_allocated_yuan,
