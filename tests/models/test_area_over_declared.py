@@ -20,9 +20,12 @@ from tests.models.county import (
 county = County()
 
 
+ENROLLED: dict[str, Row] = {}
+
+
 def declares(who: Person, program: str, area: str, rate: str) -> list[Row]:
     """Enrolled since 2023 with `area` declared, paid for 2024 at `rate` per declared 亩."""
-    county.enroll(who, program, "2023-01", declared_area=area)
+    ENROLLED[who.id] = county.enroll(who, program, "2023-01", declared_area=area)
     return county.pay(who, program, "2024", f"{Decimal(area) * Decimal(rate):.2f}")
 
 
@@ -74,14 +77,15 @@ run = county.fixture("AREA_OVER_DECLARED")
 def test_a_declared_area_beyond_the_register_fires(run: Run):
     found = run.one(over)
     assert figures(found) == ("DILI", "2024", "2024", "525.00")
-    assert evidence(found) == paid(over_paid) | basis(field)
+    # The declared area's roster row and the registered parcel.
+    assert evidence(found) == paid(over_paid) | basis(field, ENROLLED[over.id])
     assert_explains(found, "戴福海", "15", "耕地", "10", "超出5", "525.00")
 
 
 def test_grassland_beyond_the_register_fires(run: Run):
     found = run.one(grassland)
     assert figures(found) == ("JINMU", "2024", "2024", "375.00")
-    assert evidence(found) == paid(grass_paid) | basis(pasture)
+    assert evidence(found) == paid(grass_paid) | basis(pasture, ENROLLED[grassland.id])
 
 
 def test_the_land_type_of_the_program_is_what_counts(run: Run):

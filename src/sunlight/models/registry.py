@@ -87,7 +87,7 @@ class Model:
 
     @cached_property
     def output_columns(self) -> set[str]:
-        return set(self.tree.named_selects) if isinstance(self.tree, exp.Query) else set()
+        return output_columns(self.tree)
 
     def render(self, overrides: dict[str, ParameterValue] | None = None,
                dialect: str = "duckdb") -> str:
@@ -102,6 +102,25 @@ class Model:
 
         return self.tree.transform(fill).sql(  # transform works on a copy
             dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
+
+
+def output_columns(tree: exp.Expr) -> set[str]:
+    """The columns a query returns (of a UNION its first part; `SELECT *` from a CTE, the CTE's)."""
+    return _outputs(tree, tree)
+
+
+def _outputs(query: exp.Expr, whole: exp.Expr) -> set[str]:
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    if not isinstance(query, exp.Select):
+        return set()
+    names = query.named_selects
+    source = query.args.get("from_") or query.args.get("from")
+    if names == ["*"] and source is not None and isinstance(source.this, exp.Table):
+        ctes = {cte.alias_or_name: cte.this for cte in whole.find_all(exp.CTE)}
+        if source.this.name in ctes:
+            return _outputs(ctes[source.this.name], whole)
+    return set(names)
 
 
 def _literal(value: ParameterValue) -> exp.Expr:

@@ -198,6 +198,9 @@ def gather(model: Model, hits: pa.Table) -> list[Detection]:
         if (row.get("role") or "paid") == "paid" and not (row["amount"] or 0) > 0:
             continue  # a row with nothing at risk is no evidence of loss
         groups.setdefault((str(row["subject"]), row["program"] or ""), []).append(row)
+    if model.spec.amount == "rows":  # basis rows alone show why, but nothing was lost
+        groups = {key: rows for key, rows in groups.items()
+                  if any((row.get("role") or "paid") == "paid" for row in rows)}
     return [_detection(model, subject, program, rows)
             for (subject, program), rows in sorted(groups.items())]
 

@@ -39,30 +39,47 @@ judged AS (
     FROM paid AS p
     JOIN new_enrollments AS e ON e.id_number = p.id_number AND e.program = p.program
     LEFT JOIN chains AS c ON c.id_number = p.id_number AND c.program = p.program
+),
+hits AS (
+    SELECT
+        id_number AS subject,
+        id_number,
+        name,
+        program,
+        township,
+        village,
+        period,
+        amount,
+        'paid' AS role,
+        source_dataset, source_file, source_sheet, source_row,
+        'enrollments' AS basis_dataset,
+        enrolled_file AS basis_file,
+        enrolled_sheet AS basis_sheet,
+        enrolled_row AS basis_row,
+        program_name AS fact_program_name,
+        strftime(start_month, '%Y-%m') AS fact_start,
+        CASE WHEN lacks_step
+             THEN '审批流程缺少必经环节（应有' || array_to_string(:required_steps, '、')
+                  || '，已有：' || CASE WHEN steps_held = '' THEN '无' ELSE steps_held END || '）'
+             ELSE :approval_step || '到' || CAST(year(approved_on) AS VARCHAR) || '年'
+                  || CAST(month(approved_on) AS VARCHAR) || '月' || CAST(day(approved_on) AS VARCHAR)
+                  || '日才完成' END
+            AS fact_problem_zh,
+        CASE WHEN lacks_step THEN 0.7 ELSE 0.6 END AS fact_strength
+    FROM judged
+    WHERE lacks_step OR before_approval
 )
-SELECT
-    id_number AS subject,
-    id_number,
-    name,
-    program,
-    township,
-    village,
-    period,
-    amount,
-    source_dataset, source_file, source_sheet, source_row,
-    'enrollments' AS basis_dataset,
-    enrolled_file AS basis_file,
-    enrolled_sheet AS basis_sheet,
-    enrolled_row AS basis_row,
-    program_name AS fact_program_name,
-    strftime(start_month, '%Y-%m') AS fact_start,
-    CASE WHEN lacks_step
-         THEN '审批流程缺少必经环节（应有' || array_to_string(:required_steps, '、')
-              || '，已有：' || CASE WHEN steps_held = '' THEN '无' ELSE steps_held END || '）'
-         ELSE :approval_step || '到' || CAST(year(approved_on) AS VARCHAR) || '年'
-              || CAST(month(approved_on) AS VARCHAR) || '月' || CAST(day(approved_on) AS VARCHAR)
-              || '日才完成' END
-        AS fact_problem_zh,
-    CASE WHEN lacks_step THEN 0.7 ELSE 0.6 END AS fact_strength
-FROM judged
-WHERE lacks_step OR before_approval
+SELECT * FROM hits
+UNION ALL
+-- The chain as delivered: the steps there are, with their dates (a missing one shows by its
+-- absence).
+SELECT DISTINCT
+    h.subject, h.id_number, h.name, h.program, h.township, h.village,
+    '' AS period, 0 AS amount, 'basis' AS role,
+    'approvals' AS source_dataset,
+    CAST(a.source_file AS VARCHAR) AS source_file,
+    CAST(a.source_sheet AS VARCHAR) AS source_sheet,
+    a.source_row,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM hits AS h
+JOIN approvals AS a ON a.id_number = h.id_number AND a.program_code = h.program

@@ -31,27 +31,47 @@ favoured AS (
     WHERE list_contains(:programs, p.program)
       AND (c.start_date IS NULL OR c.start_date <= p.period_end)
       AND (c.end_date IS NULL OR c.end_date >= p.period_start)
+),
+hits AS (
+    SELECT
+        id_number AS subject,
+        id_number,
+        name,
+        program,
+        township,
+        village,
+        period,
+        amount,
+        'paid' AS role,
+        source_dataset, source_file, source_sheet, source_row,
+        'officials' AS basis_dataset,
+        cadre_file AS basis_file,
+        cadre_sheet AS basis_sheet,
+        cadre_row AS basis_row,
+        program_name AS fact_program_name,
+        CASE WHEN cadre_id = id_number THEN '本人'
+             ELSE '的同户成员' || coalesce(cadre_name, '') END AS fact_relation_zh,
+        cadre_name AS fact_cadre_name,
+        home_village AS fact_village,
+        post AS fact_post,
+        strftime(start_date, '%Y-%m-%d') AS fact_start,
+        CASE WHEN cadre_id = id_number THEN 1.0 ELSE 0.85 END AS fact_strength,
+        cadre_id
+    FROM favoured
+    WHERE nth = 1
 )
-SELECT
-    id_number AS subject,
-    id_number,
-    name,
-    program,
-    township,
-    village,
-    period,
-    amount,
-    source_dataset, source_file, source_sheet, source_row,
-    'officials' AS basis_dataset,
-    cadre_file AS basis_file,
-    cadre_sheet AS basis_sheet,
-    cadre_row AS basis_row,
-    program_name AS fact_program_name,
-    CASE WHEN cadre_id = id_number THEN '本人' ELSE '与同户的村干部' END AS fact_relation_zh,
-    CASE WHEN cadre_id = id_number THEN '' ELSE cadre_name END AS fact_cadre_name,
-    home_village AS fact_village,
-    post AS fact_post,
-    strftime(start_date, '%Y-%m-%d') AS fact_start,
-    CASE WHEN cadre_id = id_number THEN 1.0 ELSE 0.85 END AS fact_strength
-FROM favoured
-WHERE nth = 1
+SELECT * FROM hits
+UNION ALL
+-- The registry rows of the payee and the cadre: the same 户号 is the link.
+SELECT DISTINCT
+    h.subject, h.id_number, h.name, h.program, h.township, h.village,
+    '' AS period, 0 AS amount, 'basis' AS role,
+    'residents' AS source_dataset, r.source_file, r.source_sheet, r.source_row,
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM (
+    SELECT subject, id_number, name, program, township, village, id_number AS member
+    FROM hits
+    UNION
+    SELECT subject, id_number, name, program, township, village, cadre_id AS member
+    FROM hits) AS h
+JOIN person AS r ON r.id_number = h.member
