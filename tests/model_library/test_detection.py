@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sunlight.models.detection import Detection, EvidenceRow
-from sunlight.models.explain import period_zh, periods_zh, span
+from sunlight.models.explain import period_zh, periods_list_zh, periods_zh, span
 from sunlight.models.score import components, risk_score
 
 TEMPLATE = ("{death_source}信息显示{name}于{death_month_zh}死亡，"
@@ -33,12 +33,18 @@ def test_the_explanation_says_who_when_what_and_how_much_in_chinese():
     assert found.explanation == (
         "公安注销信息显示王德福于2023年5月死亡，但2024年1月至2024年12月仍发放高龄补贴12个月，"
         "共计600.00元。")
+    large = detection([paid(m, "1200.00") for m in range(1, 13)])
+    assert large.explanation.endswith("共计14,400.00元。")  # money reads with separators
 
 
 def test_periods_are_spoken_as_months_years_or_both():
     assert period_zh("2024-03") == "2024年3月" and period_zh("2024") == "2024年"
     assert periods_zh("2024-03", "2024-03") == "2024年3月"
     assert span(["2023", "2024-01", "2024-02"]) == "2个月又1年"
+    # Periods that need not follow each other are each named, not spanned.
+    assert periods_list_zh(["2024-10", "2023-04", "2024-10"]) == "2023年4月、2024年10月"
+    many = [f"2024-{m:02d}" for m in range(1, 10)]
+    assert periods_list_zh(many) == "、".join(f"2024年{m}月" for m in range(1, 7)) + "等9期"
 
 
 def test_what_is_left_after_a_closed_warning_is_only_the_new_payments():

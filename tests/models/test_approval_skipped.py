@@ -101,14 +101,14 @@ def test_a_chain_without_village_publicity_fires(run: Run):
     # The chain's rows show which steps are there, and so which one is not.
     assert evidence(found) == (paid(no_publicity_paid)
                                | basis(no_publicity_enrolled, no_publicity_chain))
-    assert_explains(found, "常有理", "2024年1月", "缺少", "村级公示", "1500.00")
+    assert_explains(found, "常有理", "2024年1月", "缺少", "村级公示", "1,500.00")
 
 
 def test_periods_paid_before_the_month_of_county_approval_fire(run: Run):
     found = run.one(early)
     assert figures(found) == ("DIBAO", "2024-01", "2024-02", "1000.00")
     assert evidence(found) == paid(early_paid[:2]) | basis(early_enrolled, early_chain)
-    assert_explains(found, "县级审批", "2024年3月5日", "1000.00")
+    assert_explains(found, "县级审批", "2024年3月5日", "1,000.00")
 
 
 def test_no_approval_chain_at_all_fires(run: Run):

@@ -82,7 +82,7 @@ def test_a_car_owner_on_dibao_fires(run: Run):
     found = run.one(car_owner)
     assert figures(found) == ("DIBAO", "2024-01", "2024-03", "1500.00")
     assert evidence(found) == paid(car_paid) | basis(car)
-    assert_explains(found, "郝建平", "本人", "小型轿车", "陕C12345", "1500.00")
+    assert_explains(found, "郝建平", "本人", "小型轿车", "陕C12345", "1,500.00")
 
 
 def test_a_household_members_truck_fires(run: Run):

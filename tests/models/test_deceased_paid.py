@@ -66,7 +66,7 @@ def test_payments_after_the_month_of_death_fire(run: Run):
     found = run.one(died_in_march)
     assert figures(found) == ("DIBAO", "2024-04", "2024-06", "1500.00")
     assert (found.id_number, found.name) == (died_in_march.id, "张建国")
-    assert_explains(found, "张建国", "2024年3月", "死亡", "2024年4月至2024年6月", "1500.00")
+    assert_explains(found, "张建国", "2024年3月", "死亡", "2024年4月至2024年6月", "1,500.00")
 
 
 def test_evidence_is_the_paid_rows_after_death_and_the_death_record(run: Run):

@@ -49,7 +49,7 @@ run = county.fixture("DUPLICATE_PAYMENT")
 def test_a_month_paid_twice_fires_for_the_second_payment(run: Run):
     found = run.one(twice)
     assert figures(found) == ("DIBAO", "2024-03", "2024-03", "500.00")
-    assert_explains(found, "马文斌", "2024年3月", "500.00", "一季度.csv第4行")
+    assert_explains(found, "马文斌", "2024年3月", "重复发放", "500.00")
 
 
 def test_evidence_is_the_further_payment_beside_the_first(run: Run):

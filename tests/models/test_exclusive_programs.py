@@ -34,7 +34,7 @@ def test_overlapping_exclusive_programs_fire_once_for_the_overlap(run: Run):
     found = run.one(both)
     assert figures(found) == ("DIBAO", "2024-04", "2024-06", "1500.00")
     assert_explains(found, "钱玉梅", "农村最低生活保障", "特困人员救助供养",
-                    "2024年4月至2024年6月", "1500.00")
+                    "2024年4月至2024年6月", "1,500.00")
 
 
 def test_evidence_is_both_sides_of_the_overlap(run: Run):

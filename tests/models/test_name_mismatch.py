@@ -57,7 +57,7 @@ def test_a_different_name_fires(run: Run):
     assert found.name == "王建华"
     assert different.row is not None
     assert evidence(found) == paid(different_paid) | basis(different.row)
-    assert_explains(found, "王建平", "王建华", different.id, "1500.00")
+    assert_explains(found, "王建平", "王建华", different.id, "1,500.00")
 
 
 @pytest.mark.parametrize(

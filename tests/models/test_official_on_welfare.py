@@ -50,7 +50,7 @@ def test_a_civil_servant_on_dibao_fires(run: Run):
     found = run.one(civil_servant)
     assert figures(found) == ("DIBAO", "2024-01", "2024-03", "1500.00")
     assert evidence(found) == paid(dibao) | basis(office)
-    assert_explains(found, "黄志伟", "陇县财政局", "公务员", "2015年7月1日", "1500.00")
+    assert_explains(found, "黄志伟", "陇县财政局", "公务员", "2015年7月1日", "1,500.00")
 
 
 def test_a_public_institution_employee_on_tekun_fires(run: Run):

@@ -71,7 +71,7 @@ def test_a_cadres_household_member_on_dibao_fires(run: Run):
     # The cadre's row, and both registry rows: the shared 户号 is the link.
     assert cadre.row and mother.row
     assert evidence(found) == paid(mother_paid) | basis(office, cadre.row, mother.row)
-    assert_explains(found, "杜王氏的同户成员杜长青", "东风村", "村委会主任", "1500.00")
+    assert_explains(found, "杜王氏的同户成员杜长青", "东风村", "村委会主任", "1,500.00")
 
 
 def test_a_cadre_paid_himself_fires(run: Run):

@@ -38,7 +38,7 @@ def test_three_persons_of_two_households_on_one_card_fire(run: Run):
     assert (found.account, found.id_number) == (card, "")
     assert figures(found) == ("", "2024-01", "2024-04", "3100.00")
     assert evidence(found) == paid(shared)
-    assert_explains(found, card, "3人", "2户", "3100.00")
+    assert_explains(found, card, "3人", "2户", "3,100.00")
 
 
 def test_a_households_own_card_does_not_fire(run: Run):

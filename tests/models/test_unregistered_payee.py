@@ -71,7 +71,7 @@ def test_an_id_the_registry_does_not_know_fires(run: Run):
     assert figures(found) == ("DIBAO", "2024-01", "2024-02", "1000.00")
     assert (found.id_number, found.name) == (ghost.id, "钟无名")
     assert evidence(found) == paid(ghost_paid)
-    assert_explains(found, ghost.id, "钟无名", "查无此人", "1000.00")
+    assert_explains(found, ghost.id, "钟无名", "查无此人", "1,000.00")
 
 
 def test_an_id_failing_its_check_digit_fires_even_beside_its_registered_twin(run: Run):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sunlight.models.detection import Detection
 
-FIGURES = ("periods_zh", "span", "amount", "name", "count")
+FIGURES = ("periods_zh", "periods_list_zh", "span", "amount", "name", "count")
 """Placeholders every template may use besides the model's own facts."""
 
 
@@ -35,6 +36,13 @@ def periods_zh(period_from: str, period_to: str) -> str:
     return f"{period_zh(period_from)}至{period_zh(period_to)}"
 
 
+def periods_list_zh(periods: list[str], shown: int = 6) -> str:
+    """Each period named, for periods that need not be consecutive: `2023年4月、2024年10月`."""
+    distinct = sorted(set(periods))
+    named = "、".join(period_zh(p) for p in distinct[:shown])
+    return named + (f"等{len(distinct)}期" if len(distinct) > shown else "")
+
+
 def span(periods: list[str]) -> str:
     """How long the money kept coming: `19个月`, `2年`, or both for mixed programs."""
     months = len({p for p in periods if len(p) == 7})
@@ -47,9 +55,10 @@ def figures(detection: Detection) -> dict[str, str]:
     periods = [row.period for row in detection.paid_rows()]
     return {
         "periods_zh": periods_zh(detection.period_from, detection.period_to),
+        "periods_list_zh": periods_list_zh(periods),
         "span": span(periods),
         "count": str(len(periods)),
-        "amount": f"{detection.amount:.2f}",
+        "amount": f"{detection.amount:,.2f}",
         "name": detection.name or "该人",
     }
 
@@ -63,12 +72,21 @@ def date_zh(text: str) -> str | None:
     return None
 
 
+def _yuan(text: str) -> str:
+    try:
+        return f"{Decimal(text):,.2f}"
+    except InvalidOperation:
+        return text
+
+
 def render(detection: Detection) -> str:
     """The warning in one or two sentences a township verifier can check."""
     values = _Blank(detection.facts)
     for name, value in detection.facts.items():
         if (spoken := date_zh(value)) is not None:
             values.setdefault(f"{name}_zh", spoken)
+        if name.endswith("_yuan"):  # money: thousands separated, two decimals
+            values[name] = _yuan(value)
     values.update(figures(detection))
     values.update({"id_number": detection.id_number, "account": detection.account,
                    "township": detection.township, "village": detection.village,
