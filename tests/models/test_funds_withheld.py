@@ -55,7 +55,7 @@ def test_a_shortfall_over_5_percent_fires(run: Run):
     assert (found.program, found.township, found.id_number) == ("DIBAO", "城关镇", "")
     assert figures(found) == ("DIBAO", "2024", "2024", "1000.00")
     assert evidence(found) == basis(transfers)
-    assert_explains(found, "城关镇", "2024年", "10000.00", "9,000.00", "1,000.00", "10.0%", "5%")
+    assert_explains(found, "城关镇", "2024年", "10,000.00", "9,000.00", "1,000.00", "10.0%", "5%")
 
 
 def test_nothing_paid_is_the_whole_allocation_short(run: Run):
