@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,9 @@ def test_demo_runs_end_to_end(home: Path):
     assert result.exit_code == 0, result.output
     assert "payments" in result.output and "数据质量" in result.output
     assert "DECEASED_PAID" in result.output and "风险最高" in result.output
+    assert "陷阱误报 0/" in result.output and "真值之外的预警 0 条" in result.output
+    found = re.search(r"注入案例 (\d+)/(\d+) 条已找到", result.output)
+    assert found and found.group(1) == found.group(2) != "0"
     assert (home / "warehouse" / "manifest.json").exists()
 
 

@@ -14,7 +14,7 @@ from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.generate import generate
 from sunlight.cli.ingest import run_ingest
 from sunlight.cli.quality import print_summary
-from sunlight.cli.warnings import print_top
+from sunlight.cli.warnings import print_scorecard, print_top
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import plan_delivery
 from sunlight.settings import get_settings
@@ -52,6 +52,7 @@ def demo_command(
     console.rule("[bold]4. 监督模型 (supervision models)")
     print_outcomes(run_detection(settings))
     print_top(10)
+    print_scorecard(settings, county / "truth.csv")
     console.print(f"Warehouse: {settings.warehouse_dir.resolve()}\n"
                   f"Injected cases: {county / 'truth.csv'}\n"
                   "Next: `sunlight warnings show <warning_id>`, "

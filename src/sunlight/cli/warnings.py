@@ -12,7 +12,7 @@ import xlsxwriter.exceptions
 from rich.table import Table
 
 from sunlight.appdb import warnings as stored
-from sunlight.appdb.tables import Warning, WarningChange
+from sunlight.appdb.tables import RETRACTED, Warning, WarningChange
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import embedded_file_missing, open_session
 from sunlight.cli.exit_codes import BAD_INPUT
@@ -20,7 +20,8 @@ from sunlight.cli.paths import ExportRefused, export_format, prepare_folder
 from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import load_library
 from sunlight.settings import Settings, get_settings
-from sunlight.warning_export import write_csv, write_xlsx
+from sunlight.synth.scorecard import read_truth, score
+from sunlight.warning_export import CSV_COLUMNS, csv_row, write_csv, write_xlsx
 
 app = typer.Typer(help="The warnings the models raised.", no_args_is_help=True)
 
@@ -180,3 +181,15 @@ def export_command(
             errors.print(f"[red]cannot write {path}:[/red] {reason}")
             raise typer.Exit(BAD_INPUT) from exc
     console.print(f"Wrote {len(warnings):,} warnings to {path}")
+
+
+def print_scorecard(settings: Settings, truth: Path) -> None:
+    """How the stored warnings compare with a generated county's truth.csv."""
+    with open_session(settings) as db:
+        exported = [dict(zip(CSV_COLUMNS, csv_row(w), strict=True))
+                    for w in stored.for_export(db) if w.status != RETRACTED]
+    card = score(exported, read_truth(truth))
+    console.print(f"示例县注入案例 {card.found}/{card.cases} 条已找到，陷阱误报 {card.fired}/"
+                  f"{card.traps} 条，真值之外的预警 {card.unexpected} 条 (injected cases found "
+                  f"{card.found} of {card.cases}; traps fired {card.fired} of {card.traps}; "
+                  f"warnings beyond the truth {card.unexpected}).")

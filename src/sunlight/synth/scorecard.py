@@ -1,0 +1,67 @@
+"""Holding warnings to a county's truth.csv: every case found as stated, no trap fired.
+
+Warnings and truth rows are compared in the contract's export columns, so the same check
+works on any county that comes with a truth file written from the contract.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Row = Mapping[str, str]
+
+
+@dataclass
+class Scorecard:
+    cases: int = 0
+    found: int = 0
+    traps: int = 0
+    fired: int = 0
+    unexpected: int = 0
+    """Warnings about subjects the truth says nothing of."""
+    problems: list[str] = field(default_factory=list)
+
+
+def read_truth(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def subject(row: Row) -> tuple[str, ...]:
+    """Who a truth row or an exported warning is about, in the columns both share."""
+    model = row["model"]
+    if model == "FUNDS_WITHHELD":
+        return (model, row["township"], row["program"], row["period_from"])
+    if model == "SHARED_ACCOUNT":
+        return (model, row["account"])
+    return (model, row["id_number"])
+
+
+def score(warnings: Iterable[Row], truth: Iterable[Row]) -> Scorecard:
+    """Cases found as stated (program, periods, amount), traps fired, warnings unexplained."""
+    found: dict[tuple[str, ...], list[Row]] = {}
+    for warning in warnings:
+        found.setdefault(subject(warning), []).append(warning)
+    card = Scorecard()
+    for expected in truth:
+        fired = found.pop(subject(expected), [])
+        if expected["kind"] == "trap":
+            card.traps += 1
+            card.fired += bool(fired)
+            card.problems += [f"trap fired: {dict(expected)} as {w['warning_id']}" for w in fired]
+            continue
+        card.cases += 1
+        # A case without a program (EXCLUSIVE_PROGRAMS, SHARED_ACCOUNT) accepts any program.
+        stated = {(w["period_from"], w["period_to"], w["amount"]) for w in fired
+                  if not expected["program"] or w["program"] == expected["program"]}
+        if (expected["period_from"], expected["period_to"], expected["amount"]) in stated:
+            card.found += 1
+        else:
+            card.problems.append(f"case {dict(expected)} found as {sorted(stated) or 'nothing'}")
+    rest = [w for ws in found.values() for w in ws]
+    card.unexpected = len(rest)
+    card.problems += [f"not in the truth: {dict(w)}" for w in rest]
+    return card
