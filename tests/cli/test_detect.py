@@ -123,7 +123,7 @@ def test_a_deployment_sets_its_own_parameters(tmp_path: Path, home: Path,
     ("SHARED_ACCOUNT:\n  min_people: 1\n", "SHARED_ACCOUNT.min_people: no such parameter"),
     ("SHARED_ACCOUNT:\n  min_persons: many\n", "expected a number"),
     ("OFFICIAL_ON_WELFARE:\n  programs: DIBAO\n", "expected a list"),
-    ("SHARED_ACCOUNT: [\n", "not valid YAML"),
+    ("SHARED_ACCOUNT: [\n", "line 2: not valid YAML"),
 ])
 def test_a_wrong_parameters_file_is_refused_naming_the_file(
         tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch, text: str, problem: str):

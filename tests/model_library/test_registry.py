@@ -59,7 +59,7 @@ def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("yaml_text", "sql_text", "problem"), [
-    ("code: [unclosed\n", GOOD_SQL, "line 1"),
+    ("code: [unclosed\n", GOOD_SQL, "line 2: not valid YAML"),
     (GOOD_YAML.replace("severity: low", "severity: dire"), GOOD_SQL, "severity"),
     (GOOD_YAML + "colour: red\n", GOOD_SQL, "colour"),
     (GOOD_YAML, None, "no SQL file"),

@@ -30,7 +30,10 @@ def load_overrides(path: Path | None, library: dict[str, Model]) -> Overrides:
     except OSError as error:
         raise ModelFileError(where, f"cannot read it ({error.strerror or error})") from error
     except yaml.YAMLError as error:
-        raise ModelFileError(where, f"not valid YAML ({error})") from error
+        mark = getattr(error, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or "cannot be read"
+        raise ModelFileError(where, f"{line}not valid YAML ({problem})") from error
     if not isinstance(raw, dict):
         raise ModelFileError(where, "expected model codes, each with parameter: value lines")
     return {str(code): _model_overrides(where, str(code), values, library)

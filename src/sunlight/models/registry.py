@@ -155,7 +155,8 @@ def _parse_spec(yaml_file: Traversable, path: str) -> ModelSpec:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise ModelFileError(path, f"{where}not valid YAML ({error})") from error
+        problem = getattr(error, "problem", None) or "cannot be read"
+        raise ModelFileError(path, f"{where}not valid YAML ({problem})") from error
     if not isinstance(raw, dict):
         raise ModelFileError(path, "expected a mapping of fields (code, name_zh, ...)")
     try:
