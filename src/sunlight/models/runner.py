@@ -71,11 +71,21 @@ class DetectionResult:
 
 
 @cache
-def base_relations() -> list[tuple[str, str]]:
-    """(name, SQL) of the shared relations, in the order they are computed."""
+def _relations_listed() -> list[dict[str, Any]]:
     folder = resources.files("sunlight.models").joinpath("base")
-    listed = yaml.safe_load(folder.joinpath("relations.yaml").read_text("utf-8"))
-    return [(entry["name"], folder.joinpath(entry["sql"]).read_text("utf-8")) for entry in listed]
+    listed: list[dict[str, Any]] = yaml.safe_load(
+        folder.joinpath("relations.yaml").read_text("utf-8"))
+    return [{**entry, "text": folder.joinpath(entry["sql"]).read_text("utf-8")}
+            for entry in listed]
+
+
+def base_relations() -> list[tuple[str, str]]:
+    """(name, SQL) of the shared relations, in the order they are defined."""
+    return [(entry["name"], entry["text"]) for entry in _relations_listed()]
+
+
+def _always_view(name: str) -> bool:
+    return any(e["name"] == name and e.get("view") for e in _relations_listed())
 
 
 @cache
@@ -90,24 +100,40 @@ def tables_read(tree: exp.Expr) -> set[str]:
     return {table.name for table in tree.find_all(exp.Table)} - ctes
 
 
-def needed_relations(models: Sequence[Model]) -> list[tuple[str, str]]:
-    """The shared relations the models read, with those they read in turn, in order."""
-    relations = base_relations()
-    wanted = set().union(*(tables_read(m.tree) for m in models)) if models else set()
-    for name, _ in reversed(relations):  # later relations read only earlier ones
+def _reads(tree_tables: set[str]) -> set[str]:
+    """Every shared relation a query reads, directly or through other relations."""
+    wanted = set(tree_tables)
+    for name, _ in reversed(base_relations()):  # later relations read only earlier ones
         if name in wanted:
             wanted |= _relation_inputs()[name]
-    return [(name, sql) for name, sql in relations if name in wanted]
+    return wanted
+
+
+def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
+    """(name, SQL, shared) of the relations the models read, in order.
+
+    `shared`: two or more of the models read it, so it is worth computing once into a table;
+    otherwise it stays a view that the engine plans into the one query that reads it.
+    """
+    readers: dict[str, int] = {}
+    for model in models:
+        for name in _reads(tables_read(model.tree)):
+            readers[name] = readers.get(name, 0) + 1
+    return [(name, sql, readers[name] > 1 and not _always_view(name))
+            for name, sql in base_relations() if name in readers]
 
 
 def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
             models: Sequence[Model]) -> set[str]:
-    """Register warehouse and catalog, compute the relations the models read; return datasets."""
+    """Register warehouse and catalog, set up the relations the models read; return datasets."""
     present = open_warehouse(engine, warehouse)
     for name, table in catalog_tables(catalog).items():
         engine.register_table(name, table)
-    for name, sql in needed_relations(models):
-        engine.materialise(name, sql)
+    for name, sql, shared in needed_relations(models):
+        if shared:
+            engine.materialise(name, sql)
+        else:
+            engine.create_view(name, sql)
     if any("name_keys" in tables_read(m.tree) for m in models):
         # Only names that differ as written need a key: a registry and a roster mostly agree.
         differing = engine.query(
@@ -143,7 +169,8 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
 
 def latest_periods(engine: Engine) -> dict[str, str]:
     """The latest period paid per program, and over all programs under ''."""
-    table = engine.query("SELECT program, max(period) AS latest FROM paid GROUP BY program")
+    table = engine.query("SELECT program_code AS program, max(period) AS latest FROM payments "
+                         "WHERE program_code IS NOT NULL GROUP BY program_code")
     latest = dict(zip(table.column("program").to_pylist(), table.column("latest").to_pylist(),
                       strict=True))
     latest[""] = max(latest.values(), default="")

@@ -41,6 +41,9 @@ class Engine(Protocol):
     def materialise(self, name: str, sql: str) -> None:
         """Compute a query once and keep it as table `name` for the queries that follow."""
 
+    def create_view(self, name: str, sql: str) -> None:
+        """Name a query `name`; each query that reads it computes what it needs of it."""
+
     def query(self, sql: str) -> pa.Table:
         """Run a query written in DuckDB's dialect and return its rows."""
 
@@ -88,6 +91,10 @@ class DuckDBEngine:
         _check_name(name)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
+    def create_view(self, name: str, sql: str) -> None:
+        _check_name(name)
+        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
     def query(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()
 
@@ -101,9 +108,10 @@ def open_warehouse(engine: Engine, warehouse: Warehouse) -> set[str]:
     Also `batches` (file_hash, dataset, file_name, delivered): the order files were ingested
     in, so that "the latest registry row" means the latest delivered, not the last file name.
     """
+    batches = warehouse.batches()  # one read of the manifest for every dataset
     present = set()
     for code, dataset in DATASETS.items():
-        files = warehouse.table_files(code)
+        files = [warehouse.root / b.table_file for b in batches if b.dataset == code]
         engine.register_files(code, files, dataset)
         if files:
             present.add(code)

@@ -21,8 +21,6 @@ SELECT
     p.paid_on,
     p.amount,
     p.account,
-    s.max_amount,
-    s.rate_per_mu,
     coalesce(p.township, r.township) AS township,
     coalesce(p.village, r.village) AS village,
     'payments' AS source_dataset,
@@ -32,7 +30,3 @@ SELECT
 FROM payments AS p
 JOIN programs AS g ON g.code = p.program_code
 LEFT JOIN person AS r ON r.id_number = p.id_number
--- The standard in force for the period (the catalog's dated entries).
-LEFT JOIN program_standards AS s ON s.program = p.program_code
- AND s.valid_from <= p.period_start
- AND (s.valid_to IS NULL OR p.period_start < s.valid_to)

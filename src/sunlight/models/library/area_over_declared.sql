@@ -9,7 +9,7 @@ WITH declared AS (
         row_number() OVER (
             PARTITION BY p.source_file, p.source_sheet, p.source_row
             ORDER BY e.declared_area DESC, e.source_file, e.source_row) AS nth
-    FROM paid AS p
+    FROM paid_standard AS p
     JOIN programs AS g ON g.code = p.program
     JOIN enrolled AS e
       ON e.id_number = p.id_number AND e.program = p.program
@@ -69,6 +69,8 @@ SELECT DISTINCT
     l.source_row,
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM hits AS h
-JOIN land AS l ON l.land_type = h.land_type
-LEFT JOIN person AS r ON r.id_number = l.holder_id_number
-WHERE coalesce(r.household_id, '?' || l.holder_id_number) = h.household
+JOIN (
+    SELECT l.*, coalesce(r.household_id, '?' || l.holder_id_number) AS household
+    FROM land AS l
+    LEFT JOIN person AS r ON r.id_number = l.holder_id_number) AS l
+  ON l.household = h.household AND l.land_type = h.land_type

@@ -14,7 +14,7 @@ WITH declared AS (
                 PARTITION BY p.source_file, p.source_sheet, p.source_row
                 ORDER BY e.declared_area DESC, e.source_file, e.source_sheet, e.source_row)
                 AS nth
-        FROM paid AS p
+        FROM paid_standard AS p
         JOIN enrolled AS e
           ON e.id_number = p.id_number AND e.program = p.program
          AND e.start_month <= p.period_end
@@ -27,7 +27,7 @@ judged AS (
         p.*,
         coalesce(p.max_amount, p.rate_per_mu * d.declared_area) AS exact_allowed,
         d.declared_area, d.enrolled_file, d.enrolled_sheet, d.enrolled_row
-    FROM paid AS p
+    FROM paid_standard AS p
     LEFT JOIN declared AS d
       ON d.source_file = p.source_file AND d.source_sheet = p.source_sheet
      AND d.source_row = p.source_row
