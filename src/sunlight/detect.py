@@ -13,7 +13,7 @@ from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.engine import DuckDBEngine, engine_for
 from sunlight.warehouse.store import Warehouse
 
 
@@ -47,7 +47,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
         others = set(library) - {m.code for m in models}
         with session_factory(db)() as session:
             context = standing_flags(session, others) if others else []
-        engine = DuckDBEngine()
+        engine = engine_for(settings)
         try:
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,
                             overrides, on_model=on_model, context=context)

@@ -19,11 +19,17 @@ class Settings(BaseSettings):
     detection_parameters: Path | None = None  # YAML: model code → parameter → value
     database_url: str | None = None
     workers: int = 0  # 0 = one ingest worker per CPU core
+    engine_memory: str = "3GB"  # what the analytical engine may hold before it spills to disk
 
     @cached_property
     def warehouse_dir(self) -> Path:
         """Canonical Parquet tables, quality findings and the batch manifest."""
         return self.home / "warehouse"
+
+    @property
+    def engine_temp_dir(self) -> Path:
+        """Where the analytical engine spills what does not fit in `engine_memory`."""
+        return self.home / "tmp"
 
     @property
     def database_path(self) -> Path:

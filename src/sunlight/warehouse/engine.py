@@ -17,6 +17,7 @@ import sqlglot
 
 from sunlight.contract.datasets import DATASETS, Dataset
 from sunlight.ingest import normalise
+from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 
 LINEAGE_COLUMNS = (
@@ -62,12 +63,16 @@ class DuckDBEngine:
 
     dialect = "duckdb"
 
-    def __init__(self, threads: int | None = None, memory_limit: str | None = None) -> None:
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None,
+                 temp_directory: Path | None = None) -> None:
         self.con = duckdb.connect(":memory:")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+            self.con.execute(f"SET memory_limit = {_literal(memory_limit)}")
+        if temp_directory:
+            temp_directory.mkdir(parents=True, exist_ok=True)
+            self.con.execute(f"SET temp_directory = {_literal(str(temp_directory))}")
         self._arrow: dict[str, pa.Table] = {}
 
     def register_files(self, name: str, files: Sequence[Path], dataset: Dataset) -> None:
@@ -137,3 +142,9 @@ def _check_name(name: str) -> None:
 
 def _literal(text: str) -> str:
     return sqlglot.exp.Literal.string(text).sql("duckdb")
+
+
+def engine_for(settings: Settings) -> DuckDBEngine:
+    """The embedded engine as a deployment's settings size it."""
+    return DuckDBEngine(memory_limit=settings.engine_memory,
+                        temp_directory=settings.engine_temp_dir)
