@@ -22,17 +22,20 @@ CREATE OR REPLACE MACRO sl_text(s) AS
 CREATE OR REPLACE MACRO sl_clean_id(s) AS
     nullif(upper(regexp_replace(sl_hw(s), '[\s\x{00A0}\x{200B}\x{FEFF}''‘’`]+', '', 'g')), '');
 
--- The check character of the first 17 digits.
-CREATE OR REPLACE MACRO sl_id_check(p) AS substr('10X98765432', 1 + ((
-      7 * CAST(substr(p, 1, 1) AS INTEGER) + 9 * CAST(substr(p, 2, 1) AS INTEGER)
-    + 10 * CAST(substr(p, 3, 1) AS INTEGER) + 5 * CAST(substr(p, 4, 1) AS INTEGER)
-    + 8 * CAST(substr(p, 5, 1) AS INTEGER) + 4 * CAST(substr(p, 6, 1) AS INTEGER)
-    + 2 * CAST(substr(p, 7, 1) AS INTEGER) + 1 * CAST(substr(p, 8, 1) AS INTEGER)
-    + 6 * CAST(substr(p, 9, 1) AS INTEGER) + 3 * CAST(substr(p, 10, 1) AS INTEGER)
-    + 7 * CAST(substr(p, 11, 1) AS INTEGER) + 9 * CAST(substr(p, 12, 1) AS INTEGER)
-    + 10 * CAST(substr(p, 13, 1) AS INTEGER) + 5 * CAST(substr(p, 14, 1) AS INTEGER)
-    + 8 * CAST(substr(p, 15, 1) AS INTEGER) + 4 * CAST(substr(p, 16, 1) AS INTEGER)
-    + 2 * CAST(substr(p, 17, 1) AS INTEGER)) % 11), 1);
+-- The check character of the first 17 digits. The digits are read as one integer and taken
+-- apart by arithmetic: far cheaper than 17 substrings, each cast to a number.
+CREATE OR REPLACE MACRO sl_id_check_digits(n) AS substr('10X98765432', 1 + ((
+      7 * (n // 10000000000000000 % 10) + 9 * (n // 1000000000000000 % 10)
+    + 10 * (n // 100000000000000 % 10) + 5 * (n // 10000000000000 % 10)
+    + 8 * (n // 1000000000000 % 10) + 4 * (n // 100000000000 % 10)
+    + 2 * (n // 10000000000 % 10) + 1 * (n // 1000000000 % 10)
+    + 6 * (n // 100000000 % 10) + 3 * (n // 10000000 % 10)
+    + 7 * (n // 1000000 % 10) + 9 * (n // 100000 % 10)
+    + 10 * (n // 10000 % 10) + 5 * (n // 1000 % 10)
+    + 8 * (n // 100 % 10) + 4 * (n // 10 % 10)
+    + 2 * (n % 10)) % 11), 1);
+
+CREATE OR REPLACE MACRO sl_id_check(p) AS sl_id_check_digits(CAST(p AS BIGINT));
 
 -- Cleaned ID → canonical 18 characters; the 15-digit form gets '19' and its check character.
 CREATE OR REPLACE MACRO sl_id_from_clean(c) AS CASE
