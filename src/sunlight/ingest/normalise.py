@@ -23,11 +23,13 @@ Severity = Literal["rejected", "warning"]
 class Output:
     """One column computed from a delivered column.
 
-    Column-level outputs depend on one delivered cell only, so they are computed once per
-    distinct cell text (a payments file has a handful of distinct periods and amounts in a
-    million rows). Row-level outputs combine columns and are computed per row. Stage 2 reads
-    the cleaned text (`clean_<column>`), stage 3 reads stage 2, and so on: staging keeps each
-    SQL expression small. Outputs that are not `written` are intermediate.
+    Outputs are computed once per distinct cell text (a payments file has a handful of
+    distinct periods and amounts in a million rows). An output that also reads the outputs of
+    other columns names them in `reads`; the column is then computed once per distinct
+    combination of its text with theirs (a period is a year or a month depending on the
+    program). Stage 2 reads the cleaned text (`clean_<column>`), stage 3 reads stage 2, and so
+    on: staging keeps each SQL expression small. Outputs that are not `written` are
+    intermediate.
     """
 
     name: str
@@ -35,7 +37,7 @@ class Output:
     sql_type: str
     stage: int = 2
     written: bool = True
-    row_level: bool = False
+    reads: tuple[str, ...] = ()  # other columns (canonical names) whose outputs `sql` reads
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,11 @@ def outputs(column: Column) -> list[Output]:
     return by_kind.get(column.kind, [Output(n, c, "VARCHAR")])
 
 
+def reads(column: Column) -> tuple[str, ...]:
+    """The other columns whose outputs a column's outputs read."""
+    return tuple(dict.fromkeys(name for output in outputs(column) for name in output.reads))
+
+
 def _date_outputs(column: Column) -> list[Output]:
     n, c = column.name, clean(column)
     if column.derive != "birth_date_from_id":
@@ -139,7 +146,7 @@ def _date_outputs(column: Column) -> list[Output]:
         Output(f"{n}_as_given", f"sl_date({c})", "DATE", written=False),
         Output(n, f"coalesce({n}_as_given, "
                   f"CAST(try_strptime(substr(id_number, 7, 8), '%Y%m%d') AS DATE))", "DATE",
-               stage=3, row_level=True),
+               stage=3, reads=("id_number",)),
     ]
 
 
@@ -154,15 +161,15 @@ def _period_outputs(c: str) -> list[Output]:
     return [
         Output("period_month", f"sl_month({c})", "DATE", written=False),
         Output("period_year", f"sl_year({c})", "INTEGER", written=False),
-        Output("period_is_year", is_year, "BOOLEAN", stage=3, written=False, row_level=True),
-        Output("period_start", start, "DATE", stage=3, row_level=True),
+        Output("period_is_year", is_year, "BOOLEAN", stage=3, written=False,
+               reads=("program",)),
+        Output("period_start", start, "DATE", stage=3, reads=("program",)),
         Output("period", "CASE WHEN period_is_year THEN strftime(period_start, '%Y') "
-                         "ELSE strftime(period_start, '%Y-%m') END", "VARCHAR", stage=4,
-               row_level=True),
+                         "ELSE strftime(period_start, '%Y-%m') END", "VARCHAR", stage=4),
         Output("period_end", "CAST(CASE WHEN period_is_year "
                              "THEN period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY "
                              "ELSE period_start + INTERVAL 1 MONTH - INTERVAL 1 DAY END AS DATE)",
-               "DATE", stage=4, row_level=True),
+               "DATE", stage=4),
     ]
 
 

@@ -28,6 +28,9 @@ from sunlight.ingest.errors import UnusableFile
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
+# Cell texts are dictionary-encoded: a column repeats a few texts (programs, villages, periods)
+# many times, and everything downstream works per distinct text.
+CELL_TEXT = pa.dictionary(pa.int32(), pa.string())
 # Below this a whole number is written without a decimal point (302010001.0 → 302010001);
 # above it, in exponent form: an 18-digit ID stored as a number has lost its last digits.
 _WHOLE_NUMBER_LIMIT = 1e15
@@ -37,9 +40,9 @@ _WHOLE_NUMBER_LIMIT = 1e15
 class RawSheet:
     """The cells of one delivered sheet.
 
-    Columns c0..cN-1 hold cell texts; `source_row` the row number as a person counts it;
-    `field_count` how many cells the row had (a CSV row of another width is misshapen), and
-    `row_text` the line as delivered for such a row.
+    Columns c0..cN-1 hold cell texts (dictionary-encoded, never null); `source_row` the row
+    number as a person counts it; `field_count` how many cells the row had (a CSV row of
+    another width is misshapen), and `row_text` the line as delivered for such a row.
     """
 
     table: pa.Table
@@ -163,7 +166,7 @@ def _read_first_sheet(path: Path) -> RawSheet:
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
     columns = list(zip(*rows, strict=True))
     del rows
-    arrays = [_column_array(col) for col in columns]
+    arrays: list[pa.Array] = [pc.dictionary_encode(_column_array(col)) for col in columns]
     height = len(columns[0])
     arrays.append(pa.array(np.arange(1, height + 1, dtype=np.int32)))
     arrays.append(pa.array(np.full(height, width, dtype=np.int32)))
@@ -236,7 +239,7 @@ def _parse_csv(data: bytes, encoding: str) -> RawSheet:
                                              newlines_in_values=True,
                                              invalid_row_handler=keep_aside),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, CELL_TEXT),
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:
