@@ -152,16 +152,22 @@ def _distinct_sql(column: Column, outputs: list[Output], checks: list[Check],
     relation = _staged_select(relation, outputs, catalog_join)
     results = [f"coalesce({chk.condition}, FALSE) AS check_{i}, {chk.detail} AS detail_{i}"
                for i, chk in enumerate(checks)]
-    return f"SELECT {', '.join(['*', *results])} FROM ({relation}) ORDER BY unit"
+    return f"SELECT {', '.join(['*', *results])} FROM ({relation})"
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, inputs: dict[str, Any]) -> pa.Table:
     con.register("distinct_input", pa.table({"unit": np.arange(len(next(iter(inputs.values())))),
                                               **inputs}))
     try:
-        return con.sql(sql).to_arrow_table().combine_chunks()
+        table = con.sql(sql).to_arrow_table().combine_chunks()
     finally:
         con.unregister("distinct_input")
+    # DuckDB keeps the order of the input through projections; an ORDER BY would cost a
+    # sort of every text, so the order is only checked, and restored if a join changed it.
+    unit = table.column("unit").to_numpy()
+    if np.any(unit[1:] < unit[:-1]):
+        table = table.take(pa.array(np.argsort(unit, kind="stable")))
+    return table
 
 
 def _evaluate_column(con: duckdb.DuckDBPyConnection, column: Column, rows: StackedRows,

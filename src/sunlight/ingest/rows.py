@@ -64,31 +64,53 @@ def cell_codes(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
 
 
 def _is_blank(texts: pa.Array) -> np.ndarray:
-    return np.asarray(pc.or_(pc.equal(texts, ""), pc.utf8_is_space(texts)))
+    return np.asarray(pc.or_(pc.equal(pc.binary_length(texts), 0), pc.utf8_is_space(texts)))
 
 
 def _starts_with_total(texts: pa.Array) -> np.ndarray:
     """Whether each text, spaces removed, begins with 合计/总计."""
-    squeezed = pc.replace_substring_regex(texts, r"\s+", "")
-    pattern = "^(" + "|".join(_TOTAL_LABELS) + ")"
-    return np.asarray(pc.match_substring_regex(squeezed, pattern))
+    # Every label holds 计: a plain substring search rules out nearly all texts, so that the
+    # regular expressions run on the few others only.
+    maybe = np.flatnonzero(np.asarray(pc.match_substring(texts, "计")))
+    starts = np.zeros(len(texts), dtype=bool)
+    if len(maybe):
+        squeezed = pc.replace_substring_regex(texts.take(pa.array(maybe)), r"\s+", "")
+        pattern = "^(" + "|".join(_TOTAL_LABELS) + ")"
+        starts[maybe] = np.asarray(pc.match_substring_regex(squeezed, pattern))
+    return starts
+
+
+def _cell_flags(cell: pa.DictionaryArray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At the given rows: whether the cell is blank, and whether it starts with 合计/总计.
+
+    Decided once per distinct text (of those rows alone, when they are few), not per row.
+    """
+    codes = cell.indices.to_numpy()[rows]
+    texts = cell.dictionary
+    if 4 * len(codes) < len(texts):
+        used, codes = np.unique(codes, return_inverse=True)
+        texts = texts.take(pa.array(used))
+    return _is_blank(texts)[codes], _starts_with_total(texts)[codes]
 
 
 def _blank_and_total(cells: list[pa.DictionaryArray], height: int) -> tuple[np.ndarray,
                                                                              np.ndarray]:
     """Which rows are blank, and which start with 合计/总计 (their first non-blank cell does).
 
-    Both are decided once per distinct text of each column and spread to the rows by code:
-    no pass over the texts of every row.
+    Nearly every row is decided by its first cell; only rows whose cells so far are blank
+    are looked at in the next column.
     """
-    undecided = np.ones(height, dtype=bool)  # no non-blank cell yet: blank so far
+    undecided = np.arange(height)  # the rows whose cells so far are all blank
     total = np.zeros(height, dtype=bool)
     for cell in cells:
-        codes = cell.indices.to_numpy()
-        filled = ~_is_blank(cell.dictionary)[codes]
-        total |= undecided & filled & _starts_with_total(cell.dictionary)[codes]
-        undecided &= ~filled
-    return undecided, total
+        if not len(undecided):
+            break
+        blank, starts = _cell_flags(cell, undecided)
+        total[undecided[starts & ~blank]] = True
+        undecided = undecided[blank]
+    is_blank = np.zeros(height, dtype=bool)
+    is_blank[undecided] = True
+    return is_blank, total
 
 
 def classify(cells: list[pa.DictionaryArray], rows: np.ndarray,
