@@ -113,10 +113,6 @@ class Distinct:
         return failed
 
 
-def _output_names(column: Column) -> list[str]:
-    return [normalise.clean(column), *(o.name for o in normalise.outputs(column))]
-
-
 def _combinations(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """Each row's combination of codes as one code, and for each combination a row that has it."""
     combined = parts[0]
@@ -171,25 +167,26 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, inputs: dict[str, Any]) -> 
 
 
 def _evaluate_column(con: duckdb.DuckDBPyConnection, column: Column, rows: StackedRows,
-                     done: dict[str, Distinct]) -> Distinct:
+                     read: dict[str, Distinct]) -> Distinct:
+    """A column's outputs and checks per distinct input; `read` holds the outputs of other
+    columns that it reads, by output name."""
     outputs, checks = normalise.outputs(column), normalise.checks(column)
     own = rows.codes[column.name]
     texts = {normalise.raw(column): rows.texts[column.name]}
-    read = [done[name] for name in normalise.reads(column)]
     if not read:
         return Distinct(column, own, _query(con, _distinct_sql(column, outputs, checks, True),
                                              texts), checks)
     # The stages before the first output that reads another column depend on the text alone:
-    # they run once per text, the rest once per combination with the columns read.
+    # they run once per text, the rest once per combination with the outputs read.
     split = min(o.stage for o in outputs if o.reads)
     per_text = _query(con, _distinct_sql(column, [o for o in outputs if o.stage < split], [],
                                          True), texts)
-    codes, first = _combinations([own, *(other.codes for other in read)])
+    others = list({other.column.name: other for other in read.values()}.values())
+    codes, first = _combinations([own, *(other.codes for other in others)])
     inputs = {name: per_text.column(name).take(pa.array(own[first]))
               for name in per_text.column_names if name != "unit"}
-    for other in read:
-        for name in _output_names(other.column):
-            inputs[name] = other.output(name, first)
+    for name, other in read.items():
+        inputs[name] = other.output(name, first)
     table = _query(con, _distinct_sql(column, [o for o in outputs if o.stage >= split], checks,
                                       False), inputs)
     return Distinct(column, codes, table, checks)
@@ -199,11 +196,13 @@ def evaluate(con: duckdb.DuckDBPyConnection, dataset: Dataset, catalog: Catalog,
              rows: StackedRows) -> dict[str, Distinct]:
     """Every column of the dataset, normalised and checked per distinct input."""
     con.register("catalog_spellings", _catalog_table(catalog))
+    owner = {o.name: c.name for c in dataset.columns for o in normalise.outputs(c)}
     done: dict[str, Distinct] = {}
     try:
         # A column that reads others comes after them.
         for column in sorted(dataset.columns, key=lambda c: bool(normalise.reads(c))):
-            done[column.name] = _evaluate_column(con, column, rows, done)
+            read = {name: done[owner[name]] for name in normalise.reads(column)}
+            done[column.name] = _evaluate_column(con, column, rows, read)
     finally:
         con.unregister("catalog_spellings")
     return {column.name: done[column.name] for column in dataset.columns}

@@ -24,12 +24,12 @@ class Output:
     """One column computed from a delivered column.
 
     Outputs are computed once per distinct cell text (a payments file has a handful of
-    distinct periods and amounts in a million rows). An output that also reads the outputs of
+    distinct periods and amounts in a million rows). An output that also reads outputs of
     other columns names them in `reads`; the column is then computed once per distinct
     combination of its text with theirs (a period is a year or a month depending on the
-    program). Stage 2 reads the cleaned text (`clean_<column>`), stage 3 reads stage 2, and so
-    on: staging keeps each SQL expression small. Outputs that are not `written` are
-    intermediate.
+    program's period). Stage 2 reads the cleaned text (`clean_<column>`), stage 3 reads
+    stage 2, and so on: staging keeps each SQL expression small. Outputs that are not
+    `written` are intermediate.
     """
 
     name: str
@@ -37,7 +37,7 @@ class Output:
     sql_type: str
     stage: int = 2
     written: bool = True
-    reads: tuple[str, ...] = ()  # other columns (canonical names) whose outputs `sql` reads
+    reads: tuple[str, ...] = ()  # outputs of other columns that `sql` reads
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def outputs(column: Column) -> list[Output]:
 
 
 def reads(column: Column) -> tuple[str, ...]:
-    """The other columns whose outputs a column's outputs read."""
+    """The outputs of other columns that a column's outputs read."""
     return tuple(dict.fromkeys(name for output in outputs(column) for name in output.reads))
 
 
@@ -162,8 +162,8 @@ def _period_outputs(c: str) -> list[Output]:
         Output("period_month", f"sl_month({c})", "DATE", written=False),
         Output("period_year", f"sl_year({c})", "INTEGER", written=False),
         Output("period_is_year", is_year, "BOOLEAN", stage=3, written=False,
-               reads=("program",)),
-        Output("period_start", start, "DATE", stage=3, reads=("program",)),
+               reads=("program_period",)),
+        Output("period_start", start, "DATE", stage=3, reads=("program_period",)),
         Output("period", "CASE WHEN period_is_year THEN strftime(period_start, '%Y') "
                          "ELSE strftime(period_start, '%Y-%m') END", "VARCHAR", stage=4),
         Output("period_end", "CAST(CASE WHEN period_is_year "
