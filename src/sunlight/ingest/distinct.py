@@ -94,7 +94,7 @@ class Distinct:
 
     column: Column
     codes: np.ndarray  # per data row: its row of `table`
-    table: pa.Table  # the cleaned text and every output; check_<i> and detail_<i> per check
+    table: pa.Table  # every output; check_<i> and detail_<i> (where it fails) per check
     checks: list[Check]
 
     def output(self, name: str, at: np.ndarray | None = None) -> pa.ChunkedArray:
@@ -135,9 +135,10 @@ def _staged_select(relation: str, outputs: list[Output], join: str = "") -> str:
 
 
 def _distinct_sql(column: Column, outputs: list[Output], checks: list[Check],
-                  from_text: bool) -> str:
-    """Over `distinct_input`: the outputs (after the cleaned text, when starting from the text),
-    and per check whether it fails and what the finding says."""
+                  from_text: bool, carried: list[str]) -> str:
+    """Over `distinct_input`: the outputs, after the cleaned text when starting from the text;
+    per check whether it fails and, where it does, what the finding says. Of the input, only
+    `unit` and the `carried` columns are kept: every text returned costs a copy."""
     relation = "SELECT * FROM distinct_input"
     if from_text:
         relation = (f"SELECT *, {normalise.clean_sql(column)} AS {normalise.clean(column)} "
@@ -146,9 +147,11 @@ def _distinct_sql(column: Column, outputs: list[Output], checks: list[Check],
                     "ON catalog.spelling = prior.clean_program" if column.kind == "program"
                     else "")
     relation = _staged_select(relation, outputs, catalog_join)
-    results = [f"coalesce({chk.condition}, FALSE) AS check_{i}, {chk.detail} AS detail_{i}"
-               for i, chk in enumerate(checks)]
-    return f"SELECT {', '.join(['*', *results])} FROM ({relation})"
+    results = ["unit", *carried, *(o.name for o in outputs)]
+    for i, chk in enumerate(checks):
+        results += [f"coalesce({chk.condition}, FALSE) AS check_{i}",
+                    f"CASE WHEN {chk.condition} THEN {chk.detail} END AS detail_{i}"]
+    return f"SELECT {', '.join(results)} FROM ({relation})"
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, inputs: dict[str, Any]) -> pa.Table:
@@ -174,21 +177,22 @@ def _evaluate_column(con: duckdb.DuckDBPyConnection, column: Column, rows: Stack
     own = rows.codes[column.name]
     texts = {normalise.raw(column): rows.texts[column.name]}
     if not read:
-        return Distinct(column, own, _query(con, _distinct_sql(column, outputs, checks, True),
-                                             texts), checks)
+        sql = _distinct_sql(column, outputs, checks, True, [])
+        return Distinct(column, own, _query(con, sql, texts), checks)
     # The stages before the first output that reads another column depend on the text alone:
     # they run once per text, the rest once per combination with the outputs read.
     split = min(o.stage for o in outputs if o.reads)
-    per_text = _query(con, _distinct_sql(column, [o for o in outputs if o.stage < split], [],
-                                         True), texts)
+    early, late = [o for o in outputs if o.stage < split], [o for o in outputs if o.stage >= split]
+    carried = [*texts, normalise.clean(column)]  # the later stages may read them
+    per_text = _query(con, _distinct_sql(column, early, [], True, carried), texts)
     others = list({other.column.name: other for other in read.values()}.values())
     codes, first = _combinations([own, *(other.codes for other in others)])
     inputs = {name: per_text.column(name).take(pa.array(own[first]))
               for name in per_text.column_names if name != "unit"}
     for name, other in read.items():
         inputs[name] = other.output(name, first)
-    table = _query(con, _distinct_sql(column, [o for o in outputs if o.stage >= split], checks,
-                                      False), inputs)
+    table = _query(con, _distinct_sql(column, late, checks, False, [o.name for o in early]),
+                   inputs)
     return Distinct(column, codes, table, checks)
 
 
