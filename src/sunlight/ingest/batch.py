@@ -23,11 +23,13 @@ import pyarrow.parquet as pq
 
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import Dataset
+from sunlight.contract.datasets import dataset as dataset_of
 from sunlight.ingest import distinct, findings, normalise
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.rows import DeliveredFile, RowCounts, read_delivered
 
-__all__ = ["PreparedBatch", "RowCounts", "file_hash", "prepare_batches", "prepare_file"]
+__all__ = ["PreparedBatch", "RowCounts", "file_hash", "prepare_file", "read_file",
+           "stage_batches"]
 
 
 @dataclass
@@ -63,21 +65,28 @@ def file_hash(path: Path) -> str:
 
 def prepare_file(path: Path, dataset: Dataset, catalog: Catalog, staging: Path) -> PreparedBatch:
     """One file as one batch; raise UnusableFile if it cannot be used."""
-    [result] = prepare_batches([(path, file_hash(path))], dataset, catalog, staging)
+    [result] = stage_batches([read_file(path, file_hash(path), dataset.code)], dataset, catalog,
+                             staging)
     if isinstance(result, UnusableFile):
         raise result
     return result
 
 
-def prepare_batches(files: list[tuple[Path, str]], dataset: Dataset, catalog: Catalog,
-                    staging: Path, threads: int = 0) -> list[PreparedBatch | UnusableFile]:
-    """Stage one batch per (file, sha256) of the dataset, or say why a file is unusable."""
-    read: list[DeliveredFile | UnusableFile] = []
-    for path, digest in files:
-        try:
-            read.append(read_delivered(path, digest, dataset))
-        except UnusableFile as exc:
-            read.append(exc)
+def read_file(path: Path, digest: str, code: str) -> DeliveredFile | UnusableFile:
+    """Read a delivered file of a dataset, or say why it is unusable.
+
+    Takes the dataset's code and returns the refusal rather than raising it, so that it can
+    run in a worker process.
+    """
+    try:
+        return read_delivered(path, digest, dataset_of(code))
+    except UnusableFile as exc:
+        return exc
+
+
+def stage_batches(read: list[DeliveredFile | UnusableFile], dataset: Dataset, catalog: Catalog,
+                  staging: Path, threads: int = 0) -> list[PreparedBatch | UnusableFile]:
+    """Stage one batch per file read of the dataset; pass refusals through."""
     usable = [r for r in read if isinstance(r, DeliveredFile)]
     if not usable:
         return [r for r in read if isinstance(r, UnusableFile)]
