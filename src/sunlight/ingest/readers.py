@@ -6,6 +6,7 @@ normalisers serves every format. `source_row` is the row number as a person coun
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gc
@@ -208,11 +209,24 @@ def _read_csv(path: Path) -> RawSheet:
                            "CSV in UTF-8 or GB18030")
     if data.startswith(b"\xef\xbb\xbf"):
         return _parse_csv(data[3:], "utf-8-sig")
+    if _starts_as_utf8(data):
+        try:
+            # pyarrow checks that the text is UTF-8 as it parses: no separate pass to find out.
+            return _parse_csv(data, "utf-8")
+        except _NotUtf8:
+            pass
+    return _parse_csv(_from_gb18030(data), "gb18030")
+
+
+def _starts_as_utf8(data: bytes) -> bool:
+    """Whether the first 64 KiB are UTF-8 (a character cut at the end does not count against
+    it). A GB18030 file shows itself in its first lines, so it is not parsed whole as UTF-8
+    only to fail."""
     try:
-        # pyarrow checks that the text is UTF-8 as it parses: no separate pass to find out.
-        return _parse_csv(data, "utf-8")
-    except _NotUtf8:
-        return _parse_csv(_from_gb18030(data), "gb18030")
+        codecs.utf_8_decode(data[:64 * 1024], "strict", False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _NotUtf8(Exception):
