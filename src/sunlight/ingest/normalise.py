@@ -1,7 +1,7 @@
 """Column normalisers as SQL: what each column kind becomes and which checks it must pass.
 
 The macros live in normalise.sql; this module turns a dataset's columns into the SELECT
-expressions and checks that run over a whole file at once in DuckDB.
+expressions and checks that run in DuckDB over the distinct texts of a column (distinct.py).
 """
 
 from __future__ import annotations

@@ -93,7 +93,8 @@ _CHUNK_BYTES = 64 << 20
 
 
 def _chunks(pending: list[tuple[Path, str, str]], workers: int) -> list[Chunk]:
-    """Files grouped by dataset into chunks, largest first, so that workers share the load."""
+    """Files grouped by dataset into chunks, largest first, so that the chunks normalised last
+    are small and the workers finish together."""
     total = sum(path.stat().st_size for path, _, _ in pending)
     limit = max(1 << 20, min(_CHUNK_BYTES, total // max(1, workers * 2)))
     chunks: list[tuple[int, Chunk]] = []

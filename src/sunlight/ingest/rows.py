@@ -1,7 +1,7 @@
 """From a read sheet to its data rows: which rows are titles, the header, blanks or totals.
 
-Everything here is vectorised in Arrow and per file, so that many files of one dataset can
-then be normalised together in a single DuckDB pass (see batch.py).
+Everything here works per distinct cell text and per file, so that many files of one dataset
+can then be normalised together (see distinct.py).
 """
 
 from __future__ import annotations
