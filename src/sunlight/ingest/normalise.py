@@ -106,15 +106,7 @@ def outputs(column: Column) -> list[Output]:
     """Stages 2 and 3: the canonical columns a delivered column becomes."""
     c, n = clean(column), column.name
     by_kind: dict[str, list[Output]] = {
-        "id": [
-            Output(n, f"sl_id_from_clean({c})", "VARCHAR"),
-            Output(f"{n}_as_written",
-                   f"CASE WHEN {raw(column)} = {c} THEN {c} ELSE sl_text({raw(column)}) END",
-                   "VARCHAR"),
-            Output(f"{n}_checksum_ok", f"sl_id_checksum_ok({n})", "BOOLEAN", stage=3),
-            Output(f"{n}_defect", f"sl_id_defect({c}, {n}, {n}_checksum_ok)", "VARCHAR",
-                   stage=4, written=False),
-        ],
+        "id": _id_outputs(column),
         "program": [
             Output(n, c, "VARCHAR"),
             Output("program_code", "catalog.code", "VARCHAR"),
@@ -130,6 +122,23 @@ def outputs(column: Column) -> list[Output]:
         "account": [Output(n, f"sl_account({c})", "VARCHAR")],
     }
     return by_kind.get(column.kind, [Output(n, c, "VARCHAR")])
+
+
+def _id_outputs(column: Column) -> list[Output]:
+    # The check character is an output of its own, computed once: the canonical ID and the
+    # checksum both need it (see sl_id_from_clean and sl_id_checksum_ok).
+    c, n = clean(column), column.name
+    return [
+        Output(f"{n}_body", f"sl_id_body({c})", "VARCHAR", written=False),
+        Output(f"{n}_check", f"sl_id_check({n}_body)", "VARCHAR", stage=3, written=False),
+        Output(n, f"sl_id_canonical({c}, {n}_body, {n}_check)", "VARCHAR", stage=4),
+        Output(f"{n}_as_written",
+               f"CASE WHEN {raw(column)} = {c} THEN {c} ELSE sl_text({raw(column)}) END",
+               "VARCHAR"),
+        Output(f"{n}_checksum_ok", f"sl_id_check_matches({n}, {n}_check)", "BOOLEAN", stage=5),
+        Output(f"{n}_defect", f"sl_id_defect({c}, {n}, {n}_checksum_ok)", "VARCHAR",
+               stage=6, written=False),
+    ]
 
 
 def reads(column: Column) -> tuple[str, ...]:

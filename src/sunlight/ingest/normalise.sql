@@ -47,15 +47,30 @@ CREATE OR REPLACE MACRO sl_id_check_digits(n) AS substr('10X98765432', 1 + ((
 
 CREATE OR REPLACE MACRO sl_id_check(p) AS sl_id_check_digits(CAST(p AS BIGINT));
 
--- Cleaned ID → canonical 18 characters; the 15-digit form gets '19' and its check character.
-CREATE OR REPLACE MACRO sl_id_from_clean(c) AS CASE
-    WHEN regexp_full_match(c, '\d{17}[\dX]') THEN c
-    WHEN regexp_full_match(c, '\d{15}') THEN
-        substr(c, 1, 6) || '19' || substr(c, 7, 9)
-        || sl_id_check(substr(c, 1, 6) || '19' || substr(c, 7, 9))
+-- The 17 digits that carry the check character: those of an 18-character ID, or those of a
+-- 15-digit ID with '19' put into its year. NULL for anything else.
+CREATE OR REPLACE MACRO sl_id_body(c) AS CASE
+    WHEN regexp_full_match(c, '\d{17}[\dX]') THEN substr(c, 1, 17)
+    WHEN regexp_full_match(c, '\d{15}') THEN substr(c, 1, 6) || '19' || substr(c, 7, 9)
     END;
 
-CREATE OR REPLACE MACRO sl_id_checksum_ok(id) AS substr(id, 18, 1) = sl_id_check(substr(id, 1, 17));
+-- Cleaned ID → canonical 18 characters, given its body and the body's check character: the
+-- 18-character form as it is, the 15-digit form as its body and check character.
+CREATE OR REPLACE MACRO sl_id_canonical(c, body, check_char) AS CASE
+    WHEN body IS NULL THEN NULL
+    WHEN length(c) = 18 THEN c
+    ELSE body || check_char
+    END;
+
+CREATE OR REPLACE MACRO sl_id_check_matches(id, check_char) AS substr(id, 18, 1) = check_char;
+
+-- The same, each from the cleaned ID alone. Ingestion computes the check character once, as
+-- an output of its own, and uses the macros above: sl_id_check is costly to plan.
+CREATE OR REPLACE MACRO sl_id_from_clean(c) AS
+    sl_id_canonical(c, sl_id_body(c), sl_id_check(sl_id_body(c)));
+
+CREATE OR REPLACE MACRO sl_id_checksum_ok(id) AS
+    sl_id_check_matches(id, sl_id_check(substr(id, 1, 17)));
 
 -- Why a cleaned ID `c` cannot be read (NULL when it can), given its canonical form `id` and
 -- whether that passes its check. An 18-digit ID ending in 000 whose check fails is what Excel
