@@ -112,6 +112,14 @@ def _chunks(pending: list[tuple[Path, str, str]], workers: int) -> list[Chunk]:
     return [chunk for _, chunk in sorted(chunks, key=lambda c: -c[0])]
 
 
+def _hashes(paths: list[Path], workers: int) -> list[str]:
+    """The sha256 of every file, in threads: hashlib works outside the GIL."""
+    if workers <= 1 or len(paths) <= 1:
+        return [file_hash(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(file_hash, paths))
+
+
 def _refusal(path: Path, code: str, exc: Exception) -> FileOutcome:
     return FileOutcome(path, code, "refused", f"{path.name} ({code}): {exc}")
 
@@ -135,8 +143,9 @@ def ingest(
         return [b.file_hash for b in earlier_batches
                 if b.dataset == code and b.file_name == name and b.file_hash != keep]
 
-    for path, code in files:
-        digest = file_hash(path)
+    files = list(files)
+    for (path, code), digest in zip(files, _hashes([path for path, _ in files], workers),
+                                    strict=True):
         earlier = warehouse.batch_by_hash(digest)
         if earlier is not None or digest in seen:
             first = earlier.file_name if earlier else seen[digest].name
