@@ -100,7 +100,7 @@ def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalo
     columns = distinct.evaluate(distinct.connection(threads), dataset, catalog, rows)
     files = _files_table(delivered)
     found = findings.find(dataset, rows, columns, files)
-    outcome = _Outcome(_accepted_rows(dataset, rows, columns, found.rejected, files),
+    outcome = _Outcome(_accepted_rows(dataset, rows, columns, found.rejected),
                        found.table, _verdicts(rows, found, len(delivered)),
                        _rejected_amounts(dataset, rows, columns, found.rejected))
     return [outcome.stage(dataset, index, file, staging) for index, file in enumerate(delivered)]
@@ -110,7 +110,7 @@ def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalo
 class _Outcome:
     """What the pass over all files found, split back per file."""
 
-    accepted: pa.Table  # canonical rows with lineage and file_index
+    accepted: pa.Table  # canonical rows with source_row and file_index
     findings: pa.Table  # quality findings with file_index
     verdicts: dict[int, tuple[int, int]]  # file_index → (rejected rows, doubtful rows)
     rejected_amounts: dict[int, Decimal]  # file_index → money in rejected payment rows
@@ -119,9 +119,10 @@ class _Outcome:
               staging: Path) -> PreparedBatch:
         table_path = staging / f"{dataset.code}-{file.digest[:16]}.parquet"
         findings_path = staging / f"quality-{file.digest[:16]}.parquet"
-        for table, path in ((self.accepted, table_path), (self.findings, findings_path)):
-            pq.write_table(_rows_of_file(table, index).drop_columns(["file_index"]), path,
-                           compression="zstd", compression_level=1)
+        accepted = _with_lineage(_rows_of_file(self.accepted, index), file)
+        findings = _rows_of_file(self.findings, index).drop_columns(["file_index"])
+        for table, path in ((accepted, table_path), (findings, findings_path)):
+            pq.write_table(table, path, compression="zstd", compression_level=1)
         counts = RowCounts(**asdict(file.counts))
         counts.rejected, counts.doubtful = self.verdicts.get(index, (0, 0))
         counts.accepted = file.data.num_rows - counts.rejected
@@ -144,9 +145,8 @@ def _files_table(delivered: list[DeliveredFile]) -> pa.Table:
 
 
 def _accepted_rows(dataset: Dataset, rows: distinct.StackedRows,
-                   columns: dict[str, distinct.Distinct], rejected: np.ndarray,
-                   files: pa.Table) -> pa.Table:
-    """Canonical rows of every file that no finding rejected, with lineage.
+                   columns: dict[str, distinct.Distinct], rejected: np.ndarray) -> pa.Table:
+    """Canonical rows of every file that no finding rejected, with source_row and file_index.
 
     Only the written outputs are spread to the rows, and only to the accepted ones.
     """
@@ -159,13 +159,26 @@ def _accepted_rows(dataset: Dataset, rows: distinct.StackedRows,
                              else columns[column.name].codes[keep])
             for name in written:
                 out[name] = columns[column.name].table.column(name).take(units)
-    file_index = pa.array(rows.file_index if keep is None else rows.file_index[keep])
-    for name in ("source_file_hash", "source_file", "source_sheet"):
-        # one value per file, stored once per file by the dictionary encoding
-        out[name] = pa.DictionaryArray.from_arrays(file_index, files.column(name).combine_chunks())
     out["source_row"] = pa.array(rows.source_row if keep is None else rows.source_row[keep])
-    out["file_index"] = file_index
+    out["file_index"] = pa.array(rows.file_index if keep is None else rows.file_index[keep])
     return pa.table(out)
+
+
+def _with_lineage(rows: pa.Table, file: DeliveredFile) -> pa.Table:
+    """A file's canonical rows with their lineage, in place of the chunk's file_index.
+
+    The value of each lineage column is stored once, by a dictionary of that one value: the
+    file's Parquet holds nothing of the other files it happened to be normalised with.
+    """
+    same = pa.array(np.zeros(rows.num_rows, dtype=np.int32))
+    lineage = {"source_file_hash": file.digest, "source_file": file.path.name,
+               "source_sheet": file.sheet}
+    source_row = rows.column("source_row")
+    rows = rows.drop_columns(["source_row", "file_index"])
+    for name, value in lineage.items():
+        rows = rows.append_column(name, pa.DictionaryArray.from_arrays(
+            same, pa.array([value], pa.string())))
+    return rows.append_column("source_row", source_row)
 
 
 def _rows_of_file(table: pa.Table, index: int) -> pa.Table:

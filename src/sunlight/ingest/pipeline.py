@@ -92,18 +92,21 @@ Chunk = tuple[str, list[tuple[Path, str]]]  # dataset code, [(file, sha256)]
 _CHUNK_BYTES = 64 << 20
 
 
-def _chunks(pending: list[tuple[Path, str, str]], workers: int) -> list[Chunk]:
+def _chunks(pending: list[tuple[Path, str, str]]) -> list[Chunk]:
     """Files grouped by dataset into chunks, largest first, so that the chunks normalised last
-    are small and the workers finish together."""
-    total = sum(path.stat().st_size for path, _, _ in pending)
-    limit = max(1 << 20, min(_CHUNK_BYTES, total // max(1, workers * 2)))
+    are small and the workers finish together.
+
+    Reading is shared out file by file, so chunks are only as many as memory asks for: each
+    chunk costs DuckDB queries of its own, and a text that recurs across its files (a payee's
+    ID every month) is normalised once per chunk.
+    """
     chunks: list[tuple[int, Chunk]] = []
     for code in dict.fromkeys(code for _, code, _ in pending):
         size, files = 0, list[tuple[Path, str]]()
         for path, file_code, digest in pending:
             if file_code != code:
                 continue
-            if files and size + path.stat().st_size > limit:
+            if files and size + path.stat().st_size > _CHUNK_BYTES:
                 chunks.append((size, (code, files)))
                 size, files = 0, []
             files.append((path, digest))
@@ -184,7 +187,7 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
     soon as all its files are read: reading is spread evenly over the workers, while each
     chunk's distinct texts go through DuckDB only once.
     """
-    chunks = _chunks(pending, workers)
+    chunks = _chunks(pending)
     results: dict[Path, FileOutcome] = {}
 
     def collect(chunk: Chunk, prepared: list[PreparedBatch | UnusableFile]) -> None:
