@@ -10,6 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sunlight.contract.datasets import safe_load
 from sunlight.text import squeeze
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -115,7 +116,7 @@ def load_catalog(path: Path | None = None) -> Catalog:
         else:
             source = str(path)
             text = Path(path).read_text("utf-8")
-        return Catalog.model_validate(yaml.safe_load(text))
+        return Catalog.model_validate(safe_load(text))
     except FileNotFoundError as exc:
         raise CatalogError(f"program catalog {source}: file not found") from exc
     except (yaml.YAMLError, ValidationError) as exc:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import pyarrow as pa
+
 from sunlight.contract.datasets import Dataset
 from sunlight.ingest.errors import MissingColumns, UnusableFile
 from sunlight.ingest.readers import RawSheet
@@ -51,7 +53,10 @@ def _match(cells: list[str], index: dict[str, str]) -> dict[str, int]:
 def detect_layout(sheet: RawSheet, dataset: Dataset) -> Layout:
     """Find the header among the first rows; refuse the file if a required column is missing."""
     index = synonym_index(dataset)
-    head = sheet.table.slice(0, HEADER_SEARCH_ROWS).to_pylist()
+    top = sheet.table.slice(0, HEADER_SEARCH_ROWS)
+    # Decoded first: a dictionary-encoded column would turn its whole dictionary into Python.
+    head = pa.table([c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c
+                     for c in top.columns], names=top.column_names).to_pylist()
     best_row, best = -1, dict[str, int]()
     for i, row in enumerate(head):
         cells = [row[f"c{j}"] or "" for j in range(sheet.width)]

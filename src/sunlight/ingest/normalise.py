@@ -1,7 +1,7 @@
 """Column normalisers as SQL: what each column kind becomes and which checks it must pass.
 
 The macros live in normalise.sql; this module turns a dataset's columns into the SELECT
-expressions and checks that run over a whole file at once in DuckDB.
+expressions and checks that run in DuckDB over the distinct texts of a column (distinct.py).
 """
 
 from __future__ import annotations
@@ -23,11 +23,13 @@ Severity = Literal["rejected", "warning"]
 class Output:
     """One column computed from a delivered column.
 
-    Column-level outputs depend on one delivered cell only, so they are computed once per
-    distinct cell text (a payments file has a handful of distinct periods and amounts in a
-    million rows). Row-level outputs combine columns and are computed per row. Stage 2 reads
-    the cleaned text (`clean_<column>`), stage 3 reads stage 2, and so on: staging keeps each
-    SQL expression small. Outputs that are not `written` are intermediate.
+    Outputs are computed once per distinct cell text (a payments file has a handful of
+    distinct periods and amounts in a million rows). An output that also reads outputs of
+    other columns names them in `reads`; the column is then computed once per distinct
+    combination of its text with theirs (a period is a year or a month depending on the
+    program's period). Stage 2 reads the cleaned text (`clean_<column>`), stage 3 reads
+    stage 2, and so on: staging keeps each SQL expression small. Outputs that are not
+    `written` are intermediate.
     """
 
     name: str
@@ -35,7 +37,7 @@ class Output:
     sql_type: str
     stage: int = 2
     written: bool = True
-    row_level: bool = False
+    reads: tuple[str, ...] = ()  # outputs of other columns that `sql` reads
 
 
 @dataclass(frozen=True)
@@ -104,15 +106,7 @@ def outputs(column: Column) -> list[Output]:
     """Stages 2 and 3: the canonical columns a delivered column becomes."""
     c, n = clean(column), column.name
     by_kind: dict[str, list[Output]] = {
-        "id": [
-            Output(n, f"sl_id_from_clean({c})", "VARCHAR"),
-            Output(f"{n}_as_written",
-                   f"CASE WHEN {raw(column)} = {c} THEN {c} ELSE sl_text({raw(column)}) END",
-                   "VARCHAR"),
-            Output(f"{n}_checksum_ok", f"sl_id_checksum_ok({n})", "BOOLEAN", stage=3),
-            Output(f"{n}_defect", f"sl_id_defect({c}, {n}, {n}_checksum_ok)", "VARCHAR",
-                   stage=4, written=False),
-        ],
+        "id": _id_outputs(column),
         "program": [
             Output(n, c, "VARCHAR"),
             Output("program_code", "catalog.code", "VARCHAR"),
@@ -130,6 +124,28 @@ def outputs(column: Column) -> list[Output]:
     return by_kind.get(column.kind, [Output(n, c, "VARCHAR")])
 
 
+def _id_outputs(column: Column) -> list[Output]:
+    # The check character is an output of its own, computed once: the canonical ID and the
+    # checksum both need it (see sl_id_from_clean and sl_id_checksum_ok).
+    c, n = clean(column), column.name
+    return [
+        Output(f"{n}_body", f"sl_id_body({c})", "VARCHAR", written=False),
+        Output(f"{n}_check", f"sl_id_check({n}_body)", "VARCHAR", stage=3, written=False),
+        Output(n, f"sl_id_canonical({c}, {n}_body, {n}_check)", "VARCHAR", stage=4),
+        Output(f"{n}_as_written",
+               f"CASE WHEN {raw(column)} = {c} THEN {c} ELSE sl_text({raw(column)}) END",
+               "VARCHAR"),
+        Output(f"{n}_checksum_ok", f"sl_id_check_matches({n}, {n}_check)", "BOOLEAN", stage=5),
+        Output(f"{n}_defect", f"sl_id_defect({c}, {n}, {n}_checksum_ok)", "VARCHAR",
+               stage=6, written=False),
+    ]
+
+
+def reads(column: Column) -> tuple[str, ...]:
+    """The outputs of other columns that a column's outputs read."""
+    return tuple(dict.fromkeys(name for output in outputs(column) for name in output.reads))
+
+
 def _date_outputs(column: Column) -> list[Output]:
     n, c = column.name, clean(column)
     if column.derive != "birth_date_from_id":
@@ -139,7 +155,7 @@ def _date_outputs(column: Column) -> list[Output]:
         Output(f"{n}_as_given", f"sl_date({c})", "DATE", written=False),
         Output(n, f"coalesce({n}_as_given, "
                   f"CAST(try_strptime(substr(id_number, 7, 8), '%Y%m%d') AS DATE))", "DATE",
-               stage=3, row_level=True),
+               stage=3, reads=("id_number",)),
     ]
 
 
@@ -154,15 +170,15 @@ def _period_outputs(c: str) -> list[Output]:
     return [
         Output("period_month", f"sl_month({c})", "DATE", written=False),
         Output("period_year", f"sl_year({c})", "INTEGER", written=False),
-        Output("period_is_year", is_year, "BOOLEAN", stage=3, written=False, row_level=True),
-        Output("period_start", start, "DATE", stage=3, row_level=True),
+        Output("period_is_year", is_year, "BOOLEAN", stage=3, written=False,
+               reads=("program_period",)),
+        Output("period_start", start, "DATE", stage=3, reads=("program_period",)),
         Output("period", "CASE WHEN period_is_year THEN strftime(period_start, '%Y') "
-                         "ELSE strftime(period_start, '%Y-%m') END", "VARCHAR", stage=4,
-               row_level=True),
+                         "ELSE strftime(period_start, '%Y-%m') END", "VARCHAR", stage=4),
         Output("period_end", "CAST(CASE WHEN period_is_year "
                              "THEN period_start + INTERVAL 1 YEAR - INTERVAL 1 DAY "
                              "ELSE period_start + INTERVAL 1 MONTH - INTERVAL 1 DAY END AS DATE)",
-               "DATE", stage=4, row_level=True),
+               "DATE", stage=4),
     ]
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
-from sunlight.ingest.batch import PreparedBatch, file_hash, prepare_batches
+from sunlight.ingest.batch import PreparedBatch, file_hash, read_file, stage_batches
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
 from sunlight.warehouse.store import Warehouse
@@ -91,29 +92,35 @@ Chunk = tuple[str, list[tuple[Path, str]]]  # dataset code, [(file, sha256)]
 _CHUNK_BYTES = 64 << 20
 
 
-def _prepare_chunk(chunk: Chunk, catalog: Catalog, staging: Path,
-                   threads: int) -> list[PreparedBatch | UnusableFile]:
-    code, files = chunk
-    return prepare_batches(files, dataset(code), catalog, staging, threads)
+def _chunks(pending: list[tuple[Path, str, str]]) -> list[Chunk]:
+    """Files grouped by dataset into chunks, largest first, so that the chunks normalised last
+    are small and the workers finish together.
 
-
-def _chunks(pending: list[tuple[Path, str, str]], workers: int) -> list[Chunk]:
-    """Files grouped by dataset into chunks, largest first, so that workers share the load."""
-    total = sum(path.stat().st_size for path, _, _ in pending)
-    limit = max(1 << 20, min(_CHUNK_BYTES, total // max(1, workers * 2)))
+    Reading is shared out file by file, so chunks are only as many as memory asks for: each
+    chunk costs DuckDB queries of its own, and a text that recurs across its files (a payee's
+    ID every month) is normalised once per chunk.
+    """
     chunks: list[tuple[int, Chunk]] = []
     for code in dict.fromkeys(code for _, code, _ in pending):
         size, files = 0, list[tuple[Path, str]]()
         for path, file_code, digest in pending:
             if file_code != code:
                 continue
-            if files and size + path.stat().st_size > limit:
+            if files and size + path.stat().st_size > _CHUNK_BYTES:
                 chunks.append((size, (code, files)))
                 size, files = 0, []
             files.append((path, digest))
             size += path.stat().st_size
         chunks.append((size, (code, files)))
     return [chunk for _, chunk in sorted(chunks, key=lambda c: -c[0])]
+
+
+def _hashes(paths: list[Path], workers: int) -> list[str]:
+    """The sha256 of every file, in threads: hashlib works outside the GIL."""
+    if workers <= 1 or len(paths) <= 1:
+        return [file_hash(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(file_hash, paths))
 
 
 def _refusal(path: Path, code: str, exc: Exception) -> FileOutcome:
@@ -139,8 +146,9 @@ def ingest(
         return [b.file_hash for b in earlier_batches
                 if b.dataset == code and b.file_name == name and b.file_hash != keep]
 
-    for path, code in files:
-        digest = file_hash(path)
+    files = list(files)
+    for (path, code), digest in zip(files, _hashes([path for path, _ in files], workers),
+                                    strict=True):
         earlier = warehouse.batch_by_hash(digest)
         if earlier is not None or digest in seen:
             first = earlier.file_name if earlier else seen[digest].name
@@ -173,7 +181,13 @@ def ingest(
 
 def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
                  staging: Path, workers: int, progress: Progress | None) -> list[FileOutcome]:
-    chunks = _chunks(pending, workers)
+    """Read every file, then normalise and stage the files of a dataset together, in chunks.
+
+    In parallel, files are read one by one, largest chunk first, and a chunk is normalised as
+    soon as all its files are read: reading is spread evenly over the workers, while each
+    chunk's distinct texts go through DuckDB only once.
+    """
+    chunks = _chunks(pending)
     results: dict[Path, FileOutcome] = {}
 
     def collect(chunk: Chunk, prepared: list[PreparedBatch | UnusableFile]) -> None:
@@ -183,28 +197,45 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
             if progress:
                 progress(path.name)
 
-    threads = max(1, (os.cpu_count() or 1) // max(1, workers))  # DuckDB threads per chunk
-    if workers <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            collect(chunk, _prepare_chunk(chunk, catalog, staging, 0))
-    else:
-        with _pool(pending, workers) as pool:
-            futures = {pool.submit(_prepare_chunk, chunk, catalog, staging, threads): chunk
-                       for chunk in chunks}
-            for future in as_completed(futures):
-                collect(futures[future], future.result())
+    if workers <= 1 or len(pending) <= 1:
+        for code, files in chunks:
+            read = [read_file(path, digest, code) for path, digest in files]
+            collect((code, files), stage_batches(read, dataset(code), catalog, staging))
+        return [results[path] for path, _, _ in pending]
+    threads = max(1, (os.cpu_count() or 1) // workers)  # DuckDB threads per chunk
+    with _pools(pending, workers) as (in_threads, in_processes):
+        def reader(path: Path) -> Executor:
+            return in_processes if path.suffix.lower() in SPREADSHEET_SUFFIXES else in_threads
+
+        reads = [[reader(path).submit(read_file, path, digest, code) for path, digest in files]
+                 for code, files in chunks]
+        staged = {}
+        for chunk, futures in zip(chunks, reads, strict=True):
+            read = [future.result() for future in futures]  # chunks are read in this order
+            staged[in_threads.submit(stage_batches, read, dataset(chunk[0]), catalog, staging,
+                                     threads)] = chunk
+        for future in as_completed(staged):
+            collect(staged[future], future.result())
     return [results[path] for path, _, _ in pending]
 
 
-def _pool(pending: list[tuple[Path, str, str]], workers: int) -> Executor:
-    """Threads for CSV: pyarrow and DuckDB work outside the GIL, and a thread costs nothing to
-    start. Processes once there are spreadsheets: calamine holds the GIL while it builds a
-    sheet's cells, so threads would wait on each other."""
-    if any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path, _, _ in pending):
+@contextmanager
+def _pools(pending: list[tuple[Path, str, str]],
+           workers: int) -> Iterator[tuple[Executor, Executor]]:
+    """Threads, and processes for reading spreadsheets.
+
+    Threads read CSV and normalise: pyarrow and DuckDB work outside the GIL, and a thread
+    costs nothing to start. Spreadsheets are read in processes: calamine holds the GIL while
+    it builds a sheet's cells, so threads would wait on each other.
+    """
+    with ThreadPoolExecutor(max_workers=workers) as in_threads:
+        if not any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path, _, _ in pending):
+            yield in_threads, in_threads
+            return
         # spawn, not fork: DuckDB's threads do not survive a fork
-        return ProcessPoolExecutor(max_workers=workers,
-                                   mp_context=multiprocessing.get_context("spawn"))
-    return ThreadPoolExecutor(max_workers=workers)
+        with ProcessPoolExecutor(max_workers=workers,
+                                 mp_context=multiprocessing.get_context("spawn")) as in_processes:
+            yield in_threads, in_processes
 
 
 def _outcome(path: Path, code: str, result: PreparedBatch | UnusableFile) -> FileOutcome:

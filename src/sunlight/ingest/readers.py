@@ -6,6 +6,7 @@ normalisers serves every format. `source_row` is the row number as a person coun
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gc
@@ -28,6 +29,9 @@ from sunlight.ingest.errors import UnusableFile
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
+# Cell texts are dictionary-encoded: a column repeats a few texts (programs, villages, periods)
+# many times, and everything downstream works per distinct text.
+CELL_TEXT = pa.dictionary(pa.int32(), pa.string())
 # Below this a whole number is written without a decimal point (302010001.0 → 302010001);
 # above it, in exponent form: an 18-digit ID stored as a number has lost its last digits.
 _WHOLE_NUMBER_LIMIT = 1e15
@@ -37,9 +41,9 @@ _WHOLE_NUMBER_LIMIT = 1e15
 class RawSheet:
     """The cells of one delivered sheet.
 
-    Columns c0..cN-1 hold cell texts; `source_row` the row number as a person counts it;
-    `field_count` how many cells the row had (a CSV row of another width is misshapen), and
-    `row_text` the line as delivered for such a row.
+    Columns c0..cN-1 hold cell texts (dictionary-encoded, never null); `source_row` the row
+    number as a person counts it; `field_count` how many cells the row had (a CSV row of
+    another width is misshapen), and `row_text` the line as delivered for such a row.
     """
 
     table: pa.Table
@@ -163,7 +167,7 @@ def _read_first_sheet(path: Path) -> RawSheet:
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
     columns = list(zip(*rows, strict=True))
     del rows
-    arrays = [_column_array(col) for col in columns]
+    arrays: list[pa.Array] = [pc.dictionary_encode(_column_array(col)) for col in columns]
     height = len(columns[0])
     arrays.append(pa.array(np.arange(1, height + 1, dtype=np.int32)))
     arrays.append(pa.array(np.full(height, width, dtype=np.int32)))
@@ -205,11 +209,24 @@ def _read_csv(path: Path) -> RawSheet:
                            "CSV in UTF-8 or GB18030")
     if data.startswith(b"\xef\xbb\xbf"):
         return _parse_csv(data[3:], "utf-8-sig")
+    if _starts_as_utf8(data):
+        try:
+            # pyarrow checks that the text is UTF-8 as it parses: no separate pass to find out.
+            return _parse_csv(data, "utf-8")
+        except _NotUtf8:
+            pass
+    return _parse_csv(_from_gb18030(data), "gb18030")
+
+
+def _starts_as_utf8(data: bytes) -> bool:
+    """Whether the first 64 KiB are UTF-8 (a character cut at the end does not count against
+    it). A GB18030 file shows itself in its first lines, so it is not parsed whole as UTF-8
+    only to fail."""
     try:
-        # pyarrow checks that the text is UTF-8 as it parses: no separate pass to find out.
-        return _parse_csv(data, "utf-8")
-    except _NotUtf8:
-        return _parse_csv(_from_gb18030(data), "gb18030")
+        codecs.utf_8_decode(data[:64 * 1024], "strict", False)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class _NotUtf8(Exception):
@@ -236,7 +253,7 @@ def _parse_csv(data: bytes, encoding: str) -> RawSheet:
                                              newlines_in_values=True,
                                              invalid_row_handler=keep_aside),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types=dict.fromkeys(names, CELL_TEXT),
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except pa.ArrowInvalid as exc:

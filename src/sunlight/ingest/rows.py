@@ -1,7 +1,7 @@
 """From a read sheet to its data rows: which rows are titles, the header, blanks or totals.
 
-Everything here is vectorised in Arrow and per file, so that many files of one dataset can
-then be normalised together in a single DuckDB pass (see batch.py).
+Everything here works per distinct cell text and per file, so that many files of one dataset
+can then be normalised together (see distinct.py).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from sunlight.contract.datasets import Dataset
 from sunlight.ingest import normalise
 from sunlight.ingest.layout import Layout, detect_layout
-from sunlight.ingest.readers import RawSheet, read_sheet
+from sunlight.ingest.readers import CELL_TEXT, read_sheet
 
 _TOTAL_LABELS = ("合计", "总计", "小计", "累计")
 
@@ -49,37 +49,79 @@ class DeliveredFile:
     layout: Layout
     width: int
     counts: RowCounts  # the non-data kinds; accepted/rejected are filled after checking
-    data: pa.Table  # source_row, field_count, row_text, raw_<column> for every column
+    # source_row, field_count, row_text; raw_<column>: dictionary-encoded texts, null when the
+    # file has no such column
+    data: pa.Table
 
 
-def _is_blank(texts: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return np.asarray(pc.or_(pc.equal(texts, ""), pc.utf8_is_space(texts)))
+def cell_codes(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """A column of cell texts as one dictionary array without nulls (a null is an empty cell)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()  # also unifies the chunks' dictionaries
+    if not pa.types.is_dictionary(column.type) or column.null_count:
+        column = pc.dictionary_encode(pc.fill_null(column.cast(pa.string()), ""))
+    return column
 
 
-def _starts_with_total(cells: list[pa.Array]) -> np.ndarray:
-    """Whether each row's first non-blank cell, spaces removed, begins with 合计/总计."""
-    first = pc.coalesce(*[pc.if_else(_is_blank(c), None, c) for c in cells])
-    squeezed = pc.replace_substring_regex(first, r"\s+", "")
-    pattern = "^(" + "|".join(_TOTAL_LABELS) + ")"
-    return np.asarray(pc.fill_null(pc.match_substring_regex(squeezed, pattern), False))
+def _is_blank(texts: pa.Array) -> np.ndarray:
+    return np.asarray(pc.or_(pc.equal(pc.binary_length(texts), 0), pc.utf8_is_space(texts)))
 
 
-def classify(sheet: RawSheet, header_row: int) -> tuple[RowCounts, np.ndarray]:
-    """Count the non-data rows and return the mask of data rows."""
-    cells = [pc.fill_null(sheet.table.column(f"c{i}"), "") for i in range(sheet.width)]
-    joined = pc.binary_join_element_wise(*cells, "") if len(cells) > 1 else cells[0]
-    is_blank = _is_blank(joined)
-    rows = np.asarray(sheet.table.column("source_row"))
+def _starts_with_total(texts: pa.Array) -> np.ndarray:
+    """Whether each text, spaces removed, begins with 合计/总计."""
+    # Every label holds 计: a plain substring search rules out nearly all texts, so that the
+    # regular expressions run on the few others only.
+    maybe = np.flatnonzero(np.asarray(pc.match_substring(texts, "计")))
+    starts = np.zeros(len(texts), dtype=bool)
+    if len(maybe):
+        squeezed = pc.replace_substring_regex(texts.take(pa.array(maybe)), r"\s+", "")
+        pattern = "^(" + "|".join(_TOTAL_LABELS) + ")"
+        starts[maybe] = np.asarray(pc.match_substring_regex(squeezed, pattern))
+    return starts
+
+
+def _cell_flags(cell: pa.DictionaryArray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """At the given rows: whether the cell is blank, and whether it starts with 合计/总计.
+
+    Decided once per distinct text (of those rows alone, when they are few), not per row.
+    """
+    codes = cell.indices.to_numpy()[rows]
+    texts = cell.dictionary
+    if 4 * len(codes) < len(texts):
+        used, codes = np.unique(codes, return_inverse=True)
+        texts = texts.take(pa.array(used))
+    return _is_blank(texts)[codes], _starts_with_total(texts)[codes]
+
+
+def _blank_and_total(cells: list[pa.DictionaryArray], height: int) -> tuple[np.ndarray,
+                                                                             np.ndarray]:
+    """Which rows are blank, and which start with 合计/总计 (their first non-blank cell does).
+
+    Nearly every row is decided by its first cell; only rows whose cells so far are blank
+    are looked at in the next column.
+    """
+    undecided = np.arange(height)  # the rows whose cells so far are all blank
+    total = np.zeros(height, dtype=bool)
+    for cell in cells:
+        if not len(undecided):
+            break
+        blank, starts = _cell_flags(cell, undecided)
+        total[undecided[starts & ~blank]] = True
+        undecided = undecided[blank]
+    is_blank = np.zeros(height, dtype=bool)
+    is_blank[undecided] = True
+    return is_blank, total
+
+
+def classify(cells: list[pa.DictionaryArray], rows: np.ndarray,
+             header_row: int) -> tuple[RowCounts, np.ndarray]:
+    """Count the non-data rows and return the mask of data rows.
+
+    `cells` are the sheet's columns, `rows` its row numbers as a person counts them.
+    """
+    is_blank, starts_with_total = _blank_and_total(cells, len(rows))
     above, at, below = rows < header_row, rows == header_row, rows > header_row
-    # A totals row starts with 合计/总计: its first cell holds 计, or is empty. Only such rows
-    # (few) are looked at one by one.
-    first = cells[0]
-    maybe_total = below & ~is_blank & (np.asarray(pc.match_substring(first, "计"))
-                                       | _is_blank(first))
-    totals = np.zeros(len(rows), dtype=bool)
-    candidates = np.flatnonzero(maybe_total)
-    if len(candidates):
-        totals[candidates] = _starts_with_total([pc.take(c, candidates) for c in cells])
+    totals = below & starts_with_total
     # Anything else below the header is data, notes under a totals row included: a note is
     # reported as an unreadable row rather than a data row being taken for a note.
     data = below & ~is_blank & ~totals
@@ -94,14 +136,20 @@ def read_delivered(path: Path, digest: str, dataset: Dataset) -> DeliveredFile:
     """Read a file, find its header, keep its data rows; raise UnusableFile if it cannot."""
     sheet = read_sheet(path)
     layout = detect_layout(sheet, dataset)
-    counts, data_mask = classify(sheet, layout.header_row)
-    rows = sheet.table.filter(pa.array(data_mask))
-    columns = {"source_row": rows.column("source_row"),
-               "field_count": rows.column("field_count"), "row_text": rows.column("row_text")}
+    cells = [cell_codes(sheet.table.column(f"c{i}")) for i in range(sheet.width)]
+    counts, data_mask = classify(cells, np.asarray(sheet.table.column("source_row")),
+                                 layout.header_row)
+    is_data = pa.array(data_mask)
+    rows = sheet.table.select(["source_row", "field_count", "row_text"]).filter(is_data)
+    columns = dict(zip(rows.column_names, rows.columns, strict=True))
     for column in dataset.columns:
         position = layout.positions.get(column.name)
         columns[normalise.raw(column)] = (
-            pc.fill_null(rows.column(f"c{position}"), "") if position is not None
-            else pa.nulls(rows.num_rows, pa.string()))
+            cells[position].filter(is_data) if position is not None else _absent(rows.num_rows))
     return DeliveredFile(path, digest, sheet.sheet, sheet.encoding, layout, sheet.width,
                          counts, pa.table(columns))
+
+
+def _absent(height: int) -> pa.DictionaryArray:
+    """The cells of a column the file does not have: null."""
+    return pa.nulls(height, CELL_TEXT)

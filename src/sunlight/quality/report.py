@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import xlsxwriter
 
 from sunlight.contract.datasets import DATASETS
 from sunlight.warehouse.store import Warehouse
@@ -110,6 +109,8 @@ def export(warehouse: Warehouse, fmt: str, path: Path) -> int:
 
 
 def _write_xlsx(rows: list[tuple[str, str, str, int, str, str, str]], path: Path) -> None:
+    import xlsxwriter  # only an export needs it: not imported on every start of the CLI
+
     # Delivered text is written as text: a cell reading =HYPERLINK(...) must not become a
     # live formula in the report staff open.
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True,
