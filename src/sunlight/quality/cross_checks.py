@@ -50,7 +50,9 @@ def write_cross_checks(deaths: list[Path], residents: list[Path], out: Path) -> 
                        'death reported ' || (reported - earliest) || ' days after the earliest '
                            || 'report (' || strftime(earliest, '%Y-%m-%d') || ')' AS detail,
                        CAST(NULL AS VARCHAR) AS source_file_hash
-                FROM spread WHERE reported - earliest > {DEATH_DATE_TOLERANCE_DAYS}""")
+                FROM spread WHERE reported - earliest > {DEATH_DATE_TOLERANCE_DAYS}
+                -- the same order every time, whichever thread finished first
+                ORDER BY dataset, file, sheet, row""")
         else:
             con.execute("""
                 CREATE TEMP TABLE found (dataset VARCHAR, file VARCHAR, sheet VARCHAR,
