@@ -81,15 +81,15 @@ def print_top(n: int, model: str | None = None, status: str | None = None) -> No
 
 def _top_table(warnings: list[Warning]) -> Table:
     table = Table(title=f"风险最高的 {len(warnings)} 条预警 (top warnings)")
-    for header in ("warning_id", "score", "model", "name / account", "program", "township",
+    for header in ("warning_id", "score", "model", "who", "program", "township",
                    "period", "amount", "status"):
         # Figures never wrap or shorten; names and places may wrap.
         table.add_column(header, justify="right" if header in ("score", "amount") else "left",
-                         no_wrap=header not in ("name / account", "township"))
+                         no_wrap=header not in ("who", "township"))
     for w in warnings:
         period = w.period_from if w.period_from == w.period_to else (
             f"{w.period_from}..{w.period_to}")
-        table.add_row(w.warning_id, f"{w.score:.2f}", w.model, w.name or w.account,
+        table.add_row(w.warning_id, f"{w.score:.2f}", w.model, w.name or w.account or w.subject,
                       w.program, w.township, period, f"{w.amount:,.2f}", w.status)
     return table
 
