@@ -13,9 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from sunlight.models.registry import Model, ModelFileError, ParameterValue
+from sunlight.models.registry import Model, ModelFileError, ParameterValue, read_yaml
 
 Overrides = dict[str, dict[str, ParameterValue]]
 
@@ -26,14 +24,10 @@ def load_overrides(path: Path | None, library: dict[str, Model]) -> Overrides:
         return {}
     where = str(path)
     try:
-        raw: Any = yaml.safe_load(path.read_text("utf-8")) or {}
+        text = path.read_text("utf-8")
     except OSError as error:
         raise ModelFileError(where, f"cannot read it ({error.strerror or error})") from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(error, "problem", None) or "cannot be read"
-        raise ModelFileError(where, f"{line}not valid YAML ({problem})") from error
+    raw: Any = read_yaml(text, where) or {}
     if not isinstance(raw, dict):
         raise ModelFileError(where, "expected model codes, each with parameter: value lines")
     return {str(code): _model_overrides(where, str(code), values, library)

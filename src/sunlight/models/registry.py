@@ -149,14 +149,19 @@ def load_model(folder: Traversable, stem: str, label: str = "models/library") ->
     return model
 
 
-def _parse_spec(yaml_file: Traversable, path: str) -> ModelSpec:
+def read_yaml(text: str, path: str) -> Any:
+    """Parse a YAML text; bad YAML is a ModelFileError naming the file, the line and why."""
     try:
-        raw: Any = yaml.safe_load(yaml_file.read_text("utf-8"))
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(error, "problem", None) or "cannot be read"
         raise ModelFileError(path, f"{where}not valid YAML ({problem})") from error
+
+
+def _parse_spec(yaml_file: Traversable, path: str) -> ModelSpec:
+    raw = read_yaml(yaml_file.read_text("utf-8"), path)
     if not isinstance(raw, dict):
         raise ModelFileError(path, "expected a mapping of fields (code, name_zh, ...)")
     try:
