@@ -10,6 +10,7 @@ from rich.table import Table
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import usable
 from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
+from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.warnings import print_top
 from sunlight.detect import DetectionRun, run_detection
 from sunlight.models.registry import ModelFileError
@@ -34,9 +35,7 @@ def detect_command(
                 status.update(f"ran {outcome.code}")
             run = run_detection(settings, codes, on_model=shown)
     except UnknownModel as exc:
-        errors.print(f"[red]refused:[/red] unknown model code {exc.args[0]}; "
-                     "`sunlight models` lists them")
-        raise typer.Exit(BAD_INPUT) from exc
+        refuse_unknown_model(exc)
     except ModelFileError as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 from rich.table import Table
 
@@ -9,6 +11,7 @@ from sunlight.cli.console import console, errors
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import ModelFileError, load_library
+from sunlight.models.runner import UnknownModel
 from sunlight.settings import get_settings
 
 
@@ -40,6 +43,13 @@ def models_command() -> None:
     console.print("Standards and eligibility (ages, disability levels, exclusive programs) come "
                   "from the program catalog (SUNLIGHT_CATALOG); a deployment sets its own "
                   "parameters in a YAML file named by SUNLIGHT_DETECTION_PARAMETERS.")
+
+
+def refuse_unknown_model(exc: UnknownModel) -> NoReturn:
+    """Refuse model codes the library does not hold (exit 2), pointing at the list."""
+    errors.print(f"[red]refused:[/red] unknown model code {exc.args[0]}; "
+                 "`sunlight models` lists them")
+    raise typer.Exit(BAD_INPUT) from exc
 
 
 def _shown(value: object) -> str:

@@ -16,9 +16,11 @@ from sunlight.appdb.tables import RETRACTED, Warning, WarningChange
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import embedded_file_missing, open_session
 from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.paths import ExportRefused, export_format, prepare_folder
 from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import load_library
+from sunlight.models.runner import UnknownModel, select
 from sunlight.settings import Settings, get_settings
 from sunlight.synth.scorecard import read_truth, score
 from sunlight.warning_export import CSV_COLUMNS, csv_row, write_csv, write_xlsx
@@ -44,13 +46,10 @@ def _model_codes(text: str | None) -> list[str] | None:
     """Model codes from `A,B`; an unknown code is refused as `detect` refuses it."""
     if not text:
         return None
-    codes = [code.strip().upper() for code in text.split(",") if code.strip()]
-    known = load_library()
-    if unknown := [code for code in codes if code not in known]:
-        errors.print(f"[red]refused:[/red] unknown model code {', '.join(unknown)}; "
-                     "`sunlight models` lists them")
-        raise typer.Exit(BAD_INPUT)
-    return codes
+    try:
+        return [model.code for model in select(load_library(), text.split(","))]
+    except UnknownModel as exc:
+        refuse_unknown_model(exc)
 
 
 @app.command("list")
