@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import typer
+from xlsxwriter.exceptions import FileCreateError
+
+from sunlight.cli.console import errors
+from sunlight.cli.exit_codes import BAD_INPUT
 
 FORMATS = ("csv", "xlsx")
 
@@ -35,3 +43,27 @@ def prepare_folder(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExportRefused(f"cannot create {path.parent}: {error.strerror or error}") from error
+
+
+def export_target(path: Path, chosen: str | None) -> str:
+    """The export's format, its folder made; an unusable path is refused (exit 2)."""
+    try:
+        fmt = export_format(path, chosen)
+        prepare_folder(path)
+    except ExportRefused as exc:
+        errors.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(BAD_INPUT) from exc
+    return fmt
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """A write that fails (no permission, disk full) is refused naming the file (exit 2)."""
+    try:
+        yield
+    except (OSError, FileCreateError) as exc:
+        # xlsxwriter wraps the OSError that stopped it.
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
+        errors.print(f"[red]cannot write {path}:[/red] "
+                     f"{getattr(cause, 'strerror', None) or cause}")
+        raise typer.Exit(BAD_INPUT) from exc

@@ -8,11 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from xlsxwriter.exceptions import FileCreateError
 
-from sunlight.cli.console import console, errors
-from sunlight.cli.exit_codes import BAD_INPUT
-from sunlight.cli.paths import ExportRefused, export_format, prepare_folder
+from sunlight.cli.console import console
+from sunlight.cli.paths import export_target, writing
 from sunlight.quality.report import export, summarise
 from sunlight.settings import get_settings
 from sunlight.warehouse.store import Warehouse
@@ -58,15 +56,7 @@ def export_command(
         "--format", help="csv or xlsx (default: from the file name)")] = None,
 ) -> None:
     """Write every finding: dataset, file, sheet, row, severity, reason, value."""
-    try:
-        chosen = export_format(path, fmt.value if fmt else None)
-        prepare_folder(path)
+    chosen = export_target(path, fmt.value if fmt else None)
+    with writing(path):
         count = export(Warehouse(get_settings().warehouse_dir), chosen, path)
-    except ExportRefused as exc:
-        errors.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(BAD_INPUT) from exc
-    except (OSError, FileCreateError) as exc:
-        cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
-        errors.print(f"[red]cannot write {path}:[/red] {getattr(cause, 'strerror', None) or cause}")
-        raise typer.Exit(BAD_INPUT) from exc
     console.print(f"Wrote {count:,} findings to {path}")

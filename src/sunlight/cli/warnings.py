@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import xlsxwriter.exceptions
 from rich.table import Table
 
 from sunlight.appdb import warnings as stored
@@ -17,7 +16,7 @@ from sunlight.cli.console import console, errors
 from sunlight.cli.database import embedded_file_missing, open_session
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.models import refuse_unknown_model
-from sunlight.cli.paths import ExportRefused, export_format, prepare_folder
+from sunlight.cli.paths import export_target, writing
 from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import load_library
 from sunlight.models.runner import UnknownModel, select
@@ -159,26 +158,16 @@ def export_command(
     """Write every stored warning; missing folders are created."""
     settings = get_settings()
     codes = _model_codes(models)
-    try:
-        chosen = export_format(path, fmt.value if fmt else None)
-        prepare_folder(path)
-    except ExportRefused as exc:
-        errors.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(BAD_INPUT) from exc
+    chosen = export_target(path, fmt.value if fmt else None)
     if _nothing_detected(settings):
         raise typer.Exit(BAD_INPUT)
     with open_session(settings) as db:
         warnings = stored.for_export(db, codes, evidence=chosen == "xlsx")
-        try:
+        with writing(path):
             if chosen == "csv":
                 write_csv(warnings, path)
             else:
                 write_xlsx(warnings, path, load_library(), load_catalog(settings.catalog))
-        except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
-            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
-            reason = getattr(cause, "strerror", None) or cause
-            errors.print(f"[red]cannot write {path}:[/red] {reason}")
-            raise typer.Exit(BAD_INPUT) from exc
     console.print(f"Wrote {len(warnings):,} warnings to {path}")
 
 
