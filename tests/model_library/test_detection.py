@@ -69,3 +69,9 @@ def test_more_money_longer_and_surer_evidence_score_higher():
     assert risk_score(ongoing) > risk_score(small)
     assert all(0 <= part <= 1 for part in components(large).values())
     assert 0 < risk_score(small) < risk_score(large) <= 100
+
+
+def test_every_figure_a_template_may_name_is_filled():
+    from sunlight.models.explain import FIGURES, figures
+
+    assert set(figures(detection([paid(1)]))) == set(FIGURES)

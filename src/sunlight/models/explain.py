@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sunlight.models.detection import Detection
 
-FIGURES = ("periods_zh", "periods_list_zh", "span", "amount", "name", "count")
-"""Placeholders every template may use besides the model's own facts."""
+FIGURES = ("periods_zh", "periods_list_zh", "span", "amount", "name", "count", "id_number",
+           "account", "township", "village", "program")
+"""Placeholders every template may use besides the model's own facts (see `figures`)."""
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -60,6 +61,11 @@ def figures(detection: Detection) -> dict[str, str]:
         "count": str(len(periods)),
         "amount": f"{detection.amount:,.2f}",
         "name": detection.name or "该人",
+        "id_number": detection.id_number,
+        "account": detection.account,
+        "township": detection.township,
+        "village": detection.village,
+        "program": detection.program,
     }
 
 
@@ -88,7 +94,4 @@ def render(detection: Detection) -> str:
         if name.endswith("_yuan"):  # money: thousands separated, two decimals
             values[name] = _yuan(value)
     values.update(figures(detection))
-    values.update({"id_number": detection.id_number, "account": detection.account,
-                   "township": detection.township, "village": detection.village,
-                   "program": detection.program})
     return detection.template.format_map(values)

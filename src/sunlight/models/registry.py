@@ -207,8 +207,7 @@ def _check_template(model: Model) -> None:
         raise ModelFileError(model.path, f"explanation: {error}") from error
     facts = {name.removeprefix("fact_") for name in model.output_columns
              if name.startswith("fact_")}
-    known = facts | {f"{fact}_zh" for fact in facts} | set(FIGURES) | {
-        "id_number", "account", "township", "village", "program"}
+    known = facts | {f"{fact}_zh" for fact in facts} | set(FIGURES)
     if unknown := fields - known:
         raise ModelFileError(model.path, "explanation uses placeholders the query does not "
                              "return as fact_<name>: " + ", ".join(sorted(unknown)))
