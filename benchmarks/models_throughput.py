@@ -215,7 +215,7 @@ def measure(kind: str, home: str, code: str = "") -> dict[str, float]:
     started = time.perf_counter()
     if kind in BASELINES:
         con = duckdb.connect()
-        con.register("batches", batches_table(warehouse))
+        con.register("batches", batches_table(warehouse.batches()))
         tables = {name: "read_parquet([" + ", ".join(
             f"'{path}'" for path in warehouse.table_files(name)) + "])"
             for name in ("payments", "deaths", "residents")}

@@ -18,7 +18,7 @@ import sqlglot
 from sunlight.contract.datasets import DATASETS, Dataset
 from sunlight.ingest import normalise
 from sunlight.settings import Settings
-from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.store import BatchRecord, Warehouse
 
 LINEAGE_COLUMNS = (
     ("source_file_hash", "VARCHAR"),
@@ -116,17 +116,16 @@ def open_warehouse(engine: Engine, warehouse: Warehouse) -> set[str]:
     batches = warehouse.batches()  # one read of the manifest for every dataset
     present = set()
     for code, dataset in DATASETS.items():
-        files = [warehouse.root / b.table_file for b in batches if b.dataset == code]
+        files = warehouse.table_files(code, batches)
         engine.register_files(code, files, dataset)
         if files:
             present.add(code)
-    engine.register_table("batches", batches_table(warehouse))
+    engine.register_table("batches", batches_table(batches))
     return present
 
 
-def batches_table(warehouse: Warehouse) -> pa.Table:
+def batches_table(batches: list[BatchRecord]) -> pa.Table:
     """The committed batches in ingestion order (`delivered` counts from 1)."""
-    batches = warehouse.batches()
     return pa.table({
         "file_hash": pa.array([b.file_hash for b in batches], pa.string()),
         "dataset": pa.array([b.dataset for b in batches], pa.string()),

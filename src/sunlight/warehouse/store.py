@@ -90,9 +90,14 @@ class Warehouse:
     def batch_by_hash(self, file_hash: str) -> BatchRecord | None:
         return next((b for b in self.batches() if b.file_hash == file_hash), None)
 
-    def table_files(self, dataset: str) -> list[Path]:
-        """The Parquet files that make up a dataset's canonical table."""
-        return [self.root / b.table_file for b in self.batches() if b.dataset == dataset]
+    def table_files(self, dataset: str, batches: list[BatchRecord] | None = None) -> list[Path]:
+        """The Parquet files that make up a dataset's canonical table.
+
+        `batches`: the manifest as already read, so that a caller asking for every dataset
+        reads it once.
+        """
+        listed = self.batches() if batches is None else batches
+        return [self.root / b.table_file for b in listed if b.dataset == dataset]
 
     def findings_files(self) -> list[Path]:
         files = [self.root / b.findings_file for b in self.batches()]
