@@ -16,7 +16,7 @@ from sunlight.cli.database import open_session
 from sunlight.contract.datasets import DATASETS
 from sunlight.models.registry import load_library
 from sunlight.settings import Settings
-from tests.truth import problems
+from sunlight.synth.scorecard import score
 
 runner = CliRunner()
 EXPORT_MODELS = tuple(load_library())
@@ -59,7 +59,7 @@ def test_every_injected_case_is_found_with_its_program_and_amount_and_no_trap_fi
     assert runner.invoke(app, ["warnings", "export", str(first)]).exit_code == 0
     truth = read_csv(county / "truth.csv")
     assert {t["model"] for t in truth if t["kind"] == "case"} == set(EXPORT_MODELS)
-    assert problems(read_csv(first), truth) == []
+    assert score(read_csv(first), truth).problems == []
     # The risk ranking spreads: ties at the top would make triage arbitrary.
     with open_session(Settings()) as db:
         scores = [w.score for w in top(db, 20)]

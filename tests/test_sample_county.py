@@ -17,10 +17,10 @@ from sunlight.models.registry import load_library
 from sunlight.models.runner import detect
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
+from sunlight.synth.scorecard import read_truth, score
 from sunlight.warehouse.engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import SAMPLE_COUNTY
-from tests.truth import problems, read_rows
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_every_case_is_found_as_stated_and_no_trap_fires(
     assert all(outcome.ran for outcome in run.result.outcomes)
     export = tmp_path / "warnings.csv"
     assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
-    assert problems(read_rows(export), truth_rows("truth.csv")) == []
+    assert score(read_truth(export), truth_rows("truth.csv")).problems == []
 
 
 def test_detection_says_the_same_every_run(ingested: Warehouse) -> None:
