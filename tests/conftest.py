@@ -15,6 +15,8 @@ from sunlight.ingest.normalise import install_macros
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 
+pytest_plugins = ["tests.databases"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE_COUNTY = SHARED / "samples" / "county-3k"
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_SECRET = "sunlight-demo-secret-change-me"
+
 
 class Settings(BaseSettings):
     """Where a deployment keeps its data and which catalog it follows."""
@@ -20,6 +22,11 @@ class Settings(BaseSettings):
     database_url: str | None = None
     workers: int = 0  # 0 = one ingest worker per CPU core
     engine_memory: str = "3GB"  # what the analytical engine may hold before it spills to disk
+    secret_key: str = DEFAULT_SECRET  # signs session tokens; `sunlight serve` refuses the default
+    secure_cookies: bool = False  # set when the workbench is served over HTTPS
+    session_hours: int = 12
+    case_deadline_days: int = 30
+    upload_max_mb: int = 500
 
     @cached_property
     def warehouse_dir(self) -> Path:
@@ -35,6 +42,16 @@ class Settings(BaseSettings):
     def database_path(self) -> Path:
         """The embedded SQLite app database, used unless `database_url` is set."""
         return self.home / "sunlight.db"
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Files attached to cases, by content hash."""
+        return self.home / "attachments"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Department uploads, kept as received."""
+        return self.home / "uploads"
 
     @property
     def ingest_workers(self) -> int:

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sunlight.appdb import database
 from sunlight.appdb.database import alembic_config, database_url, make_engine, upgrade
 from sunlight.appdb.revision import new_revision
-from sunlight.appdb.tables import Base
+from sunlight.appdb.schema import Base
 from sunlight.settings import Settings
 
-TABLES = {"detection_runs", "warnings", "warning_evidence", "warning_changes"}
+TABLES = set(Base.metadata.tables)
 
 
 def test_default_url_is_a_sqlite_file_in_home(home: Path, monkeypatch: pytest.MonkeyPatch):
@@ -83,10 +83,11 @@ def test_foreign_keys_hold(engine: Engine):
 def test_a_new_revision_is_numbered_and_empty_when_models_match(tmp_path: Path):
     migrations = tmp_path / "migrations"
     shutil.copytree(database.MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
-    path = new_revision("add users", migrations)
+    newest = max(p.name[:4] for p in (migrations / "versions").glob("0*.py"))
+    path = new_revision("add reports", migrations)
     assert path.parent == migrations / "versions"
-    assert path.name.startswith("0002_add_users")
+    assert path.name.startswith(f"{int(newest) + 1:04d}_add_reports")
     source = path.read_text("utf-8")
-    assert "down_revision = '0001'" in source
+    assert f"down_revision = '{newest}'" in source
     assert "op." not in source.split("def upgrade")[1]
     compile(source, path.name, "exec")

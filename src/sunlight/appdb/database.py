@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sunlight.settings import Settings, get_settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+IMMEDIATE = "sunlight_immediate"
+"""Execution option: on SQLite, begin by taking the write lock (see `writing`)."""
 BUSY_TIMEOUT_S = 30
 """How long a SQLite writer waits for another (a detection run, the web app) to finish."""
 
@@ -43,6 +45,15 @@ def make_engine(url: str) -> Engine:
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions whose objects stay readable after commit (a CLI prints what it just stored)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def writing(session: Session) -> Session:
+    """Begin the session's transaction as a writer: SQLite takes its write lock at once.
+
+    Call it before the session's first statement; PostgreSQL needs nothing of the kind.
+    """
+    session.connection(execution_options={IMMEDIATE: True})
+    return session
 
 
 def upgrade(url: str) -> None:
@@ -89,4 +100,7 @@ def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that will write asks for the write lock up front (`immediate`): a deferred
+    # one that read first fails outright, instead of waiting, when another writer got in since.
+    immediate = connection.get_execution_options().get(IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -8,7 +8,18 @@ import typer
 from pydantic import ValidationError
 
 from sunlight import __version__
-from sunlight.cli import demo, detect, generate, ingest, models, quality, warnings
+from sunlight.cli import (
+    audit,
+    demo,
+    detect,
+    generate,
+    ingest,
+    models,
+    quality,
+    serve,
+    users,
+    warnings,
+)
 from sunlight.cli.exit_codes import BAD_INPUT, INTERNAL_ERROR
 
 app = typer.Typer(
@@ -24,6 +35,9 @@ app.command("generate")(generate.generate_command)
 app.command("models")(models.models_command)
 app.command("detect")(detect.detect_command)
 app.add_typer(warnings.app, name="warnings")
+app.command("serve")(serve.serve_command)
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
 app.command("demo")(demo.demo_command)
 
 

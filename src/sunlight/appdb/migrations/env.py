@@ -8,7 +8,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import TypeDecorator
 
-from sunlight.appdb.tables import Base
+from sunlight.appdb.schema import Base
 
 
 def render_item(kind: str, item: Any, _context: AutogenContext) -> str | Literal[False]:

@@ -1,0 +1,32 @@
+"""The records of each warned person, copied from the warehouse when warnings are stored.
+
+The workbench shows a person's timeline from here, so that a page never scans the warehouse.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Integer, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sunlight.appdb.tables import Base
+
+
+class PersonRecord(Base):
+    """One dated source row about a person: registry, death, certificate, enrollment, payment."""
+
+    __tablename__ = "person_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    dated: Mapped[str] = mapped_column(String(10))  # a date or a month, as the source gives it
+    program: Mapped[str] = mapped_column(String(60), default="")
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    dataset: Mapped[str] = mapped_column(String(40))
+    file: Mapped[str] = mapped_column(String)
+    sheet: Mapped[str] = mapped_column(String, default="")
+    row: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,260 @@
+"""The case state machine: one table of transitions, each with the roles that may take it.
+
+    待分派 ─assign→ 核查中 ─verify→ 已核实 ─dispose→ 处置中 ─close→ 办结
+                      ↑ reassign      │ return (退回重查)      ↑
+                      └───────────────┘        └─close (不属实)┘
+
+Every transition checks the actor's role and scope, the fields it requires, and the case's
+version (so a second person acting on a stale page is told, not overwritten); it writes the
+case, its warning's status, a decision-log event and an audit entry in the caller's
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.case_tables import Case, CaseEvent
+from sunlight.appdb.tables import Warning
+from sunlight.audit.chain import append
+from sunlight.cases.states import (
+    CLOSED,
+    DISCIPLINES,
+    HANDLING,
+    NOT_TRUE,
+    OPEN,
+    TRANSFERS,
+    VERDICTS,
+    VERIFIED,
+    VERIFYING,
+    WARNING_CASE,
+)
+
+Form = Mapping[str, str]
+
+
+class WorkflowError(Exception):
+    """A transition that may not happen as asked; the message is for the person who asked."""
+
+
+class NotAllowed(WorkflowError):
+    """The actor's role or scope does not allow this transition on this case."""
+
+
+class StaleCase(WorkflowError):
+    """Someone else changed the case after the actor loaded it."""
+
+
+class InvalidInput(WorkflowError):
+    """A field the transition needs is missing or wrong."""
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a transition is checked against besides the form: today and the default deadline."""
+
+    today: date
+    default_days: int = 30
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    check: Callable[[Session, Case, Form, Terms], dict[str, Any]]
+    """Validates the form and returns the fields to set on the case."""
+    allowed_when: Callable[[Case], bool] = lambda case: True
+
+
+def _assignment(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
+    assignee = _user(session, form.get("assignee", ""))
+    if assignee is None or not assignee.active or assignee.role not in (ANALYST, VERIFIER):
+        raise InvalidInput("请选择核查人员")
+    if assignee.role == VERIFIER and assignee.township != case.township:
+        raise InvalidInput(f"{assignee.display_name} 是{assignee.township}的核查人员，"
+                           f"不能核查{case.township or '未知乡镇'}的案件")
+    deadline = _deadline(form.get("deadline", ""), terms)
+    return {"assignee_id": assignee.id, "deadline": deadline}
+
+
+def _verification(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
+    verdict = form.get("verdict", "").strip()
+    if verdict not in VERDICTS:
+        raise InvalidInput(f"请选择核实结论：{' / '.join(VERDICTS)}")
+    reason = form.get("reason", "").strip()
+    if not reason:
+        raise InvalidInput("请填写核实情况说明")
+    return {"verdict": verdict, "verdict_reason": reason}
+
+
+def _return(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
+    if not form.get("reason", "").strip():
+        raise InvalidInput("请填写退回重查的理由")
+    return {"verdict": None}
+
+
+def _disposal(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
+    recovered = _money(form.get("recovered_amount", "0") or "0")
+    discipline = form.get("discipline", "无").strip() or "无"
+    if discipline not in DISCIPLINES:
+        raise InvalidInput(f"处分类型只能是：{'、'.join(DISCIPLINES)}")
+    transferred = form.get("transferred_to", "").strip()
+    if transferred not in TRANSFERS:
+        raise InvalidInput(f"移送只能是：{'、'.join(t for t in TRANSFERS if t)}，或不移送")
+    return {"recovered_amount": recovered, "discipline": discipline,
+            "transferred_to": transferred}
+
+
+def _closing(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
+    return {}
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("assign", "分派核查", (OPEN,), VERIFYING, (ANALYST,), _assignment),
+    Transition("reassign", "改派", (VERIFYING,), VERIFYING, (ANALYST,), _assignment),
+    Transition("verify", "提交核实结论", (VERIFYING,), VERIFIED, (ANALYST, VERIFIER),
+               _verification),
+    Transition("return", "退回重查", (VERIFIED,), VERIFYING, (ANALYST,), _return),
+    Transition("dispose", "处置", (VERIFIED,), HANDLING, (ANALYST,), _disposal,
+               allowed_when=lambda case: case.verdict != NOT_TRUE),
+    Transition("close", "办结", (HANDLING,), CLOSED, (ANALYST,), _closing),
+    Transition("close_unfounded", "办结（不属实）", (VERIFIED,), CLOSED, (ANALYST,), _closing,
+               allowed_when=lambda case: case.verdict == NOT_TRUE),
+)
+BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
+
+
+def may_see(user: User, case: Case | None, township: str) -> bool:
+    """Analysts see every case; a verifier only a case of their township assigned to them."""
+    if user.role == ANALYST:
+        return True
+    if user.role == VERIFIER:
+        return case is not None and case.assignee_id == user.id and township == user.township
+    return False
+
+
+def available(user: User, case: Case) -> list[Transition]:
+    """The transitions this user may take on this case now."""
+    return [t for t in TRANSITIONS if case.status in t.sources and user.role in t.roles
+            and t.allowed_when(case) and may_see(user, case, case.township)]
+
+
+def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
+         expected_version: int, default_days: int = 30, address: str = "",
+         today: date | None = None) -> CaseEvent:
+    """Take one transition; raises a WorkflowError saying why it cannot be taken."""
+    transition = BY_ACTION.get(action)
+    if transition is None:
+        raise InvalidInput(f"未知操作 {action}")
+    if not may_see(actor, case, case.township) or actor.role not in transition.roles:
+        raise NotAllowed(f"您的角色不能对此案件执行“{transition.label}”")
+    if case.version != expected_version:
+        raise StaleCase("此案件已被他人更新，您的操作未保存。请查看最新状态后再操作。")
+    if case.status not in transition.sources or not transition.allowed_when(case):
+        raise InvalidInput(f"案件当前状态下不能执行“{transition.label}”")
+    changes = transition.check(session, case, form,
+                               Terms(today or date.today(), default_days))
+    now = datetime.now(UTC)
+    before = case.status
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.status, case.version, case.updated_at = transition.target, case.version + 1, now
+    if transition.target == CLOSED:
+        case.closed_at = now
+    _mirror_on_warning(session, case)
+    details = {name: _shown(value) for name, value in changes.items()}
+    if form.get("reason", "").strip():
+        details["reason"] = form["reason"].strip()
+    event = CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action=action,
+                      from_status=before, to_status=case.status, details=details)
+    session.add(event)
+    append(session, actor=actor.username, action=f"case.{action}", target=case.case_no,
+           details={"from": before, "to": case.status, **details}, address=address)
+    session.flush()
+    return event
+
+
+def open_case(session: Session, *, kind: str, title: str, township: str, village: str,
+              warning: Warning | None = None) -> Case:
+    """A new case in 待分派, numbered AJ<year><id>."""
+    now = datetime.now(UTC)
+    case = Case(case_no=f"pending-{now.timestamp()}-{id(title)}", kind=kind, title=title,
+                township=township, village=village, status=OPEN, warning=warning, version=1,
+                created_at=now, updated_at=now)
+    session.add(case)
+    session.flush()
+    case.case_no = f"AJ{now.year}{case.id:06d}"
+    session.flush()
+    return case
+
+
+def case_for_warning(session: Session, warning: Warning) -> Case:
+    """The warning's case, opened (in the warning's current status) on first use."""
+    case = session.scalar(select(Case).where(Case.warning_pk == warning.id))
+    if case is not None:
+        return case
+    case = open_case(session, kind=WARNING_CASE, title=f"{warning.name} {warning.model}",
+                     township=warning.township, village=warning.village, warning=warning)
+    return case
+
+
+def overdue(case: Case, today: date | None = None) -> bool:
+    """Past its deadline and not yet closed."""
+    return (case.deadline is not None and case.status in (VERIFYING, VERIFIED, HANDLING)
+            and (today or date.today()) > case.deadline)
+
+
+def _mirror_on_warning(session: Session, case: Case) -> None:
+    if case.warning_pk is not None:
+        warning = session.get(Warning, case.warning_pk)
+        if warning is not None:
+            warning.status = case.status
+            warning.updated_at = case.updated_at
+
+
+def _user(session: Session, user_id: str) -> User | None:
+    try:
+        return session.get(User, int(user_id))
+    except ValueError:
+        return None
+
+
+def _deadline(text: str, terms: Terms) -> date:
+    today = terms.today
+    if not text.strip():
+        return today + timedelta(days=terms.default_days)
+    try:
+        deadline = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput("期限日期格式应为 YYYY-MM-DD") from None
+    if deadline < today:
+        raise InvalidInput("期限不能早于今天")
+    return deadline
+
+
+def _money(text: str) -> Decimal:
+    try:
+        amount = Decimal(text.replace(",", "").strip())
+    except InvalidOperation:
+        raise InvalidInput(f"追回金额“{text}”不是数字") from None
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput("追回金额应为不小于 0 的金额，最多两位小数")
+    return amount
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, (Decimal, date)):
+        return str(value)
+    return value

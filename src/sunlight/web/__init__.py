@@ -1,0 +1,1 @@
+"""The web app: the staff workbench under /staff (and, later, the public portal at /)."""

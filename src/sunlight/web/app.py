@@ -1,0 +1,73 @@
+"""create_app(): the FastAPI application, its database, templates, static assets and routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.settings import Settings, get_settings
+from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
+from sunlight.web.pages import render
+from sunlight.web.routes import account, auth, health
+from sunlight.web.security import check_secret
+from sunlight.web.templating import make_templates
+
+STATIC = Path(__file__).with_name("static")
+
+
+def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
+    """The web app over the app database in `settings`, its schema brought up to date first.
+
+    Outside demo mode it refuses the default secret (InsecureSecret).
+    """
+    settings = settings or get_settings()
+    check_secret(settings, demo=demo)
+    url = database_url(settings)
+    upgrade(url)
+    app = FastAPI(title="Sunlight 阳光监督", docs_url=None, redoc_url=None, openapi_url=None)
+    engine = make_engine(url)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory(engine)
+    app.state.templates = make_templates()
+    app.state.demo = demo
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (health.router, auth.router, account.router):
+        app.include_router(router)
+    _handle_errors(app)
+    return app
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not request.url.path.startswith("/staff") or exc.status_code != 404:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return render(request, "staff/error.html", {
+            "title": "未找到", "message": "没有这个页面，或者它已不存在。"}, status_code=404)
+
+    @app.exception_handler(LoginRequired)
+    def login_required(request: Request, _exc: LoginRequired) -> Response:
+        if request.method == "GET" and "x-sunlight-partial" not in request.headers:
+            target = quote(str(request.url.path) + (f"?{request.url.query}"
+                                                    if request.url.query else ""))
+            return RedirectResponse(f"/staff/login?next={target}", status_code=303)
+        return JSONResponse({"detail": "请先登录"}, status_code=401)
+
+    @app.exception_handler(Forbidden)
+    def forbidden(request: Request, exc: Forbidden) -> Response:
+        return render(request, "staff/error.html", {"title": "无权访问", "message": exc.message},
+                      status_code=403)
+
+    @app.exception_handler(BadCsrf)
+    def bad_csrf(request: Request, _exc: BadCsrf) -> Response:
+        return render(request, "staff/error.html", {
+            "title": "表单已失效",
+            "message": "表单校验码不符（页面可能已过期或来自其他网站）。请返回并刷新页面后重试。",
+        }, status_code=403)

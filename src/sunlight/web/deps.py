@@ -1,0 +1,128 @@
+"""What a staff route depends on: a database session, the logged-in user, their role, CSRF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from sunlight.appdb.account_tables import User, WebSession
+from sunlight.appdb.database import writing
+from sunlight.audit.chain import append
+from sunlight.settings import Settings
+from sunlight.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, same, token_hash
+
+
+class LoginRequired(Exception):
+    """No valid session: pages redirect to the login form, other requests get 401."""
+
+
+class Forbidden(Exception):
+    """Logged in, but this role or scope may not see or do this."""
+
+    def __init__(self, message: str = "您没有权限访问此页面") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadCsrf(Exception):
+    """A form without the session's CSRF token: not sent by our own page."""
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The logged-in member of staff and their browser session."""
+
+    user: User
+    web_session: WebSession
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def sessions_of(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.sessions
+    return factory
+
+
+def db(request: Request) -> Iterator[Session]:
+    """One database session per request; a POST begins as a writer (see appdb.writing)."""
+    with sessions_of(request)() as session:
+        if request.method == "POST":
+            writing(session)
+        yield session
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def current_staff(request: Request, session: Annotated[Session, Depends(db)]) -> Staff:
+    """The user whose session cookie this is, or LoginRequired."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    if not token:
+        raise LoginRequired
+    digest = token_hash(settings_of(request).secret_key, token)
+    row = session.execute(
+        select(WebSession, User).join(User, User.id == WebSession.user_id)
+        .where(WebSession.token_hash == digest)
+    ).first()
+    if row is None:
+        raise LoginRequired
+    web_session, user = row
+    if web_session.expires_at <= datetime.now(UTC) or not user.active:
+        raise LoginRequired
+    staff = Staff(user, web_session)
+    request.state.staff = staff
+    return staff
+
+
+async def csrf_checked(request: Request,
+                       staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
+    """The staff member, once a POST has shown their session's CSRF token."""
+    if request.method == "POST":
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent:
+            form = await request.form()
+            sent = str(form.get(CSRF_FIELD, ""))
+        if not same(sent, staff.web_session.csrf_token):
+            raise BadCsrf
+    return staff
+
+
+def require(*roles: str) -> Callable[..., Any]:
+    """A dependency: the staff member if their role is one of `roles`, else Forbidden."""
+
+    def dependency(staff: Annotated[Staff, Depends(csrf_checked)]) -> Staff:
+        if staff.role not in roles:
+            raise Forbidden
+        return staff
+
+    return dependency
+
+
+DbSession = Annotated[Session, Depends(db)]
+"""A route parameter: this request's database session."""
+LoggedIn = Annotated[Staff, Depends(csrf_checked)]
+"""A route parameter: any logged-in staff member (CSRF checked on POST)."""
+
+
+def audit_now(request: Request, staff: Staff, action: str, target: str = "",
+              details: dict[str, Any] | None = None) -> None:
+    """Record an action in the audit log in its own transaction (for GETs that act: exports)."""
+    with sessions_of(request)() as session:
+        writing(session)
+        append(session, actor=staff.user.username, action=action, target=target,
+               details=details, address=client_address(request))
+        session.commit()

@@ -1,0 +1,42 @@
+"""Rendering a page: the template plus what every staff page needs (who, CSRF token, menu)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.web.deps import Staff
+
+MENU: dict[str, list[tuple[str, str]]] = {
+    ANALYST: [("/staff/dashboard", "总览"), ("/staff/warnings", "预警"),
+              ("/staff/cases", "案件"), ("/staff/self-corrections", "主动说明登记"),
+              ("/staff/uploads", "数据上传")],
+    VERIFIER: [("/staff/cases", "我的核查任务")],
+    OFFICER: [("/staff/uploads", "数据上传")],
+    ADMIN: [("/staff/admin/users", "账户管理"), ("/staff/admin/audit", "审计日志")],
+}
+HOME = {role: items[0][0] for role, items in MENU.items()}
+
+
+def templates_of(request: Request) -> Jinja2Templates:
+    templates: Jinja2Templates = request.app.state.templates
+    return templates
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status_code: int = 200) -> HTMLResponse:
+    """A page or fragment, with the logged-in staff member, their menu and CSRF token."""
+    staff: Staff | None = getattr(request.state, "staff", None)
+    full = {
+        "staff": staff,
+        "menu": MENU.get(staff.role, []) if staff else [],
+        "csrf_token": staff.web_session.csrf_token if staff else "",
+        "path": request.url.path,
+        **(context or {}),
+    }
+    return templates_of(request).TemplateResponse(request, template, full,
+                                                  status_code=status_code)

@@ -1,0 +1,47 @@
+"""/staff/account: who am I, and changing one's own password."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import delete
+
+from sunlight.accounts.users import MIN_PASSWORD, hash_password, password_matches
+from sunlight.appdb.account_tables import WebSession
+from sunlight.audit.chain import append
+from sunlight.web.deps import DbSession, LoggedIn, client_address
+from sunlight.web.pages import render
+
+router = APIRouter()
+
+
+@router.get("/staff/account")
+def account_page(request: Request, staff: LoggedIn) -> Response:
+    return render(request, "staff/account.html")
+
+
+@router.post("/staff/account/password")
+def change_password(request: Request, staff: LoggedIn, session: DbSession,
+                    current: Annotated[str, Form()] = "",
+                    new: Annotated[str, Form()] = "",
+                    repeat: Annotated[str, Form()] = "") -> Response:
+    user = session.merge(staff.user)
+    problem = None
+    if not password_matches(user, current):
+        problem = "当前密码不正确"
+    elif len(new) < MIN_PASSWORD:
+        problem = f"新密码至少 {MIN_PASSWORD} 位"
+    elif new != repeat:
+        problem = "两次输入的新密码不一致"
+    if problem:
+        return render(request, "staff/account.html", {"error": problem}, status_code=400)
+    user.password_hash = hash_password(new)
+    # Every other browser logged in as this user is logged out.
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id,
+                                             WebSession.id != staff.web_session.id))
+    append(session, actor=user.username, action="user.password", target=user.username,
+           address=client_address(request))
+    session.commit()
+    return render(request, "staff/account.html", {"done": "密码已修改"})

@@ -1,0 +1,101 @@
+"""Logging in and out, and /staff, which sends each role to its first page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import delete
+
+from sunlight.accounts.users import log_in
+from sunlight.appdb.account_tables import WebSession
+from sunlight.audit.chain import append
+from sunlight.web.deps import DbSession, LoggedIn, client_address, settings_of
+from sunlight.web.pages import HOME, render
+from sunlight.web.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    new_token,
+    same,
+    token_hash,
+)
+
+router = APIRouter()
+
+
+def _safe_next(target: str) -> str:
+    # Only a path of this app: never an open redirect to another site.
+    if target.startswith("/staff") and not target.startswith("//"):
+        return target
+    return "/staff"
+
+
+@router.get("/staff/login")
+def login_form(request: Request, next: str = "/staff") -> Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_token()
+    response = render(request, "staff/login.html", {"login_csrf": token, "next": next})
+    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@router.post("/staff/login")
+def login(request: Request, session: DbSession, username: Annotated[str, Form()] = "",
+          password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
+          next: Annotated[str, Form()] = "/staff") -> Response:
+    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
+        return _login_again(request, "登录页面已过期，请重新输入。", next, 403)
+    address = client_address(request)
+    result = log_in(session, username.strip(), password, address)
+    if result.user is None:
+        append(session, actor=username.strip()[:60] or "-", action="login.failed",
+               details={"throttled": result.throttled}, address=address)
+        session.commit()
+        if result.throttled:
+            return _login_again(request, "登录失败次数过多，请 15 分钟后再试。", next, 429)
+        return _login_again(request, "用户名或密码错误。", next, 401)
+    settings = settings_of(request)
+    token, now = new_token(), datetime.now(UTC)
+    session.add(WebSession(token_hash=token_hash(settings.secret_key, token),
+                           user_id=result.user.id, csrf_token=new_token(), created_at=now,
+                           expires_at=now + timedelta(hours=settings.session_hours)))
+    session.execute(delete(WebSession).where(WebSession.expires_at < now))
+    append(session, actor=result.user.username, action="login", address=address)
+    session.commit()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    _set_cookie(request, response, SESSION_COOKIE, token,
+                max_age=settings.session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/staff")
+    return response
+
+
+@router.post("/staff/logout")
+def logout(request: Request, staff: LoggedIn, session: DbSession) -> Response:
+    session.execute(delete(WebSession).where(WebSession.id == staff.web_session.id))
+    append(session, actor=staff.user.username, action="logout",
+           address=client_address(request))
+    session.commit()
+    response = RedirectResponse("/staff/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/staff")
+    return response
+
+
+@router.get("/staff")
+def staff_home(staff: LoggedIn) -> Response:
+    return RedirectResponse(HOME[staff.role], status_code=303)
+
+
+def _login_again(request: Request, message: str, next: str, status: int) -> Response:
+    token = new_token()
+    response = render(request, "staff/login.html",
+                      {"login_csrf": token, "next": next, "error": message},
+                      status_code=status)
+    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, *,
+                max_age: int) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/staff", httponly=True,
+                        samesite="lax", secure=settings_of(request).secure_cookies)

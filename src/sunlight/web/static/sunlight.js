@@ -1,0 +1,53 @@
+// Sunlight's few behaviours, written for this project (no framework, no CDN):
+//  - <form data-live="#target">: on change, fetch the form's GET result and swap #target's
+//    content, keeping the address bar in step (the server answers with a fragment when it sees
+//    the X-Sunlight-Partial header);
+//  - <div data-poll="URL">: replace the element with a fresh copy every 1.5 s until the copy no
+//    longer polls (background jobs);
+//  - <button data-confirm="...">: ask before submitting.
+(function () {
+  "use strict";
+  function fragment(url) {
+    return fetch(url, { headers: { "X-Sunlight-Partial": "1" }, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); });
+  }
+  function liveForm(form) {
+    var target = document.querySelector(form.getAttribute("data-live"));
+    var timer = null;
+    function refresh() {
+      var query = new URLSearchParams(new FormData(form)).toString();
+      var url = (form.getAttribute("action") || location.pathname) + "?" + query;
+      fragment(url).then(function (html) {
+        target.innerHTML = html;
+        history.replaceState(null, "", url);
+      });
+    }
+    form.addEventListener("change", refresh);
+    form.addEventListener("input", function (event) {
+      if (event.target.type !== "search") { return; }
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 300);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
+  }
+  function poll(element) {
+    setTimeout(function () {
+      fragment(element.getAttribute("data-poll")).then(function (html) {
+        var holder = document.createElement("div");
+        holder.innerHTML = html;
+        var fresh = holder.firstElementChild;
+        if (!fresh) { return; }
+        element.replaceWith(fresh);
+        if (fresh.hasAttribute("data-poll")) { poll(fresh); }
+      }, function () { poll(element); });
+    }, 1500);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+  document.querySelectorAll("form[data-live]").forEach(liveForm);
+  document.querySelectorAll("[data-poll]").forEach(poll);
+})();

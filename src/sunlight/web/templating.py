@@ -1,0 +1,49 @@
+"""The Jinja environment: templates shipped in the package, filters for money, IDs and dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from fastapi.templating import Jinja2Templates
+
+from sunlight.accounts.roles import ROLE_ZH
+from sunlight.cases.states import KIND_ZH, STATUS_ZH
+
+TEMPLATES = Path(__file__).with_name("templates")
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def money(value: Decimal | float | int | None) -> str:
+    """1234.5 → 1,234.50 (yuan, two decimals); nothing for a missing amount."""
+    return "" if value is None else f"{Decimal(value):,.2f}"
+
+
+def masked_id(id_number: str | None) -> str:
+    """An ID number as staff lists show it: first 6 and last 4 characters."""
+    if not id_number:
+        return ""
+    if len(id_number) <= 10:
+        return id_number[:2] + "*" * max(0, len(id_number) - 2)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def local_time(value: datetime | None) -> str:
+    """A stored UTC time as county staff read it (Beijing time), to the minute."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def day(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.filters.update(money=money, masked_id=masked_id, local_time=local_time, day=day)
+    env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH)
+    return templates
