@@ -1,0 +1,54 @@
+"""The case section of a warning's page (and of a report's): status, deadline, the actions
+this user may take now, and the decision log. Shared by every page that shows a case."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.case_tables import Case
+from sunlight.cases.states import DISCIPLINES, TRANSFERS, VERDICTS
+from sunlight.cases.workflow import available, overdue
+from sunlight.web.deps import Staff, settings_of
+
+
+def assignable(session: Session, township: str) -> list[User]:
+    """Who a case of this township may be assigned to: its verifiers, then the analysts."""
+    users = session.scalars(
+        select(User).where(User.active, (User.role == ANALYST)
+                           | ((User.role == VERIFIER) & (User.township == township)))
+        .order_by(User.role.desc(), User.display_name)
+    ).all()
+    return list(users)
+
+
+def panel_context(request: Request, session: Session, staff: Staff, case: Case | None,
+                  township: str, *, open_url: str = "", form: dict[str, str] | None = None,
+                  message: str = "") -> dict[str, Any]:
+    """What staff/cases/_panel.html needs.
+
+    `open_url` is where an analyst assigns a warning that has no case yet; `form` and
+    `message` carry a refused attempt back to the person who made it.
+    """
+    actions = available(staff.user, case) if case is not None else []
+    return {
+        "case": case,
+        "actions": [t.action for t in actions],
+        "action_labels": {t.action: t.label for t in actions},
+        "may_open": case is None and staff.role == ANALYST and bool(open_url),
+        "open_url": open_url,
+        "overdue": case is not None and overdue(case),
+        "assignees": assignable(session, township) if staff.role == ANALYST else [],
+        "verdicts": VERDICTS, "disciplines": DISCIPLINES,
+        "transfers": [t for t in TRANSFERS if t],
+        "default_deadline_days": settings_of(request).case_deadline_days,
+        "today": date.today(),
+        "form": form or {},
+        "message": message,
+    }
