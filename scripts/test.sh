@@ -15,5 +15,15 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
         pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
     done
 fi
+# The browser tests drive Debian's Chromium (Playwright's own browser download fails offline),
+# with a CJK font so that Chinese pages render. Where CI is set they fail rather than skip.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            chromium fonts-wqy-microhei >/dev/null
+    else
+        echo "note: chromium and fonts-wqy-microhei are missing; the browser tests need them" >&2
+    fi
+fi
 # pytest exits 5 when it collected no test: with `set -e` that fails the run, as it should.
 .venv/bin/python -m pytest "$@"

@@ -92,8 +92,9 @@ def test_the_xlsx_export_is_in_chinese_with_ids_as_text(county: Path, home: Path
 
 
 def test_demo_runs_end_to_end(home: Path):
-    result = runner.invoke(app, ["demo", "--persons", "1500", "--seed", "3"])
+    result = runner.invoke(app, ["demo", "--persons", "1500", "--seed", "3", "--no-serve"])
     assert result.exit_code == 0, result.output
+    assert "演示账户" in result.output and "verifier" in result.output
     assert "payments" in result.output and "数据质量" in result.output
     assert "DECEASED_PAID" in result.output and "风险最高" in result.output
     assert "陷阱误报 0/" in result.output and "真值之外的预警 0 条" in result.output
@@ -109,6 +110,6 @@ def test_demo_does_not_delete_a_countys_own_data(tmp_path: Path, home: Path):
             ["低保", "610327197106050172", "王芳", "2024-03", "500", "6217493730820689217"]]
     path = write_csv(tmp_path / "real.csv", rows)
     assert runner.invoke(app, ["ingest", "--dataset", "payments", str(path)]).exit_code == 0
-    result = runner.invoke(app, ["demo", "--persons", "500"])
+    result = runner.invoke(app, ["demo", "--persons", "500", "--no-serve"])
     assert result.exit_code == 2 and "--replace-existing" in result.output
     assert "real.csv" in (home / "warehouse" / "manifest.json").read_text("utf-8")

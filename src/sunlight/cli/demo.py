@@ -7,14 +7,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
+from sunlight.accounts.roles import ROLE_ZH
 from sunlight.cli.console import console, errors
+from sunlight.cli.database import open_session
 from sunlight.cli.detect import print_outcomes
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.generate import generate
 from sunlight.cli.ingest import run_ingest
 from sunlight.cli.quality import print_summary
+from sunlight.cli.serve import serve
 from sunlight.cli.warnings import print_scorecard, print_top
+from sunlight.demo_staff import DEMO_PASSWORD, DemoAccount, create_demo_staff
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import plan_delivery
 from sunlight.settings import get_settings
@@ -27,8 +32,12 @@ def demo_command(
     replace_existing: Annotated[bool, typer.Option(
         help="Delete what SUNLIGHT_HOME's warehouse holds even if it is not demo data.")]
     = False,
+    serve_app: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="End by serving the workbench (until Ctrl-C).")] = True,
+    host: Annotated[str, typer.Option(help="Address the workbench listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the workbench listens on.")] = 8000,
 ) -> None:
-    """Generate a demo county into SUNLIGHT_HOME, ingest it, run every model, show the top."""
+    """Generate a demo county into SUNLIGHT_HOME, ingest it, run every model, serve the app."""
     settings = get_settings()
     county = settings.home / "demo-county"
     warehouse = Warehouse(settings.warehouse_dir)
@@ -43,6 +52,9 @@ def demo_command(
         raise typer.Exit(BAD_INPUT)
     shutil.rmtree(county, ignore_errors=True)
     shutil.rmtree(settings.warehouse_dir, ignore_errors=True)
+    if settings.database_url is None:  # the embedded database held only the last demo's cases
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.database_path}{suffix}").unlink(missing_ok=True)
     console.rule("[bold]1. 生成示例县 (synthetic county)")
     generate(county, persons, seed)
     console.rule("[bold]2. 数据接入 (ingest)")
@@ -53,8 +65,25 @@ def demo_command(
     print_outcomes(run_detection(settings))
     print_top(10)
     print_scorecard(settings, county / "truth.csv")
+    console.rule("[bold]5. 工作台 (workbench)")
+    with open_session(settings) as session:
+        accounts = create_demo_staff(session)
+        session.commit()
     console.print(f"Warehouse: {settings.warehouse_dir.resolve()}\n"
-                  f"Injected cases: {county / 'truth.csv'}\n"
-                  "Next: `sunlight warnings show <warning_id>`, "
-                  "`sunlight warnings export warnings.xlsx`, "
-                  "`sunlight quality export quality.xlsx`.")
+                  f"Injected cases: {county / 'truth.csv'}")
+    console.print(_accounts_table(accounts))
+    if serve_app:
+        console.print(f"[bold]Workbench: http://{host}:{port}/staff[/bold]  (Ctrl-C stops it)")
+        serve(settings, host, port, demo=True)
+    else:
+        console.print(f"Serve it with: SUNLIGHT_HOME={settings.home} sunlight serve --demo")
+
+
+def _accounts_table(accounts: list[DemoAccount]) -> Table:
+    table = Table(title=f"演示账户 (demo accounts), password: {DEMO_PASSWORD}")
+    for header in ("username", "role", "name", "scope"):
+        table.add_column(header)
+    for account in accounts:
+        table.add_row(account.username, f"{account.role} {ROLE_ZH[account.role]}",
+                      account.display_name, account.scope)
+    return table

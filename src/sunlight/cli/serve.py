@@ -30,8 +30,10 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> No
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option(
+        help="Serve a demo home: allows the built-in secret. Never for real data.")] = False,
 ) -> None:
     """Serve the staff workbench at /staff."""
     settings = get_settings()
     typer.echo(f"Sunlight workbench: http://{host}:{port}/staff")
-    serve(settings, host, port)
+    serve(settings, host, port, demo=demo)

@@ -1,0 +1,71 @@
+"""The demo's staff: one account per role, and a few warnings already assigned, so that a
+visitor can log in as a verifier and find work waiting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.accounts.users import add_user
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.tables import OPEN, Warning
+from sunlight.cases.workflow import case_for_warning, take
+
+DEMO_PASSWORD = "sunlight-demo"
+ASSIGNED = 5
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    display_name: str
+    role: str
+    scope: str
+
+
+def busiest_township(session: Session) -> str:
+    """The township with the most warnings: the demo verifier works there."""
+    row = session.execute(
+        select(Warning.township, func.count()).where(Warning.township != "")
+        .group_by(Warning.township).order_by(func.count().desc(), Warning.township).limit(1)
+    ).first()
+    return row[0] if row else "城关镇"
+
+
+def create_demo_staff(session: Session) -> list[DemoAccount]:
+    """The four demo accounts (kept if they exist), and the verifier's first assignments."""
+    township = busiest_township(session)
+    wanted = [
+        ("analyst", "县纪委监委 李分析", ANALYST, None, None),
+        ("verifier", f"{township} 王核查", VERIFIER, township, None),
+        ("officer", "县财政局 张专员", OFFICER, None, "财政局"),
+        ("admin", "信息中心 赵管理", ADMIN, None, None),
+    ]
+    accounts = []
+    for username, name, role, home_township, department in wanted:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = add_user(session, username, role, DEMO_PASSWORD, display_name=name,
+                            township=home_township, department=department)
+        accounts.append(DemoAccount(username, user.display_name, role,
+                                    user.township or "、".join(user.datasets)))
+    _assign_first_warnings(session, township)
+    return accounts
+
+
+def _assign_first_warnings(session: Session, township: str) -> None:
+    analyst = session.scalar(select(User).where(User.username == "analyst"))
+    verifier = session.scalar(select(User).where(User.username == "verifier"))
+    if analyst is None or verifier is None or verifier.township != township:
+        return
+    warnings = session.scalars(
+        select(Warning).where(Warning.township == township, Warning.status == OPEN)
+        .order_by(Warning.score.desc()).limit(ASSIGNED)
+    ).all()
+    for warning in warnings:
+        case = case_for_warning(session, warning)
+        take(session, case, "assign", analyst, {"assignee": str(verifier.id)},
+             expected_version=case.version, address="demo")

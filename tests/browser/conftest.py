@@ -1,0 +1,99 @@
+"""A workbench served over HTTP on a free port, and Debian's Chromium driven by Playwright.
+
+Chromium missing: the browser tests skip, or fail where `CI` is set (scripts/test.sh installs
+it there).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.web.conftest import StaffApp, make_staff_app, sqlite_template
+
+__all__ = ["sqlite_template"]  # a fixture, shared with the web tests
+
+CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+LAUNCH_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--no-first-run"]
+
+
+@dataclass
+class Served:
+    """A running workbench: its address, and the app (for set-up and checks)."""
+
+    base_url: str
+    staff_app: StaffApp
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI is set: the browser tests must run")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path, sqlite_template: Path) -> Iterator[Served]:
+    """A fresh workbench (SQLite, the test accounts) served by uvicorn in a thread."""
+    shutil.copyfile(sqlite_template, tmp_path / "app.db")
+    built = make_staff_app(tmp_path / "home", f"sqlite:///{tmp_path}/app.db",
+                           with_accounts=False)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(built.app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the workbench did not start")
+        time.sleep(0.05)
+    yield Served(f"http://127.0.0.1:{port}", built)
+    server.should_exit = True
+    thread.join(timeout=10)
+    built.app.state.engine.dispose()
+
+
+@pytest.fixture(params=[pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")])
+def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    """A fresh browser context at desktop and at phone width, in Chinese."""
+    context = browser.new_context(viewport=request.param, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page: Page, base_url: str, username: str, password: str) -> None:
+    page.goto(f"{base_url}/staff/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
