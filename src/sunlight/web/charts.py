@@ -14,11 +14,11 @@ from itertools import count
 
 from markupsafe import Markup
 
-WIDTH = 400
-ROW = 42  # label line + bar
-BAR = 16
-LABEL_GAP = 16
-VALUE_ROOM = 150  # space kept right of the longest bar for its value text
+WIDTH = 360
+ROW = 48  # label line + bar
+BAR = 18
+LABEL_GAP = 20
+VALUE_ROOM = 150  # space kept right of the longest bar for its value text (15-unit type)
 _ids = count(1)
 
 
@@ -48,10 +48,10 @@ def bar_chart(title: str, bars: Sequence[Bar], *, empty: str = "暂无数据") -
         text = f"{bar.label}：{bar.shown}"
         parts.append(
             f'<g><title>{escape(text)}</title>'
-            f'<text x="0" y="{y + 13}">{escape(bar.label)}</text>'
+            f'<text x="0" y="{y + 15}">{escape(bar.label)}</text>'
             f'<rect class="bar" x="0" y="{y + LABEL_GAP + 2}" width="{length:.1f}" '
             f'height="{BAR}" rx="2"></rect>'
-            f'<text x="{length + 6:.1f}" y="{y + LABEL_GAP + 15}" class="value">'
+            f'<text x="{length + 6:.1f}" y="{y + LABEL_GAP + 16}" class="value">'
             f'{escape(bar.shown)}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
