@@ -20,6 +20,9 @@ from sunlight.warehouse.store import Warehouse
 
 Status = Literal["ingested", "already_ingested", "refused"]
 Progress = Callable[[str], None]
+Stage = Callable[[str], None]
+"""Told which step a delivery has reached: `reading`, `normalising`, `writing`."""
+READING, NORMALISING, WRITING = "reading", "normalising", "writing"
 
 
 class UnusableDelivery(Exception):
@@ -134,8 +137,14 @@ def ingest(
     replace: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> list[FileOutcome]:
-    """Ingest files into the warehouse, all or nothing; raise IngestRefused on a bad file."""
+    """Ingest files into the warehouse, all or nothing; raise IngestRefused on a bad file.
+
+    `progress` is told each file's name once it is done; `stage` each step as it begins.
+    """
+    tell = stage or (lambda _step: None)
+    tell(READING)
     catalog = load_catalog(catalog_path)  # a bad catalog is refused before any file is read
     outcomes: list[FileOutcome] = []
     pending: list[tuple[Path, str, str]] = []
@@ -164,9 +173,10 @@ def ingest(
         seen[digest] = path
         pending.append((path, code, digest))
     with warehouse.writing() as transaction:
-        prepared = _prepare_all(pending, catalog, transaction.staging, workers, progress)
+        prepared = _prepare_all(pending, catalog, transaction.staging, workers, progress, tell)
         if any(o.status == "refused" for o in prepared):
             raise IngestRefused(outcomes + prepared)
+        tell(WRITING)
         for outcome in outcomes:
             transaction.drop(outcome.replaced)
         for outcome in prepared:
@@ -180,7 +190,8 @@ def ingest(
 
 
 def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
-                 staging: Path, workers: int, progress: Progress | None) -> list[FileOutcome]:
+                 staging: Path, workers: int, progress: Progress | None,
+                 tell: Stage) -> list[FileOutcome]:
     """Read every file, then normalise and stage the files of a dataset together, in chunks.
 
     In parallel, files are read one by one, largest chunk first, and a chunk is normalised as
@@ -199,7 +210,9 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
 
     if workers <= 1 or len(pending) <= 1:
         for code, files in chunks:
+            tell(READING)
             read = [read_file(path, digest, code) for path, digest in files]
+            tell(NORMALISING)
             collect((code, files), stage_batches(read, dataset(code), catalog, staging))
         return [results[path] for path, _, _ in pending]
     threads = max(1, (os.cpu_count() or 1) // workers)  # DuckDB threads per chunk
@@ -212,6 +225,7 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
         staged = {}
         for chunk, futures in zip(chunks, reads, strict=True):
             read = [future.result() for future in futures]  # chunks are read in this order
+            tell(NORMALISING)  # in parallel: the first chunk is read, others may still be
             staged[in_threads.submit(stage_batches, read, dataset(chunk[0]), catalog, staging,
                                      threads)] = chunk
         for future in as_completed(staged):

@@ -80,9 +80,17 @@ def summarise(warehouse: Warehouse) -> list[DatasetSummary]:
     return summaries
 
 
-def findings(warehouse: Warehouse) -> list[tuple[str, str, str, int, str, str, str]]:
-    """Every finding of every committed batch, in contract column order."""
-    files = [str(p) for p in warehouse.findings_files()]
+Finding = tuple[str, str, str, int, str, str, str]
+
+
+def findings(warehouse: Warehouse, file_hash: str | None = None) -> list[Finding]:
+    """Every finding of every committed batch (or of the one batch of `file_hash`), in
+    contract column order."""
+    if file_hash is None:
+        files = [str(p) for p in warehouse.findings_files()]
+    else:
+        batch = warehouse.batch_by_hash(file_hash)
+        files = [str(warehouse.root / batch.findings_file)] if batch else []
     if not files:
         return []
     rows = duckdb.execute(
@@ -92,9 +100,9 @@ def findings(warehouse: Warehouse) -> list[tuple[str, str, str, int, str, str, s
     return [tuple(r) for r in rows]
 
 
-def export(warehouse: Warehouse, fmt: str, path: Path) -> int:
-    """Write the findings to `path`; return how many were written."""
-    rows = findings(warehouse)
+def export(warehouse: Warehouse, fmt: str, path: Path, file_hash: str | None = None) -> int:
+    """Write the findings (of one batch, given its `file_hash`) to `path`; return how many."""
+    rows = findings(warehouse, file_hash)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {fmt!r}: csv or xlsx")
@@ -108,7 +116,7 @@ def export(warehouse: Warehouse, fmt: str, path: Path) -> int:
     return len(rows)
 
 
-def _write_xlsx(rows: list[tuple[str, str, str, int, str, str, str]], path: Path) -> None:
+def _write_xlsx(rows: list[Finding], path: Path) -> None:
     import xlsxwriter  # only an export needs it: not imported on every start of the CLI
 
     # Delivered text is written as text: a cell reading =HYPERLINK(...) must not become a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,9 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.settings import Settings, get_settings
+from sunlight.uploads.worker import IngestWorker
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
-from sunlight.web.routes import account, auth, health
+from sunlight.web.routes import account, admin, auth, dashboard, health, uploads
+from sunlight.web.routes.uploads import UploadTooLarge
 from sunlight.web.security import check_secret
 from sunlight.web.templating import make_templates
 
@@ -30,18 +34,31 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     check_secret(settings, demo=demo)
     url = database_url(settings)
     upgrade(url)
-    app = FastAPI(title="Sunlight 阳光监督", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Sunlight 阳光监督", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_lifespan)
     engine = make_engine(url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory(engine)
     app.state.templates = make_templates()
     app.state.demo = demo
+    # One background ingest at a time; an upload cut off by the last stop is marked failed.
+    app.state.ingest_worker = IngestWorker(settings, app.state.sessions)
+    app.state.ingest_worker.recover()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (health.router, auth.router, account.router):
+    for router in (health.router, auth.router, account.router, uploads.router, admin.router,
+                   dashboard.router):
         app.include_router(router)
     _handle_errors(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # Queued uploads stay queued and run at the next start; one cut off mid-way is marked
+    # failed then (ingestion writes all or nothing, so nothing half-written remains).
+    app.state.ingest_worker.shutdown()
 
 
 def _handle_errors(app: FastAPI) -> None:
@@ -64,6 +81,11 @@ def _handle_errors(app: FastAPI) -> None:
     def forbidden(request: Request, exc: Forbidden) -> Response:
         return render(request, "staff/error.html", {"title": "无权访问", "message": exc.message},
                       status_code=403)
+
+    @app.exception_handler(UploadTooLarge)
+    def too_large(request: Request, exc: UploadTooLarge) -> Response:
+        return render(request, "staff/error.html", {"title": "文件过大", "message": str(exc)},
+                      status_code=413)
 
     @app.exception_handler(BadCsrf)
     def bad_csrf(request: Request, _exc: BadCsrf) -> Response:

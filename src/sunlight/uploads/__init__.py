@@ -1,0 +1,1 @@
+"""Department uploads: files received over the web and ingested in the background."""

@@ -1,0 +1,155 @@
+"""The numbers of the analyst's dashboard, each from one query over warnings and cases.
+
+Each model's precision (属实 / verified) is computed here from cases.verdict joined to
+warnings.model; sunlight.cases.outcomes may later own that measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.tables import Warning
+from sunlight.cases.states import (
+    ACTIVE,
+    CLOSED,
+    HANDLING,
+    NOT_TRUE,
+    OPEN,
+    PARTLY_TRUE,
+    RETRACTED,
+    STATUS_ZH,
+    TRUE,
+)
+
+AT_RISK = (OPEN, *ACTIVE)
+"""Statuses whose money is still at risk: nobody has acted yet, or the case is under way."""
+RECOVERED_FROM = (HANDLING, CLOSED)
+"""Statuses whose case records money recovered."""
+UNKNOWN_TOWNSHIP = "（未注明乡镇）"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many warnings, and how much money, fall under one label."""
+
+    label: str
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Precision:
+    """The verdicts of one model's verified cases."""
+
+    model: str
+    name: str
+    true: int
+    partly_true: int
+    not_true: int
+
+    @property
+    def verified(self) -> int:
+        return self.true + self.partly_true + self.not_true
+
+    @property
+    def precision(self) -> float | None:
+        """属实 / verified; None before any case of the model is verified."""
+        return self.true / self.verified if self.verified else None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    by_status: list[Tally]
+    at_risk: Tally
+    recovered: Decimal
+    overdue: int
+    by_model: list[Tally]
+    by_township: list[Tally]
+    by_month: list[Tally]
+    precision: list[Precision]
+
+
+@cache
+def model_names() -> dict[str, str]:
+    """Model code → its Chinese name, from the model library (read once per process)."""
+    from sunlight.models.registry import load_library  # parses every model's SQL: lazily
+
+    return {code: model.spec.name_zh for code, model in load_library().items()}
+
+
+def model_label(code: str) -> str:
+    name = model_names().get(code)
+    return f"{name}（{code}）" if name else code
+
+
+def build(session: Session, today: date | None = None) -> Dashboard:
+    today = today or date.today()
+    by_status = _tallies(session, Warning.status)
+    at_risk = [t for t in by_status if t.label in AT_RISK]
+    return Dashboard(
+        by_status=[Tally(STATUS_ZH.get(t.label, t.label), t.count, t.amount)
+                   for t in sorted(by_status, key=lambda t: _status_order(t.label))],
+        at_risk=Tally("风险金额", sum(t.count for t in at_risk),
+                      sum((t.amount for t in at_risk), Decimal(0))),
+        recovered=_recovered(session),
+        overdue=_overdue(session, today),
+        by_model=[Tally(model_label(t.label), t.count, t.amount) for t in
+                  _by_count(_tallies(session, Warning.model, live_only=True))],
+        by_township=[Tally(t.label or UNKNOWN_TOWNSHIP, t.count, t.amount) for t in
+                     _by_count(_tallies(session, Warning.township, live_only=True))],
+        by_month=sorted(_tallies(session, Warning.period_from, live_only=True),
+                        key=lambda t: t.label),
+        precision=_precision(session),
+    )
+
+
+def _tallies(session: Session, column: InstrumentedAttribute[str], *,
+             live_only: bool = False) -> list[Tally]:
+    query = select(column, func.count(), func.coalesce(func.sum(Warning.amount), 0))
+    if live_only:  # a retracted warning was never a lead anyone acted on
+        query = query.where(Warning.status != RETRACTED)
+    rows = session.execute(query.group_by(column)).all()
+    return [Tally(str(label or ""), int(count), Decimal(amount)) for label, count, amount in rows]
+
+
+def _by_count(tallies: list[Tally]) -> list[Tally]:
+    return sorted(tallies, key=lambda t: (-t.count, t.label))
+
+
+def _status_order(status: str) -> int:
+    order = list(STATUS_ZH)
+    return order.index(status) if status in order else len(order)
+
+
+def _recovered(session: Session) -> Decimal:
+    total = session.scalar(select(func.coalesce(func.sum(Case.recovered_amount), 0))
+                           .where(Case.status.in_(RECOVERED_FROM)))
+    return Decimal(total or 0)
+
+
+def _overdue(session: Session, today: date) -> int:
+    """Cases past their deadline and not closed (as workflow.overdue decides for one case)."""
+    return int(session.scalar(select(func.count()).select_from(Case).where(
+        Case.deadline < today, Case.status.in_(ACTIVE))) or 0)
+
+
+def _precision(session: Session) -> list[Precision]:
+    rows = session.execute(
+        select(Warning.model, Case.verdict, func.count())
+        .join(Warning, Warning.id == Case.warning_pk)
+        .where(Case.verdict.is_not(None))
+        .group_by(Warning.model, Case.verdict)
+    ).all()
+    counts: dict[str, dict[str, int]] = {}
+    for model, verdict, count in rows:
+        counts.setdefault(str(model), {})[str(verdict)] = int(count)
+    return [Precision(model, model_label(model), found.get(TRUE, 0), found.get(PARTLY_TRUE, 0),
+                      found.get(NOT_TRUE, 0))
+            for model, found in sorted(counts.items())]

@@ -1,0 +1,166 @@
+"""/staff/admin: accounts (add, deactivate, reactivate, reset a password) and the audit log.
+
+Admin only. Every change is audited in the transaction that makes it; deactivating an account
+or resetting its password logs that person out everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.roles import ADMIN, OFFICER, ROLES
+from sunlight.accounts.users import MIN_PASSWORD, AccountError, add_user, hash_password
+from sunlight.appdb.account_tables import User, WebSession
+from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.audit.chain import append, verify
+from sunlight.contract.datasets import DATASETS
+from sunlight.web.deps import DbSession, Staff, client_address, require
+from sunlight.web.pages import render
+
+router = APIRouter()
+Admin = Annotated[Staff, Depends(require(ADMIN))]
+PAGE_SIZE = 50
+
+
+@router.get("/staff/admin/users")
+def users_page(request: Request, staff: Admin, session: DbSession,
+               done: str = "") -> Response:
+    return _users(request, session, done=_DONE.get(done, ""))
+
+
+@router.post("/staff/admin/users")
+def add_account(request: Request, staff: Admin, session: DbSession,
+                username: Annotated[str, Form()] = "", display_name: Annotated[str, Form()] = "",
+                role: Annotated[str, Form()] = "", township: Annotated[str, Form()] = "",
+                department: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+                datasets: Annotated[list[str] | None, Form()] = None) -> Response:
+    """Create an account by the rules of `sunlight users add`."""
+    fields = {"username": username.strip(), "display_name": display_name.strip(),
+              "role": role, "township": township.strip(), "department": department,
+              "password": password}
+    datasets = datasets or []
+    try:
+        user = add_user(session, fields["username"], fields["role"], fields["password"],
+                        display_name=fields["display_name"],
+                        township=fields["township"] or None,
+                        department=fields["department"] or None,
+                        datasets=datasets or None)
+    except AccountError as exc:
+        session.rollback()
+        return _users(request, session, error=str(exc), form={**fields, "datasets": datasets},
+                      status_code=400)
+    _audit(request, session, staff, "user.add", user,
+           {"role": user.role, "township": user.township, "datasets": user.datasets})
+    session.commit()
+    return RedirectResponse("/staff/admin/users?done=added", status_code=303)
+
+
+@router.post("/staff/admin/users/{user_id}/active")
+def set_active(request: Request, user_id: int, staff: Admin, session: DbSession,
+               active: Annotated[str, Form()] = "") -> Response:
+    """Deactivate (logging the person out everywhere) or reactivate an account."""
+    user = _user(session, user_id)
+    make_active = active == "1"
+    if user.id == staff.user.id and not make_active:
+        return _users(request, session, error="不能停用自己的账户（否则可能无人能管理账户）",
+                      status_code=400)
+    user.active = make_active
+    if not make_active:
+        _log_out(session, user)
+    _audit(request, session, staff, "user.reactivate" if make_active else "user.deactivate",
+           user)
+    session.commit()
+    done = "reactivated" if make_active else "deactivated"
+    return RedirectResponse(f"/staff/admin/users?done={done}", status_code=303)
+
+
+@router.post("/staff/admin/users/{user_id}/password")
+def reset_password(request: Request, user_id: int, staff: Admin, session: DbSession,
+                   password: Annotated[str, Form()] = "",
+                   repeat: Annotated[str, Form()] = "") -> Response:
+    """Set a new password for someone who lost theirs; they are logged out everywhere."""
+    user = _user(session, user_id)
+    new = password
+    problem = (f"新密码至少 {MIN_PASSWORD} 位" if len(new) < MIN_PASSWORD
+               else "两次输入的新密码不一致" if new != repeat else "")
+    if problem:
+        return _users(request, session, error=f"{user.username}：{problem}", status_code=400)
+    user.password_hash = hash_password(new)
+    _log_out(session, user)
+    _audit(request, session, staff, "user.password_reset", user)
+    session.commit()
+    return RedirectResponse("/staff/admin/users?done=password", status_code=303)
+
+
+@router.get("/staff/admin/audit")
+def audit_page(request: Request, staff: Admin, session: DbSession, actor: str = "",
+               action: str = "", page: int = 1) -> Response:
+    return _audit_log(request, session, actor=actor.strip(), action=action.strip(),
+                      page=max(page, 1))
+
+
+@router.post("/staff/admin/audit/verify")
+def verify_chain(request: Request, staff: Admin, session: DbSession) -> Response:
+    """Recompute the hash chain and show what it found; the check itself is audited."""
+    report = verify(session)
+    append(session, actor=staff.user.username, action="audit.verify",
+           details={"entries": report.entries, "intact": report.intact,
+                    "problems": len(report.problems)}, address=client_address(request))
+    session.commit()
+    return _audit_log(request, session, actor="", action="", page=1, report=report)
+
+
+_DONE = {"added": "账户已创建", "deactivated": "账户已停用，该用户已被登出",
+         "reactivated": "账户已恢复", "password": "密码已重置，该用户已被登出"}
+
+
+def _user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise HTTPException(404)
+    return user
+
+
+def _log_out(session: Session, user: User) -> None:
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+
+
+def _audit(request: Request, session: Session, staff: Staff, action: str, user: User,
+           details: dict[str, Any] | None = None) -> None:
+    append(session, actor=staff.user.username, action=action, target=user.username,
+           details=details, address=client_address(request))
+
+
+def _users(request: Request, session: Session, *, error: str = "", done: str = "",
+           form: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    users = session.scalars(select(User).order_by(User.role, User.username)).all()
+    departments = sorted({spec.department for spec in DATASETS.values()})
+    return render(request, "staff/admin/users.html", {
+        "users": users, "roles": ROLES, "datasets": DATASETS, "departments": departments,
+        "error": error, "done": done, "form": form or {}, "min_password": MIN_PASSWORD,
+        "OFFICER": OFFICER,
+    }, status_code=status_code)
+
+
+def _audit_log(request: Request, session: Session, *, actor: str, action: str, page: int,
+               report: Any = None) -> Response:
+    query = select(AuditEntry)
+    if actor:
+        query = query.where(AuditEntry.actor == actor)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    entries = session.scalars(query.order_by(AuditEntry.id.desc())
+                              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    actions = session.scalars(select(AuditEntry.action).distinct()
+                              .order_by(AuditEntry.action)).all()
+    pages = max(1, -(-total // PAGE_SIZE))
+    return render(request, "staff/admin/audit.html", {
+        "entries": entries, "actions": actions, "actor": actor, "action": action,
+        "page": page, "pages": pages, "total": total, "report": report,
+    })

@@ -1,0 +1,202 @@
+"""/staff/uploads: department officers (and analysts) upload a dataset's file; it is ingested
+in the background and ends with its quality report."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select
+from starlette.background import BackgroundTask
+from starlette.datastructures import FormData, UploadFile
+
+from sunlight.accounts.roles import ANALYST, OFFICER
+from sunlight.appdb.upload_tables import (
+    UPLOAD_DONE,
+    UPLOAD_QUEUED,
+    UPLOAD_RUNNING,
+    Upload,
+)
+from sunlight.audit.chain import append
+from sunlight.contract.datasets import DATASETS
+from sunlight.quality.report import REASONS_ZH, export, findings
+from sunlight.settings import Settings
+from sunlight.uploads.files import ALLOWED_SUFFIXES, Received, RefusedFile, place, receive
+from sunlight.uploads.worker import IngestWorker
+from sunlight.warehouse.store import Warehouse
+from sunlight.web.deps import (
+    DbSession,
+    Forbidden,
+    Staff,
+    audit_now,
+    client_address,
+    require,
+    settings_of,
+)
+from sunlight.web.pages import render
+
+router = APIRouter()
+Uploader = Annotated[Staff, Depends(require(OFFICER, ANALYST))]
+SHOWN_FINDINGS = 200
+"""Rejected rows listed on the page; the xlsx report holds them all."""
+STAGE_ZH = {"reading": "读取文件", "normalising": "规范化与质量检查", "writing": "写入数据仓库"}
+STATUS_ZH = {UPLOAD_QUEUED: "排队中", UPLOAD_RUNNING: "导入中", UPLOAD_DONE: "已完成",
+             "refused": "被拒收", "failed": "失败"}
+FORM_OVERHEAD = 1 << 20
+"""Bytes a multipart form adds around the file (boundaries, the other fields)."""
+
+
+class UploadTooLarge(Exception):
+    """The request announces more bytes than the upload limit allows: refused unread."""
+
+    def __init__(self, limit_mb: int) -> None:
+        super().__init__(f"文件超过上传大小上限 {limit_mb} MB，未保存")
+
+
+def within_limit(request: Request) -> None:
+    """Refuse an oversize upload by its Content-Length, before a byte of it is parsed."""
+    limit = settings_of(request).upload_max_mb
+    try:
+        length = int(request.headers.get("content-length", "0"))
+    except ValueError:
+        length = 0
+    if length > limit * (1 << 20) + FORM_OVERHEAD:
+        raise UploadTooLarge(limit)
+
+
+async def upload_form(request: Request) -> FormData:
+    # Starlette spools each file part to a temporary file past 1 MB: never whole in memory.
+    return await request.form()
+
+
+def worker_of(request: Request) -> IngestWorker:
+    worker: IngestWorker = request.app.state.ingest_worker
+    return worker
+
+
+def datasets_for(staff: Staff) -> list[str]:
+    """The datasets this person may upload and whose uploads they see."""
+    return list(DATASETS) if staff.role == ANALYST else list(staff.user.datasets or [])
+
+
+@router.get("/staff/uploads")
+def upload_page(request: Request, staff: Uploader, session: DbSession) -> Response:
+    return _page(request, staff, session)
+
+
+@router.post("/staff/uploads")
+def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)],
+                staff: Uploader, session: DbSession,
+                form: Annotated[FormData, Depends(upload_form)]) -> Response:
+    settings = settings_of(request)
+    dataset = str(form.get("dataset", ""))
+    sent = form.get("file")
+    if dataset not in datasets_for(staff):
+        if dataset in DATASETS:
+            raise Forbidden(f"您只能上传本部门的数据集：{'、'.join(datasets_for(staff))}")
+        return _page(request, staff, session, error="请选择数据集", status_code=400)
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        return _page(request, staff, session, error="请选择要上传的文件", status_code=400)
+    try:
+        received = receive(sent.file, sent.filename, settings.uploads_dir / "incoming",
+                           settings.upload_max_mb << 20)
+    except RefusedFile as exc:
+        status = 413 if "上限" in str(exc) else 400
+        return _page(request, staff, session, error=str(exc), status_code=status)
+    upload = _record(request, staff, session, settings, dataset, received)
+    worker_of(request).submit(upload.id)
+    return RedirectResponse(f"/staff/uploads/{upload.id}", status_code=303)
+
+
+def _record(request: Request, staff: Staff, session: DbSession, settings: Settings,
+            dataset: str, received: Received) -> Upload:
+    """The upload's row, its file in place and the audit entry, committed together."""
+    upload = Upload(dataset=dataset, filename=received.filename, size=received.size,
+                    sha256=received.sha256, uploader_id=staff.user.id,
+                    status=UPLOAD_QUEUED, stage="", created_at=datetime.now(UTC),
+                    result={}, error="")
+    session.add(upload)
+    session.flush()
+    path = place(received, settings.uploads_dir, upload.id)
+    try:
+        append(session, actor=staff.user.username, action="upload", target=f"upload:{upload.id}",
+               details={"dataset": dataset, "file": received.filename, "size": received.size,
+                        "sha256": received.sha256}, address=client_address(request))
+        session.commit()
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return upload
+
+
+@router.get("/staff/uploads/{upload_id}")
+def upload_detail(request: Request, upload_id: int, staff: Uploader,
+                  session: DbSession) -> Response:
+    upload = _visible(session, staff, upload_id)
+    return render(request, "staff/uploads/detail.html",
+                  _report_context(request, upload, full=True))
+
+
+@router.get("/staff/uploads/{upload_id}/status")
+def upload_status(request: Request, upload_id: int, staff: Uploader, session: DbSession,
+                  full: bool = False) -> Response:
+    """The fragment a running upload's page polls; without data-poll once it has ended."""
+    upload = _visible(session, staff, upload_id)
+    template = "staff/uploads/_report.html" if full else "staff/uploads/_status.html"
+    return render(request, template, _report_context(request, upload, full=full))
+
+
+@router.get("/staff/uploads/{upload_id}/report.xlsx")
+def upload_report(request: Request, upload_id: int, staff: Uploader,
+                  session: DbSession) -> Response:
+    """Every finding of the upload's file, as `sunlight quality export` writes them."""
+    upload = _visible(session, staff, upload_id)
+    file_hash = str(upload.result.get("file_hash", ""))
+    if upload.status != UPLOAD_DONE or not file_hash:
+        raise HTTPException(404)  # not ingested (yet): there is no report to download
+    handle, name = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    count = export(Warehouse(settings_of(request).warehouse_dir), "xlsx", Path(name), file_hash)
+    audit_now(request, staff, "quality.export", f"upload:{upload.id}",
+              {"dataset": upload.dataset, "file": upload.filename, "findings": count})
+    stem = Path(upload.filename).stem
+    return FileResponse(name, filename=f"质量报告-{upload.id}-{stem}.xlsx",
+                        background=BackgroundTask(os.unlink, name))
+
+
+def _visible(session: DbSession, staff: Staff, upload_id: int) -> Upload:
+    upload = session.get(Upload, upload_id)
+    if upload is None:
+        raise HTTPException(404)
+    if upload.dataset not in datasets_for(staff):
+        raise Forbidden("这是其他部门数据集的上传，您无权查看")
+    return upload
+
+
+def _page(request: Request, staff: Staff, session: DbSession, *, error: str = "",
+          status_code: int = 200) -> Response:
+    mine = datasets_for(staff)
+    uploads = session.scalars(select(Upload).where(Upload.dataset.in_(mine))
+                              .order_by(Upload.id.desc()).limit(100)).all()
+    return render(request, "staff/uploads/index.html", {
+        "uploads": uploads, "datasets": [DATASETS[code] for code in mine], "error": error,
+        "suffixes": "、".join(ALLOWED_SUFFIXES), "max_mb": settings_of(request).upload_max_mb,
+        "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
+    }, status_code=status_code)
+
+
+def _report_context(request: Request, upload: Upload, *, full: bool) -> dict[str, Any]:
+    rejected: list[Any] = []
+    file_hash = str(upload.result.get("file_hash", ""))
+    if full and upload.status == UPLOAD_DONE and file_hash:
+        rejected = [row for row in findings(Warehouse(settings_of(request).warehouse_dir),
+                                            file_hash) if row[4] == "rejected"]
+    return {"upload": upload, "dataset": DATASETS.get(upload.dataset),
+            "rejected": rejected[:SHOWN_FINDINGS], "rejected_total": len(rejected),
+            "REASONS_ZH": REASONS_ZH, "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
+            "running": upload.status in (UPLOAD_QUEUED, UPLOAD_RUNNING)}

@@ -1,0 +1,113 @@
+"""The analyst's dashboard: warnings by status, money at risk and recovered, overdue cases,
+charts by model, township and month, and each model's precision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from sunlight.appdb.tables import Warning
+from sunlight.cases.workflow import case_for_warning
+from sunlight.web.charts import Bar, bar_chart
+from sunlight.web.dashboard_data import build
+from tests.appdb.builders import detection, run
+from tests.web.conftest import StaffApp
+
+TODAY = date(2025, 6, 1)
+MODELS = ("DECEASED_PAID", "DUPLICATE_PAYMENT", "OFFICIAL_ON_WELFARE")
+
+
+def county(staff_app: StaffApp) -> None:
+    """Four warnings: one closed (属实, 1,000 recovered), one overdue under verification, one
+    verified 不属实, one retracted."""
+    with staff_app.session() as session:
+        run(session, [
+            detection([1, 2, 3], subject="A" * 18),  # 1,500.00, 城关镇, 2024-01
+            replace(detection([4], model="DUPLICATE_PAYMENT", subject="B" * 18),
+                    township="马家镇"),  # 500.00
+            detection([2], subject="C" * 18, amount="300"),  # 300.00, 2024-02
+            detection([5], model="OFFICIAL_ON_WELFARE", subject="D" * 18, amount="200"),
+        ], models=MODELS)
+        states = {"A" * 18: ("closed", "属实", Decimal("1000.00"), None),
+                  "B" * 18: ("verifying", None, None, TODAY - timedelta(days=1)),
+                  "C" * 18: ("verified", "不属实", None, TODAY + timedelta(days=5))}
+        for warning in session.scalars(select(Warning)):
+            if warning.subject not in states:
+                warning.status = "retracted"
+                continue
+            status, verdict, recovered, deadline = states[warning.subject]
+            case = case_for_warning(session, warning)
+            case.status, case.verdict, case.recovered_amount = status, verdict, recovered
+            case.deadline = deadline or TODAY
+            warning.status = status
+        session.commit()
+
+
+def test_the_numbers_of_a_tiny_county(staff_app: StaffApp):
+    county(staff_app)
+    with staff_app.session() as session:
+        data = build(session, TODAY)
+    assert [(t.label, t.count, t.amount) for t in data.by_status] == [
+        ("核查中", 1, Decimal("500.00")), ("已核实", 1, Decimal("300.00")),
+        ("办结", 1, Decimal("1500.00")), ("已撤回", 1, Decimal("200.00"))]
+    assert (data.at_risk.count, data.at_risk.amount) == (2, Decimal("800.00"))
+    assert data.recovered == Decimal("1000.00")
+    assert data.overdue == 1
+    assert [(t.label, t.count, t.amount) for t in data.by_model] == [
+        ("死亡后仍领取（DECEASED_PAID）", 2, Decimal("1800.00")),
+        ("重复发放（DUPLICATE_PAYMENT）", 1, Decimal("500.00"))]
+    assert [(t.label, t.count) for t in data.by_township] == [("城关镇", 2), ("马家镇", 1)]
+    assert [(t.label, t.count) for t in data.by_month] == [
+        ("2024-01", 1), ("2024-02", 1), ("2024-04", 1)]
+    [deceased] = data.precision
+    assert (deceased.model, deceased.true, deceased.not_true, deceased.verified) == (
+        "DECEASED_PAID", 1, 1, 2)
+    assert deceased.precision == 0.5
+
+
+def test_an_empty_county_has_zeros_and_no_precision(staff_app: StaffApp):
+    with staff_app.session() as session:
+        data = build(session, TODAY)
+    assert data.by_status == [] and data.at_risk.amount == 0 and data.recovered == 0
+    assert data.overdue == 0 and data.precision == []
+    page = staff_app.client("analyst").get("/staff/dashboard").text
+    assert "尚无预警" in page and "暂无数据" in page and "尚无已核实的案件" in page
+
+
+def test_the_page_shows_the_numbers_and_svg_charts(staff_app: StaffApp):
+    county(staff_app)
+    page = staff_app.client("analyst").get("/staff/dashboard").text
+    stats = re.findall(r'<div class="stat">([^<]+)</div>', page)
+    assert stats[:2] == ["800.00", "1,000.00"]
+    assert page.count("<svg") == 3 and "<script" not in page.split("</main>")[0]
+    assert "死亡后仍领取（DECEASED_PAID）：2 条 · 1,800.00 元" in page
+    assert "50%" in page
+
+
+@pytest.mark.parametrize("user", ["verifier", "officer", "admin"])
+def test_only_analysts_see_the_dashboard(staff_app: StaffApp, user: str):
+    assert staff_app.client(user).get("/staff/dashboard").status_code == 403
+
+
+def test_anonymous_is_sent_to_log_in(staff_app: StaffApp):
+    response = staff_app.client().get("/staff/dashboard", follow_redirects=False)
+    assert response.status_code == 303 and "/staff/login" in response.headers["location"]
+
+
+def test_a_bar_chart_is_titled_described_and_escaped():
+    svg = str(bar_chart("按乡镇", [Bar("城关镇", 4, "4 条"), Bar("<马家镇>", 2, "2 条")]))
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "<title id=" in svg and "按乡镇" in svg
+    assert "<desc" in svg and "城关镇：4 条；&lt;马家镇&gt;：2 条" in svg
+    widths = [float(w) for w in re.findall(r'<rect class="bar"[^>]* width="([\d.]+)"', svg)]
+    assert widths[0] == 2 * widths[1]
+    assert "<马家镇>" not in svg
+
+
+def test_an_empty_chart_says_so():
+    assert "暂无数据" in str(bar_chart("按月份", []))
