@@ -107,6 +107,12 @@ def test_a_verifier_sees_only_their_own_tasks_on_a_phone_friendly_table(
     assert {name for name, case_no in cases.items() if case_no in other} == {"other"}
 
 
+def test_a_mangled_page_number_shows_the_first_page(staff_app: StaffApp,
+                                                   cases: dict[str, str]):
+    page = staff_app.client("analyst").get("/staff/cases?page=abc")
+    assert page.status_code == 200 and cases["report"] in page.text
+
+
 def test_a_verifier_without_tasks_is_told_so(staff_app: StaffApp):
     assert "目前没有分派给您的核查任务" in staff_app.client("verifier").get("/staff/cases").text
 

@@ -26,7 +26,7 @@ PARTIAL = "x-sunlight-partial"
 @router.get("/staff/cases")
 def case_list(request: Request, staff: Annotated[Staff, Depends(require(ANALYST, VERIFIER))],
               session: DbSession, status: str = "", kind: str = "", township: str = "",
-              overdue_only: str = "", assignee: str = "", page: int = 1) -> Response:
+              overdue_only: str = "", assignee: str = "", page: str = "1") -> Response:
     today = date.today()
     analyst = staff.role == ANALYST
     wanted = CaseFilter(
@@ -36,16 +36,16 @@ def case_list(request: Request, staff: Annotated[Staff, Depends(require(ANALYST,
         overdue_only=bool(overdue_only),
         assignee_id=int(assignee) if analyst and assignee.isdigit() else None,
     )
-    page = max(page, 1)
+    number = max(int(page), 1) if page.isdigit() else 1  # a mangled link shows page 1
     total = queries.count(session, staff.user, wanted, today=today)
     cases = queries.listed(session, staff.user, wanted, today=today, limit=PAGE_SIZE,
-                           offset=(page - 1) * PAGE_SIZE)
+                           offset=(number - 1) * PAGE_SIZE)
     context: dict[str, Any] = {
         "analyst": analyst,
         "wanted": wanted,
         "rows": [(case, case_url(case), overdue(case, today)) for case in cases],
         "total": total,
-        "page": page,
+        "page": number,
         "pages": max(1, -(-total // PAGE_SIZE)),
         "query": _query_without_page(request),
     }
