@@ -12,6 +12,7 @@ transaction.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +33,7 @@ from sunlight.cases.states import (
     HANDLING,
     NOT_TRUE,
     OPEN,
+    RETRACTED,
     TRANSFERS,
     VERDICTS,
     VERIFIED,
@@ -40,6 +42,8 @@ from sunlight.cases.states import (
 )
 
 Form = Mapping[str, str]
+MAX_MONEY = Decimal(10) ** 14
+"""Amounts are NUMERIC(16, 2)."""
 
 
 class WorkflowError(Exception):
@@ -106,7 +110,7 @@ def _return(session: Session, case: Case, form: Form, terms: Terms) -> dict[str,
 
 
 def _disposal(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
-    recovered = _money(form.get("recovered_amount", "0") or "0")
+    recovered = parse_money(form.get("recovered_amount", "0"))
     discipline = form.get("discipline", "无").strip() or "无"
     if discipline not in DISCIPLINES:
         raise InvalidInput(f"处分类型只能是：{'、'.join(DISCIPLINES)}")
@@ -158,6 +162,10 @@ def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
     transition = BY_ACTION.get(action)
     if transition is None:
         raise InvalidInput(f"未知操作 {action}")
+    if (actor.role == VERIFIER and case.assignee_id != actor.id
+            and case.version != expected_version):
+        # Reassigned to someone else while this verifier had the page open.
+        raise NotAllowed("此案件已改派给其他核查人员，您不再负责此案件，您的操作未保存。")
     if not may_see(actor, case, case.township) or actor.role not in transition.roles:
         raise NotAllowed(f"您的角色不能对此案件执行“{transition.label}”")
     if case.version != expected_version:
@@ -187,12 +195,13 @@ def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
 
 
 def open_case(session: Session, *, kind: str, title: str, township: str, village: str,
-              warning: Warning | None = None) -> Case:
-    """A new case in 待分派, numbered AJ<year><id>."""
+              warning: Warning | None = None, status: str = OPEN) -> Case:
+    """A new case, in 待分派 unless told otherwise, numbered AJ<year><id>."""
     now = datetime.now(UTC)
-    case = Case(case_no=f"pending-{now.timestamp()}-{id(title)}", kind=kind, title=title,
-                township=township, village=village, status=OPEN, warning=warning, version=1,
-                created_at=now, updated_at=now)
+    # A unique placeholder until the id is known; it must fit case_no's 30 characters.
+    case = Case(case_no=f"new-{secrets.token_hex(8)}", kind=kind, title=title,
+                township=township, village=village, status=status, warning=warning,
+                version=1, created_at=now, updated_at=now)
     session.add(case)
     session.flush()
     case.case_no = f"AJ{now.year}{case.id:06d}"
@@ -202,11 +211,47 @@ def open_case(session: Session, *, kind: str, title: str, township: str, village
 
 def case_for_warning(session: Session, warning: Warning) -> Case:
     """The warning's case, opened (in the warning's current status) on first use."""
-    case = session.scalar(select(Case).where(Case.warning_pk == warning.id))
+    case = case_of_warning(session, warning)
     if case is not None:
         return case
-    case = open_case(session, kind=WARNING_CASE, title=f"{warning.name} {warning.model}",
-                     township=warning.township, village=warning.village, warning=warning)
+    return open_case(session, kind=WARNING_CASE, title=f"{warning.name} {warning.model}",
+                     township=warning.township, village=warning.village, warning=warning,
+                     status=warning.status)
+
+
+def case_of_warning(session: Session, warning: Warning) -> Case | None:
+    """The warning's case if it has one (nobody has acted on it otherwise)."""
+    return session.scalar(select(Case).where(Case.warning_pk == warning.id))
+
+
+def locked_case(session: Session, case_no: str) -> Case | None:
+    """The case, its row locked until the transaction ends (PostgreSQL; SQLite's writer
+    already holds the database lock), so two people's changes are checked one after the
+    other against the version each of them saw."""
+    return session.scalar(select(Case).where(Case.case_no == case_no).with_for_update())
+
+
+def locked_warning(session: Session, warning_id: str) -> Warning | None:
+    """The warning, locked like `locked_case`: its case is opened once, however many
+    analysts assign it at the same moment."""
+    return session.scalar(select(Warning).where(Warning.warning_id == warning_id)
+                          .with_for_update())
+
+
+def assign_warning(session: Session, warning: Warning, actor: User, form: Form, *,
+                   seen_version: int, default_days: int = 30, address: str = "",
+                   today: date | None = None) -> Case:
+    """Open the warning's case if need be and assign it, in the caller's transaction.
+
+    `seen_version` is the case version on the actor's page, 0 when the page showed no case:
+    a case opened since but never acted on (version 1, a comment perhaps) still matches.
+    """
+    if warning.status == RETRACTED:
+        raise InvalidInput("此预警已撤回（模型不再命中），无需分派核查。")
+    case = case_for_warning(session, warning)
+    expected = case.version if seen_version == 0 and case.version == 1 else seen_version
+    take(session, case, "assign", actor, form, expected_version=expected,
+         default_days=default_days, address=address, today=today)
     return case
 
 
@@ -244,13 +289,15 @@ def _deadline(text: str, terms: Terms) -> date:
     return deadline
 
 
-def _money(text: str) -> Decimal:
+def parse_money(text: str, label: str = "追回金额") -> Decimal:
+    """An amount in yuan as staff type it (commas allowed), or InvalidInput naming `label`."""
     try:
-        amount = Decimal(text.replace(",", "").strip())
+        amount = Decimal(text.replace(",", "").replace("，", "").strip() or "0")
     except InvalidOperation:
-        raise InvalidInput(f"追回金额“{text}”不是数字") from None
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise InvalidInput("追回金额应为不小于 0 的金额，最多两位小数")
+        raise InvalidInput(f"{label}“{text}”不是数字") from None
+    if (not amount.is_finite() or amount < 0 or amount >= MAX_MONEY
+            or amount != amount.quantize(Decimal("0.01"))):
+        raise InvalidInput(f"{label}应为不小于 0 的金额，最多两位小数")
     return amount
 
 

@@ -17,7 +17,18 @@ from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
-from sunlight.web.routes import account, admin, auth, dashboard, health, uploads
+from sunlight.web.routes import (
+    account,
+    admin,
+    auth,
+    case_files,
+    case_list,
+    cases,
+    dashboard,
+    health,
+    self_corrections,
+    uploads,
+)
 from sunlight.web.routes.uploads import UploadTooLarge
 from sunlight.web.security import check_secret
 from sunlight.web.templating import make_templates
@@ -47,7 +58,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ingest_worker.recover()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
-                   dashboard.router):
+                   dashboard.router, case_list.router, cases.router, case_files.router,
+                   self_corrections.router):
         app.include_router(router)
     _handle_errors(app)
     return app

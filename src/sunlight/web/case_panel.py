@@ -37,11 +37,14 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
     `message` carry a refused attempt back to the person who made it.
     """
     actions = available(staff.user, case) if case is not None else []
+    may_open = case is None and staff.role == ANALYST and bool(open_url)
+    form = form or {}
+    takes_back = [t.action for t in actions] + (["assign"] if may_open else [])
     return {
         "case": case,
         "actions": [t.action for t in actions],
         "action_labels": {t.action: t.label for t in actions},
-        "may_open": case is None and staff.role == ANALYST and bool(open_url),
+        "may_open": may_open,
         "open_url": open_url,
         "overdue": case is not None and overdue(case),
         "assignees": assignable(session, township) if staff.role == ANALYST else [],
@@ -49,6 +52,28 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "transfers": [t for t in TRANSFERS if t],
         "default_deadline_days": settings_of(request).case_deadline_days,
         "today": date.today(),
-        "form": form or {},
+        "form": form,
         "message": message,
+        "unsaved": unsaved(session, form, takes_back) if message else [],
     }
+
+
+FIELD_LABELS = {"assignee": "核查人员", "deadline": "办理期限", "verdict": "核实结论",
+                "reason": "说明或理由", "recovered_amount": "追回金额（元）",
+                "discipline": "处分类型", "transferred_to": "移送"}
+
+
+def unsaved(session: Session, form: dict[str, str], actions: list[str]) -> list[tuple[str, str]]:
+    """What a refused person typed, as (label, value), when no form on the page now takes
+    it back (the case moved on): shown beside the message so nothing they wrote is lost."""
+    if not form or form.get("action") in actions:
+        return []
+    shown = []
+    for name, label in FIELD_LABELS.items():
+        value = form.get(name, "").strip()
+        if name == "assignee" and value.isdigit():
+            user = session.get(User, int(value))
+            value = user.display_name if user else value
+        if value:
+            shown.append((label, value))
+    return shown

@@ -1,0 +1,102 @@
+"""A case's page and its transitions: assigning a warning, and every later step.
+
+A refused step answers with the case as it is now and the person's input kept: 409 when
+someone else acted first, 400 for input to correct, 403 when the role or scope forbids it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.tables import Warning
+from sunlight.cases.workflow import (
+    InvalidInput,
+    NotAllowed,
+    StaleCase,
+    WorkflowError,
+    assign_warning,
+    case_of_warning,
+    locked_warning,
+    take,
+)
+from sunlight.web.case_pages import (
+    Submitted,
+    case_page,
+    case_url,
+    existing_case,
+    visible_case,
+    warning_url,
+)
+from sunlight.web.case_panel import unsaved
+from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
+from sunlight.web.pages import render
+
+router = APIRouter()
+CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
+Analyst = Annotated[Staff, Depends(require(ANALYST))]
+
+
+@router.get("/staff/cases/{case_no}")
+def show_case(request: Request, case_no: str, staff: CaseWorker, session: DbSession) -> Response:
+    case = visible_case(session, staff, case_no)
+    if case.warning is not None:
+        return RedirectResponse(warning_url(case.warning), status_code=303)
+    return case_page(request, session, staff, case)
+
+
+@router.post("/staff/cases/{case_no}/transition")
+def transition(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
+               form: Submitted) -> Response:
+    # take() checks the role and scope itself, saying why a verifier may no longer act (the
+    # case was reassigned) and keeping what they typed.
+    case = existing_case(session, case_no, lock=True)
+    try:
+        take(session, case, form.get("action", ""), staff.user, form,
+             expected_version=_version(form), default_days=settings_of(request).case_deadline_days,
+             address=client_address(request))
+    except WorkflowError as error:
+        session.rollback()
+        return _refused(request, session, staff, case, None, form, error)
+    session.commit()
+    return RedirectResponse(case_url(case), status_code=303)
+
+
+@router.post("/staff/warnings/{warning_id}/assign")
+def assign(request: Request, warning_id: str, staff: Analyst, session: DbSession,
+           form: Submitted) -> Response:
+    warning = locked_warning(session, warning_id)
+    if warning is None:
+        raise HTTPException(status_code=404)
+    form = {**form, "action": "assign"}
+    try:
+        assign_warning(session, warning, staff.user, form, seen_version=_version(form),
+                       default_days=settings_of(request).case_deadline_days,
+                       address=client_address(request))
+    except WorkflowError as error:
+        session.rollback()
+        return _refused(request, session, staff, case_of_warning(session, warning), warning,
+                        form, error)
+    session.commit()
+    return RedirectResponse(warning_url(warning), status_code=303)
+
+
+def _version(form: dict[str, str]) -> int:
+    try:
+        return int(form.get("version", ""))
+    except ValueError:
+        raise InvalidInput("页面缺少案件版本信息，请刷新页面后重试") from None
+
+
+def _refused(request: Request, session: DbSession, staff: Staff, case: Case | None,
+             warning: Warning | None, form: dict[str, str], error: WorkflowError) -> Response:
+    if isinstance(error, NotAllowed):
+        return render(request, "staff/cases/refused.html", {
+            "message": str(error), "unsaved": unsaved(session, form, [])}, status_code=403)
+    status = 409 if isinstance(error, StaleCase) else 400
+    return case_page(request, session, staff, case, warning=warning, status_code=status,
+                     form=form, message=str(error))

@@ -1,0 +1,53 @@
+"""/staff/self-corrections: the register of 主动说明 / 主动退回, for analysts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sunlight.accounts.roles import ANALYST
+from sunlight.appdb.warnings import get
+from sunlight.cases import self_corrections
+from sunlight.cases.states import SELF_CORRECTION_KINDS
+from sunlight.cases.workflow import InvalidInput
+from sunlight.web.case_pages import Submitted
+from sunlight.web.deps import DbSession, Staff, client_address, require
+from sunlight.web.pages import render
+
+router = APIRouter()
+Analyst = Annotated[Staff, Depends(require(ANALYST))]
+PAGE = "staff/self_corrections.html"
+
+
+@router.get("/staff/self-corrections")
+def register(request: Request, staff: Analyst, session: DbSession, warning: str = "",
+             recorded: int = 0) -> Response:
+    """The register; `?warning=W-…` fills the form from that warning (its page links here)."""
+    form: dict[str, str] = {}
+    found = get(session, warning.strip().upper()) if warning.strip() else None
+    if found is not None:
+        form = {"warning_id": found.warning_id, "person_name": found.name,
+                "id_number": found.id_number, "township": found.township,
+                "village": found.village, "program": found.program}
+    return render(request, PAGE, _context(session, form, recorded=recorded))
+
+
+@router.post("/staff/self-corrections")
+def record(request: Request, staff: Analyst, session: DbSession, form: Submitted) -> Response:
+    try:
+        entry = self_corrections.record(session, staff.user, form,
+                                        address=client_address(request))
+    except InvalidInput as error:
+        session.rollback()
+        return render(request, PAGE, _context(session, form, message=str(error)),
+                      status_code=400)
+    session.commit()
+    return RedirectResponse(f"/staff/self-corrections?recorded={entry.id}", status_code=303)
+
+
+def _context(session: DbSession, form: dict[str, str], *, message: str = "",
+             recorded: int = 0) -> dict[str, Any]:
+    return {"form": form, "message": message, "recorded": recorded,
+            "kinds": SELF_CORRECTION_KINDS, "entries": self_corrections.listed(session)}

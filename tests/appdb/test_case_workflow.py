@@ -1,0 +1,349 @@
+"""The case state machine on both backends: every transition by every role, the verifier's
+scope, stale versions (also with two transactions at once), a warning's first assignment."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.appdb.case_tables import Case, CaseEvent
+from sunlight.appdb.database import session_factory, writing
+from sunlight.appdb.tables import Warning
+from sunlight.cases.states import (
+    CLOSED,
+    HANDLING,
+    NOT_TRUE,
+    OPEN,
+    RETRACTED,
+    TRUE,
+    VERIFIED,
+    VERIFYING,
+)
+from sunlight.cases.workflow import (
+    TRANSITIONS,
+    InvalidInput,
+    NotAllowed,
+    StaleCase,
+    assign_warning,
+    available,
+    case_for_warning,
+    locked_case,
+    open_case,
+    overdue,
+    take,
+)
+from tests.appdb.builders import detection, run
+
+TOWNSHIP = "城关镇"
+TODAY = date(2025, 3, 1)
+
+ALLOWED = {
+    "assign": {"analyst"},
+    "reassign": {"analyst"},
+    "verify": {"analyst", "verifier"},
+    "return": {"analyst"},
+    "dispose": {"analyst"},
+    "close": {"analyst"},
+    "close_unfounded": {"analyst"},
+}
+"""Who may take each transition on a case assigned to `verifier` (written out, not derived)."""
+
+ACTORS = ("admin", "analyst", "officer", "verifier", "verifier_unassigned", "verifier_elsewhere")
+"""`verifier` is the case's assignee; `verifier_unassigned` works in the same township;
+`verifier_elsewhere` is the assignee of record but of another township."""
+
+FORMS = {
+    "assign": lambda staff: {"assignee": str(staff["verifier"].id)},
+    "reassign": lambda staff: {"assignee": str(staff["verifier_unassigned"].id)},
+    "verify": lambda staff: {"verdict": TRUE, "reason": "入户核实，确已死亡"},
+    "return": lambda staff: {"reason": "证据不足"},
+    "dispose": lambda staff: {"recovered_amount": "1,500.00", "discipline": "警告",
+                              "transferred_to": ""},
+    "close": lambda staff: {},
+    "close_unfounded": lambda staff: {},
+}
+
+
+def person(session: Session, username: str, role: str, township: str | None = None) -> User:
+    user = User(username=username, display_name=username, role=role, township=township,
+                datasets=[], password_hash="-", active=True, created_at=datetime.now(UTC))
+    session.add(user)
+    session.flush()
+    return user
+
+
+@pytest.fixture
+def staff(session: Session) -> dict[str, User]:
+    people = {
+        "admin": person(session, "admin", ADMIN),
+        "analyst": person(session, "analyst", ANALYST),
+        "officer": person(session, "officer", OFFICER),
+        "verifier": person(session, "verifier", VERIFIER, TOWNSHIP),
+        "verifier_unassigned": person(session, "verifier2", VERIFIER, TOWNSHIP),
+        "verifier_elsewhere": person(session, "verifier3", VERIFIER, "马家镇"),
+    }
+    session.commit()
+    return people
+
+
+def step(session: Session, case: Case, action: str, actor: User, form: dict[str, str]) -> None:
+    take(session, case, action, actor, form, expected_version=case.version, today=TODAY)
+
+
+def case_ready_for(session: Session, staff: dict[str, User], action: str,
+                   assignee: str = "verifier") -> Case:
+    """A report case in the status `action` starts from, assigned to `assignee`."""
+    case = open_case(session, kind="report", title="举报", township=TOWNSHIP, village="东村")
+    analyst = staff["analyst"]
+    if action == "assign":
+        return case
+    step(session, case, "assign", analyst, FORMS["assign"](staff))
+    if action in ("reassign", "verify"):
+        return _assigned_to(session, case, staff[assignee])
+    verdict = NOT_TRUE if action == "close_unfounded" else TRUE
+    step(session, case, "verify", analyst, {"verdict": verdict, "reason": "核实"})
+    if action in ("return", "dispose", "close_unfounded"):
+        return _assigned_to(session, case, staff[assignee])
+    step(session, case, "dispose", analyst, FORMS["dispose"](staff))
+    return _assigned_to(session, case, staff[assignee])
+
+
+def _assigned_to(session: Session, case: Case, user: User) -> Case:
+    case.assignee_id = user.id  # as of record, even across townships (the scope check's case)
+    session.flush()
+    return case
+
+
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_each_transition_is_taken_only_by_its_roles_within_scope(
+        session: Session, staff: dict[str, User], action: str):
+    for actor in ACTORS:
+        assignee = "verifier_elsewhere" if actor == "verifier_elsewhere" else "verifier"
+        case = case_ready_for(session, staff, action, assignee)
+        user = staff[actor]
+        offered = action in [t.action for t in available(user, case)]
+        if actor in ALLOWED[action]:
+            assert offered, (action, actor)
+            step(session, case, action, user, FORMS[action](staff))
+        else:
+            assert not offered, (action, actor)
+            with pytest.raises(NotAllowed):
+                step(session, case, action, user, FORMS[action](staff))
+    session.commit()
+
+
+def test_the_table_names_every_transition_tested():
+    assert {t.action for t in TRANSITIONS} == set(ALLOWED)
+
+
+@pytest.mark.parametrize("action", list(ALLOWED))
+def test_a_transition_from_any_other_status_is_refused(
+        session: Session, staff: dict[str, User], action: str):
+    source = next(t for t in TRANSITIONS if t.action == action).sources
+    for ready_for in ALLOWED:
+        case = case_ready_for(session, staff, ready_for)
+        if case.status in source:
+            continue
+        with pytest.raises(InvalidInput, match="当前状态下不能执行"):
+            step(session, case, action, staff["analyst"], FORMS[action](staff))
+
+
+def test_a_warning_walks_from_open_to_closed_and_its_status_follows(
+        session: Session, staff: dict[str, User]):
+    run(session, [detection(range(1, 4))])
+    warning = session.scalars(select(Warning)).one()
+    analyst, verifier = staff["analyst"], staff["verifier"]
+    case = case_for_warning(session, warning)
+    statuses = []
+    for action, actor, form in [
+        ("assign", analyst, {"assignee": str(verifier.id), "deadline": ""}),
+        ("verify", verifier, {"verdict": TRUE, "reason": "入户核实，确已死亡"}),
+        ("dispose", analyst, {"recovered_amount": "1500", "discipline": "警告",
+                              "transferred_to": "主管部门处理"}),
+        ("close", analyst, {}),
+    ]:
+        step(session, case, action, actor, form)
+        statuses.append((case.status, warning.status))
+    session.commit()
+    assert statuses == [(VERIFYING, VERIFYING), (VERIFIED, VERIFIED), (HANDLING, HANDLING),
+                        (CLOSED, CLOSED)]
+    assert case.deadline == TODAY + timedelta(days=30)
+    assert (case.verdict, case.recovered_amount, case.discipline) == (TRUE, Decimal("1500.00"),
+                                                                      "警告")
+    assert case.closed_at is not None and case.version == 5
+    events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                             .order_by(CaseEvent.id)).all()
+    assert [(e.action, e.from_status, e.to_status) for e in events] == [
+        ("assign", OPEN, VERIFYING), ("verify", VERIFYING, VERIFIED),
+        ("dispose", VERIFIED, HANDLING), ("close", HANDLING, CLOSED)]
+    assert events[1].details["reason"] == "入户核实，确已死亡"
+    audited = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert audited == ["case.assign", "case.verify", "case.dispose", "case.close"]
+
+
+def test_an_unfounded_warning_closes_without_disposal(session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "close_unfounded")
+    assert [t.action for t in available(staff["analyst"], case)] == ["return",
+                                                                     "close_unfounded"]
+    with pytest.raises(InvalidInput):
+        step(session, case, "dispose", staff["analyst"], FORMS["dispose"](staff))
+    step(session, case, "close_unfounded", staff["analyst"], {})
+    assert (case.status, case.verdict, case.recovered_amount) == (CLOSED, NOT_TRUE, None)
+
+
+def test_returning_for_recheck_clears_the_verdict(session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "return")
+    with pytest.raises(InvalidInput, match="退回重查的理由"):
+        step(session, case, "return", staff["analyst"], {"reason": "  "})
+    step(session, case, "return", staff["analyst"], {"reason": "照片不清"})
+    assert (case.status, case.verdict) == (VERIFYING, None)
+
+
+@pytest.mark.parametrize(("action", "form", "message"), [
+    ("verify", {"verdict": "可能", "reason": "x"}, "请选择核实结论"),
+    ("verify", {"verdict": TRUE, "reason": ""}, "核实情况说明"),
+    ("reassign", {"assignee": "nobody"}, "请选择核查人员"),
+])
+def test_bad_input_is_refused_with_a_chinese_message(
+        session: Session, staff: dict[str, User], action: str, form: dict[str, str],
+        message: str):
+    case = case_ready_for(session, staff, action)
+    with pytest.raises(InvalidInput, match=message):
+        step(session, case, action, staff["analyst"], form)
+    assert case.version == 2  # nothing changed
+
+
+@pytest.mark.parametrize(("amount", "message"), [
+    ("abc", "不是数字"), ("-1", "不小于 0"), ("1.005", "最多两位小数"), ("NaN", "不小于 0"),
+    ("1e20", "不小于 0")])
+def test_a_disposal_needs_a_sensible_amount(session: Session, staff: dict[str, User],
+                                            amount: str, message: str):
+    case = case_ready_for(session, staff, "dispose")
+    with pytest.raises(InvalidInput, match=message):
+        step(session, case, "dispose", staff["analyst"], {"recovered_amount": amount})
+
+
+def test_a_verifier_of_another_township_cannot_be_assigned(
+        session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "assign")
+    with pytest.raises(InvalidInput, match="马家镇的核查人员"):
+        step(session, case, "assign", staff["analyst"],
+             {"assignee": str(staff["verifier_elsewhere"].id)})
+    with pytest.raises(InvalidInput, match="请选择核查人员"):
+        step(session, case, "assign", staff["analyst"], {"assignee": str(staff["officer"].id)})
+
+
+def test_deadlines_default_to_the_setting_and_must_not_be_past(
+        session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "assign")
+    with pytest.raises(InvalidInput, match="不能早于今天"):
+        step(session, case, "assign", staff["analyst"],
+             {"assignee": str(staff["verifier"].id), "deadline": "2025-02-28"})
+    take(session, case, "assign", staff["analyst"], {"assignee": str(staff["verifier"].id)},
+         expected_version=1, default_days=10, today=TODAY)
+    assert case.deadline == date(2025, 3, 11)
+    assert not overdue(case, date(2025, 3, 11))
+    assert overdue(case, date(2025, 3, 12))
+
+
+def test_a_stale_version_is_refused_and_changes_nothing(
+        session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "verify")
+    with pytest.raises(StaleCase, match="已被他人更新"):
+        take(session, case, "verify", staff["verifier"], FORMS["verify"](staff),
+             expected_version=1, today=TODAY)
+    assert (case.status, case.version) == (VERIFYING, 2)
+
+
+def test_a_verifier_whose_case_was_reassigned_is_told_so(
+        session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "verify")
+    seen = case.version
+    step(session, case, "reassign", staff["analyst"], FORMS["reassign"](staff))
+    with pytest.raises(NotAllowed, match="已改派"):
+        take(session, case, "verify", staff["verifier"], FORMS["verify"](staff),
+             expected_version=seen, today=TODAY)
+
+
+def test_two_transactions_at_once_the_second_sees_the_first(engine: Engine,
+                                                            staff: dict[str, User]):
+    sessions = session_factory(engine)
+    with sessions() as setup:
+        case = case_ready_for(setup, staff, "verify")
+        case_no, seen = case.case_no, case.version
+        setup.commit()
+    outcome: list[str] = []
+
+    def second() -> None:
+        with sessions() as other:
+            writing(other)
+            mine = locked_case(other, case_no)
+            assert mine is not None
+            try:
+                take(other, mine, "verify", other.merge(staff["analyst"]),
+                     {"verdict": NOT_TRUE, "reason": "另一位"}, expected_version=seen)
+            except StaleCase:
+                outcome.append("stale")
+            else:
+                outcome.append("taken")
+                other.commit()
+
+    first = sessions()
+    writing(first)
+    mine = locked_case(first, case_no)
+    assert mine is not None
+    take(first, mine, "verify", first.merge(staff["verifier"]), FORMS["verify"](staff),
+         expected_version=seen)
+    thread = threading.Thread(target=second)
+    thread.start()
+    thread.join(0.5)
+    assert thread.is_alive()  # waiting for the first to commit
+    first.commit()
+    first.close()
+    thread.join(30)
+    assert outcome == ["stale"]
+    with sessions() as check:
+        stored = check.scalars(select(Case).where(Case.case_no == case_no)).one()
+        assert (stored.verdict, stored.version) == (TRUE, seen + 1)
+
+
+def test_assigning_a_warning_opens_its_case_once(session: Session, staff: dict[str, User]):
+    run(session, [detection(range(1, 4))])
+    warning = session.scalars(select(Warning)).one()
+    form = {"assignee": str(staff["verifier"].id)}
+    case = assign_warning(session, warning, staff["analyst"], form, seen_version=0,
+                          today=TODAY)
+    assert (case.status, warning.status, case.township, case.village) == (
+        VERIFYING, VERIFYING, TOWNSHIP, "东村")
+    assert case.case_no.startswith("AJ")
+    with pytest.raises(StaleCase):  # a second analyst, from a page that showed no case
+        assign_warning(session, warning, staff["analyst"], form, seen_version=0, today=TODAY)
+    assert session.scalars(select(Case)).all() == [case]
+
+
+def test_a_case_opened_but_never_acted_on_can_still_be_assigned_from_an_old_page(
+        session: Session, staff: dict[str, User]):
+    run(session, [detection(range(1, 4))])
+    warning = session.scalars(select(Warning)).one()
+    opened = case_for_warning(session, warning)  # e.g. for a comment
+    case = assign_warning(session, warning, staff["analyst"],
+                          {"assignee": str(staff["verifier"].id)}, seen_version=0, today=TODAY)
+    assert case is opened and case.status == VERIFYING
+
+
+def test_a_retracted_warning_is_not_assigned(session: Session, staff: dict[str, User]):
+    run(session, [detection(range(1, 4))])
+    warning = session.scalars(select(Warning)).one()
+    warning.status = RETRACTED
+    with pytest.raises(InvalidInput, match="已撤回"):
+        assign_warning(session, warning, staff["analyst"],
+                       {"assignee": str(staff["verifier"].id)}, seen_version=0, today=TODAY)
+    assert case_for_warning(session, warning).status == RETRACTED
