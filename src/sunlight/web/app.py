@@ -14,7 +14,7 @@ from sunlight.appdb.database import database_url, make_engine, session_factory, 
 from sunlight.settings import Settings, get_settings
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
-from sunlight.web.routes import account, auth, health
+from sunlight.web.routes import account, auth, exports, health, warnings
 from sunlight.web.security import check_secret
 from sunlight.web.templating import make_templates
 
@@ -38,7 +38,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.templates = make_templates()
     app.state.demo = demo
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (health.router, auth.router, account.router):
+    # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
+    for router in (health.router, auth.router, account.router, exports.router, warnings.router):
         app.include_router(router)
     _handle_errors(app)
     return app
