@@ -149,3 +149,15 @@ def test_filters_parse_only_what_they_know():
         == ("risk", "", "", 1, "城关镇")
     assert filters.query_string(page=2) == "township=%E5%9F%8E%E5%85%B3%E9%95%87&page=2"
     assert Filters.parse({"page": "x"}).page == 1
+
+
+def test_totals_follow_each_detection_run_and_each_case(staff_app: StaffApp,
+                                                        stored: dict[str, str]):
+    assert ">3<" in board(staff_app)
+    store(staff_app, [*world(), replace(detection([1], subject=make_id("1990-01-01", 9)),
+                                        name="新人", village="北村")])
+    html = board(staff_app)
+    # 赵敏's retracted warning fires again as a successor, and 新人 is new: 5 standing.
+    assert ">5<" in html and "北村" in html  # the count and the village choices are fresh
+    assign(staff_app, stored[WANG], "verifier")
+    assert listed(board(staff_app, status="verifying")) == [stored[WANG]]

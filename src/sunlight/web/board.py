@@ -8,9 +8,10 @@ board is the page staff open most, and it must stay fast at county scale (30,000
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, Select, false, func, select
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
-from sunlight.appdb.tables import RETRACTED, Warning
+from sunlight.appdb.tables import RETRACTED, DetectionRun, Warning
 from sunlight.cases.states import STATUS_ZH
 
 PAGE_SIZE = 50
@@ -136,9 +137,7 @@ def ordered(query: Select[Warning], sort: str) -> Select[Warning]:
 def board_page(session: Session, staff: User, filters: Filters) -> BoardPage:
     """One page of the board, with the count and money at risk of everything filtered."""
     query = filtered(staff, filters)
-    totals = query.with_only_columns(func.count(Warning.id),
-                                     func.coalesce(func.sum(Warning.amount), 0))
-    total, money = session.execute(totals.order_by(None)).one()
+    total, money = totals(session, staff, filters, query)
     pages = max(1, -(-int(total) // PAGE_SIZE))
     page = min(filters.page, pages)
     warnings = session.scalars(ordered(query, filters.sort)
@@ -146,7 +145,27 @@ def board_page(session: Session, staff: User, filters: Filters) -> BoardPage:
     cases = {case.warning_pk: case for case in session.scalars(
         select(Case).where(Case.warning_pk.in_([w.id for w in warnings])))
         if case.warning_pk is not None} if warnings else {}
-    return BoardPage(warnings, cases, int(total), Decimal(money), page, pages)
+    return BoardPage(warnings, cases, total, money, page, pages)
+
+
+def totals(session: Session, staff: User, filters: Filters,
+           query: Select[Warning]) -> tuple[int, Decimal]:
+    """How many warnings the filters select and their money at risk.
+
+    Summing 30,000 amounts on every view of the board would cost more than the rest of the
+    page, so an analyst's totals are kept per detection run unless a status is chosen: every
+    other filtered field, and whether a warning is retracted, is written only by a run.
+    """
+    def count() -> tuple[int, Decimal]:
+        aggregate = query.with_only_columns(func.count(Warning.id),
+                                            func.coalesce(func.sum(Warning.amount), 0))
+        total, money = session.execute(aggregate.order_by(None)).one()
+        return int(total), Decimal(money)
+
+    if staff.role != ANALYST or filters.status not in ("", ALL_STATUSES):
+        return count()
+    key = replace(filters, page=1, sort="risk")
+    return per_run(session, ("totals", key), count)
 
 
 def for_export(session: Session, staff: User, filters: Filters) -> Sequence[Warning]:
@@ -174,6 +193,34 @@ def choices(session: Session, staff: User, township: str) -> Choices:
                        sorted({r[1] for r in rows if r[1] and (not township
                                                                or r[0] == township)}),
                        sorted({r[2] for r in rows if r[2]}))
+    # Places and programs of warnings change only when a detection run stores warnings.
+    return per_run(session, ("choices", township), lambda: _all_choices(session, township))
+
+
+_PER_RUN: dict[tuple[str, tuple[Any, ...], Hashable], Any] = {}
+T = TypeVar("T")
+
+
+def per_run(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the next detection run (per database, in this process).
+
+    Only for what nothing but a detection run changes; the newest run is one indexed
+    lookup, and a run commits its warnings and its record together.
+    """
+    latest = session.execute(select(DetectionRun.id, DetectionRun.started_at)
+                             .order_by(DetectionRun.id.desc()).limit(1)).first()
+    # The run's start time too: a database emptied and filled again numbers runs from 1.
+    run = tuple(latest) if latest else ()
+    full = (str(session.get_bind().engine.url), run, key)
+    if full not in _PER_RUN:
+        if len(_PER_RUN) > 5000:
+            _PER_RUN.clear()
+        _PER_RUN[full] = compute()
+    found: T = _PER_RUN[full]
+    return found
+
+
+def _all_choices(session: Session, township: str) -> Choices:
     villages = select(Warning.village).distinct().where(Warning.village != "")
     if township:
         villages = villages.where(Warning.township == township)
