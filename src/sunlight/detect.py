@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from sunlight import timeline
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.appdb.warnings import SyncReport, standing_flags, sync
 from sunlight.contract.catalog import load_catalog
@@ -51,13 +52,16 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
         try:
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,
                             overrides, on_model=on_model, context=context)
+            if not result.models_run:
+                return DetectionRun(result, None)
+            with session_factory(db).begin() as session:
+                report = sync(session, result.detections, models=result.models_run,
+                              fingerprint=fingerprint(warehouse))
+                # In the same transaction: a warning is never stored without its timeline.
+                timeline.refresh(engine, warehouse, session,
+                                 {d.id_number for d in result.detections})
         finally:
             engine.close()
-        if not result.models_run:
-            return DetectionRun(result, None)
-        with session_factory(db).begin() as session:
-            report = sync(session, result.detections, models=result.models_run,
-                          fingerprint=fingerprint(warehouse))
     finally:
         db.dispose()
     return DetectionRun(result, report)

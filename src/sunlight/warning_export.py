@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import xlsxwriter
 
 from sunlight.appdb.tables import Warning
+from sunlight.cases.states import STATUS_ZH
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.models.registry import Model
@@ -23,7 +25,6 @@ XLSX_COLUMNS = (
     ("风险等级", 8), ("状态", 8), ("预警说明", 90),
 )
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
-STATUS_ZH = {"open": "待核查", "closed": "已办结", "retracted": "已撤销"}
 LEAD_NOT_VERDICT = "预警是线索，不是结论：请核实后再作处理。风险分越高越应优先核查。"
 ROLE_ZH = {"paid": "问题发放", "basis": "依据"}
 
@@ -43,21 +44,27 @@ def write_csv(warnings: Sequence[Warning], path: Path) -> None:
         writer.writerows(csv_row(w) for w in warnings)
 
 
-def write_xlsx(warnings: Sequence[Warning], path: Path, library: dict[str, Model],
-               catalog: Catalog) -> None:
-    """Chinese headers, highest risk first, with each warning's evidence rows on a second sheet."""
-    ordered = sorted(warnings, key=lambda w: (-w.score, -w.amount, w.warning_id))
+def write_xlsx(warnings: Sequence[Warning], target: Path | BinaryIO, library: dict[str, Model],
+               catalog: Catalog, *, mask: Callable[[str], str] | None = None,
+               ordered: bool = False) -> None:
+    """Chinese headers, highest risk first, with each warning's evidence rows on a second sheet.
+
+    `mask` hides ID and account numbers (the workbench's export); `ordered` keeps the order
+    given (the board's sort) instead of highest risk first.
+    """
+    if not ordered:
+        warnings = sorted(warnings, key=lambda w: (-w.score, -w.amount, w.warning_id))
     # IDs and accounts stay text (18 digits would lose their last three as numbers), and
     # delivered text never becomes a live formula.
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                           "strings_to_urls": False,
-                                           "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(str(target) if isinstance(target, Path) else target,
+                               {"strings_to_formulas": False, "strings_to_urls": False,
+                                "strings_to_numbers": False, "in_memory": True})
     try:
         formats = {"head": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1}),
                    "money": book.add_format({"num_format": "#,##0.00"}),
                    "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
-        _warnings_sheet(book, formats, ordered, library, catalog)
-        _evidence_sheet(book, formats["head"], ordered)
+        _warnings_sheet(book, formats, warnings, library, catalog, mask or _shown)
+        _evidence_sheet(book, formats["head"], warnings)
         _guide_sheet(book, formats["head"], library)
     finally:
         book.close()
@@ -65,7 +72,7 @@ def write_xlsx(warnings: Sequence[Warning], path: Path, library: dict[str, Model
 
 def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.format.Format],
                     ordered: Sequence[Warning], library: dict[str, Model],
-                    catalog: Catalog) -> None:
+                    catalog: Catalog, mask: Callable[[str], str]) -> None:
     sheet = book.add_worksheet("预警清单")
     for column, (title, width) in enumerate(XLSX_COLUMNS):
         sheet.write_string(0, column, title, formats["head"])
@@ -74,8 +81,8 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
     programs = {p.code: p.name for p in catalog.programs}
     for number, w in enumerate(ordered, start=1):
         model = library.get(w.model)
-        texts = [w.warning_id, "", model.spec.name_zh if model else w.model, w.id_number, w.name,
-                 w.account, programs.get(w.program, w.program), w.township, w.village,
+        texts = [w.warning_id, "", model.spec.name_zh if model else w.model, mask(w.id_number),
+                 w.name, mask(w.account), programs.get(w.program, w.program), w.township, w.village,
                  w.period_from, w.period_to]
         for column, text in enumerate(texts):
             sheet.write_string(number, column, text)
@@ -85,6 +92,10 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
         sheet.write_string(number, 13, STATUS_ZH.get(w.status, w.status))
         sheet.write_string(number, 14, w.explanation, formats["wrap"])
     sheet.autofilter(0, 0, len(ordered), len(XLSX_COLUMNS) - 1)
+
+
+def _shown(text: str) -> str:
+    return text
 
 
 def _evidence_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,

@@ -65,9 +65,11 @@ def test_the_numbers_of_a_tiny_county(staff_app: StaffApp):
     assert [(t.label, t.count) for t in data.by_month] == [
         ("2024-01", 1), ("2024-02", 1), ("2024-04", 1)]
     [deceased] = data.precision
-    assert (deceased.model, deceased.true, deceased.not_true, deceased.verified) == (
+    outcome = deceased.outcome
+    assert (outcome.model, outcome.true, outcome.not_true, outcome.verified) == (
         "DECEASED_PAID", 1, 1, 2)
-    assert deceased.precision == 0.5
+    assert outcome.precision == 0.5
+    assert deceased.name == "死亡后仍领取（DECEASED_PAID）"
 
 
 def test_an_empty_county_has_zeros_and_no_precision(staff_app: StaffApp):

@@ -99,6 +99,13 @@ class Warning(Base):  # shadows the builtin here on purpose: it is the domain's 
         UniqueConstraint("model", "subject", "program", "generation"),
         Index("ix_warnings_score", "score"),
         Index("ix_warnings_model_score", "model", "score"),
+        # The workbench's board (web/board.py): totals read (status, amount) alone, a
+        # township's or a village's page comes in score order, and each sort has an index.
+        Index("ix_warnings_status_amount", "status", "amount"),
+        Index("ix_warnings_township_score", "township", "score"),
+        Index("ix_warnings_township_village_score", "township", "village", "score"),
+        Index("ix_warnings_amount", "amount"),
+        Index("ix_warnings_created_at", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -25,9 +25,11 @@ from sunlight.web.routes import (
     case_list,
     cases,
     dashboard,
+    exports,
     health,
     self_corrections,
     uploads,
+    warnings,
 )
 from sunlight.web.routes.uploads import UploadTooLarge
 from sunlight.web.security import check_secret
@@ -57,9 +59,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ingest_worker = IngestWorker(settings, app.state.sessions)
     app.state.ingest_worker.recover()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
-                   dashboard.router, case_list.router, cases.router, case_files.router,
-                   self_corrections.router):
+                   dashboard.router, exports.router, warnings.router, case_list.router,
+                   cases.router, case_files.router, self_corrections.router):
         app.include_router(router)
     _handle_errors(app)
     return app

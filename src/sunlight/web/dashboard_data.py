@@ -16,16 +16,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
+from sunlight.cases.outcomes import ModelOutcome, by_model
 from sunlight.cases.states import (
     ACTIVE,
     CLOSED,
     HANDLING,
-    NOT_TRUE,
     OPEN,
-    PARTLY_TRUE,
     RETRACTED,
     STATUS_ZH,
-    TRUE,
 )
 
 AT_RISK = (OPEN, *ACTIVE)
@@ -46,22 +44,10 @@ class Tally:
 
 @dataclass(frozen=True)
 class Precision:
-    """The verdicts of one model's verified cases."""
+    """One model's verified cases and what they came to, with the model's Chinese name."""
 
-    model: str
     name: str
-    true: int
-    partly_true: int
-    not_true: int
-
-    @property
-    def verified(self) -> int:
-        return self.true + self.partly_true + self.not_true
-
-    @property
-    def precision(self) -> float | None:
-        """属实 / verified; None before any case of the model is verified."""
-        return self.true / self.verified if self.verified else None
+    outcome: ModelOutcome
 
 
 @dataclass(frozen=True)
@@ -141,15 +127,6 @@ def _overdue(session: Session, today: date) -> int:
 
 
 def _precision(session: Session) -> list[Precision]:
-    rows = session.execute(
-        select(Warning.model, Case.verdict, func.count())
-        .join(Warning, Warning.id == Case.warning_pk)
-        .where(Case.verdict.is_not(None))
-        .group_by(Warning.model, Case.verdict)
-    ).all()
-    counts: dict[str, dict[str, int]] = {}
-    for model, verdict, count in rows:
-        counts.setdefault(str(model), {})[str(verdict)] = int(count)
-    return [Precision(model, model_label(model), found.get(TRUE, 0), found.get(PARTLY_TRUE, 0),
-                      found.get(NOT_TRUE, 0))
-            for model, found in sorted(counts.items())]
+    """The models with at least one verified case (cases.outcomes measures them)."""
+    return [Precision(model_label(outcome.model), outcome) for outcome in by_model(session)
+            if outcome.verified]

@@ -1,0 +1,214 @@
+"""A warned person's timeline: their source rows copied from the warehouse into the app
+database when warnings are stored, and read back for the warning page.
+
+A page view must never scan the warehouse (millions of payment rows), so `refresh` runs once
+per detection run, with one query per dataset joined to the set of warned ID numbers, and
+replaces those persons' `person_records` in bulk. Account numbers are not copied: the page
+does not need them, and the fewer places they sit in, the better.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sunlight.appdb.bulk import insert_rows
+from sunlight.appdb.timeline_tables import PersonRecord
+from sunlight.warehouse.engine import Engine, open_warehouse
+from sunlight.warehouse.store import Warehouse
+
+REGISTRY = "registry"
+DEATH = "death"
+CERTIFICATE = "certificate"
+ENROLLMENT = "enrollment"
+PAYMENT = "payment"
+KIND_ZH = {REGISTRY: "户籍", DEATH: "死亡", CERTIFICATE: "残疾人证", ENROLLMENT: "享受资格",
+           PAYMENT: "发放"}
+
+COLUMNS = ("id_number", "kind", "dated", "program", "amount", "details", "dataset", "file",
+           "sheet", "row")
+CHUNK = 1000
+_LINEAGE = ("CAST(t.source_file AS VARCHAR) AS file, "
+            "coalesce(CAST(t.source_sheet AS VARCHAR), '') AS sheet, t.source_row AS row")
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one dataset's rows become records: the kind, the dated column, the details kept."""
+
+    kind: str
+    dataset: str
+    dated: str
+    """SQL giving the record's date or month as text ('' when the row has none)."""
+    program: str = "''"
+    amount: str = "NULL"
+    details: tuple[str, ...] = ()
+    extra_join: str = ""
+
+
+SOURCES = (
+    # `delivered` orders a monthly registry: the same person repeats in every delivery.
+    Source(REGISTRY, "residents", "coalesce(strftime(t.status_date, '%Y-%m-%d'), '')",
+           details=("name", "sex", "birth_date", "household_id", "relation", "township",
+                    "village", "status", "status_date", "b.delivered"),
+           extra_join="LEFT JOIN batches AS b "
+                      "ON b.file_hash = CAST(t.source_file_hash AS VARCHAR)"),
+    Source(DEATH, "deaths", "coalesce(strftime(t.death_date, '%Y-%m-%d'), '')",
+           details=("name", "death_date", "source")),
+    Source(CERTIFICATE, "disability_certs", "coalesce(strftime(t.issue_date, '%Y-%m-%d'), '')",
+           details=("name", "category", "level", "issue_date", "status")),
+    Source(ENROLLMENT, "enrollments", "coalesce(strftime(t.start_month, '%Y-%m'), '')",
+           program="coalesce(t.program_code, t.program, '')",
+           details=("name", "program", "start_month", "end_month", "declared_area",
+                    "township", "village")),
+    Source(PAYMENT, "payments", "coalesce(t.period, '')",
+           program="coalesce(t.program_code, t.program, '')", amount="t.amount",
+           details=("name", "program", "paid_on", "township", "village")),
+)
+
+
+def source_sql(source: Source) -> str:
+    """One query over a dataset, joined to the warned IDs (`warned`), in COLUMNS order
+    with each detail as a column `d_<name>`."""
+    details = ", ".join(f"{_qualified(name)} AS d_{name.split('.')[-1]}"
+                        for name in source.details)
+    return (f"SELECT t.id_number, {source.dated} AS dated, {source.program} AS program, "
+            f"{source.amount} AS amount, {_LINEAGE}, {details} "
+            f"FROM {source.dataset} AS t JOIN warned AS w ON w.id_number = t.id_number "
+            f"{source.extra_join}")
+
+
+def refresh(engine: Engine, warehouse: Warehouse, session: Session,
+            id_numbers: Collection[str]) -> int:
+    """Replace the records of these persons with what the warehouse holds now; returns how
+    many records were written. Runs in the session's transaction; the caller commits."""
+    ids = sorted({i for i in id_numbers if i})
+    open_warehouse(engine, warehouse)
+    engine.register_table("warned", pa.table({"id_number": pa.array(ids, pa.string())}))
+    connection = session.connection()
+    for chunk in _chunks(ids):
+        connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
+    written = 0
+    if not ids:
+        return written
+    for source in SOURCES:
+        rows = list(_records(source, engine.query(source_sql(source))))
+        insert_rows(connection, PersonRecord, COLUMNS, rows)
+        written += len(rows)
+    return written
+
+
+def _records(source: Source, table: pa.Table) -> Iterator[tuple[Any, ...]]:
+    names = [f"d_{name.split('.')[-1]}" for name in source.details]
+    for row in table.to_pylist():
+        details = {name[2:]: _plain(row[name]) for name in names if row[name] is not None}
+        yield (row["id_number"], source.kind, row["dated"], row["program"], row["amount"],
+               details, source.dataset, row["file"] or "", row["sheet"], row["row"] or 0)
+
+
+def _qualified(name: str) -> str:
+    return name if "." in name else f"t.{name}"
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: dates as ISO text, decimals as text (no float rounding of money)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start:start + CHUNK]
+
+
+# Reading ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PaymentGrid:
+    """Payments as months × programs: each cell the sum paid and how many rows made it."""
+
+    programs: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+    cells: dict[tuple[str, str], tuple[Decimal, int]] = field(default_factory=dict)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class Timeline:
+    """What the warehouse held about one person at the last detection run."""
+
+    registry: list[PersonRecord] = field(default_factory=list)
+    """Distinct registry states, latest delivery first."""
+    deaths: list[PersonRecord] = field(default_factory=list)
+    certificates: list[PersonRecord] = field(default_factory=list)
+    enrollments: list[PersonRecord] = field(default_factory=list)
+    payments: list[PersonRecord] = field(default_factory=list)
+    grid: PaymentGrid = field(default_factory=PaymentGrid)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.registry or self.deaths or self.certificates or self.enrollments
+                    or self.payments)
+
+
+def timeline(session: Session, id_number: str) -> Timeline:
+    """The person's records, grouped by kind; payments also as a grid."""
+    found = Timeline()
+    if not id_number:
+        return found
+    query = (select(PersonRecord).where(PersonRecord.id_number == id_number)
+             .order_by(PersonRecord.dated, PersonRecord.dataset, PersonRecord.file,
+                       PersonRecord.row))
+    by_kind: dict[str, list[PersonRecord]] = defaultdict(list)
+    for record in session.scalars(query):
+        by_kind[record.kind].append(record)
+    found.registry = _registry_states(by_kind[REGISTRY])
+    found.deaths = by_kind[DEATH]
+    found.certificates = by_kind[CERTIFICATE]
+    found.enrollments = by_kind[ENROLLMENT]
+    found.payments = by_kind[PAYMENT]
+    found.grid = payment_grid(found.payments)
+    return found
+
+
+def _registry_states(records: list[PersonRecord]) -> list[PersonRecord]:
+    """One row per distinct state (status, household, place), from the latest delivery that
+    says it: a registry delivered monthly repeats an unchanged person twelve times a year."""
+    latest_first = sorted(records, key=lambda r: (-int(r.details.get("delivered") or 0),
+                                                  r.file, -r.row))
+    seen: set[tuple[str, ...]] = set()
+    states = []
+    for record in latest_first:
+        d = record.details
+        key = tuple(str(d.get(name, "")) for name in
+                    ("status", "status_date", "household_id", "township", "village", "name"))
+        if key not in seen:
+            seen.add(key)
+            states.append(record)
+    return states
+
+
+def payment_grid(payments: list[PersonRecord]) -> PaymentGrid:
+    grid = PaymentGrid()
+    sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
+    for p in payments:
+        amount = p.amount if p.amount is not None else Decimal("0")
+        total, count = sums.get((p.dated, p.program), (Decimal("0"), 0))
+        sums[(p.dated, p.program)] = (total + amount, count + 1)
+        grid.totals[p.program] = grid.totals.get(p.program, Decimal("0")) + amount
+    grid.cells = sums
+    grid.periods = sorted({period for period, _ in sums})
+    grid.programs = sorted(grid.totals)
+    return grid

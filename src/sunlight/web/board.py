@@ -1,0 +1,232 @@
+"""The warning board's query: filters from the address bar, what each role may see, search,
+sort, one page of warnings with the total count and money at risk.
+
+Everything runs in the app database on indexed columns (see `Warning.__table_args__`): the
+board is the page staff open most, and it must stay fast at county scale (30,000 warnings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from decimal import Decimal
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from sqlalchemy import ColumnElement, Select, false, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.tables import RETRACTED, DetectionRun, Warning
+from sunlight.cases.states import STATUS_ZH
+
+PAGE_SIZE = 50
+ALL_STATUSES = "all"
+"""The status filter's value for every warning, the retracted ones included."""
+SORTS = {"risk": "风险分", "amount": "涉及金额", "newest": "最新"}
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+_ID_LIKE = re.compile(r"^[0-9Xx*]{4,18}$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the board shows, exactly as the address bar says it (empty = no filter)."""
+
+    model: str = ""
+    township: str = ""
+    village: str = ""
+    program: str = ""
+    status: str = ""
+    severity: str = ""
+    q: str = ""
+    sort: str = "risk"
+    page: int = 1
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> Filters:
+        """From query parameters; unknown sort, status or severity values are dropped."""
+        text = {f.name: params.get(f.name, "").strip()[:60] for f in fields(cls)
+                if f.name != "page"}
+        if text["sort"] not in SORTS:
+            text["sort"] = "risk"
+        if text["status"] not in STATUS_ZH and text["status"] != ALL_STATUSES:
+            text["status"] = ""
+        if text["severity"] not in SEVERITY_ZH:
+            text["severity"] = ""
+        try:
+            page = max(1, min(int(params.get("page", "1")), 100_000))
+        except ValueError:
+            page = 1
+        return cls(page=page, **text)
+
+    def query_string(self, **changes: str | int) -> str:
+        """The address bar's query for these filters (defaults left out), with `changes`."""
+        values = replace(self, **changes)  # type: ignore[arg-type]
+        default = Filters()
+        return urlencode({f.name: getattr(values, f.name) for f in fields(self)
+                          if getattr(values, f.name) != getattr(default, f.name)})
+
+    def described(self) -> dict[str, str | int]:
+        """The filters in effect, for the audit log of an export."""
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if f.name != "page" and getattr(self, f.name) != getattr(Filters(), f.name)}
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    warnings: Sequence[Warning]
+    cases: dict[int, Case]
+    """The case of each listed warning that has one, by the warning's primary key."""
+    total: int
+    money: Decimal
+    page: int
+    pages: int
+
+
+def visible(staff: User) -> Select[Warning]:
+    """Every warning this member of staff may see: an analyst all, a verifier those whose case
+    is assigned to them in their township, anyone else none."""
+    query = select(Warning)
+    if staff.role == ANALYST:
+        return query
+    if staff.role == VERIFIER:
+        return query.join(Case, Case.warning_pk == Warning.id).where(
+            Case.assignee_id == staff.id, Warning.township == (staff.township or ""))
+    return query.where(false())
+
+
+def filtered(staff: User, filters: Filters) -> Select[Warning]:
+    query = visible(staff)
+    for name in ("model", "township", "village", "program", "severity"):
+        if value := getattr(filters, name):
+            query = query.where(getattr(Warning, name) == value)
+    if filters.status == ALL_STATUSES:
+        pass
+    elif filters.status:
+        query = query.where(Warning.status == filters.status)
+    else:  # the models stopped firing before anyone looked: not news unless asked for
+        query = query.where(Warning.status != RETRACTED)
+    if filters.q:
+        query = query.where(_search(filters.q))
+    return query
+
+
+def _search(q: str) -> ColumnElement[bool]:
+    """A warning ID, an ID number (whole, part, or as the board masks it), or a name."""
+    if q.upper().startswith("W-"):
+        return Warning.warning_id.startswith(q.upper(), autoescape=True)
+    if _ID_LIKE.match(q):
+        digits = q.upper()
+        if "*" in digits:  # 610327********0172, as the board shows it: * stands for one
+            return Warning.id_number.like(digits.replace("*", "_"))
+        return Warning.id_number.contains(digits, autoescape=True)
+    return Warning.name.contains(q, autoescape=True)
+
+
+def ordered(query: Select[Warning], sort: str) -> Select[Warning]:
+    if sort == "amount":
+        return query.order_by(Warning.amount.desc(), Warning.score.desc(), Warning.warning_id)
+    if sort == "newest":
+        return query.order_by(Warning.created_at.desc(), Warning.id.desc())
+    return query.order_by(Warning.score.desc(), Warning.amount.desc(), Warning.warning_id)
+
+
+def board_page(session: Session, staff: User, filters: Filters) -> BoardPage:
+    """One page of the board, with the count and money at risk of everything filtered."""
+    query = filtered(staff, filters)
+    total, money = totals(session, staff, filters, query)
+    pages = max(1, -(-int(total) // PAGE_SIZE))
+    page = min(filters.page, pages)
+    warnings = session.scalars(ordered(query, filters.sort)
+                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    cases = {case.warning_pk: case for case in session.scalars(
+        select(Case).where(Case.warning_pk.in_([w.id for w in warnings])))
+        if case.warning_pk is not None} if warnings else {}
+    return BoardPage(warnings, cases, total, money, page, pages)
+
+
+def totals(session: Session, staff: User, filters: Filters,
+           query: Select[Warning]) -> tuple[int, Decimal]:
+    """How many warnings the filters select and their money at risk.
+
+    Summing 30,000 amounts on every view of the board would cost more than the rest of the
+    page, so an analyst's totals are kept per detection run unless a status is chosen: every
+    other filtered field, and whether a warning is retracted, is written only by a run.
+    """
+    def count() -> tuple[int, Decimal]:
+        aggregate = query.with_only_columns(func.count(Warning.id),
+                                            func.coalesce(func.sum(Warning.amount), 0))
+        total, money = session.execute(aggregate.order_by(None)).one()
+        return int(total), Decimal(money)
+
+    if staff.role != ANALYST or filters.status not in ("", ALL_STATUSES):
+        return count()
+    key = replace(filters, page=1, sort="risk")
+    return per_run(session, ("totals", key), count)
+
+
+def for_export(session: Session, staff: User, filters: Filters) -> Sequence[Warning]:
+    """Every filtered warning, in the board's order (no paging), with its evidence rows."""
+    query = ordered(filtered(staff, filters), filters.sort)
+    return session.scalars(query.options(selectinload(Warning.evidence))).all()
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The values the filter form offers."""
+
+    townships: list[str]
+    villages: list[str]
+    programs: list[str]
+
+
+def choices(session: Session, staff: User, township: str) -> Choices:
+    """Townships, villages (of the chosen township) and programs that have warnings."""
+    if staff.role != ANALYST:  # a verifier's choices are their own warnings'
+        seen = visible(staff).with_only_columns(Warning.township, Warning.village,
+                                                Warning.program)
+        rows = session.execute(seen).all()
+        return Choices(sorted({r[0] for r in rows if r[0]}),
+                       sorted({r[1] for r in rows if r[1] and (not township
+                                                               or r[0] == township)}),
+                       sorted({r[2] for r in rows if r[2]}))
+    # Places and programs of warnings change only when a detection run stores warnings.
+    return per_run(session, ("choices", township), lambda: _all_choices(session, township))
+
+
+_PER_RUN: dict[tuple[str, tuple[Any, ...], Hashable], Any] = {}
+T = TypeVar("T")
+
+
+def per_run(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`, kept until the next detection run (per database, in this process).
+
+    Only for what nothing but a detection run changes; the newest run is one indexed
+    lookup, and a run commits its warnings and its record together.
+    """
+    latest = session.execute(select(DetectionRun.id, DetectionRun.started_at)
+                             .order_by(DetectionRun.id.desc()).limit(1)).first()
+    # The run's start time too: a database emptied and filled again numbers runs from 1.
+    run = tuple(latest) if latest else ()
+    full = (str(session.get_bind().engine.url), run, key)
+    if full not in _PER_RUN:
+        if len(_PER_RUN) > 5000:
+            _PER_RUN.clear()
+        _PER_RUN[full] = compute()
+    found: T = _PER_RUN[full]
+    return found
+
+
+def _all_choices(session: Session, township: str) -> Choices:
+    villages = select(Warning.village).distinct().where(Warning.village != "")
+    if township:
+        villages = villages.where(Warning.township == township)
+    return Choices(
+        list(session.scalars(select(Warning.township).distinct()
+                             .where(Warning.township != "").order_by(Warning.township))),
+        list(session.scalars(villages.order_by(Warning.village))),
+        list(session.scalars(select(Warning.program).distinct()
+                             .where(Warning.program != "").order_by(Warning.program))))

@@ -1,0 +1,81 @@
+"""Exports of warnings: the filtered board as Excel, and a printable verification notice.
+
+Both are audited: an export with its filters and row count, a notice as a view of the full
+ID number it prints.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from sunlight.accounts.roles import ANALYST
+from sunlight.contract.catalog import load_catalog
+from sunlight.warning_export import write_xlsx
+from sunlight.web import reference
+from sunlight.web.board import Filters, for_export
+from sunlight.web.deps import DbSession, Staff, audit_now, require, settings_of
+from sunlight.web.pages import render
+from sunlight.web.routes.warnings import WarningReader, visible_warning
+from sunlight.web.templating import masked_id
+
+router = APIRouter()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+VERIFY_POINTS = {
+    "payments": "所列各期补贴是否实际发放、发放到谁的账户、由谁领取使用",
+    "deaths": "死亡时间是否属实，死亡后发放的资金去向",
+    "residents": "户籍状态、户号及家庭成员情况",
+    "disability_certs": "残疾人证的等级、类别及是否有效",
+    "enrollments": "享受资格的认定依据、起止时间及是否按时退出",
+    "officials": "本人或其亲属的公职人员 / 村干部身份及任职时间",
+    "vehicles": "名下车辆情况",
+    "businesses": "名下企业及其经营状态",
+    "land": "确权面积与申报补贴面积是否一致",
+    "approvals": "申请、评议、公示、审核、审批各环节材料是否齐全",
+}
+"""What a verifier checks, by the datasets the warning's evidence comes from."""
+
+
+@router.get("/staff/warnings/export.xlsx")
+def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALYST))],
+                 session: DbSession) -> Response:
+    """The board as filtered, every page, ID and account numbers masked."""
+    filters = Filters.parse(request.query_params)
+    warnings = for_export(session, staff.user, filters)
+    buffer = io.BytesIO()
+    write_xlsx(warnings, buffer, reference.library(), load_catalog(settings_of(request).catalog),
+               mask=masked_id, ordered=True)
+    audit_now(request, staff, "export.warnings", target="warnings.xlsx",
+              details={"filters": filters.described(), "rows": len(warnings)})
+    name = f"sunlight-warnings-{date.today():%Y%m%d}.xlsx"
+    return Response(buffer.getvalue(), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/staff/warnings/{warning_id}/notice")
+def verification_notice(request: Request, warning_id: str, staff: WarningReader,
+                        session: DbSession) -> Response:
+    """核查通知书: printed for the township, with the full ID number (so it is audited)."""
+    warning, case = visible_warning(session, staff, warning_id)
+    days = settings_of(request).case_deadline_days
+    deadline = case.deadline if case and case.deadline else None
+    datasets = sorted({row.dataset for row in warning.evidence})
+    response = render(request, "staff/warnings/notice.html", {
+        "warning": warning, "case": case,
+        "model": reference.library().get(warning.model),
+        "program_names": reference.program_names(settings_of(request).catalog),
+        "dataset_label": reference.dataset_label, "role_zh": reference.ROLE_ZH,
+        "points": [VERIFY_POINTS[d] for d in datasets if d in VERIFY_POINTS],
+        "deadline": deadline, "deadline_days": days,
+        "suggested_deadline": date.today() + timedelta(days=days),
+        "today": date.today(),
+    })
+    if warning.id_number:
+        audit_now(request, staff, "view.id_number", target=warning.warning_id,
+                  details={"warning": warning.warning_id, "via": "notice"})
+    return response

@@ -1,0 +1,113 @@
+"""The warning board, a warning's page, and revealing a warned person's full ID number."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.tables import Warning
+from sunlight.appdb.warnings import get
+from sunlight.audit.chain import append
+from sunlight.cases.workflow import may_see
+from sunlight.timeline import timeline
+from sunlight.web import reference
+from sunlight.web.board import SEVERITY_ZH, SORTS, Filters, board_page, choices
+from sunlight.web.case_discussion import discussion_context
+from sunlight.web.case_pages import assign_url
+from sunlight.web.case_panel import panel_context
+from sunlight.web.deps import DbSession, Forbidden, Staff, client_address, require, settings_of
+from sunlight.web.pages import render
+
+router = APIRouter()
+WarningReader = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
+"""Who may open the board and a warning at all; a verifier then only their own cases'."""
+
+
+def partial(request: Request) -> bool:
+    """Asked for by sunlight.js (data-live): answer with the fragment only."""
+    return "x-sunlight-partial" in request.headers
+
+
+@router.get("/staff/warnings")
+def board(request: Request, staff: WarningReader, session: DbSession) -> Response:
+    filters = Filters.parse(request.query_params)
+    context = _board_context(request, session, staff, filters)
+    if partial(request):
+        return render(request, "staff/warnings/_board.html", context)
+    offered = choices(session, staff.user, filters.township)
+    return render(request, "staff/warnings/board.html", {**context, "choices": offered})
+
+
+def _board_context(request: Request, session: Session, staff: Staff,
+                   filters: Filters) -> dict[str, Any]:
+    return {
+        "filters": filters,
+        "board": board_page(session, staff.user, filters),
+        "model_names": reference.model_names(),
+        "program_names": reference.program_names(settings_of(request).catalog),
+        "sorts": SORTS, "severity_zh": SEVERITY_ZH,
+        "may_export": staff.role == ANALYST,
+        "today": date.today(),
+    }
+
+
+def visible_warning(session: Session, staff: Staff, warning_id: str) -> tuple[Warning, Case | None]:
+    """The warning and its case, if this member of staff may see it; else 404 or 403."""
+    warning = get(session, warning_id)
+    if warning is None:
+        raise HTTPException(status_code=404)
+    case = session.scalar(select(Case).where(Case.warning_pk == warning.id))
+    if not may_see(staff.user, case, warning.township):
+        raise Forbidden("此预警未分派给您，您无权查看。")
+    return warning, case
+
+
+@router.get("/staff/warnings/{warning_id}")
+def warning_page(request: Request, warning_id: str, staff: WarningReader,
+                 session: DbSession) -> Response:
+    warning, case = visible_warning(session, staff, warning_id)
+    return render(request, "staff/warnings/warning.html",
+                  warning_context(request, session, staff, warning, case))
+
+
+@router.post("/staff/warnings/{warning_id}/reveal")
+def reveal_id_number(request: Request, warning_id: str, staff: WarningReader,
+                     session: DbSession) -> Response:
+    """The full ID number, shown to this person once and written in the audit log."""
+    warning, case = visible_warning(session, staff, warning_id)
+    append(session, actor=staff.user.username, action="view.id_number",
+           target=warning.warning_id, details={"warning": warning.warning_id, "via": "page"},
+           address=client_address(request))
+    session.commit()
+    if partial(request):
+        return render(request, "staff/warnings/_id_number.html",
+                      {"warning": warning, "revealed": True})
+    return render(request, "staff/warnings/warning.html",
+                  {**warning_context(request, session, staff, warning, case), "revealed": True})
+
+
+def warning_context(request: Request, session: Session, staff: Staff, warning: Warning,
+                    case: Case | None) -> dict[str, Any]:
+    successors = session.scalars(select(Warning).where(Warning.follows_id == warning.id)
+                                 .order_by(Warning.generation)).all()
+    return {
+        "warning": warning,
+        "model_name": reference.model_names().get(warning.model, warning.model),
+        "program_names": reference.program_names(settings_of(request).catalog),
+        "dataset_label": reference.dataset_label,
+        "role_zh": reference.ROLE_ZH, "fact_zh": reference.FACT_ZH,
+        "severity_zh": SEVERITY_ZH,
+        "timeline": timeline(session, warning.id_number),
+        "successors": successors,
+        "revealed": False,
+        **panel_context(request, session, staff, case, warning.township,
+                        open_url=assign_url(warning)),
+        **discussion_context(session, case),
+    }

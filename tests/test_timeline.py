@@ -1,0 +1,127 @@
+"""A warned person's timeline is copied from the warehouse when warnings are stored, so the
+warning page never reads the warehouse: registry, death, certificates, enrollments, payments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sunlight import timeline
+from sunlight.appdb.database import make_engine, session_factory
+from sunlight.appdb.timeline_tables import PersonRecord
+from sunlight.detect import run_detection
+from sunlight.settings import Settings
+from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+from tests.models.county import County, months
+
+county = County()
+wang = county.person("王芳", born="1950-03-05", status="死亡", status_date="2024-03-15")
+registry_row = wang.row
+death_row = county.death(wang, "2024-03-15", source="火化")
+cert_row = county.certificate(wang, 2, issue_date="2019-06-01", status="有效")
+enrol_row = county.enroll(wang, "低保", "2020-01")
+wang_paid = county.pay(wang, "低保", months("2024-01", "2024-05"), 500)
+twice = county.pay(wang, "低保", "2024-04", 500, file="补发.csv")
+li = county.person("李强", born="1960-07-01")
+li_paid = county.pay(li, "低保", months("2024-01", "2024-02"), 400)
+bystander = county.person("赵敏", born="1970-01-01")
+county.pay(bystander, "低保", "2024-01", 300)
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """SUNLIGHT_HOME with the tiny county ingested (the models are run by each test)."""
+    home = tmp_path_factory.mktemp("county") / "home"
+    county.run(home)
+    return home
+
+
+def refreshed(home: Path, session: Session, *ids: str) -> int:
+    engine = DuckDBEngine()
+    try:
+        written = timeline.refresh(engine, Warehouse(Settings(home=home).warehouse_dir),
+                                   session, ids)
+    finally:
+        engine.close()
+    session.commit()
+    return written
+
+
+def records(session: Session, id_number: str, kind: str) -> list[PersonRecord]:
+    return list(session.scalars(
+        select(PersonRecord).where(PersonRecord.id_number == id_number,
+                                   PersonRecord.kind == kind)
+        .order_by(PersonRecord.dated, PersonRecord.file, PersonRecord.row)))
+
+
+def test_every_source_row_of_a_warned_person_is_copied_with_lineage(
+        ingested: Path, db_url: str):
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        refreshed(ingested, session, wang.id)
+        [registry] = records(session, wang.id, timeline.REGISTRY)
+        assert (registry.dataset, registry.file, registry.row) == (
+            "residents", registry_row.file if registry_row else "", 2)
+        assert registry.details["status"] == "死亡"
+        assert registry.details["household_id"] == wang.household
+        assert registry.dated == "2024-03-15"
+        [death] = records(session, wang.id, timeline.DEATH)
+        assert (death.dated, death.details["source"], death.file, death.row) == (
+            "2024-03-15", "火化", death_row.file, death_row.row)
+        [cert] = records(session, wang.id, timeline.CERTIFICATE)
+        assert (cert.details["level"], cert.details["status"], cert.row) == (2, "有效", 2)
+        [enrolled] = records(session, wang.id, timeline.ENROLLMENT)
+        assert (enrolled.program, enrolled.dated) == ("DIBAO", "2020-01")
+        payments = records(session, wang.id, timeline.PAYMENT)
+        assert [(p.dated, p.amount, p.file, p.row) for p in payments] == sorted(
+            [(r_period, Decimal("500.00"), r.file, r.row) for r, r_period in
+             zip([*wang_paid, *twice], [*months("2024-01", "2024-05"), "2024-04"],
+                 strict=True)])
+        assert all("account" not in p.details for p in payments)  # never copied
+        # Nobody else's rows.
+        assert session.scalar(select(func.count(func.distinct(PersonRecord.id_number)))) == 1
+    engine.dispose()
+
+
+def test_a_refresh_replaces_the_persons_rows_and_leaves_others(ingested: Path, db_url: str):
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        first = refreshed(ingested, session, wang.id, li.id)
+        again = refreshed(ingested, session, li.id)
+        assert again == 1 + len(li_paid)  # registry row and two payments
+        assert session.scalar(select(func.count()).select_from(PersonRecord)) == first
+        assert refreshed(ingested, session) == 0
+    engine.dispose()
+
+
+def test_the_timeline_groups_records_and_grids_payments_by_month(ingested: Path, db_url: str):
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        refreshed(ingested, session, wang.id)
+        found = timeline.timeline(session, wang.id)
+        assert [r.details["status"] for r in found.registry] == ["死亡"]
+        assert len(found.deaths) == len(found.certificates) == len(found.enrollments) == 1
+        grid = found.grid
+        assert grid.programs == ["DIBAO"]
+        assert grid.periods == months("2024-01", "2024-05")
+        assert grid.cells[("2024-04", "DIBAO")] == (Decimal("1000.00"), 2)  # paid twice
+        assert grid.totals["DIBAO"] == Decimal("3000.00")
+        assert timeline.timeline(session, bystander.id).empty
+    engine.dispose()
+
+
+def test_detection_stores_the_timelines_of_the_warned(ingested: Path, tmp_path: Path):
+    settings = Settings(home=ingested, database_url=f"sqlite:///{tmp_path}/app.db")
+    run = run_detection(settings, ["DECEASED_PAID", "DUPLICATE_PAYMENT"])
+    assert run.report is not None and run.report.new >= 1
+    engine = make_engine(settings.database_url or "")
+    with session_factory(engine)() as session:
+        warned = set(session.scalars(select(PersonRecord.id_number).distinct()))
+        assert warned == {wang.id}  # li and the bystander raised nothing
+        assert len(timeline.timeline(session, wang.id).payments) == 6
+    engine.dispose()
