@@ -1,0 +1,64 @@
+"""A warning taken from 待分派 to 办结 by an analyst and a township verifier in a real browser,
+and the dashboard changing with it, at desktop and phone widths."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.appdb.builders import detection
+from tests.browser.conftest import Served, log_in
+from tests.web.conftest import PASSWORD
+from tests.web.stored import store
+
+pytestmark = pytest.mark.browser
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url(re.compile(r"/staff/login"))
+
+
+def test_a_warning_goes_from_open_to_closed(page: Page, served: Served):
+    warning_id = next(iter(store(served.staff_app, [detection([1, 2, 3])]).values()))
+    base = served.base_url
+
+    log_in(page, base, "analyst", PASSWORD)
+    expect(page.get_by_role("heading", name="总览")).to_be_visible()
+    expect(page.get_by_label("关键数字")).to_contain_text("0.00")
+    page.get_by_role("link", name="预警", exact=True).click()
+    page.get_by_role("link", name=warning_id).click()
+    expect(page.get_by_text("王芳").first).to_be_visible()
+    assign = page.get_by_role("form", name="分派核查")
+    assign.get_by_label("核查人员").select_option(str(served.staff_app.users["verifier"]))
+    assign.get_by_role("button", name="分派核查").click()
+    expect(page.locator("#case-panel")).to_contain_text("核查中")
+    log_out(page)
+
+    log_in(page, base, "verifier", PASSWORD)
+    expect(page.get_by_role("heading", name=re.compile("核查任务|案件"))).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^AJ\d+")).first.click()
+    verify = page.get_by_role("form", name="提交核实结论")
+    verify.get_by_label("核实结论").select_option("属实")
+    verify.get_by_label("核实情况说明（必填）").fill("经入户核实，本人已于2023年12月死亡，家属继续领取。")
+    verify.get_by_role("button", name="提交核实结论").click()
+    expect(page.locator("#case-panel")).to_contain_text("已核实")
+    log_out(page)
+
+    log_in(page, base, "analyst", PASSWORD)
+    page.goto(f"{base}/staff/warnings/{warning_id}")
+    dispose = page.get_by_role("form", name="处置")
+    dispose.get_by_label("追回金额（元）").fill("1500.00")
+    dispose.get_by_label("处分类型").select_option("批评教育")
+    dispose.get_by_role("button", name="处置").click()
+    expect(page.locator("#case-panel")).to_contain_text("处置中")
+    page.get_by_role("form", name="办结").get_by_role("button", name="办结").click()
+    expect(page.locator("#case-panel")).to_contain_text("办结")
+    expect(page.locator("#case-panel")).to_contain_text("1,500.00")
+
+    page.get_by_role("link", name="总览").click()
+    expect(page.get_by_label("关键数字")).to_contain_text("1,500.00")
+    expect(page.get_by_role("cell", name="100%").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
