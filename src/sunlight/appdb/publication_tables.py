@@ -8,7 +8,10 @@ of ID number and name (`PubLookup`), which cannot be read back.
 
 Rows of a publication are numbered within it (`no`) and keyed by (publication_id, no), so that
 a county's hundreds of thousands of rows go in by bulk insert without asking the database for
-ids. Rows refer to one another by those numbers within the same publication.
+ids. Rows refer to one another by those numbers within the same publication. They carry no
+foreign key to `publications`: they are only ever written by `publish`, in the transaction
+that creates their publication, and a per-row key check would triple PostgreSQL's time to
+load a county's payments.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Date, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunlight.appdb.tables import Base, UtcDateTime
@@ -52,8 +55,7 @@ class PubProgram(Base):
 
     __tablename__ = "pub_programs"
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(100))
@@ -73,8 +75,7 @@ class PubVillage(Base):
     __tablename__ = "pub_villages"
     __table_args__ = (Index("ix_pub_villages_code", "publication_id", "code", unique=True),)
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     no: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(16))
     township: Mapped[str] = mapped_column(String(60))
@@ -89,8 +90,7 @@ class PubVillageProgram(Base):
 
     __tablename__ = "pub_village_programs"
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     village_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     program: Mapped[str] = mapped_column(String(40), primary_key=True)
     beneficiaries: Mapped[int] = mapped_column(Integer)
@@ -107,8 +107,7 @@ class PubBeneficiary(Base):
         Index("ix_pub_beneficiaries_village", "publication_id", "village_no", "household_no"),
     )
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     no: Mapped[int] = mapped_column(Integer, primary_key=True)
     village_no: Mapped[int] = mapped_column(Integer)
     household_no: Mapped[int] = mapped_column(Integer)
@@ -126,8 +125,7 @@ class PubEntry(Base):
         Index("ix_pub_entries_beneficiary", "publication_id", "beneficiary_no"),
     )
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     no: Mapped[int] = mapped_column(Integer, primary_key=True)
     village_no: Mapped[int] = mapped_column(Integer)
     beneficiary_no: Mapped[int] = mapped_column(Integer)
@@ -145,8 +143,7 @@ class PubPayment(Base):
 
     __tablename__ = "pub_payments"
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     line: Mapped[int] = mapped_column(Integer, primary_key=True)
     period: Mapped[str] = mapped_column(String(10))
@@ -159,8 +156,7 @@ class PubApproval(Base):
 
     __tablename__ = "pub_approvals"
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     line: Mapped[int] = mapped_column(Integer, primary_key=True)
     step: Mapped[str] = mapped_column(String(40))
@@ -174,8 +170,7 @@ class PubLookup(Base):
 
     __tablename__ = "pub_lookups"
 
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True)
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     village_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     household_no: Mapped[int] = mapped_column(Integer)

@@ -16,7 +16,7 @@ import pyarrow as pa
 from sunlight.contract.catalog import Catalog
 from sunlight.models.catalog_tables import programs_table
 from sunlight.models.runner import base_relations
-from sunlight.publish.privacy import lookup_key, mask_id, village_code
+from sunlight.publish.privacy import LookupKeys, village_code
 from sunlight.warehouse.engine import Engine, open_warehouse
 from sunlight.warehouse.store import Warehouse
 
@@ -81,6 +81,15 @@ FROM (SELECT township, village, id_number, program,
       FROM pay GROUP BY ALL) AS e
 JOIN pub_village AS v USING (township, village)
 JOIN pub_beneficiary AS b ON b.village_no = v.no AND b.id_number = e.id_number
+"""
+
+# The ID as the public sees it: first 6 and last 4 characters (a short, odd value hidden whole).
+PUBLIC_BENEFICIARIES = """
+SELECT no, village_no, household_no, name,
+       CASE WHEN length(id_number) < 15 THEN repeat('*', length(id_number))
+            ELSE left(id_number, 6) || repeat('*', length(id_number) - 10)
+                 || right(id_number, 4) END AS masked_id
+FROM pub_beneficiary ORDER BY no
 """
 
 PAYMENTS = """
@@ -148,7 +157,9 @@ class Extract:
     village_programs: pa.Table
     program_totals: pa.Table
     beneficiaries: pa.Table
+    """no, village_no, household_no, name, masked_id: the full ID stays in the engine."""
     entries: pa.Table
+    """Without the ID: the columns of `pub_entries`."""
     payments: pa.Table
     approvals: pa.Table
     members: pa.Table
@@ -168,34 +179,33 @@ def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
         villages=engine.query(VILLAGE_TOTALS),
         village_programs=engine.query(VILLAGE_PROGRAMS),
         program_totals=engine.query(PROGRAM_TOTALS),
-        beneficiaries=engine.query("SELECT * FROM pub_beneficiary ORDER BY no"),
-        entries=engine.query("SELECT * FROM pub_entry ORDER BY no"),
+        beneficiaries=engine.query(PUBLIC_BENEFICIARIES),
+        entries=engine.query("SELECT * EXCLUDE (id_number) FROM pub_entry ORDER BY no"),
         payments=engine.query(PAYMENTS),
         approvals=engine.query(APPROVALS),
         members=engine.query(MEMBERS),
     )
 
 
-def village_rows(table: pa.Table) -> list[tuple[object, ...]]:
-    """(no, code, township, village, beneficiaries, households, total)."""
-    return [(r["no"], village_code(r["township"], r["village"]), r["township"], r["village"],
-             r["beneficiaries"], r["households"], r["total"]) for r in table.to_pylist()]
+def village_table(table: pa.Table) -> pa.Table:
+    """The villages with their stable codes (see privacy.village_code)."""
+    codes = [village_code(t, v) for t, v in zip(table.column("township").to_pylist(),
+                                                 table.column("village").to_pylist(),
+                                                 strict=True)]
+    return table.append_column("code", pa.array(codes, pa.string()))
 
 
-def beneficiary_rows(table: pa.Table) -> list[tuple[object, ...]]:
-    """(no, village_no, household_no, name, masked_id): the full ID stays behind."""
-    columns = [table.column(name).to_pylist()
-               for name in ("no", "village_no", "household_no", "name", "id_number")]
-    return [(no, village, household, name, mask_id(id_number))
-            for no, village, household, name, id_number in zip(*columns, strict=True)]
-
-
-def lookup_rows(table: pa.Table, salt: str) -> list[tuple[object, ...]]:
-    """(key, village_no, household_no), one per member and village (duplicates dropped)."""
+def lookup_table(table: pa.Table, salt: str) -> pa.Table:
+    """key, village_no, household_no: one row per member and village."""
+    keys = LookupKeys(salt)
     rows = {}
     columns = [table.column(name).to_pylist()
                for name in ("village_no", "household_no", "id_number", "name")]
     for village, household, id_number, name in zip(*columns, strict=True):
         if id_number and name:
-            rows[(lookup_key(salt, id_number, name), village)] = household
-    return [(key, village, household) for (key, village), household in rows.items()]
+            rows[(keys.key(id_number, name), village)] = household
+    return pa.table({
+        "key": pa.array([key for key, _ in rows], pa.string()),
+        "village_no": pa.array([village for _, village in rows], pa.int32()),
+        "household_no": pa.array(list(rows.values()), pa.int32()),
+    })

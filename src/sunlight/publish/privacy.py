@@ -12,16 +12,10 @@ import unicodedata
 from sunlight.text import squeeze
 
 
-def mask_id(id_number: str) -> str:
-    """First 6 and last 4 characters, the rest as `*`; a short or odd value is hidden whole."""
-    text = id_number.strip()
-    if len(text) < 15:
-        return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
-
-
 def normal_id(id_number: str) -> str:
     """An ID number as typed into a form: spaces and width removed, `x` as `X`."""
+    if id_number.isascii() and id_number.isalnum():  # as the warehouse holds them
+        return id_number.upper()
     return squeeze(unicodedata.normalize("NFKC", id_number)).upper()
 
 
@@ -33,11 +27,26 @@ def normal_name(name: str) -> str:
     return text
 
 
+class LookupKeys:
+    """The 查我家 key of a person: HMAC-SHA256 of ID number and name under a publication's
+    own salt, 128 bits of it. Both must be right for a household to be found."""
+
+    def __init__(self, salt: str) -> None:
+        self._keyed = hmac.new(salt.encode(), digestmod=hashlib.sha256)
+        self._names: dict[str, str] = {}
+
+    def key(self, id_number: str, name: str) -> str:
+        normal = self._names.get(name)
+        if normal is None:
+            normal = self._names[name] = normal_name(name)
+        digest = self._keyed.copy()
+        digest.update(f"{normal_id(id_number)}\x1f{normal}".encode())
+        return digest.hexdigest()[:32]
+
+
 def lookup_key(salt: str, id_number: str, name: str) -> str:
-    """The 查我家 key of a person: HMAC-SHA256 of ID number and name under the
-    publication's own salt. Both must be right for a household to be found."""
-    message = f"{normal_id(id_number)}\x1f{normal_name(name)}".encode()
-    return hmac.new(salt.encode(), message, hashlib.sha256).hexdigest()
+    """The key of one person (the portal asks for one at a time)."""
+    return LookupKeys(salt).key(id_number, name)
 
 
 def village_code(township: str, village: str) -> str:

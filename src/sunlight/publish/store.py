@@ -5,12 +5,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
 
+import numpy as np
+import pyarrow as pa
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import insert_rows
+from sunlight.appdb.bulk import insert_table
 from sunlight.appdb.publication_tables import (
     PUBLISHED,
     WITHDRAWN,
@@ -27,7 +29,7 @@ from sunlight.appdb.publication_tables import (
 from sunlight.appdb.tables import Base
 from sunlight.audit.chain import append
 from sunlight.contract.catalog import Catalog
-from sunlight.publish.extract import Extract, beneficiary_rows, lookup_rows, village_rows
+from sunlight.publish.extract import Extract, lookup_table, village_table
 
 
 class NotPublished(LookupError):
@@ -56,33 +58,21 @@ def publish(session: Session, extract: Extract, catalog: Catalog, *, actor: str,
     pid = publication.id
     connection = session.connection()
 
-    def put(model: type[Base], names: list[str], rows: list[tuple[Any, ...]]) -> int:
-        insert_rows(connection, model, ["publication_id", *names],
-                    [(pid, *row) for row in rows])
-        return len(rows)
+    def put(model: type[Base], table: pa.Table) -> int:
+        column = pa.array(np.full(table.num_rows, pid, dtype=np.int32))
+        insert_table(connection, model, table.add_column(0, "publication_id", column))
+        return int(table.num_rows)
 
-    totals = {r["program"]: r for r in extract.program_totals.to_pylist()}
-    put(PubProgram, ["code", "position", "name", "department", "period", "policy_basis",
-                     "conditions", "standard_text", "beneficiaries", "total"],
-        [(p.code, i, p.name, p.department, p.period, p.policy_basis, p.conditions,
-          p.standard_text, totals.get(p.code, {}).get("beneficiaries", 0),
-          totals.get(p.code, {}).get("total", 0))
-         for i, p in enumerate(catalog.programs)])
+    put(PubProgram, _programs(catalog, extract.program_totals))
     counts = {
-        "villages": put(PubVillage, ["no", "code", "township", "village", "beneficiaries",
-                                     "households", "total"], village_rows(extract.villages)),
-        "beneficiaries": put(PubBeneficiary, ["no", "village_no", "household_no", "name",
-                                              "masked_id"],
-                             beneficiary_rows(extract.beneficiaries)),
+        "villages": put(PubVillage, village_table(extract.villages)),
+        "beneficiaries": put(PubBeneficiary, extract.beneficiaries),
     }
-    put(PubVillageProgram, _names(extract.village_programs),
-        _rows(extract.village_programs))
-    entry_names = [n for n in extract.entries.column_names if n != "id_number"]
-    counts["entries"] = put(PubEntry, entry_names, _rows(extract.entries.select(entry_names)))
-    counts["payments"] = put(PubPayment, _names(extract.payments), _rows(extract.payments))
-    counts["approvals"] = put(PubApproval, _names(extract.approvals), _rows(extract.approvals))
-    counts["lookups"] = put(PubLookup, ["key", "village_no", "household_no"],
-                            lookup_rows(extract.members, publication.lookup_salt))
+    put(PubVillageProgram, extract.village_programs)
+    counts["entries"] = put(PubEntry, extract.entries)
+    counts["payments"] = put(PubPayment, extract.payments)
+    counts["approvals"] = put(PubApproval, extract.approvals)
+    counts["lookups"] = put(PubLookup, lookup_table(extract.members, publication.lookup_salt))
     publication.counts = counts
     append(session, actor=actor, action="publication.publish", target=f"v{version}",
            details={"counts": counts, "fingerprint": fingerprint}, address=address)
@@ -117,12 +107,22 @@ def history(session: Session) -> list[Publication]:
     return list(session.scalars(select(Publication).order_by(Publication.version.desc())))
 
 
-def _names(table: Any) -> list[str]:
-    return list(table.column_names)
-
-
-def _rows(table: Any) -> list[tuple[Any, ...]]:
-    columns: list[list[Any]] = [table.column(i).to_pylist() for i in range(table.num_columns)]
-    return list(zip(*columns, strict=True))
-
-
+def _programs(catalog: Catalog, totals: pa.Table) -> pa.Table:
+    """Every catalog program with what the public reads about it, and its totals."""
+    by_code = {r["program"]: r for r in totals.to_pylist()}
+    rows = catalog.programs
+    return pa.table({
+        "code": [p.code for p in rows],
+        "position": pa.array(range(len(rows)), pa.int32()),
+        "name": [p.name for p in rows],
+        "department": [p.department for p in rows],
+        "period": [p.period for p in rows],
+        "policy_basis": [p.policy_basis for p in rows],
+        "conditions": [p.conditions for p in rows],
+        "standard_text": [p.standard_text for p in rows],
+        "beneficiaries": pa.array([by_code.get(p.code, {}).get("beneficiaries", 0)
+                                   for p in rows], pa.int32()),
+        "total": pa.array([by_code.get(p.code, {}).get("total", Decimal(0))
+                           for p in rows],
+                          pa.decimal128(18, 2)),
+    })

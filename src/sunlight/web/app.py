@@ -14,6 +14,9 @@ from sunlight.appdb.database import database_url, make_engine, session_factory, 
 from sunlight.settings import Settings, get_settings
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
+from sunlight.web.portal import routes as portal
+from sunlight.web.portal.routes import public_page
+from sunlight.web.portal.routes import render as render_portal
 from sunlight.web.routes import account, auth, health
 from sunlight.web.security import check_secret
 from sunlight.web.templating import make_templates
@@ -38,7 +41,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.templates = make_templates()
     app.state.demo = demo
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (health.router, auth.router, account.router):
+    for router in (health.router, auth.router, account.router, portal.router):
         app.include_router(router)
     _handle_errors(app)
     return app
@@ -47,6 +50,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and public_page(request.url.path):
+            return render_portal(request, "portal/error.html", {
+                "title": "未找到", "message": "没有这个页面，或者公示已更新。请从首页重新查找。",
+                "publication": None}, status_code=404)
         if not request.url.path.startswith("/staff") or exc.status_code != 404:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return render(request, "staff/error.html", {
