@@ -161,9 +161,13 @@ def test_the_portal_shows_the_newest_version_not_withdrawn(portal: Portal) -> No
 
 def test_unknown_pages_answer_in_chinese(portal: Portal) -> None:
     client = portal.client()
-    for path in ("/village/nope", "/township/无此镇", "/village/x/program/DIBAO", "/nothing"):
+    village = village_link(client.get("/").text, "东风村")
+    for path in ("/village/nope", "/township/无此镇", "/village/x/program/DIBAO", "/nothing",
+                 f"{village}/person/abc?v=1", f"{village}/person/99999?v=1"):
         page = client.get(path)
         assert page.status_code == 404 and "未找到" in page.text, path
+    odd_page = client.get(f"{village}/program/DIBAO", params={"page": "x"})
+    assert odd_page.status_code == 200 and "王芳" in odd_page.text
 
 
 def test_no_page_asks_for_a_login(portal: Portal) -> None:

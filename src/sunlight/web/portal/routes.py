@@ -49,6 +49,11 @@ def _village(session: DbSession, publication: Publication, code: str) -> PubVill
     return place
 
 
+def _number(text: str) -> int:
+    """A number from a link; anything else (a hand-edited address) is 0, which finds nothing."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
+
+
 def lookups_of(request: Request) -> RateLimit:
     limit: RateLimit | None = getattr(request.app.state, "portal_lookups", None)
     if limit is None:
@@ -87,7 +92,7 @@ def village(request: Request, session: DbSession, code: str) -> Response:
 
 @router.get("/village/{code}/program/{program}")
 def roster(request: Request, session: DbSession, code: str, program: str, q: str = "",
-           page: int = 1) -> Response:
+           page: str = "1") -> Response:
     publication = _publication(session)
     place = _village(session, publication, code)
     about = reads.program(session, publication, program)
@@ -96,17 +101,17 @@ def roster(request: Request, session: DbSession, code: str, program: str, q: str
     name = q.strip()[:NAME_MAX]
     return render(request, "portal/roster.html", {
         "publication": publication, "village": place, "program": about, "q": name,
-        "roster": reads.roster(session, publication, place, program, name, page)})
+        "roster": reads.roster(session, publication, place, program, name, _number(page))})
 
 
 @router.get("/village/{code}/person/{no}")
-def person(request: Request, session: DbSession, code: str, no: int, v: int = 0) -> Response:
+def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
     publication = _publication(session)
     place = _village(session, publication, code)
-    if v != publication.version:  # the link was made for a version no longer shown
+    if _number(v) != publication.version:  # the link was made for a version no longer shown
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
-    found = reads.beneficiary(session, publication, place, no)
+    found = reads.beneficiary(session, publication, place, _number(no))
     if found is None:
         raise HTTPException(404)
     return render(request, "portal/person.html",
