@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import psycopg
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Table
 
 from sunlight.appdb.tables import Base
@@ -58,3 +60,55 @@ def _copy(connection: Connection, statement: str, values: list[tuple[Any, ...]])
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in values:
             copy.write_row(row)
+
+
+def insert_table(connection: Connection, model: type[Base], table: pa.Table) -> None:
+    """Insert an Arrow table whose columns are named as the model's, converted in Arrow.
+
+    For hundreds of thousands of rows of integers, text, dates and decimals (a publication):
+    PostgreSQL gets COPY text built column by column in Arrow, SQLite an executemany of
+    values already in its storage form (dates as ISO text, decimals as floats, which NUMERIC
+    affinity stores as SQLite would store the Decimal).
+    """
+    if table.num_rows == 0:
+        return
+    target = cast(Table, model.__table__)
+    quote = connection.dialect.identifier_preparer
+    names = table.column_names
+    into = f"{quote.format_table(target)} ({', '.join(quote.quote(name) for name in names)})"
+    if connection.dialect.name == "postgresql":
+        lines = pc.binary_join_element_wise(
+            *[_copy_text(table.column(name)) for name in names], "\t")
+        driver = cast(psycopg.Connection[Any], connection.connection.driver_connection)
+        with driver.cursor() as cursor, cursor.copy(f"COPY {into} FROM STDIN") as copy:
+            for start in range(0, len(lines), COPY_CHUNK):
+                copy.write("\n".join(lines[start:start + COPY_CHUNK].to_pylist()) + "\n")
+        return
+    columns = [_sqlite_values(table.column(name)) for name in names]
+    connection.exec_driver_sql(f"INSERT INTO {into} VALUES ({', '.join('?' for _ in names)})",
+                               list(zip(*columns, strict=True)))
+
+
+COPY_CHUNK = 50_000
+
+
+def _copy_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column in COPY's text format: backslash, tab and line breaks escaped, NULL as \\N."""
+    text = column.cast(pa.string())
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+            text = pc.replace_substring(text, raw, escaped)
+    return pc.fill_null(text, "\\N")
+
+
+def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
+    kind = column.type
+    if pa.types.is_date(kind):
+        column = column.cast(pa.string())
+    elif pa.types.is_decimal(kind):
+        column = column.cast(pa.float64())
+    elif not (pa.types.is_integer(kind) or pa.types.is_string(kind)
+              or pa.types.is_floating(kind) or pa.types.is_boolean(kind)):
+        raise TypeError(f"insert_table cannot write {kind}")
+    values: list[Any] = column.to_pylist()
+    return values

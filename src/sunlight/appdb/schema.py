@@ -1,7 +1,15 @@
 """Every table of the app database, imported in one place for migrations and tests."""
 
-from sunlight.appdb import account_tables, audit_tables, case_tables, timeline_tables, upload_tables
+from sunlight.appdb import (
+    account_tables,
+    audit_tables,
+    case_tables,
+    publication_tables,
+    timeline_tables,
+    upload_tables,
+)
 from sunlight.appdb.tables import Base
 
-__all__ = ["Base", "account_tables", "audit_tables", "case_tables", "timeline_tables",
+__all__ = ["Base", "account_tables", "audit_tables", "case_tables", "publication_tables",
+           "timeline_tables",
            "upload_tables"]

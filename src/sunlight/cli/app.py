@@ -15,6 +15,7 @@ from sunlight.cli import (
     generate,
     ingest,
     models,
+    publish,
     quality,
     serve,
     users,
@@ -39,6 +40,7 @@ app.command("serve")(serve.serve_command)
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.command("demo")(demo.demo_command)
+app.command("publish")(publish.publish_command)
 
 
 @app.command("version")

@@ -17,6 +17,9 @@ from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
+from sunlight.web.portal import routes as portal
+from sunlight.web.portal.routes import public_page
+from sunlight.web.portal.routes import render as render_portal
 from sunlight.web.routes import (
     account,
     admin,
@@ -62,7 +65,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
                    dashboard.router, exports.router, warnings.router, case_list.router,
-                   cases.router, case_files.router, self_corrections.router):
+                   cases.router, case_files.router, self_corrections.router, portal.router):
         app.include_router(router)
     _handle_errors(app)
     return app
@@ -79,6 +82,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and public_page(request.url.path):
+            return render_portal(request, "portal/error.html", {
+                "title": "未找到", "message": "没有这个页面，或者公示已更新。请从首页重新查找。",
+                "publication": None}, status_code=404)
         if not request.url.path.startswith("/staff") or exc.status_code != 404:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return render(request, "staff/error.html", {

@@ -1,8 +1,8 @@
-"""warning board indexes
+"""Indexes for the warning board: each sort, a township's and a village's page.
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-29 21:05:39.367857
+Create Date: 2026-11-29
 """
 
 from __future__ import annotations

@@ -1,0 +1,211 @@
+"""The public part of the warehouse, computed in the engine as tables ready to insert.
+
+Every table is numbered here (villages, households within a village, beneficiaries, roster
+lines, payment and approval lines), so that the app database receives finished rows in bulk.
+What is selected is what may be public, and nothing else: no account column is ever read, an
+ID number leaves this module only masked (or inside the 查我家 hash), and a household is only
+its number within its village.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from sunlight.contract.catalog import Catalog
+from sunlight.models.catalog_tables import programs_table
+from sunlight.models.runner import base_relations
+from sunlight.publish.privacy import LookupKeys, village_code
+from sunlight.warehouse.engine import Engine, open_warehouse
+from sunlight.warehouse.store import Warehouse
+
+NO_TOWNSHIP = "未注明乡镇"
+NO_VILLAGE = "未注明村"
+
+# Payments of catalog programs, with the payee's registry name and household. The place is
+# the payment's own (the roster it was paid under), else the registry's.
+PAY = f"""
+SELECT
+    p.id_number,
+    coalesce(r.name, p.name) AS name,
+    coalesce(r.household_id, '?' || p.id_number) AS household,
+    coalesce(p.township, r.township, '{NO_TOWNSHIP}') AS township,
+    coalesce(p.village, r.village, '{NO_VILLAGE}') AS village,
+    p.program_code AS program,
+    p.period,
+    p.period_start,
+    p.paid_on,
+    p.amount
+FROM payments AS p
+LEFT JOIN person AS r ON r.id_number = p.id_number
+WHERE p.program_code IN (SELECT code FROM programs)
+  AND p.id_number IS NOT NULL AND p.amount IS NOT NULL AND p.period IS NOT NULL
+"""
+
+VILLAGES = """
+SELECT township, village,
+       CAST(dense_rank() OVER (ORDER BY township, village) AS INTEGER) AS no
+FROM (SELECT DISTINCT township, village FROM pay)
+"""
+
+HOUSEHOLDS = """
+SELECT v.no AS village_no, h.household,
+       CAST(dense_rank() OVER (PARTITION BY v.no ORDER BY h.household) AS INTEGER)
+           AS household_no
+FROM (SELECT DISTINCT township, village, household FROM pay) AS h
+JOIN pub_village AS v USING (township, village)
+"""
+
+# One row per person and village; a name differing between payment rows takes the most usual.
+BENEFICIARIES = """
+SELECT CAST(row_number() OVER (ORDER BY h.village_no, h.household_no, b.id_number)
+            AS INTEGER) AS no,
+       h.village_no, h.household_no, b.id_number, b.name
+FROM (SELECT township, village, household, id_number, mode(name) AS name
+      FROM pay GROUP BY ALL) AS b
+JOIN pub_village AS v USING (township, village)
+JOIN pub_household AS h ON h.village_no = v.no AND h.household = b.household
+"""
+
+ENTRIES = """
+SELECT CAST(row_number() OVER (ORDER BY b.no, e.program) AS INTEGER) AS no,
+       b.village_no, b.no AS beneficiary_no, b.id_number, e.program,
+       e.first_period, e.last_period, CAST(e.periods AS INTEGER) AS periods,
+       e.amount_per_period, e.total
+FROM (SELECT township, village, id_number, program,
+             min(period) AS first_period, max(period) AS last_period,
+             count(DISTINCT period) AS periods,
+             arg_max(amount, period_start) AS amount_per_period,
+             CAST(sum(amount) AS DECIMAL(18, 2)) AS total
+      FROM pay GROUP BY ALL) AS e
+JOIN pub_village AS v USING (township, village)
+JOIN pub_beneficiary AS b ON b.village_no = v.no AND b.id_number = e.id_number
+"""
+
+# The ID as the public sees it: first 6 and last 4 characters (a short, odd value hidden whole).
+PUBLIC_BENEFICIARIES = """
+SELECT no, village_no, household_no, name,
+       CASE WHEN length(id_number) < 15 THEN repeat('*', length(id_number))
+            ELSE left(id_number, 6) || repeat('*', length(id_number) - 10)
+                 || right(id_number, 4) END AS masked_id
+FROM pub_beneficiary ORDER BY no
+"""
+
+PAYMENTS = """
+SELECT e.no AS entry_no,
+       CAST(row_number() OVER (PARTITION BY e.no ORDER BY p.period_start, p.paid_on,
+                                                         p.amount) AS INTEGER) AS line,
+       p.period, p.paid_on, p.amount
+FROM pay AS p
+JOIN pub_village AS v USING (township, village)
+JOIN pub_entry AS e ON e.village_no = v.no AND e.id_number = p.id_number
+                   AND e.program = p.program
+"""
+
+# The approval chain of each roster line, in date order (steps of one day in contract order).
+APPROVALS = """
+SELECT e.no AS entry_no,
+       CAST(row_number() OVER (PARTITION BY e.no ORDER BY a.date NULLS LAST,
+            list_position(['申请', '村级评议', '村级公示', '乡镇审核', '县级审批', '发放'],
+                          a.step), a.step) AS INTEGER) AS line,
+       a.step, a.date AS day, coalesce(a.handler, '') AS handler
+FROM approvals AS a
+JOIN pub_entry AS e ON e.id_number = a.id_number AND e.program = a.program_code
+WHERE a.step IS NOT NULL
+"""
+
+VILLAGE_PROGRAMS = """
+SELECT village_no, program, CAST(count(*) AS INTEGER) AS beneficiaries,
+       CAST(sum(total) AS DECIMAL(18, 2)) AS total,
+       min(first_period) AS first_period, max(last_period) AS last_period
+FROM pub_entry GROUP BY ALL ORDER BY village_no, program
+"""
+
+VILLAGE_TOTALS = """
+SELECT v.no, v.township, v.village,
+       CAST((SELECT count(*) FROM pub_beneficiary AS b WHERE b.village_no = v.no) AS INTEGER)
+           AS beneficiaries,
+       CAST((SELECT count(*) FROM pub_household AS h WHERE h.village_no = v.no) AS INTEGER)
+           AS households,
+       CAST(coalesce((SELECT sum(e.total) FROM pub_entry AS e WHERE e.village_no = v.no), 0)
+            AS DECIMAL(18, 2)) AS total
+FROM pub_village AS v ORDER BY v.no
+"""
+
+PROGRAM_TOTALS = """
+SELECT program, CAST(count(DISTINCT beneficiary_no) AS INTEGER) AS beneficiaries,
+       CAST(sum(total) AS DECIMAL(18, 2)) AS total
+FROM pub_entry GROUP BY program
+"""
+
+# Everyone of a household with benefits can look it up: its registered members, and an
+# unregistered payee (a household of their own) by the name they were paid under.
+MEMBERS = """
+SELECT h.village_no, h.household_no, r.id_number, r.name
+FROM pub_household AS h JOIN person AS r ON r.household_id = h.household
+UNION
+SELECT b.village_no, b.household_no, b.id_number, b.name FROM pub_beneficiary AS b
+"""
+
+
+@dataclass(frozen=True)
+class Extract:
+    """The rows of one publication, numbered, per table (columns as the tables name them)."""
+
+    villages: pa.Table
+    village_programs: pa.Table
+    program_totals: pa.Table
+    beneficiaries: pa.Table
+    """no, village_no, household_no, name, masked_id: the full ID stays in the engine."""
+    entries: pa.Table
+    """Without the ID: the columns of `pub_entries`."""
+    payments: pa.Table
+    approvals: pa.Table
+    members: pa.Table
+
+
+def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
+    """Compute every table of a publication from the warehouse."""
+    open_warehouse(engine, warehouse)
+    engine.register_table("programs", programs_table(catalog))
+    person = dict(base_relations())["person"]
+    engine.materialise("person", person)
+    engine.materialise("pay", PAY)
+    for name, sql in (("pub_village", VILLAGES), ("pub_household", HOUSEHOLDS),
+                      ("pub_beneficiary", BENEFICIARIES), ("pub_entry", ENTRIES)):
+        engine.materialise(name, sql)
+    return Extract(
+        villages=engine.query(VILLAGE_TOTALS),
+        village_programs=engine.query(VILLAGE_PROGRAMS),
+        program_totals=engine.query(PROGRAM_TOTALS),
+        beneficiaries=engine.query(PUBLIC_BENEFICIARIES),
+        entries=engine.query("SELECT * EXCLUDE (id_number) FROM pub_entry ORDER BY no"),
+        payments=engine.query(PAYMENTS),
+        approvals=engine.query(APPROVALS),
+        members=engine.query(MEMBERS),
+    )
+
+
+def village_table(table: pa.Table) -> pa.Table:
+    """The villages with their stable codes (see privacy.village_code)."""
+    codes = [village_code(t, v) for t, v in zip(table.column("township").to_pylist(),
+                                                 table.column("village").to_pylist(),
+                                                 strict=True)]
+    return table.append_column("code", pa.array(codes, pa.string()))
+
+
+def lookup_table(table: pa.Table, salt: str) -> pa.Table:
+    """key, village_no, household_no: one row per member and village."""
+    keys = LookupKeys(salt)
+    rows = {}
+    columns = [table.column(name).to_pylist()
+               for name in ("village_no", "household_no", "id_number", "name")]
+    for village, household, id_number, name in zip(*columns, strict=True):
+        if id_number and name:
+            rows[(keys.key(id_number, name), village)] = household
+    return pa.table({
+        "key": pa.array([key for key, _ in rows], pa.string()),
+        "village_no": pa.array([village for _, village in rows], pa.int32()),
+        "household_no": pa.array(list(rows.values()), pa.int32()),
+    })

@@ -1,0 +1,55 @@
+"""What the public may see of a person, and how 查我家 finds a household without storing IDs.
+
+Shared by `sunlight publish` and the portal; it imports nothing of the warehouse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+
+from sunlight.text import squeeze
+
+
+def normal_id(id_number: str) -> str:
+    """An ID number as typed into a form: spaces and width removed, `x` as `X`."""
+    if id_number.isascii() and id_number.isalnum():  # as the warehouse holds them
+        return id_number.upper()
+    return squeeze(unicodedata.normalize("NFKC", id_number)).upper()
+
+
+def normal_name(name: str) -> str:
+    """A name as typed: spaces, width and the forms of the middle dot ignored."""
+    text = squeeze(unicodedata.normalize("NFKC", name))
+    for dot in ("・", "•", "‧", "∙", "．", "."):
+        text = text.replace(dot, "·")
+    return text
+
+
+class LookupKeys:
+    """The 查我家 key of a person: HMAC-SHA256 of ID number and name under a publication's
+    own salt, 128 bits of it. Both must be right for a household to be found."""
+
+    def __init__(self, salt: str) -> None:
+        self._keyed = hmac.new(salt.encode(), digestmod=hashlib.sha256)
+        self._names: dict[str, str] = {}
+
+    def key(self, id_number: str, name: str) -> str:
+        normal = self._names.get(name)
+        if normal is None:
+            normal = self._names[name] = normal_name(name)
+        digest = self._keyed.copy()
+        digest.update(f"{normal_id(id_number)}\x1f{normal}".encode())
+        return digest.hexdigest()[:32]
+
+
+def lookup_key(salt: str, id_number: str, name: str) -> str:
+    """The key of one person (the portal asks for one at a time)."""
+    return LookupKeys(salt).key(id_number, name)
+
+
+def village_code(township: str, village: str) -> str:
+    """A short code for a village that stays the same across publications (for QR codes)."""
+    digest = hashlib.sha256(f"{township}\x1f{village}".encode()).hexdigest()
+    return digest[:10]

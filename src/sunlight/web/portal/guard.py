@@ -1,0 +1,80 @@
+"""What protects the portal's forms without sessions: a signed double-submit CSRF token, and
+per-address rate limits.
+
+The token is a random nonce and its HMAC under the app's secret; the page sets it as a cookie
+and puts it in the form. A POST must bring the same valid token in both: another site can make
+a browser send the cookie, but cannot read it to fill in the form, nor forge a signed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import deque
+
+from fastapi import Request
+from fastapi.responses import Response
+
+PORTAL_CSRF_COOKIE = "sunlight_portal_csrf"
+TOKEN_HOURS = 12
+
+
+def _signature(secret: str, nonce: str) -> str:
+    return hmac.new(secret.encode(), f"portal-csrf:{nonce}".encode(),
+                    hashlib.sha256).hexdigest()[:32]
+
+
+def new_token(secret: str) -> str:
+    nonce = secrets.token_urlsafe(18)
+    return f"{nonce}.{_signature(secret, nonce)}"
+
+
+def valid(secret: str, token: str) -> bool:
+    nonce, _, signature = token.partition(".")
+    return bool(nonce) and hmac.compare_digest(signature.encode(),
+                                               _signature(secret, nonce).encode())
+
+
+def form_token(request: Request, secret: str) -> str:
+    """The token for a form on this page: the browser's own if it is valid, else a new one."""
+    token = request.cookies.get(PORTAL_CSRF_COOKIE, "")
+    return token if valid(secret, token) else new_token(secret)
+
+
+def set_token(response: Response, token: str, *, secure: bool) -> None:
+    response.set_cookie(PORTAL_CSRF_COOKIE, token, max_age=TOKEN_HOURS * 3600, path="/",
+                        httponly=True, samesite="strict", secure=secure)
+
+
+def checked(request: Request, secret: str, sent: str) -> bool:
+    """A POST's token: signed by us, and the same as the browser's cookie."""
+    cookie = request.cookies.get(PORTAL_CSRF_COOKIE, "")
+    return valid(secret, sent) and hmac.compare_digest(sent.encode(), cookie.encode())
+
+
+class RateLimit:
+    """At most `limit` uses per address within `window` seconds (in this process's memory:
+    a deployment with several workers allows that many times as much)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self._uses: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, address: str, now: float | None = None) -> bool:
+        """Count one use by `address`; False when it has used up its allowance."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._uses) > 10_000:  # forget addresses whose window has passed
+                self._uses = {a: q for a, q in self._uses.items()
+                              if q and q[-1] > now - self.window}
+            uses = self._uses.setdefault(address, deque())
+            while uses and uses[0] <= now - self.window:
+                uses.popleft()
+            if len(uses) >= self.limit:
+                return False
+            uses.append(now)
+            return True

@@ -1,0 +1,184 @@
+"""The public portal at `/`: townships, villages, rosters, programs, approval chains, 查我家,
+and a QR code per village for its noticeboard. No login; reads the current publication only.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from sunlight.appdb.publication_tables import Publication, PubVillage
+from sunlight.web.deps import DbSession, client_address, settings_of
+from sunlight.web.pages import templates_of
+from sunlight.web.portal import guard, reads
+from sunlight.web.portal.guard import RateLimit
+
+router = APIRouter()
+
+LOOKUPS_PER_HOUR = 10
+"""查我家 attempts per client address per hour: enough for a family, too few to guess IDs."""
+NAME_MAX = 30
+
+
+def render(request: Request, template: str, context: dict[str, Any], *,
+           status_code: int = 200) -> HTMLResponse:
+    return templates_of(request).TemplateResponse(request, template, context,
+                                                  status_code=status_code)
+
+
+def public_page(path: str) -> bool:
+    """A path of the portal (whose errors are pages in Chinese, not JSON)."""
+    return not path.startswith(("/staff", "/static", "/healthz"))
+
+
+def _publication(session: DbSession) -> Publication:
+    publication = reads.current(session)
+    if publication is None:
+        raise HTTPException(404)
+    return publication
+
+
+def _village(session: DbSession, publication: Publication, code: str) -> PubVillage:
+    place = reads.village(session, publication, code)
+    if place is None:
+        raise HTTPException(404)
+    return place
+
+
+def _number(text: str) -> int:
+    """A number from a link; anything else (a hand-edited address) is 0, which finds nothing."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
+
+
+def lookups_of(request: Request) -> RateLimit:
+    limit: RateLimit | None = getattr(request.app.state, "portal_lookups", None)
+    if limit is None:
+        limit = request.app.state.portal_lookups = RateLimit(LOOKUPS_PER_HOUR, 3600)
+    return limit
+
+
+@router.get("/")
+def home(request: Request, session: DbSession) -> Response:
+    publication = reads.current(session)
+    if publication is None:
+        return render(request, "portal/empty.html", {"publication": None})
+    return render(request, "portal/home.html", {
+        "publication": publication, "townships": reads.townships(session, publication),
+        "programs": reads.programs(session, publication)})
+
+
+@router.get("/township/{name}")
+def township(request: Request, session: DbSession, name: str) -> Response:
+    publication = _publication(session)
+    found = [t for t in reads.townships(session, publication) if t.name == name]
+    if not found:
+        raise HTTPException(404)
+    return render(request, "portal/township.html",
+                  {"publication": publication, "township": found[0]})
+
+
+@router.get("/village/{code}")
+def village(request: Request, session: DbSession, code: str) -> Response:
+    publication = _publication(session)
+    place = _village(session, publication, code)
+    return render(request, "portal/village.html", {
+        "publication": publication, "village": place,
+        "programs": reads.village_programs(session, publication, place)})
+
+
+@router.get("/village/{code}/program/{program}")
+def roster(request: Request, session: DbSession, code: str, program: str, q: str = "",
+           page: str = "1") -> Response:
+    publication = _publication(session)
+    place = _village(session, publication, code)
+    about = reads.program(session, publication, program)
+    if about is None:
+        raise HTTPException(404)
+    name = q.strip()[:NAME_MAX]
+    return render(request, "portal/roster.html", {
+        "publication": publication, "village": place, "program": about, "q": name,
+        "roster": reads.roster(session, publication, place, program, name, _number(page))})
+
+
+@router.get("/village/{code}/person/{no}")
+def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
+    publication = _publication(session)
+    place = _village(session, publication, code)
+    if _number(v) != publication.version:  # the link was made for a version no longer shown
+        return render(request, "portal/moved.html",
+                      {"publication": publication, "village": place}, status_code=404)
+    found = reads.beneficiary(session, publication, place, _number(no))
+    if found is None:
+        raise HTTPException(404)
+    return render(request, "portal/person.html",
+                  {"publication": publication, "village": place, "beneficiary": found})
+
+
+@router.get("/program/{code}")
+def program_page(request: Request, session: DbSession, code: str) -> Response:
+    publication = _publication(session)
+    about = reads.program(session, publication, code)
+    if about is None:
+        raise HTTPException(404)
+    return render(request, "portal/program.html", {"publication": publication,
+                                                   "program": about})
+
+
+@router.get("/village/{code}/qr.{kind}")
+def village_qr(request: Request, session: DbSession, code: str, kind: str) -> Response:
+    if kind not in ("png", "svg"):
+        raise HTTPException(404)
+    place = _village(session, _publication(session), code)
+    qr = segno.make(str(request.url_for("village", code=place.code)), error="m")
+    buffer = io.BytesIO()
+    if kind == "png":
+        qr.save(buffer, kind="png", scale=10, border=4)
+        media = "image/png"
+    else:
+        qr.save(buffer, kind="svg", scale=10, border=4, xmldecl=False,
+                title=f"{place.township}{place.village} 阳光公示")
+        media = "image/svg+xml"
+    filename = f"qr-{place.code}.{kind}"
+    return Response(buffer.getvalue(), media_type=media,
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@router.get("/check")
+def check_form(request: Request, session: DbSession) -> Response:
+    return _check_page(request, {"publication": reads.current(session)})
+
+
+@router.post("/check")
+def check(request: Request, session: DbSession,
+          id_number: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+          csrf_token: Annotated[str, Form()] = "") -> Response:
+    publication = reads.current(session)
+    context: dict[str, Any] = {"publication": publication, "name": name[:NAME_MAX]}
+    settings = settings_of(request)
+    if not guard.checked(request, settings.secret_key, csrf_token):
+        return _check_page(request, {**context, "error": "页面已过期，请重新填写后提交。"}, 403)
+    id_text, name_text = id_number.strip(), name.strip()
+    if not id_text or not name_text:
+        return _check_page(request, {**context, "error": "请同时填写身份证号和姓名。"}, 400)
+    if len(id_text) > 40 or len(name_text) > NAME_MAX:
+        return _check_page(request, {**context, "error": "身份证号或姓名过长，请检查。"}, 400)
+    if not lookups_of(request).allow(client_address(request)):
+        return _check_page(request, {**context, "error": "查询次数过多，请一小时后再试。"}, 429)
+    if publication is None:
+        return _check_page(request, {**context, "error": "目前没有公示内容。"}, 404)
+    households = reads.find_household(session, publication, id_text, name_text)
+    return _check_page(request, {**context, "households": households, "asked": True})
+
+
+def _check_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+    secret = settings_of(request).secret_key
+    token = guard.form_token(request, secret)
+    response = render(request, "portal/check.html", {**context, "csrf_token": token},
+                      status_code=status)
+    guard.set_token(response, token, secure=settings_of(request).secure_cookies)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,56 @@
+"""A villager on a phone (and a desktop): from the home page to a roster, an approval chain,
+and 查我家; nothing wider than the screen."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sunlight.contract.catalog import load_catalog
+from sunlight.publish.extract import Extract
+from sunlight.publish.store import publish
+from tests.browser.conftest import Served
+from tests.publish_county import li
+from tests.web.portal_support import county_rows
+
+__all__ = ["county_rows"]
+pytestmark = pytest.mark.browser
+
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.fixture
+def published(served: Served, county_rows: Extract) -> Served:
+    with served.staff_app.session() as session:
+        publish(session, county_rows, load_catalog(), actor="test")
+        session.commit()
+    return served
+
+
+def test_a_villager_finds_the_roster_and_approval_chain(page: Page, published: Served) -> None:
+    page.goto(published.base_url + "/")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.evaluate(FITS)
+    page.get_by_role("link", name="东风村").first.click()
+    expect(page.get_by_role("heading", name="城关镇 东风村")).to_be_visible()
+    expect(page.get_by_role("img", name="东风村公示页面的二维码")).to_be_visible()
+    assert page.evaluate(FITS)
+    page.get_by_role("link", name="农村最低生活保障名单").click()
+    page.get_by_label("按姓名查找").fill("王")
+    page.get_by_role("button", name="查找").click()
+    expect(page.get_by_text("王芳")).to_be_visible()
+    assert page.evaluate(FITS)
+    page.get_by_role("link", name="查看", exact=True).first.click()
+    expect(page.get_by_text("村级公示")).to_be_visible()
+    expect(page.get_by_text("经办人：刘经办").first).to_be_visible()
+    assert page.evaluate(FITS)
+
+
+def test_check_my_household(page: Page, published: Served) -> None:
+    page.goto(published.base_url + "/check")
+    page.get_by_label("身份证号").fill(li.id)
+    page.get_by_label("姓名").fill(li.name)
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("王芳")).to_be_visible()
+    expect(page.get_by_text("县级审批").first).to_be_visible()
+    assert page.evaluate(FITS)

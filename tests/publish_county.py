@@ -1,0 +1,60 @@
+"""A tiny county to publish: three villages in two townships, a household with a member who
+is paid nothing, a payee the registry does not know, a month paid twice, approval chains.
+
+`ingested(home)` delivers it as CSV files and ingests it into the warehouse of SUNLIGHT_HOME
+`home`; the people are module constants so that tests can name them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.settings import Settings
+from sunlight.warehouse.store import Warehouse
+from tests.models.county import County, Person, months
+
+county = County()
+
+# 东风村, 城关镇: a couple (she is paid 低保, he nothing) whose 户号 embeds an ID number.
+wang = county.person("王芳", born="1950-03-05", household="H610327194801019999")
+li = county.person("李强", born="1948-01-01", household=wang.household)
+county.pay(wang, "低保", months("2024-01", "2024-03"), 500)
+for step, day in (("申请", "2023-11-02"), ("村级评议", "2023-11-10"), ("村级公示", "2023-11-15"),
+                  ("乡镇审核", "2023-11-25"), ("县级审批", "2023-12-05")):
+    county.add("approvals", program="低保", id_number=wang.id, step=step, date=day,
+               handler="刘经办", opinion="同意，内部意见不公开")
+
+# 东风村: an old man paid 高龄补贴, February twice.
+zhang = county.person("张伟", born="1930-06-01", household="H002")
+county.pay(zhang, "高龄补贴", months("2024-01", "2024-02"), 200)
+county.pay(zhang, "高龄补贴", "2024-02", 200, file="payments_extra.csv")
+
+# 东风村: a payee the registry does not know.
+zhao = county.person("赵六", born="1966-06-06", registered=False)
+county.pay(zhao, "低保", "2024-01", 700)
+
+# 西山村, 城关镇.
+chen = county.person("陈静", born="1945-02-02", household="H003", village="西山村")
+county.pay(chen, "特困供养", months("2024-01", "2024-02"), 1000)
+
+# 马家村, 马家镇.
+liu = county.person("刘洋", born="1960-09-09", household="H004", township="马家镇",
+                    village="马家村")
+county.pay(liu, "低保", "2024-03", 600)
+
+PEOPLE: tuple[Person, ...] = (wang, li, zhang, zhao, chen, liu)
+PAID: tuple[Person, ...] = (wang, zhang, zhao, chen, liu)
+
+
+def ingested(home: Path) -> Warehouse:
+    """The county delivered and ingested into SUNLIGHT_HOME `home`."""
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    ingest(warehouse, plan_delivery(county.deliver(home.parent / "delivery")), workers=1)
+    return warehouse
+
+
+def secrets_of_county() -> list[str]:
+    """What must never appear on a public page: full IDs, accounts and 户号 that embed an ID."""
+    found = [p.id for p in PEOPLE] + [p.account for p in PEOPLE]
+    return [*found, wang.household]
