@@ -159,14 +159,16 @@ def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
          expected_version: int, default_days: int = 30, address: str = "",
          today: date | None = None) -> CaseEvent:
     """Take one transition; raises a WorkflowError saying why it cannot be taken."""
+    # Scope first: whoever may not see the case learns nothing more about it.
+    if not may_see(actor, case, case.township):
+        if actor.role == VERIFIER and case.version != expected_version:
+            # Reassigned to someone else while this verifier had the page open.
+            raise NotAllowed("此案件已改派给其他核查人员，您不再负责此案件，您的操作未保存。")
+        raise NotAllowed("您无权办理此案件")
     transition = BY_ACTION.get(action)
     if transition is None:
         raise InvalidInput(f"未知操作 {action}")
-    if (actor.role == VERIFIER and case.assignee_id != actor.id
-            and case.version != expected_version):
-        # Reassigned to someone else while this verifier had the page open.
-        raise NotAllowed("此案件已改派给其他核查人员，您不再负责此案件，您的操作未保存。")
-    if not may_see(actor, case, case.township) or actor.role not in transition.roles:
+    if actor.role not in transition.roles:
         raise NotAllowed(f"您的角色不能对此案件执行“{transition.label}”")
     if case.version != expected_version:
         raise StaleCase("此案件已被他人更新，您的操作未保存。请查看最新状态后再操作。")

@@ -15,7 +15,6 @@ from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import (
-    InvalidInput,
     NotAllowed,
     StaleCase,
     WorkflowError,
@@ -86,10 +85,12 @@ def assign(request: Request, warning_id: str, staff: Analyst, session: DbSession
 
 
 def _version(form: dict[str, str]) -> int:
+    # A form without a version (never one of ours) is treated as made on a stale page: the
+    # workflow then refuses it after checking who is asking, not before.
     try:
         return int(form.get("version", ""))
     except ValueError:
-        raise InvalidInput("页面缺少案件版本信息，请刷新页面后重试") from None
+        return -1
 
 
 def _refused(request: Request, session: DbSession, staff: Staff, case: Case | None,

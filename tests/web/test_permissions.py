@@ -1,0 +1,163 @@
+"""Who may see and do what: every staff route, requested by every role and by no one.
+
+The table below must name every route under /staff: a new route without a row fails
+`test_every_staff_route_is_in_the_table`, so no page is added without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from tests.web.case_builders import assigned_warning
+from tests.web.conftest import ACCOUNTS, StaffApp, csrf_of
+
+EVERYONE = frozenset(ACCOUNTS)
+ANALYST = frozenset({"analyst"})
+CASEWORK = frozenset({"analyst", "verifier"})  # the verifier: the case assigned to them
+LISTS = frozenset({"analyst", "verifier", "verifier_other"})  # each verifier: their own cases
+UPLOADERS = frozenset({"analyst", "officer"})  # the officer: their own datasets
+ADMIN = frozenset({"admin"})
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+       b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe"
+       b"\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+PAGES: dict[str, frozenset[str]] = {
+    "/staff": EVERYONE,
+    "/staff/account": EVERYONE,
+    "/staff/admin/audit": ADMIN,
+    "/staff/admin/users": ADMIN,
+    "/staff/cases": LISTS,
+    "/staff/cases/{case_no}": CASEWORK,
+    "/staff/cases/{case_no}/attachments/{attachment_id}": CASEWORK,
+    "/staff/dashboard": ANALYST,
+    "/staff/self-corrections": ANALYST,
+    "/staff/uploads": UPLOADERS,
+    "/staff/uploads/{upload_id}": UPLOADERS,
+    "/staff/uploads/{upload_id}/report.xlsx": UPLOADERS,
+    "/staff/uploads/{upload_id}/status": UPLOADERS,
+    "/staff/warnings": LISTS,
+    "/staff/warnings/export.xlsx": ANALYST,
+    "/staff/warnings/{warning_id}": CASEWORK,
+    "/staff/warnings/{warning_id}/notice": CASEWORK,
+}
+"""GET routes of logged-in staff → the accounts that get the page (the others get 403)."""
+
+ACTIONS: dict[str, frozenset[str]] = {
+    "/staff/account/password": EVERYONE,
+    "/staff/admin/audit/verify": ADMIN,
+    "/staff/admin/users": ADMIN,
+    "/staff/admin/users/{user_id}/active": ADMIN,
+    "/staff/admin/users/{user_id}/password": ADMIN,
+    "/staff/cases/{case_no}/attachments": CASEWORK,
+    "/staff/cases/{case_no}/comments": CASEWORK,
+    "/staff/cases/{case_no}/transition": CASEWORK,
+    "/staff/logout": EVERYONE,
+    "/staff/self-corrections": ANALYST,
+    "/staff/uploads": UPLOADERS,
+    "/staff/warnings/{warning_id}/assign": ANALYST,
+    "/staff/warnings/{warning_id}/reveal": CASEWORK,
+}
+"""POST routes of logged-in staff → the accounts allowed to act (the others get 403)."""
+
+PUBLIC = {("GET", "/staff/login"), ("POST", "/staff/login")}
+
+
+@dataclass
+class World:
+    """One of everything a route can name, owned so that the verifier and officer may use it."""
+
+    staff_app: StaffApp
+    values: dict[str, str]
+    clients: dict[str, TestClient]
+
+    def url(self, path: str) -> str:
+        for name, value in self.values.items():
+            path = path.replace("{" + name + "}", value)
+        return path
+
+
+def staff_routes(staff_app: StaffApp) -> set[tuple[str, str]]:
+    found = set()
+    for included in staff_app.app.routes:
+        router = getattr(included, "original_router", None)
+        for route in (router.routes if router else [included]):
+            if isinstance(route, APIRoute) and route.path.startswith("/staff"):
+                found |= {(method, route.path) for method in route.methods}
+    return found
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory,
+          sqlite_template: object) -> Iterator[World]:
+    import shutil
+
+    from tests.web.conftest import make_staff_app
+    from tests.web.test_uploads import DEATHS, send
+
+    folder = tmp_path_factory.mktemp("permissions")
+    shutil.copyfile(str(sqlite_template), folder / "app.db")
+    staff_app = make_staff_app(folder / "home", f"sqlite:///{folder}/app.db",
+                               with_accounts=False)
+    clients = {name: staff_app.client(name) for name in ACCOUNTS}
+    warning_id, case_no = assigned_warning(staff_app)
+    clients["analyst"].post(f"/staff/cases/{case_no}/attachments",
+                            data={"csrf_token": csrf_of(clients["analyst"])},
+                            files={"file": ("scan.png", PNG, "image/png")})
+    with staff_app.session() as session:
+        from sunlight.appdb.case_tables import CaseAttachment
+        attachment = session.query(CaseAttachment).one()
+    upload = send(clients["officer"], "deaths", "deaths.csv", DEATHS)
+    staff_app.app.state.ingest_worker.wait(timeout=120)
+    values = {"warning_id": warning_id, "case_no": case_no,
+              "attachment_id": str(attachment.id),
+              "upload_id": upload.headers["location"].rsplit("/", 1)[-1],
+              "user_id": str(staff_app.users["verifier"])}
+    yield World(staff_app, values, clients)
+    staff_app.app.state.engine.dispose()
+
+
+def test_every_staff_route_is_in_the_table(world: World):
+    tabled = ({("GET", path) for path in PAGES} | {("POST", path) for path in ACTIONS}
+              | PUBLIC)
+    assert staff_routes(world.staff_app) == tabled
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_pages(world: World, path: str):
+    url = world.url(path)
+    for name, client in world.clients.items():
+        response = client.get(url, follow_redirects=False)
+        if name in PAGES[path]:
+            assert response.status_code in (200, 303), (name, url, response.status_code)
+            assert "/staff/login" not in response.headers.get("location", ""), (name, url)
+        else:
+            assert response.status_code == 403, (name, url, response.status_code)
+    anonymous = TestClient(world.staff_app.app).get(url, follow_redirects=False)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/staff/login")
+
+
+@pytest.mark.parametrize("path", sorted(ACTIONS))
+def test_actions_refused_to_everyone_else(world: World, path: str):
+    url = world.url(path)
+    for name, client in world.clients.items():
+        if name in ACTIONS[path]:
+            continue
+        response = client.post(url, data={"csrf_token": csrf_of(client)},
+                               follow_redirects=False)
+        assert response.status_code == 403, (name, url, response.status_code)
+    anonymous = TestClient(world.staff_app.app).post(url, follow_redirects=False)
+    assert anonymous.status_code == 401
+
+
+def test_a_verifier_of_another_township_sees_nothing_of_this_case(world: World):
+    other = world.clients["verifier_other"]
+    for path in [p for p, who in PAGES.items() if who == CASEWORK and "{" in p]:
+        assert other.get(world.url(path), follow_redirects=False).status_code == 403
+    board = other.get("/staff/warnings")
+    assert board.status_code == 200 and world.values["warning_id"] not in board.text
