@@ -8,7 +8,9 @@ It generates and ingests the county, runs every model, creates the demo accounts
 tops the warnings up to `--warnings N` with synthetic ones (stored through the same sync), then
 serves the workbench with `sunlight serve` in its own process and drives it with `--clients`
 concurrent logged-in clients, each requesting, one after another, a board page (random filter,
-sort and page) or a random warning's page. The clients run in this process, on the same
+sort and page) or a random warning's page, with no pause (`--think 0`: the server saturated,
+the hardest reading of "20 concurrent clients") or a random pause of `--think` seconds on
+average between requests (people reading pages). The clients run in this process, on the same
 machine: they take CPU from the server, so the figures are on the pessimistic side.
 """
 
@@ -126,7 +128,7 @@ async def logged_in(base: str) -> httpx.AsyncClient:
     return client
 
 
-async def drive(base: str, ids: list[str], clients: int, seconds: float
+async def drive(base: str, ids: list[str], clients: int, seconds: float, think: float = 0.0
                 ) -> dict[str, list[float]]:
     latencies: dict[str, list[float]] = {"board": [], "warning": [], "errors": []}
     stop = time.monotonic() + seconds
@@ -134,7 +136,7 @@ async def drive(base: str, ids: list[str], clients: int, seconds: float
     async def one_client(seed: int) -> None:
         rng = random.Random(seed)
         client = await logged_in(base)
-        async with client:
+        try:
             while time.monotonic() < stop:
                 kind = rng.choice(["board", "warning"])
                 url = (f"/staff/warnings?{rng.choice(BOARD_FILTERS)}" if kind == "board"
@@ -146,6 +148,10 @@ async def drive(base: str, ids: list[str], clients: int, seconds: float
                     latencies["errors"].append(answer.status_code)
                 else:
                     latencies[kind].append(elapsed)
+                if think:  # a person reading the page before the next click
+                    await asyncio.sleep(rng.expovariate(1 / think))
+        finally:
+            await client.aclose()
 
     await asyncio.gather(*(one_client(seed) for seed in range(clients)))
     return latencies
@@ -164,6 +170,9 @@ def main() -> None:
                         help="top the county's warnings up to this many with synthetic ones")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a client waits between requests (0: none, the "
+                             "server saturated)")
     args = parser.parse_args()
     home = ensure_home(args.persons, args.seed)
     held = top_up(home, args.warnings)
@@ -173,7 +182,7 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         asyncio.run(drive(base, ids, 2, 3))  # warm-up
-        latencies = asyncio.run(drive(base, ids, args.clients, args.seconds))
+        latencies = asyncio.run(drive(base, ids, args.clients, args.seconds, args.think))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -181,7 +190,7 @@ def main() -> None:
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "persons": args.persons, "warnings": held, "clients": args.clients,
-        "seconds": args.seconds, "errors": len(latencies["errors"]),
+        "seconds": args.seconds, "think_s": args.think, "errors": len(latencies["errors"]),
     }
     for kind in ("board", "warning"):
         values = latencies[kind]
