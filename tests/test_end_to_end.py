@@ -95,12 +95,33 @@ def test_demo_runs_end_to_end(home: Path):
     result = runner.invoke(app, ["demo", "--persons", "1500", "--seed", "3", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "演示账户" in result.output and "verifier" in result.output
+    assert "Published version 1" in result.output
     assert "payments" in result.output and "数据质量" in result.output
     assert "DECEASED_PAID" in result.output and "风险最高" in result.output
     assert "陷阱误报 0/" in result.output and "真值之外的预警 0 条" in result.output
     found = re.search(r"注入案例 (\d+)/(\d+) 条已找到", result.output)
     assert found and found.group(1) == found.group(2) != "0"
     assert (home / "warehouse" / "manifest.json").exists()
+    _demo_is_served(home)
+
+
+def _demo_is_served(home: Path) -> None:
+    """The demo's workbench and portal: the verifier finds work waiting, villagers a roster."""
+    from fastapi.testclient import TestClient
+
+    from sunlight.demo_staff import ASSIGNED, DEMO_PASSWORD
+    from sunlight.settings import Settings
+    from sunlight.web.app import create_app
+    from tests.web.conftest import post_login
+
+    client = TestClient(create_app(Settings(home=home), demo=True))
+    assert post_login(client, "verifier", DEMO_PASSWORD).status_code == 303
+    tasks = client.get("/staff/cases")
+    assert tasks.status_code == 200
+    assert len(re.findall(r'href="/staff/warnings/W-', tasks.text)) >= ASSIGNED
+    portal = client.get("/")
+    assert portal.status_code == 200
+    assert "阳光公示" in portal.text and ("乡" in portal.text or "镇" in portal.text)
 
 
 def test_demo_does_not_delete_a_countys_own_data(tmp_path: Path, home: Path):

@@ -1,4 +1,4 @@
-"""`sunlight demo`: a synthetic county, ingested, with its quality summary."""
+"""`sunlight demo`: a synthetic county ingested, every model run, published, and served."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from sunlight.cli.warnings import print_scorecard, print_top
 from sunlight.demo_staff import DEMO_PASSWORD, DemoAccount, create_demo_staff
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import plan_delivery
+from sunlight.publish.run import run_publication
 from sunlight.settings import get_settings
 from sunlight.warehouse.store import Warehouse
 
@@ -65,7 +66,13 @@ def demo_command(
     print_outcomes(run_detection(settings))
     print_top(10)
     print_scorecard(settings, county / "truth.csv")
-    console.rule("[bold]5. 工作台 (workbench)")
+    console.rule("[bold]5. 阳光公示 (publication)")
+    written = run_publication(settings, actor="demo")
+    console.print(f"Published version {written.publication.version}: "
+                  f"{written.counts['villages']:,} villages, "
+                  f"{written.counts['beneficiaries']:,} beneficiaries (ID numbers masked, "
+                  "no bank accounts).")
+    console.rule("[bold]6. 工作台 (workbench)")
     with open_session(settings) as session:
         accounts = create_demo_staff(session)
         session.commit()
@@ -73,7 +80,8 @@ def demo_command(
                   f"Injected cases: {county / 'truth.csv'}")
     console.print(_accounts_table(accounts))
     if serve_app:
-        console.print(f"[bold]Workbench: http://{host}:{port}/staff[/bold]  (Ctrl-C stops it)")
+        console.print(f"[bold]Workbench: http://{host}:{port}/staff[/bold]   "
+                      f"[bold]Public portal: http://{host}:{port}/[/bold]   (Ctrl-C stops)")
         serve(settings, host, port, demo=True)
     else:
         console.print(f"Serve it with: SUNLIGHT_HOME={settings.home} sunlight serve --demo")
