@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -25,6 +24,7 @@ from sunlight.cases.states import (
     RETRACTED,
     STATUS_ZH,
 )
+from sunlight.web import reference
 
 AT_RISK = (OPEN, *ACTIVE)
 """Statuses whose money is still at risk: nobody has acted yet, or the case is under way."""
@@ -62,16 +62,8 @@ class Dashboard:
     precision: list[Precision]
 
 
-@cache
-def model_names() -> dict[str, str]:
-    """Model code → its Chinese name, from the model library (read once per process)."""
-    from sunlight.models.registry import load_library  # parses every model's SQL: lazily
-
-    return {code: model.spec.name_zh for code, model in load_library().items()}
-
-
 def model_label(code: str) -> str:
-    name = model_names().get(code)
+    name = reference.model_names().get(code)
     return f"{name}（{code}）" if name else code
 
 

@@ -31,7 +31,9 @@ def library() -> dict[str, Model]:
     return load_library()
 
 
+@cache
 def model_names() -> dict[str, str]:
+    """Model code → its Chinese name, from the model library (read once per process)."""
     return {code: model.spec.name_zh for code, model in library().items()}
 
 

@@ -44,6 +44,7 @@ def day(value: date | None) -> str:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
+    env.auto_reload = False  # the templates ship in the package: no stat() per page
     env.filters.update(money=money, masked_id=masked_id, local_time=local_time, day=day)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH)
     return templates
