@@ -49,6 +49,11 @@ class Settings(BaseSettings):
         return self.home / "attachments"
 
     @property
+    def report_photos_dir(self) -> Path:
+        """Photos of citizens' reports, re-encoded and stored by hash."""
+        return self.home / "report_photos"
+
+    @property
     def uploads_dir(self) -> Path:
         """Department uploads, kept as received."""
         return self.home / "uploads"

@@ -5,11 +5,11 @@ from sunlight.appdb import (
     audit_tables,
     case_tables,
     publication_tables,
+    report_tables,
     timeline_tables,
     upload_tables,
 )
 from sunlight.appdb.tables import Base
 
 __all__ = ["Base", "account_tables", "audit_tables", "case_tables", "publication_tables",
-           "timeline_tables",
-           "upload_tables"]
+           "report_tables", "timeline_tables", "upload_tables"]

@@ -13,11 +13,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
+from sunlight.web.portal import reports as portal_reports
 from sunlight.web.portal import routes as portal
+from sunlight.web.portal.reports import ReportTooLarge
 from sunlight.web.portal.routes import public_page
 from sunlight.web.portal.routes import render as render_portal
 from sunlight.web.routes import (
@@ -30,6 +33,8 @@ from sunlight.web.routes import (
     dashboard,
     exports,
     health,
+    publications,
+    reports,
     self_corrections,
     uploads,
     warnings,
@@ -61,11 +66,13 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     # One background ingest at a time; an upload cut off by the last stop is marked failed.
     app.state.ingest_worker = IngestWorker(settings, app.state.sessions)
     app.state.ingest_worker.recover()
+    app.state.publisher = Publisher(settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
                    dashboard.router, exports.router, warnings.router, case_list.router,
-                   cases.router, case_files.router, self_corrections.router, portal.router):
+                   cases.router, case_files.router, reports.router, self_corrections.router,
+                   publications.router, portal_reports.router, portal.router):
         app.include_router(router)
     _handle_errors(app)
     return app
@@ -77,6 +84,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Queued uploads stay queued and run at the next start; one cut off mid-way is marked
     # failed then (ingestion writes all or nothing, so nothing half-written remains).
     app.state.ingest_worker.shutdown()
+    app.state.publisher.shutdown()
 
 
 def _handle_errors(app: FastAPI) -> None:
@@ -108,6 +116,11 @@ def _handle_errors(app: FastAPI) -> None:
     def too_large(request: Request, exc: UploadTooLarge) -> Response:
         return render(request, "staff/error.html", {"title": "文件过大", "message": str(exc)},
                       status_code=413)
+
+    @app.exception_handler(ReportTooLarge)
+    def report_too_large(request: Request, exc: ReportTooLarge) -> Response:
+        return render_portal(request, "portal/error.html", {
+            "title": "内容过大", "message": exc.message, "publication": None}, status_code=413)
 
     @app.exception_handler(BadCsrf)
     def bad_csrf(request: Request, _exc: BadCsrf) -> Response:

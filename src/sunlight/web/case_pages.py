@@ -18,6 +18,7 @@ from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
 from sunlight.web.deps import Forbidden, Staff
 from sunlight.web.pages import render
+from sunlight.web.report_section import report_context
 from sunlight.web.security import CSRF_FIELD
 
 
@@ -75,7 +76,8 @@ Submitted = Annotated[dict[str, str], Depends(submitted)]
 def case_page(request: Request, session: Session, staff: Staff, case: Case | None, *,
               warning: Warning | None = None, status_code: int = 200,
               form: dict[str, str] | None = None, message: str = "", draft: str = "",
-              discussion_message: str = "") -> HTMLResponse:
+              discussion_message: str = "", reply_draft: str | None = None,
+              reply_message: str = "") -> HTMLResponse:
     """The case page: title, place, the panel and the discussion.
 
     A warning's case normally lives on the warning's page; this page answers for it only
@@ -95,6 +97,7 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
                         open_url=assign_url(warning) if warning is not None else "",
                         form=form, message=message),
         **discussion_context(session, case, draft=draft, message=discussion_message),
+        **report_context(session, case, reply_draft=reply_draft, reply_message=reply_message),
     }
     return render(request, "staff/cases/case.html", context, status_code=status_code)
 

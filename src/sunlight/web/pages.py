@@ -14,7 +14,7 @@ from sunlight.web.deps import Staff
 MENU: dict[str, list[tuple[str, str]]] = {
     ANALYST: [("/staff/dashboard", "总览"), ("/staff/warnings", "预警"),
               ("/staff/cases", "案件"), ("/staff/self-corrections", "主动说明登记"),
-              ("/staff/uploads", "数据上传")],
+              ("/staff/uploads", "数据上传"), ("/staff/publications", "公示发布")],
     VERIFIER: [("/staff/cases", "我的核查任务")],
     OFFICER: [("/staff/uploads", "数据上传")],
     ADMIN: [("/staff/admin/users", "账户管理"), ("/staff/admin/audit", "审计日志")],

@@ -195,3 +195,10 @@ def _with_benefits(session: Session, publication: Publication,
         benefits[step.entry_no].approvals.append(step)
     return [Beneficiary(p, [b for b in benefits.values() if b.entry.beneficiary_no == p.no])
             for p in people]
+
+
+def person(session: Session, publication: Publication, place: PubVillage,
+           no: int) -> PubBeneficiary | None:
+    """A beneficiary of this village by their number in the publication, without benefits."""
+    found = session.get(PubBeneficiary, (publication.id, no))
+    return found if found is not None and found.village_no == place.no else None

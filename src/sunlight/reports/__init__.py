@@ -1,0 +1,1 @@
+"""随手拍: citizens' reports from the portal, filed as cases of kind `report`."""

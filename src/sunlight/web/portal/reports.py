@@ -1,0 +1,238 @@
+"""随手拍 on the portal: the report form (general, per village, about a beneficiary), filing
+it, and /track where the reporter follows it with their tracking code.
+
+The form pages read only the publication (what the reporter saw); filing writes the report
+and its case; /track reads the report and its case's status changes, nothing internal. Both
+POSTs carry the portal's signed double-submit CSRF token and are rate-limited per address.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData, UploadFile
+
+from sunlight.appdb.publication_tables import Publication, PubVillage
+from sunlight.appdb.report_tables import CATEGORIES
+from sunlight.reports.codes import normalised, shown
+from sunlight.reports.filing import (
+    DESCRIPTION_MAX,
+    Draft,
+    Place,
+    ReportRefused,
+    Subject,
+    check,
+    file_report,
+)
+from sunlight.reports.photos import (
+    MAX_BYTES,
+    MAX_PHOTOS,
+    CleanPhoto,
+    PhotoRefused,
+    PhotoTooLarge,
+    cleaned,
+    read_limited,
+)
+from sunlight.reports.tracking import track
+from sunlight.web.deps import DbSession, client_address, settings_of
+from sunlight.web.portal import guard, reads
+from sunlight.web.portal.guard import RateLimit
+from sunlight.web.portal.routes import render
+
+router = APIRouter()
+
+REPORTS_PER_HOUR = 5
+TRACKS_PER_HOUR = 30
+FORM_OVERHEAD = 256 * 1024
+"""Bytes a report form may add around its photos (the text fields, the multipart framing)."""
+REQUEST_MAX = MAX_PHOTOS * MAX_BYTES + FORM_OVERHEAD
+NO_VILLAGE = "公示已更新，找不到该村。请从首页重新进入。"
+BAD_CODE = "查询码是 12 位字母和数字（如 ABCD-EFGH-JKMN），请核对后重新输入。"
+UNKNOWN_CODE = "没有找到这个查询码的举报，请核对后重新输入。"
+
+
+class ReportTooLarge(Exception):
+    """A report request bigger than three full-size photos: refused before it is read."""
+
+    message = (f"提交的内容过大：最多 {MAX_PHOTOS} 张照片，每张不超过 "
+               f"{MAX_BYTES // (1024 * 1024)} MB。举报未保存，请返回后重新选择照片。")
+
+
+def within_limit(request: Request) -> None:
+    try:
+        length = int(request.headers.get("content-length", "0"))
+    except ValueError:
+        length = 0
+    if length > REQUEST_MAX:
+        raise ReportTooLarge
+
+
+async def report_form(request: Request) -> FormData:
+    # Starlette spools each file part past 1 MB to a temporary file.
+    return await request.form(max_files=MAX_PHOTOS + 2, max_fields=30)
+
+
+def _limit(request: Request, name: str, per_hour: int) -> RateLimit:
+    limit: RateLimit | None = getattr(request.app.state, name, None)
+    if limit is None:
+        limit = RateLimit(per_hour, 3600)
+        setattr(request.app.state, name, limit)
+    return limit
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
+
+
+def _publication(session: DbSession) -> Publication:
+    publication = reads.current(session)
+    if publication is None:
+        raise HTTPException(404)
+    return publication
+
+
+def _village(session: DbSession, publication: Publication, code: str) -> PubVillage:
+    place = reads.village(session, publication, code)
+    if place is None:
+        raise HTTPException(404)
+    return place
+
+
+@router.get("/report")
+def general_form(request: Request, session: DbSession) -> Response:
+    publication = reads.current(session)
+    return _form_page(request, {"publication": publication,
+                                "townships": _townships(session, publication)})
+
+
+@router.get("/village/{code}/report")
+def village_form(request: Request, session: DbSession, code: str) -> Response:
+    publication = _publication(session)
+    return _form_page(request, {"publication": publication,
+                                "village": _village(session, publication, code)})
+
+
+@router.get("/village/{code}/person/{no}/report")
+def person_form(request: Request, session: DbSession, code: str, no: str,
+                v: str = "") -> Response:
+    publication = _publication(session)
+    place = _village(session, publication, code)
+    if _number(v) != publication.version:
+        return render(request, "portal/moved.html",
+                      {"publication": publication, "village": place}, status_code=404)
+    subject = reads.person(session, publication, place, _number(no))
+    if subject is None:
+        raise HTTPException(404)
+    return _form_page(request, {"publication": publication, "village": place,
+                                "subject": subject})
+
+
+@router.post("/report")
+def file(request: Request, session: DbSession, _size: Annotated[None, Depends(within_limit)],
+         form: Annotated[FormData, Depends(report_form)]) -> Response:
+    publication = reads.current(session)
+    text = {name: str(form.get(name, "")) for name in (
+        "village", "person", "v", "category", "description", "anonymous", "contact_name",
+        "contact_phone")}
+    context: dict[str, Any] = {"publication": publication, "draft": text}
+    place = (reads.village(session, publication, text["village"])
+             if text["village"] and publication is not None else None)
+    if text["village"] and place is None:
+        return _form_page(request, {**context, "error": NO_VILLAGE,
+                                    "townships": _townships(session, publication)}, 404)
+    subject = None
+    if text["person"] and place is not None and publication is not None:
+        subject = reads.person(session, publication, place, _number(text["person"]))
+        if subject is None or _number(text["v"]) != publication.version:
+            return _form_page(request, {**context, "village": place, "error":
+                                        "公示已更新，请从名单重新进入后再举报。您填写的内容已保留。"},
+                              404)
+    context.update(village=place, subject=subject)
+    if place is None:
+        context["townships"] = _townships(session, publication)
+    if not guard.checked(request, settings_of(request).secret_key,
+                         str(form.get("csrf_token", ""))):
+        return _form_page(request, {**context, "error": "页面已过期，请重新提交。"}, 403)
+    draft = Draft(category=text["category"], description=text["description"],
+                  anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
+                  contact_phone=text["contact_phone"])
+    try:
+        check(draft)
+        photos = _photos(form)
+    except PhotoTooLarge as error:
+        return _form_page(request, {**context, "error": str(error)}, 413)
+    except (ReportRefused, PhotoRefused) as error:
+        return _form_page(request, {**context, "error": str(error)}, 400)
+    if not _limit(request, "portal_reports", REPORTS_PER_HOUR).allow(client_address(request)):
+        return _form_page(request, {**context, "error": "提交次数过多，请一小时后再试。"}, 429)
+    where = (Place(place.township, place.village, place.code) if place is not None
+             else Place())
+    about = (Subject(publication.version, subject.no, subject.name, subject.masked_id)
+             if subject is not None and publication is not None else None)
+    filed = file_report(session, draft, where, about, photos,
+                        settings_of(request).report_photos_dir)
+    session.commit()
+    response = render(request, "portal/reported.html", {
+        "publication": publication, "code": shown(filed.code), "photos": len(photos)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _townships(session: DbSession, publication: Publication | None) -> list[reads.Township]:
+    return reads.townships(session, publication) if publication is not None else []
+
+
+def _photos(form: FormData) -> list[CleanPhoto]:
+    sent = [f for f in form.getlist("photos") if isinstance(f, UploadFile) and f.filename]
+    if len(sent) > MAX_PHOTOS:
+        raise PhotoRefused(f"最多上传 {MAX_PHOTOS} 张照片，您选择了 {len(sent)} 张。")
+    return [cleaned(read_limited(f.file, number), number)
+            for number, f in enumerate(sent, start=1)]
+
+
+def _form_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+    settings = settings_of(request)
+    token = guard.form_token(request, settings.secret_key)
+    response = render(request, "portal/report.html", {
+        "categories": CATEGORIES, "max_photos": MAX_PHOTOS,
+        "max_mb": MAX_BYTES // (1024 * 1024), "description_max": DESCRIPTION_MAX,
+        "draft": {}, "csrf_token": token, **context}, status_code=status)
+    guard.set_token(response, token, secure=settings.secure_cookies)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/track")
+def track_form(request: Request, session: DbSession) -> Response:
+    return _track_page(request, {"publication": reads.current(session)})
+
+
+@router.post("/track")
+def track_report(request: Request, session: DbSession,
+                 form: Annotated[FormData, Depends(report_form)]) -> Response:
+    typed = str(form.get("code", ""))[:40]
+    context: dict[str, Any] = {"publication": reads.current(session), "typed": typed}
+    if not guard.checked(request, settings_of(request).secret_key,
+                         str(form.get("csrf_token", ""))):
+        return _track_page(request, {**context, "error": "页面已过期，请重新查询。"}, 403)
+    code = normalised(typed)
+    if code is None:
+        return _track_page(request, {**context, "error": BAD_CODE}, 400)
+    if not _limit(request, "portal_tracks", TRACKS_PER_HOUR).allow(client_address(request)):
+        return _track_page(request, {**context, "error": "查询次数过多，请一小时后再试。"}, 429)
+    found = track(session, code)
+    if found is None:
+        return _track_page(request, {**context, "error": UNKNOWN_CODE}, 404)
+    return _track_page(request, {**context, "typed": shown(code), "report": found})
+
+
+def _track_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+    settings = settings_of(request)
+    token = guard.form_token(request, settings.secret_key)
+    response = render(request, "portal/track.html", {"csrf_token": token, **context},
+                      status_code=status)
+    guard.set_token(response, token, secure=settings.secure_cookies)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,28 @@
+"""The report section of a report case's page (staff/cases/_report.html): what the reporter
+sent, their photos, and the official reply with its form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from sunlight.appdb.case_tables import Case
+from sunlight.cases.states import REPORT_CASE
+from sunlight.reports.replies import REPLY_MAX, report_of
+
+
+def report_context(session: Session, case: Case | None, *, reply_draft: str | None = None,
+                   reply_message: str = "") -> dict[str, Any]:
+    """Under the key `report` (None for a warning's case: the fragment shows nothing).
+
+    Whoever may see the case may read the report and reply; the routes check that.
+    """
+    if case is None or case.kind != REPORT_CASE:
+        return {"report": None}
+    report = report_of(session, case)
+    if report is None:
+        return {"report": None}
+    return {"report": report, "reply_max": REPLY_MAX, "reply_message": reply_message,
+            "reply_draft": report.reply if reply_draft is None else reply_draft,
+            "photos_url": f"/staff/cases/{case.case_no}/photos"}

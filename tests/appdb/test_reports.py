@@ -1,0 +1,103 @@
+"""Reports in the database, on both backends: filed as a case in 待分派, found by tracking
+code only, the reporter's view of status changes, and the official reply."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.report_tables import Report, ReportPhoto
+from sunlight.audit.chain import verify
+from sunlight.cases.workflow import InvalidInput, NotAllowed, take
+from sunlight.reports.filing import Draft, Place, ReportRefused, Subject, file_report
+from sunlight.reports.photos import cleaned
+from sunlight.reports.replies import report_of, set_reply
+from sunlight.reports.tracking import track
+from tests.web.report_support import photo_with_gps
+
+PLACE = Place("城关镇", "东风村", "a1b2c3d4e5")
+DRAFT = Draft(category="冒领", description="已去世多年仍在领取补贴", anonymous=True)
+
+
+def staff(session: Session, username: str, role: str, township: str | None = None) -> User:
+    user = User(username=username, display_name=f"{username}同志", role=role,
+                township=township, datasets=[], password_hash="-", active=True,
+                created_at=datetime.now(UTC))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def test_a_report_is_filed_as_a_case_in_waiting(session: Session, tmp_path: Path) -> None:
+    subject = Subject(3, 17, "王芳", "610327********123X")
+    filed = file_report(session, DRAFT, PLACE, subject, [cleaned(photo_with_gps(), 1)],
+                        tmp_path)
+    session.commit()
+    case = session.scalars(select(Case)).one()
+    assert (case.kind, case.status, case.township, case.village) == ("report", "open",
+                                                                     "城关镇", "东风村")
+    assert case.case_no.startswith("AJ") and case.title == "随手拍·冒领：王芳（东风村）"
+    report = session.scalars(select(Report)).one()
+    assert (report.publication_version, report.beneficiary_no, report.village_code) == (
+        3, 17, "a1b2c3d4e5")
+    assert filed.code not in report.code_hash
+    [photo] = session.scalars(select(ReportPhoto)).all()
+    assert (tmp_path / photo.sha256[:2] / photo.sha256).is_file()
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "report.file")).one()
+    assert entry.actor == "public" and entry.target == case.case_no and entry.address == ""
+    assert verify(session).intact
+
+
+def test_contact_details_are_dropped_when_anonymous(session: Session, tmp_path: Path) -> None:
+    draft = Draft("其他", "描述一个问题", anonymous=True, contact_name="张三",
+                  contact_phone="138")
+    file_report(session, draft, Place(), None, [], tmp_path)
+    report = session.scalars(select(Report)).one()
+    assert (report.contact_name, report.contact_phone) == ("", "")
+    with pytest.raises(ReportRefused, match="请选择问题类型"):
+        file_report(session, Draft("乱写", "描述一个问题", True), Place(), None, [], tmp_path)
+
+
+def test_the_reporter_sees_status_changes_and_the_reply_only(session: Session,
+                                                              tmp_path: Path) -> None:
+    analyst = staff(session, "analyst", ANALYST)
+    verifier = staff(session, "verifier", VERIFIER, "城关镇")
+    other = staff(session, "verifier2", VERIFIER, "城关镇")
+    filed = file_report(session, DRAFT, PLACE, None, [], tmp_path)
+    session.commit()
+    assert [s.status for s in track(session, filed.code).history] == ["待分派"]  # type: ignore[union-attr]
+    assert track(session, "ABCDEFGHJKMN") is None
+
+    case = filed.case
+    take(session, case, "assign", analyst, {"assignee": str(verifier.id)},
+         expected_version=case.version)
+    take(session, case, "reassign", analyst, {"assignee": str(verifier.id)},
+         expected_version=case.version)  # 核查中 → 核查中: not a change the reporter sees
+    take(session, case, "verify", verifier, {"verdict": "不属实", "reason": "内部理由"},
+         expected_version=case.version)
+    with pytest.raises(NotAllowed):
+        set_reply(session, case, filed.report, other, "不该由我答复")
+    with pytest.raises(InvalidInput, match="请填写答复内容"):
+        set_reply(session, case, filed.report, verifier, "   ")
+    set_reply(session, case, filed.report, verifier, "经核查，反映的问题不属实。")
+    take(session, case, "close_unfounded", analyst, {}, expected_version=case.version)
+    session.commit()
+
+    seen = track(session, filed.code)
+    assert seen is not None
+    assert [s.status for s in seen.history] == ["待分派", "核查中", "已核实", "办结"]
+    assert seen.status == "办结" and seen.reply == "经核查，反映的问题不属实。"
+    assert "内部理由" not in repr(seen) and "同志" not in repr(seen)
+    report = report_of(session, case)
+    assert report is not None and report.replied_by == verifier.id
+    replies = session.scalars(select(AuditEntry).where(AuditEntry.action == "report.reply")).all()
+    assert [(e.actor, e.details["reply"]) for e in replies] == [
+        ("verifier", "经核查，反映的问题不属实。")]

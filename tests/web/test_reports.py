@@ -1,0 +1,269 @@
+"""随手拍 over HTTP: a villager reports from a beneficiary's page, the report lands in the
+workbench as a case, staff reply, and the reporter follows it on /track; who may see what;
+CSRF, rate and size limits, and messages in Chinese."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.report_tables import Report, ReportPhoto
+from sunlight.reports.photos import MAX_BYTES
+from tests.publish_county import wang
+from tests.web.case_builders import act, case_of
+from tests.web.conftest import StaffApp, csrf_of
+from tests.web.portal_support import Portal, county_rows, portal, village_link
+from tests.web.report_support import (
+    file_report,
+    hidden_fields,
+    person_report_page,
+    photo_with_gps,
+    track,
+    tracking_code,
+)
+
+__all__ = ["county_rows", "portal"]
+
+
+def only_case(app: StaffApp) -> Case:
+    with app.session() as session:
+        return session.scalars(select(Case)).one()
+
+
+def only_report(app: StaffApp) -> Report:
+    with app.session() as session:
+        return session.scalars(select(Report)).one()
+
+
+def reply(app: StaffApp, user: str, case_no: str, text: str) -> int:
+    client = app.client(user)
+    return client.post(f"/staff/cases/{case_no}/reply", follow_redirects=False, data={
+        "csrf_token": csrf_of(client), "reply": text}).status_code
+
+
+def test_report_case_reply_and_tracking_end_to_end(portal: Portal) -> None:
+    app, villager = portal.staff_app, portal.client()
+    form = person_report_page(villager)
+    page = villager.get(form)
+    assert "反映对象：<strong>王芳</strong>" in page.text
+    assert wang.id not in page.text
+
+    filed = file_report(villager, form, photos=[photo_with_gps()])
+    assert filed.status_code == 200 and filed.headers["cache-control"] == "no-store"
+    code = tracking_code(filed.text)
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+
+    case = only_case(app)
+    assert (case.kind, case.status, case.township, case.village) == ("report", "open",
+                                                                     "城关镇", "东风村")
+    report = only_report(app)
+    assert report.subject_name == "王芳" and report.subject_masked_id == \
+        wang.id[:6] + "********" + wang.id[-4:]
+    assert report.code_hash != code.replace("-", "")  # only a hash is kept
+
+    analyst = app.client("analyst")
+    listed = analyst.get("/staff/cases", params={"kind": "report"})
+    assert case.case_no in listed.text and "举报" in listed.text
+    case_page = analyst.get(f"/staff/cases/{case.case_no}")
+    assert case_page.status_code == 200
+    assert "举报内容（随手拍）" in case_page.text and "此人已外出务工多年" in case_page.text
+    assert "匿名" in case_page.text
+    photo_url = re.search(r'src="(/staff/cases/\w+/photos/\d+)"', case_page.text)
+    assert photo_url
+    picture = analyst.get(photo_url.group(1))
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
+    assert not Image.open(io.BytesIO(picture.content)).getexif()
+
+    tracked = track(villager, code.lower().replace("-", " "))
+    assert tracked.status_code == 200 and "待分派" in tracked.text and "暂无答复" in tracked.text
+
+    assert act(app, analyst, case.case_no, "assign",
+               assignee=str(app.users["verifier"])).status_code == 303
+    analyst.post(f"/staff/cases/{case.case_no}/comments", data={
+        "csrf_token": csrf_of(analyst), "body": "内部意见：先核对务工证明"})
+    assert reply(app, "verifier", case.case_no, "已受理，正在入户核查。") == 303
+    assert act(app, app.client("verifier"), case.case_no, "verify", verdict="属实",
+               reason="村民证实").status_code == 303
+
+    tracked = track(villager, code)
+    steps = re.findall(r"<strong>(\S+)</strong> <span>", tracked.text)
+    assert steps == ["待分派", "核查中", "已核实"]
+    assert "已受理，正在入户核查。" in tracked.text
+    assert "内部意见" not in tracked.text and "村民证实" not in tracked.text
+    assert "verifier" not in tracked.text and "analyst" not in tracked.text
+    with app.session() as session:
+        actions = session.scalars(select(AuditEntry.action).where(
+            AuditEntry.target == case.case_no)).all()
+    assert "report.file" in actions and "report.reply" in actions
+
+
+def test_the_photo_is_stored_by_hash_without_its_metadata(portal: Portal) -> None:
+    app = portal.staff_app
+    file_report(portal.client(), photos=[photo_with_gps((40, 20), orientation=6)])
+    with app.session() as session:
+        photo = session.scalars(select(ReportPhoto)).one()
+    stored = app.settings.report_photos_dir / photo.sha256[:2] / photo.sha256
+    data = stored.read_bytes()
+    assert b"PhoneMaker" not in data and b"Exif" not in data
+    assert (photo.width, photo.height) == (20, 40)  # turned upright before EXIF went
+    assert [p.name for p in app.settings.report_photos_dir.rglob("*") if p.is_file()] == \
+        [photo.sha256]
+
+
+@pytest.mark.parametrize(("user", "status"), [("analyst", 200), ("verifier", 200),
+                                              ("verifier_other", 403), ("officer", 403),
+                                              ("admin", 403)])
+def test_who_sees_a_report_and_its_photos(portal: Portal, user: str, status: int) -> None:
+    app = portal.staff_app
+    file_report(portal.client(), person_report_page(portal.client()),
+                photos=[photo_with_gps()])
+    case = only_case(app)
+    act(app, app.client("analyst"), case.case_no, "assign", assignee=str(app.users["verifier"]))
+    client = app.client(user)
+    assert client.get(f"/staff/cases/{case.case_no}").status_code == status
+    with app.session() as session:
+        photo_id = session.scalars(select(ReportPhoto.id)).one()
+    assert client.get(f"/staff/cases/{case.case_no}/photos/{photo_id}").status_code == status
+    assert reply(app, user, case.case_no, "答复") == (303 if status == 200 else 403)
+
+
+def test_the_public_cannot_see_photos_or_reply(portal: Portal) -> None:
+    app = portal.staff_app
+    file_report(portal.client(), photos=[photo_with_gps()])
+    case = only_case(app)
+    anonymous = portal.client()
+    photo = anonymous.get(f"/staff/cases/{case.case_no}/photos/1", follow_redirects=False)
+    assert photo.status_code == 303 and photo.headers["location"].startswith("/staff/login")
+    assert anonymous.post(f"/staff/cases/{case.case_no}/reply",
+                          data={"reply": "x"}).status_code == 401
+
+
+def test_a_reply_is_checked_and_needs_the_csrf_token(portal: Portal) -> None:
+    app = portal.staff_app
+    file_report(portal.client())
+    case_no = only_case(app).case_no
+    analyst = app.client("analyst")
+    empty = analyst.post(f"/staff/cases/{case_no}/reply",
+                         data={"csrf_token": csrf_of(analyst), "reply": "  "})
+    assert empty.status_code == 400 and "请填写答复内容" in empty.text
+    forged = analyst.post(f"/staff/cases/{case_no}/reply", data={"reply": "答复"})
+    assert forged.status_code == 403
+    assert only_report(app).reply == ""
+
+
+def test_a_warning_case_has_no_reply(staff_app: StaffApp) -> None:
+    from tests.web.case_builders import report_case
+
+    case_no = report_case(staff_app)  # a case of kind report without a citizen's report
+    assert reply(staff_app, "analyst", case_no, "答复") == 404
+
+
+def test_the_village_form_and_the_general_form_place_the_case(portal: Portal) -> None:
+    app, client = portal.staff_app, portal.client()
+    village = village_link(client.get("/").text, "西山村")
+    assert "随手拍举报" in client.get(village).text
+    file_report(client, village + "/report", category="虚报面积")
+    general = client.get("/report").text
+    code = re.search(r'<option value="(\w+)">马家镇 马家村</option>', general)
+    assert code
+    file_report(client, "/report", village=code.group(1), category="优亲厚友")
+    file_report(client, "/report", category="其他")
+    with app.session() as session:
+        places = session.execute(select(Case.township, Case.village, Case.title)
+                                 .order_by(Case.id)).all()
+    assert [(t, v) for t, v, _ in places] == [("城关镇", "西山村"), ("马家镇", "马家村"), ("", "")]
+    assert places[0][2] == "随手拍·虚报面积（西山村）"
+
+
+def test_contact_details_when_not_anonymous(portal: Portal) -> None:
+    client = portal.client()
+    missing = file_report(client, anonymous="0")
+    assert missing.status_code == 400 and "请留下姓名或联系电话" in missing.text
+    assert "此人已外出务工多年" in missing.text  # what they typed is kept
+    assert file_report(client, anonymous="0", contact_phone="13800000000").status_code == 200
+    report = only_report(portal.staff_app)
+    assert not report.anonymous and report.contact_phone == "13800000000"
+
+
+def test_bad_input_gets_a_chinese_message_and_keeps_the_text(portal: Portal) -> None:
+    client = portal.client()
+    bad = file_report(client, category="乱写")
+    assert bad.status_code == 400 and "请选择问题类型" in bad.text
+    assert "此人已外出务工多年" in bad.text
+    short = file_report(client, description="有")
+    assert short.status_code == 400 and "至少 5 个字" in short.text
+    not_photo = file_report(client, photos=[b"%PDF-1.4 not a photo"])
+    assert not_photo.status_code == 400 and "不是 JPEG 或 PNG 图片" in not_photo.text
+    four = file_report(client, photos=[photo_with_gps()] * 4)
+    assert four.status_code == 400 and "最多上传 3 张照片" in four.text
+    assert portal.staff_app.session().scalars(select(Report)).all() == []
+
+
+def test_size_limits_answer_413_in_chinese(portal: Portal) -> None:
+    client = portal.client()
+    big = file_report(client, photos=[b"\xff\xd8\xff" + b"0" * MAX_BYTES])
+    assert big.status_code == 413 and "超过 5 MB" in big.text
+    huge = client.post("/report", content=b"x" * 10,
+                       headers={"content-length": str(17 * 1024 * 1024),
+                                "content-type": "multipart/form-data; boundary=x"})
+    assert huge.status_code == 413 and "提交的内容过大" in huge.text
+
+
+def test_forms_need_the_portal_csrf_token(portal: Portal) -> None:
+    client = portal.client()
+    client.get("/report")
+    refused = client.post("/report", data={"category": "冒领", "description": "描述足够长的问题",
+                                           "anonymous": "1", "csrf_token": "forged.x"})
+    assert refused.status_code == 403 and "页面已过期" in refused.text
+    assert "描述足够长的问题" in refused.text
+    tracked = client.post("/track", data={"code": "ABCD-EFGH-JKMN"})
+    assert tracked.status_code == 403
+
+
+def test_reports_and_tracking_are_rate_limited_per_address(portal: Portal) -> None:
+    client = portal.client()
+    for _ in range(5):
+        assert file_report(client).status_code == 200
+    sixth = file_report(client)
+    assert sixth.status_code == 429 and "一小时后再试" in sixth.text
+    assert len(portal.staff_app.session().scalars(select(Report)).all()) == 5
+    statuses = [track(client, "ABCD-EFGH-JKMN").status_code for _ in range(31)]
+    assert statuses[:30] == [404] * 30 and statuses[30] == 429
+
+
+def test_track_explains_a_mistyped_or_unknown_code(portal: Portal) -> None:
+    client = portal.client()
+    assert "查询码" in client.get("/track").text
+    short = track(client, "ABC")
+    assert short.status_code == 400 and "12 位字母和数字" in short.text
+    unknown = track(client, "ABCD-EFGH-JKMN")
+    assert unknown.status_code == 404 and "没有找到这个查询码的举报" in unknown.text
+
+
+def test_a_report_form_from_an_old_version_says_the_publication_changed(
+        portal: Portal) -> None:
+    client = portal.client()
+    form = person_report_page(client)
+    fields = hidden_fields(client.get(form).text)  # the page open on the phone
+    portal.publish()  # version 2: the link carries v=1
+    assert client.get(form).status_code == 404
+    stale = client.post("/report", data={**fields, "category": "冒领", "anonymous": "1",
+                                         "description": "此人已外出务工多年"})
+    assert stale.status_code == 404 and "公示已更新" in stale.text
+    assert "此人已外出务工多年" in stale.text
+    assert portal.staff_app.session().scalars(select(Report)).all() == []
+
+
+def test_reports_work_before_anything_is_published(staff_app: StaffApp) -> None:
+    client = staff_app.client()
+    filed = file_report(client)
+    assert filed.status_code == 200
+    assert track(client, tracking_code(filed.text)).status_code == 200
+    assert case_of(staff_app, only_case(staff_app).case_no).township == ""
+
