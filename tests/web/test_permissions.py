@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tests.web.case_builders import assigned_warning
-from tests.web.conftest import ACCOUNTS, StaffApp, csrf_of
+from tests.web.conftest import ACCOUNTS, TOWNSHIP, StaffApp, csrf_of
 
 EVERYONE = frozenset(ACCOUNTS)
 ANALYST = frozenset({"analyst"})
@@ -34,7 +34,10 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/cases": LISTS,
     "/staff/cases/{case_no}": CASEWORK,
     "/staff/cases/{case_no}/attachments/{attachment_id}": CASEWORK,
+    "/staff/cases/{report_case_no}/photos/{photo_id}": CASEWORK,
     "/staff/dashboard": ANALYST,
+    "/staff/publications": ANALYST,
+    "/staff/publications/job": ANALYST,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
     "/staff/uploads/{upload_id}": UPLOADERS,
@@ -55,8 +58,11 @@ ACTIONS: dict[str, frozenset[str]] = {
     "/staff/admin/users/{user_id}/password": ADMIN,
     "/staff/cases/{case_no}/attachments": CASEWORK,
     "/staff/cases/{case_no}/comments": CASEWORK,
+    "/staff/cases/{report_case_no}/reply": CASEWORK,
     "/staff/cases/{case_no}/transition": CASEWORK,
     "/staff/logout": EVERYONE,
+    "/staff/publications": ANALYST,
+    "/staff/publications/{version}/withdraw": ANALYST,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
     "/staff/warnings/{warning_id}/assign": ANALYST,
@@ -111,19 +117,46 @@ def world(tmp_path_factory: pytest.TempPathFactory,
     with staff_app.session() as session:
         from sunlight.appdb.case_tables import CaseAttachment
         attachment = session.query(CaseAttachment).one()
+    report_case_no, photo_id = _report_assigned_to_verifier(staff_app)
     upload = send(clients["officer"], "deaths", "deaths.csv", DEATHS)
     staff_app.app.state.ingest_worker.wait(timeout=120)
     values = {"warning_id": warning_id, "case_no": case_no,
               "attachment_id": str(attachment.id),
               "upload_id": upload.headers["location"].rsplit("/", 1)[-1],
-              "user_id": str(staff_app.users["verifier"])}
+              "user_id": str(staff_app.users["verifier"]),
+              "report_case_no": report_case_no, "photo_id": str(photo_id), "version": "1"}
     yield World(staff_app, values, clients)
     staff_app.app.state.engine.dispose()
 
 
+def _report_assigned_to_verifier(staff_app: StaffApp) -> tuple[str, int]:
+    """A villager's report with a photo, about the verifier's township, assigned to them."""
+    from sunlight.appdb.account_tables import User
+    from sunlight.appdb.report_tables import ReportPhoto
+    from sunlight.cases.workflow import take
+    from sunlight.reports.filing import Draft, Place, file_report
+    from sunlight.reports.photos import cleaned
+    from tests.web.report_support import photo_with_gps
+
+    with staff_app.session() as session:
+        filed = file_report(session, Draft("冒领", "此人已外出务工多年，仍在领取低保。", True),
+                            Place(TOWNSHIP, "东村"), None, [cleaned(photo_with_gps(), 1)],
+                            staff_app.settings.report_photos_dir)
+        analyst = session.get(User, staff_app.users["analyst"])
+        assert analyst is not None
+        take(session, filed.case, "assign", analyst,
+             {"assignee": str(staff_app.users["verifier"])}, expected_version=1)
+        photo = session.query(ReportPhoto).one()
+        session.commit()
+        return filed.case.case_no, photo.id
+
+
 def test_every_staff_route_is_in_the_table(world: World):
-    tabled = ({("GET", path) for path in PAGES} | {("POST", path) for path in ACTIONS}
-              | PUBLIC)
+    def route(path: str) -> str:  # the table names a report's case apart from a warning's
+        return path.replace("{report_case_no}", "{case_no}")
+
+    tabled = ({("GET", route(path)) for path in PAGES}
+              | {("POST", route(path)) for path in ACTIONS} | PUBLIC)
     assert staff_routes(world.staff_app) == tabled
 
 
