@@ -134,6 +134,10 @@ def classify(cells: list[pa.DictionaryArray], rows: np.ndarray,
     return counts, data
 
 
+def warm_up() -> None:
+    """Nothing: a worker process that runs it has imported what read_file needs."""
+
+
 def read_file(path: Path, digest: str, code: str) -> DeliveredFile | UnusableFile:
     """Read a delivered file of a dataset, or say why it is unusable.
 
