@@ -1,58 +1,87 @@
-"""The `sunlight` command."""
+"""The `sunlight` command.
+
+A command's module (and what it imports: the pipeline, the models, the app database) is
+imported only when that command runs, or when the whole command list is asked for (`--help`).
+Importing every command costs over a second, and `sunlight ingest` pays it again in each
+worker process it spawns, which imports this module as its `__main__`.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from functools import cache
 
 import typer
-from pydantic import ValidationError
 
 from sunlight import __version__
-from sunlight.cli import (
-    audit,
-    demo,
-    detect,
-    generate,
-    ingest,
-    models,
-    publish,
-    quality,
-    serve,
-    users,
-    warnings,
-)
 from sunlight.cli.exit_codes import BAD_INPUT, INTERNAL_ERROR
 
-app = typer.Typer(
-    name="sunlight",
-    help="Sunlight: big-data supervision of public subsidy payments.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-app.command("ingest")(ingest.ingest_command)
-app.add_typer(quality.app, name="quality")
-app.command("generate")(generate.generate_command)
-app.command("models")(models.models_command)
-app.command("detect")(detect.detect_command)
-app.add_typer(warnings.app, name="warnings")
-app.command("serve")(serve.serve_command)
-app.add_typer(users.app, name="users")
-app.add_typer(audit.app, name="audit")
-app.command("demo")(demo.demo_command)
-app.command("publish")(publish.publish_command)
+# name → (module, attribute, whether it is a group of subcommands), in the order of `--help`
+_COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "ingest": ("sunlight.cli.ingest", "ingest_command", False),
+    "quality": ("sunlight.cli.quality", "app", True),
+    "generate": ("sunlight.cli.generate", "generate_command", False),
+    "models": ("sunlight.cli.models", "models_command", False),
+    "detect": ("sunlight.cli.detect", "detect_command", False),
+    "warnings": ("sunlight.cli.warnings", "app", True),
+    "publish": ("sunlight.cli.publish", "publish_command", False),
+    "serve": ("sunlight.cli.serve", "serve_command", False),
+    "users": ("sunlight.cli.users", "app", True),
+    "audit": ("sunlight.cli.audit", "app", True),
+    "demo": ("sunlight.cli.demo", "demo_command", False),
+}
 
 
-@app.command("version")
 def version_command() -> None:
     """Print the Sunlight version."""
     typer.echo(__version__)
 
 
+def build_app(only: str | None = None) -> typer.Typer:
+    """The command with every subcommand, or with `only` that one (and `version`)."""
+    built = typer.Typer(
+        name="sunlight",
+        help="Sunlight: big-data supervision of public subsidy payments.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    for name, (module, attribute, group) in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(module), attribute)
+        if group:
+            built.add_typer(target, name=name)
+        else:
+            built.command(name)(target)
+    built.command("version")(version_command)
+    return built
+
+
+@cache
+def full_app() -> typer.Typer:
+    return build_app()
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `from sunlight.cli.app import app` (tests, embedding) gets every command.
+    if name == "app":
+        return full_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _invoked(argv: list[str]) -> str | None:
+    """The command named on the command line, if it names one."""
+    return argv[0] if argv and argv[0] in _COMMANDS else None
+
+
 def main() -> None:
     """Entry point: run the app; an unexpected error exits with code 3."""
+    from pydantic import ValidationError
+
     try:
-        app()
+        build_app(_invoked(sys.argv[1:]))()
     except SystemExit:
         raise
     except ValidationError as exc:  # a SUNLIGHT_ setting that is not what it should be

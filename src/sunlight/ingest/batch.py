@@ -23,10 +23,9 @@ import pyarrow.parquet as pq
 
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import Dataset
-from sunlight.contract.datasets import dataset as dataset_of
 from sunlight.ingest import distinct, findings, normalise
 from sunlight.ingest.errors import UnusableFile
-from sunlight.ingest.rows import DeliveredFile, RowCounts, read_delivered
+from sunlight.ingest.rows import DeliveredFile, RowCounts, read_file
 
 __all__ = ["PreparedBatch", "RowCounts", "file_hash", "prepare_file", "read_file",
            "stage_batches"]
@@ -70,18 +69,6 @@ def prepare_file(path: Path, dataset: Dataset, catalog: Catalog, staging: Path) 
     if isinstance(result, UnusableFile):
         raise result
     return result
-
-
-def read_file(path: Path, digest: str, code: str) -> DeliveredFile | UnusableFile:
-    """Read a delivered file of a dataset, or say why it is unusable.
-
-    Takes the dataset's code and returns the refusal rather than raising it, so that it can
-    run in a worker process.
-    """
-    try:
-        return read_delivered(path, digest, dataset_of(code))
-    except UnusableFile as exc:
-        return exc
 
 
 def stage_batches(read: list[DeliveredFile | UnusableFile], dataset: Dataset, catalog: Catalog,

@@ -11,6 +11,7 @@ program) is computed once per distinct combination of its text with that column'
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,11 +155,23 @@ def _distinct_sql(column: Column, outputs: list[Output], checks: list[Check],
     return f"SELECT {', '.join(results)} FROM ({relation})"
 
 
+# DuckDB's relation API (con.sql) binds a query twice, once to make the relation and once to
+# run it, and binding the normaliser macros costs several milliseconds. The DB-API binds
+# once but copies the result once more: it is used for the many small inputs, where planning
+# is most of the cost.
+_PLANNING_BOUND = 50_000  # inputs
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result makes an extra copy",
+                        category=UserWarning)
+
+
 def _query(con: duckdb.DuckDBPyConnection, sql: str, inputs: dict[str, Any]) -> pa.Table:
-    con.register("distinct_input", pa.table({"unit": np.arange(len(next(iter(inputs.values())))),
-                                              **inputs}))
+    height = len(next(iter(inputs.values())))
+    con.register("distinct_input", pa.table({"unit": np.arange(height), **inputs}))
     try:
-        table = con.sql(sql).to_arrow_table().combine_chunks()
+        result = (con.execute(sql).to_arrow_table() if height < _PLANNING_BOUND
+                  else con.sql(sql).to_arrow_table())
+        assert result is not None  # a SELECT always has a result
+        table = result.combine_chunks()
     finally:
         con.unregister("distinct_input")
     # DuckDB keeps the order of the input through projections; an ORDER BY would cost a

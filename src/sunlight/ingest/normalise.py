@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Literal
-
-import duckdb
+from typing import TYPE_CHECKING, Literal
 
 from sunlight.contract.datasets import Column
 from sunlight.text import FULL_WIDTH, HALF_WIDTH
+
+if TYPE_CHECKING:  # the readers' worker processes import this module, and need no DuckDB
+    import duckdb
 
 Severity = Literal["rejected", "warning"]
 

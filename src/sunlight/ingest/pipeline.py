@@ -9,13 +9,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
 from sunlight.ingest.batch import PreparedBatch, file_hash, read_file, stage_batches
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
+from sunlight.ingest.rows import warm_up
 from sunlight.warehouse.store import Warehouse
 
 Status = Literal["ingested", "already_ingested", "refused"]
@@ -118,12 +119,11 @@ def _chunks(pending: list[tuple[Path, str, str]]) -> list[Chunk]:
     return [chunk for _, chunk in sorted(chunks, key=lambda c: -c[0])]
 
 
-def _hashes(paths: list[Path], workers: int) -> list[str]:
+def _hashes(paths: list[Path], pools: Pools | None) -> list[str]:
     """The sha256 of every file, in threads: hashlib works outside the GIL."""
-    if workers <= 1 or len(paths) <= 1:
+    if pools is None:
         return [file_hash(path) for path in paths]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(file_hash, paths))
+    return list(pools.threads.map(file_hash, paths))
 
 
 def _refusal(path: Path, code: str, exc: Exception) -> FileOutcome:
@@ -156,42 +156,45 @@ def ingest(
                 if b.dataset == code and b.file_name == name and b.file_hash != keep]
 
     files = list(files)
-    for (path, code), digest in zip(files, _hashes([path for path, _ in files], workers),
-                                    strict=True):
-        earlier = warehouse.batch_by_hash(digest)
-        if earlier is not None or digest in seen:
-            first = earlier.file_name if earlier else seen[digest].name
-            outcome = FileOutcome(path, code, "already_ingested",
-                                  f"{path.name}: same bytes as {first}, already ingested")
-            if replace and earlier is not None:
-                # --replace after the fact: this version stays, its namesakes go.
-                outcome.replaced = namesakes(code, earlier.file_name, digest)
-            outcomes.append(outcome)
-            if progress:
-                progress(path.name)
-            continue
-        seen[digest] = path
-        pending.append((path, code, digest))
-    with warehouse.writing() as transaction:
-        prepared = _prepare_all(pending, catalog, transaction.staging, workers, progress, tell)
-        if any(o.status == "refused" for o in prepared):
-            raise IngestRefused(outcomes + prepared)
-        tell(WRITING)
-        for outcome in outcomes:
-            transaction.drop(outcome.replaced)
-        for outcome in prepared:
-            assert outcome.batch is not None
-            same_name = namesakes(outcome.dataset, outcome.path.name, outcome.batch.file_hash)
-            if replace:
-                outcome.replaced = same_name
-            outcome.same_name = bool(same_name) and not replace
-            transaction.add(outcome.batch, outcome.replaced)
-    return outcomes + prepared
+    # Reader processes start (and import) while the files are hashed.
+    with _pools([path for path, _ in files], workers) as pools:
+        for (path, code), digest in zip(files, _hashes([path for path, _ in files], pools),
+                                        strict=True):
+            earlier = warehouse.batch_by_hash(digest)
+            if earlier is not None or digest in seen:
+                first = earlier.file_name if earlier else seen[digest].name
+                outcome = FileOutcome(path, code, "already_ingested",
+                                      f"{path.name}: same bytes as {first}, already ingested")
+                if replace and earlier is not None:
+                    # --replace after the fact: this version stays, its namesakes go.
+                    outcome.replaced = namesakes(code, earlier.file_name, digest)
+                outcomes.append(outcome)
+                if progress:
+                    progress(path.name)
+                continue
+            seen[digest] = path
+            pending.append((path, code, digest))
+        with warehouse.writing() as transaction:
+            prepared = _prepare_all(pending, catalog, transaction.staging, pools, progress,
+                                    tell)
+            if any(o.status == "refused" for o in prepared):
+                raise IngestRefused(outcomes + prepared)
+            tell(WRITING)
+            for outcome in outcomes:
+                transaction.drop(outcome.replaced)
+            for outcome in prepared:
+                assert outcome.batch is not None
+                same_name = namesakes(outcome.dataset, outcome.path.name, outcome.batch.file_hash)
+                if replace:
+                    outcome.replaced = same_name
+                outcome.same_name = bool(same_name) and not replace
+                transaction.add(outcome.batch, outcome.replaced)
+        return outcomes + prepared
 
 
 def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
-                 staging: Path, workers: int, progress: Progress | None,
-                 tell: Stage) -> list[FileOutcome]:
+                 staging: Path, pools: Pools | None,
+                 progress: Progress | None, tell: Stage) -> list[FileOutcome]:
     """Read every file, then normalise and stage the files of a dataset together, in chunks.
 
     In parallel, files are read one by one, largest chunk first, and a chunk is normalised as
@@ -208,48 +211,60 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
             if progress:
                 progress(path.name)
 
-    if workers <= 1 or len(pending) <= 1:
+    if pools is None or len(pending) <= 1:
         for code, files in chunks:
             tell(READING)
             read = [read_file(path, digest, code) for path, digest in files]
             tell(NORMALISING)
             collect((code, files), stage_batches(read, dataset(code), catalog, staging))
         return [results[path] for path, _, _ in pending]
+    in_threads, in_processes, workers = pools
     threads = max(1, (os.cpu_count() or 1) // workers)  # DuckDB threads per chunk
-    with _pools(pending, workers) as (in_threads, in_processes):
-        def reader(path: Path) -> Executor:
-            return in_processes if path.suffix.lower() in SPREADSHEET_SUFFIXES else in_threads
 
-        reads = [[reader(path).submit(read_file, path, digest, code) for path, digest in files]
-                 for code, files in chunks]
-        staged = {}
-        for chunk, futures in zip(chunks, reads, strict=True):
-            read = [future.result() for future in futures]  # chunks are read in this order
-            tell(NORMALISING)  # in parallel: the first chunk is read, others may still be
-            staged[in_threads.submit(stage_batches, read, dataset(chunk[0]), catalog, staging,
-                                     threads)] = chunk
-        for future in as_completed(staged):
-            collect(staged[future], future.result())
+    def reader(path: Path) -> Executor:
+        return in_processes if path.suffix.lower() in SPREADSHEET_SUFFIXES else in_threads
+
+    reads = [[reader(path).submit(read_file, path, digest, code) for path, digest in files]
+             for code, files in chunks]
+    staged = {}
+    for chunk, futures in zip(chunks, reads, strict=True):
+        read = [future.result() for future in futures]  # chunks are read in this order
+        tell(NORMALISING)  # in parallel: the first chunk is read, others may still be
+        staged[in_threads.submit(stage_batches, read, dataset(chunk[0]), catalog, staging,
+                                 threads)] = chunk
+    for future in as_completed(staged):
+        collect(staged[future], future.result())
     return [results[path] for path, _, _ in pending]
 
 
-@contextmanager
-def _pools(pending: list[tuple[Path, str, str]],
-           workers: int) -> Iterator[tuple[Executor, Executor]]:
-    """Threads, and processes for reading spreadsheets.
+class Pools(NamedTuple):
+    threads: ThreadPoolExecutor
+    spreadsheets: Executor  # processes, or the threads when there is no spreadsheet
+    workers: int
 
-    Threads read CSV and normalise: pyarrow and DuckDB work outside the GIL, and a thread
-    costs nothing to start. Spreadsheets are read in processes: calamine holds the GIL while
-    it builds a sheet's cells, so threads would wait on each other.
+
+@contextmanager
+def _pools(paths: list[Path], workers: int) -> Iterator[Pools | None]:
+    """Threads, and processes for reading spreadsheets; None to work serially.
+
+    Threads hash and read CSV and normalise: pyarrow and DuckDB work outside the GIL, and a
+    thread costs nothing to start. Spreadsheets are read in processes: calamine holds the GIL
+    while it builds a sheet's cells, so threads would wait on each other. The processes are
+    started at once: each takes a while to import what it reads with.
     """
+    if workers <= 1 or len(paths) <= 1:
+        yield None
+        return
     with ThreadPoolExecutor(max_workers=workers) as in_threads:
-        if not any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path, _, _ in pending):
-            yield in_threads, in_threads
+        if not any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path in paths):
+            yield Pools(in_threads, in_threads, workers)
             return
         # spawn, not fork: DuckDB's threads do not survive a fork
         with ProcessPoolExecutor(max_workers=workers,
                                  mp_context=multiprocessing.get_context("spawn")) as in_processes:
-            yield in_threads, in_processes
+            for _ in range(workers):  # a process is spawned per task while none is idle
+                in_processes.submit(warm_up)
+            yield Pools(in_threads, in_processes, workers)
 
 
 def _outcome(path: Path, code: str, result: PreparedBatch | UnusableFile) -> FileOutcome:

@@ -14,7 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sunlight.contract.datasets import Dataset
+from sunlight.contract.datasets import dataset as dataset_of
 from sunlight.ingest import normalise
+from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.layout import Layout, detect_layout
 from sunlight.ingest.readers import CELL_TEXT, read_sheet
 
@@ -130,6 +132,22 @@ def classify(cells: list[pa.DictionaryArray], rows: np.ndarray,
         blank=int((is_blank & ~at).sum()), total=int(totals.sum()),
     )
     return counts, data
+
+
+def warm_up() -> None:
+    """Nothing: a worker process that runs it has imported what read_file needs."""
+
+
+def read_file(path: Path, digest: str, code: str) -> DeliveredFile | UnusableFile:
+    """Read a delivered file of a dataset, or say why it is unusable.
+
+    It is what a worker process runs (this module imports no DuckDB): it takes the
+    dataset's code and returns the refusal rather than raising it.
+    """
+    try:
+        return read_delivered(path, digest, dataset_of(code))
+    except UnusableFile as exc:
+        return exc
 
 
 def read_delivered(path: Path, digest: str, dataset: Dataset) -> DeliveredFile:
