@@ -13,6 +13,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.cases.states import STATUS_ZH
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
+from sunlight.masking import masked_text
 from sunlight.models.registry import Model
 
 CSV_COLUMNS = ("warning_id", "model", "id_number", "name", "account", "program", "township",
@@ -90,7 +91,8 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
         sheet.write_number(number, 11, float(w.amount), formats["money"])
         sheet.write_string(number, 12, SEVERITY_ZH.get(w.severity, w.severity))
         sheet.write_string(number, 13, STATUS_ZH.get(w.status, w.status))
-        sheet.write_string(number, 14, w.explanation, formats["wrap"])
+        explanation = masked_text(w.explanation) if mask is not None else w.explanation
+        sheet.write_string(number, 14, explanation, formats["wrap"])
     sheet.autofilter(0, 0, len(ordered), len(XLSX_COLUMNS) - 1)
 
 

@@ -231,6 +231,14 @@ def test_a_disposal_needs_a_sensible_amount(session: Session, staff: dict[str, U
         step(session, case, "dispose", staff["analyst"], {"recovered_amount": amount})
 
 
+@pytest.mark.parametrize("typed", ["12,240元", "12240", "12，240", " 12,240.00 元"])
+def test_a_disposal_takes_the_amount_as_staff_type_it(session: Session, staff: dict[str, User],
+                                                     typed: str):
+    case = case_ready_for(session, staff, "dispose")
+    step(session, case, "dispose", staff["analyst"], {"recovered_amount": typed})
+    assert case.recovered_amount == Decimal("12240.00")
+
+
 def test_a_verifier_of_another_township_cannot_be_assigned(
         session: Session, staff: dict[str, User]):
     case = case_ready_for(session, staff, "assign")

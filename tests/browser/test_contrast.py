@@ -19,7 +19,10 @@ pytestmark = pytest.mark.browser
 LOW_CONTRAST = """
 () => {
   const rgb = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
-  const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const channel = (c) => {
+    c /= 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
   const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
   const background = (element) => {
     for (let e = element; e; e = e.parentElement) {
@@ -40,7 +43,8 @@ LOW_CONTRAST = """
     const size = parseFloat(style.fontSize);
     const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
     if (ratio < (large ? 3 : 4.5)) {
-      failures.push(`${element.tagName} "${element.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}`);
+      const text = element.textContent.trim().slice(0, 20);
+      failures.push(`${element.tagName} "${text}" ${ratio.toFixed(2)}`);
     }
   }
   return failures;

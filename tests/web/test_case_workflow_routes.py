@@ -67,7 +67,7 @@ def test_only_an_analyst_assigns_a_warning(staff_app: StaffApp):
     assert assign(staff_app, "verifier", warning_id).status_code == 403
     response = assign(staff_app, "analyst", warning_id)
     assert response.status_code == 303
-    assert response.headers["location"] == f"/staff/warnings/{warning_id}"
+    assert response.headers["location"] == f"/staff/warnings/{warning_id}#case-panel"
     assert warning_status(staff_app, warning_id) == "verifying"
 
 
@@ -139,7 +139,7 @@ def test_a_true_warning_walks_to_closed_through_the_web(staff_app: StaffApp):
     for client, action, fields in steps:
         response = act(staff_app, client, case_no, action, **fields)
         assert response.status_code == 303, response.text
-        assert response.headers["location"] == f"/staff/warnings/{warning_id}"
+        assert response.headers["location"] == f"/staff/warnings/{warning_id}#case-panel"
         seen.append(warning_status(staff_app, warning_id))
     assert seen == ["verified", "handling", "closed"]
     case = case_of(staff_app, case_no)

@@ -11,13 +11,15 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report, ReportPhoto
+from sunlight.cases.workflow import take
 from sunlight.reports.photos import MAX_BYTES
 from tests.publish_county import wang
 from tests.web.case_builders import act, case_of
-from tests.web.conftest import StaffApp, csrf_of
+from tests.web.conftest import TOWNSHIP, StaffApp, csrf_of
 from tests.web.portal_support import Portal, county_rows, portal, village_link
 from tests.web.report_support import (
     file_report,
@@ -267,3 +269,24 @@ def test_reports_work_before_anything_is_published(staff_app: StaffApp) -> None:
     assert track(client, tracking_code(filed.text)).status_code == 200
     assert case_of(staff_app, only_case(staff_app).case_no).township == ""
 
+
+
+def test_a_named_reporter_is_shown_to_the_commission_not_to_the_township(
+        portal: Portal) -> None:
+    assert file_report(portal.client(), anonymous="0", contact_name="李大爷",
+                       contact_phone="13912345678").status_code == 200
+    case_no = only_case(portal.staff_app).case_no
+    with portal.staff_app.session() as session:
+        case = session.scalars(select(Case)).one()
+        analyst = session.get(User, portal.staff_app.users["analyst"])
+        assert analyst is not None
+        case.township = TOWNSHIP  # the verifier's, so that they may be assigned it
+        take(session, case, "assign", analyst,
+             {"assignee": str(portal.staff_app.users["verifier"])}, expected_version=1)
+        session.commit()
+    seen_by_analyst = portal.staff_app.client("analyst").get(f"/staff/cases/{case_no}").text
+    assert "李大爷" in seen_by_analyst and "13912345678" in seen_by_analyst
+    seen_by_verifier = portal.staff_app.client("verifier").get(f"/staff/cases/{case_no}")
+    assert seen_by_verifier.status_code == 200
+    assert "李大爷" not in seen_by_verifier.text and "13912345678" not in seen_by_verifier.text
+    assert "联系方式仅县纪委监委可见" in seen_by_verifier.text

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -40,6 +41,7 @@ from sunlight.cases.states import (
     VERIFYING,
     WARNING_CASE,
 )
+from sunlight.masking import masked_number
 
 Form = Mapping[str, str]
 MAX_MONEY = Decimal(10) ** 14
@@ -216,9 +218,22 @@ def case_for_warning(session: Session, warning: Warning) -> Case:
     case = case_of_warning(session, warning)
     if case is not None:
         return case
-    return open_case(session, kind=WARNING_CASE, title=f"{warning.name} {warning.model}",
+    return open_case(session, kind=WARNING_CASE, title=warning_case_title(warning),
                      township=warning.township, village=warning.village, warning=warning,
                      status=warning.status)
+
+
+def warning_case_title(warning: Warning) -> str:
+    """Who and what, in Chinese: 张三 · 死亡后仍领取 (an account or ID shown masked)."""
+    who = warning.name or masked_number(warning.subject)
+    return f"{who} · {_model_names().get(warning.model, warning.model)}"
+
+
+@cache
+def _model_names() -> dict[str, str]:
+    from sunlight.models.registry import load_library  # parses every model: once, lazily
+
+    return {code: model.spec.name_zh for code, model in load_library().items()}
 
 
 def case_of_warning(session: Session, warning: Warning) -> Case | None:
@@ -292,9 +307,10 @@ def _deadline(text: str, terms: Terms) -> date:
 
 
 def parse_money(text: str, label: str = "追回金额") -> Decimal:
-    """An amount in yuan as staff type it (commas allowed), or InvalidInput naming `label`."""
+    """An amount in yuan as staff type it (`12,240元` too), or InvalidInput naming `label`."""
+    typed = text.strip().removesuffix("元").replace(",", "").replace("，", "").strip()
     try:
-        amount = Decimal(text.replace(",", "").replace("，", "").strip() or "0")
+        amount = Decimal(typed or "0")
     except InvalidOperation:
         raise InvalidInput(f"{label}“{text}”不是数字") from None
     if (not amount.is_finite() or amount < 0 or amount >= MAX_MONEY

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from sunlight.accounts.roles import ROLE_ZH
 from sunlight.cases.states import KIND_ZH, STATUS_ZH
+from sunlight.masking import masked_number, masked_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -21,20 +22,16 @@ def money(value: Decimal | float | int | None) -> str:
     return "" if value is None else f"{Decimal(value):,.2f}"
 
 
-def masked_id(id_number: str | None) -> str:
-    """An ID number as staff lists show it: first 6 and last 4 characters."""
-    if not id_number:
-        return ""
-    if len(id_number) <= 10:
-        return id_number[:2] + "*" * max(0, len(id_number) - 2)
-    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
-
-
 def local_time(value: datetime | None) -> str:
     """A stored UTC time as county staff read it (Beijing time), to the minute."""
     if value is None:
         return ""
     return value.astimezone(UTC).astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def local_today() -> date:
+    """Today in the county (Beijing time), whatever the server's clock zone."""
+    return datetime.now(LOCAL_TIME).date()
 
 
 def day(value: date | None) -> str:
@@ -45,6 +42,7 @@ def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
     env.auto_reload = False  # the templates ship in the package: no stat() per page
-    env.filters.update(money=money, masked_id=masked_id, local_time=local_time, day=day)
+    env.filters.update(money=money, masked_id=masked_number, masked_text=masked_text,
+                       local_time=local_time, day=day)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH)
     return templates

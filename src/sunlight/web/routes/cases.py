@@ -62,7 +62,8 @@ def transition(request: Request, case_no: str, staff: CaseWorker, session: DbSes
         session.rollback()
         return _refused(request, session, staff, case, None, form, error)
     session.commit()
-    return RedirectResponse(case_url(case), status_code=303)
+    # Back to the case panel, not the top of a long page: the person sees what they did.
+    return RedirectResponse(f"{case_url(case)}#case-panel", status_code=303)
 
 
 @router.post("/staff/warnings/{warning_id}/assign")
@@ -81,7 +82,7 @@ def assign(request: Request, warning_id: str, staff: Analyst, session: DbSession
         return _refused(request, session, staff, case_of_warning(session, warning), warning,
                         form, error)
     session.commit()
-    return RedirectResponse(warning_url(warning), status_code=303)
+    return RedirectResponse(f"{warning_url(warning)}#case-panel", status_code=303)
 
 
 def _version(form: dict[str, str]) -> int:

@@ -7,7 +7,7 @@ ID number it prints.
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -15,13 +15,14 @@ from fastapi.responses import Response
 
 from sunlight.accounts.roles import ANALYST
 from sunlight.contract.catalog import load_catalog
+from sunlight.masking import masked_number
 from sunlight.warning_export import write_xlsx
 from sunlight.web import reference
 from sunlight.web.board import Filters, for_export
 from sunlight.web.deps import DbSession, Staff, audit_now, require, settings_of
 from sunlight.web.pages import render
 from sunlight.web.routes.warnings import WarningReader, visible_warning
-from sunlight.web.templating import masked_id
+from sunlight.web.templating import local_today
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,10 +50,10 @@ def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALY
     warnings = for_export(session, staff.user, filters)
     buffer = io.BytesIO()
     write_xlsx(warnings, buffer, reference.library(), load_catalog(settings_of(request).catalog),
-               mask=masked_id, ordered=True)
+               mask=masked_number, ordered=True)
     audit_now(request, staff, "export.warnings", target="warnings.xlsx",
               details={"filters": filters.described(), "rows": len(warnings)})
-    name = f"sunlight-warnings-{date.today():%Y%m%d}.xlsx"
+    name = f"sunlight-warnings-{local_today():%Y%m%d}.xlsx"
     return Response(buffer.getvalue(), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -72,8 +73,8 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
         "dataset_label": reference.dataset_label, "role_zh": reference.ROLE_ZH,
         "points": [VERIFY_POINTS[d] for d in datasets if d in VERIFY_POINTS],
         "deadline": deadline, "deadline_days": days,
-        "suggested_deadline": date.today() + timedelta(days=days),
-        "today": date.today(),
+        "suggested_deadline": local_today() + timedelta(days=days),
+        "today": local_today(),
     })
     if warning.id_number:
         audit_now(request, staff, "view.id_number", target=warning.warning_id,

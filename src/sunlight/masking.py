@@ -1,0 +1,25 @@
+"""Masking ID and bank account numbers for display: the first 6 and last 4 characters."""
+
+from __future__ import annotations
+
+import re
+
+# An ID number (15 or 18 characters, the last maybe X) or a bank account (15 to 19 digits),
+# standing alone in a text: not part of a longer run of digits or letters.
+_LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{5,9})([0-9Xx]{4})(?![0-9A-Za-z])")
+
+
+def masked_number(number: str | None) -> str:
+    """An ID or account number as staff lists show it: first 6 and last 4 characters."""
+    if not number:
+        return ""
+    if len(number) <= 10:
+        return number[:2] + "*" * max(0, len(number) - 2)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def masked_text(text: str | None) -> str:
+    """A text (a warning's explanation) with every ID or account number in it masked."""
+    if not text:
+        return ""
+    return _LONG_NUMBER.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)

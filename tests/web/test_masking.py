@@ -1,0 +1,51 @@
+"""Account and ID numbers inside a warning's text are masked wherever staff read or export it."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+from python_calamine import CalamineWorkbook
+
+from sunlight.masking import masked_number, masked_text
+from tests.appdb.builders import detection
+from tests.web.conftest import StaffApp
+from tests.web.stored import store
+
+ACCOUNT = "6228455935947603565"
+PERSON_ID = "610327197106050172"
+
+
+def test_masking_keeps_the_first_6_and_last_4_characters():
+    assert masked_number(ACCOUNT) == "622845*********3565"
+    assert masked_number("61032719710605017X") == "610327********017X"
+    assert masked_text(f"账号{ACCOUNT}在2024年3月为4人发放，身份证{PERSON_ID}。") == (
+        "账号622845*********3565在2024年3月为4人发放，身份证610327********0172。")
+    # Dates, amounts and short numbers stay as they are.
+    assert masked_text("2024年3月至2024年6月共计1,500.00元，户号3301") == (
+        "2024年3月至2024年6月共计1,500.00元，户号3301")
+
+
+def _shared_account_warning(staff_app: StaffApp) -> str:
+    shared = replace(detection([1, 2]), model="SHARED_ACCOUNT", subject=ACCOUNT, name="",
+                     id_number="", program="",
+                     template=f"账号{ACCOUNT}在{{periods_zh}}为4人（2户）发放补贴。")
+    return store(staff_app, [shared])[ACCOUNT]
+
+
+def test_the_warning_page_and_notice_mask_the_account(staff_app: StaffApp):
+    warning_id = _shared_account_warning(staff_app)
+    client = staff_app.client("analyst")
+    page = client.get(f"/staff/warnings/{warning_id}").text
+    assert "622845*********3565" in page and ACCOUNT not in page
+    notice = client.get(f"/staff/warnings/{warning_id}/notice").text
+    assert ACCOUNT not in notice
+
+
+def test_the_board_export_masks_the_account_in_the_explanation(staff_app: StaffApp):
+    _shared_account_warning(staff_app)
+    content = staff_app.client("analyst").get("/staff/warnings/export.xlsx").content
+    book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+    cells = [str(cell) for row in book.get_sheet_by_index(0).to_python() for cell in row]
+    assert ACCOUNT not in " ".join(cells)
+    assert any("622845*********3565" in cell for cell in cells)
