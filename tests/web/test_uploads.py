@@ -226,3 +226,18 @@ def test_a_running_upload_polls_its_status(staff_app: StaffApp):
     assert f'data-poll="/staff/uploads/{upload.id}/status"' in listing
     fragment = client.get(f"/staff/uploads/{upload.id}/status").text
     assert "data-poll" in fragment and "写入数据仓库" in fragment
+
+
+def test_an_upload_runs_the_models_so_new_months_raise_their_warnings(staff_app: StaffApp):
+    from sunlight.appdb.tables import Warning
+
+    analyst = staff_app.client("analyst")
+    deaths = finished(staff_app, analyst, send(analyst, "deaths", "死亡.csv", DEATHS)
+                      .headers["location"])
+    assert "现有数据尚不足以运行任何预警模型" in deaths or "新增 0 条" in deaths
+    payments = finished(staff_app, analyst, send(analyst, "payments", "发放.csv", PAYMENTS)
+                        .headers["location"])
+    assert re.search(r"预警模型已按最新数据重新运行：新增 [1-9]\d* 条", payments), payments
+    with staff_app.session() as session:
+        models = {w.model for w in session.scalars(select(Warning))}
+    assert "DECEASED_PAID" in models

@@ -29,11 +29,13 @@ from sunlight.appdb.upload_tables import (
 )
 from sunlight.contract.catalog import CatalogError
 from sunlight.contract.datasets import DATASETS
+from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import READING, FileOutcome, IngestRefused, ingest
 from sunlight.settings import Settings
 from sunlight.uploads.files import stored_path
 from sunlight.warehouse.store import Warehouse
 
+DETECTING = "detecting"
 log = logging.getLogger(__name__)
 
 INTERRUPTED = ("服务器在导入完成前停止，本次导入没有完成；导入要么全部写入、要么完全不写，"
@@ -110,8 +112,28 @@ def ingest_upload(settings: Settings, sessions: sessionmaker[Session], upload_id
         _end(sessions, upload_id, UPLOAD_FAILED,
              error=f"导入时发生错误，数据仓库未被改动：{exc}。请把此信息告知系统管理员。")
     else:
-        _end(sessions, upload_id, UPLOAD_DONE, result=summary(warehouse, upload.sha256,
-                                                              outcome))
+        result = summary(warehouse, upload.sha256, outcome)
+        if outcome.status != "already_ingested":
+            _record(sessions, upload_id, stage=DETECTING)
+            result["detection"] = detect_after_upload(settings)
+        _end(sessions, upload_id, UPLOAD_DONE, result=result)
+
+
+def detect_after_upload(settings: Settings) -> dict[str, Any]:
+    """Run every model over the warehouse as it now is, so new months raise their warnings.
+
+    The upload itself is in whatever happens here: a failed run is reported beside it.
+    """
+    try:
+        run = run_detection(settings)
+    except Exception as exc:
+        log.exception("detection after an upload failed")
+        return {"error": f"预警模型运行失败：{exc}。数据已导入，可由管理员运行 sunlight detect。"}
+    if run.report is None:
+        return {"models": 0}
+    report = run.report
+    return {"models": len(run.result.models_run), "new": report.new, "changed": report.changed,
+            "reraised": report.reraised, "retracted": report.retracted}
 
 
 def refusal(upload: Upload, reason: str) -> str:

@@ -44,7 +44,8 @@ router = APIRouter()
 Uploader = Annotated[Staff, Depends(require(OFFICER, ANALYST))]
 SHOWN_FINDINGS = 200
 """Rejected rows listed on the page; the xlsx report holds them all."""
-STAGE_ZH = {"reading": "读取文件", "normalising": "规范化与质量检查", "writing": "写入数据仓库"}
+STAGE_ZH = {"reading": "读取文件", "normalising": "规范化与质量检查", "writing": "写入数据仓库",
+            "detecting": "运行预警模型"}
 STATUS_ZH = {UPLOAD_QUEUED: "排队中", UPLOAD_RUNNING: "导入中", UPLOAD_DONE: "已完成",
              "refused": "被拒收", "failed": "失败"}
 FORM_OVERHEAD = 1 << 20
