@@ -49,3 +49,18 @@ def test_the_board_export_masks_the_account_in_the_explanation(staff_app: StaffA
     cells = [str(cell) for row in book.get_sheet_by_index(0).to_python() for cell in row]
     assert ACCOUNT not in " ".join(cells)
     assert any("622845*********3565" in cell for cell in cells)
+
+
+def test_facts_are_shown_in_chinese_with_numbers_masked():
+    from sunlight.web.reference import fact_rows
+
+    rows = dict(fact_rows({"id_number": PERSON_ID, "ongoing": "1", "strength": "0.95",
+                           "persons": "4", "unheard_of": "x"}))
+    assert rows == {"身份证号": "610327********0172", "是否仍在发放": "是",
+                    "证据强度": "强（0.95）", "涉及人数": "4", "unheard_of": "x"}
+
+
+def test_the_board_names_an_account_warning_by_its_masked_account(staff_app: StaffApp):
+    _shared_account_warning(staff_app)
+    board = staff_app.client("analyst").get("/staff/warnings").text
+    assert "622845*********3565" in board and ACCOUNT not in board

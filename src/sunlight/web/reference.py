@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import DATASETS
+from sunlight.masking import masked_text
 from sunlight.models.registry import Model, load_library
 
 ROLE_ZH = {"paid": "问题发放", "basis": "依据"}
@@ -18,12 +19,47 @@ ROLE_ZH = {"paid": "问题发放", "basis": "依据"}
 FACT_ZH = {
     "ongoing": "是否仍在发放", "other_models": "同一人其他模型预警数",
     "village_warnings": "同村其他预警人数", "strength": "证据强度",
-    "program_name": "项目", "death_date": "死亡日期", "death_source": "死亡信息来源",
-    "death_sources": "死亡信息来源", "death_month": "死亡年月", "start": "开始",
-    "shortfall": "差额（元）", "category": "人员类别", "post": "职务", "employer": "工作单位",
-    "registry_name": "户籍姓名", "payee_name": "领取人姓名",
+    "program_name": "项目", "program_a_name": "项目一", "program_b_name": "项目二",
+    "programs_zh": "涉及项目", "counted_name": "计算项目",
+    "death_date": "死亡日期", "death_source": "死亡信息来源", "death_sources": "各来源",
+    "death_month": "死亡年月", "start": "任职（或起始）年月",
+    "shortfall": "差额（元）", "allocated_yuan": "拨付金额（元）", "paid_yuan": "发放金额（元）",
+    "short_share": "差额占比", "threshold_pct": "容差",
+    "category": "人员类别", "post": "职务", "employer": "工作单位", "cadre_name": "村干部",
+    "relation_zh": "关系", "asset_zh": "资产情况", "certificate_zh": "残疾证情况",
+    "levels_zh": "符合的残疾等级", "reason_zh": "原因", "problem_zh": "审批问题",
+    "registry_name": "户籍姓名", "payee_name": "领取人姓名", "id_number": "身份证号",
+    "birth_month": "出生年月", "eligible_month": "符合年龄的年月", "min_age": "最低年龄",
+    "declared_area": "申报面积（亩）", "registered_area": "确权面积（亩）",
+    "over_area": "超出面积（亩）", "land_type": "土地类型", "standard_text": "补贴标准",
+    "households": "涉及户数", "persons": "涉及人数", "village": "村", "year": "年度",
+    "first_file": "首次出现的文件", "first_row": "首次出现的行号",
 }
-"""Chinese labels of the facts staff meet most; others are shown by their key."""
+"""Chinese labels of the facts a warning carries; others are shown by their key."""
+_YES_NO = {"1": "是", "0": "否", "true": "是", "false": "否"}
+
+
+def fact_rows(facts: dict[str, str]) -> list[tuple[str, str]]:
+    """A warning's facts as staff read them: Chinese labels, 是/否, evidence strength in words,
+    ID and account numbers masked."""
+    rows = []
+    for key, value in sorted(facts.items()):
+        text = str(value)
+        if key == "ongoing":
+            text = _YES_NO.get(text.lower(), text)
+        elif key == "strength":
+            text = _strength(text)
+        rows.append((FACT_ZH.get(key, key), masked_text(text)))
+    return rows
+
+
+def _strength(text: str) -> str:
+    try:
+        strength = float(text)
+    except ValueError:
+        return text
+    word = "强" if strength >= 0.8 else "中" if strength >= 0.5 else "弱"
+    return f"{word}（{strength:.2f}）"
 
 
 @cache

@@ -102,7 +102,7 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "model_name": reference.model_names().get(warning.model, warning.model),
         "program_names": reference.program_names(settings_of(request).catalog),
         "dataset_label": reference.dataset_label,
-        "role_zh": reference.ROLE_ZH, "fact_zh": reference.FACT_ZH,
+        "role_zh": reference.ROLE_ZH, "fact_rows": reference.fact_rows,
         "severity_zh": SEVERITY_ZH,
         "timeline": timeline(session, warning.id_number),
         "successors": successors,
