@@ -258,3 +258,14 @@ def test_a_verifier_of_another_township_cannot_be_assigned_through_the_web(
         "csrf_token": csrf_of(client), "version": "0",
         "assignee": str(staff_app.users["verifier_other"])})
     assert response.status_code == 400 and OTHER_TOWNSHIP in response.text
+
+
+def test_a_warnings_case_is_named_in_chinese_in_the_case_list(staff_app: StaffApp):
+    from tests.web.case_builders import new_warning
+
+    warning_id = new_warning(staff_app)
+    client = staff_app.client("analyst")
+    client.post(f"/staff/warnings/{warning_id}/assign", data={
+        "csrf_token": csrf_of(client), "version": "0",
+        "assignee": str(staff_app.users["verifier"])})
+    assert "王芳 · 死亡后仍领取" in client.get("/staff/cases").text

@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -213,27 +212,19 @@ def open_case(session: Session, *, kind: str, title: str, township: str, village
     return case
 
 
-def case_for_warning(session: Session, warning: Warning) -> Case:
-    """The warning's case, opened (in the warning's current status) on first use."""
+def case_for_warning(session: Session, warning: Warning, title: str = "") -> Case:
+    """The warning's case, opened (in the warning's current status) on first use.
+
+    `title` names it for case lists (the web layer writes it in Chinese); by default the
+    person (an account or ID masked) and the model's code.
+    """
     case = case_of_warning(session, warning)
     if case is not None:
         return case
-    return open_case(session, kind=WARNING_CASE, title=warning_case_title(warning),
+    who = warning.name or masked_number(warning.subject)
+    return open_case(session, kind=WARNING_CASE, title=title or f"{who} · {warning.model}",
                      township=warning.township, village=warning.village, warning=warning,
                      status=warning.status)
-
-
-def warning_case_title(warning: Warning) -> str:
-    """Who and what, in Chinese: 张三 · 死亡后仍领取 (an account or ID shown masked)."""
-    who = warning.name or masked_number(warning.subject)
-    return f"{who} · {_model_names().get(warning.model, warning.model)}"
-
-
-@cache
-def _model_names() -> dict[str, str]:
-    from sunlight.models.registry import load_library  # parses every model: once, lazily
-
-    return {code: model.spec.name_zh for code, model in load_library().items()}
 
 
 def case_of_warning(session: Session, warning: Warning) -> Case | None:
@@ -257,7 +248,7 @@ def locked_warning(session: Session, warning_id: str) -> Warning | None:
 
 def assign_warning(session: Session, warning: Warning, actor: User, form: Form, *,
                    seen_version: int, default_days: int = 30, address: str = "",
-                   today: date | None = None) -> Case:
+                   today: date | None = None, title: str = "") -> Case:
     """Open the warning's case if need be and assign it, in the caller's transaction.
 
     `seen_version` is the case version on the actor's page, 0 when the page showed no case:
@@ -265,7 +256,7 @@ def assign_warning(session: Session, warning: Warning, actor: User, form: Form, 
     """
     if warning.status == RETRACTED:
         raise InvalidInput("此预警已撤回（模型不再命中），无需分派核查。")
-    case = case_for_warning(session, warning)
+    case = case_for_warning(session, warning, title)
     expected = case.version if seen_version == 0 and case.version == 1 else seen_version
     take(session, case, "assign", actor, form, expected_version=expected,
          default_days=default_days, address=address, today=today)

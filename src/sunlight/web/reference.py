@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from sunlight.appdb.tables import Warning
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import DATASETS
-from sunlight.masking import masked_text
+from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import Model, load_library
 
 ROLE_ZH = {"paid": "问题发放", "basis": "依据"}
@@ -80,3 +81,9 @@ def program_names(catalog: Path | None) -> dict[str, str]:
 
 def dataset_label(code: str) -> str:
     return DATASETS[code].label if code in DATASETS else code
+
+
+def warning_case_title(warning: Warning) -> str:
+    """A warning's case as case lists name it: 张三 · 死亡后仍领取 (an account masked)."""
+    who = warning.name or masked_number(warning.subject)
+    return f"{who} · {model_names().get(warning.model, warning.model)}"
