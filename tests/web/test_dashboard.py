@@ -113,3 +113,17 @@ def test_a_bar_chart_is_titled_described_and_escaped():
 
 def test_an_empty_chart_says_so():
     assert "暂无数据" in str(bar_chart("按月份", []))
+
+
+def test_new_citizen_reports_are_counted_and_linked(staff_app: StaffApp):
+    from sunlight.reports.filing import Draft, Place, file_report
+
+    with staff_app.session() as session:
+        file_report(session, Draft("冒领", "此人已外出务工多年，仍在领取低保。", True),
+                    Place("城关镇", "东村"), None, [], staff_app.settings.report_photos_dir)
+        session.commit()
+        assert build(session).new_reports == 1
+    page = staff_app.client("analyst").get("/staff/dashboard").text
+    assert "待分派的随手拍举报" in page and "/staff/cases?kind=report&amp;status=open" in page
+    listed = staff_app.client("analyst").get("/staff/cases?kind=report&status=open").text
+    assert "随手拍" in listed

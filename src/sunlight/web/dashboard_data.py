@@ -21,6 +21,7 @@ from sunlight.cases.states import (
     CLOSED,
     HANDLING,
     OPEN,
+    REPORT_CASE,
     RETRACTED,
     STATUS_ZH,
 )
@@ -56,6 +57,8 @@ class Dashboard:
     at_risk: Tally
     recovered: Decimal
     overdue: int
+    new_reports: int
+    """Citizens' 随手拍 reports nobody has assigned yet."""
     by_model: list[Tally]
     by_township: list[Tally]
     by_month: list[Tally]
@@ -78,6 +81,8 @@ def build(session: Session, today: date | None = None) -> Dashboard:
                       sum((t.amount for t in at_risk), Decimal(0))),
         recovered=_recovered(session),
         overdue=_overdue(session, today),
+        new_reports=int(session.scalar(select(func.count()).select_from(Case).where(
+            Case.kind == REPORT_CASE, Case.status == OPEN)) or 0),
         by_model=[Tally(model_label(t.label), t.count, t.amount) for t in
                   _by_count(_tallies(session, Warning.model, live_only=True))],
         by_township=[Tally(t.label or UNKNOWN_TOWNSHIP, t.count, t.amount) for t in
