@@ -159,3 +159,14 @@ def test_verifying_a_tampered_chain_names_the_entry(staff_app: StaffApp):
     _tamper(staff_app, "UPDATE audit_log SET actor = 'someone' WHERE id = 1")
     page = post(admin, "/staff/admin/audit/verify").text
     assert "哈希链已被破坏" in page and "entry 1: its content was changed" in page
+
+
+def test_a_verifier_of_a_township_the_data_never_names_is_refused(staff_app: StaffApp):
+    from sunlight.accounts.users import AccountError, add_user
+    from tests.appdb.builders import detection, run
+
+    with staff_app.session() as session:
+        run(session, [detection([1])])  # a warning of 城关镇
+        with pytest.raises(AccountError, match="数据中没有乡镇“城关”；已知乡镇：城关镇"):
+            add_user(session, "typo", "verifier", "long-enough-pw", township="城关")
+        assert add_user(session, "right", "verifier", "long-enough-pw", township="城关镇").id

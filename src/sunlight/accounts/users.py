@@ -12,6 +12,9 @@ from sqlalchemy.orm import Session
 
 from sunlight.accounts.roles import OFFICER, ROLES, VERIFIER
 from sunlight.appdb.account_tables import LoginAttempt, User
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.publication_tables import PubVillage
+from sunlight.appdb.tables import Warning
 from sunlight.contract.datasets import DATASETS
 
 MIN_PASSWORD = 10
@@ -53,6 +56,8 @@ def add_user(session: Session, username: str, role: str, password: str, *,
         raise AccountError(f"密码至少 {MIN_PASSWORD} 位")
     if role == VERIFIER and not township:
         raise AccountError("乡镇核查人员必须指定乡镇（--township）")
+    if role == VERIFIER and township:
+        _check_township(session, township)
     scope = _officer_datasets(department, datasets) if role == OFFICER else []
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise AccountError(f"用户 {username} 已存在")
@@ -63,6 +68,22 @@ def add_user(session: Session, username: str, role: str, password: str, *,
     session.add(user)
     session.flush()
     return user
+
+
+def known_townships(session: Session) -> set[str]:
+    """The townships the data names: of warnings, cases and published villages."""
+    found: set[str] = set()
+    for column in (Warning.township, Case.township, PubVillage.township):
+        found |= {name for name in session.scalars(select(column).distinct()) if name}
+    return found
+
+
+def _check_township(session: Session, township: str) -> None:
+    # A verifier of a township the data never names could never be assigned a case: a typo
+    # (八渡 for 八渡乡) is refused while the county's data says which townships exist.
+    known = known_townships(session)
+    if known and township not in known:
+        raise AccountError(f"数据中没有乡镇“{township}”；已知乡镇：{'、'.join(sorted(known))}")
 
 
 def _officer_datasets(department: str | None, datasets: list[str] | None) -> list[str]:
