@@ -170,3 +170,20 @@ def test_a_verifier_of_a_township_the_data_never_names_is_refused(staff_app: Sta
         with pytest.raises(AccountError, match="数据中没有乡镇“城关”；已知乡镇：城关镇"):
             add_user(session, "typo", "verifier", "long-enough-pw", township="城关")
         assert add_user(session, "right", "verifier", "long-enough-pw", township="城关镇").id
+
+
+def test_the_audit_page_names_actions_in_chinese(staff_app: StaffApp):
+    from sunlight.audit.chain import ACTION_ZH
+
+    page = staff_app.client("admin").get("/staff/admin/audit").text
+    assert "登录" in page and "<code>login</code>" in page
+    # Every action the code writes has a Chinese name.
+    import re
+    from pathlib import Path
+
+    import sunlight
+    source = "\n".join(p.read_text("utf-8") for p in Path(sunlight.__file__).parent.rglob("*.py"))
+    written = set(re.findall(r'action="([a-z_.]+)"', source))
+    written |= set(re.findall(r'audit_now\(request, staff, "([a-z_.]+)"', source))
+    written |= {f"case.{t}" for t in re.findall(r'Transition\("([a-z_]+)"', source)}
+    assert written and written <= set(ACTION_ZH), written - set(ACTION_ZH)

@@ -20,6 +20,21 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.audit_tables import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+ACTION_ZH = {
+    "login": "登录", "login.failed": "登录失败", "logout": "退出",
+    "user.add": "新建账户", "user.password": "修改密码", "user.password_reset": "重置密码",
+    "user.deactivate": "停用账户", "user.reactivate": "启用账户", "audit.verify": "校验审计链",
+    "view.id_number": "查看完整身份证号", "export.warnings": "导出预警清单",
+    "quality.export": "导出质量报告", "upload": "上传数据文件",
+    "case.assign": "分派核查", "case.reassign": "改派", "case.verify": "提交核实结论",
+    "case.return": "退回重查", "case.dispose": "处置", "case.close": "办结",
+    "case.close_unfounded": "办结（不属实）", "case.comment": "案件备注",
+    "case.attach": "上传附件", "case.attachment.download": "下载附件",
+    "self_correction.record": "登记主动说明/退回", "report.file": "群众随手拍举报",
+    "report.reply": "答复举报人", "publication.publish": "发布公示",
+    "publication.withdraw": "撤回公示",
+}
+"""How the audit page names each action (the log itself keeps the stable English code)."""
 HEAD_ROW = 1
 VERIFY_BATCH = 5000
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi.templating import Jinja2Templates
 
 from sunlight.accounts.roles import ROLE_ZH
+from sunlight.audit.chain import ACTION_ZH
 from sunlight.cases.states import KIND_ZH, STATUS_ZH
 from sunlight.masking import masked_number, masked_text
 
@@ -44,5 +45,5 @@ def make_templates() -> Jinja2Templates:
     env.auto_reload = False  # the templates ship in the package: no stat() per page
     env.filters.update(money=money, masked_id=masked_number, masked_text=masked_text,
                        local_time=local_time, day=day)
-    env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH)
+    env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH)
     return templates
