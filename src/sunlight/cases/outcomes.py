@@ -40,19 +40,19 @@ class ModelOutcome:
 
 def by_model(session: Session) -> list[ModelOutcome]:
     """Every model that raised a warning, by model code, with its verified outcomes."""
-    raised = dict(session.execute(select(Warning.model, func.count()).group_by(Warning.model))
-                  .tuples().all())
+    raised: dict[str, int] = {
+        model: int(count) for model, count in
+        session.execute(select(Warning.model, func.count()).group_by(Warning.model))}
     verdicts: dict[str, dict[str, int]] = {model: {} for model in raised}
     for model, verdict, number in session.execute(
         select(Warning.model, Case.verdict, func.count())
         .join(Case, Case.warning_pk == Warning.id)
         .where(Case.verdict.is_not(None)).group_by(Warning.model, Case.verdict)
-    ).tuples():
-        verdicts[model][verdict or ""] = number
-    recovered = dict(session.execute(
+    ):
+        verdicts[model][verdict or ""] = int(number)
+    recovered = {model: amount for model, amount in session.execute(
         select(Warning.model, func.coalesce(func.sum(Case.recovered_amount), 0))
-        .join(Case, Case.warning_pk == Warning.id).group_by(Warning.model)
-    ).tuples().all())
+        .join(Case, Case.warning_pk == Warning.id).group_by(Warning.model))}
     return [
         ModelOutcome(
             model=model, warnings=raised[model], verified=sum(verdicts[model].values()),
