@@ -4,6 +4,7 @@ and the dashboard changing with it, at desktop and phone widths."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -62,3 +63,23 @@ def test_a_warning_goes_from_open_to_closed(page: Page, served: Served):
     expect(page.get_by_label("关键数字")).to_contain_text("1,500.00")
     expect(page.get_by_role("cell", name="100%").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_dashboard_figures_and_charts_fit_a_phone(browser, served: Served):
+    from tests.appdb.builders import detection as one
+
+    store(served.staff_app, [one([1, 2, 3], amount="52952.39"),
+                             replace(one([1], amount="123456.78"), subject="610327198001010015",
+                                     township="一个名字很长的乡镇")])
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
+    page = context.new_page()
+    log_in(page, served.base_url, "analyst", PASSWORD)
+    page.goto(f"{served.base_url}/staff/dashboard")
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('.chart svg text, .stat')]
+        .filter((e) => {
+          const box = e.getBoundingClientRect();
+          const frame = (e.closest('svg') || e.closest('.card')).getBoundingClientRect();
+          return box.right > frame.right + 1 || box.left < frame.left - 1;
+        }).map((e) => e.textContent)""")
+    context.close()
+    assert overflowing == [], overflowing

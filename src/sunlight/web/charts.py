@@ -18,7 +18,7 @@ WIDTH = 360
 ROW = 48  # label line + bar
 BAR = 18
 LABEL_GAP = 20
-VALUE_ROOM = 150  # space kept right of the longest bar for its value text (15-unit type)
+VALUE_ROOM = 200  # room right of the longest bar for its value ("12 条 · 152,857.27 元")
 _ids = count(1)
 
 
