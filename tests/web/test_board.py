@@ -100,6 +100,8 @@ def test_a_verifier_sees_only_the_warnings_assigned_to_them(
     ({"status": "all"}, {WANG, LI, ZHANG, GONE}),
     ({"status": "verifying"}, set()),
     ({"q": "李"}, {LI}),
+    ({"q": "张 伟"}, {ZHANG}),  # typed with a space
+    ({"q": f" {WANG[:6]} {WANG[6:]}"}, {WANG}),
     ({"q": WANG}, {WANG}),
     ({"q": WANG[-4:]}, {WANG}),
     ({"q": f"{ZHANG[:6]}********{ZHANG[-4:]}"}, {ZHANG}),

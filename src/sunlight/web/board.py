@@ -22,6 +22,7 @@ from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import RETRACTED, DetectionRun, Warning
 from sunlight.cases.states import STATUS_ZH
+from sunlight.text import squeeze
 
 PAGE_SIZE = 50
 ALL_STATUSES = "all"
@@ -115,7 +116,11 @@ def filtered(staff: User, filters: Filters) -> Select[Warning]:
 
 
 def _search(q: str) -> ColumnElement[bool]:
-    """A warning ID, an ID number (whole, part, or as the board masks it), or a name."""
+    """A warning ID, an ID number (whole, part, or as the board masks it), or a name.
+
+    Spaces and full-width forms are dropped first: people type 王 芳 and ６１０３２７….
+    """
+    q = squeeze(q)
     if q.upper().startswith("W-"):
         return Warning.warning_id.startswith(q.upper(), autoescape=True)
     if _ID_LIKE.match(q):
