@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
-from sunlight.appdb.publication_tables import Publication, PubVillage
+from sunlight.appdb.publication_tables import Publication
 from sunlight.appdb.report_tables import CATEGORIES
 from sunlight.reports.codes import normalised, shown
 from sunlight.reports.filing import (
@@ -39,7 +39,7 @@ from sunlight.reports.tracking import track
 from sunlight.web.deps import DbSession, client_address, settings_of
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.guard import RateLimit
-from sunlight.web.portal.routes import render
+from sunlight.web.portal.routes import render, shown_publication, shown_village
 
 router = APIRouter()
 
@@ -86,20 +86,6 @@ def _number(text: str) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
 
 
-def _publication(session: DbSession) -> Publication:
-    publication = reads.current(session)
-    if publication is None:
-        raise HTTPException(404)
-    return publication
-
-
-def _village(session: DbSession, publication: Publication, code: str) -> PubVillage:
-    place = reads.village(session, publication, code)
-    if place is None:
-        raise HTTPException(404)
-    return place
-
-
 @router.get("/report")
 def general_form(request: Request, session: DbSession) -> Response:
     publication = reads.current(session)
@@ -109,16 +95,16 @@ def general_form(request: Request, session: DbSession) -> Response:
 
 @router.get("/village/{code}/report")
 def village_form(request: Request, session: DbSession, code: str) -> Response:
-    publication = _publication(session)
+    publication = shown_publication(session)
     return _form_page(request, {"publication": publication,
-                                "village": _village(session, publication, code)})
+                                "village": shown_village(session, publication, code)})
 
 
 @router.get("/village/{code}/person/{no}/report")
 def person_form(request: Request, session: DbSession, code: str, no: str,
                 v: str = "") -> Response:
-    publication = _publication(session)
-    place = _village(session, publication, code)
+    publication = shown_publication(session)
+    place = shown_village(session, publication, code)
     if _number(v) != publication.version:
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)

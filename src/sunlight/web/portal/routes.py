@@ -35,14 +35,16 @@ def public_page(path: str) -> bool:
     return not path.startswith(("/staff", "/static", "/healthz"))
 
 
-def _publication(session: DbSession) -> Publication:
+def shown_publication(session: DbSession) -> Publication:
+    """The publication the portal shows, or 404 when nothing is published."""
     publication = reads.current(session)
     if publication is None:
         raise HTTPException(404)
     return publication
 
 
-def _village(session: DbSession, publication: Publication, code: str) -> PubVillage:
+def shown_village(session: DbSession, publication: Publication, code: str) -> PubVillage:
+    """A village of that publication, or 404."""
     place = reads.village(session, publication, code)
     if place is None:
         raise HTTPException(404)
@@ -73,7 +75,7 @@ def home(request: Request, session: DbSession) -> Response:
 
 @router.get("/township/{name}")
 def township(request: Request, session: DbSession, name: str) -> Response:
-    publication = _publication(session)
+    publication = shown_publication(session)
     found = [t for t in reads.townships(session, publication) if t.name == name]
     if not found:
         raise HTTPException(404)
@@ -83,8 +85,8 @@ def township(request: Request, session: DbSession, name: str) -> Response:
 
 @router.get("/village/{code}")
 def village(request: Request, session: DbSession, code: str) -> Response:
-    publication = _publication(session)
-    place = _village(session, publication, code)
+    publication = shown_publication(session)
+    place = shown_village(session, publication, code)
     return render(request, "portal/village.html", {
         "publication": publication, "village": place,
         "programs": reads.village_programs(session, publication, place)})
@@ -93,8 +95,8 @@ def village(request: Request, session: DbSession, code: str) -> Response:
 @router.get("/village/{code}/program/{program}")
 def roster(request: Request, session: DbSession, code: str, program: str, q: str = "",
            page: str = "1") -> Response:
-    publication = _publication(session)
-    place = _village(session, publication, code)
+    publication = shown_publication(session)
+    place = shown_village(session, publication, code)
     about = reads.program(session, publication, program)
     if about is None:
         raise HTTPException(404)
@@ -106,8 +108,8 @@ def roster(request: Request, session: DbSession, code: str, program: str, q: str
 
 @router.get("/village/{code}/person/{no}")
 def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
-    publication = _publication(session)
-    place = _village(session, publication, code)
+    publication = shown_publication(session)
+    place = shown_village(session, publication, code)
     if _number(v) != publication.version:  # the link was made for a version no longer shown
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
@@ -120,7 +122,7 @@ def person(request: Request, session: DbSession, code: str, no: str, v: str = ""
 
 @router.get("/program/{code}")
 def program_page(request: Request, session: DbSession, code: str) -> Response:
-    publication = _publication(session)
+    publication = shown_publication(session)
     about = reads.program(session, publication, code)
     if about is None:
         raise HTTPException(404)
@@ -132,7 +134,7 @@ def program_page(request: Request, session: DbSession, code: str) -> Response:
 def village_qr(request: Request, session: DbSession, code: str, kind: str) -> Response:
     if kind not in ("png", "svg"):
         raise HTTPException(404)
-    place = _village(session, _publication(session), code)
+    place = shown_village(session, shown_publication(session), code)
     qr = segno.make(str(request.url_for("village", code=place.code)), error="m")
     buffer = io.BytesIO()
     if kind == "png":
