@@ -23,21 +23,19 @@ from sunlight.appdb.publication_tables import (
 )
 from sunlight.audit.chain import verify
 from sunlight.contract.catalog import load_catalog
-from sunlight.publish.extract import Extract, extract
+from sunlight.publish.extract import Extract
 from sunlight.publish.privacy import lookup_key
 from sunlight.publish.store import NotPublished, current, publish, withdraw
-from sunlight.warehouse.engine import DuckDBEngine
-from tests.publish_county import chen, ingested, li, secrets_of_county, wang, zhang, zhao
+from tests.publish_county import chen, li, secrets_of_county, wang, zhang, zhao
+from tests.web.portal_support import county_rows
+
+__all__ = ["county_rows"]  # a fixture, shared with the web tests
 
 
-@pytest.fixture(scope="module")
-def rows(tmp_path_factory: pytest.TempPathFactory) -> Extract:
-    warehouse = ingested(tmp_path_factory.mktemp("county") / "home")
-    engine = DuckDBEngine()
-    try:
-        return extract(engine, warehouse, load_catalog())
-    finally:
-        engine.close()
+@pytest.fixture
+def rows(county_rows: Extract) -> Extract:
+    """The tiny county's publication rows (computed once per test session)."""
+    return county_rows
 
 
 def test_a_publication_holds_rosters_chains_and_programs(session: Session,

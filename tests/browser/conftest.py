@@ -19,9 +19,13 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from sunlight.contract.catalog import load_catalog
+from sunlight.publish.extract import Extract
+from sunlight.publish.store import publish
 from tests.web.conftest import StaffApp, make_staff_app, sqlite_template
+from tests.web.portal_support import county_rows
 
-__all__ = ["sqlite_template"]  # a fixture, shared with the web tests
+__all__ = ["county_rows", "sqlite_template"]  # fixtures, shared with the web tests
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP = {"width": 1280, "height": 900}
@@ -77,6 +81,15 @@ def served(tmp_path: Path, sqlite_template: Path) -> Iterator[Served]:
     server.should_exit = True
     thread.join(timeout=10)
     built.app.state.engine.dispose()
+
+
+@pytest.fixture
+def published(served: Served, county_rows: Extract) -> Served:
+    """The workbench with the tiny county published to its portal."""
+    with served.staff_app.session() as session:
+        publish(session, county_rows, load_catalog(), actor="test")
+        session.commit()
+    return served
 
 
 @pytest.fixture(params=[pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")])

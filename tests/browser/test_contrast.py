@@ -7,13 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from sunlight.contract.catalog import load_catalog
-from sunlight.publish.store import publish
 from tests.browser.conftest import Served, log_in
 from tests.web.conftest import PASSWORD
-from tests.web.portal_support import county_rows
 
-__all__ = ["county_rows"]
 pytestmark = pytest.mark.browser
 
 LOW_CONTRAST = """
@@ -51,13 +47,6 @@ LOW_CONTRAST = """
 }
 """
 
-
-@pytest.fixture
-def published(served: Served, county_rows: object) -> Served:
-    with served.staff_app.session() as session:
-        publish(session, county_rows, load_catalog(), actor="test")  # type: ignore[arg-type]
-        session.commit()
-    return served
 
 
 def test_portal_pages_have_readable_contrast(page: Page, published: Served):

@@ -6,25 +6,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from sunlight.contract.catalog import load_catalog
-from sunlight.publish.extract import Extract
-from sunlight.publish.store import publish
 from tests.browser.conftest import Served
 from tests.publish_county import li
-from tests.web.portal_support import county_rows
 
-__all__ = ["county_rows"]
 pytestmark = pytest.mark.browser
 
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 
-
-@pytest.fixture
-def published(served: Served, county_rows: Extract) -> Served:
-    with served.staff_app.session() as session:
-        publish(session, county_rows, load_catalog(), actor="test")
-        session.commit()
-    return served
 
 
 def test_a_villager_finds_the_roster_and_approval_chain(page: Page, published: Served) -> None:

@@ -9,26 +9,14 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from sunlight.appdb.case_tables import Case
-from sunlight.contract.catalog import load_catalog
-from sunlight.publish.extract import Extract
-from sunlight.publish.store import publish
 from tests.browser.conftest import PHONE, Served, log_in
 from tests.web.conftest import PASSWORD
-from tests.web.portal_support import county_rows
 from tests.web.report_support import photo_with_gps
 
-__all__ = ["county_rows"]
 pytestmark = pytest.mark.browser
 
 FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 
-
-@pytest.fixture
-def published(served: Served, county_rows: Extract) -> Served:
-    with served.staff_app.session() as session:
-        publish(session, county_rows, load_catalog(), actor="test")
-        session.commit()
-    return served
 
 
 def phone(browser: Browser) -> Page:
