@@ -18,6 +18,8 @@ from collections import deque
 from fastapi import Request
 from fastapi.responses import Response
 
+from sunlight.web.deps import client_address
+
 PORTAL_CSRF_COOKIE = "sunlight_portal_csrf"
 TOKEN_HOURS = 12
 
@@ -78,3 +80,13 @@ class RateLimit:
                 return False
             uses.append(now)
             return True
+
+
+def within_hourly_limit(request: Request, name: str, per_hour: int) -> bool:
+    """Whether this address may use the form called `name` once more this hour (and count it);
+    the app keeps one limit per name, made on first use."""
+    limit: RateLimit | None = getattr(request.app.state, name, None)
+    if limit is None:
+        limit = RateLimit(per_hour, 3600)
+        setattr(request.app.state, name, limit)
+    return limit.allow(client_address(request))

@@ -36,10 +36,9 @@ from sunlight.reports.photos import (
     read_limited,
 )
 from sunlight.reports.tracking import track
-from sunlight.web.deps import DbSession, client_address, settings_of
+from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.portal import guard, reads
-from sunlight.web.portal.guard import RateLimit
-from sunlight.web.portal.routes import render, shown_publication, shown_village
+from sunlight.web.portal.routes import link_number, render, shown_publication, shown_village
 
 router = APIRouter()
 
@@ -74,18 +73,6 @@ async def report_form(request: Request) -> FormData:
     return await request.form(max_files=MAX_PHOTOS + 2, max_fields=30)
 
 
-def _limit(request: Request, name: str, per_hour: int) -> RateLimit:
-    limit: RateLimit | None = getattr(request.app.state, name, None)
-    if limit is None:
-        limit = RateLimit(per_hour, 3600)
-        setattr(request.app.state, name, limit)
-    return limit
-
-
-def _number(text: str) -> int:
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
-
-
 @router.get("/report")
 def general_form(request: Request, session: DbSession) -> Response:
     publication = reads.current(session)
@@ -105,10 +92,10 @@ def person_form(request: Request, session: DbSession, code: str, no: str,
                 v: str = "") -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if _number(v) != publication.version:
+    if link_number(v) != publication.version:
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
-    subject = reads.person(session, publication, place, _number(no))
+    subject = reads.person(session, publication, place, link_number(no))
     if subject is None:
         raise HTTPException(404)
     return _form_page(request, {"publication": publication, "village": place,
@@ -130,8 +117,8 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
                                     "townships": _townships(session, publication)}, 404)
     subject = None
     if text["person"] and place is not None and publication is not None:
-        subject = reads.person(session, publication, place, _number(text["person"]))
-        if subject is None or _number(text["v"]) != publication.version:
+        subject = reads.person(session, publication, place, link_number(text["person"]))
+        if subject is None or link_number(text["v"]) != publication.version:
             return _form_page(request, {**context, "village": place, "error":
                                         "公示已更新，请从名单重新进入后再举报。您填写的内容已保留。"},
                               404)
@@ -151,7 +138,7 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
         return _form_page(request, {**context, "error": str(error)}, 413)
     except (ReportRefused, PhotoRefused) as error:
         return _form_page(request, {**context, "error": str(error)}, 400)
-    if not _limit(request, "portal_reports", REPORTS_PER_HOUR).allow(client_address(request)):
+    if not guard.within_hourly_limit(request, "portal_reports", REPORTS_PER_HOUR):
         return _form_page(request, {**context, "error": "提交次数过多，请一小时后再试。"}, 429)
     where = (Place(place.township, place.village, place.code) if place is not None
              else Place())
@@ -206,7 +193,7 @@ def track_report(request: Request, session: DbSession,
     code = normalised(typed)
     if code is None:
         return _track_page(request, {**context, "error": BAD_CODE}, 400)
-    if not _limit(request, "portal_tracks", TRACKS_PER_HOUR).allow(client_address(request)):
+    if not guard.within_hourly_limit(request, "portal_tracks", TRACKS_PER_HOUR):
         return _track_page(request, {**context, "error": "查询次数过多，请一小时后再试。"}, 429)
     found = track(session, code)
     if found is None:

@@ -12,10 +12,9 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sunlight.appdb.publication_tables import Publication, PubVillage
-from sunlight.web.deps import DbSession, client_address, settings_of
+from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
-from sunlight.web.portal.guard import RateLimit
 
 router = APIRouter()
 
@@ -51,16 +50,9 @@ def shown_village(session: DbSession, publication: Publication, code: str) -> Pu
     return place
 
 
-def _number(text: str) -> int:
+def link_number(text: str) -> int:
     """A number from a link; anything else (a hand-edited address) is 0, which finds nothing."""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
-
-
-def lookups_of(request: Request) -> RateLimit:
-    limit: RateLimit | None = getattr(request.app.state, "portal_lookups", None)
-    if limit is None:
-        limit = request.app.state.portal_lookups = RateLimit(LOOKUPS_PER_HOUR, 3600)
-    return limit
 
 
 @router.get("/")
@@ -103,17 +95,17 @@ def roster(request: Request, session: DbSession, code: str, program: str, q: str
     name = q.strip()[:NAME_MAX]
     return render(request, "portal/roster.html", {
         "publication": publication, "village": place, "program": about, "q": name,
-        "roster": reads.roster(session, publication, place, program, name, _number(page))})
+        "roster": reads.roster(session, publication, place, program, name, link_number(page))})
 
 
 @router.get("/village/{code}/person/{no}")
 def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if _number(v) != publication.version:  # the link was made for a version no longer shown
+    if link_number(v) != publication.version:  # the link was made for a version no longer shown
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
-    found = reads.beneficiary(session, publication, place, _number(no))
+    found = reads.beneficiary(session, publication, place, link_number(no))
     if found is None:
         raise HTTPException(404)
     return render(request, "portal/person.html",
@@ -168,7 +160,7 @@ def check(request: Request, session: DbSession,
         return _check_page(request, {**context, "error": "请同时填写身份证号和姓名。"}, 400)
     if len(id_text) > 40 or len(name_text) > NAME_MAX:
         return _check_page(request, {**context, "error": "身份证号或姓名过长，请检查。"}, 400)
-    if not lookups_of(request).allow(client_address(request)):
+    if not guard.within_hourly_limit(request, "portal_lookups", LOOKUPS_PER_HOUR):
         return _check_page(request, {**context, "error": "查询次数过多，请一小时后再试。"}, 429)
     if publication is None:
         return _check_page(request, {**context, "error": "目前没有公示内容。"}, 404)
