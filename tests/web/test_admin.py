@@ -187,3 +187,10 @@ def test_the_audit_page_names_actions_in_chinese(staff_app: StaffApp):
     written |= set(re.findall(r'audit_now\(request, staff, "([a-z_.]+)"', source))
     written |= {f"case.{t}" for t in re.findall(r'Transition\("([a-z_]+)"', source)}
     assert written and written <= set(ACTION_ZH), written - set(ACTION_ZH)
+
+
+def test_a_hand_edited_address_gets_a_chinese_page_not_json(staff_app: StaffApp):
+    response = staff_app.client("admin").get("/staff/admin/audit?page=abc")
+    assert response.status_code == 400
+    assert "参数有误" in response.text and "page" in response.text
+    assert response.headers["content-type"].startswith("text/html")

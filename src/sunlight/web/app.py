@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -98,6 +99,21 @@ def _handle_errors(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return render(request, "staff/error.html", {
             "title": "未找到", "message": "没有这个页面，或者它已不存在。"}, status_code=404)
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        # A hand-edited address or a form not sent by our pages: a page in Chinese, not
+        # FastAPI's English JSON.
+        fields = "、".join(sorted({str(error["loc"][-1]) for error in exc.errors()}))
+        message = f"链接或表单中的参数有误（{fields}）。请返回上一页，重新打开后再试。"
+        if public_page(request.url.path):
+            return render_portal(request, "portal/error.html", {
+                "title": "参数有误", "message": message, "publication": None},
+                status_code=400)
+        if request.url.path.startswith("/staff"):
+            return render(request, "staff/error.html", {"title": "参数有误", "message": message},
+                          status_code=400)
+        return JSONResponse({"detail": exc.errors()}, status_code=422)
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _exc: LoginRequired) -> Response:

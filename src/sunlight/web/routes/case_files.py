@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import CaseAttachment
@@ -36,10 +37,11 @@ def comment(request: Request, case_no: str, staff: CaseWorker, session: DbSessio
 
 @router.post("/staff/cases/{case_no}/attachments")
 def upload(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
-           file: Annotated[UploadFile | None, File()] = None) -> Response:
+           file: Annotated[UploadFile | str | None, File()] = None) -> Response:
     case = visible_case(session, staff, case_no)
     try:
-        if file is None:
+        # A form sent with no file chosen carries an empty text part, not a file.
+        if not isinstance(file, StarletteUpload):
             raise AttachmentRefused("请选择要上传的文件")
         attach(session, case, staff.user, file.filename or "", file.file,
                settings_of(request).attachments_dir, address=client_address(request))
