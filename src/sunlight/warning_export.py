@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,7 +13,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.cases.states import STATUS_ZH
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
-from sunlight.masking import masked_text
+from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import Model
 
 CSV_COLUMNS = ("warning_id", "model", "id_number", "name", "account", "program", "township",
@@ -46,12 +46,12 @@ def write_csv(warnings: Sequence[Warning], path: Path) -> None:
 
 
 def write_xlsx(warnings: Sequence[Warning], target: Path | BinaryIO, library: dict[str, Model],
-               catalog: Catalog, *, mask: Callable[[str], str] | None = None,
-               ordered: bool = False) -> None:
+               catalog: Catalog, *, masked: bool = False, ordered: bool = False) -> None:
     """Chinese headers, highest risk first, with each warning's evidence rows on a second sheet.
 
-    `mask` hides ID and account numbers (the workbench's export); `ordered` keeps the order
-    given (the board's sort) instead of highest risk first.
+    `masked` hides ID and account numbers, in their columns and in the explanation (the
+    workbench's export); `ordered` keeps the order given (the board's sort) instead of highest
+    risk first.
     """
     if not ordered:
         warnings = sorted(warnings, key=lambda w: (-w.score, -w.amount, w.warning_id))
@@ -64,7 +64,7 @@ def write_xlsx(warnings: Sequence[Warning], target: Path | BinaryIO, library: di
         formats = {"head": book.add_format({"bold": True, "bg_color": "#FFF2CC", "border": 1}),
                    "money": book.add_format({"num_format": "#,##0.00"}),
                    "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
-        _warnings_sheet(book, formats, warnings, library, catalog, mask or _shown)
+        _warnings_sheet(book, formats, warnings, library, catalog, masked)
         _evidence_sheet(book, formats["head"], warnings)
         _guide_sheet(book, formats["head"], library)
     finally:
@@ -73,7 +73,8 @@ def write_xlsx(warnings: Sequence[Warning], target: Path | BinaryIO, library: di
 
 def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.format.Format],
                     ordered: Sequence[Warning], library: dict[str, Model],
-                    catalog: Catalog, mask: Callable[[str], str]) -> None:
+                    catalog: Catalog, masked: bool) -> None:
+    mask = masked_number if masked else _shown
     sheet = book.add_worksheet("预警清单")
     for column, (title, width) in enumerate(XLSX_COLUMNS):
         sheet.write_string(0, column, title, formats["head"])
@@ -91,7 +92,7 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
         sheet.write_number(number, 11, float(w.amount), formats["money"])
         sheet.write_string(number, 12, SEVERITY_ZH.get(w.severity, w.severity))
         sheet.write_string(number, 13, STATUS_ZH.get(w.status, w.status))
-        explanation = masked_text(w.explanation) if mask is not None else w.explanation
+        explanation = masked_text(w.explanation) if masked else w.explanation
         sheet.write_string(number, 14, explanation, formats["wrap"])
     sheet.autofilter(0, 0, len(ordered), len(XLSX_COLUMNS) - 1)
 

@@ -64,3 +64,24 @@ def test_the_board_names_an_account_warning_by_its_masked_account(staff_app: Sta
     _shared_account_warning(staff_app)
     board = staff_app.client("analyst").get("/staff/warnings").text
     assert "622845*********3565" in board and ACCOUNT not in board
+
+
+def test_only_the_workbench_export_masks_the_explanation(staff_app: StaffApp, tmp_path):
+    from sqlalchemy import select
+
+    from sunlight.appdb.tables import Warning
+    from sunlight.contract.catalog import load_catalog
+    from sunlight.warning_export import write_xlsx
+    from sunlight.web.reference import library
+
+    _shared_account_warning(staff_app)
+    texts = {}
+    with staff_app.session() as session:
+        warnings = list(session.scalars(select(Warning)))
+        for masked in (False, True):
+            path = tmp_path / f"{masked}.xlsx"
+            write_xlsx(warnings, path, library(), load_catalog(), masked=masked)
+            rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+            texts[masked] = " ".join(str(cell) for cell in rows[1])
+    assert ACCOUNT in texts[False]  # the command line's export is the commission's own file
+    assert ACCOUNT not in texts[True] and "622845*********3565" in texts[True]

@@ -15,7 +15,6 @@ from fastapi.responses import Response
 
 from sunlight.accounts.roles import ANALYST
 from sunlight.contract.catalog import load_catalog
-from sunlight.masking import masked_number
 from sunlight.warning_export import write_xlsx
 from sunlight.web import reference
 from sunlight.web.board import Filters, for_export
@@ -50,7 +49,7 @@ def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALY
     warnings = for_export(session, staff.user, filters)
     buffer = io.BytesIO()
     write_xlsx(warnings, buffer, reference.library(), load_catalog(settings_of(request).catalog),
-               mask=masked_number, ordered=True)
+               masked=True, ordered=True)
     audit_now(request, staff, "export.warnings", target="warnings.xlsx",
               details={"filters": filters.described(), "rows": len(warnings)})
     name = f"sunlight-warnings-{local_today():%Y%m%d}.xlsx"
