@@ -8,6 +8,11 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+
+class HomeUnusable(RuntimeError):
+    """SUNLIGHT_HOME cannot be made or written (a file of that name, no permission)."""
+
+
 DEFAULT_SECRET = "sunlight-demo-secret-change-me"
 
 

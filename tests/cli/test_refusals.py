@@ -71,3 +71,16 @@ def test_an_unwritable_export_is_refused(detected: Path, name: str):
     for command in (["warnings", "export"], ["quality", "export"]):
         result = runner.invoke(app, [*command, f"/sys/sunlight-{name}"])
         assert result.exit_code == BAD_INPUT and "cannot write" in result.output, result.output
+
+
+@pytest.mark.parametrize("command", [["audit", "verify"], ["users", "list"],
+                                     ["publish", "--list"], ["serve", "--demo"]])
+def test_a_home_that_is_a_file_is_refused_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]):
+    not_a_folder = tmp_path / "home"
+    not_a_folder.write_text("a file where the deployment's folder should be")
+    monkeypatch.setenv("SUNLIGHT_HOME", str(not_a_folder))
+    monkeypatch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
+    result = runner.invoke(app, command)
+    assert result.exit_code == BAD_INPUT, result.output
+    assert f"SUNLIGHT_HOME {not_a_folder} cannot be used" in result.output

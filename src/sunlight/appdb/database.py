@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from sunlight.settings import Settings, get_settings
+from sunlight.settings import HomeUnusable, Settings, get_settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 IMMEDIATE = "sunlight_immediate"
@@ -27,7 +27,11 @@ def database_url(settings: Settings | None = None) -> str:
     settings = settings or get_settings()
     if settings.database_url:
         return settings.database_url
-    settings.home.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise HomeUnusable(f"SUNLIGHT_HOME {settings.home} cannot be used: "
+                           f"{error.strerror or error}") from error
     return URL.create("sqlite", database=str(settings.database_path)).render_as_string()
 
 

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.cli.console import errors
 from sunlight.cli.exit_codes import BAD_INPUT
-from sunlight.settings import Settings
+from sunlight.settings import HomeUnusable, Settings
 
-_UNUSABLE = (sa_errors.ArgumentError, sa_errors.NoSuchModuleError, sa_errors.OperationalError,
-             sa_errors.InterfaceError, ModuleNotFoundError)
+_UNUSABLE = (HomeUnusable, sa_errors.ArgumentError, sa_errors.NoSuchModuleError,
+             sa_errors.OperationalError, sa_errors.InterfaceError, ModuleNotFoundError)
 
 
 def shown_url(url: str) -> str:
@@ -29,13 +29,15 @@ def shown_url(url: str) -> str:
 
 
 @contextmanager
-def usable(url: str) -> Iterator[None]:
-    """Turn a database that cannot be used into a refusal (exit 2) naming it and why."""
+def usable(settings: Settings) -> Iterator[None]:
+    """Turn a database (or SUNLIGHT_HOME) that cannot be used into a refusal (exit 2) naming
+    it and why."""
+    location = settings.database_url or str(settings.database_path)
     try:
         yield
     except _UNUSABLE as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        errors.print(f"[red]cannot use the app database[/red] {shown_url(url)} "
+        errors.print(f"[red]cannot use the app database[/red] {shown_url(location)} "
                      f"(SUNLIGHT_DATABASE_URL, default a SQLite file in SUNLIGHT_HOME): {reason}")
         raise typer.Exit(BAD_INPUT) from error
 
@@ -50,8 +52,8 @@ def embedded_file_missing(settings: Settings) -> Path | None:
 @contextmanager
 def open_session(settings: Settings) -> Iterator[Session]:
     """A session on the app database, its schema brought up to date first."""
-    url = database_url(settings)
-    with usable(url):
+    with usable(settings):
+        url = database_url(settings)
         upgrade(url)
         engine = make_engine(url)
         try:

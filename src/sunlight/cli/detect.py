@@ -29,7 +29,7 @@ def detect_command(
     settings = get_settings()
     codes = models.split(",") if models else None
     try:
-        with usable(settings.database_url or str(settings.database_path)), \
+        with usable(settings), \
                 console.status("running models…") as status:
             def shown(outcome: ModelOutcome) -> None:
                 status.update(f"ran {outcome.code}")

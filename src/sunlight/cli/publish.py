@@ -35,7 +35,7 @@ def publish_command(
         return
     started = time.perf_counter()
     try:
-        with usable(settings.database_url or str(settings.database_path)), \
+        with usable(settings), \
                 console.status("publishing…"):
             written = run_publication(settings, actor="cli")
     except NothingToPublish as exc:

@@ -7,7 +7,6 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from sunlight.appdb.database import database_url
 from sunlight.cli.console import errors
 from sunlight.cli.database import usable
 from sunlight.cli.exit_codes import BAD_INPUT
@@ -19,7 +18,7 @@ from sunlight.web.security import InsecureSecret
 def serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> None:
     """Build the app (refusing an unsafe set-up with exit 2) and serve it until interrupted."""
     try:
-        with usable(database_url(settings)):
+        with usable(settings):
             app = create_app(settings, demo=demo)
     except InsecureSecret as exc:
         errors.print(f"[red]refused:[/red] {exc}")
