@@ -84,3 +84,12 @@ def test_a_home_that_is_a_file_is_refused_naming_it(
     result = runner.invoke(app, command)
     assert result.exit_code == BAD_INPUT, result.output
     assert f"SUNLIGHT_HOME {not_a_folder} cannot be used" in result.output
+
+
+@pytest.mark.parametrize("command", [
+    ["serve", "--demo", "--port", "99999"], ["demo", "--port", "0", "--no-serve"],
+    ["publish", "--list", "--withdraw", "1"], ["publish", "--reason", "名单有误"]])
+def test_options_that_cannot_be_honoured_are_refused(home: Path, command: list[str]):
+    result = runner.invoke(app, command)
+    assert result.exit_code == BAD_INPUT, result.output
+    assert not (home / "sunlight.db").exists()  # refused before anything was written

@@ -36,7 +36,8 @@ def demo_command(
     serve_app: Annotated[bool, typer.Option(
         "--serve/--no-serve", help="End by serving the workbench (until Ctrl-C).")] = True,
     host: Annotated[str, typer.Option(help="Address the workbench listens on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port the workbench listens on.")] = 8000,
+    port: Annotated[int, typer.Option(
+        min=1, max=65535, help="Port the workbench listens on.")] = 8000,
 ) -> None:
     """Generate a demo county into SUNLIGHT_HOME, ingest it, run every model, serve the app."""
     settings = get_settings()

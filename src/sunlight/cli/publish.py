@@ -27,6 +27,13 @@ def publish_command(
 ) -> None:
     """Publish rosters, approval chains and program rules to the public portal (阳光公示)."""
     settings = get_settings()
+    if list_versions and withdraw_version is not None:
+        errors.print("[red]refused:[/red] --list and --withdraw are two different things; "
+                     "give one of them")
+        raise typer.Exit(BAD_INPUT)
+    if reason and withdraw_version is None:
+        errors.print("[red]refused:[/red] --reason goes with --withdraw VERSION")
+        raise typer.Exit(BAD_INPUT)
     if list_versions:
         _print_history()
         return

@@ -28,7 +28,7 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> No
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option(
         help="Serve a demo home: allows the built-in secret. Never for real data.")] = False,
 ) -> None:
