@@ -17,6 +17,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
 from sunlight.cases.states import SELF_CORRECTION_KINDS
 from sunlight.cases.workflow import InvalidInput, parse_money
+from sunlight.text import to_half_width
 
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
 REFUND = "主动退回"
@@ -38,7 +39,7 @@ def record(session: Session, recorder: User, form: Mapping[str, str], *,
     for name, limit in LIMITS.items():
         if len(field[name]) > limit:
             raise InvalidInput(f"{_LABELS[name]}最多 {limit} 字")
-    id_number = field["id_number"].translate(_FULL_WIDTH).upper()
+    id_number = to_half_width(field["id_number"]).upper()
     if id_number and not ID_NUMBER.fullmatch(id_number):
         raise InvalidInput(f"身份证号“{field['id_number']}”应为 18 位（最后一位可为 X）")
     amount = _amount(field["amount_refunded"], required=field["kind"] == REFUND)
@@ -67,7 +68,6 @@ def listed(session: Session, *, limit: int = 200) -> Sequence[SelfCorrection]:
 
 _LABELS = {"person_name": "姓名", "township": "乡镇", "village": "村（社区）",
            "program": "项目", "description": "情况说明"}
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 
 
 def _amount(text: str, *, required: bool) -> Decimal:

@@ -28,6 +28,7 @@ from sunlight.appdb.case_tables import Case, CaseEvent
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
 from sunlight.cases.states import (
+    ACTIVE,
     CLOSED,
     DISCIPLINES,
     HANDLING,
@@ -265,7 +266,7 @@ def assign_warning(session: Session, warning: Warning, actor: User, form: Form, 
 
 def overdue(case: Case, today: date | None = None) -> bool:
     """Past its deadline and not yet closed."""
-    return (case.deadline is not None and case.status in (VERIFYING, VERIFIED, HANDLING)
+    return (case.deadline is not None and case.status in ACTIVE
             and (today or date.today()) > case.deadline)
 
 

@@ -23,6 +23,10 @@ class RefusedFile(ValueError):
     """A file the upload form does not take; the message says why, in Chinese."""
 
 
+class FileTooLarge(RefusedFile):
+    """Over the upload size limit (answered with 413)."""
+
+
 @dataclass(frozen=True)
 class Received:
     """A file stored in the incoming folder, waiting for its upload row."""
@@ -58,7 +62,7 @@ def receive(source: BinaryIO, raw_name: str, incoming: Path, max_bytes: int) -> 
             while chunk := source.read(CHUNK):
                 size += len(chunk)
                 if size > max_bytes:
-                    raise RefusedFile(f"文件 {filename} 超过上传大小上限 "
+                    raise FileTooLarge(f"文件 {filename} 超过上传大小上限 "
                                       f"{max_bytes // (1 << 20)} MB，未保存")
                 digest.update(chunk)
                 out.write(chunk)

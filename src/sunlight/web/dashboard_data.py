@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.outcomes import ModelOutcome, by_model
+from sunlight.cases.queries import overdue_clause
 from sunlight.cases.states import (
     ACTIVE,
     CLOSED,
@@ -119,8 +120,8 @@ def _recovered(session: Session) -> Decimal:
 
 def _overdue(session: Session, today: date) -> int:
     """Cases past their deadline and not closed (as workflow.overdue decides for one case)."""
-    return int(session.scalar(select(func.count()).select_from(Case).where(
-        Case.deadline < today, Case.status.in_(ACTIVE))) or 0)
+    return int(session.scalar(
+        select(func.count()).select_from(Case).where(overdue_clause(today))) or 0)
 
 
 def _precision(session: Session) -> list[Precision]:

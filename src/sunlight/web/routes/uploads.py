@@ -26,7 +26,14 @@ from sunlight.audit.chain import append
 from sunlight.contract.datasets import DATASETS
 from sunlight.quality.report import REASONS_ZH, export, findings
 from sunlight.settings import Settings
-from sunlight.uploads.files import ALLOWED_SUFFIXES, Received, RefusedFile, place, receive
+from sunlight.uploads.files import (
+    ALLOWED_SUFFIXES,
+    FileTooLarge,
+    Received,
+    RefusedFile,
+    place,
+    receive,
+)
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.store import Warehouse
 from sunlight.web.deps import (
@@ -107,7 +114,7 @@ def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)]
         received = receive(sent.file, sent.filename, settings.uploads_dir / "incoming",
                            settings.upload_max_mb << 20)
     except RefusedFile as exc:
-        status = 413 if "上限" in str(exc) else 400
+        status = 413 if isinstance(exc, FileTooLarge) else 400
         return _page(request, staff, session, error=str(exc), status_code=status)
     upload = _record(request, staff, session, settings, dataset, received)
     worker_of(request).submit(upload.id)

@@ -15,7 +15,7 @@ from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.warnings import get
 from sunlight.audit.chain import append
-from sunlight.cases.workflow import may_see
+from sunlight.cases.workflow import case_of_warning, may_see
 from sunlight.timeline import timeline
 from sunlight.web import reference
 from sunlight.web.board import SEVERITY_ZH, SORTS, Filters, board_page, choices
@@ -63,7 +63,7 @@ def visible_warning(session: Session, staff: Staff, warning_id: str) -> tuple[Wa
     warning = get(session, warning_id)
     if warning is None:
         raise HTTPException(status_code=404)
-    case = session.scalar(select(Case).where(Case.warning_pk == warning.id))
+    case = case_of_warning(session, warning)
     if not may_see(staff.user, case, warning.township):
         raise Forbidden("此预警未分派给您，您无权查看。")
     return warning, case
