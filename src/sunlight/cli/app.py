@@ -9,6 +9,7 @@ worker process it spawns, which imports this module as its `__main__`.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from functools import cache
 
@@ -78,6 +79,10 @@ def _invoked(argv: list[str]) -> str | None:
 
 def main() -> None:
     """Entry point: run the app; an unexpected error exits with code 3."""
+    # NumPy's OpenBLAS starts a thread per core that spins for a while, taking CPU from
+    # ingestion's own threads; Sunlight does no linear algebra. Set before numpy is imported
+    # (by the command's module), and inherited by the worker processes ingestion spawns.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from pydantic import ValidationError
 
     try:

@@ -89,7 +89,8 @@ def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalo
     found = findings.find(dataset, rows, columns, files)
     outcome = _Outcome(_accepted_rows(dataset, rows, columns, found.rejected),
                        found.table, _verdicts(rows, found, len(delivered)),
-                       _rejected_amounts(dataset, rows, columns, found.rejected))
+                       _rejected_amounts(dataset, rows, columns, found.rejected),
+                       _distinct_inputs(dataset, columns))
     return [outcome.stage(dataset, index, file, staging) for index, file in enumerate(delivered)]
 
 
@@ -101,6 +102,7 @@ class _Outcome:
     findings: pa.Table  # quality findings with file_index
     verdicts: dict[int, tuple[int, int]]  # file_index → (rejected rows, doubtful rows)
     rejected_amounts: dict[int, Decimal]  # file_index → money in rejected payment rows
+    distinct_inputs: dict[str, int]  # written column → distinct texts it came from (at most)
 
     def stage(self, dataset: Dataset, index: int, file: DeliveredFile,
               staging: Path) -> PreparedBatch:
@@ -108,8 +110,9 @@ class _Outcome:
         findings_path = staging / f"quality-{file.digest[:16]}.parquet"
         accepted = _with_lineage(_rows_of_file(self.accepted, index), file)
         findings = _rows_of_file(self.findings, index).drop_columns(["file_index"])
-        for table, path in ((accepted, table_path), (findings, findings_path)):
-            pq.write_table(table, path, compression="zstd", compression_level=1)
+        pq.write_table(accepted, table_path, compression="zstd", compression_level=1,
+                       use_dictionary=self._repetitive(accepted))
+        pq.write_table(findings, findings_path, compression="zstd", compression_level=1)
         counts = RowCounts(**asdict(file.counts))
         counts.rejected, counts.doubtful = self.verdicts.get(index, (0, 0))
         counts.accepted = file.data.num_rows - counts.rejected
@@ -121,6 +124,29 @@ class _Outcome:
             headers=file.layout.headers, ignored_headers=list(file.layout.ignored_headers),
             table_path=str(table_path), findings_path=str(findings_path),
         )
+
+    def _repetitive(self, rows: pa.Table) -> list[str]:
+        """The columns worth a Parquet dictionary: few values, each repeated many times.
+
+        For the others (IDs, names, accounts) the writer would build a dictionary only to
+        give it up once it outgrows its page, which costs time and makes bigger files.
+        """
+        few = max(1, rows.num_rows // _REPEATS)
+        return [name for name in rows.column_names
+                if pa.types.is_dictionary(rows.schema.field(name).type)
+                or self.distinct_inputs.get(name, few + 1) <= few]
+
+
+# A value that recurs this often on average in a file is stored through a dictionary.
+_REPEATS = 20
+
+
+def _distinct_inputs(dataset: Dataset, columns: dict[str, distinct.Distinct]) -> dict[str, int]:
+    """Per written column, how many distinct delivered texts (or combinations) it came from:
+    an upper bound on its distinct values."""
+    return {output.name: columns[column.name].table.num_rows
+            for column in dataset.columns for output in normalise.outputs(column)
+            if output.written}
 
 
 def _files_table(delivered: list[DeliveredFile]) -> pa.Table:

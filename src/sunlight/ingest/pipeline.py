@@ -15,7 +15,7 @@ from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
 from sunlight.ingest.batch import PreparedBatch, file_hash, read_file, stage_batches
 from sunlight.ingest.errors import UnusableFile
-from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
+from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES, no_cyclic_gc
 from sunlight.ingest.rows import warm_up
 from sunlight.warehouse.store import Warehouse
 
@@ -157,7 +157,7 @@ def ingest(
 
     files = list(files)
     # Reader processes start (and import) while the files are hashed.
-    with _pools([path for path, _ in files], workers) as pools:
+    with no_cyclic_gc(), _pools([path for path, _ in files], workers) as pools:
         for (path, code), digest in zip(files, _hashes([path for path, _ in files], pools),
                                         strict=True):
             earlier = warehouse.batch_by_hash(digest)

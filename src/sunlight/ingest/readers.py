@@ -34,7 +34,10 @@ SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
 CELL_TEXT = pa.dictionary(pa.int32(), pa.string())
 # Below this a whole number is written without a decimal point (302010001.0 → 302010001);
 # above it, in exponent form: an 18-digit ID stored as a number has lost its last digits.
-_WHOLE_NUMBER_LIMIT = 1e15
+# Values handed to Arrow carry their type: from a bare Python value, pyarrow tries to import
+# pandas and dateutil on every call, which costs more than the conversion when they are absent.
+_WHOLE_NUMBER_LIMIT = pa.scalar(1e15, pa.float64())
+_NOUGHT = pa.scalar(0.0, pa.float64())
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _float_texts(numbers: pa.Array) -> pa.Array:
     """Whole numbers below the limit without a decimal point, others as Python writes them."""
     whole = pc.and_(pc.equal(pc.floor(numbers), numbers),
                     pc.less(pc.abs(numbers), _WHOLE_NUMBER_LIMIT))
-    as_integers = pc.cast(pc.cast(pc.if_else(whole, numbers, 0.0), pa.int64()), pa.string())
+    as_integers = pc.cast(pc.cast(pc.if_else(whole, numbers, _NOUGHT), pa.int64()), pa.string())
     return pc.if_else(whole, as_integers, pc.cast(numbers, pa.string()))
 
 
@@ -84,12 +87,12 @@ def _datetime_texts(stamps: pa.Array) -> pa.Array:
     return pc.if_else(midnight, pc.cast(days, pa.string()), pc.cast(seconds, pa.string()))
 
 
-# Cells of these types are converted a whole column at a time by Arrow.
-_VECTOR_TEXT: dict[type, Callable[[pa.Array], pa.Array]] = {
-    float: _float_texts,
-    int: lambda numbers: pc.cast(numbers, pa.string()),
-    dt.date: lambda days: pc.cast(days, pa.string()),
-    dt.datetime: _datetime_texts,
+# Cells of these types are converted a whole column at a time by Arrow, from this Arrow type.
+_VECTOR_TEXT: dict[type, tuple[pa.DataType, Callable[[pa.Array], pa.Array]]] = {
+    float: (pa.float64(), _float_texts),
+    int: (pa.int64(), lambda numbers: pc.cast(numbers, pa.string())),
+    dt.date: (pa.date32(), lambda days: pc.cast(days, pa.string())),
+    dt.datetime: (pa.timestamp("us"), _datetime_texts),
 }
 # The rare rest, one cell at a time.
 _SCALAR_TEXT: dict[type, Callable[[Any], str]] = {
@@ -103,7 +106,8 @@ def _texts(cell_type: type, values: np.ndarray) -> np.ndarray:
     """Cells of one type as the text a person sees in the sheet."""
     vector = _VECTOR_TEXT.get(cell_type)
     if vector is not None:
-        texts = vector(pa.array(values.tolist()))
+        arrow_type, to_text = vector
+        texts = to_text(pa.array(values.tolist(), type=arrow_type))
         return np.asarray(texts.to_numpy(zero_copy_only=False), dtype=object)
     scalar = _SCALAR_TEXT.get(cell_type, str)
     return np.array([scalar(v) for v in values], dtype=object)
@@ -131,9 +135,10 @@ def _column_array(cells: tuple[object, ...]) -> pa.Array:
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Millions of row lists would trigger the cycle collector again and again, for nothing:
-    cells hold no cycles."""
+def no_cyclic_gc() -> Iterator[None]:
+    """The cycle collector off for a while: ingestion makes no cycles, but millions of cells
+    (and many arrays) would trigger it again and again, each pass walking every object the
+    imports made."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -144,7 +149,7 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _read_spreadsheet(path: Path) -> RawSheet:
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _read_first_sheet(path)
 
 

@@ -66,7 +66,10 @@ def cell_codes(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
 
 
 def _is_blank(texts: pa.Array) -> np.ndarray:
-    return np.asarray(pc.or_(pc.equal(pc.binary_length(texts), 0), pc.utf8_is_space(texts)))
+    # Lengths compared in numpy: a bare 0 handed to Arrow costs an import attempt per call.
+    empty = np.asarray(pc.binary_length(texts)) == 0
+    blank: np.ndarray = empty | np.asarray(pc.utf8_is_space(texts))
+    return blank
 
 
 def _starts_with_total(texts: pa.Array) -> np.ndarray:
