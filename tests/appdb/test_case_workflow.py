@@ -4,13 +4,15 @@ scope, stale versions (also with two transactions at once), a warning's first as
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+import time
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from sunlight import clock
 from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
@@ -260,6 +262,32 @@ def test_deadlines_default_to_the_setting_and_must_not_be_past(
     assert case.deadline == date(2025, 3, 11)
     assert not overdue(case, date(2025, 3, 11))
     assert overdue(case, date(2025, 3, 12))
+
+
+def test_deadlines_run_on_beijing_days_whatever_the_servers_clock_zone(
+        session: Session, staff: dict[str, User], monkeypatch: pytest.MonkeyPatch):
+    # 2025-02-28 23:30 UTC is 2025-03-01 07:30 in the county.
+    monkeypatch.setattr(clock, "datetime", _FixedClock)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        case = case_ready_for(session, staff, "assign")
+        take(session, case, "assign", staff["analyst"], {"assignee": str(staff["verifier"].id)},
+             expected_version=1, default_days=10)
+        assert case.deadline == date(2025, 3, 11)
+        case.deadline = date(2025, 2, 28)
+        assert overdue(case)  # due yesterday, county time
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+class _FixedClock(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _FixedClock:  # type: ignore[override]
+        instant = datetime(2025, 2, 28, 23, 30, tzinfo=UTC)
+        moved = instant.astimezone(tz) if tz else instant.replace(tzinfo=None)
+        return cls.fromtimestamp(moved.timestamp(), moved.tzinfo)
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(

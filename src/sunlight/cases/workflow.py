@@ -41,6 +41,7 @@ from sunlight.cases.states import (
     VERIFYING,
     WARNING_CASE,
 )
+from sunlight.clock import local_today
 from sunlight.masking import masked_number
 
 Form = Mapping[str, str]
@@ -177,7 +178,7 @@ def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
     if case.status not in transition.sources or not transition.allowed_when(case):
         raise InvalidInput(f"案件当前状态下不能执行“{transition.label}”")
     changes = transition.check(session, case, form,
-                               Terms(today or date.today(), default_days))
+                               Terms(today or local_today(), default_days))
     now = datetime.now(UTC)
     before = case.status
     for name, value in changes.items():
@@ -267,7 +268,7 @@ def assign_warning(session: Session, warning: Warning, actor: User, form: Form, 
 def overdue(case: Case, today: date | None = None) -> bool:
     """Past its deadline and not yet closed."""
     return (case.deadline is not None and case.status in ACTIVE
-            and (today or date.today()) > case.deadline)
+            and (today or local_today()) > case.deadline)
 
 
 def _mirror_on_warning(session: Session, case: Case) -> None:

@@ -3,7 +3,6 @@ this user may take now, and the decision log. Shared by every page that shows a 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -15,6 +14,7 @@ from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.cases.states import DISCIPLINES, TRANSFERS, VERDICTS
 from sunlight.cases.workflow import available, overdue
+from sunlight.clock import local_today
 from sunlight.web.deps import Staff, settings_of
 
 
@@ -51,7 +51,7 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "verdicts": VERDICTS, "disciplines": DISCIPLINES,
         "transfers": [t for t in TRANSFERS if t],
         "default_deadline_days": settings_of(request).case_deadline_days,
-        "today": date.today(),
+        "today": local_today(),
         "form": form,
         "message": message,
         "unsaved": unsaved(session, form, takes_back) if message else [],

@@ -26,6 +26,7 @@ from sunlight.cases.states import (
     RETRACTED,
     STATUS_ZH,
 )
+from sunlight.clock import local_today
 from sunlight.web import reference
 
 AT_RISK = (OPEN, *ACTIVE)
@@ -72,7 +73,7 @@ def model_label(code: str) -> str:
 
 
 def build(session: Session, today: date | None = None) -> Dashboard:
-    today = today or date.today()
+    today = today or local_today()
     by_status = _tallies(session, Warning.status)
     at_risk = [t for t in by_status if t.label in AT_RISK]
     return Dashboard(

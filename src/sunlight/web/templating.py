@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
 
 from sunlight.accounts.roles import ROLE_ZH
 from sunlight.audit.chain import ACTION_ZH
 from sunlight.cases.states import KIND_ZH, STATUS_ZH
+from sunlight.clock import LOCAL_TIME
 from sunlight.masking import masked_number, masked_text
 
 TEMPLATES = Path(__file__).with_name("templates")
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
 def money(value: Decimal | float | int | None) -> str:
@@ -28,11 +27,6 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return value.astimezone(UTC).astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
-
-
-def local_today() -> date:
-    """Today in the county (Beijing time), whatever the server's clock zone."""
-    return datetime.now(LOCAL_TIME).date()
 
 
 def day(value: date | None) -> str:

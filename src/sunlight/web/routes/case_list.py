@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -14,6 +13,7 @@ from sunlight.cases import queries
 from sunlight.cases.queries import CaseFilter
 from sunlight.cases.states import KIND_ZH, STATUS_ZH
 from sunlight.cases.workflow import overdue
+from sunlight.clock import local_today
 from sunlight.web.case_pages import case_url
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
@@ -27,7 +27,7 @@ PARTIAL = "x-sunlight-partial"
 def case_list(request: Request, staff: Annotated[Staff, Depends(require(ANALYST, VERIFIER))],
               session: DbSession, status: str = "", kind: str = "", township: str = "",
               overdue_only: str = "", assignee: str = "", page: str = "1") -> Response:
-    today = date.today()
+    today = local_today()
     analyst = staff.role == ANALYST
     wanted = CaseFilter(
         status=status if status in STATUS_ZH else "",

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from sunlight.accounts.roles import ANALYST
+from sunlight.clock import local_today
 from sunlight.contract.catalog import load_catalog
 from sunlight.warning_export import write_xlsx
 from sunlight.web import reference
@@ -21,7 +22,6 @@ from sunlight.web.board import Filters, for_export
 from sunlight.web.deps import DbSession, Staff, audit_now, require, settings_of
 from sunlight.web.pages import render
 from sunlight.web.routes.warnings import WarningReader, visible_warning
-from sunlight.web.templating import local_today
 
 router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

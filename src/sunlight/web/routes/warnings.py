@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -16,6 +15,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.appdb.warnings import get
 from sunlight.audit.chain import append
 from sunlight.cases.workflow import case_of_warning, may_see
+from sunlight.clock import local_today
 from sunlight.timeline import timeline
 from sunlight.web import reference
 from sunlight.web.board import SEVERITY_ZH, SORTS, Filters, board_page, choices
@@ -54,7 +54,7 @@ def _board_context(request: Request, session: Session, staff: Staff,
         "program_names": reference.program_names(settings_of(request).catalog),
         "sorts": SORTS, "severity_zh": SEVERITY_ZH,
         "may_export": staff.role == ANALYST,
-        "today": date.today(),
+        "today": local_today(),
     }
 
 
