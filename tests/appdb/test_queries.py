@@ -26,11 +26,14 @@ def three_warnings(session: Session) -> list[str]:
 
 def test_top_by_score_then_amount_then_warning_id(session: Session):
     a, b, c = three_warnings(session)
-    listed = top(session, 10, model=MODEL)
+    listed = top(session, 10, models=[MODEL])
     assert [w.warning_id for w in listed] == [c, b, a]  # B's two months outweigh A's one
     assert listed[1].amount == Decimal("1000.00")
-    assert [w.warning_id for w in top(session, 2, model=MODEL)] == [c, b]
+    assert [w.warning_id for w in top(session, 2, models=[MODEL])] == [c, b]
     assert len(top(session, 10)) == 4
+    assert {w.model for w in top(session, 10, models=[MODEL, "NAME_MISMATCH"])} == {
+        MODEL, "NAME_MISMATCH"}
+    assert [w.model for w in top(session, 10, models=["NAME_MISMATCH"])] == ["NAME_MISMATCH"]
 
 
 def test_top_ties_break_on_warning_id(session: Session):

@@ -151,7 +151,8 @@ def _chunks(items: list[T]) -> Iterator[list[T]]:
 
 
 def top(
-    session: Session, n: int, *, model: str | None = None, status: str | None = None
+    session: Session, n: int, *, models: Collection[str] | None = None,
+    status: str | None = None
 ) -> Sequence[Warning]:
     """The `n` warnings to look at first: highest score, then most money, then warning_id.
 
@@ -159,8 +160,8 @@ def top(
     """
     query = select(Warning).order_by(Warning.score.desc(), Warning.amount.desc(),
                                      Warning.warning_id)
-    if model is not None:
-        query = query.where(Warning.model == model)
+    if models is not None:
+        query = query.where(Warning.model.in_(models))
     if status is not None:
         query = query.where(Warning.status == status)
     else:

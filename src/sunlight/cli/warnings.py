@@ -54,24 +54,25 @@ def _model_codes(text: str | None) -> list[str] | None:
 @app.command("list")
 def list_command(
     top: Annotated[int, typer.Option(min=1, help="How many, highest risk first.")] = 20,
-    model: Annotated[str | None, typer.Option(help="Only this model code.")] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Only these model codes, comma-separated.")] = None,
     status: Annotated[str | None, typer.Option(
         help="Only this status (open, closed, retracted, ...); retracted ones are left out "
              "unless asked for.")] = None,
 ) -> None:
     """The warnings to look at first: highest risk score, then most money."""
-    codes = _model_codes(model)
-    print_top(top, codes[0] if codes else None, status)
+    print_top(top, _model_codes(model), status)
 
 
-def print_top(n: int, model: str | None = None, status: str | None = None) -> None:
+def print_top(n: int, models: list[str] | None = None, status: str | None = None) -> None:
     settings = get_settings()
     if _nothing_detected(settings):
         return
     with open_session(settings) as db:
-        warnings = list(stored.top(db, n, model=model, status=status))
+        warnings = list(stored.top(db, n, models=models, status=status))
         if not warnings:
-            asked = ", ".join(f"{k} {v}" for k, v in (("model", model), ("status", status)) if v)
+            asked = ", ".join(f"{k} {v}" for k, v in (
+                ("model", ",".join(models or [])), ("status", status)) if v)
             console.print(f"No warnings{' with ' + asked if asked else ''}.")
             return
         console.print(_top_table(warnings))
