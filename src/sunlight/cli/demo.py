@@ -17,7 +17,7 @@ from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.generate import generate
 from sunlight.cli.ingest import run_ingest
 from sunlight.cli.quality import print_summary
-from sunlight.cli.serve import serve
+from sunlight.cli.serve import listening_socket, serve
 from sunlight.cli.warnings import print_scorecard, print_top
 from sunlight.demo_staff import DEMO_PASSWORD, DemoAccount, create_demo_staff
 from sunlight.detect import run_detection
@@ -41,6 +41,8 @@ def demo_command(
 ) -> None:
     """Generate a demo county into SUNLIGHT_HOME, ingest it, run every model, serve the app."""
     settings = get_settings()
+    # The port is taken first: a port in use is said at once, not after the whole demo.
+    listening = listening_socket(host, port) if serve_app else None
     county = settings.home / "demo-county"
     warehouse = Warehouse(settings.warehouse_dir)
     foreign = [b for b in warehouse.batches()
@@ -80,10 +82,8 @@ def demo_command(
     console.print(f"Warehouse: {settings.warehouse_dir.resolve()}\n"
                   f"Injected cases: {county / 'truth.csv'}")
     console.print(_accounts_table(accounts))
-    if serve_app:
-        console.print(f"[bold]Workbench: http://{host}:{port}/staff[/bold]   "
-                      f"[bold]Public portal: http://{host}:{port}/[/bold]   (Ctrl-C stops)")
-        serve(settings, host, port, demo=True)
+    if listening is not None:
+        serve(settings, listening, demo=True)
     else:
         console.print(f"Serve it with: SUNLIGHT_HOME={settings.home} sunlight serve --demo")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
 import uvicorn
 
-from sunlight.cli.console import errors
+from sunlight.cli.console import console, errors
 from sunlight.cli.database import usable
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.settings import Settings, get_settings
@@ -15,7 +16,28 @@ from sunlight.web.app import create_app
 from sunlight.web.security import InsecureSecret
 
 
-def serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> None:
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or exit 2 saying why: taken before any work is done, and
+    held, so that nothing else takes the port in between."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        bound = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        errors.print(f"[red]refused:[/red] cannot listen on {host}: {exc}")
+        raise typer.Exit(BAD_INPUT) from exc
+    bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        bound.bind((host, port))
+    except OSError as exc:
+        bound.close()
+        why = ("another program already listens there: stop it or choose --port"
+               if exc.errno == 98 else exc.strerror or str(exc))
+        errors.print(f"[red]refused:[/red] cannot listen on {host}:{port}: {why}")
+        raise typer.Exit(BAD_INPUT) from exc
+    return bound
+
+
+def serve(settings: Settings, listening: socket.socket, *, demo: bool = False) -> None:
     """Build the app (refusing an unsafe set-up with exit 2) and serve it until interrupted."""
     try:
         with usable(settings):
@@ -23,7 +45,11 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool = False) -> No
     except InsecureSecret as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    host, port = listening.getsockname()[:2]
+    address = f"[{host}]" if ":" in host else host
+    console.print(f"[bold]Workbench: http://{address}:{port}/staff[/bold]   "
+                  f"[bold]Public portal: http://{address}:{port}/[/bold]   (Ctrl-C stops)")
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
 
 
 def serve_command(
@@ -32,7 +58,6 @@ def serve_command(
     demo: Annotated[bool, typer.Option(
         help="Serve a demo home: allows the built-in secret. Never for real data.")] = False,
 ) -> None:
-    """Serve the staff workbench at /staff."""
+    """Serve the staff workbench at /staff and the public portal at /."""
     settings = get_settings()
-    typer.echo(f"Sunlight workbench: http://{host}:{port}/staff")
-    serve(settings, host, port, demo=demo)
+    serve(settings, listening_socket(host, port), demo=demo)

@@ -1,0 +1,82 @@
+"""`sunlight serve` and `sunlight demo` listen where they say, or refuse at once."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from sunlight.cli.app import app
+from sunlight.cli.exit_codes import BAD_INPUT
+
+runner = CliRunner()
+SUNLIGHT = Path(sys.executable).parent / "sunlight"
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port another program listens on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_a_port_in_use_is_refused_before_the_app_is_built(home: Path, taken_port: int):
+    result = runner.invoke(app, ["serve", "--demo", "--port", str(taken_port)])
+    assert result.exit_code == BAD_INPUT, result.output
+    assert f"cannot listen on 127.0.0.1:{taken_port}" in result.output
+    assert "already listens there" in result.output
+    assert "Workbench: http" not in result.output
+    assert not (home / "sunlight.db").exists()
+
+
+def test_the_demo_refuses_a_port_in_use_before_making_its_county(home: Path, taken_port: int):
+    result = runner.invoke(app, ["demo", "--persons", "500", "--port", str(taken_port)])
+    assert result.exit_code == BAD_INPUT, result.output
+    assert not (home / "demo-county").exists()
+
+
+def test_an_address_that_is_not_this_machines_is_refused(home: Path):
+    result = runner.invoke(app, ["serve", "--demo", "--host", "192.0.2.1", "--port", "8000"])
+    assert result.exit_code == BAD_INPUT, result.output
+    assert "cannot listen on 192.0.2.1:8000" in result.output
+
+
+def test_serve_answers_at_the_address_it_prints(tmp_path: Path):
+    port = free_port()
+    env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path / "home")}
+    server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        printed = server.stdout.readline()
+        assert f"http://127.0.0.1:{port}/staff" in printed
+        assert f"http://127.0.0.1:{port}/" in printed
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        assert answer.status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{port}/staff/login").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
