@@ -1,5 +1,5 @@
 """Reports in the database, on both backends: filed as a case in 待分派, found by tracking
-code only, the reporter's view of status changes, and the official reply."""
+code only, the reporter's view of status changes, and the official replies."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case
-from sunlight.appdb.report_tables import Report, ReportPhoto
+from sunlight.appdb.database import downgrade, session_factory, upgrade
+from sunlight.appdb.report_tables import Report, ReportPhoto, ReportReply
 from sunlight.audit.chain import verify
 from sunlight.cases.workflow import InvalidInput, NotAllowed, take
 from sunlight.reports.filing import Draft, Place, ReportRefused, Subject, file_report
 from sunlight.reports.photos import cleaned
-from sunlight.reports.replies import report_of, set_reply
+from sunlight.reports.replies import add_reply, report_of
 from sunlight.reports.tracking import track
 from tests.web.report_support import photo_with_gps
 
@@ -84,20 +85,55 @@ def test_the_reporter_sees_status_changes_and_the_reply_only(session: Session,
     take(session, case, "verify", verifier, {"verdict": "不属实", "reason": "内部理由"},
          expected_version=case.version)
     with pytest.raises(NotAllowed):
-        set_reply(session, case, filed.report, other, "不该由我答复")
+        add_reply(session, case, filed.report, other, "不该由我答复")
     with pytest.raises(InvalidInput, match="请填写答复内容"):
-        set_reply(session, case, filed.report, verifier, "   ")
-    set_reply(session, case, filed.report, verifier, "经核查，反映的问题不属实。")
+        add_reply(session, case, filed.report, verifier, "   ")
+    add_reply(session, case, filed.report, verifier, "经核查，反映的问题不属实。")
     take(session, case, "close_unfounded", analyst, {}, expected_version=case.version)
     session.commit()
 
     seen = track(session, filed.code)
     assert seen is not None
     assert [s.status for s in seen.history] == ["待分派", "核查中", "已核实", "办结"]
-    assert seen.status == "办结" and seen.reply == "经核查，反映的问题不属实。"
+    assert seen.status == "办结"
+    assert [r.text for r in seen.replies] == ["经核查，反映的问题不属实。"]
     assert "内部理由" not in repr(seen) and "同志" not in repr(seen)
     report = report_of(session, case)
-    assert report is not None and report.replied_by == verifier.id
+    assert report is not None and [r.author_id for r in report.replies] == [verifier.id]
     replies = session.scalars(select(AuditEntry).where(AuditEntry.action == "report.reply")).all()
     assert [(e.actor, e.details["reply"]) for e in replies] == [
         ("verifier", "经核查，反映的问题不属实。")]
+
+
+def test_a_later_reply_adds_to_the_earlier_which_the_reporter_still_reads(
+        session: Session, tmp_path: Path) -> None:
+    analyst = staff(session, "analyst", ANALYST)
+    verifier = staff(session, "verifier", VERIFIER, "城关镇")
+    filed = file_report(session, DRAFT, PLACE, None, [], tmp_path)
+    take(session, filed.case, "assign", analyst, {"assignee": str(verifier.id)},
+         expected_version=filed.case.version)
+    add_reply(session, filed.case, filed.report, verifier, "经核查，反映的问题不属实。")
+    add_reply(session, filed.case, filed.report, analyst, "复查发现部分属实，已追回 1,200 元。")
+    session.commit()
+    seen = track(session, filed.code)
+    assert seen is not None
+    assert [r.text for r in seen.replies] == ["经核查，反映的问题不属实。",
+                                              "复查发现部分属实，已追回 1,200 元。"]
+    assert seen.replies[0].at <= seen.replies[1].at
+
+
+def test_replies_survive_going_back_to_one_reply_per_report_and_forward_again(
+        engine: Engine, db_url: str, tmp_path: Path) -> None:
+    with session_factory(engine)() as session:
+        analyst = staff(session, "analyst", ANALYST)
+        filed = file_report(session, DRAFT, PLACE, None, [], tmp_path)
+        add_reply(session, filed.case, filed.report, analyst, "已受理")
+        add_reply(session, filed.case, filed.report, analyst, "经核查属实，已追回")
+        session.commit()
+    downgrade(db_url, "0005")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT reply FROM reports")).scalar_one() == (
+            "经核查属实，已追回")  # the reply the reporter read last
+    upgrade(db_url)
+    with session_factory(engine)() as session:
+        assert [r.text for r in session.scalars(select(ReportReply))] == ["经核查属实，已追回"]

@@ -67,7 +67,8 @@ def test_report_track_reply_on_a_phone(browser: Browser, published: Served) -> N
     assert photo.evaluate("img => img.naturalWidth") == 40
     staff.get_by_label("答复内容").fill("已收到，乡镇正在入户核查，结果会在此答复。")
     staff.get_by_role("button", name="发布答复").click()
-    expect(staff.get_by_text("最近答复于")).to_be_visible()
+    expect(staff.get_by_text("答复于")).to_be_visible()
+    expect(staff.get_by_role("button", name="发布补充答复")).to_be_visible()
     assert staff.evaluate(FITS)
 
     villager.get_by_role("button", name="查询").click()

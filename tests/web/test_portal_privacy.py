@@ -175,8 +175,8 @@ def test_the_portal_code_has_no_path_to_the_warehouse() -> None:
                                                "sunlight.appdb.report_tables"}
 
 
-REPORT_TABLES = {"publications", "reports", "report_photos", "cases", "case_events",
-                 "audit_log", "audit_head"}
+REPORT_TABLES = {"publications", "reports", "report_photos", "report_replies", "cases",
+                 "case_events", "audit_log", "audit_head"}
 """What filing and tracking a report may touch: never warnings, staff accounts, comments or
 person timelines."""
 

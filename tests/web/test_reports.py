@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case
-from sunlight.appdb.report_tables import Report, ReportPhoto
+from sunlight.appdb.report_tables import Report, ReportPhoto, ReportReply
 from sunlight.cases.workflow import take
 from sunlight.reports.photos import MAX_BYTES
 from tests.publish_county import wang
@@ -99,6 +99,14 @@ def test_report_case_reply_and_tracking_end_to_end(portal: Portal) -> None:
     assert "已受理，正在入户核查。" in tracked.text
     assert "内部意见" not in tracked.text and "村民证实" not in tracked.text
     assert "verifier" not in tracked.text and "analyst" not in tracked.text
+
+    # A second reply adds to the first: the villager reads both, the first first.
+    assert reply(app, "analyst", case.case_no, "经核实情况属实，已停发并追回。") == 303
+    tracked = track(villager, code).text
+    assert tracked.index("已受理，正在入户核查。") < tracked.index("经核实情况属实，已停发并追回。")
+    assert "补充答复于" in tracked
+    page = app.client("analyst").get(f"/staff/cases/{case.case_no}").text
+    assert "已受理，正在入户核查。" in page and "发布补充答复" in page
     with app.session() as session:
         actions = session.scalars(select(AuditEntry.action).where(
             AuditEntry.target == case.case_no)).all()
@@ -156,7 +164,8 @@ def test_a_reply_is_checked_and_needs_the_csrf_token(portal: Portal) -> None:
     assert empty.status_code == 400 and "请填写答复内容" in empty.text
     forged = analyst.post(f"/staff/cases/{case_no}/reply", data={"reply": "答复"})
     assert forged.status_code == 403
-    assert only_report(app).reply == ""
+    with app.session() as session:
+        assert session.scalars(select(ReportReply)).all() == []
 
 
 def test_a_warning_case_has_no_reply(staff_app: StaffApp) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +64,51 @@ def writing(session: Session) -> Session:
 
 def upgrade(url: str) -> None:
     """Run the migrations up to the newest, in one transaction."""
+    _migrate(url, upgrade_connection)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Undo the migrations after `revision` ("base": all of them), in one transaction."""
+    _migrate(url, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(url: str, step: Callable[[Config], None]) -> None:
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
-            upgrade_connection(alembic_config(connection))
+        with (engine.connect() as connection, _foreign_keys_checked_at_the_end(connection),
+              connection.begin()):
+            step(alembic_config(connection))
+            _check_foreign_keys(connection)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _foreign_keys_checked_at_the_end(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys off while migrations run, as SQLite's way of changing a table
+    asks: a column is dropped by rebuilding its table, and dropping the old one would
+    otherwise delete the rows of every table that refers to it. They can only be switched
+    outside a transaction."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        driver.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Refuse (and so roll back) migrations that left a reference pointing nowhere."""
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL checks every statement
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left {len(broken)} broken reference(s), e.g. "
+                           f"{tuple(broken[0])}; nothing was changed")
 
 
 def upgrade_connection(config: Config) -> None:

@@ -1,4 +1,4 @@
-"""随手拍: a citizen's report from the portal, its photos, and the official reply.
+"""随手拍: a citizen's report from the portal, its photos, and the official replies.
 
 A report is the public side of a case of kind `report`: the case carries the workflow (who
 verifies, the status, the decision log), the report what the reporter sent and what they may
@@ -41,15 +41,30 @@ class Report(Base):
     anonymous: Mapped[bool] = mapped_column(default=True)
     contact_name: Mapped[str] = mapped_column(String(60), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
-    reply: Mapped[str] = mapped_column(Text, default="")
-    """The official reply the reporter reads on /track (staff names never shown)."""
-    replied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    replied_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     case: Mapped[Case] = relationship()
-    replier: Mapped[User | None] = relationship()
     photos: Mapped[list[ReportPhoto]] = relationship(order_by="ReportPhoto.position",
                                                      viewonly=True)
+    replies: Mapped[list[ReportReply]] = relationship(order_by="ReportReply.id",
+                                                      viewonly=True)
+
+
+class ReportReply(Base):
+    """An official reply the reporter reads on /track (staff names never shown).
+
+    Replies are only ever added: a later one adds to an earlier one, which the reporter
+    still reads, so that no answer given can be taken back unseen.
+    """
+
+    __tablename__ = "report_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+
+    author: Mapped[User] = relationship()
 
 
 class ReportPhoto(Base):

@@ -99,8 +99,7 @@ def file_report(session: Session, draft: Draft, place: Place, subject: Subject |
         subject_masked_id=subject.masked_id if subject else "",
         anonymous=draft.anonymous,
         contact_name="" if draft.anonymous else draft.contact_name.strip(),
-        contact_phone="" if draft.anonymous else draft.contact_phone.strip(),
-        reply="")
+        contact_phone="" if draft.anonymous else draft.contact_phone.strip())
     session.add(report)
     session.flush()
     for position, photo in enumerate(photos, start=1):

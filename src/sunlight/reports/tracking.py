@@ -1,5 +1,5 @@
 """What a reporter reads on /track: the status, each change of it with its date, and the
-official reply. Never a staff name, a comment, a verdict's reasons or anything internal."""
+official replies. Never a staff name, a comment, a verdict's reasons or anything internal."""
 
 from __future__ import annotations
 
@@ -23,6 +23,12 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Reply:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
 class Tracked:
     category: str
     filed_at: datetime
@@ -33,8 +39,7 @@ class Tracked:
     photos: int
     status: str
     history: list[Step]
-    reply: str
-    replied_at: datetime | None
+    replies: list[Reply]  # the first given first
 
 
 def track(session: Session, code: str) -> Tracked | None:
@@ -54,5 +59,5 @@ def track(session: Session, code: str) -> Tracked | None:
         category=report.category, filed_at=report.filed_at, township=case.township,
         village=case.village, subject_name=report.subject_name,
         subject_masked_id=report.subject_masked_id, photos=len(report.photos),
-        status=STATUS_ZH.get(case.status, case.status), history=history, reply=report.reply,
-        replied_at=report.replied_at)
+        status=STATUS_ZH.get(case.status, case.status), history=history,
+        replies=[Reply(reply.at, reply.text) for reply in report.replies])

@@ -1,5 +1,5 @@
 """The report section of a report case's page (staff/cases/_report.html): what the reporter
-sent, their photos, and the official reply with its form."""
+sent, their photos, and the official replies with the form for another."""
 
 from __future__ import annotations
 
@@ -24,5 +24,5 @@ def report_context(session: Session, case: Case | None, *, reply_draft: str | No
     if report is None:
         return {"report": None}
     return {"report": report, "reply_max": REPLY_MAX, "reply_message": reply_message,
-            "reply_draft": report.reply if reply_draft is None else reply_draft,
+            "reply_draft": reply_draft or "",
             "photos_url": f"/staff/cases/{case.case_no}/photos"}

@@ -13,7 +13,7 @@ from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.report_tables import ReportPhoto
 from sunlight.cases.workflow import InvalidInput
 from sunlight.reports.photos import stored_path
-from sunlight.reports.replies import report_of, set_reply
+from sunlight.reports.replies import add_reply, report_of
 from sunlight.web.case_pages import case_page, visible_case
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 
@@ -29,7 +29,7 @@ def reply(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
     if report is None:
         raise HTTPException(404)
     try:
-        set_reply(session, case, report, staff.user, text, address=client_address(request))
+        add_reply(session, case, report, staff.user, text, address=client_address(request))
     except InvalidInput as error:
         session.rollback()
         return case_page(request, session, staff, case, status_code=400, reply_draft=text,
