@@ -39,8 +39,12 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
     overrides = load_overrides(settings.detection_parameters, library)
     warehouse = Warehouse(settings.warehouse_dir)
     if not warehouse.batches():  # nothing ingested: no model can run, no database to touch
-        return DetectionRun(detect(DuckDBEngine(), warehouse, load_catalog(settings.catalog),
-                                   models, overrides, on_model=on_model), None)
+        empty = DuckDBEngine()
+        try:
+            return DetectionRun(detect(empty, warehouse, load_catalog(settings.catalog),
+                                       models, overrides, on_model=on_model), None)
+        finally:
+            empty.close()
     url = database_url(settings)
     upgrade(url)
     db = make_engine(url)
