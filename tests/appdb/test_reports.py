@@ -18,10 +18,13 @@ from sunlight.appdb.database import downgrade, session_factory, upgrade
 from sunlight.appdb.report_tables import Report, ReportPhoto, ReportReply
 from sunlight.audit.chain import verify
 from sunlight.cases.workflow import InvalidInput, NotAllowed, take
+from sunlight.masking import masked_number
 from sunlight.reports.filing import Draft, Place, ReportRefused, Subject, file_report
 from sunlight.reports.photos import cleaned
+from sunlight.reports.related import reports_about, warnings_about
 from sunlight.reports.replies import add_reply, report_of
 from sunlight.reports.tracking import track
+from tests.appdb.builders import PERSON, detection, run, set_status, warnings_of
 from tests.web.report_support import photo_with_gps
 
 PLACE = Place("城关镇", "东风村", "a1b2c3d4e5")
@@ -137,3 +140,22 @@ def test_replies_survive_going_back_to_one_reply_per_report_and_forward_again(
     upgrade(db_url)
     with session_factory(engine)() as session:
         assert [r.text for r in session.scalars(select(ReportReply))] == ["经核查属实，已追回"]
+
+
+def test_a_report_and_a_warning_about_the_same_person_find_each_other(
+        session: Session, tmp_path: Path) -> None:
+    run(session, [detection([1], subject=PERSON)])
+    [warning] = warnings_of(session, PERSON)
+    about_her = Subject(1, 5, "王芳", masked_number(PERSON))
+    filed = file_report(session, DRAFT, PLACE, about_her, [], tmp_path)
+    namesake = file_report(session, DRAFT, PLACE, Subject(1, 6, "王芳", "610327********0999"),
+                           [], tmp_path)
+    elsewhere = file_report(session, DRAFT, Place("马家镇", "西村", "f0e1d2c3b4"), about_her,
+                            [], tmp_path)
+    session.commit()
+    assert warnings_about(session, filed.report, filed.case) == [warning]
+    assert warnings_about(session, namesake.report, namesake.case) == []
+    assert warnings_about(session, elsewhere.report, elsewhere.case) == []
+    assert reports_about(session, warning) == [filed.case]
+    set_status(session, warning, "retracted")  # its evidence is gone: nothing to join
+    assert warnings_about(session, filed.report, filed.case) == []

@@ -17,6 +17,7 @@ from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report, ReportPhoto, ReportReply
 from sunlight.cases.workflow import take
 from sunlight.reports.photos import MAX_BYTES
+from tests.appdb.builders import detection
 from tests.publish_county import wang
 from tests.web.case_builders import act, case_of
 from tests.web.conftest import TOWNSHIP, StaffApp, csrf_of
@@ -29,6 +30,7 @@ from tests.web.report_support import (
     track,
     tracking_code,
 )
+from tests.web.stored import store
 
 __all__ = ["county_rows", "portal"]
 
@@ -299,3 +301,24 @@ def test_a_named_reporter_is_shown_to_the_commission_not_to_the_township(
     assert seen_by_verifier.status_code == 200
     assert "李大爷" not in seen_by_verifier.text and "13912345678" not in seen_by_verifier.text
     assert "联系方式仅县纪委监委可见" in seen_by_verifier.text
+
+
+def test_analysts_see_a_report_and_a_warning_about_the_same_person_side_by_side(
+        portal: Portal) -> None:
+    app = portal.staff_app
+    file_report(portal.client(), person_report_page(portal.client()))
+    warning_id = store(app, [detection([1], subject=wang.id)])[wang.id]
+    case_no = only_case(app).case_no
+    analyst = app.client("analyst")
+    case_page = analyst.get(f"/staff/cases/{case_no}").text
+    assert f'href="/staff/warnings/{warning_id}"' in case_page and "避免重复核查" in case_page
+    warning_page = analyst.get(f"/staff/warnings/{warning_id}").text
+    assert f'href="/staff/cases/{case_no}"' in warning_page and "群众举报过此人" in warning_page
+
+    with app.session() as session:  # the township verifier works the report, not the warning
+        case = session.scalars(select(Case)).one()
+        take(session, case, "assign", session.get(User, app.users["analyst"]),
+             {"assignee": str(app.users["verifier"])}, expected_version=1)
+        session.commit()
+    seen_by_verifier = app.client("verifier").get(f"/staff/cases/{case_no}").text
+    assert "避免重复核查" not in seen_by_verifier and warning_id not in seen_by_verifier

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.accounts.roles import ANALYST
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import locked_case, may_see
@@ -97,7 +98,8 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
                         open_url=assign_url(warning) if warning is not None else "",
                         form=form, message=message),
         **discussion_context(session, case, draft=draft, message=discussion_message),
-        **report_context(session, case, reply_draft=reply_draft, reply_message=reply_message),
+        **report_context(session, case, analyst=staff.role == ANALYST, reply_draft=reply_draft,
+                         reply_message=reply_message),
     }
     return render(request, "staff/cases/case.html", context, status_code=status_code)
 

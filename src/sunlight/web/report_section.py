@@ -9,14 +9,17 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.case_tables import Case
 from sunlight.cases.states import REPORT_CASE
+from sunlight.reports.related import warnings_about
 from sunlight.reports.replies import REPLY_MAX, report_of
+from sunlight.web.reference import model_names
 
 
-def report_context(session: Session, case: Case | None, *, reply_draft: str | None = None,
-                   reply_message: str = "") -> dict[str, Any]:
+def report_context(session: Session, case: Case | None, *, analyst: bool = False,
+                   reply_draft: str | None = None, reply_message: str = "") -> dict[str, Any]:
     """Under the key `report` (None for a warning's case: the fragment shows nothing).
 
-    Whoever may see the case may read the report and reply; the routes check that.
+    Whoever may see the case may read the report and reply; the routes check that. Only an
+    analyst, who may open every warning, is shown the warnings about the same person.
     """
     if case is None or case.kind != REPORT_CASE:
         return {"report": None}
@@ -24,5 +27,7 @@ def report_context(session: Session, case: Case | None, *, reply_draft: str | No
     if report is None:
         return {"report": None}
     return {"report": report, "reply_max": REPLY_MAX, "reply_message": reply_message,
+            "related_warnings": warnings_about(session, report, case) if analyst else [],
+            "model_names": model_names(),
             "reply_draft": reply_draft or "",
             "photos_url": f"/staff/cases/{case.case_no}/photos"}

@@ -16,6 +16,7 @@ from sunlight.appdb.warnings import get
 from sunlight.audit.chain import append
 from sunlight.cases.workflow import case_of_warning, may_see
 from sunlight.clock import local_today
+from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
 from sunlight.web import reference
 from sunlight.web.board import SEVERITY_ZH, SORTS, Filters, board_page, choices
@@ -106,6 +107,8 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "severity_zh": SEVERITY_ZH,
         "timeline": timeline(session, warning.id_number),
         "successors": successors,
+        # Only analysts may open every case: a verifier is not shown others' report cases.
+        "reports_about": reports_about(session, warning) if staff.role == ANALYST else [],
         "revealed": False,
         **panel_context(request, session, staff, case, warning.township,
                         open_url=assign_url(warning)),
