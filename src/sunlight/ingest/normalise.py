@@ -127,7 +127,7 @@ def outputs(column: Column) -> list[Output]:
 
 def _id_outputs(column: Column) -> list[Output]:
     # The check character is an output of its own, computed once: the canonical ID and the
-    # checksum both need it (see sl_id_from_clean and sl_id_checksum_ok).
+    # checksum both need it, and sl_id_check is costly to plan.
     c, n = clean(column), column.name
     return [
         Output(f"{n}_body", f"sl_id_body({c})", "VARCHAR", written=False),

@@ -64,14 +64,6 @@ CREATE OR REPLACE MACRO sl_id_canonical(c, body, check_char) AS CASE
 
 CREATE OR REPLACE MACRO sl_id_check_matches(id, check_char) AS substr(id, 18, 1) = check_char;
 
--- The same, each from the cleaned ID alone. Ingestion computes the check character once, as
--- an output of its own, and uses the macros above: sl_id_check is costly to plan.
-CREATE OR REPLACE MACRO sl_id_from_clean(c) AS
-    sl_id_canonical(c, sl_id_body(c), sl_id_check(sl_id_body(c)));
-
-CREATE OR REPLACE MACRO sl_id_checksum_ok(id) AS
-    sl_id_check_matches(id, sl_id_check(substr(id, 1, 17)));
-
 -- Why a cleaned ID `c` cannot be read (NULL when it can), given its canonical form `id` and
 -- whether that passes its check. An 18-digit ID ending in 000 whose check fails is what Excel
 -- leaves of an ID it stored as a number (15 significant digits).

@@ -150,6 +150,7 @@ def ingest(
     pending: list[tuple[Path, str, str]] = []
     seen: dict[str, Path] = {}
     earlier_batches = warehouse.batches()
+    by_hash = {batch.file_hash: batch for batch in earlier_batches}  # one read of the manifest
 
     def namesakes(code: str, name: str, keep: str) -> list[str]:
         return [b.file_hash for b in earlier_batches
@@ -160,7 +161,7 @@ def ingest(
     with no_cyclic_gc(), _pools([path for path, _ in files], workers) as pools:
         for (path, code), digest in zip(files, _hashes([path for path, _ in files], pools),
                                         strict=True):
-            earlier = warehouse.batch_by_hash(digest)
+            earlier = by_hash.get(digest)
             if earlier is not None or digest in seen:
                 first = earlier.file_name if earlier else seen[digest].name
                 outcome = FileOutcome(path, code, "already_ingested",
