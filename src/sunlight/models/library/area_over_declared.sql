@@ -2,20 +2,13 @@ WITH declared AS (
     SELECT
         p.*,
         g.land_type,
-        e.declared_area,
-        e.source_file AS enrolled_file,
-        e.source_sheet AS enrolled_sheet,
-        e.source_row AS enrolled_row,
-        row_number() OVER (
-            PARTITION BY p.source_file, p.source_sheet, p.source_row
-            ORDER BY e.declared_area DESC, e.source_file, e.source_row) AS nth
+        c.declared_area, c.enrolled_file, c.enrolled_sheet, c.enrolled_row
     FROM paid_standard AS p
     JOIN programs AS g ON g.code = p.program
-    JOIN enrolled AS e
-      ON e.id_number = p.id_number AND e.program = p.program
-     AND e.start_month <= p.period_end
-     AND (e.end_month IS NULL OR e.end_month >= p.period_start)
-    WHERE g.land_type IS NOT NULL AND e.declared_area IS NOT NULL
+    JOIN declared_cover AS c
+      ON c.source_file = p.source_file AND c.source_sheet = p.source_sheet
+     AND c.source_row = p.source_row
+    WHERE g.land_type IS NOT NULL
 ),
 judged AS (
     SELECT
@@ -25,7 +18,6 @@ judged AS (
         h.source_file AS land_file, h.source_sheet AS land_sheet, h.source_row AS land_row
     FROM declared AS d
     LEFT JOIN holding AS h ON h.household = d.household AND h.land_type = d.land_type
-    WHERE d.nth = 1
 ),
 hits AS (
     SELECT

@@ -1,34 +1,10 @@
-WITH declared AS (
-    -- The area declared for the period: the largest of the enrollments that cover it (its
-    -- row is the evidence; ties go to the first delivered row, so every run picks the same).
-    SELECT source_file, source_sheet, source_row, declared_area,
-           enrolled_file, enrolled_sheet, enrolled_row
-    FROM (
-        SELECT
-            p.source_file, p.source_sheet, p.source_row,
-            e.declared_area,
-            e.source_file AS enrolled_file,
-            e.source_sheet AS enrolled_sheet,
-            e.source_row AS enrolled_row,
-            row_number() OVER (
-                PARTITION BY p.source_file, p.source_sheet, p.source_row
-                ORDER BY e.declared_area DESC, e.source_file, e.source_sheet, e.source_row)
-                AS nth
-        FROM paid_standard AS p
-        JOIN enrolled AS e
-          ON e.id_number = p.id_number AND e.program = p.program
-         AND e.start_month <= p.period_end
-         AND (e.end_month IS NULL OR e.end_month >= p.period_start)
-        WHERE p.rate_per_mu IS NOT NULL AND e.declared_area IS NOT NULL) AS covering
-    WHERE nth = 1
-),
-judged AS (
+WITH judged AS (
     SELECT
         p.*,
         coalesce(p.max_amount, p.rate_per_mu * d.declared_area) AS exact_allowed,
         d.declared_area, d.enrolled_file, d.enrolled_sheet, d.enrolled_row
     FROM paid_standard AS p
-    LEFT JOIN declared AS d
+    LEFT JOIN declared_cover AS d
       ON d.source_file = p.source_file AND d.source_sheet = p.source_sheet
      AND d.source_row = p.source_row
 )
