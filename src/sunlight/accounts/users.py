@@ -24,6 +24,15 @@ MAX_FAILURES_PER_ADDRESS = 20
 _hasher = PasswordHasher()
 
 
+def new_password_problem(new: str, repeat: str) -> str:
+    """Why a new password, typed twice, cannot be set; empty when it can."""
+    if len(new) < MIN_PASSWORD:
+        return f"新密码至少 {MIN_PASSWORD} 位"
+    if new != repeat:
+        return "两次输入的新密码不一致"
+    return ""
+
+
 class AccountError(ValueError):
     """An account that cannot be created as asked; the message says why, in Chinese."""
 

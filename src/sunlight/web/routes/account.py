@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import delete
 
-from sunlight.accounts.users import MIN_PASSWORD, hash_password, password_matches
+from sunlight.accounts.users import hash_password, new_password_problem, password_matches
 from sunlight.appdb.account_tables import WebSession
 from sunlight.audit.chain import append
 from sunlight.web.deps import DbSession, LoggedIn, client_address
@@ -28,13 +28,8 @@ def change_password(request: Request, staff: LoggedIn, session: DbSession,
                     new: Annotated[str, Form()] = "",
                     repeat: Annotated[str, Form()] = "") -> Response:
     user = session.merge(staff.user)
-    problem = None
-    if not password_matches(user, current):
-        problem = "当前密码不正确"
-    elif len(new) < MIN_PASSWORD:
-        problem = f"新密码至少 {MIN_PASSWORD} 位"
-    elif new != repeat:
-        problem = "两次输入的新密码不一致"
+    problem = ("当前密码不正确" if not password_matches(user, current)
+               else new_password_problem(new, repeat))
     if problem:
         return render(request, "staff/account.html", {"error": problem}, status_code=400)
     user.password_hash = hash_password(new)

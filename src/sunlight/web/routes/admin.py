@@ -14,7 +14,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from sunlight.accounts.roles import ADMIN, OFFICER, ROLES
-from sunlight.accounts.users import MIN_PASSWORD, AccountError, add_user, hash_password
+from sunlight.accounts.users import (
+    MIN_PASSWORD,
+    AccountError,
+    add_user,
+    hash_password,
+    new_password_problem,
+)
 from sunlight.appdb.account_tables import User, WebSession
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.audit.chain import append, verify
@@ -85,12 +91,10 @@ def reset_password(request: Request, user_id: int, staff: Admin, session: DbSess
                    repeat: Annotated[str, Form()] = "") -> Response:
     """Set a new password for someone who lost theirs; they are logged out everywhere."""
     user = _user(session, user_id)
-    new = password
-    problem = (f"新密码至少 {MIN_PASSWORD} 位" if len(new) < MIN_PASSWORD
-               else "两次输入的新密码不一致" if new != repeat else "")
+    problem = new_password_problem(password, repeat)
     if problem:
         return _users(request, session, error=f"{user.username}：{problem}", status_code=400)
-    user.password_hash = hash_password(new)
+    user.password_hash = hash_password(password)
     _log_out(session, user)
     _audit(request, session, staff, "user.password_reset", user)
     session.commit()
