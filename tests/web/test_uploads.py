@@ -126,6 +126,7 @@ def test_another_extension_is_refused_in_chinese_and_nothing_is_kept(staff_app: 
     response = send(client, "deaths", "名单.pdf", b"%PDF-1.4")
     assert response.status_code == 400
     assert "不支持的文件类型" in response.text and ".xlsx" in response.text
+    assert '<option value="deaths" selected>' in response.text  # chosen again for the retry
     assert uploads(staff_app) == []
     incoming = staff_app.settings.uploads_dir / "incoming"
     assert not incoming.exists() or list(incoming.iterdir()) == []

@@ -109,13 +109,15 @@ def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)]
             raise Forbidden(f"您只能上传本部门的数据集：{'、'.join(datasets_for(staff))}")
         return _page(request, staff, session, error="请选择数据集", status_code=400)
     if not isinstance(sent, UploadFile) or not sent.filename:
-        return _page(request, staff, session, error="请选择要上传的文件", status_code=400)
+        return _page(request, staff, session, error="请选择要上传的文件", status_code=400,
+                     chosen=dataset)
     try:
         received = receive(sent.file, sent.filename, settings.uploads_dir / "incoming",
                            settings.upload_max_mb << 20)
     except RefusedFile as exc:
         status = 413 if isinstance(exc, FileTooLarge) else 400
-        return _page(request, staff, session, error=str(exc), status_code=status)
+        return _page(request, staff, session, error=str(exc), status_code=status,
+                     chosen=dataset)
     upload = _record(request, staff, session, settings, dataset, received)
     worker_of(request).submit(upload.id)
     return RedirectResponse(f"/staff/uploads/{upload.id}", status_code=303)
@@ -187,12 +189,14 @@ def _visible(session: DbSession, staff: Staff, upload_id: int) -> Upload:
 
 
 def _page(request: Request, staff: Staff, session: DbSession, *, error: str = "",
-          status_code: int = 200) -> Response:
+          status_code: int = 200, chosen: str = "") -> Response:
+    """The uploads page; after a refusal, with the dataset the person had chosen."""
     mine = datasets_for(staff)
     uploads = session.scalars(select(Upload).where(Upload.dataset.in_(mine))
                               .order_by(Upload.id.desc()).limit(100)).all()
     return render(request, "staff/uploads/index.html", {
         "uploads": uploads, "datasets": [DATASETS[code] for code in mine], "error": error,
+        "chosen": chosen,
         "suffixes": "、".join(ALLOWED_SUFFIXES), "max_mb": settings_of(request).upload_max_mb,
         "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
     }, status_code=status_code)
