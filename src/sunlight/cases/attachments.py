@@ -7,9 +7,6 @@ back when the file is downloaded.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,9 +18,9 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case, CaseAttachment
 from sunlight.audit.chain import append
+from sunlight.stored_files import copy_hashing, keep_by_content
 
 MAX_BYTES = 20 * 1024 * 1024
-CHUNK = 1024 * 1024
 ZIP = (b"PK\x03\x04",)
 OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the container of .doc and .xls
 
@@ -70,10 +67,6 @@ def clean_name(filename: str) -> str:
     return base
 
 
-def stored_path(folder: Path, sha256: str) -> Path:
-    return folder / sha256[:2] / sha256
-
-
 def attach(session: Session, case: Case, uploader: User, filename: str, data: BinaryIO,
            folder: Path, *, address: str = "", max_bytes: int = MAX_BYTES) -> CaseAttachment:
     """Check the file, store it by its SHA-256, record it on the case and in the audit log."""
@@ -97,32 +90,15 @@ def attach(session: Session, case: Case, uploader: User, filename: str, data: Bi
 
 def _store(data: BinaryIO, folder: Path, kind: FileKind, name: str,
            max_bytes: int) -> tuple[str, int]:
-    """Copy to a temporary file while hashing, then move it to its hashed name."""
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+    """Copy to a temporary file while hashing, check it, then keep it by its content."""
+    copied = copy_hashing(data, folder, max_bytes, lambda: TooLarge(
+        f"文件超过 {max_bytes // (1024 * 1024)} MB，未保存：{name}"))
     try:
-        with os.fdopen(handle, "wb") as out:
-            first = b""
-            while chunk := data.read(CHUNK):
-                if not first:
-                    first = chunk[:16]
-                size += len(chunk)
-                if size > max_bytes:
-                    raise TooLarge(
-                        f"文件超过 {max_bytes // (1024 * 1024)} MB，未保存：{name}")
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
+        if copied.size == 0:
             raise AttachmentRefused(f"文件是空的：{name}")
-        if kind.magic and not first.startswith(kind.magic):
+        if kind.magic and not copied.head.startswith(kind.magic):
             raise AttachmentRefused(f"文件内容与扩展名不符（{name}），请确认文件未损坏")
-        sha256 = digest.hexdigest()
-        target = stored_path(folder, sha256)
-        target.parent.mkdir(exist_ok=True)
-        os.replace(temporary, target)  # same content, same name: replacing changes nothing
-        return sha256, size
+        keep_by_content(copied, folder)
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        copied.path.unlink(missing_ok=True)
+    return copied.sha256, copied.size

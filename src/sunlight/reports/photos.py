@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from sunlight.stored_files import write_by_content
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 3
@@ -94,23 +94,6 @@ def _plain(picture: Image.Image, kind: str) -> Image.Image:
     return plain
 
 
-def stored_path(folder: Path, sha256: str) -> Path:
-    return folder / sha256[:2] / sha256
-
-
 def store(photo: CleanPhoto, folder: Path) -> str:
     """Write the clean photo under its hash (atomically); returns the hash."""
-    sha256 = photo.sha256
-    target = stored_path(folder, sha256)
-    if target.is_file():
-        return sha256
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(photo.data)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return sha256
+    return write_by_content(photo.data, folder)

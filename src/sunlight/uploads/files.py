@@ -6,16 +6,15 @@ the size limit; nothing of a refused file is kept.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from sunlight.stored_files import copy_hashing
+
 ALLOWED_SUFFIXES = (".xlsx", ".xls", ".csv")
-CHUNK = 1 << 20
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 
@@ -54,24 +53,12 @@ def receive(source: BinaryIO, raw_name: str, incoming: Path, max_bytes: int) -> 
     """Copy an uploaded stream into `incoming`, hashing as it goes; RefusedFile if it is not
     a data file, is empty or is larger than `max_bytes`."""
     filename = clean_name(raw_name)
-    incoming.mkdir(parents=True, exist_ok=True)
-    target = incoming / f"{uuid.uuid4().hex}.part"
-    digest, size = hashlib.sha256(), 0
-    try:
-        with target.open("wb") as out:
-            while chunk := source.read(CHUNK):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FileTooLarge(f"文件 {filename} 超过上传大小上限 "
-                                      f"{max_bytes // (1 << 20)} MB，未保存")
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise RefusedFile(f"文件 {filename} 是空文件，未保存")
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    return Received(target, filename, size, digest.hexdigest())
+    copied = copy_hashing(source, incoming, max_bytes, lambda: FileTooLarge(
+        f"文件 {filename} 超过上传大小上限 {max_bytes // (1 << 20)} MB，未保存"))
+    if copied.size == 0:
+        copied.path.unlink()
+        raise RefusedFile(f"文件 {filename} 是空文件，未保存")
+    return Received(copied.path, filename, copied.size, copied.sha256)
 
 
 def place(received: Received, uploads_dir: Path, upload_id: int) -> Path:

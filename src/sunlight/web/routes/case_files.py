@@ -11,9 +11,10 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import CaseAttachment
-from sunlight.cases.attachments import AttachmentRefused, TooLarge, attach, stored_path
+from sunlight.cases.attachments import AttachmentRefused, TooLarge, attach
 from sunlight.cases.comments import add_comment
 from sunlight.cases.workflow import InvalidInput
+from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, case_url, visible_case
 from sunlight.web.deps import DbSession, Staff, audit_now, client_address, require, settings_of
 
@@ -62,7 +63,7 @@ def download(request: Request, case_no: str, attachment_id: int, staff: CaseWork
         CaseAttachment.id == attachment_id, CaseAttachment.case_id == case.id))
     if attachment is None:
         raise HTTPException(status_code=404)
-    path = stored_path(settings_of(request).attachments_dir, attachment.sha256)
+    path = content_path(settings_of(request).attachments_dir, attachment.sha256)
     if not path.is_file():
         raise HTTPException(status_code=404)
     audit_now(request, staff, "case.attachment.download", case.case_no,

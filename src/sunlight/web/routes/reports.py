@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.report_tables import ReportPhoto
 from sunlight.cases.workflow import InvalidInput
-from sunlight.reports.photos import stored_path
 from sunlight.reports.replies import add_reply, report_of
+from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, visible_case
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 
@@ -47,7 +47,7 @@ def photo(request: Request, case_no: str, photo_id: int, staff: CaseWorker,
         ReportPhoto.id == photo_id, ReportPhoto.report_id == report.id))
     if found is None:
         raise HTTPException(404)
-    path = stored_path(settings_of(request).report_photos_dir, found.sha256)
+    path = content_path(settings_of(request).report_photos_dir, found.sha256)
     if not path.is_file():
         raise HTTPException(404)
     return FileResponse(path, media_type=found.content_type, headers={
