@@ -15,8 +15,8 @@ from sunlight.reports.photos import (
     cleaned,
     read_limited,
     store,
-    stored_path,
 )
+from sunlight.stored_files import content_path
 from tests.web.report_support import GPS, photo_with_gps
 
 
@@ -76,5 +76,5 @@ def test_size_is_checked_while_reading() -> None:
 def test_photos_are_stored_by_hash_once(tmp_path) -> None:
     clean = cleaned(photo_with_gps(), 1)
     assert store(clean, tmp_path) == store(clean, tmp_path) == clean.sha256
-    assert stored_path(tmp_path, clean.sha256).read_bytes() == clean.data
+    assert content_path(tmp_path, clean.sha256).read_bytes() == clean.data
     assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [clean.sha256]
