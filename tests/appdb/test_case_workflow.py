@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from sunlight import clock
@@ -17,7 +17,7 @@ from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case, CaseEvent
-from sunlight.appdb.database import session_factory, writing
+from sunlight.appdb.database import downgrade, make_engine, session_factory, upgrade, writing
 from sunlight.appdb.tables import Warning
 from sunlight.cases.states import (
     CLOSED,
@@ -67,7 +67,7 @@ FORMS = {
     "reassign": lambda staff: {"assignee": str(staff["verifier_unassigned"].id)},
     "verify": lambda staff: {"verdict": TRUE, "reason": "入户核实，确已死亡"},
     "return": lambda staff: {"reason": "证据不足"},
-    "dispose": lambda staff: {"recovered_amount": "1,500.00", "discipline": "警告",
+    "dispose": lambda staff: {"recovered_amount": "1,500.00", "party_discipline": "警告",
                               "transferred_to": ""},
     "close": lambda staff: {},
     "close_unfounded": lambda staff: {},
@@ -168,7 +168,9 @@ def test_a_warning_walks_from_open_to_closed_and_its_status_follows(
     for action, actor, form in [
         ("assign", analyst, {"assignee": str(verifier.id), "deadline": ""}),
         ("verify", verifier, {"verdict": TRUE, "reason": "入户核实，确已死亡"}),
-        ("dispose", analyst, {"recovered_amount": "1500", "discipline": "警告",
+        ("dispose", analyst, {"recovered_amount": "1500", "party_discipline": "严重警告",
+                              "government_discipline": "记过",
+                              "organisational_measures": "调整职务、诫勉",
                               "transferred_to": "主管部门处理"}),
         ("close", analyst, {}),
     ]:
@@ -178,8 +180,10 @@ def test_a_warning_walks_from_open_to_closed_and_its_status_follows(
     assert statuses == [(VERIFYING, VERIFYING), (VERIFIED, VERIFIED), (HANDLING, HANDLING),
                         (CLOSED, CLOSED)]
     assert case.deadline == TODAY + timedelta(days=30)
-    assert (case.verdict, case.recovered_amount, case.discipline) == (TRUE, Decimal("1500.00"),
-                                                                      "警告")
+    assert (case.verdict, case.recovered_amount) == (TRUE, Decimal("1500.00"))
+    assert (case.party_discipline, case.government_discipline, case.organisational_measures) == (
+        "严重警告", "记过", "诫勉、调整职务")
+    assert case.sanctions() == "党纪处分 严重警告 · 政务处分 记过 · 组织处理 诫勉、调整职务"
     assert case.closed_at is not None and case.version == 5
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)
                              .order_by(CaseEvent.id)).all()
@@ -231,6 +235,25 @@ def test_a_disposal_needs_a_sensible_amount(session: Session, staff: dict[str, U
     case = case_ready_for(session, staff, "dispose")
     with pytest.raises(InvalidInput, match=message):
         step(session, case, "dispose", staff["analyst"], {"recovered_amount": amount})
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"party_discipline": "记过"}, "党纪处分只能是"),
+    ({"government_discipline": "留党察看"}, "政务处分只能是"),
+    ({"organisational_measures": "诫勉、罚款"}, "组织处理只能是"),
+])
+def test_each_kind_of_sanction_takes_only_its_own(session: Session, staff: dict[str, User],
+                                                  fields: dict[str, str], message: str):
+    case = case_ready_for(session, staff, "dispose")
+    with pytest.raises(InvalidInput, match=message):
+        step(session, case, "dispose", staff["analyst"], {"recovered_amount": "0", **fields})
+
+
+def test_a_disposal_without_sanctions_says_so(session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "dispose")
+    step(session, case, "dispose", staff["analyst"],
+         {"recovered_amount": "0", "party_discipline": "无", "government_discipline": ""})
+    assert case.sanctions() == "无处分或组织处理"
 
 
 @pytest.mark.parametrize("typed", ["12,240元", "12240", "12，240", " 12,240.00 元"])
@@ -383,3 +406,26 @@ def test_a_retracted_warning_is_not_assigned(session: Session, staff: dict[str, 
         assign_warning(session, warning, staff["analyst"],
                        {"assignee": str(staff["verifier"].id)}, seen_version=0, today=TODAY)
     assert case_for_warning(session, warning).status == RETRACTED
+
+
+def test_sanctions_recorded_in_the_earlier_single_list_move_to_their_kind(
+        session: Session, staff: dict[str, User], db_url: str):
+    numbers = [case_ready_for(session, staff, "dispose").case_no for _ in range(4)]
+    session.commit()
+    session.close()
+    downgrade(db_url, "0006")
+    earlier = dict(zip(numbers, ["严重警告", "开除公职", "诫勉谈话", "无"], strict=True))
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        for case_no, discipline in earlier.items():
+            connection.execute(text("UPDATE cases SET discipline = :d WHERE case_no = :n"),
+                               {"d": discipline, "n": case_no})
+    engine.dispose()
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    with session_factory(engine)() as reread:
+        moved = {case.case_no: case.sanctions()
+                 for case in reread.scalars(select(Case).where(Case.case_no.in_(numbers)))}
+    engine.dispose()
+    assert moved == dict(zip(numbers, ["党纪处分 严重警告", "政务处分 开除", "组织处理 诫勉",
+                                       "无处分或组织处理"], strict=True))

@@ -56,7 +56,7 @@ def case_of(app: StaffApp, case_no: str) -> Case:
 
 
 def act(app: StaffApp, client: TestClient, case_no: str, action: str,
-        version: int | None = None, **fields: str) -> Response:
+        version: int | None = None, **fields: str | list[str]) -> Response:
     """Post one transition as the case page's form does (by default on the current version)."""
     seen = version if version is not None else case_of(app, case_no).version
     return client.post(f"/staff/cases/{case_no}/transition", follow_redirects=False, data={

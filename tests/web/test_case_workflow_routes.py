@@ -131,7 +131,8 @@ def test_a_true_warning_walks_to_closed_through_the_web(staff_app: StaffApp):
     case_no = case_no_of(staff_app, warning_id)
     steps = [
         (verifier, "verify", {"verdict": "属实", "reason": "经入户核实，本人已于2023年12月死亡"}),
-        (analyst, "dispose", {"recovered_amount": "1,500.00", "discipline": "警告",
+        (analyst, "dispose", {"recovered_amount": "1,500.00", "party_discipline": "警告",
+                              "organisational_measures": ["诫勉", "调整职务"],
                               "transferred_to": "主管部门处理"}),
         (analyst, "close", {}),
     ]
@@ -143,8 +144,9 @@ def test_a_true_warning_walks_to_closed_through_the_web(staff_app: StaffApp):
         seen.append(warning_status(staff_app, warning_id))
     assert seen == ["verified", "handling", "closed"]
     case = case_of(staff_app, case_no)
-    assert (case.verdict, case.recovered_amount, case.discipline, case.transferred_to) == (
-        "属实", Decimal("1500.00"), "警告", "主管部门处理")
+    assert (case.verdict, case.recovered_amount, case.transferred_to) == (
+        "属实", Decimal("1500.00"), "主管部门处理")
+    assert case.sanctions() == "党纪处分 警告 · 组织处理 诫勉、调整职务"  # both boxes ticked
     assert str(case.deadline) == "2099-12-31"
     with staff_app.session() as session:
         actions = session.scalars(select(AuditEntry.action).where(

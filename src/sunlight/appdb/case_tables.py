@@ -36,12 +36,24 @@ class Case(Base):
     verdict: Mapped[str | None] = mapped_column(String(20))
     verdict_reason: Mapped[str] = mapped_column(Text, default="")
     recovered_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
-    discipline: Mapped[str] = mapped_column(String(60), default="")
+    party_discipline: Mapped[str] = mapped_column(String(20), default="")
+    """党纪处分, one of cases.states.PARTY_DISCIPLINES, or empty."""
+    government_discipline: Mapped[str] = mapped_column(String(20), default="")
+    """政务处分, one of cases.states.GOVERNMENT_DISCIPLINES, or empty."""
+    organisational_measures: Mapped[str] = mapped_column(String(120), default="")
+    """组织处理: those of cases.states.ORGANISATIONAL_MEASURES taken, joined by 、."""
     transferred_to: Mapped[str] = mapped_column(String(100), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    def sanctions(self) -> str:
+        """What the disposal gave, as a person reads it: 党纪处分 严重警告 · 组织处理 诫勉."""
+        parts = [f"{label} {value}" for label, value in (
+            ("党纪处分", self.party_discipline), ("政务处分", self.government_discipline),
+            ("组织处理", self.organisational_measures)) if value]
+        return " · ".join(parts) or "无处分或组织处理"
 
     warning: Mapped[Warning | None] = relationship()
     assignee: Mapped[User | None] = relationship()

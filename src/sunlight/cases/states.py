@@ -23,8 +23,15 @@ PARTLY_TRUE = "部分属实"
 NOT_TRUE = "不属实"
 VERDICTS = (TRUE, PARTLY_TRUE, NOT_TRUE)
 
-DISCIPLINES = ("无", "批评教育", "诫勉谈话", "警告", "严重警告", "记过", "记大过", "降级",
-               "撤职", "撤销党内职务", "留党察看", "开除党籍", "开除公职")
+# A person may get one sanction of each kind, and several organisational measures.
+# 《中国共产党纪律处分条例》第八条:
+PARTY_DISCIPLINES = ("警告", "严重警告", "撤销党内职务", "留党察看", "开除党籍")
+# 《中华人民共和国公职人员政务处分法》第七条:
+GOVERNMENT_DISCIPLINES = ("警告", "记过", "记大过", "降级", "撤职", "开除")
+# The first form of supervision (谈话提醒 … 诫勉) and 《组织处理规定（试行）》第四条:
+ORGANISATIONAL_MEASURES = ("谈话提醒", "批评教育", "责令检查", "诫勉", "停职检查", "调整职务",
+                           "责令辞职", "免职", "降职")
+LIST_SEPARATOR = "、"  # between several measures, as a form sends and a person reads them
 TRANSFERS = ("", "监察机关立案调查", "司法机关", "主管部门处理")
 
 WARNING_CASE = "warning"

@@ -30,10 +30,13 @@ from sunlight.audit.chain import append
 from sunlight.cases.states import (
     ACTIVE,
     CLOSED,
-    DISCIPLINES,
+    GOVERNMENT_DISCIPLINES,
     HANDLING,
+    LIST_SEPARATOR,
     NOT_TRUE,
     OPEN,
+    ORGANISATIONAL_MEASURES,
+    PARTY_DISCIPLINES,
     RETRACTED,
     TRANSFERS,
     VERDICTS,
@@ -114,14 +117,30 @@ def _return(session: Session, case: Case, form: Form, terms: Terms) -> dict[str,
 
 def _disposal(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
     recovered = parse_money(form.get("recovered_amount", "0"))
-    discipline = form.get("discipline", "无").strip() or "无"
-    if discipline not in DISCIPLINES:
-        raise InvalidInput(f"处分类型只能是：{'、'.join(DISCIPLINES)}")
+    party = _one_of(form, "party_discipline", PARTY_DISCIPLINES, "党纪处分")
+    government = _one_of(form, "government_discipline", GOVERNMENT_DISCIPLINES, "政务处分")
+    taken = {m.strip() for m in form.get("organisational_measures", "").split(LIST_SEPARATOR)}
+    taken.discard("")
+    if taken - set(ORGANISATIONAL_MEASURES):
+        raise InvalidInput(f"组织处理只能是：{LIST_SEPARATOR.join(ORGANISATIONAL_MEASURES)}")
     transferred = form.get("transferred_to", "").strip()
     if transferred not in TRANSFERS:
         raise InvalidInput(f"移送只能是：{'、'.join(t for t in TRANSFERS if t)}，或不移送")
-    return {"recovered_amount": recovered, "discipline": discipline,
+    return {"recovered_amount": recovered, "party_discipline": party,
+            "government_discipline": government,
+            "organisational_measures": LIST_SEPARATOR.join(
+                m for m in ORGANISATIONAL_MEASURES if m in taken),
             "transferred_to": transferred}
+
+
+def _one_of(form: Form, field: str, choices: tuple[str, ...], label: str) -> str:
+    """A chosen sanction, or empty for none."""
+    value = form.get(field, "").strip()
+    if value in ("", "无"):
+        return ""
+    if value not in choices:
+        raise InvalidInput(f"{label}只能是：{'、'.join(choices)}，或无")
+    return value
 
 
 def _closing(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:

@@ -3,17 +3,18 @@ case page (which also answers a refused action, with the person's input kept).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from sunlight.accounts.roles import ANALYST
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
+from sunlight.cases.states import LIST_SEPARATOR
 from sunlight.cases.workflow import locked_case, may_see
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
@@ -55,10 +56,16 @@ def existing_case(session: Session, case_no: str, *, lock: bool = False) -> Case
     return case
 
 
-def form_fields(form: Mapping[str, Any]) -> dict[str, str]:
-    """A submitted form's text fields, without its CSRF token (never shown back)."""
-    return {name: value for name, value in form.items()
-            if isinstance(value, str) and name != CSRF_FIELD}
+def form_fields(form: FormData) -> dict[str, str]:
+    """A submitted form's text fields, without its CSRF token (never shown back).
+
+    A field sent several times (ticked boxes) comes as its values joined by 、.
+    """
+    fields: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str) and name != CSRF_FIELD:
+            fields.setdefault(name, []).append(value)
+    return {name: LIST_SEPARATOR.join(values) for name, values in fields.items()}
 
 
 async def submitted(request: Request) -> dict[str, str]:

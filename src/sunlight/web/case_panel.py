@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
-from sunlight.cases.states import DISCIPLINES, TRANSFERS, VERDICTS
+from sunlight.cases.states import (
+    GOVERNMENT_DISCIPLINES,
+    ORGANISATIONAL_MEASURES,
+    PARTY_DISCIPLINES,
+    TRANSFERS,
+    VERDICTS,
+)
 from sunlight.cases.workflow import available, overdue
 from sunlight.clock import local_today
 from sunlight.web.deps import Staff, settings_of
@@ -48,7 +54,9 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "open_url": open_url,
         "overdue": case is not None and overdue(case),
         "assignees": assignable(session, township) if staff.role == ANALYST else [],
-        "verdicts": VERDICTS, "disciplines": DISCIPLINES,
+        "verdicts": VERDICTS, "party_disciplines": PARTY_DISCIPLINES,
+        "government_disciplines": GOVERNMENT_DISCIPLINES,
+        "organisational_measures": ORGANISATIONAL_MEASURES,
         "transfers": [t for t in TRANSFERS if t],
         "default_deadline_days": settings_of(request).case_deadline_days,
         "today": local_today(),
@@ -60,7 +68,8 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
 
 FIELD_LABELS = {"assignee": "核查人员", "deadline": "办理期限", "verdict": "核实结论",
                 "reason": "说明或理由", "recovered_amount": "追回金额（元）",
-                "discipline": "处分类型", "transferred_to": "移送"}
+                "party_discipline": "党纪处分", "government_discipline": "政务处分",
+                "organisational_measures": "组织处理", "transferred_to": "移送"}
 
 
 def unsaved(session: Session, form: dict[str, str], actions: list[str]) -> list[tuple[str, str]]:
