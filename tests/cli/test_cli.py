@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import python_calamine
 from typer.testing import CliRunner
 
+from sunlight import __version__
 from sunlight.cli.app import app
 from sunlight.cli.exit_codes import BAD_INPUT
 from tests.conftest import write_csv
@@ -112,3 +115,18 @@ def test_delivered_text_never_becomes_a_live_formula_in_the_xlsx_report(
 
     sheet = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "<f>" not in sheet and "HYPERLINK" in sheet
+
+
+def test_a_command_imports_only_what_it_runs():
+    # Spawned ingest workers run this module as their __main__: each import costs them.
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print(sorted(m for m in ('uvicorn', 'duckdb', "
+              "'sqlalchemy') if m in sys.modules)))\n"
+              "sys.argv = ['sunlight', 'version']\n"
+              "from sunlight.cli.app import main\n"
+              "main()\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=False)
+    assert ran.returncode == 0, ran.stderr
+    version, imported = ran.stdout.splitlines()
+    assert version == __version__ and imported == "[]"

@@ -58,7 +58,13 @@ def build_app(only: str | None = None) -> typer.Typer:
         else:
             built.command(name)(target)
     built.command("version")(version_command)
+    # A group even when it holds `version` alone: Typer runs a lone command as the app itself.
+    built.callback()(_group)
     return built
+
+
+def _group() -> None:
+    """Sunlight: big-data supervision of public subsidy payments."""
 
 
 @cache
@@ -74,8 +80,8 @@ def __getattr__(name: str) -> typer.Typer:
 
 
 def _invoked(argv: list[str]) -> str | None:
-    """The command named on the command line, if it names one."""
-    return argv[0] if argv and argv[0] in _COMMANDS else None
+    """The command named on the command line, if it names one (`version` needs no module)."""
+    return argv[0] if argv and (argv[0] in _COMMANDS or argv[0] == "version") else None
 
 
 def _imported_quietly(only: str | None) -> typer.Typer:
