@@ -18,7 +18,7 @@ from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.paths import export_target, writing
 from sunlight.contract.catalog import load_catalog
-from sunlight.models.registry import load_library
+from sunlight.models.registry import Model, load_library
 from sunlight.models.runner import UnknownModel, select
 from sunlight.settings import Settings, get_settings
 from sunlight.synth.scorecard import read_truth, score
@@ -41,12 +41,12 @@ def _nothing_detected(settings: Settings) -> bool:
     return missing is not None
 
 
-def _model_codes(text: str | None) -> list[str] | None:
+def _model_codes(text: str | None, library: dict[str, Model] | None = None) -> list[str] | None:
     """Model codes from `A,B`; an unknown code is refused as `detect` refuses it."""
     if not text:
         return None
     try:
-        return [model.code for model in select(load_library(), text.split(","))]
+        return [model.code for model in select(library or load_library(), text.split(","))]
     except UnknownModel as exc:
         refuse_unknown_model(exc)
 
@@ -158,7 +158,8 @@ def export_command(
 ) -> None:
     """Write every stored warning; missing folders are created."""
     settings = get_settings()
-    codes = _model_codes(models)
+    library = load_library()
+    codes = _model_codes(models, library)
     chosen = export_target(path, fmt.value if fmt else None)
     if _nothing_detected(settings):
         raise typer.Exit(BAD_INPUT)
@@ -168,7 +169,7 @@ def export_command(
             if chosen == "csv":
                 write_csv(warnings, path)
             else:
-                write_xlsx(warnings, path, load_library(), load_catalog(settings.catalog))
+                write_xlsx(warnings, path, library, load_catalog(settings.catalog))
     console.print(f"Wrote {len(warnings):,} warnings to {path}")
 
 
