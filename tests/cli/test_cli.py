@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import python_calamine
 from typer.testing import CliRunner
 
@@ -99,8 +100,39 @@ def test_generate_refuses_to_overwrite_a_real_delivery(tmp_path: Path):
 def test_files_ingestion_cannot_read_are_listed_as_skipped(tmp_path: Path, home: Path):
     write_csv(tmp_path / "delivery" / "payments" / "三月.csv", ROWS)
     (tmp_path / "delivery" / "payments" / "三月.et").write_bytes(b"WPS")
+    (tmp_path / "delivery" / "payments" / "说明.txt").write_text("三月份数据，共两行。")
+    (tmp_path / "delivery" / "payments" / "~$三月.xlsx").write_bytes(b"excel lock file")
     result = runner.invoke(app, ["ingest", str(tmp_path / "delivery")])
-    assert result.exit_code == 0 and "skipped: payments/三月.et" in result.output
+    assert result.exit_code == 0, result.output
+    assert "skipped: payments/三月.et (not a data file: only .csv/" in result.output
+    assert "skipped: payments/说明.txt (not a data file" in result.output  # a note, not a table
+    assert "skipped: payments/~$三月.xlsx (an Excel lock file" in result.output
+
+
+@pytest.mark.parametrize(("given", "hint"), [
+    ("county", "Did you mean"),  # the folder holding the delivery
+    ("county/delivery/payments", "the folder of one dataset"),
+    ("nowhere", "does not exist"),
+])
+def test_the_wrong_folder_is_refused_with_what_was_probably_meant(
+        tmp_path: Path, home: Path, given: str, hint: str):
+    write_csv(tmp_path / "county" / "delivery" / "payments" / "三月.csv", ROWS)
+    write_csv(tmp_path / "county" / "bad_rows.csv", [["file", "row"]])
+    result = runner.invoke(app, ["ingest", str(tmp_path / given)])
+    assert result.exit_code == BAD_INPUT and hint in result.output, result.output
+    if hint == "Did you mean":
+        assert str(tmp_path / "county" / "delivery") in result.output.replace("\n", "")
+
+
+def test_ingesting_the_same_delivery_again_says_so_in_one_line(tmp_path: Path, home: Path):
+    for month, period in (("三月", "2024-03"), ("四月", "2024-04")):
+        write_csv(tmp_path / "delivery" / "payments" / f"{month}.csv",
+                  [HEADER, ["低保", "610327197106050172", "王芳", period, "500", "6217"]])
+    runner.invoke(app, ["ingest", str(tmp_path / "delivery")])
+    again = runner.invoke(app, ["ingest", str(tmp_path / "delivery")])
+    assert "no-op" not in again.output.split("Ingested")[0]  # no line per file
+    assert "2 already ingested (2 of them the very files ingested before: no-op)" in (
+        again.output.replace("\n", " "))
 
 
 def test_delivered_text_never_becomes_a_live_formula_in_the_xlsx_report(

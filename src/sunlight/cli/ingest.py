@@ -39,9 +39,8 @@ def ingest_command(
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
     if dataset is None:
-        for skipped in skipped_files(path):
-            console.print(f"[yellow]skipped:[/yellow] {skipped.relative_to(path)} "
-                          "(not .xlsx/.xls/.ods/.csv)")
+        for skipped, why in skipped_files(path):
+            console.print(f"[yellow]skipped:[/yellow] {skipped.relative_to(path)} ({why})")
     outcomes = run_ingest(settings, files, replace, workers or settings.ingest_workers)
     _report(outcomes)
 
@@ -84,7 +83,8 @@ def _report(outcomes: list[FileOutcome]) -> None:
         if outcome.status == "already_ingested" and outcome.replaced:
             console.print(f"{outcome.message}; removed {len(outcome.replaced)} other version(s) "
                           "of it (--replace)")
-        elif outcome.status == "already_ingested":
+        elif outcome.status == "already_ingested" and not outcome.again:
+            # The same bytes under another name: worth saying which, file by file.
             console.print(f"[yellow]no-op:[/yellow] {outcome.message}")
         elif outcome.replaced:
             console.print(f"replaced {len(outcome.replaced)} earlier file(s): {outcome.message}")
@@ -94,6 +94,8 @@ def _report(outcomes: list[FileOutcome]) -> None:
                           "corrected version, ingest it again with --replace.")
     rows = sum(o.batch.counts.data for o in ingested if o.batch)
     rejected = sum(o.batch.counts.rejected for o in ingested if o.batch)
+    again = sum(1 for o in outcomes if o.status == "already_ingested" and o.again)
     console.print(f"Ingested {len(ingested)} file(s), {rows:,} data rows "
-                  f"({rejected:,} rejected); {len(outcomes) - len(ingested)} already ingested. "
-                  "See `sunlight quality`.")
+                  f"({rejected:,} rejected); {len(outcomes) - len(ingested)} already ingested"
+                  + (f" ({again} of them the very files ingested before: no-op)" if again else "")
+                  + ". See `sunlight quality`.")

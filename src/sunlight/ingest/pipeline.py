@@ -49,6 +49,7 @@ class FileOutcome:
     batch: PreparedBatch | None = None
     replaced: list[str] = field(default_factory=list)
     same_name: bool = False  # an earlier batch of the dataset has this file name
+    again: bool = False  # already ingested under the same name: the very file, once more
 
 
 def _is_data_file(path: Path) -> bool:
@@ -56,10 +57,13 @@ def _is_data_file(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(("~$", "."))
 
 
-def skipped_files(root: Path) -> list[Path]:
-    """Files under a delivery folder that ingestion does not read (and says so)."""
-    return sorted(p for p in root.rglob("*") if p.is_file() and not _is_data_file(p)
-                  and not p.name.startswith("."))
+def skipped_files(root: Path) -> list[tuple[Path, str]]:
+    """Files under a delivery folder that ingestion does not read, each with why."""
+    readable = "/".join(sorted(SUPPORTED_SUFFIXES))
+    return [(path, "an Excel lock file, left while the workbook was open"
+             if path.name.startswith("~$") else f"not a data file: only {readable} are read")
+            for path in sorted(root.rglob("*"))
+            if path.is_file() and not _is_data_file(path) and not path.name.startswith(".")]
 
 
 def plan_delivery(root: Path) -> list[tuple[Path, str]]:
@@ -67,6 +71,8 @@ def plan_delivery(root: Path) -> list[tuple[Path, str]]:
     if root.is_file():
         raise UnusableDelivery(f"{root} is a file: give its dataset, "
                                f"e.g. `sunlight ingest --dataset payments {root}`")
+    if not root.exists():
+        raise UnusableDelivery(f"{root} does not exist")
     if not root.is_dir():
         raise UnusableDelivery(f"{root} is not a folder")
     plan: list[tuple[Path, str]] = []
@@ -77,7 +83,8 @@ def plan_delivery(root: Path) -> list[tuple[Path, str]]:
         if len(parts) == 1:
             raise UnusableDelivery(
                 f"{path.name} lies at the top of the delivery: put each file in a folder named "
-                f"after its dataset (<root>/<dataset>/<file>), one of: {', '.join(DATASETS)}")
+                f"after its dataset (<root>/<dataset>/<file>), one of: {', '.join(DATASETS)}"
+                + _wrong_folder_hint(root))
         folder = parts[0]
         if folder not in DATASETS:
             raise UnusableDelivery(
@@ -88,6 +95,17 @@ def plan_delivery(root: Path) -> list[tuple[Path, str]]:
     if not plan:
         raise UnusableDelivery(f"{root} holds no .xlsx or .csv file under a dataset folder")
     return plan
+
+
+def _wrong_folder_hint(root: Path) -> str:
+    """What the person probably meant, when the folder given is next to the delivery."""
+    if root.name in DATASETS:
+        return (f". {root} is the folder of one dataset: ingest the folder above it, "
+                f"{root.parent}, or one file with `--dataset {root.name} FILE`")
+    inside = [child for child in sorted(root.iterdir()) if child.is_dir()
+              and any(grandchild.name in DATASETS for grandchild in child.iterdir()
+                      if grandchild.is_dir())]
+    return f". Did you mean {inside[0]}?" if inside else ""
 
 
 Chunk = tuple[str, list[tuple[Path, str]]]  # dataset code, [(file, sha256)]
@@ -164,8 +182,11 @@ def ingest(
             earlier = by_hash.get(digest)
             if earlier is not None or digest in seen:
                 first = earlier.file_name if earlier else seen[digest].name
-                outcome = FileOutcome(path, code, "already_ingested",
-                                      f"{path.name}: same bytes as {first}, already ingested")
+                again = earlier is not None and first == path.name
+                outcome = FileOutcome(
+                    path, code, "already_ingested",
+                    f"{path.name}: already ingested" if again
+                    else f"{path.name}: same bytes as {first}, already ingested", again=again)
                 if replace and earlier is not None:
                     # --replace after the fact: this version stays, its namesakes go.
                     outcome.replaced = namesakes(code, earlier.file_name, digest)

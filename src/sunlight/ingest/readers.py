@@ -27,7 +27,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sunlight.ingest.errors import UnusableFile
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
-CSV_SUFFIXES = frozenset({".csv", ".txt"})
+CSV_SUFFIXES = frozenset({".csv"})
 SUPPORTED_SUFFIXES = SPREADSHEET_SUFFIXES | CSV_SUFFIXES
 # Cell texts are dictionary-encoded: a column repeats a few texts (programs, villages, periods)
 # many times, and everything downstream works per distinct text.
