@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import re
+import secrets
 import socket
 import statistics
 import subprocess
@@ -104,8 +105,10 @@ def free_port() -> int:
 
 
 def start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SUNLIGHT_HOME": str(home)}
-    server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", str(port)], env=env)
+    # Not --demo: the home holds a generated county ingested like a county's own files.
+    env = {**os.environ, "SUNLIGHT_HOME": str(home),
+           "SUNLIGHT_SECRET_KEY": secrets.token_urlsafe(48)}
+    server = subprocess.Popen([str(SUNLIGHT), "serve", "--port", str(port)], env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from sunlight.cli.app import app
 from sunlight.cli.exit_codes import BAD_INPUT
+from tests.conftest import write_csv
 
 runner = CliRunner()
 SUNLIGHT = Path(sys.executable).parent / "sunlight"
@@ -80,3 +81,13 @@ def test_serve_answers_at_the_address_it_prints(tmp_path: Path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_demo_mode_will_not_serve_a_countys_own_data(tmp_path: Path, home: Path):
+    write_csv(tmp_path / "delivery" / "payments" / "三月.csv", [
+        ["项目名称", "身份证号", "姓名", "所属期", "金额", "银行账号"],
+        ["低保", "610327197106050172", "王芳", "2024-03", "500", "6217493730820689217"]])
+    assert runner.invoke(app, ["ingest", str(tmp_path / "delivery")]).exit_code == 0
+    result = runner.invoke(app, ["serve", "--demo", "--port", str(free_port())])
+    assert result.exit_code == BAD_INPUT, result.output
+    assert "not the demo county's" in result.output and "SUNLIGHT_SECRET_KEY" in result.output

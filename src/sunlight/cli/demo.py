@@ -19,6 +19,7 @@ from sunlight.cli.ingest import run_ingest
 from sunlight.cli.quality import print_summary
 from sunlight.cli.serve import listening_socket, serve
 from sunlight.cli.warnings import print_scorecard, print_top
+from sunlight.demo_home import demo_county, foreign_batches
 from sunlight.demo_staff import DEMO_PASSWORD, DemoAccount, create_demo_staff
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import plan_delivery
@@ -43,10 +44,9 @@ def demo_command(
     settings = get_settings()
     # The port is taken first: a port in use is said at once, not after the whole demo.
     listening = listening_socket(host, port) if serve_app else None
-    county = settings.home / "demo-county"
+    county = demo_county(settings)
     warehouse = Warehouse(settings.warehouse_dir)
-    foreign = [b for b in warehouse.batches()
-               if not Path(b.data["source_path"]).is_relative_to(county.resolve())]
+    foreign = foreign_batches(settings)
     if foreign and not replace_existing:
         errors.print(
             f"[red]refused:[/red] {settings.home.resolve()} already holds {len(foreign)} ingested "

@@ -11,6 +11,7 @@ import uvicorn
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import usable
 from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.demo_home import foreign_batches
 from sunlight.settings import Settings, get_settings
 from sunlight.web.app import create_app
 from sunlight.web.security import InsecureSecret
@@ -60,4 +61,12 @@ def serve_command(
 ) -> None:
     """Serve the staff workbench at /staff and the public portal at /."""
     settings = get_settings()
+    foreign = foreign_batches(settings) if demo else []
+    if foreign:
+        errors.print(
+            f"[red]refused:[/red] --demo serves a demo's home, with a built-in secret and "
+            f"published passwords, but {settings.home.resolve()} holds {len(foreign)} ingested "
+            "file(s) that are not the demo county's. Serve it without --demo, with "
+            "SUNLIGHT_SECRET_KEY set (README: 'Running it for a county').")
+        raise typer.Exit(BAD_INPUT)
     serve(settings, listening_socket(host, port), demo=demo)
