@@ -46,6 +46,10 @@ def test_filters_that_match_nothing_say_so(detected: Path):
     result = runner.invoke(app, ["warnings", "list", "--status", "closed"])
     assert "No warnings with status closed." in result.output
     assert runner.invoke(app, ["warnings", "list", "--model", "NOPE"]).exit_code == BAD_INPUT
+    mistyped = runner.invoke(app, ["warnings", "list", "--status", "opn"])
+    assert mistyped.exit_code == BAD_INPUT and "待分派 (open)" in mistyped.output
+    in_chinese = runner.invoke(app, ["warnings", "list", "--status", "待分派"])
+    assert in_chinese.exit_code == 0 and "W-" in in_chinese.output  # the workbench's word
     assert runner.invoke(app, ["warnings", "list", "--top", "0"]).exit_code == BAD_INPUT
     export = runner.invoke(app, ["warnings", "export", str(detected / "w.csv"), "--models",
                                  "NOPE"])

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from sunlight.appdb import warnings as stored
 from sunlight.appdb.tables import RETRACTED, Warning, WarningChange
+from sunlight.cases.states import STATUS_ZH
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import embedded_file_missing, open_session
 from sunlight.cli.exit_codes import BAD_INPUT
@@ -57,11 +58,25 @@ def list_command(
     model: Annotated[str | None, typer.Option(
         help="Only these model codes, comma-separated.")] = None,
     status: Annotated[str | None, typer.Option(
-        help="Only this status (open, closed, retracted, ...); retracted ones are left out "
-             "unless asked for.")] = None,
+        help="Only this status, as the workbench names it (待分派, 核查中, 已核实, 处置中, 办结, "
+             "已撤回) or by its code (open, verifying, verified, handling, closed, retracted); "
+             "retracted ones are left out unless asked for.")] = None,
 ) -> None:
     """The warnings to look at first: highest risk score, then most money."""
-    print_top(top, _model_codes(model), status)
+    print_top(top, _model_codes(model), _status_code(status))
+
+
+def _status_code(text: str | None) -> str | None:
+    """A status by its code or its Chinese name; anything else is refused."""
+    if text is None:
+        return None
+    by_name = {name: code for code, name in STATUS_ZH.items()}
+    code = text.strip() if text.strip() in STATUS_ZH else by_name.get(text.strip())
+    if code is None:
+        errors.print(f"[red]refused:[/red] unknown status {text!r}; one of: " + ", ".join(
+            f"{name} ({code})" for code, name in STATUS_ZH.items()))
+        raise typer.Exit(BAD_INPUT)
+    return code
 
 
 def print_top(n: int, models: list[str] | None = None, status: str | None = None) -> None:
