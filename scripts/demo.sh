@@ -3,7 +3,5 @@
 # reported on, under $SUNLIGHT_HOME (default ./sunlight-home).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
+bash scripts/install.sh
 exec .venv/bin/sunlight demo "$@"

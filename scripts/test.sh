@@ -2,9 +2,7 @@
 # Install what the tests need into .venv, then lint, type-check and run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+bash scripts/install.sh test
 .venv/bin/ruff check src tests
 .venv/bin/mypy
 # The app-database tests also run on PostgreSQL (tests/appdb/conftest.py), and where CI is set

@@ -148,6 +148,9 @@ def test_a_true_warning_walks_to_closed_through_the_web(staff_app: StaffApp):
         "属实", Decimal("1500.00"), "主管部门处理")
     assert case.sanctions() == "党纪处分 警告 · 组织处理 诫勉、调整职务"  # both boxes ticked
     assert str(case.deadline) == "2099-12-31"
+    log = analyst.get(f"/staff/warnings/{warning_id}").text.split("办理记录")[1]
+    assert "期限 2099-12-31" in log  # the assignment
+    assert "追回 1,500.00 元 · 党纪处分 警告 · 组织处理 诫勉、调整职务 · 移送 主管部门处理" in log
     with staff_app.session() as session:
         actions = session.scalars(select(AuditEntry.action).where(
             AuditEntry.action.like("case.%")).order_by(AuditEntry.id)).all()

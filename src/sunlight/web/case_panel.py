@@ -3,6 +3,7 @@ this user may take now, and the decision log. Shared by every page that shows a 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import Request
@@ -22,6 +23,7 @@ from sunlight.cases.states import (
 from sunlight.cases.workflow import available, overdue
 from sunlight.clock import local_today
 from sunlight.web.deps import Staff, settings_of
+from sunlight.web.templating import money
 
 
 def assignable(session: Session, township: str) -> list[User]:
@@ -63,7 +65,32 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "form": form,
         "message": message,
         "unsaved": unsaved(session, form, takes_back) if message else [],
+        "event_notes": event_notes(session, case) if case is not None else {},
     }
+
+
+def event_notes(session: Session, case: Case) -> dict[int, str]:
+    """Per entry of the decision log, what the step recorded beyond its verdict and reason:
+    whom it was assigned to and by when, the money recovered, sanctions and transfer."""
+    assignees = {event.details["assignee_id"] for event in case.events
+                 if event.details.get("assignee_id")}
+    names: dict[int, str] = {row.id: row.display_name for row in session.execute(
+        select(User.id, User.display_name).where(User.id.in_(assignees)))}
+    notes = {}
+    for event in case.events:
+        details, parts = event.details, []
+        if details.get("assignee_id") in names:
+            parts.append(f"核查人员 {names[details['assignee_id']]}")
+        if details.get("deadline"):
+            parts.append(f"期限 {details['deadline']}")
+        if "recovered_amount" in details:
+            parts.append(f"追回 {money(Decimal(str(details['recovered_amount'])))} 元")
+        parts += [f"{FIELD_LABELS[name]} {details[name]}" for name in (
+            "party_discipline", "government_discipline", "organisational_measures",
+            "transferred_to") if details.get(name)]
+        if parts:
+            notes[event.id] = " · ".join(parts)
+    return notes
 
 
 FIELD_LABELS = {"assignee": "核查人员", "deadline": "办理期限", "verdict": "核实结论",
