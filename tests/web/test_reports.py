@@ -255,6 +255,9 @@ def test_track_explains_a_mistyped_or_unknown_code(portal: Portal) -> None:
     assert "查询码" in client.get("/track").text
     short = track(client, "ABC")
     assert short.status_code == 400 and "12 位字母和数字" in short.text
+    assert "您输入了 3 位" in short.text
+    look_alike = track(client, "YCTC-TDV4-TZSO")  # an O where the code has no O
+    assert look_alike.status_code == 400 and "查询码里没有“O”" in look_alike.text
     unknown = track(client, "ABCD-EFGH-JKMN")
     assert unknown.status_code == 404 and "没有找到这个查询码的举报" in unknown.text
 

@@ -23,12 +23,26 @@ def shown(code: str) -> str:
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
+def _squeezed(typed: str) -> str:
+    return "".join(ch for ch in typed.upper() if ch not in " -\t\u3000－")
+
+
 def normalised(typed: str) -> str | None:
     """The code as typed (any case, spaces or dashes), or None if it cannot be one."""
-    code = "".join(ch for ch in typed.upper() if ch not in " -\t\u3000－")
+    code = _squeezed(typed)
     if len(code) != LENGTH or any(ch not in ALPHABET for ch in code):
         return None
     return code
+
+
+def problem(typed: str) -> str:
+    """Why what was typed cannot be a code, for the person who typed it (Chinese)."""
+    code = _squeezed(typed)
+    foreign = "".join(dict.fromkeys(ch for ch in code if ch not in ALPHABET))
+    if foreign:
+        return (f"查询码里没有“{'、'.join(foreign)}”：码中不用数字 0、1 和字母 I、L、O，"
+                "以免看错。请对照提交时显示的查询码重新输入。")
+    return f"查询码是 12 位字母和数字（如 ABCD-EFGH-JKMN），您输入了 {len(code)} 位，请核对。"
 
 
 def code_hash(code: str) -> str:

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 from sunlight.appdb.publication_tables import Publication
 from sunlight.appdb.report_tables import CATEGORIES
 from sunlight.reports.codes import normalised, shown
+from sunlight.reports.codes import problem as code_problem
 from sunlight.reports.filing import (
     DESCRIPTION_MAX,
     Draft,
@@ -48,7 +49,6 @@ FORM_OVERHEAD = 256 * 1024
 """Bytes a report form may add around its photos (the text fields, the multipart framing)."""
 REQUEST_MAX = MAX_PHOTOS * MAX_BYTES + FORM_OVERHEAD
 NO_VILLAGE = "公示已更新，找不到该村。请从首页重新进入。"
-BAD_CODE = "查询码是 12 位字母和数字（如 ABCD-EFGH-JKMN），请核对后重新输入。"
 UNKNOWN_CODE = "没有找到这个查询码的举报，请核对后重新输入。"
 
 
@@ -192,7 +192,7 @@ def track_report(request: Request, session: DbSession,
         return _track_page(request, {**context, "error": "页面已过期，请重新查询。"}, 403)
     code = normalised(typed)
     if code is None:
-        return _track_page(request, {**context, "error": BAD_CODE}, 400)
+        return _track_page(request, {**context, "error": code_problem(typed)}, 400)
     if not guard.within_hourly_limit(request, "portal_tracks", TRACKS_PER_HOUR):
         return _track_page(request, {**context, "error": "查询次数过多，请一小时后再试。"}, 429)
     found = track(session, code)
