@@ -42,6 +42,7 @@ from sunlight.cases.workflow import (
     overdue,
     take,
 )
+from sunlight.web.case_panel import event_notes
 from tests.appdb.builders import detection, run
 
 TOWNSHIP = "城关镇"
@@ -429,3 +430,17 @@ def test_sanctions_recorded_in_the_earlier_single_list_move_to_their_kind(
     engine.dispose()
     assert moved == dict(zip(numbers, ["党纪处分 严重警告", "政务处分 开除", "组织处理 诫勉",
                                        "无处分或组织处理"], strict=True))
+
+
+def test_the_decision_log_notes_what_each_step_recorded(session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "dispose")
+    step(session, case, "dispose", staff["analyst"], FORMS["dispose"](staff))
+    session.add(CaseEvent(case_id=case.id, at=datetime.now(UTC), actor_id=None, action="dispose",
+                          from_status=VERIFIED, to_status=HANDLING,
+                          details={"recovered_amount": "100.00", "discipline": "记过"}))
+    session.flush()
+    session.expire(case, ["events"])
+    notes = list(event_notes(session, case).values())
+    assert notes[0] == f"核查人员 {staff['verifier'].display_name} · 期限 {TODAY + timedelta(30)}"
+    assert notes[-2] == "追回 1,500.00 元 · 党纪处分 警告"
+    assert notes[-1] == "追回 100.00 元 · 处分 记过"  # logged before the sanctions were split

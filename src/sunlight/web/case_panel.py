@@ -85,6 +85,8 @@ def event_notes(session: Session, case: Case) -> dict[int, str]:
             parts.append(f"期限 {details['deadline']}")
         if "recovered_amount" in details:
             parts.append(f"追回 {money(Decimal(str(details['recovered_amount'])))} 元")
+        if details.get("discipline", "无") != "无":  # a disposal logged before migration 0007
+            parts.append(f"处分 {details['discipline']}")
         parts += [f"{FIELD_LABELS[name]} {details[name]}" for name in (
             "party_discipline", "government_discipline", "organisational_measures",
             "transferred_to") if details.get(name)]
