@@ -18,7 +18,9 @@ def demo_county(settings: Settings) -> Path:
 
 
 def foreign_batches(settings: Settings) -> list[BatchRecord]:
-    """The ingested files that did not come from the demo county."""
-    county = demo_county(settings).resolve()
+    """The ingested files that came neither from the demo county nor from the workbench's
+    uploads into this home (someone trying the upload page of the demo)."""
+    own = (demo_county(settings).resolve(), settings.uploads_dir.resolve())
     return [batch for batch in Warehouse(settings.warehouse_dir).batches()
-            if not Path(batch.data["source_path"]).is_relative_to(county)]
+            if not any(Path(batch.data["source_path"]).is_relative_to(folder)
+                       for folder in own)]

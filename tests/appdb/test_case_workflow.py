@@ -444,3 +444,24 @@ def test_the_decision_log_notes_what_each_step_recorded(session: Session, staff:
     assert notes[0] == f"核查人员 {staff['verifier'].display_name} · 期限 {TODAY + timedelta(30)}"
     assert notes[-2] == "追回 1,500.00 元 · 党纪处分 警告"
     assert notes[-1] == "追回 100.00 元 · 处分 记过"  # logged before the sanctions were split
+
+
+def test_going_back_to_one_sanction_keeps_the_gravest_the_earlier_list_could_name(
+        session: Session, staff: dict[str, User], db_url: str):
+    given = [("", "警告", ""), ("", "", "批评教育、诫勉"), ("", "", "免职"),
+             ("留党察看", "记过", "诫勉")]
+    numbers = []
+    for party, government, measures in given:
+        case = case_ready_for(session, staff, "dispose")
+        case.party_discipline, case.government_discipline = party, government
+        case.organisational_measures = measures
+        numbers.append(case.case_no)
+    session.commit()
+    session.close()
+    downgrade(db_url, "0006")
+    engine = make_engine(db_url)
+    with engine.connect() as connection:
+        kept = dict(connection.execute(text("SELECT case_no, discipline FROM cases")).all())
+    engine.dispose()
+    upgrade(db_url)
+    assert [kept[n] for n in numbers] == ["警告", "诫勉谈话", "", "留党察看"]

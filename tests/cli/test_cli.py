@@ -117,7 +117,6 @@ def test_files_ingestion_cannot_read_are_listed_as_skipped(tmp_path: Path, home:
 def test_the_wrong_folder_is_refused_with_what_was_probably_meant(
         tmp_path: Path, home: Path, given: str, hint: str):
     write_csv(tmp_path / "county" / "delivery" / "payments" / "三月.csv", ROWS)
-    write_csv(tmp_path / "county" / "bad_rows.csv", [["file", "row"]])
     result = runner.invoke(app, ["ingest", str(tmp_path / given)])
     assert result.exit_code == BAD_INPUT and hint in result.output, result.output
     if hint == "Did you mean":

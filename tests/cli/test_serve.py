@@ -12,10 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
 from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.cli.serve import listening_socket
 from tests.conftest import write_csv
 
 runner = CliRunner()
@@ -91,3 +93,20 @@ def test_demo_mode_will_not_serve_a_countys_own_data(tmp_path: Path, home: Path)
     result = runner.invoke(app, ["serve", "--demo", "--port", str(free_port())])
     assert result.exit_code == BAD_INPUT, result.output
     assert "not the demo county's" in result.output and "SUNLIGHT_SECRET_KEY" in result.output
+
+
+def test_the_port_is_held_from_the_start_so_nothing_takes_it_meanwhile():
+    held = listening_socket("127.0.0.1", 0)
+    try:
+        port = held.getsockname()[1]
+        with pytest.raises(typer.Exit):  # as a second server started during a demo would be
+            listening_socket("127.0.0.1", port)
+    finally:
+        held.close()
+
+
+def test_demo_mode_will_not_serve_another_database(home: Path,
+                                                   monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SUNLIGHT_DATABASE_URL", "postgresql://127.0.0.1/test")
+    result = runner.invoke(app, ["serve", "--demo", "--port", str(free_port())])
+    assert result.exit_code == BAD_INPUT and "SUNLIGHT_DATABASE_URL" in result.output

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,8 +78,11 @@ def _migrate(url: str, step: Callable[[Config], None]) -> None:
     try:
         with (engine.connect() as connection, _foreign_keys_checked_at_the_end(connection),
               connection.begin()):
+            before = MigrationContext.configure(connection).get_current_revision()
             step(alembic_config(connection))
-            _check_foreign_keys(connection)
+            # Every start of serve, detect and publish comes here; most change nothing.
+            if MigrationContext.configure(connection).get_current_revision() != before:
+                _check_foreign_keys(connection)
     finally:
         engine.dispose()
 

@@ -19,6 +19,7 @@ from sunlight.ingest.pipeline import (
     plan_delivery,
     skipped_files,
 )
+from sunlight.ingest.readers import no_cyclic_gc
 from sunlight.settings import Settings, get_settings
 from sunlight.warehouse.store import Warehouse
 
@@ -59,7 +60,9 @@ def run_ingest(settings: Settings, files: list[tuple[Path, str]], replace: bool,
                workers: int) -> list[FileOutcome]:
     """Ingest with a progress bar; on refusal print why and exit 2."""
     warehouse = Warehouse(settings.warehouse_dir)
-    with progress_bar() as bar:
+    # The cycle collector off: ingestion makes no cycles. Only here, in a process of its own;
+    # the web server's upload worker leaves the collector to the server.
+    with no_cyclic_gc(), progress_bar() as bar:
         task = bar.add_task("ingest", total=len(files), current="")
         try:
             return ingest(warehouse, files, settings.catalog, replace, workers,

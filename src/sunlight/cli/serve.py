@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 from typing import Annotated
 
@@ -29,10 +30,13 @@ def listening_socket(host: str, port: int) -> socket.socket:
     bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         bound.bind((host, port))
+        # Listening at once is what holds the port: a socket only bound would let another
+        # server (with SO_REUSEADDR, as uvicorn sets it) bind and listen there meanwhile.
+        bound.listen(2048)
     except OSError as exc:
         bound.close()
         why = ("another program already listens there: stop it or choose --port"
-               if exc.errno == 98 else exc.strerror or str(exc))
+               if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc))
         errors.print(f"[red]refused:[/red] cannot listen on {host}:{port}: {why}")
         raise typer.Exit(BAD_INPUT) from exc
     return bound
@@ -61,6 +65,12 @@ def serve_command(
 ) -> None:
     """Serve the staff workbench at /staff and the public portal at /."""
     settings = get_settings()
+    if demo and settings.database_url:
+        errors.print(
+            "[red]refused:[/red] --demo serves the embedded demo database with a built-in "
+            "secret; SUNLIGHT_DATABASE_URL names another database. Serve it without --demo, "
+            "with SUNLIGHT_SECRET_KEY set (README: 'Running it for a county').")
+        raise typer.Exit(BAD_INPUT)
     foreign = foreign_batches(settings) if demo else []
     if foreign:
         errors.print(

@@ -15,7 +15,7 @@ from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
 from sunlight.ingest.batch import PreparedBatch, file_hash, read_file, stage_batches
 from sunlight.ingest.errors import UnusableFile
-from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES, no_cyclic_gc
+from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
 from sunlight.ingest.rows import warm_up
 from sunlight.warehouse.store import Warehouse
 
@@ -90,7 +90,7 @@ def plan_delivery(root: Path) -> list[tuple[Path, str]]:
             raise UnusableDelivery(
                 f"{path.relative_to(root)}: folder {folder!r} is not a dataset of the contract; "
                 f"expected <root>/<dataset>/<file> with dataset one of: {', '.join(DATASETS)}"
-            )
+                + _wrong_folder_hint(root))
         plan.append((path, folder))
     if not plan:
         raise UnusableDelivery(f"{root} holds no .xlsx or .csv file under a dataset folder")
@@ -176,7 +176,7 @@ def ingest(
 
     files = list(files)
     # Reader processes start (and import) while the files are hashed.
-    with no_cyclic_gc(), _pools([path for path, _ in files], workers) as pools:
+    with _pools([path for path, _ in files], workers) as pools:
         for (path, code), digest in zip(files, _hashes([path for path, _ in files], pools),
                                         strict=True):
             earlier = by_hash.get(digest)

@@ -58,12 +58,13 @@ def downgrade() -> None:
         batch_op.create_foreign_key("fk_reports_replied_by_users", "users", ["replied_by"],
                                     ["id"])
     # Back to one reply per report: the latest, which is what the reporter read before.
+    # Correlated subqueries rather than UPDATE … FROM, which SQLite before 3.33 lacks.
+    latest = ("FROM report_replies AS r WHERE r.report_id = reports.id "
+              "ORDER BY r.id DESC LIMIT 1")
     op.execute(
-        "UPDATE reports SET reply = latest.text, replied_at = latest.at, "
-        "replied_by = latest.author_id FROM ("
-        "SELECT r.report_id, r.text, r.at, r.author_id FROM report_replies AS r "
-        "WHERE r.id = (SELECT max(id) FROM report_replies WHERE report_id = r.report_id)"
-        ") AS latest WHERE latest.report_id = reports.id"
+        f"UPDATE reports SET reply = (SELECT r.text {latest}), "
+        f"replied_at = (SELECT r.at {latest}), replied_by = (SELECT r.author_id {latest}) "
+        "WHERE EXISTS (SELECT 1 FROM report_replies AS r WHERE r.report_id = reports.id)"
     )
     with op.batch_alter_table("report_replies", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_replies_report_id"))

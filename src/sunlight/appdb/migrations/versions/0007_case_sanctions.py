@@ -53,12 +53,17 @@ def downgrade() -> None:
                      sa.column("party_discipline", sa.String),
                      sa.column("government_discipline", sa.String),
                      sa.column("organisational_measures", sa.String))
-    # One value per case again: the gravest kind given, as the earlier list named it.
-    backwards = ([("organisational_measures", new, old) for old, new in _ORGANISATIONAL.items()]
-                 + [("government_discipline", new, old) for old, new in _GOVERNMENT.items()]
-                 + [("party_discipline", old, old) for old in _PARTY])
-    for column, new, old in backwards:
-        op.execute(cases.update().where(cases.c[column] == new).values(discipline=old))
+    # One value per case again: of what was given, the gravest kind the earlier list could
+    # name (a party sanction over a government one over a measure; later updates win).
+    # Measures it had no word for (谈话提醒, 免职 …) cannot go back, and are left out.
+    measures = cases.c.organisational_measures
+    for old, new in _ORGANISATIONAL.items():
+        op.execute(cases.update().where(measures.contains(new)).values(discipline=old))
+    government = cases.c.government_discipline
+    for old, new in {**_GOVERNMENT, "警告": "警告"}.items():
+        op.execute(cases.update().where(government == new).values(discipline=old))
+    for old in _PARTY:
+        op.execute(cases.update().where(cases.c.party_discipline == old).values(discipline=old))
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_column("organisational_measures")
         batch_op.drop_column("government_discipline")
