@@ -17,6 +17,7 @@ from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report, ReportPhoto, ReportReply
 from sunlight.cases.workflow import take
 from sunlight.reports.photos import MAX_BYTES
+from sunlight.web.portal import guard
 from tests.appdb.builders import detection
 from tests.publish_county import wang
 from tests.web.case_builders import act, case_of
@@ -248,6 +249,15 @@ def test_reports_and_tracking_are_rate_limited_per_address(portal: Portal) -> No
     assert len(portal.staff_app.session().scalars(select(Report)).all()) == 5
     statuses = [track(client, "ABCD-EFGH-JKMN").status_code for _ in range(31)]
     assert statuses[:30] == [404] * 30 and statuses[30] == 429
+
+
+def test_households_behind_one_address_each_get_their_own_allowance(
+        portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guard, "BROWSERS_PER_ADDRESS", 2)  # the address: 2 browsers' worth
+    first, second, third = portal.client(), portal.client(), portal.client()
+    assert [file_report(first).status_code for _ in range(6)] == [200] * 5 + [429]
+    assert [file_report(second).status_code for _ in range(5)] == [200] * 5  # not stopped
+    assert file_report(third).status_code == 429  # a fresh browser: the address's cap holds
 
 
 def test_track_explains_a_mistyped_or_unknown_code(portal: Portal) -> None:

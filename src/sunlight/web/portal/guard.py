@@ -1,5 +1,5 @@
 """What protects the portal's forms without sessions: a signed double-submit CSRF token, and
-per-address rate limits.
+rate limits per browser and per address.
 
 The token is a random nonce and its HMAC under the app's secret; the page sets it as a cookie
 and puts it in the form. A POST must bring the same valid token in both: another site can make
@@ -82,11 +82,31 @@ class RateLimit:
             return True
 
 
+# Villagers often reach the portal through one carrier address (a mobile network's NAT): an
+# address may use a form this many times as often as one browser may.
+BROWSERS_PER_ADDRESS = 20
+
+
 def within_hourly_limit(request: Request, name: str, per_hour: int) -> bool:
-    """Whether this address may use the form called `name` once more this hour (and count it);
-    the app keeps one limit per name, made on first use."""
+    """Whether this browser may use the form called `name` once more this hour (and count it).
+
+    A browser is known by its portal token (the forms' POSTs have checked it): `per_hour` uses
+    each. Its address as a whole gets BROWSERS_PER_ADDRESS times that, so that a village
+    behind one address is not stopped by one household, while clearing cookies for a fresh
+    token does not lift the limit. A browser already refused uses up nothing of its
+    address's allowance. The app keeps the limits of each name, made on first use.
+    """
+    token = request.cookies.get(PORTAL_CSRF_COOKIE, "")
+    address = client_address(request)
+    browser = f"browser:{token}" if token else f"address:{address}"
+    return (_limit(request, name, per_hour).allow(browser)
+            and _limit(request, f"{name}_by_address",
+                       per_hour * BROWSERS_PER_ADDRESS).allow(address))
+
+
+def _limit(request: Request, name: str, per_hour: int) -> RateLimit:
     limit: RateLimit | None = getattr(request.app.state, name, None)
     if limit is None:
         limit = RateLimit(per_hour, 3600)
         setattr(request.app.state, name, limit)
-    return limit.allow(client_address(request))
+    return limit
