@@ -18,6 +18,7 @@ import typer
 
 from sunlight import __version__
 from sunlight.cli.exit_codes import BAD_INPUT, INTERNAL_ERROR
+from sunlight.collector import no_cyclic_gc
 
 # name → (module, attribute, whether it is a group of subcommands), in the order of `--help`
 _COMMANDS: dict[str, tuple[str, str, bool]] = {
@@ -85,17 +86,12 @@ def _invoked(argv: list[str]) -> str | None:
 
 
 def _imported_quietly(only: str | None) -> typer.Typer:
-    """build_app without the cycle collector.
-
-    Imports make hundreds of thousands of objects and no garbage: the collector would walk
-    them again and again. Frozen afterwards, they stay out of its way for good.
-    """
-    gc.disable()
-    try:
-        return build_app(only)
-    finally:
+    """build_app without the cycle collector; what it imported is then frozen, out of the
+    collector's way for good."""
+    with no_cyclic_gc():
+        built = build_app(only)
         gc.freeze()
-        gc.enable()
+    return built
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import typer
 
 from sunlight.cli.console import console, errors, progress_bar
 from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.collector import no_cyclic_gc
 from sunlight.contract.catalog import CatalogError
 from sunlight.contract.datasets import DATASETS
 from sunlight.ingest.pipeline import (
@@ -19,7 +20,6 @@ from sunlight.ingest.pipeline import (
     plan_delivery,
     skipped_files,
 )
-from sunlight.ingest.readers import no_cyclic_gc
 from sunlight.settings import Settings, get_settings
 from sunlight.warehouse.store import Warehouse
 

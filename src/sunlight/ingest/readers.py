@@ -9,11 +9,9 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import gc
 import io
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from python_calamine import CalamineError, CalamineWorkbook
 
+from sunlight.collector import no_cyclic_gc
 from sunlight.ingest.errors import UnusableFile
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
@@ -132,20 +131,6 @@ def _column_array(cells: tuple[object, ...]) -> pa.Array:
         where = np.flatnonzero(kind_of_cell == id(cell_type))
         values[where] = _texts(cell_type, values[where])
     return pa.array(values, type=pa.string())
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """The cycle collector off for a while: ingestion makes no cycles, but millions of cells
-    (and many arrays) would trigger it again and again, each pass walking every object the
-    imports made."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_spreadsheet(path: Path) -> RawSheet:
