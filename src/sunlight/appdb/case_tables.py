@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.tables import Base, UtcDateTime, Warning
+from sunlight.cases.states import SANCTION_LABELS, sanction_parts
 
 
 class Case(Base):
@@ -50,10 +51,8 @@ class Case(Base):
 
     def sanctions(self) -> str:
         """What the disposal gave, as a person reads it: 党纪处分 严重警告 · 组织处理 诫勉."""
-        parts = [f"{label} {value}" for label, value in (
-            ("党纪处分", self.party_discipline), ("政务处分", self.government_discipline),
-            ("组织处理", self.organisational_measures)) if value]
-        return " · ".join(parts) or "无处分或组织处理"
+        given = {name: getattr(self, name) for name in SANCTION_LABELS}
+        return " · ".join(sanction_parts(given)) or "无处分或组织处理"
 
     warning: Mapped[Warning | None] = relationship()
     assignee: Mapped[User | None] = relationship()

@@ -6,6 +6,8 @@ detection run reads it to decide whether new evidence extends a warning or raise
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 OPEN = "open"  # the same word as sunlight.appdb.tables.OPEN: a warning nobody has acted on
 VERIFYING = "verifying"
 VERIFIED = "verified"
@@ -32,6 +34,15 @@ GOVERNMENT_DISCIPLINES = ("警告", "记过", "记大过", "降级", "撤职", "
 ORGANISATIONAL_MEASURES = ("谈话提醒", "批评教育", "责令检查", "诫勉", "停职检查", "调整职务",
                            "责令辞职", "免职", "降职")
 LIST_SEPARATOR = "、"  # between several measures, as a form sends and a person reads them
+SANCTION_LABELS = {"party_discipline": "党纪处分", "government_discipline": "政务处分",
+                   "organisational_measures": "组织处理"}
+"""A case's sanction fields (and a disposal's logged details) by name, and what they are."""
+
+
+def sanction_parts(fields: Mapping[str, object]) -> list[str]:
+    """The sanctions given, as a person reads them: ["党纪处分 严重警告", "组织处理 诫勉"]."""
+    return [f"{label} {fields[name]}" for name, label in SANCTION_LABELS.items()
+            if fields.get(name)]
 TRANSFERS = ("", "监察机关立案调查", "司法机关", "主管部门处理")
 
 WARNING_CASE = "warning"

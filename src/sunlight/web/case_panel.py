@@ -17,8 +17,10 @@ from sunlight.cases.states import (
     GOVERNMENT_DISCIPLINES,
     ORGANISATIONAL_MEASURES,
     PARTY_DISCIPLINES,
+    SANCTION_LABELS,
     TRANSFERS,
     VERDICTS,
+    sanction_parts,
 )
 from sunlight.cases.workflow import available, overdue
 from sunlight.clock import local_today
@@ -75,7 +77,7 @@ def event_notes(session: Session, case: Case) -> dict[int, str]:
     assignees = {event.details["assignee_id"] for event in case.events
                  if event.details.get("assignee_id")}
     names: dict[int, str] = {row.id: row.display_name for row in session.execute(
-        select(User.id, User.display_name).where(User.id.in_(assignees)))}
+        select(User.id, User.display_name).where(User.id.in_(assignees)))} if assignees else {}
     notes = {}
     for event in case.events:
         details, parts = event.details, []
@@ -87,9 +89,9 @@ def event_notes(session: Session, case: Case) -> dict[int, str]:
             parts.append(f"追回 {money(Decimal(str(details['recovered_amount'])))} 元")
         if details.get("discipline", "无") != "无":  # a disposal logged before migration 0007
             parts.append(f"处分 {details['discipline']}")
-        parts += [f"{FIELD_LABELS[name]} {details[name]}" for name in (
-            "party_discipline", "government_discipline", "organisational_measures",
-            "transferred_to") if details.get(name)]
+        parts += sanction_parts(details)
+        if details.get("transferred_to"):
+            parts.append(f"移送 {details['transferred_to']}")
         if parts:
             notes[event.id] = " · ".join(parts)
     return notes
@@ -97,8 +99,7 @@ def event_notes(session: Session, case: Case) -> dict[int, str]:
 
 FIELD_LABELS = {"assignee": "核查人员", "deadline": "办理期限", "verdict": "核实结论",
                 "reason": "说明或理由", "recovered_amount": "追回金额（元）",
-                "party_discipline": "党纪处分", "government_discipline": "政务处分",
-                "organisational_measures": "组织处理", "transferred_to": "移送"}
+                **SANCTION_LABELS, "transferred_to": "移送"}
 
 
 def unsaved(session: Session, form: dict[str, str], actions: list[str]) -> list[tuple[str, str]]:
