@@ -65,18 +65,22 @@ def serve_command(
 ) -> None:
     """Serve the staff workbench at /staff and the public portal at /."""
     settings = get_settings()
-    if demo and settings.database_url:
-        errors.print(
-            "[red]refused:[/red] --demo serves the embedded demo database with a built-in "
-            "secret; SUNLIGHT_DATABASE_URL names another database. Serve it without --demo, "
-            "with SUNLIGHT_SECRET_KEY set (README: 'Running it for a county').")
-        raise typer.Exit(BAD_INPUT)
-    foreign = foreign_batches(settings) if demo else []
-    if foreign:
-        errors.print(
-            f"[red]refused:[/red] --demo serves a demo's home, with a built-in secret and "
-            f"published passwords, but {settings.home.resolve()} holds {len(foreign)} ingested "
-            "file(s) that are not the demo county's. Serve it without --demo, with "
-            "SUNLIGHT_SECRET_KEY set (README: 'Running it for a county').")
-        raise typer.Exit(BAD_INPUT)
+    if demo:
+        _refuse_unless_demo_home(settings)
     serve(settings, listening_socket(host, port), demo=demo)
+
+
+def _refuse_unless_demo_home(settings: Settings) -> None:
+    """--demo serves on a built-in secret with published passwords: never real data."""
+    if settings.database_url:
+        why = ("--demo serves the embedded demo database with a built-in secret; "
+               "SUNLIGHT_DATABASE_URL names another database")
+    elif foreign := foreign_batches(settings):
+        why = (f"--demo serves a demo's home, with a built-in secret and published passwords, "
+               f"but {settings.home.resolve()} holds {len(foreign)} ingested file(s) that are "
+               "not the demo county's")
+    else:
+        return
+    errors.print(f"[red]refused:[/red] {why}. Serve it without --demo, with SUNLIGHT_SECRET_KEY "
+                 "set (README: 'Running it for a county').")
+    raise typer.Exit(BAD_INPUT)
