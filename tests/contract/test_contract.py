@@ -12,6 +12,7 @@ from sunlight.contract.datasets import DATASETS
 from tests.conftest import SHARED
 
 CONTRACT = SHARED / "spec" / "data-contract.md"
+V11 = "*(v1.1)*"
 
 
 def contract_tables() -> dict[str, list[tuple[str, bool, list[str]]]]:
@@ -29,9 +30,9 @@ def contract_tables() -> dict[str, list[tuple[str, bool, list[str]]]]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if current and line.startswith("|") and len(cells) >= 2 and cells[0] not in (
                 "column", "---"):
-            name = cells[0].rstrip("*")
+            column = cells[0].removesuffix(V11).strip()
             synonyms = [s.strip() for s in cells[1].split(",") if s.strip()]
-            tables[current].append((name, cells[0].endswith("*"), synonyms))
+            tables[current].append((column.rstrip("*"), column.endswith("*"), synonyms))
         if line.startswith("## 3."):
             break
     return tables

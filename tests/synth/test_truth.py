@@ -13,6 +13,8 @@ from tests.synth.compare import Comparison, compare, read_csv
 from tests.synth.readback import Delivery
 from tests.synth.reference import Reference
 
+V11_MODELS_PENDING = {"PAID_BEFORE_BIRTH": "issue 13"}
+
 
 @pytest.fixture(scope="module")
 def truth(root: Path) -> list[dict[str, str]]:
@@ -28,8 +30,14 @@ def test_model_codes_are_the_contracts() -> None:
     contract = Path(__file__).resolve().parents[3] / "shared" / "spec" / "data-contract.md"
     if not contract.is_file():
         pytest.skip("the data contract is not beside this checkout")
-    section = contract.read_text("utf-8").split("### The model codes")[1]
-    assert tuple(re.findall(r"^\| ([A-Z_]+) \| ", section, re.MULTILINE)) == MODELS
+    # Section 4's table: the codes of v1, and those v1.1 added to it.
+    section = contract.read_text("utf-8").split("### The model codes")[1].split("\n## ")[0]
+    codes = re.findall(r"^\| ([A-Z_]+)( \*\(v1\.1\)\*)? \| ", section, re.MULTILINE)
+    assert tuple(code for code, added in codes if not added) == MODELS
+    # The v1.1 codes are not generated yet: each waits on the open issue that builds it, and
+    # a code generated here must leave this list.
+    assert {code for code, added in codes if added} == set(V11_MODELS_PENDING)
+    assert not set(V11_MODELS_PENDING) & set(MODELS)
 
 
 def test_every_model_has_cases_and_traps(truth: list[dict[str, str]]) -> None:

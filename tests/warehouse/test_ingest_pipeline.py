@@ -151,3 +151,15 @@ def test_replace_after_the_fact_keeps_the_version_named(tmp_path: Path, warehous
     [again] = ingest(warehouse, [(first, "payments")], replace=True)
     assert again.status == "already_ingested" and len(again.replaced) == 1
     assert payment_rows(warehouse) == 3
+
+
+def test_a_company_registry_with_the_v11_status_date_keeps_it_as_a_date(
+        tmp_path: Path, warehouse: Warehouse):
+    rows = [["统一社会信用代码", "企业名称", "法定代表人身份证号", "登记状态", "注销日期"],
+            ["91610327MA6X4B2C3D", "某某商贸", "610327197106050172", "注销", "2023年5月8日"],
+            ["91610327MA6X4B2C4E", "某某养殖", "610327197106050172", "存续", ""]]
+    ingest(warehouse, [(write_csv(tmp_path / "企业.csv", rows), "businesses")])
+    files = [str(p) for p in warehouse.table_files("businesses")]
+    found = duckdb.execute("SELECT status, CAST(status_date AS VARCHAR) FROM read_parquet(?) "
+                           "ORDER BY status", [files]).fetchall()
+    assert found == [("存续", None), ("注销", "2023-05-08")]

@@ -105,7 +105,9 @@ def _registry_plans(world: World) -> list[FilePlan]:
                                                        key=lambda v: v.plate))),
         FilePlan("businesses", "企业登记信息", f"{county}市场主体登记信息",
                  lambda: tables.businesses(world, sorted(registries.businesses,
-                                                         key=lambda b: b.founded))),
+                                                         key=lambda b: b.founded)),
+                 # v1's file: the status date (contract v1.1) comes with the company models.
+                 omit=("status_date",)),
         *[FilePlan("land", f"{land_type}确权登记", f"{county}{land_type}承包经营权确权登记表",
                    _land_of(world, land_type))
           for land_type in (CROPLAND, GRASSLAND)],
