@@ -54,8 +54,12 @@ def test_portal_pages_have_readable_contrast(page: Page, published: Served):
     page.goto(base + "/")
     assert page.evaluate(LOW_CONTRAST) == []
     page.get_by_role("link", name="东风村").first.click()
+    # A click starts the navigation without waiting for the next page: on a busy machine
+    # the script would otherwise run before that page has a body.
+    page.wait_for_url("**/village/*")
     assert page.evaluate(LOW_CONTRAST) == []
     page.get_by_role("link", name="农村最低生活保障名单").click()
+    page.wait_for_url("**/program/*")
     assert page.evaluate(LOW_CONTRAST) == []
     for path in ("/check", "/report", "/track"):
         page.goto(base + path)
