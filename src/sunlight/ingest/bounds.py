@@ -1,0 +1,162 @@
+"""How big a delivered file may be once read, and the checks that hold it to that.
+
+A spreadsheet is a zip (xlsx, xlsm, xlsb, ods) whose few MB can unpack to GBs of XML, and
+calamine builds every cell of a sheet before the first row can be looked at: a bomb is
+refused by what its zip actually inflates to, counted as it streams, before calamine opens
+it. What no check can see beforehand (an .xls, a sheet whose cells spread over a huge empty
+area) is read in a process whose memory is capped (`cap_memory`), so that only that process
+dies.
+"""
+
+from __future__ import annotations
+
+import resource
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from sunlight.ingest.errors import UnusableFile
+from sunlight.settings import Settings
+
+# What Excel itself allows in a sheet.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+ZIP_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".ods"})
+_MB = 1 << 20
+_LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature ... name length, extra length
+_LOCAL_SIGNATURE = b"PK\x03\x04"
+_STORED, _DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """The bounds a file is read within (see the settings of the same names)."""
+
+    max_columns: int
+    sheet_max_unpacked_mb: int
+    reader_memory_mb: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> ReadLimits:
+        return cls(settings.ingest_max_columns, settings.ingest_sheet_max_unpacked_mb,
+                   settings.ingest_reader_memory_mb)
+
+
+DEFAULT_LIMITS = ReadLimits.of(Settings.model_construct())  # the defaults, whatever the env
+
+
+def too_wide(width: int, limits: ReadLimits) -> UnusableFile:
+    """The refusal of a sheet or CSV file with more columns than allowed."""
+    return UnusableFile(
+        f"the file has {width:,} columns, more than the {limits.max_columns:,} allowed "
+        "(setting SUNLIGHT_INGEST_MAX_COLUMNS)",
+        chinese=f"文件有 {width:,} 列，超过允许的 {limits.max_columns:,} 列")
+
+
+def check_dimensions(height: int, width: int, limits: ReadLimits) -> None:
+    """Refuse a sheet taller than Excel allows or wider than the limit."""
+    if height > EXCEL_MAX_ROWS:
+        raise UnusableFile(
+            f"the sheet has {height:,} rows, more than Excel allows ({EXCEL_MAX_ROWS:,})",
+            chinese=f"表格有 {height:,} 行，超过 Excel 允许的 {EXCEL_MAX_ROWS:,} 行")
+    if width > min(limits.max_columns, EXCEL_MAX_COLUMNS):
+        raise too_wide(width, limits)
+
+
+def out_of_memory(limits: ReadLimits) -> UnusableFile:
+    """The refusal of a spreadsheet whose cells need more memory than a reader may take."""
+    return UnusableFile(
+        f"reading the spreadsheet needs more than the {limits.reader_memory_mb:,} MB of memory "
+        "a reader may use (setting SUNLIGHT_INGEST_READER_MEMORY_MB): its cells spread over "
+        "too large an area. Save the data alone in a new workbook, or as CSV",
+        chinese=f"读取该表格所需内存超过允许的 {limits.reader_memory_mb:,} MB（单元格分布的"
+                "范围过大）。请把数据另存到一个新的工作簿，或另存为 CSV 文件")
+
+
+def check_unpacked_size(path: Path, limits: ReadLimits) -> None:
+    """Refuse a zipped spreadsheet that inflates to more than the limit.
+
+    The sizes a zip declares are not trusted (a bomb lies in its local headers and its
+    central directory alike): every entry is inflated from where its data starts until its
+    deflate stream ends, counting the bytes, and stops as soon as the count passes the limit.
+    """
+    cap = limits.sheet_max_unpacked_mb * _MB
+    try:
+        with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
+            total = 0
+            for entry in archive.infolist():
+                total += _inflated_size(handle, entry, cap - total)
+    except (zipfile.BadZipFile, zlib.error, struct.error, OSError) as exc:
+        raise UnusableFile(f"not a readable spreadsheet (damaged zip: {exc})") from exc
+    except _TooBig as exc:
+        raise UnusableFile(
+            f"the spreadsheet unpacks to more than {limits.sheet_max_unpacked_mb:,} MB "
+            f"(setting SUNLIGHT_INGEST_SHEET_MAX_UNPACKED_MB; {exc} grows past it). Split it into "
+            "smaller files or save it as CSV",
+            chinese=f"该表格解压后超过 {limits.sheet_max_unpacked_mb:,} MB，文件过大或已损坏。"
+                    "请拆分成较小的文件，或另存为 CSV 文件") from exc
+
+
+class _TooBig(Exception):
+    """An entry inflated past what was left of the limit."""
+
+
+def _inflated_size(handle: BinaryIO, entry: zipfile.ZipInfo, left: int) -> int:
+    """What one entry really inflates to, at most `left` bytes (beyond: _TooBig)."""
+    handle.seek(entry.header_offset)
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(handle.read(30))
+    if signature != _LOCAL_SIGNATURE:
+        raise zipfile.BadZipFile(f"no entry where {entry.filename} should start")
+    handle.seek(name_length + extra_length, 1)
+    if entry.compress_type == _STORED:
+        # Stored bytes are no more than the file holds after them, whatever the headers say.
+        start = handle.tell()
+        size = min(max(entry.compress_size, entry.file_size), handle.seek(0, 2) - start)
+        if size > left:
+            raise _TooBig(entry.filename)
+        return size
+    if entry.compress_type != _DEFLATED:
+        raise zipfile.BadZipFile(f"{entry.filename} is compressed with method "
+                                 f"{entry.compress_type}, which spreadsheets do not use")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = 0
+    while not inflater.eof:
+        pending = handle.read(64 << 10)
+        if not pending:
+            break  # cut short: calamine will say so
+        while pending and not inflater.eof:
+            # At most a MB out per call, so a bomb's output never piles up in memory.
+            size += len(inflater.decompress(pending, _MB))
+            if size > left:
+                raise _TooBig(entry.filename)
+            pending = inflater.unconsumed_tail
+    return size
+
+
+def cap_memory(megabytes: int) -> None:
+    """Cap this process's address space at what it holds now plus `megabytes`: an
+    allocation beyond it fails, and the process dies or raises MemoryError.
+
+    What it holds now counts as already spent: with spawn, a process has imported what its
+    parent's main module imports before it gets here, pyarrow's allocator reserving 1 GiB of
+    address space on the way. Run first thing in a process that reads spreadsheets, never in
+    the parent.
+    """
+    limit = _address_space() + megabytes * _MB
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    """This process's virtual memory size (Linux), in bytes; 0 where it cannot be told."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return 0
+    sizes = [line.split()[1] for line in status.splitlines() if line.startswith("VmSize:")]
+    return int(sizes[0]) * 1024 if sizes else 0
