@@ -58,34 +58,35 @@ def _repeated(start: bytes, middle: bytes, times: int, end: bytes) -> Iterable[b
     yield end
 
 
-def xlsx_bomb(path: Path, rows: int, lie: int | None = None) -> Path:
-    """An xlsx whose sheet repeats a data row `rows` times (~160 bytes of XML each)."""
+_SHEET_START = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.'
+                b'openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+_SHEET_END = b"</sheetData></worksheet>"
+
+
+def _xlsx(path: Path, sheet: Iterable[bytes], lie: int | None = None) -> Path:
+    """An xlsx whose first sheet's XML is `sheet`, in pieces."""
     template = write_xlsx(path.with_name("template.xlsx"), [HEADER, ROW])
     with zipfile.ZipFile(template) as archive:
         entries: dict[str, Iterable[bytes]] = {
             entry: [archive.read(entry)] for entry in archive.namelist()}
+    template.unlink()
+    entries["xl/worksheets/sheet1.xml"] = sheet
+    return write_zip(path, entries, lie)
+
+
+def xlsx_bomb(path: Path, rows: int, lie: int | None = None) -> Path:
+    """An xlsx whose sheet repeats a data row `rows` times (~200 bytes of XML each)."""
     cells = b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % cell.encode()
                      for cell in ROW)
-    entries["xl/worksheets/sheet1.xml"] = _repeated(
-        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
-        b'formats.org/spreadsheetml/2006/main"><sheetData>', b"<row>" + cells + b"</row>", rows,
-        b"</sheetData></worksheet>")
-    return write_zip(path, entries, lie)
+    return _xlsx(path, _repeated(_SHEET_START, b"<row>" + cells + b"</row>", rows, _SHEET_END),
+                 lie)
 
 
 def xlsx_cells(path: Path, cells: dict[str, str]) -> Path:
     """An xlsx whose sheet holds just these cells (reference → text), wherever they are."""
-    template = write_xlsx(path.with_name("template.xlsx"), [HEADER, ROW])
-    with zipfile.ZipFile(template) as archive:
-        entries: dict[str, Iterable[bytes]] = {
-            entry: [archive.read(entry)] for entry in archive.namelist()}
     xml = "".join(f'<row r="{"".join(filter(str.isdigit, ref))}"><c r="{ref}" t="inlineStr">'
                   f"<is><t>{text}</t></is></c></row>" for ref, text in cells.items())
-    entries["xl/worksheets/sheet1.xml"] = [
-        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
-        b'formats.org/spreadsheetml/2006/main"><sheetData>' + xml.encode()
-        + b"</sheetData></worksheet>"]
-    return write_zip(path, entries)
+    return _xlsx(path, [_SHEET_START + xml.encode() + _SHEET_END])
 
 
 def ods(path: Path, rows_xml: str) -> Path:

@@ -10,10 +10,13 @@ dies.
 
 from __future__ import annotations
 
+import functools
+import re
 import resource
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -48,12 +51,15 @@ class ReadLimits:
 DEFAULT_LIMITS = ReadLimits.of(Settings.model_construct())  # the defaults, whatever the env
 
 
-def too_wide(width: int, limits: ReadLimits) -> UnusableFile:
-    """The refusal of a sheet or CSV file with more columns than allowed."""
+def too_wide(width: int, limits: ReadLimits, *, cell: bool = False) -> UnusableFile:
+    """The refusal of a sheet or CSV file with more columns than allowed (or, with `cell`,
+    a cell in a column beyond them)."""
+    has = f"a cell in column {width:,}" if cell else f"{width:,} columns"
+    has_zh = f"第 {width:,} 列有单元格" if cell else f"文件有 {width:,} 列"
     return UnusableFile(
-        f"the file has {width:,} columns, more than the {limits.max_columns:,} allowed "
+        f"the file has {has}, more than the {limits.max_columns:,} columns allowed "
         "(setting SUNLIGHT_INGEST_MAX_COLUMNS)",
-        chinese=f"文件有 {width:,} 列，超过允许的 {limits.max_columns:,} 列")
+        chinese=f"{has_zh}，超过允许的 {limits.max_columns:,} 列")
 
 
 def check_dimensions(height: int, width: int, limits: ReadLimits) -> None:
@@ -77,7 +83,8 @@ def out_of_memory(limits: ReadLimits) -> UnusableFile:
 
 
 def check_unpacked_size(path: Path, limits: ReadLimits) -> None:
-    """Refuse a zipped spreadsheet that inflates to more than the limit.
+    """Refuse a zipped spreadsheet that inflates to more than the limit, or whose xlsx sheet
+    has a cell beyond Excel's rows or the column limit.
 
     The sizes a zip declares are not trusted (a bomb lies in its local headers and its
     central directory alike): every entry is inflated from where its data starts until its
@@ -88,7 +95,9 @@ def check_unpacked_size(path: Path, limits: ReadLimits) -> None:
         with zipfile.ZipFile(path) as archive, path.open("rb") as handle:
             total = 0
             for entry in archive.infolist():
-                total += _inflated_size(handle, entry, cap - total)
+                scan = (_FarCells(limits) if entry.filename.startswith("xl/worksheets/")
+                        and entry.filename.endswith(".xml") else None)
+                total += _inflated_size(handle, entry, cap - total, scan)
     except (zipfile.BadZipFile, zlib.error, struct.error, OSError) as exc:
         raise UnusableFile(f"not a readable spreadsheet (damaged zip: {exc})") from exc
     except _TooBig as exc:
@@ -104,8 +113,66 @@ class _TooBig(Exception):
     """An entry inflated past what was left of the limit."""
 
 
-def _inflated_size(handle: BinaryIO, entry: zipfile.ZipInfo, left: int) -> int:
-    """What one entry really inflates to, at most `left` bytes (beyond: _TooBig)."""
+class _FarCells:
+    """Refuses, as its XML inflates, an xlsx sheet with a cell beyond the allowed area.
+
+    Only references long enough to be out of bounds are looked at (a column of as many
+    letters as the limit's, a row of seven digits): a sheet of usual width has none, so the
+    search costs about as much as the inflating.
+    """
+
+    _OVERLAP = 64  # a reference cut between two pieces is found in the next
+
+    def __init__(self, limits: ReadLimits) -> None:
+        self._limits = limits
+        self._widest = min(limits.max_columns, EXCEL_MAX_COLUMNS)
+        self._pattern = _far_reference(len(_column_letters(self._widest)))
+        self._tail = b""
+
+    def __call__(self, piece: bytes) -> None:
+        text = self._tail + piece
+        self._tail = text[-self._OVERLAP:]
+        for found in self._pattern.finditer(text):
+            if not _in_cell_tag(text, found.start()):
+                continue  # text in a cell that reads like a reference
+            letters, row, far_row = found.groups()
+            if letters and _column_number(letters) > self._widest:
+                raise too_wide(_column_number(letters), self._limits, cell=True)
+            check_dimensions(int(row or far_row or 0), 0, self._limits)
+
+
+def _in_cell_tag(text: bytes, at: int) -> bool:
+    """Whether `at` is inside a <c ...> or <row ...> tag (or where that is cut off)."""
+    opening, closing = text.rfind(b"<", 0, at), text.rfind(b">", 0, at)
+    return opening == -1 or (opening > closing
+                             and text.startswith((b"c ", b"row "), opening + 1))
+
+
+@functools.cache
+def _far_reference(letters: int) -> re.Pattern[bytes]:
+    """A reference with at least this many column letters, or a row of seven digits."""
+    return re.compile(rb' r="(?:([A-Z]{%d,})(\d*)|[A-Z]*(\d{7,}))' % letters)
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _inflated_size(handle: BinaryIO, entry: zipfile.ZipInfo, left: int,
+                   scan: Callable[[bytes], None] | None) -> int:
+    """What one entry really inflates to, at most `left` bytes (beyond: _TooBig); `scan`
+    sees each piece as it comes."""
     handle.seek(entry.header_offset)
     signature, name_length, extra_length = _LOCAL_HEADER.unpack(handle.read(30))
     if signature != _LOCAL_SIGNATURE:
@@ -117,6 +184,9 @@ def _inflated_size(handle: BinaryIO, entry: zipfile.ZipInfo, left: int) -> int:
         size = min(max(entry.compress_size, entry.file_size), handle.seek(0, 2) - start)
         if size > left:
             raise _TooBig(entry.filename)
+        handle.seek(start)
+        while scan is not None and (piece := handle.read(min(_MB, start + size - handle.tell()))):
+            scan(piece)
         return size
     if entry.compress_type != _DEFLATED:
         raise zipfile.BadZipFile(f"{entry.filename} is compressed with method "
@@ -129,9 +199,12 @@ def _inflated_size(handle: BinaryIO, entry: zipfile.ZipInfo, left: int) -> int:
             break  # cut short: calamine will say so
         while pending and not inflater.eof:
             # At most a MB out per call, so a bomb's output never piles up in memory.
-            size += len(inflater.decompress(pending, _MB))
+            piece = inflater.decompress(pending, _MB)
+            size += len(piece)
             if size > left:
                 raise _TooBig(entry.filename)
+            if scan is not None:
+                scan(piece)
             pending = inflater.unconsumed_tail
     return size
 

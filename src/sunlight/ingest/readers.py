@@ -318,22 +318,33 @@ def _number_rows(table: pa.Table, misshapen: list[tuple[int, str]], width: int) 
     for number, lines in lines_of.items():
         first = number + int(shift[number - 1])
         for offset, line in enumerate(lines):
-            fields = _fields(line)
+            fields, count = _fields(line, width)
             # Shorter rows are padded and longer ones cut, but both keep their field count
             # and text, so the row is reported rather than silently realigned.
-            cells = [*fields[:width], *[""] * (width - len(fields))]
+            cells = [*fields, *[""] * (width - len(fields))]
             rows.append(dict(zip(table.column_names,
-                                 [*cells, first + offset, len(fields), line], strict=True)))
+                                 [*cells, first + offset, count, line], strict=True)))
     extra_rows = pa.Table.from_pylist(rows, schema=table.schema)
     return pa.concat_tables([table, extra_rows]).sort_by("source_row")
 
 
-def _fields(line: str) -> list[str]:
-    """A misshapen line's fields; one field when a field is beyond what `csv` reads."""
-    try:
-        return next(csv.reader(io.StringIO(line)), [])
-    except csv.Error:
-        return [line]
+_LONG_LINE = 1 << 20
+
+
+def _fields(line: str, width: int) -> tuple[list[str], int]:
+    """A misshapen line's first `width` fields, and how many it has.
+
+    A line of a MB or more is not split whole (a hostile one holds millions of fields): its
+    commas are counted, quotes or not, and so are they where a field is longer than `csv`
+    takes.
+    """
+    if len(line) < _LONG_LINE:
+        try:
+            fields = next(csv.reader(io.StringIO(line)), [])
+            return fields[:width], len(fields)
+        except csv.Error:
+            pass
+    return line.split(",", width)[:width], line.count(",") + 1
 
 
 def _lines(text: str) -> list[str]:
