@@ -6,6 +6,8 @@ reader process with its memory capped is replayed through `sunlight ingest` (tes
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -106,3 +108,17 @@ def test_an_ods_sheet_reads_like_any_other(tmp_path: Path):
     sheet = read_sheet(path)
     assert sheet.encoding == "ods" and sheet.width == len(bombs.HEADER)
     assert sheet.table.column("c2").to_pylist() == ["姓名", "王芳", "王芳"]
+
+
+def test_a_capped_reader_gets_its_share_of_memory_and_no_more():
+    script = ("import resource\n"
+              "from sunlight.ingest.bounds import cap_memory\n"
+              "cap_memory(300)\n"
+              "try:\n    bytearray(400 << 20)\nexcept MemoryError:\n    print('refused')\n"
+              "bytearray(200 << 20)\nprint('allowed')\n"
+              "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, resource.RLIM_INFINITY))\n"
+              "cap_memory(4096)\n"  # never looser than the cap it started with
+              "print(resource.getrlimit(resource.RLIMIT_AS)[0] == 2 << 30)\n")
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True)
+    assert ran.stdout.split() == ["refused", "allowed", "True"]

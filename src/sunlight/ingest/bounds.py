@@ -219,9 +219,9 @@ def cap_memory(megabytes: int) -> None:
     the parent.
     """
     limit = _address_space() + megabytes * _MB
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    # Never looser than a cap the process was started with (a worker's, a test's).
+    limit = min([limit, *(cap for cap in (soft, hard) if cap != resource.RLIM_INFINITY)])
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
