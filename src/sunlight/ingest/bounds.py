@@ -19,10 +19,12 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from sunlight.ingest.errors import UnusableFile
-from sunlight.settings import Settings
+
+if TYPE_CHECKING:  # pydantic is no import for reader processes, which are given their limits
+    from sunlight.settings import Settings
 
 # What Excel itself allows in a sheet.
 EXCEL_MAX_ROWS = 1_048_576
@@ -48,7 +50,11 @@ class ReadLimits:
                    settings.ingest_reader_memory_mb)
 
 
-DEFAULT_LIMITS = ReadLimits.of(Settings.model_construct())  # the defaults, whatever the env
+def default_limits() -> ReadLimits:
+    """The settings' defaults, whatever the environment says."""
+    from sunlight.settings import Settings
+
+    return ReadLimits.of(Settings.model_construct())
 
 
 def too_wide(width: int, limits: ReadLimits, *, cell: bool = False) -> UnusableFile:

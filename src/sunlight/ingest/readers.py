@@ -24,11 +24,11 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from sunlight.collector import no_cyclic_gc
 from sunlight.ingest.bounds import (
-    DEFAULT_LIMITS,
     ZIP_SUFFIXES,
     ReadLimits,
     check_dimensions,
     check_unpacked_size,
+    default_limits,
     out_of_memory,
     too_wide,
 )
@@ -66,12 +66,14 @@ class RawSheet:
         return int(self.table.num_columns) - 3
 
 
-def read_sheet(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> RawSheet:
+def read_sheet(path: Path, limits: ReadLimits | None = None) -> RawSheet:
     """Read a delivered file; raise UnusableFile when it cannot be read at all or is too big.
 
-    A spreadsheet is best read in a process capped by `bounds.cap_memory`: what its cells
-    need is only known once calamine has built them.
+    The limits are by default the settings' defaults. A spreadsheet is best read in a process
+    capped by `bounds.cap_memory`: what its cells need is only known once calamine has built
+    them.
     """
+    limits = limits or default_limits()
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         return _read_spreadsheet(path, limits)
@@ -224,8 +226,22 @@ def _read_csv(path: Path, limits: ReadLimits) -> RawSheet:
         return _parse_csv(path, head.decode("gb18030", "ignore"), "gb18030", limits)
     except UnicodeDecodeError as exc:
         raise UnusableFile(
-            "text is neither UTF-8 nor GB18030/GBK (undecodable byte near offset "
-            f"{exc.start})") from exc
+            "text is neither UTF-8 nor GB18030/GBK (undecodable byte at offset "
+            f"{_undecodable_at(path)})") from exc
+
+
+def _undecodable_at(path: Path) -> int:
+    """Where in the file GB18030 first fails (the transcoding stream only knows its block)."""
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    offset = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start - len(decoder.getstate()[0])
+            offset += len(block)
+    return offset
 
 
 def _starts_as_utf8(head: bytes) -> bool:

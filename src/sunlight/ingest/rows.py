@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from sunlight.contract.datasets import Dataset
 from sunlight.contract.datasets import dataset as dataset_of
 from sunlight.ingest import normalise
-from sunlight.ingest.bounds import DEFAULT_LIMITS, ReadLimits, out_of_memory
+from sunlight.ingest.bounds import ReadLimits, default_limits, out_of_memory
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.layout import Layout, detect_layout
 from sunlight.ingest.readers import CELL_TEXT, read_sheet
@@ -143,7 +143,7 @@ def warm_up() -> None:
 
 
 def read_file(path: Path, digest: str, code: str,
-              limits: ReadLimits = DEFAULT_LIMITS) -> DeliveredFile | UnusableFile:
+              limits: ReadLimits | None = None) -> DeliveredFile | UnusableFile:
     """Read a delivered file of a dataset, or say why it is unusable.
 
     It is what a worker process runs (this module imports no DuckDB): it takes the
@@ -154,11 +154,11 @@ def read_file(path: Path, digest: str, code: str,
     except UnusableFile as exc:
         return exc
     except MemoryError:
-        return out_of_memory(limits)
+        return out_of_memory(limits or default_limits())
 
 
 def read_delivered(path: Path, digest: str, dataset: Dataset,
-                   limits: ReadLimits = DEFAULT_LIMITS) -> DeliveredFile:
+                   limits: ReadLimits | None = None) -> DeliveredFile:
     """Read a file, find its header, keep its data rows; raise UnusableFile if it cannot."""
     sheet = read_sheet(path, limits)
     layout = detect_layout(sheet, dataset)
