@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +34,13 @@ class Settings(BaseSettings):
     session_hours: int = 12
     case_deadline_days: int = 30
     upload_max_mb: int = 500
+    # Bounds of a delivered file as read (see sunlight.ingest.bounds): columns of a sheet or
+    # CSV file (Excel's own limit is 16,384); what a zipped spreadsheet may unpack to; the
+    # memory a process reading a spreadsheet may take beyond what it holds once started:
+    # beyond it, it dies and the file is refused.
+    ingest_max_columns: Annotated[int, Field(ge=1, le=16_384)] = 1_000
+    ingest_sheet_max_unpacked_mb: Annotated[int, Field(ge=1)] = 1_024
+    ingest_reader_memory_mb: Annotated[int, Field(ge=256)] = 2_048
 
     @cached_property
     def warehouse_dir(self) -> Path:

@@ -12,6 +12,7 @@ from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.collector import no_cyclic_gc
 from sunlight.contract.catalog import CatalogError
 from sunlight.contract.datasets import DATASETS
+from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.pipeline import (
     FileOutcome,
     IngestRefused,
@@ -66,7 +67,8 @@ def run_ingest(settings: Settings, files: list[tuple[Path, str]], replace: bool,
         task = bar.add_task("ingest", total=len(files), current="")
         try:
             return ingest(warehouse, files, settings.catalog, replace, workers,
-                          progress=lambda name: bar.update(task, advance=1, current=name))
+                          progress=lambda name: bar.update(task, advance=1, current=name),
+                          limits=ReadLimits.of(settings))
         except IngestRefused as exc:
             bar.stop()
             for outcome in exc.outcomes:

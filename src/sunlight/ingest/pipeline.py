@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
@@ -14,9 +13,12 @@ from typing import Literal, NamedTuple
 from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
 from sunlight.ingest.batch import PreparedBatch, file_hash, read_file, stage_batches
+from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
-from sunlight.ingest.rows import warm_up
+from sunlight.ingest.rows import DeliveredFile
+from sunlight.ingest.sheet_processes import SheetReaders
+from sunlight.settings import get_settings
 from sunlight.warehouse.store import Warehouse
 
 Status = Literal["ingested", "already_ingested", "refused"]
@@ -50,6 +52,7 @@ class FileOutcome:
     replaced: list[str] = field(default_factory=list)
     same_name: bool = False  # an earlier batch of the dataset has this file name
     again: bool = False  # already ingested under the same name: the very file, once more
+    chinese: str = ""  # a refusal's reason for the workbench, when it has one in Chinese
 
 
 def _is_data_file(path: Path) -> bool:
@@ -137,15 +140,16 @@ def _chunks(pending: list[tuple[Path, str, str]]) -> list[Chunk]:
     return [chunk for _, chunk in sorted(chunks, key=lambda c: -c[0])]
 
 
-def _hashes(paths: list[Path], pools: Pools | None) -> list[str]:
+def _hashes(paths: list[Path], pools: Pools) -> list[str]:
     """The sha256 of every file, in threads: hashlib works outside the GIL."""
-    if pools is None:
+    if pools.threads is None:
         return [file_hash(path) for path in paths]
     return list(pools.threads.map(file_hash, paths))
 
 
-def _refusal(path: Path, code: str, exc: Exception) -> FileOutcome:
-    return FileOutcome(path, code, "refused", f"{path.name} ({code}): {exc}")
+def _refusal(path: Path, code: str, exc: UnusableFile) -> FileOutcome:
+    return FileOutcome(path, code, "refused", f"{path.name} ({code}): {exc}",
+                       chinese=exc.chinese)
 
 
 def ingest(
@@ -156,12 +160,15 @@ def ingest(
     workers: int = 1,
     progress: Progress | None = None,
     stage: Stage | None = None,
+    limits: ReadLimits | None = None,
 ) -> list[FileOutcome]:
     """Ingest files into the warehouse, all or nothing; raise IngestRefused on a bad file.
 
     `progress` is told each file's name once it is done; `stage` each step as it begins.
+    Files are read within `limits` (by default the settings').
     """
     tell = stage or (lambda _step: None)
+    limits = limits or ReadLimits.of(get_settings())
     tell(READING)
     catalog = load_catalog(catalog_path)  # a bad catalog is refused before any file is read
     outcomes: list[FileOutcome] = []
@@ -176,7 +183,7 @@ def ingest(
 
     files = list(files)
     # Reader processes start (and import) while the files are hashed.
-    with _pools([path for path, _ in files], workers) as pools:
+    with _pools([path for path, _ in files], workers, limits) as pools:
         for (path, code), digest in zip(files, _hashes([path for path, _ in files], pools),
                                         strict=True):
             earlier = by_hash.get(digest)
@@ -198,7 +205,7 @@ def ingest(
             pending.append((path, code, digest))
         with warehouse.writing() as transaction:
             prepared = _prepare_all(pending, catalog, transaction.staging, pools, progress,
-                                    tell)
+                                    tell, limits)
             if any(o.status == "refused" for o in prepared):
                 raise IngestRefused(outcomes + prepared)
             tell(WRITING)
@@ -215,8 +222,8 @@ def ingest(
 
 
 def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
-                 staging: Path, pools: Pools | None,
-                 progress: Progress | None, tell: Stage) -> list[FileOutcome]:
+                 staging: Path, pools: Pools, progress: Progress | None, tell: Stage,
+                 limits: ReadLimits) -> list[FileOutcome]:
     """Read every file, then normalise and stage the files of a dataset together, in chunks.
 
     In parallel, files are read one by one, largest chunk first, and a chunk is normalised as
@@ -233,60 +240,67 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
             if progress:
                 progress(path.name)
 
-    if pools is None or len(pending) <= 1:
+    in_threads, sheets, workers = pools
+    if in_threads is None or len(pending) <= 1:
         for code, files in chunks:
             tell(READING)
-            read = [read_file(path, digest, code) for path, digest in files]
+            read = [sheets.read(path, digest, code) if sheets and _is_spreadsheet(path)
+                    else read_file(path, digest, code, limits) for path, digest in files]
             tell(NORMALISING)
             collect((code, files), stage_batches(read, dataset(code), catalog, staging))
         return [results[path] for path, _, _ in pending]
-    in_threads, in_processes, workers = pools
     threads = max(1, (os.cpu_count() or 1) // workers)  # DuckDB threads per chunk
 
-    def reader(path: Path) -> Executor:
-        return in_processes if path.suffix.lower() in SPREADSHEET_SUFFIXES else in_threads
+    def submit(path: Path, digest: str, code: str) -> Future[DeliveredFile | UnusableFile]:
+        if sheets and _is_spreadsheet(path):
+            return sheets.submit(path, digest, code)
+        return in_threads.submit(read_file, path, digest, code, limits)
 
-    reads = [[reader(path).submit(read_file, path, digest, code) for path, digest in files]
-             for code, files in chunks]
+    def result(future: Future[DeliveredFile | UnusableFile], path: Path, digest: str,
+               code: str) -> DeliveredFile | UnusableFile:
+        return sheets.result(future, path, digest, code) if sheets else future.result()
+
+    reads = [[submit(path, digest, code) for path, digest in files] for code, files in chunks]
     staged = {}
-    for chunk, futures in zip(chunks, reads, strict=True):
-        read = [future.result() for future in futures]  # chunks are read in this order
+    for (code, files), futures in zip(chunks, reads, strict=True):
+        # chunks are read in this order
+        read = [result(future, path, digest, code)
+                for future, (path, digest) in zip(futures, files, strict=True)]
         tell(NORMALISING)  # in parallel: the first chunk is read, others may still be
-        staged[in_threads.submit(stage_batches, read, dataset(chunk[0]), catalog, staging,
-                                 threads)] = chunk
+        staged[in_threads.submit(stage_batches, read, dataset(code), catalog, staging,
+                                 threads)] = (code, files)
     for future in as_completed(staged):
         collect(staged[future], future.result())
     return [results[path] for path, _, _ in pending]
 
 
+def _is_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in SPREADSHEET_SUFFIXES
+
+
 class Pools(NamedTuple):
-    threads: ThreadPoolExecutor
-    spreadsheets: Executor  # processes, or the threads when there is no spreadsheet
+    threads: ThreadPoolExecutor | None  # None: files are read and staged one after another
+    spreadsheets: SheetReaders | None  # None when no file is a spreadsheet
     workers: int
 
 
 @contextmanager
-def _pools(paths: list[Path], workers: int) -> Iterator[Pools | None]:
-    """Threads, and processes for reading spreadsheets; None to work serially.
+def _pools(paths: list[Path], workers: int, limits: ReadLimits) -> Iterator[Pools]:
+    """Threads, and memory-capped processes for reading spreadsheets.
 
     Threads hash and read CSV and normalise: pyarrow and DuckDB work outside the GIL, and a
-    thread costs nothing to start. Spreadsheets are read in processes: calamine holds the GIL
-    while it builds a sheet's cells, so threads would wait on each other. The processes are
-    started at once: each takes a while to import what it reads with.
+    thread costs nothing to start. Spreadsheets are read in processes, even one file alone:
+    calamine holds the GIL while it builds a sheet's cells, so threads would wait on each
+    other, and a process capped in memory is what a spreadsheet bomb may kill. The processes
+    are started at once: each takes a while to import what it reads with.
     """
-    if workers <= 1 or len(paths) <= 1:
-        yield None
-        return
-    with ThreadPoolExecutor(max_workers=workers) as in_threads:
-        if not any(path.suffix.lower() in SPREADSHEET_SUFFIXES for path in paths):
-            yield Pools(in_threads, in_threads, workers)
-            return
-        # spawn, not fork: DuckDB's threads do not survive a fork
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("spawn")) as in_processes:
-            for _ in range(workers):  # a process is spawned per task while none is idle
-                in_processes.submit(warm_up)
-            yield Pools(in_threads, in_processes, workers)
+    parallel = workers > 1 and len(paths) > 1
+    with ExitStack() as stack:
+        threads = (stack.enter_context(ThreadPoolExecutor(max_workers=workers))
+                   if parallel else None)
+        sheets = (stack.enter_context(SheetReaders(workers if parallel else 1, limits))
+                  if any(map(_is_spreadsheet, paths)) else None)
+        yield Pools(threads, sheets, workers)
 
 
 def _outcome(path: Path, code: str, result: PreparedBatch | UnusableFile) -> FileOutcome:

@@ -23,6 +23,15 @@ import pyarrow.csv as pacsv
 from python_calamine import CalamineError, CalamineWorkbook
 
 from sunlight.collector import no_cyclic_gc
+from sunlight.ingest.bounds import (
+    ZIP_SUFFIXES,
+    ReadLimits,
+    check_dimensions,
+    check_unpacked_size,
+    default_limits,
+    out_of_memory,
+    too_wide,
+)
 from sunlight.ingest.errors import UnusableFile
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
@@ -57,13 +66,19 @@ class RawSheet:
         return int(self.table.num_columns) - 3
 
 
-def read_sheet(path: Path) -> RawSheet:
-    """Read a delivered file; raise UnusableFile when it cannot be read at all."""
+def read_sheet(path: Path, limits: ReadLimits | None = None) -> RawSheet:
+    """Read a delivered file; raise UnusableFile when it cannot be read at all or is too big.
+
+    The limits are by default the settings' defaults. A spreadsheet is best read in a process
+    capped by `bounds.cap_memory`: what its cells need is only known once calamine has built
+    them.
+    """
+    limits = limits or default_limits()
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        return _read_spreadsheet(path)
+        return _read_spreadsheet(path, limits)
     if suffix in CSV_SUFFIXES:
-        return _read_csv(path)
+        return _read_csv(path, limits)
     raise UnusableFile(f"unsupported file type {suffix!r}: expected .xlsx or .csv")
 
 
@@ -133,17 +148,24 @@ def _column_array(cells: tuple[object, ...]) -> pa.Array:
     return pa.array(values, type=pa.string())
 
 
-def _read_spreadsheet(path: Path) -> RawSheet:
-    with no_cyclic_gc():
-        return _read_first_sheet(path)
+def _read_spreadsheet(path: Path, limits: ReadLimits) -> RawSheet:
+    if path.suffix.lower() in ZIP_SUFFIXES:
+        check_unpacked_size(path, limits)
+    try:
+        with no_cyclic_gc():
+            return _read_first_sheet(path, limits)
+    except MemoryError as exc:  # Python's share of the cells; calamine's kills the process
+        raise out_of_memory(limits) from exc
 
 
-def _read_first_sheet(path: Path) -> RawSheet:
+def _read_first_sheet(path: Path, limits: ReadLimits) -> RawSheet:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         if not workbook.sheet_names:
             raise UnusableFile("the workbook has no sheet")
         sheet = workbook.get_sheet_by_index(0)
+        if sheet.end is not None:  # rows are read from A1: the sheet spans to its last cell
+            check_dimensions(sheet.end[0] + 1, sheet.end[1] + 1, limits)
         rows = sheet.to_python(skip_empty_area=False)
     except CalamineError as exc:
         raise UnusableFile(f"not a readable spreadsheet ({exc})") from exc
@@ -169,21 +191,14 @@ def _read_first_sheet(path: Path) -> RawSheet:
 # CSV -----------------------------------------------------------------------------------------
 
 
-def _from_gb18030(data: bytes) -> bytes:
-    try:
-        return data.decode("gb18030").encode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnusableFile(
-            f"text is neither UTF-8 nor GB18030/GBK (undecodable byte at offset {exc.start})"
-        ) from exc
+_HEAD_BYTES = 64 * 1024  # what the encoding and the width are told from
 
 
-def _csv_width(data: bytes) -> int:
+def _csv_width(head: str) -> int:
     """The field count most of the first records have: the header's and the data's.
 
     Not the largest: a data row with an unquoted comma must stand out as too wide.
     """
-    head = data[: 64 * 1024].decode("utf-8", errors="ignore")
     lines = head.splitlines()[:-1] or head.splitlines()
     counts = Counter(len(r) for r in csv.reader(io.StringIO("\n".join(lines[:50]))) if r)
     if not counts:
@@ -192,28 +207,49 @@ def _csv_width(data: bytes) -> int:
     return max(width for width, seen in counts.items() if seen == most)
 
 
-def _read_csv(path: Path) -> RawSheet:
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+def _read_csv(path: Path, limits: ReadLimits) -> RawSheet:
+    """Parse a CSV file as it streams from disk: memory grows with its cells, not its bytes."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnusableFile("the text is UTF-16 (Excel's 'Unicode text'): save the file as "
                            "CSV in UTF-8 or GB18030")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _parse_csv(data[3:], "utf-8-sig")
-    if _starts_as_utf8(data):
+    if head.startswith(b"\xef\xbb\xbf"):
+        return _parse_csv(path, head[3:].decode("utf-8", "ignore"), "utf-8-sig", limits)
+    if _starts_as_utf8(head):
         try:
             # pyarrow checks that the text is UTF-8 as it parses: no separate pass to find out.
-            return _parse_csv(data, "utf-8")
+            return _parse_csv(path, head.decode("utf-8", "ignore"), "utf-8", limits)
         except _NotUtf8:
             pass
-    return _parse_csv(_from_gb18030(data), "gb18030")
+    try:
+        return _parse_csv(path, head.decode("gb18030", "ignore"), "gb18030", limits)
+    except UnicodeDecodeError as exc:
+        raise UnusableFile(
+            "text is neither UTF-8 nor GB18030/GBK (undecodable byte at offset "
+            f"{_undecodable_at(path)})") from exc
 
 
-def _starts_as_utf8(data: bytes) -> bool:
+def _undecodable_at(path: Path) -> int:
+    """Where in the file GB18030 first fails (the transcoding stream only knows its block)."""
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    offset = 0
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return offset + exc.start - len(decoder.getstate()[0])
+            offset += len(block)
+    return offset
+
+
+def _starts_as_utf8(head: bytes) -> bool:
     """Whether the first 64 KiB are UTF-8 (a character cut at the end does not count against
     it). A GB18030 file shows itself in its first lines, so it is not parsed whole as UTF-8
     only to fail."""
     try:
-        codecs.utf_8_decode(data[:64 * 1024], "strict", False)
+        codecs.utf_8_decode(head, "strict", False)
     except UnicodeDecodeError:
         return False
     return True
@@ -223,10 +259,20 @@ class _NotUtf8(Exception):
     pass
 
 
-def _parse_csv(data: bytes, encoding: str) -> RawSheet:
-    width = _csv_width(data)
+def _csv_stream(path: Path, encoding: str) -> pa.NativeFile:
+    """The file's text as UTF-8, read as it is parsed (a byte-order mark Arrow skips)."""
+    stream = pa.OSFile(str(path))
+    if encoding == "gb18030":
+        return pa.transcoding_input_stream(stream, "gb18030", "utf-8")
+    return stream
+
+
+def _parse_csv(path: Path, head: str, encoding: str, limits: ReadLimits) -> RawSheet:
+    width = _csv_width(head)
     if width == 0:
         raise UnusableFile("the file is empty")
+    if width > limits.max_columns:  # before a column of cells is made for each
+        raise too_wide(width, limits)
     names = [f"c{i}" for i in range(width)]
     misshapen: list[tuple[int, str]] = []
 
@@ -235,17 +281,19 @@ def _parse_csv(data: bytes, encoding: str) -> RawSheet:
         return "skip"
 
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=False,
-                                           block_size=16 << 20),
-            parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
-                                             newlines_in_values=True,
-                                             invalid_row_handler=keep_aside),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, CELL_TEXT),
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        with _csv_stream(path, encoding) as stream:
+            table = pacsv.read_csv(
+                stream,
+                # A record longer than a block is refused: so is a line of hostile length.
+                read_options=pacsv.ReadOptions(column_names=names, use_threads=False,
+                                               block_size=16 << 20),
+                parse_options=pacsv.ParseOptions(ignore_empty_lines=False,
+                                                 newlines_in_values=True,
+                                                 invalid_row_handler=keep_aside),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, CELL_TEXT),
+                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) and encoding == "utf-8":
             raise _NotUtf8 from exc
@@ -286,14 +334,33 @@ def _number_rows(table: pa.Table, misshapen: list[tuple[int, str]], width: int) 
     for number, lines in lines_of.items():
         first = number + int(shift[number - 1])
         for offset, line in enumerate(lines):
-            fields = next(csv.reader(io.StringIO(line)), [])
+            fields, count = _fields(line, width)
             # Shorter rows are padded and longer ones cut, but both keep their field count
             # and text, so the row is reported rather than silently realigned.
-            cells = [*fields[:width], *[""] * (width - len(fields))]
+            cells = [*fields, *[""] * (width - len(fields))]
             rows.append(dict(zip(table.column_names,
-                                 [*cells, first + offset, len(fields), line], strict=True)))
+                                 [*cells, first + offset, count, line], strict=True)))
     extra_rows = pa.Table.from_pylist(rows, schema=table.schema)
     return pa.concat_tables([table, extra_rows]).sort_by("source_row")
+
+
+_LONG_LINE = 1 << 20
+
+
+def _fields(line: str, width: int) -> tuple[list[str], int]:
+    """A misshapen line's first `width` fields, and how many it has.
+
+    A line of a MB or more is not split whole (a hostile one holds millions of fields): its
+    commas are counted, quotes or not, and so are they where a field is longer than `csv`
+    takes.
+    """
+    if len(line) < _LONG_LINE:
+        try:
+            fields = next(csv.reader(io.StringIO(line)), [])
+            return fields[:width], len(fields)
+        except csv.Error:
+            pass
+    return line.split(",", width)[:width], line.count(",") + 1
 
 
 def _lines(text: str) -> list[str]:

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from sunlight.contract.datasets import Dataset
 from sunlight.contract.datasets import dataset as dataset_of
 from sunlight.ingest import normalise
+from sunlight.ingest.bounds import ReadLimits, default_limits, out_of_memory
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.layout import Layout, detect_layout
 from sunlight.ingest.readers import CELL_TEXT, read_sheet
@@ -141,21 +142,25 @@ def warm_up() -> None:
     """Nothing: a worker process that runs it has imported what read_file needs."""
 
 
-def read_file(path: Path, digest: str, code: str) -> DeliveredFile | UnusableFile:
+def read_file(path: Path, digest: str, code: str,
+              limits: ReadLimits | None = None) -> DeliveredFile | UnusableFile:
     """Read a delivered file of a dataset, or say why it is unusable.
 
     It is what a worker process runs (this module imports no DuckDB): it takes the
     dataset's code and returns the refusal rather than raising it.
     """
     try:
-        return read_delivered(path, digest, dataset_of(code))
+        return read_delivered(path, digest, dataset_of(code), limits)
     except UnusableFile as exc:
         return exc
+    except MemoryError:
+        return out_of_memory(limits or default_limits())
 
 
-def read_delivered(path: Path, digest: str, dataset: Dataset) -> DeliveredFile:
+def read_delivered(path: Path, digest: str, dataset: Dataset,
+                   limits: ReadLimits | None = None) -> DeliveredFile:
     """Read a file, find its header, keep its data rows; raise UnusableFile if it cannot."""
-    sheet = read_sheet(path)
+    sheet = read_sheet(path, limits)
     layout = detect_layout(sheet, dataset)
     cells = [cell_codes(sheet.table.column(f"c{i}")) for i in range(sheet.width)]
     counts, data_mask = classify(cells, np.asarray(sheet.table.column("source_row")),
