@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     session_hours: int = 12
     case_deadline_days: int = 30
     upload_max_mb: int = 500
+    job_memory_mb: int = 6144  # memory a background job (an upload's ingest, a publication)
+    # may take beyond its loaded program; past it the job's own process ends, never the server
 
     @cached_property
     def warehouse_dir(self) -> Path:
