@@ -18,6 +18,7 @@ from sunlight.jobs.runner import JobRunner
 from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
+from sunlight.warehouse.spill import remove_stale
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
 from sunlight.web.portal import reports as portal_reports
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
+    remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this start
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
