@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sunlight.appdb.database import database_url, make_engine, session_factory, writing
 from sunlight.jobs import queue
 from sunlight.jobs.kinds import JobContext, JobFailed, JobKind
-from sunlight.jobs.memory import for_want_of_memory, limit_memory, memory_reason
+from sunlight.jobs.memory import for_want_of_memory, limit_memory, memory_reason, peak_memory
 from sunlight.settings import Settings
 
 BEAT_S = 15.0
@@ -39,16 +39,16 @@ def main() -> int:
     threading.Thread(target=_beat, args=(sessions, context.job_id, stop), daemon=True).start()
     with sessions() as session:  # the database's connection, before the limit
         queue.beat(session, context.job_id)
-    limit_memory(spec["memory_mb"])
+    limit = limit_memory(spec["memory_mb"])
     try:
-        _run(context, run)
+        _run(context, run, limit - (spec["memory_mb"] << 20))
     finally:
         stop.set()
         engine.dispose()
     return 0
 
 
-def _run(context: JobContext, run: Any) -> None:
+def _run(context: JobContext, run: Any, loaded: int) -> None:
     error, result = "", {}
     try:
         result = run(context)
@@ -58,6 +58,8 @@ def _run(context: JobContext, run: Any) -> None:
         log.exception("job %s failed", context.job_id)
         error = (memory_reason(context.memory_mb) if for_want_of_memory(exc)
                  else f"后台任务出错：{exc}。请把此信息告知系统管理员。")
+    # What the job took beyond the loaded program: the figure SUNLIGHT_JOB_MEMORY_MB limits.
+    result = {**result, "memory_mb": max(0, (peak_memory() - loaded) >> 20)}
     with context.sessions() as session:
         writing(session)
         queue.finish(session, context.job_id, error=error, result=result)

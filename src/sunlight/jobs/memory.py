@@ -33,12 +33,20 @@ def memory_reason(memory_mb: int) -> str:
             "如确需处理这样大的文件，请系统管理员调高该上限")
 
 
+def peak_memory() -> int:
+    """The most address space the process has held, in bytes (0 where /proc cannot say)."""
+    return _status("VmPeak:")
+
+
 def _address_space() -> int:
-    """The process's virtual memory size now, in bytes (0 where /proc cannot say)."""
+    return _status("VmSize:")
+
+
+def _status(field: str) -> int:
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmSize:"):
+                if line.startswith(field):
                     return int(line.split()[1]) << 10
     except OSError:
         pass

@@ -102,6 +102,10 @@ def running(session: Session) -> list[Job]:
     return list(session.scalars(select(Job).where(Job.status == JOB_RUNNING)))
 
 
+def queued(session: Session) -> bool:
+    return session.scalar(select(Job.id).where(Job.status == JOB_QUEUED).limit(1)) is not None
+
+
 def pending_count(session: Session, kind: str | None = None) -> int:
     query = select(func.count()).select_from(Job).where(Job.status.in_(PENDING))
     if kind is not None:

@@ -106,14 +106,19 @@ class JobRunner:
         me = queue.runner_name()
         with self._sessions() as session:
             self._take_cut_off(session)
-            job = queue.claim_next(session, me)
+            # Read first: an idle server takes no write lock every few seconds.
+            job = queue.claim_next(session, me) if queue.queued(session) else None
             if job is None:
                 return False, bool(queue.pending_count(session))
         self._run(job, me)
         return True, False
 
     def _run(self, job: Job, me: str) -> None:
-        kind = KINDS[job.kind]
+        kind = KINDS.get(job.kind)
+        if kind is None:  # queued by another version of Sunlight
+            with self._sessions() as session:
+                self._cut_off(session, job, "本版本的系统不能运行这类后台任务，请系统管理员检查")
+            return
         spec = {"job_id": job.id, "payload": job.payload, "queued_by": job.queued_by,
                 "kind": {"run": kind.run, "cut_off": kind.cut_off},
                 "settings": self._settings.model_dump(mode="json"),
