@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import resource
 
 MEMORY_HINTS = ("bad_alloc", "cannot allocate memory", "out of memory", "can't start new thread",
-                "failed to allocate", "memory allocation")
+                "failed to allocate", "memory allocation", "failed to map segment")
 
 
 def limit_memory(extra_mb: int) -> int:
@@ -23,6 +24,8 @@ def limit_memory(extra_mb: int) -> int:
 def for_want_of_memory(exc: BaseException) -> bool:
     """Whether an exception says an allocation failed (Python's, Arrow's, DuckDB's)."""
     if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryException":
+        return True
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
         return True
     text = str(exc).lower()
     return any(hint in text for hint in MEMORY_HINTS)

@@ -141,7 +141,7 @@ class JobRunner:
         # Few malloc arenas: each would reserve 64 MB of the address space the limit counts.
         child = subprocess.Popen([sys.executable, "-m", "sunlight.jobs.child"],
                                  stdin=subprocess.PIPE, start_new_session=True,
-                                 env={**os.environ, "MALLOC_ARENA_MAX": "2"})
+                                 env={"MALLOC_ARENA_MAX": "2", **os.environ})
         with self._sessions() as session:
             queue.hand_over(session, job_id, me, queue.runner_name(child.pid))
         assert child.stdin is not None
