@@ -65,6 +65,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "/staff/publications/{version}/withdraw": ANALYST,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
+    "/staff/uploads/{upload_id}/rollback": UPLOADERS,
     "/staff/warnings/{warning_id}/assign": ANALYST,
     "/staff/warnings/{warning_id}/reveal": CASEWORK,
 }

@@ -3,17 +3,13 @@ withdraws a version; nobody else may; both are audited."""
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
 from sqlalchemy import select
 
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.publication_tables import PUBLISHED, WITHDRAWN, Publication
-from sunlight.publish import jobs
+from sunlight.jobs.runner import JobRunner
 from sunlight.publish.jobs import Publisher
-from sunlight.publish.run import run_publication
 from tests.publish_county import ingested
 from tests.web.conftest import StaffApp, csrf_of
 
@@ -106,16 +102,9 @@ def test_publish_then_withdraw_from_the_workbench(staff_app: StaffApp) -> None:
     assert "公示第 1 版" in staff_app.client().get("/").text
 
 
-def test_a_running_publication_polls_and_a_second_one_waits(
-        staff_app: StaffApp, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_pending_publication_polls_and_a_second_one_waits(staff_app: StaffApp) -> None:
     ingested(staff_app.settings.home)
-    release = threading.Event()
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        assert release.wait(60)
-        return run_publication(*args, **kwargs)
-
-    monkeypatch.setattr(jobs, "run_publication", held)
+    staff_app.app.state.jobs.stop()  # no runner claims it yet
     client = staff_app.client("analyst")
     token = csrf_of(client)
     client.post("/staff/publications", data={"csrf_token": token}, follow_redirects=False)
@@ -123,7 +112,6 @@ def test_a_running_publication_polls_and_a_second_one_waits(
     assert 'data-poll="/staff/publications/job"' in fragment and "发布中" in fragment
     second = client.post("/staff/publications", data={"csrf_token": token})
     assert second.status_code == 409 and "已有一次发布正在进行" in second.text
-    release.set()
-    assert publisher(staff_app).wait(120)
+    assert JobRunner(staff_app.settings, staff_app.app.state.sessions).wait(120)
     fragment = client.get("/staff/publications/job").text
     assert "data-poll" not in fragment and "已发布" in fragment and "第 1 版" in fragment

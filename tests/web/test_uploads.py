@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import socket
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,15 +13,24 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
 from sunlight.appdb.audit_tables import AuditEntry
-from sunlight.appdb.upload_tables import UPLOAD_FAILED, UPLOAD_QUEUED, UPLOAD_RUNNING, Upload
+from sunlight.appdb.job_tables import JOB_RUNNING, Job
+from sunlight.appdb.upload_tables import (
+    UPLOAD_CUT_OFF,
+    UPLOAD_FAILED,
+    UPLOAD_QUEUED,
+    UPLOAD_RUNNING,
+    Upload,
+)
+from sunlight.jobs.kinds import INGEST_UPLOAD
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.store import Warehouse
-from tests.web.conftest import StaffApp, csrf_of
+from tests.web.conftest import StaffApp, csrf_of, make_staff_app
 
 GOOD_ID = "610327197106050172"
 DEATHS = ("身份证号,姓名,死亡日期\n"
           f"{GOOD_ID},王芳,2023-05-01\n"
           "12345,李四,2023-06-01\n").encode()
+OTHER_DEATH = "身份证号,姓名,死亡日期\n610327195803100017,赵六,2022-01-01\n".encode()
 PAYMENTS = ("项目名称,身份证号,姓名,所属期,发放日期,金额(元),银行账号\n"
             f"农村低保,{GOOD_ID},王芳,2024-03,2024/3/15,500.00,6217493730820689217\n"
             "农村低保,999,张三,2024-03,2024/3/15,300.00,6217493730820689217\n").encode()
@@ -185,34 +196,108 @@ def test_a_missing_upload_is_not_found(staff_app: StaffApp):
     assert staff_app.client("analyst").get("/staff/uploads/99").status_code == 404
 
 
-def test_an_upload_cut_off_by_a_stop_is_marked_failed_at_start(staff_app: StaffApp):
-    client = staff_app.client("officer")
-    send(client, "deaths", "deaths.csv", DEATHS)
-    worker: IngestWorker = staff_app.app.state.ingest_worker
-    worker.wait(timeout=120)
+def cut_off(staff_app: StaffApp, upload_id: int, *, present_before: bool) -> Upload:
+    """As a stop (or a killed job process) leaves an ingest: the upload running, its job
+    claimed by a process that is gone; then the app's start-up finds it."""
     with staff_app.session() as session:
-        upload = session.scalars(select(Upload)).one()
-        upload.status, upload.stage = UPLOAD_RUNNING, "normalising"
+        upload = session.get_one(Upload, upload_id)
+        upload.status, upload.stage = UPLOAD_RUNNING, "writing"
+        upload.result = {"present_before": present_before}
+        [job] = [job for job in session.scalars(select(Job).where(Job.kind == INGEST_UPLOAD))
+                 if job.payload["upload_id"] == upload_id]
+        job.status, job.runner = JOB_RUNNING, f"{socket.gethostname()}:{os.getpid()}:gone"
         session.commit()
-    IngestWorker(staff_app.settings, staff_app.app.state.sessions).recover()
-    [upload] = uploads(staff_app)
-    assert upload.status == UPLOAD_FAILED and "服务器在导入完成前停止" in upload.error
-    assert "重新上传" in client.get(f"/staff/uploads/{upload.id}").text
+    staff_app.app.state.ingest_worker.recover()
+    with staff_app.session() as session:
+        return session.get_one(Upload, upload_id)
+
+
+def test_an_ingest_cut_off_before_its_commit_says_the_warehouse_is_unchanged(
+        staff_app: StaffApp):
+    staff_app.app.state.jobs.stop()  # the server stops before the job's process commits
+    client = staff_app.client("officer")
+    location = send(client, "deaths", "deaths.csv", DEATHS).headers["location"]
+    upload = cut_off(staff_app, int(location.rsplit("/", 1)[-1]), present_before=False)
+    assert upload.status == UPLOAD_FAILED
+    assert "在任务完成前停止" in upload.error and "数据仓库未被改动" in upload.error
+    assert Warehouse(staff_app.settings.warehouse_dir).batches() == []
+    page = client.get(location).text
+    assert "数据仓库未被改动" in page and "/rollback" not in page
+
+
+def test_an_ingest_cut_off_after_its_commit_says_so_and_is_rolled_back(staff_app: StaffApp):
+    from sunlight.appdb.tables import Warning
+
+    analyst, officer = staff_app.client("analyst"), staff_app.client("officer")
+    for dataset, name, body in (("deaths", "另一人.csv", OTHER_DEATH),
+                                ("payments", "发放.csv", PAYMENTS)):
+        finished(staff_app, analyst, send(analyst, dataset, name, body).headers["location"])
+    warehouse = Warehouse(staff_app.settings.warehouse_dir)
+    before = warehouse.batches()
+    location = send(officer, "deaths", "死亡.csv", DEATHS).headers["location"]
+    finished(staff_app, officer, location)
+    upload = cut_off(staff_app, int(location.rsplit("/", 1)[-1]), present_before=False)
+
+    assert upload.status == UPLOAD_CUT_OFF
+    assert "数据仓库未被改动" not in upload.error
+    page = officer.get(location).text
+    button = f'action="{location}/rollback"'
+    assert "已完整写入数据仓库" in page and button in page
+    assert button in analyst.get(location).text
+    pressed = officer.post(f"{location}/rollback", follow_redirects=False,
+                           data={"csrf_token": csrf_of(officer)})
+    assert pressed.status_code == 303
+    page = finished(staff_app, officer, location)
+    assert "已撤销" in page and "已从数据仓库中移除" in page
+    assert [b.data for b in warehouse.batches()] == [b.data for b in before]
+    with staff_app.session() as session:
+        deceased = session.scalars(select(Warning).where(
+            Warning.model == "DECEASED_PAID")).all()
+        [entry] = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "upload.rollback")).all()
+    assert deceased and {w.status for w in deceased} == {"retracted"}  # the models ran again
+    assert entry.actor == "officer" and entry.target == f"upload:{upload.id}"
+    again = officer.post(f"{location}/rollback", data={"csrf_token": csrf_of(officer)})
+    assert again.status_code == 409
+
+
+def test_only_an_analyst_or_the_uploader_may_roll_back(staff_app: StaffApp):
+    analyst = staff_app.client("analyst")
+    location = send(analyst, "deaths", "deaths.csv", DEATHS).headers["location"]
+    finished(staff_app, analyst, location)
+    cut_off(staff_app, int(location.rsplit("/", 1)[-1]), present_before=False)
+    officer = staff_app.client("officer")  # of the deaths' department, not the uploader
+    assert "/rollback" not in officer.get(location).text
+    refused = officer.post(f"{location}/rollback", data={"csrf_token": csrf_of(officer)})
+    assert refused.status_code == 403
+    assert len(Warehouse(staff_app.settings.warehouse_dir).batches()) == 1
+
+
+def test_an_ingest_over_the_memory_limit_fails_and_the_server_keeps_answering(
+        staff_app: StaffApp):
+    client = staff_app.client("officer")
+    finished(staff_app, client, send(client, "deaths", "first.csv", DEATHS).headers["location"])
+    manifest = (staff_app.settings.warehouse_dir / "manifest.json").read_bytes()
+    staff_app.settings.job_memory_mb = 1  # the job's process may grow by 1 MB: it cannot
+    big = DEATHS + "".join(f"{GOOD_ID},王芳{i},2023-05-01\n" for i in range(2000)).encode()
+    report = finished(staff_app, client, send(client, "deaths", "big.csv", big)
+                      .headers["location"])
+    assert "失败" in report and "内存上限（1 MB）" in report and "数据仓库未被改动" in report
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert (staff_app.settings.warehouse_dir / "manifest.json").read_bytes() == manifest
 
 
 def test_a_queued_upload_runs_at_start(staff_app: StaffApp):
+    staff_app.app.state.jobs.stop()  # stopped before the job is claimed
     client = staff_app.client("officer")
     send(client, "deaths", "deaths.csv", DEATHS)
-    staff_app.app.state.ingest_worker.wait(timeout=120)
-    with staff_app.session() as session:
-        upload = session.scalars(select(Upload)).one()
-        upload.status, upload.result = UPLOAD_QUEUED, {}
-        session.commit()
-    worker = IngestWorker(staff_app.settings, staff_app.app.state.sessions)
-    worker.recover()
-    worker.wait(timeout=120)
+    assert uploads(staff_app)[0].status == UPLOAD_QUEUED
+    restarted = make_staff_app(staff_app.settings.home, staff_app.settings.database_url or "",
+                               with_accounts=False)
+    assert restarted.app.state.ingest_worker.wait(timeout=120)
     [upload] = uploads(staff_app)
-    assert upload.status == "done" and upload.result["outcome"] == "already_ingested"
+    assert upload.status == "done" and upload.result["accepted"] == 1
+    restarted.app.state.engine.dispose()
 
 
 def test_a_running_upload_polls_its_status(staff_app: StaffApp):

@@ -16,6 +16,10 @@ UPLOAD_RUNNING = "running"
 UPLOAD_DONE = "done"
 UPLOAD_REFUSED = "refused"
 UPLOAD_FAILED = "failed"
+UPLOAD_CUT_OFF = "cut_off"
+"""Cut off after its batch was committed: the data is in the warehouse, detection did not run."""
+UPLOAD_ROLLING_BACK = "rolling_back"
+UPLOAD_ROLLED_BACK = "rolled_back"
 
 
 class Upload(Base):

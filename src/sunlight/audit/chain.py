@@ -25,7 +25,7 @@ ACTION_ZH = {
     "user.add": "新建账户", "user.password": "修改密码", "user.password_reset": "重置密码",
     "user.deactivate": "停用账户", "user.reactivate": "启用账户", "audit.verify": "校验审计链",
     "view.id_number": "查看完整身份证号", "export.warnings": "导出预警清单",
-    "quality.export": "导出质量报告", "upload": "上传数据文件",
+    "quality.export": "导出质量报告", "upload": "上传数据文件", "upload.rollback": "撤销上传的导入",
     "case.assign": "分派核查", "case.reassign": "改派", "case.verify": "提交核实结论",
     "case.return": "退回重查", "case.dispose": "处置", "case.close": "办结",
     "case.close_unfounded": "办结（不属实）", "case.comment": "案件备注",

@@ -16,6 +16,7 @@ from sunlight.detect import DetectionRun, run_detection
 from sunlight.models.registry import ModelFileError
 from sunlight.models.runner import ModelOutcome, UnknownModel
 from sunlight.settings import get_settings
+from sunlight.warehouse.spill import remove_stale
 from sunlight.warehouse.store import Warehouse
 
 
@@ -27,6 +28,7 @@ def detect_command(
 ) -> None:
     """Run the models over everything ingested; exit 1 when warnings were raised or changed."""
     settings = get_settings()
+    remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this one
     codes = models.split(",") if models else None
     try:
         with usable(settings), \

@@ -22,6 +22,7 @@ from sunlight.ingest.pipeline import (
     skipped_files,
 )
 from sunlight.settings import Settings, get_settings
+from sunlight.warehouse.spill import remove_stale
 from sunlight.warehouse.store import Warehouse
 
 
@@ -35,6 +36,7 @@ def ingest_command(
 ) -> None:
     """Ingest a delivery folder, or one file of a dataset. All or nothing."""
     settings = get_settings()
+    remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this one
     try:
         files = _files(path, dataset)
     except UnusableDelivery as exc:

@@ -1,41 +1,46 @@
-"""Publishing from the workbench: the same `run_publication` as `sunlight publish`, run in a
-background thread of the web process, one at a time, its progress kept for the page to poll.
+"""Publishing from the workbench: the same `run_publication` as `sunlight publish`, run as a
+background job (see `sunlight.jobs`), one at a time; the page polls the latest job's row.
 
-The job's state lives in this process's memory: a publication is written in one transaction,
-so a server stopped mid-way leaves nothing half-published, only a job to start again.
+A publication is written in one transaction, so a job cut off mid-way leaves nothing
+half-published, only a job to start again.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from sunlight.appdb.job_tables import JOB_DONE, JOB_FAILED, Job
+from sunlight.jobs import queue
+from sunlight.jobs.kinds import PUBLISH, JobContext, JobFailed
+from sunlight.jobs.memory import for_want_of_memory, memory_reason
+from sunlight.jobs.runner import JobRunner
 from sunlight.publish.run import NothingToPublish, run_publication
 from sunlight.settings import Settings
 
 log = logging.getLogger(__name__)
 
 RUNNING = "running"
-DONE = "done"
-FAILED = "failed"
-
-
+DONE = JOB_DONE
+FAILED = JOB_FAILED
 NOTHING = "数据仓库中没有发放数据，无法发布。请先上传或导入发放数据。"
+UNCHANGED = "发布失败，公示内容未改变："
 
 
 class Busy(RuntimeError):
-    """A publication is already running."""
+    """A publication is already queued or running."""
 
 
 @dataclass
 class PublishJob:
+    """A publication job as the page shows it."""
+
     actor: str
     started_at: datetime
-    started: float = field(default_factory=time.monotonic)
     state: str = RUNNING
     finished_at: datetime | None = None
     seconds: float = 0.0
@@ -44,52 +49,59 @@ class PublishJob:
     error: str = ""
 
     def elapsed(self) -> float:
-        return self.seconds if self.state != RUNNING else time.monotonic() - self.started
+        if self.state != RUNNING:
+            return self.seconds
+        return (datetime.now(UTC) - self.started_at).total_seconds()
+
+    @classmethod
+    def of(cls, job: Job) -> PublishJob:
+        started = job.started_at or job.queued_at
+        ended = job.finished_at
+        state = job.status if job.status in (JOB_DONE, JOB_FAILED) else RUNNING
+        return cls(job.queued_by, started, state, ended,
+                   (ended - started).total_seconds() if ended else 0.0,
+                   job.result.get("version"), dict(job.result.get("counts", {})), job.error)
 
 
 class Publisher:
-    """Starts publications and remembers the latest one."""
+    """Queues publications on the job runner and reads the latest one."""
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sunlight-publish")
-        self._lock = threading.Lock()
-        self._latest: PublishJob | None = None
-        self._done = threading.Event()
-        self._done.set()
+    def __init__(self, runner: JobRunner, sessions: sessionmaker[Session]) -> None:
+        self._runner = runner
+        self._sessions = sessions
 
-    def start(self, actor: str, address: str = "") -> PublishJob:
-        with self._lock:
-            if self._latest is not None and self._latest.state == RUNNING:
-                raise Busy
-            job = self._latest = PublishJob(actor, datetime.now(UTC))
-            self._done.clear()
-        self._pool.submit(self._run, job, address)
-        return job
+    def start(self, session: Session, actor: str, address: str = "") -> None:
+        """Queue a publication in the writer `session` and commit; Busy if one is pending."""
+        if queue.pending_count(session, PUBLISH):
+            raise Busy
+        queue.enqueue(session, PUBLISH, {"address": address}, actor)
+        session.commit()
+        self._runner.kick()
 
     def latest(self) -> PublishJob | None:
-        return self._latest
+        with self._sessions() as session:
+            job = queue.latest(session, PUBLISH)
+            return None if job is None else PublishJob.of(job)
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Until the running publication ends (tests)."""
-        return self._done.wait(timeout)
+        """Until the queued and running jobs have ended (tests)."""
+        return self._runner.wait(timeout)
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def _run(self, job: PublishJob, address: str) -> None:
-        try:
-            written = run_publication(self._settings, actor=job.actor, address=address)
-        except NothingToPublish:
-            self._end(job, FAILED, error=NOTHING)
-        except Exception as exc:
-            log.exception("publication by %s failed", job.actor)
-            self._end(job, FAILED, error=f"发布失败，公示内容未改变：{exc}")
-        else:
-            job.version, job.counts = written.publication.version, dict(written.counts)
-            self._end(job, DONE)
+def publish_job(context: JobContext) -> dict[str, Any]:
+    """The job: publish the warehouse as `sunlight publish` does."""
+    try:
+        written = run_publication(context.settings, actor=context.queued_by,
+                                  address=str(context.payload.get("address", "")))
+    except NothingToPublish as exc:
+        raise JobFailed(NOTHING) from exc
+    except Exception as exc:
+        log.exception("publication by %s failed", context.queued_by)
+        why = memory_reason(context.memory_mb) if for_want_of_memory(exc) else str(exc)
+        raise JobFailed(UNCHANGED + why) from exc
+    return {"version": written.publication.version, "counts": dict(written.counts)}
 
-    def _end(self, job: PublishJob, state: str, *, error: str = "") -> None:
-        job.seconds = time.monotonic() - job.started
-        job.finished_at, job.error, job.state = datetime.now(UTC), error, state
-        self._done.set()
+
+def publish_cut_off(settings: Settings, session: Session, job: Job, reason: str) -> str:
+    """One transaction writes a publication: cut off, it wrote nothing."""
+    return UNCHANGED + reason

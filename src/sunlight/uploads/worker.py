@@ -1,17 +1,14 @@
-"""The background ingest of uploads: one at a time, in a thread of the web process.
+"""The ingest of an upload, as a background job (see `sunlight.jobs`).
 
-A single worker thread means two ingests never run at once (the warehouse would make the
-second wait on its lock anyway, holding a thread the whole time). The job calls the same
-library function as `sunlight ingest --dataset CODE FILE` and records each stage it reaches
-on the upload's row, where the upload page polls for it.
+The job runs in a child process with a memory limit and calls the same library function as
+`sunlight ingest --dataset CODE FILE`, recording each stage it reaches on the upload's row,
+where the upload page polls for it. Whenever an ingest ends early (an error, the memory
+limit, a stop), what the upload's page says about the warehouse comes from the manifest.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from sunlight.appdb.database import writing
+from sunlight.appdb.job_tables import Job
 from sunlight.appdb.upload_tables import (
+    UPLOAD_CUT_OFF,
     UPLOAD_DONE,
     UPLOAD_FAILED,
     UPLOAD_QUEUED,
@@ -31,72 +30,90 @@ from sunlight.contract.catalog import CatalogError
 from sunlight.contract.datasets import DATASETS
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import READING, FileOutcome, IngestRefused, ingest
+from sunlight.jobs import queue
+from sunlight.jobs.kinds import INGEST_UPLOAD, JobContext
+from sunlight.jobs.memory import for_want_of_memory, memory_reason
+from sunlight.jobs.runner import JobRunner
 from sunlight.settings import Settings
 from sunlight.uploads.files import stored_path
 from sunlight.warehouse.store import Warehouse
 
 DETECTING = "detecting"
+STOPPED = "服务器在导入完成前停止"
 log = logging.getLogger(__name__)
-
-INTERRUPTED = ("服务器在导入完成前停止，本次导入没有完成；导入要么全部写入、要么完全不写，"
-               "数据仓库未被改动。请重新上传该文件。")
 
 
 class IngestWorker:
-    """Queue uploads for ingestion and run them one after another."""
+    """Uploads' ingests on the job runner: queue one with its upload, wait for them."""
 
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
-        self._settings = settings
+    def __init__(self, runner: JobRunner, sessions: sessionmaker[Session],
+                 settings: Settings) -> None:
+        self._runner = runner
         self._sessions = sessions
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sunlight-ingest")
-        self._lock = threading.Lock()
-        self._pending: set[Future[None]] = set()
+        self._settings = settings
 
-    def submit(self, upload_id: int) -> Future[None]:
-        future = self._pool.submit(ingest_upload, self._settings, self._sessions, upload_id)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-        return future
+    def queue(self, session: Session, upload: Upload, actor: str) -> Job:
+        """The upload's job, in the session's transaction; `start` once it is committed."""
+        return queue.enqueue(session, INGEST_UPLOAD, {"upload_id": upload.id}, actor)
 
-    def wait(self, timeout: float | None = None) -> None:
-        """Until every upload queued so far is finished (tests; an orderly shutdown)."""
-        with self._lock:
-            pending = set(self._pending)
-        wait_for(pending, timeout)
+    def start(self) -> None:
+        self._runner.kick()
 
-    def shutdown(self) -> None:
-        """Stop taking work without waiting for the ingest under way (see `recover`)."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until every job queued so far has ended (tests; an orderly shutdown)."""
+        return self._runner.wait(timeout)
 
     def recover(self) -> None:
-        """At start-up: an upload left running was cut off by a stop; queued ones run now."""
+        """At start-up: uploads left queued or running without a job (by a version of
+        Sunlight that ingested in the web process) are queued, or told what they left."""
         with self._sessions() as session:
             writing(session)
-            queued = []
+            owned = {job.payload.get("upload_id") for job in session.scalars(
+                select(Job).where(Job.kind == INGEST_UPLOAD, Job.status.in_(queue.PENDING)))}
             for upload in session.scalars(select(Upload).where(
                     Upload.status.in_((UPLOAD_RUNNING, UPLOAD_QUEUED)))):
+                if upload.id in owned:
+                    continue
                 if upload.status == UPLOAD_RUNNING:
-                    _finish(upload, UPLOAD_FAILED, error=INTERRUPTED)
+                    ended_early(self._settings, upload, STOPPED)
                 else:
-                    queued.append(upload.id)
+                    queue.enqueue(session, INGEST_UPLOAD, {"upload_id": upload.id},
+                                  upload.uploader.username)
             session.commit()
-        for upload_id in sorted(queued):
-            self.submit(upload_id)
-
-    def _forget(self, future: Future[None]) -> None:
-        with self._lock:
-            self._pending.discard(future)
+        self._runner.recover()
 
 
-def ingest_upload(settings: Settings, sessions: sessionmaker[Session], upload_id: int) -> None:
+def ingest_job(context: JobContext) -> dict[str, Any]:
+    """The job: ingest the upload in the payload (its row records how it ended)."""
+    upload_id = int(context.payload["upload_id"])
+    ingest_upload(context.settings, context.sessions, upload_id, context.memory_mb)
+    with context.sessions() as session:
+        return {"upload_id": upload_id, "status": session.get_one(Upload, upload_id).status}
+
+
+def ingest_cut_off(settings: Settings, session: Session, job: Job, reason: str) -> str:
+    """The job's process died: the upload says what the manifest shows it left."""
+    upload = session.get(Upload, int(job.payload.get("upload_id", 0)))
+    if upload is None or upload.status not in (UPLOAD_QUEUED, UPLOAD_RUNNING):
+        return reason
+    ended_early(settings, upload, reason)
+    return upload.error
+
+
+def ingest_upload(settings: Settings, sessions: sessionmaker[Session], upload_id: int,
+                  memory_mb: int) -> None:
     """Ingest one upload and record how it ended; never raises (it runs unattended)."""
     def reached(step: str) -> None:
         _record(sessions, upload_id, stage=step)
 
+    warehouse = Warehouse(settings.warehouse_dir)
+    with sessions() as session:
+        if session.get_one(Upload, upload_id).status != UPLOAD_QUEUED:
+            return  # ended already (told what a cut-off job left): never ingested twice
     try:
         upload = _record(sessions, upload_id, status=UPLOAD_RUNNING, stage=READING)
-        warehouse = Warehouse(settings.warehouse_dir)
+        before = warehouse.batch_by_hash(upload.sha256) is not None
+        upload = _record(sessions, upload_id, result={"present_before": before})
         path = stored_path(settings.uploads_dir, upload.id, upload.filename)
         [outcome] = ingest(warehouse, [(path, upload.dataset)], settings.catalog, workers=1,
                            stage=reached)
@@ -109,14 +126,39 @@ def ingest_upload(settings: Settings, sessions: sessionmaker[Session], upload_id
              error=f"项目目录配置有误，无法导入（请管理员检查 catalog 配置）：{exc}")
     except Exception as exc:
         log.exception("ingest of upload %s failed", upload_id)
-        _end(sessions, upload_id, UPLOAD_FAILED,
-             error=f"导入时发生错误，数据仓库未被改动：{exc}。请把此信息告知系统管理员。")
+        reason = (memory_reason(memory_mb) if for_want_of_memory(exc)
+                  else f"导入时发生错误：{exc}（请把此信息告知系统管理员）")
+        with sessions() as session:
+            writing(session)
+            ended_early(settings, session.get_one(Upload, upload_id), reason)
+            session.commit()
     else:
         result = summary(warehouse, upload.sha256, outcome)
         if outcome.status != "already_ingested":
             _record(sessions, upload_id, stage=DETECTING)
             result["detection"] = detect_after_upload(settings)
         _end(sessions, upload_id, UPLOAD_DONE, result=result)
+
+
+def ended_early(settings: Settings, upload: Upload, reason: str) -> None:
+    """Record an ingest that did not finish, saying what the warehouse manifest shows: its
+    batch committed (the upload may be rolled back) or the warehouse unchanged."""
+    warehouse = Warehouse(settings.warehouse_dir)
+    batch = warehouse.batch_by_hash(upload.sha256)
+    ours = batch is not None and upload.result.get("present_before") is False
+    if batch is None:
+        _finish(upload, UPLOAD_FAILED, error=(
+            f"{reason}。本次导入没有完成：数据仓库清单中没有这份文件的数据，数据仓库未被改动。"
+            "请检查文件后重新上传。"))
+    elif not ours:
+        _finish(upload, UPLOAD_FAILED, error=(
+            f"{reason}。这份文件的内容此前已由 {batch.file_name} 导入，数据仓库未被本次上传改动。"))
+    else:
+        counts = batch.data["counts"]
+        _finish(upload, UPLOAD_CUT_OFF, result=summary_of(batch.data, "cut_off"), error=(
+            f"{reason}。但这份文件的数据已完整写入数据仓库（接受 {counts['accepted']:,} 行），"
+            "预警模型尚未按这些数据重新运行。如这份文件不应导入，可以撤销本次导入：其数据将从"
+            "数据仓库中移除，并重新运行预警模型。"))
 
 
 def detect_after_upload(settings: Settings) -> dict[str, Any]:
@@ -154,16 +196,20 @@ def summary(warehouse: Warehouse, file_hash: str, outcome: FileOutcome) -> dict[
     batch = warehouse.batch_by_hash(file_hash)
     if batch is None:  # replaced by a later ingest before we looked
         return {"outcome": "gone"}
-    counts = batch.data["counts"]
+    return summary_of(batch.data, outcome.status)
+
+
+def summary_of(batch: dict[str, Any], outcome: str) -> dict[str, Any]:
+    counts = batch["counts"]
     return {
-        "outcome": outcome.status,
-        "same_as": batch.file_name,
+        "outcome": outcome,
+        "same_as": batch["file_name"],
         "rows_read": counts["accepted"] + counts["rejected"],
         "accepted": counts["accepted"],
         "rejected": counts["rejected"],
         "doubtful": counts["doubtful"],
-        "rejected_amount": batch.data.get("rejected_amount", "0.00"),
-        "file_hash": batch.file_hash,
+        "rejected_amount": batch.get("rejected_amount", "0.00"),
+        "file_hash": batch["file_hash"],
     }
 
 

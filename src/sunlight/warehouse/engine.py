@@ -18,6 +18,7 @@ import sqlglot
 from sunlight.contract.datasets import DATASETS, Dataset
 from sunlight.ingest import normalise
 from sunlight.settings import Settings
+from sunlight.warehouse.spill import spill_folder
 from sunlight.warehouse.store import BatchRecord, Warehouse
 
 LINEAGE_COLUMNS = (
@@ -146,4 +147,4 @@ def _literal(text: str) -> str:
 def engine_for(settings: Settings) -> DuckDBEngine:
     """The embedded engine as a deployment's settings size it."""
     return DuckDBEngine(memory_limit=settings.engine_memory,
-                        temp_directory=settings.engine_temp_dir)
+                        temp_directory=spill_folder(settings.engine_temp_dir))

@@ -124,6 +124,16 @@ class Warehouse:
                 with suppress(OSError):  # left in place while another write stages in it
                     staging.parent.rmdir()
 
+    def remove(self, file_hash: str) -> bool:
+        """Take one committed batch out (its rows and findings), all or nothing, as a commit
+        does: the cross-file findings are recomputed and the manifest replaced. False if no
+        batch has that hash."""
+        with self.writing() as transaction:
+            if self.batch_by_hash(file_hash) is None:
+                return False
+            transaction.drop([file_hash])
+        return True
+
     def _staging_root(self) -> Path:
         path = self.root / "_staging"
         path.mkdir(exist_ok=True)

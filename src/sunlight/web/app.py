@@ -14,9 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.jobs.runner import JobRunner
 from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
+from sunlight.warehouse.spill import remove_stale
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
 from sunlight.web.portal import reports as portal_reports
@@ -64,10 +66,13 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.sessions = session_factory(engine)
     app.state.templates = make_templates()
     app.state.demo = demo
-    # One background ingest at a time; an upload cut off by the last stop is marked failed.
-    app.state.ingest_worker = IngestWorker(settings, app.state.sessions)
+    # Background jobs run in child processes, one at a time across every server process;
+    # those cut off by the last stop say what they left, queued ones start.
+    app.state.jobs = JobRunner(settings, app.state.sessions)
+    app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
+    app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
-    app.state.publisher = Publisher(settings)
+    remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this start
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
@@ -81,11 +86,11 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # A serving process also runs jobs queued by the others and finds those cut off.
+    app.state.jobs.keep_running()
     yield
-    # Queued uploads stay queued and run at the next start; one cut off mid-way is marked
-    # failed then (ingestion writes all or nothing, so nothing half-written remains).
-    app.state.ingest_worker.shutdown()
-    app.state.publisher.shutdown()
+    # A job under way finishes in its own process; queued ones wait for the next runner.
+    app.state.jobs.stop()
 
 
 def _handle_errors(app: FastAPI) -> None:

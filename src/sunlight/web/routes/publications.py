@@ -38,7 +38,7 @@ def job_status(request: Request, staff: Analyst) -> Response:
 @router.post("/staff/publications")
 def start(request: Request, staff: Analyst, session: DbSession) -> Response:
     try:
-        publisher_of(request).start(staff.user.username, client_address(request))
+        publisher_of(request).start(session, staff.user.username, client_address(request))
     except Busy:
         return _page(request, session, error="已有一次发布正在进行，请等它完成。", status_code=409)
     return RedirectResponse("/staff/publications", status_code=303)

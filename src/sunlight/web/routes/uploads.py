@@ -17,8 +17,11 @@ from starlette.datastructures import FormData, UploadFile
 
 from sunlight.accounts.roles import ANALYST, OFFICER
 from sunlight.appdb.upload_tables import (
+    UPLOAD_CUT_OFF,
     UPLOAD_DONE,
     UPLOAD_QUEUED,
+    UPLOAD_ROLLED_BACK,
+    UPLOAD_ROLLING_BACK,
     UPLOAD_RUNNING,
     Upload,
 )
@@ -34,6 +37,7 @@ from sunlight.uploads.files import (
     place,
     receive,
 )
+from sunlight.uploads.rollback import NotRollbackable, request_rollback
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.store import Warehouse
 from sunlight.web.deps import (
@@ -54,7 +58,8 @@ SHOWN_FINDINGS = 200
 STAGE_ZH = {"reading": "读取文件", "normalising": "规范化与质量检查", "writing": "写入数据仓库",
             "detecting": "运行预警模型"}
 STATUS_ZH = {UPLOAD_QUEUED: "排队中", UPLOAD_RUNNING: "导入中", UPLOAD_DONE: "已完成",
-             "refused": "被拒收", "failed": "失败"}
+             "refused": "被拒收", "failed": "失败", UPLOAD_CUT_OFF: "中断（数据已写入）",
+             UPLOAD_ROLLING_BACK: "撤销中", UPLOAD_ROLLED_BACK: "已撤销"}
 FORM_OVERHEAD = 1 << 20
 """Bytes a multipart form adds around the file (boundaries, the other fields)."""
 
@@ -119,13 +124,13 @@ def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)]
         return _page(request, staff, session, error=str(exc), status_code=status,
                      chosen=dataset)
     upload = _record(request, staff, session, settings, dataset, received)
-    worker_of(request).submit(upload.id)
+    worker_of(request).start()
     return RedirectResponse(f"/staff/uploads/{upload.id}", status_code=303)
 
 
 def _record(request: Request, staff: Staff, session: DbSession, settings: Settings,
             dataset: str, received: Received) -> Upload:
-    """The upload's row, its file in place and the audit entry, committed together."""
+    """The upload's row, its file in place, its job and the audit entry, committed together."""
     upload = Upload(dataset=dataset, filename=received.filename, size=received.size,
                     sha256=received.sha256, uploader_id=staff.user.id,
                     status=UPLOAD_QUEUED, stage="", created_at=datetime.now(UTC),
@@ -137,6 +142,7 @@ def _record(request: Request, staff: Staff, session: DbSession, settings: Settin
         append(session, actor=staff.user.username, action="upload", target=f"upload:{upload.id}",
                details={"dataset": dataset, "file": received.filename, "size": received.size,
                         "sha256": received.sha256}, address=client_address(request))
+        worker_of(request).queue(session, upload, staff.user.username)
         session.commit()
     except BaseException:
         path.unlink(missing_ok=True)
@@ -149,7 +155,32 @@ def upload_detail(request: Request, upload_id: int, staff: Uploader,
                   session: DbSession) -> Response:
     upload = _visible(session, staff, upload_id)
     return render(request, "staff/uploads/detail.html",
-                  _report_context(request, upload, full=True))
+                  _report_context(request, upload, staff, full=True))
+
+
+@router.post("/staff/uploads/{upload_id}/rollback")
+def roll_back(request: Request, upload_id: int, staff: Uploader,
+              session: DbSession) -> Response:
+    """Take out of the warehouse an upload cut off after its batch was committed (an analyst
+    or the officer who uploaded it); it runs as a job, audited when done."""
+    upload = _visible(session, staff, upload_id)
+    if not may_roll_back(staff, upload):
+        raise Forbidden("只有纪委监委分析人员或上传该文件的人员可以撤销这次导入")
+    try:
+        request_rollback(session, upload, staff.user.username, client_address(request))
+    except NotRollbackable:
+        session.rollback()
+        return render(request, "staff/uploads/detail.html", {
+            **_report_context(request, upload, staff, full=True),
+            "error": "这次上传没有可撤销的导入（只有中断后数据已写入的上传可以撤销）。"},
+            status_code=409)
+    session.commit()
+    worker_of(request).start()
+    return RedirectResponse(f"/staff/uploads/{upload.id}", status_code=303)
+
+
+def may_roll_back(staff: Staff, upload: Upload) -> bool:
+    return staff.role == ANALYST or upload.uploader_id == staff.user.id
 
 
 @router.get("/staff/uploads/{upload_id}/status")
@@ -158,7 +189,7 @@ def upload_status(request: Request, upload_id: int, staff: Uploader, session: Db
     """The fragment a running upload's page polls; without data-poll once it has ended."""
     upload = _visible(session, staff, upload_id)
     template = "staff/uploads/_report.html" if full else "staff/uploads/_status.html"
-    return render(request, template, _report_context(request, upload, full=full))
+    return render(request, template, _report_context(request, upload, staff, full=full))
 
 
 @router.get("/staff/uploads/{upload_id}/report.xlsx")
@@ -202,7 +233,8 @@ def _page(request: Request, staff: Staff, session: DbSession, *, error: str = ""
     }, status_code=status_code)
 
 
-def _report_context(request: Request, upload: Upload, *, full: bool) -> dict[str, Any]:
+def _report_context(request: Request, upload: Upload, staff: Staff, *,
+                    full: bool) -> dict[str, Any]:
     rejected: list[Any] = []
     file_hash = str(upload.result.get("file_hash", ""))
     if full and upload.status == UPLOAD_DONE and file_hash:
@@ -211,4 +243,11 @@ def _report_context(request: Request, upload: Upload, *, full: bool) -> dict[str
     return {"upload": upload, "dataset": DATASETS.get(upload.dataset),
             "rejected": rejected[:SHOWN_FINDINGS], "rejected_total": len(rejected),
             "REASONS_ZH": REASONS_ZH, "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
-            "running": upload.status in (UPLOAD_QUEUED, UPLOAD_RUNNING)}
+            "running": running(upload),
+            "may_roll_back": upload.status == UPLOAD_CUT_OFF and may_roll_back(staff, upload)}
+
+
+def running(upload: Upload) -> bool:
+    """Whether a job is still working on the upload (a rollback's detection sets a stage)."""
+    return upload.status in (UPLOAD_QUEUED, UPLOAD_RUNNING, UPLOAD_ROLLING_BACK) \
+        or bool(upload.stage)

@@ -1,0 +1,87 @@
+"""Where the engine spills what does not fit in memory, and removing what a killed run left.
+
+Each process spills into a folder of its own under the temp folder (`run-<pid>-<random>`),
+beside a lock file it holds for its whole life. A run that is killed cannot delete its
+folder, but the kernel drops its lock: the next start (of the server, `sunlight detect` or
+`sunlight ingest`) removes every folder whose lock it can take, and never one whose process
+still runs.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import os
+import shutil
+import uuid
+from contextlib import suppress
+from pathlib import Path
+from typing import IO
+
+PREFIX = "run-"
+LOCK_SUFFIX = ".lock"
+_mine: dict[Path, tuple[int, Path]] = {}
+"""Temp folder → (process id, this process's spill folder in it)."""
+_held: list[IO[str]] = []
+
+
+def spill_folder(root: Path) -> Path:
+    """This process's spill folder under `root`, made (and stale ones removed) at first use."""
+    known = _mine.get(root)
+    if known is not None and known[0] == os.getpid():
+        return known[1]
+    root.mkdir(parents=True, exist_ok=True)
+    remove_stale(root)
+    name = f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    lock = (root / f"{name}{LOCK_SUFFIX}").open("w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    folder = root / name
+    folder.mkdir()
+    _held.append(lock)  # open for the process's life: the lock says it is in use
+    _mine[root] = (os.getpid(), folder)
+    atexit.register(_remove, folder, root / f"{name}{LOCK_SUFFIX}")
+    return folder
+
+
+def remove_stale(root: Path) -> list[Path]:
+    """Remove the spill folders no live process holds; returns them.
+
+    Files directly in `root` (spilled before runs had folders of their own) go only when no
+    run is live at all.
+    """
+    removed: list[Path] = []
+    if not root.is_dir():
+        return removed
+    live = 0
+    for lock_path in sorted(root.glob(f"{PREFIX}*{LOCK_SUFFIX}")):
+        folder = lock_path.with_name(lock_path.name.removesuffix(LOCK_SUFFIX))
+        with lock_path.open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                live += 1
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            with suppress(FileNotFoundError):
+                lock_path.unlink()
+            removed.append(folder)
+    if live == 0:
+        removed += _remove_loose(root)
+    return removed
+
+
+def _remove_loose(root: Path) -> list[Path]:
+    loose = [path for path in root.iterdir() if not path.name.startswith(PREFIX)]
+    for path in loose:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with suppress(FileNotFoundError):
+                path.unlink()
+    return loose
+
+
+def _remove(folder: Path, lock_path: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    with suppress(FileNotFoundError):
+        lock_path.unlink()
