@@ -132,6 +132,18 @@ def test_a_file_without_the_datasets_columns_is_refused_with_what_was_expected(
     assert Warehouse(staff_app.settings.warehouse_dir).batches() == []
 
 
+def test_a_file_over_a_reading_bound_is_refused_for_that_reason_in_chinese(
+        staff_app: StaffApp):
+    client = staff_app.client("officer")
+    wide = (",".join(["身份证号", "姓名", "死亡日期", *(f"列{n}" for n in range(2_000))])
+            + "\n").encode()
+    report = finished(staff_app, client,
+                      send(client, "deaths", "宽表.csv", wide).headers["location"])
+    assert "被拒收" in report and "宽表.csv" in report and "超过允许的 1,000 列" in report
+    assert "至少包含这些列" not in report  # its headers were never the problem
+    assert Warehouse(staff_app.settings.warehouse_dir).batches() == []
+
+
 def test_another_extension_is_refused_in_chinese_and_nothing_is_kept(staff_app: StaffApp):
     client = staff_app.client("officer")
     response = send(client, "deaths", "名单.pdf", b"%PDF-1.4")

@@ -118,9 +118,13 @@ def ingest_upload(settings: Settings, sessions: sessionmaker[Session], upload_id
         [outcome] = ingest(warehouse, [(path, upload.dataset)], settings.catalog, workers=1,
                            stage=reached)
     except IngestRefused as exc:
-        reasons = [o.message.removeprefix(f"{o.path.name} ({o.dataset}): ")
-                   for o in exc.outcomes if o.status == "refused"]
-        _end(sessions, upload_id, UPLOAD_REFUSED, error=refusal(upload, "；".join(reasons)))
+        refused = [o for o in exc.outcomes if o.status == "refused"]
+        reasons = [o.chinese or o.message.removeprefix(f"{o.path.name} ({o.dataset}): ")
+                   for o in refused]
+        # A file over a reading bound (its reason in Chinese) is not a matter of its headers.
+        columns_hint = not all(o.chinese for o in refused)
+        _end(sessions, upload_id, UPLOAD_REFUSED,
+             error=refusal(upload, "；".join(reasons), columns_hint=columns_hint))
     except CatalogError as exc:
         _end(sessions, upload_id, UPLOAD_FAILED,
              error=f"项目目录配置有误，无法导入（请管理员检查 catalog 配置）：{exc}")
@@ -178,12 +182,16 @@ def detect_after_upload(settings: Settings) -> dict[str, Any]:
             "reraised": report.reraised, "retracted": report.retracted}
 
 
-def refusal(upload: Upload, reason: str) -> str:
-    """Why a file was refused, naming the file, its dataset and what the dataset needs."""
+def refusal(upload: Upload, reason: str, *, columns_hint: bool = True) -> str:
+    """Why a file was refused, naming the file, its dataset and (for a file whose header is
+    at fault) the columns the dataset needs."""
     spec = DATASETS[upload.dataset]
+    refused = (f"文件 {upload.filename} 不能作为“{spec.label}”（{spec.code}）数据导入，"
+               "未写入任何数据。")
+    if not columns_hint:
+        return f"{refused}原因：{reason}"
     columns = "、".join(c.synonyms[0] if c.synonyms else c.name for c in spec.required)
-    return (f"文件 {upload.filename} 不能作为“{spec.label}”（{spec.code}）数据导入，未写入任何"
-            f"数据。该数据集的文件应有表头行，并至少包含这些列：{columns}。"
+    return (f"{refused}该数据集的文件应有表头行，并至少包含这些列：{columns}。"
             f"具体原因：{reason}")
 
 
