@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     session_hours: int = 12
     case_deadline_days: int = 30
     upload_max_mb: int = 500
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+    # from any other peer the header is ignored. None by default: nothing in front is trusted.
+    trusted_proxies: str = ""
+    portal_burst_per_minute: int = 6  # uses of one portal form per client address per minute
+    check_failures_per_person: int = 5  # failed 查我家 per person a day before more proof is asked
 
     @cached_property
     def warehouse_dir(self) -> Path:

@@ -4,6 +4,7 @@ from sunlight.appdb import (
     account_tables,
     audit_tables,
     case_tables,
+    limit_tables,
     publication_tables,
     report_tables,
     timeline_tables,
@@ -11,5 +12,5 @@ from sunlight.appdb import (
 )
 from sunlight.appdb.tables import Base
 
-__all__ = ["Base", "account_tables", "audit_tables", "case_tables", "publication_tables",
-           "report_tables", "timeline_tables", "upload_tables"]
+__all__ = ["Base", "account_tables", "audit_tables", "case_tables", "limit_tables",
+           "publication_tables", "report_tables", "timeline_tables", "upload_tables"]

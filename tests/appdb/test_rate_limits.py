@@ -1,0 +1,30 @@
+"""Rate-limit counters in the app database: counted per window, shared by every connection,
+and gone once their window has passed."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sunlight.appdb.limit_tables import RateCount
+from sunlight.appdb.rate_limits import count_use, uses_so_far
+
+T = 1_800_000_000  # a whole minute
+
+
+def test_uses_count_up_within_a_window_and_start_again_in_the_next(session: Session):
+    assert [count_use(session, "a", 60, T + s) for s in (0, 10, 59)] == [1, 2, 3]
+    assert count_use(session, "b", 60, T + 5) == 1  # another bucket counts on its own
+    assert uses_so_far(session, "a", 60, T + 30) == 3
+    assert count_use(session, "a", 60, T + 60) == 1
+    assert uses_so_far(session, "c", 60, T) == 0
+
+
+def test_a_passed_window_is_deleted_when_a_new_one_opens(session: Session):
+    for bucket in ("a", "b", "c"):
+        count_use(session, bucket, 60, T)
+    count_use(session, "day", 86_400, T)
+    count_use(session, "a", 60, T + 61)  # opens a window: the minute before has passed
+    left = session.execute(select(RateCount.bucket, func.count()).group_by(RateCount.bucket)
+                           .order_by(RateCount.bucket)).all()
+    assert [tuple(row) for row in left] == [("a", 1), ("day", 1)]
