@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     # from any other peer the header is ignored. None by default: nothing in front is trusted.
     trusted_proxies: str = ""
     portal_burst_per_minute: int = 6  # uses of one portal form per client address per minute
-    check_failures_per_person: int = 5  # failed 查我家 per person a day before more proof is asked
+    check_failures_per_person: int = 5  # failed 查我家 per person in 30 days, then more proof
 
     @cached_property
     def warehouse_dir(self) -> Path:

@@ -15,16 +15,27 @@ T = 1_800_000_000  # a whole minute
 def test_uses_count_up_within_a_window_and_start_again_in_the_next(session: Session):
     assert [count_use(session, "a", 60, T + s) for s in (0, 10, 59)] == [1, 2, 3]
     assert count_use(session, "b", 60, T + 5) == 1  # another bucket counts on its own
-    assert uses_so_far(session, "a", 60, T + 30) == 3
     assert count_use(session, "a", 60, T + 60) == 1
     assert uses_so_far(session, "c", 60, T) == 0
 
 
-def test_a_passed_window_is_deleted_when_a_new_one_opens(session: Session):
+def test_uses_so_far_reach_back_one_window(session: Session):
+    for s in (0, 30, 59):
+        count_use(session, "a", 60, T + s)
+    assert uses_so_far(session, "a", 60, T + 59) == 3
+    assert uses_so_far(session, "a", 60, T + 61) == 3  # the window turned: still counted
+    count_use(session, "a", 60, T + 70)
+    assert uses_so_far(session, "a", 60, T + 119) == 4
+    assert uses_so_far(session, "a", 60, T + 120) == 1
+
+
+def test_rows_are_deleted_once_no_limit_reads_them(session: Session):
     for bucket in ("a", "b", "c"):
         count_use(session, bucket, 60, T)
     count_use(session, "day", 86_400, T)
-    count_use(session, "a", 60, T + 61)  # opens a window: the minute before has passed
+    count_use(session, "a", 60, T + 61)  # the minute before is still read: nothing goes
+    assert session.scalar(select(func.count()).select_from(RateCount)) == 5
+    count_use(session, "a", 60, T + 121)  # opens a window two minutes on
     left = session.execute(select(RateCount.bucket, func.count()).group_by(RateCount.bucket)
                            .order_by(RateCount.bucket)).all()
-    assert [tuple(row) for row in left] == [("a", 1), ("day", 1)]
+    assert [tuple(row) for row in left] == [("a", 2), ("day", 1)]

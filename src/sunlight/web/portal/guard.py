@@ -65,7 +65,8 @@ def checked(request: Request, secret: str, sent: str) -> bool:
 BROWSERS_PER_ADDRESS = 20
 HOUR_S = 3600
 BURST_S = 60
-DAY_S = 24 * 3600
+CHECK_FAILURES_S = 30 * 24 * 3600
+"""How long a failed 查我家 counts against the person it aimed at: 30 to 60 days."""
 
 
 def within_limits(request: Request, session: Session, name: str, per_hour: int) -> bool:
@@ -108,14 +109,15 @@ def person_looked_up(secret: str, id_number: str, name: str) -> str:
 
 
 def proof_needed(request: Request, session: Session, person: str) -> bool:
-    """Whether 查我家 failed for this person too often today to answer to ID and name alone."""
+    """Whether 查我家 failed for this person too often of late to answer to ID and name alone
+    (SUNLIGHT_CHECK_FAILURES_PER_PERSON in the last 30 to 60 days)."""
     most = settings_of(request).check_failures_per_person
-    return uses_so_far(session, person, DAY_S, time.time()) >= most
+    return uses_so_far(session, person, CHECK_FAILURES_S, time.time()) >= most
 
 
 def count_failure(session: Session, person: str) -> None:
     """A 查我家 try for this person that found nothing."""
-    count_use(session, person, DAY_S, time.time())
+    count_use(session, person, CHECK_FAILURES_S, time.time())
     _settle(session)
 
 
