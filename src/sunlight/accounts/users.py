@@ -125,8 +125,9 @@ def log_in(session: Session, username: str, password: str, address: str) -> Logi
     verification as a known one, so that timing does not tell which names exist.
     """
     now = datetime.now(UTC)
-    if _throttled(session, username, address, now):
-        session.add(LoginAttempt(username=username, address=address, at=now, succeeded=False))
+    recorded = username[:60]  # the column's width: a longer name is no account anyway
+    if _throttled(session, recorded, address, now):
+        session.add(LoginAttempt(username=recorded, address=address, at=now, succeeded=False))
         return LoginResult(None, throttled=True)
     user = session.scalar(select(User).where(User.username == username, User.active))
     if user is None:
@@ -134,7 +135,7 @@ def log_in(session: Session, username: str, password: str, address: str) -> Logi
         succeeded = False
     else:
         succeeded = password_matches(user, password)
-    session.add(LoginAttempt(username=username, address=address, at=now, succeeded=succeeded))
+    session.add(LoginAttempt(username=recorded, address=address, at=now, succeeded=succeeded))
     if succeeded and user is not None and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user if succeeded else None)
