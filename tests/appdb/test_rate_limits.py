@@ -7,9 +7,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.limit_tables import RateCount
-from sunlight.appdb.rate_limits import count_use, uses_so_far
+from sunlight.appdb.rate_limits import count_use, take_back
 
 T = 1_800_000_000  # a whole minute
+
+
+def uses_so_far(session: Session, bucket: str, window_s: int, now: float) -> int:
+    """The uses counted in the window holding `now` and the one before, as stored."""
+    start = now // window_s * window_s
+    return int(session.scalar(select(func.sum(RateCount.uses)).where(
+        RateCount.bucket == bucket, RateCount.started.in_((start - window_s, start)))) or 0)
 
 
 def test_uses_count_up_within_a_window_and_start_again_in_the_next(session: Session):
@@ -39,3 +46,13 @@ def test_rows_are_deleted_once_no_limit_reads_them(session: Session):
     left = session.execute(select(RateCount.bucket, func.count()).group_by(RateCount.bucket)
                            .order_by(RateCount.bucket)).all()
     assert [tuple(row) for row in left] == [("a", 2), ("day", 1)]
+
+
+def test_a_use_taken_back_frees_its_place_and_the_window_before_can_be_counted_in(
+        session: Session):
+    assert count_use(session, "p", 60, T + 50) == 1
+    assert count_use(session, "p", 60, T + 70, with_previous=True) == 2  # 1 now, 1 before
+    take_back(session, "p", 60, T + 70)
+    assert uses_so_far(session, "p", 60, T + 70) == 1
+    take_back(session, "q", 60, T)  # nothing counted: nothing to take back
+    assert uses_so_far(session, "q", 60, T) == 0

@@ -9,15 +9,18 @@ no use pays for more than the rows that expired since the last one.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.limit_tables import RateCount
 
 
-def count_use(session: Session, bucket: str, window_s: int, now: float) -> int:
-    """Count one use of `bucket` in the window that holds `now`; the uses there so far."""
+def count_use(session: Session, bucket: str, window_s: int, now: float, *,
+              with_previous: bool = False) -> int:
+    """Count one use of `bucket` in the window that holds `now`; the uses there so far (and
+    in the window before, `with_previous`). The count comes from the statement that makes
+    it, so that uses at the same moment cannot all read a count below a limit."""
     start = int(now) // window_s * window_s
     insert = (postgresql.insert(RateCount)
               if session.get_bind().dialect.name == "postgresql" else sqlite.insert(RateCount))
@@ -28,12 +31,16 @@ def count_use(session: Session, bucket: str, window_s: int, now: float) -> int:
         set_={"uses": RateCount.uses + 1}).returning(RateCount.uses)) or 0)
     if uses == 1:
         session.execute(delete(RateCount).where(RateCount.expires <= int(now)))
+    if with_previous:
+        uses += int(session.scalar(select(RateCount.uses).where(
+            RateCount.bucket == bucket, RateCount.started == start - window_s)) or 0)
     return uses
 
 
-def uses_so_far(session: Session, bucket: str, window_s: int, now: float) -> int:
-    """The uses of `bucket` counted in the window that holds `now` and the one before: each
-    use counts for one to two windows, and no turn of a window lets a new allowance start."""
+def take_back(session: Session, bucket: str, window_s: int, now: float) -> None:
+    """Undo one use counted by `count_use` at `now` (it turned out not to count)."""
     start = int(now) // window_s * window_s
-    return int(session.scalar(select(func.sum(RateCount.uses)).where(
-        RateCount.bucket == bucket, RateCount.started.in_((start - window_s, start)))) or 0)
+    session.execute(update(RateCount).where(
+        RateCount.bucket == bucket, RateCount.started == start, RateCount.uses > 0)
+        .values(uses=RateCount.uses - 1))
+

@@ -12,13 +12,14 @@ import hashlib
 import hmac
 import secrets
 import time
+from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.database import writing
-from sunlight.appdb.rate_limits import count_use, uses_so_far
+from sunlight.appdb.rate_limits import count_use, take_back
 from sunlight.masking import public_masked_id
 from sunlight.publish.privacy import normal_id, normal_name
 from sunlight.web.deps import client_address, settings_of
@@ -108,17 +109,29 @@ def person_looked_up(secret: str, id_number: str, name: str) -> str:
                    f"{normal_name(name)}\x1f{public_masked_id(normal_id(id_number))}")
 
 
-def proof_needed(request: Request, session: Session, person: str) -> bool:
-    """Whether 查我家 failed for this person too often of late to answer to ID and name alone
-    (SUNLIGHT_CHECK_FAILURES_PER_PERSON in the last 30 to 60 days)."""
-    most = settings_of(request).check_failures_per_person
-    return uses_so_far(session, person, CHECK_FAILURES_S, time.time()) >= most
+@dataclass(frozen=True)
+class CheckTry:
+    """A 查我家 try, counted against the person it aims at before it is made: tries at the
+    same moment (from many addresses) cannot all slip under the limit. `settle` takes the
+    count back unless the try was made and found nothing."""
+
+    person: str
+    at: float
+    alone: bool
+    """Whether ID and name may still answer on their own (SUNLIGHT_CHECK_FAILURES_PER_PERSON
+    failures in the last 30 to 60 days not yet reached)."""
+
+    def settle(self, session: Session, *, failed: bool) -> None:
+        if not failed:
+            take_back(session, self.person, CHECK_FAILURES_S, self.at)
+        _settle(session)
 
 
-def count_failure(session: Session, person: str) -> None:
-    """A 查我家 try for this person that found nothing."""
-    count_use(session, person, CHECK_FAILURES_S, time.time())
-    _settle(session)
+def check_try(request: Request, session: Session, person: str) -> CheckTry:
+    """Count a 查我家 try at this person (see CheckTry)."""
+    now = time.time()
+    tries = count_use(session, person, CHECK_FAILURES_S, now, with_previous=True)
+    return CheckTry(person, now, tries <= settings_of(request).check_failures_per_person)
 
 
 def _bucket(secret: str, limit: str, subject: str) -> str:

@@ -170,18 +170,19 @@ def check(request: Request, session: DbSession,
     if publication is None:
         return _check_page(request, {**context, "error": "目前没有公示内容。"}, 404)
     person = guard.person_looked_up(settings.secret_key, id_text, name_text)
+    attempt = guard.check_try(request, session, person)
     tail = ""
-    if guard.proof_needed(request, session, person):
+    if not attempt.alone:
         # Someone may be guessing this person's ID: ID and name alone no longer answer.
         context["proof"] = True
-        if not account_tail.strip():
-            return _check_page(request, {**context, "notice": PROOF_ASKED})
         tail = normal_account_tail(account_tail)
         if not tail:
+            attempt.settle(session, failed=False)  # nothing was looked up
+            if not account_tail.strip():
+                return _check_page(request, {**context, "notice": PROOF_ASKED})
             return _check_page(request, {**context, "error": PROOF_FORMAT}, 400)
     households = reads.find_household(session, publication, id_text, name_text, tail)
-    if not households:
-        guard.count_failure(session, person)
+    attempt.settle(session, failed=not households)
     return _check_page(request, {**context, "households": households, "asked": True})
 
 
