@@ -158,3 +158,10 @@ def test_an_unknown_name_costs_the_same_password_hashing(staff_app: StaffApp,
     verified.clear()
     assert post_login(staff_app.client(), "no-such-user", "wrong-password").status_code == 401
     assert len(known) == len(verified) == 1 and known == verified  # same algorithm, same cost
+
+
+def test_login_throttling_on_both_databases(staff_app_both: StaffApp):
+    elsewhere = from_address(staff_app_both, "198.51.100.1")
+    assert [post_login(elsewhere, "analyst", "guess-guess").status_code
+            for _ in range(6)] == [401] * 5 + [429]
+    log_in(from_address(staff_app_both, "198.51.100.2"), "officer")

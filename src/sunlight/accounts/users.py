@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -126,6 +127,7 @@ def log_in(session: Session, username: str, password: str, address: str) -> Logi
     """
     now = datetime.now(UTC)
     recorded = username[:60]  # the column's width: a longer name is no account anyway
+    _one_at_a_time(session, f"login-address:{address}", f"login-user:{recorded}")
     if _throttled(session, recorded, address, now):
         session.add(LoginAttempt(username=recorded, address=address, at=now, succeeded=False))
         return LoginResult(None, throttled=True)
@@ -156,6 +158,19 @@ def _verify(password_hash: str, password: str) -> bool:
 def _dummy_hash() -> str:
     # A hash of a random password that nobody knows, made with the same parameters.
     return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def _one_at_a_time(session: Session, *subjects: str) -> None:
+    """Logins of one address, and of one account, take turns until their transaction ends:
+    tries sent at the same moment would otherwise all read the failures before any is
+    recorded. SQLite's write lock, which a login's transaction takes first, does this there;
+    on PostgreSQL an advisory lock per subject (always address first, so no two wait on
+    each other)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for subject in subjects:
+        key = int.from_bytes(hashlib.sha256(subject.encode()).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 def _throttled(session: Session, username: str, address: str, now: datetime) -> bool:
