@@ -1,4 +1,5 @@
-"""Masking ID and bank account numbers for display: the first 6 and last 4 characters."""
+"""Masking ID and bank account numbers for display: staff see the first 6 and last 4
+characters, the public portal only the first 6."""
 
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ def masked_number(number: str | None) -> str:
     if len(number) <= 10:
         return number[:2] + "*" * max(0, len(number) - 2)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def public_masked_id(number: str) -> str:
+    """An ID number as the public portal shows it: the first 6 characters (where it was
+    issued) only. Birth date, sequence number and check digit stay hidden, so that guessing
+    the rest takes millions of tries (README, security notes); a short, odd value is hidden
+    whole. publish/extract.py masks the same way in SQL."""
+    if len(number) < 15:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 6)
 
 
 def masked_text(text: str | None) -> str:

@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     ingest_reader_memory_mb: Annotated[int, Field(ge=256)] = 2_048
     job_memory_mb: int = 6144  # memory a background job (an upload's ingest, a publication)
     # may take beyond its loaded program; past it the job's own process ends, never the server
+    # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+    # from any other peer the header is ignored. None by default: nothing in front is trusted.
+    trusted_proxies: str = ""
+    portal_burst_per_minute: int = 6  # uses of one portal form per client address per minute
+    check_failures_per_person: int = 5  # failed 查我家 per person in 30 days, then more proof
 
     @cached_property
     def warehouse_dir(self) -> Path:

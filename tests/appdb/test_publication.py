@@ -24,7 +24,7 @@ from sunlight.appdb.publication_tables import (
 from sunlight.audit.chain import verify
 from sunlight.contract.catalog import load_catalog
 from sunlight.publish.extract import Extract
-from sunlight.publish.privacy import lookup_key
+from sunlight.publish.privacy import lookup_key, proof_key
 from sunlight.publish.store import NotPublished, current, publish, withdraw
 from tests.publish_county import chen, li, secrets_of_county, wang, zhang, zhao
 from tests.web.portal_support import county_rows
@@ -53,7 +53,7 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
     people = {b.name: b for b in session.scalars(
         select(PubBeneficiary).where(PubBeneficiary.publication_id == pid))}
     assert set(people) == {"王芳", "张伟", "赵六", "陈静", "刘洋"}  # 李强 is paid nothing
-    assert people["王芳"].masked_id == wang.id[:6] + "********" + wang.id[-4:]
+    assert people["王芳"].masked_id == wang.id[:6] + "*" * 12
 
     entries = {(e.beneficiary_no, e.program): e for e in session.scalars(
         select(PubEntry).where(PubEntry.publication_id == pid))}
@@ -103,6 +103,28 @@ def test_a_household_is_found_by_any_member_with_id_and_name(session: Session,
     assert found(zhao.id, zhao.name)  # unregistered: a household of his own
     assert found(li.id, "王芳") == [] and found(chen.id, "张伟") == []
     assert found(zhang.id[:-1] + "0", zhang.name) == []
+
+
+def test_the_further_proof_needs_an_account_the_household_was_paid_into(
+        session: Session, rows: Extract) -> None:
+    publication = publish(session, rows, load_catalog(), actor="cli").publication
+    session.commit()
+    salt = publication.lookup_salt
+
+    def found(id_number: str, name: str, tail: str) -> list[int]:
+        return list(session.scalars(select(PubLookup.household_no).where(
+            PubLookup.publication_id == publication.id,
+            PubLookup.key == proof_key(salt, id_number, name, tail))))
+
+    household = found(wang.id, wang.name, wang.account[-6:])
+    assert len(household) == 1
+    assert found(li.id, "李强", wang.account[-6:]) == household  # paid nothing, same card
+    assert found(wang.id, wang.name, chen.account[-6:]) == []  # another household's card
+    assert found(chen.id, chen.name, wang.account[-6:]) == []
+    assert found(wang.id, wang.name, "") == []
+    # Only keyed hashes are stored: nothing to read an ID, a name or digits back from.
+    keys = session.scalars(select(PubLookup.key)).all()
+    assert keys and all(len(k) == 32 and set(k) <= set("0123456789abcdef") for k in keys)
 
 
 def test_nothing_public_holds_a_full_id_account_or_registry_household(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+from sunlight.accounts import users
 from sunlight.settings import DEFAULT_SECRET, Settings
 from sunlight.web.app import create_app
 from sunlight.web.security import InsecureSecret
@@ -69,7 +72,7 @@ def test_login_without_the_forms_token_is_refused(staff_app: StaffApp):
         "/staff/login")
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(staff_app: StaffApp):
+def test_five_failures_from_an_address_lock_the_account_there(staff_app: StaffApp):
     client = staff_app.client()
     for _ in range(5):
         post_login(client, "verifier", "guess-guess")
@@ -111,3 +114,54 @@ def test_the_default_secret_is_refused_outside_demo_mode(tmp_path: Path):
     with pytest.raises(InsecureSecret, match="32"):
         create_app(Settings(home=tmp_path, secret_key="short"))
     assert create_app(settings, demo=True).state.demo
+
+
+def from_address(staff_app: StaffApp, address: str) -> TestClient:
+    return TestClient(staff_app.app, client=(address, 40000))
+
+
+def test_failures_elsewhere_never_lock_the_owner_out_at_their_usual_address(
+        staff_app: StaffApp):
+    desk = from_address(staff_app, "10.0.0.5")
+    log_in(desk, "verifier")  # the owner's usual address
+    for n in range(5):
+        assert post_login(from_address(staff_app, f"198.51.100.{n}"), "verifier",
+                          "guess-guess").status_code == 401
+    assert post_login(from_address(staff_app, "198.51.100.99"), "verifier").status_code == 429
+    log_in(from_address(staff_app, "10.0.0.5"), "verifier")  # the desk still gets in
+
+
+def test_successes_do_not_reset_an_addresss_failures(staff_app: StaffApp):
+    client = from_address(staff_app, "203.0.113.7")
+    victims = ["analyst", "verifier_other", "officer", "admin"]
+    statuses = []
+    for n in range(45):
+        if n % 4 == 0:
+            post_login(client, "verifier")  # the attacker's own account, between guesses
+        statuses.append(post_login(client, victims[n % 4], "guess-guess").status_code)
+    assert statuses[:20] == [401] * 20 and set(statuses[20:]) == {429}
+    assert post_login(client, "verifier").status_code == 429
+
+
+def test_an_unknown_name_costs_the_same_password_hashing(staff_app: StaffApp,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    verified: list[str] = []
+
+    class Counting(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            verified.append(str(hash)[:9])  # the algorithm and version: $argon2id$
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(users, "_hasher", Counting())
+    assert post_login(staff_app.client(), "analyst", "wrong-password").status_code == 401
+    known = list(verified)
+    verified.clear()
+    assert post_login(staff_app.client(), "no-such-user", "wrong-password").status_code == 401
+    assert len(known) == len(verified) == 1 and known == verified  # same algorithm, same cost
+
+
+def test_login_throttling_on_both_databases(staff_app_both: StaffApp):
+    elsewhere = from_address(staff_app_both, "198.51.100.1")
+    assert [post_login(elsewhere, "analyst", "guess-guess").status_code
+            for _ in range(6)] == [401] * 5 + [429]
+    log_in(from_address(staff_app_both, "198.51.100.2"), "officer")

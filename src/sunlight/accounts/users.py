@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -113,34 +116,79 @@ def _officer_datasets(department: str | None, datasets: list[str] | None) -> lis
 
 
 def log_in(session: Session, username: str, password: str, address: str) -> LoginResult:
-    """Check a password; every try is recorded, and too many failures lock the door a while."""
+    """Check a password; every try is recorded, and too many failures lock the door a while.
+
+    Failures count for 15 minutes, whatever succeeded in between (a success of the
+    attacker's own account does not buy more guesses): 5 of an account from one address,
+    20 from one address, and 5 of an account from anywhere. The last stops guessing spread
+    over many addresses, but never at an address the account logged in from before: nobody
+    can lock the owner out of their usual desk. An unknown name costs the same argon2
+    verification as a known one, so that timing does not tell which names exist.
+    """
     now = datetime.now(UTC)
-    if _recent_failures(session, LoginAttempt.username == username, now) >= \
-            MAX_FAILURES_PER_USER or _recent_failures(
-            session, LoginAttempt.address == address, now) >= MAX_FAILURES_PER_ADDRESS:
-        session.add(LoginAttempt(username=username, address=address, at=now, succeeded=False))
+    recorded = username[:60]  # the column's width: a longer name is no account anyway
+    _one_at_a_time(session, f"login-address:{address}", f"login-user:{recorded}")
+    if _throttled(session, recorded, address, now):
+        session.add(LoginAttempt(username=recorded, address=address, at=now, succeeded=False))
         return LoginResult(None, throttled=True)
     user = session.scalar(select(User).where(User.username == username, User.active))
-    succeeded = user is not None and password_matches(user, password)
-    session.add(LoginAttempt(username=username, address=address, at=now, succeeded=succeeded))
+    if user is None:
+        _verify(_dummy_hash(), password)
+        succeeded = False
+    else:
+        succeeded = password_matches(user, password)
+    session.add(LoginAttempt(username=recorded, address=address, at=now, succeeded=succeeded))
     if succeeded and user is not None and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user if succeeded else None)
 
 
 def password_matches(user: User, password: str) -> bool:
+    return _verify(user.password_hash, password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
+@cache
+def _dummy_hash() -> str:
+    # A hash of a random password that nobody knows, made with the same parameters.
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
+def _one_at_a_time(session: Session, *subjects: str) -> None:
+    """Logins of one address, and of one account, take turns until their transaction ends:
+    tries sent at the same moment would otherwise all read the failures before any is
+    recorded. SQLite's write lock, which a login's transaction takes first, does this there;
+    on PostgreSQL an advisory lock per subject (always address first, so no two wait on
+    each other)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for subject in subjects:
+        key = int.from_bytes(hashlib.sha256(subject.encode()).digest()[:8], "big", signed=True)
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _throttled(session: Session, username: str, address: str, now: datetime) -> bool:
+    by_user, by_address = LoginAttempt.username == username, LoginAttempt.address == address
+    if (_recent_failures(session, by_user & by_address, now) >= MAX_FAILURES_PER_USER
+            or _recent_failures(session, by_address, now) >= MAX_FAILURES_PER_ADDRESS):
+        return True
+    return (_recent_failures(session, by_user, now) >= MAX_FAILURES_PER_USER
+            and not _usual_address(session, username, address))
+
+
 def _recent_failures(session: Session, who: ColumnElement[bool], now: datetime) -> int:
-    # Failures since the last success of the same user or address count against them.
-    query = select(func.count()).select_from(LoginAttempt).where(
-        who, LoginAttempt.at > now - THROTTLE_WINDOW, ~LoginAttempt.succeeded)
-    last_success = session.scalar(select(func.max(LoginAttempt.at)).where(
-        who, LoginAttempt.succeeded))
-    if last_success is not None:
-        query = query.where(LoginAttempt.at > last_success)
-    return int(session.scalar(query) or 0)
+    return int(session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        who, LoginAttempt.at > now - THROTTLE_WINDOW, ~LoginAttempt.succeeded)) or 0)
+
+
+def _usual_address(session: Session, username: str, address: str) -> bool:
+    """Whether this account logged in successfully from this address before."""
+    return session.scalar(select(LoginAttempt.id).where(
+        LoginAttempt.username == username, LoginAttempt.address == address,
+        LoginAttempt.succeeded).limit(1)) is not None

@@ -2,9 +2,10 @@
 
 `sunlight publish` writes one `Publication` and its rows; the portal reads these tables only
 (never the warehouse, never the warnings). Nothing here holds a full ID number, a registry
-household number or a bank account: the ID is masked to its first 6 and last 4 characters, a
-household is a label numbered within its village, and 查我家 finds a household by a keyed hash
-of ID number and name (`PubLookup`), which cannot be read back.
+household number or a bank account: the ID is masked to its first 6 characters, a household
+is a label numbered within its village, and 查我家 finds a household by a keyed hash of ID
+number and name (`PubLookup`, with the account's last digits for the further proof), which
+cannot be read back.
 
 Rows of a publication are numbered within it (`no`) and keyed by (publication_id, no), so that
 a county's hundreds of thousands of rows go in by bulk insert without asking the database for
@@ -166,7 +167,9 @@ class PubApproval(Base):
 
 class PubLookup(Base):
     """查我家: a keyed hash of (ID number, name) of each member of a household with benefits,
-    and the household it finds."""
+    and the household it finds; beside it, for each account the household was paid into, a
+    keyed hash of (ID number, name, the account's last 6 digits): the further proof asked for
+    once a person's lookups failed too often (publish/privacy.py)."""
 
     __tablename__ = "pub_lookups"
 

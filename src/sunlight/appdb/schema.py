@@ -5,6 +5,7 @@ from sunlight.appdb import (
     audit_tables,
     case_tables,
     job_tables,
+    limit_tables,
     publication_tables,
     report_tables,
     timeline_tables,
@@ -13,4 +14,5 @@ from sunlight.appdb import (
 from sunlight.appdb.tables import Base
 
 __all__ = ["Base", "account_tables", "audit_tables", "case_tables", "job_tables",
+           "limit_tables",
            "publication_tables", "report_tables", "timeline_tables", "upload_tables"]

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import usable
@@ -54,7 +55,16 @@ def serve(settings: Settings, listening: socket.socket, *, demo: bool = False) -
     address = f"[{host}]" if ":" in host else host
     console.print(f"[bold]Workbench: http://{address}:{port}/staff[/bold]   "
                   f"[bold]Public portal: http://{address}:{port}/[/bold]   (Ctrl-C stops)")
-    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+    uvicorn.Server(server_config(app, settings)).run(sockets=[listening])
+
+
+def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+    """uvicorn's configuration: X-Forwarded-For (and -Proto) believed only from the proxies
+    SUNLIGHT_TRUSTED_PROXIES names; by default from nobody (uvicorn's own default would
+    believe any program on the server itself, letting it pose as any address)."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return uvicorn.Config(app, log_level="warning", proxy_headers=bool(trusted),
+                          forwarded_allow_ips=trusted or None)
 
 
 def serve_command(

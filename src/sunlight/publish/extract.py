@@ -2,9 +2,9 @@
 
 Every table is numbered here (villages, households within a village, beneficiaries, roster
 lines, payment and approval lines), so that the app database receives finished rows in bulk.
-What is selected is what may be public, and nothing else: no account column is ever read, an
-ID number leaves this module only masked (or inside the 查我家 hash), and a household is only
-its number within its village.
+What is selected is what may be public, and nothing else: an ID number leaves this module only
+masked (its first 6 characters) or inside the 查我家 hashes, an account only as its last 6
+digits inside the 查我家 proof hash, and a household only as its number within its village.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ SELECT
     p.period,
     p.period_start,
     p.paid_on,
-    p.amount
+    p.amount,
+    p.account
 FROM payments AS p
 LEFT JOIN person AS r ON r.id_number = p.id_number
 WHERE p.program_code IN (SELECT code FROM programs)
@@ -83,12 +84,12 @@ JOIN pub_village AS v USING (township, village)
 JOIN pub_beneficiary AS b ON b.village_no = v.no AND b.id_number = e.id_number
 """
 
-# The ID as the public sees it: first 6 and last 4 characters (a short, odd value hidden whole).
+# The ID as the public sees it: its first 6 characters (a short, odd value hidden whole), as
+# masking.public_masked_id.
 PUBLIC_BENEFICIARIES = """
 SELECT no, village_no, household_no, name,
        CASE WHEN length(id_number) < 15 THEN repeat('*', length(id_number))
-            ELSE left(id_number, 6) || repeat('*', length(id_number) - 10)
-                 || right(id_number, 4) END AS masked_id
+            ELSE left(id_number, 6) || repeat('*', length(id_number) - 6) END AS masked_id
 FROM pub_beneficiary ORDER BY no
 """
 
@@ -148,6 +149,18 @@ UNION
 SELECT b.village_no, b.household_no, b.id_number, b.name FROM pub_beneficiary AS b
 """
 
+# The further proof 查我家 asks for: the last 6 digits of an account the household was paid
+# into, with each member who may look the household up.
+PROOFS = f"""
+SELECT m.village_no, m.household_no, m.id_number, m.name, a.account_tail
+FROM ({MEMBERS}) AS m
+JOIN (SELECT DISTINCT v.no AS village_no, h.household_no, right(p.account, 6) AS account_tail
+      FROM pay AS p
+      JOIN pub_village AS v USING (township, village)
+      JOIN pub_household AS h ON h.village_no = v.no AND h.household = p.household
+      WHERE length(p.account) >= 6) AS a USING (village_no, household_no)
+"""
+
 
 @dataclass(frozen=True)
 class Extract:
@@ -163,6 +176,8 @@ class Extract:
     payments: pa.Table
     approvals: pa.Table
     members: pa.Table
+    proofs: pa.Table
+    """members with account_tail: hashed by `proof_table`, never stored as they are."""
 
 
 def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
@@ -184,6 +199,7 @@ def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
         payments=engine.query(PAYMENTS),
         approvals=engine.query(APPROVALS),
         members=engine.query(MEMBERS),
+        proofs=engine.query(PROOFS),
     )
 
 
@@ -204,6 +220,23 @@ def lookup_table(table: pa.Table, salt: str) -> pa.Table:
     for village, household, id_number, name in zip(*columns, strict=True):
         if id_number and name:
             rows[(keys.key(id_number, name), village)] = household
+    return _keyed_rows(rows)
+
+
+def proof_table(table: pa.Table, salt: str) -> pa.Table:
+    """key, village_no, household_no: one row per member, account and village, the key
+    holding the account's last digits (see privacy.LookupKeys)."""
+    keys = LookupKeys(salt)
+    rows = {}
+    columns = [table.column(name).to_pylist() for name in (
+        "village_no", "household_no", "id_number", "name", "account_tail")]
+    for village, household, id_number, name, tail in zip(*columns, strict=True):
+        if id_number and name:
+            rows[(keys.proof_key(id_number, name, tail), village)] = household
+    return _keyed_rows(rows)
+
+
+def _keyed_rows(rows: dict[tuple[str, int], int]) -> pa.Table:
     return pa.table({
         "key": pa.array([key for key, _ in rows], pa.string()),
         "village_no": pa.array([village for _, village in rows], pa.int32()),

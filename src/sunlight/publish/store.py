@@ -29,7 +29,7 @@ from sunlight.appdb.publication_tables import (
 from sunlight.appdb.tables import Base
 from sunlight.audit.chain import append
 from sunlight.contract.catalog import Catalog
-from sunlight.publish.extract import Extract, lookup_table, village_table
+from sunlight.publish.extract import Extract, lookup_table, proof_table, village_table
 
 
 class NotPublished(LookupError):
@@ -73,6 +73,7 @@ def publish(session: Session, extract: Extract, catalog: Catalog, *, actor: str,
     counts["payments"] = put(PubPayment, extract.payments)
     counts["approvals"] = put(PubApproval, extract.approvals)
     counts["lookups"] = put(PubLookup, lookup_table(extract.members, publication.lookup_salt))
+    counts["lookup_proofs"] = put(PubLookup, proof_table(extract.proofs, publication.lookup_salt))
     publication.counts = counts
     append(session, actor=actor, action="publication.publish", target=f"v{version}",
            details={"counts": counts, "fingerprint": fingerprint}, address=address)

@@ -2,7 +2,8 @@
 so that one person is not checked twice by two people who do not know of each other.
 
 A report knows its person only as the portal showed them: the name and the ID masked to its
-first 6 and last 4 characters (never the full ID). A warning about a person of that name,
+first 6 characters (never the full ID); reports filed before the portal's mask was narrowed
+hold the first 6 and last 4, which are matched as well. A warning about a person of that name,
 whose ID has those characters, in the same township, is taken to be about them; staff see the
 link and judge for themselves.
 """
@@ -18,7 +19,7 @@ from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report
 from sunlight.appdb.tables import Warning
 from sunlight.cases.states import RETRACTED
-from sunlight.masking import masked_number
+from sunlight.masking import masked_number, public_masked_id
 
 
 def warnings_about(session: Session, report: Report, case: Case) -> Sequence[Warning]:
@@ -42,6 +43,7 @@ def reports_about(session: Session, warning: Warning) -> Sequence[Case]:
     return session.scalars(
         select(Case).join(Report, Report.case_id == Case.id)
         .where(Report.subject_name == warning.name,
-               Report.subject_masked_id == masked_number(warning.id_number),
+               Report.subject_masked_id.in_((public_masked_id(warning.id_number),
+                                             masked_number(warning.id_number))),
                Case.township == warning.township)
         .order_by(Case.id.desc())).all()

@@ -24,7 +24,7 @@ from sunlight.appdb.publication_tables import (
     PubVillage,
     PubVillageProgram,
 )
-from sunlight.publish.privacy import lookup_key
+from sunlight.publish.privacy import lookup_key, proof_key
 
 ROSTER_PAGE = 100
 """Roster lines per page: a page of a big village stays well under 100 KB."""
@@ -160,10 +160,13 @@ class Household:
 
 
 def find_household(session: Session, publication: Publication, id_number: str,
-                   name: str) -> list[Household]:
+                   name: str, account_tail: str = "") -> list[Household]:
     """查我家: the household(s) of the person with this ID number and name, if any has
-    benefits (a person paid in two villages has a household in each)."""
-    key = lookup_key(publication.lookup_salt, id_number, name)
+    benefits (a person paid in two villages has a household in each); with `account_tail`,
+    only if an account the household was paid into ends so as well."""
+    salt = publication.lookup_salt
+    key = (proof_key(salt, id_number, name, account_tail) if account_tail
+           else lookup_key(salt, id_number, name))
     found = session.execute(
         select(PubLookup.household_no, PubVillage)
         .join(PubVillage, (PubVillage.publication_id == PubLookup.publication_id)

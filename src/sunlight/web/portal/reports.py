@@ -3,7 +3,7 @@ it, and /track where the reporter follows it with their tracking code.
 
 The form pages read only the publication (what the reporter saw); filing writes the report
 and its case; /track reads the report and its case's status changes, nothing internal. Both
-POSTs carry the portal's signed double-submit CSRF token and are rate-limited per address.
+POSTs carry the portal's signed double-submit CSRF token and are rate-limited (guard.py).
 """
 
 from __future__ import annotations
@@ -103,8 +103,10 @@ def person_form(request: Request, session: DbSession, code: str, no: str,
 
 
 @router.post("/report")
-def file(request: Request, session: DbSession, _size: Annotated[None, Depends(within_limit)],
-         form: Annotated[FormData, Depends(report_form)]) -> Response:
+def file(request: Request, _size: Annotated[None, Depends(within_limit)],
+         form: Annotated[FormData, Depends(report_form)], session: DbSession) -> Response:
+    # The session comes last: a POST's session takes SQLite's write lock at once, which must
+    # not be held while a slow phone sends its photos.
     publication = reads.current(session)
     text = {name: str(form.get(name, "")) for name in (
         "village", "person", "v", "category", "description", "anonymous", "contact_name",
@@ -138,8 +140,8 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
         return _form_page(request, {**context, "error": str(error)}, 413)
     except (ReportRefused, PhotoRefused) as error:
         return _form_page(request, {**context, "error": str(error)}, 400)
-    if not guard.within_hourly_limit(request, "portal_reports", REPORTS_PER_HOUR):
-        return _form_page(request, {**context, "error": "提交次数过多，请一小时后再试。"}, 429)
+    if not guard.within_limits(request, session, "portal_reports", REPORTS_PER_HOUR):
+        return _form_page(request, {**context, "error": guard.too_often("提交")}, 429)
     where = (Place(place.township, place.village, place.code) if place is not None
              else Place())
     about = (Subject(publication.version, subject.no, subject.name, subject.masked_id)
@@ -183,8 +185,8 @@ def track_form(request: Request, session: DbSession) -> Response:
 
 
 @router.post("/track")
-def track_report(request: Request, session: DbSession,
-                 form: Annotated[FormData, Depends(report_form)]) -> Response:
+def track_report(request: Request, form: Annotated[FormData, Depends(report_form)],
+                 session: DbSession) -> Response:
     typed = str(form.get("code", ""))[:40]
     context: dict[str, Any] = {"publication": reads.current(session), "typed": typed}
     if not guard.checked(request, settings_of(request).secret_key,
@@ -193,8 +195,8 @@ def track_report(request: Request, session: DbSession,
     code = normalised(typed)
     if code is None:
         return _track_page(request, {**context, "error": code_problem(typed)}, 400)
-    if not guard.within_hourly_limit(request, "portal_tracks", TRACKS_PER_HOUR):
-        return _track_page(request, {**context, "error": "查询次数过多，请一小时后再试。"}, 429)
+    if not guard.within_limits(request, session, "portal_tracks", TRACKS_PER_HOUR):
+        return _track_page(request, {**context, "error": guard.too_often("查询")}, 429)
     found = track(session, code)
     if found is None:
         return _track_page(request, {**context, "error": UNKNOWN_CODE}, 404)

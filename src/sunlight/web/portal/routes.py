@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sunlight.appdb.publication_tables import Publication, PubVillage
+from sunlight.publish.privacy import ACCOUNT_TAIL, normal_account_tail
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
@@ -19,7 +20,10 @@ from sunlight.web.portal import guard, reads
 router = APIRouter()
 
 LOOKUPS_PER_HOUR = 10
-"""查我家 attempts per client address per hour: enough for a family, too few to guess IDs."""
+"""查我家 tries per browser an hour (an address gets guard.BROWSERS_PER_ADDRESS times that)."""
+PROOF_ASKED = ("近期用这个姓名和身份证号查询多次未成功。为防止他人冒查，请再填写本户领取补贴的"
+               "一卡通（社保卡）账号的最后 6 位。")
+PROOF_FORMAT = "请填写一卡通（社保卡）账号的最后 6 位数字。"
 NAME_MAX = 30
 
 
@@ -149,6 +153,7 @@ def check_form(request: Request, session: DbSession) -> Response:
 @router.post("/check")
 def check(request: Request, session: DbSession,
           id_number: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+          account_tail: Annotated[str, Form()] = "",
           csrf_token: Annotated[str, Form()] = "") -> Response:
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "name": name[:NAME_MAX]}
@@ -160,19 +165,34 @@ def check(request: Request, session: DbSession,
         return _check_page(request, {**context, "error": "请同时填写身份证号和姓名。"}, 400)
     if len(id_text) > 40 or len(name_text) > NAME_MAX:
         return _check_page(request, {**context, "error": "身份证号或姓名过长，请检查。"}, 400)
-    if not guard.within_hourly_limit(request, "portal_lookups", LOOKUPS_PER_HOUR):
-        return _check_page(request, {**context, "error": "查询次数过多，请一小时后再试。"}, 429)
+    if not guard.within_limits(request, session, "portal_lookups", LOOKUPS_PER_HOUR):
+        return _check_page(request, {**context, "error": guard.too_often("查询")}, 429)
     if publication is None:
         return _check_page(request, {**context, "error": "目前没有公示内容。"}, 404)
-    households = reads.find_household(session, publication, id_text, name_text)
+    person = guard.person_looked_up(settings.secret_key, id_text, name_text)
+    attempt = guard.check_try(request, session, person)
+    tail = ""
+    if not attempt.alone:
+        # Someone may be guessing this person's ID: ID and name alone no longer answer.
+        context["proof"] = True
+        tail = normal_account_tail(account_tail)
+        if not tail:
+            attempt.settle(session, failed=False)  # nothing was looked up
+            if not account_tail.strip():
+                return _check_page(request, {**context, "notice": PROOF_ASKED})
+            return _check_page(request, {**context, "error": PROOF_FORMAT}, 400)
+    households = reads.find_household(session, publication, id_text, name_text, tail)
+    attempt.settle(session, failed=not households)
     return _check_page(request, {**context, "households": households, "asked": True})
 
 
 def _check_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
     secret = settings_of(request).secret_key
     token = guard.form_token(request, secret)
-    response = render(request, "portal/check.html", {**context, "csrf_token": token},
-                      status_code=status)
+    response = render(request, "portal/check.html", {
+        **context, "csrf_token": token, "tail_digits": ACCOUNT_TAIL,
+        "failures_per_person": settings_of(request).check_failures_per_person,
+        "lookups_per_hour": LOOKUPS_PER_HOUR}, status_code=status)
     guard.set_token(response, token, secure=settings_of(request).secure_cookies)
     response.headers["Cache-Control"] = "no-store"
     return response

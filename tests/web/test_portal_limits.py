@@ -1,0 +1,133 @@
+"""The portal's limits replayed as the attacks that broke them: guessing a person's full ID from
+the roster's mask with 查我家 from ever new addresses, a flood of reports from one address, and
+limits that several server processes (and a restart) must share; which client address is
+believed behind a proxy."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import select
+
+from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.appdb.report_tables import Report
+from sunlight.cli.serve import server_config
+from sunlight.masking import public_masked_id
+from sunlight.web.app import create_app
+from tests.publish_county import li, wang
+from tests.web.conftest import form_token, post_login
+from tests.web.portal_support import Portal, county_rows, portal
+from tests.web.report_support import file_report
+
+__all__ = ["county_rows", "portal"]
+
+addresses = (f"198.51.100.{n}" for n in itertools.count(1))
+
+
+def stranger(app: FastAPI) -> TestClient:
+    """A browser with fresh cookies, from an address never seen, claiming yet another one."""
+    peer = next(addresses)
+    return TestClient(app, client=(peer, 40000), headers={"X-Forwarded-For": next(addresses)})
+
+
+def look_up(client: TestClient, id_number: str, name: str, account_tail: str = "") -> Response:
+    token = form_token(client.get("/check").text)
+    return client.post("/check", data={"id_number": id_number, "name": name,
+                                       "account_tail": account_tail, "csrf_token": token})
+
+
+def candidates(masked: str) -> list[str]:
+    """IDs an attacker would try for a masked one: other birth dates, same visible part."""
+    return [masked[:6] + f"1950{month:02d}{day:02d}" + "0015" for month in (1, 2)
+            for day in range(1, 29)]
+
+
+def test_guessing_one_persons_id_from_new_addresses_stops_and_the_owner_still_gets_in(
+        portal: Portal) -> None:
+    app = portal.staff_app.app
+    masked = public_masked_id(wang.id)
+    assert masked == wang.id[:6] + "*" * 12  # all the roster gives away besides the name
+    tries = [look_up(stranger(app), guess, "王芳") for guess in candidates(masked)[:5]]
+    assert all("没有查到" in t.text for t in tries)
+
+    # Past 5 failures for her, ID and name no longer answer, right or wrong, from anywhere.
+    for guess in (candidates(masked)[5], wang.id):
+        asked = look_up(stranger(app), guess, " 王芳")
+        assert asked.status_code == 200 and "一卡通" in asked.text
+        assert 'name="account_tail"' in asked.text and "农村最低生活保障" not in asked.text
+    # A guess with a made-up account is just not found: it tells neither part was right.
+    wrong = look_up(stranger(app), wang.id, "王芳", "000000")
+    assert "没有查到" in wrong.text and "农村最低生活保障" not in wrong.text
+    bad = look_up(stranger(app), wang.id, "王芳", "12ab")
+    assert bad.status_code == 400 and "6 位数字" in bad.text
+
+    # The owner, and her husband who is paid nothing, with the card's last 6 digits.
+    tail = wang.account[-6:]
+    owner = look_up(stranger(app), wang.id, "王芳", " ".join(tail))
+    assert "农村最低生活保障" in owner.text and "县级审批" in owner.text
+    husband = look_up(stranger(app), li.id, "李强", tail)
+    assert "王芳" in husband.text and "农村最低生活保障" in husband.text  # not aimed at: no proof
+    # Another person is not affected by the guessing aimed at her.
+    assert 'name="account_tail"' not in look_up(stranger(app), li.id, "李强").text
+
+
+def test_a_burst_of_reports_from_one_address_is_refused(portal: Portal) -> None:
+    # Fresh cookies each time: only the address is the same.
+    statuses = [file_report(portal.client()).status_code for _ in range(8)]
+    assert statuses == [200] * 6 + [429] * 2
+    with portal.staff_app.session() as session:
+        assert len(session.scalars(select(Report)).all()) == 6
+
+
+def test_limits_hold_across_server_processes_and_restarts(portal: Portal) -> None:
+    first = portal.staff_app.app
+    second = create_app(portal.staff_app.settings)  # another process over the same database
+    try:
+        statuses = [file_report(TestClient(app)).status_code
+                    for app in (first, second) * 3]
+        assert statuses == [200] * 6
+        assert file_report(TestClient(second)).status_code == 429
+        masked = public_masked_id(wang.id)
+        for number, guess in enumerate(candidates(masked)[:5]):
+            look_up(stranger((first, second)[number % 2]), guess, "王芳")
+        assert 'name="account_tail"' in look_up(stranger(second), wang.id, "王芳").text
+    finally:
+        second.state.engine.dispose()
+    restarted = create_app(portal.staff_app.settings)
+    try:
+        assert file_report(TestClient(restarted)).status_code == 429
+        assert 'name="account_tail"' in look_up(stranger(restarted), wang.id, "王芳").text
+    finally:
+        restarted.state.engine.dispose()
+
+
+@pytest.mark.parametrize(("trusted", "peer", "seen"), [
+    ("", "127.0.0.1", "127.0.0.1"),  # by default nobody is believed, not even the server itself
+    ("", "10.1.2.3", "10.1.2.3"),
+    ("10.0.0.0/8, 192.0.2.1", "10.1.2.3", "203.0.113.9"),  # the proxy's word is taken
+    ("10.0.0.0/8, 192.0.2.1", "192.0.2.1", "203.0.113.9"),
+    ("10.0.0.0/8", "198.51.100.7", "198.51.100.7"),  # anyone else's header is ignored
+])
+def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(
+        portal: Portal, monkeypatch: pytest.MonkeyPatch, trusted: str, peer: str,
+        seen: str) -> None:
+    settings = portal.staff_app.settings
+    monkeypatch.setattr(settings, "trusted_proxies", trusted)
+    config = server_config(portal.staff_app.app, settings)  # as `sunlight serve` runs it
+    config.load()
+    client = TestClient(config.loaded_app, client=(peer, 40000),
+                        headers={"X-Forwarded-For": "203.0.113.9"})
+    assert post_login(client, "nobody", "wrong-password").status_code == 401
+    with portal.staff_app.session() as session:
+        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry is not None and entry.action == "login.failed" and entry.address == seen
+
+
+def test_the_check_form_says_what_it_limits(portal: Portal) -> None:
+    page = portal.client().get("/check").text
+    assert re.search(r"每小时最多查询 10 次", page) and "失败 5 次" in page
