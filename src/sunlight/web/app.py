@@ -11,9 +11,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade, writing
+from sunlight.audit.chain import seal
+from sunlight.audit.key import AuditKeyMismatch, bind
 from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
@@ -61,7 +64,12 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     engine = make_engine(url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
+    app.state.sessions = bind(session_factory(engine), settings)
+    try:
+        _seal_audit_log(app.state.sessions)
+    except AuditKeyMismatch:
+        engine.dispose()
+        raise
     app.state.templates = make_templates()
     app.state.demo = demo
     # One background ingest at a time; an upload cut off by the last stop is marked failed.
@@ -77,6 +85,15 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         app.include_router(router)
     _handle_errors(app)
     return app
+
+
+def _seal_audit_log(sessions: sessionmaker[Session]) -> None:
+    """Refuse to start with another audit key than the log's (AuditKeyMismatch), rather than
+    fail at every login; a log from before keys is sealed now."""
+    with sessions() as session:
+        writing(session)
+        seal(session)
+        session.commit()
 
 
 @asynccontextmanager
