@@ -42,8 +42,8 @@ def _tamper(staff_app: StaffApp, *statements: str) -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
         else:
-            connection.execute(text("DROP TRIGGER audit_log_no_update"))
-            connection.execute(text("DROP TRIGGER audit_log_no_delete"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
+            connection.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
         for statement in statements:
             connection.execute(text(statement))
 
@@ -134,10 +134,11 @@ def test_the_verify_command_exits_1_on_tampering(staff_app: StaffApp, monkeypatc
     assert "entry 2: its content was changed" in broken.output
 
 
-def _rewrite_without(staff_app: StaffApp, deleted: int, key: AuditKey | None) -> None:
+def _rewrite_without(staff_app: StaffApp, deleted: int, key: AuditKey | None,
+                     rehash_from: int | None = None) -> None:
     """The attack of issue #11: triggers dropped, one entry deleted, the ones after it numbered
-    and hashed again (plain SHA-256 when `key` is None, else with that key), the head set to
-    match, with that key's fingerprint and head MAC."""
+    and hashed again (plain SHA-256 when `key` is None, else with that key; from entry
+    `rehash_from` if given), the head set to match, with that key's fingerprint and MAC."""
     with staff_app.session() as session:
         kept = [e for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
                 if e.id != deleted]
@@ -149,7 +150,7 @@ def _rewrite_without(staff_app: StaffApp, deleted: int, key: AuditKey | None) ->
             entry = AuditEntry(id=number, at=old.at, actor=old.actor, action=old.action,
                                target=old.target, address=old.address, details=old.details,
                                prev_hash=prev, entry_hash=old.entry_hash)
-            if number >= deleted:
+            if number >= (rehash_from or deleted):
                 entry.entry_hash = plain_hash(entry) if key is None else sealed_hash(entry, key)
             session.add(entry)
             prev = entry.entry_hash
@@ -255,3 +256,19 @@ def test_no_checkpoint_vouches_for_a_broken_log(staff_app: StaffApp, monkeypatch
     result = _cli(staff_app, monkeypatch, "audit", "checkpoint", str(tmp_path / "cp.json"))
     assert result.exit_code == 1 and "broken" in result.output
     assert not (tmp_path / "cp.json").exists()
+
+
+def test_a_log_replaced_by_one_posing_as_older_than_the_key_fails_against_a_checkpoint(
+        staff_app_both: StaffApp, monkeypatch, tmp_path):
+    _entries(staff_app_both, 3)
+    assert _cli(staff_app_both, monkeypatch, "audit", "checkpoint",
+                str(tmp_path / "cp.json")).exit_code == 0
+    _rewrite_without(staff_app_both, 2, None, rehash_from=1)  # nothing is keyed any more
+    _tamper(staff_app_both, "UPDATE audit_head SET key_fingerprint = NULL, sealed_from = NULL, "
+                            "head_mac = NULL")
+    alone = _cli(staff_app_both, monkeypatch, "audit", "verify")
+    assert alone.exit_code == 0 and "not sealed with it yet" in alone.output  # as documented
+    held = _cli(staff_app_both, monkeypatch, "audit", "verify", "--checkpoint",
+                str(tmp_path / "cp.json"))
+    assert held.exit_code == 1
+    assert "named by the checkpoint" in held.output and "no longer exists" in held.output
