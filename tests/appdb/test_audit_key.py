@@ -69,7 +69,7 @@ def test_an_old_intact_log_verifies_after_the_migration_and_is_sealed_at_first_u
                     ][3:] == ["audit.seal", "login"]
         assert after.intact and after.sealed_from == 4 and after.unsealed == 3
         assert seal.prev_hash == last_plain
-        assert seal.details == {"entries_before_key": 3, "last_plain_hash": last_plain}
+        assert seal.details == {"entries_before_key": 3, "last_hash_before_key": last_plain}
 
         # The old entries rewritten (one deleted, the rest renumbered) with their plain hashes
         # recomputed, as the unkeyed chain allowed: the seal no longer follows.

@@ -272,3 +272,26 @@ def test_a_log_replaced_by_one_posing_as_older_than_the_key_fails_against_a_chec
                 str(tmp_path / "cp.json"))
     assert held.exit_code == 1
     assert "named by the checkpoint" in held.output and "no longer exists" in held.output
+
+
+def test_a_log_a_command_began_with_the_demo_key_is_taken_over_by_the_workbench(
+        tmp_path, monkeypatch, empty_url: str):
+    settings = Settings(home=tmp_path / "home", database_url=empty_url, secret_key="k" * 40)
+    monkeypatch.setenv("SUNLIGHT_HOME", str(settings.home))
+    monkeypatch.setenv("SUNLIGHT_DATABASE_URL", empty_url)
+    monkeypatch.delenv("SUNLIGHT_SECRET_KEY", raising=False)  # forgotten: the demo's secret
+    added = CliRunner().invoke(cli, ["users", "add", "first", "--role", "admin",
+                                     "--password-stdin"], input="a-long-enough-password\n")
+    assert added.exit_code == 0, added.output
+    built = create_app(settings)  # takes the log over rather than refusing to start
+    try:
+        with built.state.sessions() as session:
+            report = verify(session)
+            assert [e.action for e in session.scalars(select(AuditEntry).order_by(
+                AuditEntry.id))] == ["user.add", "audit.seal"]
+        assert report.intact and report.sealed_from == 2
+        again = CliRunner().invoke(cli, ["users", "add", "second", "--role", "admin",
+                                         "--password-stdin"], input="a-long-enough-password\n")
+        assert again.exit_code == 2 and "built-in demo secret" in again.output
+    finally:
+        built.state.engine.dispose()

@@ -8,7 +8,9 @@ all of it. The log is append-only by trigger as well (migration 0002).
 
 Entries written before the key existed (before migration 0008) keep their plain SHA-256
 hashes: rewriting them would take the key inside the migration and an UPDATE the triggers
-refuse. The first process with the key *seals* them instead: it appends an `audit.seal` entry
+refuse. (Entries sealed with the public demo key, `DEMO_KEY`, count as such too: a command
+run without the deployment's secret before the workbench's first start wrote them.) The first
+process with the key *seals* them instead: it appends an `audit.seal` entry
 whose HMAC covers the last plain hash, and records in the head that entries from there on
 are keyed. From then on, an old entry that is changed or deleted (even with every plain hash
 recomputed) breaks the seal's link, which cannot be recomputed without the key. The seal
@@ -20,8 +22,8 @@ newest entries and set the head back to a head they saw earlier (`sunlight audit
 whole log with one of plain hashes and clear the head's key columns, so that it looks like a
 log from before keys, which the next process seals as it finds it (a checkpoint catches that
 too, and `verify` names the entry the seal was made at: a seal newer than the upgrade is a
-warning sign). They cannot change, insert or delete any keyed entry, or any entry before it,
-without `verify` naming it.
+warning sign). Short of those two, they cannot change, insert or delete any entry without
+`verify` naming it.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.audit_tables import AuditEntry, AuditHead
-from sunlight.audit.key import AuditKey, key_of
+from sunlight.audit.key import DEMO_KEY, AuditKey, key_of
 
 GENESIS = "0" * 64
 ACTION_ZH = {
@@ -106,22 +108,30 @@ def seal(session: Session) -> AuditHead:
 
 
 def _sealed_head(session: Session, key: AuditKey) -> AuditHead:
-    """The head, locked; bound to `key` first if it is bound to none."""
+    """The head, locked; bound to `key` first if `key` takes it over (_takes_over)."""
     head = session.execute(
         select(AuditHead).where(AuditHead.id == HEAD_ROW).with_for_update()
     ).scalar_one_or_none()
     if head is None:
         head = AuditHead(id=HEAD_ROW, last_id=0, last_hash=GENESIS)
         session.add(head)
-    if head.key_fingerprint is None:
+    if _takes_over(head, key):
         head.key_fingerprint, head.sealed_from = key.fingerprint, head.last_id + 1
         if head.last_id:
             _add(session, head, key, actor=SYSTEM_ACTOR, action="audit.seal",
-                 details={"entries_before_key": head.last_id, "last_plain_hash": head.last_hash})
+                 details={"entries_before_key": head.last_id,
+                          "last_hash_before_key": head.last_hash})
         head.head_mac = head_mac(head, key)
     elif head.key_fingerprint != key.fingerprint:
         raise key.mismatch(head.key_fingerprint)
     return head
+
+
+def _takes_over(head: AuditHead, key: AuditKey) -> bool:
+    """Whether `key` seals the log: one bound to no key yet, or to the public demo key while
+    `key` is another (the demo key protects no more than plain hashes)."""
+    return head.key_fingerprint is None or (head.key_fingerprint == DEMO_KEY.fingerprint
+                                            and key.fingerprint != DEMO_KEY.fingerprint)
 
 
 def _add(session: Session, head: AuditHead, key: AuditKey, *, actor: str, action: str,
@@ -162,8 +172,10 @@ def verify(session: Session, key: AuditKey | None = None) -> ChainReport:
     """Recompute the chain from the first entry; every break is named by entry number."""
     key = key or key_of(session)
     head = session.get(AuditHead, HEAD_ROW)
-    report = ChainReport(sealed_from=head.sealed_from if head else None)
-    if head is not None and head.key_fingerprint not in (None, key.fingerprint):
+    # A log that `key` would take over (see _takes_over) is not sealed yet, as far as it goes.
+    unsealed = head is None or _takes_over(head, key)
+    report = ChainReport(sealed_from=None if head is None or unsealed else head.sealed_from)
+    if head is not None and not unsealed and head.key_fingerprint != key.fingerprint:
         report.problems.append(str(key.mismatch(head.key_fingerprint)) + "; or the log was "
                                "sealed again with another key after it was changed")
     _check_entries(session, key, report)
@@ -189,8 +201,11 @@ def _check_entries(session: Session, key: AuditKey, report: ChainReport) -> None
         if entry.prev_hash != prev_hash:
             _report_changed(report, changed)
             report.problems.append(f"entry {entry.id}: does not follow the entry before it")
-        keyed = sealed_from is not None and entry.id >= sealed_from
-        if (sealed_hash(entry, key) if keyed else plain_hash(entry)) != entry.entry_hash:
+        if sealed_from is not None and entry.id >= sealed_from:
+            intact = sealed_hash(entry, key) == entry.entry_hash
+        else:  # written before this key: plain, or sealed with the public demo key
+            intact = entry.entry_hash in (plain_hash(entry), sealed_hash(entry, DEMO_KEY))
+        if not intact:
             changed.append(entry.id)
         else:
             _report_changed(report, changed)

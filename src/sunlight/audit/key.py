@@ -7,6 +7,11 @@ the process that opened it (`bind`): the web app binds its own settings' key, a 
 environment's. The fingerprint (an HMAC of a fixed text) names a key without revealing it, so
 that the database can say which key sealed the log and a command run with another one is
 refused with a message saying which setting differs.
+
+The demo's built-in secret is public, and so is the key derived from it (`DEMO_KEY`): a log
+sealed with it (the demo's, or one a command wrote before the workbench first started with
+its own secret) is protected no better than by plain hashes, and a real key takes it over as
+it takes over a log from before keys (sunlight.audit.chain).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ class AuditKey:
         message = purpose.encode() + b"\0" + text.encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
-    def mismatch(self, sealed_with: str) -> AuditKeyMismatch:
+    def mismatch(self, sealed_with: str | None) -> AuditKeyMismatch:
         """The refusal when the log names another fingerprint than this key's."""
         return AuditKeyMismatch(
             f"the audit log is sealed with the key of fingerprint {sealed_with}, but this "
@@ -54,18 +59,22 @@ class AuditKey:
             "the same SUNLIGHT_SECRET_KEY)")
 
 
+def _derived(material: str, source: str) -> AuditKey:
+    return AuditKey(hmac.new(material.encode(), _LABEL, hashlib.sha256).digest(), source)
+
+
+DEMO_KEY = _derived(DEFAULT_SECRET, "the built-in demo secret (neither SUNLIGHT_AUDIT_KEY nor "
+                                    "SUNLIGHT_SECRET_KEY is set)")
+"""Public, as the demo's secret is: what it seals is no better protected than plain hashes."""
+
+
 def audit_key(settings: Settings) -> AuditKey:
     """The key these settings name: SUNLIGHT_AUDIT_KEY, else one derived from the secret."""
     if settings.audit_key:
-        material, source = settings.audit_key, "SUNLIGHT_AUDIT_KEY"
-    elif settings.secret_key == DEFAULT_SECRET:
-        material, source = settings.secret_key, ("the built-in demo secret (neither "
-                                                 "SUNLIGHT_AUDIT_KEY nor SUNLIGHT_SECRET_KEY "
-                                                 "is set)")
-    else:
-        material, source = settings.secret_key, ("SUNLIGHT_SECRET_KEY (SUNLIGHT_AUDIT_KEY "
-                                                 "is not set)")
-    return AuditKey(hmac.new(material.encode(), _LABEL, hashlib.sha256).digest(), source)
+        return _derived(settings.audit_key, "SUNLIGHT_AUDIT_KEY")
+    if settings.secret_key == DEFAULT_SECRET:
+        return DEMO_KEY
+    return _derived(settings.secret_key, "SUNLIGHT_SECRET_KEY (SUNLIGHT_AUDIT_KEY is not set)")
 
 
 def bind(sessions: sessionmaker[Session], settings: Settings) -> sessionmaker[Session]:
