@@ -295,3 +295,15 @@ def test_a_log_a_command_began_with_the_demo_key_is_taken_over_by_the_workbench(
         assert again.exit_code == 2 and "built-in demo secret" in again.output
     finally:
         built.state.engine.dispose()
+
+
+def test_the_audit_key_setting_is_long_and_distinct_from_the_session_secret():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="audit_key"):
+        Settings(audit_key="too-short")
+    secret = "s" * 40
+    derived, given = audit_key(Settings(secret_key=secret)), audit_key(Settings(audit_key=secret))
+    assert derived.secret == given.secret  # the old secret kept as SUNLIGHT_AUDIT_KEY
+    assert derived.secret != secret.encode() and len(derived.fingerprint) == 16
+    assert derived.secret not in repr(derived).encode()

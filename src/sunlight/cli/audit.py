@@ -40,7 +40,8 @@ def verify_command(
             errors.print(f"  - {problem}")
         raise typer.Exit(WARNINGS)
     console.print(f"Audit log intact: {report.entries} entries, head {report.head_hash}")
-    console.print(_sealing(report))
+    if report.entries:
+        console.print(_sealing(report))
     if held is not None:
         console.print(f"It holds the checkpoint of {held.at.isoformat()} (entry {held.entry}).")
 
