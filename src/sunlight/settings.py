@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     workers: int = 0  # 0 = one ingest worker per CPU core
     engine_memory: str = "3GB"  # what the analytical engine may hold before it spills to disk
     secret_key: str = DEFAULT_SECRET  # signs session tokens; `sunlight serve` refuses the default
+    # Seals the audit log (sunlight.audit.key); unset, a key derived from secret_key.
+    audit_key: str | None = Field(default=None, min_length=32)
     secure_cookies: bool = False  # set when the workbench is served over HTTPS
     session_hours: int = 12
     case_deadline_days: int = 30

@@ -13,6 +13,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.cases.states import STATUS_ZH
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
+from sunlight.csv_cells import safe_row
 from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import Model
 
@@ -31,6 +32,7 @@ ROLE_ZH = {"paid": "问题发放", "basis": "依据"}
 
 
 def csv_row(warning: Warning) -> list[str]:
+    """The warning's values in the contract's columns, as stored (not yet made CSV-safe)."""
     return [warning.warning_id, warning.model, warning.id_number, warning.name, warning.account,
             warning.program, warning.township, warning.village, warning.period_from,
             warning.period_to, f"{warning.amount:.2f}", warning.severity, warning.status,
@@ -38,11 +40,12 @@ def csv_row(warning: Warning) -> list[str]:
 
 
 def write_csv(warnings: Sequence[Warning], path: Path) -> None:
-    """The contract's columns in its order, UTF-8, one header row."""
+    """The contract's columns in its order, UTF-8, one header row; a text cell that a
+    spreadsheet would run as a formula (a delivered name `=HYPERLINK(…)`) begins with `'`."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(csv_row(w) for w in warnings)
+        writer.writerows(safe_row(csv_row(w)) for w in warnings)
 
 
 def write_xlsx(warnings: Sequence[Warning], target: Path | BinaryIO, library: dict[str, Model],

@@ -36,6 +36,8 @@ ACCOUNTS = {
     "admin": dict(role=ADMIN),
 }
 """Login name → what add_user needs besides the password; the name is also the key below."""
+SECRET_KEY = secrets.token_urlsafe(40)
+"""Every test app's secret: the template database's audit log is sealed with its key."""
 
 
 @dataclass
@@ -85,7 +87,7 @@ def csrf_of(client: TestClient, page: str = "/staff/account") -> str:
 
 
 def make_staff_app(home: Path, url: str, *, with_accounts: bool = True) -> StaffApp:
-    settings = Settings(home=home, database_url=url, secret_key=secrets.token_urlsafe(40))
+    settings = Settings(home=home, database_url=url, secret_key=SECRET_KEY)
     app = create_app(settings)
     users: dict[str, int] = {}
     with app.state.sessions() as session:

@@ -12,7 +12,7 @@ from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.audit.chain import append
 from tests.web.conftest import PASSWORD, StaffApp, csrf_of, post_login
-from tests.web.test_audit_chain import _tamper
+from tests.web.test_audit_chain import _cli, _tamper
 
 NEW_PASSWORD = "another-long-secret"
 PAGES = ["/staff/admin/users", "/staff/admin/audit"]
@@ -36,7 +36,8 @@ def test_only_the_admin_may_see_or_change_accounts_and_the_log(staff_app: StaffA
         assert client.get(page).status_code == 403
     target = staff_app.users["verifier_other"]
     for url in ("/staff/admin/users", f"/staff/admin/users/{target}/active",
-                f"/staff/admin/users/{target}/password", "/staff/admin/audit/verify"):
+                f"/staff/admin/users/{target}/password", "/staff/admin/audit/verify",
+                "/staff/admin/audit/checkpoint"):
         assert post(client, url, active="0", password=NEW_PASSWORD, repeat=NEW_PASSWORD,
                     username="x", role="analyst").status_code == 403
     with staff_app.session() as session:
@@ -159,6 +160,30 @@ def test_verifying_a_tampered_chain_names_the_entry(staff_app: StaffApp):
     _tamper(staff_app, "UPDATE audit_log SET actor = 'someone' WHERE id = 1")
     page = post(admin, "/staff/admin/audit/verify").text
     assert "哈希链已被破坏" in page and "entry 1: its content was changed" in page
+
+
+def test_the_admin_downloads_a_checkpoint_the_command_line_holds_the_log_to(
+        staff_app: StaffApp, monkeypatch, tmp_path):
+    admin = staff_app.client("admin")
+    response = post(admin, "/staff/admin/audit/checkpoint")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    assert actions(staff_app)[-1][:2] == ("admin", "audit.checkpoint")
+    checkpoint = response.json()
+    assert checkpoint["entry"] == len(actions(staff_app))  # it covers its own entry
+    (tmp_path / "cp.json").write_bytes(response.content)
+    held = _cli(staff_app, monkeypatch, "audit", "verify", "--checkpoint",
+                str(tmp_path / "cp.json"))
+    assert held.exit_code == 0, held.output
+
+
+def test_no_checkpoint_is_offered_for_a_broken_log(staff_app: StaffApp):
+    admin = staff_app.client("admin")
+    _tamper(staff_app, "UPDATE audit_log SET actor = 'someone' WHERE id = 1")
+    response = post(admin, "/staff/admin/audit/checkpoint")
+    assert response.status_code == 409
+    assert "不能生成检查点" in response.text and "哈希链已被破坏" in response.text
+    assert "audit.checkpoint" not in [action for _, action, _ in actions(staff_app)]
 
 
 def test_a_verifier_of_a_township_the_data_never_names_is_refused(staff_app: StaffApp):

@@ -52,6 +52,7 @@ PAGES: dict[str, frozenset[str]] = {
 
 ACTIONS: dict[str, frozenset[str]] = {
     "/staff/account/password": EVERYONE,
+    "/staff/admin/audit/checkpoint": ADMIN,
     "/staff/admin/audit/verify": ADMIN,
     "/staff/admin/users": ADMIN,
     "/staff/admin/users/{user_id}/active": ADMIN,

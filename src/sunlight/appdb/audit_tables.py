@@ -28,10 +28,18 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """The newest entry's number and hash, written with it: deleting the tail shows."""
+    """The newest entry's number and hash, written with it: deleting the tail shows.
+
+    Once sealed (sunlight.audit.chain), it also names the key's fingerprint, the first entry
+    sealed with the key (the ones before were written before keys existed), and carries a MAC
+    of all of it.
+    """
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+    key_fingerprint: Mapped[str | None] = mapped_column(String(16))
+    sealed_from: Mapped[int | None] = mapped_column(Integer)
+    head_mac: Mapped[str | None] = mapped_column(String(64))

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.audit.key import AuditKeyMismatch, bind
 from sunlight.cli.console import errors
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.settings import HomeUnusable, Settings
@@ -30,8 +31,8 @@ def shown_url(url: str) -> str:
 
 @contextmanager
 def usable(settings: Settings) -> Iterator[None]:
-    """Turn a database (or SUNLIGHT_HOME) that cannot be used into a refusal (exit 2) naming
-    it and why."""
+    """Turn a database (or SUNLIGHT_HOME) that cannot be used, or an audit key other than the
+    one the audit log is sealed with, into a refusal (exit 2) naming it and why."""
     location = settings.database_url or str(settings.database_path)
     try:
         yield
@@ -39,6 +40,9 @@ def usable(settings: Settings) -> Iterator[None]:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         errors.print(f"[red]cannot use the app database[/red] {shown_url(location)} "
                      f"(SUNLIGHT_DATABASE_URL, default a SQLite file in SUNLIGHT_HOME): {reason}")
+        raise typer.Exit(BAD_INPUT) from error
+    except AuditKeyMismatch as error:
+        errors.print(f"[red]refused:[/red] {error}; nothing was written")
         raise typer.Exit(BAD_INPUT) from error
 
 
@@ -57,7 +61,7 @@ def open_session(settings: Settings) -> Iterator[Session]:
         upgrade(url)
         engine = make_engine(url)
         try:
-            with session_factory(engine)() as session:
+            with bind(session_factory(engine), settings)() as session:
                 yield session
         finally:
             engine.dispose()

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, writing
+from sunlight.audit.key import bind
 from sunlight.jobs import queue
 from sunlight.jobs.kinds import JobContext, JobFailed, JobKind
 from sunlight.jobs.memory import for_want_of_memory, limit_memory, memory_reason, peak_memory
@@ -32,7 +33,8 @@ def main() -> int:
     settings = Settings.model_validate(spec["settings"])
     run = JobKind(**spec["kind"]).runner()
     engine = make_engine(database_url(settings))
-    sessions = session_factory(engine)
+    # The audit key of the settings the job was queued with, not of this process's environment.
+    sessions = bind(session_factory(engine), settings)
     context = JobContext(spec["job_id"], spec["payload"], spec["queued_by"], settings,
                          sessions, spec["memory_mb"])
     stop = threading.Event()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade, writing
+from sunlight.audit.key import bind
 from sunlight.contract.catalog import load_catalog
 from sunlight.detect import fingerprint
 from sunlight.publish.extract import extract
@@ -33,7 +34,7 @@ def run_publication(settings: Settings, *, actor: str, address: str = "") -> Wri
     upgrade(url)
     db = make_engine(url)
     try:
-        with session_factory(db)() as session:
+        with bind(session_factory(db), settings)() as session:
             writing(session)
             written = publish(session, rows, catalog, actor=actor,
                               fingerprint=fingerprint(warehouse), address=address)

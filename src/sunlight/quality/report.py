@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from sunlight.contract.datasets import DATASETS
+from sunlight.csv_cells import safe_row
 from sunlight.warehouse.store import Warehouse
 
 EXPORT_COLUMNS = ("dataset", "file", "sheet", "row", "severity", "reason", "value")
@@ -110,7 +111,8 @@ def export(warehouse: Warehouse, fmt: str, path: Path, file_hash: str | None = N
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(EXPORT_COLUMNS)
-            writer.writerows(rows)
+            # Delivered text (file and sheet names, offending values) may be a formula.
+            writer.writerows(safe_row(row) for row in rows)
     else:
         _write_xlsx(rows, path)
     return len(rows)
@@ -119,8 +121,8 @@ def export(warehouse: Warehouse, fmt: str, path: Path, file_hash: str | None = N
 def _write_xlsx(rows: list[Finding], path: Path) -> None:
     import xlsxwriter  # only an export needs it: not imported on every start of the CLI
 
-    # Delivered text is written as text: a cell reading =HYPERLINK(...) must not become a
-    # live formula in the report staff open.
+    # Delivered text is written as text (write_string, never write): a cell reading
+    # =HYPERLINK(...) must not become a live formula in the report staff open.
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True,
                                                "strings_to_formulas": False,
                                                "strings_to_urls": False})
@@ -129,7 +131,11 @@ def _write_xlsx(rows: list[Finding], path: Path) -> None:
         bold = workbook.add_format({"bold": True})
         sheet.write_row(0, 0, EXPORT_COLUMNS, bold)
         for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, row)
+            for column, cell in enumerate(row):
+                if isinstance(cell, int | float):
+                    sheet.write_number(number, column, cell)
+                elif cell is not None:
+                    sheet.write_string(number, column, str(cell))
         sheet.set_column(0, 0, 16)
         sheet.set_column(1, 1, 40)
         sheet.set_column(5, 6, 22)

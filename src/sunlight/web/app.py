@@ -11,9 +11,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade, writing
+from sunlight.audit.chain import seal
+from sunlight.audit.key import AuditKeyMismatch, bind
 from sunlight.jobs.runner import JobRunner
 from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
@@ -63,7 +66,12 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     engine = make_engine(url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessions = session_factory(engine)
+    app.state.sessions = bind(session_factory(engine), settings)
+    try:
+        _seal_audit_log(app.state.sessions)
+    except AuditKeyMismatch:
+        engine.dispose()
+        raise
     app.state.templates = make_templates()
     app.state.demo = demo
     # Background jobs run in child processes, one at a time across every server process;
@@ -82,6 +90,15 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
         app.include_router(router)
     _handle_errors(app)
     return app
+
+
+def _seal_audit_log(sessions: sessionmaker[Session]) -> None:
+    """Refuse to start with another audit key than the log's (AuditKeyMismatch), rather than
+    fail at every login; a log from before keys is sealed now."""
+    with sessions() as session:
+        writing(session)
+        seal(session)
+        session.commit()
 
 
 @asynccontextmanager

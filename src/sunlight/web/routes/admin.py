@@ -24,6 +24,7 @@ from sunlight.accounts.users import (
 from sunlight.appdb.account_tables import User, WebSession
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.audit.chain import append, verify
+from sunlight.audit.checkpoint import take
 from sunlight.contract.datasets import DATASETS
 from sunlight.web.deps import DbSession, Staff, client_address, require
 from sunlight.web.pages import render
@@ -119,6 +120,24 @@ def verify_chain(request: Request, staff: Admin, session: DbSession) -> Response
     return _audit_log(request, session, actor="", action="", page=1, report=report)
 
 
+@router.post("/staff/admin/audit/checkpoint")
+def checkpoint_download(request: Request, staff: Admin, session: DbSession) -> Response:
+    """A signed checkpoint of the head, for `sunlight audit verify --checkpoint`; audited, and
+    refused when the chain is broken (it would vouch for it)."""
+    report = verify(session)
+    if not report.intact:
+        return _audit_log(request, session, actor="", action="", page=1, report=report,
+                          error="审计日志已被破坏，不能生成检查点。")
+    append(session, actor=staff.user.username, action="audit.checkpoint",
+           details={"entries": report.entries}, address=client_address(request))
+    checkpoint = take(session)
+    session.commit()
+    name = f"audit-checkpoint-{checkpoint.entry}.json"
+    return Response(checkpoint.to_json() + "\n", media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
 _DONE = {"added": "账户已创建", "deactivated": "账户已停用，该用户已被登出",
          "reactivated": "账户已恢复", "password": "密码已重置，该用户已被登出"}
 
@@ -152,7 +171,7 @@ def _users(request: Request, session: Session, *, error: str = "", done: str = "
 
 
 def _audit_log(request: Request, session: Session, *, actor: str, action: str, page: int,
-               report: Any = None) -> Response:
+               report: Any = None, error: str = "") -> Response:
     query = select(AuditEntry)
     if actor:
         query = query.where(AuditEntry.actor == actor)
@@ -166,5 +185,5 @@ def _audit_log(request: Request, session: Session, *, actor: str, action: str, p
     pages = max(1, -(-total // PAGE_SIZE))
     return render(request, "staff/admin/audit.html", {
         "entries": entries, "actions": actions, "actor": actor, "action": action,
-        "page": page, "pages": pages, "total": total, "report": report,
-    })
+        "page": page, "pages": pages, "total": total, "report": report, "error": error,
+    }, status_code=409 if error else 200)
