@@ -6,6 +6,7 @@ import os
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import NonNegativeFloat, PositiveFloat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,7 +32,12 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set when the workbench is served over HTTPS
     session_hours: int = 12
     case_deadline_days: int = 30
-    upload_max_mb: int = 500
+    upload_max_mb: int = 500  # also bounds every request's body (with 1 MB for the form)
+    # A request's body must arrive at this average rate once the grace period is over, or it
+    # is refused with 408: a client trickling its body is cut off, a slow line is not.
+    body_grace_seconds: NonNegativeFloat = 10
+    body_min_rate_kb: PositiveFloat = 8  # KiB per second
+    public_url: str | None = None  # the portal's address as villagers reach it (QR codes)
 
     @cached_property
     def warehouse_dir(self) -> Path:

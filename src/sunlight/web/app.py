@@ -17,6 +17,7 @@ from sunlight.appdb.database import database_url, make_engine, session_factory, 
 from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
+from sunlight.web import middleware
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
 from sunlight.web.portal import reports as portal_reports
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
                    publications.router, portal_reports.router, portal.router):
         app.include_router(router)
     _handle_errors(app)
+    middleware.install(app, settings)
     return app
 
 
