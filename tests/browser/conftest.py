@@ -75,12 +75,20 @@ def published(served: Served, county_rows: Extract) -> Served:
 
 @pytest.fixture(params=[pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")])
 def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    """A fresh browser context at desktop and at phone width, in Chinese."""
+    """A fresh browser context at desktop and at phone width, in Chinese.
+
+    Whatever the test did, nothing on its pages may have been refused by the app's
+    Content-Security-Policy (an inline script or style would be).
+    """
     context = browser.new_context(viewport=request.param, locale="zh-CN")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == []
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:
