@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
 from sunlight.appdb.account_tables import User, WebSession
 from sunlight.appdb.database import IMMEDIATE, writing
+from sunlight.appdb.numbers import ROW_ID_MAX
 from sunlight.audit.chain import append
 from sunlight.settings import Settings
 from sunlight.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, same, token_hash
@@ -133,6 +134,8 @@ DbSession = Annotated[Session, Depends(db)]
 """A route parameter: this request's database session."""
 LoggedIn = Annotated[Staff, Depends(csrf_checked)]
 """A route parameter: any logged-in staff member (CSRF checked on POST)."""
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
+"""A path parameter naming a stored row: a number the databases hold, else 400 unqueried."""
 
 
 def audit_now(request: Request, staff: Staff, action: str, target: str = "",
