@@ -100,7 +100,8 @@ def _handle_errors(app: FastAPI) -> None:
         if not request.url.path.startswith("/staff") or exc.status_code != 404:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return render(request, "staff/error.html", {
-            "title": "未找到", "message": "没有这个页面，或者它已不存在。"}, status_code=404)
+            "title": "未找到", "message": "没有这个页面：它不存在，或者不在您的查看范围内。"},
+            status_code=404)
 
     @app.exception_handler(RequestValidationError)
     def bad_request(request: Request, exc: RequestValidationError) -> Response:
