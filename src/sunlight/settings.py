@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import NonNegativeFloat, PositiveFloat
+from pydantic import NonNegativeFloat, PositiveFloat, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -38,6 +39,18 @@ class Settings(BaseSettings):
     body_grace_seconds: NonNegativeFloat = 10
     body_min_rate_kb: PositiveFloat = 8  # KiB per second
     public_url: str | None = None  # the portal's address as villagers reach it (QR codes)
+
+    @field_validator("public_url")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        """An http(s) address with a host, kept without its trailing slash."""
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError(f"SUNLIGHT_PUBLIC_URL {value!r} is not an address like "
+                             "https://gongshi.example.gov.cn")
+        return value.strip().rstrip("/")
 
     @cached_property
     def warehouse_dir(self) -> Path:
