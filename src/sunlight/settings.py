@@ -6,8 +6,9 @@ import os
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, NonNegativeFloat, PositiveFloat, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,7 +36,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set when the workbench is served over HTTPS
     session_hours: int = 12
     case_deadline_days: int = 30
-    upload_max_mb: int = 500
+    upload_max_mb: int = 500  # also bounds every request's body (with 1 MB for the form)
     # Bounds of a delivered file as read (see sunlight.ingest.bounds): columns of a sheet or
     # CSV file (Excel's own limit is 16,384); what a zipped spreadsheet may unpack to; the
     # memory a process reading a spreadsheet may take beyond what it holds once started:
@@ -50,6 +51,23 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     portal_burst_per_minute: int = 6  # uses of one portal form per client address per minute
     check_failures_per_person: int = 5  # failed 查我家 per person in 30 days, then more proof
+    # A request's body must arrive at this average rate once the grace period is over, or it
+    # is refused with 408: a client trickling its body is cut off, a slow line is not.
+    body_grace_seconds: NonNegativeFloat = 10
+    body_min_rate_kb: PositiveFloat = 8  # KiB per second
+    public_url: str | None = None  # the portal's address as villagers reach it (QR codes)
+
+    @field_validator("public_url")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        """An http(s) address with a host, kept without its trailing slash."""
+        if not value:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+            raise ValueError(f"SUNLIGHT_PUBLIC_URL {value!r} is not an address like "
+                             "https://gongshi.example.gov.cn")
+        return value.strip().rstrip("/")
 
     @cached_property
     def warehouse_dir(self) -> Path:

@@ -1,4 +1,5 @@
-"""A workbench served over HTTP on a free port, and Debian's Chromium driven by Playwright.
+"""A workbench served over HTTP on a port the system chose, and Debian's Chromium driven by
+Playwright.
 
 Chromium missing: the browser tests skip, or fail where `CI` is set (scripts/test.sh installs
 it there).
@@ -8,20 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.publish.extract import Extract
 from sunlight.publish.store import publish
+from tests.serving import serving
 from tests.web.conftest import StaffApp, make_staff_app, sqlite_template
 from tests.web.portal_support import county_rows
 
@@ -40,12 +38,6 @@ class Served:
 
     base_url: str
     staff_app: StaffApp
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -67,19 +59,8 @@ def served(tmp_path: Path, sqlite_template: Path) -> Iterator[Served]:
     shutil.copyfile(sqlite_template, tmp_path / "app.db")
     built = make_staff_app(tmp_path / "home", f"sqlite:///{tmp_path}/app.db",
                            with_accounts=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(built.app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the workbench did not start")
-        time.sleep(0.05)
-    yield Served(f"http://127.0.0.1:{port}", built)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(built.app) as base_url:
+        yield Served(base_url, built)
     built.app.state.engine.dispose()
 
 
@@ -94,12 +75,20 @@ def published(served: Served, county_rows: Extract) -> Served:
 
 @pytest.fixture(params=[pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")])
 def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
-    """A fresh browser context at desktop and at phone width, in Chinese."""
+    """A fresh browser context at desktop and at phone width, in Chinese.
+
+    Whatever the test did, nothing on its pages may have been refused by the app's
+    Content-Security-Policy (an inline script or style would be).
+    """
     context = browser.new_context(viewport=request.param, locale="zh-CN")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert refused == []
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:

@@ -16,6 +16,7 @@ FITS = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def test_a_villager_finds_the_roster_and_approval_chain(page: Page, published: Served) -> None:
+    published.staff_app.settings.public_url = "https://gongshi.example.gov.cn"  # QR codes
     page.goto(published.base_url + "/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert page.evaluate(FITS)

@@ -19,6 +19,7 @@ from sunlight.cli.app import app
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.serve import listening_socket
 from tests.conftest import write_csv
+from tests.serving import free_port
 
 runner = CliRunner()
 SUNLIGHT = Path(sys.executable).parent / "sunlight"
@@ -31,12 +32,6 @@ def taken_port() -> Iterator[int]:
         other.bind(("127.0.0.1", 0))
         other.listen()
         yield other.getsockname()[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_a_port_in_use_is_refused_before_the_app_is_built(home: Path, taken_port: int):

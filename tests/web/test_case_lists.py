@@ -154,6 +154,12 @@ def test_an_analyst_records_a_refund_linked_to_a_warning(staff_app: StaffApp):
     client = staff_app.client("analyst")
     prefilled = client.get(f"/staff/self-corrections?warning={warning_id}").text
     assert f'value="{warning_id}"' in prefilled and 'value="王芳"' in prefilled
+    assert f'value="{PERSON}"' in prefilled  # the full ID, to be recorded: so audited
+    with staff_app.session() as session:
+        viewed = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "view.id_number")).one()
+        assert (viewed.actor, viewed.target) == ("analyst", warning_id)
+        assert viewed.details == {"warning": warning_id, "via": "self_correction"}
     response = client.post("/staff/self-corrections", follow_redirects=False, data={
         "csrf_token": csrf_of(client), "kind": "主动退回", "person_name": "王芳",
         "id_number": PERSON, "township": "城关镇", "village": "东村", "program": "DIBAO",
@@ -176,6 +182,10 @@ def test_a_standalone_explanation_needs_no_amount(staff_app: StaffApp):
         "csrf_token": csrf_of(client), "kind": "主动说明", "person_name": "李明",
         "description": "村干部主动说明代领情况"})
     assert response.status_code == 303
+    client.get(response.headers["location"])
+    with staff_app.session() as session:  # the register without a warning shows no full ID
+        assert session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "view.id_number")).all() == []
 
 
 def test_an_unknown_warning_is_refused_and_the_form_kept(staff_app: StaffApp):

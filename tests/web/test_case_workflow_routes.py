@@ -84,12 +84,13 @@ def test_a_verifier_sees_only_the_cases_assigned_to_them(staff_app: StaffApp, us
                          township=OTHER_TOWNSHIP if user == "verifier_other" else TOWNSHIP)
     verifier = staff_app.client("verifier")
     assert verifier.get(f"/staff/cases/{mine}").status_code == 200
-    refused = verifier.get(f"/staff/cases/{theirs}")
-    assert refused.status_code == 403 and "分派给您的本乡镇案件" in refused.text
+    refused = verifier.get(f"/staff/cases/{theirs}")  # as if it did not exist
+    assert refused.status_code == 404 and "不在您的查看范围内" in refused.text
     other = staff_app.client("verifier_other")
-    assert other.get(f"/staff/cases/{mine}").status_code == 403
+    assert other.get(f"/staff/cases/{mine}").status_code == 404
     acted = act(staff_app, other, mine, "verify", verdict="属实", reason="越权")
-    assert acted.status_code == 403 and "越权" in acted.text  # what they typed is shown back
+    assert acted.status_code == 404 and "越权" in acted.text  # what they typed is shown back
+    assert "没有分派给您" in acted.text
     assert case_of(staff_app, mine).verdict is None
 
 
@@ -108,7 +109,7 @@ def test_a_warnings_case_page_is_its_warning_page(staff_app: StaffApp):
         response = staff_app.client(user).get(f"/staff/cases/{case_no}", follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == f"/staff/warnings/{warning_id}"
-    assert staff_app.client("verifier_other").get(f"/staff/cases/{case_no}").status_code == 403
+    assert staff_app.client("verifier_other").get(f"/staff/cases/{case_no}").status_code == 404
 
 
 def test_a_report_case_page_shows_its_panel_with_the_actions_of_this_user(staff_app: StaffApp):
@@ -251,7 +252,7 @@ def test_a_verifier_whose_case_was_reassigned_is_told_and_keeps_the_text(staff_a
         assignee=str(staff_app.users["analyst"]))
     response = act(staff_app, staff_app.client("verifier"), case_no, "verify", version=seen,
                    verdict="属实", reason="我的核查记录")
-    assert response.status_code == 403
+    assert response.status_code == 404  # no longer theirs: answered as any case not theirs
     assert "已改派" in response.text and "我的核查记录" in response.text
 
 

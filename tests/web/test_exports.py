@@ -75,8 +75,8 @@ def test_the_export_of_the_whole_board_keeps_its_order(staff_app: StaffApp,
     assert audit(staff_app, "export.warnings")[0].details["rows"] == 2
 
 
-@pytest.mark.parametrize(("user", "status"), [
-    ("analyst", 200), ("verifier", 403), ("verifier_other", 403), ("officer", 403),
+@pytest.mark.parametrize(("user", "status"), [  # the verifiers: not assigned, as if missing
+    ("analyst", 200), ("verifier", 404), ("verifier_other", 404), ("officer", 403),
     ("admin", 403)])
 def test_who_may_print_a_notice(staff_app: StaffApp, ids: dict[str, str], user: str,
                                 status: int):

@@ -75,6 +75,12 @@ ACTIONS: dict[str, frozenset[str]] = {
 PUBLIC = {("GET", "/staff/login"), ("POST", "/staff/login")}
 
 
+def refusal(name: str, path: str, allowed: frozenset[str]) -> int:
+    """403 for a role that may not use the route at all; 404 for a verifier outside a case's
+    scope, the answer a case that does not exist gets."""
+    return 404 if allowed == CASEWORK and name == "verifier_other" and "{" in path else 403
+
+
 @dataclass
 class World:
     """One of everything a route can name, owned so that the verifier and officer may use it."""
@@ -171,7 +177,8 @@ def test_pages(world: World, path: str):
             assert response.status_code in (200, 303), (name, url, response.status_code)
             assert "/staff/login" not in response.headers.get("location", ""), (name, url)
         else:
-            assert response.status_code == 403, (name, url, response.status_code)
+            assert response.status_code == refusal(name, path, PAGES[path]), \
+                (name, url, response.status_code)
     anonymous = TestClient(world.staff_app.app).get(url, follow_redirects=False)
     assert anonymous.status_code == 303
     assert anonymous.headers["location"].startswith("/staff/login")
@@ -185,7 +192,8 @@ def test_actions_refused_to_everyone_else(world: World, path: str):
             continue
         response = client.post(url, data={"csrf_token": csrf_of(client)},
                                follow_redirects=False)
-        assert response.status_code == 403, (name, url, response.status_code)
+        assert response.status_code == refusal(name, path, ACTIONS[path]), \
+            (name, url, response.status_code)
     anonymous = TestClient(world.staff_app.app).post(url, follow_redirects=False)
     assert anonymous.status_code == 401
 
@@ -193,6 +201,34 @@ def test_actions_refused_to_everyone_else(world: World, path: str):
 def test_a_verifier_of_another_township_sees_nothing_of_this_case(world: World):
     other = world.clients["verifier_other"]
     for path in [p for p, who in PAGES.items() if who == CASEWORK and "{" in p]:
-        assert other.get(world.url(path), follow_redirects=False).status_code == 403
+        assert other.get(world.url(path), follow_redirects=False).status_code == 404
     board = other.get("/staff/warnings")
     assert board.status_code == 200 and world.values["warning_id"] not in board.text
+
+
+MISSING = {"warning_id": "W-AAAAAAAAAAAA", "case_no": "AJ2099999999", "report_case_no":
+           "AJ2099999998", "attachment_id": "999999", "photo_id": "999999"}
+"""Values naming nothing, for every placeholder of the case routes."""
+
+
+@pytest.mark.parametrize("path", sorted(p for p, who in {**PAGES, **ACTIONS}.items()
+                                        if who == CASEWORK and "{" in p))
+def test_a_case_not_theirs_answers_a_verifier_as_one_that_does_not_exist(world: World,
+                                                                          path: str):
+    """Same status, same page: case numbers and warning IDs cannot be probed."""
+    other = world.clients["verifier_other"]
+
+    def answer(url: str) -> tuple[int, str]:
+        if path in PAGES:
+            response = other.get(url, follow_redirects=False)
+        else:
+            response = other.post(url, follow_redirects=False, data={
+                "csrf_token": csrf_of(other), "action": "verify", "reason": "试探"})
+        return response.status_code, response.text
+
+    existing = answer(world.url(path))
+    missing_url = path
+    for name, value in MISSING.items():
+        missing_url = missing_url.replace("{" + name + "}", value)
+    assert existing == answer(missing_url)
+    assert existing[0] == 404

@@ -1,5 +1,5 @@
-"""The public portal: browsing to a roster and an approval chain, programs, 查我家, QR codes,
-versions; no login anywhere."""
+"""The public portal: browsing to a roster and an approval chain, programs, 查我家, versions;
+no login anywhere (QR codes: test_qr_codes.py)."""
 
 from __future__ import annotations
 
@@ -129,17 +129,6 @@ def test_check_is_rate_limited_per_browser(portal: Portal,
     limited = _check(client, chen.id, "陈静")
     assert limited.status_code == 429 and "稍后再试" in limited.text
     assert "特困" not in limited.text
-
-
-def test_village_qr_codes(portal: Portal) -> None:
-    client = portal.client()
-    link = village_link(client.get("/").text, "西山村")
-    png = client.get(link + "/qr.png")
-    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
-    assert png.content.startswith(b"\x89PNG")
-    svg = client.get(link + "/qr.svg")
-    assert svg.headers["content-type"].startswith("image/svg+xml") and "<svg" in svg.text
-    assert client.get(link + "/qr.gif").status_code == 404
 
 
 def test_the_portal_shows_the_newest_version_not_withdrawn(portal: Portal) -> None:

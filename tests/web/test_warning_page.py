@@ -32,8 +32,8 @@ def page(staff_app: StaffApp, wid: str, user: str = "analyst") -> str:
     return response.text
 
 
-@pytest.mark.parametrize(("user", "status"), [
-    ("analyst", 200), ("verifier", 403), ("verifier_other", 403), ("officer", 403),
+@pytest.mark.parametrize(("user", "status"), [  # the verifiers: as if it did not exist
+    ("analyst", 200), ("verifier", 404), ("verifier_other", 404), ("officer", 403),
     ("admin", 403)])
 def test_who_may_see_an_unassigned_warning(staff_app: StaffApp, wid: str, user: str,
                                            status: int):
@@ -43,7 +43,7 @@ def test_who_may_see_an_unassigned_warning(staff_app: StaffApp, wid: str, user: 
 def test_the_verifier_it_is_assigned_to_may_see_it(staff_app: StaffApp, wid: str):
     assign(staff_app, wid, "verifier")
     assert staff_app.client("verifier").get(f"/staff/warnings/{wid}").status_code == 200
-    assert staff_app.client("verifier_other").get(f"/staff/warnings/{wid}").status_code == 403
+    assert staff_app.client("verifier_other").get(f"/staff/warnings/{wid}").status_code == 404
 
 
 def test_anonymous_is_sent_to_log_in(staff_app: StaffApp, wid: str):
@@ -134,7 +134,8 @@ def test_revealing_needs_the_form_token_and_the_page_permission(staff_app: Staff
         client = staff_app.client(user)
         response = client.post(f"/staff/warnings/{wid}/reveal",
                                data={"csrf_token": csrf_of(client)})
-        assert response.status_code == 403 and PERSON not in response.text, user
+        refused = 404 if user == "verifier" else 403  # not assigned: as if it did not exist
+        assert response.status_code == refused and PERSON not in response.text, user
     assert staff_app.client().post(f"/staff/warnings/{wid}/reveal").status_code == 401
     with staff_app.session() as session:
         assert not session.scalars(select(AuditEntry).where(
@@ -150,4 +151,4 @@ def test_the_assigned_verifier_may_reveal(staff_app: StaffApp, wid: str):
 
 def test_a_warning_of_another_township_stays_hidden_from_a_verifier(staff_app: StaffApp):
     other = store(staff_app, [replace(detection([1]), township="马家镇")])[PERSON]
-    assert staff_app.client("verifier").get(f"/staff/warnings/{other}").status_code == 403
+    assert staff_app.client("verifier").get(f"/staff/warnings/{other}").status_code == 404

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case, CaseEvent
+from sunlight.appdb.numbers import row_id
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
 from sunlight.cases.states import (
@@ -299,10 +300,8 @@ def _mirror_on_warning(session: Session, case: Case) -> None:
 
 
 def _user(session: Session, user_id: str) -> User | None:
-    try:
-        return session.get(User, int(user_id))
-    except ValueError:
-        return None
+    number = row_id(user_id)
+    return session.get(User, number) if number is not None else None
 
 
 def _deadline(text: str, terms: Terms) -> date:

@@ -22,6 +22,7 @@ from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.spill import remove_stale
+from sunlight.web import middleware
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
 from sunlight.web.portal import reports as portal_reports
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
                    publications.router, portal_reports.router, portal.router):
         app.include_router(router)
     _handle_errors(app)
+    middleware.install(app, settings)
     return app
 
 
@@ -120,7 +122,8 @@ def _handle_errors(app: FastAPI) -> None:
         if not request.url.path.startswith("/staff") or exc.status_code != 404:
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return render(request, "staff/error.html", {
-            "title": "未找到", "message": "没有这个页面，或者它已不存在。"}, status_code=404)
+            "title": "未找到", "message": "没有这个页面：它不存在，或者不在您的查看范围内。"},
+            status_code=404)
 
     @app.exception_handler(RequestValidationError)
     def bad_request(request: Request, exc: RequestValidationError) -> Response:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
+from sunlight.appdb.numbers import page_number
 from sunlight.appdb.tables import RETRACTED, DetectionRun, Warning
 from sunlight.cases.states import STATUS_ZH
 from sunlight.text import squeeze
@@ -57,11 +58,7 @@ class Filters:
             text["status"] = ""
         if text["severity"] not in SEVERITY_ZH:
             text["severity"] = ""
-        try:
-            page = max(1, min(int(params.get("page", "1")), 100_000))
-        except ValueError:
-            page = 1
-        return cls(page=page, **text)
+        return cls(page=page_number(params.get("page", "1")), **text)
 
     def query_string(self, **changes: str | int) -> str:
         """The address bar's query for these filters (defaults left out), with `changes`."""

@@ -18,7 +18,7 @@ from sunlight.cases.states import LIST_SEPARATOR
 from sunlight.cases.workflow import locked_case, may_see
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
-from sunlight.web.deps import Forbidden, Staff
+from sunlight.web.deps import Staff
 from sunlight.web.pages import render
 from sunlight.web.report_section import report_context
 from sunlight.web.security import CSRF_FIELD
@@ -40,19 +40,21 @@ def case_url(case: Case) -> str:
 
 
 def visible_case(session: Session, staff: Staff, case_no: str, *, lock: bool = False) -> Case:
-    """The case if this user may see it, else 404 or Forbidden."""
-    case = existing_case(session, case_no, lock=lock)
-    if not may_see(staff.user, case, case.township):
-        raise Forbidden("您只能查看分派给您的本乡镇案件")
+    """The case if this user may see it, else 404 (see `seen_case`)."""
+    case = seen_case(session, staff, case_no, lock=lock)
+    if case is None:
+        raise HTTPException(status_code=404)
     return case
 
 
-def existing_case(session: Session, case_no: str, *, lock: bool = False) -> Case:
-    """The case, or 404 (the page every missing thing gets)."""
+def seen_case(session: Session, staff: Staff, case_no: str, *,
+              lock: bool = False) -> Case | None:
+    """The case if it exists and this user may see it. The same None for both: a verifier
+    trying case numbers learns nothing, not even which exist."""
     case = (locked_case(session, case_no) if lock
             else session.scalar(select(Case).where(Case.case_no == case_no)))
-    if case is None:
-        raise HTTPException(status_code=404)
+    if case is None or not may_see(staff.user, case, case.township):
+        return None
     return case
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
+from sunlight.appdb.numbers import row_id
 from sunlight.cases.states import (
     GOVERNMENT_DISCIPLINES,
     ORGANISATIONAL_MEASURES,
@@ -110,8 +111,8 @@ def unsaved(session: Session, form: dict[str, str], actions: list[str]) -> list[
     shown = []
     for name, label in FIELD_LABELS.items():
         value = form.get(name, "").strip()
-        if name == "assignee" and value.isdigit():
-            user = session.get(User, int(value))
+        if name == "assignee" and (number := row_id(value)) is not None:
+            user = session.get(User, number)
             value = user.display_name if user else value
         if value:
             shown.append((label, value))

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from sqlalchemy import select
+from fastapi import Depends, Path, Request
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import FormData
 
 from sunlight.appdb.account_tables import User, WebSession
-from sunlight.appdb.database import writing
+from sunlight.appdb.database import IMMEDIATE, writing
+from sunlight.appdb.numbers import ROW_ID_MAX
 from sunlight.audit.chain import append
 from sunlight.settings import Settings
 from sunlight.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, same, token_hash
@@ -57,10 +59,20 @@ def sessions_of(request: Request) -> sessionmaker[Session]:
 
 
 def db(request: Request) -> Iterator[Session]:
-    """One database session per request; a POST begins as a writer (see appdb.writing)."""
-    with sessions_of(request)() as session:
-        if request.method == "POST":
-            writing(session)
+    """One database session per request.
+
+    A POST's transactions begin as writers (SQLite's write lock at once, see appdb.writing),
+    but only at their first statement, once the body has been read (`posted_form`): a
+    writer waiting on a client that sends slowly would hold up every other writer, logins
+    included. So nothing may query before the body is read.
+    """
+    factory = sessions_of(request)
+    if request.method != "POST":
+        with factory() as session:
+            yield session
+        return
+    engine: Engine = request.app.state.engine
+    with factory(bind=engine.execution_options(**{IMMEDIATE: True})) as session:
         yield session
 
 
@@ -88,14 +100,20 @@ def current_staff(request: Request, session: Annotated[Session, Depends(db)]) ->
     return staff
 
 
+async def posted_form(request: Request) -> FormData | None:
+    """A POST's form, its body read whole (within the body's deadline, see web.middleware)."""
+    return await request.form() if request.method == "POST" else None
+
+
 async def csrf_checked(request: Request,
+                       form: Annotated[FormData | None, Depends(posted_form)],
                        staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
-    """The staff member, once a POST has shown their session's CSRF token."""
-    if request.method == "POST":
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not sent:
-            form = await request.form()
-            sent = str(form.get(CSRF_FIELD, ""))
+    """The staff member, once a POST has shown their session's CSRF token.
+
+    `form` comes first: the session is looked up only once the body is in (see `db`).
+    """
+    if form is not None:
+        sent = request.headers.get(CSRF_HEADER, "") or str(form.get(CSRF_FIELD, ""))
         if not same(sent, staff.web_session.csrf_token):
             raise BadCsrf
     return staff
@@ -116,6 +134,8 @@ DbSession = Annotated[Session, Depends(db)]
 """A route parameter: this request's database session."""
 LoggedIn = Annotated[Staff, Depends(csrf_checked)]
 """A route parameter: any logged-in staff member (CSRF checked on POST)."""
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
+"""A path parameter naming a stored row: a number the databases hold, else 400 unqueried."""
 
 
 def audit_now(request: Request, staff: Staff, action: str, target: str = "",

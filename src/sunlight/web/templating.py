@@ -13,6 +13,7 @@ from sunlight.audit.chain import ACTION_ZH
 from sunlight.cases.states import KIND_ZH, STATUS_ZH
 from sunlight.clock import LOCAL_TIME
 from sunlight.masking import masked_number, masked_text
+from sunlight.web.public_url import portal_address
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -39,5 +40,6 @@ def make_templates() -> Jinja2Templates:
     env.auto_reload = False  # the templates ship in the package: no stat() per page
     env.filters.update(money=money, masked_id=masked_number, masked_text=masked_text,
                        local_time=local_time, day=day)
-    env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH)
+    env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
+                       portal_address=portal_address)
     return templates

@@ -103,14 +103,20 @@ def person_form(request: Request, session: DbSession, code: str, no: str,
 
 
 @router.post("/report")
-def file(request: Request, _size: Annotated[None, Depends(within_limit)],
-         form: Annotated[FormData, Depends(report_form)], session: DbSession) -> Response:
-    # The session comes last: a POST's session takes SQLite's write lock at once, which must
-    # not be held while a slow phone sends its photos.
-    publication = reads.current(session)
+def file(request: Request, session: DbSession, _size: Annotated[None, Depends(within_limit)],
+         form: Annotated[FormData, Depends(report_form)]) -> Response:
     text = {name: str(form.get(name, "")) for name in (
         "village", "person", "v", "category", "description", "anonymous", "contact_name",
         "contact_phone")}
+    draft = Draft(category=text["category"], description=text["description"],
+                  anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
+                  contact_phone=text["contact_phone"])
+    # What needs no database comes first, the photos' cleaning included: this POST's
+    # transaction holds SQLite's write lock from its first statement to its commit.
+    genuine = guard.checked(request, settings_of(request).secret_key,
+                            str(form.get("csrf_token", "")))
+    photos, problem = _checked(draft, form) if genuine else ([], None)
+    publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "draft": text}
     place = (reads.village(session, publication, text["village"])
              if text["village"] and publication is not None else None)
@@ -127,19 +133,10 @@ def file(request: Request, _size: Annotated[None, Depends(within_limit)],
     context.update(village=place, subject=subject)
     if place is None:
         context["townships"] = _townships(session, publication)
-    if not guard.checked(request, settings_of(request).secret_key,
-                         str(form.get("csrf_token", ""))):
+    if not genuine:
         return _form_page(request, {**context, "error": "页面已过期，请重新提交。"}, 403)
-    draft = Draft(category=text["category"], description=text["description"],
-                  anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
-                  contact_phone=text["contact_phone"])
-    try:
-        check(draft)
-        photos = _photos(form)
-    except PhotoTooLarge as error:
-        return _form_page(request, {**context, "error": str(error)}, 413)
-    except (ReportRefused, PhotoRefused) as error:
-        return _form_page(request, {**context, "error": str(error)}, 400)
+    if problem is not None:
+        return _form_page(request, {**context, "error": problem[1]}, problem[0])
     if not guard.within_limits(request, session, "portal_reports", REPORTS_PER_HOUR):
         return _form_page(request, {**context, "error": guard.too_often("提交")}, 429)
     where = (Place(place.township, place.village, place.code) if place is not None
@@ -153,6 +150,17 @@ def file(request: Request, _size: Annotated[None, Depends(within_limit)],
         "publication": publication, "code": shown(filed.code), "photos": len(photos)})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _checked(draft: Draft, form: FormData) -> tuple[list[CleanPhoto], tuple[int, str] | None]:
+    """The cleaned photos, or why the report is refused (its status and message)."""
+    try:
+        check(draft)
+        return _photos(form), None
+    except PhotoTooLarge as error:
+        return [], (413, str(error))
+    except (ReportRefused, PhotoRefused) as error:
+        return [], (400, str(error))
 
 
 def _townships(session: DbSession, publication: Publication | None) -> list[reads.Township]:

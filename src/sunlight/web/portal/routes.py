@@ -16,6 +16,7 @@ from sunlight.publish.privacy import ACCOUNT_TAIL, normal_account_tail
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
+from sunlight.web.public_url import portal_address
 
 router = APIRouter()
 
@@ -131,7 +132,10 @@ def village_qr(request: Request, session: DbSession, code: str, kind: str) -> Re
     if kind not in ("png", "svg"):
         raise HTTPException(404)
     place = shown_village(session, shown_publication(session), code)
-    qr = segno.make(str(request.url_for("village", code=place.code)), error="m")
+    base = portal_address(request).base
+    if base is None:  # the village page says why there is none
+        raise HTTPException(404)
+    qr = segno.make(f"{base}/village/{place.code}", error="m")
     buffer = io.BytesIO()
     if kind == "png":
         qr.save(buffer, kind="png", scale=10, border=4)

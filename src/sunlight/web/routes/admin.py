@@ -23,10 +23,11 @@ from sunlight.accounts.users import (
 )
 from sunlight.appdb.account_tables import User, WebSession
 from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.appdb.numbers import LAST_PAGE
 from sunlight.audit.chain import append, verify
 from sunlight.audit.checkpoint import take
 from sunlight.contract.datasets import DATASETS
-from sunlight.web.deps import DbSession, Staff, client_address, require
+from sunlight.web.deps import DbSession, RowId, Staff, client_address, require
 from sunlight.web.pages import render
 
 router = APIRouter()
@@ -68,7 +69,7 @@ def add_account(request: Request, staff: Admin, session: DbSession,
 
 
 @router.post("/staff/admin/users/{user_id}/active")
-def set_active(request: Request, user_id: int, staff: Admin, session: DbSession,
+def set_active(request: Request, user_id: RowId, staff: Admin, session: DbSession,
                active: Annotated[str, Form()] = "") -> Response:
     """Deactivate (logging the person out everywhere) or reactivate an account."""
     user = _user(session, user_id)
@@ -87,7 +88,7 @@ def set_active(request: Request, user_id: int, staff: Admin, session: DbSession,
 
 
 @router.post("/staff/admin/users/{user_id}/password")
-def reset_password(request: Request, user_id: int, staff: Admin, session: DbSession,
+def reset_password(request: Request, user_id: RowId, staff: Admin, session: DbSession,
                    password: Annotated[str, Form()] = "",
                    repeat: Annotated[str, Form()] = "") -> Response:
     """Set a new password for someone who lost theirs; they are logged out everywhere."""
@@ -106,7 +107,7 @@ def reset_password(request: Request, user_id: int, staff: Admin, session: DbSess
 def audit_page(request: Request, staff: Admin, session: DbSession, actor: str = "",
                action: str = "", page: int = 1) -> Response:
     return _audit_log(request, session, actor=actor.strip(), action=action.strip(),
-                      page=max(page, 1))
+                      page=min(max(page, 1), LAST_PAGE))
 
 
 @router.post("/staff/admin/audit/verify")

@@ -16,7 +16,15 @@ from sunlight.cases.comments import add_comment
 from sunlight.cases.workflow import InvalidInput
 from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, case_url, visible_case
-from sunlight.web.deps import DbSession, Staff, audit_now, client_address, require, settings_of
+from sunlight.web.deps import (
+    DbSession,
+    RowId,
+    Staff,
+    audit_now,
+    client_address,
+    require,
+    settings_of,
+)
 
 router = APIRouter()
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
@@ -56,7 +64,7 @@ def upload(request: Request, case_no: str, staff: CaseWorker, session: DbSession
 
 
 @router.get("/staff/cases/{case_no}/attachments/{attachment_id}")
-def download(request: Request, case_no: str, attachment_id: int, staff: CaseWorker,
+def download(request: Request, case_no: str, attachment_id: RowId, staff: CaseWorker,
              session: DbSession) -> Response:
     case = visible_case(session, staff, case_no)
     attachment = session.scalar(select(CaseAttachment).where(

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.appdb.numbers import page_number, row_id
 from sunlight.cases import queries
 from sunlight.cases.queries import CaseFilter
 from sunlight.cases.states import KIND_ZH, STATUS_ZH
@@ -34,9 +35,9 @@ def case_list(request: Request, staff: Annotated[Staff, Depends(require(ANALYST,
         kind=kind if analyst and kind in KIND_ZH else "",
         township=township if analyst else "",
         overdue_only=bool(overdue_only),
-        assignee_id=int(assignee) if analyst and assignee.isdigit() else None,
+        assignee_id=row_id(assignee) if analyst else None,
     )
-    number = max(int(page), 1) if page.isdigit() else 1  # a mangled link shows page 1
+    number = page_number(page)  # a mangled link shows page 1
     total = queries.count(session, staff.user, wanted, today=today)
     cases = queries.listed(session, staff.user, wanted, today=today, limit=PAGE_SIZE,
                            offset=(number - 1) * PAGE_SIZE)

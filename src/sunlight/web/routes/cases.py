@@ -1,7 +1,8 @@
 """A case's page and its transitions: assigning a warning, and every later step.
 
 A refused step answers with the case as it is now and the person's input kept: 409 when
-someone else acted first, 400 for input to correct, 403 when the role or scope forbids it.
+someone else acted first, 400 for input to correct, 403 when the role forbids it, 404 for a
+case the person may not see (as for one that does not exist).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sunlight.web.case_pages import (
     Submitted,
     case_page,
     case_url,
-    existing_case,
+    seen_case,
     visible_case,
     warning_url,
 )
@@ -39,6 +40,8 @@ from sunlight.web.reference import warning_case_title
 router = APIRouter()
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
+NOT_SEEN = ("没有找到此案件，或者它没有分派给您（可能已改派给其他核查人员）。"
+            "您的操作未保存。")
 
 
 @router.get("/staff/cases/{case_no}")
@@ -52,9 +55,13 @@ def show_case(request: Request, case_no: str, staff: CaseWorker, session: DbSess
 @router.post("/staff/cases/{case_no}/transition")
 def transition(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
                form: Submitted) -> Response:
-    # take() checks the role and scope itself, saying why a verifier may no longer act (the
-    # case was reassigned) and keeping what they typed.
-    case = existing_case(session, case_no, lock=True)
+    # A case this person may not see answers as one that does not exist, with what they
+    # typed kept; take() checks the role and scope again.
+    case = seen_case(session, staff, case_no, lock=True)
+    if case is None:
+        return render(request, "staff/cases/refused.html", {
+            "title": "未找到", "message": NOT_SEEN, "unsaved": unsaved(session, form, [])},
+            status_code=404)
     try:
         take(session, case, form.get("action", ""), staff.user, form,
              expected_version=_version(form), default_days=settings_of(request).case_deadline_days,

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sunlight.accounts.roles import ANALYST
 from sunlight.publish.jobs import RUNNING, Busy, Publisher
 from sunlight.publish.store import NotPublished, current, history, withdraw
-from sunlight.web.deps import DbSession, Staff, client_address, require
+from sunlight.web.deps import DbSession, RowId, Staff, client_address, require
 from sunlight.web.pages import render
 
 router = APIRouter()
@@ -45,7 +45,7 @@ def start(request: Request, staff: Analyst, session: DbSession) -> Response:
 
 
 @router.post("/staff/publications/{version}/withdraw")
-def withdraw_version(request: Request, version: int, staff: Analyst, session: DbSession,
+def withdraw_version(request: Request, version: RowId, staff: Analyst, session: DbSession,
                      reason: Annotated[str, Form()] = "") -> Response:
     why = reason.strip()
     if not why or len(why) > REASON_MAX:

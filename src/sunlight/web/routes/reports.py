@@ -15,7 +15,7 @@ from sunlight.cases.workflow import InvalidInput
 from sunlight.reports.replies import add_reply, report_of
 from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, visible_case
-from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
+from sunlight.web.deps import DbSession, RowId, Staff, client_address, require, settings_of
 
 router = APIRouter()
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
@@ -39,7 +39,7 @@ def reply(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
 
 
 @router.get("/staff/cases/{case_no}/photos/{photo_id}")
-def photo(request: Request, case_no: str, photo_id: int, staff: CaseWorker,
+def photo(request: Request, case_no: str, photo_id: RowId, staff: CaseWorker,
           session: DbSession) -> Response:
     case = visible_case(session, staff, case_no)
     report = report_of(session, case)

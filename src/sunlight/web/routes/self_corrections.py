@@ -13,7 +13,7 @@ from sunlight.cases import self_corrections
 from sunlight.cases.states import SELF_CORRECTION_KINDS
 from sunlight.cases.workflow import InvalidInput
 from sunlight.web.case_pages import Submitted
-from sunlight.web.deps import DbSession, Staff, client_address, require
+from sunlight.web.deps import DbSession, Staff, audit_now, client_address, require
 from sunlight.web.pages import render
 
 router = APIRouter()
@@ -24,13 +24,17 @@ PAGE = "staff/self_corrections.html"
 @router.get("/staff/self-corrections")
 def register(request: Request, staff: Analyst, session: DbSession, warning: str = "",
              recorded: int = 0) -> Response:
-    """The register; `?warning=W-…` fills the form from that warning (its page links here)."""
+    """The register; `?warning=W-…` fills the form from that warning (its page links here),
+    the full ID number included, which is audited as on the warning's page."""
     form: dict[str, str] = {}
     found = get(session, warning.strip().upper()) if warning.strip() else None
     if found is not None:
         form = {"warning_id": found.warning_id, "person_name": found.name,
                 "id_number": found.id_number, "township": found.township,
                 "village": found.village, "program": found.program}
+        if found.id_number:
+            audit_now(request, staff, "view.id_number", target=found.warning_id,
+                      details={"warning": found.warning_id, "via": "self_correction"})
     return render(request, PAGE, _context(session, form, recorded=recorded))
 
 

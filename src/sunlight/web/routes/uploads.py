@@ -43,6 +43,7 @@ from sunlight.warehouse.store import Warehouse
 from sunlight.web.deps import (
     DbSession,
     Forbidden,
+    RowId,
     Staff,
     audit_now,
     client_address,
@@ -151,7 +152,7 @@ def _record(request: Request, staff: Staff, session: DbSession, settings: Settin
 
 
 @router.get("/staff/uploads/{upload_id}")
-def upload_detail(request: Request, upload_id: int, staff: Uploader,
+def upload_detail(request: Request, upload_id: RowId, staff: Uploader,
                   session: DbSession) -> Response:
     upload = _visible(session, staff, upload_id)
     return render(request, "staff/uploads/detail.html",
@@ -184,7 +185,7 @@ def may_roll_back(staff: Staff, upload: Upload) -> bool:
 
 
 @router.get("/staff/uploads/{upload_id}/status")
-def upload_status(request: Request, upload_id: int, staff: Uploader, session: DbSession,
+def upload_status(request: Request, upload_id: RowId, staff: Uploader, session: DbSession,
                   full: bool = False) -> Response:
     """The fragment a running upload's page polls; without data-poll once it has ended."""
     upload = _visible(session, staff, upload_id)
@@ -193,7 +194,7 @@ def upload_status(request: Request, upload_id: int, staff: Uploader, session: Db
 
 
 @router.get("/staff/uploads/{upload_id}/report.xlsx")
-def upload_report(request: Request, upload_id: int, staff: Uploader,
+def upload_report(request: Request, upload_id: RowId, staff: Uploader,
                   session: DbSession) -> Response:
     """Every finding of the upload's file, as `sunlight quality export` writes them."""
     upload = _visible(session, staff, upload_id)

@@ -23,7 +23,7 @@ from sunlight.web.board import SEVERITY_ZH, SORTS, Filters, board_page, choices
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_pages import assign_url
 from sunlight.web.case_panel import panel_context
-from sunlight.web.deps import DbSession, Forbidden, Staff, client_address, require, settings_of
+from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 from sunlight.web.pages import render
 
 router = APIRouter()
@@ -60,13 +60,12 @@ def _board_context(request: Request, session: Session, staff: Staff,
 
 
 def visible_warning(session: Session, staff: Staff, warning_id: str) -> tuple[Warning, Case | None]:
-    """The warning and its case, if this member of staff may see it; else 404 or 403."""
+    """The warning and its case, if this member of staff may see it; else 404, whether it
+    exists or not (a verifier learns nothing of the warnings not assigned to them)."""
     warning = get(session, warning_id)
-    if warning is None:
+    case = case_of_warning(session, warning) if warning is not None else None
+    if warning is None or not may_see(staff.user, case, warning.township):
         raise HTTPException(status_code=404)
-    case = case_of_warning(session, warning)
-    if not may_see(staff.user, case, warning.township):
-        raise Forbidden("此预警未分派给您，您无权查看。")
     return warning, case
 
 

@@ -4,7 +4,9 @@
 //    the X-Sunlight-Partial header);
 //  - <div data-poll="URL">: replace the element with a fresh copy every 1.5 s until the copy no
 //    longer polls (background jobs);
-//  - <button data-confirm="...">: ask before submitting.
+//  - <button data-confirm="...">: ask before submitting;
+//  - <a data-back>: go back a page (its href where there is none). The Content-Security-Policy
+//    allows no inline script, not even a javascript: link.
 (function () {
   "use strict";
   function fragment(url) {
@@ -46,6 +48,10 @@
     var button = event.target.closest("[data-confirm]");
     if (button && !window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
+    }
+    if (event.target.closest("[data-back]") && history.length > 1) {
+      event.preventDefault();
+      history.back();
     }
   });
   document.querySelectorAll("form[data-live]").forEach(liveForm);

@@ -1,0 +1,163 @@
+"""What wraps every request: a deadline and a size limit for reading its body, and the
+security headers of every response. Plain ASGI, since uvicorn has no body timeout."""
+
+from __future__ import annotations
+
+import time
+from html import escape
+
+import anyio
+from fastapi import FastAPI
+from starlette.requests import ClientDisconnect
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sunlight.settings import Settings
+
+FORM_ALLOWANCE = 1 << 20
+"""Bytes a form may add around the largest file it carries (boundaries, other fields)."""
+SECURITY_HEADERS = (
+    # Only our own scripts, styles and images; no framing; forms post only to us.
+    (b"content-security-policy", b"default-src 'self'; object-src 'none'; base-uri 'none'; "
+                                 b"form-action 'self'; frame-ancestors 'none'"),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    # Staff addresses carry warning IDs and searched names: never sent to another site.
+    (b"referrer-policy", b"same-origin"),
+)
+TOO_SLOW = "提交的内容传送过慢，连接已中断，没有保存任何内容。请在网络较好时重试。"
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Wrap the app; the headers outermost, so that the body's refusals carry them too."""
+    app.add_middleware(BodyDeadline, settings=settings)
+    app.add_middleware(SecurityHeaders)
+
+
+class SecurityHeaders:
+    """Adds SECURITY_HEADERS to every HTTP response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [item for item in SECURITY_HEADERS if item[0] not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyDeadline:
+    """Answers 408 to a request whose body comes too slowly, 413 to one too large.
+
+    Once the app asks for the body, it must arrive at an average of `body_min_rate_kb` KiB/s
+    after a grace of `body_grace_seconds`: a client trickling its body is cut off when the
+    grace is over, an officer's large file on a slow line gets the time its size needs. The
+    largest body is an upload and its form (`upload_max_mb` + 1 MB). When refused, the app
+    sees the client gone and what it would answer is dropped: it has written nothing, since
+    no write transaction begins before the body is read (see deps.db).
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await _BodyReading(self.settings, scope, receive, send).run(self.app)
+
+
+class _BodyReading:
+    """One request's body as it arrives, and its refusal."""
+
+    def __init__(self, settings: Settings, scope: Scope, receive: Receive, send: Send) -> None:
+        self.grace = settings.body_grace_seconds
+        self.rate = settings.body_min_rate_kb * 1024
+        self.limit_mb = settings.upload_max_mb
+        self.declared = _content_length(scope)
+        self.scope, self.outer_receive, self.outer_send = scope, receive, send
+        self.started: float | None = None
+        self.received = 0
+        self.complete = False
+        self.refused = False
+        self.answering = False
+
+    async def run(self, app: ASGIApp) -> None:
+        try:
+            await app(self.scope, self.receive, self.send)
+        except ClientDisconnect:
+            if not self.refused:
+                raise
+
+    async def receive(self) -> Message:
+        if self.refused:
+            return {"type": "http.disconnect"}
+        if self.complete:  # the app now only listens for the client leaving
+            return await self.outer_receive()
+        if self.declared is not None and self.declared > self.max_bytes:
+            return await self.refuse(413)
+        if self.started is None:
+            self.started = time.monotonic()
+        message: Message | None = None
+        with anyio.move_on_after(self.started + self.grace + self.received / self.rate
+                                 - time.monotonic()):
+            message = await self.outer_receive()
+        if message is None:
+            return await self.refuse(408)
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.received > self.max_bytes:
+                return await self.refuse(413)
+            self.complete = not message.get("more_body", False)
+        return message
+
+    async def send(self, message: Message) -> None:
+        if self.refused:
+            return  # the client has had its 408 or 413
+        if message["type"] == "http.response.start":
+            self.answering = True
+        await self.outer_send(message)
+
+    @property
+    def max_bytes(self) -> int:
+        return (self.limit_mb << 20) + FORM_ALLOWANCE
+
+    async def refuse(self, status: int) -> Message:
+        self.refused = True
+        if not self.answering:
+            message = (TOO_SLOW if status == 408
+                       else f"提交的内容超过上传大小上限 {self.limit_mb} MB，没有保存。")
+            home = "/staff" if str(self.scope.get("path", "")).startswith("/staff") else "/"
+            body = _page(message, home).encode()
+            await self.outer_send({"type": "http.response.start", "status": status, "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+            await self.outer_send({"type": "http.response.body", "body": body})
+        return {"type": "http.disconnect"}
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _page(message: str, home: str) -> str:
+    return ('<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>未能提交 · Sunlight</title><p>{escape(message)}</p>'
+            f'<p><a href="{home}">返回首页</a></p></html>')

@@ -1,0 +1,48 @@
+"""Every response forbids framing, sniffing, foreign scripts and leaking addresses, and no page
+needs anything the strict Content-Security-Policy would refuse (the browser tests check the
+pages as Chromium runs them)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sunlight.web.templating import TEMPLATES
+from tests.web.case_builders import report_case
+from tests.web.conftest import StaffApp
+from tests.web.test_case_files import PDF, attachment_ids, upload
+
+EXPECTED = {
+    "content-security-policy": "default-src 'self'; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+}
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)|<style|\sstyle=|\son[a-z]+=|javascript:", re.I)
+
+
+@pytest.mark.parametrize("path", ["/", "/report", "/staff/login", "/staff/cases",
+                                  "/static/sunlight.css", "/static/sunlight.js", "/healthz",
+                                  "/no-such-page", "/staff/no-such-page"])
+def test_every_response_carries_the_security_headers(staff_app: StaffApp, path: str):
+    response = staff_app.client().get(path, follow_redirects=False)
+    assert {name: response.headers.get(name) for name in EXPECTED} == EXPECTED
+
+
+def test_a_response_that_sets_a_header_itself_keeps_its_own(staff_app: StaffApp):
+    case_no = report_case(staff_app)
+    client = staff_app.client("analyst")
+    assert upload(client, case_no, "a.pdf", PDF).status_code == 303
+    [attachment] = attachment_ids(staff_app)
+    response = client.get(f"/staff/cases/{case_no}/attachments/{attachment}")
+    assert response.status_code == 200
+    assert response.headers.get_list("x-content-type-options") == ["nosniff"]  # not twice
+
+
+def test_no_template_has_inline_script_or_style():
+    found = {str(path.relative_to(TEMPLATES)): match.group(0)
+             for path in TEMPLATES.rglob("*.html")
+             if (match := INLINE.search(path.read_text(encoding="utf-8")))}
+    assert found == {}
