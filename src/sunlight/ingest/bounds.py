@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from sunlight.ingest.errors import UnusableFile
+from sunlight.process_memory import address_space
 
 if TYPE_CHECKING:  # pydantic is no import for reader processes, which are given their limits
     from sunlight.settings import Settings
@@ -224,18 +225,8 @@ def cap_memory(megabytes: int) -> None:
     address space on the way. Run first thing in a process that reads spreadsheets, never in
     the parent.
     """
-    limit = _address_space() + megabytes * _MB
+    limit = address_space() + megabytes * _MB
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     # Never looser than a cap the process was started with (a worker's, a test's).
     limit = min([limit, *(cap for cap in (soft, hard) if cap != resource.RLIM_INFINITY)])
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _address_space() -> int:
-    """This process's virtual memory size (Linux), in bytes; 0 where it cannot be told."""
-    try:
-        status = Path("/proc/self/status").read_text(encoding="ascii")
-    except OSError:
-        return 0
-    sizes = [line.split()[1] for line in status.splitlines() if line.startswith("VmSize:")]
-    return int(sizes[0]) * 1024 if sizes else 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 import resource
 
+from sunlight.process_memory import address_space, peak_address_space
+
 MEMORY_HINTS = ("bad_alloc", "cannot allocate memory", "out of memory", "can't start new thread",
                 "failed to allocate", "memory allocation", "failed to map segment")
 
@@ -16,7 +18,7 @@ def limit_memory(extra_mb: int) -> int:
     RLIMIT_AS is what the kernel enforces without a cgroup: past it an allocation fails
     (MemoryError, or an abort inside a library) and the process ends, never the server.
     """
-    limit = _address_space() + (extra_mb << 20)
+    limit = address_space() + (extra_mb << 20)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     return limit
 
@@ -38,19 +40,4 @@ def memory_reason(memory_mb: int) -> str:
 
 def peak_memory() -> int:
     """The most address space the process has held, in bytes (0 where /proc cannot say)."""
-    return _status("VmPeak:")
-
-
-def _address_space() -> int:
-    return _status("VmSize:")
-
-
-def _status(field: str) -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith(field):
-                    return int(line.split()[1]) << 10
-    except OSError:
-        pass
-    return 0
+    return peak_address_space()
