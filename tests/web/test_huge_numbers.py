@@ -28,11 +28,15 @@ def _numbered_routes() -> list[tuple[str, str]]:
             if any("{" + name + "}" in path for name in NUMBERED)]
 
 
+def account(path: str) -> str:
+    """The account that may use the route."""
+    return "admin" if "/admin/" in path else ("officer" if "/uploads" in path else "analyst")
+
+
 def client(world: World, path: str) -> TestClient:
-    """The account that may use the route, its server errors answered, not raised."""
-    name = "admin" if "/admin/" in path else ("officer" if "/uploads" in path else "analyst")
+    """The route's account, its server errors answered, not raised."""
     answering = TestClient(world.staff_app.app, raise_server_exceptions=False)
-    answering.cookies = world.clients[name].cookies
+    answering.cookies = world.clients[account(path)].cookies
     return answering
 
 
@@ -53,7 +57,7 @@ def test_a_huge_id_in_the_address_finds_nothing(world: World, method: str, path:
         response = browser.get(url, follow_redirects=False)
     else:
         response = browser.post(url, follow_redirects=False, data={
-            "csrf_token": csrf_of(world.clients["admin" if "/admin/" in path else "analyst"]),
+            "csrf_token": csrf_of(world.clients[account(path)]),
             "reason": "撤回原因", "active": "0", "password": "x" * 20, "repeat": "x" * 20})
     assert refused(response), (url, response.status_code)
 

@@ -186,8 +186,11 @@ def test_an_officer_sees_only_uploads_of_their_datasets(staff_app: StaffApp):
     staff_app.app.state.ingest_worker.wait(timeout=120)
     officer = staff_app.client("officer")
     assert "发放.csv" not in officer.get("/staff/uploads").text
+    missing = "/staff/uploads/999999"
     for suffix in ("", "/status", "/report.xlsx"):
-        assert officer.get(location + suffix).status_code == 403
+        theirs, none = officer.get(location + suffix), officer.get(missing + suffix)
+        assert theirs.status_code == none.status_code == 404  # not told that it exists
+        assert theirs.text == none.text
     assert "发放.csv" in analyst.get("/staff/uploads").text
 
 

@@ -160,7 +160,7 @@ def upload_detail(request: Request, upload_id: RowId, staff: Uploader,
 
 
 @router.post("/staff/uploads/{upload_id}/rollback")
-def roll_back(request: Request, upload_id: int, staff: Uploader,
+def roll_back(request: Request, upload_id: RowId, staff: Uploader,
               session: DbSession) -> Response:
     """Take out of the warehouse an upload cut off after its batch was committed (an analyst
     or the officer who uploaded it); it runs as a job, audited when done."""
@@ -212,11 +212,11 @@ def upload_report(request: Request, upload_id: RowId, staff: Uploader,
 
 
 def _visible(session: DbSession, staff: Staff, upload_id: int) -> Upload:
+    """The upload, if it is of the person's datasets; another department's is not found, as
+    one that does not exist (the answer must not tell which uploads exist)."""
     upload = session.get(Upload, upload_id)
-    if upload is None:
+    if upload is None or upload.dataset not in datasets_for(staff):
         raise HTTPException(404)
-    if upload.dataset not in datasets_for(staff):
-        raise Forbidden("这是其他部门数据集的上传，您无权查看")
     return upload
 
 
