@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi.testclient import TestClient
 
 from sunlight.web.templating import TEMPLATES
 from tests.web.case_builders import report_case
@@ -46,3 +47,23 @@ def test_no_template_has_inline_script_or_style():
              for path in TEMPLATES.rglob("*.html")
              if (match := INLINE.search(path.read_text(encoding="utf-8")))}
     assert found == {}
+
+
+@pytest.mark.parametrize("path", ["/staff/login", "/staff/cases", "/staff/no-such-page"])
+def test_staff_pages_are_never_kept_in_the_browsers_cache(staff_app: StaffApp, path: str):
+    response = staff_app.client("analyst").get(path, follow_redirects=False)
+    assert response.headers.get_list("cache-control") == ["no-store"]
+
+
+@pytest.mark.parametrize("path", ["/staff/broken", "/broken"])
+def test_a_server_error_is_a_chinese_page_with_the_security_headers(staff_app: StaffApp,
+                                                                    path: str):
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    staff_app.app.add_api_route(path, broken)
+    response = TestClient(staff_app.app, raise_server_exceptions=False).get(path)
+    assert response.status_code == 500
+    assert "服务器内部错误" in response.text and "a bug" not in response.text
+    assert {name: response.headers.get(name) for name in EXPECTED} == EXPECTED
+    assert response.headers.get("cache-control") == "no-store"

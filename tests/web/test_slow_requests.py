@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report
 from sunlight.appdb.upload_tables import Upload
+from sunlight.web.middleware import body_limit
 from tests.serving import serving
 from tests.web.conftest import PASSWORD, StaffApp, form_token
 from tests.web.report_support import hidden_fields
@@ -192,13 +193,25 @@ def test_a_large_body_on_a_slow_line_gets_the_time_its_size_needs(staff_app: Sta
     assert stored(staff_app)["Upload"] == 1
 
 
-def test_a_body_over_the_limit_without_a_length_is_refused_while_read(staff_app: StaffApp):
-    staff_app.settings.upload_max_mb = 1
+@pytest.mark.parametrize(("path", "pieces"), [
+    ("/track", 8), ("/check", 8), ("/staff/login", 8),  # 512 KB to a form of text
+    ("/report", 260),  # 16.25 MB: more than three full photos
+])
+def test_a_body_over_its_forms_limit_without_a_length_is_refused_while_read(
+        staff_app: StaffApp, path: str, pieces: int):
+    # Chunked: no Content-Length to refuse it by; the bytes are counted as they come.
     client = staff_app.client()
     form = form_token(client.get("/report").text)
-    chunks = iter([f"csrf_token={form}&description=".encode()] + [b"x" * (1 << 16)] * 40)
-    response = client.post("/report", content=chunks,
+    chunks = iter([f"csrf_token={form}&description=".encode()] + [b"x" * (1 << 16)] * pieces)
+    response = client.post(path, content=chunks,
                            headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 413
-    assert "超过上传大小上限 1 MB" in response.text and "没有保存" in response.text
+    assert "超过上限" in response.text and "没有保存" in response.text
     assert stored(staff_app) == {"Report": 0, "Case": 0, "Upload": 0}
+
+
+def test_an_upload_may_send_what_its_file_limit_allows(staff_app: StaffApp):
+    assert body_limit("/staff/uploads", staff_app.settings) > 500 << 20
+    assert body_limit("/report", staff_app.settings) > 15 << 20
+    assert body_limit("/staff/cases/AJ-1/attachments", staff_app.settings) > 20 << 20
+    assert body_limit("/staff/cases/AJ-1/comments", staff_app.settings) == 256 << 10

@@ -113,6 +113,10 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(Exception)
+    def server_error(request: Request, _exc: Exception) -> Response:
+        return middleware.server_error(request.url.path)
+
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404 and public_page(request.url.path):

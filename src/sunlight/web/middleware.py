@@ -9,12 +9,18 @@ from html import escape
 import anyio
 from fastapi import FastAPI
 from starlette.requests import ClientDisconnect
+from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sunlight.cases.attachments import MAX_BYTES as ATTACHMENT_MAX
+from sunlight.reports.photos import MAX_BYTES as PHOTO_MAX
+from sunlight.reports.photos import MAX_PHOTOS
 from sunlight.settings import Settings
 
 FORM_ALLOWANCE = 1 << 20
 """Bytes a form may add around the largest file it carries (boundaries, other fields)."""
+FORM_MAX = 256 << 10
+"""The largest body of a form that carries no file: a comment, a reason, a login."""
 SECURITY_HEADERS = (
     # Only our own scripts, styles and images; no framing; forms post only to us.
     (b"content-security-policy", b"default-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -25,6 +31,10 @@ SECURITY_HEADERS = (
     (b"referrer-policy", b"same-origin"),
 )
 TOO_SLOW = "提交的内容传送过慢，连接已中断，没有保存任何内容。请在网络较好时重试。"
+SERVER_ERROR = "服务器内部错误，本次操作未能完成。请稍后重试；如果再次出现，请告知系统管理员。"
+NOT_STORED = (b"cache-control", b"no-store")
+"""Staff pages carry names, IDs and case files: a shared office computer keeps none of them
+in its cache or history after the person has logged out."""
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -49,6 +59,9 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [item for item in SECURITY_HEADERS if item[0] not in present]
+                if (str(scope.get("path", "")).startswith("/staff")
+                        and NOT_STORED[0] not in present):
+                    headers.append(NOT_STORED)
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -83,7 +96,7 @@ class _BodyReading:
     def __init__(self, settings: Settings, scope: Scope, receive: Receive, send: Send) -> None:
         self.grace = settings.body_grace_seconds
         self.rate = settings.body_min_rate_kb * 1024
-        self.limit_mb = settings.upload_max_mb
+        self.max_bytes = body_limit(str(scope.get("path", "")), settings)
         self.declared = _content_length(scope)
         self.scope, self.outer_receive, self.outer_send = scope, receive, send
         self.started: float | None = None
@@ -128,15 +141,11 @@ class _BodyReading:
             self.answering = True
         await self.outer_send(message)
 
-    @property
-    def max_bytes(self) -> int:
-        return (self.limit_mb << 20) + FORM_ALLOWANCE
-
     async def refuse(self, status: int) -> Message:
         self.refused = True
         if not self.answering:
             message = (TOO_SLOW if status == 408
-                       else f"提交的内容超过上传大小上限 {self.limit_mb} MB，没有保存。")
+                       else f"提交的内容超过上限（{_size(self.max_bytes)}），没有保存。")
             home = "/staff" if str(self.scope.get("path", "")).startswith("/staff") else "/"
             body = _page(message, home).encode()
             await self.outer_send({"type": "http.response.start", "status": status, "headers": [
@@ -144,6 +153,32 @@ class _BodyReading:
                 (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
             await self.outer_send({"type": "http.response.body", "body": body})
         return {"type": "http.disconnect"}
+
+
+def body_limit(path: str, settings: Settings) -> int:
+    """The most a request to `path` may send: a file's limit and its form where a form takes
+    a file, else a form of text. Counted as the body streams, whatever it declares (a
+    chunked body declares nothing), so that no stranger can make the server spool hundreds
+    of megabytes to a form that takes none."""
+    if path == "/staff/uploads":
+        return (settings.upload_max_mb << 20) + FORM_ALLOWANCE
+    if path.startswith("/staff/cases/") and path.endswith("/attachments"):
+        return ATTACHMENT_MAX + FORM_ALLOWANCE
+    if path == "/report":
+        return MAX_PHOTOS * PHOTO_MAX + FORM_ALLOWANCE
+    return FORM_MAX
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit >> 10} KB"
+
+
+def server_error(path: str) -> Response:
+    """The page of a request that failed inside the app. Starlette answers it outside every
+    middleware, so it carries the security headers itself."""
+    home = "/staff" if path.startswith("/staff") else "/"
+    headers = {name.decode(): value.decode() for name, value in (*SECURITY_HEADERS, NOT_STORED)}
+    return HTMLResponse(_page(SERVER_ERROR, home), status_code=500, headers=headers)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -159,5 +194,5 @@ def _content_length(scope: Scope) -> int | None:
 def _page(message: str, home: str) -> str:
     return ('<!doctype html><html lang="zh-CN"><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>未能提交 · Sunlight</title><p>{escape(message)}</p>'
+            f'<title>未能完成 · Sunlight</title><p>{escape(message)}</p>'
             f'<p><a href="{home}">返回首页</a></p></html>')
