@@ -72,3 +72,12 @@ def test_the_server_and_the_commands_remove_them_at_start(tmp_path: Path, home: 
         stale = killed_run(settings.engine_temp_dir)
         runner.invoke(app, command)
         assert not stale.exists(), command
+
+
+def test_only_duckdbs_own_files_are_removed_from_the_temp_folder(tmp_path: Path):
+    # A careless SUNLIGHT_HOME (/var) makes the temp folder one that other programs use.
+    (tmp_path / "duckdb_temp_storage-3.tmp").write_bytes(b"x")
+    (tmp_path / "someone-elses-file.txt").write_text("keep me")
+    (tmp_path / "otherdir").mkdir()
+    assert remove_stale(tmp_path) == [tmp_path / "duckdb_temp_storage-3.tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["otherdir", "someone-elses-file.txt"]

@@ -20,6 +20,8 @@ from typing import IO
 
 PREFIX = "run-"
 LOCK_SUFFIX = ".lock"
+DUCKDB_SPILL = "duckdb_temp_"
+"""How DuckDB names the files it spills (duckdb_temp_storage-…, duckdb_temp_block-…)."""
 _mine: dict[Path, tuple[int, Path]] = {}
 """Temp folder → (process id, this process's spill folder in it)."""
 _held: list[IO[str]] = []
@@ -46,8 +48,8 @@ def spill_folder(root: Path) -> Path:
 def remove_stale(root: Path) -> list[Path]:
     """Remove the spill folders no live process holds; returns them.
 
-    Files directly in `root` (spilled before runs had folders of their own) go only when no
-    run is live at all.
+    DuckDB's files directly in `root` (spilled before runs had folders of their own) go only
+    when no run is live at all; nothing else there is touched.
     """
     removed: list[Path] = []
     if not root.is_dir():
@@ -71,7 +73,9 @@ def remove_stale(root: Path) -> list[Path]:
 
 
 def _remove_loose(root: Path) -> list[Path]:
-    loose = [path for path in root.iterdir() if not path.name.startswith(PREFIX)]
+    # Only what DuckDB itself names so: SUNLIGHT_HOME may be a folder whose tmp/ holds
+    # other programs' files (SUNLIGHT_HOME=/var would make it /var/tmp).
+    loose = [path for path in root.iterdir() if path.name.startswith(DUCKDB_SPILL)]
     for path in loose:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
