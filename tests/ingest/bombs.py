@@ -82,10 +82,12 @@ def xlsx_bomb(path: Path, rows: int, lie: int | None = None) -> Path:
                  lie)
 
 
-def xlsx_cells(path: Path, cells: dict[str, str]) -> Path:
-    """An xlsx whose sheet holds just these cells (reference → text), wherever they are."""
-    xml = "".join(f'<row r="{"".join(filter(str.isdigit, ref))}"><c r="{ref}" t="inlineStr">'
-                  f"<is><t>{text}</t></is></c></row>" for ref, text in cells.items())
+def xlsx_cells(path: Path, cells: dict[str, str], reference: str = 'r="{}"') -> Path:
+    """An xlsx whose sheet holds just these cells (reference → text), wherever they are; its
+    cell references written as `reference` says (XML allows other quotes and spaces)."""
+    xml = "".join(f'<row r="{"".join(filter(str.isdigit, ref))}"><c {reference.format(ref)} '
+                  f't="inlineStr"><is><t>{text}</t></is></c></row>'
+                  for ref, text in cells.items())
     return _xlsx(path, [_SHEET_START + xml.encode() + _SHEET_END])
 
 

@@ -59,6 +59,15 @@ def test_a_cell_beyond_the_allowed_area_is_refused_before_calamine_builds_the_sh
         check_unpacked_size(path, defaults)
 
 
+@pytest.mark.parametrize("reference", ["r='{}'", 'r = "{}"', "r=\n'{}'"])
+def test_a_far_reference_written_with_other_quotes_or_spaces_is_refused_too(
+        tmp_path: Path, reference: str):
+    path = bombs.xlsx_cells(tmp_path / "far.xlsx", {"A1": "姓名", "ZZZ2": "x"},
+                            reference)
+    with pytest.raises(UnusableFile, match="a cell in column 18,278"):
+        check_unpacked_size(path, ReadLimits.of(Settings.model_construct()))
+
+
 def test_a_cell_text_that_reads_like_a_far_reference_is_only_text(tmp_path: Path):
     text = '<c r="XFD1048577">'  # escaped in the XML: &lt;c r="XFD1048577"&gt;
     path = bombs.xlsx_cells(tmp_path / "text.xlsx", {"A1": text.replace("<", "&lt;")

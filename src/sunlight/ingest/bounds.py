@@ -152,13 +152,17 @@ def _in_cell_tag(text: bytes, at: int) -> bool:
     """Whether `at` is inside a <c ...> or <row ...> tag (or where that is cut off)."""
     opening, closing = text.rfind(b"<", 0, at), text.rfind(b">", 0, at)
     return opening == -1 or (opening > closing
-                             and text.startswith((b"c ", b"row "), opening + 1))
+                             and _CELL_OR_ROW_TAG.match(text, opening + 1) is not None)
+
+
+_CELL_OR_ROW_TAG = re.compile(rb"(?:c|row)\s")
 
 
 @functools.cache
 def _far_reference(letters: int) -> re.Pattern[bytes]:
     """A reference with at least this many column letters, or a row of seven digits."""
-    return re.compile(rb' r="(?:([A-Z]{%d,})(\d*)|[A-Z]*(\d{7,}))' % letters)
+    # XML allows either quote and spaces around "=": calamine reads them all.
+    return re.compile(rb'\sr\s*=\s*["\'](?:([A-Z]{%d,})(\d*)|[A-Z]*(\d{7,}))' % letters)
 
 
 def _column_letters(number: int) -> str:
