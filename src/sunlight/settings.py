@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     session_hours: int = 12
     case_deadline_days: int = 30
     upload_max_mb: int = 500
+    web_workers: int = 0  # 0 = one web server process per CPU core
+    portal_cache_mb: int = 32  # rendered portal pages kept per web server process; 0 = none
 
     @cached_property
     def warehouse_dir(self) -> Path:
@@ -66,6 +68,11 @@ class Settings(BaseSettings):
     @property
     def ingest_workers(self) -> int:
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
+
+    @property
+    def web_processes(self) -> int:
+        """How many processes `sunlight serve` runs on its one listening socket."""
+        return self.web_workers if self.web_workers > 0 else max(1, os.cpu_count() or 1)
 
 
 def get_settings() -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -110,3 +111,44 @@ def test_demo_mode_will_not_serve_another_database(home: Path,
     monkeypatch.setenv("SUNLIGHT_DATABASE_URL", "postgresql://127.0.0.1/test")
     result = runner.invoke(app, ["serve", "--demo", "--port", str(free_port())])
     assert result.exit_code == BAD_INPUT and "SUNLIGHT_DATABASE_URL" in result.output
+
+
+def printed_port(server: subprocess.Popen[str]) -> int:
+    """The port `sunlight serve --port 0` says it listens on."""
+    assert server.stdout is not None
+    found = re.search(r"http://127\.0\.0\.1:(\d+)/staff", server.stdout.readline())
+    assert found, "no address printed"
+    return int(found.group(1))
+
+
+def worker_processes(parent: int) -> list[int]:
+    """The uvicorn worker processes (spawned children) of a server process."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [int(pid) for pid in children
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def test_serve_runs_several_worker_processes_on_one_port(tmp_path: Path):
+    env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path / "home")}
+    server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", "0", "--workers", "2"],
+                              env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{printed_port(server)}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                assert httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline
+                time.sleep(0.2)
+        workers = worker_processes(server.pid)
+        assert len(workers) == 2
+        with httpx.Client(base_url=base) as browser:  # each page from either worker
+            for _ in range(6):
+                assert "登录" in browser.get("/staff/login").text
+                assert browser.get("/").status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # stopped with it

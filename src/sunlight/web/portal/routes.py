@@ -15,6 +15,7 @@ from sunlight.appdb.publication_tables import Publication, PubVillage
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
+from sunlight.web.portal.cache import cached
 
 router = APIRouter()
 
@@ -56,6 +57,7 @@ def link_number(text: str) -> int:
 
 
 @router.get("/")
+@cached
 def home(request: Request, session: DbSession) -> Response:
     publication = reads.current(session)
     if publication is None:
@@ -66,6 +68,7 @@ def home(request: Request, session: DbSession) -> Response:
 
 
 @router.get("/township/{name}")
+@cached
 def township(request: Request, session: DbSession, name: str) -> Response:
     publication = shown_publication(session)
     found = [t for t in reads.townships(session, publication) if t.name == name]
@@ -76,6 +79,7 @@ def township(request: Request, session: DbSession, name: str) -> Response:
 
 
 @router.get("/village/{code}")
+@cached
 def village(request: Request, session: DbSession, code: str) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
@@ -85,6 +89,7 @@ def village(request: Request, session: DbSession, code: str) -> Response:
 
 
 @router.get("/village/{code}/program/{program}")
+@cached
 def roster(request: Request, session: DbSession, code: str, program: str, q: str = "",
            page: str = "1") -> Response:
     publication = shown_publication(session)
@@ -99,6 +104,7 @@ def roster(request: Request, session: DbSession, code: str, program: str, q: str
 
 
 @router.get("/village/{code}/person/{no}")
+@cached
 def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
@@ -113,6 +119,7 @@ def person(request: Request, session: DbSession, code: str, no: str, v: str = ""
 
 
 @router.get("/program/{code}")
+@cached
 def program_page(request: Request, session: DbSession, code: str) -> Response:
     publication = shown_publication(session)
     about = reads.program(session, publication, code)
