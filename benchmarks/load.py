@@ -169,7 +169,11 @@ def cpu_seconds(pids: Iterable[int]) -> float:
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except FileNotFoundError:  # ended meanwhile (its time is lost from the figure)
+            print(f"process {pid} of the server ended", file=sys.stderr)
+            continue
         total += int(fields[11]) + int(fields[12])
     return total / ticks
 

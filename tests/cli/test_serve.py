@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -128,6 +129,15 @@ def worker_processes(parent: int) -> list[int]:
             if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
 
 
+def running(pid: int) -> bool:
+    """Whether the process exists and has not ended (a zombie not yet reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
 def test_serve_runs_several_worker_processes_on_one_port(tmp_path: Path):
     env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path / "home")}
     server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", "0", "--workers", "2"],
@@ -151,4 +161,36 @@ def test_serve_runs_several_worker_processes_on_one_port(tmp_path: Path):
     finally:
         server.terminate()
         server.wait(timeout=20)
-    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # stopped with it
+    assert not any(running(pid) for pid in workers)  # stopped with it
+
+
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path):
+    env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path / "home")}
+    server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", "0", "--workers", "2"],
+                              env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{printed_port(server)}"
+        deadline = time.monotonic() + 60
+        while len(workers := worker_processes(server.pid)) < 2 or not answers(base):
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        server.kill()  # no chance to stop its workers itself
+        server.wait(timeout=20)
+    deadline = time.monotonic() + 30
+    try:
+        while any(running(pid) for pid in workers):  # not left serving, orphaned
+            assert time.monotonic() < deadline, "a worker outlived its supervisor"
+            time.sleep(0.2)
+    finally:
+        for pid in filter(running, workers):
+            os.kill(pid, signal.SIGKILL)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{base}/healthz", timeout=2)
+
+
+def answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import multiprocessing
+import os
+import signal
 import socket
+import sys
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -46,6 +51,13 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return bound
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2)
+WORKER_PATIENCE = 60
+"""Seconds a worker process may take to start or to answer the supervisor's health check
+before it is replaced. uvicorn's 5 s is too short for the imports alone on a busy 2-core
+machine: each worker was replaced before it ever served, over and over."""
+
+
 @dataclass(frozen=True)
 class WorkerApp:
     """The app factory each worker process calls: it rebuilds the app from the environment
@@ -54,7 +66,19 @@ class WorkerApp:
     demo: bool
 
     def __call__(self) -> FastAPI:
+        _end_with_parent()
         return create_app(get_settings(), demo=self.demo, prepared=True)
+
+
+def _end_with_parent() -> None:
+    """Have Linux stop this worker when its supervisor ends, even by SIGKILL: an orphaned
+    worker would go on serving on the port, unseen."""
+    parent = multiprocessing.parent_process()
+    if sys.platform != "linux" or parent is None:
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent.pid:  # it ended before the request took effect
+        raise SystemExit(0)
 
 
 def serve(settings: Settings, listening: socket.socket, *, demo: bool = False,
@@ -81,7 +105,7 @@ def serve(settings: Settings, listening: socket.socket, *, demo: bool = False,
         uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
         return
     config = uvicorn.Config(WorkerApp(demo), factory=True, workers=processes,
-                            log_level="warning")
+                            log_level="warning", timeout_worker_healthcheck=WORKER_PATIENCE)
     supervisor = Multiprocess(config, sockets=[listening])
     supervisor.run()
     if any(worker.exitcode == STARTUP_FAILURE for worker in supervisor.processes):
