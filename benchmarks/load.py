@@ -88,6 +88,7 @@ def links(html: str, pattern: str) -> list[str]:
 async def crawl(base: str, persons: int) -> dict[str, list[str]]:
     """The portal's addresses by kind, each fetched once (which warms the page cache)."""
     pool: dict[str, list[str]] = {kind: [] for kind in PORTAL_MIX}
+    sizes: dict[str, int] = {}
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
         gate = asyncio.Semaphore(8)
 
@@ -95,6 +96,7 @@ async def crawl(base: str, persons: int) -> dict[str, list[str]]:
             async with gate:
                 answer = await client.get(url)
                 answer.raise_for_status()
+                sizes[url] = answer.num_bytes_downloaded
                 return answer.text
 
         home = await fetch("/")
@@ -111,6 +113,9 @@ async def crawl(base: str, persons: int) -> dict[str, list[str]]:
                          for url in links(page, r"/village/[0-9a-f]+/person/\d+\?v=\d+")})
         pool["person"] = random.Random(1).sample(people, min(persons, len(people)))
         await asyncio.gather(*(fetch(url) for url in pool["person"]))
+    in_pool = {url for urls in pool.values() for url in urls}
+    print(f"portal pool: {len(in_pool)} pages, "
+          f"{sum(sizes[url] for url in in_pool) / 2**20:.1f} MB gzipped", file=sys.stderr)
     return pool
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -138,33 +139,10 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
-def test_serve_runs_several_worker_processes_on_one_port(tmp_path: Path):
-    env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path / "home")}
-    server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", "0", "--workers", "2"],
-                              env=env, stdout=subprocess.PIPE, text=True)
-    try:
-        base = f"http://127.0.0.1:{printed_port(server)}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                assert httpx.get(f"{base}/healthz", timeout=2).status_code == 200
-                break
-            except httpx.TransportError:
-                assert server.poll() is None and time.monotonic() < deadline
-                time.sleep(0.2)
-        workers = worker_processes(server.pid)
-        assert len(workers) == 2
-        with httpx.Client(base_url=base) as browser:  # each page from either worker
-            for _ in range(6):
-                assert "登录" in browser.get("/staff/login").text
-                assert browser.get("/").status_code == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-    assert not any(running(pid) for pid in workers)  # stopped with it
-
-
-def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path):
+@contextmanager
+def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[int]]]:
+    """`sunlight serve --demo --port 0 --workers 2` once both workers run and it answers:
+    the server, its address and its workers; stopped afterwards unless the test did."""
     env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path / "home")}
     server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", "0", "--workers", "2"],
                               env=env, stdout=subprocess.PIPE, text=True)
@@ -174,7 +152,25 @@ def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path):
         while len(workers := worker_processes(server.pid)) < 2 or not answers(base):
             assert server.poll() is None and time.monotonic() < deadline
             time.sleep(0.2)
+        yield server, base, workers
     finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait(timeout=20)
+
+
+def test_serve_runs_several_worker_processes_on_one_port(tmp_path: Path):
+    with two_workers(tmp_path) as (_server, base, workers):
+        assert len(workers) == 2
+        with httpx.Client(base_url=base) as browser:  # each page from either worker
+            for _ in range(6):
+                assert "登录" in browser.get("/staff/login").text
+                assert browser.get("/").status_code == 200
+    assert not any(running(pid) for pid in workers)  # stopped with it
+
+
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path):
+    with two_workers(tmp_path) as (server, base, workers):
         server.kill()  # no chance to stop its workers itself
         server.wait(timeout=20)
     deadline = time.monotonic() + 30
