@@ -11,8 +11,10 @@ user): `--portal-clients` villagers requesting portal pages (home, townships, vi
 rosters, beneficiaries' pages, programs, from the addresses a crawl of the portal found) and
 `--staff-clients` analysts, each logged in once, requesting the warning board (a random
 filter, sort or search) or a random warning's page. Nobody pauses between requests. Before
-measuring, every portal address of the crawl is fetched once (the crawl itself), so the
-portal's page cache is warm, as it is once a county's noticeboards have been scanned a while.
+measuring, every portal address of the crawl is fetched once (the crawl itself), and with
+several processes `--warm-passes` more times on new connections (each process keeps its own
+pages), so the portal's page cache is warm, as it is once a county's noticeboards have been
+scanned a while.
 Latencies (p50/p95/p99), requests per second and errors are reported per kind, with the CPU
 seconds the server processes and this client spent.
 """
@@ -119,6 +121,23 @@ async def crawl(base: str, persons: int) -> dict[str, list[str]]:
     return pool
 
 
+async def warm(base: str, pool: dict[str, list[str]], passes: int) -> None:
+    """Every page of the pool requested `passes` times more, each on a new connection: each
+    server process keeps its own pages, and a connection stays with one process, so this is
+    what gives every process most of the pool (all but 1/N^passes of it)."""
+    urls = [url for urls in pool.values() for url in urls]
+    gate = asyncio.Semaphore(8)
+    no_reuse = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=no_reuse) as client:
+
+        async def fetch(url: str) -> None:
+            async with gate:
+                (await client.get(url)).raise_for_status()
+
+        for _ in range(passes):
+            await asyncio.gather(*(fetch(url) for url in urls))
+
+
 @dataclass
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=lambda: {"portal": [],
@@ -206,6 +225,8 @@ def run_once(home: Path, workers: int, args: argparse.Namespace, ids: list[str])
     try:
         started = time.monotonic()
         pool = asyncio.run(crawl(base, args.person_pages))
+        if workers > 1:
+            asyncio.run(warm(base, pool, args.warm_passes))
         crawled = time.monotonic() - started
         asyncio.run(drive(base, pool, ids, 2, 2, 3))  # warm-up: logins, the staff's caches
         tree = process_tree(server.pid)
@@ -250,6 +271,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--person-pages", type=int, default=3000,
                         help="beneficiaries' pages in the portal's address pool")
+    parser.add_argument("--warm-passes", type=int, default=3,
+                        help="with several server processes, how many more times each portal "
+                             "page is requested before measuring (on new connections)")
     args = parser.parse_args()
     home = ensure_home(args.persons, args.seed)
     top_up(home, 0)  # the demo accounts, the warning IDs
