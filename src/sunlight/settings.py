@@ -68,6 +68,8 @@ class Settings(BaseSettings):
             raise ValueError(f"SUNLIGHT_PUBLIC_URL {value!r} is not an address like "
                              "https://gongshi.example.gov.cn")
         return value.strip().rstrip("/")
+    web_workers: int = 0  # 0 = one web server process per CPU core
+    portal_cache_mb: int = 32  # rendered portal pages kept per web server process; 0 = none
 
     @cached_property
     def warehouse_dir(self) -> Path:
@@ -102,6 +104,11 @@ class Settings(BaseSettings):
     @property
     def ingest_workers(self) -> int:
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
+
+    @property
+    def web_processes(self) -> int:
+        """How many processes `sunlight serve` runs on its one listening socket."""
+        return self.web_workers if self.web_workers > 0 else max(1, os.cpu_count() or 1)
 
 
 def get_settings() -> Settings:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -105,3 +108,80 @@ def test_demo_mode_will_not_serve_another_database(home: Path,
     monkeypatch.setenv("SUNLIGHT_DATABASE_URL", "postgresql://127.0.0.1/test")
     result = runner.invoke(app, ["serve", "--demo", "--port", str(free_port())])
     assert result.exit_code == BAD_INPUT and "SUNLIGHT_DATABASE_URL" in result.output
+
+
+def printed_port(server: subprocess.Popen[str]) -> int:
+    """The port `sunlight serve --port 0` says it listens on."""
+    assert server.stdout is not None
+    found = re.search(r"http://127\.0\.0\.1:(\d+)/staff", server.stdout.readline())
+    assert found, "no address printed"
+    return int(found.group(1))
+
+
+def worker_processes(parent: int) -> list[int]:
+    """The uvicorn worker processes (spawned children) of a server process."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [int(pid) for pid in children
+            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def running(pid: int) -> bool:
+    """Whether the process exists and has not ended (a zombie not yet reaped has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@contextmanager
+def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[int]]]:
+    """`sunlight serve --demo --port 0 --workers 2` once both workers run and it answers:
+    the server, its address and its workers; stopped afterwards unless the test did."""
+    env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path / "home")}
+    server = subprocess.Popen([str(SUNLIGHT), "serve", "--demo", "--port", "0", "--workers", "2"],
+                              env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{printed_port(server)}"
+        deadline = time.monotonic() + 60
+        while len(workers := worker_processes(server.pid)) < 2 or not answers(base):
+            assert server.poll() is None and time.monotonic() < deadline
+            time.sleep(0.2)
+        yield server, base, workers
+    finally:
+        if server.poll() is None:
+            server.terminate()
+        server.wait(timeout=20)
+
+
+def test_serve_runs_several_worker_processes_on_one_port(tmp_path: Path):
+    with two_workers(tmp_path) as (_server, base, workers):
+        assert len(workers) == 2
+        with httpx.Client(base_url=base) as browser:  # each page from either worker
+            for _ in range(6):
+                assert "登录" in browser.get("/staff/login").text
+                assert browser.get("/").status_code == 200
+    assert not any(running(pid) for pid in workers)  # stopped with it
+
+
+def test_workers_stop_when_their_supervisor_is_killed(tmp_path: Path):
+    with two_workers(tmp_path) as (server, base, workers):
+        server.kill()  # no chance to stop its workers itself
+        server.wait(timeout=20)
+    deadline = time.monotonic() + 30
+    try:
+        while any(running(pid) for pid in workers):  # not left serving, orphaned
+            assert time.monotonic() < deadline, "a worker outlived its supervisor"
+            time.sleep(0.2)
+    finally:
+        for pid in filter(running, workers):
+            os.kill(pid, signal.SIGKILL)
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{base}/healthz", timeout=2)
+
+
+def answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False

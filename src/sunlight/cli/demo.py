@@ -39,6 +39,9 @@ def demo_command(
     host: Annotated[str, typer.Option(help="Address the workbench listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(
         min=1, max=65535, help="Port the workbench listens on.")] = 8000,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Server processes [default: SUNLIGHT_WEB_WORKERS, else one per CPU core]."
+    )] = None,
 ) -> None:
     """Generate a demo county into SUNLIGHT_HOME, ingest it, run every model, serve the app."""
     settings = get_settings()
@@ -83,7 +86,7 @@ def demo_command(
                   f"Injected cases: {county / 'truth.csv'}")
     console.print(_accounts_table(accounts))
     if listening is not None:
-        serve(settings, listening, demo=True)
+        serve(settings, listening, demo=True, workers=workers)
     else:
         console.print(f"Serve it with: SUNLIGHT_HOME={settings.home} sunlight serve --demo")
 

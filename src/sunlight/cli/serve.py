@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import multiprocessing
+import os
+import signal
 import socket
-from typing import Annotated
+import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import typer
 import uvicorn
 from fastapi import FastAPI
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors import Multiprocess
 
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import usable
-from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.cli.exit_codes import BAD_INPUT, INTERNAL_ERROR
 from sunlight.demo_home import foreign_batches
 from sunlight.settings import Settings, get_settings
-from sunlight.web.app import create_app
+from sunlight.web.app import create_app, prepare
 from sunlight.web.security import InsecureSecret
 
 
@@ -43,41 +51,93 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return bound
 
 
-def serve(settings: Settings, listening: socket.socket, *, demo: bool = False) -> None:
-    """Build the app (refusing an unsafe set-up with exit 2) and serve it until interrupted."""
+PR_SET_PDEATHSIG = 1  # prctl(2)
+WORKER_PATIENCE = 60
+"""Seconds a worker process may take to start or to answer the supervisor's health check
+before it is replaced. uvicorn's 5 s is too short for the imports alone on a busy 2-core
+machine: each worker was replaced before it ever served, over and over."""
+
+
+@dataclass(frozen=True)
+class WorkerApp:
+    """The app factory each worker process calls: it rebuilds the app from the environment
+    (which a spawned process inherits) and this flag, the parent having prepared it."""
+
+    demo: bool
+
+    def __call__(self) -> FastAPI:
+        _end_with_parent()
+        return create_app(get_settings(), demo=self.demo, prepared=True)
+
+
+def _end_with_parent() -> None:
+    """Have Linux stop this worker when its supervisor ends, even by SIGKILL: an orphaned
+    worker would go on serving on the port, unseen."""
+    parent = multiprocessing.parent_process()
+    if sys.platform != "linux" or parent is None:
+        return
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent.pid:  # it ended before the request took effect
+        raise SystemExit(0)
+
+
+def serve(settings: Settings, listening: socket.socket, *, demo: bool = False,
+          workers: int | None = None) -> None:
+    """Check the set-up and migrate once (refusing an unsafe or unusable one with exit 2),
+    then serve in `workers` processes (default: the setting) until interrupted."""
+    processes = workers or settings.web_processes
     try:
         with usable(settings):
-            app = create_app(settings, demo=demo)
+            app: FastAPI | None = None
+            if processes == 1:
+                app = create_app(settings, demo=demo)
+            else:  # before any worker starts: they would race to migrate
+                prepare(settings, demo=demo)
     except InsecureSecret as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
     host, port = listening.getsockname()[:2]
     address = f"[{host}]" if ":" in host else host
     console.print(f"[bold]Workbench: http://{address}:{port}/staff[/bold]   "
-                  f"[bold]Public portal: http://{address}:{port}/[/bold]   (Ctrl-C stops)")
-    uvicorn.Server(server_config(app, settings)).run(sockets=[listening])
+                  f"[bold]Public portal: http://{address}:{port}/[/bold]   "
+                  f"({processes} process{'es' if processes > 1 else ''}; Ctrl-C stops)")
+    if app is not None:
+        uvicorn.Server(server_config(app, settings)).run(sockets=[listening])
+        return
+    config = server_config(WorkerApp(demo), settings, factory=True, workers=processes,
+                           timeout_worker_healthcheck=WORKER_PATIENCE)
+    supervisor = Multiprocess(config, sockets=[listening])
+    supervisor.run()
+    if any(worker.exitcode == STARTUP_FAILURE for worker in supervisor.processes):
+        errors.print("[red]the web server's worker processes could not start[/red] "
+                     "(their error is above)")
+        raise typer.Exit(INTERNAL_ERROR)
 
 
-def server_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+def server_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
     """uvicorn's configuration: X-Forwarded-For (and -Proto) believed only from the proxies
     SUNLIGHT_TRUSTED_PROXIES names; by default from nobody (uvicorn's own default would
     believe any program on the server itself, letting it pose as any address)."""
     trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
     return uvicorn.Config(app, log_level="warning", proxy_headers=bool(trusted),
-                          forwarded_allow_ips=trusted or None)
+                          forwarded_allow_ips=trusted or None, **options)
 
 
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(
+        min=0, max=65535, help="Port to listen on (0: any free port, printed).")] = 8000,
     demo: Annotated[bool, typer.Option(
         help="Serve a demo home: allows the built-in secret. Never for real data.")] = False,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Server processes [default: SUNLIGHT_WEB_WORKERS, else one per CPU core]."
+    )] = None,
 ) -> None:
     """Serve the staff workbench at /staff and the public portal at /."""
     settings = get_settings()
     if demo:
         _refuse_unless_demo_home(settings)
-    serve(settings, listening_socket(host, port), demo=demo)
+    serve(settings, listening_socket(host, port), demo=demo, workers=workers)
 
 
 def _refuse_unless_demo_home(settings: Settings) -> None:

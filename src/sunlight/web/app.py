@@ -10,23 +10,25 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade, writing
 from sunlight.audit.chain import seal
-from sunlight.audit.key import AuditKeyMismatch, bind
+from sunlight.audit.key import bind
 from sunlight.jobs.runner import JobRunner
 from sunlight.publish.jobs import Publisher
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.spill import remove_stale
 from sunlight.web import middleware
+from sunlight.web.compression import Compression
 from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
 from sunlight.web.pages import render
 from sunlight.web.portal import reports as portal_reports
 from sunlight.web.portal import routes as portal
+from sunlight.web.portal.cache import PortalCache
 from sunlight.web.portal.reports import ReportTooLarge
 from sunlight.web.portal.routes import public_page
 from sunlight.web.portal.routes import render as render_portal
@@ -48,31 +50,43 @@ from sunlight.web.routes import (
 )
 from sunlight.web.routes.uploads import UploadTooLarge
 from sunlight.web.security import check_secret
+from sunlight.web.static_files import StaticAssets
 from sunlight.web.templating import make_templates
 
 STATIC = Path(__file__).with_name("static")
 
 
-def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastAPI:
-    """The web app over the app database in `settings`, its schema brought up to date first.
-
-    Outside demo mode it refuses the default secret (InsecureSecret).
-    """
-    settings = settings or get_settings()
+def prepare(settings: Settings, *, demo: bool = False) -> None:
+    """What is done once before the app serves, in however many processes: the secret
+    checked (outside demo mode the default one is refused: InsecureSecret), the app
+    database's schema brought up to date, the audit log sealed with this deployment's key
+    (another key is refused: AuditKeyMismatch)."""
     check_secret(settings, demo=demo)
     url = database_url(settings)
     upgrade(url)
+    engine = make_engine(url)
+    try:
+        _seal_audit_log(bind(session_factory(engine), settings))
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: Settings | None = None, *, demo: bool = False,
+               prepared: bool = False) -> FastAPI:
+    """The web app over the app database in `settings`; `prepare` runs first unless
+    `prepared` says it ran already (a worker process of `sunlight serve`)."""
+    settings = settings or get_settings()
+    if prepared:
+        check_secret(settings, demo=demo)
+    else:
+        prepare(settings, demo=demo)
+    url = database_url(settings)
     app = FastAPI(title="Sunlight 阳光监督", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=_lifespan)
     engine = make_engine(url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = bind(session_factory(engine), settings)
-    try:
-        _seal_audit_log(app.state.sessions)
-    except AuditKeyMismatch:
-        engine.dispose()
-        raise
     app.state.templates = make_templates()
     app.state.demo = demo
     # Background jobs run in child processes, one at a time across every server process;
@@ -82,7 +96,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
     remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this start
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    assets = StaticAssets(STATIC)
+    app.state.templates.env.globals["static_url"] = assets.url
+    app.router.add_route("/static/{name}", assets.respond, methods=["GET", "HEAD"],
+                         name="static", include_in_schema=False)
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
                    dashboard.router, exports.router, warnings.router, case_list.router,
@@ -90,7 +107,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False) -> FastA
                    publications.router, portal_reports.router, portal.router):
         app.include_router(router)
     _handle_errors(app)
-    middleware.install(app, settings)
+    _serve_lightly(app, settings, engine)
+    middleware.install(app, settings)  # outside the cache: kept pages get the headers too
     return app
 
 
@@ -101,6 +119,15 @@ def _seal_audit_log(sessions: sessionmaker[Session]) -> None:
         writing(session)
         seal(session)
         session.commit()
+
+
+def _serve_lightly(app: FastAPI, settings: Settings, engine: Engine) -> None:
+    """gzip where it is safe, and the portal's pages from memory while the publication
+    shown is the same. The cache sits inside the compression: it hands out pages it keeps
+    compressed already, which the compression then leaves alone."""
+    app.add_middleware(PortalCache, engine=engine,
+                       max_bytes=settings.portal_cache_mb * 1024 * 1024)
+    app.add_middleware(Compression)
 
 
 @asynccontextmanager

@@ -16,6 +16,7 @@ from sunlight.publish.privacy import ACCOUNT_TAIL, normal_account_tail
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
+from sunlight.web.portal.cache import cached
 from sunlight.web.public_url import portal_address
 
 router = APIRouter()
@@ -61,6 +62,7 @@ def link_number(text: str) -> int:
 
 
 @router.get("/")
+@cached
 def home(request: Request, session: DbSession) -> Response:
     publication = reads.current(session)
     if publication is None:
@@ -71,6 +73,7 @@ def home(request: Request, session: DbSession) -> Response:
 
 
 @router.get("/township/{name}")
+@cached
 def township(request: Request, session: DbSession, name: str) -> Response:
     publication = shown_publication(session)
     found = [t for t in reads.townships(session, publication) if t.name == name]
@@ -81,6 +84,7 @@ def township(request: Request, session: DbSession, name: str) -> Response:
 
 
 @router.get("/village/{code}")
+@cached
 def village(request: Request, session: DbSession, code: str) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
@@ -90,6 +94,7 @@ def village(request: Request, session: DbSession, code: str) -> Response:
 
 
 @router.get("/village/{code}/program/{program}")
+@cached
 def roster(request: Request, session: DbSession, code: str, program: str, q: str = "",
            page: str = "1") -> Response:
     publication = shown_publication(session)
@@ -104,6 +109,7 @@ def roster(request: Request, session: DbSession, code: str, program: str, q: str
 
 
 @router.get("/village/{code}/person/{no}")
+@cached
 def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
@@ -118,6 +124,7 @@ def person(request: Request, session: DbSession, code: str, no: str, v: str = ""
 
 
 @router.get("/program/{code}")
+@cached
 def program_page(request: Request, session: DbSession, code: str) -> Response:
     publication = shown_publication(session)
     about = reads.program(session, publication, code)
