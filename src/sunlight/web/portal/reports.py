@@ -133,12 +133,16 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
         context["townships"] = _townships(session, publication)
     if not genuine:
         return _form_page(request, {**context, "error": "页面已过期，请重新提交。"}, 403)
+    try:
+        check(draft)  # a mistyped report is not counted against the limits
+    except ReportRefused as error:
+        return _form_page(request, {**context, "error": str(error)}, 400)
     # The limits before the photos are decoded (a refused flood costs no decoding); they
     # commit, and the photos are cleaned outside any transaction: the report's own, begun
     # by file_report, holds SQLite's write lock from its first statement to its commit.
     if not guard.within_limits(request, session, "portal_reports", REPORTS_PER_HOUR):
         return _form_page(request, {**context, "error": guard.too_often("提交")}, 429)
-    photos, problem = _checked(draft, form)
+    photos, problem = _cleaned(form)
     if problem is not None:
         return _form_page(request, {**context, "error": problem[1]}, problem[0])
     where = (Place(place.township, place.village, place.code) if place is not None
@@ -154,14 +158,13 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
     return response
 
 
-def _checked(draft: Draft, form: FormData) -> tuple[list[CleanPhoto], tuple[int, str] | None]:
-    """The cleaned photos, or why the report is refused (its status and message)."""
+def _cleaned(form: FormData) -> tuple[list[CleanPhoto], tuple[int, str] | None]:
+    """The cleaned photos, or why they are refused (the status and message)."""
     try:
-        check(draft)
         return _photos(form), None
     except PhotoTooLarge as error:
         return [], (413, str(error))
-    except (ReportRefused, PhotoRefused) as error:
+    except PhotoRefused as error:
         return [], (400, str(error))
 
 
