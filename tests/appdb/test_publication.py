@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.appdb.database import downgrade, upgrade
 from sunlight.appdb.publication_tables import (
     PUBLISHED,
     WITHDRAWN,
@@ -21,11 +23,16 @@ from sunlight.appdb.publication_tables import (
     PubVillage,
     PubVillageProgram,
 )
+from sunlight.appdb.report_tables import CATEGORIES, Report
 from sunlight.audit.chain import verify
+from sunlight.audit.key import AuditKey, key_of
 from sunlight.contract.catalog import load_catalog
+from sunlight.masking import masked_number, public_masked_id
 from sunlight.publish.extract import Extract
+from sunlight.publish.lookups import lookups_of
 from sunlight.publish.privacy import lookup_key, proof_key
 from sunlight.publish.store import NotPublished, current, publish, withdraw
+from sunlight.reports.filing import Draft, Place, Subject, file_report
 from tests.publish_county import chen, li, secrets_of_county, wang, zhang, zhao
 from tests.web.portal_support import county_rows
 
@@ -91,8 +98,11 @@ def test_a_household_is_found_by_any_member_with_id_and_name(session: Session,
     publication = publish(session, rows, load_catalog(), actor="cli").publication
     session.commit()
 
+    secret = lookups_of(publication, key_of(session)).secret
+    assert secret is not None
+
     def found(id_number: str, name: str) -> list[int]:
-        key = lookup_key(publication.lookup_salt, id_number, name)
+        key = lookup_key(secret, id_number, name)
         return list(session.scalars(select(PubLookup.household_no).where(
             PubLookup.publication_id == publication.id, PubLookup.key == key)))
 
@@ -109,12 +119,13 @@ def test_the_further_proof_needs_an_account_the_household_was_paid_into(
         session: Session, rows: Extract) -> None:
     publication = publish(session, rows, load_catalog(), actor="cli").publication
     session.commit()
-    salt = publication.lookup_salt
+    secret = lookups_of(publication, key_of(session)).secret
+    assert secret is not None
 
     def found(id_number: str, name: str, tail: str) -> list[int]:
         return list(session.scalars(select(PubLookup.household_no).where(
             PubLookup.publication_id == publication.id,
-            PubLookup.key == proof_key(salt, id_number, name, tail))))
+            PubLookup.key == proof_key(secret, id_number, name, tail))))
 
     household = found(wang.id, wang.name, wang.account[-6:])
     assert len(household) == 1
@@ -177,3 +188,53 @@ def test_village_codes_are_stable_across_versions(session: Session, rows: Extrac
         codes.append(sorted(session.scalars(select(PubVillage.code).where(
             PubVillage.publication_id == pid))))
     assert codes[0] == codes[1] and len(set(codes[0])) == 3
+
+
+def test_a_database_backup_alone_cannot_test_guessed_ids(session: Session,
+                                                         rows: Extract) -> None:
+    publication = publish(session, rows, load_catalog(), actor="cli").publication
+    session.commit()
+    stored = set(session.scalars(select(PubLookup.key)))
+    # The thief holds the salt and every hash, and guessed the right ID: no match.
+    assert lookup_key(publication.lookup_salt, wang.id, wang.name) not in stored
+    assert proof_key(publication.lookup_salt, wang.id, wang.name, wang.account[-6:]) \
+        not in stored
+    own = lookups_of(publication, key_of(session))
+    assert own.secret is not None and lookup_key(own.secret, wang.id, wang.name) in stored
+    assert not own.republish_advised
+    # A process with another key (the secret rotated) knows its lookups cannot match.
+    other = lookups_of(publication, AuditKey(b"another secret", "a test"))
+    assert other.secret is None and other.republish_advised
+
+
+def test_upgrading_re_masks_what_was_published_with_first_6_and_last_4(
+        session: Session, rows: Extract, db_url: str, tmp_path: Path) -> None:
+    publication = publish(session, rows, load_catalog(), actor="cli").publication
+    wang_row = session.scalars(select(PubBeneficiary).where(
+        PubBeneficiary.publication_id == publication.id, PubBeneficiary.name == wang.name)).one()
+    draft = Draft(category=CATEGORIES[0], description="他家并不困难，请核实。", anonymous=True)
+    about = Subject(publication.version, wang_row.no, wang.name, wang_row.masked_id)
+    filed = file_report(session, draft, Place(), about, [], tmp_path)
+    session.commit()
+    report_id = filed.report.id
+    downgrade(db_url, "0010")  # the database as the release before wrote it
+    session.execute(update(PubBeneficiary).values(masked_id=masked_number(wang.id))
+                    .where(PubBeneficiary.no == wang_row.no))
+    session.execute(update(Report).values(subject_masked_id=masked_number(wang.id)))
+    session.execute(update(PubBeneficiary).values(masked_id="37****")
+                    .where(PubBeneficiary.name == zhao.name))  # as a short value was masked
+    session.commit()
+    session.close()
+
+    upgrade(db_url)
+    masks = {b.name: b.masked_id for b in session.scalars(select(PubBeneficiary))}
+    assert masks[wang.name] == public_masked_id(wang.id) == wang.id[:6] + "*" * 12
+    assert masks[zhao.name] == "******"  # a short, odd value is hidden whole
+    assert all(m.endswith("*") for m in masks.values())
+    report = session.get(Report, report_id)
+    assert report is not None and report.subject_masked_id == public_masked_id(wang.id)
+    # Its lookup hashes were keyed by the salt alone: they still answer, and staff are told
+    # to publish again.
+    before = session.get(type(publication), publication.id)
+    assert before is not None and before.lookup_keyed_by == ""
+    assert lookups_of(before, key_of(session)).republish_advised

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import itertools
 import re
+import sqlite3
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
@@ -19,10 +20,12 @@ from sunlight.appdb.report_tables import Report
 from sunlight.cli.serve import server_config
 from sunlight.masking import public_masked_id
 from sunlight.web.app import create_app
+from sunlight.web.deps import client_address, counted_address
+from sunlight.web.portal import reports
 from tests.publish_county import li, wang
 from tests.web.conftest import form_token, post_login
 from tests.web.portal_support import Portal, county_rows, portal
-from tests.web.report_support import file_report
+from tests.web.report_support import file_report, track, tracking_code
 
 __all__ = ["county_rows", "portal"]
 
@@ -131,3 +134,79 @@ def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(
 def test_the_check_form_says_what_it_limits(portal: Portal) -> None:
     page = portal.client().get("/check").text
     assert re.search(r"每小时最多查询 10 次", page) and "失败 5 次" in page
+
+
+def from_address(app: FastAPI, address: str) -> TestClient:
+    return TestClient(app, client=(address, 40000))
+
+
+def test_ipv6_addresses_of_one_subscriber_are_limited_as_one(portal: Portal) -> None:
+    app = portal.staff_app.app
+    # One subscriber's /64 holds 2**64 addresses: a new one for every report.
+    statuses = [file_report(from_address(app, f"2001:db8:1:2::{n:x}")).status_code
+                for n in range(1, 21)]
+    # 6 a minute, in fixed minutes: the 20 may straddle two of them, never more.
+    assert statuses[:6] == [200] * 6 and statuses.count(200) <= 12
+    assert set(statuses[6:]) <= {200, 429}
+    assert file_report(from_address(app, "2001:db8:1:3::1")).status_code == 200  # next /64
+
+
+@pytest.mark.parametrize(("address", "counted"), [
+    ("198.51.100.7", "198.51.100.7"),
+    ("::ffff:198.51.100.7", "198.51.100.7"),  # an IPv4 client on a dual-stack socket
+    ("2001:db8:1:2::14", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("testclient", "testclient"),  # not an address: as it is
+])
+def test_limits_count_an_ipv6_client_by_its_64_and_a_mapped_one_by_its_ipv4(
+        address: str, counted: str) -> None:
+    request = Request({"type": "http", "client": (address, 40000), "headers": []})
+    assert counted_address(request) == counted
+    assert client_address(request) == address  # what the audit log records
+
+
+def test_login_failures_from_one_ipv6_subscriber_count_together(portal: Portal) -> None:
+    app = portal.staff_app.app
+    statuses = [post_login(from_address(app, f"2001:db8:1:2::{n:x}"), f"nobody{n}",
+                           "wrong-password").status_code for n in range(1, 22)]
+    assert statuses == [401] * 20 + [429]
+    assert post_login(from_address(app, "2001:db8:9::1"), "nobody", "wrong").status_code == 401
+    with portal.staff_app.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.actor == "nobody21")).one()
+    assert entry.address == "2001:db8:1:2::15"  # the audit log keeps the full address
+
+
+def test_a_report_over_the_limit_is_refused_before_its_photos_are_decoded(
+        portal: Portal) -> None:
+    app = portal.staff_app.app
+    browser = from_address(app, "198.51.100.251")
+    assert [file_report(browser).status_code for _ in range(5)] == [200] * 5  # 5 an hour
+    # Not a photo at all: decoding it would refuse it (400), the limit comes first.
+    assert file_report(browser, photos=[b"not a photo"]).status_code == 429
+    assert file_report(from_address(app, "198.51.100.252"),
+                       photos=[b"not a photo"]).status_code == 400
+
+
+def test_a_tracking_lookup_reads_without_the_write_lock(
+        portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = portal.staff_app.app
+    code = tracking_code(file_report(portal.client()).text)
+    path = app.state.engine.url.database
+    writers: list[bool] = []
+    looked_up = reports.track
+
+    def tracking_while_another_writes(*args: object) -> object:
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # a staff member saving, a detection run
+            other.execute("ROLLBACK")
+            writers.append(True)
+        except sqlite3.OperationalError:  # "database is locked"
+            writers.append(False)
+        finally:
+            other.close()
+        return looked_up(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reports, "track", tracking_while_another_writes)
+    assert track(portal.client(), code).status_code == 200
+    assert writers == [True]

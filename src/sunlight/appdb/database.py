@@ -63,6 +63,14 @@ def writing(session: Session) -> Session:
     return session
 
 
+def reading(session: Session) -> Session:
+    """Begin the session's transaction as a reader, whatever its engine's default (a web
+    POST's is to write): SQLite's write lock is left to others. Call it before the
+    transaction's first statement."""
+    session.connection(execution_options={IMMEDIATE: False})
+    return session
+
+
 def upgrade(url: str) -> None:
     """Run the migrations up to the newest, in one transaction."""
     _migrate(url, upgrade_connection)

@@ -4,7 +4,8 @@
 (never the warehouse, never the warnings). Nothing here holds a full ID number, a registry
 household number or a bank account: the ID is masked to its first 6 characters, a household
 is a label numbered within its village, and 查我家 finds a household by a keyed hash of ID
-number and name (`PubLookup`, with the account's last digits for the further proof), which
+number and name (`PubLookup`, with the account's last digits for the further proof), keyed
+by the publication's salt and a secret kept out of the database (publish/lookups.py), which
 cannot be read back.
 
 Rows of a publication are numbered within it (`no`) and keyed by (publication_id, no), so that
@@ -45,7 +46,10 @@ class Publication(Base):
     withdrawn_by: Mapped[str] = mapped_column(String(60), default="")
     withdraw_reason: Mapped[str] = mapped_column(Text, default="")
     lookup_salt: Mapped[str] = mapped_column(String(64))
-    """Keys the 查我家 hashes of this publication (random per publication)."""
+    """Keys the 查我家 hashes of this publication (random per publication), together with a
+    secret kept out of the database (publish/lookups.py)."""
+    lookup_keyed_by: Mapped[str] = mapped_column(String(16), default="")
+    """The fingerprint of that secret's key; "" for a publication from before there was one."""
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     """What the warehouse held: a hash of its batches."""
     counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

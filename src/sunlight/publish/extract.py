@@ -211,9 +211,9 @@ def village_table(table: pa.Table) -> pa.Table:
     return table.append_column("code", pa.array(codes, pa.string()))
 
 
-def lookup_table(table: pa.Table, salt: str) -> pa.Table:
+def lookup_table(table: pa.Table, secret: str) -> pa.Table:
     """key, village_no, household_no: one row per member and village."""
-    keys = LookupKeys(salt)
+    keys = LookupKeys(secret)
     rows = {}
     columns = [table.column(name).to_pylist()
                for name in ("village_no", "household_no", "id_number", "name")]
@@ -223,10 +223,10 @@ def lookup_table(table: pa.Table, salt: str) -> pa.Table:
     return _keyed_rows(rows)
 
 
-def proof_table(table: pa.Table, salt: str) -> pa.Table:
+def proof_table(table: pa.Table, secret: str) -> pa.Table:
     """key, village_no, household_no: one row per member, account and village, the key
     holding the account's last digits (see privacy.LookupKeys)."""
-    keys = LookupKeys(salt)
+    keys = LookupKeys(secret)
     rows = {}
     columns = [table.column(name).to_pylist() for name in (
         "village_no", "household_no", "id_number", "name", "account_tail")]

@@ -41,7 +41,7 @@ def normal_account_tail(text: str) -> str:
 
 class LookupKeys:
     """The 查我家 key of a person: HMAC-SHA256 of ID number and name under a publication's
-    own salt, 128 bits of it. Both must be right for a household to be found.
+    secret (publish/lookups.py), 128 bits of it. Both must be right for a household to be found.
 
     The proof key adds the last digits of an account the household is paid into, which the
     public never sees: asked for once a person's lookups failed too often. It is a different
@@ -49,8 +49,8 @@ class LookupKeys:
     can stand for the other, and a miss does not say which of the three was wrong.
     """
 
-    def __init__(self, salt: str) -> None:
-        self._keyed = hmac.new(salt.encode(), digestmod=hashlib.sha256)
+    def __init__(self, secret: str) -> None:
+        self._keyed = hmac.new(secret.encode(), digestmod=hashlib.sha256)
         self._names: dict[str, str] = {}
 
     def key(self, id_number: str, name: str) -> str:
@@ -72,14 +72,14 @@ class LookupKeys:
         return digest.hexdigest()[:32]
 
 
-def lookup_key(salt: str, id_number: str, name: str) -> str:
+def lookup_key(secret: str, id_number: str, name: str) -> str:
     """The key of one person (the portal asks for one at a time)."""
-    return LookupKeys(salt).key(id_number, name)
+    return LookupKeys(secret).key(id_number, name)
 
 
-def proof_key(salt: str, id_number: str, name: str, account_tail: str) -> str:
+def proof_key(secret: str, id_number: str, name: str, account_tail: str) -> str:
     """The proof key of one person (ID, name and the account's last digits)."""
-    return LookupKeys(salt).proof_key(id_number, name, account_tail)
+    return LookupKeys(secret).proof_key(id_number, name, account_tail)
 
 
 def village_code(township: str, village: str) -> str:

@@ -28,8 +28,10 @@ from sunlight.appdb.publication_tables import (
 )
 from sunlight.appdb.tables import Base
 from sunlight.audit.chain import append
+from sunlight.audit.key import key_of
 from sunlight.contract.catalog import Catalog
 from sunlight.publish.extract import Extract, lookup_table, proof_table, village_table
+from sunlight.publish.lookups import lookup_secret
 
 
 class NotPublished(LookupError):
@@ -49,10 +51,12 @@ def publish(session: Session, extract: Extract, catalog: Catalog, *, actor: str,
     The caller commits; until then the portal keeps showing the previous version.
     """
     version = (session.scalar(select(func.max(Publication.version))) or 0) + 1
+    key = key_of(session)  # the portal must hold the same one (publish/lookups.py)
     publication = Publication(
         version=version, status=PUBLISHED, region=catalog.region,
         published_at=datetime.now(UTC), published_by=actor,
-        lookup_salt=secrets.token_hex(32), fingerprint=fingerprint, counts={})
+        lookup_salt=secrets.token_hex(32), lookup_keyed_by=key.fingerprint,
+        fingerprint=fingerprint, counts={})
     session.add(publication)
     session.flush()
     pid = publication.id
@@ -72,8 +76,9 @@ def publish(session: Session, extract: Extract, catalog: Catalog, *, actor: str,
     counts["entries"] = put(PubEntry, extract.entries)
     counts["payments"] = put(PubPayment, extract.payments)
     counts["approvals"] = put(PubApproval, extract.approvals)
-    counts["lookups"] = put(PubLookup, lookup_table(extract.members, publication.lookup_salt))
-    counts["lookup_proofs"] = put(PubLookup, proof_table(extract.proofs, publication.lookup_salt))
+    secret = lookup_secret(key, publication.lookup_salt)
+    counts["lookups"] = put(PubLookup, lookup_table(extract.members, secret))
+    counts["lookup_proofs"] = put(PubLookup, proof_table(extract.proofs, secret))
     publication.counts = counts
     append(session, actor=actor, action="publication.publish", target=f"v{version}",
            details={"counts": counts, "fingerprint": fingerprint}, address=address)

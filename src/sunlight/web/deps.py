@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -77,7 +78,28 @@ def db(request: Request) -> Iterator[Session]:
 
 
 def client_address(request: Request) -> str:
+    """The client's full address, as the audit log records it."""
     return request.client.host if request.client else ""
+
+
+IPV6_SUBSCRIBER_PREFIX = 64
+"""An IPv6 subscriber gets at least a /64 and may use any address in it."""
+
+
+def counted_address(request: Request) -> str:
+    """The client's address as every per-address limit counts it: an IPv6 client by its /64
+    (one subscriber can rotate through the rest at will), an IPv4 client sent as IPv6
+    (::ffff:a.b.c.d) by its IPv4 address, any other as it is."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv4Address):
+        return address
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/{IPV6_SUBSCRIBER_PREFIX}", strict=False))
 
 
 def current_staff(request: Request, session: Annotated[Session, Depends(db)]) -> Staff:

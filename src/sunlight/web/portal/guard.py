@@ -18,11 +18,10 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.database import writing
 from sunlight.appdb.rate_limits import count_use, take_back
 from sunlight.masking import public_masked_id
 from sunlight.publish.privacy import normal_id, normal_name
-from sunlight.web.deps import client_address, settings_of
+from sunlight.web.deps import counted_address, settings_of
 
 PORTAL_CSRF_COOKIE = "sunlight_portal_csrf"
 TOKEN_HOURS = 12
@@ -80,11 +79,11 @@ def within_limits(request: Request, session: Session, name: str, per_hour: int) 
     clearing cookies for a fresh token does not lift the limit. A use refused by one limit
     counts against none after it. Counted in the app database (every server process sees the
     same counts), and committed at once, so that no counter row stays locked while the request
-    goes on; the session goes on as a writer.
+    goes on. A route that only reads afterwards begins its reads with `reading`.
     """
     settings = settings_of(request)
     token = request.cookies.get(PORTAL_CSRF_COOKIE, "")
-    address = f"address:{client_address(request)}"
+    address = f"address:{counted_address(request)}"
     browser = f"browser:{token}" if token else address
     now = time.time()
     limits = ((f"{name}:burst", address, BURST_S, settings.portal_burst_per_minute),
@@ -141,5 +140,6 @@ def _bucket(secret: str, limit: str, subject: str) -> str:
 
 
 def _settle(session: Session) -> None:
+    # No transaction begun after it: a route that only reads then must not hold SQLite's
+    # write lock (as a POST's transactions would) until its response is sent.
     session.commit()
-    writing(session)

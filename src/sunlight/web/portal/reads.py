@@ -159,14 +159,14 @@ class Household:
     household_no: int
 
 
-def find_household(session: Session, publication: Publication, id_number: str,
+def find_household(session: Session, publication: Publication, secret: str, id_number: str,
                    name: str, account_tail: str = "") -> list[Household]:
     """查我家: the household(s) of the person with this ID number and name, if any has
     benefits (a person paid in two villages has a household in each); with `account_tail`,
-    only if an account the household was paid into ends so as well."""
-    salt = publication.lookup_salt
-    key = (proof_key(salt, id_number, name, account_tail) if account_tail
-           else lookup_key(salt, id_number, name))
+    only if an account the household was paid into ends so as well. `secret` is the
+    publication's (publish/lookups.py)."""
+    key = (proof_key(secret, id_number, name, account_tail) if account_tail
+           else lookup_key(secret, id_number, name))
     found = session.execute(
         select(PubLookup.household_no, PubVillage)
         .join(PubVillage, (PubVillage.publication_id == PubLookup.publication_id)

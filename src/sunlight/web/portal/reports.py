@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
+from sunlight.appdb.database import reading
 from sunlight.appdb.publication_tables import Publication
 from sunlight.appdb.report_tables import CATEGORIES
 from sunlight.reports.codes import normalised, shown
@@ -111,11 +112,8 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
     draft = Draft(category=text["category"], description=text["description"],
                   anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
                   contact_phone=text["contact_phone"])
-    # What needs no database comes first, the photos' cleaning included: this POST's
-    # transaction holds SQLite's write lock from its first statement to its commit.
     genuine = guard.checked(request, settings_of(request).secret_key,
                             str(form.get("csrf_token", "")))
-    photos, problem = _checked(draft, form) if genuine else ([], None)
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "draft": text}
     place = (reads.village(session, publication, text["village"])
@@ -135,10 +133,18 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
         context["townships"] = _townships(session, publication)
     if not genuine:
         return _form_page(request, {**context, "error": "页面已过期，请重新提交。"}, 403)
-    if problem is not None:
-        return _form_page(request, {**context, "error": problem[1]}, problem[0])
+    try:
+        check(draft)  # a mistyped report is not counted against the limits
+    except ReportRefused as error:
+        return _form_page(request, {**context, "error": str(error)}, 400)
+    # The limits before the photos are decoded (a refused flood costs no decoding); they
+    # commit, and the photos are cleaned outside any transaction: the report's own, begun
+    # by file_report, holds SQLite's write lock from its first statement to its commit.
     if not guard.within_limits(request, session, "portal_reports", REPORTS_PER_HOUR):
         return _form_page(request, {**context, "error": guard.too_often("提交")}, 429)
+    photos, problem = _cleaned(form)
+    if problem is not None:
+        return _form_page(request, {**context, "error": problem[1]}, problem[0])
     where = (Place(place.township, place.village, place.code) if place is not None
              else Place())
     about = (Subject(publication.version, subject.no, subject.name, subject.masked_id)
@@ -152,14 +158,13 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
     return response
 
 
-def _checked(draft: Draft, form: FormData) -> tuple[list[CleanPhoto], tuple[int, str] | None]:
-    """The cleaned photos, or why the report is refused (its status and message)."""
+def _cleaned(form: FormData) -> tuple[list[CleanPhoto], tuple[int, str] | None]:
+    """The cleaned photos, or why they are refused (the status and message)."""
     try:
-        check(draft)
         return _photos(form), None
     except PhotoTooLarge as error:
         return [], (413, str(error))
-    except (ReportRefused, PhotoRefused) as error:
+    except PhotoRefused as error:
         return [], (400, str(error))
 
 
@@ -205,7 +210,7 @@ def track_report(request: Request, form: Annotated[FormData, Depends(report_form
         return _track_page(request, {**context, "error": code_problem(typed)}, 400)
     if not guard.within_limits(request, session, "portal_tracks", TRACKS_PER_HOUR):
         return _track_page(request, {**context, "error": guard.too_often("查询")}, 429)
-    found = track(session, code)
+    found = track(reading(session), code)
     if found is None:
         return _track_page(request, {**context, "error": UNKNOWN_CODE}, 404)
     return _track_page(request, {**context, "typed": shown(code), "report": found})

@@ -5,6 +5,7 @@ and a QR code per village for its noticeboard. No login; reads the current publi
 from __future__ import annotations
 
 import io
+import logging
 from typing import Annotated, Any
 
 import segno
@@ -12,6 +13,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sunlight.appdb.publication_tables import Publication, PubVillage
+from sunlight.audit.key import key_of
+from sunlight.publish.lookups import lookups_of
 from sunlight.publish.privacy import ACCOUNT_TAIL, normal_account_tail
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
@@ -20,12 +23,16 @@ from sunlight.web.portal.cache import cached
 from sunlight.web.public_url import portal_address
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 LOOKUPS_PER_HOUR = 10
 """查我家 tries per browser an hour (an address gets guard.BROWSERS_PER_ADDRESS times that)."""
 PROOF_ASKED = ("近期用这个姓名和身份证号查询多次未成功。为防止他人冒查，请再填写本户领取补贴的"
                "一卡通（社保卡）账号的最后 6 位。")
 PROOF_FORMAT = "请填写一卡通（社保卡）账号的最后 6 位数字。"
+PERSON_PAUSED = ("近期用这个姓名和身份证号查询多次未成功。为防止他人冒查，对此人的查询已暂停。"
+                 "如需了解本户补贴，请向村委会咨询，或等下一次公示后再查。")
+LOOKUP_PAUSED = "查我家暂时不能使用，请等下一次公示后再查。如需了解本户补贴，请向村委会咨询。"
 NAME_MAX = 30
 
 
@@ -180,11 +187,21 @@ def check(request: Request, session: DbSession,
         return _check_page(request, {**context, "error": guard.too_often("查询")}, 429)
     if publication is None:
         return _check_page(request, {**context, "error": "目前没有公示内容。"}, 404)
+    lookups = lookups_of(publication, key_of(session))
+    if lookups.secret is None:  # keyed by another secret: nothing could be found
+        log.warning("查我家 is paused: publication v%s was keyed by another secret; publish "
+                    "again", publication.version)
+        return _check_page(request, {**context, "notice": LOOKUP_PAUSED})
     person = guard.person_looked_up(settings.secret_key, id_text, name_text)
     attempt = guard.check_try(request, session, person)
     tail = ""
     if not attempt.alone:
         # Someone may be guessing this person's ID: ID and name alone no longer answer.
+        if not lookups.proofs:  # and this publication holds no account digits to ask for
+            attempt.settle(session, failed=False)
+            log.warning("查我家 of a person is paused: publication v%s holds no account "
+                        "proofs; publish again", publication.version)
+            return _check_page(request, {**context, "notice": PERSON_PAUSED})
         context["proof"] = True
         tail = normal_account_tail(account_tail)
         if not tail:
@@ -192,7 +209,8 @@ def check(request: Request, session: DbSession,
             if not account_tail.strip():
                 return _check_page(request, {**context, "notice": PROOF_ASKED})
             return _check_page(request, {**context, "error": PROOF_FORMAT}, 400)
-    households = reads.find_household(session, publication, id_text, name_text, tail)
+    households = reads.find_household(session, publication, lookups.secret, id_text,
+                                      name_text, tail)
     attempt.settle(session, failed=not households)
     return _check_page(request, {**context, "households": households, "asked": True})
 

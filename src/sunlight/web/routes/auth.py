@@ -12,7 +12,7 @@ from sqlalchemy import delete
 from sunlight.accounts.users import log_in
 from sunlight.appdb.account_tables import WebSession
 from sunlight.audit.chain import append
-from sunlight.web.deps import DbSession, LoggedIn, client_address, settings_of
+from sunlight.web.deps import DbSession, LoggedIn, client_address, counted_address, settings_of
 from sunlight.web.pages import HOME, render
 from sunlight.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -47,7 +47,7 @@ def login(request: Request, session: DbSession, username: Annotated[str, Form()]
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
         return _login_again(request, "登录页面已过期，请重新输入。", next, 403)
     address = client_address(request)
-    result = log_in(session, username.strip(), password, address)
+    result = log_in(session, username.strip(), password, counted_address(request))
     if result.user is None:
         append(session, actor=username.strip()[:60] or "-", action="login.failed",
                details={"throttled": result.throttled}, address=address)

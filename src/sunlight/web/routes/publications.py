@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sunlight.accounts.roles import ANALYST
+from sunlight.audit.key import key_of
 from sunlight.publish.jobs import RUNNING, Busy, Publisher
+from sunlight.publish.lookups import lookups_of
 from sunlight.publish.store import NotPublished, current, history, withdraw
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require
 from sunlight.web.pages import render
@@ -69,6 +71,9 @@ def _job(request: Request) -> dict[str, Any]:
 
 def _page(request: Request, session: DbSession, *, error: str = "",
           status_code: int = 200) -> Response:
+    shown = current(session)
+    # A publication from before an upgrade (or under a rotated secret) leaves 查我家 short.
+    republish = shown is not None and lookups_of(shown, key_of(session)).republish_advised
     return render(request, "staff/publications/index.html", {
-        "versions": history(session), "shown": current(session), "error": error,
-        **_job(request)}, status_code=status_code)
+        "versions": history(session), "shown": shown, "republish": republish,
+        "error": error, **_job(request)}, status_code=status_code)
