@@ -6,7 +6,7 @@ in place, same length. `lookup_keyed_by` names the key that keyed a publication'
 hashes besides its salt (publish/lookups.py); "" marks the hashes of older publications,
 keyed by the salt alone, which the portal still answers until the next publication.
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-06
 """
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
