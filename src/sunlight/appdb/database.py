@@ -63,6 +63,17 @@ def writing(session: Session) -> Session:
     return session
 
 
+def reading(session: Session) -> Session:
+    """Begin the session's transaction as one snapshot, however long it reads.
+
+    PostgreSQL's REPEATABLE READ; SQLite's deferred transaction is one already (WAL), and
+    holds no lock that keeps writers out.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    return session
+
+
 def upgrade(url: str) -> None:
     """Run the migrations up to the newest, in one transaction."""
     _migrate(url, upgrade_connection)
