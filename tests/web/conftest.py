@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,3 +132,18 @@ def staff_app_both(tmp_path: Path, db_url: str) -> Iterator[StaffApp]:
 @pytest.fixture
 def client_as(staff_app: StaffApp) -> Callable[[str], TestClient]:
     return staff_app.client
+
+
+def another_writer_gets_in(staff_app: StaffApp) -> bool:
+    """Whether another connection can take SQLite's write lock right now, without waiting."""
+    path = staff_app.app.state.engine.url.database
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return False
+    finally:
+        other.close()

@@ -7,11 +7,13 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
-from sunlight.audit.chain import append
-from tests.web.conftest import PASSWORD, StaffApp, csrf_of, post_login
+from sunlight.audit.chain import ChainReport, append, verify
+from sunlight.web.routes import admin as admin_routes
+from tests.web.conftest import PASSWORD, StaffApp, another_writer_gets_in, csrf_of, post_login
 from tests.web.test_audit_chain import _cli, _tamper
 
 NEW_PASSWORD = "another-long-secret"
@@ -152,6 +154,23 @@ def test_verifying_the_chain_shows_it_intact_and_is_audited(staff_app: StaffApp)
     assert "哈希链完整" in page
     checked = int(re.search(r"共校验 (\d+) 条记录", page).group(1))  # type: ignore[union-attr]
     assert checked == len(actions(staff_app)) - 1  # the check's own entry comes after it
+    assert actions(staff_app)[-1][:2] == ("admin", "audit.verify")
+
+
+def test_verifying_the_chain_holds_up_no_writer_while_it_walks(
+        staff_app: StaffApp, monkeypatch: pytest.MonkeyPatch):
+    admin = staff_app.client("admin")
+    writers_got_in: list[bool] = []
+
+    def watched(session: Session) -> ChainReport:
+        writers_got_in.append(another_writer_gets_in(staff_app))  # as the walk begins
+        report = verify(session)
+        writers_got_in.append(another_writer_gets_in(staff_app))  # and as it ends
+        return report
+
+    monkeypatch.setattr(admin_routes, "verify", watched)
+    assert "哈希链完整" in post(admin, "/staff/admin/audit/verify").text
+    assert writers_got_in == [True, True]
     assert actions(staff_app)[-1][:2] == ("admin", "audit.verify")
 
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from sunlight.accounts import users
+from sunlight.appdb.account_tables import LoginAttempt
+from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.settings import DEFAULT_SECRET, Settings
 from sunlight.web.app import create_app
 from sunlight.web.security import InsecureSecret
-from tests.web.conftest import PASSWORD, StaffApp, csrf_of, log_in, post_login
+from tests.web.conftest import (
+    PASSWORD,
+    StaffApp,
+    another_writer_gets_in,
+    csrf_of,
+    log_in,
+    post_login,
+)
 
 
 def test_health_answers_without_login(staff_app: StaffApp):
@@ -140,7 +153,9 @@ def test_successes_do_not_reset_an_addresss_failures(staff_app: StaffApp):
             post_login(client, "verifier")  # the attacker's own account, between guesses
         statuses.append(post_login(client, victims[n % 4], "guess-guess").status_code)
     assert statuses[:20] == [401] * 20 and set(statuses[20:]) == {429}
-    assert post_login(client, "verifier").status_code == 429
+    # The attacker's own account still gets in at its usual address, and buys nothing.
+    assert post_login(client, "verifier").status_code == 303
+    assert post_login(client, "analyst", "guess-guess").status_code == 429
 
 
 def test_an_unknown_name_costs_the_same_password_hashing(staff_app: StaffApp,
@@ -165,3 +180,83 @@ def test_login_throttling_on_both_databases(staff_app_both: StaffApp):
     assert [post_login(elsewhere, "analyst", "guess-guess").status_code
             for _ in range(6)] == [401] * 5 + [429]
     log_in(from_address(staff_app_both, "198.51.100.2"), "officer")
+
+
+def test_made_up_names_at_the_owners_desk_never_lock_the_owner_out(staff_app: StaffApp):
+    office = "192.0.2.10"  # one address for everyone behind the office's NAT or proxy
+    log_in(from_address(staff_app, office), "analyst")  # the owner's usual address
+    statuses = [post_login(from_address(staff_app, office), f"nobody{n}", "guess-guess")
+                .status_code for n in range(21)]
+    assert statuses == [401] * 20 + [429]  # the address is held back for everyone else
+    assert post_login(from_address(staff_app, office), "verifier").status_code == 429
+    log_in(from_address(staff_app, office), "analyst")  # but not its usual owner
+
+
+def test_guessing_the_owners_password_at_their_desk_is_still_throttled(staff_app: StaffApp):
+    desk = from_address(staff_app, "192.0.2.10")
+    log_in(desk, "analyst")
+    guesses = [post_login(desk, "analyst", "guess-guess").status_code for _ in range(6)]
+    assert guesses == [401] * 5 + [429]
+    assert post_login(desk, "analyst").status_code == 429  # the right password too, a while
+    log_in(from_address(staff_app, "192.0.2.11"), "verifier")  # others at their own desks
+
+
+def test_the_password_is_checked_outside_the_write_transaction(
+        staff_app: StaffApp, monkeypatch: pytest.MonkeyPatch):
+    writers_got_in: list[bool] = []
+
+    class Watching(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+            writers_got_in.append(another_writer_gets_in(staff_app))  # while argon2 runs
+            return super().verify(hash, password)
+
+    monkeypatch.setattr(users, "_hasher", Watching())
+    assert post_login(staff_app.client(), "analyst", "wrong-password").status_code == 401
+    assert post_login(staff_app.client(), "no-such-user", "wrong-password").status_code == 401
+    log_in(staff_app.client(), "analyst")
+    assert writers_got_in == [True, True, True]
+
+
+def test_refused_logins_neither_grow_the_audit_log_nor_the_attempts(staff_app: StaffApp):
+    attacker = from_address(staff_app, "203.0.113.50")
+    statuses = [post_login(attacker, f"nobody{n}", "guess-guess").status_code
+                for n in range(50)]
+    assert statuses == [401] * 20 + [429] * 30
+    with staff_app.session() as session:
+        audited = session.scalars(select(AuditEntry.action)).all()
+        attempts = session.scalar(select(func.count()).select_from(LoginAttempt))
+    assert sorted(Counter(audited).items()) == [("login.failed", 20), ("login.throttled", 1)]
+    assert attempts == 20
+
+
+def test_attempts_older_than_the_window_are_forgotten_but_not_the_usual_address(
+        staff_app: StaffApp):
+    long_ago = datetime.now(UTC) - users.THROTTLE_WINDOW - timedelta(minutes=1)
+    with staff_app.session() as session:
+        session.add_all([LoginAttempt(username=f"nobody{n}", address="198.51.100.7",
+                                      at=long_ago, succeeded=False) for n in range(30)])
+        session.add_all([LoginAttempt(username="analyst", address="10.0.0.5", at=long_ago,
+                                      succeeded=True) for _ in range(3)])
+        session.commit()
+    assert post_login(from_address(staff_app, "198.51.100.8"), "x", "guess").status_code == 401
+    with staff_app.session() as session:
+        kept = session.execute(select(LoginAttempt.username, LoginAttempt.succeeded)).all()
+    assert sorted(kept) == [("analyst", True)] * 3 + [("x", False)]
+    desk = from_address(staff_app, "10.0.0.5")
+    for _ in range(20):  # the desk is still known: the address limit does not apply there
+        post_login(desk, "nobody", "guess-guess")
+    log_in(desk, "analyst")
+    with staff_app.session() as session:
+        successes = session.scalar(select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.succeeded))
+    assert successes == 1  # one per account and address is all the limits read
+
+
+def test_a_forwarded_address_without_a_trusted_proxy_is_warned_about_once(
+        staff_app: StaffApp, caplog: pytest.LogCaptureFixture):
+    client = TestClient(staff_app.app, headers={"X-Forwarded-For": "203.0.113.9"})
+    with caplog.at_level(logging.WARNING, logger="sunlight.web"):
+        client.get("/staff/login")
+        client.get("/staff/login")
+    warned = [r for r in caplog.records if "SUNLIGHT_TRUSTED_PROXIES" in r.getMessage()]
+    assert len(warned) == 1

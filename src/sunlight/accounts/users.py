@@ -10,7 +10,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from sunlight.accounts.roles import OFFICER, ROLES, VERIFIER
@@ -115,32 +115,41 @@ def _officer_datasets(department: str | None, datasets: list[str] | None) -> lis
     return found
 
 
-def log_in(session: Session, username: str, password: str, address: str) -> LoginResult:
-    """Check a password; every try is recorded, and too many failures lock the door a while.
+def log_in(reader: Session, writer: Session, username: str, password: str,
+           address: str) -> LoginResult:
+    """Check a password; failures are recorded, and too many lock the door a while.
 
     Failures count for 15 minutes, whatever succeeded in between (a success of the
     attacker's own account does not buy more guesses): 5 of an account from one address,
-    20 from one address, and 5 of an account from anywhere. The last stops guessing spread
-    over many addresses, but never at an address the account logged in from before: nobody
-    can lock the owner out of their usual desk. An unknown name costs the same argon2
+    20 from one address, and 5 of an account from anywhere. At an address where the
+    account logged in before, only the first applies: failures of other names there (made
+    up ones included) and of this one elsewhere never lock the owner out of their usual
+    desk. A try refused by a limit is not recorded. An unknown name costs the same argon2
     verification as a known one, so that timing does not tell which names exist.
+
+    The limits are read in `reader`'s transaction, which ends before argon2 runs (a third
+    of a second), so that no lock is held meanwhile; `writer` then checks them again (tries
+    checked at the same moment are recorded one at a time) and records this one.
     """
-    now = datetime.now(UTC)
-    recorded = username[:60]  # the column's width: a longer name is no account anyway
-    _one_at_a_time(session, f"login-address:{address}", f"login-user:{recorded}")
-    if _throttled(session, recorded, address, now):
-        session.add(LoginAttempt(username=recorded, address=address, at=now, succeeded=False))
+    attempt = _Attempt(username[:60], address, datetime.now(UTC))  # the column's width
+    account = reader.execute(select(User.id, User.password_hash).where(
+        User.username == username, User.active)).first()
+    throttled = _throttled(reader, attempt, known=account is not None)
+    reader.rollback()
+    if throttled:
         return LoginResult(None, throttled=True)
-    user = session.scalar(select(User).where(User.username == username, User.active))
-    if user is None:
-        _verify(_dummy_hash(), password)
-        succeeded = False
-    else:
-        succeeded = password_matches(user, password)
-    session.add(LoginAttempt(username=recorded, address=address, at=now, succeeded=succeeded))
-    if succeeded and user is not None and _hasher.check_needs_rehash(user.password_hash):
+    checked = account.password_hash if account is not None else _dummy_hash()
+    succeeded = _verify(checked, password)
+    _one_at_a_time(writer, f"login-address:{address}", f"login-user:{attempt.username}")
+    if _throttled(writer, attempt, known=account is not None):
+        return LoginResult(None, throttled=True)
+    user = writer.get(User, account.id) if account is not None and succeeded else None
+    if user is not None and (not user.active or user.password_hash != checked):
+        user = None  # deactivated, or given a new password, while this one was checked
+    _record(writer, attempt, succeeded=user is not None)
+    if user is not None and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return LoginResult(user if succeeded else None)
+    return LoginResult(user)
 
 
 def password_matches(user: User, password: str) -> bool:
@@ -160,26 +169,46 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(24))
 
 
+def _purging_alone(session: Session) -> bool:
+    """Whether no other login is deleting old failures: on PostgreSQL two that did would
+    lock the same rows, perhaps in another order; the next login's purge will do."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True  # the write lock is held
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(_lock_key("login-purge")))))
+
+
+def _lock_key(subject: str) -> int:
+    return int.from_bytes(hashlib.sha256(subject.encode()).digest()[:8], "big", signed=True)
+
+
 def _one_at_a_time(session: Session, *subjects: str) -> None:
-    """Logins of one address, and of one account, take turns until their transaction ends:
-    tries sent at the same moment would otherwise all read the failures before any is
-    recorded. SQLite's write lock, which a login's transaction takes first, does this there;
-    on PostgreSQL an advisory lock per subject (always address first, so no two wait on
-    each other)."""
+    """Recording the tries of one address, and of one account, takes turns until the
+    transaction ends: tries checked at the same moment would otherwise all be recorded past
+    a limit. SQLite's write lock, which the recording transaction takes first, does this
+    there; on PostgreSQL an advisory lock per subject (always address first, so no two wait
+    on each other)."""
     if session.get_bind().dialect.name != "postgresql":
         return
     for subject in subjects:
-        key = int.from_bytes(hashlib.sha256(subject.encode()).digest()[:8], "big", signed=True)
-        session.execute(select(func.pg_advisory_xact_lock(key)))
+        session.execute(select(func.pg_advisory_xact_lock(_lock_key(subject))))
 
 
-def _throttled(session: Session, username: str, address: str, now: datetime) -> bool:
-    by_user, by_address = LoginAttempt.username == username, LoginAttempt.address == address
-    if (_recent_failures(session, by_user & by_address, now) >= MAX_FAILURES_PER_USER
-            or _recent_failures(session, by_address, now) >= MAX_FAILURES_PER_ADDRESS):
+@dataclass(frozen=True)
+class _Attempt:
+    username: str
+    address: str
+    at: datetime
+
+
+def _throttled(session: Session, attempt: _Attempt, *, known: bool) -> bool:
+    by_user = LoginAttempt.username == attempt.username
+    by_address = LoginAttempt.address == attempt.address
+    if _recent_failures(session, by_user & by_address, attempt.at) >= MAX_FAILURES_PER_USER:
         return True
-    return (_recent_failures(session, by_user, now) >= MAX_FAILURES_PER_USER
-            and not _usual_address(session, username, address))
+    if known and _usual_address(session, attempt):
+        return False
+    return (_recent_failures(session, by_address, attempt.at) >= MAX_FAILURES_PER_ADDRESS
+            or _recent_failures(session, by_user, attempt.at) >= MAX_FAILURES_PER_USER)
 
 
 def _recent_failures(session: Session, who: ColumnElement[bool], now: datetime) -> int:
@@ -187,8 +216,22 @@ def _recent_failures(session: Session, who: ColumnElement[bool], now: datetime) 
         who, LoginAttempt.at > now - THROTTLE_WINDOW, ~LoginAttempt.succeeded)) or 0)
 
 
-def _usual_address(session: Session, username: str, address: str) -> bool:
+def _usual_address(session: Session, attempt: _Attempt) -> bool:
     """Whether this account logged in successfully from this address before."""
-    return session.scalar(select(LoginAttempt.id).where(
-        LoginAttempt.username == username, LoginAttempt.address == address,
-        LoginAttempt.succeeded).limit(1)) is not None
+    return bool(session.scalar(select(exists().where(
+        LoginAttempt.username == attempt.username, LoginAttempt.address == attempt.address,
+        LoginAttempt.succeeded))))
+
+
+def _record(session: Session, attempt: _Attempt, *, succeeded: bool) -> None:
+    """Record a try, and forget what no limit reads any more: failures older than the
+    window, and all but the newest success of an account at an address."""
+    if _purging_alone(session):
+        session.execute(delete(LoginAttempt).where(
+            LoginAttempt.at <= attempt.at - THROTTLE_WINDOW, ~LoginAttempt.succeeded))
+    if succeeded:
+        session.execute(delete(LoginAttempt).where(
+            LoginAttempt.username == attempt.username, LoginAttempt.address == attempt.address,
+            LoginAttempt.succeeded))
+    session.add(LoginAttempt(username=attempt.username, address=attempt.address,
+                             at=attempt.at, succeeded=succeeded))

@@ -64,10 +64,14 @@ def writing(session: Session) -> Session:
 
 
 def reading(session: Session) -> Session:
-    """Begin the session's transaction as a reader, whatever its engine's default (a web
-    POST's is to write): SQLite's write lock is left to others. Call it before the
-    transaction's first statement."""
-    session.connection(execution_options={IMMEDIATE: False})
+    """Begin the session's transaction as a reader and one snapshot, however long it reads,
+    whatever its engine's default (a web POST's is to write): SQLite's deferred transaction
+    is a snapshot already (WAL) and leaves the write lock to others; PostgreSQL's is REPEATABLE
+    READ. Call it before the transaction's first statement."""
+    options: dict[str, object] = {IMMEDIATE: False}
+    if session.get_bind().dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    session.connection(execution_options=options)
     return session
 
 

@@ -43,7 +43,8 @@ from sunlight.audit.key import DEMO_KEY, AuditKey, key_of
 
 GENESIS = "0" * 64
 ACTION_ZH = {
-    "login": "登录", "login.failed": "登录失败", "logout": "退出",
+    "login": "登录", "login.failed": "登录失败",
+    "login.throttled": "登录尝试过多被拒（15 分钟内同一地址只记一次）", "logout": "退出",
     "user.add": "新建账户", "user.password": "修改密码", "user.password_reset": "重置密码",
     "user.deactivate": "停用账户", "user.reactivate": "启用账户", "audit.verify": "校验审计链",
     "view.id_number": "查看完整身份证号", "export.warnings": "导出预警清单",

@@ -1,8 +1,10 @@
-"""What wraps every request: a deadline and a size limit for reading its body, and the
-security headers of every response. Plain ASGI, since uvicorn has no body timeout."""
+"""What wraps every request: a deadline and a size limit for reading its body, the
+security headers of every response, and a warning when a proxy's header is ignored. Plain
+ASGI, since uvicorn has no body timeout."""
 
 from __future__ import annotations
 
+import logging
 import time
 from html import escape
 
@@ -30,6 +32,7 @@ SECURITY_HEADERS = (
     # Staff addresses carry warning IDs and searched names: never sent to another site.
     (b"referrer-policy", b"same-origin"),
 )
+LOG = logging.getLogger("sunlight.web")
 TOO_SLOW = "提交的内容传送过慢，连接已中断，没有保存任何内容。请在网络较好时重试。"
 SERVER_ERROR = "服务器内部错误，本次操作未能完成。请稍后重试；如果再次出现，请告知系统管理员。"
 NOT_STORED = (b"cache-control", b"no-store")
@@ -41,6 +44,26 @@ def install(app: FastAPI, settings: Settings) -> None:
     """Wrap the app; the headers outermost, so that the body's refusals carry them too."""
     app.add_middleware(BodyDeadline, settings=settings)
     app.add_middleware(SecurityHeaders)
+    if not settings.trusted_proxies.strip():
+        app.add_middleware(UntrustedForwarding)
+
+
+class UntrustedForwarding:
+    """Warns once in the server log when X-Forwarded-For arrives and no proxy is trusted:
+    every client then has the proxy's address, and the limits per address are shared."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.warned = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (not self.warned and scope["type"] == "http"
+                and any(name.lower() == b"x-forwarded-for" for name, _ in scope["headers"])):
+            self.warned = True
+            LOG.warning("a request came with X-Forwarded-For, but SUNLIGHT_TRUSTED_PROXIES is "
+                        "empty: the header is ignored and every client behind that proxy has "
+                        "its address; name the proxy in SUNLIGHT_TRUSTED_PROXIES")
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:

@@ -7,12 +7,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import delete
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
 
-from sunlight.accounts.users import log_in
+from sunlight.accounts.users import THROTTLE_WINDOW, log_in
 from sunlight.appdb.account_tables import WebSession
+from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.audit.chain import append
-from sunlight.web.deps import DbSession, LoggedIn, client_address, counted_address, settings_of
+from sunlight.web.deps import (
+    DbSession,
+    LoggedIn,
+    client_address,
+    counted_address,
+    sessions_of,
+    settings_of,
+)
 from sunlight.web.pages import HOME, render
 from sunlight.web.security import (
     LOGIN_CSRF_COOKIE,
@@ -47,10 +56,10 @@ def login(request: Request, session: DbSession, username: Annotated[str, Form()]
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
         return _login_again(request, "登录页面已过期，请重新输入。", next, 403)
     address = client_address(request)
-    result = log_in(session, username.strip(), password, counted_address(request))
+    with sessions_of(request)() as reader:
+        result = log_in(reader, session, username.strip(), password, counted_address(request))
     if result.user is None:
-        append(session, actor=username.strip()[:60] or "-", action="login.failed",
-               details={"throttled": result.throttled}, address=address)
+        _audit_refusal(session, username.strip()[:60] or "-", address, result.throttled)
         session.commit()
         if result.throttled:
             return _login_again(request, "登录失败次数过多，请 15 分钟后再试。", next, 429)
@@ -84,6 +93,20 @@ def logout(request: Request, staff: LoggedIn, session: DbSession) -> Response:
 @router.get("/staff")
 def staff_home(staff: LoggedIn) -> Response:
     return RedirectResponse(HOME[staff.role], status_code=303)
+
+
+def _audit_refusal(session: Session, actor: str, address: str, throttled: bool) -> None:
+    """Audit a wrong password; a try refused by the limits only once per address and
+    window, so that refused tries cannot grow the log without end."""
+    if not throttled:
+        append(session, actor=actor, action="login.failed", address=address)
+        return
+    since = datetime.now(UTC) - THROTTLE_WINDOW
+    if not session.scalar(select(exists().where(
+            AuditEntry.action == "login.throttled", AuditEntry.address == address,
+            AuditEntry.at > since))):
+        append(session, actor=actor, action="login.throttled", address=address,
+               details={"unrecorded_minutes": int(THROTTLE_WINDOW.total_seconds()) // 60})
 
 
 def _login_again(request: Request, message: str, next: str, status: int) -> Response:
