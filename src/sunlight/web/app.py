@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -100,6 +100,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.templates.env.globals["static_url"] = assets.url
     app.router.add_route("/static/{name}", assets.respond, methods=["GET", "HEAD"],
                          name="static", include_in_schema=False)
+    app.router.add_route("/favicon.ico", _to(assets.url("favicon.svg")), methods=["GET", "HEAD"],
+                         include_in_schema=False)  # asked for by every browser on a first visit
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
                    dashboard.router, exports.router, warnings.router, case_list.router,
@@ -110,6 +112,13 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     _serve_lightly(app, settings, engine)
     middleware.install(app, settings)  # outside the cache: kept pages get the headers too
     return app
+
+
+def _to(address: str) -> Callable[[Request], Awaitable[Response]]:
+    async def redirect(_request: Request) -> Response:
+        return RedirectResponse(address, status_code=302)
+
+    return redirect
 
 
 def _seal_audit_log(sessions: sessionmaker[Session]) -> None:
