@@ -59,11 +59,12 @@ STATIC = Path(__file__).with_name("static")
 def prepare(settings: Settings, *, demo: bool = False) -> None:
     """What is done once before the app serves, in however many processes: the secret
     checked (outside demo mode the default one is refused: InsecureSecret), the app
-    database's schema brought up to date, the audit log sealed with this deployment's key
-    (another key is refused: AuditKeyMismatch)."""
+    database's schema brought up to date, a killed run's spill files removed, the audit log
+    sealed with this deployment's key (another key is refused: AuditKeyMismatch)."""
     check_secret(settings, demo=demo)
     url = database_url(settings)
     upgrade(url)
+    remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this start
     engine = make_engine(url)
     try:
         _seal_audit_log(bind(session_factory(engine), settings))
@@ -95,7 +96,6 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
-    remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this start
     assets = StaticAssets(STATIC)
     app.state.templates.env.globals["static_url"] = assets.url
     app.router.add_route("/static/{name}", assets.respond, methods=["GET", "HEAD"],
