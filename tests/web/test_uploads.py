@@ -141,6 +141,7 @@ def test_a_file_over_a_reading_bound_is_refused_for_that_reason_in_chinese(
                       send(client, "deaths", "宽表.csv", wide).headers["location"])
     assert "被拒收" in report and "宽表.csv" in report and "超过允许的 1,000 列" in report
     assert "至少包含这些列" not in report  # its headers were never the problem
+    assert "死亡信息" in report and "（deaths）" not in report  # the dataset's name, not its code
     assert Warehouse(staff_app.settings.warehouse_dir).batches() == []
 
 

@@ -186,7 +186,7 @@ def refusal(upload: Upload, reason: str, *, columns_hint: bool = True) -> str:
     """Why a file was refused, naming the file, its dataset and (for a file whose header is
     at fault) the columns the dataset needs."""
     spec = DATASETS[upload.dataset]
-    refused = (f"文件 {upload.filename} 不能作为“{spec.label}”（{spec.code}）数据导入，"
+    refused = (f"文件 {upload.filename} 不能作为“{spec.label}”数据导入，"
                "未写入任何数据。")
     if not columns_hint:
         return f"{refused}原因：{reason}"
