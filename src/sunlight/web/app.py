@@ -14,7 +14,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade, writing
+from sunlight.appdb.database import (
+    IMMEDIATE,
+    database_url,
+    make_engine,
+    session_factory,
+    upgrade,
+    writing,
+)
 from sunlight.audit.chain import seal
 from sunlight.audit.key import bind
 from sunlight.jobs.runner import JobRunner
@@ -87,6 +94,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     engine = make_engine(url)
     app.state.settings = settings
     app.state.engine = engine
+    # What a POST's session is bound to (see deps.db): made once, not per request.
+    app.state.writer_engine = engine.execution_options(**{IMMEDIATE: True})
     app.state.sessions = bind(session_factory(engine), settings)
     app.state.templates = make_templates()
     app.state.demo = demo

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import FormData
 
 from sunlight.appdb.account_tables import User, WebSession
-from sunlight.appdb.database import IMMEDIATE, writing
+from sunlight.appdb.database import writing
 from sunlight.appdb.numbers import ROW_ID_MAX
 from sunlight.audit.chain import append
 from sunlight.settings import Settings
@@ -72,8 +72,8 @@ def db(request: Request) -> Iterator[Session]:
         with factory() as session:
             yield session
         return
-    engine: Engine = request.app.state.engine
-    with factory(bind=engine.execution_options(**{IMMEDIATE: True})) as session:
+    writer: Engine = request.app.state.writer_engine
+    with factory(bind=writer) as session:
         yield session
 
 
