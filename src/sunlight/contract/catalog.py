@@ -55,12 +55,19 @@ class Program(BaseModel):
     department: str = ""
     period: Literal["month", "year"]
     land_type: str | None = None
+    listed_by: Literal["person", "household"] = "person"
+    """How the public roster lists it: a line per person, or per household (户主 and 保障人口)."""
     standards: list[Standard] = Field(min_length=1)
     eligibility: Eligibility = Eligibility()
     excludes: list[str] = []
     policy_basis: str
     conditions: str
     standard_text: str
+
+    @property
+    def by_area(self) -> bool:
+        """Paid per 亩 of declared area (in some standard)."""
+        return any(s.rate_per_mu is not None for s in self.standards)
 
     def standard_for(self, period: str) -> Standard:
         """The standard in force for a period (`YYYY-MM`, or `YYYY` meaning its January)."""

@@ -20,6 +20,7 @@ from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.cache import cached
+from sunlight.web.portal.notice import Notice, notice_of
 from sunlight.web.public_url import portal_address
 
 router = APIRouter()
@@ -63,6 +64,13 @@ def shown_village(session: DbSession, publication: Publication, code: str) -> Pu
     return place
 
 
+def notice(request: Request, session: DbSession, publication: Publication,
+           place: PubVillage) -> Notice:
+    """The 公示期, 异议期 and phones shown with a village's rosters."""
+    return notice_of(publication, settings_of(request),
+                     reads.township_phone(session, place.township))
+
+
 def link_number(text: str) -> int:
     """A number from a link; anything else (a hand-edited address) is 0, which finds nothing."""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
@@ -97,6 +105,7 @@ def village(request: Request, session: DbSession, code: str) -> Response:
     place = shown_village(session, publication, code)
     return render(request, "portal/village.html", {
         "publication": publication, "village": place,
+        "notice": notice(request, session, publication, place),
         "programs": reads.village_programs(session, publication, place)})
 
 
@@ -112,7 +121,8 @@ def roster(request: Request, session: DbSession, code: str, program: str, q: str
     name = q.strip()[:NAME_MAX]
     return render(request, "portal/roster.html", {
         "publication": publication, "village": place, "program": about, "q": name,
-        "roster": reads.roster(session, publication, place, program, name, link_number(page))})
+        "notice": notice(request, session, publication, place),
+        "roster": reads.roster(session, publication, place, about, name, link_number(page))})
 
 
 @router.get("/village/{code}/person/{no}")
@@ -128,6 +138,25 @@ def person(request: Request, session: DbSession, code: str, no: str, v: str = ""
         raise HTTPException(404)
     return render(request, "portal/person.html",
                   {"publication": publication, "village": place, "beneficiary": found})
+
+
+@router.get("/village/{code}/household/{no}")
+@cached
+def household(request: Request, session: DbSession, code: str, no: str,
+              v: str = "") -> Response:
+    """A household's line of a roster listed by household: each member paid, with benefits."""
+    publication = shown_publication(session)
+    place = shown_village(session, publication, code)
+    if link_number(v) != publication.version:
+        return render(request, "portal/moved.html",
+                      {"publication": publication, "village": place}, status_code=404)
+    members = reads.household(session, publication, place, link_number(no))
+    if not members:
+        raise HTTPException(404)
+    return render(request, "portal/household.html", {
+        "publication": publication, "village": place, "members": members,
+        "head": reads.household_head(session, publication, place, link_number(no)),
+        "household_no": link_number(no)})
 
 
 @router.get("/program/{code}")
