@@ -56,7 +56,7 @@ ACTION_ZH = {
     "self_correction.record": "登记主动说明/退回", "report.file": "群众随手拍举报",
     "report.reply": "答复举报人", "publication.publish": "发布公示",
     "publication.withdraw": "撤回公示", "audit.seal": "启用密钥封存审计日志",
-    "audit.checkpoint": "导出审计检查点",
+    "audit.checkpoint": "导出审计检查点", "township.phone": "设置乡镇公示电话",
 }
 """How the audit page names each action (the log itself keeps the stable English code)."""
 HEAD_ROW = 1
