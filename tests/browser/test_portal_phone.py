@@ -142,7 +142,7 @@ def test_every_tappable_target_on_every_portal_page_is_44_px(phone: Page,
     visit("/")
     phone.get_by_role("link", name="城关镇", exact=True).first.click()
     visit("/township/{name}")
-    phone.get_by_role("link", name="东风村", exact=True).first.click()
+    phone.locator(".roster a", has_text="东风村").click()
     visit("/village/{code}")
     village = phone.url
     phone.get_by_role("link", name="高龄补贴名单").click()
