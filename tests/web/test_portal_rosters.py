@@ -103,10 +103,10 @@ def test_an_admin_enters_a_township_phone_and_its_villages_show_it_at_once(
     assert listed.status_code == 200 and "城关镇" in listed.text and "马家镇" in listed.text
 
     saved = admin.post("/staff/admin/townships", follow_redirects=False,
-                       data=phones_form(admin, 城关镇="0954 - 1234567", 马家镇=""))
+                       data=phones_form(admin, 城关镇="(0954) 1234567 转 8012", 马家镇=""))
     assert saved.status_code == 303
     page = roster(portal, "东风村", "GAOLING")
-    assert '城关镇电话 <a href="tel:0954-1234567">0954 - 1234567</a>' in page
+    assert '城关镇电话 <a href="tel:09541234567">(0954) 1234567 转 8012</a>' in page
     assert "纪检监察举报电话" in page
     assert "城关镇电话" in portal.client().get(
         village_link(portal.client().get("/").text, "西山村")).text

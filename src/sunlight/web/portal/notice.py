@@ -24,6 +24,12 @@ class Notice:
     """"" when no admin entered one: only the hotline is shown."""
     hotline: str = REPORT_HOTLINE
 
+    @property
+    def township_tel(self) -> str:
+        """The number a phone dials: its digits (and a leading +) before any 转 extension."""
+        number = self.township_phone.split("转")[0]
+        return "".join(c for c in number if c.isdigit() or c == "+")
+
 
 def notice_of(publication: Publication, settings: Settings, township_phone: str) -> Notice:
     """The periods of a publication, counted in county days from the day it was published."""
