@@ -17,6 +17,7 @@ from starlette.datastructures import FormData, UploadFile
 from sunlight.appdb.database import reading
 from sunlight.appdb.publication_tables import Publication
 from sunlight.appdb.report_tables import CATEGORIES
+from sunlight.clock import local_today
 from sunlight.reports.codes import groups, normalised, shown
 from sunlight.reports.codes import problem as code_problem
 from sunlight.reports.filing import (
@@ -225,7 +226,7 @@ def track_report(request: Request, form: Annotated[FormData, Depends(report_form
         return _track_page(request, {**context, "error": UNKNOWN_CODE}, 404)
     due = reply_due(found.filed_at, settings_of(request).report_reply_days)
     return _track_page(request, {**context, "typed": shown(code), "report": found,
-                                 "due": spoken_date(due)})
+                                 "due": spoken_date(due), "overdue": due < local_today()})
 
 
 def _track_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:

@@ -91,7 +91,8 @@
     var rows = [
       "提交时间：" + text("receipt-filed"),
       "反映内容：" + text("receipt-about"),
-      "何时答复：" + text("receipt-due"),
+      "何时答复：" + text("receipt-reply"),
+      "答复期限：" + text("receipt-due"),
       "查进度：打开 " + location.host + "/track ，输入查询码查看办理情况和答复。",
       "为保护举报人，不能凭姓名或电话查找举报，查询码丢失后无法找回，请妥善保管。"
     ];
