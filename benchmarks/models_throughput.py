@@ -203,7 +203,8 @@ def measure(kind: str, home: str, code: str = "") -> dict[str, float]:
     from sunlight.models.registry import load_library
     from sunlight.models.runner import detect, select
     from sunlight.settings import Settings
-    from sunlight.warehouse.engine import batches_table, engine_for
+    from sunlight.warehouse.duckdb_engine import engine_for
+    from sunlight.warehouse.engine import batches_table
     from sunlight.warehouse.store import Warehouse
 
     # The clock starts once the library is loaded and the modules imported, for both sides:
