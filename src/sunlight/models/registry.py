@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS
+from sunlight.models.explain import FIGURES
+from sunlight.models.output import REQUIRED_OUTPUT
 
 ParameterValue = float | int | str | list[str]
 
@@ -181,8 +183,6 @@ def _check_sql(model: Model, sql_path: str) -> None:
     if undeclared := used - set(model.spec.parameters):
         raise ModelFileError(sql_path, "parameters used but not declared in the YAML: "
                              + ", ".join(sorted(undeclared)))
-    from sunlight.models.runner import REQUIRED_OUTPUT
-
     required = [*REQUIRED_OUTPUT, *(["fact_shortfall"] if model.spec.amount == "shortfall"
                                      else [])]
     if missing := [name for name in required if name not in model.output_columns]:
@@ -198,8 +198,6 @@ def _check_inputs(model: Model) -> None:
 
 
 def _check_template(model: Model) -> None:
-    from sunlight.models.explain import FIGURES
-
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(model.spec.explanation)
                   if name}
