@@ -24,7 +24,8 @@ LAZY_IMPORTS_ALLOWED = ("cli",)
 DUCKDB_ALLOWED = ("warehouse/duckdb_engine.py", "ingest/distinct.py", "ingest/normalise.py")
 
 # What DuckDB's module offers besides its shared module-level connection.
-DUCKDB_NOT_A_QUERY = frozenset({"connect", "DuckDBPyConnection", "DuckDBPyRelation", "Error"})
+DUCKDB_NOT_A_QUERY = frozenset({"connect", "DuckDBPyConnection", "DuckDBPyRelation", "Error",
+                                "OutOfMemoryException"})
 
 
 def modules() -> Iterator[tuple[str, ast.Module]]:

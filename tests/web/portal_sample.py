@@ -13,8 +13,8 @@ from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.publish.extract import extract
 from sunlight.publish.store import publish
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
-from sunlight.warehouse.engine import open_warehouse
 from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.tables import open_warehouse
 from tests.web.portal_support import Portal
 
 SECRETS = """

@@ -27,8 +27,9 @@ from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
-from sunlight.warehouse.engine import Engine, open_warehouse
+from sunlight.warehouse.engine import Engine, EngineError
 from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.tables import open_warehouse
 
 
 class UnknownModel(KeyError):
@@ -198,7 +199,10 @@ def _run_one(engine: Engine, model: Model, present: set[str],
         wanted = ", ".join(m.replace("|", " or ") for m in missing)
         return ModelOutcome(model.code, False, f"no data for {wanted}")
     started = time.perf_counter()
-    hits = engine.query(model.render(overrides))
+    try:
+        hits = engine.query(model.render(overrides))
+    except EngineError as error:
+        raise ModelFileError(model.sql_path, f"the query failed: {error}") from error
     detections = gather(model, hits)
     result.detections.extend(detections)
     return ModelOutcome(model.code, True, rows=hits.num_rows, detections=len(detections),

@@ -15,6 +15,7 @@ import sqlglot
 
 from sunlight.contract.canonical import table_columns
 from sunlight.settings import Settings
+from sunlight.warehouse.engine import EngineError
 from sunlight.warehouse.spill import spill_folder
 
 
@@ -60,17 +61,34 @@ class DuckDBEngine:
 
     def materialise(self, name: str, sql: str) -> None:
         _check_name(name)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
     def create_view(self, name: str, sql: str) -> None:
         _check_name(name)
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+        self._run(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
 
     def query(self, sql: str) -> pa.Table:
-        return self.con.sql(sql).to_arrow_table()
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        except duckdb.Error as error:
+            raise _engine_error(error) from error
+
+    def _run(self, statement: str) -> None:
+        try:
+            self.con.execute(statement)
+        except duckdb.Error as error:
+            raise _engine_error(error) from error
 
     def close(self) -> None:
         self.con.close()
+
+
+def _engine_error(error: duckdb.Error) -> Exception:
+    """DuckDB's error as the interface's; memory it could not have stays a MemoryError, which
+    a background job reports as the memory limit."""
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return MemoryError(str(error))
+    return EngineError(str(error))
 
 
 def _check_name(name: str) -> None:
