@@ -16,6 +16,7 @@ from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import (
+    BY_ACTION,
     NotAllowed,
     StaleCase,
     WorkflowError,
@@ -119,7 +120,8 @@ def _confirm(request: Request, session: DbSession, case: Case,
     """The question before an irreversible step, with what will be recorded and a form that
     sends the same fields again, confirmed."""
     return render(request, "staff/cases/confirm.html", {
-        "title": "请确认", "question": case_steps().confirm[form["action"]],
+        "title": f"请确认：{BY_ACTION[form['action']].label}",
+        "question": case_steps().confirm[form["action"]],
         "case": case, "back_url": f"{case_url(case)}#case-panel",
         "recorded": unsaved(session, form, []),
         # Sent back as hidden fields: what the person typed, one value per field sent.
