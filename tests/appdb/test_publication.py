@@ -36,7 +36,7 @@ from sunlight.publish.privacy import lookup_key, proof_key
 from sunlight.publish.store import NotPublished, current, publish, withdraw
 from sunlight.reports.filing import Draft, Place, Subject, file_report
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.models.county import County
 from tests.publish_county import chen, li, secrets_of_county, wang, zhang, zhao

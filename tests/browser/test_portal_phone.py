@@ -15,7 +15,7 @@ from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.publish.extract import Extract, extract
 from sunlight.publish.store import publish, withdraw
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.browser.conftest import Served, checked_page
 from tests.models.county import County

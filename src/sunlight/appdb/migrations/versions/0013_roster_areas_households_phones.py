@@ -5,8 +5,8 @@ registered 亩; a program says whether its roster lists households; a publicatio
 household's 户主; admins enter each township's phone for the portal. Publications made before
 carry no areas and no heads: their columns stay empty and the portal shows them as before.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-06
 """
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
