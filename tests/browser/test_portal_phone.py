@@ -32,7 +32,9 @@ SMALL_TARGETS = """() => {
   const found = [];
   const tappable = 'a, button, input:not([type=hidden]), select, textarea, summary, label[for]';
   for (const element of document.querySelectorAll(tappable)) {
-    if (getComputedStyle(element).visibility === 'hidden') continue;
+    const style = getComputedStyle(element);
+    // Not seen, so not aimed at: the control standing in for it (a label) is measured.
+    if (style.visibility === 'hidden' || style.opacity === '0') continue;
     const box = element.getBoundingClientRect();
     if (box.width <= 2 || box.height <= 2) continue;  // not shown, or visually hidden
     if (box.width < LIMIT || box.height < LIMIT) {
