@@ -64,11 +64,6 @@ class Program(BaseModel):
     conditions: str
     standard_text: str
 
-    @property
-    def by_area(self) -> bool:
-        """Paid per 亩 of declared area (in some standard)."""
-        return any(s.rate_per_mu is not None for s in self.standards)
-
     def standard_for(self, period: str) -> Standard:
         """The standard in force for a period (`YYYY-MM`, or `YYYY` meaning its January)."""
         month = period if len(period) == 7 else f"{period}-01"
