@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.web import csrf
 from sunlight.web.deps import Staff
 
 MENU: dict[str, list[tuple[str, str]]] = {
@@ -34,9 +35,13 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     full = {
         "staff": staff,
         "menu": MENU.get(staff.role, []) if staff else [],
-        "csrf_token": staff.web_session.csrf_token if staff else "",
+        "csrf_token": (csrf.form_token(request, csrf.Purpose.STAFF,
+                                       staff.web_session.csrf_token) if staff else ""),
         "path": request.url.path,
         **(context or {}),
     }
-    return templates_of(request).TemplateResponse(request, template, full,
-                                                  status_code=status_code)
+    response = templates_of(request).TemplateResponse(request, template, full,
+                                                      status_code=status_code)
+    if staff:
+        csrf.keep(request, response)
+    return response

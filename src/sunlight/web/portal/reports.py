@@ -38,9 +38,16 @@ from sunlight.reports.photos import (
     read_limited,
 )
 from sunlight.reports.tracking import track
+from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.portal import guard, reads
-from sunlight.web.portal.routes import link_number, render, shown_publication, shown_village
+from sunlight.web.portal.routes import (
+    form_page,
+    link_number,
+    render,
+    shown_publication,
+    shown_village,
+)
 
 router = APIRouter()
 
@@ -112,8 +119,7 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
     draft = Draft(category=text["category"], description=text["description"],
                   anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
                   contact_phone=text["contact_phone"])
-    genuine = guard.checked(request, settings_of(request).secret_key,
-                            str(form.get("csrf_token", "")))
+    genuine = csrf.checked(request, csrf.Purpose.PORTAL, str(form.get(csrf.FIELD, "")))
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "draft": text}
     place = (reads.village(session, publication, text["village"])
@@ -181,15 +187,10 @@ def _photos(form: FormData) -> list[CleanPhoto]:
 
 
 def _form_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
-    settings = settings_of(request)
-    token = guard.form_token(request, settings.secret_key)
-    response = render(request, "portal/report.html", {
+    return form_page(request, "portal/report.html", {
         "categories": CATEGORIES, "max_photos": MAX_PHOTOS,
         "max_mb": MAX_BYTES // (1024 * 1024), "description_max": DESCRIPTION_MAX,
-        "draft": {}, "csrf_token": token, **context}, status_code=status)
-    guard.set_token(response, token, secure=settings.secure_cookies)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        "draft": {}, **context}, status)
 
 
 @router.get("/track")
@@ -202,8 +203,7 @@ def track_report(request: Request, form: Annotated[FormData, Depends(report_form
                  session: DbSession) -> Response:
     typed = str(form.get("code", ""))[:40]
     context: dict[str, Any] = {"publication": reads.current(session), "typed": typed}
-    if not guard.checked(request, settings_of(request).secret_key,
-                         str(form.get("csrf_token", ""))):
+    if not csrf.checked(request, csrf.Purpose.PORTAL, str(form.get(csrf.FIELD, ""))):
         return _track_page(request, {**context, "error": "页面已过期，请重新查询。"}, 403)
     code = normalised(typed)
     if code is None:
@@ -217,10 +217,4 @@ def track_report(request: Request, form: Annotated[FormData, Depends(report_form
 
 
 def _track_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
-    settings = settings_of(request)
-    token = guard.form_token(request, settings.secret_key)
-    response = render(request, "portal/track.html", {"csrf_token": token, **context},
-                      status_code=status)
-    guard.set_token(response, token, secure=settings.secure_cookies)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return form_page(request, "portal/track.html", context, status)

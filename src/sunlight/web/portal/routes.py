@@ -16,6 +16,7 @@ from sunlight.appdb.publication_tables import Publication, PubVillage
 from sunlight.audit.key import key_of
 from sunlight.publish.lookups import lookups_of
 from sunlight.publish.privacy import ACCOUNT_TAIL, normal_account_tail
+from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
@@ -176,7 +177,7 @@ def check(request: Request, session: DbSession,
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "name": name[:NAME_MAX]}
     settings = settings_of(request)
-    if not guard.checked(request, settings.secret_key, csrf_token):
+    if not csrf.checked(request, csrf.Purpose.PORTAL, csrf_token):
         return _check_page(request, {**context, "error": "页面已过期，请重新填写后提交。"}, 403)
     id_text, name_text = id_number.strip(), name.strip()
     if not id_text or not name_text:
@@ -216,12 +217,18 @@ def check(request: Request, session: DbSession,
 
 
 def _check_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
-    secret = settings_of(request).secret_key
-    token = guard.form_token(request, secret)
-    response = render(request, "portal/check.html", {
-        **context, "csrf_token": token, "tail_digits": ACCOUNT_TAIL,
+    return form_page(request, "portal/check.html", {
+        **context, "tail_digits": ACCOUNT_TAIL,
         "failures_per_person": settings_of(request).check_failures_per_person,
-        "lookups_per_hour": LOOKUPS_PER_HOUR}, status_code=status)
-    guard.set_token(response, token, secure=settings_of(request).secure_cookies)
+        "lookups_per_hour": LOOKUPS_PER_HOUR}, status)
+
+
+def form_page(request: Request, template: str, context: dict[str, Any],
+              status: int = 200) -> Response:
+    """A page with a portal form: its CSRF token, the nonce cookie, kept by no cache."""
+    response = render(request, template,
+                      {"csrf_token": csrf.form_token(request, csrf.Purpose.PORTAL), **context},
+                      status_code=status)
+    csrf.keep(request, response)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -14,6 +14,7 @@ from sunlight.accounts.users import THROTTLE_WINDOW, log_in
 from sunlight.appdb.account_tables import WebSession
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.audit.chain import append
+from sunlight.web import csrf
 from sunlight.web.deps import (
     DbSession,
     LoggedIn,
@@ -23,13 +24,7 @@ from sunlight.web.deps import (
     settings_of,
 )
 from sunlight.web.pages import HOME, render
-from sunlight.web.security import (
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    new_token,
-    same,
-    token_hash,
-)
+from sunlight.web.security import SESSION_COOKIE, new_token, token_hash
 
 router = APIRouter()
 
@@ -43,17 +38,14 @@ def _safe_next(target: str) -> str:
 
 @router.get("/staff/login")
 def login_form(request: Request, next: str = "/staff") -> Response:
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_token()
-    response = render(request, "staff/login.html", {"login_csrf": token, "next": next})
-    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
-    return response
+    return _login_page(request, {"next": next})
 
 
 @router.post("/staff/login")
 def login(request: Request, session: DbSession, username: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/staff") -> Response:
-    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
+    if not csrf.checked(request, csrf.Purpose.LOGIN, csrf_token):
         return _login_again(request, "登录页面已过期，请重新输入。", next, 403)
     address = client_address(request)
     with sessions_of(request)() as reader:
@@ -75,7 +67,6 @@ def login(request: Request, session: DbSession, username: Annotated[str, Form()]
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_cookie(request, response, SESSION_COOKIE, token,
                 max_age=settings.session_hours * 3600)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/staff")
     return response
 
 
@@ -110,11 +101,14 @@ def _audit_refusal(session: Session, actor: str, address: str, throttled: bool) 
 
 
 def _login_again(request: Request, message: str, next: str, status: int) -> Response:
-    token = new_token()
+    return _login_page(request, {"next": next, "error": message}, status)
+
+
+def _login_page(request: Request, context: dict[str, str], status: int = 200) -> Response:
     response = render(request, "staff/login.html",
-                      {"login_csrf": token, "next": next, "error": message},
+                      {**context, "login_csrf": csrf.form_token(request, csrf.Purpose.LOGIN)},
                       status_code=status)
-    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    csrf.keep(request, response)
     return response
 
 
