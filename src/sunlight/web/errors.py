@@ -38,9 +38,24 @@ class TooLarge(UserError):
         super().__init__(413, title, message)
 
 
-NOT_FOUND_STAFF = "没有这个页面：它不存在，或者不在您的查看范围内。"
-NOT_FOUND_PORTAL = "没有这个页面，或者公示已更新。请从首页重新查找。"
-BAD_PARAMETERS = "链接或表单中的参数有误（{fields}）。请返回上一页，重新打开后再试。"
+class BadParameters(UserError):
+    """A hand-edited address or a form not sent by our pages (FastAPI found it invalid)."""
+
+    def __init__(self) -> None:
+        super().__init__(400, "参数有误",
+                         "链接或表单中的参数有误。请返回上一页，重新打开后再试。")
+
+
+NOT_FOUND = {"staff": "没有这个页面：它不存在，或者不在您的查看范围内。",
+             "portal": "没有这个页面，或者公示已更新。请从首页重新查找。"}
+"""What a 404 says, by area."""
+REFUSED = "无法完成这个请求。请返回上一页后重试。"
+"""What any other status the framework raises says (a POST to a page, say)."""
 TITLES = {400: "参数有误", 403: "无权访问", 404: "未找到", 405: "无法这样打开",
           413: "内容过大", 429: "操作过于频繁"}
-"""The title of a page for a status the framework raises (a wrong address, a wrong method)."""
+
+
+def from_http(status: int, area: str) -> UserError:
+    """The page of a status the framework raised (no route, a wrong method), in `area`."""
+    message = NOT_FOUND[area] if status == 404 else REFUSED
+    return UserError(status, TITLES.get(status, "无法完成"), message)

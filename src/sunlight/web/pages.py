@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.web import csrf
 from sunlight.web.deps import Staff
+from sunlight.web.errors import UserError
 
 MENU: dict[str, list[tuple[str, str]]] = {
     ANALYST: [("/staff/dashboard", "总览"), ("/staff/warnings", "预警"),
@@ -45,3 +46,9 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     if staff:
         csrf.keep(request, response)
     return response
+
+
+def error_page(request: Request, error: UserError) -> HTMLResponse:
+    """The workbench's page of a request it cannot do."""
+    return render(request, "staff/error.html", {"title": error.title, "message": error.message},
+                  status_code=error.status)

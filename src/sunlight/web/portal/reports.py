@@ -40,6 +40,7 @@ from sunlight.reports.photos import (
 from sunlight.reports.tracking import track
 from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
+from sunlight.web.errors import TooLarge
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.routes import (
     form_page,
@@ -60,11 +61,12 @@ NO_VILLAGE = "公示已更新，找不到该村。请从首页重新进入。"
 UNKNOWN_CODE = "没有找到这个查询码的举报，请核对后重新输入。"
 
 
-class ReportTooLarge(Exception):
+class ReportTooLarge(TooLarge):
     """A report request bigger than three full-size photos: refused before it is read."""
 
-    message = (f"提交的内容过大：最多 {MAX_PHOTOS} 张照片，每张不超过 "
-               f"{MAX_BYTES // (1024 * 1024)} MB。举报未保存，请返回后重新选择照片。")
+    def __init__(self) -> None:
+        super().__init__(f"提交的内容过大：最多 {MAX_PHOTOS} 张照片，每张不超过 "
+                         f"{MAX_BYTES // (1024 * 1024)} MB。举报未保存，请返回后重新选择照片。")
 
 
 def within_limit(request: Request) -> None:

@@ -18,6 +18,7 @@ from sunlight.publish.lookups import lookups_of
 from sunlight.publish.privacy import ACCOUNT_TAIL, normal_account_tail
 from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
+from sunlight.web.errors import UserError
 from sunlight.web.pages import templates_of
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.cache import cached
@@ -41,6 +42,13 @@ def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200) -> HTMLResponse:
     return templates_of(request).TemplateResponse(request, template, context,
                                                   status_code=status_code)
+
+
+def error_page(request: Request, error: UserError) -> HTMLResponse:
+    """The portal's page of a request it cannot do."""
+    return render(request, "portal/error.html", {
+        "title": error.title, "message": error.message, "publication": None},
+        status_code=error.status)
 
 
 def public_page(path: str) -> bool:

@@ -50,6 +50,7 @@ from sunlight.web.deps import (
     require,
     settings_of,
 )
+from sunlight.web.errors import TooLarge
 from sunlight.web.pages import render
 
 router = APIRouter()
@@ -65,11 +66,11 @@ FORM_OVERHEAD = 1 << 20
 """Bytes a multipart form adds around the file (boundaries, the other fields)."""
 
 
-class UploadTooLarge(Exception):
+class UploadTooLarge(TooLarge):
     """The request announces more bytes than the upload limit allows: refused unread."""
 
     def __init__(self, limit_mb: int) -> None:
-        super().__init__(f"文件超过上传大小上限 {limit_mb} MB，未保存")
+        super().__init__(f"文件超过上传大小上限 {limit_mb} MB，未保存", title="文件过大")
 
 
 def within_limit(request: Request) -> None:
