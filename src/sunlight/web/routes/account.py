@@ -14,15 +14,15 @@ from sunlight.audit.chain import append
 from sunlight.web.deps import DbSession, LoggedIn, client_address
 from sunlight.web.pages import render
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/account")
 
 
-@router.get("/staff/account")
+@router.get("")
 def account_page(request: Request, staff: LoggedIn) -> Response:
     return render(request, "staff/account.html")
 
 
-@router.post("/staff/account/password")
+@router.post("/password")
 def change_password(request: Request, staff: LoggedIn, session: DbSession,
                     current: Annotated[str, Form()] = "",
                     new: Annotated[str, Form()] = "",

@@ -31,18 +31,18 @@ from sunlight.contract.datasets import DATASETS
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require, sessions_of
 from sunlight.web.pages import render
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/admin")
 Admin = Annotated[Staff, Depends(require(ADMIN))]
 PAGE_SIZE = 50
 
 
-@router.get("/staff/admin/users")
+@router.get("/users")
 def users_page(request: Request, staff: Admin, session: DbSession,
                done: str = "") -> Response:
     return _users(request, session, done=_DONE.get(done, ""))
 
 
-@router.post("/staff/admin/users")
+@router.post("/users")
 def add_account(request: Request, staff: Admin, session: DbSession,
                 username: Annotated[str, Form()] = "", display_name: Annotated[str, Form()] = "",
                 role: Annotated[str, Form()] = "", township: Annotated[str, Form()] = "",
@@ -69,7 +69,7 @@ def add_account(request: Request, staff: Admin, session: DbSession,
     return RedirectResponse("/staff/admin/users?done=added", status_code=303)
 
 
-@router.post("/staff/admin/users/{user_id}/active")
+@router.post("/users/{user_id}/active")
 def set_active(request: Request, user_id: RowId, staff: Admin, session: DbSession,
                active: Annotated[str, Form()] = "") -> Response:
     """Deactivate (logging the person out everywhere) or reactivate an account."""
@@ -88,7 +88,7 @@ def set_active(request: Request, user_id: RowId, staff: Admin, session: DbSessio
     return RedirectResponse(f"/staff/admin/users?done={done}", status_code=303)
 
 
-@router.post("/staff/admin/users/{user_id}/password")
+@router.post("/users/{user_id}/password")
 def reset_password(request: Request, user_id: RowId, staff: Admin, session: DbSession,
                    password: Annotated[str, Form()] = "",
                    repeat: Annotated[str, Form()] = "") -> Response:
@@ -104,14 +104,14 @@ def reset_password(request: Request, user_id: RowId, staff: Admin, session: DbSe
     return RedirectResponse("/staff/admin/users?done=password", status_code=303)
 
 
-@router.get("/staff/admin/audit")
+@router.get("/audit")
 def audit_page(request: Request, staff: Admin, session: DbSession, actor: str = "",
                action: str = "", page: int = 1) -> Response:
     return _audit_log(request, session, actor=actor.strip(), action=action.strip(),
                       page=min(max(page, 1), LAST_PAGE))
 
 
-@router.post("/staff/admin/audit/verify")
+@router.post("/audit/verify")
 def verify_chain(request: Request, staff: Admin, session: DbSession) -> Response:
     """Recompute the hash chain and show what it found; the check itself is audited.
 
@@ -128,7 +128,7 @@ def verify_chain(request: Request, staff: Admin, session: DbSession) -> Response
     return _audit_log(request, session, actor="", action="", page=1, report=report)
 
 
-@router.post("/staff/admin/audit/checkpoint")
+@router.post("/audit/checkpoint")
 def checkpoint_download(request: Request, staff: Admin, session: DbSession) -> Response:
     """A signed checkpoint of the head, for `sunlight audit verify --checkpoint`; audited, and
     refused when the chain is broken (it would vouch for it)."""

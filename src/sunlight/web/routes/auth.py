@@ -26,7 +26,7 @@ from sunlight.web.deps import (
 from sunlight.web.pages import HOME, render
 from sunlight.web.security import SESSION_COOKIE, new_token, token_hash
 
-router = APIRouter()
+router = APIRouter(prefix="/staff")
 
 
 def _safe_next(target: str) -> str:
@@ -36,12 +36,12 @@ def _safe_next(target: str) -> str:
     return "/staff"
 
 
-@router.get("/staff/login")
+@router.get("/login")
 def login_form(request: Request, next: str = "/staff") -> Response:
     return _login_page(request, {"next": next})
 
 
-@router.post("/staff/login")
+@router.post("/login")
 def login(request: Request, session: DbSession, username: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
           next: Annotated[str, Form()] = "/staff") -> Response:
@@ -70,7 +70,7 @@ def login(request: Request, session: DbSession, username: Annotated[str, Form()]
     return response
 
 
-@router.post("/staff/logout")
+@router.post("/logout")
 def logout(request: Request, staff: LoggedIn, session: DbSession) -> Response:
     session.execute(delete(WebSession).where(WebSession.id == staff.web_session.id))
     append(session, actor=staff.user.username, action="logout",
@@ -81,7 +81,7 @@ def logout(request: Request, staff: LoggedIn, session: DbSession) -> Response:
     return response
 
 
-@router.get("/staff")
+@router.get("")
 def staff_home(staff: LoggedIn) -> Response:
     return RedirectResponse(HOME[staff.role], status_code=303)
 

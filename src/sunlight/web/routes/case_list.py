@@ -19,12 +19,12 @@ from sunlight.web.case_pages import case_url
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/cases")
 PAGE_SIZE = 100
 PARTIAL = "x-sunlight-partial"
 
 
-@router.get("/staff/cases")
+@router.get("")
 def case_list(request: Request, staff: Annotated[Staff, Depends(require(ANALYST, VERIFIER))],
               session: DbSession, status: str = "", kind: str = "", township: str = "",
               overdue_only: str = "", assignee: str = "", page: str = "1") -> Response:

@@ -16,11 +16,11 @@ from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
 from sunlight.web.templating import money
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/dashboard")
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
 
 
-@router.get("/staff/dashboard")
+@router.get("")
 def dashboard(request: Request, staff: Analyst, session: DbSession) -> Response:
     data = build(session)
     return render(request, "staff/dashboard.html", {

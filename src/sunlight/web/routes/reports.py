@@ -17,11 +17,11 @@ from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, visible_case
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require, settings_of
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/cases")
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 
 
-@router.post("/staff/cases/{case_no}/reply")
+@router.post("/{case_no}/reply")
 def reply(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
           text: Annotated[str, Form(alias="reply")] = "") -> Response:
     case = visible_case(session, staff, case_no, lock=True)
@@ -38,7 +38,7 @@ def reply(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
     return RedirectResponse(f"/staff/cases/{case.case_no}#reply", status_code=303)
 
 
-@router.get("/staff/cases/{case_no}/photos/{photo_id}")
+@router.get("/{case_no}/photos/{photo_id}")
 def photo(request: Request, case_no: str, photo_id: RowId, staff: CaseWorker,
           session: DbSession) -> Response:
     case = visible_case(session, staff, case_no)

@@ -16,12 +16,12 @@ from sunlight.web.case_pages import Submitted
 from sunlight.web.deps import DbSession, Staff, audit_now, client_address, require
 from sunlight.web.pages import render
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/self-corrections")
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
 PAGE = "staff/self_corrections.html"
 
 
-@router.get("/staff/self-corrections")
+@router.get("")
 def register(request: Request, staff: Analyst, session: DbSession, warning: str = "",
              recorded: int = 0) -> Response:
     """The register; `?warning=W-…` fills the form from that warning (its page links here),
@@ -38,7 +38,7 @@ def register(request: Request, staff: Analyst, session: DbSession, warning: str 
     return render(request, PAGE, _context(session, form, recorded=recorded))
 
 
-@router.post("/staff/self-corrections")
+@router.post("")
 def record(request: Request, staff: Analyst, session: DbSession, form: Submitted) -> Response:
     try:
         entry = self_corrections.record(session, staff.user, form,
