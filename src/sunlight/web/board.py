@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
-from sunlight.appdb.numbers import page_number
 from sunlight.appdb.tables import RETRACTED, DetectionRun, Warning
 from sunlight.cases.states import STATUS_ZH
 from sunlight.text import squeeze
+from sunlight.web.params import FilterText, PageNumber, one_of
 
 PAGE_SIZE = 50
 ALL_STATUSES = "all"
@@ -33,44 +34,39 @@ SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 _ID_LIKE = re.compile(r"^[0-9Xx*]{4,18}$")
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What the board shows, exactly as the address bar says it (empty = no filter)."""
+class Filters(BaseModel):
+    """What the board shows, exactly as the address bar says it (empty = no filter); the
+    route's query model. Unknown sort, status or severity values are dropped."""
 
-    model: str = ""
-    township: str = ""
-    village: str = ""
-    program: str = ""
-    status: str = ""
-    severity: str = ""
-    q: str = ""
-    sort: str = "risk"
-    page: int = 1
+    model_config = ConfigDict(frozen=True)
+
+    model: FilterText = ""
+    township: FilterText = ""
+    village: FilterText = ""
+    program: FilterText = ""
+    status: Annotated[str, one_of([*STATUS_ZH, ALL_STATUSES])] = ""
+    severity: Annotated[str, one_of(SEVERITY_ZH)] = ""
+    q: FilterText = ""
+    sort: Annotated[str, one_of(SORTS, "risk")] = "risk"
+    page: PageNumber = 1
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> Filters:
-        """From query parameters; unknown sort, status or severity values are dropped."""
-        text = {f.name: params.get(f.name, "").strip()[:60] for f in fields(cls)
-                if f.name != "page"}
-        if text["sort"] not in SORTS:
-            text["sort"] = "risk"
-        if text["status"] not in STATUS_ZH and text["status"] != ALL_STATUSES:
-            text["status"] = ""
-        if text["severity"] not in SEVERITY_ZH:
-            text["severity"] = ""
-        return cls(page=page_number(params.get("page", "1")), **text)
+        """From query parameters (as the route's query model reads them)."""
+        return cls.model_validate({name: params[name] for name in cls.model_fields
+                                   if name in params})
 
     def query_string(self, **changes: str | int) -> str:
         """The address bar's query for these filters (defaults left out), with `changes`."""
-        values = replace(self, **changes)  # type: ignore[arg-type]
+        values = self.model_copy(update=changes)
         default = Filters()
-        return urlencode({f.name: getattr(values, f.name) for f in fields(self)
-                          if getattr(values, f.name) != getattr(default, f.name)})
+        return urlencode({name: getattr(values, name) for name in type(self).model_fields
+                          if getattr(values, name) != getattr(default, name)})
 
     def described(self) -> dict[str, str | int]:
         """The filters in effect, for the audit log of an export."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name != "page" and getattr(self, f.name) != getattr(Filters(), f.name)}
+        return {name: getattr(self, name) for name in type(self).model_fields
+                if name != "page" and getattr(self, name) != getattr(Filters(), name)}
 
 
 @dataclass(frozen=True)
@@ -166,7 +162,7 @@ def totals(session: Session, staff: User, filters: Filters,
 
     if staff.role != ANALYST or filters.status not in ("", ALL_STATUSES):
         return count()
-    key = replace(filters, page=1, sort="risk")
+    key = filters.model_copy(update={"page": 1, "sort": "risk"})
     return per_run(session, ("totals", key), count)
 
 

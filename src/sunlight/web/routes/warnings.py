@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,8 +37,8 @@ def partial(request: Request) -> bool:
 
 
 @router.get("")
-def board(request: Request, staff: WarningReader, session: DbSession) -> Response:
-    filters = Filters.parse(request.query_params)
+def board(request: Request, staff: WarningReader, session: DbSession,
+          filters: Annotated[Filters, Query()]) -> Response:
     context = _board_context(request, session, staff, filters)
     if partial(request):
         return render(request, "staff/warnings/_board.html", context)
