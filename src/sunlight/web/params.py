@@ -29,3 +29,12 @@ def one_of(choices: Collection[str], otherwise: str = "") -> BeforeValidator:
         return text if text in choices else otherwise
 
     return BeforeValidator(pick)
+
+
+FORM_TEXT_MAX = 1_000
+"""A line of a form, far beyond what any of ours takes: the route's own checks say, in
+Chinese and with the input kept, what is too long below it; beyond it is no person typing."""
+FORM_LONG_TEXT_MAX = 20_000
+"""A form's text area (a report's description, a comment), by the same reasoning."""
+FormText = Annotated[str, StringConstraints(max_length=FORM_TEXT_MAX)]
+FormLongText = Annotated[str, StringConstraints(max_length=FORM_LONG_TEXT_MAX)]

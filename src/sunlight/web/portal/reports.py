@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from sunlight.appdb.database import reading
@@ -41,8 +43,10 @@ from sunlight.reports.tracking import track
 from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.errors import TooLarge
+from sunlight.web.params import FormLongText, FormText
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.routes import (
+    LinkNumber,
     form_page,
     link_number,
     render,
@@ -78,9 +82,41 @@ def within_limit(request: Request) -> None:
         raise ReportTooLarge
 
 
+class ReportFields(BaseModel):
+    """A report form's text fields (its photos are read beside them)."""
+
+    village: FormText = ""
+    person: FormText = ""
+    v: FormText = ""
+    category: FormText = ""
+    description: FormLongText = ""
+    anonymous: FormText = ""
+    contact_name: FormText = ""
+    contact_phone: FormText = ""
+    csrf_token: FormText = ""
+
+
+class TrackForm(BaseModel):
+    code: FormText = ""
+    csrf_token: FormText = ""
+
+
 async def report_form(request: Request) -> FormData:
-    # Starlette spools each file part past 1 MB to a temporary file.
+    # Read here rather than by a form model: a form model's body is read before any
+    # dependency, so `within_limit` could no longer refuse an oversize report unread, and
+    # the photos' count is bounded while parsing. Starlette spools each file part past 1 MB
+    # to a temporary file.
     return await request.form(max_files=MAX_PHOTOS + 2, max_fields=30)
+
+
+def report_fields(form: Annotated[FormData, Depends(report_form)]) -> ReportFields:
+    """The form's text fields, validated as a form model would be (a failure is the portal's
+    参数有误 page)."""
+    sent = {name: value for name, value in form.items() if isinstance(value, str)}
+    try:
+        return ReportFields.model_validate(sent)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from error
 
 
 @router.get("/report")
@@ -99,10 +135,10 @@ def village_form(request: Request, session: DbSession, code: str) -> Response:
 
 @router.get("/village/{code}/person/{no}/report")
 def person_form(request: Request, session: DbSession, code: str, no: str,
-                v: str = "") -> Response:
+                v: Annotated[LinkNumber, Query()] = 0) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if link_number(v) != publication.version:
+    if v != publication.version:
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
     subject = reads.person(session, publication, place, link_number(no))
@@ -114,14 +150,13 @@ def person_form(request: Request, session: DbSession, code: str, no: str,
 
 @router.post("/report")
 def file(request: Request, session: DbSession, _size: Annotated[None, Depends(within_limit)],
-         form: Annotated[FormData, Depends(report_form)]) -> Response:
-    text = {name: str(form.get(name, "")) for name in (
-        "village", "person", "v", "category", "description", "anonymous", "contact_name",
-        "contact_phone")}
+         form: Annotated[FormData, Depends(report_form)],
+         fields: Annotated[ReportFields, Depends(report_fields)]) -> Response:
+    text = fields.model_dump(exclude={"csrf_token"})
     draft = Draft(category=text["category"], description=text["description"],
                   anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
                   contact_phone=text["contact_phone"])
-    genuine = csrf.checked(request, csrf.Purpose.PORTAL, str(form.get(csrf.FIELD, "")))
+    genuine = csrf.checked(request, csrf.Purpose.PORTAL, fields.csrf_token)
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "draft": text}
     place = (reads.village(session, publication, text["village"])
@@ -201,11 +236,11 @@ def track_form(request: Request, session: DbSession) -> Response:
 
 
 @router.post("/track")
-def track_report(request: Request, form: Annotated[FormData, Depends(report_form)],
+def track_report(request: Request, form: Annotated[TrackForm, Form()],
                  session: DbSession) -> Response:
-    typed = str(form.get("code", ""))[:40]
+    typed = form.code[:40]
     context: dict[str, Any] = {"publication": reads.current(session), "typed": typed}
-    if not csrf.checked(request, csrf.Purpose.PORTAL, str(form.get(csrf.FIELD, ""))):
+    if not csrf.checked(request, csrf.Purpose.PORTAL, form.csrf_token):
         return _track_page(request, {**context, "error": "页面已过期，请重新查询。"}, 403)
     code = normalised(typed)
     if code is None:

@@ -9,8 +9,9 @@ import logging
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, BeforeValidator
 
 from sunlight.appdb.publication_tables import Publication, PubVillage
 from sunlight.audit.key import key_of
@@ -20,6 +21,7 @@ from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.errors import UserError
 from sunlight.web.pages import templates_of
+from sunlight.web.params import FilterText, FormText
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.cache import cached
 from sunlight.web.public_url import portal_address
@@ -77,6 +79,26 @@ def link_number(text: str) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
 
 
+LinkNumber = Annotated[int, BeforeValidator(lambda value: link_number(str(value)))]
+"""A number in a link's query (a page, a publication's version), as `link_number` reads it."""
+
+
+class RosterQuery(BaseModel):
+    """A roster's search by name and its page."""
+
+    q: FilterText = ""
+    page: LinkNumber = 1
+
+
+class CheckForm(BaseModel):
+    """查我家: the ID number and name, and the account's last digits when they are asked."""
+
+    id_number: FormText = ""
+    name: FormText = ""
+    account_tail: FormText = ""
+    csrf_token: FormText = ""
+
+
 @router.get("/")
 @cached
 def home(request: Request, session: DbSession) -> Response:
@@ -111,25 +133,26 @@ def village(request: Request, session: DbSession, code: str) -> Response:
 
 @router.get("/village/{code}/program/{program}")
 @cached
-def roster(request: Request, session: DbSession, code: str, program: str, q: str = "",
-           page: str = "1") -> Response:
+def roster(request: Request, session: DbSession, code: str, program: str,
+           query: Annotated[RosterQuery, Query()]) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
     about = reads.program(session, publication, program)
     if about is None:
         raise HTTPException(404)
-    name = q.strip()[:NAME_MAX]
+    name = query.q[:NAME_MAX]
     return render(request, "portal/roster.html", {
         "publication": publication, "village": place, "program": about, "q": name,
-        "roster": reads.roster(session, publication, place, program, name, link_number(page))})
+        "roster": reads.roster(session, publication, place, program, name, query.page)})
 
 
 @router.get("/village/{code}/person/{no}")
 @cached
-def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
+def person(request: Request, session: DbSession, code: str, no: str,
+           v: Annotated[LinkNumber, Query()] = 0) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if link_number(v) != publication.version:  # the link was made for a version no longer shown
+    if v != publication.version:  # the link was made for a version no longer shown
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
     found = reads.beneficiary(session, publication, place, link_number(no))
@@ -179,13 +202,12 @@ def check_form(request: Request, session: DbSession) -> Response:
 
 @router.post("/check")
 def check(request: Request, session: DbSession,
-          id_number: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
-          account_tail: Annotated[str, Form()] = "",
-          csrf_token: Annotated[str, Form()] = "") -> Response:
+          form: Annotated[CheckForm, Form()]) -> Response:
+    id_number, name, account_tail = form.id_number, form.name, form.account_tail
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "name": name[:NAME_MAX]}
     settings = settings_of(request)
-    if not csrf.checked(request, csrf.Purpose.PORTAL, csrf_token):
+    if not csrf.checked(request, csrf.Purpose.PORTAL, form.csrf_token):
         return _check_page(request, {**context, "error": "页面已过期，请重新填写后提交。"}, 403)
     id_text, name_text = id_number.strip(), name.strip()
     if not id_text or not name_text:
