@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from sunlight.web.deps import (
     settings_of,
 )
 from sunlight.web.pages import HOME, render
+from sunlight.web.params import FormText
 from sunlight.web.security import SESSION_COOKIE, new_token, token_hash
 
 router = APIRouter(prefix="/staff")
@@ -37,15 +39,21 @@ def _safe_next(target: str) -> str:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/staff") -> Response:
+def login_form(request: Request, next: Annotated[FormText, Query()] = "/staff") -> Response:
     return _login_page(request, {"next": next})
 
 
+class LoginForm(BaseModel):
+    username: FormText = ""
+    password: FormText = ""
+    csrf_token: FormText = ""
+    next: FormText = "/staff"
+
+
 @router.post("/login")
-def login(request: Request, session: DbSession, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
-          next: Annotated[str, Form()] = "/staff") -> Response:
-    if not csrf.checked(request, csrf.Purpose.LOGIN, csrf_token):
+def login(request: Request, session: DbSession, form: Annotated[LoginForm, Form()]) -> Response:
+    username, password, next = form.username, form.password, form.next
+    if not csrf.checked(request, csrf.Purpose.LOGIN, form.csrf_token):
         return _login_again(request, "登录页面已过期，请重新输入。", next, 403)
     address = client_address(request)
     with sessions_of(request)() as reader:
