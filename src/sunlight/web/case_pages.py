@@ -20,7 +20,9 @@ from sunlight.web import csrf
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
 from sunlight.web.deps import Staff
+from sunlight.web.errors import BadParameters
 from sunlight.web.pages import render
+from sunlight.web.params import FORM_LONG_TEXT_MAX
 from sunlight.web.report_section import report_context
 
 
@@ -76,7 +78,10 @@ async def submitted(request: Request) -> dict[str, str]:
     Routes that take the whole form stay synchronous (their database work runs off the
     event loop); only this read of the body is awaited.
     """
-    return form_fields(await request.form())
+    fields = form_fields(await request.form())
+    if any(len(value) > FORM_LONG_TEXT_MAX for value in fields.values()):
+        raise BadParameters()  # no person types this much into one field
+    return fields
 
 
 Submitted = Annotated[dict[str, str], Depends(submitted)]

@@ -25,6 +25,7 @@ from sunlight.web.deps import (
     require,
     settings_of,
 )
+from sunlight.web.params import FormLongText
 
 router = APIRouter(prefix="/staff/cases")
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
@@ -32,7 +33,7 @@ CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 
 @router.post("/{case_no}/comments")
 def comment(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
-            body: Annotated[str, Form()] = "") -> Response:
+            body: Annotated[FormLongText, Form()] = "") -> Response:
     case = visible_case(session, staff, case_no)
     try:
         add_comment(session, case, staff.user, body, address=client_address(request))

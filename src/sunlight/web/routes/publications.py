@@ -15,6 +15,7 @@ from sunlight.publish.lookups import lookups_of
 from sunlight.publish.store import NotPublished, current, history, withdraw
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require
 from sunlight.web.pages import render
+from sunlight.web.params import FormText
 
 router = APIRouter(prefix="/staff/publications")
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
@@ -48,7 +49,7 @@ def start(request: Request, staff: Analyst, session: DbSession) -> Response:
 
 @router.post("/{version}/withdraw")
 def withdraw_version(request: Request, version: RowId, staff: Analyst, session: DbSession,
-                     reason: Annotated[str, Form()] = "") -> Response:
+                     reason: Annotated[FormText, Form()] = "") -> Response:
     why = reason.strip()
     if not why or len(why) > REASON_MAX:
         return _page(request, session, status_code=400,

@@ -16,6 +16,7 @@ from sunlight.reports.replies import add_reply, report_of
 from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, visible_case
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require, settings_of
+from sunlight.web.params import FormLongText
 
 router = APIRouter(prefix="/staff/cases")
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
@@ -23,7 +24,7 @@ CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 
 @router.post("/{case_no}/reply")
 def reply(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
-          text: Annotated[str, Form(alias="reply")] = "") -> Response:
+          text: Annotated[FormLongText, Form(alias="reply")] = "") -> Response:
     case = visible_case(session, staff, case_no, lock=True)
     report = report_of(session, case)
     if report is None:
