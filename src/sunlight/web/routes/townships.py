@@ -9,30 +9,40 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from sunlight.accounts.roles import ADMIN
 from sunlight.publish.township_phones import BadPhone, normal_phone, set_phones, township_phones
 from sunlight.web.deps import DbSession, Staff, client_address, require
 from sunlight.web.pages import render
+from sunlight.web.params import FormText
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/admin/townships")
 Admin = Annotated[Staff, Depends(require(ADMIN))]
+TOWNSHIPS_MAX = 1_000
+"""Far beyond a county's townships: a longer form is no admin typing."""
 
 
-@router.get("/staff/admin/townships")
+class Phones(BaseModel):
+    """Each township's name beside the phone typed for it, in the page's order."""
+
+    township: list[FormText] = Field(default=[], max_length=TOWNSHIPS_MAX)
+    phone: list[FormText] = Field(default=[], max_length=TOWNSHIPS_MAX)
+
+
+@router.get("")
 def phones_page(request: Request, staff: Admin, session: DbSession,
                 done: str = "") -> Response:
     return _page(request, session, done="电话已保存，公示页面即时更新。" if done else "")
 
 
-@router.post("/staff/admin/townships")
+@router.post("")
 def save_phones(request: Request, staff: Admin, session: DbSession,
-                township: Annotated[list[str] | None, Form()] = None,
-                phone: Annotated[list[str] | None, Form()] = None) -> Response:
+                form: Annotated[Phones, Form()]) -> Response:
     """Save the phones of the townships listed (a township not listed is ignored)."""
     listed = township_phones(session)
-    typed = dict(zip(township or [], phone or [], strict=False))
+    typed = dict(zip(form.township, form.phone, strict=False))
     wanted = {}
     try:
         for name in listed:
