@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.accounts.users import add_user
 from sunlight.appdb.account_tables import User
-from sunlight.appdb.tables import OPEN, Warning
+from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import case_for_warning, take
-from sunlight.web.reference import warning_case_title
+from sunlight.contract.cases import OPEN
+from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 
 DEMO_PASSWORD = "sunlight-demo"
 ASSIGNED = 5
@@ -67,6 +67,6 @@ def _assign_first_warnings(session: Session, township: str) -> None:
         .order_by(Warning.score.desc()).limit(ASSIGNED)
     ).all()
     for warning in warnings:
-        case = case_for_warning(session, warning, warning_case_title(warning))
+        case = case_for_warning(session, warning)
         take(session, case, "assign", analyst, {"assignee": str(verifier.id)},
              expected_version=case.version, address="demo")

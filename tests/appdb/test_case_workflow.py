@@ -13,22 +13,11 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from sunlight import clock
-from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case, CaseEvent
 from sunlight.appdb.database import downgrade, make_engine, session_factory, upgrade, writing
 from sunlight.appdb.tables import Warning
-from sunlight.cases.states import (
-    CLOSED,
-    HANDLING,
-    NOT_TRUE,
-    OPEN,
-    RETRACTED,
-    TRUE,
-    VERIFIED,
-    VERIFYING,
-)
 from sunlight.cases.workflow import (
     TRANSITIONS,
     InvalidInput,
@@ -42,6 +31,17 @@ from sunlight.cases.workflow import (
     overdue,
     take,
 )
+from sunlight.contract.cases import (
+    CLOSED,
+    HANDLING,
+    NOT_TRUE,
+    OPEN,
+    RETRACTED,
+    TRUE,
+    VERIFIED,
+    VERIFYING,
+)
+from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.web.case_panel import event_notes
 from tests.appdb.builders import detection, run
 

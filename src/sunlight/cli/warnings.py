@@ -11,13 +11,13 @@ import typer
 from rich.table import Table
 
 from sunlight.appdb import warnings as stored
-from sunlight.appdb.tables import RETRACTED, Warning, WarningChange
-from sunlight.cases.states import STATUS_ZH
+from sunlight.appdb.tables import Warning, WarningChange
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import embedded_file_missing, open_session
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.paths import export_target, writing
+from sunlight.contract.cases import RETRACTED, STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import Model, load_library
 from sunlight.models.runner import UnknownModel, select

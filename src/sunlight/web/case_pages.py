@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from sunlight.accounts.roles import ANALYST
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
-from sunlight.cases.states import LIST_SEPARATOR
-from sunlight.cases.workflow import locked_case, may_see
+from sunlight.cases.workflow import case_title, locked_case, may_see
+from sunlight.contract.cases import LIST_SEPARATOR
+from sunlight.contract.roles import ANALYST
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
 from sunlight.web.deps import Staff
@@ -114,4 +114,4 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
 
 
 def _warning_title(warning: Warning | None) -> str:
-    return f"{warning.name} {warning.model}" if warning is not None else ""
+    return case_title(warning) if warning is not None else ""

@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.numbers import page_number, row_id
 from sunlight.cases import queries
 from sunlight.cases.queries import CaseFilter
-from sunlight.cases.states import KIND_ZH, STATUS_ZH
 from sunlight.cases.workflow import overdue
 from sunlight.clock import local_today
+from sunlight.contract.cases import KIND_ZH, STATUS_ZH
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.web.case_pages import case_url
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render

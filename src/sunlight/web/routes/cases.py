@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import (
@@ -24,6 +23,7 @@ from sunlight.cases.workflow import (
     locked_warning,
     take,
 )
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.web.case_pages import (
     Submitted,
     case_page,
@@ -35,7 +35,6 @@ from sunlight.web.case_pages import (
 from sunlight.web.case_panel import unsaved
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 from sunlight.web.pages import render
-from sunlight.web.reference import warning_case_title
 
 router = APIRouter()
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
@@ -83,7 +82,6 @@ def assign(request: Request, warning_id: str, staff: Analyst, session: DbSession
     form = {**form, "action": "assign"}
     try:
         assign_warning(session, warning, staff.user, form, seen_version=_version(form),
-                       title=warning_case_title(warning),
                        default_days=settings_of(request).case_deadline_days,
                        address=client_address(request))
     except WorkflowError as error:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from sunlight.accounts.roles import ANALYST
+from sunlight.contract.roles import ANALYST
 from sunlight.web.charts import Bar, bar_chart
 from sunlight.web.dashboard_data import Tally, build
 from sunlight.web.deps import DbSession, Staff, require
