@@ -14,6 +14,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import case_for_warning, take
 from sunlight.contract.cases import OPEN
 from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.web.reference import warning_case_title
 
 DEMO_PASSWORD = "sunlight-demo"
 ASSIGNED = 5
@@ -67,6 +68,6 @@ def _assign_first_warnings(session: Session, township: str) -> None:
         .order_by(Warning.score.desc()).limit(ASSIGNED)
     ).all()
     for warning in warnings:
-        case = case_for_warning(session, warning)
+        case = case_for_warning(session, warning, warning_case_title(warning))
         take(session, case, "assign", analyst, {"assignee": str(verifier.id)},
              expected_version=case.version, address="demo")

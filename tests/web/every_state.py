@@ -38,6 +38,7 @@ from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.models.detection import Detection, EvidenceRow
 from sunlight.settings import Settings
 from sunlight.web.app import create_app
+from sunlight.web.reference import warning_case_title
 from tests.appdb.builders import run
 from tests.models.county import Person
 from tests.publish_county import ingested, liu, wang, zhang, zhao
@@ -164,7 +165,7 @@ def _warnings(bench: Workbench) -> None:
             warning = session.scalars(select(Warning).where(
                 Warning.model == detection.model, Warning.subject == detection.subject,
                 Warning.program == detection.program)).one()
-            case = case_for_warning(session, warning)
+            case = case_for_warning(session, warning, warning_case_title(warning))
             for step in steps:
                 form = _form(step, state, verifier)
                 take(session, case, step, analyst, form, expected_version=case.version)

@@ -43,7 +43,6 @@ from sunlight.contract.cases import (
 )
 from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.masking import masked_number
-from sunlight.models.registry import model_names
 
 Form = Mapping[str, str]
 MAX_MONEY = Decimal(10) ** 14
@@ -233,19 +232,18 @@ def open_case(session: Session, *, kind: str, title: str, township: str, village
     return case
 
 
-def case_title(warning: Warning) -> str:
-    """A warning's case as case lists name it: 张三 · 死亡后仍领取 (an account masked)."""
-    who = warning.name or masked_number(warning.subject)
-    return f"{who} · {model_names().get(warning.model, warning.model)}"
-
-
 def case_for_warning(session: Session, warning: Warning, title: str = "") -> Case:
-    """The warning's case, opened (in the warning's current status) on first use, named
-    `title` or by default by `case_title`."""
+    """The warning's case, opened (in the warning's current status) on first use.
+
+    `title` names it for case lists (the web layer adds the model's Chinese name, which this
+    layer cannot read without reaching the warehouse); by default the person alone (an
+    account or ID masked), never the model's code.
+    """
     case = case_of_warning(session, warning)
     if case is not None:
         return case
-    return open_case(session, kind=WARNING_CASE, title=title or case_title(warning),
+    who = warning.name or masked_number(warning.subject)
+    return open_case(session, kind=WARNING_CASE, title=title or who,
                      township=warning.township, village=warning.village, warning=warning,
                      status=warning.status)
 

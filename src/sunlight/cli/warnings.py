@@ -58,9 +58,9 @@ def list_command(
     model: Annotated[str | None, typer.Option(
         help="Only these model codes, comma-separated.")] = None,
     status: Annotated[str | None, typer.Option(
-        help="Only this status, as the workbench names it (待分派, 核查中, 已核实, 处置中, 办结, "
-             "已撤回) or by its code (open, verifying, verified, handling, closed, retracted); "
-             "retracted ones are left out unless asked for.")] = None,
+        help="Only this status, as the workbench names it ("
+             + ", ".join(STATUS_ZH.values()) + ") or by its code (" + ", ".join(STATUS_ZH)
+             + "); retracted ones are left out unless asked for.")] = None,
 ) -> None:
     """The warnings to look at first: highest risk score, then most money."""
     print_top(top, _model_codes(model), _status_code(status))

@@ -85,4 +85,5 @@ def codes() -> frozenset[str]:
     found |= set(CASES.sanctions)
     for labels in VOCABULARY.model_dump().values():
         found |= set(labels)
-    return frozenset(found - set(VOCABULARY.yes_no))
+    # 是/否's keys are words, and `sunlight` (a system actor) is also the command staff type.
+    return frozenset(found - set(VOCABULARY.yes_no) - set(VOCABULARY.system_actors))

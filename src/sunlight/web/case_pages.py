@@ -13,13 +13,14 @@ from starlette.datastructures import FormData
 
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
-from sunlight.cases.workflow import case_title, locked_case, may_see
+from sunlight.cases.workflow import locked_case, may_see
 from sunlight.contract.cases import LIST_SEPARATOR
 from sunlight.contract.roles import ANALYST
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
 from sunlight.web.deps import Staff
 from sunlight.web.pages import render
+from sunlight.web.reference import warning_case_title
 from sunlight.web.report_section import report_context
 from sunlight.web.security import CSRF_FIELD
 
@@ -114,4 +115,4 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
 
 
 def _warning_title(warning: Warning | None) -> str:
-    return case_title(warning) if warning is not None else ""
+    return warning_case_title(warning) if warning is not None else ""

@@ -12,13 +12,15 @@ import re
 from functools import cache
 from pathlib import Path
 
+from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.vocabulary import SEVERITY_ZH, VOCABULARY
-from sunlight.masking import masked_text
+from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
-__all__ = ["change_text", "fact_rows", "library", "model_names", "program_names"]
+__all__ = ["change_text", "fact_rows", "library", "model_names", "program_names",
+           "warning_case_title"]
 
 
 def fact_rows(model: str, facts: dict[str, str]) -> list[tuple[str, str]]:
@@ -67,6 +69,12 @@ def change_text(model: str, field: str, value: str) -> str:
                          for part in (detail or "").split())
         return f"{rows} 行" + (f"（{moved}）" if moved else "")
     return value
+
+
+def warning_case_title(warning: Warning) -> str:
+    """A warning's case as case lists name it: 张三 · 死亡后仍领取 (an account masked)."""
+    who = warning.name or masked_number(warning.subject)
+    return f"{who} · {model_names().get(warning.model, warning.model)}"
 
 
 @cache

@@ -11,7 +11,13 @@ from fastapi.templating import Jinja2Templates
 from sunlight.clock import LOCAL_TIME
 from sunlight.contract.cases import KIND_ZH, STATUS_ZH
 from sunlight.contract.datasets import DATASETS
-from sunlight.contract.vocabulary import ACTION_ZH, ROLE_ZH, actor_label, field_label
+from sunlight.contract.vocabulary import (
+    ACTION_ZH,
+    ROLE_ZH,
+    VOCABULARY,
+    actor_label,
+    field_label,
+)
 from sunlight.masking import masked_number, masked_text
 from sunlight.web.public_url import portal_address
 
@@ -47,5 +53,6 @@ def make_templates() -> Jinja2Templates:
                        local_time=local_time, day=day, dataset_label=dataset_label)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
                        portal_address=portal_address, dataset_label=dataset_label,
-                       field_label=field_label, actor_label=actor_label)
+                       field_label=field_label, actor_label=actor_label,
+                       PUBLICATION_STATUS_ZH=VOCABULARY.publication_statuses)
     return templates

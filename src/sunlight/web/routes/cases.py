@@ -35,6 +35,7 @@ from sunlight.web.case_pages import (
 from sunlight.web.case_panel import unsaved
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 from sunlight.web.pages import render
+from sunlight.web.reference import warning_case_title
 
 router = APIRouter()
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
@@ -82,6 +83,7 @@ def assign(request: Request, warning_id: str, staff: Analyst, session: DbSession
     form = {**form, "action": "assign"}
     try:
         assign_warning(session, warning, staff.user, form, seen_version=_version(form),
+                       title=warning_case_title(warning),
                        default_days=settings_of(request).case_deadline_days,
                        address=client_address(request))
     except WorkflowError as error:
