@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set when the workbench is served over HTTPS
     session_hours: int = 12
     case_deadline_days: int = 30
+    # A verdict (提交核实结论) is taken only once the case has at least one attachment.
+    case_verdict_requires_attachment: bool = False
     upload_max_mb: int = 500  # also bounds every request's body (with 1 MB for the form)
     # Bounds of a delivered file as read (see sunlight.ingest.bounds): columns of a sheet or
     # CSV file (Excel's own limit is 16,384); what a zipped spreadsheet may unpack to; the
@@ -51,6 +53,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     portal_burst_per_minute: int = 6  # uses of one portal form per client address per minute
     check_failures_per_person: int = 5  # failed 查我家 per person in 30 days, then more proof
+    # A reply to a 随手拍 report is due within this many working days (Monday to Friday):
+    # the form, the confirmation and /track tell the reporter.
+    report_reply_days: Annotated[int, Field(ge=1, le=90)] = 15
     # A request's body must arrive at this average rate once the grace period is over, or it
     # is refused with 408: a client trickling its body is cut off, a slow line is not.
     body_grace_seconds: NonNegativeFloat = 10
