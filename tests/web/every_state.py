@@ -225,7 +225,8 @@ def _portal_ids(bench: Workbench) -> None:
     bench.ids.update(v=versions[:1], village_code=villages, township_name=townships,
                      program=sorted(programs), person_no=sorted(people),
                      program_code=sorted(programs),
-                     qr_kind=["svg"], static_name=["sunlight.css"])
+                     qr_kind=["svg"], static_name=["sunlight.css"],
+                     templates_code=["deaths"])  # a dataset's upload template
 
 
 def _user(session: object, role: str) -> User:
