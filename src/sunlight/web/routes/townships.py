@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ADMIN
+from sunlight.contract.roles import ADMIN
 from sunlight.publish.township_phones import BadPhone, normal_phone, set_phones, township_phones
 from sunlight.web.deps import DbSession, Staff, client_address, require
 from sunlight.web.pages import render
