@@ -8,6 +8,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -37,7 +38,9 @@ from sunlight.uploads.files import (
     place,
     receive,
 )
+from sunlight.uploads.headers import compare
 from sunlight.uploads.rollback import NotRollbackable, request_rollback
+from sunlight.uploads.templates import template_bytes, template_name
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.store import Warehouse
 from sunlight.web.deps import (
@@ -61,6 +64,7 @@ STAGE_ZH = {"reading": "读取文件", "normalising": "规范化与质量检查"
 STATUS_ZH = {UPLOAD_QUEUED: "排队中", UPLOAD_RUNNING: "导入中", UPLOAD_DONE: "已完成",
              "refused": "被拒收", "failed": "失败", UPLOAD_CUT_OFF: "中断（数据已写入）",
              UPLOAD_ROLLING_BACK: "撤销中", UPLOAD_ROLLED_BACK: "已撤销"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_OVERHEAD = 1 << 20
 """Bytes a multipart form adds around the file (boundaries, the other fields)."""
 
@@ -101,6 +105,17 @@ def datasets_for(staff: Staff) -> list[str]:
 @router.get("/staff/uploads")
 def upload_page(request: Request, staff: Uploader, session: DbSession) -> Response:
     return _page(request, staff, session)
+
+
+@router.get("/staff/uploads/templates/{code}")
+def upload_template(code: str, staff: Uploader) -> Response:
+    """The blank workbook of a dataset the person uploads: its headers and a guide."""
+    if code not in datasets_for(staff):
+        raise HTTPException(404)
+    name = template_name(DATASETS[code])
+    return Response(template_bytes(code), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"template.xlsx\"; "
+                               f"filename*=utf-8''{quote(name)}"})
 
 
 @router.post("/staff/uploads")
@@ -228,6 +243,7 @@ def _page(request: Request, staff: Staff, session: DbSession, *, error: str = ""
                               .order_by(Upload.id.desc()).limit(100)).all()
     return render(request, "staff/uploads/index.html", {
         "uploads": uploads, "datasets": [DATASETS[code] for code in mine], "error": error,
+        "labels": {code: DATASETS[code].label for code in mine},
         "chosen": chosen,
         "suffixes": "、".join(ALLOWED_SUFFIXES), "max_mb": settings_of(request).upload_max_mb,
         "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
@@ -241,7 +257,9 @@ def _report_context(request: Request, upload: Upload, staff: Staff, *,
     if full and upload.status == UPLOAD_DONE and file_hash:
         rejected = [row for row in findings(Warehouse(settings_of(request).warehouse_dir),
                                             file_hash) if row[4] == "rejected"]
-    return {"upload": upload, "dataset": DATASETS.get(upload.dataset),
+    dataset = DATASETS.get(upload.dataset)
+    return {"upload": upload, "dataset": dataset,
+            "headers": compare(dataset, upload.result) if dataset is not None else None,
             "rejected": rejected[:SHOWN_FINDINGS], "rejected_total": len(rejected),
             "REASONS_ZH": REASONS_ZH, "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
             "running": running(upload),
