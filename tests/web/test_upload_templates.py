@@ -64,7 +64,7 @@ def analyst(staff_app: StaffApp):
 def test_the_upload_page_links_a_template_for_each_dataset_the_person_uploads(
         staff_app: StaffApp):
     page = staff_app.client("officer").get("/staff/uploads").text
-    links = re.findall(r'<a href="/staff/uploads/templates/(\w+)" download>([^<]+)</a>', page)
+    links = re.findall(r'href="/staff/uploads/templates/(\w+)" download>([^<]+)</a>', page)
     # The officer of 公安局 uploads its two datasets; the link reads their Chinese names.
     assert sorted(links) == [("deaths", "死亡信息导入模板"), ("residents", "户籍人口导入模板")]
 
