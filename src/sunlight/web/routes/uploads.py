@@ -127,7 +127,8 @@ def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)]
     sent = form.get("file")
     if dataset not in datasets_for(staff):
         if dataset in DATASETS:
-            raise Forbidden(f"您只能上传本部门的数据集：{'、'.join(datasets_for(staff))}")
+            mine = "、".join(DATASETS[code].label for code in datasets_for(staff))
+            raise Forbidden(f"您只能上传本部门的数据集：{mine}")
         return _page(request, staff, session, error="请选择数据集", status_code=400)
     if not isinstance(sent, UploadFile) or not sent.filename:
         return _page(request, staff, session, error="请选择要上传的文件", status_code=400,
