@@ -203,8 +203,9 @@ def measure(kind: str, home: str, code: str = "") -> dict[str, float]:
     from sunlight.models.registry import load_library
     from sunlight.models.runner import detect, select
     from sunlight.settings import Settings
-    from sunlight.warehouse.engine import batches_table, engine_for
+    from sunlight.warehouse.duckdb_engine import engine_for
     from sunlight.warehouse.store import Warehouse
+    from sunlight.warehouse.tables import batches_table
 
     # The clock starts once the library is loaded and the modules imported, for both sides:
     # a long-running service pays that once.

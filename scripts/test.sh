@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh test
 .venv/bin/ruff check src tests
 .venv/bin/mypy
+# The layers of ARCHITECTURE.md, as the [tool.importlinter] contracts in pyproject.toml state them.
+.venv/bin/lint-imports --no-cache --no-logo
 # The app-database tests also run on PostgreSQL (tests/appdb/conftest.py), and where CI is set
 # they fail rather than skip without it: start the local cluster if it is down. Only root may;
 # anyone else just tries, and the tests then say what is missing.

@@ -18,7 +18,7 @@ from sunlight.models.runner import detect
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
 from sunlight.synth.scorecard import read_truth, score
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import SAMPLE_COUNTY
 

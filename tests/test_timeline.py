@@ -15,7 +15,7 @@ from sunlight.appdb.database import make_engine, session_factory
 from sunlight.appdb.timeline_tables import PersonRecord
 from sunlight.detect import run_detection
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.models.county import County, months
 

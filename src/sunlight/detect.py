@@ -14,7 +14,7 @@ from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import DuckDBEngine, engine_for
+from sunlight.warehouse.duckdb_engine import DuckDBEngine, engine_for
 from sunlight.warehouse.store import Warehouse
 
 

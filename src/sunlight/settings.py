@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     portal_burst_per_minute: int = 6  # uses of one portal form per client address per minute
     check_failures_per_person: int = 5  # failed 查我家 per person in 30 days, then more proof
+    # A reply to a 随手拍 report is due within this many working days (Monday to Friday):
+    # the form, the confirmation and /track tell the reporter.
+    report_reply_days: Annotated[int, Field(ge=1, le=90)] = 15
     # A request's body must arrive at this average rate once the grace period is over, or it
     # is refused with 408: a client trickling its body is cut off, a slow line is not.
     body_grace_seconds: NonNegativeFloat = 10

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import insert_rows
 from sunlight.appdb.timeline_tables import PersonRecord
-from sunlight.warehouse.engine import Engine, open_warehouse
+from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.tables import open_warehouse
 
 REGISTRY = "registry"
 DEATH = "death"

@@ -12,7 +12,8 @@ import pytest
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import dataset
-from sunlight.ingest.batch import PreparedBatch, prepare_file
+from sunlight.ingest.batch import prepare_file
+from sunlight.warehouse.batch import StagedBatch
 from tests.conftest import Cell, write_csv, write_xlsx
 
 HEADER = ["项目名称", "身份证号", "姓名", "所属期", "发放日期", "金额(元)", "银行账号",
@@ -22,7 +23,7 @@ GOOD = ["农村低保", "610327197106050172", "王芳", "2024-03", "2024/3/15", 
 
 
 def prepare(tmp_path: Path, rows: list[list[Cell]], code: str = "payments",
-            xlsx: bool = False, titles: tuple[str, ...] = ()) -> PreparedBatch:
+            xlsx: bool = False, titles: tuple[str, ...] = ()) -> StagedBatch:
     name = f"{code}.xlsx" if xlsx else f"{code}.csv"
     path = (write_xlsx(tmp_path / name, rows, titles=titles) if xlsx
             else write_csv(tmp_path / name, rows))
@@ -31,13 +32,13 @@ def prepare(tmp_path: Path, rows: list[list[Cell]], code: str = "payments",
     return prepare_file(path, dataset(code), load_catalog(), staging)
 
 
-def rows_of(batch: PreparedBatch) -> list[dict[str, Any]]:
+def rows_of(batch: StagedBatch) -> list[dict[str, Any]]:
     cursor = duckdb.execute(f"SELECT * FROM '{batch.table_path}' ORDER BY source_row")
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def findings_of(batch: PreparedBatch) -> list[tuple[int, str, str, str]]:
+def findings_of(batch: StagedBatch) -> list[tuple[int, str, str, str]]:
     return [tuple(r) for r in duckdb.execute(  # type: ignore[misc]
         f"SELECT row, severity, reason, value FROM '{batch.findings_path}' ORDER BY row, reason"
     ).fetchall()]
@@ -142,7 +143,7 @@ def test_residents_birth_date_comes_from_the_id_when_absent(tmp_path: Path):
     assert births == [dt.date(1971, 6, 5), dt.date(1976, 4, 25)]
 
 
-def prepare_text(tmp_path: Path, lines: list[str]) -> PreparedBatch:
+def prepare_text(tmp_path: Path, lines: list[str]) -> StagedBatch:
     path = tmp_path / "payments.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     staging = tmp_path / "staging"

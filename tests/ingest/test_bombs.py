@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sunlight.ingest.bounds import ReadLimits, check_unpacked_size
+from sunlight.ingest.bounds import ReadLimits, check_unpacked_size, default_limits
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.readers import read_sheet
 from sunlight.settings import Settings
@@ -66,6 +66,10 @@ def test_a_far_reference_written_with_other_quotes_or_spaces_is_refused_too(
                             reference)
     with pytest.raises(UnusableFile, match="a cell in column 18,278"):
         check_unpacked_size(path, ReadLimits.of(Settings.model_construct()))
+
+
+def test_a_file_read_without_named_limits_gets_the_settings_defaults():
+    assert default_limits() == ReadLimits.of(Settings.model_construct())
 
 
 def test_a_cell_text_that_reads_like_a_far_reference_is_only_text(tmp_path: Path):

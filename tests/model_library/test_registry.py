@@ -5,9 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from sunlight.cli.app import app
+from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import ModelFileError, load_library, load_model
-from sunlight.models.runner import select
+from sunlight.models.runner import detect, select
+from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+from tests.conftest import write_csv
+from tests.ingest.test_batch import GOOD, HEADER
 
 CONTRACT_CODES = {
     "DECEASED_PAID", "DUPLICATE_PAYMENT", "EXCLUSIVE_PROGRAMS", "OVER_STANDARD",
@@ -68,6 +76,7 @@ def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> Non
     (GOOD_YAML, "SELEC nothing FROM", "does not parse"),
     (GOOD_YAML.replace("[payments]", "[payslips]"), GOOD_SQL, "payslips"),
     (GOOD_YAML.replace("{note}", "{mood}"), GOOD_SQL, "mood"),
+    (GOOD_YAML, "SELECT paid_row('p'), '超限' AS fact_note FROM paid AS p", "paid_row()"),
 ])
 def test_a_broken_model_file_is_refused_naming_the_file_and_the_problem(
         tmp_path: Path, yaml_text: str, sql_text: str | None, problem: str) -> None:
@@ -83,3 +92,38 @@ def test_models_are_chosen_by_code_and_an_unknown_code_is_refused() -> None:
         "DECEASED_PAID", "SHARED_ACCOUNT"]
     with pytest.raises(KeyError, match="NO_SUCH"):
         select(library, ["NO_SUCH"])
+
+
+def test_a_model_writes_the_usual_output_columns_once_through_the_macros(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    written_out = load_model(write_model(tmp_path / "out", sql_text="""\
+SELECT p.id_number AS subject, p.id_number, p.name, p.program, p.township, p.village,
+       p.period, p.amount, p.source_dataset, p.source_file, p.source_sheet, p.source_row,
+       d.source_dataset AS basis_dataset, d.source_file AS basis_file,
+       d.source_sheet AS basis_sheet, d.source_row AS basis_row, '超限' AS fact_note
+FROM paid AS p JOIN death AS d USING (id_number) WHERE p.amount > :limit
+"""), "test_model", "mine")
+    (tmp_path / "macro").mkdir()
+    with_macros = load_model(write_model(tmp_path / "macro", sql_text="""\
+SELECT paid_row(p), basis_row(d), '超限' AS fact_note
+FROM paid AS p JOIN death AS d USING (id_number) WHERE p.amount > :limit
+"""), "test_model", "mine")
+    assert with_macros.render() == written_out.render()
+    assert with_macros.render(dialect="spark") == written_out.render(dialect="spark")
+
+
+def test_a_query_that_fails_when_run_is_refused_naming_its_sql_file(tmp_path: Path,
+                                                                    home: Path) -> None:
+    delivered = write_csv(tmp_path / "payments.csv", [HEADER, GOOD])
+    assert CliRunner().invoke(app, ["ingest", "--dataset", "payments", str(delivered)]
+                              ).exit_code == 0
+    broken = load_model(write_model(tmp_path, sql_text=GOOD_SQL.replace(
+        "amount > :limit", "amount > :limit AND no_such_column > 0")), "test_model", "mine")
+    engine = DuckDBEngine()
+    try:
+        with pytest.raises(ModelFileError) as refused:
+            detect(engine, Warehouse(Settings().warehouse_dir), load_catalog(), [broken])
+    finally:
+        engine.close()
+    assert refused.value.path == "mine/test_model.sql"
+    assert "no_such_column" in str(refused.value)

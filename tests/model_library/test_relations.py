@@ -11,7 +11,7 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import load_library
 from sunlight.models.runner import prepare
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import write_csv
 

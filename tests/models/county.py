@@ -37,7 +37,7 @@ from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
 from sunlight.synth.ids import check_char
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import Cell, write_csv
 

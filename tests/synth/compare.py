@@ -6,7 +6,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sunlight.contract import load_catalog
+from sunlight.contract.catalog import load_catalog
 from tests.synth.readback import Delivery
 from tests.synth.reference import Hit, Reference
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import python_calamine
 
-from sunlight.contract import DATASETS, Catalog, Dataset, load_catalog
+from sunlight.contract.catalog import Catalog, load_catalog
+from sunlight.contract.datasets import DATASETS, Dataset
 from sunlight.text import squeeze, to_half_width
 
 _UNIT = re.compile(r"\([^()]*\)$")

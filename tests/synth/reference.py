@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sunlight.contract import Catalog
+from sunlight.contract.catalog import Catalog
 from sunlight.synth.names import TRADITIONAL
 from sunlight.text import squeeze
 from tests.synth.readback import Delivery, check_char

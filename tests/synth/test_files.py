@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sunlight.contract import DATASETS
+from sunlight.contract.datasets import DATASETS
 from sunlight.synth import GenerationReport, generate_county
 from tests.synth.compare import read_csv
 from tests.synth.readback import Delivery, encoding_of, read_cells

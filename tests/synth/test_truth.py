@@ -98,7 +98,7 @@ def test_background_is_clean(comparison: Comparison, model: str) -> None:
 
 def test_the_reference_is_not_blind(delivery: Delivery) -> None:
     """Each model of the reference raises something on this county (its cases)."""
-    from sunlight.contract import load_catalog
+    from sunlight.contract.catalog import load_catalog
 
     hits = Reference(delivery, load_catalog()).run()
     assert {h.model for h in hits} == set(MODELS)

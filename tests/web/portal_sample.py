@@ -12,8 +12,9 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.publish.extract import extract
 from sunlight.publish.store import publish
-from sunlight.warehouse.engine import DuckDBEngine, open_warehouse
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.tables import open_warehouse
 from tests.web.portal_support import Portal
 
 SECRETS = """

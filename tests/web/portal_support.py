@@ -14,7 +14,7 @@ from sunlight.appdb.publication_tables import Publication
 from sunlight.contract.catalog import load_catalog
 from sunlight.publish.extract import Extract, extract
 from sunlight.publish.store import publish
-from sunlight.warehouse.engine import DuckDBEngine
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from tests.publish_county import ingested
 from tests.web.conftest import StaffApp
 

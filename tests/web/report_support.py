@@ -57,7 +57,7 @@ def file_report(client: TestClient, form_path: str = "/report",
 
 
 def tracking_code(html: str) -> str:
-    match = re.search(r'id="tracking-code">([A-Z0-9-]+)<', html)
+    match = re.search(r'id="tracking-code" data-code="([0-9 ]+)"', html)
     assert match, "no tracking code on the page"
     return match.group(1)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from sunlight.appdb.tables import Warning
+from sunlight.models.detection import EvidenceRow
 from sunlight.web.board import Filters
 from tests.appdb.builders import detection
 from tests.models.county import make_id
@@ -79,7 +82,7 @@ def test_the_analyst_sees_every_standing_warning_highest_risk_first_ids_masked(
     assert "王芳" in html and "3" in html
     assert "3,100.00" in html  # 2,500 + 300 + 300 (two months of 150)
     assert 'data-live="#board"' in html
-    assert '<table class="stacked">' in html and 'data-label="身份证号"' in html
+    assert '<table class="stacked board">' in html and 'data-label="身份证号"' in html
 
 
 def test_a_verifier_sees_only_the_warnings_assigned_to_them(
@@ -96,6 +99,9 @@ def test_a_verifier_sees_only_the_warnings_assigned_to_them(
     ({"model": "DUPLICATE_PAYMENT"}, {LI}),
     ({"program": "PENSION"}, {ZHANG}),
     ({"severity": "high"}, {WANG}),
+    ({"period": "2024-01"}, {WANG, ZHANG}),  # the month each problem starts
+    ({"period": "2024-03"}, {LI}),
+    ({"period": "2024-13"}, {WANG, LI, ZHANG}),  # not a month: no filter
     ({"status": "retracted"}, {GONE}),
     ({"status": "all"}, {WANG, LI, ZHANG, GONE}),
     ({"status": "verifying"}, set()),
@@ -151,6 +157,58 @@ def test_filters_parse_only_what_they_know():
         == ("risk", "", "", 1, "城关镇")
     assert filters.query_string(page=2) == "township=%E5%9F%8E%E5%85%B3%E9%95%87&page=2"
     assert Filters.parse({"page": "x"}).page == 1
+    periods = ["2024", "2024-03", "2024-3", "2024-00", "24", "2024-03-01", "2024'--"]
+    assert [Filters.parse({"period": p}).period for p in periods] == [
+        "2024", "2024-03", "", "", "", "", ""]
+
+
+def test_a_year_lists_the_programs_paid_once_a_year(staff_app: StaffApp,
+                                                    stored: dict[str, str]):
+    land = make_id("1966-06-06", 7)
+    paid = EvidenceRow("payments", "地力2024.xlsx", "Sheet1", 3, "paid", "2024", Decimal("640"))
+    store(staff_app, [*world(), replace(
+        detection([1], subject=land, model="AREA_OVER_DECLARED", program="DILI"),
+        period_from="2024", period_to="2024", amount=Decimal("640"), evidence=(paid,))])
+    html = board(staff_app, period="2024")
+    assert listed(html) == [ids_of(staff_app)[land]] and "2024年度" in html
+    assert '<option value="2024" selected>2024年度</option>' in html
+
+
+def ids_of(staff_app: StaffApp) -> dict[str, str]:
+    with staff_app.session() as session:
+        return {subject: warning_id for subject, warning_id in
+                session.execute(select(Warning.subject, Warning.warning_id))}
+
+
+def villages(html: str) -> list[str]:
+    """The 村 options of the board's filter form, 全部 first."""
+    select = re.search(r'<select id="f-village".*?</select>', html, re.S)
+    assert select is not None
+    return re.findall(r"<option[^>]*>([^<]+)</option>", select.group(0))
+
+
+def test_the_village_list_follows_the_township(staff_app: StaffApp, stored: dict[str, str]):
+    assert villages(board(staff_app)) == ["全部", "东村", "南村", "西村"]
+    html = board(staff_app, township="城关镇")
+    assert villages(html) == ["全部", "东村", "西村"]
+    # Every township's villages are in the page, for the script to follow a new choice.
+    options = re.search(r"data-options='([^']+)'", html)
+    assert options is not None and json.loads(options.group(1)) == {
+        "城关镇": ["东村", "西村"], "马家镇": ["南村"]}
+
+
+def test_a_village_of_another_township_is_let_go(staff_app: StaffApp, stored: dict[str, str]):
+    """Changing 乡镇 without JavaScript sends the old township's 村 along."""
+    html = board(staff_app, township="马家镇", village="西村")
+    assert listed(html) == [stored[ZHANG]] and villages(html) == ["全部", "南村"]
+    assert "export.xlsx?township=%E9%A9%AC%E5%AE%B6%E9%95%87&amp;village" not in html
+
+
+def test_a_verifier_is_offered_only_the_places_of_their_own_warnings(
+        staff_app: StaffApp, stored: dict[str, str]):
+    assign(staff_app, stored[WANG], "verifier")
+    html = board(staff_app, "verifier")
+    assert villages(html) == ["全部", "东村"] and "马家镇" not in html
 
 
 def test_totals_follow_each_detection_run_and_each_case(staff_app: StaffApp,

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import case_for_warning
 from sunlight.web.charts import Bar, bar_chart
-from sunlight.web.dashboard_data import build
+from sunlight.web.dashboard_data import Tally, build, ranked
 from tests.appdb.builders import detection, run
 from tests.web.conftest import StaffApp
+from tests.web.county_board import county as two_townships
+from tests.web.stored import store
 
 TODAY = date(2025, 6, 1)
 MODELS = ("DECEASED_PAID", "DUPLICATE_PAYMENT", "OFFICIAL_ON_WELFARE")
@@ -87,6 +89,7 @@ def test_the_page_shows_the_numbers_and_svg_charts(staff_app: StaffApp):
     stats = re.findall(r'<div class="stat">([^<]+)</div>', page)
     assert stats[:2] == ["800.00", "1,000.00"]
     assert page.count("<svg") == 3 and "<script" not in page.split("</main>")[0]
+    assert "暂无按年发放项目的预警" in page  # a fourth chart, for the years, is empty
     assert "死亡后仍领取（DECEASED_PAID）：2 条 · 1,800.00 元" in page
     assert "50%" in page
 
@@ -127,3 +130,76 @@ def test_new_citizen_reports_are_counted_and_linked(staff_app: StaffApp):
     assert "待分派的随手拍举报" in page and "/staff/cases?kind=report&amp;status=open" in page
     listed = staff_app.client("analyst").get("/staff/cases?kind=report&status=open").text
     assert "随手拍" in listed
+
+
+def test_years_are_not_months_and_every_tally_names_its_board_filter(staff_app: StaffApp):
+    store(staff_app, two_townships())
+    with staff_app.session() as session:
+        data = build(session, TODAY)
+    assert [(t.label, t.count, t.key) for t in data.by_month] == [
+        ("2024-01", 2, "2024-01"), ("2024-02", 2, "2024-02"), ("2024-03", 1, "2024-03"),
+        ("2024-04", 1, "2024-04")]
+    assert [(t.label, t.count, t.amount, t.key) for t in data.by_year] == [
+        ("2024年度", 2, Decimal("9440.00"), "2024")]
+    assert {t.key for t in data.by_model} == {
+        "DECEASED_PAID", "DUPLICATE_PAYMENT", "AREA_OVER_DECLARED", "EXCLUSIVE_PROGRAMS"}
+    assert [(t.label, t.key) for t in data.by_township] == [("八渡乡", "八渡乡"),
+                                                             ("城关镇", "城关镇")]
+    assert [(t.label, t.key) for t in data.by_status] == [("待分派", "open")]
+
+
+def test_a_warning_without_a_township_has_a_bar_but_no_board_filter(staff_app: StaffApp):
+    store(staff_app, [replace(detection([1]), township="", village="")])
+    with staff_app.session() as session:
+        [nowhere] = build(session, TODAY).by_township
+    assert (nowhere.label, nowhere.key) == ("（未注明乡镇）", "")
+    page = staff_app.client("analyst").get("/staff/dashboard").text
+    assert "/staff/warnings?township=" not in page
+
+
+def test_ranked_by_money_puts_the_most_money_first():
+    tallies = [Tally("甲", 5, Decimal("10")), Tally("乙", 1, Decimal("900")),
+               Tally("丙", 2, Decimal("900"))]
+    assert [t.label for t in ranked(tallies, "amount")] == ["丙", "乙", "甲"]
+    assert ranked(tallies, "count") == tallies
+
+
+def bar_links(page: str) -> dict[str, str]:
+    """Each chart bar's address, by the bar's text (as its aria-label says it)."""
+    return {label: href.replace("&amp;", "&") for href, label in
+            re.findall(r'<a href="(/staff/warnings\?[^"]+)" aria-label="([^"]+)">', page)}
+
+
+def test_every_bar_opens_the_board_listing_exactly_its_warnings(staff_app: StaffApp):
+    store(staff_app, two_townships())
+    client = staff_app.client("analyst")
+    links = bar_links(client.get("/staff/dashboard").text)
+    assert len(links) == 4 + 2 + 4 + 1  # models, townships, months, years
+    for label, href in links.items():
+        count = re.search(r"：(\d+) 条", label)
+        board = client.get(href).text
+        assert count and len(re.findall(r'href="/staff/warnings/W-', board)) == int(
+            count.group(1)), (label, href)
+
+
+def test_bars_by_money_are_ordered_and_sized_by_money(staff_app: StaffApp):
+    store(staff_app, two_townships())
+    client = staff_app.client("analyst")
+    by_count = list(bar_links(client.get("/staff/dashboard").text))
+    by_money = list(bar_links(client.get("/staff/dashboard?measure=amount").text))
+    assert by_count[0].startswith("死亡后仍领取") and by_count[0].endswith("：3 条 · 2,120.00 元")
+    assert by_money[0].startswith("虚报面积") and by_money[0].endswith("：9,440.00 元 · 2 条")
+    assert list(bar_links(client.get("/staff/dashboard?measure=evil").text)) == by_count
+
+
+def test_status_and_precision_rows_open_the_board(staff_app: StaffApp):
+    county(staff_app)
+    page = staff_app.client("analyst").get("/staff/dashboard").text
+    assert '<a href="/staff/warnings?status=retracted">已撤回</a>' in page
+    assert '<a href="/staff/warnings?model=DECEASED_PAID">' in page
+
+
+def test_a_linked_bar_chart_keeps_its_links_reachable():
+    svg = str(bar_chart("按乡镇", [Bar("城关镇", 4, "4 条", '/staff/warnings?a=1&b="2"')]))
+    assert 'role="group"' in svg and 'role="img"' not in svg
+    assert '<a href="/staff/warnings?a=1&amp;b=&quot;2&quot;" aria-label="城关镇：4 条">' in svg

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from PIL import Image
@@ -16,7 +17,9 @@ from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report, ReportPhoto, ReportReply
 from sunlight.cases.workflow import take
+from sunlight.reports.codes import code_hash
 from sunlight.reports.photos import MAX_BYTES
+from sunlight.reports.reply_due import reply_due, spoken_date
 from sunlight.web.portal import guard
 from tests.appdb.builders import detection
 from tests.publish_county import wang
@@ -62,7 +65,7 @@ def test_report_case_reply_and_tracking_end_to_end(portal: Portal) -> None:
     filed = file_report(villager, form, photos=[photo_with_gps()])
     assert filed.status_code == 200 and filed.headers["cache-control"] == "no-store"
     code = tracking_code(filed.text)
-    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    assert re.fullmatch(r"\d{4} \d{4} \d{4} \d{4}", code)
 
     case = only_case(app)
     assert (case.kind, case.status, case.township, case.village) == ("report", "open",
@@ -70,7 +73,7 @@ def test_report_case_reply_and_tracking_end_to_end(portal: Portal) -> None:
     report = only_report(app)
     assert report.subject_name == "王芳" and report.subject_masked_id == \
         wang.id[:6] + "*" * 12
-    assert report.code_hash != code.replace("-", "")  # only a hash is kept
+    assert code.replace(" ", "") not in report.code_hash  # only a hash is kept
 
     analyst = app.client("analyst")
     listed = analyst.get("/staff/cases", params={"kind": "report"})
@@ -85,7 +88,7 @@ def test_report_case_reply_and_tracking_end_to_end(portal: Portal) -> None:
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
     assert not Image.open(io.BytesIO(picture.content)).getexif()
 
-    tracked = track(villager, code.lower().replace("-", " "))
+    tracked = track(villager, code.replace(" ", "-"))
     assert tracked.status_code == 200 and "待分派" in tracked.text and "暂无答复" in tracked.text
 
     assert act(app, analyst, case.case_no, "assign",
@@ -266,12 +269,16 @@ def test_households_behind_one_address_each_get_their_own_allowance(
 def test_track_explains_a_mistyped_or_unknown_code(portal: Portal) -> None:
     client = portal.client()
     assert "查询码" in client.get("/track").text
-    short = track(client, "ABC")
-    assert short.status_code == 400 and "12 位字母和数字" in short.text
-    assert "您输入了 3 位" in short.text
+    short = track(client, "3849 2210")
+    assert short.status_code == 400 and "16 位数字" in short.text
+    assert "您输入了 8 位" in short.text
+    old_short = track(client, "ABC")
+    assert old_short.status_code == 400 and "字母查询码是 12 位" in old_short.text
     look_alike = track(client, "YCTC-TDV4-TZSO")  # an O where the code has no O
     assert look_alike.status_code == 400 and "查询码里没有“O”" in look_alike.text
     unknown = track(client, "ABCD-EFGH-JKMN")
+    assert unknown.status_code == 404 and "没有找到这个查询码的举报" in unknown.text
+    unknown = track(client, "3849 2210 7765 0193")
     assert unknown.status_code == 404 and "没有找到这个查询码的举报" in unknown.text
 
 
@@ -338,3 +345,61 @@ def test_analysts_see_a_report_and_a_warning_about_the_same_person_side_by_side(
         session.commit()
     seen_by_verifier = app.client("verifier").get(f"/staff/cases/{case_no}").text
     assert "避免重复核查" not in seen_by_verifier and warning_id not in seen_by_verifier
+
+
+def test_an_anonymous_report_keeps_no_name_or_phone_even_if_sent(portal: Portal) -> None:
+    filed = file_report(portal.client(), anonymous="1", contact_name="李大爷",
+                        contact_phone="13912345678")
+    assert filed.status_code == 200
+    report = only_report(portal.staff_app)
+    assert report.anonymous and (report.contact_name, report.contact_phone) == ("", "")
+    with portal.staff_app.session() as session:
+        details = [str(d) for d in session.scalars(select(AuditEntry.details)).all()]
+    assert not any("李大爷" in d or "13912345678" in d for d in details)
+    case_page = portal.staff_app.client("analyst").get(
+        f"/staff/cases/{only_case(portal.staff_app).case_no}").text
+    assert "李大爷" not in case_page and "13912345678" not in case_page
+
+
+def test_a_code_issued_before_still_finds_its_report(portal: Portal) -> None:
+    file_report(portal.client())
+    with portal.staff_app.session() as session:  # as filed before codes became digits
+        session.scalars(select(Report)).one().code_hash = code_hash("TQX79RF8SH4R")
+        session.commit()
+    tracked = track(portal.client(), "tqx7 9rf8 sh4r")
+    assert tracked.status_code == 200 and "待分派" in tracked.text
+    assert 'value="TQX7-9RF8-SH4R"' in tracked.text
+    assert 'inputmode="numeric"' not in tracked.text  # letters can be typed again
+
+
+def test_the_reporter_is_told_when_to_expect_a_reply(
+        portal: Portal, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(portal.staff_app.settings, "report_reply_days", 7)
+    client = portal.client()
+    assert "一般在 7 个工作日内答复" in client.get("/report").text
+    filed = file_report(client)
+    due = spoken_date(reply_due(only_report(portal.staff_app).filed_at, 7))
+    assert "一般在 7 个工作日内答复" in filed.text and f"{due} 前" in filed.text
+    assert "不能凭姓名或电话查找" in filed.text
+    code = tracking_code(filed.text)
+    tracked = track(client, code).text
+    assert f"答复期限：{due} 前（提交后 7 个工作日内）" in tracked
+    assert "不能凭姓名或电话查找" in tracked and "已过答复期限" not in tracked
+
+    with portal.staff_app.session() as session:  # filed a month ago, still unanswered
+        report = session.scalars(select(Report)).one()
+        report.filed_at = report.filed_at - timedelta(days=30)
+        session.commit()
+    assert "已过答复期限仍未答复，可拨打纪检监察举报电话 12388" in track(client, code).text
+    assert reply(portal.staff_app, "analyst", only_case(portal.staff_app).case_no,
+                 "已受理。") == 303
+    answered = track(client, code).text
+    assert "答复期限" not in answered and "已过答复期限" not in answered
+
+
+def test_the_track_form_offers_the_number_pad_and_a_way_to_letters(portal: Portal) -> None:
+    client = portal.client()
+    digits = client.get("/track").text
+    assert 'inputmode="numeric"' in digits and 'href="/track?letters=1"' in digits
+    letters = client.get("/track", params={"letters": "1"}).text
+    assert 'inputmode="numeric"' not in letters and "?letters=1" not in letters

@@ -104,6 +104,8 @@ class Warning(Base):  # shadows the builtin here on purpose: it is the domain's 
         Index("ix_warnings_status_amount", "status", "amount"),
         Index("ix_warnings_township_score", "township", "score"),
         Index("ix_warnings_township_village_score", "township", "village", "score"),
+        # The dashboard's month and year bars open the board by a warning's first period.
+        Index("ix_warnings_period_score", "period_from", "score"),
         Index("ix_warnings_amount", "amount"),
         Index("ix_warnings_created_at", "created_at", "id"),
     )

@@ -15,7 +15,6 @@ import hashlib
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -25,32 +24,10 @@ from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import Dataset
 from sunlight.ingest import distinct, findings, normalise
 from sunlight.ingest.errors import UnusableFile
-from sunlight.ingest.rows import DeliveredFile, RowCounts, read_file
+from sunlight.ingest.rows import DeliveredFile, read_file
+from sunlight.warehouse.batch import RowCounts, StagedBatch
 
-__all__ = ["PreparedBatch", "RowCounts", "file_hash", "prepare_file", "read_file",
-           "stage_batches"]
-
-
-@dataclass
-class PreparedBatch:
-    """A file read, normalised and staged, not yet committed."""
-
-    file_hash: str
-    dataset: str
-    file_name: str
-    source_path: str
-    sheet: str
-    encoding: str
-    size: int
-    counts: RowCounts
-    rejected_amount: str  # yuan, two decimals: money in payment rows that could not be read
-    headers: dict[str, str]
-    ignored_headers: list[str]
-    table_path: str  # staged Parquet of canonical rows
-    findings_path: str  # staged Parquet of quality findings
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["file_hash", "prepare_file", "read_file", "stage_batches"]
 
 
 def file_hash(path: Path) -> str:
@@ -62,7 +39,7 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def prepare_file(path: Path, dataset: Dataset, catalog: Catalog, staging: Path) -> PreparedBatch:
+def prepare_file(path: Path, dataset: Dataset, catalog: Catalog, staging: Path) -> StagedBatch:
     """One file as one batch; raise UnusableFile if it cannot be used."""
     [result] = stage_batches([read_file(path, file_hash(path), dataset.code)], dataset, catalog,
                              staging)
@@ -72,7 +49,7 @@ def prepare_file(path: Path, dataset: Dataset, catalog: Catalog, staging: Path) 
 
 
 def stage_batches(read: list[DeliveredFile | UnusableFile], dataset: Dataset, catalog: Catalog,
-                  staging: Path, threads: int = 0) -> list[PreparedBatch | UnusableFile]:
+                  staging: Path, threads: int = 0) -> list[StagedBatch | UnusableFile]:
     """Stage one batch per file read of the dataset; pass refusals through."""
     usable = [r for r in read if isinstance(r, DeliveredFile)]
     if not usable:
@@ -82,7 +59,7 @@ def stage_batches(read: list[DeliveredFile | UnusableFile], dataset: Dataset, ca
 
 
 def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalog: Catalog,
-                        staging: Path, threads: int) -> list[PreparedBatch]:
+                        staging: Path, threads: int) -> list[StagedBatch]:
     rows = distinct.stack(delivered, dataset)
     columns = distinct.evaluate(distinct.connection(threads), dataset, catalog, rows)
     files = _files_table(delivered)
@@ -105,7 +82,7 @@ class _Outcome:
     distinct_inputs: dict[str, int]  # written column → distinct texts it came from (at most)
 
     def stage(self, dataset: Dataset, index: int, file: DeliveredFile,
-              staging: Path) -> PreparedBatch:
+              staging: Path) -> StagedBatch:
         table_path = staging / f"{dataset.code}-{file.digest[:16]}.parquet"
         findings_path = staging / f"quality-{file.digest[:16]}.parquet"
         accepted = _with_lineage(_rows_of_file(self.accepted, index), file)
@@ -116,7 +93,7 @@ class _Outcome:
         counts = RowCounts(**asdict(file.counts))
         counts.rejected, counts.doubtful = self.verdicts.get(index, (0, 0))
         counts.accepted = file.data.num_rows - counts.rejected
-        return PreparedBatch(
+        return StagedBatch(
             file_hash=file.digest, dataset=dataset.code, file_name=file.path.name,
             source_path=str(file.path.resolve()), sheet=file.sheet, encoding=file.encoding,
             size=file.path.stat().st_size, counts=counts,

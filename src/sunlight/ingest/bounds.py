@@ -52,11 +52,15 @@ class ReadLimits:
                    settings.ingest_reader_memory_mb)
 
 
-def default_limits() -> ReadLimits:
-    """The settings' defaults, whatever the environment says."""
-    from sunlight.settings import Settings
+# The settings' defaults, whatever the environment says. Written out rather than read from
+# Settings: reader processes do not import pydantic; a test holds the two equal.
+DEFAULT_LIMITS = ReadLimits(max_columns=1_000, sheet_max_unpacked_mb=1_024,
+                            reader_memory_mb=2_048)
 
-    return ReadLimits.of(Settings.model_construct())
+
+def default_limits() -> ReadLimits:
+    """The limits a file is read within when the caller names none: the settings' defaults."""
+    return DEFAULT_LIMITS
 
 
 def too_wide(width: int, limits: ReadLimits, *, cell: bool = False) -> UnusableFile:

@@ -12,13 +12,14 @@ from typing import Literal, NamedTuple
 
 from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
-from sunlight.ingest.batch import PreparedBatch, file_hash, read_file, stage_batches
+from sunlight.ingest.batch import file_hash, read_file, stage_batches
 from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.errors import HeaderReport, UnusableFile
 from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
 from sunlight.ingest.rows import DeliveredFile
 from sunlight.ingest.sheet_processes import SheetReaders
 from sunlight.settings import get_settings
+from sunlight.warehouse.batch import StagedBatch
 from sunlight.warehouse.store import Warehouse
 
 Status = Literal["ingested", "already_ingested", "refused"]
@@ -48,7 +49,7 @@ class FileOutcome:
     dataset: str
     status: Status
     message: str = ""
-    batch: PreparedBatch | None = None
+    batch: StagedBatch | None = None
     replaced: list[str] = field(default_factory=list)
     same_name: bool = False  # an earlier batch of the dataset has this file name
     again: bool = False  # already ingested under the same name: the very file, once more
@@ -234,7 +235,7 @@ def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
     chunks = _chunks(pending)
     results: dict[Path, FileOutcome] = {}
 
-    def collect(chunk: Chunk, prepared: list[PreparedBatch | UnusableFile]) -> None:
+    def collect(chunk: Chunk, prepared: list[StagedBatch | UnusableFile]) -> None:
         code, files = chunk
         for (path, _), result in zip(files, prepared, strict=True):
             results[path] = _outcome(path, code, result)
@@ -304,7 +305,7 @@ def _pools(paths: list[Path], workers: int, limits: ReadLimits) -> Iterator[Pool
         yield Pools(threads, sheets, workers)
 
 
-def _outcome(path: Path, code: str, result: PreparedBatch | UnusableFile) -> FileOutcome:
+def _outcome(path: Path, code: str, result: StagedBatch | UnusableFile) -> FileOutcome:
     if isinstance(result, UnusableFile):
         return _refusal(path, code, result)
     summary = (f"{path.name}: {result.counts.accepted} rows accepted, "

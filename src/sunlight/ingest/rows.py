@@ -20,25 +20,9 @@ from sunlight.ingest.bounds import ReadLimits, default_limits, out_of_memory
 from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.layout import Layout, detect_layout
 from sunlight.ingest.readers import CELL_TEXT, read_sheet
+from sunlight.warehouse.batch import RowCounts
 
 _TOTAL_LABELS = ("合计", "总计", "小计", "累计")
-
-
-@dataclass
-class RowCounts:
-    """Every physical row of a file, accounted for."""
-
-    title: int = 0
-    header: int = 0
-    blank: int = 0
-    total: int = 0  # 合计/总计 (and 小计/累计) rows
-    accepted: int = 0
-    rejected: int = 0
-    doubtful: int = 0  # accepted rows with at least one warning
-
-    @property
-    def data(self) -> int:
-        return self.accepted + self.rejected
 
 
 @dataclass

@@ -14,6 +14,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal, NamedTuple
 
+from sunlight.models.explain import render
+from sunlight.models.score import risk_score
+
 Role = Literal["paid", "basis"]
 """`paid`: a payment row whose money is at risk; `basis`: a row showing why (a death record)."""
 
@@ -84,14 +87,10 @@ class Detection:
 
     @cached_property
     def explanation(self) -> str:
-        from sunlight.models.explain import render
-
         return render(self)
 
     @cached_property
     def score(self) -> float:
-        from sunlight.models.score import risk_score
-
         return risk_score(self)
 
     def paid_rows(self) -> tuple[EvidenceRow, ...]:

@@ -21,6 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS
+from sunlight.models.explain import FIGURES
+from sunlight.models.output import MACROS, REQUIRED_OUTPUT
 
 ParameterValue = float | int | str | list[str]
 
@@ -65,7 +67,8 @@ class Model:
 
     spec: ModelSpec
     sql: str
-    path: str
+    path: str  # the YAML file
+    sql_path: str
 
     @property
     def code(self) -> str:
@@ -78,8 +81,9 @@ class Model:
 
     @cached_property
     def tree(self) -> exp.Expr:
-        """The SQL parsed once (parsing is the slow part of loading the library)."""
-        return sqlglot.parse_one(self.sql, read="duckdb")
+        """The SQL parsed once (parsing is the slow part of loading the library), with the
+        output macros (`paid_row(p)`, `basis_row(d)`; see output.py) expanded."""
+        return expand_macros(sqlglot.parse_one(self.sql, read="duckdb"))
 
     @cached_property
     def placeholders(self) -> set[str]:
@@ -102,6 +106,28 @@ class Model:
 
         return self.tree.transform(fill).sql(  # transform works on a copy
             dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
+
+
+def expand_macros(tree: exp.Expr) -> exp.Expr:
+    """The query with each output macro in a select list replaced by the columns it stands for."""
+    for select in list(tree.find_all(exp.Select)):
+        items: list[exp.Expr] = []
+        for item in select.expressions:
+            items.extend(_expanded(item))
+        select.set("expressions", items)
+    return tree
+
+
+def _expanded(item: exp.Expr) -> list[exp.Expr]:
+    if not isinstance(item, exp.Anonymous) or item.name.lower() not in MACROS:
+        return [item]
+    arguments = item.expressions
+    if len(arguments) > 1 or (arguments and not isinstance(arguments[0], exp.Column)):
+        raise ValueError(f"{item.name}() takes one relation name, or none: {item.sql()}")
+    relation = arguments[0].name if arguments else None
+    return [exp.alias_(exp.column(read, table=relation), returned) if read != returned
+            else exp.column(read, table=relation)
+            for read, returned in MACROS[item.name.lower()]]
 
 
 def output_columns(tree: exp.Expr) -> set[str]:
@@ -142,8 +168,8 @@ def load_model(folder: Traversable, stem: str, label: str = "models/library") ->
     sql_file = folder.joinpath(f"{stem}.sql")
     if not sql_file.is_file():
         raise ModelFileError(path, f"no SQL file beside it (expected {stem}.sql)")
-    model = Model(spec, sql_file.read_text("utf-8"), path)
-    _check_sql(model, f"{label}/{stem}.sql")
+    model = Model(spec, sql_file.read_text("utf-8"), path, f"{label}/{stem}.sql")
+    _check_sql(model, model.sql_path)
     _check_inputs(model)
     _check_template(model)
     return model
@@ -178,11 +204,11 @@ def _check_sql(model: Model, sql_path: str) -> None:
         used = model.placeholders
     except sqlglot.errors.ParseError as error:
         raise ModelFileError(sql_path, f"SQL does not parse: {error}") from error
+    except ValueError as error:  # a macro called with something other than a relation
+        raise ModelFileError(sql_path, str(error)) from error
     if undeclared := used - set(model.spec.parameters):
         raise ModelFileError(sql_path, "parameters used but not declared in the YAML: "
                              + ", ".join(sorted(undeclared)))
-    from sunlight.models.runner import REQUIRED_OUTPUT
-
     required = [*REQUIRED_OUTPUT, *(["fact_shortfall"] if model.spec.amount == "shortfall"
                                      else [])]
     if missing := [name for name in required if name not in model.output_columns]:
@@ -198,8 +224,6 @@ def _check_inputs(model: Model) -> None:
 
 
 def _check_template(model: Model) -> None:
-    from sunlight.models.explain import FIGURES
-
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(model.spec.explanation)
                   if name}

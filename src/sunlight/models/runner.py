@@ -1,14 +1,6 @@
 """Running the models: warehouse and catalog in, one Detection per (model, subject, program) out.
 
-Every model's query returns one row per evidence row, in this shape:
-
-- required: `subject`, `program`, `period`, `amount` (money at risk on this row), and the row's
-  lineage `source_dataset`, `source_file`, `source_sheet`, `source_row`;
-- optional: `id_number`, `name`, `account`, `township`, `village`; `role` (`paid`, the
-  default, or `basis`); a second row that shows why (`basis_dataset`, `basis_file`,
-  `basis_sheet`, `basis_row`: the death record, the certificate, the official's row);
-  and any number of `fact_<name>` columns, the key facts the explanation and score read.
-
+Every model's query returns one row per evidence row, in the shape `output.py` describes.
 The runner merges the rows of one (model, subject, program) into one Detection: periods into
 a range, amounts into a total, evidence rows into a list.
 """
@@ -33,13 +25,11 @@ from sunlight.contract.catalog import Catalog
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
+from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
-from sunlight.warehouse.engine import Engine, open_warehouse
+from sunlight.warehouse.engine import Engine, EngineError
 from sunlight.warehouse.store import Warehouse
-
-REQUIRED_OUTPUT = ("subject", "program", "period", "amount",
-                   "source_dataset", "source_file", "source_sheet", "source_row")
-PERSON_FIELDS = ("id_number", "name", "account", "township", "village")
+from sunlight.warehouse.tables import open_warehouse
 
 
 class UnknownModel(KeyError):
@@ -209,7 +199,10 @@ def _run_one(engine: Engine, model: Model, present: set[str],
         wanted = ", ".join(m.replace("|", " or ") for m in missing)
         return ModelOutcome(model.code, False, f"no data for {wanted}")
     started = time.perf_counter()
-    hits = engine.query(model.render(overrides))
+    try:
+        hits = engine.query(model.render(overrides))
+    except EngineError as error:
+        raise ModelFileError(model.sql_path, f"the query failed: {error}") from error
     detections = gather(model, hits)
     result.detections.extend(detections)
     return ModelOutcome(model.code, True, rows=hits.num_rows, detections=len(detections),

@@ -17,8 +17,9 @@ from sunlight.contract.catalog import Catalog
 from sunlight.models.catalog_tables import programs_table
 from sunlight.models.runner import base_relations
 from sunlight.publish.privacy import LookupKeys, village_code
-from sunlight.warehouse.engine import Engine, open_warehouse
+from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.tables import open_warehouse
 
 NO_TOWNSHIP = "未注明乡镇"
 NO_VILLAGE = "未注明村"

@@ -9,7 +9,7 @@ from sunlight.detect import fingerprint
 from sunlight.publish.extract import extract
 from sunlight.publish.store import Written, publish
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import engine_for
+from sunlight.warehouse.duckdb_engine import engine_for
 from sunlight.warehouse.store import Warehouse
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-import duckdb
+from typing import Any, cast
 
 from sunlight.contract.datasets import DATASETS
 from sunlight.csv_cells import safe_row
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 
 EXPORT_COLUMNS = ("dataset", "file", "sheet", "row", "severity", "reason", "value")
@@ -53,9 +54,22 @@ def _cross_check_rows(warehouse: Warehouse) -> dict[str, int]:
     cross = warehouse.cross_checks_file()
     if not cross:
         return {}
-    rows = duckdb.execute("SELECT dataset, count(DISTINCT (file, row)) FROM read_parquet(?) "
-                          "GROUP BY dataset", [str(warehouse.root / cross)]).fetchall()
+    rows = _read_findings([warehouse.root / cross], "SELECT dataset, count(DISTINCT (file, row)) "
+                          "FROM findings GROUP BY dataset")
     return {str(dataset): int(count) for dataset, count in rows}
+
+
+def _read_findings(files: Sequence[Path], sql: str) -> list[tuple[Any, ...]]:
+    """Rows of a query over findings files (table `findings`), through an engine of its own:
+    a request thread of the web app must not share one connection with the others."""
+    engine = DuckDBEngine(threads=1)
+    try:
+        engine.register_parquet("findings", files)
+        table = engine.query(sql)
+    finally:
+        engine.close()
+    columns = [column.to_pylist() for column in table.columns]
+    return list(zip(*columns, strict=True))
 
 
 def summarise(warehouse: Warehouse) -> list[DatasetSummary]:
@@ -88,17 +102,15 @@ def findings(warehouse: Warehouse, file_hash: str | None = None) -> list[Finding
     """Every finding of every committed batch (or of the one batch of `file_hash`), in
     contract column order."""
     if file_hash is None:
-        files = [str(p) for p in warehouse.findings_files()]
+        files = warehouse.findings_files()
     else:
         batch = warehouse.batch_by_hash(file_hash)
-        files = [str(warehouse.root / batch.findings_file)] if batch else []
+        files = [warehouse.root / batch.findings_file] if batch else []
     if not files:
         return []
-    rows = duckdb.execute(
-        f"SELECT {', '.join(EXPORT_COLUMNS)} FROM read_parquet(?) "
-        "ORDER BY dataset, file, row, severity, reason", [files]
-    ).fetchall()
-    return [tuple(r) for r in rows]
+    rows = _read_findings(files, f"SELECT {', '.join(EXPORT_COLUMNS)} FROM findings "
+                                 "ORDER BY dataset, file, row, severity, reason")
+    return cast(list[Finding], rows)
 
 
 def export(warehouse: Warehouse, fmt: str, path: Path, file_hash: str | None = None) -> int:

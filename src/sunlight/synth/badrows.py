@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from sunlight.contract import Dataset
+from sunlight.contract.datasets import Dataset
 from sunlight.synth.messiness import FileStyle, Number, Raw, Value
 from sunlight.synth.tables import Row
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sunlight.contract import load_catalog
+from sunlight.contract.catalog import load_catalog
 from sunlight.synth import tables
 from sunlight.synth.approvals import build_approvals
 from sunlight.synth.cases import CASE, TRAP, allocations, inject_cases

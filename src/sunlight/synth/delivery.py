@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from sunlight.contract import DATASETS
+from sunlight.contract.datasets import DATASETS
 from sunlight.synth import tables
 from sunlight.synth.approvals import ApprovalStep
 from sunlight.synth.badrows import DEFECTS, BadRow, plan_defects

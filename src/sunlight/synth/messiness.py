@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sunlight.contract import Catalog, Column, Dataset
+from sunlight.contract.catalog import Catalog
+from sunlight.contract.datasets import Column, Dataset
 from sunlight.synth.ids import FULL_WIDTH_DIGITS, to_old_form
 from sunlight.synth.periods import Month, month_number, year_of
 

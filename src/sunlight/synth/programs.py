@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sunlight.contract import Catalog, Program
+from sunlight.contract.catalog import Catalog, Program
 from sunlight.synth.people import Person
 from sunlight.synth.periods import (
     FIRST_PAID,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from sunlight.contract import Catalog
+from sunlight.contract.catalog import Catalog
 from sunlight.synth.geography import County, Village
 from sunlight.synth.ids import AccountFactory, IdFactory
 from sunlight.synth.names import NameFactory

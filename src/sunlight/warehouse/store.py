@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from sunlight.contract.datasets import DATASETS
-from sunlight.ingest.batch import PreparedBatch
-from sunlight.quality.cross_checks import write_cross_checks
+from sunlight.warehouse.batch import StagedBatch
+from sunlight.warehouse.cross_checks import write_cross_checks
 
 MANIFEST = "manifest.json"
 QUALITY_DIR = "quality"
@@ -166,10 +166,10 @@ class Transaction:
     def __init__(self, warehouse: Warehouse, staging: Path) -> None:
         self.warehouse = warehouse
         self.staging = staging
-        self.added: list[PreparedBatch] = []
+        self.added: list[StagedBatch] = []
         self.replaced: set[str] = set()
 
-    def add(self, batch: PreparedBatch, replaces: list[str] | None = None) -> None:
+    def add(self, batch: StagedBatch, replaces: list[str] | None = None) -> None:
         self.added.append(batch)
         self.replaced.update(replaces or [])
 

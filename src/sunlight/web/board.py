@@ -8,7 +8,7 @@ board is the page staff open most, and it must stay fast at county scale (30,000
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -31,6 +31,13 @@ ALL_STATUSES = "all"
 SORTS = {"risk": "风险分", "amount": "涉及金额", "newest": "最新"}
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 _ID_LIKE = re.compile(r"^[0-9Xx*]{4,18}$")
+_PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+"""A month (`2024-03`) or, for a program paid once a year, a year (`2024`)."""
+_COLUMNS = {"model": Warning.model, "township": Warning.township, "village": Warning.village,
+            "program": Warning.program, "severity": Warning.severity,
+            "period": Warning.period_from}
+"""The filters that pick warnings by one column's value; `period` is the first period of the
+problem, as the dashboard's month and year charts count warnings."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class Filters:
     program: str = ""
     status: str = ""
     severity: str = ""
+    period: str = ""
     q: str = ""
     sort: str = "risk"
     page: int = 1
@@ -58,6 +66,8 @@ class Filters:
             text["status"] = ""
         if text["severity"] not in SEVERITY_ZH:
             text["severity"] = ""
+        if not _PERIOD.fullmatch(text["period"]):
+            text["period"] = ""
         return cls(page=page_number(params.get("page", "1")), **text)
 
     def query_string(self, **changes: str | int) -> str:
@@ -71,6 +81,16 @@ class Filters:
         """The filters in effect, for the audit log of an export."""
         return {f.name: getattr(self, f.name) for f in fields(self)
                 if f.name != "page" and getattr(self, f.name) != getattr(Filters(), f.name)}
+
+
+def is_year(period: str) -> bool:
+    """`2024` is the period of a program paid once a year; `2024-03` a month."""
+    return len(period) == 4
+
+
+def period_label(period: str) -> str:
+    """`2024-03` as it is; a year, the period of a program paid once a year, as `2024年度`."""
+    return f"{period}年度" if is_year(period) else period
 
 
 @dataclass(frozen=True)
@@ -98,9 +118,9 @@ def visible(staff: User) -> Select[Warning]:
 
 def filtered(staff: User, filters: Filters) -> Select[Warning]:
     query = visible(staff)
-    for name in ("model", "township", "village", "program", "severity"):
+    for name, column in _COLUMNS.items():
         if value := getattr(filters, name):
-            query = query.where(getattr(Warning, name) == value)
+            query = query.where(column == value)
     if filters.status == ALL_STATUSES:
         pass
     elif filters.status:
@@ -181,22 +201,51 @@ class Choices:
     """The values the filter form offers."""
 
     townships: list[str]
-    villages: list[str]
+    villages_of: dict[str, list[str]]
+    """Each township's villages: the 村 list follows the chosen 乡镇 (in the page and in JS)."""
     programs: list[str]
+    periods: list[str]
+
+    def villages(self, township: str) -> list[str]:
+        """The villages of this township, or of the whole county when none is chosen."""
+        if township:
+            return self.villages_of.get(township, [])
+        return sorted({village for villages in self.villages_of.values()
+                       for village in villages})
+
+    def narrowed(self, filters: Filters) -> Filters:
+        """The filters without a village that is not in the chosen township: the form changed
+        township without JavaScript, and the old village would leave the board empty."""
+        if filters.village and filters.village not in self.villages(filters.township):
+            return replace(filters, village="")
+        return filters
 
 
-def choices(session: Session, staff: User, township: str) -> Choices:
-    """Townships, villages (of the chosen township) and programs that have warnings."""
+def choices(session: Session, staff: User) -> Choices:
+    """Townships with their villages, programs and first periods that have warnings."""
     if staff.role != ANALYST:  # a verifier's choices are their own warnings'
         seen = visible(staff).with_only_columns(Warning.township, Warning.village,
-                                                Warning.program)
+                                                Warning.program, Warning.period_from)
         rows = session.execute(seen).all()
-        return Choices(sorted({r[0] for r in rows if r[0]}),
-                       sorted({r[1] for r in rows if r[1] and (not township
-                                                               or r[0] == township)}),
-                       sorted({r[2] for r in rows if r[2]}))
+        return _choices_of([(r[0], r[1]) for r in rows], [r[2] for r in rows],
+                           [r[3] for r in rows])
     # Places and programs of warnings change only when a detection run stores warnings.
-    return per_run(session, ("choices", township), lambda: _all_choices(session, township))
+    return per_run(session, ("choices",), lambda: _all_choices(session))
+
+
+def _choices_of(places: Iterable[tuple[str, str]], programs: Iterable[str],
+                periods: Iterable[str]) -> Choices:
+    """Choices from (township, village) pairs, programs and first periods; newest first."""
+    villages_of: dict[str, set[str]] = {}
+    for township, village in places:
+        if township:
+            villages_of.setdefault(township, set())
+            if village:
+                villages_of[township].add(village)
+    return Choices(sorted(villages_of),
+                   {township: sorted(villages) for township, villages in villages_of.items()},
+                   sorted({program for program in programs if program}),
+                   sorted({period for period in periods if period}, reverse=True))
 
 
 _PER_RUN: dict[tuple[str, tuple[Any, ...], Hashable], Any] = {}
@@ -222,13 +271,10 @@ def per_run(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     return found
 
 
-def _all_choices(session: Session, township: str) -> Choices:
-    villages = select(Warning.village).distinct().where(Warning.village != "")
-    if township:
-        villages = villages.where(Warning.township == township)
-    return Choices(
-        list(session.scalars(select(Warning.township).distinct()
-                             .where(Warning.township != "").order_by(Warning.township))),
-        list(session.scalars(villages.order_by(Warning.village))),
-        list(session.scalars(select(Warning.program).distinct()
-                             .where(Warning.program != "").order_by(Warning.program))))
+def _all_choices(session: Session) -> Choices:
+    # Distinct values on indexed columns, not one row per warning (a county has ~30,000).
+    return _choices_of(
+        [(township, village) for township, village in
+         session.execute(select(Warning.township, Warning.village).distinct())],
+        session.scalars(select(Warning.program).distinct()),
+        session.scalars(select(Warning.period_from).distinct()))

@@ -6,7 +6,7 @@ warnings.model; sunlight.cases.outcomes may later own that measure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -28,12 +28,17 @@ from sunlight.cases.states import (
 )
 from sunlight.clock import local_today
 from sunlight.web import reference
+from sunlight.web.board import is_year, period_label
 
 AT_RISK = (OPEN, *ACTIVE)
 """Statuses whose money is still at risk: nobody has acted yet, or the case is under way."""
 RECOVERED_FROM = (HANDLING, CLOSED)
 """Statuses whose case records money recovered."""
 UNKNOWN_TOWNSHIP = "（未注明乡镇）"
+
+
+MEASURES = {"count": "按条数", "amount": "按金额"}
+"""What the bars measure: how many warnings, or how much money they involve."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,9 @@ class Tally:
     label: str
     count: int
     amount: Decimal
+    key: str = ""
+    """What the board filters by to list these warnings (a status, model code, township or
+    period); empty when it cannot (warnings with no township)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,9 @@ class Dashboard:
     by_model: list[Tally]
     by_township: list[Tally]
     by_month: list[Tally]
+    """Programs paid by the month, by the month a problem starts, oldest first."""
+    by_year: list[Tally]
+    """Programs paid once a year (耕地地力, 禁牧), by year: a year is not a month."""
     precision: list[Precision]
 
 
@@ -76,8 +87,10 @@ def build(session: Session, today: date | None = None) -> Dashboard:
     today = today or local_today()
     by_status = _tallies(session, Warning.status)
     at_risk = [t for t in by_status if t.label in AT_RISK]
+    periods = sorted(_tallies(session, Warning.period_from, live_only=True),
+                     key=lambda t: t.label)
     return Dashboard(
-        by_status=[Tally(STATUS_ZH.get(t.label, t.label), t.count, t.amount)
+        by_status=[Tally(STATUS_ZH.get(t.label, t.label), t.count, t.amount, t.label)
                    for t in sorted(by_status, key=lambda t: _status_order(t.label))],
         at_risk=Tally("风险金额", sum(t.count for t in at_risk),
                       sum((t.amount for t in at_risk), Decimal(0))),
@@ -85,14 +98,21 @@ def build(session: Session, today: date | None = None) -> Dashboard:
         overdue=_overdue(session, today),
         new_reports=int(session.scalar(select(func.count()).select_from(Case).where(
             Case.kind == REPORT_CASE, Case.status == OPEN)) or 0),
-        by_model=[Tally(model_label(t.label), t.count, t.amount) for t in
+        by_model=[Tally(model_label(t.label), t.count, t.amount, t.label) for t in
                   _by_count(_tallies(session, Warning.model, live_only=True))],
-        by_township=[Tally(t.label or UNKNOWN_TOWNSHIP, t.count, t.amount) for t in
+        by_township=[Tally(t.label or UNKNOWN_TOWNSHIP, t.count, t.amount, t.label) for t in
                      _by_count(_tallies(session, Warning.township, live_only=True))],
-        by_month=sorted(_tallies(session, Warning.period_from, live_only=True),
-                        key=lambda t: t.label),
+        by_month=[t for t in periods if not is_year(t.label)],
+        by_year=[replace(t, label=period_label(t.label)) for t in periods if is_year(t.label)],
         precision=_precision(session),
     )
+
+
+def ranked(tallies: list[Tally], measure: str) -> list[Tally]:
+    """Most money first when bars measure money; as given (most warnings first) otherwise."""
+    if measure == "amount":
+        return sorted(tallies, key=lambda t: (-t.amount, -t.count, t.label))
+    return tallies
 
 
 def _tallies(session: Session, column: InstrumentedAttribute[str], *,
@@ -101,7 +121,8 @@ def _tallies(session: Session, column: InstrumentedAttribute[str], *,
     if live_only:  # a retracted warning was never a lead anyone acted on
         query = query.where(Warning.status != RETRACTED)
     rows = session.execute(query.group_by(column)).all()
-    return [Tally(str(label or ""), int(count), Decimal(amount)) for label, count, amount in rows]
+    return [Tally(str(label or ""), int(count), Decimal(amount), str(label or ""))
+            for label, count, amount in rows]
 
 
 def _by_count(tallies: list[Tally]) -> list[Tally]:

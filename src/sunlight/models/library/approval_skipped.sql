@@ -42,16 +42,8 @@ judged AS (
 ),
 hits AS (
     SELECT
-        id_number AS subject,
-        id_number,
-        name,
-        program,
-        township,
-        village,
-        period,
-        amount,
+        paid_row(),
         'paid' AS role,
-        source_dataset, source_file, source_sheet, source_row,
         'enrollments' AS basis_dataset,
         enrolled_file AS basis_file,
         enrolled_sheet AS basis_sheet,
@@ -75,11 +67,12 @@ UNION ALL
 -- absence).
 SELECT DISTINCT
     h.subject, h.id_number, h.name, h.program, h.township, h.village,
-    '' AS period, 0 AS amount, 'basis' AS role,
+    '' AS period, 0 AS amount,
     'approvals' AS source_dataset,
     CAST(a.source_file AS VARCHAR) AS source_file,
     CAST(a.source_sheet AS VARCHAR) AS source_sheet,
     a.source_row,
+    'basis' AS role,
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM hits AS h
 JOIN approvals AS a ON a.id_number = h.id_number AND a.program_code = h.program

@@ -31,7 +31,7 @@ hits AS (
         -- Paid beyond what the registered area would have earned at the rate in force.
         greatest(amount - round(rate_per_mu * registered_area, 2), 0) AS amount,
         'paid' AS role,
-        source_dataset, source_file, source_sheet, source_row,
+        lineage(),
         'enrollments' AS basis_dataset,
         enrolled_file AS basis_file,
         enrolled_sheet AS basis_sheet,

@@ -44,15 +44,7 @@ owning AS (
     WHERE list_contains(:programs, p.program)
 )
 SELECT
-    id_number AS subject,
-    id_number,
-    name,
-    program,
-    township,
-    village,
-    period,
-    amount,
-    source_dataset, source_file, source_sheet, source_row,
+    paid_row(),
     asset_dataset AS basis_dataset,
     asset_file AS basis_file,
     asset_sheet AS basis_sheet,

@@ -36,19 +36,8 @@ numbered AS (
     FROM standing AS s
 )
 SELECT
-    again.id_number AS subject,
-    again.id_number,
-    again.name,
-    again.program,
-    again.township,
-    again.village,
-    again.period,
-    again.amount,
-    again.source_dataset, again.source_file, again.source_sheet, again.source_row,
-    first.source_dataset AS basis_dataset,
-    first.source_file AS basis_file,
-    first.source_sheet AS basis_sheet,
-    first.source_row AS basis_row,
+    paid_row(again),
+    basis_row(first),
     again.program_name AS fact_program_name,
     first.source_file AS fact_first_file,
     CAST(first.source_row AS VARCHAR) AS fact_first_row,

@@ -34,7 +34,7 @@ SELECT
     o.period,
     CASE WHEN o.program = c.program THEN o.amount ELSE 0 END AS amount,
     CASE WHEN o.program = c.program THEN 'paid' ELSE 'basis' END AS role,
-    o.source_dataset, o.source_file, o.source_sheet, o.source_row,
+    lineage(o),
     ga.name AS fact_program_a_name,
     gb.name AS fact_program_b_name,
     gc.name AS fact_counted_name,

@@ -39,7 +39,7 @@ SELECT
     CAST(r.year AS VARCHAR) AS period,
     0 AS amount,
     'basis' AS role,
-    r.source_dataset, r.source_file, r.source_sheet, r.source_row,
+    lineage(r),
     r.shortfall AS fact_shortfall,
     g.name AS fact_program_name,
     CAST(r.year AS VARCHAR) AS fact_year,

@@ -10,15 +10,7 @@ WITH born AS (
     WHERE g.min_age IS NOT NULL
 )
 SELECT
-    id_number AS subject,
-    id_number,
-    name,
-    program,
-    township,
-    village,
-    period,
-    amount,
-    source_dataset, source_file, source_sheet, source_row,
+    paid_row(),
     program_name AS fact_program_name,
     CAST(min_age AS VARCHAR) AS fact_min_age,
     substr(id_number, 7, 4) || '-' || substr(id_number, 11, 2) AS fact_birth_month,

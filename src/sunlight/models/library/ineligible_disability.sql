@@ -26,15 +26,7 @@ levels AS (
     GROUP BY program
 )
 SELECT
-    p.id_number AS subject,
-    p.id_number,
-    p.name,
-    p.program,
-    p.township,
-    p.village,
-    p.period,
-    p.amount,
-    p.source_dataset, p.source_file, p.source_sheet, p.source_row,
+    paid_row(p),
     CASE WHEN h.id_number IS NOT NULL THEN 'disability_certs' END AS basis_dataset,
     h.source_file AS basis_file,
     h.source_sheet AS basis_sheet,

@@ -7,7 +7,7 @@ SELECT
     p.village,
     p.period,
     p.amount,
-    p.source_dataset, p.source_file, p.source_sheet, p.source_row,
+    lineage(p),
     'residents' AS basis_dataset,
     r.source_file AS basis_file,
     r.source_sheet AS basis_sheet,

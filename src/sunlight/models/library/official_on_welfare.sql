@@ -17,15 +17,7 @@ WITH serving AS (
       AND (o.end_date IS NULL OR o.end_date >= p.period_start)
 )
 SELECT
-    id_number AS subject,
-    id_number,
-    name,
-    program,
-    township,
-    village,
-    period,
-    amount,
-    source_dataset, source_file, source_sheet, source_row,
+    paid_row(),
     office_dataset AS basis_dataset,
     office_file AS basis_file,
     office_sheet AS basis_sheet,

@@ -17,7 +17,7 @@ SELECT
     village,
     period,
     amount - round(exact_allowed, 2) AS amount,
-    source_dataset, source_file, source_sheet, source_row,
+    lineage(),
     CASE WHEN enrolled_file IS NOT NULL THEN 'enrollments' END AS basis_dataset,
     enrolled_file AS basis_file,
     enrolled_sheet AS basis_sheet,

@@ -34,16 +34,8 @@ favoured AS (
 ),
 hits AS (
     SELECT
-        id_number AS subject,
-        id_number,
-        name,
-        program,
-        township,
-        village,
-        period,
-        amount,
+        paid_row(),
         'paid' AS role,
-        source_dataset, source_file, source_sheet, source_row,
         'officials' AS basis_dataset,
         cadre_file AS basis_file,
         cadre_sheet AS basis_sheet,
@@ -65,8 +57,9 @@ UNION ALL
 -- The registry rows of the payee and the cadre: the same 户号 is the link.
 SELECT DISTINCT
     h.subject, h.id_number, h.name, h.program, h.township, h.village,
-    '' AS period, 0 AS amount, 'basis' AS role,
+    '' AS period, 0 AS amount,
     'residents' AS source_dataset, r.source_file, r.source_sheet, r.source_row,
+    'basis' AS role,
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM (
     SELECT subject, id_number, name, program, township, village, id_number AS member

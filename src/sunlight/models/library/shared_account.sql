@@ -17,7 +17,7 @@ SELECT
     p.village,
     p.period,
     p.amount,
-    p.source_dataset, p.source_file, p.source_sheet, p.source_row,
+    lineage(p),
     CAST(a.persons AS VARCHAR) AS fact_persons,
     CAST(a.households AS VARCHAR) AS fact_households,
     a.programs_zh AS fact_programs_zh,

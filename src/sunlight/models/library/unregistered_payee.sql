@@ -7,7 +7,7 @@ SELECT
     village,
     period,
     amount,
-    source_dataset, source_file, source_sheet, source_row,
+    lineage(),
     program_name AS fact_program_name,
     id_number AS fact_id_number,
     CASE WHEN NOT coalesce(checksum_ok, TRUE) THEN '校验位错误，不是有效的公民身份号码'

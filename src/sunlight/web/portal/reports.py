@@ -17,7 +17,8 @@ from starlette.datastructures import FormData, UploadFile
 from sunlight.appdb.database import reading
 from sunlight.appdb.publication_tables import Publication
 from sunlight.appdb.report_tables import CATEGORIES
-from sunlight.reports.codes import normalised, shown
+from sunlight.clock import local_today
+from sunlight.reports.codes import groups, normalised, shown
 from sunlight.reports.codes import problem as code_problem
 from sunlight.reports.filing import (
     DESCRIPTION_MAX,
@@ -37,6 +38,7 @@ from sunlight.reports.photos import (
     cleaned,
     read_limited,
 )
+from sunlight.reports.reply_due import reply_due, spoken_date
 from sunlight.reports.tracking import track
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.portal import guard, reads
@@ -149,11 +151,16 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
              else Place())
     about = (Subject(publication.version, subject.no, subject.name, subject.masked_id)
              if subject is not None and publication is not None else None)
-    filed = file_report(session, draft, where, about, photos,
-                        settings_of(request).report_photos_dir)
+    settings = settings_of(request)
+    filed = file_report(session, draft, where, about, photos, settings.report_photos_dir)
     session.commit()
     response = render(request, "portal/reported.html", {
-        "publication": publication, "code": shown(filed.code), "photos": len(photos)})
+        "publication": publication, "code": shown(filed.code), "groups": groups(filed.code),
+        "photos": len(photos), "filed_at": filed.report.filed_at,
+        "about": " · ".join(part for part in (draft.category, where.township, where.village)
+                            if part),
+        "reply_days": settings.report_reply_days,
+        "due": spoken_date(reply_due(filed.report.filed_at, settings.report_reply_days))})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -186,22 +193,26 @@ def _form_page(request: Request, context: dict[str, Any], status: int = 200) -> 
     response = render(request, "portal/report.html", {
         "categories": CATEGORIES, "max_photos": MAX_PHOTOS,
         "max_mb": MAX_BYTES // (1024 * 1024), "description_max": DESCRIPTION_MAX,
-        "draft": {}, "csrf_token": token, **context}, status_code=status)
+        "draft": {}, "csrf_token": token, "reply_days": settings.report_reply_days,
+        **context}, status_code=status)
     guard.set_token(response, token, secure=settings.secure_cookies)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.get("/track")
-def track_form(request: Request, session: DbSession) -> Response:
-    return _track_page(request, {"publication": reads.current(session)})
+def track_form(request: Request, session: DbSession, letters: str = "") -> Response:
+    # ?letters=1: the keyboard for a code issued before (letters and digits), not the number pad
+    return _track_page(request, {"publication": reads.current(session),
+                                 "letters": letters == "1"})
 
 
 @router.post("/track")
 def track_report(request: Request, form: Annotated[FormData, Depends(report_form)],
                  session: DbSession) -> Response:
     typed = str(form.get("code", ""))[:40]
-    context: dict[str, Any] = {"publication": reads.current(session), "typed": typed}
+    context: dict[str, Any] = {"publication": reads.current(session), "typed": typed,
+                               "letters": any(ch.isalpha() for ch in typed)}
     if not guard.checked(request, settings_of(request).secret_key,
                          str(form.get("csrf_token", ""))):
         return _track_page(request, {**context, "error": "页面已过期，请重新查询。"}, 403)
@@ -213,14 +224,17 @@ def track_report(request: Request, form: Annotated[FormData, Depends(report_form
     found = track(reading(session), code)
     if found is None:
         return _track_page(request, {**context, "error": UNKNOWN_CODE}, 404)
-    return _track_page(request, {**context, "typed": shown(code), "report": found})
+    due = reply_due(found.filed_at, settings_of(request).report_reply_days)
+    return _track_page(request, {**context, "typed": shown(code), "report": found,
+                                 "due": spoken_date(due), "overdue": due < local_today()})
 
 
 def _track_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
     settings = settings_of(request)
     token = guard.form_token(request, settings.secret_key)
-    response = render(request, "portal/track.html", {"csrf_token": token, **context},
-                      status_code=status)
+    response = render(request, "portal/track.html", {
+        "csrf_token": token, "reply_days": settings.report_reply_days, **context},
+        status_code=status)
     guard.set_token(response, token, secure=settings.secure_cookies)
     response.headers["Cache-Control"] = "no-store"
     return response

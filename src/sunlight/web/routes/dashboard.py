@@ -1,4 +1,7 @@
-"""/staff/dashboard: the analyst's overview of warnings, money, cases and model precision."""
+"""/staff/dashboard: the analyst's overview of warnings, money, cases and model precision.
+
+Every bar and row that stands for a set of warnings links to the board filtered by it.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from sunlight.accounts.roles import ANALYST
+from sunlight.web.board import Filters
 from sunlight.web.charts import Bar, bar_chart
-from sunlight.web.dashboard_data import Tally, build
+from sunlight.web.dashboard_data import MEASURES, Tally, build, ranked
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
 from sunlight.web.templating import money
@@ -22,20 +26,43 @@ Analyst = Annotated[Staff, Depends(require(ANALYST))]
 
 @router.get("/staff/dashboard")
 def dashboard(request: Request, staff: Analyst, session: DbSession) -> Response:
+    measure = request.query_params.get("measure", "")
+    if measure not in MEASURES:
+        measure = "count"
     data = build(session)
+    by = MEASURES[measure]
     return render(request, "staff/dashboard.html", {
-        "data": data, "percent": percent,
+        "data": data, "percent": percent, "measure": measure, "measures": MEASURES,
+        "board_url": board_url,
         "charts": [
-            ("预警按模型", _chart("预警按模型（条数与金额，不含已撤回）", data.by_model)),
-            ("预警按乡镇", _chart("预警按乡镇（条数与金额，不含已撤回）", data.by_township)),
-            ("预警按月份", _chart("预警按问题起始所属期（月）", data.by_month)),
+            ("预警按模型", _chart(f"预警按模型（{by}，不含已撤回）",
+                                  ranked(data.by_model, measure), "model", measure)),
+            ("预警按乡镇", _chart(f"预警按乡镇（{by}，不含已撤回）",
+                                  ranked(data.by_township, measure), "township", measure)),
+            ("预警按月份（按月发放的项目）",
+             _chart(f"按月发放项目的预警，按问题起始月份（{by}）", data.by_month, "period",
+                    measure, empty="暂无按月发放项目的预警")),
+            ("预警按年度（按年发放的项目）",
+             _chart(f"按年发放项目的预警，按问题所属年度（{by}）", data.by_year, "period",
+                    measure, empty="暂无按年发放项目的预警")),
         ],
     })
 
 
-def _chart(title: str, tallies: list[Tally]) -> Markup:
-    return bar_chart(title, [Bar(t.label, t.count, f"{t.count} 条 · {money(t.amount)} 元")
-                             for t in tallies])
+def board_url(dimension: str, key: str) -> str:
+    """The board listing the warnings of one bar or row, e.g. a township's."""
+    return f"/staff/warnings?{Filters().query_string(**{dimension: key})}"
+
+
+def _chart(title: str, tallies: list[Tally], dimension: str, measure: str, *,
+           empty: str = "暂无数据") -> Markup:
+    def bar(t: Tally) -> Bar:
+        count, amount = f"{t.count} 条", f"{money(t.amount)} 元"
+        value, shown = ((float(t.amount), f"{amount} · {count}") if measure == "amount"
+                        else (float(t.count), f"{count} · {amount}"))
+        return Bar(t.label, value, shown, board_url(dimension, t.key) if t.key else "")
+
+    return bar_chart(title, [bar(t) for t in tallies], empty=empty)
 
 
 def percent(value: float | None) -> str:

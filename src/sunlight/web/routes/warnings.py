@@ -19,7 +19,14 @@ from sunlight.clock import local_today
 from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
 from sunlight.web import reference
-from sunlight.web.board import SEVERITY_ZH, SORTS, Filters, board_page, choices
+from sunlight.web.board import (
+    SEVERITY_ZH,
+    SORTS,
+    Filters,
+    board_page,
+    choices,
+    period_label,
+)
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_pages import assign_url
 from sunlight.web.case_panel import panel_context
@@ -38,11 +45,11 @@ def partial(request: Request) -> bool:
 
 @router.get("/staff/warnings")
 def board(request: Request, staff: WarningReader, session: DbSession) -> Response:
-    filters = Filters.parse(request.query_params)
+    offered = choices(session, staff.user)
+    filters = offered.narrowed(Filters.parse(request.query_params))
     context = _board_context(request, session, staff, filters)
     if partial(request):
         return render(request, "staff/warnings/_board.html", context)
-    offered = choices(session, staff.user, filters.township)
     return render(request, "staff/warnings/board.html", {**context, "choices": offered})
 
 
@@ -53,7 +60,7 @@ def _board_context(request: Request, session: Session, staff: Staff,
         "board": board_page(session, staff.user, filters),
         "model_names": reference.model_names(),
         "program_names": reference.program_names(settings_of(request).catalog),
-        "sorts": SORTS, "severity_zh": SEVERITY_ZH,
+        "sorts": SORTS, "severity_zh": SEVERITY_ZH, "period_label": period_label,
         "may_export": staff.role == ANALYST,
         "today": local_today(),
     }

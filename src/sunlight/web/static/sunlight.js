@@ -6,7 +6,11 @@
 //    longer polls (background jobs);
 //  - <button data-confirm="...">: ask before submitting;
 //  - <a data-back>: go back a page (its href where there is none). The Content-Security-Policy
-//    allows no inline script, not even a javascript: link.
+//    allows no inline script, not even a javascript: link;
+//  - <select data-follows="#leader" data-options='{"leader value": ["option", ...]}'>: its
+//    options are those of the leader's value (all of them when the leader has none), e.g. the
+//    村 of the chosen 乡镇, from the page itself. The leader's own change listener runs before
+//    a live form's, so the form sends the narrowed choice.
 (function () {
   "use strict";
   function fragment(url) {
@@ -32,6 +36,25 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); refresh(); });
   }
+  function follower(select) {
+    var leader = document.querySelector(select.getAttribute("data-follows"));
+    var options = JSON.parse(select.getAttribute("data-options"));
+    function offered(value) {
+      if (value) { return options[value] || []; }
+      var all = {};
+      Object.keys(options).forEach(function (key) {
+        options[key].forEach(function (name) { all[name] = true; });
+      });
+      return Object.keys(all).sort();
+    }
+    leader.addEventListener("change", function () {
+      var names = offered(leader.value);
+      var kept = select.value;
+      while (select.options.length > 1) { select.remove(1); }  // keeps 全部
+      names.forEach(function (name) { select.add(new Option(name, name)); });
+      select.value = names.indexOf(kept) >= 0 ? kept : "";
+    });
+  }
   function poll(element) {
     setTimeout(function () {
       fragment(element.getAttribute("data-poll")).then(function (html) {
@@ -54,6 +77,7 @@
       history.back();
     }
   });
+  document.querySelectorAll("select[data-follows]").forEach(follower);
   document.querySelectorAll("form[data-live]").forEach(liveForm);
   document.querySelectorAll("[data-poll]").forEach(poll);
 })();

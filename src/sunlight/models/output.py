@@ -1,0 +1,42 @@
+"""The columns every model's query returns, written once for the library, the registry and the
+runner.
+
+One row per evidence row:
+
+- required: `subject`, `program`, `period`, `amount` (money at risk on this row), and the row's
+  lineage `source_dataset`, `source_file`, `source_sheet`, `source_row`;
+- optional: `id_number`, `name`, `account`, `township`, `village`; `role` (`paid`, the
+  default, or `basis`); a second row that shows why (`basis_dataset`, `basis_file`,
+  `basis_sheet`, `basis_row`: the death record, the certificate, the official's row);
+  and any number of `fact_<name>` columns, the key facts the explanation and score read.
+
+A model's SQL writes the usual groups of these as a call in its select list, which the
+registry expands before anything else reads the query (so every engine sees plain columns):
+
+- `paid_row(p)`: relation `p`'s row (a payment, shaped like `paid`) as the evidence, its payee
+  the subject: `p.id_number AS subject, p.id_number, p.name, p.program, p.township,
+  p.village, p.period, p.amount, p.source_dataset, p.source_file, p.source_sheet,
+  p.source_row`;
+- `lineage(p)`: relation `p`'s lineage as the evidence row's: `p.source_dataset,
+  p.source_file, p.source_sheet, p.source_row`;
+- `basis_row(d)`: relation `d`'s row as the basis: `d.source_dataset AS basis_dataset,
+  d.source_file AS basis_file, d.source_sheet AS basis_sheet, d.source_row AS basis_row`.
+
+Without an argument the columns are not qualified.
+"""
+
+from __future__ import annotations
+
+REQUIRED_OUTPUT = ("subject", "program", "period", "amount",
+                   "source_dataset", "source_file", "source_sheet", "source_row")
+PERSON_FIELDS = ("id_number", "name", "account", "township", "village")
+LINEAGE = ("source_dataset", "source_file", "source_sheet", "source_row")
+
+# Each macro: the columns it reads, each with the name it is returned as.
+MACROS: dict[str, tuple[tuple[str, str], ...]] = {
+    "paid_row": (("id_number", "subject"),
+                 *((name, name) for name in ("id_number", "name", "program", "township",
+                                             "village", "period", "amount", *LINEAGE))),
+    "lineage": tuple((name, name) for name in LINEAGE),
+    "basis_row": tuple((name, name.replace("source_", "basis_")) for name in LINEAGE),
+}

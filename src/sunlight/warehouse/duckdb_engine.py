@@ -1,0 +1,106 @@
+"""The embedded engine: DuckDB reading the warehouse's Parquet files in place.
+
+Every connection is one of this class's own: DuckDB's shared module-level connection
+(`duckdb.sql`, `duckdb.execute`) would be one connection for every thread of the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import sqlglot
+
+from sunlight.contract.canonical import table_columns
+from sunlight.settings import Settings
+from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.spill import spill_folder
+
+
+class DuckDBEngine:
+    """An in-memory DuckDB database; implements `sunlight.warehouse.engine.Engine`."""
+
+    dialect = "duckdb"
+
+    def __init__(self, threads: int | None = None, memory_limit: str | None = None,
+                 temp_directory: Path | None = None) -> None:
+        self.con = duckdb.connect(":memory:")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = {_literal(memory_limit)}")
+        if temp_directory:
+            temp_directory.mkdir(parents=True, exist_ok=True)
+            self.con.execute(f"SET temp_directory = {_literal(str(temp_directory))}")
+        self._arrow: dict[str, pa.Table] = {}
+
+    def register_files(self, name: str, files: Sequence[Path], dataset: str) -> None:
+        if files:
+            self.register_parquet(name, files)
+            return
+        _check_name(name)
+        columns = ", ".join(f"{column.name} {column.sql_type}"
+                            for column in table_columns(dataset))
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
+
+    def register_parquet(self, name: str, files: Sequence[Path]) -> None:
+        _check_name(name)
+        if not files:
+            raise ValueError(f"no Parquet files for table {name}")
+        paths = ", ".join(_literal(str(path)) for path in files)
+        # union_by_name: a batch written before a column was added still reads.
+        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM "
+                         f"read_parquet([{paths}], union_by_name = true)")
+
+    def register_table(self, name: str, table: pa.Table) -> None:
+        _check_name(name)
+        self._arrow[name] = table  # DuckDB scans the Arrow table in place: keep it alive
+        self.con.register(name, table)
+
+    def materialise(self, name: str, sql: str) -> None:
+        _check_name(name)
+        self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def create_view(self, name: str, sql: str) -> None:
+        _check_name(name)
+        self._run(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+
+    def query(self, sql: str) -> pa.Table:
+        try:
+            return self.con.sql(sql).to_arrow_table()
+        except duckdb.Error as error:
+            raise _engine_error(error) from error
+
+    def _run(self, statement: str) -> None:
+        try:
+            self.con.execute(statement)
+        except duckdb.Error as error:
+            raise _engine_error(error) from error
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _engine_error(error: duckdb.Error) -> Exception:
+    """DuckDB's error as the interface's; memory it could not have stays a MemoryError, which
+    a background job reports as the memory limit."""
+    if isinstance(error, duckdb.OutOfMemoryException):
+        return MemoryError(str(error))
+    return EngineError(str(error))
+
+
+def _check_name(name: str) -> None:
+    if not name.isidentifier():
+        raise ValueError(f"not a table name: {name!r}")
+
+
+def _literal(text: str) -> str:
+    return sqlglot.exp.Literal.string(text).sql("duckdb")
+
+
+def engine_for(settings: Settings) -> DuckDBEngine:
+    """The embedded engine as a deployment's settings size it."""
+    return DuckDBEngine(memory_limit=settings.engine_memory,
+                        temp_directory=spill_folder(settings.engine_temp_dir))
