@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set when the workbench is served over HTTPS
     session_hours: int = 12
     case_deadline_days: int = 30
+    # A verdict (提交核实结论) is taken only once the case has at least one attachment.
+    case_verdict_requires_attachment: bool = False
     upload_max_mb: int = 500  # also bounds every request's body (with 1 MB for the form)
     # Bounds of a delivered file as read (see sunlight.ingest.bounds): columns of a sheet or
     # CSV file (Excel's own limit is 16,384); what a zipped spreadsheet may unpack to; the

@@ -16,9 +16,10 @@ from sunlight import clock
 from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
-from sunlight.appdb.case_tables import Case, CaseEvent
+from sunlight.appdb.case_tables import Case, CaseAttachment, CaseEvent
 from sunlight.appdb.database import downgrade, make_engine, session_factory, upgrade, writing
 from sunlight.appdb.tables import Warning
+from sunlight.cases.assignees import candidates
 from sunlight.cases.states import (
     CLOSED,
     HANDLING,
@@ -38,10 +39,12 @@ from sunlight.cases.workflow import (
     available,
     case_for_warning,
     locked_case,
+    needs_confirmation,
     open_case,
     overdue,
     take,
 )
+from sunlight.contract.case_steps import case_steps
 from sunlight.web.case_panel import event_notes
 from tests.appdb.builders import detection, run
 
@@ -465,3 +468,50 @@ def test_going_back_to_one_sanction_keeps_the_gravest_the_earlier_list_could_nam
     engine.dispose()
     upgrade(db_url)
     assert [kept[n] for n in numbers] == ["警告", "诫勉谈话", "", "留党察看"]
+
+
+# Who may take a case, and a deployment that wants an attachment before a verdict -----------
+
+
+def test_the_assignee_list_offers_the_township_and_says_why_not_to_the_others(
+        session: Session, staff: dict[str, User]):
+    nowhere = person(session, "verifier4", VERIFIER)  # no township given yet
+    gone = person(session, "verifier5", VERIFIER, TOWNSHIP)
+    gone.active = False
+    session.commit()
+    found = candidates(session, TOWNSHIP)
+    assert [u.username for u in found.offered] == ["verifier", "verifier2", "analyst"]
+    assert found.verifier_in_scope
+    assert dict((u.username, why) for u, why in found.not_offered) == {
+        "verifier3": "负责马家镇，本案件在城关镇", nowhere.username: "尚未设置负责乡镇"}
+    elsewhere = candidates(session, "八渡乡")
+    assert [u.username for u in elsewhere.offered] == ["analyst"]
+    assert not elsewhere.verifier_in_scope
+    unplaced = candidates(session, "")
+    assert all(why == "本案件未注明乡镇，只能分派给纪委监委分析人员"
+               for _, why in unplaced.not_offered)
+
+
+def test_a_verdict_may_require_an_attachment(session: Session, staff: dict[str, User]):
+    case = case_ready_for(session, staff, "verify")
+    verdict = FORMS["verify"](staff)
+    with pytest.raises(InvalidInput, match="至少一份附件"):
+        take(session, case, "verify", staff["verifier"], verdict,
+             expected_version=case.version, today=TODAY, verdict_requires_attachment=True)
+    assert case.status == VERIFYING and case.verdict is None
+    session.add(CaseAttachment(case_id=case.id, at=datetime.now(UTC),
+                               uploader_id=staff["verifier"].id, filename="入户记录.jpg",
+                               content_type="image/jpeg", size=3, sha256="0" * 64))
+    session.flush()
+    session.refresh(case)
+    take(session, case, "verify", staff["verifier"], verdict, expected_version=case.version,
+         today=TODAY, verdict_requires_attachment=True)
+    assert case.status == VERIFIED
+
+
+def test_every_step_into_closed_and_every_verdict_is_confirmed_first():
+    confirmed = {t.action for t in TRANSITIONS if needs_confirmation(t.action)}
+    assert {t.action for t in TRANSITIONS if t.target == CLOSED} <= confirmed
+    assert "verify" in confirmed
+    assert {"assign", "reassign", "return"}.isdisjoint(confirmed)  # undone by a later step
+    assert set(case_steps().confirm) <= {t.action for t in TRANSITIONS}

@@ -25,6 +25,7 @@ def log_out(page: Page) -> None:
 def test_a_warning_goes_from_open_to_closed(page: Page, served: Served):
     warning_id = next(iter(store(served.staff_app, [detection([1, 2, 3])]).values()))
     base = served.base_url
+    page.on("dialog", lambda dialog: dialog.accept())  # 提交核实结论, 处置 and 办结 ask first
 
     log_in(page, base, "analyst", PASSWORD)
     expect(page.get_by_role("heading", name="总览")).to_be_visible()

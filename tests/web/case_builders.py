@@ -56,11 +56,14 @@ def case_of(app: StaffApp, case_no: str) -> Case:
 
 
 def act(app: StaffApp, client: TestClient, case_no: str, action: str,
-        version: int | None = None, **fields: str | list[str]) -> Response:
-    """Post one transition as the case page's form does (by default on the current version)."""
+        version: int | None = None, *, confirmed: bool = True,
+        **fields: str | list[str]) -> Response:
+    """Post one transition as the case page's form does (by default on the current version,
+    confirmed as the browser's dialog does for a step that cannot be undone)."""
     seen = version if version is not None else case_of(app, case_no).version
     return client.post(f"/staff/cases/{case_no}/transition", follow_redirects=False, data={
-        "csrf_token": csrf_of(client), "action": action, "version": str(seen), **fields})
+        "csrf_token": csrf_of(client), "action": action, "version": str(seen),
+        **({"confirmed": "yes"} if confirmed else {}), **fields})
 
 
 def page_version(html: str) -> int:

@@ -28,6 +28,7 @@ from sunlight.appdb.case_tables import Case, CaseEvent
 from sunlight.appdb.numbers import row_id
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
+from sunlight.cases.assignees import CASE_TAKERS, covers
 from sunlight.cases.states import (
     ACTIVE,
     CLOSED,
@@ -46,6 +47,7 @@ from sunlight.cases.states import (
     WARNING_CASE,
 )
 from sunlight.clock import local_today
+from sunlight.contract.case_steps import case_steps
 from sunlight.masking import masked_number
 
 Form = Mapping[str, str]
@@ -71,10 +73,12 @@ class InvalidInput(WorkflowError):
 
 @dataclass(frozen=True)
 class Terms:
-    """What a transition is checked against besides the form: today and the default deadline."""
+    """What a transition is checked against besides the form: today, the default deadline,
+    and whether this deployment wants an attachment on a case before its verdict."""
 
     today: date
     default_days: int = 30
+    verdict_requires_attachment: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,9 +95,9 @@ class Transition:
 
 def _assignment(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
     assignee = _user(session, form.get("assignee", ""))
-    if assignee is None or not assignee.active or assignee.role not in (ANALYST, VERIFIER):
+    if assignee is None or not assignee.active or assignee.role not in CASE_TAKERS:
         raise InvalidInput("请选择核查人员")
-    if assignee.role == VERIFIER and assignee.township != case.township:
+    if not covers(assignee, case.township):
         raise InvalidInput(f"{assignee.display_name} 是{assignee.township}的核查人员，"
                            f"不能核查{case.township or '未知乡镇'}的案件")
     deadline = _deadline(form.get("deadline", ""), terms)
@@ -107,6 +111,8 @@ def _verification(session: Session, case: Case, form: Form, terms: Terms) -> dic
     reason = form.get("reason", "").strip()
     if not reason:
         raise InvalidInput("请填写核实情况说明")
+    if terms.verdict_requires_attachment and not case.attachments:
+        raise InvalidInput(case_steps().verdict_needs_attachment)
     return {"verdict": verdict, "verdict_reason": reason}
 
 
@@ -163,6 +169,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
 
+def needs_confirmation(action: str) -> bool:
+    """Whether this step cannot be undone, so it is taken only once the person confirmed it."""
+    return action in case_steps().confirm
+
+
 def may_see(user: User, case: Case | None, township: str) -> bool:
     """Analysts see every case; a verifier only a case of their township assigned to them."""
     if user.role == ANALYST:
@@ -180,7 +191,7 @@ def available(user: User, case: Case) -> list[Transition]:
 
 def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
          expected_version: int, default_days: int = 30, address: str = "",
-         today: date | None = None) -> CaseEvent:
+         today: date | None = None, verdict_requires_attachment: bool = False) -> CaseEvent:
     """Take one transition; raises a WorkflowError saying why it cannot be taken."""
     # Scope first: whoever may not see the case learns nothing more about it.
     if not may_see(actor, case, case.township):
@@ -197,8 +208,8 @@ def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
         raise StaleCase("此案件已被他人更新，您的操作未保存。请查看最新状态后再操作。")
     if case.status not in transition.sources or not transition.allowed_when(case):
         raise InvalidInput(f"案件当前状态下不能执行“{transition.label}”")
-    changes = transition.check(session, case, form,
-                               Terms(today or local_today(), default_days))
+    changes = transition.check(session, case, form, Terms(
+        today or local_today(), default_days, verdict_requires_attachment))
     now = datetime.now(UTC)
     before = case.status
     for name, value in changes.items():

@@ -10,12 +10,14 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
+from sunlight.accounts.roles import ANALYST, ROLE_ZH, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.numbers import row_id
+from sunlight.cases.assignees import Candidates, candidates
 from sunlight.cases.states import (
     GOVERNMENT_DISCIPLINES,
+    OPEN,
     ORGANISATIONAL_MEASURES,
     PARTY_DISCIPLINES,
     SANCTION_LABELS,
@@ -25,18 +27,12 @@ from sunlight.cases.states import (
 )
 from sunlight.cases.workflow import available, overdue
 from sunlight.clock import local_today
+from sunlight.contract.case_steps import case_steps
 from sunlight.web.deps import Staff, settings_of
 from sunlight.web.templating import money
 
-
-def assignable(session: Session, township: str) -> list[User]:
-    """Who a case of this township may be assigned to: its verifiers, then the analysts."""
-    users = session.scalars(
-        select(User).where(User.active, (User.role == ANALYST)
-                           | ((User.role == VERIFIER) & (User.township == township)))
-        .order_by(User.role.desc(), User.display_name)
-    ).all()
-    return list(users)
+ACCOUNTS_URL = "/staff/admin/users"
+"""Where an administrator gives a verifier their township."""
 
 
 def panel_context(request: Request, session: Session, staff: Staff, case: Case | None,
@@ -51,6 +47,9 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
     may_open = case is None and staff.role == ANALYST and bool(open_url)
     form = form or {}
     takes_back = [t.action for t in actions] + (["assign"] if may_open else [])
+    assigning = staff.role == ANALYST and (may_open or any(
+        t.action in ("assign", "reassign") for t in actions))
+    settings = settings_of(request)
     return {
         "case": case,
         "actions": [t.action for t in actions],
@@ -58,18 +57,53 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "may_open": may_open,
         "open_url": open_url,
         "overdue": case is not None and overdue(case),
-        "assignees": assignable(session, township) if staff.role == ANALYST else [],
+        **assignee_context(session, township if assigning else None),
+        "confirm": {t.action: case_steps().confirm[t.action] for t in actions
+                    if t.action in case_steps().confirm},
+        "next_step": next_step(staff, case),
+        "attachment_missing": (settings.case_verdict_requires_attachment
+                               and case is not None and not case.attachments),
+        "attachment_notice": case_steps().verdict_needs_attachment,
         "verdicts": VERDICTS, "party_disciplines": PARTY_DISCIPLINES,
         "government_disciplines": GOVERNMENT_DISCIPLINES,
         "organisational_measures": ORGANISATIONAL_MEASURES,
         "transfers": [t for t in TRANSFERS if t],
-        "default_deadline_days": settings_of(request).case_deadline_days,
+        "default_deadline_days": settings.case_deadline_days,
         "today": local_today(),
         "form": form,
         "message": message,
         "unsaved": unsaved(session, form, takes_back) if message else [],
         "event_notes": event_notes(session, case) if case is not None else {},
     }
+
+
+def assignee_context(session: Session, township: str | None) -> dict[str, Any]:
+    """The assignee list of a case of this township (None: the page offers no assignment):
+    who may take it, the verifiers who may not and why, and a word when no verifier may."""
+    found = candidates(session, township) if township is not None else Candidates([])
+    lacking = township is not None and not found.verifier_in_scope
+    return {"assignees": found.offered, "not_offered": found.not_offered,
+            "no_verifier": case_steps().no_verifier_in_scope if lacking else "",
+            "accounts_url": ACCOUNTS_URL}
+
+
+def next_step(staff: Staff, case: Case | None) -> str:
+    """What happens next to this case (a warning without one is 待分派) and who does it,
+    with （您） when that is the person reading."""
+    status = case.status if case is not None else OPEN
+    rule = case_steps().next_step(status, case.verdict if case is not None else None)
+    if rule is None:
+        return ""
+    if rule.actor == "none":
+        return rule.does
+    assignee = case.assignee if case is not None and rule.actor == "assignee" else None
+    if assignee is not None:
+        who = f"{ROLE_ZH[assignee.role]}{assignee.display_name}"
+        yours = assignee.id == staff.user.id
+    else:
+        role = ANALYST if rule.actor == "analyst" else VERIFIER
+        who, yours = ROLE_ZH[role], staff.role == role
+    return f"由{who}{'（您）' if yours else ''}{rule.does}"
 
 
 def event_notes(session: Session, case: Case) -> dict[int, str]:

@@ -16,14 +16,17 @@ from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import (
+    BY_ACTION,
     NotAllowed,
     StaleCase,
     WorkflowError,
     assign_warning,
     case_of_warning,
     locked_warning,
+    needs_confirmation,
     take,
 )
+from sunlight.contract.case_steps import case_steps
 from sunlight.web.case_pages import (
     Submitted,
     case_page,
@@ -32,7 +35,7 @@ from sunlight.web.case_pages import (
     visible_case,
     warning_url,
 )
-from sunlight.web.case_panel import unsaved
+from sunlight.web.case_panel import FIELD_LABELS, unsaved
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 from sunlight.web.pages import render
 from sunlight.web.reference import warning_case_title
@@ -40,6 +43,9 @@ from sunlight.web.reference import warning_case_title
 router = APIRouter()
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
+CONFIRMED = "confirmed"
+"""The form field an irreversible step needs ("yes"): set by the browser's confirm dialog, or
+by the confirmation page a browser without script is shown."""
 NOT_SEEN = ("没有找到此案件，或者它没有分派给您（可能已改派给其他核查人员）。"
             "您的操作未保存。")
 
@@ -62,13 +68,19 @@ def transition(request: Request, case_no: str, staff: CaseWorker, session: DbSes
         return render(request, "staff/cases/refused.html", {
             "title": "未找到", "message": NOT_SEEN, "unsaved": unsaved(session, form, [])},
             status_code=404)
+    action, settings = form.get("action", ""), settings_of(request)
     try:
-        take(session, case, form.get("action", ""), staff.user, form,
-             expected_version=_version(form), default_days=settings_of(request).case_deadline_days,
-             address=client_address(request))
+        take(session, case, action, staff.user, form, expected_version=_version(form),
+             default_days=settings.case_deadline_days, address=client_address(request),
+             verdict_requires_attachment=settings.case_verdict_requires_attachment)
     except WorkflowError as error:
         session.rollback()
         return _refused(request, session, staff, case, None, form, error)
+    if needs_confirmation(action) and form.get(CONFIRMED) != "yes":
+        # Checked and found takeable, but not to be undone: asked first (the browser's
+        # dialog normally did; without script this page does), nothing kept.
+        session.rollback()
+        return _confirm(request, session, case, form)
     session.commit()
     # Back to the case panel, not the top of a long page: the person sees what they did.
     return RedirectResponse(f"{case_url(case)}#case-panel", status_code=303)
@@ -101,6 +113,21 @@ def _version(form: dict[str, str]) -> int:
         return int(form.get("version", ""))
     except ValueError:
         return -1
+
+
+def _confirm(request: Request, session: DbSession, case: Case,
+             form: dict[str, str]) -> Response:
+    """The question before an irreversible step, with what will be recorded and a form that
+    sends the same fields again, confirmed."""
+    return render(request, "staff/cases/confirm.html", {
+        "title": f"请确认：{BY_ACTION[form['action']].label}",
+        "question": case_steps().confirm[form["action"]],
+        "case": case, "back_url": f"{case_url(case)}#case-panel",
+        "recorded": unsaved(session, form, []),
+        # Sent back as hidden fields: what the person typed, one value per field sent.
+        "fields": [(name, value) for name, value in form.items()
+                   if name in FIELD_LABELS or name in ("action", "version")],
+        "confirmed_field": CONFIRMED}, status_code=200)
 
 
 def _refused(request: Request, session: DbSession, staff: Staff, case: Case | None,

@@ -5,6 +5,9 @@
 //  - <div data-poll="URL">: replace the element with a fresh copy every 1.5 s until the copy no
 //    longer polls (background jobs);
 //  - <button data-confirm="...">: ask before submitting;
+//  - <form data-confirm-step="...">: ask once the form is valid and about to be sent, and on
+//    yes mark its hidden "confirmed" field (the server takes an irreversible case step only
+//    with it, and asks on a page of its own when a browser runs no script);
 //  - <a data-back>: go back a page (its href where there is none). The Content-Security-Policy
 //    allows no inline script, not even a javascript: link;
 //  - <select data-follows="#leader" data-options='{"leader value": ["option", ...]}'>: its
@@ -76,6 +79,16 @@
       event.preventDefault();
       history.back();
     }
+  });
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute("data-confirm-step");
+    if (!question) { return; }
+    if (!window.confirm(question)) {
+      event.preventDefault();
+      return;
+    }
+    var field = event.target.querySelector("input[name=confirmed]");
+    if (field) { field.value = "yes"; }
   });
   document.querySelectorAll("select[data-follows]").forEach(follower);
   document.querySelectorAll("form[data-live]").forEach(liveForm);

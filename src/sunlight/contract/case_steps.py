@@ -1,0 +1,59 @@
+"""How a case's steps read to staff: which steps are confirmed first, what follows each
+status and who takes it, and why someone is not offered as an assignee (case_steps.yaml)."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+Actor = Literal["analyst", "assignee", "none"]
+
+
+class NextStep(BaseModel):
+    """What happens once a case is in `status` (with `verdict`, when given), and who does it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: str
+    verdict: str | None = None
+    actor: Actor
+    does: str = Field(min_length=1)
+
+
+class NotOffered(BaseModel):
+    """Why a member of staff is not offered as a case's assignee (str.format templates)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    other_township: str
+    no_township: str
+    case_without_township: str
+
+
+class CaseSteps(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    confirm: dict[str, str]
+    """Action → the question asked before it; only irreversible steps are here."""
+    next_steps: tuple[NextStep, ...]
+    not_offered: NotOffered
+    no_verifier_in_scope: str
+    verdict_needs_attachment: str
+
+    def next_step(self, status: str, verdict: str | None) -> NextStep | None:
+        """The first rule for this status and verdict, or None for a status without one."""
+        for rule in self.next_steps:
+            if rule.status == status and rule.verdict in (None, verdict):
+                return rule
+        return None
+
+
+@cache
+def case_steps() -> CaseSteps:
+    """The package's case_steps.yaml, validated once."""
+    text = resources.files("sunlight.contract").joinpath("case_steps.yaml").read_text("utf-8")
+    return CaseSteps.model_validate(yaml.safe_load(text))
