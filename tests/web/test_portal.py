@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sunlight.publish.store import withdraw
-from sunlight.web.portal.guard import PORTAL_CSRF_COOKIE
+from sunlight.web.csrf import NONCE_COOKIE
 from tests.publish_county import chen, li, liu, wang, zhang, zhao
 from tests.web.conftest import StaffApp, form_token
 from tests.web.portal_support import Portal, county_rows, portal, village_link
@@ -117,7 +117,7 @@ def test_check_refuses_a_forged_or_missing_token(portal: Portal) -> None:
     fresh.get("/check")  # a cookie of its own: another browser's valid token does not match
     assert fresh.post("/check", data={"id_number": zhang.id, "name": "张伟",
                                       "csrf_token": token}).status_code == 403
-    assert client.cookies.get(PORTAL_CSRF_COOKIE)
+    assert client.cookies.get(NONCE_COOKIE)
 
 
 def test_check_is_rate_limited_per_browser(portal: Portal,

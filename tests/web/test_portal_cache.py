@@ -14,8 +14,8 @@ from sqlalchemy import Engine, event
 from sunlight.contract.catalog import load_catalog
 from sunlight.publish.extract import Extract
 from sunlight.publish.store import publish, withdraw
+from sunlight.web.csrf import NONCE_COOKIE
 from sunlight.web.portal.cache import Page, PageStore, ShownPublication
-from sunlight.web.portal.guard import PORTAL_CSRF_COOKIE
 from tests.web.conftest import StaffApp
 from tests.web.portal_support import Portal, county_rows, portal, village_link
 
@@ -73,7 +73,7 @@ def test_nothing_of_one_browser_reaches_another(portal: Portal) -> None:
     link = roster_link(portal)
     villager = portal.client()
     villager.get("/check")  # holds a portal form token now
-    token = villager.cookies[PORTAL_CSRF_COOKIE]
+    token = villager.cookies[NONCE_COOKIE]
     analyst = portal.staff_app.client("analyst")
     for browser in (villager, analyst):
         assert browser.get(link).status_code == 200
@@ -86,7 +86,7 @@ def test_nothing_of_one_browser_reaches_another(portal: Portal) -> None:
     assert not stranger.cookies
     # The form pages carry each browser's own token: never kept.
     first, second = portal.client().get("/check"), portal.client().get("/check")
-    assert first.cookies[PORTAL_CSRF_COOKIE] != second.cookies[PORTAL_CSRF_COOKIE]
+    assert first.cookies[NONCE_COOKIE] != second.cookies[NONCE_COOKIE]
 
 
 def test_a_browser_without_gzip_gets_the_same_page_plain(portal: Portal) -> None:

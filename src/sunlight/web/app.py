@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,14 +31,14 @@ from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.spill import remove_stale
 from sunlight.web import middleware
 from sunlight.web.compression import Compression
-from sunlight.web.deps import BadCsrf, Forbidden, LoginRequired
-from sunlight.web.pages import render
+from sunlight.web.deps import LoginRequired
+from sunlight.web.errors import BadParameters, UserError, from_http
+from sunlight.web.pages import error_page as staff_error_page
 from sunlight.web.portal import reports as portal_reports
 from sunlight.web.portal import routes as portal
 from sunlight.web.portal.cache import PortalCache
-from sunlight.web.portal.reports import ReportTooLarge
+from sunlight.web.portal.routes import error_page as portal_error_page
 from sunlight.web.portal.routes import public_page
-from sunlight.web.portal.routes import render as render_portal
 from sunlight.web.routes import (
     account,
     admin,
@@ -55,7 +55,6 @@ from sunlight.web.routes import (
     uploads,
     warnings,
 )
-from sunlight.web.routes.uploads import UploadTooLarge
 from sunlight.web.security import check_secret
 from sunlight.web.static_files import StaticAssets
 from sunlight.web.templating import make_templates
@@ -158,36 +157,27 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _handle_errors(app: FastAPI) -> None:
+    """One handler per kind of failure; every refusal a person sees is a UserError, shown
+    as a page of the area it happened in."""
+
     @app.exception_handler(Exception)
     def server_error(request: Request, _exc: Exception) -> Response:
         return middleware.server_error(request.url.path)
 
+    @app.exception_handler(UserError)
+    def refused(request: Request, exc: UserError) -> Response:
+        return _shown(request, exc)
+
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code == 404 and public_page(request.url.path):
-            return render_portal(request, "portal/error.html", {
-                "title": "未找到", "message": "没有这个页面，或者公示已更新。请从首页重新查找。",
-                "publication": None}, status_code=404)
-        if not request.url.path.startswith("/staff") or exc.status_code != 404:
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        return render(request, "staff/error.html", {
-            "title": "未找到", "message": "没有这个页面：它不存在，或者不在您的查看范围内。"},
-            status_code=404)
+        area = "portal" if public_page(request.url.path) else "staff"
+        return _shown(request, from_http(exc.status_code, area))
 
     @app.exception_handler(RequestValidationError)
-    def bad_request(request: Request, exc: RequestValidationError) -> Response:
+    def bad_request(request: Request, _exc: RequestValidationError) -> Response:
         # A hand-edited address or a form not sent by our pages: a page in Chinese, not
         # FastAPI's English JSON.
-        fields = "、".join(sorted({str(error["loc"][-1]) for error in exc.errors()}))
-        message = f"链接或表单中的参数有误（{fields}）。请返回上一页，重新打开后再试。"
-        if public_page(request.url.path):
-            return render_portal(request, "portal/error.html", {
-                "title": "参数有误", "message": message, "publication": None},
-                status_code=400)
-        if request.url.path.startswith("/staff"):
-            return render(request, "staff/error.html", {"title": "参数有误", "message": message},
-                          status_code=400)
-        return JSONResponse({"detail": exc.errors()}, status_code=422)
+        return _shown(request, BadParameters())
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -197,24 +187,12 @@ def _handle_errors(app: FastAPI) -> None:
             return RedirectResponse(f"/staff/login?next={target}", status_code=303)
         return JSONResponse({"detail": "请先登录"}, status_code=401)
 
-    @app.exception_handler(Forbidden)
-    def forbidden(request: Request, exc: Forbidden) -> Response:
-        return render(request, "staff/error.html", {"title": "无权访问", "message": exc.message},
-                      status_code=403)
 
-    @app.exception_handler(UploadTooLarge)
-    def too_large(request: Request, exc: UploadTooLarge) -> Response:
-        return render(request, "staff/error.html", {"title": "文件过大", "message": str(exc)},
-                      status_code=413)
-
-    @app.exception_handler(ReportTooLarge)
-    def report_too_large(request: Request, exc: ReportTooLarge) -> Response:
-        return render_portal(request, "portal/error.html", {
-            "title": "内容过大", "message": exc.message, "publication": None}, status_code=413)
-
-    @app.exception_handler(BadCsrf)
-    def bad_csrf(request: Request, _exc: BadCsrf) -> Response:
-        return render(request, "staff/error.html", {
-            "title": "表单已失效",
-            "message": "表单校验码不符（页面可能已过期或来自其他网站）。请返回并刷新页面后重试。",
-        }, status_code=403)
+def _shown(request: Request, error: UserError) -> Response:
+    """The error as a page of its area: the portal's, the workbench's, else plain text."""
+    path = request.url.path
+    if public_page(path):
+        return portal_error_page(request, error)
+    if path.startswith("/staff"):
+        return staff_error_page(request, error)
+    return PlainTextResponse(error.message, status_code=error.status)

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
-from sunlight.appdb.numbers import page_number
 from sunlight.appdb.tables import RETRACTED, DetectionRun, Warning
 from sunlight.cases.states import STATUS_ZH
 from sunlight.text import squeeze
+from sunlight.web.params import FilterText, PageNumber, one_of
 
 PAGE_SIZE = 50
 ALL_STATUSES = "all"
@@ -40,47 +41,45 @@ _COLUMNS = {"model": Warning.model, "township": Warning.township, "village": War
 problem, as the dashboard's month and year charts count warnings."""
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What the board shows, exactly as the address bar says it (empty = no filter)."""
+def _known_period(value: object) -> str:
+    text = str(value).strip()
+    return text if _PERIOD.fullmatch(text) else ""
 
-    model: str = ""
-    township: str = ""
-    village: str = ""
-    program: str = ""
-    status: str = ""
-    severity: str = ""
-    period: str = ""
-    q: str = ""
-    sort: str = "risk"
-    page: int = 1
+
+class Filters(BaseModel):
+    """What the board shows, exactly as the address bar says it (empty = no filter); the
+    route's query model. Unknown sort, status, severity or period values are dropped."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: FilterText = ""
+    township: FilterText = ""
+    village: FilterText = ""
+    program: FilterText = ""
+    status: Annotated[str, one_of([*STATUS_ZH, ALL_STATUSES])] = ""
+    severity: Annotated[str, one_of(SEVERITY_ZH)] = ""
+    period: Annotated[str, BeforeValidator(_known_period)] = ""
+    q: FilterText = ""
+    sort: Annotated[str, one_of(SORTS, "risk")] = "risk"
+    page: PageNumber = 1
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> Filters:
-        """From query parameters; unknown sort, status or severity values are dropped."""
-        text = {f.name: params.get(f.name, "").strip()[:60] for f in fields(cls)
-                if f.name != "page"}
-        if text["sort"] not in SORTS:
-            text["sort"] = "risk"
-        if text["status"] not in STATUS_ZH and text["status"] != ALL_STATUSES:
-            text["status"] = ""
-        if text["severity"] not in SEVERITY_ZH:
-            text["severity"] = ""
-        if not _PERIOD.fullmatch(text["period"]):
-            text["period"] = ""
-        return cls(page=page_number(params.get("page", "1")), **text)
+        """From query parameters (as the route's query model reads them)."""
+        return cls.model_validate({name: params[name] for name in cls.model_fields
+                                   if name in params})
 
     def query_string(self, **changes: str | int) -> str:
         """The address bar's query for these filters (defaults left out), with `changes`."""
-        values = replace(self, **changes)  # type: ignore[arg-type]
+        values = self.model_copy(update=changes)
         default = Filters()
-        return urlencode({f.name: getattr(values, f.name) for f in fields(self)
-                          if getattr(values, f.name) != getattr(default, f.name)})
+        return urlencode({name: getattr(values, name) for name in type(self).model_fields
+                          if getattr(values, name) != getattr(default, name)})
 
     def described(self) -> dict[str, str | int]:
         """The filters in effect, for the audit log of an export."""
-        return {f.name: getattr(self, f.name) for f in fields(self)
-                if f.name != "page" and getattr(self, f.name) != getattr(Filters(), f.name)}
+        return {name: getattr(self, name) for name in type(self).model_fields
+                if name != "page" and getattr(self, name) != getattr(Filters(), name)}
 
 
 def is_year(period: str) -> bool:
@@ -186,7 +185,7 @@ def totals(session: Session, staff: User, filters: Filters,
 
     if staff.role != ANALYST or filters.status not in ("", ALL_STATUSES):
         return count()
-    key = replace(filters, page=1, sort="risk")
+    key = filters.model_copy(update={"page": 1, "sort": "risk"})
     return per_run(session, ("totals", key), count)
 
 
@@ -217,7 +216,7 @@ class Choices:
         """The filters without a village that is not in the chosen township: the form changed
         township without JavaScript, and the old village would leave the board empty."""
         if filters.village and filters.village not in self.villages(filters.township):
-            return replace(filters, village="")
+            return filters.model_copy(update={"village": ""})
         return filters
 
 

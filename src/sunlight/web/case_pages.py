@@ -16,12 +16,14 @@ from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.states import LIST_SEPARATOR
 from sunlight.cases.workflow import locked_case, may_see
+from sunlight.web import csrf
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
 from sunlight.web.deps import Staff
+from sunlight.web.errors import BadParameters
 from sunlight.web.pages import render
+from sunlight.web.params import FORM_LONG_TEXT_MAX
 from sunlight.web.report_section import report_context
-from sunlight.web.security import CSRF_FIELD
 
 
 def warning_url(warning: Warning) -> str:
@@ -65,7 +67,7 @@ def form_fields(form: FormData) -> dict[str, str]:
     """
     fields: dict[str, list[str]] = {}
     for name, value in form.multi_items():
-        if isinstance(value, str) and name != CSRF_FIELD:
+        if isinstance(value, str) and name != csrf.FIELD:
             fields.setdefault(name, []).append(value)
     return {name: LIST_SEPARATOR.join(values) for name, values in fields.items()}
 
@@ -76,7 +78,10 @@ async def submitted(request: Request) -> dict[str, str]:
     Routes that take the whole form stay synchronous (their database work runs off the
     event loop); only this read of the body is awaited.
     """
-    return form_fields(await request.form())
+    fields = form_fields(await request.form())
+    if any(len(value) > FORM_LONG_TEXT_MAX for value in fields.values()):
+        raise BadParameters()  # no person types this much into one field
+    return fields
 
 
 Submitted = Annotated[dict[str, str], Depends(submitted)]

@@ -10,31 +10,23 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from sunlight.appdb.account_tables import User, WebSession
 from sunlight.appdb.database import writing
 from sunlight.appdb.numbers import ROW_ID_MAX
 from sunlight.audit.chain import append
-from sunlight.settings import Settings
-from sunlight.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, same, token_hash
+from sunlight.web import csrf
+from sunlight.web.errors import BadCsrf as BadCsrf
+from sunlight.web.errors import Forbidden as Forbidden
+from sunlight.web.security import SESSION_COOKIE, token_hash
+from sunlight.web.state import sessions_of as sessions_of
+from sunlight.web.state import settings_of as settings_of
 
 
 class LoginRequired(Exception):
     """No valid session: pages redirect to the login form, other requests get 401."""
-
-
-class Forbidden(Exception):
-    """Logged in, but this role or scope may not see or do this."""
-
-    def __init__(self, message: str = "您没有权限访问此页面") -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class BadCsrf(Exception):
-    """A form without the session's CSRF token: not sent by our own page."""
 
 
 @dataclass(frozen=True)
@@ -47,16 +39,6 @@ class Staff:
     @property
     def role(self) -> str:
         return self.user.role
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def sessions_of(request: Request) -> sessionmaker[Session]:
-    factory: sessionmaker[Session] = request.app.state.sessions
-    return factory
 
 
 def db(request: Request) -> Iterator[Session]:
@@ -130,13 +112,13 @@ async def posted_form(request: Request) -> FormData | None:
 async def csrf_checked(request: Request,
                        form: Annotated[FormData | None, Depends(posted_form)],
                        staff: Annotated[Staff, Depends(current_staff)]) -> Staff:
-    """The staff member, once a POST has shown their session's CSRF token.
+    """The staff member, once a POST has shown the token of their browser and session.
 
     `form` comes first: the session is looked up only once the body is in (see `db`).
     """
     if form is not None:
-        sent = request.headers.get(CSRF_HEADER, "") or str(form.get(CSRF_FIELD, ""))
-        if not same(sent, staff.web_session.csrf_token):
+        sent = request.headers.get(csrf.HEADER, "") or str(form.get(csrf.FIELD, ""))
+        if not csrf.checked(request, csrf.Purpose.STAFF, sent, staff.web_session.csrf_token):
             raise BadCsrf
     return staff
 

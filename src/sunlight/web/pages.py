@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.web import csrf
 from sunlight.web.deps import Staff
+from sunlight.web.errors import UserError
 
 MENU: dict[str, list[tuple[str, str]]] = {
     ANALYST: [("/staff/dashboard", "总览"), ("/staff/warnings", "预警"),
@@ -34,9 +36,19 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     full = {
         "staff": staff,
         "menu": MENU.get(staff.role, []) if staff else [],
-        "csrf_token": staff.web_session.csrf_token if staff else "",
+        "csrf_token": (csrf.form_token(request, csrf.Purpose.STAFF,
+                                       staff.web_session.csrf_token) if staff else ""),
         "path": request.url.path,
         **(context or {}),
     }
-    return templates_of(request).TemplateResponse(request, template, full,
-                                                  status_code=status_code)
+    response = templates_of(request).TemplateResponse(request, template, full,
+                                                      status_code=status_code)
+    if staff:
+        csrf.keep(request, response)
+    return response
+
+
+def error_page(request: Request, error: UserError) -> HTMLResponse:
+    """The workbench's page of a request it cannot do."""
+    return render(request, "staff/error.html", {"title": error.title, "message": error.message},
+                  status_code=error.status)

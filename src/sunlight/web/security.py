@@ -1,4 +1,4 @@
-"""Session tokens, CSRF tokens and the secret that keys them."""
+"""Session tokens and the secret that keys them (and CSRF tokens, see web.csrf)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import secrets
 from sunlight.settings import DEFAULT_SECRET, Settings
 
 SESSION_COOKIE = "sunlight_session"
-LOGIN_CSRF_COOKIE = "sunlight_login_csrf"
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
 
 
 class InsecureSecret(RuntimeError):

@@ -1,64 +1,22 @@
-"""What protects the portal's forms without sessions: a signed double-submit CSRF token, rate
-limits per browser and per address, and the count of failed 查我家 tries per person.
-
-The token is a random nonce and its HMAC under the app's secret; the page sets it as a cookie
-and puts it in the form. A POST must bring the same valid token in both: another site can make
-a browser send the cookie, but cannot read it to fill in the form, nor forge a signed one.
+"""What protects the portal's forms without sessions: rate limits per browser and per
+address, and the count of failed 查我家 tries per person. (Their CSRF tokens: web.csrf.)
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import time
 from dataclasses import dataclass
 
 from fastapi import Request
-from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.rate_limits import count_use, take_back
 from sunlight.masking import public_masked_id
 from sunlight.publish.privacy import normal_id, normal_name
+from sunlight.web import csrf
 from sunlight.web.deps import counted_address, settings_of
-
-PORTAL_CSRF_COOKIE = "sunlight_portal_csrf"
-TOKEN_HOURS = 12
-
-
-def _signature(secret: str, nonce: str) -> str:
-    return hmac.new(secret.encode(), f"portal-csrf:{nonce}".encode(),
-                    hashlib.sha256).hexdigest()[:32]
-
-
-def new_token(secret: str) -> str:
-    nonce = secrets.token_urlsafe(18)
-    return f"{nonce}.{_signature(secret, nonce)}"
-
-
-def valid(secret: str, token: str) -> bool:
-    nonce, _, signature = token.partition(".")
-    return bool(nonce) and hmac.compare_digest(signature.encode(),
-                                               _signature(secret, nonce).encode())
-
-
-def form_token(request: Request, secret: str) -> str:
-    """The token for a form on this page: the browser's own if it is valid, else a new one."""
-    token = request.cookies.get(PORTAL_CSRF_COOKIE, "")
-    return token if valid(secret, token) else new_token(secret)
-
-
-def set_token(response: Response, token: str, *, secure: bool) -> None:
-    response.set_cookie(PORTAL_CSRF_COOKIE, token, max_age=TOKEN_HOURS * 3600, path="/",
-                        httponly=True, samesite="strict", secure=secure)
-
-
-def checked(request: Request, secret: str, sent: str) -> bool:
-    """A POST's token: signed by us, and the same as the browser's cookie."""
-    cookie = request.cookies.get(PORTAL_CSRF_COOKIE, "")
-    return valid(secret, sent) and hmac.compare_digest(sent.encode(), cookie.encode())
-
 
 # Villagers often reach the portal through one carrier address (a mobile network's NAT): an
 # address may use a form this many times as often as one browser may.
@@ -73,18 +31,19 @@ def within_limits(request: Request, session: Session, name: str, per_hour: int) 
     """Whether this browser may use the form called `name` once more (and count it).
 
     Per address, at most SUNLIGHT_PORTAL_BURST_PER_MINUTE uses a minute: a flood from one
-    address stops within seconds. A browser is known by its portal token (the forms' POSTs
-    have checked it): `per_hour` uses each. Its address as a whole gets BROWSERS_PER_ADDRESS
-    times that, so that a village behind one address is not stopped by one household, while
-    clearing cookies for a fresh token does not lift the limit. A use refused by one limit
-    counts against none after it. Counted in the app database (every server process sees the
-    same counts), and committed at once, so that no counter row stays locked while the request
-    goes on. A route that only reads afterwards begins its reads with `reading`.
+    address stops within seconds. A browser is known by its CSRF nonce (the forms' POSTs
+    have checked its token): `per_hour` uses each. Its address as a whole gets
+    BROWSERS_PER_ADDRESS times that, so that a village behind one address is not stopped by
+    one household, while clearing cookies for a fresh nonce does not lift the limit. A use
+    refused by one limit counts against none after it. Counted in the app database (every
+    server process sees the same counts), and committed at once, so that no counter row
+    stays locked while the request goes on. A route that only reads afterwards begins its
+    reads with `reading`.
     """
     settings = settings_of(request)
-    token = request.cookies.get(PORTAL_CSRF_COOKIE, "")
+    nonce = csrf.sent_nonce(request)
     address = f"address:{counted_address(request)}"
-    browser = f"browser:{token}" if token else address
+    browser = f"browser:{nonce}" if nonce else address
     now = time.time()
     limits = ((f"{name}:burst", address, BURST_S, settings.portal_burst_per_minute),
               (name, browser, HOUR_S, per_hour),

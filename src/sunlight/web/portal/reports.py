@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData, UploadFile
 
 from sunlight.appdb.database import reading
@@ -40,9 +42,19 @@ from sunlight.reports.photos import (
 )
 from sunlight.reports.reply_due import reply_due, spoken_date
 from sunlight.reports.tracking import track
+from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
+from sunlight.web.errors import TooLarge
+from sunlight.web.params import FormLongText, FormText
 from sunlight.web.portal import guard, reads
-from sunlight.web.portal.routes import link_number, render, shown_publication, shown_village
+from sunlight.web.portal.routes import (
+    LinkNumber,
+    form_page,
+    link_number,
+    render,
+    shown_publication,
+    shown_village,
+)
 
 router = APIRouter()
 
@@ -55,11 +67,12 @@ NO_VILLAGE = "公示已更新，找不到该村。请从首页重新进入。"
 UNKNOWN_CODE = "没有找到这个查询码的举报，请核对后重新输入。"
 
 
-class ReportTooLarge(Exception):
+class ReportTooLarge(TooLarge):
     """A report request bigger than three full-size photos: refused before it is read."""
 
-    message = (f"提交的内容过大：最多 {MAX_PHOTOS} 张照片，每张不超过 "
-               f"{MAX_BYTES // (1024 * 1024)} MB。举报未保存，请返回后重新选择照片。")
+    def __init__(self) -> None:
+        super().__init__(f"提交的内容过大：最多 {MAX_PHOTOS} 张照片，每张不超过 "
+                         f"{MAX_BYTES // (1024 * 1024)} MB。举报未保存，请返回后重新选择照片。")
 
 
 def within_limit(request: Request) -> None:
@@ -71,9 +84,41 @@ def within_limit(request: Request) -> None:
         raise ReportTooLarge
 
 
+class ReportFields(BaseModel):
+    """A report form's text fields (its photos are read beside them)."""
+
+    village: FormText = ""
+    person: FormText = ""
+    v: FormText = ""
+    category: FormText = ""
+    description: FormLongText = ""
+    anonymous: FormText = ""
+    contact_name: FormText = ""
+    contact_phone: FormText = ""
+    csrf_token: FormText = ""
+
+
+class TrackForm(BaseModel):
+    code: FormText = ""
+    csrf_token: FormText = ""
+
+
 async def report_form(request: Request) -> FormData:
-    # Starlette spools each file part past 1 MB to a temporary file.
+    # Read here rather than by a form model: a form model's body is read before any
+    # dependency, so `within_limit` could no longer refuse an oversize report unread, and
+    # the photos' count is bounded while parsing. Starlette spools each file part past 1 MB
+    # to a temporary file.
     return await request.form(max_files=MAX_PHOTOS + 2, max_fields=30)
+
+
+def report_fields(form: Annotated[FormData, Depends(report_form)]) -> ReportFields:
+    """The form's text fields, validated as a form model would be (a failure is the portal's
+    参数有误 page)."""
+    sent = {name: value for name, value in form.items() if isinstance(value, str)}
+    try:
+        return ReportFields.model_validate(sent)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from error
 
 
 @router.get("/report")
@@ -92,10 +137,10 @@ def village_form(request: Request, session: DbSession, code: str) -> Response:
 
 @router.get("/village/{code}/person/{no}/report")
 def person_form(request: Request, session: DbSession, code: str, no: str,
-                v: str = "") -> Response:
+                v: Annotated[LinkNumber, Query()] = 0) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if link_number(v) != publication.version:
+    if v != publication.version:
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
     subject = reads.person(session, publication, place, link_number(no))
@@ -107,15 +152,13 @@ def person_form(request: Request, session: DbSession, code: str, no: str,
 
 @router.post("/report")
 def file(request: Request, session: DbSession, _size: Annotated[None, Depends(within_limit)],
-         form: Annotated[FormData, Depends(report_form)]) -> Response:
-    text = {name: str(form.get(name, "")) for name in (
-        "village", "person", "v", "category", "description", "anonymous", "contact_name",
-        "contact_phone")}
+         form: Annotated[FormData, Depends(report_form)],
+         fields: Annotated[ReportFields, Depends(report_fields)]) -> Response:
+    text = fields.model_dump(exclude={"csrf_token"})
     draft = Draft(category=text["category"], description=text["description"],
                   anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
                   contact_phone=text["contact_phone"])
-    genuine = guard.checked(request, settings_of(request).secret_key,
-                            str(form.get("csrf_token", "")))
+    genuine = csrf.checked(request, csrf.Purpose.PORTAL, fields.csrf_token)
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "draft": text}
     place = (reads.village(session, publication, text["village"])
@@ -188,33 +231,28 @@ def _photos(form: FormData) -> list[CleanPhoto]:
 
 
 def _form_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
-    settings = settings_of(request)
-    token = guard.form_token(request, settings.secret_key)
-    response = render(request, "portal/report.html", {
+    return form_page(request, "portal/report.html", {
         "categories": CATEGORIES, "max_photos": MAX_PHOTOS,
         "max_mb": MAX_BYTES // (1024 * 1024), "description_max": DESCRIPTION_MAX,
-        "draft": {}, "csrf_token": token, "reply_days": settings.report_reply_days,
-        **context}, status_code=status)
-    guard.set_token(response, token, secure=settings.secure_cookies)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        "draft": {}, "reply_days": settings_of(request).report_reply_days, **context},
+        status)
 
 
 @router.get("/track")
-def track_form(request: Request, session: DbSession, letters: str = "") -> Response:
+def track_form(request: Request, session: DbSession,
+               letters: Annotated[FormText, Query()] = "") -> Response:
     # ?letters=1: the keyboard for a code issued before (letters and digits), not the number pad
     return _track_page(request, {"publication": reads.current(session),
                                  "letters": letters == "1"})
 
 
 @router.post("/track")
-def track_report(request: Request, form: Annotated[FormData, Depends(report_form)],
+def track_report(request: Request, form: Annotated[TrackForm, Form()],
                  session: DbSession) -> Response:
-    typed = str(form.get("code", ""))[:40]
+    typed = form.code[:40]
     context: dict[str, Any] = {"publication": reads.current(session), "typed": typed,
                                "letters": any(ch.isalpha() for ch in typed)}
-    if not guard.checked(request, settings_of(request).secret_key,
-                         str(form.get("csrf_token", ""))):
+    if not csrf.checked(request, csrf.Purpose.PORTAL, form.csrf_token):
         return _track_page(request, {**context, "error": "页面已过期，请重新查询。"}, 403)
     code = normalised(typed)
     if code is None:
@@ -230,11 +268,5 @@ def track_report(request: Request, form: Annotated[FormData, Depends(report_form
 
 
 def _track_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
-    settings = settings_of(request)
-    token = guard.form_token(request, settings.secret_key)
-    response = render(request, "portal/track.html", {
-        "csrf_token": token, "reply_days": settings.report_reply_days, **context},
-        status_code=status)
-    guard.set_token(response, token, secure=settings.secure_cookies)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return form_page(request, "portal/track.html",
+                     {"reply_days": settings_of(request).report_reply_days, **context}, status)

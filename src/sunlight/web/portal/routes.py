@@ -9,15 +9,19 @@ import logging
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, BeforeValidator
 
 from sunlight.appdb.publication_tables import Publication, PubVillage
 from sunlight.audit.key import key_of
 from sunlight.publish.lookups import lookups_of
 from sunlight.publish.privacy import ACCOUNT_TAIL, normal_account_tail
+from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
+from sunlight.web.errors import UserError
 from sunlight.web.pages import templates_of
+from sunlight.web.params import FilterText, FormText
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.cache import cached
 from sunlight.web.public_url import portal_address
@@ -40,6 +44,13 @@ def render(request: Request, template: str, context: dict[str, Any], *,
            status_code: int = 200) -> HTMLResponse:
     return templates_of(request).TemplateResponse(request, template, context,
                                                   status_code=status_code)
+
+
+def error_page(request: Request, error: UserError) -> HTMLResponse:
+    """The portal's page of a request it cannot do."""
+    return render(request, "portal/error.html", {
+        "title": error.title, "message": error.message, "publication": None},
+        status_code=error.status)
 
 
 def public_page(path: str) -> bool:
@@ -66,6 +77,26 @@ def shown_village(session: DbSession, publication: Publication, code: str) -> Pu
 def link_number(text: str) -> int:
     """A number from a link; anything else (a hand-edited address) is 0, which finds nothing."""
     return int(text) if text.isascii() and text.isdigit() and len(text) < 9 else 0
+
+
+LinkNumber = Annotated[int, BeforeValidator(lambda value: link_number(str(value)))]
+"""A number in a link's query (a page, a publication's version), as `link_number` reads it."""
+
+
+class RosterQuery(BaseModel):
+    """A roster's search by name and its page."""
+
+    q: FilterText = ""
+    page: LinkNumber = 1
+
+
+class CheckForm(BaseModel):
+    """查我家: the ID number and name, and the account's last digits when they are asked."""
+
+    id_number: FormText = ""
+    name: FormText = ""
+    account_tail: FormText = ""
+    csrf_token: FormText = ""
 
 
 @router.get("/")
@@ -102,25 +133,26 @@ def village(request: Request, session: DbSession, code: str) -> Response:
 
 @router.get("/village/{code}/program/{program}")
 @cached
-def roster(request: Request, session: DbSession, code: str, program: str, q: str = "",
-           page: str = "1") -> Response:
+def roster(request: Request, session: DbSession, code: str, program: str,
+           query: Annotated[RosterQuery, Query()]) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
     about = reads.program(session, publication, program)
     if about is None:
         raise HTTPException(404)
-    name = q.strip()[:NAME_MAX]
+    name = query.q[:NAME_MAX]
     return render(request, "portal/roster.html", {
         "publication": publication, "village": place, "program": about, "q": name,
-        "roster": reads.roster(session, publication, place, program, name, link_number(page))})
+        "roster": reads.roster(session, publication, place, program, name, query.page)})
 
 
 @router.get("/village/{code}/person/{no}")
 @cached
-def person(request: Request, session: DbSession, code: str, no: str, v: str = "") -> Response:
+def person(request: Request, session: DbSession, code: str, no: str,
+           v: Annotated[LinkNumber, Query()] = 0) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if link_number(v) != publication.version:  # the link was made for a version no longer shown
+    if v != publication.version:  # the link was made for a version no longer shown
         return render(request, "portal/moved.html",
                       {"publication": publication, "village": place}, status_code=404)
     found = reads.beneficiary(session, publication, place, link_number(no))
@@ -170,13 +202,12 @@ def check_form(request: Request, session: DbSession) -> Response:
 
 @router.post("/check")
 def check(request: Request, session: DbSession,
-          id_number: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
-          account_tail: Annotated[str, Form()] = "",
-          csrf_token: Annotated[str, Form()] = "") -> Response:
+          form: Annotated[CheckForm, Form()]) -> Response:
+    id_number, name, account_tail = form.id_number, form.name, form.account_tail
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "name": name[:NAME_MAX]}
     settings = settings_of(request)
-    if not guard.checked(request, settings.secret_key, csrf_token):
+    if not csrf.checked(request, csrf.Purpose.PORTAL, form.csrf_token):
         return _check_page(request, {**context, "error": "页面已过期，请重新填写后提交。"}, 403)
     id_text, name_text = id_number.strip(), name.strip()
     if not id_text or not name_text:
@@ -216,12 +247,18 @@ def check(request: Request, session: DbSession,
 
 
 def _check_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
-    secret = settings_of(request).secret_key
-    token = guard.form_token(request, secret)
-    response = render(request, "portal/check.html", {
-        **context, "csrf_token": token, "tail_digits": ACCOUNT_TAIL,
+    return form_page(request, "portal/check.html", {
+        **context, "tail_digits": ACCOUNT_TAIL,
         "failures_per_person": settings_of(request).check_failures_per_person,
-        "lookups_per_hour": LOOKUPS_PER_HOUR}, status_code=status)
-    guard.set_token(response, token, secure=settings_of(request).secure_cookies)
+        "lookups_per_hour": LOOKUPS_PER_HOUR}, status)
+
+
+def form_page(request: Request, template: str, context: dict[str, Any],
+              status: int = 200) -> Response:
+    """A page with a portal form: its CSRF token, the nonce cookie, kept by no cache."""
+    response = render(request, template,
+                      {"csrf_token": csrf.form_token(request, csrf.Purpose.PORTAL), **context},
+                      status_code=status)
+    csrf.keep(request, response)
     response.headers["Cache-Control"] = "no-store"
     return response

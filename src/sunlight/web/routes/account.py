@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy import delete
 
 from sunlight.accounts.users import hash_password, new_password_problem, password_matches
@@ -13,20 +14,26 @@ from sunlight.appdb.account_tables import WebSession
 from sunlight.audit.chain import append
 from sunlight.web.deps import DbSession, LoggedIn, client_address
 from sunlight.web.pages import render
+from sunlight.web.params import FormText
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/account")
 
 
-@router.get("/staff/account")
+@router.get("")
 def account_page(request: Request, staff: LoggedIn) -> Response:
     return render(request, "staff/account.html")
 
 
-@router.post("/staff/account/password")
+class PasswordChange(BaseModel):
+    current: FormText = ""
+    new: FormText = ""
+    repeat: FormText = ""
+
+
+@router.post("/password")
 def change_password(request: Request, staff: LoggedIn, session: DbSession,
-                    current: Annotated[str, Form()] = "",
-                    new: Annotated[str, Form()] = "",
-                    repeat: Annotated[str, Form()] = "") -> Response:
+                    form: Annotated[PasswordChange, Form()]) -> Response:
+    current, new, repeat = form.current, form.new, form.repeat
     user = session.merge(staff.user)
     problem = ("当前密码不正确" if not password_matches(user, current)
                else new_password_problem(new, repeat))

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -30,29 +31,52 @@ from sunlight.audit.checkpoint import take
 from sunlight.contract.datasets import DATASETS
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require, sessions_of
 from sunlight.web.pages import render
+from sunlight.web.params import FilterText, FormText
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/admin")
 Admin = Annotated[Staff, Depends(require(ADMIN))]
 PAGE_SIZE = 50
 
 
-@router.get("/staff/admin/users")
+@router.get("/users")
 def users_page(request: Request, staff: Admin, session: DbSession,
                done: str = "") -> Response:
     return _users(request, session, done=_DONE.get(done, ""))
 
 
-@router.post("/staff/admin/users")
+class NewAccount(BaseModel):
+    username: FormText = ""
+    display_name: FormText = ""
+    role: FormText = ""
+    township: FormText = ""
+    department: FormText = ""
+    password: FormText = ""
+    datasets: list[FormText] = []
+
+
+class Activation(BaseModel):
+    active: FormText = ""
+
+
+class NewPassword(BaseModel):
+    password: FormText = ""
+    repeat: FormText = ""
+
+
+class AuditQuery(BaseModel):
+    actor: FilterText = ""
+    action: FilterText = ""
+    page: int = 1
+
+
+@router.post("/users")
 def add_account(request: Request, staff: Admin, session: DbSession,
-                username: Annotated[str, Form()] = "", display_name: Annotated[str, Form()] = "",
-                role: Annotated[str, Form()] = "", township: Annotated[str, Form()] = "",
-                department: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-                datasets: Annotated[list[str] | None, Form()] = None) -> Response:
+                form: Annotated[NewAccount, Form()]) -> Response:
     """Create an account by the rules of `sunlight users add`."""
-    fields = {"username": username.strip(), "display_name": display_name.strip(),
-              "role": role, "township": township.strip(), "department": department,
-              "password": password}
-    datasets = datasets or []
+    fields = {"username": form.username.strip(), "display_name": form.display_name.strip(),
+              "role": form.role, "township": form.township.strip(),
+              "department": form.department, "password": form.password}
+    datasets = form.datasets
     try:
         user = add_user(session, fields["username"], fields["role"], fields["password"],
                         display_name=fields["display_name"],
@@ -69,12 +93,12 @@ def add_account(request: Request, staff: Admin, session: DbSession,
     return RedirectResponse("/staff/admin/users?done=added", status_code=303)
 
 
-@router.post("/staff/admin/users/{user_id}/active")
+@router.post("/users/{user_id}/active")
 def set_active(request: Request, user_id: RowId, staff: Admin, session: DbSession,
-               active: Annotated[str, Form()] = "") -> Response:
+               form: Annotated[Activation, Form()]) -> Response:
     """Deactivate (logging the person out everywhere) or reactivate an account."""
     user = _user(session, user_id)
-    make_active = active == "1"
+    make_active = form.active == "1"
     if user.id == staff.user.id and not make_active:
         return _users(request, session, error="不能停用自己的账户（否则可能无人能管理账户）",
                       status_code=400)
@@ -88,13 +112,13 @@ def set_active(request: Request, user_id: RowId, staff: Admin, session: DbSessio
     return RedirectResponse(f"/staff/admin/users?done={done}", status_code=303)
 
 
-@router.post("/staff/admin/users/{user_id}/password")
+@router.post("/users/{user_id}/password")
 def reset_password(request: Request, user_id: RowId, staff: Admin, session: DbSession,
-                   password: Annotated[str, Form()] = "",
-                   repeat: Annotated[str, Form()] = "") -> Response:
+                   form: Annotated[NewPassword, Form()]) -> Response:
     """Set a new password for someone who lost theirs; they are logged out everywhere."""
     user = _user(session, user_id)
-    problem = new_password_problem(password, repeat)
+    password = form.password
+    problem = new_password_problem(password, form.repeat)
     if problem:
         return _users(request, session, error=f"{user.username}：{problem}", status_code=400)
     user.password_hash = hash_password(password)
@@ -104,14 +128,14 @@ def reset_password(request: Request, user_id: RowId, staff: Admin, session: DbSe
     return RedirectResponse("/staff/admin/users?done=password", status_code=303)
 
 
-@router.get("/staff/admin/audit")
-def audit_page(request: Request, staff: Admin, session: DbSession, actor: str = "",
-               action: str = "", page: int = 1) -> Response:
-    return _audit_log(request, session, actor=actor.strip(), action=action.strip(),
-                      page=min(max(page, 1), LAST_PAGE))
+@router.get("/audit")
+def audit_page(request: Request, staff: Admin, session: DbSession,
+               query: Annotated[AuditQuery, Query()]) -> Response:
+    return _audit_log(request, session, actor=query.actor, action=query.action,
+                      page=min(max(query.page, 1), LAST_PAGE))
 
 
-@router.post("/staff/admin/audit/verify")
+@router.post("/audit/verify")
 def verify_chain(request: Request, staff: Admin, session: DbSession) -> Response:
     """Recompute the hash chain and show what it found; the check itself is audited.
 
@@ -128,7 +152,7 @@ def verify_chain(request: Request, staff: Admin, session: DbSession) -> Response
     return _audit_log(request, session, actor="", action="", page=1, report=report)
 
 
-@router.post("/staff/admin/audit/checkpoint")
+@router.post("/audit/checkpoint")
 def checkpoint_download(request: Request, staff: Admin, session: DbSession) -> Response:
     """A signed checkpoint of the head, for `sunlight audit verify --checkpoint`; audited, and
     refused when the chain is broken (it would vouch for it)."""

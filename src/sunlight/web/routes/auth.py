@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from sunlight.accounts.users import THROTTLE_WINDOW, log_in
 from sunlight.appdb.account_tables import WebSession
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.audit.chain import append
+from sunlight.web import csrf
 from sunlight.web.deps import (
     DbSession,
     LoggedIn,
@@ -23,15 +25,10 @@ from sunlight.web.deps import (
     settings_of,
 )
 from sunlight.web.pages import HOME, render
-from sunlight.web.security import (
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    new_token,
-    same,
-    token_hash,
-)
+from sunlight.web.params import FormText
+from sunlight.web.security import SESSION_COOKIE, new_token, token_hash
 
-router = APIRouter()
+router = APIRouter(prefix="/staff")
 
 
 def _safe_next(target: str) -> str:
@@ -41,19 +38,22 @@ def _safe_next(target: str) -> str:
     return "/staff"
 
 
-@router.get("/staff/login")
-def login_form(request: Request, next: str = "/staff") -> Response:
-    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_token()
-    response = render(request, "staff/login.html", {"login_csrf": token, "next": next})
-    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
-    return response
+@router.get("/login")
+def login_form(request: Request, next: Annotated[FormText, Query()] = "/staff") -> Response:
+    return _login_page(request, {"next": next})
 
 
-@router.post("/staff/login")
-def login(request: Request, session: DbSession, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "",
-          next: Annotated[str, Form()] = "/staff") -> Response:
-    if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE, "")):
+class LoginForm(BaseModel):
+    username: FormText = ""
+    password: FormText = ""
+    csrf_token: FormText = ""
+    next: FormText = "/staff"
+
+
+@router.post("/login")
+def login(request: Request, session: DbSession, form: Annotated[LoginForm, Form()]) -> Response:
+    username, password, next = form.username, form.password, form.next
+    if not csrf.checked(request, csrf.Purpose.LOGIN, form.csrf_token):
         return _login_again(request, "登录页面已过期，请重新输入。", next, 403)
     address = client_address(request)
     with sessions_of(request)() as reader:
@@ -75,11 +75,10 @@ def login(request: Request, session: DbSession, username: Annotated[str, Form()]
     response = RedirectResponse(_safe_next(next), status_code=303)
     _set_cookie(request, response, SESSION_COOKIE, token,
                 max_age=settings.session_hours * 3600)
-    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/staff")
     return response
 
 
-@router.post("/staff/logout")
+@router.post("/logout")
 def logout(request: Request, staff: LoggedIn, session: DbSession) -> Response:
     session.execute(delete(WebSession).where(WebSession.id == staff.web_session.id))
     append(session, actor=staff.user.username, action="logout",
@@ -90,7 +89,7 @@ def logout(request: Request, staff: LoggedIn, session: DbSession) -> Response:
     return response
 
 
-@router.get("/staff")
+@router.get("")
 def staff_home(staff: LoggedIn) -> Response:
     return RedirectResponse(HOME[staff.role], status_code=303)
 
@@ -110,11 +109,14 @@ def _audit_refusal(session: Session, actor: str, address: str, throttled: bool) 
 
 
 def _login_again(request: Request, message: str, next: str, status: int) -> Response:
-    token = new_token()
+    return _login_page(request, {"next": next, "error": message}, status)
+
+
+def _login_page(request: Request, context: dict[str, str], status: int = 200) -> Response:
     response = render(request, "staff/login.html",
-                      {"login_csrf": token, "next": next, "error": message},
+                      {**context, "login_csrf": csrf.form_token(request, csrf.Purpose.LOGIN)},
                       status_code=status)
-    _set_cookie(request, response, LOGIN_CSRF_COOKIE, token, max_age=3600)
+    csrf.keep(request, response)
     return response
 
 

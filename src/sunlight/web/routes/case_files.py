@@ -25,14 +25,15 @@ from sunlight.web.deps import (
     require,
     settings_of,
 )
+from sunlight.web.params import FormLongText
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/cases")
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 
 
-@router.post("/staff/cases/{case_no}/comments")
+@router.post("/{case_no}/comments")
 def comment(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
-            body: Annotated[str, Form()] = "") -> Response:
+            body: Annotated[FormLongText, Form()] = "") -> Response:
     case = visible_case(session, staff, case_no)
     try:
         add_comment(session, case, staff.user, body, address=client_address(request))
@@ -44,7 +45,7 @@ def comment(request: Request, case_no: str, staff: CaseWorker, session: DbSessio
     return RedirectResponse(f"{case_url(case)}#discussion", status_code=303)
 
 
-@router.post("/staff/cases/{case_no}/attachments")
+@router.post("/{case_no}/attachments")
 def upload(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
            file: Annotated[UploadFile | str | None, File()] = None) -> Response:
     case = visible_case(session, staff, case_no)
@@ -63,7 +64,7 @@ def upload(request: Request, case_no: str, staff: CaseWorker, session: DbSession
     return RedirectResponse(f"{case_url(case)}#discussion", status_code=303)
 
 
-@router.get("/staff/cases/{case_no}/attachments/{attachment_id}")
+@router.get("/{case_no}/attachments/{attachment_id}")
 def download(request: Request, case_no: str, attachment_id: RowId, staff: CaseWorker,
              session: DbSession) -> Response:
     case = visible_case(session, staff, case_no)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from sunlight.accounts.roles import ANALYST, VERIFIER
-from sunlight.appdb.numbers import page_number, row_id
+from sunlight.appdb.numbers import row_id
 from sunlight.cases import queries
 from sunlight.cases.queries import CaseFilter
 from sunlight.cases.states import KIND_ZH, STATUS_ZH
@@ -18,26 +19,37 @@ from sunlight.clock import local_today
 from sunlight.web.case_pages import case_url
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
+from sunlight.web.params import FilterText, PageNumber, one_of
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/cases")
 PAGE_SIZE = 100
 PARTIAL = "x-sunlight-partial"
 
 
-@router.get("/staff/cases")
+class Wanted(BaseModel):
+    """The list's query: unknown choices and a mangled page (a hand-edited link) fall back."""
+
+    status: Annotated[str, one_of(STATUS_ZH)] = ""
+    kind: Annotated[str, one_of(KIND_ZH)] = ""
+    township: FilterText = ""
+    overdue_only: FilterText = ""
+    assignee: FilterText = ""
+    page: PageNumber = 1
+
+
+@router.get("")
 def case_list(request: Request, staff: Annotated[Staff, Depends(require(ANALYST, VERIFIER))],
-              session: DbSession, status: str = "", kind: str = "", township: str = "",
-              overdue_only: str = "", assignee: str = "", page: str = "1") -> Response:
+              session: DbSession, query: Annotated[Wanted, Query()]) -> Response:
     today = local_today()
     analyst = staff.role == ANALYST
     wanted = CaseFilter(
-        status=status if status in STATUS_ZH else "",
-        kind=kind if analyst and kind in KIND_ZH else "",
-        township=township if analyst else "",
-        overdue_only=bool(overdue_only),
-        assignee_id=row_id(assignee) if analyst else None,
+        status=query.status,
+        kind=query.kind if analyst else "",
+        township=query.township if analyst else "",
+        overdue_only=bool(query.overdue_only),
+        assignee_id=row_id(query.assignee) if analyst else None,
     )
-    number = page_number(page)  # a mangled link shows page 1
+    number = query.page
     total = queries.count(session, staff.user, wanted, today=today)
     cases = queries.listed(session, staff.user, wanted, today=today, limit=PAGE_SIZE,
                            offset=(number - 1) * PAGE_SIZE)

@@ -40,7 +40,7 @@ from sunlight.web.deps import DbSession, Staff, client_address, require, setting
 from sunlight.web.pages import render
 from sunlight.web.reference import warning_case_title
 
-router = APIRouter()
+router = APIRouter(prefix="/staff")
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
 CONFIRMED = "confirmed"
@@ -50,7 +50,7 @@ NOT_SEEN = ("没有找到此案件，或者它没有分派给您（可能已改�
             "您的操作未保存。")
 
 
-@router.get("/staff/cases/{case_no}")
+@router.get("/cases/{case_no}")
 def show_case(request: Request, case_no: str, staff: CaseWorker, session: DbSession) -> Response:
     case = visible_case(session, staff, case_no)
     if case.warning is not None:
@@ -58,7 +58,7 @@ def show_case(request: Request, case_no: str, staff: CaseWorker, session: DbSess
     return case_page(request, session, staff, case)
 
 
-@router.post("/staff/cases/{case_no}/transition")
+@router.post("/cases/{case_no}/transition")
 def transition(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
                form: Submitted) -> Response:
     # A case this person may not see answers as one that does not exist, with what they
@@ -86,7 +86,7 @@ def transition(request: Request, case_no: str, staff: CaseWorker, session: DbSes
     return RedirectResponse(f"{case_url(case)}#case-panel", status_code=303)
 
 
-@router.post("/staff/warnings/{warning_id}/assign")
+@router.post("/warnings/{warning_id}/assign")
 def assign(request: Request, warning_id: str, staff: Analyst, session: DbSession,
            form: Submitted) -> Response:
     warning = locked_warning(session, warning_id)

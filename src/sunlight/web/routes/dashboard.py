@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
@@ -18,17 +18,16 @@ from sunlight.web.charts import Bar, bar_chart
 from sunlight.web.dashboard_data import MEASURES, Tally, build, ranked
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
+from sunlight.web.params import one_of
 from sunlight.web.templating import money
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/dashboard")
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
 
 
-@router.get("/staff/dashboard")
-def dashboard(request: Request, staff: Analyst, session: DbSession) -> Response:
-    measure = request.query_params.get("measure", "")
-    if measure not in MEASURES:
-        measure = "count"
+@router.get("")
+def dashboard(request: Request, staff: Analyst, session: DbSession,
+              measure: Annotated[str, one_of(MEASURES, "count"), Query()] = "count") -> Response:
     data = build(session)
     by = MEASURES[measure]
     return render(request, "staff/dashboard.html", {

@@ -10,7 +10,7 @@ import io
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from sunlight.accounts.roles import ANALYST
@@ -23,7 +23,7 @@ from sunlight.web.deps import DbSession, Staff, audit_now, require, settings_of
 from sunlight.web.pages import render
 from sunlight.web.routes.warnings import WarningReader, visible_warning
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/warnings")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 VERIFY_POINTS = {
@@ -41,11 +41,10 @@ VERIFY_POINTS = {
 """What a verifier checks, by the datasets the warning's evidence comes from."""
 
 
-@router.get("/staff/warnings/export.xlsx")
+@router.get("/export.xlsx")
 def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALYST))],
-                 session: DbSession) -> Response:
+                 session: DbSession, filters: Annotated[Filters, Query()]) -> Response:
     """The board as filtered, every page, ID and account numbers masked."""
-    filters = Filters.parse(request.query_params)
     warnings = for_export(session, staff.user, filters)
     buffer = io.BytesIO()
     write_xlsx(warnings, buffer, reference.library(), load_catalog(settings_of(request).catalog),
@@ -57,7 +56,7 @@ def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALY
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/staff/warnings/{warning_id}/notice")
+@router.get("/{warning_id}/notice")
 def verification_notice(request: Request, warning_id: str, staff: WarningReader,
                         session: DbSession) -> Response:
     """核查通知书: printed for the township, with the full ID number (so it is audited)."""

@@ -15,8 +15,9 @@ from sunlight.publish.lookups import lookups_of
 from sunlight.publish.store import NotPublished, current, history, withdraw
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require
 from sunlight.web.pages import render
+from sunlight.web.params import FormText
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/publications")
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
 REASON_MAX = 500
 
@@ -26,18 +27,18 @@ def publisher_of(request: Request) -> Publisher:
     return publisher
 
 
-@router.get("/staff/publications")
+@router.get("")
 def publications(request: Request, staff: Analyst, session: DbSession) -> Response:
     return _page(request, session)
 
 
-@router.get("/staff/publications/job")
+@router.get("/job")
 def job_status(request: Request, staff: Analyst) -> Response:
     """The fragment the page polls while a publication runs."""
     return render(request, "staff/publications/_job.html", _job(request))
 
 
-@router.post("/staff/publications")
+@router.post("")
 def start(request: Request, staff: Analyst, session: DbSession) -> Response:
     try:
         publisher_of(request).start(session, staff.user.username, client_address(request))
@@ -46,9 +47,9 @@ def start(request: Request, staff: Analyst, session: DbSession) -> Response:
     return RedirectResponse("/staff/publications", status_code=303)
 
 
-@router.post("/staff/publications/{version}/withdraw")
+@router.post("/{version}/withdraw")
 def withdraw_version(request: Request, version: RowId, staff: Analyst, session: DbSession,
-                     reason: Annotated[str, Form()] = "") -> Response:
+                     reason: Annotated[FormText, Form()] = "") -> Response:
     why = reason.strip()
     if not why or len(why) > REASON_MAX:
         return _page(request, session, status_code=400,

@@ -16,14 +16,15 @@ from sunlight.reports.replies import add_reply, report_of
 from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, visible_case
 from sunlight.web.deps import DbSession, RowId, Staff, client_address, require, settings_of
+from sunlight.web.params import FormLongText
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/cases")
 CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 
 
-@router.post("/staff/cases/{case_no}/reply")
+@router.post("/{case_no}/reply")
 def reply(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
-          text: Annotated[str, Form(alias="reply")] = "") -> Response:
+          text: Annotated[FormLongText, Form(alias="reply")] = "") -> Response:
     case = visible_case(session, staff, case_no, lock=True)
     report = report_of(session, case)
     if report is None:
@@ -38,7 +39,7 @@ def reply(request: Request, case_no: str, staff: CaseWorker, session: DbSession,
     return RedirectResponse(f"/staff/cases/{case.case_no}#reply", status_code=303)
 
 
-@router.get("/staff/cases/{case_no}/photos/{photo_id}")
+@router.get("/{case_no}/photos/{photo_id}")
 def photo(request: Request, case_no: str, photo_id: RowId, staff: CaseWorker,
           session: DbSession) -> Response:
     case = visible_case(session, staff, case_no)

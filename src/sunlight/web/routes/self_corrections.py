@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sunlight.accounts.roles import ANALYST
+from sunlight.appdb.numbers import ROW_ID_MAX
 from sunlight.appdb.warnings import get
 from sunlight.cases import self_corrections
 from sunlight.cases.states import SELF_CORRECTION_KINDS
@@ -15,19 +16,21 @@ from sunlight.cases.workflow import InvalidInput
 from sunlight.web.case_pages import Submitted
 from sunlight.web.deps import DbSession, Staff, audit_now, client_address, require
 from sunlight.web.pages import render
+from sunlight.web.params import FilterText
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/self-corrections")
 Analyst = Annotated[Staff, Depends(require(ANALYST))]
 PAGE = "staff/self_corrections.html"
 
 
-@router.get("/staff/self-corrections")
-def register(request: Request, staff: Analyst, session: DbSession, warning: str = "",
-             recorded: int = 0) -> Response:
+@router.get("")
+def register(request: Request, staff: Analyst, session: DbSession,
+             warning: Annotated[FilterText, Query()] = "",
+             recorded: Annotated[int, Query(ge=0, le=ROW_ID_MAX)] = 0) -> Response:
     """The register; `?warning=W-…` fills the form from that warning (its page links here),
     the full ID number included, which is audited as on the warning's page."""
     form: dict[str, str] = {}
-    found = get(session, warning.strip().upper()) if warning.strip() else None
+    found = get(session, warning.upper()) if warning else None
     if found is not None:
         form = {"warning_id": found.warning_id, "person_name": found.name,
                 "id_number": found.id_number, "township": found.township,
@@ -38,7 +41,7 @@ def register(request: Request, staff: Analyst, session: DbSession, warning: str 
     return render(request, PAGE, _context(session, form, recorded=recorded))
 
 
-@router.post("/staff/self-corrections")
+@router.post("")
 def record(request: Request, staff: Analyst, session: DbSession, form: Submitted) -> Response:
     try:
         entry = self_corrections.record(session, staff.user, form,

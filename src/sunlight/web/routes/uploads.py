@@ -53,9 +53,10 @@ from sunlight.web.deps import (
     require,
     settings_of,
 )
+from sunlight.web.errors import TooLarge
 from sunlight.web.pages import render
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/uploads")
 Uploader = Annotated[Staff, Depends(require(OFFICER, ANALYST))]
 SHOWN_FINDINGS = 200
 """Rejected rows listed on the page; the xlsx report holds them all."""
@@ -69,11 +70,11 @@ FORM_OVERHEAD = 1 << 20
 """Bytes a multipart form adds around the file (boundaries, the other fields)."""
 
 
-class UploadTooLarge(Exception):
+class UploadTooLarge(TooLarge):
     """The request announces more bytes than the upload limit allows: refused unread."""
 
     def __init__(self, limit_mb: int) -> None:
-        super().__init__(f"文件超过上传大小上限 {limit_mb} MB，未保存")
+        super().__init__(f"文件超过上传大小上限 {limit_mb} MB，未保存", title="文件过大")
 
 
 def within_limit(request: Request) -> None:
@@ -102,12 +103,12 @@ def datasets_for(staff: Staff) -> list[str]:
     return list(DATASETS) if staff.role == ANALYST else list(staff.user.datasets or [])
 
 
-@router.get("/staff/uploads")
+@router.get("")
 def upload_page(request: Request, staff: Uploader, session: DbSession) -> Response:
     return _page(request, staff, session)
 
 
-@router.get("/staff/uploads/templates/{code}")
+@router.get("/templates/{code}")
 def upload_template(code: str, staff: Uploader) -> Response:
     """The blank workbook of a dataset the person uploads: its headers and a guide."""
     if code not in datasets_for(staff):
@@ -118,7 +119,7 @@ def upload_template(code: str, staff: Uploader) -> Response:
                                f"filename*=utf-8''{quote(name)}"})
 
 
-@router.post("/staff/uploads")
+@router.post("")
 def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)],
                 staff: Uploader, session: DbSession,
                 form: Annotated[FormData, Depends(upload_form)]) -> Response:
@@ -167,7 +168,7 @@ def _record(request: Request, staff: Staff, session: DbSession, settings: Settin
     return upload
 
 
-@router.get("/staff/uploads/{upload_id}")
+@router.get("/{upload_id}")
 def upload_detail(request: Request, upload_id: RowId, staff: Uploader,
                   session: DbSession) -> Response:
     upload = _visible(session, staff, upload_id)
@@ -175,7 +176,7 @@ def upload_detail(request: Request, upload_id: RowId, staff: Uploader,
                   _report_context(request, upload, staff, full=True))
 
 
-@router.post("/staff/uploads/{upload_id}/rollback")
+@router.post("/{upload_id}/rollback")
 def roll_back(request: Request, upload_id: RowId, staff: Uploader,
               session: DbSession) -> Response:
     """Take out of the warehouse an upload cut off after its batch was committed (an analyst
@@ -200,7 +201,7 @@ def may_roll_back(staff: Staff, upload: Upload) -> bool:
     return staff.role == ANALYST or upload.uploader_id == staff.user.id
 
 
-@router.get("/staff/uploads/{upload_id}/status")
+@router.get("/{upload_id}/status")
 def upload_status(request: Request, upload_id: RowId, staff: Uploader, session: DbSession,
                   full: bool = False) -> Response:
     """The fragment a running upload's page polls; without data-poll once it has ended."""
@@ -209,7 +210,7 @@ def upload_status(request: Request, upload_id: RowId, staff: Uploader, session: 
     return render(request, template, _report_context(request, upload, staff, full=full))
 
 
-@router.get("/staff/uploads/{upload_id}/report.xlsx")
+@router.get("/{upload_id}/report.xlsx")
 def upload_report(request: Request, upload_id: RowId, staff: Uploader,
                   session: DbSession) -> Response:
     """Every finding of the upload's file, as `sunlight quality export` writes them."""

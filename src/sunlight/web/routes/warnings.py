@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ from sunlight.web.case_panel import panel_context
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 from sunlight.web.pages import render
 
-router = APIRouter()
+router = APIRouter(prefix="/staff/warnings")
 WarningReader = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
 """Who may open the board and a warning at all; a verifier then only their own cases'."""
 
@@ -43,10 +43,11 @@ def partial(request: Request) -> bool:
     return "x-sunlight-partial" in request.headers
 
 
-@router.get("/staff/warnings")
-def board(request: Request, staff: WarningReader, session: DbSession) -> Response:
+@router.get("")
+def board(request: Request, staff: WarningReader, session: DbSession,
+          query: Annotated[Filters, Query()]) -> Response:
     offered = choices(session, staff.user)
-    filters = offered.narrowed(Filters.parse(request.query_params))
+    filters = offered.narrowed(query)
     context = _board_context(request, session, staff, filters)
     if partial(request):
         return render(request, "staff/warnings/_board.html", context)
@@ -76,7 +77,7 @@ def visible_warning(session: Session, staff: Staff, warning_id: str) -> tuple[Wa
     return warning, case
 
 
-@router.get("/staff/warnings/{warning_id}")
+@router.get("/{warning_id}")
 def warning_page(request: Request, warning_id: str, staff: WarningReader,
                  session: DbSession) -> Response:
     warning, case = visible_warning(session, staff, warning_id)
@@ -84,7 +85,7 @@ def warning_page(request: Request, warning_id: str, staff: WarningReader,
                   warning_context(request, session, staff, warning, case))
 
 
-@router.post("/staff/warnings/{warning_id}/reveal")
+@router.post("/{warning_id}/reveal")
 def reveal_id_number(request: Request, warning_id: str, staff: WarningReader,
                      session: DbSession) -> Response:
     """The full ID number, shown to this person once and written in the audit log."""

@@ -1,0 +1,40 @@
+"""Field types of the query and form models that routes declare (FastAPI validates them
+before the route runs; what fails becomes the area's Chinese 参数有误 page, see web.app)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Annotated
+
+from pydantic import BeforeValidator, StringConstraints
+
+from sunlight.appdb.numbers import page_number
+
+
+def _page(value: object) -> int:
+    return page_number(str(value))
+
+
+FilterText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+"""A filter's value or a search from an address: no value of ours is longer."""
+PageNumber = Annotated[int, BeforeValidator(_page)]
+"""The page of a list an address asks for: 1 for a mangled one (a hand-edited link)."""
+
+
+def one_of(choices: Collection[str], otherwise: str = "") -> BeforeValidator:
+    """A choice from a list: anything else (a hand-edited link) is `otherwise`."""
+
+    def pick(value: object) -> str:
+        text = str(value).strip()
+        return text if text in choices else otherwise
+
+    return BeforeValidator(pick)
+
+
+FORM_TEXT_MAX = 1_000
+"""A line of a form, far beyond what any of ours takes: the route's own checks say, in
+Chinese and with the input kept, what is too long below it; beyond it is no person typing."""
+FORM_LONG_TEXT_MAX = 20_000
+"""A form's text area (a report's description, a comment), by the same reasoning."""
+FormText = Annotated[str, StringConstraints(max_length=FORM_TEXT_MAX)]
+FormLongText = Annotated[str, StringConstraints(max_length=FORM_LONG_TEXT_MAX)]
