@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.accounts.users import add_user
 from sunlight.appdb.account_tables import User
-from sunlight.appdb.tables import OPEN, Warning
+from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import case_for_warning, take
+from sunlight.contract.cases import OPEN
+from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.web.reference import warning_case_title
 
 DEMO_PASSWORD = "sunlight-demo"

@@ -31,8 +31,6 @@ DEATH = "death"
 CERTIFICATE = "certificate"
 ENROLLMENT = "enrollment"
 PAYMENT = "payment"
-KIND_ZH = {REGISTRY: "户籍", DEATH: "死亡", CERTIFICATE: "残疾人证", ENROLLMENT: "享受资格",
-           PAYMENT: "发放"}
 
 COLUMNS = ("id_number", "kind", "dated", "program", "amount", "details", "dataset", "file",
            "sheet", "row")

@@ -10,9 +10,10 @@ from typing import BinaryIO
 import xlsxwriter
 
 from sunlight.appdb.tables import Warning
-from sunlight.cases.states import STATUS_ZH
+from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
+from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH, SEVERITY_ZH
 from sunlight.csv_cells import safe_row
 from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import Model
@@ -26,9 +27,7 @@ XLSX_COLUMNS = (
     ("项目", 18), ("乡镇", 10), ("村", 10), ("起始期", 9), ("截止期", 9), ("涉及金额（元）", 14),
     ("风险等级", 8), ("状态", 8), ("预警说明", 90),
 )
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 LEAD_NOT_VERDICT = "预警是线索，不是结论：请核实后再作处理。风险分越高越应优先核查。"
-ROLE_ZH = {"paid": "问题发放", "basis": "依据"}
 
 
 def csv_row(warning: Warning) -> list[str]:
@@ -122,7 +121,7 @@ def _evidence_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
             for column, text in enumerate((w.warning_id, dataset, row.file, row.sheet)):
                 sheet.write_string(number, column, text)
             sheet.write_number(number, 4, row.row)
-            sheet.write_string(number, 5, ROLE_ZH.get(row.role, row.role))
+            sheet.write_string(number, 5, EVIDENCE_ROLE_ZH.get(row.role, row.role))
             sheet.write_string(number, 6, row.period)
             # The part of the row's money at risk; a basis row shows why, not money at risk.
             if row.role == "paid":

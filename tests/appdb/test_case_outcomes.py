@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.tables import Warning
 from sunlight.cases import self_corrections
 from sunlight.cases.outcomes import ModelOutcome, by_model
-from sunlight.cases.states import NOT_TRUE, PARTLY_TRUE, TRUE
 from sunlight.cases.workflow import InvalidInput, assign_warning, case_for_warning, take
+from sunlight.contract.cases import NOT_TRUE, PARTLY_TRUE, TRUE
+from sunlight.contract.roles import ANALYST, VERIFIER
 from tests.appdb.builders import detection, run
 
 OTHER = "HIDDEN_INCOME"

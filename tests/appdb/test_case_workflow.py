@@ -13,23 +13,12 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from sunlight import clock
-from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case, CaseAttachment, CaseEvent
 from sunlight.appdb.database import downgrade, make_engine, session_factory, upgrade, writing
 from sunlight.appdb.tables import Warning
 from sunlight.cases.assignees import candidates
-from sunlight.cases.states import (
-    CLOSED,
-    HANDLING,
-    NOT_TRUE,
-    OPEN,
-    RETRACTED,
-    TRUE,
-    VERIFIED,
-    VERIFYING,
-)
 from sunlight.cases.workflow import (
     TRANSITIONS,
     InvalidInput,
@@ -45,6 +34,17 @@ from sunlight.cases.workflow import (
     take,
 )
 from sunlight.contract.case_steps import case_steps
+from sunlight.contract.cases import (
+    CLOSED,
+    HANDLING,
+    NOT_TRUE,
+    OPEN,
+    RETRACTED,
+    TRUE,
+    VERIFIED,
+    VERIFYING,
+)
+from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.web.case_panel import event_notes
 from tests.appdb.builders import detection, run
 

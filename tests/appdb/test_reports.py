@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case
@@ -18,6 +17,7 @@ from sunlight.appdb.database import downgrade, session_factory, upgrade
 from sunlight.appdb.report_tables import Report, ReportPhoto, ReportReply
 from sunlight.audit.chain import verify
 from sunlight.cases.workflow import InvalidInput, NotAllowed, take
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.masking import masked_number
 from sunlight.reports.filing import Draft, Place, ReportRefused, Subject, file_report
 from sunlight.reports.photos import cleaned

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sunlight.cases.states import STATUS_ZH, VERDICTS, VERIFIED
 from sunlight.contract.case_steps import case_steps
+from sunlight.contract.cases import STATUS_ZH, VERDICTS, VERIFIED
 
 
 def test_every_status_and_verdict_says_what_comes_next():

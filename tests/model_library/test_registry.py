@@ -34,6 +34,7 @@ parameters:
   limit: {default: 100, about: 元}
 policy_basis: 测试依据
 explanation: "{name}{periods_zh}共计{amount}元（{note}）。"
+facts: {note: 备注}
 """
 
 GOOD_SQL = """\
@@ -62,6 +63,7 @@ def test_every_model_says_what_it_finds_in_chinese_with_its_policy_basis() -> No
 
 def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> None:
     model = load_model(write_model(tmp_path), "test_model", "mine")
+    assert model.fact_label("note") == "备注" and model.fact_label("strength") == "证据强度"
     assert "amount > 100" in model.render()
     assert "amount > 250" in model.render({"limit": 250})
 
@@ -76,6 +78,10 @@ def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> Non
     (GOOD_YAML, "SELEC nothing FROM", "does not parse"),
     (GOOD_YAML.replace("[payments]", "[payslips]"), GOOD_SQL, "payslips"),
     (GOOD_YAML.replace("{note}", "{mood}"), GOOD_SQL, "mood"),
+    (GOOD_YAML.replace("facts: {note: 备注}", ""), GOOD_SQL, "no Chinese name for what the "
+                                                            "query returns as fact_note"),
+    (GOOD_YAML.replace("note: 备注", "note: 备注, mood: 心情"), GOOD_SQL,
+     "named but not returned by the query: mood"),
     (GOOD_YAML, "SELECT paid_row('p'), '超限' AS fact_note FROM paid AS p", "paid_row()"),
 ])
 def test_a_broken_model_file_is_refused_naming_the_file_and_the_problem(

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
-from sunlight.cases.states import REPORT_CASE
 from sunlight.cases.workflow import case_for_warning, open_case, take
+from sunlight.contract.cases import REPORT_CASE
 from tests.appdb.builders import PERSON, detection, run
 from tests.web.conftest import TOWNSHIP, StaffApp, csrf_of
 

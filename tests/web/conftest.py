@@ -20,9 +20,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.accounts.users import add_user
 from sunlight.appdb.account_tables import User
+from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.settings import Settings
 from sunlight.web.app import create_app
 

@@ -26,6 +26,7 @@ from sunlight.cli.app import app as cli
 from sunlight.settings import Settings
 from sunlight.web.app import create_app
 from tests.web.conftest import StaffApp, csrf_of
+from tests.web.page_text import visible_text
 
 
 def _entries(staff_app: StaffApp, count: int) -> None:
@@ -307,3 +308,17 @@ def test_the_audit_key_setting_is_long_and_distinct_from_the_session_secret():
     assert derived.secret == given.secret  # the old secret kept as SUNLIGHT_AUDIT_KEY
     assert derived.secret != secret.encode() and len(derived.fingerprint) == 16
     assert derived.secret not in repr(derived).encode()
+
+
+def test_the_admin_reads_what_verify_found_in_chinese(staff_app: StaffApp):
+    _entries(staff_app, 5)
+    _tamper(staff_app, "UPDATE audit_log SET actor = 'someone' WHERE id = 3",
+            "DELETE FROM audit_log WHERE id = 5")
+    client = staff_app.client("admin")
+    page = client.post("/staff/admin/audit/verify", data={"csrf_token": csrf_of(client)}).text
+    assert "哈希链已被破坏" in page
+    assert "第 3 条记录：写入后内容被改动" in page
+    assert "第 5–5 条记录缺失" in page
+    shown = visible_text(page)
+    assert "entry" not in shown and "changed" not in shown
+    assert "分派核查" in shown and "新状态：核查中" in shown and "case.assign" not in shown

@@ -54,8 +54,9 @@ def test_the_board_export_masks_the_account_in_the_explanation(staff_app: StaffA
 def test_facts_are_shown_in_chinese_with_numbers_masked():
     from sunlight.web.reference import fact_rows
 
-    rows = dict(fact_rows({"id_number": PERSON_ID, "ongoing": "1", "strength": "0.95",
-                           "persons": "4", "unheard_of": "x"}))
+    rows = dict(fact_rows("SHARED_ACCOUNT", {"id_number": PERSON_ID, "ongoing": "1",
+                                             "strength": "0.95", "persons": "4",
+                                             "unheard_of": "x"}))
     assert rows == {"身份证号": "610327********0172", "是否仍在发放": "是",
                     "证据强度": "强（0.95）", "涉及人数": "4", "unheard_of": "x"}
 

@@ -98,7 +98,8 @@ def test_the_timeline_shows_the_persons_records_month_by_month(staff_app: StaffA
 def test_changes_and_successor_are_linked(staff_app: StaffApp, wid: str):
     store(staff_app, [detection([1, 2, 3, 4])])  # a month more: the warning grows
     html = page(staff_app, wid)
-    assert "period_to" in html and "2024-04" in html
+    assert "截止期" in html and "2024-04" in html and "period_to" not in html
+    assert "4 行" in html and "5 行（新增 1）" in html  # the evidence, counted in Chinese
     with staff_app.session() as session:
         session.execute(update(Warning).values(status="closed"))
         session.commit()

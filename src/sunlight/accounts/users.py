@@ -13,12 +13,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, delete, exists, func, select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import OFFICER, ROLES, VERIFIER
 from sunlight.appdb.account_tables import LoginAttempt, User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.publication_tables import PubVillage
 from sunlight.appdb.tables import Warning
 from sunlight.contract.datasets import DATASETS
+from sunlight.contract.roles import OFFICER, ROLES, VERIFIER
 
 MIN_PASSWORD = 10
 THROTTLE_WINDOW = timedelta(minutes=15)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.tables import Base, UtcDateTime, Warning
-from sunlight.cases.states import SANCTION_LABELS, sanction_parts
+from sunlight.contract.cases import SANCTION_LABELS, sanction_parts
 
 
 class Case(Base):
@@ -38,11 +38,11 @@ class Case(Base):
     verdict_reason: Mapped[str] = mapped_column(Text, default="")
     recovered_amount: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     party_discipline: Mapped[str] = mapped_column(String(20), default="")
-    """党纪处分, one of cases.states.PARTY_DISCIPLINES, or empty."""
+    """党纪处分, one of contract.cases.PARTY_DISCIPLINES, or empty."""
     government_discipline: Mapped[str] = mapped_column(String(20), default="")
-    """政务处分, one of cases.states.GOVERNMENT_DISCIPLINES, or empty."""
+    """政务处分, one of contract.cases.GOVERNMENT_DISCIPLINES, or empty."""
     organisational_measures: Mapped[str] = mapped_column(String(120), default="")
-    """组织处理: those of cases.states.ORGANISATIONAL_MEASURES taken, joined by 、."""
+    """组织处理: those of contract.cases.ORGANISATIONAL_MEASURES taken, joined by 、."""
     transferred_to: Mapped[str] = mapped_column(String(100), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -21,7 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 from sunlight.appdb.stored import FIELDS, Key, RowKey, Stored, content
-from sunlight.appdb.tables import CLOSED_STATUSES, OPEN, RETRACTED, in_progress
+from sunlight.appdb.tables import CLOSED_STATUSES, in_progress
+from sunlight.contract.cases import OPEN, RETRACTED
 from sunlight.models.detection import CENT, Detection, EvidenceRow
 
 

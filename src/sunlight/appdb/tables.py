@@ -23,10 +23,9 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-OPEN = "open"
-RETRACTED = "retracted"
-"""The models stopped firing before anyone looked at the warning."""
-CLOSED_STATUSES = frozenset({"closed"})
+from sunlight.contract.cases import CLOSED, OPEN, RETRACTED
+
+CLOSED_STATUSES = frozenset({CLOSED})
 """Statuses after which new evidence raises a successor instead of extending the warning."""
 
 RUN_RUNNING = "running"

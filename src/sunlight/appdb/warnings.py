@@ -18,8 +18,6 @@ from sunlight.appdb.bulk import insert_rows
 from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
 from sunlight.appdb.stored import load
 from sunlight.appdb.tables import (
-    OPEN,
-    RETRACTED,
     RUN_DONE,
     RUN_RUNNING,
     DetectionRun,
@@ -27,6 +25,7 @@ from sunlight.appdb.tables import (
     WarningChange,
     WarningEvidence,
 )
+from sunlight.contract.cases import OPEN, RETRACTED
 from sunlight.models.detection import Detection, Flag
 
 __all__ = ["SyncReport", "for_export", "get", "latest_run", "sync", "top", "warning_id"]

@@ -42,23 +42,6 @@ from sunlight.appdb.audit_tables import AuditEntry, AuditHead
 from sunlight.audit.key import DEMO_KEY, AuditKey, key_of
 
 GENESIS = "0" * 64
-ACTION_ZH = {
-    "login": "登录", "login.failed": "登录失败",
-    "login.throttled": "登录尝试过多被拒（15 分钟内同一地址只记一次）", "logout": "退出",
-    "user.add": "新建账户", "user.password": "修改密码", "user.password_reset": "重置密码",
-    "user.deactivate": "停用账户", "user.reactivate": "启用账户", "audit.verify": "校验审计链",
-    "view.id_number": "查看完整身份证号", "export.warnings": "导出预警清单",
-    "quality.export": "导出质量报告", "upload": "上传数据文件", "upload.rollback": "撤销上传的导入",
-    "case.assign": "分派核查", "case.reassign": "改派", "case.verify": "提交核实结论",
-    "case.return": "退回重查", "case.dispose": "处置", "case.close": "办结",
-    "case.close_unfounded": "办结（不属实）", "case.comment": "案件备注",
-    "case.attach": "上传附件", "case.attachment.download": "下载附件",
-    "self_correction.record": "登记主动说明/退回", "report.file": "群众随手拍举报",
-    "report.reply": "答复举报人", "publication.publish": "发布公示",
-    "publication.withdraw": "撤回公示", "audit.seal": "启用密钥封存审计日志",
-    "audit.checkpoint": "导出审计检查点",
-}
-"""How the audit page names each action (the log itself keeps the stable English code)."""
 HEAD_ROW = 1
 VERIFY_BATCH = 5000
 SYSTEM_ACTOR = "sunlight"
@@ -149,6 +132,18 @@ def _add(session: Session, head: AuditHead, key: AuditKey, *, actor: str, action
     return entry
 
 
+class Problem(str):
+    """A break `verify` found: English for the command line and logs, `chinese` for the
+    admin page."""
+
+    chinese: str
+
+    def __new__(cls, english: str, chinese: str) -> Problem:
+        problem = super().__new__(cls, english)
+        problem.chinese = chinese
+        return problem
+
+
 @dataclass
 class ChainReport:
     """What `verify` found: the entries checked, the head, where sealing began, each break."""
@@ -177,17 +172,25 @@ def verify(session: Session, key: AuditKey | None = None) -> ChainReport:
     unsealed = head is None or _takes_over(head, key)
     report = ChainReport(sealed_from=None if head is None or unsealed else head.sealed_from)
     if head is not None and not unsealed and head.key_fingerprint != key.fingerprint:
-        report.problems.append(str(key.mismatch(head.key_fingerprint)) + "; or the log was "
-                               "sealed again with another key after it was changed")
+        report.problems.append(Problem(
+            str(key.mismatch(head.key_fingerprint)) + "; or the log was sealed again with "
+            "another key after it was changed",
+            f"审计日志由指纹为 {head.key_fingerprint} 的密钥封存，而本进程的密钥（来自 "
+            f"{key.source}）指纹为 {key.fingerprint}：请使用与工作台相同的审计密钥；"
+            "否则就是日志被改动后又用另一把密钥重新封存"))
     _check_entries(session, key, report)
     last_id, last_hash = (head.last_id, head.last_hash) if head else (0, GENESIS)
     if last_id != report.head_id or last_hash != report.head_hash:
-        report.problems.append(f"the log should end at entry {last_id}, but ends at entry "
-                               f"{report.head_id}: entries at the end were deleted or changed")
+        report.problems.append(Problem(
+            f"the log should end at entry {last_id}, but ends at entry {report.head_id}: "
+            "entries at the end were deleted or changed",
+            f"日志应到第 {last_id} 条为止，实际到第 {report.head_id} 条：末尾的记录被删除或改动"))
     if (head is not None and head.key_fingerprint == key.fingerprint
             and head.head_mac != head_mac(head, key)):
-        report.problems.append("the head of the log (audit_head) was changed: its MAC does not "
-                               "match (where sealing began, or the newest entry)")
+        report.problems.append(Problem(
+            "the head of the log (audit_head) was changed: its MAC does not match (where "
+            "sealing began, or the newest entry)",
+            "日志链头记录被改动：其校验码不符（封存起点或最新记录被改）"))
     return report
 
 
@@ -198,10 +201,13 @@ def _check_entries(session: Session, key: AuditKey, report: ChainReport) -> None
     for entry in _entries(session):
         if entry.id != expected_id:
             _report_changed(report, changed)
-            report.problems.append(f"entries {expected_id}–{entry.id - 1} are missing")
+            report.problems.append(Problem(f"entries {expected_id}–{entry.id - 1} are missing",
+                                           f"第 {expected_id}–{entry.id - 1} 条记录缺失"))
         if entry.prev_hash != prev_hash:
             _report_changed(report, changed)
-            report.problems.append(f"entry {entry.id}: does not follow the entry before it")
+            report.problems.append(Problem(
+                f"entry {entry.id}: does not follow the entry before it",
+                f"第 {entry.id} 条记录：与前一条记录接不上"))
         if sealed_from is not None and entry.id >= sealed_from:
             intact = sealed_hash(entry, key) == entry.entry_hash
         else:  # written before this key: plain, or sealed with the public demo key
@@ -218,12 +224,14 @@ def _check_entries(session: Session, key: AuditKey, report: ChainReport) -> None
 
 def _report_changed(report: ChainReport, changed: list[int]) -> None:
     if len(changed) == 1:
-        report.problems.append(f"entry {changed[0]}: its content was changed after it was "
-                               "written")
+        report.problems.append(Problem(
+            f"entry {changed[0]}: its content was changed after it was written",
+            f"第 {changed[0]} 条记录：写入后内容被改动"))
     elif changed:
-        report.problems.append(f"entries {changed[0]}–{changed[-1]}: their content was changed "
-                               "after they were written, or they were hashed again without "
-                               "this key")
+        report.problems.append(Problem(
+            f"entries {changed[0]}–{changed[-1]}: their content was changed after they were "
+            "written, or they were hashed again without this key",
+            f"第 {changed[0]}–{changed[-1]} 条记录：写入后内容被改动，或未用本密钥重新计算过哈希"))
     changed.clear()
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.contract.case_steps import case_steps
+from sunlight.contract.roles import ANALYST, VERIFIER
 
 CASE_TAKERS = (ANALYST, VERIFIER)
 """The roles a case is assigned to: a township verifier, or an analyst who checks it himself."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
-from sunlight.cases.states import NOT_TRUE, PARTLY_TRUE, TRUE
+from sunlight.contract.cases import NOT_TRUE, PARTLY_TRUE, TRUE
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, case, false, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
-from sunlight.cases.states import ACTIVE, CLOSED, RETRACTED
+from sunlight.contract.cases import ACTIVE, CLOSED, RETRACTED
+from sunlight.contract.roles import ANALYST, VERIFIER
 
 T = TypeVar("T", bound=Any)
 

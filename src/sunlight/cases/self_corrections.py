@@ -15,12 +15,13 @@ from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import SelfCorrection
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
-from sunlight.cases.states import SELF_CORRECTION_KINDS
 from sunlight.cases.workflow import InvalidInput, parse_money
+from sunlight.contract.cases import SELF_CORRECTION_KINDS
+from sunlight.contract.vocabulary import field_label
 from sunlight.text import to_half_width
 
 ID_NUMBER = re.compile(r"\d{17}[\dX]")
-REFUND = "主动退回"
+REFUND = SELF_CORRECTION_KINDS[1]
 FIELDS = ("kind", "person_name", "id_number", "township", "village", "program",
           "amount_refunded", "description", "warning_id")
 """The form's fields, as the page names them."""
@@ -38,7 +39,7 @@ def record(session: Session, recorder: User, form: Mapping[str, str], *,
         raise InvalidInput("请填写当事人姓名")
     for name, limit in LIMITS.items():
         if len(field[name]) > limit:
-            raise InvalidInput(f"{_LABELS[name]}最多 {limit} 字")
+            raise InvalidInput(f"{field_label(name)}最多 {limit} 字")
     id_number = to_half_width(field["id_number"]).upper()
     if id_number and not ID_NUMBER.fullmatch(id_number):
         raise InvalidInput(f"身份证号“{field['id_number']}”应为 18 位（最后一位可为 X）")
@@ -64,10 +65,6 @@ def listed(session: Session, *, limit: int = 200) -> Sequence[SelfCorrection]:
         select(SelfCorrection).options(selectinload(SelfCorrection.warning),
                                        selectinload(SelfCorrection.recorder))
         .order_by(SelfCorrection.id.desc()).limit(limit)).all()
-
-
-_LABELS = {"person_name": "姓名", "township": "乡镇", "village": "村（社区）",
-           "program": "项目", "description": "情况说明"}
 
 
 def _amount(text: str, *, required: bool) -> Decimal:

@@ -1,13 +1,10 @@
 """The case state machine: one table of transitions, each with the roles that may take it.
 
-    待分派 ─assign→ 核查中 ─verify→ 已核实 ─dispose→ 处置中 ─close→ 办结
-                      ↑ reassign      │ return (退回重查)      ↑
-                      └───────────────┘        └─close (不属实)┘
-
-Every transition checks the actor's role and scope, the fields it requires, and the case's
-version (so a second person acting on a stale page is told, not overwritten); it writes the
-case, its warning's status, a decision-log event and an audit entry in the caller's
-transaction.
+The states and transitions (who may move a case from which state to which) are data in
+contract/cases.yaml. Every transition checks the actor's role and scope, the fields it
+requires, and the case's version (so a second person acting on a stale page is told, not
+overwritten); it writes the case, its warning's status, a decision-log event and an audit
+entry in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -22,32 +19,31 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case, CaseEvent
 from sunlight.appdb.numbers import row_id
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
 from sunlight.cases.assignees import CASE_TAKERS, covers
-from sunlight.cases.states import (
+from sunlight.clock import local_today
+from sunlight.contract.case_steps import case_steps
+from sunlight.contract.cases import (
     ACTIVE,
+    CASES,
     CLOSED,
     GOVERNMENT_DISCIPLINES,
-    HANDLING,
     LIST_SEPARATOR,
     NOT_TRUE,
     OPEN,
     ORGANISATIONAL_MEASURES,
     PARTY_DISCIPLINES,
     RETRACTED,
+    SANCTION_LABELS,
     TRANSFERS,
     VERDICTS,
-    VERIFIED,
-    VERIFYING,
     WARNING_CASE,
 )
-from sunlight.clock import local_today
-from sunlight.contract.case_steps import case_steps
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.masking import masked_number
 
 Form = Mapping[str, str]
@@ -124,12 +120,13 @@ def _return(session: Session, case: Case, form: Form, terms: Terms) -> dict[str,
 
 def _disposal(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
     recovered = parse_money(form.get("recovered_amount", "0"))
-    party = _one_of(form, "party_discipline", PARTY_DISCIPLINES, "党纪处分")
-    government = _one_of(form, "government_discipline", GOVERNMENT_DISCIPLINES, "政务处分")
+    party = _one_of(form, "party_discipline", PARTY_DISCIPLINES)
+    government = _one_of(form, "government_discipline", GOVERNMENT_DISCIPLINES)
     taken = {m.strip() for m in form.get("organisational_measures", "").split(LIST_SEPARATOR)}
     taken.discard("")
     if taken - set(ORGANISATIONAL_MEASURES):
-        raise InvalidInput(f"组织处理只能是：{LIST_SEPARATOR.join(ORGANISATIONAL_MEASURES)}")
+        raise InvalidInput(f"{SANCTION_LABELS['organisational_measures']}只能是："
+                           f"{LIST_SEPARATOR.join(ORGANISATIONAL_MEASURES)}")
     transferred = form.get("transferred_to", "").strip()
     if transferred not in TRANSFERS:
         raise InvalidInput(f"移送只能是：{'、'.join(t for t in TRANSFERS if t)}，或不移送")
@@ -140,13 +137,13 @@ def _disposal(session: Session, case: Case, form: Form, terms: Terms) -> dict[st
             "transferred_to": transferred}
 
 
-def _one_of(form: Form, field: str, choices: tuple[str, ...], label: str) -> str:
+def _one_of(form: Form, field: str, choices: tuple[str, ...]) -> str:
     """A chosen sanction, or empty for none."""
     value = form.get(field, "").strip()
     if value in ("", "无"):
         return ""
     if value not in choices:
-        raise InvalidInput(f"{label}只能是：{'、'.join(choices)}，或无")
+        raise InvalidInput(f"{SANCTION_LABELS[field]}只能是：{'、'.join(choices)}，或无")
     return value
 
 
@@ -154,18 +151,19 @@ def _closing(session: Session, case: Case, form: Form, terms: Terms) -> dict[str
     return {}
 
 
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition("assign", "分派核查", (OPEN,), VERIFYING, (ANALYST,), _assignment),
-    Transition("reassign", "改派", (VERIFYING,), VERIFYING, (ANALYST,), _assignment),
-    Transition("verify", "提交核实结论", (VERIFYING,), VERIFIED, (ANALYST, VERIFIER),
-               _verification),
-    Transition("return", "退回重查", (VERIFIED,), VERIFYING, (ANALYST,), _return),
-    Transition("dispose", "处置", (VERIFIED,), HANDLING, (ANALYST,), _disposal,
-               allowed_when=lambda case: case.verdict != NOT_TRUE),
-    Transition("close", "办结", (HANDLING,), CLOSED, (ANALYST,), _closing),
-    Transition("close_unfounded", "办结（不属实）", (VERIFIED,), CLOSED, (ANALYST,), _closing,
-               allowed_when=lambda case: case.verdict == NOT_TRUE),
-)
+_CHECKS: dict[str, Callable[[Session, Case, Form, Terms], dict[str, Any]]] = {
+    "assign": _assignment, "reassign": _assignment, "verify": _verification,
+    "return": _return, "dispose": _disposal, "close": _closing, "close_unfounded": _closing,
+}
+_ALLOWED_WHEN: dict[str, Callable[[Case], bool]] = {
+    "dispose": lambda case: case.verdict != NOT_TRUE,
+    "close_unfounded": lambda case: case.verdict == NOT_TRUE,
+}
+TRANSITIONS: tuple[Transition, ...] = tuple(
+    Transition(action, step.label, step.sources, step.target, step.roles, _CHECKS[action],
+               _ALLOWED_WHEN.get(action, lambda case: True))
+    for action, step in CASES.transitions.items())
+"""The transitions of contract/cases.yaml, each with the check of its form."""
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
 
@@ -248,14 +246,15 @@ def open_case(session: Session, *, kind: str, title: str, township: str, village
 def case_for_warning(session: Session, warning: Warning, title: str = "") -> Case:
     """The warning's case, opened (in the warning's current status) on first use.
 
-    `title` names it for case lists (the web layer writes it in Chinese); by default the
-    person (an account or ID masked) and the model's code.
+    `title` names it for case lists (the web layer adds the model's Chinese name, which this
+    layer cannot read without reaching the warehouse); by default the person alone (an
+    account or ID masked), never the model's code.
     """
     case = case_of_warning(session, warning)
     if case is not None:
         return case
     who = warning.name or masked_number(warning.subject)
-    return open_case(session, kind=WARNING_CASE, title=title or f"{who} · {warning.model}",
+    return open_case(session, kind=WARNING_CASE, title=title or who,
                      township=warning.township, village=warning.village, warning=warning,
                      status=warning.status)
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from sunlight.accounts.roles import ROLE_ZH
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import open_session
 from sunlight.cli.detect import print_outcomes
@@ -19,6 +18,7 @@ from sunlight.cli.ingest import run_ingest
 from sunlight.cli.quality import print_summary
 from sunlight.cli.serve import listening_socket, serve
 from sunlight.cli.warnings import print_scorecard, print_top
+from sunlight.contract.vocabulary import ROLE_ZH
 from sunlight.demo_home import demo_county, foreign_batches
 from sunlight.demo_staff import DEMO_PASSWORD, DemoAccount, create_demo_staff
 from sunlight.detect import run_detection

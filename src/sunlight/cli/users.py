@@ -9,13 +9,14 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from sunlight.accounts.roles import ROLE_ZH, ROLES
 from sunlight.accounts.users import AccountError, add_user
 from sunlight.appdb.account_tables import User
 from sunlight.audit.chain import append
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import open_session
 from sunlight.cli.exit_codes import BAD_INPUT
+from sunlight.contract.roles import ROLES
+from sunlight.contract.vocabulary import ROLE_ZH
 from sunlight.settings import get_settings
 
 app = typer.Typer(help="Staff accounts of the workbench.", no_args_is_help=True)

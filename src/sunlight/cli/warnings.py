@@ -11,13 +11,13 @@ import typer
 from rich.table import Table
 
 from sunlight.appdb import warnings as stored
-from sunlight.appdb.tables import RETRACTED, Warning, WarningChange
-from sunlight.cases.states import STATUS_ZH
+from sunlight.appdb.tables import Warning, WarningChange
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import embedded_file_missing, open_session
 from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.paths import export_target, writing
+from sunlight.contract.cases import RETRACTED, STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.models.registry import Model, load_library
 from sunlight.models.runner import UnknownModel, select
@@ -58,9 +58,9 @@ def list_command(
     model: Annotated[str | None, typer.Option(
         help="Only these model codes, comma-separated.")] = None,
     status: Annotated[str | None, typer.Option(
-        help="Only this status, as the workbench names it (待分派, 核查中, 已核实, 处置中, 办结, "
-             "已撤回) or by its code (open, verifying, verified, handling, closed, retracted); "
-             "retracted ones are left out unless asked for.")] = None,
+        help="Only this status, as the workbench names it ("
+             + ", ".join(STATUS_ZH.values()) + ") or by its code (" + ", ".join(STATUS_ZH)
+             + "); retracted ones are left out unless asked for.")] = None,
 ) -> None:
     """The warnings to look at first: highest risk score, then most money."""
     print_top(top, _model_codes(model), _status_code(status))

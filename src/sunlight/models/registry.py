@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, Literal
@@ -21,10 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS
+from sunlight.contract.vocabulary import VOCABULARY
 from sunlight.models.explain import FIGURES
 from sunlight.models.output import MACROS, REQUIRED_OUTPUT
 
 ParameterValue = float | int | str | list[str]
+SHARED_FACTS = VOCABULARY.shared_facts
 
 
 class ModelFileError(ValueError):
@@ -59,6 +61,9 @@ class ModelSpec(BaseModel):
     amount: Literal["rows", "shortfall"] = "rows"
     """`rows`: the amount is the sum of the payments at risk; `shortfall`: a gap the query
     computes and returns as `fact_shortfall`."""
+    facts: dict[str, str] = {}
+    """The Chinese name of each `fact_<name>` the query returns, but those several models
+    share (contract/vocabulary.yaml `shared_facts`)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,10 @@ class Model:
     @property
     def code(self) -> str:
         return self.spec.code
+
+    def fact_label(self, name: str) -> str:
+        """What staff call a fact of this model's warnings (its own name if it has none)."""
+        return self.spec.facts.get(name) or SHARED_FACTS.get(name, name)
 
     def missing_inputs(self, present: set[str]) -> list[str]:
         """The inputs with no rows in the warehouse (`a|b` is missing when both are)."""
@@ -172,6 +181,7 @@ def load_model(folder: Traversable, stem: str, label: str = "models/library") ->
     _check_sql(model, model.sql_path)
     _check_inputs(model)
     _check_template(model)
+    _check_facts(model)
     return model
 
 
@@ -235,6 +245,29 @@ def _check_template(model: Model) -> None:
     if unknown := fields - known:
         raise ModelFileError(model.path, "explanation uses placeholders the query does not "
                              "return as fact_<name>: " + ", ".join(sorted(unknown)))
+
+
+def _check_facts(model: Model) -> None:
+    returned = {name.removeprefix("fact_") for name in model.output_columns
+                if name.startswith("fact_")}
+    if unnamed := returned - set(model.spec.facts) - set(SHARED_FACTS):
+        raise ModelFileError(model.path, "facts: no Chinese name for what the query returns as "
+                             + ", ".join(f"fact_{name}" for name in sorted(unnamed)))
+    if unused := set(model.spec.facts) - returned:
+        raise ModelFileError(model.path, "facts: named but not returned by the query: "
+                             + ", ".join(sorted(unused)))
+
+
+@cache
+def library() -> dict[str, Model]:
+    """The shipped library, loaded once per process (a page must not parse YAML)."""
+    return load_library()
+
+
+@cache
+def model_names() -> dict[str, str]:
+    """Model code → its Chinese name, which staff read instead of the code."""
+    return {code: model.spec.name_zh for code, model in library().items()}
 
 
 def load_library() -> dict[str, Model]:

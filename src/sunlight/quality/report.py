@@ -10,29 +10,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from sunlight.contract.datasets import DATASETS
+from sunlight.contract.vocabulary import REASONS_ZH
 from sunlight.csv_cells import safe_row
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 
 EXPORT_COLUMNS = ("dataset", "file", "sheet", "row", "severity", "reason", "value")
-REASONS_ZH = {
-    "bad_id": "身份证号无法识别（位数不对、被Excel转成数字等），该行未纳入分析",
-    "id_checksum": "身份证号校验位不符，按原样保留并分析",
-    "bad_date": "日期无法识别，该行未纳入分析",
-    "bad_month": "年月（所属期）无法识别，该行未纳入分析",
-    "bad_amount": "金额无法识别，该行未纳入分析",
-    "bad_area": "面积无法识别，该行未纳入分析",
-    "bad_level": "残疾等级无法识别，该行未纳入分析",
-    "bad_year": "年度无法识别，该行未纳入分析",
-    "bad_account": "银行账号无法识别，该行未纳入分析",
-    "bad_row_shape": "该行列数多于表头，无法对齐，未纳入分析",
-    "missing_required": "必填项为空，该行未纳入分析",
-    "short_row": "该行列数少于表头，缺少的列按空值处理",
-    "death_date_conflict": "同一人的死亡日期在不同来源间相差超过31天，以最早的可信日期为准",
-    "negative_amount": "金额为负数（冲正或退回），保留",
-    "unknown_program": "补贴项目不在项目目录中，保留但无法按项目标准分析",
-    "unknown_value": "取值不在数据规范列举的范围内，保留",
-}
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import CATEGORIES, Report, ReportPhoto
 from sunlight.audit.chain import append
-from sunlight.cases.states import REPORT_CASE
 from sunlight.cases.workflow import open_case
+from sunlight.contract.cases import REPORT_CASE
 from sunlight.reports.codes import code_hash, new_code
 from sunlight.reports.photos import CleanPhoto, store
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report
 from sunlight.appdb.tables import Warning
-from sunlight.cases.states import RETRACTED
+from sunlight.contract.cases import RETRACTED
 from sunlight.masking import masked_number, public_masked_id
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.case_tables import Case, CaseEvent
 from sunlight.appdb.report_tables import Report
-from sunlight.cases.states import OPEN, STATUS_ZH
+from sunlight.contract.cases import OPEN, STATUS_ZH
 from sunlight.reports.codes import code_hash
 
 

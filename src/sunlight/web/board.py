@@ -18,11 +18,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
-from sunlight.appdb.tables import RETRACTED, DetectionRun, Warning
-from sunlight.cases.states import STATUS_ZH
+from sunlight.appdb.tables import DetectionRun, Warning
+from sunlight.contract.cases import RETRACTED, STATUS_ZH
+from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.vocabulary import SEVERITY_ZH
 from sunlight.text import squeeze
 from sunlight.web.params import FilterText, PageNumber, one_of
 
@@ -30,7 +31,6 @@ PAGE_SIZE = 50
 ALL_STATUSES = "all"
 """The status filter's value for every warning, the retracted ones included."""
 SORTS = {"risk": "风险分", "amount": "涉及金额", "newest": "最新"}
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
 _ID_LIKE = re.compile(r"^[0-9Xx*]{4,18}$")
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 """A month (`2024-03`) or, for a program paid once a year, a year (`2024`)."""

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from sunlight.accounts.roles import ANALYST
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
-from sunlight.cases.states import LIST_SEPARATOR
 from sunlight.cases.workflow import locked_case, may_see
+from sunlight.contract.cases import LIST_SEPARATOR
+from sunlight.contract.roles import ANALYST
 from sunlight.web import csrf
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
@@ -23,6 +23,7 @@ from sunlight.web.deps import Staff
 from sunlight.web.errors import BadParameters
 from sunlight.web.pages import render
 from sunlight.web.params import FORM_LONG_TEXT_MAX
+from sunlight.web.reference import warning_case_title
 from sunlight.web.report_section import report_context
 
 
@@ -119,4 +120,4 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
 
 
 def _warning_title(warning: Warning | None) -> str:
-    return f"{warning.name} {warning.model}" if warning is not None else ""
+    return warning_case_title(warning) if warning is not None else ""

@@ -10,12 +10,14 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ANALYST, ROLE_ZH, VERIFIER
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.numbers import row_id
 from sunlight.cases.assignees import Candidates, candidates
-from sunlight.cases.states import (
+from sunlight.cases.workflow import available, overdue
+from sunlight.clock import local_today
+from sunlight.contract.case_steps import case_steps
+from sunlight.contract.cases import (
     GOVERNMENT_DISCIPLINES,
     OPEN,
     ORGANISATIONAL_MEASURES,
@@ -25,9 +27,8 @@ from sunlight.cases.states import (
     VERDICTS,
     sanction_parts,
 )
-from sunlight.cases.workflow import available, overdue
-from sunlight.clock import local_today
-from sunlight.contract.case_steps import case_steps
+from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.vocabulary import ROLE_ZH, field_label
 from sunlight.web.deps import Staff, settings_of
 from sunlight.web.templating import money
 
@@ -132,9 +133,10 @@ def event_notes(session: Session, case: Case) -> dict[int, str]:
     return notes
 
 
-FIELD_LABELS = {"assignee": "核查人员", "deadline": "办理期限", "verdict": "核实结论",
-                "reason": "说明或理由", "recovered_amount": "追回金额（元）",
-                **SANCTION_LABELS, "transferred_to": "移送"}
+FIELD_LABELS = {name: field_label(name) for name in (
+    "assignee", "deadline", "verdict", "reason", "recovered_amount", *SANCTION_LABELS,
+    "transferred_to")}
+"""The fields of the case forms, in the order a refused person's input is shown back."""
 
 
 def unsaved(session: Session, form: dict[str, str], actions: list[str]) -> list[tuple[str, str]]:

@@ -17,7 +17,8 @@ from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.outcomes import ModelOutcome, by_model
 from sunlight.cases.queries import overdue_clause
-from sunlight.cases.states import (
+from sunlight.clock import local_today
+from sunlight.contract.cases import (
     ACTIVE,
     CLOSED,
     HANDLING,
@@ -26,7 +27,6 @@ from sunlight.cases.states import (
     RETRACTED,
     STATUS_ZH,
 )
-from sunlight.clock import local_today
 from sunlight.web import reference
 from sunlight.web.board import is_year, period_label
 
@@ -79,8 +79,8 @@ class Dashboard:
 
 
 def model_label(code: str) -> str:
-    name = reference.model_names().get(code)
-    return f"{name}（{code}）" if name else code
+    """A model by its Chinese name alone: staff do not read codes."""
+    return reference.model_names().get(code) or code
 
 
 def build(session: Session, today: date | None = None) -> Dashboard:

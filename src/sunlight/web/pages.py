@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from sunlight.accounts.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
 from sunlight.web import csrf
 from sunlight.web.deps import Staff
 from sunlight.web.errors import UserError

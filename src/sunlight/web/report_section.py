@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.case_tables import Case
-from sunlight.cases.states import REPORT_CASE
+from sunlight.contract.cases import REPORT_CASE
 from sunlight.reports.related import warnings_about
 from sunlight.reports.replies import REPLY_MAX, report_of
 from sunlight.web.reference import model_names

@@ -8,10 +8,16 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
-from sunlight.accounts.roles import ROLE_ZH
-from sunlight.audit.chain import ACTION_ZH
-from sunlight.cases.states import KIND_ZH, STATUS_ZH
 from sunlight.clock import LOCAL_TIME
+from sunlight.contract.cases import KIND_ZH, STATUS_ZH
+from sunlight.contract.datasets import DATASETS
+from sunlight.contract.vocabulary import (
+    ACTION_ZH,
+    ROLE_ZH,
+    VOCABULARY,
+    actor_label,
+    field_label,
+)
 from sunlight.masking import masked_number, masked_text
 from sunlight.web.public_url import portal_address
 
@@ -34,12 +40,19 @@ def day(value: date | None) -> str:
     return "" if value is None else value.isoformat()
 
 
+def dataset_label(code: str) -> str:
+    """A dataset as staff know it (低保发放), never by its code."""
+    return DATASETS[code].label if code in DATASETS else code
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
     env.auto_reload = False  # the templates ship in the package: no stat() per page
     env.filters.update(money=money, masked_id=masked_number, masked_text=masked_text,
-                       local_time=local_time, day=day)
+                       local_time=local_time, day=day, dataset_label=dataset_label)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
-                       portal_address=portal_address)
+                       portal_address=portal_address, dataset_label=dataset_label,
+                       field_label=field_label, actor_label=actor_label,
+                       PUBLICATION_STATUS_ZH=VOCABULARY.publication_statuses)
     return templates

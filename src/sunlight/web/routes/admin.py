@@ -6,6 +6,7 @@ or resetting its password logs that person out everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -14,7 +15,6 @@ from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ADMIN, OFFICER, ROLES
 from sunlight.accounts.users import (
     MIN_PASSWORD,
     AccountError,
@@ -29,7 +29,18 @@ from sunlight.appdb.numbers import LAST_PAGE
 from sunlight.audit.chain import append, verify
 from sunlight.audit.checkpoint import take
 from sunlight.contract.datasets import DATASETS
-from sunlight.web.deps import DbSession, RowId, Staff, client_address, require, sessions_of
+from sunlight.contract.roles import ADMIN, OFFICER, ROLES
+from sunlight.web import reference
+from sunlight.web.audit_text import DetailsText, target_text
+from sunlight.web.deps import (
+    DbSession,
+    RowId,
+    Staff,
+    client_address,
+    require,
+    sessions_of,
+    settings_of,
+)
 from sunlight.web.pages import render
 from sunlight.web.params import FilterText, FormText
 
@@ -202,6 +213,16 @@ def _users(request: Request, session: Session, *, error: str = "", done: str = "
     }, status_code=status_code)
 
 
+def _details_text(request: Request, session: Session,
+                  entries: Sequence[AuditEntry]) -> DetailsText:
+    """Names for the people, models and programs the listed entries' details name by code."""
+    ids = {entry.details.get("assignee_id") for entry in entries}
+    people = dict(session.execute(select(User.id, User.display_name).where(
+        User.id.in_([i for i in ids if isinstance(i, int)]))).all())
+    return DetailsText(people, reference.model_names(),
+                       reference.program_names(settings_of(request).catalog))
+
+
 def _audit_log(request: Request, session: Session, *, actor: str, action: str, page: int,
                report: Any = None, error: str = "") -> Response:
     query = select(AuditEntry)
@@ -215,7 +236,10 @@ def _audit_log(request: Request, session: Session, *, actor: str, action: str, p
     actions = session.scalars(select(AuditEntry.action).distinct()
                               .order_by(AuditEntry.action)).all()
     pages = max(1, -(-total // PAGE_SIZE))
+    described = _details_text(request, session, entries)
     return render(request, "staff/admin/audit.html", {
         "entries": entries, "actions": actions, "actor": actor, "action": action,
+        "details": {entry.id: described(entry.details) for entry in entries},
+        "audit_target": target_text,
         "page": page, "pages": pages, "total": total, "report": report, "error": error,
     }, status_code=409 if error else 200)

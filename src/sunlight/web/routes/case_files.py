@@ -9,11 +9,11 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import CaseAttachment
 from sunlight.cases.attachments import AttachmentRefused, TooLarge, attach
 from sunlight.cases.comments import add_comment
 from sunlight.cases.workflow import InvalidInput
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, case_url, visible_case
 from sunlight.web.deps import (

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.numbers import row_id
 from sunlight.cases import queries
 from sunlight.cases.queries import CaseFilter
-from sunlight.cases.states import KIND_ZH, STATUS_ZH
 from sunlight.cases.workflow import overdue
 from sunlight.clock import local_today
+from sunlight.contract.cases import KIND_ZH, STATUS_ZH
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.web.case_pages import case_url
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render

@@ -12,7 +12,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import (
@@ -27,6 +26,7 @@ from sunlight.cases.workflow import (
     take,
 )
 from sunlight.contract.case_steps import case_steps
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.web.case_pages import (
     Submitted,
     case_page,

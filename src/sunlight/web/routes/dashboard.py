@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from sunlight.accounts.roles import ANALYST
+from sunlight.contract.roles import ANALYST
 from sunlight.web.board import Filters
 from sunlight.web.charts import Bar, bar_chart
 from sunlight.web.dashboard_data import MEASURES, Tally, build, ranked

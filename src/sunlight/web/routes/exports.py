@@ -13,9 +13,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from sunlight.accounts.roles import ANALYST
 from sunlight.clock import local_today
 from sunlight.contract.catalog import load_catalog
+from sunlight.contract.roles import ANALYST
+from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH
 from sunlight.warning_export import write_xlsx
 from sunlight.web import reference
 from sunlight.web.board import Filters, for_export
@@ -68,7 +69,7 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
         "warning": warning, "case": case,
         "model": reference.library().get(warning.model),
         "program_names": reference.program_names(settings_of(request).catalog),
-        "dataset_label": reference.dataset_label, "role_zh": reference.ROLE_ZH,
+        "role_zh": EVIDENCE_ROLE_ZH,
         "points": [VERIFY_POINTS[d] for d in datasets if d in VERIFY_POINTS],
         "deadline": deadline, "deadline_days": days,
         "suggested_deadline": local_today() + timedelta(days=days),

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sunlight.accounts.roles import ANALYST
 from sunlight.audit.key import key_of
+from sunlight.contract.roles import ANALYST
 from sunlight.publish.jobs import RUNNING, Busy, Publisher
 from sunlight.publish.lookups import lookups_of
 from sunlight.publish.store import NotPublished, current, history, withdraw

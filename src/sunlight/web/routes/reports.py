@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.report_tables import ReportPhoto
 from sunlight.cases.workflow import InvalidInput
+from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.reports.replies import add_reply, report_of
 from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, visible_case

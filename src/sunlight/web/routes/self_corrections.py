@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from sunlight.accounts.roles import ANALYST
 from sunlight.appdb.numbers import ROW_ID_MAX
 from sunlight.appdb.warnings import get
 from sunlight.cases import self_corrections
-from sunlight.cases.states import SELF_CORRECTION_KINDS
 from sunlight.cases.workflow import InvalidInput
+from sunlight.contract.cases import SELF_CORRECTION_KINDS
+from sunlight.contract.roles import ANALYST
 from sunlight.web.case_pages import Submitted
 from sunlight.web.deps import DbSession, Staff, audit_now, client_address, require
 from sunlight.web.pages import render

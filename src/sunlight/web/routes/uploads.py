@@ -16,19 +16,21 @@ from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 
-from sunlight.accounts.roles import ANALYST, OFFICER
 from sunlight.appdb.upload_tables import (
     UPLOAD_CUT_OFF,
     UPLOAD_DONE,
     UPLOAD_QUEUED,
-    UPLOAD_ROLLED_BACK,
     UPLOAD_ROLLING_BACK,
     UPLOAD_RUNNING,
     Upload,
 )
 from sunlight.audit.chain import append
 from sunlight.contract.datasets import DATASETS
-from sunlight.quality.report import REASONS_ZH, export, findings
+from sunlight.contract.roles import ANALYST, OFFICER
+from sunlight.contract.vocabulary import REASONS_ZH
+from sunlight.contract.vocabulary import UPLOAD_STAGE_ZH as STAGE_ZH
+from sunlight.contract.vocabulary import UPLOAD_STATUS_ZH as STATUS_ZH
+from sunlight.quality.report import export, findings
 from sunlight.settings import Settings
 from sunlight.uploads.files import (
     ALLOWED_SUFFIXES,
@@ -60,11 +62,6 @@ router = APIRouter(prefix="/staff/uploads")
 Uploader = Annotated[Staff, Depends(require(OFFICER, ANALYST))]
 SHOWN_FINDINGS = 200
 """Rejected rows listed on the page; the xlsx report holds them all."""
-STAGE_ZH = {"reading": "读取文件", "normalising": "规范化与质量检查", "writing": "写入数据仓库",
-            "detecting": "运行预警模型"}
-STATUS_ZH = {UPLOAD_QUEUED: "排队中", UPLOAD_RUNNING: "导入中", UPLOAD_DONE: "已完成",
-             "refused": "被拒收", "failed": "失败", UPLOAD_CUT_OFF: "中断（数据已写入）",
-             UPLOAD_ROLLING_BACK: "撤销中", UPLOAD_ROLLED_BACK: "已撤销"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_OVERHEAD = 1 << 20
 """Bytes a multipart form adds around the file (boundaries, the other fields)."""
@@ -245,7 +242,6 @@ def _page(request: Request, staff: Staff, session: DbSession, *, error: str = ""
                               .order_by(Upload.id.desc()).limit(100)).all()
     return render(request, "staff/uploads/index.html", {
         "uploads": uploads, "datasets": [DATASETS[code] for code in mine], "error": error,
-        "labels": {code: DATASETS[code].label for code in mine},
         "chosen": chosen,
         "suffixes": "、".join(ALLOWED_SUFFIXES), "max_mb": settings_of(request).upload_max_mb,
         "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -9,24 +10,18 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sunlight.accounts.roles import ANALYST, VERIFIER
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.warnings import get
 from sunlight.audit.chain import append
 from sunlight.cases.workflow import case_of_warning, may_see
 from sunlight.clock import local_today
+from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH, SEVERITY_ZH
 from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
 from sunlight.web import reference
-from sunlight.web.board import (
-    SEVERITY_ZH,
-    SORTS,
-    Filters,
-    board_page,
-    choices,
-    period_label,
-)
+from sunlight.web.board import SORTS, Filters, board_page, choices, period_label
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_pages import assign_url
 from sunlight.web.case_panel import panel_context
@@ -109,8 +104,9 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "warning": warning,
         "model_name": reference.model_names().get(warning.model, warning.model),
         "program_names": reference.program_names(settings_of(request).catalog),
-        "dataset_label": reference.dataset_label,
-        "role_zh": reference.ROLE_ZH, "fact_rows": reference.fact_rows,
+        "role_zh": EVIDENCE_ROLE_ZH,
+        "fact_rows": functools.partial(reference.fact_rows, warning.model),
+        "change_text": functools.partial(reference.change_text, warning.model),
         "severity_zh": SEVERITY_ZH,
         "timeline": timeline(session, warning.id_number),
         "successors": successors,

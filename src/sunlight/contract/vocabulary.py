@@ -1,0 +1,89 @@
+"""Every code → the Chinese a person reads instead of it, loaded once from vocabulary.yaml.
+
+Behaviour modules take labels from here (or from `cases`, the models' own files, `datasets`),
+never define them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from sunlight.contract.cases import CASES, SANCTION_LABELS
+from sunlight.contract.loading import load_shipped
+from sunlight.contract.roles import ROLES
+
+CASE_ACTION_PREFIX: Final = "case."
+"""A case transition `assign` is audited as `case.assign`."""
+
+
+class Vocabulary(BaseModel):
+    """The labels of vocabulary.yaml, one mapping per kind of code."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    roles: dict[str, str]
+    severities: dict[str, str]
+    evidence_roles: dict[str, str]
+    shared_facts: dict[str, str]
+    finding_reasons: dict[str, str]
+    audit_actions: dict[str, str]
+    fields: dict[str, str]
+    publication_counts: dict[str, str]
+    upload_statuses: dict[str, str]
+    upload_stages: dict[str, str]
+    job_kinds: dict[str, str]
+    job_statuses: dict[str, str]
+    publication_statuses: dict[str, str]
+    timeline_kinds: dict[str, str]
+    yes_no: dict[str, str]
+    id_views: dict[str, str]
+    system_actors: dict[str, str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Vocabulary:
+        if set(self.roles) != set(ROLES):
+            raise ValueError(f"roles must label exactly {', '.join(ROLES)}")
+        for action in self.audit_actions:
+            if action.removeprefix(CASE_ACTION_PREFIX) in CASES.transitions:
+                raise ValueError(f"{action} is labelled by its transition in cases.yaml")
+        return self
+
+
+VOCABULARY: Final = load_shipped("vocabulary.yaml", Vocabulary)
+
+ROLE_ZH: Final = VOCABULARY.roles
+SEVERITY_ZH: Final = VOCABULARY.severities
+EVIDENCE_ROLE_ZH: Final = VOCABULARY.evidence_roles
+REASONS_ZH: Final = VOCABULARY.finding_reasons
+UPLOAD_STATUS_ZH: Final = VOCABULARY.upload_statuses
+UPLOAD_STAGE_ZH: Final = VOCABULARY.upload_stages
+TIMELINE_KIND_ZH: Final = VOCABULARY.timeline_kinds
+FIELD_ZH: Final = VOCABULARY.fields
+ACTION_ZH: Final = {
+    **VOCABULARY.audit_actions,
+    **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},
+}
+"""How the audit page names each action (the log itself keeps the stable English code)."""
+
+
+def actor_label(actor: str) -> str:
+    """Who acted: a system actor in Chinese, a member of staff by their login name."""
+    return VOCABULARY.system_actors.get(actor, actor)
+
+
+def field_label(name: str) -> str:
+    """What a named value (a form's field, a warning's, an audit detail) is called."""
+    return (FIELD_ZH.get(name) or VOCABULARY.shared_facts.get(name)
+            or SANCTION_LABELS.get(name) or name)
+
+
+def codes() -> frozenset[str]:
+    """Every code this vocabulary and cases.yaml name: none may show on a page as it is."""
+    found: set[str] = set(ACTION_ZH) | set(CASES.states) | set(CASES.kinds)
+    found |= set(CASES.sanctions)
+    for labels in VOCABULARY.model_dump().values():
+        found |= set(labels)
+    # 是/否's keys are words, and `sunlight` (a system actor) is also the command staff type.
+    return frozenset(found - set(VOCABULARY.yes_no) - set(VOCABULARY.system_actors))

@@ -1,0 +1,236 @@
+"""A workbench holding something of everything: the tiny county ingested and published, an
+upload done and one refused, warnings of several models in every state with their cases,
+a citizen's report with a photo, a comment, an attachment, a self-correction and the audit
+entries all of these write. Accounts are named in pinyin and Chinese, never like a code."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from sunlight.accounts.users import add_user
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.case_tables import Case, CaseAttachment
+from sunlight.appdb.report_tables import ReportPhoto
+from sunlight.appdb.tables import Warning
+from sunlight.appdb.upload_tables import Upload
+from sunlight.cases.attachments import attach
+from sunlight.cases.comments import add_comment
+from sunlight.cases.self_corrections import record
+from sunlight.cases.workflow import case_for_warning, take
+from sunlight.contract.cases import (
+    CLOSED,
+    HANDLING,
+    NOT_TRUE,
+    OPEN,
+    RETRACTED,
+    TRUE,
+    VERIFIED,
+    VERIFYING,
+)
+from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.models.detection import Detection, EvidenceRow
+from sunlight.settings import Settings
+from sunlight.web.app import create_app
+from sunlight.web.reference import warning_case_title
+from tests.appdb.builders import run
+from tests.models.county import Person
+from tests.publish_county import ingested, liu, wang, zhang, zhao
+from tests.web.conftest import PASSWORD, SECRET_KEY, form_token, log_in
+from tests.web.report_support import file_report, photo_with_gps
+
+ACCOUNTS = {
+    ANALYST: dict(username="fenxi", display_name="张分析", role=ANALYST),
+    VERIFIER: dict(username="hecha", display_name="李核查", role=VERIFIER, township="城关镇"),
+    OFFICER: dict(username="shuju", display_name="王数据", role=OFFICER, department="公安局"),
+    ADMIN: dict(username="guanli", display_name="赵管理", role=ADMIN),
+}
+"""One account per role, by role."""
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+DEATHS = ("身份证号,姓名,死亡日期\n"
+          f"{wang.id},王芳,2023-12-01\n"
+          "12345,李四,2023-06-01\n").encode()
+
+
+@dataclass
+class Workbench:
+    """The seeded app and the ids its routes take."""
+
+    app: object
+    settings: Settings
+    ids: dict[str, list[str]] = field(default_factory=dict)
+
+    def client(self, role: str | None = None) -> TestClient:
+        client = TestClient(self.app, base_url="http://testserver")  # type: ignore[arg-type]
+        if role is not None:
+            log_in(client, str(ACCOUNTS[role]["username"]))
+        return client
+
+
+def _detection(model: str, person: Person, facts: dict[str, str], month: int,
+               program: str = "DIBAO") -> Detection:
+    number = person.id
+    paid = EvidenceRow("payments", "低保发放.csv", "", month + 1, "paid", f"2024-{month:02d}",
+                       Decimal("500"))
+    basis = EvidenceRow("deaths", "死亡登记.csv", "", 2, "basis")
+    return Detection(
+        model=model, subject=number, program=program, severity="high",
+        period_from=paid.period, period_to=paid.period, amount=paid.amount,
+        id_number=number, name=person.name, township="城关镇", village="东风村",
+        facts={"strength": "0.9", "program_name": "农村低保", **facts},
+        evidence=(paid, basis), template="{name}共领取{amount}元。")
+
+
+DETECTIONS = {
+    OPEN: _detection("DECEASED_PAID", wang, {"death_date": "2023-12-01",
+                                             "death_source": "火化"}, 1),
+    VERIFYING: _detection("DUPLICATE_PAYMENT", zhang, {"first_file": "低保发放.csv",
+                                                       "first_row": "3"}, 2),
+    VERIFIED: _detection("UNREGISTERED_PAYEE", zhao, {"reason_zh": "户籍中无此人"}, 3),
+    HANDLING: _detection("NAME_MISMATCH", liu, {"registry_name": "刘洋",
+                                                "payee_name": "刘阳"}, 4),
+    CLOSED: _detection("OVER_STANDARD", wang, {"standard_text": "每月 500 元"}, 5),
+    NOT_TRUE: _detection("INELIGIBLE_AGE", zhang, {"min_age": "80"}, 6),
+    RETRACTED: _detection("SHARED_ACCOUNT", zhao, {"persons": "2", "households": "2"}, 7),
+}
+"""One warning per state its case reaches (NOT_TRUE: closed as unfounded)."""
+STEPS = {
+    OPEN: [], VERIFYING: ["assign"], VERIFIED: ["assign", "verify"],
+    HANDLING: ["assign", "verify", "dispose"], CLOSED: ["assign", "verify", "dispose", "close"],
+    NOT_TRUE: ["assign", "verify", "close_unfounded"],
+}
+
+
+def seeded(home: Path) -> Workbench:
+    """The workbench in `home`, filled as its people would fill it."""
+    settings = Settings(home=home, database_url=f"sqlite:///{home}/app.db",
+                        secret_key=SECRET_KEY, public_url="https://gongshi.example.cn")
+    settings.home.mkdir(parents=True, exist_ok=True)
+    ingested(home)
+    bench = Workbench(create_app(settings), settings)
+    sessions = bench.app.state.sessions  # type: ignore[attr-defined]
+    with sessions() as session:
+        for account in ACCOUNTS.values():
+            add_user(session, password=PASSWORD, **account)  # type: ignore[arg-type]
+        session.commit()
+    _upload(bench)
+    _publish(bench)
+    _warnings(bench)
+    _report(bench)
+    with sessions() as session:
+        bench.ids["warning_id"] = list(session.scalars(select(Warning.warning_id)))
+        bench.ids["case_no"] = list(session.scalars(select(Case.case_no)))
+        bench.ids["upload_id"] = [str(i) for i in session.scalars(select(Upload.id))]
+        bench.ids["attachment_id"] = [str(i) for i in session.scalars(select(CaseAttachment.id))]
+        bench.ids["photo_id"] = [str(i) for i in session.scalars(select(ReportPhoto.id))]
+    _portal_ids(bench)
+    return bench
+
+
+def _upload(bench: Workbench) -> None:
+    """A deaths file the officer uploads (one row refused) and a file that is refused."""
+    client = bench.client(OFFICER)
+    for name, body in (("死亡名单.csv", DEATHS), ("说明.csv", "甲,乙\n1,2\n".encode())):
+        token = form_token(client.get("/staff/uploads").text)
+        sent = client.post("/staff/uploads", follow_redirects=False,
+                           data={"dataset": "deaths", "csrf_token": token},
+                           files={"file": (name, body, "text/csv")})
+        assert sent.status_code == 303, sent.text
+        assert bench.app.state.ingest_worker.wait(timeout=120)  # type: ignore[attr-defined]
+
+
+def _publish(bench: Workbench) -> None:
+    client = bench.client(ANALYST)
+    token = form_token(client.get("/staff/publications").text)
+    assert client.post("/staff/publications", data={"csrf_token": token},
+                       follow_redirects=False).status_code == 303
+    assert bench.app.state.publisher.wait(120)  # type: ignore[attr-defined]
+
+
+def _warnings(bench: Workbench) -> None:
+    models = {d.model for d in DETECTIONS.values()}
+    sessions = bench.app.state.sessions  # type: ignore[attr-defined]
+    with sessions() as session:
+        run(session, DETECTIONS.values(), models=models)
+        analyst = _user(session, ANALYST)
+        verifier = _user(session, VERIFIER)
+        for state, steps in STEPS.items():
+            detection = DETECTIONS[state]
+            warning = session.scalars(select(Warning).where(
+                Warning.model == detection.model, Warning.subject == detection.subject,
+                Warning.program == detection.program)).one()
+            case = case_for_warning(session, warning, warning_case_title(warning))
+            for step in steps:
+                form = _form(step, state, verifier)
+                take(session, case, step, analyst, form, expected_version=case.version)
+            if state == HANDLING:
+                add_comment(session, case, analyst, "请补充发放台账。")
+                attach(session, case, analyst, "台账.png", io.BytesIO(PNG),
+                       bench.settings.attachments_dir)
+                record(session, analyst, {"kind": "主动退回", "person_name": liu.name,
+                                          "amount_refunded": "500", "township": "马家镇",
+                                          "warning_id": warning.warning_id})
+        session.commit()
+        # A later run no longer finds the shared account: its open warning is retracted.
+        run(session, [d for s, d in DETECTIONS.items() if s != RETRACTED], models=models)
+
+
+def _form(step: str, state: str, verifier: User) -> dict[str, str]:
+    if step == "assign":
+        return {"assignee": str(verifier.id)}
+    if step == "verify":
+        return {"verdict": NOT_TRUE if state == NOT_TRUE else TRUE, "reason": "经入户核实。"}
+    if step == "dispose":
+        return {"recovered_amount": "500", "party_discipline": "警告",
+                "organisational_measures": "诫勉", "transferred_to": "主管部门处理",
+                "reason": "责令退回。"}
+    return {}
+
+
+def _report(bench: Workbench) -> None:
+    """A villager's report with a photo, assigned to the verifier, who replies."""
+    client = bench.client()
+    filed = file_report(client, photos=[photo_with_gps()], anonymous="0",
+                        contact_name="王五", contact_phone="13800000000")
+    assert filed.status_code in (200, 303), filed.text
+    sessions = bench.app.state.sessions  # type: ignore[attr-defined]
+    with sessions() as session:
+        case = session.scalars(select(Case).where(Case.kind == "report")).one()
+        case.township = "城关镇"
+        take(session, case, "assign", _user(session, ANALYST),
+             {"assignee": str(_user(session, VERIFIER).id)}, expected_version=case.version)
+        session.commit()
+
+
+def _portal_ids(bench: Workbench) -> None:
+    """Village, program, person and township of the published county, as its links name them."""
+    client = bench.client()
+    home = client.get("/").text
+    villages = sorted(set(re.findall(r'href="/village/([0-9a-f]+)"', home)))
+    townships = sorted(set(re.findall(r'href="/township/([^"?]+)"', home)))
+    programs, people = set(), set()
+    for code in villages:
+        for program in re.findall(rf'href="/village/{code}/program/(\w+)', client.get(
+                f"/village/{code}").text):
+            programs.add(program)
+            roster = client.get(f"/village/{code}/program/{program}").text
+            people |= set(re.findall(rf'href="/village/{code}/person/(\d+)', roster))
+    versions = re.findall(r'href="/village/\w+/person/\d+\?v=(\d+)"', roster)
+    bench.ids.update(v=versions[:1], village_code=villages, township_name=townships,
+                     program=sorted(programs), person_no=sorted(people),
+                     program_code=sorted(programs),
+                     qr_kind=["svg"], static_name=["sunlight.css"],
+                     templates_code=["deaths"])  # a dataset's upload template
+
+
+def _user(session: object, role: str) -> User:
+    found: User = session.scalars(  # type: ignore[attr-defined]
+        select(User).where(User.username == ACCOUNTS[role]["username"])).one()
+    return found
+
