@@ -44,6 +44,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/uploads/{upload_id}": UPLOADERS,
     "/staff/uploads/{upload_id}/report.xlsx": UPLOADERS,
     "/staff/uploads/{upload_id}/status": UPLOADERS,
+    "/staff/uploads/templates/{code}": UPLOADERS,
     "/staff/warnings": LISTS,
     "/staff/warnings/export.xlsx": ANALYST,
     "/staff/warnings/{warning_id}": CASEWORK,
@@ -134,7 +135,8 @@ def world(tmp_path_factory: pytest.TempPathFactory,
               "attachment_id": str(attachment.id),
               "upload_id": upload.headers["location"].rsplit("/", 1)[-1],
               "user_id": str(staff_app.users["verifier"]),
-              "report_case_no": report_case_no, "photo_id": str(photo_id), "version": "1"}
+              "report_case_no": report_case_no, "photo_id": str(photo_id), "version": "1",
+              "code": "deaths"}
     yield World(staff_app, values, clients)
     staff_app.app.state.engine.dispose()
 

@@ -177,7 +177,10 @@ def test_an_officer_uploads_only_their_own_datasets(staff_app: StaffApp):
     client = staff_app.client("officer")
     page = client.get("/staff/uploads").text
     assert 'value="deaths"' in page and 'value="payments"' not in page
-    assert send(client, "payments", "p.csv", PAYMENTS).status_code == 403
+    refused = send(client, "payments", "p.csv", PAYMENTS)
+    assert refused.status_code == 403
+    assert "户籍人口" in refused.text and "死亡信息" in refused.text  # the names, not the codes
+    assert "deaths" not in refused.text
     assert uploads(staff_app) == []
 
 

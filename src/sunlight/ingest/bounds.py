@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from sunlight.ingest.errors import UnusableFile
+from sunlight.ingest.file_kinds import damaged
 from sunlight.process_memory import address_space
 
 if TYPE_CHECKING:  # pydantic is no import for reader processes, which are given their limits
@@ -110,7 +111,7 @@ def check_unpacked_size(path: Path, limits: ReadLimits) -> None:
                         and entry.filename.endswith(".xml") else None)
                 total += _inflated_size(handle, entry, cap - total, scan)
     except (zipfile.BadZipFile, zlib.error, struct.error, OSError) as exc:
-        raise UnusableFile(f"not a readable spreadsheet (damaged zip: {exc})") from exc
+        raise damaged(f"damaged zip: {exc}") from exc
     except _TooBig as exc:
         raise UnusableFile(
             f"the spreadsheet unpacks to more than {limits.sheet_max_unpacked_mb:,} MB "

@@ -14,7 +14,7 @@ from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.contract.datasets import DATASETS, dataset
 from sunlight.ingest.batch import file_hash, read_file, stage_batches
 from sunlight.ingest.bounds import ReadLimits
-from sunlight.ingest.errors import UnusableFile
+from sunlight.ingest.errors import HeaderReport, UnusableFile
 from sunlight.ingest.readers import SPREADSHEET_SUFFIXES, SUPPORTED_SUFFIXES
 from sunlight.ingest.rows import DeliveredFile
 from sunlight.ingest.sheet_processes import SheetReaders
@@ -53,7 +53,8 @@ class FileOutcome:
     replaced: list[str] = field(default_factory=list)
     same_name: bool = False  # an earlier batch of the dataset has this file name
     again: bool = False  # already ingested under the same name: the very file, once more
-    chinese: str = ""  # a refusal's reason for the workbench, when it has one in Chinese
+    chinese: str = ""  # a refusal's reason for the workbench
+    headers: HeaderReport | None = None  # a refusal for the header: the row looked at
 
 
 def _is_data_file(path: Path) -> bool:
@@ -150,7 +151,7 @@ def _hashes(paths: list[Path], pools: Pools) -> list[str]:
 
 def _refusal(path: Path, code: str, exc: UnusableFile) -> FileOutcome:
     return FileOutcome(path, code, "refused", f"{path.name} ({code}): {exc}",
-                       chinese=exc.chinese)
+                       chinese=exc.chinese, headers=exc.headers)
 
 
 def ingest(

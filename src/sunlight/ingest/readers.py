@@ -33,6 +33,14 @@ from sunlight.ingest.bounds import (
     too_wide,
 )
 from sunlight.ingest.errors import UnusableFile
+from sunlight.ingest.file_kinds import (
+    Kind,
+    csv_holding_a_workbook,
+    kind_of,
+    not_a_spreadsheet,
+    unreadable_workbook,
+    wrong_content,
+)
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 CSV_SUFFIXES = frozenset({".csv"})
@@ -79,7 +87,9 @@ def read_sheet(path: Path, limits: ReadLimits | None = None) -> RawSheet:
         return _read_spreadsheet(path, limits)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, limits)
-    raise UnusableFile(f"unsupported file type {suffix!r}: expected .xlsx or .csv")
+    raise UnusableFile(f"unsupported file type {suffix!r}: expected .xlsx or .csv",
+                       f"不支持的文件类型“{suffix or '无扩展名'}”：只接受 Excel（.xlsx、.xls）"
+                       "或 CSV（.csv）文件")
 
 
 # Spreadsheets ---------------------------------------------------------------------------------
@@ -149,6 +159,9 @@ def _column_array(cells: tuple[object, ...]) -> pa.Array:
 
 
 def _read_spreadsheet(path: Path, limits: ReadLimits) -> RawSheet:
+    refusal = wrong_content(kind_of(path), path.suffix.lower())
+    if refusal is not None:  # calamine would say so in its own words, by the name alone
+        raise refusal
     if path.suffix.lower() in ZIP_SUFFIXES:
         check_unpacked_size(path, limits)
     try:
@@ -162,19 +175,18 @@ def _read_first_sheet(path: Path, limits: ReadLimits) -> RawSheet:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         if not workbook.sheet_names:
-            raise UnusableFile("the workbook has no sheet")
+            raise UnusableFile("the workbook has no sheet", "工作簿中没有工作表")
         sheet = workbook.get_sheet_by_index(0)
         if sheet.end is not None:  # rows are read from A1: the sheet spans to its last cell
             check_dimensions(sheet.end[0] + 1, sheet.end[1] + 1, limits)
         rows = sheet.to_python(skip_empty_area=False)
-    except CalamineError as exc:
-        raise UnusableFile(f"not a readable spreadsheet ({exc})") from exc
-    except (ValueError, OSError) as exc:
-        raise UnusableFile(f"not a readable spreadsheet ({exc})") from exc
+    except (CalamineError, ValueError, OSError) as exc:
+        raise unreadable_workbook(str(exc)) from exc
     lengths = set(map(len, rows))
     width = max(lengths, default=0)
     if not rows or width == 0:
-        raise UnusableFile("the first sheet is empty")
+        raise UnusableFile("the first sheet is empty",
+                           "第一个工作表是空的（只读取第一个工作表：请把数据放在第一个工作表）")
     if len(lengths) > 1:
         rows = [list(r) + [""] * (width - len(r)) for r in rows]
     columns = list(zip(*rows, strict=True))
@@ -209,11 +221,11 @@ def _csv_width(head: str) -> int:
 
 def _read_csv(path: Path, limits: ReadLimits) -> RawSheet:
     """Parse a CSV file as it streams from disk: memory grows with its cells, not its bytes."""
+    refusal = csv_holding_a_workbook(kind_of(path))
+    if refusal is not None:
+        raise refusal
     with path.open("rb") as handle:
         head = handle.read(_HEAD_BYTES)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnusableFile("the text is UTF-16 (Excel's 'Unicode text'): save the file as "
-                           "CSV in UTF-8 or GB18030")
     if head.startswith(b"\xef\xbb\xbf"):
         return _parse_csv(path, head[3:].decode("utf-8", "ignore"), "utf-8-sig", limits)
     if _starts_as_utf8(head):
@@ -225,9 +237,11 @@ def _read_csv(path: Path, limits: ReadLimits) -> RawSheet:
     try:
         return _parse_csv(path, head.decode("gb18030", "ignore"), "gb18030", limits)
     except UnicodeDecodeError as exc:
+        offset = _undecodable_at(path)
         raise UnusableFile(
-            "text is neither UTF-8 nor GB18030/GBK (undecodable byte at offset "
-            f"{_undecodable_at(path)})") from exc
+            f"text is neither UTF-8 nor GB18030/GBK (undecodable byte at offset {offset})",
+            f"文件的文字编码无法识别（既不是 UTF-8，也不是 GB18030/GBK；第 {offset + 1:,} 个字节"
+            "处无法解码）。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后重新上传") from exc
 
 
 def _undecodable_at(path: Path) -> int:
@@ -270,7 +284,7 @@ def _csv_stream(path: Path, encoding: str) -> pa.NativeFile:
 def _parse_csv(path: Path, head: str, encoding: str, limits: ReadLimits) -> RawSheet:
     width = _csv_width(head)
     if width == 0:
-        raise UnusableFile("the file is empty")
+        raise UnusableFile("the file is empty", not_a_spreadsheet(Kind.EMPTY, ".csv"))
     if width > limits.max_columns:  # before a column of cells is made for each
         raise too_wide(width, limits)
     names = [f"c{i}" for i in range(width)]
@@ -297,7 +311,10 @@ def _parse_csv(path: Path, head: str, encoding: str, limits: ReadLimits) -> RawS
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) and encoding == "utf-8":
             raise _NotUtf8 from exc
-        raise UnusableFile(f"not a readable CSV file ({exc})") from exc
+        raise UnusableFile(
+            f"not a readable CSV file ({exc})",
+            "CSV 文件无法解析：可能有未闭合的引号，或某一行过长。请用 Excel 打开后"
+            "另存为“CSV UTF-8（逗号分隔）”再上传") from exc
     if encoding == "utf-8" and misshapen and not _valid_utf8(misshapen):
         raise _NotUtf8
     return RawSheet(_number_rows(table, misshapen, width), "", encoding)

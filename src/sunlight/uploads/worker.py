@@ -40,6 +40,8 @@ from sunlight.warehouse.store import Warehouse
 
 DETECTING = "detecting"
 STOPPED = "服务器在导入完成前停止"
+UNREADABLE = "文件无法读取"  # a refusal without a Chinese reason (none is known to lack one)
+TOLD_IN_LOG = "详细错误已写入服务器日志，请告知系统管理员"
 log = logging.getLogger(__name__)
 
 
@@ -119,19 +121,20 @@ def ingest_upload(settings: Settings, sessions: sessionmaker[Session], upload_id
                            stage=reached)
     except IngestRefused as exc:
         refused = [o for o in exc.outcomes if o.status == "refused"]
-        reasons = [o.chinese or o.message.removeprefix(f"{o.path.name} ({o.dataset}): ")
-                   for o in refused]
-        # A file over a reading bound (its reason in Chinese) is not a matter of its headers.
-        columns_hint = not all(o.chinese for o in refused)
+        for outcome in refused:  # the English, with the library's words, is for the log
+            log.info("upload %s refused: %s", upload_id, outcome.message)
+        headers = next((o.headers for o in refused if o.headers is not None), None)
         _end(sessions, upload_id, UPLOAD_REFUSED,
-             error=refusal(upload, "；".join(reasons), columns_hint=columns_hint))
-    except CatalogError as exc:
+             error=refusal(upload, "；".join(o.chinese or UNREADABLE for o in refused)),
+             result={"headers": headers.as_json()} if headers is not None else None)
+    except CatalogError:
+        log.exception("the catalog refused the ingest of upload %s", upload_id)
         _end(sessions, upload_id, UPLOAD_FAILED,
-             error=f"项目目录配置有误，无法导入（请管理员检查 catalog 配置）：{exc}")
+             error=f"项目目录配置有误，无法导入。{TOLD_IN_LOG}")
     except Exception as exc:
         log.exception("ingest of upload %s failed", upload_id)
         reason = (memory_reason(memory_mb) if for_want_of_memory(exc)
-                  else f"导入时发生错误：{exc}（请把此信息告知系统管理员）")
+                  else f"导入时发生内部错误（上传编号 {upload_id}）。{TOLD_IN_LOG}")
         with sessions() as session:
             writing(session)
             ended_early(settings, session.get_one(Upload, upload_id), reason)
@@ -172,9 +175,9 @@ def detect_after_upload(settings: Settings) -> dict[str, Any]:
     """
     try:
         run = run_detection(settings)
-    except Exception as exc:
+    except Exception:
         log.exception("detection after an upload failed")
-        return {"error": f"预警模型运行失败：{exc}。数据已导入，可由管理员运行 sunlight detect。"}
+        return {"error": f"预警模型运行失败，数据已导入。{TOLD_IN_LOG}"}
     if run.report is None:
         return {"models": 0}
     report = run.report
@@ -182,17 +185,12 @@ def detect_after_upload(settings: Settings) -> dict[str, Any]:
             "reraised": report.reraised, "retracted": report.retracted}
 
 
-def refusal(upload: Upload, reason: str, *, columns_hint: bool = True) -> str:
-    """Why a file was refused, naming the file, its dataset and (for a file whose header is
-    at fault) the columns the dataset needs."""
+def refusal(upload: Upload, reason: str) -> str:
+    """Why a file was refused, naming the file and its dataset (a header at fault is shown
+    beside the expected one by the page, from the upload's result)."""
     spec = DATASETS[upload.dataset]
-    refused = (f"文件 {upload.filename} 不能作为“{spec.label}”数据导入，"
-               "未写入任何数据。")
-    if not columns_hint:
-        return f"{refused}原因：{reason}"
-    columns = "、".join(c.synonyms[0] if c.synonyms else c.name for c in spec.required)
-    return (f"{refused}该数据集的文件应有表头行，并至少包含这些列：{columns}。"
-            f"具体原因：{reason}")
+    return (f"文件 {upload.filename} 不能作为“{spec.label}”数据导入，未写入任何数据。"
+            f"原因：{reason}")
 
 
 def summary(warehouse: Warehouse, file_hash: str, outcome: FileOutcome) -> dict[str, Any]:

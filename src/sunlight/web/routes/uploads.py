@@ -8,6 +8,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -39,7 +40,9 @@ from sunlight.uploads.files import (
     place,
     receive,
 )
+from sunlight.uploads.headers import compare
 from sunlight.uploads.rollback import NotRollbackable, request_rollback
+from sunlight.uploads.templates import template_bytes, template_name
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.store import Warehouse
 from sunlight.web.deps import (
@@ -59,6 +62,7 @@ router = APIRouter(prefix="/staff/uploads")
 Uploader = Annotated[Staff, Depends(require(OFFICER, ANALYST))]
 SHOWN_FINDINGS = 200
 """Rejected rows listed on the page; the xlsx report holds them all."""
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORM_OVERHEAD = 1 << 20
 """Bytes a multipart form adds around the file (boundaries, the other fields)."""
 
@@ -101,6 +105,17 @@ def upload_page(request: Request, staff: Uploader, session: DbSession) -> Respon
     return _page(request, staff, session)
 
 
+@router.get("/templates/{code}")
+def upload_template(code: str, staff: Uploader) -> Response:
+    """The blank workbook of a dataset the person uploads: its headers and a guide."""
+    if code not in datasets_for(staff):
+        raise HTTPException(404)
+    name = template_name(DATASETS[code])
+    return Response(template_bytes(code), media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"template.xlsx\"; "
+                               f"filename*=utf-8''{quote(name)}"})
+
+
 @router.post("")
 def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)],
                 staff: Uploader, session: DbSession,
@@ -110,7 +125,8 @@ def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)]
     sent = form.get("file")
     if dataset not in datasets_for(staff):
         if dataset in DATASETS:
-            raise Forbidden(f"您只能上传本部门的数据集：{'、'.join(datasets_for(staff))}")
+            mine = "、".join(DATASETS[code].label for code in datasets_for(staff))
+            raise Forbidden(f"您只能上传本部门的数据集：{mine}")
         return _page(request, staff, session, error="请选择数据集", status_code=400)
     if not isinstance(sent, UploadFile) or not sent.filename:
         return _page(request, staff, session, error="请选择要上传的文件", status_code=400,
@@ -239,7 +255,9 @@ def _report_context(request: Request, upload: Upload, staff: Staff, *,
     if full and upload.status == UPLOAD_DONE and file_hash:
         rejected = [row for row in findings(Warehouse(settings_of(request).warehouse_dir),
                                             file_hash) if row[4] == "rejected"]
-    return {"upload": upload, "dataset": DATASETS.get(upload.dataset),
+    dataset = DATASETS.get(upload.dataset)
+    return {"upload": upload, "dataset": dataset,
+            "headers": compare(dataset, upload.result) if dataset is not None else None,
             "rejected": rejected[:SHOWN_FINDINGS], "rejected_total": len(rejected),
             "REASONS_ZH": REASONS_ZH, "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
             "running": running(upload),
