@@ -241,3 +241,35 @@ def test_a_hand_edited_address_gets_a_chinese_page_not_json(staff_app: StaffApp)
     assert response.status_code == 400
     assert "参数有误" in response.text and "（page）" not in response.text  # no field's code
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_moving_a_verifier_to_another_township_makes_its_warnings_theirs(staff_app: StaffApp):
+    from tests.web.case_builders import new_warning
+
+    warning_id = new_warning(staff_app, township="八渡乡")
+    other = staff_app.users["verifier_other"]
+    analyst = staff_app.client("analyst")
+    before = analyst.get(f"/staff/warnings/{warning_id}").text
+    assert f'<option value="{other}"' not in before and "本乡镇暂无核查员" in before
+
+    admin = staff_app.client("admin")
+    typo = post(admin, f"/staff/admin/users/{other}/township", township="八渡")
+    assert typo.status_code == 400 and "数据中没有乡镇“八渡”" in typo.text
+    response = post(admin, f"/staff/admin/users/{other}/township", township="八渡乡")
+    assert response.status_code == 303
+    assert "负责乡镇已更改" in admin.get(response.headers["location"]).text
+
+    after = analyst.get(f"/staff/warnings/{warning_id}").text
+    assert f'<option value="{other}"' in after and "本乡镇暂无核查员" not in after
+    assert ("admin", "user.township", "verifier_other") in actions(staff_app)
+    log = visible_text(admin.get("/staff/admin/audit").text)
+    assert "更改核查人员负责乡镇" in log and "原负责乡镇：马家镇；乡镇：八渡乡" in log
+
+
+def test_only_a_verifier_has_a_township_to_change(staff_app: StaffApp):
+    admin = staff_app.client("admin")
+    officer = staff_app.users["officer"]
+    response = post(admin, f"/staff/admin/users/{officer}/township", township="城关镇")
+    assert response.status_code == 400 and "只有乡镇核查人员有负责乡镇" in response.text
+    page = admin.get("/staff/admin/users").text
+    assert page.count("更改负责乡镇") == 2  # the two verifiers' rows, no one else's

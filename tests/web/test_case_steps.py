@@ -140,11 +140,12 @@ def test_the_assignee_list_says_why_a_verifier_is_not_offered(staff_app: StaffAp
     assert "本乡镇暂无核查员" not in page
 
 
-def test_a_township_without_verifiers_says_so_with_a_link_to_the_accounts(staff_app: StaffApp):
+def test_a_township_without_verifiers_says_who_can_change_that(staff_app: StaffApp):
     warning_id = new_warning(staff_app, township="八渡乡")
     page = staff_app.client("analyst").get(f"/staff/warnings/{warning_id}").text
-    assert "本乡镇暂无核查员，请管理员在账号管理中为核查员添加乡镇范围" in page
-    assert 'href="/staff/admin/users"' in page
+    assert "本乡镇暂无核查员，请系统管理员在账户管理中为核查员设置负责乡镇。" in page
+    # the accounts page is the admin's alone: no link an analyst would be refused at
+    assert 'href="/staff/admin/users"' not in page
     assert "负责城关镇，本案件在八渡乡" in page
 
 

@@ -60,6 +60,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "/staff/admin/users": ADMIN,
     "/staff/admin/users/{user_id}/active": ADMIN,
     "/staff/admin/users/{user_id}/password": ADMIN,
+    "/staff/admin/users/{user_id}/township": ADMIN,
     "/staff/cases/{case_no}/attachments": CASEWORK,
     "/staff/cases/{case_no}/comments": CASEWORK,
     "/staff/cases/{report_case_no}/reply": CASEWORK,

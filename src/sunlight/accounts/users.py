@@ -82,6 +82,19 @@ def add_user(session: Session, username: str, role: str, password: str, *,
     return user
 
 
+def change_township(session: Session, user: User, township: str) -> str:
+    """Set the township a verifier covers, returning the one it covered before."""
+    if user.role != VERIFIER:
+        raise AccountError("只有乡镇核查人员有负责乡镇")
+    township = township.strip()
+    if not township:
+        raise AccountError("乡镇核查人员必须指定乡镇")
+    _check_township(session, township)
+    previous = user.township or ""
+    user.township = township
+    return previous
+
+
 def known_townships(session: Session) -> set[str]:
     """The townships the data names: of warnings, cases and published villages."""
     found: set[str] = set()

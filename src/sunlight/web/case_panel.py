@@ -32,7 +32,6 @@ from sunlight.contract.vocabulary import ROLE_ZH, field_label
 from sunlight.web.deps import Staff, settings_of
 from sunlight.web.templating import money
 
-ACCOUNTS_URL = "/staff/admin/users"
 """Where an administrator gives a verifier their township."""
 
 
@@ -84,8 +83,7 @@ def assignee_context(session: Session, township: str | None) -> dict[str, Any]:
     found = candidates(session, township) if township is not None else Candidates([])
     lacking = township is not None and not found.verifier_in_scope
     return {"assignees": found.offered, "not_offered": found.not_offered,
-            "no_verifier": case_steps().no_verifier_in_scope if lacking else "",
-            "accounts_url": ACCOUNTS_URL}
+            "no_verifier": case_steps().no_verifier_in_scope if lacking else ""}
 
 
 def next_step(staff: Staff, case: Case | None) -> str:

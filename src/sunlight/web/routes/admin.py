@@ -19,7 +19,9 @@ from sunlight.accounts.users import (
     MIN_PASSWORD,
     AccountError,
     add_user,
+    change_township,
     hash_password,
+    known_townships,
     new_password_problem,
 )
 from sunlight.appdb.account_tables import User, WebSession
@@ -29,7 +31,7 @@ from sunlight.appdb.numbers import LAST_PAGE
 from sunlight.audit.chain import append, verify
 from sunlight.audit.checkpoint import take
 from sunlight.contract.datasets import DATASETS
-from sunlight.contract.roles import ADMIN, OFFICER, ROLES
+from sunlight.contract.roles import ADMIN, OFFICER, ROLES, VERIFIER
 from sunlight.web import reference
 from sunlight.web.audit_text import DetailsText, target_text
 from sunlight.web.deps import (
@@ -67,6 +69,10 @@ class NewAccount(BaseModel):
 
 class Activation(BaseModel):
     active: FormText = ""
+
+
+class Township(BaseModel):
+    township: FormText = ""
 
 
 class NewPassword(BaseModel):
@@ -121,6 +127,22 @@ def set_active(request: Request, user_id: RowId, staff: Admin, session: DbSessio
     session.commit()
     done = "reactivated" if make_active else "deactivated"
     return RedirectResponse(f"/staff/admin/users?done={done}", status_code=303)
+
+
+@router.post("/users/{user_id}/township")
+def set_township(request: Request, user_id: RowId, staff: Admin, session: DbSession,
+                 form: Annotated[Township, Form()]) -> Response:
+    """Move a verifier to another township: the warnings they may be assigned follow it."""
+    user = _user(session, user_id)
+    try:
+        previous = change_township(session, user, form.township)
+    except AccountError as exc:
+        session.rollback()
+        return _users(request, session, error=f"{user.username}：{exc}", status_code=400)
+    _audit(request, session, staff, "user.township", user,
+           {"previous_township": previous, "township": user.township})
+    session.commit()
+    return RedirectResponse("/staff/admin/users?done=township", status_code=303)
 
 
 @router.post("/users/{user_id}/password")
@@ -182,7 +204,8 @@ def checkpoint_download(request: Request, staff: Admin, session: DbSession) -> R
 
 
 _DONE = {"added": "账户已创建", "deactivated": "账户已停用，该用户已被登出",
-         "reactivated": "账户已恢复", "password": "密码已重置，该用户已被登出"}
+         "reactivated": "账户已恢复", "password": "密码已重置，该用户已被登出",
+         "township": "负责乡镇已更改，此后分派的预警按新乡镇核对"}
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -209,7 +232,8 @@ def _users(request: Request, session: Session, *, error: str = "", done: str = "
     return render(request, "staff/admin/users.html", {
         "users": users, "roles": ROLES, "datasets": DATASETS, "departments": departments,
         "error": error, "done": done, "form": form or {}, "min_password": MIN_PASSWORD,
-        "OFFICER": OFFICER,
+        "OFFICER": OFFICER, "VERIFIER": VERIFIER,
+        "townships": sorted(known_townships(session)),
     }, status_code=status_code)
 
 
