@@ -16,9 +16,9 @@ from tests.models.county import County, Person, months
 
 county = County()
 
-# 东风村, 城关镇: a couple (she is paid 低保, he nothing) whose 户号 embeds an ID number.
-wang = county.person("王芳", born="1950-03-05", household="H610327194801019999")
-li = county.person("李强", born="1948-01-01", household=wang.household)
+# 东风村, 城关镇: a couple (she is paid 低保, he nothing, the 户主) whose 户号 embeds an ID number.
+wang = county.person("王芳", born="1950-03-05", household="H610327194801019999", relation="配偶")
+li = county.person("李强", born="1948-01-01", household=wang.household, relation="户主")
 county.pay(wang, "低保", months("2024-01", "2024-03"), 500)
 for step, day in (("申请", "2023-11-02"), ("村级评议", "2023-11-10"), ("村级公示", "2023-11-15"),
                   ("乡镇审核", "2023-11-25"), ("县级审批", "2023-12-05")):
@@ -43,8 +43,15 @@ liu = county.person("刘洋", born="1960-09-09", household="H004", township="马
                     village="马家村")
 county.pay(liu, "低保", "2024-03", 600)
 
-PEOPLE: tuple[Person, ...] = (wang, li, zhang, zhao, chen, liu)
-PAID: tuple[Person, ...] = (wang, zhang, zhao, chen, liu)
+# 草滩村, 马家镇: a herder paid 禁牧 for 120 亩 declared, with 80 亩 of grassland registered.
+ma = county.person("马牧", born="1970-07-07", household="H005", township="马家镇",
+                   village="草滩村", relation="户主")
+county.enroll(ma, "禁牧补助", "2020-01", declared_area="120")
+county.land(ma, "草原", "80")
+county.pay(ma, "禁牧补助", "2024", 900)
+
+PEOPLE: tuple[Person, ...] = (wang, li, zhang, zhao, chen, liu, ma)
+PAID: tuple[Person, ...] = (wang, zhang, zhao, chen, liu, ma)
 
 
 def ingested(home: Path) -> Warehouse:

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
         return value.strip().rstrip("/")
     web_workers: int = 0  # 0 = one web server process per CPU core
     portal_cache_mb: int = 32  # rendered portal pages kept per web server process; 0 = none
+    # The portal's 公示期 and 异议期, in days from the day a version is published (that day
+    # counting as the first): the rosters show both periods' last days.
+    notice_days: Annotated[int, Field(ge=1, le=366)] = 7
+    objection_days: Annotated[int, Field(ge=1, le=366)] = 7
 
     @cached_property
     def warehouse_dir(self) -> Path:

@@ -17,6 +17,7 @@ from sunlight.appdb.publication_tables import (
     PubApproval,
     PubBeneficiary,
     PubEntry,
+    PubHousehold,
     PubLookup,
     PubPayment,
     PubProgram,
@@ -27,12 +28,17 @@ from sunlight.appdb.report_tables import CATEGORIES, Report
 from sunlight.audit.chain import verify
 from sunlight.audit.key import AuditKey, key_of
 from sunlight.contract.catalog import load_catalog
+from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.masking import masked_number, public_masked_id
-from sunlight.publish.extract import Extract
+from sunlight.publish.extract import Extract, extract
 from sunlight.publish.lookups import lookups_of
 from sunlight.publish.privacy import lookup_key, proof_key
 from sunlight.publish.store import NotPublished, current, publish, withdraw
 from sunlight.reports.filing import Draft, Place, Subject, file_report
+from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+from tests.models.county import County
 from tests.publish_county import chen, li, secrets_of_county, wang, zhang, zhao
 from tests.web.portal_support import county_rows
 
@@ -52,14 +58,15 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
     pid = written.publication.id
     villages = {(v.township, v.village): v for v in session.scalars(
         select(PubVillage).where(PubVillage.publication_id == pid))}
-    assert set(villages) == {("城关镇", "东风村"), ("城关镇", "西山村"), ("马家镇", "马家村")}
+    assert set(villages) == {("城关镇", "东风村"), ("城关镇", "西山村"), ("马家镇", "马家村"),
+                             ("马家镇", "草滩村")}
     dongfeng = villages[("城关镇", "东风村")]
     assert (dongfeng.beneficiaries, dongfeng.households) == (3, 3)
     assert dongfeng.total == Decimal("1500") + Decimal("600") + Decimal("700")
 
     people = {b.name: b for b in session.scalars(
         select(PubBeneficiary).where(PubBeneficiary.publication_id == pid))}
-    assert set(people) == {"王芳", "张伟", "赵六", "陈静", "刘洋"}  # 李强 is paid nothing
+    assert set(people) == {"王芳", "张伟", "赵六", "陈静", "刘洋", "马牧"}  # 李强 is paid nothing
     assert people["王芳"].masked_id == wang.id[:6] + "*" * 12
 
     entries = {(e.beneficiary_no, e.program): e for e in session.scalars(
@@ -72,6 +79,16 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
         PubPayment.publication_id == pid, PubPayment.entry_no == gaoling.no)
         .order_by(PubPayment.line)).all()
     assert paid == ["2024-01", "2024-02", "2024-02"]  # the month paid twice shows twice
+
+    jinmu = entries[(people["马牧"].no, "JINMU")]  # 120 亩 declared, 80 registered
+    assert (jinmu.declared_area, jinmu.rate_per_mu, jinmu.registered_area, jinmu.total) == (
+        Decimal("120"), Decimal("7.5"), Decimal("80"), Decimal("900"))
+    assert gaoling.declared_area is gaoling.rate_per_mu is gaoling.registered_area is None
+    heads = {(h.village_no, h.household_no): h.head for h in session.scalars(
+        select(PubHousehold).where(PubHousehold.publication_id == pid))}
+    assert heads[(dongfeng.no, people["王芳"].household_no)] == "李强"  # the registry's 户主
+    assert heads[(dongfeng.no, people["赵六"].household_no)] == ""  # unregistered
+    assert programs_listed(session, pid) == {"DIBAO": "household"}
 
     dibao = entries[(people["王芳"].no, "DIBAO")]
     chain = session.scalars(select(PubApproval).where(
@@ -91,6 +108,38 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
     assert "社会救助暂行办法" in programs["DIBAO"].policy_basis
     assert programs["DIBAO"].beneficiaries == 3
     assert programs["TEKUN"].total == Decimal("2000")
+
+
+def programs_listed(session: Session, pid: int) -> dict[str, str]:
+    """The programs whose roster is not a line per person."""
+    return {p.code: p.listed_by for p in session.scalars(select(PubProgram).where(
+        PubProgram.publication_id == pid, PubProgram.listed_by != "person"))}
+
+
+def area_of(home: Path, county: County) -> tuple[object, object, object]:
+    """(declared, rate, registered) of the one roster line of `county`, as extracted."""
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    ingest(warehouse, plan_delivery(county.deliver(home.parent / "delivery")), workers=1)
+    engine = DuckDBEngine()
+    try:
+        [line] = extract(engine, warehouse, load_catalog()).entries.to_pylist()
+    finally:
+        engine.close()
+    return line["declared_area"], line["rate_per_mu"], line["registered_area"]
+
+
+def test_a_registered_area_is_shown_only_where_the_land_register_was_delivered(
+        tmp_path: Path) -> None:
+    county = County()
+    farmer = county.person("周农", born="1965-05-05")
+    county.enroll(farmer, "耕地地力保护补贴", "2020-01", declared_area="12.5")
+    county.pay(farmer, "耕地地力保护补贴", "2024", "1312.5")
+    assert area_of(tmp_path / "none" / "home", county) == (
+        Decimal("12.5"), Decimal("105"), None)  # no land register: nothing to compare with
+    neighbour = county.person("吴邻", born="1966-06-06")
+    county.land(neighbour, "耕地", "30")
+    assert area_of(tmp_path / "some" / "home", county) == (
+        Decimal("12.5"), Decimal("105"), Decimal("0"))  # registered: none of it is his
 
 
 def test_a_household_is_found_by_any_member_with_id_and_name(session: Session,
@@ -187,7 +236,7 @@ def test_village_codes_are_stable_across_versions(session: Session, rows: Extrac
         pid = publish(session, rows, load_catalog(), actor="cli").publication.id
         codes.append(sorted(session.scalars(select(PubVillage.code).where(
             PubVillage.publication_id == pid))))
-    assert codes[0] == codes[1] and len(set(codes[0])) == 3
+    assert codes[0] == codes[1] and len(set(codes[0])) == 4
 
 
 def test_a_database_backup_alone_cannot_test_guessed_ids(session: Session,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.publish.extract import Extract
@@ -80,7 +80,13 @@ def page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
     Whatever the test did, nothing on its pages may have been refused by the app's
     Content-Security-Policy (an inline script or style would be).
     """
-    context = browser.new_context(viewport=request.param, locale="zh-CN")
+    yield from checked_page(browser, request.param)
+
+
+def checked_page(browser: Browser, viewport: ViewportSize) -> Iterator[Page]:
+    """A page in a fresh context in Chinese; on closing, nothing it showed may have been
+    refused by the Content-Security-Policy."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
     context.set_default_timeout(10_000)
     page = context.new_page()
     refused: list[str] = []

@@ -37,7 +37,8 @@ def test_report_track_reply_on_a_phone(browser: Browser, published: Served) -> N
     villager.get_by_role("link", name="农村最低生活保障名单").click()
     villager.get_by_label("按姓名查找").fill("王")
     villager.get_by_role("button", name="查找").click()
-    villager.get_by_role("link", name="查看", exact=True).first.click()
+    villager.get_by_role("link", name="李强户").click()  # 低保 is listed by household
+    villager.get_by_role("link", name="王芳", exact=True).click()
     villager.get_by_role("link", name="随手拍举报").click()
     expect(villager.get_by_text("反映对象：")).to_contain_text("王芳")
     assert villager.evaluate(FITS)

@@ -209,21 +209,24 @@ def _report(bench: Workbench) -> None:
 
 
 def _portal_ids(bench: Workbench) -> None:
-    """Village, program, person and township of the published county, as its links name them."""
+    """Village, program, person, household and township of the published county, as its links
+    name them."""
     client = bench.client()
     home = client.get("/").text
     villages = sorted(set(re.findall(r'href="/village/([0-9a-f]+)"', home)))
     townships = sorted(set(re.findall(r'href="/township/([^"?]+)"', home)))
-    programs, people = set(), set()
+    programs, people, households = set(), set(), set()
     for code in villages:
         for program in re.findall(rf'href="/village/{code}/program/(\w+)', client.get(
                 f"/village/{code}").text):
             programs.add(program)
             roster = client.get(f"/village/{code}/program/{program}").text
             people |= set(re.findall(rf'href="/village/{code}/person/(\d+)', roster))
-    versions = re.findall(r'href="/village/\w+/person/\d+\?v=(\d+)"', roster)
+            households |= set(re.findall(rf'href="/village/{code}/household/(\d+)', roster))
+    versions = re.findall(r'href="/village/\w+/(?:person|household)/\d+\?v=(\d+)"', roster)
     bench.ids.update(v=versions[:1], village_code=villages, township_name=townships,
                      program=sorted(programs), person_no=sorted(people),
+                     household_no=sorted(households),
                      program_code=sorted(programs),
                      qr_kind=["svg"], static_name=["sunlight.css"],
                      templates_code=["deaths"])  # a dataset's upload template

@@ -32,7 +32,11 @@ def person_report_page(client: TestClient, village: str = "东风村", program: 
     home = client.get("/").text
     roster = client.get(village_link(home, village) + f"/program/{program}",
                         params={"q": name}).text
-    person = re.search(r'href="(/village/\w+/person/\d+\?v=\d+)"', roster)
+    household = re.search(r'href="(/village/\w+/household/\d+\?v=\d+)"', roster)
+    if household:  # a roster listed by household (低保): the person is on its page
+        roster = client.get(household.group(1)).text
+    person = re.search(
+        rf'href="(/village/\w+/person/\d+\?v=\d+)">(?:<span class="who">)?{name}<', roster)
     assert person, f"no beneficiary page for {name}"
     page = client.get(person.group(1)).text
     form = re.search(r'href="(/village/\w+/person/\d+/report\?v=\d+)"', page)

@@ -37,22 +37,26 @@ def test_a_villager_browses_to_a_roster_and_an_approval_chain(portal: Portal) ->
     assert "农村最低生活保障名单" in village.text and "高龄补贴名单" in village.text
     assert "2,800.00" in village.text  # 1,500 + 600 + 700
 
-    roster_link = re.search(r'href="(/village/\w+/program/DIBAO)"', village.text)
+    roster_link = re.search(r'href="(/village/\w+/program/GAOLING)"', village.text)
     assert roster_link
     roster = client.get(roster_link.group(1))
-    assert "王芳" in roster.text and "赵六" in roster.text and "张伟" not in roster.text
-    assert wang.id[:6] + "*" * 12 in roster.text  # the public sees where the ID was issued only
-    assert "1,500.00" in roster.text and "500.00" in roster.text
+    assert "张伟" in roster.text and "王芳" not in roster.text
+    assert "200.00元/月" in roster.text  # the latest month's amount
 
-    searched = client.get(roster_link.group(1), params={"q": "王"})
-    assert "王芳" in searched.text and "赵六" not in searched.text
+    searched = client.get(roster_link.group(1), params={"q": "张"})
+    assert "张伟" in searched.text
     nobody = client.get(roster_link.group(1), params={"q": "%"})
-    assert nobody.status_code == 200 and "王芳" not in nobody.text
+    assert nobody.status_code == 200 and "张伟" not in nobody.text
 
-    person_link = re.search(r'href="(/village/\w+/person/\d+\?v=1)">查看</a></td></tr>',
-                            searched.text)
+    dibao = client.get(roster_link.group(1).replace("GAOLING", "DIBAO"), params={"q": "王"})
+    household_link = re.search(r'href="(/village/\w+/household/\d+\?v=1)"', dibao.text)
+    assert household_link
+    household = client.get(household_link.group(1))
+    assert "王芳" in household.text and "户主 李强" in household.text
+    assert wang.id[:6] + "*" * 12 in household.text  # the public sees where the ID was issued
+    person_link = re.search(r'href="(/village/\w+/person/\d+\?v=1)">王芳</a>', household.text)
     assert person_link
-    person = client.get(person_link.group(1).replace("&amp;", "&"))
+    person = client.get(person_link.group(1))
     assert person.status_code == 200
     steps = re.findall(r"<strong>(\S+)</strong> <span>([\d-]+)</span>", person.text)
     assert steps == [("申请", "2023-11-02"), ("村级评议", "2023-11-10"),
@@ -136,8 +140,8 @@ def test_the_portal_shows_the_newest_version_not_withdrawn(portal: Portal) -> No
     second = portal.publish()
     assert "公示第 2 版" in client.get("/").text
     old_link = re.search(r'href="(/village/\w+/person/\d+)\?v=2"',
-                         client.get(village_link(client.get("/").text, "马家村")
-                                    + "/program/DIBAO").text)
+                         client.get(village_link(client.get("/").text, "西山村")
+                                    + "/program/TEKUN").text)
     assert old_link
     with portal.staff_app.session() as session:
         withdraw(session, second.version, actor="test")
@@ -159,7 +163,7 @@ def test_unknown_pages_answer_in_chinese(portal: Portal) -> None:
         page = client.get(path)
         assert page.status_code == 404 and "未找到" in page.text, path
     odd_page = client.get(f"{village}/program/DIBAO", params={"page": "x"})
-    assert odd_page.status_code == 200 and "王芳" in odd_page.text
+    assert odd_page.status_code == 200 and "李强户" in odd_page.text
 
 
 def test_no_page_asks_for_a_login(portal: Portal) -> None:

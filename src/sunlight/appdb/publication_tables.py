@@ -69,6 +69,8 @@ class PubProgram(Base):
     policy_basis: Mapped[str] = mapped_column(Text)
     conditions: Mapped[str] = mapped_column(Text)
     standard_text: Mapped[str] = mapped_column(Text)
+    listed_by: Mapped[str] = mapped_column(String(10), default="person")
+    """"household": the roster lists households (户主, 保障人口), as 低保 is announced."""
     beneficiaries: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(0))
 
@@ -141,6 +143,26 @@ class PubEntry(Base):
     amount_per_period: Mapped[Decimal] = mapped_column(Numeric(16, 2))
     """The amount of the latest period paid."""
     total: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    declared_area: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    """A program paid by area: the 亩 declared for the latest period (None otherwise, and in
+    publications from before areas were published)."""
+    rate_per_mu: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
+    """元 per 亩 in force for the latest period, for a program paid by area."""
+    registered_area: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    """The household's registered 亩 of the program's land type; None when no land register
+    was ingested."""
+
+
+class PubHousehold(Base):
+    """A household with benefits in a village: its 户主 as the registry names them."""
+
+    __tablename__ = "pub_households"
+
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    village_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    household_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    head: Mapped[str] = mapped_column(String(60), default="")
+    """"" when the registry names no head (the roster then shows its first person paid)."""
 
 
 class PubPayment(Base):
@@ -183,7 +205,20 @@ class PubLookup(Base):
     household_no: Mapped[int] = mapped_column(Integer)
 
 
+class TownshipPhone(Base):
+    """A township's phone for villagers' questions about a roster, as an admin entered it.
+
+    Not part of any publication: a corrected number shows at once on every version."""
+
+    __tablename__ = "township_phones"
+
+    township: Mapped[str] = mapped_column(String(60), primary_key=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    changed_by: Mapped[str] = mapped_column(String(60), default="")
+
+
 PUBLICATION_ROWS: tuple[type[Base], ...] = (
-    PubProgram, PubVillage, PubVillageProgram, PubBeneficiary, PubEntry, PubPayment,
-    PubApproval, PubLookup)
+    PubProgram, PubVillage, PubVillageProgram, PubHousehold, PubBeneficiary, PubEntry,
+    PubPayment, PubApproval, PubLookup)
 """The tables a publication fills, parents first."""

@@ -55,6 +55,8 @@ class Program(BaseModel):
     department: str = ""
     period: Literal["month", "year"]
     land_type: str | None = None
+    listed_by: Literal["person", "household"] = "person"
+    """How the public roster lists it: a line per person, or per household (户主 and 保障人口)."""
     standards: list[Standard] = Field(min_length=1)
     eligibility: Eligibility = Eligibility()
     excludes: list[str] = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from sunlight.contract.catalog import Catalog
-from sunlight.models.catalog_tables import programs_table
+from sunlight.models.catalog_tables import programs_table, standards_table
 from sunlight.models.runner import base_relations
 from sunlight.publish.privacy import LookupKeys, village_code
 from sunlight.warehouse.engine import Engine
@@ -36,6 +36,7 @@ SELECT
     p.program_code AS program,
     p.period,
     p.period_start,
+    p.period_end,
     p.paid_on,
     p.amount,
     p.account
@@ -70,11 +71,39 @@ JOIN pub_village AS v USING (township, village)
 JOIN pub_household AS h ON h.village_no = v.no AND h.household = b.household
 """
 
+# A roster line of a program paid by area, for its latest period: the declared area (the
+# covering enrollment's largest, as the models judge by), the rate in force, and, once the land
+# register holds any row, the household's registered area of the program's land type (0 when
+# it holds none: the very thing a villager should see).
+AREAS = """
+WITH latest AS (
+    SELECT township, village, id_number, program, household,
+           max(period_start) AS period_start, arg_max(period_end, period_start) AS period_end
+    FROM pay GROUP BY ALL)
+SELECT l.township, l.village, l.id_number, l.program,
+       CAST(max(e.declared_area) AS DECIMAL(14, 2)) AS declared_area,
+       CAST(any_value(s.rate_per_mu) AS DECIMAL(12, 4)) AS rate_per_mu,
+       CAST(CASE WHEN (SELECT count(*) FROM land) > 0
+                 THEN coalesce(any_value(h.registered_area), 0) END AS DECIMAL(14, 2))
+           AS registered_area
+FROM latest AS l
+JOIN programs AS g ON g.code = l.program
+JOIN program_standards AS s ON s.program = l.program AND s.valid_from <= l.period_start
+ AND (s.valid_to IS NULL OR l.period_start < s.valid_to)
+LEFT JOIN enrollments AS e
+  ON e.id_number = l.id_number AND e.program_code = l.program
+ AND e.start_month <= l.period_end AND (e.end_month IS NULL OR e.end_month >= l.period_start)
+LEFT JOIN holding AS h ON h.household = l.household AND h.land_type = g.land_type
+WHERE s.rate_per_mu IS NOT NULL
+GROUP BY l.township, l.village, l.id_number, l.program
+"""
+
 ENTRIES = """
 SELECT CAST(row_number() OVER (ORDER BY b.no, e.program) AS INTEGER) AS no,
        b.village_no, b.no AS beneficiary_no, b.id_number, e.program,
        e.first_period, e.last_period, CAST(e.periods AS INTEGER) AS periods,
-       e.amount_per_period, e.total
+       e.amount_per_period, e.total,
+       a.declared_area, a.rate_per_mu, a.registered_area
 FROM (SELECT township, village, id_number, program,
              min(period) AS first_period, max(period) AS last_period,
              count(DISTINCT period) AS periods,
@@ -83,6 +112,18 @@ FROM (SELECT township, village, id_number, program,
       FROM pay GROUP BY ALL) AS e
 JOIN pub_village AS v USING (township, village)
 JOIN pub_beneficiary AS b ON b.village_no = v.no AND b.id_number = e.id_number
+LEFT JOIN pub_area AS a ON a.township = e.township AND a.village = e.village
+                       AND a.id_number = e.id_number AND a.program = e.program
+"""
+
+# The household's head as the registry names them (与户主关系 = 户主), for rosters listed by
+# household; "" for a household the registry does not know or names no head of.
+HOUSEHOLD_HEADS = """
+SELECT h.village_no, h.household_no,
+       coalesce(min(r.name) FILTER (WHERE r.relation = '户主'), '') AS head
+FROM pub_household AS h
+LEFT JOIN person AS r ON r.household_id = h.household
+GROUP BY h.village_no, h.household_no ORDER BY h.village_no, h.household_no
 """
 
 # The ID as the public sees it: its first 6 characters (a short, odd value hidden whole), as
@@ -170,6 +211,8 @@ class Extract:
     villages: pa.Table
     village_programs: pa.Table
     program_totals: pa.Table
+    households: pa.Table
+    """village_no, household_no, head: the 户主's name."""
     beneficiaries: pa.Table
     """no, village_no, household_no, name, masked_id: the full ID stays in the engine."""
     entries: pa.Table
@@ -185,16 +228,20 @@ def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
     """Compute every table of a publication from the warehouse."""
     open_warehouse(engine, warehouse)
     engine.register_table("programs", programs_table(catalog))
-    person = dict(base_relations())["person"]
-    engine.materialise("person", person)
+    engine.register_table("program_standards", standards_table(catalog))
+    relations = dict(base_relations())
+    engine.materialise("person", relations["person"])
+    engine.materialise("holding", relations["holding"])
     engine.materialise("pay", PAY)
-    for name, sql in (("pub_village", VILLAGES), ("pub_household", HOUSEHOLDS),
-                      ("pub_beneficiary", BENEFICIARIES), ("pub_entry", ENTRIES)):
+    for name, sql in (("pub_area", AREAS), ("pub_village", VILLAGES),
+                      ("pub_household", HOUSEHOLDS), ("pub_beneficiary", BENEFICIARIES),
+                      ("pub_entry", ENTRIES)):
         engine.materialise(name, sql)
     return Extract(
         villages=engine.query(VILLAGE_TOTALS),
         village_programs=engine.query(VILLAGE_PROGRAMS),
         program_totals=engine.query(PROGRAM_TOTALS),
+        households=engine.query(HOUSEHOLD_HEADS),
         beneficiaries=engine.query(PUBLIC_BENEFICIARIES),
         entries=engine.query("SELECT * EXCLUDE (id_number) FROM pub_entry ORDER BY no"),
         payments=engine.query(PAYMENTS),

@@ -19,6 +19,7 @@ from sunlight.appdb.publication_tables import (
     PubApproval,
     PubBeneficiary,
     PubEntry,
+    PubHousehold,
     Publication,
     PubLookup,
     PubPayment,
@@ -73,6 +74,7 @@ def publish(session: Session, extract: Extract, catalog: Catalog, *, actor: str,
         "beneficiaries": put(PubBeneficiary, extract.beneficiaries),
     }
     put(PubVillageProgram, extract.village_programs)
+    put(PubHousehold, extract.households)
     counts["entries"] = put(PubEntry, extract.entries)
     counts["payments"] = put(PubPayment, extract.payments)
     counts["approvals"] = put(PubApproval, extract.approvals)
@@ -126,6 +128,7 @@ def _programs(catalog: Catalog, totals: pa.Table) -> pa.Table:
         "policy_basis": [p.policy_basis for p in rows],
         "conditions": [p.conditions for p in rows],
         "standard_text": [p.standard_text for p in rows],
+        "listed_by": [p.listed_by for p in rows],
         "beneficiaries": pa.array([by_code.get(p.code, {}).get("beneficiaries", 0)
                                    for p in rows], pa.int32()),
         "total": pa.array([by_code.get(p.code, {}).get("total", Decimal(0))

@@ -52,6 +52,7 @@ from sunlight.web.routes import (
     publications,
     reports,
     self_corrections,
+    townships,
     uploads,
     warnings,
 )
@@ -112,9 +113,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
                          include_in_schema=False)  # asked for by every browser on a first visit
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
-                   dashboard.router, exports.router, warnings.router, case_list.router,
-                   cases.router, case_files.router, reports.router, self_corrections.router,
-                   publications.router, portal_reports.router, portal.router):
+                   townships.router, dashboard.router, exports.router, warnings.router,
+                   case_list.router, cases.router, case_files.router, reports.router,
+                   self_corrections.router, publications.router, portal_reports.router,
+                   portal.router):
         app.include_router(router)
     _handle_errors(app)
     _serve_lightly(app, settings, engine)

@@ -19,7 +19,8 @@ MENU: dict[str, list[tuple[str, str]]] = {
               ("/staff/uploads", "数据上传"), ("/staff/publications", "公示发布")],
     VERIFIER: [("/staff/cases", "我的核查任务")],
     OFFICER: [("/staff/uploads", "数据上传")],
-    ADMIN: [("/staff/admin/users", "账户管理"), ("/staff/admin/audit", "审计日志")],
+    ADMIN: [("/staff/admin/users", "账户管理"), ("/staff/admin/audit", "审计日志"),
+            ("/staff/admin/townships", "乡镇电话")],
 }
 HOME = {role: items[0][0] for role, items in MENU.items()}
 

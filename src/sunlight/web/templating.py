@@ -29,6 +29,19 @@ def money(value: Decimal | float | int | None) -> str:
     return "" if value is None else f"{Decimal(value):,.2f}"
 
 
+def number(value: Decimal | float | int | None) -> str:
+    """120.00 → 120, 7.50 → 7.5: an area or rate as written on a notice, no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cn_day(value: date | None) -> str:
+    """2026-12-06 → 2026年12月6日, as a notice on a village board writes a date."""
+    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+
+
 def local_time(value: datetime | None) -> str:
     """A stored UTC time as county staff read it (Beijing time), to the minute."""
     if value is None:
@@ -50,7 +63,8 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.auto_reload = False  # the templates ship in the package: no stat() per page
     env.filters.update(money=money, masked_id=masked_number, masked_text=masked_text,
-                       local_time=local_time, day=day, dataset_label=dataset_label)
+                       local_time=local_time, day=day, dataset_label=dataset_label,
+                       number=number, cn_day=cn_day)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
                        portal_address=portal_address, dataset_label=dataset_label,
                        field_label=field_label, actor_label=actor_label,

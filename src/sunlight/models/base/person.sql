@@ -4,6 +4,7 @@ SELECT
     r.id_number,
     r.name,
     r.household_id,
+    r.relation,
     r.township,
     r.village,
     r.birth_date,

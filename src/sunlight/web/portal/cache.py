@@ -1,11 +1,12 @@
 """Rendered portal pages kept in memory, keyed by the publication shown and the address.
 
 A page whose route is marked `@cached` depends on nothing but the publication the portal
-shows and its path and query: no cookie, no form token, no login. Its 200 response is kept,
-gzip-compressed, under (publication id, path, query) in a least-recently-used
-store bounded by bytes (SUNLIGHT_PORTAL_CACHE_MB, per server process). Every request first
-asks the database which publication is shown (one indexed query); when that changed, the
-store is emptied, so a new or withdrawn version shows at once. A response that sets a cookie
+shows (and the townships' phones) and its path and query: no cookie, no form token, no login.
+Its 200 response is kept, gzip-compressed, under (publication id, path, query) in a
+least-recently-used store bounded by bytes (SUNLIGHT_PORTAL_CACHE_MB, per server process).
+Every request first asks the database which publication is shown and when a township's phone
+last changed (one query); when either changed, the store is emptied, so a new or withdrawn
+version, or a corrected phone, shows at once. A response that sets a cookie
 or is marked private or no-store is never kept, and nothing is kept from the request.
 """
 
@@ -20,11 +21,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio.to_thread
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sunlight.appdb.publication_tables import PUBLISHED, Publication
+from sunlight.appdb.publication_tables import PUBLISHED, Publication, TownshipPhone
 from sunlight.web.compression import accepts_gzip, compressible, gzipped
 
 MARK = "_sunlight_portal_cached"
@@ -88,7 +89,7 @@ class PageStore:
 
 
 class ShownPublication:
-    """Which publication the portal shows: its id, or None.
+    """Which publication the portal shows: its id, or None; and when a phone last changed.
 
     On SQLite the indexed read runs on a read-only connection of its own, on the event loop:
     about 10 µs, against some 200 µs through the session machinery and a worker thread, which
@@ -99,8 +100,10 @@ class ShownPublication:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._query = (select(Publication.id).where(Publication.status == PUBLISHED)
-                       .order_by(Publication.version.desc()).limit(1))
+        shown = (select(Publication.id).where(Publication.status == PUBLISHED)
+                 .order_by(Publication.version.desc()).limit(1).scalar_subquery())
+        phones = select(func.max(TownshipPhone.changed_at)).scalar_subquery()
+        self._query = select(shown, phones)
         database = engine.url.database
         self._sqlite_file = (database if engine.dialect.name == "sqlite" and database
                              and database != ":memory:" else None)
@@ -110,18 +113,24 @@ class ShownPublication:
         self._parameters = tuple(compiled.params[name] for name in compiled.positiontup or ())
 
     async def read(self) -> int | None:
+        """The id of the publication shown."""
+        return (await self.read_state())[0]
+
+    async def read_state(self) -> tuple[int | None, Any]:
+        """The id of the publication shown, and the time a township's phone last changed."""
         if self._sqlite_file is None:
             return await anyio.to_thread.run_sync(self._read_through_engine)
         if self._connection is None:
             self._connection = sqlite3.connect(
                 f"{Path(self._sqlite_file).resolve().as_uri()}?mode=ro", uri=True, timeout=0,
                 isolation_level=None, check_same_thread=False)
-        row = self._connection.execute(self._sql, self._parameters).fetchone()
-        return None if row is None else int(row[0])
+        shown, phones = self._connection.execute(self._sql, self._parameters).fetchone()
+        return (None if shown is None else int(shown)), phones
 
-    def _read_through_engine(self) -> int | None:
+    def _read_through_engine(self) -> tuple[int | None, Any]:
         with self._engine.connect() as connection:
-            return connection.scalar(self._query)
+            shown, phones = connection.execute(self._query).one()
+            return shown, phones
 
 
 class PortalCache:
@@ -135,7 +144,7 @@ class PortalCache:
         self.app = app
         self.store = PageStore(max_bytes)
         self.shown = ShownPublication(engine)
-        self._publication: int | None = None
+        self._state: tuple[int | None, Any] = (None, None)
         self._generation = 0  # counts the times the store was emptied
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -144,14 +153,14 @@ class PortalCache:
             await self.app(scope, receive, send)
             return
         try:
-            publication = await self.shown.read()
+            state = await self.shown.read_state()
         except sqlite3.OperationalError:  # locked or unreadable: the route answers, uncached
             await self.app(scope, receive, send)
             return
-        if publication != self._publication:
-            self._publication, self._generation = publication, self._generation + 1
+        if state != self._state:
+            self._state, self._generation = state, self._generation + 1
             self.store.clear()
-        key = (publication, scope["path"], scope["query_string"])
+        key = (state[0], scope["path"], scope["query_string"])
         page = self.store.get(key)
         if page is None:
             page = await self._render(scope, receive, send, key, self._generation)

@@ -1,7 +1,7 @@
 """Everything the portal shows, read from the publication tables of the current version.
 
-This is the portal's only access to data: it reads `publications` and the `pub_*` tables, and
-nothing else (a test holds every statement of a crawl to that).
+This is the portal's only access to data: it reads `publications`, the `pub_*` tables and
+the townships' phones, and nothing else (a test holds every statement of a crawl to that).
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from sunlight.appdb.publication_tables import (
     PubApproval,
     PubBeneficiary,
     PubEntry,
+    PubHousehold,
     Publication,
     PubLookup,
     PubPayment,
     PubProgram,
     PubVillage,
     PubVillageProgram,
+    TownshipPhone,
 )
 from sunlight.publish.privacy import lookup_key, proof_key
 
@@ -92,32 +94,104 @@ class RosterLine:
 
 
 @dataclass(frozen=True)
+class HouseholdLine:
+    """A household on a roster listed by household: its 户主 and the lines of its members."""
+
+    household_no: int
+    head: str
+    """The registry's 户主, else the first member paid (who need not be the head)."""
+    lines: list[RosterLine]
+
+    @property
+    def persons(self) -> int:
+        """保障人口: the household's persons paid under the program."""
+        return len(self.lines)
+
+    @property
+    def amount_per_period(self) -> Decimal:
+        return sum((line.entry.amount_per_period for line in self.lines), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.entry.total for line in self.lines), Decimal(0))
+
+
+@dataclass(frozen=True)
 class Roster:
     lines: list[RosterLine]
     matching: int
-    """Lines matching the search (all lines without one)."""
+    """Lines (households, for a roster by household) matching the search, or all."""
     page: int
     pages: int
+    households: list[HouseholdLine] = field(default_factory=list)
+    """The page's households, for a program listed by household (`lines` is then empty)."""
 
 
-def roster(session: Session, publication: Publication, place: PubVillage, code: str,
+def roster(session: Session, publication: Publication, place: PubVillage, about: PubProgram,
            name: str = "", page: int = 1) -> Roster:
     """A program's roster in a village, ordered by household; `name` narrows it."""
+    if about.listed_by == "household":
+        return _household_roster(session, publication, place, about.code, name, page)
     where = [PubEntry.publication_id == publication.id, PubEntry.village_no == place.no,
-             PubEntry.program == code]
-    joined = (PubBeneficiary.publication_id == PubEntry.publication_id) & (
-        PubBeneficiary.no == PubEntry.beneficiary_no)
+             PubEntry.program == about.code]
     if name:
         where.append(PubBeneficiary.name.contains(name, autoescape=True))
     matching = session.scalar(select(func.count()).select_from(PubEntry)
-                              .join(PubBeneficiary, joined).where(*where)) or 0
-    pages = max(1, -(-matching // ROSTER_PAGE))
+                              .join(PubBeneficiary, _PERSON_OF_ENTRY).where(*where)) or 0
+    pages = _pages(matching)
     page = min(max(page, 1), pages)
     rows = session.execute(
-        select(PubEntry, PubBeneficiary).join(PubBeneficiary, joined).where(*where)
+        select(PubEntry, PubBeneficiary).join(PubBeneficiary, _PERSON_OF_ENTRY).where(*where)
         .order_by(PubBeneficiary.household_no, PubBeneficiary.no)
         .limit(ROSTER_PAGE).offset((page - 1) * ROSTER_PAGE)).all()
     return Roster([RosterLine(e, b) for e, b in rows], matching, page, pages)
+
+
+_PERSON_OF_ENTRY = (PubBeneficiary.publication_id == PubEntry.publication_id) & (
+    PubBeneficiary.no == PubEntry.beneficiary_no)
+
+
+def _pages(lines: int) -> int:
+    return max(1, -(-lines // ROSTER_PAGE))
+
+
+def _household_roster(session: Session, publication: Publication, place: PubVillage,
+                      code: str, name: str, page: int) -> Roster:
+    """By household: a village's lines of one program are few (hundreds), so they are read
+    whole and grouped here; `name` finds a household by its head or any member paid."""
+    rows = session.execute(
+        select(PubEntry, PubBeneficiary, PubHousehold.head)
+        .join(PubBeneficiary, _PERSON_OF_ENTRY)
+        .outerjoin(PubHousehold, (PubHousehold.publication_id == PubEntry.publication_id)
+                   & (PubHousehold.village_no == PubEntry.village_no)
+                   & (PubHousehold.household_no == PubBeneficiary.household_no))
+        .where(PubEntry.publication_id == publication.id, PubEntry.village_no == place.no,
+               PubEntry.program == code)
+        .order_by(PubBeneficiary.household_no, PubBeneficiary.no)).all()
+    grouped: dict[int, HouseholdLine] = {}
+    for entry, person, head in rows:
+        line = grouped.setdefault(person.household_no, HouseholdLine(
+            person.household_no, head or person.name, []))
+        line.lines.append(RosterLine(entry, person))
+    found = [h for h in grouped.values()
+             if not name or name in h.head or any(name in x.person.name for x in h.lines)]
+    pages = _pages(len(found))
+    page = min(max(page, 1), pages)
+    shown = found[(page - 1) * ROSTER_PAGE:page * ROSTER_PAGE]
+    return Roster([], len(found), page, pages, shown)
+
+
+def household_head(session: Session, publication: Publication, place: PubVillage,
+                   household_no: int) -> str:
+    """The 户主 the registry names for a household of the village, or ""."""
+    found = session.get(PubHousehold, (publication.id, place.no, household_no))
+    return found.head if found is not None else ""
+
+
+def township_phone(session: Session, township: str) -> str:
+    """The phone an admin entered for the township, or ""."""
+    found = session.get(TownshipPhone, township)
+    return found.phone if found is not None else ""
 
 
 @dataclass

@@ -24,6 +24,7 @@ from sunlight.web.pages import templates_of
 from sunlight.web.params import FilterText, FormText
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.cache import cached
+from sunlight.web.portal.notice import Notice, notice_of
 from sunlight.web.public_url import portal_address
 
 router = APIRouter()
@@ -72,6 +73,13 @@ def shown_village(session: DbSession, publication: Publication, code: str) -> Pu
     if place is None:
         raise HTTPException(404)
     return place
+
+
+def notice(request: Request, session: DbSession, publication: Publication,
+           place: PubVillage) -> Notice:
+    """The 公示期, 异议期 and phones shown with a village's rosters."""
+    return notice_of(publication, settings_of(request),
+                     reads.township_phone(session, place.township))
 
 
 def link_number(text: str) -> int:
@@ -128,6 +136,7 @@ def village(request: Request, session: DbSession, code: str) -> Response:
     place = shown_village(session, publication, code)
     return render(request, "portal/village.html", {
         "publication": publication, "village": place,
+        "notice": notice(request, session, publication, place),
         "programs": reads.village_programs(session, publication, place)})
 
 
@@ -143,7 +152,8 @@ def roster(request: Request, session: DbSession, code: str, program: str,
     name = query.q[:NAME_MAX]
     return render(request, "portal/roster.html", {
         "publication": publication, "village": place, "program": about, "q": name,
-        "roster": reads.roster(session, publication, place, program, name, query.page)})
+        "notice": notice(request, session, publication, place),
+        "roster": reads.roster(session, publication, place, about, name, query.page)})
 
 
 @router.get("/village/{code}/person/{no}")
@@ -160,6 +170,25 @@ def person(request: Request, session: DbSession, code: str, no: str,
         raise HTTPException(404)
     return render(request, "portal/person.html",
                   {"publication": publication, "village": place, "beneficiary": found})
+
+
+@router.get("/village/{code}/household/{no}")
+@cached
+def household(request: Request, session: DbSession, code: str, no: str,
+              v: Annotated[LinkNumber, Query()] = 0) -> Response:
+    """A household's line of a roster listed by household: each member paid, with benefits."""
+    publication = shown_publication(session)
+    place = shown_village(session, publication, code)
+    if v != publication.version:
+        return render(request, "portal/moved.html",
+                      {"publication": publication, "village": place}, status_code=404)
+    members = reads.household(session, publication, place, link_number(no))
+    if not members:
+        raise HTTPException(404)
+    return render(request, "portal/household.html", {
+        "publication": publication, "village": place, "members": members,
+        "head": reads.household_head(session, publication, place, link_number(no)),
+        "household_no": link_number(no)})
 
 
 @router.get("/program/{code}")
