@@ -173,6 +173,15 @@ def test_an_oversize_file_without_a_length_header_is_refused_while_copied(staff_
     assert uploads(staff_app) == []
 
 
+def test_an_overlong_dataset_field_is_refused_unkept(staff_app: StaffApp):
+    client = staff_app.client("officer")
+    token = csrf_of(client, "/staff/account")
+    overlong = client.post("/staff/uploads", data={"dataset": "d" * 5_000, "csrf_token": token},
+                           files={"file": ("d.csv", DEATHS, "text/csv")})
+    assert overlong.status_code == 400 and "参数有误" in overlong.text
+    assert uploads(staff_app) == []
+
+
 def test_an_officer_uploads_only_their_own_datasets(staff_app: StaffApp):
     client = staff_app.client("officer")
     page = client.get("/staff/uploads").text

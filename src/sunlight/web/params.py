@@ -4,9 +4,11 @@ before the route runs; what fails becomes the area's Chinese 参数有误 page, 
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import BeforeValidator, StringConstraints
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, BeforeValidator, StringConstraints, ValidationError
+from starlette.datastructures import FormData
 
 from sunlight.appdb.numbers import page_number
 
@@ -38,3 +40,21 @@ FORM_LONG_TEXT_MAX = 20_000
 """A form's text area (a report's description, a comment), by the same reasoning."""
 FormText = Annotated[str, StringConstraints(max_length=FORM_TEXT_MAX)]
 FormLongText = Annotated[str, StringConstraints(max_length=FORM_LONG_TEXT_MAX)]
+
+
+FieldsModel = TypeVar("FieldsModel", bound=BaseModel)
+
+
+def text_fields(model: type[FieldsModel], form: FormData) -> FieldsModel:
+    """The text fields of a form that also carries files, validated by a model as a form model
+    would be (a failure is the area's 参数有误 page).
+
+    Such a form is read by a dependency of its own rather than declared as a form model: a
+    form model's body is read before any dependency, so an oversize upload could no longer be
+    refused by its Content-Length unread, nor its files counted while parsing.
+    """
+    sent = {name: value for name, value in form.items() if isinstance(value, str)}
+    try:
+        return model.model_validate(sent)
+    except ValidationError as error:
+        raise RequestValidationError(error.errors()) from error

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.datastructures import FormData, UploadFile
 
 from sunlight.appdb.database import reading
@@ -45,7 +44,7 @@ from sunlight.reports.tracking import track
 from sunlight.web import csrf
 from sunlight.web.deps import DbSession, settings_of
 from sunlight.web.errors import TooLarge
-from sunlight.web.params import FormLongText, FormText
+from sunlight.web.params import FormLongText, FormText, text_fields
 from sunlight.web.portal import guard, reads
 from sunlight.web.portal.routes import (
     LinkNumber,
@@ -104,21 +103,13 @@ class TrackForm(BaseModel):
 
 
 async def report_form(request: Request) -> FormData:
-    # Read here rather than by a form model: a form model's body is read before any
-    # dependency, so `within_limit` could no longer refuse an oversize report unread, and
-    # the photos' count is bounded while parsing. Starlette spools each file part past 1 MB
-    # to a temporary file.
+    # Starlette spools each file part past 1 MB to a temporary file; see params.text_fields.
     return await request.form(max_files=MAX_PHOTOS + 2, max_fields=30)
 
 
 def report_fields(form: Annotated[FormData, Depends(report_form)]) -> ReportFields:
-    """The form's text fields, validated as a form model would be (a failure is the portal's
-    参数有误 page)."""
-    sent = {name: value for name, value in form.items() if isinstance(value, str)}
-    try:
-        return ReportFields.model_validate(sent)
-    except ValidationError as error:
-        raise RequestValidationError(error.errors()) from error
+    """The form's text fields, validated as a form model would be."""
+    return text_fields(ReportFields, form)
 
 
 @router.get("/report")

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
@@ -57,6 +58,7 @@ from sunlight.web.deps import (
 )
 from sunlight.web.errors import TooLarge
 from sunlight.web.pages import render
+from sunlight.web.params import FormText, text_fields
 
 router = APIRouter(prefix="/staff/uploads")
 Uploader = Annotated[Staff, Depends(require(OFFICER, ANALYST))]
@@ -85,9 +87,21 @@ def within_limit(request: Request) -> None:
         raise UploadTooLarge(limit)
 
 
+class UploadFields(BaseModel):
+    """An upload form's text fields (its file is read beside them)."""
+
+    dataset: FormText = ""
+    csrf_token: FormText = ""
+
+
 async def upload_form(request: Request) -> FormData:
     # Starlette spools each file part to a temporary file past 1 MB: never whole in memory.
     return await request.form()
+
+
+def upload_fields(form: Annotated[FormData, Depends(upload_form)]) -> UploadFields:
+    """The form's text fields, validated as a form model would be."""
+    return text_fields(UploadFields, form)
 
 
 def worker_of(request: Request) -> IngestWorker:
@@ -119,9 +133,10 @@ def upload_template(code: str, staff: Uploader) -> Response:
 @router.post("")
 def upload_file(request: Request, _limit: Annotated[None, Depends(within_limit)],
                 staff: Uploader, session: DbSession,
-                form: Annotated[FormData, Depends(upload_form)]) -> Response:
+                form: Annotated[FormData, Depends(upload_form)],
+                fields: Annotated[UploadFields, Depends(upload_fields)]) -> Response:
     settings = settings_of(request)
-    dataset = str(form.get("dataset", ""))
+    dataset = fields.dataset
     sent = form.get("file")
     if dataset not in datasets_for(staff):
         if dataset in DATASETS:
