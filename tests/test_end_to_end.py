@@ -122,6 +122,13 @@ def _demo_is_served(home: Path) -> None:
     portal = client.get("/")
     assert portal.status_code == 200
     assert "阳光公示" in portal.text and ("乡" in portal.text or "镇" in portal.text)
+    township = re.search(r'href="(/township/[^"]+)"', portal.text)
+    assert township
+    village = re.search(r'href="(/village/[^"/]+)"', client.get(township.group(1)).text)
+    assert village
+    # The demo's townships have (made-up) phones, shown beside 12388 as a county's would be.
+    shown = client.get(village.group(1)).text
+    assert "0917-32" in shown and "12388" in shown
 
 
 def test_demo_does_not_delete_a_countys_own_data(tmp_path: Path, home: Path):

@@ -14,6 +14,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.cases.workflow import case_for_warning, take
 from sunlight.contract.cases import OPEN
 from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.publish.township_phones import set_phones, township_phones
 from sunlight.web.reference import warning_case_title
 
 DEMO_PASSWORD = "sunlight-demo"
@@ -71,3 +72,12 @@ def _assign_first_warnings(session: Session, township: str) -> None:
         case = case_for_warning(session, warning, warning_case_title(warning))
         take(session, case, "assign", analyst, {"assignee": str(verifier.id)},
              expected_version=case.version, address="demo")
+
+
+def give_townships_phones(session: Session) -> dict[str, str]:
+    """Made-up office phones for the demo's townships, so that its rosters show one beside
+    12388 as a county's would once its admin entered them."""
+    phones = {township: f"0917-32{index:05d}"
+              for index, township in enumerate(township_phones(session), start=11)}
+    set_phones(session, phones, actor="demo")
+    return phones

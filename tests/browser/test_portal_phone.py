@@ -112,6 +112,9 @@ def test_a_roster_of_100_fits_in_under_eight_screens(phone: Page, served: Served
     heights = [box["height"] for box in lines.evaluate_all(
         "rows => rows.map(row => row.getBoundingClientRect().toJSON())")]
     assert min(heights) >= TARGET
+    names = lines.locator(".who").evaluate_all(
+        "names => names.map(name => name.getBoundingClientRect().height)")
+    assert max(names) == min(names)  # every name on one line: none broken over two
     expect(lines.first).to_contain_text("100.5亩")
     expect(lines.first).to_contain_text("753.75元/年")
 

@@ -52,6 +52,14 @@ def test_the_demo_refuses_a_port_in_use_before_making_its_county(home: Path, tak
     assert not (home / "demo-county").exists()
 
 
+def test_the_demo_takes_port_0_as_any_free_port(home: Path):
+    # Port 0 passes the option's check: only the address, none of this machine's, refuses it.
+    result = runner.invoke(app, ["demo", "--persons", "500", "--host", "192.0.2.1",
+                                 "--port", "0"])
+    assert result.exit_code == BAD_INPUT, result.output
+    assert "cannot listen on 192.0.2.1:0" in result.output
+
+
 def test_an_address_that_is_not_this_machines_is_refused(home: Path):
     result = runner.invoke(app, ["serve", "--demo", "--host", "192.0.2.1", "--port", "8000"])
     assert result.exit_code == BAD_INPUT, result.output

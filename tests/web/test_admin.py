@@ -273,3 +273,4 @@ def test_only_a_verifier_has_a_township_to_change(staff_app: StaffApp):
     assert response.status_code == 400 and "只有乡镇核查人员有负责乡镇" in response.text
     page = admin.get("/staff/admin/users").text
     assert page.count("更改负责乡镇") == 2  # the two verifiers' rows, no one else's
+    assert re.search(r"<title>账户管理[^<]*</title>", page)  # the township list stays out

@@ -13,9 +13,10 @@ from sqlalchemy import select, update
 from sunlight.appdb.tables import Warning
 from sunlight.models.detection import EvidenceRow
 from sunlight.web.board import Filters
-from tests.appdb.builders import detection
+from tests.appdb.builders import detection, run
 from tests.models.county import make_id
 from tests.web.conftest import StaffApp
+from tests.web.page_text import visible_text
 from tests.web.stored import assign, store
 
 WANG = make_id("1950-03-05", 1)
@@ -221,3 +222,18 @@ def test_totals_follow_each_detection_run_and_each_case(staff_app: StaffApp,
     assert ">5<" in html and "北村" in html  # the count and the village choices are fresh
     assign(staff_app, stored[WANG], "verifier")
     assert listed(board(staff_app, status="verifying")) == [stored[WANG]]
+
+
+def test_a_warning_about_a_townships_program_is_named_by_program_and_year(
+        staff_app: StaffApp):
+    township_year = replace(detection([1], subject="城关镇/JINMU/2024", program="JINMU"),
+                            name="", id_number="", period_from="2024", period_to="2024")
+    with staff_app.session() as session:
+        run(session, [township_year])
+    analyst = staff_app.client("analyst")
+    board = analyst.get("/staff/warnings").text
+    assert "草原禁牧补助 2024年度" in board and "JINMU" not in visible_text(board)
+    warning_id = re.search(r'href="/staff/warnings/(W-[A-Z0-9]+)"', board)
+    assert warning_id
+    page = visible_text(analyst.get(f"/staff/warnings/{warning_id.group(1)}").text)
+    assert "：草原禁牧补助 2024年度" in page and "JINMU" not in page

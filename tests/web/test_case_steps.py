@@ -149,6 +149,20 @@ def test_a_township_without_verifiers_says_who_can_change_that(staff_app: StaffA
     assert "负责城关镇，本案件在八渡乡" in page
 
 
+def test_nobody_is_chosen_as_assignee_until_the_analyst_chooses(staff_app: StaffApp):
+    warning_id = new_warning(staff_app)
+    page = staff_app.client("analyst").get(f"/staff/warnings/{warning_id}").text
+    assert '<option value="">请选择</option>' in page
+    assert "selected" not in page.split('name="assignee"')[1].split("</select>")[0]
+
+
+def test_a_case_without_a_township_does_not_send_anyone_to_the_admin(staff_app: StaffApp):
+    warning_id = new_warning(staff_app, township="")
+    page = staff_app.client("analyst").get(f"/staff/warnings/{warning_id}").text
+    assert "本案件未注明乡镇，只能分派给纪委监委分析人员" in page
+    assert "本乡镇暂无核查员" not in page
+
+
 def test_the_case_panel_comes_before_a_long_evidence_list(staff_app: StaffApp):
     rows = tuple(EvidenceRow("payments", "低保2024.xlsx", "Sheet1", n, "paid", "2024-01",
                              Decimal("500")) for n in range(2, 112))

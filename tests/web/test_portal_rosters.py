@@ -40,7 +40,7 @@ def lines(html: str) -> list[str]:
 def test_a_grazing_ban_line_shows_declared_area_rate_registered_area_and_amount(
         portal: Portal) -> None:
     page = roster(portal, "草滩村", "JINMU")
-    assert lines(page) == ["马牧 120亩×7.5元/亩 确权80亩 900.00元/年"]
+    assert lines(page) == ["马牧 120亩 ×7.5元/亩 确权80亩 900.00元/年"]
     person = portal.client().get(
         re.search(r'<li><a href="([^"]+)">', page).group(1)).text  # type: ignore[union-attr]
     assert "申报面积 <strong>120 亩</strong>" in person and "7.5 元/亩" in person

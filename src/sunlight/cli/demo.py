@@ -20,7 +20,12 @@ from sunlight.cli.serve import listening_socket, serve
 from sunlight.cli.warnings import print_scorecard, print_top
 from sunlight.contract.vocabulary import ROLE_ZH
 from sunlight.demo_home import demo_county, foreign_batches
-from sunlight.demo_staff import DEMO_PASSWORD, DemoAccount, create_demo_staff
+from sunlight.demo_staff import (
+    DEMO_PASSWORD,
+    DemoAccount,
+    create_demo_staff,
+    give_townships_phones,
+)
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import plan_delivery
 from sunlight.publish.run import run_publication
@@ -38,7 +43,8 @@ def demo_command(
         "--serve/--no-serve", help="End by serving the workbench (until Ctrl-C).")] = True,
     host: Annotated[str, typer.Option(help="Address the workbench listens on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(
-        min=1, max=65535, help="Port the workbench listens on.")] = 8000,
+        min=0, max=65535, help="Port the workbench listens on (0: any free port, printed)."
+    )] = 8000,
     workers: Annotated[int | None, typer.Option(
         min=1, help="Server processes [default: SUNLIGHT_WEB_WORKERS, else one per CPU core]."
     )] = None,
@@ -81,7 +87,9 @@ def demo_command(
     console.rule("[bold]6. 工作台 (workbench)")
     with open_session(settings) as session:
         accounts = create_demo_staff(session)
+        phones = give_townships_phones(session)
         session.commit()
+    console.print(f"Township phones (made up) for the rosters: {len(phones)}")
     console.print(f"Warehouse: {settings.warehouse_dir.resolve()}\n"
                   f"Injected cases: {county / 'truth.csv'}")
     console.print(_accounts_table(accounts))

@@ -24,6 +24,7 @@ from sunlight.appdb.tables import DetectionRun, Warning
 from sunlight.contract.cases import RETRACTED, STATUS_ZH
 from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.contract.vocabulary import SEVERITY_ZH
+from sunlight.masking import masked_text
 from sunlight.text import squeeze
 from sunlight.web.params import FilterText, PageNumber, one_of
 
@@ -90,6 +91,18 @@ def is_year(period: str) -> bool:
 def period_label(period: str) -> str:
     """`2024-03` as it is; a year, the period of a program paid once a year, as `2024年度`."""
     return f"{period}年度" if is_year(period) else period
+
+
+def subject_text(warning: Warning, program_names: Mapping[str, str]) -> str:
+    """Who or what a warning is about, as the board and the warning's page name it: the
+    person, else their masked account or ID, else (a township's program in a year, whose key
+    is made of codes) the program's name and the year."""
+    if warning.name:
+        return warning.name
+    if warning.account or warning.id_number:
+        return masked_text(warning.account or warning.subject)
+    program = program_names.get(warning.program, "") if warning.program else ""
+    return " ".join(part for part in (program, period_label(warning.period_from)) if part)
 
 
 @dataclass(frozen=True)

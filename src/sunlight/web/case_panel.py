@@ -81,7 +81,9 @@ def assignee_context(session: Session, township: str | None) -> dict[str, Any]:
     """The assignee list of a case of this township (None: the page offers no assignment):
     who may take it, the verifiers who may not and why, and a word when no verifier may."""
     found = candidates(session, township) if township is not None else Candidates([])
-    lacking = township is not None and not found.verifier_in_scope
+    # Without a township no verifier could ever cover the case: the reason on each verifier
+    # says so, and asking the admin for one would lead nowhere.
+    lacking = bool(township) and not found.verifier_in_scope
     return {"assignees": found.offered, "not_offered": found.not_offered,
             "no_verifier": case_steps().no_verifier_in_scope if lacking else ""}
 

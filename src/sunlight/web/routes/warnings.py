@@ -21,7 +21,7 @@ from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH, SEVERITY_ZH
 from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
 from sunlight.web import reference
-from sunlight.web.board import SORTS, Filters, board_page, choices, period_label
+from sunlight.web.board import SORTS, Filters, board_page, choices, period_label, subject_text
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_pages import assign_url
 from sunlight.web.case_panel import panel_context
@@ -57,6 +57,7 @@ def _board_context(request: Request, session: Session, staff: Staff,
         "model_names": reference.model_names(),
         "program_names": reference.program_names(settings_of(request).catalog),
         "sorts": SORTS, "severity_zh": SEVERITY_ZH, "period_label": period_label,
+        "subject_text": subject_text,
         "may_export": staff.role == ANALYST,
         "today": local_today(),
     }
@@ -103,6 +104,8 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
     return {
         "warning": warning,
         "model_name": reference.model_names().get(warning.model, warning.model),
+        "subject": subject_text(warning,
+                                reference.program_names(settings_of(request).catalog)),
         "program_names": reference.program_names(settings_of(request).catalog),
         "role_zh": EVIDENCE_ROLE_ZH,
         "fact_rows": functools.partial(reference.fact_rows, warning.model),
