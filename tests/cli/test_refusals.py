@@ -94,7 +94,7 @@ def test_a_home_that_is_a_file_is_refused_naming_it(
 
 
 @pytest.mark.parametrize("command", [
-    ["serve", "--demo", "--port", "99999"], ["demo", "--port", "0", "--no-serve"],
+    ["serve", "--demo", "--port", "99999"], ["demo", "--port", "70000", "--no-serve"],
     ["publish", "--list", "--withdraw", "1"], ["publish", "--reason", "名单有误"]])
 def test_options_that_cannot_be_honoured_are_refused(home: Path, command: list[str]):
     result = runner.invoke(app, command)

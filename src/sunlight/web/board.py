@@ -93,13 +93,17 @@ def period_label(period: str) -> str:
     return f"{period}年度" if is_year(period) else period
 
 
+_NUMBER_KEY = re.compile(r"[0-9Xx]+")
+"""A subject that is an ID number or an account; any other is a key made of codes."""
+
+
 def subject_text(warning: Warning, program_names: Mapping[str, str]) -> str:
     """Who or what a warning is about, as the board and the warning's page name it: the
-    person, else their masked account or ID, else (a township's program in a year, whose key
+    person, else their masked ID or account, else (a township's program in a year, whose key
     is made of codes) the program's name and the year."""
     if warning.name:
         return warning.name
-    if warning.account or warning.id_number:
+    if warning.account or warning.id_number or _NUMBER_KEY.fullmatch(warning.subject):
         return masked_text(warning.account or warning.subject)
     program = program_names.get(warning.program, "") if warning.program else ""
     return " ".join(part for part in (program, period_label(warning.period_from)) if part)
