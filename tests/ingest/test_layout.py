@@ -34,6 +34,15 @@ def test_header_below_two_title_rows(tmp_path: Path):
     assert layout.headers["amount"] == "金额（元）"
 
 
+def test_a_bare_id_header_is_the_id_number(tmp_path: Path):
+    # Departments often head the column 身份证 alone; the contract's synonyms are a minimum.
+    header = ["身份证" if h == "公民身份号码" else h for h in PAYMENT_HEADER]
+    payments = write_csv(tmp_path / "p.csv", [header, ["低保"] * 6])
+    assert detect_layout(read_sheet(payments), dataset("payments")).positions["id_number"] == 1
+    deaths = write_csv(tmp_path / "d.csv", [["姓名", "身份证", "死亡日期"], ["王芳"] * 3])
+    assert detect_layout(read_sheet(deaths), dataset("deaths")).positions["id_number"] == 1
+
+
 def test_unknown_headers_are_listed_not_guessed(tmp_path: Path):
     path = write_csv(tmp_path / "p.csv", [[*PAYMENT_HEADER, "备注"], ["低保"] * 7])
     layout = detect_layout(read_sheet(path), dataset("payments"))

@@ -70,7 +70,8 @@ def test_a_file_refused_for_its_header_shows_found_beside_expected(staff_app: St
              for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
             for row in re.findall(r"<tr>(.*?)</tr>", expected.group(1), re.S)[1:]]
     assert rows == [
-        ["身份证号", "必填", "已找到 公民身份号码", "公民身份号码、死者身份证号、身份证号码"],
+        ["身份证号", "必填", "已找到 公民身份号码",
+         "公民身份号码、死者身份证号、身份证号码、身份证"],
         ["姓名", "必填", "已找到 姓名", "死者姓名"],
         ["死亡日期", "必填", "缺少", ""],
         ["信息来源", "选填", "没有", "来源"],
