@@ -50,6 +50,7 @@ from sunlight.web.portal.routes import (
     LinkNumber,
     form_page,
     link_number,
+    moved,
     render,
     shown_publication,
     shown_village,
@@ -131,9 +132,8 @@ def person_form(request: Request, session: DbSession, code: str, no: str,
                 v: Annotated[LinkNumber, Query()] = 0) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if v != publication.version:
-        return render(request, "portal/moved.html",
-                      {"publication": publication, "village": place}, status_code=404)
+    if (page := moved(request, publication, place, v)) is not None:
+        return page
     subject = reads.person(session, publication, place, link_number(no))
     if subject is None:
         raise HTTPException(404)

@@ -156,15 +156,24 @@ def roster(request: Request, session: DbSession, code: str, program: str,
         "roster": reads.roster(session, publication, place, about, name, query.page)})
 
 
+def moved(request: Request, publication: Publication, place: PubVillage,
+          version: int) -> Response | None:
+    """The page saying a person's or household's link was made for a version no longer shown
+    (their numbers are that version's); None while it is still the one shown."""
+    if version == publication.version:
+        return None
+    return render(request, "portal/moved.html",
+                  {"publication": publication, "village": place}, status_code=404)
+
+
 @router.get("/village/{code}/person/{no}")
 @cached
 def person(request: Request, session: DbSession, code: str, no: str,
            v: Annotated[LinkNumber, Query()] = 0) -> Response:
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if v != publication.version:  # the link was made for a version no longer shown
-        return render(request, "portal/moved.html",
-                      {"publication": publication, "village": place}, status_code=404)
+    if (page := moved(request, publication, place, v)) is not None:
+        return page
     found = reads.beneficiary(session, publication, place, link_number(no))
     if found is None:
         raise HTTPException(404)
@@ -179,16 +188,16 @@ def household(request: Request, session: DbSession, code: str, no: str,
     """A household's line of a roster listed by household: each member paid, with benefits."""
     publication = shown_publication(session)
     place = shown_village(session, publication, code)
-    if v != publication.version:
-        return render(request, "portal/moved.html",
-                      {"publication": publication, "village": place}, status_code=404)
-    members = reads.household(session, publication, place, link_number(no))
+    if (page := moved(request, publication, place, v)) is not None:
+        return page
+    household_no = link_number(no)
+    members = reads.household(session, publication, place, household_no)
     if not members:
         raise HTTPException(404)
     return render(request, "portal/household.html", {
         "publication": publication, "village": place, "members": members,
-        "head": reads.household_head(session, publication, place, link_number(no)),
-        "household_no": link_number(no)})
+        "head": reads.household_head(session, publication, place, household_no),
+        "household_no": household_no})
 
 
 @router.get("/program/{code}")
