@@ -4,6 +4,7 @@ from sunlight.appdb import (
     account_tables,
     audit_tables,
     case_tables,
+    entity_tables,
     job_tables,
     limit_tables,
     publication_tables,
@@ -13,6 +14,6 @@ from sunlight.appdb import (
 )
 from sunlight.appdb.tables import Base
 
-__all__ = ["Base", "account_tables", "audit_tables", "case_tables", "job_tables",
+__all__ = ["Base", "account_tables", "audit_tables", "case_tables", "entity_tables", "job_tables",
            "limit_tables",
            "publication_tables", "report_tables", "timeline_tables", "upload_tables"]

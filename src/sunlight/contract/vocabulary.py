@@ -40,6 +40,9 @@ class Vocabulary(BaseModel):
     yes_no: dict[str, str]
     id_views: dict[str, str]
     system_actors: dict[str, str]
+    subject_kinds: dict[str, str]
+    link_kinds: dict[str, str]
+    person_roles: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -61,6 +64,9 @@ UPLOAD_STATUS_ZH: Final = VOCABULARY.upload_statuses
 UPLOAD_STAGE_ZH: Final = VOCABULARY.upload_stages
 TIMELINE_KIND_ZH: Final = VOCABULARY.timeline_kinds
 FIELD_ZH: Final = VOCABULARY.fields
+SUBJECT_KIND_ZH: Final = VOCABULARY.subject_kinds
+LINK_KIND_ZH: Final = VOCABULARY.link_kinds
+PERSON_ROLE_ZH: Final = VOCABULARY.person_roles
 ACTION_ZH: Final = {
     **VOCABULARY.audit_actions,
     **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},

@@ -19,6 +19,7 @@ from sunlight.contract.vocabulary import (
     field_label,
 )
 from sunlight.masking import masked_number, masked_text
+from sunlight.web.entity_href import entity_url
 from sunlight.web.public_url import portal_address
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -67,6 +68,6 @@ def make_templates() -> Jinja2Templates:
                        number=number, cn_day=cn_day)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
                        portal_address=portal_address, dataset_label=dataset_label,
-                       field_label=field_label, actor_label=actor_label,
+                       field_label=field_label, actor_label=actor_label, entity_url=entity_url,
                        PUBLICATION_STATUS_ZH=VOCABULARY.publication_statuses)
     return templates

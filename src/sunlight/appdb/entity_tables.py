@@ -1,0 +1,84 @@
+"""The entity index: every person, household, account, company and village the warehouse
+knows, and the links between them, built when detection runs so that no page scans Parquet.
+
+An entity is named in URLs by `ref`, a keyed hash of (kind, key) under the index's own
+secret (`EntityIndexState.salt`): stable across rebuilds, so bookmarks and case notes keep
+working, and no ID number or account ever appears in an address or a server log.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sunlight.appdb.tables import Base, UtcDateTime
+
+
+class Entity(Base):
+    """One subject of supervision (contract vocabulary `subject_kinds`)."""
+
+    __tablename__ = "entities"
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        # A household's members, a village's residents.
+        Index("ix_entities_kind_household", "kind", "household"),
+        Index("ix_entities_kind_township_village", "kind", "township", "village"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    """person, household, account, company or village."""
+    key: Mapped[str] = mapped_column(String(120))
+    """Canonical ID number, 户号, account number, 统一社会信用代码 (or the company's name
+    where a registry row has no code), `township/village`."""
+    ref: Mapped[str] = mapped_column(String(24), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    """What a person reads: registry name, the household's 户主, the payees of an account,
+    the company's name, the village's name."""
+    township: Mapped[str] = mapped_column(String(60), default="")
+    village: Mapped[str] = mapped_column(String(60), default="")
+    household: Mapped[str] = mapped_column(String(60), default="")
+    """A person's 户号 (latest registry delivery); empty for other kinds."""
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    """Warnings standing (not retracted) on the entity, as of the last build."""
+    doc: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """What the entity's page shows, computed at build time (see sunlight.entities)."""
+
+
+class EntityLink(Base):
+    """A tie between two entities (contract vocabulary `link_kinds`).
+
+    Household membership is not stored here: a person's `Entity.household` says it, and the
+    index on (kind, household) finds the members.
+    """
+
+    __tablename__ = "entity_links"
+    __table_args__ = (
+        Index("ix_entity_links_source", "source_id", "kind"),
+        Index("ix_entity_links_target", "target_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(60), default="")
+    """The source's role in the tie: a post (村党支部书记), a relation, 'payee'."""
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Periods, amounts, dates: what the link view shows on the edge."""
+
+
+class EntityIndexState(Base):
+    """The one row saying which warehouse state the index was built from, and its secret."""
+
+    __tablename__ = "entity_index_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(Text, default="")
+    built_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    entities: Mapped[int] = mapped_column(Integer, default=0)
+    links: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,76 @@
+"""The entity index: persons, households, accounts, companies and villages, and their links.
+
+Built by the next detection run; until then the tables are empty and entity pages say so.
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "entities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("ref", sa.String(length=24), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("township", sa.String(length=60), nullable=False),
+        sa.Column("village", sa.String(length=60), nullable=False),
+        sa.Column("household", sa.String(length=60), nullable=False),
+        sa.Column("warnings", sa.Integer(), nullable=False),
+        sa.Column("doc", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_entities")),
+        sa.UniqueConstraint("kind", "key", name=op.f("uq_entities_kind_key")),
+        sa.UniqueConstraint("ref", name=op.f("uq_entities_ref")),
+    )
+    op.create_index("ix_entities_kind_household", "entities", ["kind", "household"])
+    op.create_index("ix_entities_kind_township_village", "entities",
+                    ["kind", "township", "village"])
+    op.create_table(
+        "entity_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("role", sa.String(length=60), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["source_id"], ["entities.id"], ondelete="CASCADE",
+                                name=op.f("fk_entity_links_source_id_entities")),
+        sa.ForeignKeyConstraint(["target_id"], ["entities.id"], ondelete="CASCADE",
+                                name=op.f("fk_entity_links_target_id_entities")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_entity_links")),
+    )
+    op.create_index("ix_entity_links_source", "entity_links", ["source_id", "kind"])
+    op.create_index("ix_entity_links_target", "entity_links", ["target_id", "kind"])
+    op.create_table(
+        "entity_index_state",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("salt", sa.String(length=64), nullable=False),
+        sa.Column("fingerprint", sa.Text(), nullable=False),
+        sa.Column("built_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("entities", sa.Integer(), nullable=False),
+        sa.Column("links", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_entity_index_state")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("entity_index_state")
+    op.drop_index("ix_entity_links_target", table_name="entity_links")
+    op.drop_index("ix_entity_links_source", table_name="entity_links")
+    op.drop_table("entity_links")
+    op.drop_index("ix_entities_kind_township_village", table_name="entities")
+    op.drop_index("ix_entities_kind_household", table_name="entities")
+    op.drop_table("entities")

@@ -1,0 +1,80 @@
+"""The warning IDs Sunlight gives the shared sample counties, written once as a golden list.
+
+`python -m tests.samples.golden_ids` (re)writes the lists from the code as it is; it was run
+before warnings gained subjects (issue 13), so the test holds later code to the IDs of then.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sunlight.appdb.database import database_url, make_engine, session_factory
+from sunlight.appdb.tables import Warning
+from sunlight.contract.datasets import DATASETS
+from sunlight.detect import run_detection
+from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.settings import Settings
+from sunlight.warehouse.store import Warehouse
+
+HERE = Path(__file__).parent / "golden"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+COUNTIES = ("county-3k", "county-6k-v11")
+COLUMNS = ("model", "subject", "program", "warning_id")
+
+
+def golden_path(county: str) -> Path:
+    return HERE / f"warning_ids_{county}.csv"
+
+
+def warning_ids(county: str, home: Path) -> list[tuple[str, str, str, str]]:
+    """(model, subject, program, warning_id) of every warning on the county's v1 datasets."""
+    settings = Settings(home=home)
+    plan = plan_delivery(v1_delivery(SAMPLES / county / "delivery", home / "v1"))
+    ingest(Warehouse(settings.warehouse_dir), plan, workers=2)
+    run_detection(settings)
+    engine = make_engine(database_url(settings))
+    try:
+        with session_factory(engine)() as session:
+            rows = session.execute(select(Warning.model, Warning.subject, Warning.program,
+                                          Warning.warning_id)
+                                   .order_by(Warning.model, Warning.subject, Warning.program))
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+    finally:
+        engine.dispose()
+
+
+def v1_delivery(delivery: Path, into: Path) -> Path:
+    """The delivery's v1 dataset folders alone, linked file by file under `into`."""
+    for folder in delivery.iterdir():
+        if folder.name in DATASETS:
+            (into / folder.name).mkdir(parents=True)
+            for path in folder.iterdir():
+                (into / folder.name / path.name).symlink_to(path)
+    return into
+
+
+def read_golden(county: str) -> list[tuple[str, str, str, str]]:
+    with golden_path(county).open(encoding="utf-8", newline="") as handle:
+        return [(r["model"], r["subject"], r["program"], r["warning_id"])
+                for r in csv.DictReader(handle)]
+
+
+def main() -> None:
+    import tempfile
+    HERE.mkdir(exist_ok=True)
+    for county in COUNTIES:
+        with tempfile.TemporaryDirectory() as home:
+            rows = warning_ids(county, Path(home))
+        with golden_path(county).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+        print(f"{county}: {len(rows)} warnings", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
