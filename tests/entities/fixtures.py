@@ -1,0 +1,123 @@
+"""A tiny entity index with the story of issue 13: one bank card (一卡多人) paid for four
+persons of two households, one of whom shares a 户号 with the village's party secretary.
+
+`shared_card(session)` inserts the entities and links as the index builder would, and (by
+default) the two warnings a detection run would raise: 一卡多人 on the account and
+亲属关联 on the cadre's relative. The lead's end-to-end browser test reuses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunlight.appdb.entity_tables import Entity, EntityLink
+from sunlight.appdb.tables import Warning
+from sunlight.appdb.warnings import sync
+from sunlight.entities.refs import ref_for
+from sunlight.models.detection import Detection, EvidenceRow
+
+TOWNSHIP = "城关镇"
+"""The township of tests/web/conftest.py's verifier."""
+VILLAGE = "东村"
+ACCOUNT = "6228480012345678901"
+HOUSEHOLD_ZHANG = "610327001001"
+HOUSEHOLD_LI = "610327001002"
+CADRE_POST = "村党支部书记"
+PERSONS = {
+    # role in the story → (ID number, name, 户号)
+    "cadre": ("610327196805120011", "张建国", HOUSEHOLD_ZHANG),
+    "son": ("610327199203150033", "张小明", HOUSEHOLD_ZHANG),
+    "daughter": ("610327199507210026", "张小红", HOUSEHOLD_ZHANG),
+    "li_mother": ("610327196210080043", "李秀英", HOUSEHOLD_LI),
+    "li_son": ("610327198811110052", "李强", HOUSEHOLD_LI),
+}
+PAYEES = ("son", "daughter", "li_mother", "li_son")
+
+
+@dataclass
+class SharedCard:
+    """The inserted entities, by their part in the story."""
+
+    village: Entity
+    account: Entity
+    households: dict[str, Entity]
+    persons: dict[str, Entity]
+    warning_ids: dict[str, str] = field(default_factory=dict)
+    """'account' → the 一卡多人 warning, 'son' → the relative-of-cadre warning."""
+
+    @property
+    def cadre(self) -> Entity:
+        return self.persons["cadre"]
+
+    @property
+    def payees(self) -> list[Entity]:
+        return [self.persons[role] for role in PAYEES]
+
+
+def entity(session: Session, kind: str, key: str, name: str, *, township: str = TOWNSHIP,
+           village: str = VILLAGE, household: str = "", warnings: int = 0) -> Entity:
+    """One entity, its ref computed as the index computes it."""
+    row = Entity(kind=kind, key=key, ref=ref_for(session, kind, key), name=name,
+                 township=township, village=village, household=household,
+                 warnings=warnings, doc={})
+    session.add(row)
+    session.flush()
+    return row
+
+
+def link(session: Session, source: Entity, target: Entity, kind: str, role: str = "",
+         **details: Any) -> EntityLink:
+    row = EntityLink(source_id=source.id, target_id=target.id, kind=kind, role=role,
+                     details=details)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def shared_card(session: Session, *, warnings: bool = True) -> SharedCard:
+    """Insert the story (not committed); with `warnings`, the two warnings too."""
+    village = entity(session, "village", f"{TOWNSHIP}/{VILLAGE}", VILLAGE,
+                     warnings=2 if warnings else 0)
+    homes = {key: entity(session, "household", key, head, household="")
+             for key, head in ((HOUSEHOLD_ZHANG, "张建国"), (HOUSEHOLD_LI, "李秀英"))}
+    persons = {role: entity(session, "person", number, name, household=home,
+                            warnings=1 if warnings and role == "son" else 0)
+               for role, (number, name, home) in PERSONS.items()}
+    account = entity(session, "account", ACCOUNT, "张小明、张小红、李秀英、李强",
+                     village="", warnings=1 if warnings else 0)
+    for role in PAYEES:
+        link(session, persons[role], account, "payee", "payee",
+             period_from="2023-01", period_to="2024-12", amount="11415.38")
+    link(session, persons["cadre"], village, "cadre", CADRE_POST, since="2021-01")
+    for person in persons.values():
+        link(session, person, village, "resident")
+    story = SharedCard(village, account, homes, persons)
+    if warnings:
+        story.warning_ids = _warnings(session, story)
+    return story
+
+
+def _warnings(session: Session, story: SharedCard) -> dict[str, str]:
+    """The two warnings a detection run raises on this story."""
+    paid = tuple(EvidenceRow("payments", "低保2024.xlsx", "Sheet1", row, "paid",
+                             f"2024-{row:02d}", Decimal("951.28")) for row in range(1, 13))
+    son_id, son_name, _ = PERSONS["son"]
+    card = Detection(model="SHARED_ACCOUNT", subject=ACCOUNT, program="", severity="high",
+                     period_from="2024-01", period_to="2024-12", amount=Decimal("11415.36"),
+                     account=ACCOUNT, township=TOWNSHIP, village=VILLAGE,
+                     facts={"persons": "4", "households": "2"}, evidence=paid,
+                     template="账号{account}收取了多人的补贴。")
+    relative = Detection(model="RELATIVE_OF_CADRE", subject=son_id, program="DIBAO",
+                         severity="medium", period_from="2024-01", period_to="2024-12",
+                         amount=Decimal("11415.36"), id_number=son_id, name=son_name,
+                         township=TOWNSHIP, village=VILLAGE, facts={}, evidence=paid,
+                         template="{name}与村干部同户。")
+    sync(session, [card, relative], models={"SHARED_ACCOUNT", "RELATIVE_OF_CADRE"},
+         fingerprint="shared-card")
+    found = {w.subject: w.warning_id for w in session.scalars(select(Warning))}
+    return {"account": found[ACCOUNT], "son": found[son_id]}
