@@ -58,6 +58,14 @@ class SharedCard:
     def payees(self) -> list[Entity]:
         return [self.persons[role] for role in PAYEES]
 
+    def detach(self, session: Session) -> SharedCard:
+        """Keep the entities readable once the session is gone (after a commit)."""
+        for row in (self.village, self.account, *self.households.values(),
+                    *self.persons.values()):
+            session.refresh(row)
+            session.expunge(row)
+        return self
+
 
 def entity(session: Session, kind: str, key: str, name: str, *, township: str = TOWNSHIP,
            village: str = VILLAGE, household: str = "", warnings: int = 0) -> Entity:

@@ -24,7 +24,7 @@ READ_AT_MOST = 400
 
 
 def attach_warnings(session: Session, graph: Neighbourhood,
-                    visible: Select[tuple[Warning]]) -> None:
+                    visible: Select[Warning]) -> None:
     """Fill `warning_ids` on the nodes and edges, from the warnings in `visible` (what the
     reader may see) that stand (not retracted), highest score first."""
     warned = [node for node in graph.nodes.values() if node.entity.warnings > 0]
