@@ -40,6 +40,7 @@ from sunlight.settings import Settings
 from sunlight.web.app import create_app
 from sunlight.web.reference import warning_case_title
 from tests.appdb.builders import run
+from tests.entities.fixtures import shared_card
 from tests.models.county import Person
 from tests.publish_county import ingested, liu, wang, zhang, zhao
 from tests.web.conftest import PASSWORD, SECRET_KEY, form_token, log_in
@@ -123,6 +124,7 @@ def seeded(home: Path) -> Workbench:
     _publish(bench)
     _warnings(bench)
     _report(bench)
+    _entities(bench)
     with sessions() as session:
         bench.ids["warning_id"] = list(session.scalars(select(Warning.warning_id)))
         bench.ids["case_no"] = list(session.scalars(select(Case.case_no)))
@@ -179,6 +181,16 @@ def _warnings(bench: Workbench) -> None:
         session.commit()
         # A later run no longer finds the shared account: its open warning is retracted.
         run(session, [d for s, d in DETECTIONS.items() if s != RETRACTED], models=models)
+
+
+def _entities(bench: Workbench) -> None:
+    """The entity index's story of a shared card (its warnings are the runs' above)."""
+    sessions = bench.app.state.sessions  # type: ignore[attr-defined]
+    with sessions() as session:
+        story = shared_card(session, warnings=False)
+        session.commit()
+        bench.ids.update(entities_kind=["person"],
+                         ref=[story.persons["son"].ref, story.cadre.ref])
 
 
 def _form(step: str, state: str, verifier: User) -> dict[str, str]:

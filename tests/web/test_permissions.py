@@ -13,6 +13,7 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from tests.entities.fixtures import shared_card
 from tests.web.case_builders import assigned_warning
 from tests.web.conftest import ACCOUNTS, TOWNSHIP, StaffApp, csrf_of
 
@@ -37,6 +38,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/cases/{case_no}/attachments/{attachment_id}": CASEWORK,
     "/staff/cases/{report_case_no}/photos/{photo_id}": CASEWORK,
     "/staff/dashboard": ANALYST,
+    "/staff/entities/{kind}/{ref}/links": CASEWORK,  # the verifier: their township's
     "/staff/publications": ANALYST,
     "/staff/publications/job": ANALYST,
     "/staff/self-corrections": ANALYST,
@@ -123,6 +125,10 @@ def world(tmp_path_factory: pytest.TempPathFactory,
                                with_accounts=False)
     clients = {name: staff_app.client(name) for name in ACCOUNTS}
     warning_id, case_no = assigned_warning(staff_app)
+    with staff_app.session() as session:
+        person = shared_card(session, warnings=False).persons["son"]  # of the verifier's
+        session.commit()
+        kind, ref = person.kind, person.ref
     clients["analyst"].post(f"/staff/cases/{case_no}/attachments",
                             data={"csrf_token": csrf_of(clients["analyst"])},
                             files={"file": ("scan.png", PNG, "image/png")})
@@ -137,7 +143,7 @@ def world(tmp_path_factory: pytest.TempPathFactory,
               "upload_id": upload.headers["location"].rsplit("/", 1)[-1],
               "user_id": str(staff_app.users["verifier"]),
               "report_case_no": report_case_no, "photo_id": str(photo_id), "version": "1",
-              "code": "deaths"}
+              "code": "deaths", "kind": kind, "ref": ref}
     yield World(staff_app, values, clients)
     staff_app.app.state.engine.dispose()
 
