@@ -162,7 +162,7 @@ def main() -> None:
                 centre = session.scalars(select(Entity).where(
                     Entity.kind == kind, Entity.key == next(queue))).one()
                 graph = neighbourhood(session, centre)
-                attach_warnings(session, graph, select(Warning))
+                attach_warnings(session, graph, select(Warning), sees_all=True)
                 session.expunge_all()
                 return drawing(graph, lambda k, key: f"/staff/entities/{k}/x")
 

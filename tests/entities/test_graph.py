@@ -122,11 +122,12 @@ def test_a_verifier_sees_only_their_township(session: Session):
 def test_nodes_and_edges_carry_their_warnings(session: Session):
     story = shared_card(session)
     graph = neighbourhood(session, story.persons["son"])
-    attach_warnings(session, graph, select(Warning))
+    attach_warnings(session, graph, select(Warning), sees_all=True)
     nodes = graph.nodes
     assert nodes[story.account.id].warning_ids == [story.warning_ids["account"]]
     assert nodes[story.persons["son"].id].warning_ids == [story.warning_ids["son"]]
     assert nodes[story.cadre.id].warning_ids == []
+    assert (nodes[story.account.id].warnings, nodes[story.village.id].warnings) == (1, 2)
     assert set(nodes[story.village.id].warning_ids) == set(story.warning_ids.values())
     card = next(e for e in graph.edges if e.kind == "payee"
                 and e.source == story.persons["son"].id)
@@ -136,9 +137,23 @@ def test_nodes_and_edges_carry_their_warnings(session: Session):
     assert home.warning_ids == []
 
 
-def test_warnings_the_reader_may_not_see_are_not_named(session: Session):
+def test_warnings_the_reader_may_not_see_are_neither_named_nor_counted(session: Session):
     story = shared_card(session)
     graph = neighbourhood(session, story.persons["son"], hops=1)
-    attach_warnings(session, graph, select(Warning).where(Warning.model == "SHARED_ACCOUNT"))
-    assert graph.nodes[story.persons["son"].id].warning_ids == []
-    assert graph.nodes[story.account.id].warning_ids == [story.warning_ids["account"]]
+    attach_warnings(session, graph, select(Warning).where(Warning.model == "SHARED_ACCOUNT"),
+                    sees_all=False)
+    son, account = graph.nodes[story.persons["son"].id], graph.nodes[story.account.id]
+    assert (son.warning_ids, son.warnings) == ([], 0)
+    assert (account.warning_ids, account.warnings) == ([story.warning_ids["account"]], 1)
+    assert graph.nodes[story.village.id].warnings == 1
+
+
+def test_a_company_and_its_legal_representative(session: Session):
+    story = shared_card(session, warnings=False)
+    company = entity(session, "company", "91610327MA6Y8K2X1Q", "东村建材有限公司",
+                     village="")
+    link(session, story.cadre, company, "legal_rep", "legal_rep")
+    graph = neighbourhood(session, company, kinds={"legal_rep", "member"})
+    assert graph.nodes[story.cadre.id].hop == 1
+    assert graph.nodes[story.households[HOUSEHOLD_ZHANG].id].hop == 2
+    assert story.persons["son"].id not in graph.nodes  # three hops: company, cadre, household

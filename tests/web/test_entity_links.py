@@ -100,4 +100,5 @@ def test_a_verifier_sees_neither_other_townships_nor_others_warnings(staff_app: 
     html = open_view(staff_app, account, "verifier")
     assert "外乡人" not in html and "另有 1 个关联对象不属于本乡镇" in html
     assert story.warning_ids["account"] not in html  # not a case of theirs
+    assert "预警 1 条" in analyst and "预警 1 条" not in html  # nor counted
     assert "张小明" in html

@@ -45,6 +45,8 @@ class Node:
     parent: int | None
     warning_ids: list[str] = field(default_factory=list)
     """Its standing warnings that the reader may see (a few, highest score first)."""
+    warnings: int = 0
+    """How many warnings the page says it has (see graph_warnings.attach_warnings)."""
     capped: bool = False
     """Some of its ties were left out (more than `TIES_PER_KIND` of a kind)."""
 

@@ -24,9 +24,11 @@ READ_AT_MOST = 400
 
 
 def attach_warnings(session: Session, graph: Neighbourhood,
-                    visible: Select[Warning]) -> None:
+                    visible: Select[Warning], *, sees_all: bool) -> None:
     """Fill `warning_ids` on the nodes and edges, from the warnings in `visible` (what the
-    reader may see) that stand (not retracted), highest score first."""
+    reader may see) that stand (not retracted), highest score first; and each node's count:
+    the index's where the reader `sees_all` warnings, else those of `visible` found, so that
+    a verifier learns nothing of warnings outside their cases."""
     warned = [node for node in graph.nodes.values() if node.entity.warnings > 0]
     by_key: dict[tuple[str, ...], Node] = {}
     for node in warned:
@@ -49,6 +51,9 @@ def attach_warnings(session: Session, graph: Neighbourhood,
     if villages:
         places = or_(*(and_(Warning.township == t, Warning.village == v) for t, v in villages))
         _name(by_key, session.scalars(standing.where(places).limit(READ_AT_MOST)), "village")
+    for node in graph.nodes.values():
+        if sees_all:
+            node.warnings = node.entity.warnings
     _on_edges(graph)
 
 
@@ -57,8 +62,10 @@ def _name(by_key: dict[tuple[str, ...], Node], warnings: Iterable[Warning], kind
         key = {"person": ("person", warning.id_number), "account": ("account", warning.account),
                "village": ("village", warning.township, warning.village)}[kind]
         node = by_key.get(key)
-        if node is not None and len(node.warning_ids) < PER_NODE \
-                and warning.warning_id not in node.warning_ids:
+        if node is None:
+            continue
+        node.warnings += 1
+        if len(node.warning_ids) < PER_NODE:
             node.warning_ids.append(warning.warning_id)
 
 

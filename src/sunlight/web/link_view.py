@@ -136,7 +136,7 @@ def _drawn(node: Node, at: tuple[float, float], href: Href, crowded: bool) -> Dr
         id=entity.id, x=at[0], y=at[1], kind=entity.kind,
         kind_label=SUBJECT_KIND_ZH.get(entity.kind, ""), label=name,
         short="" if crowded and node.hop > 1 else short, key_text=key_text(entity),
-        hop=node.hop, warnings=entity.warnings, warning_ids=node.warning_ids,
+        hop=node.hop, warnings=node.warnings, warning_ids=node.warning_ids,
         page_url=page, links_url=f"{page}/links" if page else "")
 
 

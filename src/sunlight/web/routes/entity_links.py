@@ -59,7 +59,7 @@ def link_view(request: Request, kind: str, ref: str, staff: Reader, session: DbS
     township = None if staff.role == ANALYST else staff.user.township
     graph = neighbourhood(session, entity, hops=depth, kinds=chosen or LINK_KINDS,
                           township=township)
-    attach_warnings(session, graph, visible(staff.user))
+    attach_warnings(session, graph, visible(staff.user), sees_all=staff.role == ANALYST)
     drawn = drawing(graph, lambda k, key: entity_url(request, k, key))
     return render(request, "staff/entities/links.html", {
         "entity": entity, "name": label(entity), "key_text": key_text(entity),
