@@ -62,7 +62,7 @@ def test_the_graph_at_1280_leads_to_the_cadre(desktop: Page, served: Served, sto
     # The cadre's own view, one click away from the node.
     node.locator("xpath=..").locator("a.node-links").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("关系图谱：张建国")
-    expect(desktop.locator("table").get_by_text("村干部任职（村党支部书记）；任职起始 2021-01")
+    expect(desktop.locator("table").get_by_text("村干部任职（村党支部书记）；任职起始 2021-01-01")
            ).to_be_visible()
 
 

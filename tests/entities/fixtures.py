@@ -1,7 +1,9 @@
 """A tiny entity index with the story of issue 13: one bank card (一卡多人) paid for four
 persons of two households, one of whom shares a 户号 with the village's party secretary.
 
-`shared_card(session)` inserts the entities and links as the index builder would, and (by
+`shared_card(session)` inserts the entities and links as the index builder
+(entities/sql.py) shapes them: payee person → account, cadre person → village, resident
+household → village, with their details; households kept as `Entity.household`. And (by
 default) the two warnings a detection run would raise: 一卡多人 on the account and
 亲属关联 on the cadre's relative. The lead's end-to-end browser test reuses it.
 """
@@ -99,11 +101,13 @@ def shared_card(session: Session, *, warnings: bool = True) -> SharedCard:
     account = entity(session, "account", ACCOUNT, "张小明、张小红、李秀英、李强",
                      village="", warnings=1 if warnings else 0)
     for role in PAYEES:
-        link(session, persons[role], account, "payee", "payee",
-             period_from="2023-01", period_to="2024-12", amount="11415.38")
-    link(session, persons["cadre"], village, "cadre", CADRE_POST, since="2021-01")
-    for person in persons.values():
-        link(session, person, village, "resident")
+        link(session, persons[role], account, "payee", "payee", first="2023-01",
+             last="2024-12", months=24, amount="11415.38", rows=24)
+    link(session, persons["cadre"], village, "cadre", CADRE_POST, category="村干部",
+         post=CADRE_POST, employer="", start="2021-01-01", end=None)
+    for home in homes.values():
+        link(session, home, village, "resident", "resident", members=3 if home.key ==
+             HOUSEHOLD_ZHANG else 2)
     story = SharedCard(village, account, homes, persons)
     if warnings:
         story.warning_ids = _warnings(session, story)

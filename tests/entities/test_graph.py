@@ -33,14 +33,17 @@ def test_the_cadre_is_two_hops_from_a_payee_sharing_the_household(session: Sessi
     assert {nodes[p.id].hop for p in story.payees if p.id != story.persons["son"].id} == {2}
     ties = {(e.source, e.target, e.kind) for e in graph.edges}
     assert (story.cadre.id, story.households[HOUSEHOLD_ZHANG].id, "member") in ties
+    # Both at hop 2, the cadre and the village are tied by his office, though not expanded.
+    assert nodes[story.village.id].hop == 2
+    assert (story.cadre.id, story.village.id, "cadre") in ties
     assert not graph.cut and not graph.capped
 
 
 def test_one_hop_stops_at_the_direct_ties(session: Session):
     story = shared_card(session, warnings=False)
     graph = neighbourhood(session, story.persons["son"], hops=1)
-    assert hops_of(graph) == {"张小明": 0, "张建国": 1, "张小明、张小红、李秀英、李强": 1,
-                              "东村": 1}  # the household is named after its head, 张建国
+    assert hops_of(graph) == {"张小明": 0, "张建国": 1, "张小明、张小红、李秀英、李强": 1}
+    # (the household is named after its head, 张建国)
     assert story.cadre.id not in graph.nodes
 
 
@@ -68,8 +71,8 @@ def test_a_filter_follows_only_the_kinds_asked_for(session: Session):
 def test_a_village_shows_a_sample_of_its_residents(session: Session):
     story = shared_card(session, warnings=False)
     for number in range(40):
-        person = entity(session, "person", f"6103271990010100{number:02d}", f"村民{number}")
-        link(session, person, story.village, "resident")
+        home = entity(session, "household", f"6103270020{number:02d}", f"村民{number}")
+        link(session, home, story.village, "resident", "resident")
     graph = neighbourhood(session, story.village, hops=1)
     residents = [e for e in graph.edges if e.kind == "resident"]
     assert len(residents) == RESIDENTS_PER_VILLAGE
@@ -139,7 +142,7 @@ def test_nodes_and_edges_carry_their_warnings(session: Session):
 
 def test_warnings_the_reader_may_not_see_are_neither_named_nor_counted(session: Session):
     story = shared_card(session)
-    graph = neighbourhood(session, story.persons["son"], hops=1)
+    graph = neighbourhood(session, story.persons["son"])
     attach_warnings(session, graph, select(Warning).where(Warning.model == "SHARED_ACCOUNT"),
                     sees_all=False)
     son, account = graph.nodes[story.persons["son"].id], graph.nodes[story.account.id]

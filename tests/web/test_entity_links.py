@@ -40,7 +40,8 @@ def test_a_payees_view_reaches_the_cadre_through_the_household(staff_app_both: S
     assert f'href="{page_url(story.cadre)}"' in html
     assert f'href="{links_url(story.cadre)}"' in html
     assert "张建国户" in html  # the household, named after its head
-    assert "东村：村干部任职（村党支部书记）；任职起始 2021-01" in html  # the cadre's tie, on hover
+    # The cadre's office, on hover, though he and the village are both two hops away.
+    assert "张建国 — 东村：村干部任职（村党支部书记）；任职起始 2021-01-01" in html
     assert story.warning_ids["account"] in html and story.warning_ids["son"] in html
 
 

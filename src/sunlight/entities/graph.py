@@ -104,7 +104,31 @@ def neighbourhood(session: Session, entity: Entity, *, hops: int = 2,
         for node_id in capped:
             graph.nodes[node_id].capped = True
         frontier = _grow(graph, ties, hop, limit, township)
+    if frontier and wanted:
+        _close(session, graph, frontier, wanted)
     return graph
+
+
+def _close(session: Session, graph: Neighbourhood, outermost: Sequence[Entity],
+           kinds: Sequence[str]) -> None:
+    """The ties of the outermost nodes to nodes already drawn, not followed any further:
+    the cadre reached through a household is seen holding office in the village reached
+    through another."""
+    ids = [entity.id for entity in outermost]
+    links = session.scalars(select(EntityLink).where(
+        EntityLink.source_id.in_(ids), EntityLink.target_id.in_(list(graph.nodes)),
+        EntityLink.kind.in_(kinds)).order_by(EntityLink.id))
+    ties = [_Tie(link.source_id, graph.nodes[link.target_id].entity,
+                 Edge(link.source_id, link.target_id, link.kind, link.role,
+                      dict(link.details or {}))) for link in links]
+    if MEMBER in kinds:
+        homes = {node.entity.key: node.entity for node in graph.nodes.values()
+                 if node.entity.kind == "household"}
+        ties += [_Tie(person.id, homes[person.household],
+                      Edge(person.id, homes[person.household].id, MEMBER))
+                 for person in outermost
+                 if person.kind == "person" and person.household in homes]
+    _grow(graph, ties, 0, len(graph.nodes), None)
 
 
 def _grow(graph: Neighbourhood, ties: Iterable[_Tie], hop: int, limit: int,

@@ -46,13 +46,15 @@ def label(entity: Entity) -> str:
 
 
 def tie_text(edge: Edge) -> str:
-    """同户, 收款（领取人）, 村干部任职（村党支部书记）, then its details."""
+    """同户, 收款（领取人）, 村干部任职（村党支部书记）, then its details (those labelled)."""
     text = LINK_KIND_ZH.get(edge.kind, "关联")
-    role = PERSON_ROLE_ZH.get(edge.role, edge.role)
+    # A role is a post as written (村党支部书记), or a code of ours that only a label may show.
+    role = PERSON_ROLE_ZH.get(edge.role, "") if edge.role.isascii() else edge.role
     if role and role != text:
         text += f"（{role}）"
     details = [f"{LINK_DETAIL_ZH[name]} {value}" for name, value in edge.details.items()
-               if name in LINK_DETAIL_ZH and isinstance(value, str | int | float)]
+               if name in LINK_DETAIL_ZH and isinstance(value, str | int | float)
+               and str(value) != ""]
     return "；".join([text, *details])
 
 

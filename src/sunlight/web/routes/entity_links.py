@@ -28,7 +28,7 @@ from sunlight.web.pages import render
 
 router = APIRouter(prefix="/staff/entities")
 Reader = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
-ENTITY_KINDS = ("person", "household", "account", "company", "village")
+ENTITY_KINDS = ("person", "household", "account", "company", "village", "township")
 """The kinds the entity index holds (contract vocabulary `subject_kinds`)."""
 _REF = re.compile(f"[a-z2-7]{{{REF_LENGTH}}}")
 HOPS = {1: "一层", 2: "两层"}
