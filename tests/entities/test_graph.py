@@ -114,6 +114,7 @@ def test_a_verifier_sees_only_their_township(session: Session):
     stranger = entity(session, "person", "610327197001010099", "外乡人", township="马家镇",
                       village="西村")
     link(session, stranger, story.account, "payee", "payee")
+    link(session, stranger, story.account, "payee", "payee")  # a second run of payments
     everyone = neighbourhood(session, story.account, hops=1)
     assert stranger.id in everyone.nodes
     scoped = neighbourhood(session, story.account, hops=1, township="城关镇")

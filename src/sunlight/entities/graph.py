@@ -71,12 +71,16 @@ class Neighbourhood:
     edges: list[Edge]
     cut: bool = False
     """The node limit was reached: some neighbours are not shown."""
-    hidden: int = 0
+    hidden_ids: set[int] = field(default_factory=set)
     """Neighbours outside the reader's township, left out."""
 
     @property
     def capped(self) -> bool:
         return any(node.capped for node in self.nodes.values())
+
+    @property
+    def hidden(self) -> int:
+        return len(self.hidden_ids)
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,7 @@ def _grow(graph: Neighbourhood, ties: Iterable[_Tie], hop: int, limit: int,
     for tie in sorted(ties, key=lambda t: (_ORDER.get(t.edge.kind, 99), order[t.near], t.far.id)):
         far = tie.far
         if township is not None and far.township not in ("", township):
-            graph.hidden += far.id not in graph.nodes
+            graph.hidden_ids.add(far.id)
             continue
         if far.id not in graph.nodes:
             if len(graph.nodes) >= limit:
