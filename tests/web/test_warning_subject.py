@@ -22,10 +22,9 @@ CADRE = Person(make_id("1972-02-02", 4), "杜长青", HOUSEHOLD, "cadre")
 
 
 def shared_account() -> Detection:
-    people = (*PAYEES, STRANGER)
+    names = "李兵宏、李建国、杨国强、杨月娥"
     return replace(detection([1, 2, 3], model="SHARED_ACCOUNT", subject=ACCOUNT, program=""),
-                   account=ACCOUNT, people=people,
-                   name="李兵宏、李建国、杨国强、杨月娥", subject_name="李兵宏、李建国、杨国强、杨月娥")
+                   account=ACCOUNT, people=(*PAYEES, STRANGER), name=names, subject_name=names)
 
 
 def relative_of_cadre() -> Detection:
