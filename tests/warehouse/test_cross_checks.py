@@ -53,8 +53,9 @@ def test_the_upload_of_the_file_reports_its_own_cross_findings(
         tmp_path: Path, warehouse: Warehouse) -> None:
     delivered(tmp_path, warehouse)
     hashes = {b.file_name: b.file_hash for b in warehouse.batches()}
-    assert [f[5:] for f in findings(warehouse, hashes["火化记录.csv"])] == [
-        ("death_before_birth", "1924-05-10")]
+    # Its own rows' findings and those across files, in row order.
+    assert [(f[3], *f[5:]) for f in findings(warehouse, hashes["火化记录.csv"])] == [
+        (2, "death_before_birth", "1924-05-10"), (4, "id_birth_date", IMPOSSIBLE)]
     assert [f[5:] for f in findings(warehouse, hashes["户籍.csv"])] == [
         ("death_before_birth", "1962-02-28")]
 
