@@ -56,7 +56,8 @@ def test_the_graph_at_1280_leads_to_the_cadre(desktop: Page, served: Served, sto
     cadre = story.cadre
     node = desktop.locator(f'a.node-page[data-entity="{cadre.id}"]')
     expect(node).to_have_attribute("href", f"/staff/entities/person/{cadre.ref}")
-    expect(desktop.locator("g.mark")).to_have_count(3)  # the son, the account, the village
+    # Warned: the four payees, the account, the village, and the cadre (his son's 亲属关联).
+    expect(desktop.locator("g.mark")).to_have_count(7)
     if SCREENSHOTS:
         desktop.screenshot(path=f"{SCREENSHOTS}/link-view-1280.png", full_page=True)
     # The cadre's own view, one click away from the node.

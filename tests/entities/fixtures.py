@@ -4,8 +4,9 @@ persons of two households, one of whom shares a 户号 with the village's party 
 `shared_card(session)` inserts the entities and links as the index builder
 (entities/sql.py) shapes them: payee person → account, cadre person → village, resident
 household → village, with their details; households kept as `Entity.household`. And (by
-default) the two warnings a detection run would raise: 一卡多人 on the account and
-亲属关联 on the cadre's relative. The lead's end-to-end browser test reuses it.
+default) the two warnings a detection run would raise, with the people they concern:
+一卡多人 on the account (its four payees) and 亲属关联 on the cadre's son (and the cadre).
+The lead's end-to-end browser test reuses it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.warnings import sync
 from sunlight.entities.refs import ref_for
-from sunlight.models.detection import Detection, EvidenceRow
+from sunlight.models.detection import Detection, EvidenceRow, Person
 
 TOWNSHIP = "城关镇"
 """The township of tests/web/conftest.py's verifier."""
@@ -119,16 +120,22 @@ def _warnings(session: Session, story: SharedCard) -> dict[str, str]:
     paid = tuple(EvidenceRow("payments", "低保2024.xlsx", "Sheet1", row, "paid",
                              f"2024-{row:02d}", Decimal("951.28")) for row in range(1, 13))
     son_id, son_name, _ = PERSONS["son"]
+    payees = tuple(Person(PERSONS[r][0], PERSONS[r][1], PERSONS[r][2], "payee")
+                   for r in PAYEES)
     card = Detection(model="SHARED_ACCOUNT", subject=ACCOUNT, program="", severity="high",
                      period_from="2024-01", period_to="2024-12", amount=Decimal("11415.36"),
                      account=ACCOUNT, township=TOWNSHIP, village=VILLAGE,
                      facts={"persons": "4", "households": "2"}, evidence=paid,
-                     template="账号{account}收取了多人的补贴。")
+                     template="账号{account}收取了多人的补贴。", subject_kind="account",
+                     subject_name=story.account.name, people=payees)
+    cadre_id, cadre_name, home = PERSONS["cadre"]
     relative = Detection(model="RELATIVE_OF_CADRE", subject=son_id, program="DIBAO",
                          severity="medium", period_from="2024-01", period_to="2024-12",
                          amount=Decimal("11415.36"), id_number=son_id, name=son_name,
                          township=TOWNSHIP, village=VILLAGE, facts={}, evidence=paid,
-                         template="{name}与村干部同户。")
+                         template="{name}与村干部同户。", subject_name=son_name,
+                         people=(Person(son_id, son_name, home, "subject"),
+                                 Person(cadre_id, cadre_name, home, "cadre")))
     sync(session, [card, relative], models={"SHARED_ACCOUNT", "RELATIVE_OF_CADRE"},
          fingerprint="shared-card")
     found = {w.subject: w.warning_id for w in session.scalars(select(Warning))}

@@ -128,14 +128,19 @@ def test_nodes_and_edges_carry_their_warnings(session: Session):
     graph = neighbourhood(session, story.persons["son"])
     attach_warnings(session, graph, select(Warning), sees_all=True)
     nodes = graph.nodes
-    assert nodes[story.account.id].warning_ids == [story.warning_ids["account"]]
-    assert nodes[story.persons["son"].id].warning_ids == [story.warning_ids["son"]]
-    assert nodes[story.cadre.id].warning_ids == []
-    assert (nodes[story.account.id].warnings, nodes[story.village.id].warnings) == (1, 2)
-    assert set(nodes[story.village.id].warning_ids) == set(story.warning_ids.values())
-    card = next(e for e in graph.edges if e.kind == "payee"
+    card, relative = story.warning_ids["account"], story.warning_ids["son"]
+    assert nodes[story.account.id].warning_ids == [card]
+    # His own (亲属关联), and the card's, which concerns each of its payees.
+    assert set(nodes[story.persons["son"].id].warning_ids) == {card, relative}
+    assert nodes[story.persons["li_son"].id].warning_ids == [card]
+    assert nodes[story.cadre.id].warning_ids == [relative]  # concerned as the cadre
+    assert nodes[story.households[HOUSEHOLD_ZHANG].id].warning_ids == []
+    assert set(nodes[story.village.id].warning_ids) == {card, relative}
+    assert [nodes[story.persons["son"].id].warnings, nodes[story.cadre.id].warnings,
+            nodes[story.village.id].warnings] == [2, 1, 2]
+    paid = next(e for e in graph.edges if e.kind == "payee"
                 and e.source == story.persons["son"].id)
-    assert card.warning_ids == [story.warning_ids["account"]]
+    assert paid.warning_ids == [card]
     home = next(e for e in graph.edges if e.kind == "member"
                 and e.source == story.persons["son"].id)
     assert home.warning_ids == []
@@ -146,9 +151,10 @@ def test_warnings_the_reader_may_not_see_are_neither_named_nor_counted(session: 
     graph = neighbourhood(session, story.persons["son"])
     attach_warnings(session, graph, select(Warning).where(Warning.model == "SHARED_ACCOUNT"),
                     sees_all=False)
-    son, account = graph.nodes[story.persons["son"].id], graph.nodes[story.account.id]
-    assert (son.warning_ids, son.warnings) == ([], 0)
-    assert (account.warning_ids, account.warnings) == ([story.warning_ids["account"]], 1)
+    card = story.warning_ids["account"]
+    son, cadre = graph.nodes[story.persons["son"].id], graph.nodes[story.cadre.id]
+    assert (son.warning_ids, son.warnings) == ([card], 1)
+    assert (cadre.warning_ids, cadre.warnings) == ([], 0)
     assert graph.nodes[story.village.id].warnings == 1
 
 

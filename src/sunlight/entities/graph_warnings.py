@@ -1,9 +1,12 @@
 """The warnings on the link view's nodes and edges, named by their warning IDs.
 
-Only nodes the index counts warnings on are looked up: persons by their ID number, accounts
-by their number, villages by township and village. A tie touching an account carries the
-account's warnings (一卡多人 is about every payee of the card); any other tie, the warnings
-both of its ends share.
+A person carries the warnings about them (Warning.id_number) and those that concern them
+(`warning_people`: the payees of a shared card, the cadre beside a relative); an account
+those about it; a village those of its township and village. Persons are looked up through
+the indexed `warning_people.id_number` (and their own warnings where the index counts any),
+accounts and villages only where the index counts warnings on them. A tie touching an
+account carries the account's warnings (一卡多人 is about every payee of the card); any other
+tie, the warnings both of its ends share.
 """
 
 from __future__ import annotations
@@ -13,60 +16,65 @@ from collections.abc import Iterable
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.tables import Warning
+from sunlight.appdb.tables import Warning, WarningPerson
 from sunlight.contract.cases import RETRACTED
-from sunlight.entities.graph import Neighbourhood, Node
+from sunlight.entities.graph import Neighbourhood
 
 PER_NODE = 5
 """Warning IDs named on a node; its count says how many there are."""
 READ_AT_MOST = 400
-"""Rows read per kind of node: a village's warnings are many, a few per node are shown."""
+"""Rows read per query: a village's warnings are many, a few per node are shown."""
 
 
 def attach_warnings(session: Session, graph: Neighbourhood,
                     visible: Select[Warning], *, sees_all: bool) -> None:
     """Fill `warning_ids` on the nodes and edges, from the warnings in `visible` (what the
     reader may see) that stand (not retracted), highest score first; and each node's count:
-    the index's where the reader `sees_all` warnings, else those of `visible` found, so that
-    a verifier learns nothing of warnings outside their cases."""
-    warned = [node for node in graph.nodes.values() if node.entity.warnings > 0]
-    by_key: dict[tuple[str, ...], Node] = {}
-    for node in warned:
-        entity = node.entity
-        if entity.kind == "village":
-            by_key[("village", entity.township, entity.village)] = node
-        elif entity.kind in ("person", "account"):
-            by_key[(entity.kind, entity.key)] = node
+    those found, or the index's if higher where the reader `sees_all` warnings (a village's
+    are more than are read), so that a verifier learns nothing of warnings outside their
+    cases."""
     standing = visible.where(Warning.status != RETRACTED).order_by(Warning.score.desc(),
                                                                    Warning.id)
-    persons = [key[1] for key in by_key if key[0] == "person"]
-    accounts = [key[1] for key in by_key if key[0] == "account"]
-    villages = [key[1:] for key in by_key if key[0] == "village"]
-    if persons:
-        _name(by_key, session.scalars(standing.where(Warning.id_number.in_(persons))
-                                      .limit(READ_AT_MOST)), "person")
-    if accounts:
-        _name(by_key, session.scalars(standing.where(Warning.account.in_(accounts))
-                                      .limit(READ_AT_MOST)), "account")
-    if villages:
-        places = or_(*(and_(Warning.township == t, Warning.village == v) for t, v in villages))
-        _name(by_key, session.scalars(standing.where(places).limit(READ_AT_MOST)), "village")
-    for node in graph.nodes.values():
+    found: dict[int, list[str]] = {node_id: [] for node_id in graph.nodes}
+    for node_id, warning_id in _standing(session, graph, standing):
+        if warning_id not in found[node_id]:
+            found[node_id].append(warning_id)
+    for node_id, node in graph.nodes.items():
+        node.warning_ids = found[node_id][:PER_NODE]
+        node.warnings = len(found[node_id])
         if sees_all:
-            node.warnings = node.entity.warnings
+            node.warnings = max(node.warnings, node.entity.warnings)
     _on_edges(graph)
 
 
-def _name(by_key: dict[tuple[str, ...], Node], warnings: Iterable[Warning], kind: str) -> None:
-    for warning in warnings:
-        key = {"person": ("person", warning.id_number), "account": ("account", warning.account),
-               "village": ("village", warning.township, warning.village)}[kind]
-        node = by_key.get(key)
-        if node is None:
-            continue
-        node.warnings += 1
-        if len(node.warning_ids) < PER_NODE:
-            node.warning_ids.append(warning.warning_id)
+def _standing(session: Session, graph: Neighbourhood,
+              standing: Select[Warning]) -> Iterable[tuple[int, str]]:
+    """(node id, warning ID) for each standing warning on a node, best first per query."""
+    nodes = graph.nodes.values()
+    persons = {n.entity.key: n.entity.id for n in nodes if n.entity.kind == "person"}
+    warned = [n for n in nodes if n.entity.warnings > 0]
+    own = {n.entity.key: n.entity.id for n in warned if n.entity.kind == "person"}
+    accounts = {n.entity.key: n.entity.id for n in warned if n.entity.kind == "account"}
+    villages = {(n.entity.township, n.entity.village): n.entity.id
+                for n in warned if n.entity.kind == "village"}
+    if persons:
+        concerning = (standing.add_columns(WarningPerson.id_number)
+                      .join(WarningPerson, WarningPerson.warning_pk == Warning.id)
+                      .where(WarningPerson.id_number.in_(persons)).limit(READ_AT_MOST))
+        for warning, id_number in session.execute(concerning):
+            yield persons[id_number], warning.warning_id
+    if own:
+        for warning in session.scalars(standing.where(Warning.id_number.in_(own))
+                                       .limit(READ_AT_MOST)):
+            yield own[warning.id_number], warning.warning_id
+    if accounts:
+        for warning in session.scalars(standing.where(Warning.account.in_(accounts))
+                                       .limit(READ_AT_MOST)):
+            yield accounts[warning.account], warning.warning_id
+    if villages:
+        places = or_(*(and_(Warning.township == t, Warning.village == v) for t, v in villages))
+        for warning in session.scalars(standing.where(places).limit(READ_AT_MOST)):
+            yield villages[(warning.township, warning.village)], warning.warning_id
 
 
 def _on_edges(graph: Neighbourhood) -> None:
@@ -77,3 +85,4 @@ def _on_edges(graph: Neighbourhood) -> None:
             edge.warning_ids = list(accounts[0].warning_ids)
         else:
             edge.warning_ids = [w for w in source.warning_ids if w in target.warning_ids]
+
