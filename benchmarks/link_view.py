@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.database import make_engine, session_factory, upgrade
@@ -92,6 +92,12 @@ def build(session: Session, persons: int) -> None:
     _flush(session, EntityLink, links)
     _warnings(session, persons, villages)
     session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        # As the index builder must after a rebuild: the planner's statistics of the new rows
+        # (autovacuum lags a bulk load, and may be off).
+        for table in ("entities", "entity_links", "warnings", "warning_people"):
+            session.execute(text(f"ANALYZE {table}"))
+        session.commit()
 
 
 def _warnings(session: Session, persons: int, villages: list[tuple[str, str]]) -> None:

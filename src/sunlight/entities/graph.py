@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.contract.vocabulary import LINK_KIND_ZH
@@ -182,20 +182,21 @@ def _stored_ties(session: Session, frontier: Sequence[Entity], kinds: Sequence[s
     (ranked in the index's order, so a village's thousands of residents are not read out);
     one more than the cap is read, to know that some were left."""
     near_column = EntityLink.source_id if outgoing else EntityLink.target_id
-    far_column = EntityLink.target_id if outgoing else EntityLink.source_id
     rank = func.row_number().over(partition_by=(near_column, EntityLink.kind),
                                   order_by=EntityLink.id).label("rank")
-    ranked = (select(EntityLink.id, EntityLink.kind, rank)
+    # The links come whole out of the ranking, then meet their far ends by primary key: a
+    # plan that holds however stale the planner's statistics (a freshly built index).
+    ranked = (select(EntityLink, rank)
               .where(near_column.in_([e.id for e in frontier]), EntityLink.kind.in_(kinds))
               .subquery())
+    links = aliased(EntityLink, ranked)
     beyond = case((ranked.c.kind == RESIDENT, RESIDENTS_PER_VILLAGE + 1),
                   else_=TIES_PER_KIND + 1)
     rows = session.execute(
-        select(EntityLink, Entity, ranked.c.rank)
-        .join(ranked, ranked.c.id == EntityLink.id)
-        .join(Entity, Entity.id == far_column)
+        select(links, Entity, ranked.c.rank)
+        .join(Entity, Entity.id == (links.target_id if outgoing else links.source_id))
         .where(ranked.c.rank <= beyond)
-        .order_by(EntityLink.id)).all()
+        .order_by(ranked.c.id)).all()
     ties = []
     for link, far, position in rows:
         near = link.source_id if outgoing else link.target_id
@@ -248,9 +249,10 @@ def _members(session: Session, households: Collection[str]) -> list[tuple[str, E
     if not households:
         return []
     rank = func.row_number().over(partition_by=Entity.household, order_by=Entity.id).label("rank")
-    ranked = (select(Entity.id, rank)
+    ranked = (select(Entity, rank)
               .where(Entity.kind == "person", Entity.household.in_(households)).subquery())
-    rows = session.execute(select(Entity, ranked.c.rank).join(ranked, ranked.c.id == Entity.id)
+    members = aliased(Entity, ranked)
+    rows = session.execute(select(members, ranked.c.rank)
                            .where(ranked.c.rank <= TIES_PER_KIND + 1)
-                           .order_by(Entity.id)).all()
+                           .order_by(ranked.c.id)).all()
     return [(member.household, member, position > TIES_PER_KIND) for member, position in rows]
