@@ -102,15 +102,16 @@ def build(session: Session, persons: int) -> None:
 
 def _warnings(session: Session, persons: int, villages: list[tuple[str, str]]) -> None:
     now = datetime.now(UTC)
-    run = DetectionRun(started_at=now, models=["BENCH"], fingerprint="bench", status="done")
+    run = DetectionRun(started_at=now, models=["DECEASED_PAID"], fingerprint="bench", status="done")
     session.add(run)
     session.flush()
     rows = []
     for w in range(WARNINGS):
         n = (w * 9) % persons
         township, village = villages[n % VILLAGES]
-        rows.append(dict(warning_id=f"W-BENCH{w:07d}", model="BENCH", subject=str(w),
-                         program="", generation=1, id_number=f"6103271990{n:08d}",
+        rows.append(dict(warning_id=f"W-BENCH{w:07d}", model="DECEASED_PAID",
+                         subject=f"6103271990{n:08d}", program=f"P{w}", generation=1,
+                         id_number=f"6103271990{n:08d}",
                          account=f"62284800{n:011d}" if w % 5 == 0 else "",
                          township=township, village=village, period_from="2024-01",
                          period_to="2024-12", amount=Decimal("100.00"), severity="high",

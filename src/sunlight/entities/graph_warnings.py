@@ -1,6 +1,6 @@
 """The warnings on the link view's nodes and edges, named by their warning IDs.
 
-A person carries the warnings about them (Warning.id_number) and those that concern them
+A person carries the warnings about them (their ID the subject) and those that concern them
 (`warning_people`: the payees of a shared card, the cadre beside a relative); an account
 those about it; a village those of its township and village. Persons are looked up through
 the indexed `warning_people.id_number` (and their own warnings where the index counts any),
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.tables import Warning, WarningPerson
 from sunlight.contract.cases import RETRACTED
 from sunlight.entities.graph import Neighbourhood
+from sunlight.models.registry import library
 
 PER_NODE = 5
 """Warning IDs named on a node; its count says how many there are."""
@@ -64,9 +65,10 @@ def _standing(session: Session, graph: Neighbourhood,
         for warning, id_number in session.execute(concerning):
             yield persons[id_number], warning.warning_id
     if own:
-        for warning in session.scalars(standing.where(Warning.id_number.in_(own))
-                                       .limit(READ_AT_MOST)):
-            yield own[warning.id_number], warning.warning_id
+        # By the (model, subject, ...) key's index: every model times these subjects.
+        about = standing.where(Warning.model.in_(sorted(library())), Warning.subject.in_(own))
+        for warning in session.scalars(about.limit(READ_AT_MOST)):
+            yield own[warning.subject], warning.warning_id
     if accounts:
         for warning in session.scalars(standing.where(Warning.account.in_(accounts))
                                        .limit(READ_AT_MOST)):
