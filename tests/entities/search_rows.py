@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.entity_tables import Entity
-from sunlight.entities.refs import entity_ref
+from sunlight.entities.refs import entity_ref, index_state
+from sunlight.entities.search_terms import index_terms
 
 HOME, OTHER = "城关镇", "马家镇"
 WANG_FANG = "610327198001011234"
@@ -40,3 +43,15 @@ def add(session: Session, rows: list[tuple[str, str, str, str, int]], salt: str 
                            doc={})
                     for kind, key, name, township, warnings in rows)
     session.flush()
+
+
+class HasSessions(Protocol):
+    def session(self) -> Session: ...
+
+
+def fill(app: HasSessions) -> None:
+    """ROWS in a workbench's database, indexed for search, refs under its own secret."""
+    with app.session() as session:
+        add(session, ROWS, salt=index_state(session).salt)
+        index_terms(session)
+        session.commit()

@@ -9,25 +9,16 @@ from urllib.parse import quote
 import pytest
 
 from sunlight.cli.serve import server_config
-from sunlight.entities.refs import index_state, ref_for
-from sunlight.entities.search_terms import index_terms
+from sunlight.entities.refs import ref_for
 from tests.entities.search_rows import (
     ACCOUNT,
     CREDIT_CODE,
     HOUSEHOLD,
-    ROWS,
     WANG_FANG,
     WANG_FANG_WARNED,
-    add,
+    fill,
 )
 from tests.web.conftest import StaffApp
-
-
-def fill(staff_app: StaffApp) -> None:
-    with staff_app.session() as session:
-        add(session, ROWS, salt=index_state(session).salt)
-        index_terms(session)
-        session.commit()
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 their keys written backwards, built from `entities` after each index build.
 
 Names are indexed once per distinct (name, township), not per entity: a county's 250,000
-persons share far fewer names, and households and accounts are named after them.
+persons share far fewer names, and households and accounts are named after them. Both
+tables are rewritten whole by each build: rows appended in any order, then their one index
+built at once (sunlight.entities.search_terms), much faster than keeping it along the way.
 """
 
 from __future__ import annotations
@@ -20,37 +22,36 @@ Index("ix_entities_name", Entity.name)
 class SearchGram(Base):
     """One character, or two adjacent ones, of a name borne in a township.
 
-    The key's order is the order results are listed in: names starting with the gram before
-    names containing it elsewhere, names on a warned entity first, then by name.
+    The index's order is the order results are listed in: names starting with the gram
+    before names containing it elsewhere, names on a warned entity first, then by name; it
+    holds every column a search reads, so a search never reads the table itself.
     """
 
     __tablename__ = "search_grams"
-    __table_args__ = (
-        # A verifier's search, within their township.
-        Index("ix_search_grams_township", "gram", "township", "lead", "warned", "name"),
-    )
 
-    gram: Mapped[str] = mapped_column(String(2), primary_key=True)
-    lead: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gram: Mapped[str] = mapped_column(String(2))
+    lead: Mapped[int] = mapped_column(Integer)
     """1 where the name starts with the gram."""
-    warned: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warned: Mapped[int] = mapped_column(Integer)
     """1 where an entity of this name in this township has a warning standing."""
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
-    township: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    township: Mapped[str] = mapped_column(String(60))
+
+
+GRAM_INDEX = Index("ix_search_grams", SearchGram.gram, SearchGram.lead, SearchGram.warned,
+                   SearchGram.name, SearchGram.township)
 
 
 class SearchKey(Base):
-    """An entity's key beside the same key written backwards, for searches by its end (the
-    last digits of an ID or account, a masked ID: its first six digits are the county's)."""
+    """An entity's key written backwards, for searches by its end (the last digits of an ID
+    or account, a masked ID: its first six digits are the county's). Rebuilt with the
+    entities, so `entity_id` is theirs as they stand."""
 
     __tablename__ = "search_keys"
-    __table_args__ = (
-        Index("ix_search_keys_key", "warned", "key"),
-        Index("ix_search_keys_reversed", "warned", "reversed_key"),
-    )
 
-    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
-    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     reversed_key: Mapped[str] = mapped_column(String(120))
-    warned: Mapped[int] = mapped_column(Integer)
-    township: Mapped[str] = mapped_column(String(60))
+
+
+KEY_INDEX = Index("ix_search_keys_reversed", SearchKey.reversed_key)

@@ -16,13 +16,14 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, func, select, true, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.search_tables import SearchGram, SearchKey
 from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.text import squeeze
 
 LIMIT = 50
@@ -35,6 +36,10 @@ _KEY_LIKE = re.compile(r"[0-9A-Z*]+")
 _NUMBER_LIKE = re.compile(r"[0-9X*]*[0-9][0-9X*]*")
 """Digits (an ID's X, a mask's *): a key only, no one's name."""
 _ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ALL_KINDS = tuple(SUBJECT_KIND_ZH)
+"""Every kind: `kind IN (...)` lets a lookup by key use the index on (kind, key)."""
+CANDIDATES = 4 * LIMIT
+"""Entities read per key condition, ranked in memory."""
 EXACT_KEY, EXACT_NAME, START, FRAGMENT = range(4)
 
 
@@ -89,21 +94,18 @@ def search(session: Session, text: str, scope: Scope = EVERYTHING,
         return Results()
     found = _Found(limit)
     upper = q.upper()
-    found.add(EXACT_KEY, _entities_of_keys(session, _keys(
-        session, SearchKey.key.in_({q, upper}), None, scope, limit + 1), scope))
+    found.add(EXACT_KEY, _entities(session, select(Entity).where(
+        Entity.kind.in_(ALL_KINDS), Entity.key.in_({q, upper})), scope))
     key_like = bool(_KEY_LIKE.fullmatch(upper))
     if key_like and "*" in upper:
-        found.add(EXACT_KEY, _entities_of_keys(session, _masked(session, upper, scope,
-                                                                limit + 1), scope))
+        found.add(EXACT_KEY, _masked(session, upper, scope))
         return found.results()
     names = _NameSearch(session, q, scope, limit) if not _NUMBER_LIKE.fullmatch(upper) else None
     steps = [
         (EXACT_NAME, names.exact if names else None),
-        (START, (lambda: _key_entities(session, SearchKey.key, upper, scope, limit))
-         if key_like else None),
+        (START, (lambda: _key_starts(session, upper, scope)) if key_like else None),
         (START, names.starting if names else None),
-        (FRAGMENT, (lambda: _key_entities(session, SearchKey.reversed_key, upper[::-1], scope,
-                                          limit)) if key_like else None),
+        (FRAGMENT, (lambda: _key_ends(session, upper, scope)) if key_like else None),
         (FRAGMENT, names.elsewhere if names else None),
     ]
     for tier, step in steps:
@@ -136,81 +138,55 @@ class _Found:
 
 # Keys -------------------------------------------------------------------------------------
 
-def _key_entities(session: Session, column: InstrumentedAttribute[str], prefix: str, scope: Scope,
-                  limit: int) -> list[Entity]:
-    """Entities whose key (or reversed key) starts with `prefix`."""
-    return _entities_of_keys(session, _keys(session, _starts(column, prefix), column, scope,
-                                            limit + 1), scope)
+def _key_starts(session: Session, upper: str, scope: Scope,
+                fits: ColumnElement[bool] | None = None) -> list[Entity]:
+    """Entities whose key starts with `upper`, read through the index on (kind, key)."""
+    query = select(Entity).where(Entity.kind.in_(ALL_KINDS), _starts(Entity.key, upper))
+    return _entities(session, query if fits is None else query.where(fits), scope)
 
 
-def _masked(session: Session, upper: str, scope: Scope,
-            need: int) -> Sequence[tuple[str, str]]:
+def _key_ends(session: Session, upper: str, scope: Scope,
+              fits: ColumnElement[bool] | None = None) -> list[Entity]:
+    """Entities whose key ends with `upper`, read through the reversed keys' index."""
+    query = (select(Entity).join(SearchKey, SearchKey.entity_id == Entity.id)
+             .where(_starts(SearchKey.reversed_key, upper[::-1])))
+    return _entities(session, query if fits is None else query.where(fits), scope)
+
+
+def _masked(session: Session, upper: str, scope: Scope) -> list[Entity]:
     """Keys as a page masks them: each * one character; found by the known end (a county's
     IDs share their first six digits), else the known start."""
     start, end = upper.split("*", 1)[0], upper.rsplit("*", 1)[1]
-    if not start and not end:
-        return []
-    fits = SearchKey.key.like(upper.replace("*", "_"))  # no % or _ in a key-like query
+    fits = Entity.key.like(upper.replace("*", "_"))  # no % or _ in a key-like query
     if end:
-        return _keys(session, _starts(SearchKey.reversed_key, end[::-1]) & fits,
-                     SearchKey.reversed_key, scope, need)
-    return _keys(session, _starts(SearchKey.key, start) & fits, SearchKey.key, scope, need)
+        return _key_ends(session, end, scope, fits)
+    if start:
+        return _key_starts(session, start, scope, fits)
+    return []
 
 
 def _starts(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
     """`column` starts with `prefix` (digits and capitals): a range an index reads, bounded
     by the next such prefix so that it holds in any collation that orders digits before
     capitals (C, and PostgreSQL's usual locales), checked by LIKE (no % or _ in it)."""
-    condition = (column >= prefix) & column.like(prefix + "%")
-    following = _following(prefix)
-    return condition if following is None else and_(condition, column < following)
+    return and_(column >= prefix, column < _following(prefix), column.like(prefix + "%"))
 
 
-def _following(prefix: str) -> str | None:
-    """The first string of digits and capitals after every one starting with `prefix`."""
-    while prefix:
-        place = _ALPHANUMERIC.find(prefix[-1])
-        if 0 <= place < len(_ALPHANUMERIC) - 1:
-            return prefix[:-1] + _ALPHANUMERIC[place + 1]
-        prefix = prefix[:-1]
-    return None
+def _following(prefix: str) -> str:
+    """The first string after every one of digits and capitals starting with `prefix`."""
+    place = _ALPHANUMERIC.find(prefix[-1])
+    if 0 <= place < len(_ALPHANUMERIC) - 1:
+        return prefix[:-1] + _ALPHANUMERIC[place + 1]
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)  # after Z: [ (in C order)
 
 
-def _keys(session: Session, condition: ColumnElement[bool],
-          order: InstrumentedAttribute[str] | None, scope: Scope,
-          need: int) -> Sequence[tuple[str, str]]:
-    """Up to `need` (kind, key) matching, warned ones first, in index order."""
-    found: list[tuple[str, str]] = []
-    for warned in (1, 0):
-        query = (
-            select(SearchKey.kind, SearchKey.key)
-            .where(SearchKey.warned == warned, condition, _key_scope(scope))
-            .limit(need - len(found)))
-        if order is not None:
-            query = query.order_by(order)
-        found += [(kind, key) for kind, key in session.execute(query)]
-        if len(found) >= need:
-            break
-    return found
+def _entities(session: Session, query: Select[Entity], scope: Scope) -> list[Entity]:
+    """The first CANDIDATES entities of the query within scope: warned first, then by key.
 
-
-def _key_scope(scope: Scope) -> ColumnElement[bool]:
-    condition: ColumnElement[bool] = true()
-    if scope.township is not None:
-        condition = condition & (SearchKey.township == scope.township)
-    if scope.kinds is not None:
-        condition = condition & SearchKey.kind.in_(scope.kinds)
-    return condition
-
-
-def _entities_of_keys(session: Session, pairs: Sequence[tuple[str, str]],
-                      scope: Scope) -> list[Entity]:
-    if not pairs:
-        return []
-    order = {pair: i for i, pair in enumerate(pairs)}
-    rows = session.scalars(select(Entity).where(
-        tuple_(Entity.kind, Entity.key).in_(pairs), _entity_scope(scope))).all()
-    return sorted(rows, key=lambda e: order[e.kind, e.key])
+    A short start of an ID matches a county; the warned among its first few hundred are
+    listed first, not the warned among all (that would read every one)."""
+    rows = session.scalars(query.where(_entity_scope(scope)).limit(CANDIDATES)).all()
+    return sorted(rows, key=lambda e: (e.warnings == 0, e.key))
 
 
 def _entity_scope(scope: Scope) -> ColumnElement[bool]:
