@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
+from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.cli.serve import server_config
 from sunlight.entities.refs import ref_for
 from tests.entities.search_rows import (
@@ -106,6 +107,16 @@ def test_what_is_typed_is_not_carried_into_the_login_address(searched):
     assert response.status_code == 303
     assert WANG_FANG not in response.headers["location"]
     assert response.headers["location"] == f"/staff/login?next={quote('/staff/search')}"
+
+
+def test_a_search_leaves_nothing_in_the_audit_log(searched):
+    with searched.session() as session:
+        before = session.query(AuditEntry).count()
+    searched.client("analyst").get("/staff/search", params={"q": WANG_FANG})
+    with searched.session() as session:
+        entries = session.query(AuditEntry).order_by(AuditEntry.id).all()[before:]
+    assert [entry.action for entry in entries] == ["login"]  # the client's, none of the search
+    assert all(WANG_FANG not in f"{e.target}{e.details}" for e in entries)
 
 
 def test_the_server_keeps_no_access_log(staff_app):
