@@ -48,7 +48,8 @@ def county(persons: int, rng: random.Random) -> list[tuple[object, ...]]:
         return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN)
                                               for _ in range(rng.choice((1, 2, 2))))
 
-    def row(kind: str, key: str, entity_name: str, township: str, warned: float) -> tuple:
+    def row(kind: str, key: str, entity_name: str, township: str,
+            warned: float) -> tuple[object, ...]:
         return (kind, key, f"{kind[0]}{key}"[:24], entity_name, township, "", "",
                 int(rng.random() < warned), {})
 
