@@ -13,20 +13,22 @@ from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
-from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH, SEVERITY_ZH
+from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH
 from sunlight.csv_cells import safe_row
 from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import Model
 
 CSV_COLUMNS = ("warning_id", "model", "id_number", "name", "account", "program", "township",
                "village", "period_from", "period_to", "amount", "severity", "status",
-               "explanation")
+               "explanation", "subject_kind", "subject_id", "subject_name")
 
 XLSX_COLUMNS = (
-    ("预警编号", 16), ("风险分", 8), ("模型", 18), ("身份证号", 21), ("姓名", 10), ("账号", 22),
-    ("项目", 18), ("乡镇", 10), ("村", 10), ("起始期", 9), ("截止期", 9), ("涉及金额（元）", 14),
-    ("风险等级", 8), ("状态", 8), ("预警说明", 90),
+    ("预警编号", 16), ("风险分", 8), ("模型", 18), ("对象类型", 8), ("对象", 24),
+    ("身份证号", 21), ("姓名", 10), ("账号", 22), ("项目", 18), ("乡镇", 10), ("村", 10),
+    ("起始期", 9), ("截止期", 9), ("涉及金额（元）", 14), ("风险等级", 8), ("状态", 8),
+    ("预警说明", 90),
 )
+XLSX_AT = {title: column for column, (title, _) in enumerate(XLSX_COLUMNS)}
 LEAD_NOT_VERDICT = "预警是线索，不是结论：请核实后再作处理。风险分越高越应优先核查。"
 
 
@@ -35,7 +37,7 @@ def csv_row(warning: Warning) -> list[str]:
     return [warning.warning_id, warning.model, warning.id_number, warning.name, warning.account,
             warning.program, warning.township, warning.village, warning.period_from,
             warning.period_to, f"{warning.amount:.2f}", warning.severity, warning.status,
-            warning.explanation]
+            warning.explanation, warning.subject_kind, warning.subject, warning.subject_name]
 
 
 def write_csv(warnings: Sequence[Warning], path: Path) -> None:
@@ -85,17 +87,19 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
     programs = {p.code: p.name for p in catalog.programs}
     for number, w in enumerate(ordered, start=1):
         model = library.get(w.model)
-        texts = [w.warning_id, "", model.spec.name_zh if model else w.model, mask(w.id_number),
-                 w.name, mask(w.account), programs.get(w.program, w.program), w.township, w.village,
-                 w.period_from, w.period_to]
+        texts = [w.warning_id, "", model.spec.name_zh if model else w.model,
+                 SUBJECT_KIND_ZH.get(w.subject_kind, w.subject_kind),
+                 masked_text(w.subject_name) if masked else w.subject_name,
+                 mask(w.id_number), w.name, mask(w.account), programs.get(w.program, w.program),
+                 w.township, w.village, w.period_from, w.period_to]
         for column, text in enumerate(texts):
             sheet.write_string(number, column, text)
-        sheet.write_number(number, 1, w.score)
-        sheet.write_number(number, 11, float(w.amount), formats["money"])
-        sheet.write_string(number, 12, SEVERITY_ZH.get(w.severity, w.severity))
-        sheet.write_string(number, 13, STATUS_ZH.get(w.status, w.status))
+        sheet.write_number(number, XLSX_AT["风险分"], w.score)
+        sheet.write_number(number, XLSX_AT["涉及金额（元）"], float(w.amount), formats["money"])
+        sheet.write_string(number, XLSX_AT["风险等级"], SEVERITY_ZH.get(w.severity, w.severity))
+        sheet.write_string(number, XLSX_AT["状态"], STATUS_ZH.get(w.status, w.status))
         explanation = masked_text(w.explanation) if masked else w.explanation
-        sheet.write_string(number, 14, explanation, formats["wrap"])
+        sheet.write_string(number, XLSX_AT["预警说明"], explanation, formats["wrap"])
     sheet.autofilter(0, 0, len(ordered), len(XLSX_COLUMNS) - 1)
 
 

@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
 from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.models.detection import Person
 from tests.appdb.builders import PERSON, detection
 from tests.models.county import make_id
 from tests.web.conftest import StaffApp
@@ -25,7 +26,8 @@ def ids(staff_app: StaffApp) -> dict[str, str]:
     return store(staff_app, [
         detection([1, 2, 3]),
         replace(detection([1, 2], subject=ZHANG, model="INELIGIBLE_AGE", amount="150"),
-                name="张伟", township="马家镇"),
+                name="张伟", subject_name="张伟", township="马家镇",
+                people=(Person(ZHANG, "张伟", "", "payee"),)),
     ])
 
 
@@ -58,9 +60,9 @@ def test_the_export_is_the_filtered_board_in_chinese_with_masked_ids(
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response.headers["content-disposition"]
     header, *rows = sheet(response.content, "预警清单")
-    assert header[:5] == ["预警编号", "风险分", "模型", "身份证号", "姓名"]
-    assert [(row[0], row[3], row[4], row[7]) for row in rows] == [
-        (ids[ZHANG], f"{ZHANG[:6]}********{ZHANG[-4:]}", "张伟", "马家镇")]
+    assert header[:7] == ["预警编号", "风险分", "模型", "对象类型", "对象", "身份证号", "姓名"]
+    assert [(row[0], row[3], row[4], row[5], row[6], row[9]) for row in rows] == [
+        (ids[ZHANG], "个人", "张伟", f"{ZHANG[:6]}********{ZHANG[-4:]}", "张伟", "马家镇")]
     evidence = sheet(response.content, "证据行")
     assert {row[0] for row in evidence[1:]} == {ids[ZHANG]}
     [entry] = audit(staff_app, "export.warnings")

@@ -15,7 +15,7 @@ from pathlib import Path
 from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import load_catalog
-from sunlight.contract.vocabulary import SEVERITY_ZH, VOCABULARY
+from sunlight.contract.vocabulary import PERSON_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH, VOCABULARY
 from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
@@ -63,12 +63,23 @@ def change_text(model: str, field: str, value: str) -> str:
     if field == "facts" and value.startswith("{"):
         facts = json.loads(value)
         return "；".join(f"{label} {text}" for label, text in fact_rows(model, facts))
+    if field == "subject_kind":
+        return SUBJECT_KIND_ZH.get(value, value)
+    if field == "people":  # `name role` pairs joined by 、 (appdb.plan.text)
+        return "、".join(_person_text(person) for person in value.split("、") if person)
+    if field == "subject_name":
+        return masked_text(value)
     if field == "evidence" and (found := _EVIDENCE_CHANGE.match(value)):
         rows, detail = found.groups()
         moved = " ".join(f"{'新增' if part[0] == '+' else '移除'} {part[1:]}"
                          for part in (detail or "").split())
         return f"{rows} 行" + (f"（{moved}）" if moved else "")
     return value
+
+
+def _person_text(person: str) -> str:
+    name, _, role = person.rpartition(" ")
+    return f"{name}（{PERSON_ROLE_ZH[role]}）" if name and role in PERSON_ROLE_ZH else person
 
 
 def warning_case_title(warning: Warning) -> str:
