@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -52,6 +53,8 @@ class HasSessions(Protocol):
 def fill(app: HasSessions) -> None:
     """ROWS in a workbench's database, indexed for search, refs under its own secret."""
     with app.session() as session:
-        add(session, ROWS, salt=index_state(session).salt)
+        state = index_state(session)
+        state.built_at = datetime.now(UTC)
+        add(session, ROWS, salt=state.salt)
         index_terms(session)
         session.commit()

@@ -93,6 +93,11 @@ def test_empty_too_long_and_hostile_queries(searched):
     assert "没有找到相符的" in nothing
 
 
+def test_before_the_index_is_built_the_page_says_so(staff_app):
+    html = staff_app.client("analyst").get("/staff/search", params={"q": "王芳"}).text
+    assert "索引尚未建立，完成一次检测后即可搜索" in html and "没有找到" not in html
+
+
 def test_a_verifier_finds_only_their_township(searched):
     listed = rows(searched.client("verifier").get("/staff/search", params={"q": "王芳"}).text)
     assert listed and all("城关镇" in row for row in listed)

@@ -13,8 +13,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
-from sunlight.appdb.entity_tables import Entity
+from sunlight.appdb.entity_tables import Entity, EntityIndexState
 from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.entities.search import LIMIT, QUERY_MAX, normal_query, scope_of, search
@@ -43,10 +44,17 @@ def search_page(request: Request, staff: Searcher, session: DbSession,
         "q": typed[:QUERY_MAX], "error": error, "results": results, "limit": LIMIT,
         "query_max": QUERY_MAX, "kind_label": SUBJECT_KIND_ZH, "shown_key": shown_key,
         "verifier": staff.role == VERIFIER,
+        "built": _index_built(session) if results is not None and not results.hits else True,
     }, status_code=400 if error else 200)
     # Links from here must not carry what was typed to the next page, even our own.
     response.headers["referrer-policy"] = "no-referrer"
     return response
+
+
+def _index_built(session: Session) -> bool:
+    """Whether a detection run has built the entity index yet (before, nothing is found)."""
+    state = session.get(EntityIndexState, 1)
+    return state is not None and state.built_at is not None
 
 
 def shown_key(entity: Entity) -> str:
