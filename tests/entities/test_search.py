@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.database import make_engine, session_factory
 from sunlight.appdb.entity_tables import Entity
+from sunlight.appdb.search_tables import SearchGram
 from sunlight.entities.search import LIMIT, Scope, normal_query, search
-from sunlight.entities.search_terms import index_terms
+from sunlight.entities.search_terms import index_terms, refresh_warned
 from tests.entities.search_rows import (
     ACCOUNT,
     COMPANY,
     CREDIT_CODE,
     HOME,
     HOUSEHOLD,
+    OTHER,
     ROWS,
     WANG_FANG,
     WANG_FANG_WARNED,
@@ -155,6 +157,22 @@ def test_a_verifier_finds_only_their_townships_persons_households_accounts_villa
     assert keys(session, "宏达", home) == []
     assert found(session, "东村", home) == [("village", f"{HOME}/东村")]
     assert search(session, "王芳", Scope(nothing=True)).hits == []
+
+
+def test_warnings_changed_without_a_rebuild_reorder_the_names(session):
+    assert keys(session, "建国")[0] == "610327197107075555"  # 王建国, warned
+    session.execute(update(Entity).where(Entity.name == "王建国").values(warnings=0))
+    session.execute(update(Entity).where(Entity.name == "张建国").values(warnings=3))
+    assert refresh_warned(session) == 2
+    assert keys(session, "建国") == ["610327197007074444", "610327197107075555"]
+    assert refresh_warned(session) == 0
+    index_terms(session)  # a rebuild agrees
+    assert keys(session, "建国") == ["610327197007074444", "610327197107075555"]
+    session.execute(update(Entity).where(Entity.name == "张建国").values(warnings=0))
+    assert refresh_warned(session) == 1
+    warned = select(SearchGram.name, SearchGram.township).where(SearchGram.warned == 1)
+    assert {tuple(row) for row in session.execute(warned.distinct())} == {("王芳", OTHER),
+                                                                ("王芳、李四", HOME)}
 
 
 def test_rebuilding_follows_the_entities(session):

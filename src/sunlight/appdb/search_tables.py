@@ -43,6 +43,16 @@ GRAM_INDEX = Index("ix_search_grams", SearchGram.gram, SearchGram.lead, SearchGr
                    SearchGram.name, SearchGram.township)
 
 
+class SearchWarned(Base):
+    """The (name, township) pairs whose gram rows say `warned`: what the next detection run
+    compares with the entities' warnings, to move only the rows of names that changed."""
+
+    __tablename__ = "search_warned"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    township: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
 class SearchKey(Base):
     """An entity's key written backwards, for searches by its end (the last digits of an ID
     or account, a masked ID: its first six digits are the county's). Rebuilt with the

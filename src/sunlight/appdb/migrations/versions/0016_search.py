@@ -1,5 +1,5 @@
-"""The search box's tables: name characters and pairs, keys written backwards; and an index
-on the entities' names.
+"""The search box's tables: name characters and pairs, the names on warned entities, keys
+written backwards; and an index on the entities' names.
 
 Filled by the next entity index build (sunlight.entities.search_terms.index_terms).
 
@@ -34,6 +34,12 @@ def upgrade() -> None:
     op.create_index("ix_search_grams", "search_grams",
                     ["gram", "lead", "warned", "name", "township"])
     op.create_table(
+        "search_warned",
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("township", sa.String(length=60), nullable=False),
+        sa.PrimaryKeyConstraint("name", "township", name=op.f("pk_search_warned")),
+    )
+    op.create_table(
         "search_keys",
         sa.Column("entity_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("reversed_key", sa.String(length=120), nullable=False),
@@ -45,6 +51,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_search_keys_reversed", table_name="search_keys")
     op.drop_table("search_keys")
+    op.drop_table("search_warned")
     op.drop_index("ix_search_grams", table_name="search_grams")
     op.drop_table("search_grams")
     op.drop_index("ix_entities_name", table_name="entities")
