@@ -8,10 +8,19 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from sunlight.appdb.account_tables import User
 from sunlight.appdb.database import make_engine, session_factory
 from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.search_tables import SearchGram
-from sunlight.entities.search import LIMIT, Scope, normal_query, search
+from sunlight.contract.roles import ANALYST, OFFICER, VERIFIER
+from sunlight.entities.search import (
+    LIMIT,
+    VERIFIER_KINDS,
+    Scope,
+    normal_query,
+    scope_of,
+    search,
+)
 from sunlight.entities.search_terms import index_terms, refresh_warned
 from tests.entities.search_rows import (
     ACCOUNT,
@@ -181,3 +190,13 @@ def test_rebuilding_follows_the_entities(session):
     index_terms(session)
     assert keys(session, "芳芳") == []
     assert keys(session, "悟") == ["610327198808088888"]
+
+
+def test_who_searches_what():
+    analyst = User(username="a", role=ANALYST, township=None)
+    verifier = User(username="v", role=VERIFIER, township=HOME)
+    assert scope_of(analyst) == Scope()
+    assert scope_of(verifier) == Scope(township=HOME, kinds=VERIFIER_KINDS)
+    assert scope_of(User(username="w", role=VERIFIER, township=None)).nothing
+    assert scope_of(User(username="w", role=VERIFIER, township="")).nothing
+    assert scope_of(User(username="o", role=OFFICER, township=HOME)).nothing

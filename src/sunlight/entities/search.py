@@ -58,11 +58,12 @@ EVERYTHING = Scope()
 
 def scope_of(user: User) -> Scope:
     """An analyst searches everything, a verifier their township's persons, households,
-    accounts and villages, anyone else nothing."""
+    accounts and villages (entities of no known township are no verifier's), anyone else
+    nothing."""
     if user.role == ANALYST:
         return EVERYTHING
-    if user.role == VERIFIER:
-        return Scope(township=user.township or "", kinds=VERIFIER_KINDS)
+    if user.role == VERIFIER and user.township:  # one without a township: nothing
+        return Scope(township=user.township, kinds=VERIFIER_KINDS)
     return Scope(nothing=True)
 
 
