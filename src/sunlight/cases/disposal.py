@@ -15,10 +15,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.case_tables import Case
+from sunlight.appdb.report_tables import Report
 from sunlight.contract.cases import DISCIPLINED_ZH, PAYMENT_MEASURES
+from sunlight.entities.report_subjects import MAX_CANDIDATES, candidates
 from sunlight.identity import id_number_valid
 from sunlight.masking import masked_number
 from sunlight.text import to_half_width
@@ -101,11 +104,16 @@ def read_fields(form: Mapping[str, str]) -> DisposalFields:
 
 
 def concerned_people(session: Session, case: Case) -> list[Concerned]:
-    """Whom a disposal may fall on without typing: the person of the case's warning."""
+    """Whom a disposal may fall on without typing: the person of the case's warning, or the
+    persons of the entity index a report's case may be about."""
     warning = case.warning
-    if warning is None or not warning.id_number:
+    if warning is not None:
+        return [Concerned(warning.id_number, warning.name, "payee")] if warning.id_number else []
+    report = session.scalar(select(Report).where(Report.case_id == case.id))
+    if report is None:
         return []
-    return [Concerned(warning.id_number, warning.name, "payee")]
+    return [Concerned(person.key, person.name, "subject")
+            for person in candidates(session, report, case)[:MAX_CANDIDATES]]
 
 
 def offered(session: Session, case: Case) -> list[tuple[str, Concerned]]:
