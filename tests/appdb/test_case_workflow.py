@@ -449,7 +449,7 @@ def test_the_decision_log_notes_what_each_step_recorded(session: Session, staff:
     session.expire(case, ["events"])
     notes = list(event_notes(session, case).values())
     assert notes[0] == f"核查人员 {staff['verifier'].display_name} · 期限 {TODAY + timedelta(30)}"
-    assert notes[-2] == "追回 1,500.00 元 · 党纪处分 警告 · 处分对象 李村长（110101********0010）"
+    assert notes[-2] == "追回 1,500.00 元 · 党纪处分 警告 · 处分对象 李村长"
     assert notes[-1] == "追回 100.00 元 · 处分 记过"  # logged before the sanctions were split
 
 

@@ -50,7 +50,7 @@ def test_a_typed_cadre_is_stored_shown_linked_and_logged_masked(staff_app_both: 
     assert "李村长（110101********0010）" in outcome and CADRE_ID not in page
     assert re.search(r'<a href="/staff/entities/person/[a-z2-7]{16}">李村长', outcome)
     assert "停发：自 2024-06-01 起" in outcome and "取消资格：自 2024-07-15 起" in outcome
-    assert "处分对象 李村长（110101********0010）" in page  # the decision log
+    assert "处分对象 李村长 · 停发 自 2024-06-01 起" in page  # the decision log
     with app.session() as session:
         audit = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "case.dispose")).one()

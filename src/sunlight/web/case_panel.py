@@ -142,12 +142,11 @@ def event_notes(session: Session, case: Case) -> dict[int, str]:
 
 
 def outcome_parts(details: dict[str, Any]) -> list[str]:
-    """处分对象 (its ID as logged, masked) and the payment measures with their dates."""
+    """处分对象 by name and the payment measures with their dates."""
     parts = []
     if details.get("disciplined_name"):
-        number = details.get("disciplined_id_number", "")
-        parts.append(f"{field_label('disciplined')} {details['disciplined_name']}"
-                     + (f"（{number}）" if number else ""))
+        # By name: the ID, logged masked, cannot be linked; the outcome above links it.
+        parts.append(f"{field_label('disciplined')} {details['disciplined_name']}")
     parts += [f"{label} 自 {details[name]} 起" for name, label in PAYMENT_MEASURES.items()
               if details.get(name)]
     return parts
