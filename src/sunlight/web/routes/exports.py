@@ -51,7 +51,7 @@ def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALY
     warnings = for_export(session, staff.user, filters)
     # Every warning's case: cases are as many as people worked on, far fewer than warnings.
     cases = {case.warning_pk: case for case in session.scalars(
-        select(Case).where(Case.warning_pk.is_not(None)))}
+        select(Case).where(Case.warning_pk.is_not(None))) if case.warning_pk is not None}
     buffer = io.BytesIO()
     write_xlsx(warnings, buffer, reference.library(), load_catalog(settings_of(request).catalog),
                masked=True, ordered=True, cases=cases)
