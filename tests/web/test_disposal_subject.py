@@ -60,6 +60,9 @@ def test_a_typed_cadre_is_stored_shown_linked_and_logged_masked(staff_app_both: 
         assert details["disciplined_name"] == "李村长"
         assert details["payment_stopped_on"] == "2024-06-01"
     assert CADRE_ID not in str(audit.details)
+    dashboard = analyst.get("/staff/dashboard").text  # counted per model
+    assert '<td data-label="停发" class="num">1</td>' in dashboard
+    assert '<td data-label="取消资格" class="num">1</td>' in dashboard
 
 
 def test_the_warnings_payee_is_offered_and_chosen_by_masked_id(staff_app_both: StaffApp):

@@ -170,8 +170,8 @@ def unsaved(session: Session, form: dict[str, str], actions: list[str]) -> list[
         if name == "assignee" and (number := row_id(value)) is not None:
             user = session.get(User, number)
             value = user.display_name if user else value
-        if name == "disciplined":
-            continue  # a choice of the form (a ref), shown by the name beside it
+        if name == "disciplined" and value == TYPED:
+            continue  # the person typed in is shown by the ID and name fields
         if name == "disciplined_id_number":
             value = masked_number(value)
         if value:
