@@ -20,6 +20,7 @@ from tests.entities.search_rows import (
     fill,
 )
 from tests.web.conftest import StaffApp
+from tests.web.test_numbers_link_to_entities import unlinked_numbers
 
 
 @pytest.fixture
@@ -58,6 +59,7 @@ def test_results_list_kind_name_masked_key_place_warnings_and_link(staff_app_bot
         page = f'href="/staff/entities/person/{ref_for(session, "person", WANG_FANG_WARNED)}"'
         household = f'href="/staff/entities/household/{ref_for(session, "household", HOUSEHOLD)}"'
     assert page in response.text and household in response.text
+    assert unlinked_numbers(response.text) == []  # each masked key links to its page
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
