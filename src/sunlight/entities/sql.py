@@ -31,19 +31,21 @@ WHERE {_present('t.id_number')}
 GROUP BY ALL
 """
 
+# A state is a list, not an object (REGISTRY_FIELDS names its items): a county's registry
+# is the bulk of the index, and names repeated in every state would double it.
+REGISTRY_FIELDS = ("name", "sex", "birth", "household", "relation", "township", "village",
+                   "status", "status_date")
+
 REG = """
-SELECT id, list(struct_pack(name := name, sex := sex, birth := birth_date,
-                            household := household_id, relation := relation,
-                            township := township, village := village, status := status,
-                            status_date := status_date)
+SELECT id, list([name, sex, CAST(birth_date AS VARCHAR), household_id, relation, township,
+                 village, status, CAST(status_date AS VARCHAR)]
                 ORDER BY delivered DESC, status_date DESC NULLS LAST, household_id) AS registry
 FROM e_reg_states GROUP BY id
 """
 
 LATEST = """
-SELECT id, registry[1].name AS name, registry[1].household AS household,
-       registry[1].relation AS relation, registry[1].status AS status,
-       registry[1].township AS township, registry[1].village AS village
+SELECT id, registry[1][1] AS name, registry[1][4] AS household, registry[1][5] AS relation,
+       registry[1][8] AS status, registry[1][6] AS township, registry[1][7] AS village
 FROM e_reg
 """
 
@@ -109,10 +111,24 @@ SELECT t.id_number AS id, coalesce(t.period, '') AS period, {PROGRAM} AS program
 FROM payments AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
 """
 
+# Runs of months paid alike (same program, amount and rows a month): a pension paid the same
+# each month for years is one run, not sixty cells. A year (an annual program) is a run alone.
+MONTH_NO = ("CASE WHEN length(period) = 7 THEN CAST(substr(period, 1, 4) AS BIGINT) * 12 "
+            "+ CAST(substr(period, 6, 2) AS BIGINT) END")
+ISLAND = (f"coalesce(({MONTH_NO}) - row_number() OVER (PARTITION BY {{}} ORDER BY period), "
+          "-1 - coalesce(TRY_CAST(period AS BIGINT), 0))")
+
+PAID_RUNS = f"""
+SELECT id, program, min(period) AS first, max(period) AS last, amount, n
+FROM (SELECT *, {ISLAND.format('id, program, amount, n, length(period)')} AS island
+      FROM e_paid_cells)
+GROUP BY id, program, amount, n, island
+"""
+
 PAID = f"""
-SELECT id, list(struct_pack(p := period, g := program, a := {_money('amount')}, n := n)
-                ORDER BY period, program) AS payments
-FROM e_paid_cells GROUP BY id
+SELECT id, list(struct_pack(g := program, f := first, t := last, a := {_money('amount')},
+                            n := n) ORDER BY first, program) AS payments
+FROM e_paid_runs GROUP BY id
 """
 
 DEATHS = """
@@ -236,11 +252,15 @@ GROUP BY ALL
 """
 
 ACCOUNT_MONTHS = f"""
-SELECT account, list(struct_pack(p := period, id := id, a := {_money('amount')})
-                     ORDER BY period, id) AS months
-FROM (SELECT t.account, coalesce(t.period, '') AS period, coalesce(t.id_number, '') AS id,
-             sum(t.amount) AS amount
-      FROM payments AS t WHERE t.account IS NOT NULL AND t.account <> '' GROUP BY ALL)
+SELECT account, list(struct_pack(id := id, f := first, t := last, a := {_money('amount')})
+                     ORDER BY first, id) AS months
+FROM (SELECT account, id, amount, min(period) AS first, max(period) AS last
+      FROM (SELECT *, {ISLAND.format('account, id, amount, length(period)')} AS island
+            FROM (SELECT t.account, coalesce(t.period, '') AS period,
+                         coalesce(t.id_number, '') AS id, sum(t.amount) AS amount
+                  FROM payments AS t WHERE t.account IS NOT NULL AND t.account <> ''
+                  GROUP BY ALL))
+      GROUP BY account, id, amount, island)
 GROUP BY account
 """
 
@@ -344,7 +364,8 @@ STEPS = (
     ("e_reg_states", REG_STATES), ("e_reg", REG), ("e_latest", LATEST),
     ("e_person_ids", PERSON_IDS), ("e_place", PLACE), ("e_offices", OFFICES),
     ("e_vehicles", VEHICLES), ("e_land", LAND), ("e_enrolled", ENROLLED),
-    ("e_paid_cells", PAID_CELLS), ("e_paid", PAID), ("e_deaths", DEATHS),
+    ("e_paid_cells", PAID_CELLS), ("e_paid_runs", PAID_RUNS), ("e_paid", PAID),
+    ("e_deaths", DEATHS),
     ("e_certs", CERTS), ("e_members", MEMBERS), ("e_company_rows", COMPANY_ROWS),
     ("e_household_offices", HOUSEHOLD_OFFICES), ("e_household_vehicles", HOUSEHOLD_VEHICLES),
     ("e_household_companies", HOUSEHOLD_COMPANIES), ("e_household_land", HOUSEHOLD_LAND),

@@ -6,8 +6,6 @@ leaves the warehouse, and so the index, unchanged still shows its new warnings' 
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Select, delete, func, literal, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
@@ -30,13 +28,13 @@ def refresh_warnings(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(EntityWarning)) or 0
 
 
-def _touching() -> list[Select[Any]]:
+def _touching() -> list[Select[int, int]]:
     standing = Warning.status != RETRACTED
     person = aliased(Entity)
     household = aliased(Entity)
     place = Warning.township + literal("/") + Warning.village
 
-    def by(kind: str, key: object) -> Select[Any]:
+    def by(kind: str, key: object) -> Select[int, int]:
         return (select(Entity.id, Warning.id).select_from(Warning).join(
             Entity, (Entity.kind == kind) & (Entity.key == key)).where(standing))
 
