@@ -13,7 +13,8 @@ from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.tables import Warning
 from sunlight.detect import run_detection
 from sunlight.entities.refs import ref_for
-from sunlight.masking import masked_number
+from sunlight.masking import masked_number, public_masked_id
+from sunlight.reports.filing import Draft, Place, Subject, file_report
 from sunlight.settings import Settings
 from tests.entities.county import CREDIT_CODE, clerk, county, son, wang, zhang, zhao
 from tests.models.county import TOWNSHIP, VILLAGE
@@ -132,3 +133,18 @@ def test_an_unknown_ref_is_a_404_and_an_unbuilt_index_says_when_it_comes(
     unknown = client.get("/staff/entities/person/aaaaaaaaaaaaaaaa")
     assert unknown.status_code == 404 and "未找到" in unknown.text
     assert client.get(url(staff_app, "person", clerk.id)).status_code == 200
+
+
+def test_a_citizens_report_naming_the_person_is_on_their_page_and_their_village(
+        indexed: StaffApp, tmp_path: Path):
+    with indexed.session() as session:
+        filed = file_report(
+            session, Draft(category="冒领", description="已去世仍在领取", anonymous=True),
+            Place(township=TOWNSHIP, village=VILLAGE),
+            Subject(publication_version=1, beneficiary_no=1, name="王芳",
+                    masked_id=public_masked_id(wang.id)), [], tmp_path)
+        session.commit()
+        case_no = filed.case.case_no
+    assert f"/staff/cases/{case_no}" in text_of(indexed, "person", wang.id)
+    assert f"/staff/cases/{case_no}" not in text_of(indexed, "person", son.id)
+    assert f"/staff/cases/{case_no}" in text_of(indexed, "village", f"{TOWNSHIP}/{VILLAGE}")
