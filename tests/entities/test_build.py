@@ -4,9 +4,11 @@ the warehouse changed."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -15,6 +17,7 @@ from sunlight.appdb.database import make_engine, session_factory
 from sunlight.appdb.entity_tables import Entity, EntityIndexState, EntityLink
 from sunlight.detect import fingerprint, run_detection
 from sunlight.entities.build import rebuild_index
+from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import entity_ref
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -157,3 +160,15 @@ def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path)
     finally:
         duck.close()
 
+
+
+@pytest.mark.parametrize("key", ["610327195003050015", "城关镇/东风村", "H-0\\01'x", ""])
+def test_refs_computed_by_the_engine_are_the_refs_pages_compute(key: str):
+    salt = secrets.token_hex(32)
+    duck = DuckDBEngine()
+    try:
+        duck.register_table("keys", pa.table({"kind": ["person"], "key": [key]}))
+        [ref] = duck.query(with_refs(salt, "SELECT * FROM keys")).column("ref").to_pylist()
+    finally:
+        duck.close()
+    assert ref == entity_ref(salt, "person", key)
