@@ -57,11 +57,10 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     open_warehouse(engine, warehouse)
     for name, step in sql.STEPS:
         engine.materialise(name, step)
-    engine.materialise("e_entities", sql.entities_sql())
-    entities = engine.query(
-        "SELECT " + ", ".join("0 AS warnings" if c == "warnings" else c
-                              for c in sql.ENTITY_COLUMNS)
-        + f" FROM ({with_refs(state.salt, 'SELECT * FROM e_entities')}) ORDER BY id")
+    engine.materialise("e_entities", with_refs(state.salt, sql.entities_sql()))
+    entities = engine.query("SELECT " + ", ".join("0 AS warnings" if c == "warnings" else c
+                                                  for c in sql.ENTITY_COLUMNS)
+                            + " FROM e_entities")
     links = engine.query(f"SELECT {', '.join(sql.LINK_COLUMNS)} FROM ({sql.LINKS})")
     _clear(session)
     connection = session.connection()

@@ -11,6 +11,7 @@ from sunlight.entities.refs import REF_LENGTH
 
 BLOCK = 64
 BASE32 = "abcdefghijklmnopqrstuvwxyz234567"
+ENGINE_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV"
 
 
 def with_refs(salt: str, relation: str) -> str:
@@ -22,10 +23,10 @@ def with_refs(salt: str, relation: str) -> str:
     outer = bytes(b ^ 0x5C for b in raw).hex()
     digest = (f"sha256(unhex('{outer}') || unhex(sha256(unhex('{inner}') || "
               f"encode(kind || chr(0) || key))))")
-    # 16 base32 characters are 80 bits: two halves of 40 bits (10 hex digits) each.
+    # 16 base32 characters are 80 bits: two halves of 40 bits (10 hex digits), each written
+    # in base 32 by the engine (digits 0-9A-V) and spelled in RFC 4648's alphabet.
     half = REF_LENGTH // 2
-    char = (f"substr('{BASE32}', ((CASE WHEN i < {half} THEN ('0x' || substr(d, 1, 10))::BIGINT "
-            f"ELSE ('0x' || substr(d, 11, 10))::BIGINT END >> (35 - 5 * (i % {half}))) & 31)"
-            f"::INTEGER + 1, 1)")
-    return (f"SELECT * EXCLUDE (d), array_to_string(list_transform(range({REF_LENGTH}), "
-            f"lambda i: {char}), '') AS ref FROM (SELECT *, {digest} AS d FROM ({relation}))")
+    halves = " || ".join(f"to_base(('0x' || substr(d, {start}, 10))::BIGINT, 32, {half})"
+                         for start in (1, 11))
+    return (f"SELECT * EXCLUDE (d), translate({halves}, '{ENGINE_DIGITS}', '{BASE32}') AS ref "
+            f"FROM (SELECT *, {digest} AS d FROM ({relation}))")

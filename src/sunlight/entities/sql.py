@@ -21,6 +21,13 @@ def _present(column: str) -> str:
     return f"{column} IS NOT NULL AND {column} <> '' AND length({column}) <= 60"
 
 
+# The payment columns the index reads, read from Parquet once.
+PAY = """
+SELECT id_number, name, account, period, coalesce(program_code, program, '') AS program_code,
+       program, amount, township, village
+FROM payments
+"""
+
 # Registry: each person's distinct states, latest delivery first; [1] is the current one.
 REG_STATES = f"""
 SELECT t.id_number AS id, t.name, t.sex, t.birth_date, t.household_id, t.relation,
@@ -50,7 +57,7 @@ FROM e_reg
 """
 
 _PERSON_SOURCES = (
-    ("id_number", "name", "payments"), ("id_number", "name", "enrollments"),
+    ("id_number", "name", "e_pay"), ("id_number", "name", "enrollments"),
     ("id_number", "name", "officials"), ("id_number", "name", "deaths"),
     ("id_number", "name", "disability_certs"), ("owner_id_number", "owner_name", "vehicles"),
     ("rep_id_number", "rep_name", "businesses"), ("holder_id_number", "holder_name", "land"),
@@ -65,7 +72,7 @@ PERSON_IDS = "SELECT id, min(name) AS name FROM (" + " UNION ALL ".join(
 PLACE = """
 SELECT id, arg_max(township, ordering) AS township, arg_max(village, ordering) AS village FROM (
   SELECT id_number AS id, township, village, '2' || coalesce(period, '') AS ordering
-  FROM payments WHERE township IS NOT NULL
+  FROM e_pay WHERE township IS NOT NULL
   UNION ALL
   SELECT id_number, township, village, '1' || coalesce(strftime(start_month, '%Y-%m'), '')
   FROM enrollments WHERE township IS NOT NULL
@@ -108,7 +115,7 @@ FROM enrollments AS t GROUP BY 1
 PAID_CELLS = f"""
 SELECT t.id_number AS id, coalesce(t.period, '') AS period, {PROGRAM} AS program,
        sum(t.amount) AS amount, count(*) AS n
-FROM payments AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
+FROM e_pay AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
 """
 
 # Runs of months paid alike (same program, amount and rows a month): a pension paid the same
@@ -246,7 +253,7 @@ SELECT t.account, coalesce(t.id_number, '') AS id, arg_max(t.name, t.period) AS 
        sum(t.amount) AS amount, count(*) AS n,
        arg_max(t.township, t.period) AS township, arg_max(t.village, t.period) AS village,
        arg_max({PROGRAM}, t.period) AS program
-FROM payments AS t
+FROM e_pay AS t
 WHERE t.account IS NOT NULL AND t.account <> '' AND length(t.account) <= {KEY_MAX}
 GROUP BY ALL
 """
@@ -258,7 +265,7 @@ FROM (SELECT account, id, amount, min(period) AS first, max(period) AS last
       FROM (SELECT *, {ISLAND.format('account, id, amount, length(period)')} AS island
             FROM (SELECT t.account, coalesce(t.period, '') AS period,
                          coalesce(t.id_number, '') AS id, sum(t.amount) AS amount
-                  FROM payments AS t WHERE t.account IS NOT NULL AND t.account <> ''
+                  FROM e_pay AS t WHERE t.account IS NOT NULL AND t.account <> ''
                   GROUP BY ALL))
       GROUP BY account, id, amount, island)
 GROUP BY account
@@ -301,7 +308,7 @@ VILLAGE_PROGRAMS = f"""
 SELECT township, village, program, count(DISTINCT id_number) AS payees,
        sum(amount) AS amount, count(*) AS n
 FROM (SELECT t.township, t.village, {PROGRAM} AS program, t.id_number, t.amount
-      FROM payments AS t WHERE {_present('t.township')} AND {_present('t.village')})
+      FROM e_pay AS t WHERE {_present('t.township')} AND {_present('t.village')})
 GROUP BY ALL
 """
 
@@ -361,7 +368,7 @@ FROM e_township_ids AS i
 """
 
 STEPS = (
-    ("e_reg_states", REG_STATES), ("e_reg", REG), ("e_latest", LATEST),
+    ("e_pay", PAY), ("e_reg_states", REG_STATES), ("e_reg", REG), ("e_latest", LATEST),
     ("e_person_ids", PERSON_IDS), ("e_place", PLACE), ("e_offices", OFFICES),
     ("e_vehicles", VEHICLES), ("e_land", LAND), ("e_enrolled", ENROLLED),
     ("e_paid_cells", PAID_CELLS), ("e_paid_runs", PAID_RUNS), ("e_paid", PAID),
