@@ -1,8 +1,9 @@
 """A tiny county with one of every entity the index knows, and the ties between them.
 
-王芳's household H001 holds her son 王强, who is paid on his mother's card; 赵敏 (another
-household, registered) is paid on the same card too: a shared account. 张伟 is the village's
-Party secretary in H002, owns a car and represents a company; 孙丽 appears only on a payroll.
+王芳's household H001 holds her son 王强, who is paid on his mother's card (she is paid once
+after her death); 赵敏 (another household) is paid on the same card too: a shared account.
+张伟 is the village's Party secretary in H002, owns a car and represents a company; 孙丽
+appears only on a payroll.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ county.land(wang, "耕地", "3.5")
 county.land(son, "耕地", "1.5")
 county.land(son, "草原", "10")
 wang_paid = county.pay(wang, "低保", months("2024-01", "2024-03"), 500)
+after_death = county.pay(wang, "低保", "2024-06", 500, file="补发.csv")
 county.pay(son, "低保", months("2024-04", "2024-05"), 500, account=wang.account)
 county.pay(zhao, "低保", months("2024-01", "2024-02"), 400, account=wang.account)
 county.pay(sun, "低保", "2024-01", 300, township=TOWNSHIP, village=VILLAGE)

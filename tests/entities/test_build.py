@@ -35,7 +35,8 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def built(ingested: Path, db_url: str) -> Any:
-    run = run_detection(Settings(home=ingested, database_url=db_url), ["SHARED_ACCOUNT"])
+    run = run_detection(Settings(home=ingested, database_url=db_url),
+                        ["SHARED_ACCOUNT", "DECEASED_PAID"])
     engine = make_engine(db_url)
     yield run, engine
     engine.dispose()
@@ -74,7 +75,8 @@ def test_every_person_of_every_dataset_is_indexed_with_their_page(built: Any):
         assert [(e["program"], e["start"]) for e in doc["enrollments"]] == [("DIBAO", "2020-01")]
         # Months paid alike are one run.
         assert [(r["g"], r["f"], r["t"], r["a"], r["n"]) for r in doc["payments"]] == [
-            ("DIBAO", "2024-01", "2024-03", "500.00", 1)]
+            ("DIBAO", "2024-01", "2024-03", "500.00", 1),
+            ("DIBAO", "2024-06", "2024-06", "500.00", 1)]
         assert [(land["type"], land["area"]) for land in doc["land"]] == [("耕地", "3.5000")]
         unregistered = entity(session, "person", sun.id)
         assert (unregistered.name, unregistered.village, unregistered.household) == (
@@ -93,7 +95,7 @@ def test_households_accounts_companies_and_places(built: Any):
             ("耕地", "5.0000"), ("草原", "10.0000")}
         [program] = home.doc["programs"]
         assert (program["program"], program["payees"], program["amount"]) == (
-            "DIBAO", 2, "2500.00")
+            "DIBAO", 2, "3000.00")
         assert [c["name"] for c in home.doc["companies"]] == ["陇县王家小卖部"]
         cadre_home = entity(session, "household", "H002")
         assert [(o["name"], o["post"]) for o in cadre_home.doc["offices"]] == [
@@ -101,10 +103,10 @@ def test_households_accounts_companies_and_places(built: Any):
         card = entity(session, "account", wang.account)
         assert set(card.name.split("、")) == {"王芳", "王强", "赵敏"}
         assert [(p["name"], p["household"], p["amount"]) for p in card.doc["payees"]] == [
-            ("王芳", "H001", "1500.00"), ("赵敏", "H003", "800.00"), ("王强", "H001", "1000.00")]
+            ("王芳", "H001", "2000.00"), ("赵敏", "H003", "800.00"), ("王强", "H001", "1000.00")]
         assert [(m["id"], m["f"], m["t"], m["a"]) for m in card.doc["months"]] == [
             (wang.id, "2024-01", "2024-03", "500.00"), (zhao.id, "2024-01", "2024-02", "400.00"),
-            (son.id, "2024-04", "2024-05", "500.00")]
+            (son.id, "2024-04", "2024-05", "500.00"), (wang.id, "2024-06", "2024-06", "500.00")]
         company = entity(session, "company", CREDIT_CODE)
         assert (company.name, company.township) == ("陇县张氏商贸有限公司", TOWNSHIP)
         assert company.doc["rows"][0]["status"] == "存续"
@@ -113,7 +115,7 @@ def test_households_accounts_companies_and_places(built: Any):
         assert village.doc["residents"] == 4  # 王芳, 王强, 张伟, 钱进 (赵敏 lives in 河西村)
         [dibao] = village.doc["programs"]
         # 赵敏 was paid in 河西村; 王芳's enrollment names no village.
-        assert (dibao["payees"], dibao["enrolled"], dibao["amount"]) == (3, 0, "2800.00")
+        assert (dibao["payees"], dibao["enrolled"], dibao["amount"]) == (3, 0, "3300.00")
         assert entity(session, "township", TOWNSHIP).doc["villages"] == 2
 
 
@@ -138,9 +140,13 @@ def test_links_tie_payees_cadres_officials_representatives_and_households(built:
 def test_warnings_are_counted_on_person_account_household_and_village(built: Any):
     _, engine = built
     with session_factory(engine)() as session:
+        # SHARED_ACCOUNT on the card, DECEASED_PAID on 王芳: both in her village.
         assert entity(session, "account", wang.account).warnings == 1
-        assert entity(session, "village", f"{TOWNSHIP}/{VILLAGE}").warnings >= 1
-        assert entity(session, "person", clerk.id).warnings == 0
+        assert entity(session, "person", wang.id).warnings == 1
+        assert entity(session, "household", "H001").warnings == 1  # its member's
+        assert entity(session, "village", f"{TOWNSHIP}/{VILLAGE}").warnings == 2
+        assert entity(session, "person", son.id).warnings == 0
+        assert entity(session, "household", "H002").warnings == 0
 
 
 def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path):

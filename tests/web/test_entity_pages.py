@@ -71,7 +71,7 @@ def test_a_person_page_shows_registry_household_ties_and_payments(indexed: Staff
     mother = text_of(indexed, "person", wang.id)
     assert "王强" in mother and url(indexed, "person", son.id) in mother  # household member
     assert "火化" in mother and "2024-03" in visible_text(mother)
-    assert "1,500.00" in mother  # the month × program grid's total
+    assert "2,000.00" in mother  # the month × program grid's total
 
 
 def test_an_account_page_lists_every_payee_by_month_and_its_warning(indexed_both: StaffApp):

@@ -17,9 +17,10 @@ from sunlight.contract.cases import RETRACTED
 def refresh_warnings(session: Session) -> int:
     """Rewrite `entity_warnings` and `Entity.warnings`; returns the pairs written."""
     session.execute(delete(EntityWarning))
-    pairs = union_all(*_touching())
-    session.execute(EntityWarning.__table__.insert().from_select(  # type: ignore[attr-defined]
-        ["entity_id", "warning_pk"], pairs))
+    insert = EntityWarning.__table__.insert()  # type: ignore[attr-defined]
+    session.execute(insert.from_select(["entity_id", "warning_pk"], union_all(*_touching())))
+    # Then households from their members' pairs: few rows to start from, two key lookups.
+    session.execute(insert.from_select(["entity_id", "warning_pk"], _households()))
     session.execute(update(Entity).where(Entity.warnings != 0).values(warnings=0))
     counted = (select(func.count()).where(EntityWarning.entity_id == Entity.id)
                .scalar_subquery())
@@ -30,19 +31,21 @@ def refresh_warnings(session: Session) -> int:
 
 def _touching() -> list[Select[int, int]]:
     standing = Warning.status != RETRACTED
-    person = aliased(Entity)
-    household = aliased(Entity)
     place = Warning.township + literal("/") + Warning.village
 
     def by(kind: str, key: object) -> Select[int, int]:
         return (select(Entity.id, Warning.id).select_from(Warning).join(
             Entity, (Entity.kind == kind) & (Entity.key == key)).where(standing))
 
-    members = (select(household.id, Warning.id).select_from(Warning)
-               .join(person, (person.kind == "person") & (person.key == Warning.id_number))
-               .join(household, (household.kind == "household")
-                     & (household.key == person.household))
-               .where(standing, Warning.id_number != "", person.household != ""))
     return [by("person", Warning.id_number).where(Warning.id_number != ""),
             by("account", Warning.account).where(Warning.account != ""),
-            by("village", place).where(Warning.village != ""), members]
+            by("village", place).where(Warning.village != "")]
+
+
+def _households() -> Select[int, int]:
+    person, household = aliased(Entity), aliased(Entity)
+    return (select(household.id, EntityWarning.warning_pk).select_from(EntityWarning)
+            .join(person, (person.id == EntityWarning.entity_id) & (person.kind == "person"))
+            .join(household, (household.kind == "household")
+                  & (household.key == person.household))
+            .where(person.household != ""))
