@@ -92,7 +92,13 @@ def test_every_case_is_found_as_stated_and_no_trap_fires(
     assert all(outcome.ran for outcome in run.result.outcomes)
     export = tmp_path / "warnings.csv"
     assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
-    assert score(read_truth(export), truth_rows("truth.csv")).problems == []
+    truth = truth_rows("truth.csv")
+    # The county was written against contract v1: its truth knows v1's models alone. (It does
+    # hold newborns paid before birth, which PAID_BEFORE_BIRTH rightly finds; county-6k-v11,
+    # tests/samples/test_county_6k_v11.py, holds that model to a truth.)
+    known = {row["model"] for row in truth}
+    warnings = [w for w in read_truth(export) if w["model"] in known]
+    assert score(warnings, truth).problems == []
 
 
 def test_detection_says_the_same_every_run(ingested: Warehouse) -> None:

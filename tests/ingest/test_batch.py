@@ -13,6 +13,7 @@ import pytest
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import dataset
 from sunlight.ingest.batch import prepare_file
+from sunlight.synth.ids import check_char
 from sunlight.warehouse.batch import StagedBatch
 from tests.conftest import Cell, write_csv, write_xlsx
 
@@ -90,6 +91,14 @@ def test_a_failed_check_digit_is_kept_and_reported(tmp_path: Path):
     assert findings_of(batch) == [(2, "warning", "id_checksum", "610327197106050175")]
     assert rows_of(batch)[0]["id_number_checksum_ok"] is False
     assert (batch.counts.accepted, batch.counts.doubtful) == (1, 1)
+
+
+def test_an_id_whose_birth_date_is_not_real_is_kept_and_reported(tmp_path: Path):
+    body = "61032720240230001"  # 30 February
+    written = body + check_char(body)
+    batch = prepare(tmp_path, [HEADER, with_cell("身份证号", written), GOOD])
+    assert findings_of(batch) == [(2, "warning", "id_birth_date", written)]
+    assert (batch.counts.accepted, batch.counts.doubtful) == (2, 1)
 
 
 def test_an_unknown_program_is_kept_and_reported(tmp_path: Path):

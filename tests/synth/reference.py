@@ -61,6 +61,14 @@ def last_day(m: int) -> date:
     return date(year, number, calendar.monthrange(year, number)[1])
 
 
+def encoded_birth(id_number: str) -> date | None:
+    """The birth date an ID encodes, or None when that is not a real date."""
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
 def same_name(written: str, registered: str) -> bool:
     def plain(name: str) -> str:
         text = squeeze(name).replace("・", "·").replace("•", "·")
@@ -132,7 +140,7 @@ class Reference:
     def run(self) -> list[Hit]:
         for model in ("deceased", "duplicate", "exclusive", "over_standard", "age",
                       "disability", "official", "relative", "asset", "area", "shared",
-                      "unregistered", "name", "approval", "funds"):
+                      "unregistered", "name", "approval", "funds", "before_birth"):
             getattr(self, model)()
         return self.hits
 
@@ -348,3 +356,14 @@ class Reference:
                 year = str(key[2])
                 self.hits.append(Hit("FUNDS_WITHHELD", "/".join(map(str, key)), key[1], short,
                                      year, year))
+
+    def before_birth(self) -> None:
+        def unborn(p: dict[str, Any]) -> int:
+            born = encoded_birth(p["id_number"])
+            if born is None:
+                return 0
+            kind, value = p["period"]
+            early = value < born.year if kind == "year" else value < born.year * 12 + born.month - 1
+            return p["amount"] if early else 0
+
+        self._emit("PAID_BEFORE_BIRTH", self.by_person(unborn))

@@ -13,7 +13,8 @@ from tests.synth.compare import Comparison, compare, read_csv
 from tests.synth.readback import Delivery
 from tests.synth.reference import Reference
 
-V11_MODELS_PENDING = {"PAID_BEFORE_BIRTH": "issue 13"}
+V11_MODELS_PENDING: dict[str, str] = {}
+"""v1.1 codes of section 4 the generator does not inject yet, each with the issue to do it."""
 
 
 @pytest.fixture(scope="module")
@@ -33,11 +34,11 @@ def test_model_codes_are_the_contracts() -> None:
     # Section 4's table: the codes of v1, and those v1.1 added to it.
     section = contract.read_text("utf-8").split("### The model codes")[1].split("\n## ")[0]
     codes = re.findall(r"^\| ([A-Z_]+)( \*\(v1\.1\)\*)? \| ", section, re.MULTILINE)
-    assert tuple(code for code, added in codes if not added) == MODELS
-    # The v1.1 codes are not generated yet: each waits on the open issue that builds it, and
-    # a code generated here must leave this list.
-    assert {code for code, added in codes if added} == set(V11_MODELS_PENDING)
-    assert not set(V11_MODELS_PENDING) & set(MODELS)
+    # Every code is generated but those v1.1 added that wait on the open issue building them;
+    # a code generated here must leave that list.
+    assert tuple(code for code, _ in codes if code not in V11_MODELS_PENDING) == MODELS
+    assert set(V11_MODELS_PENDING) <= {code for code, added in codes if added}
+    assert "PAID_BEFORE_BIRTH" in MODELS
 
 
 def test_every_model_has_cases_and_traps(truth: list[dict[str, str]]) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from sunlight.synth.ids import check_char, credit_code, to_old_form
+from tests.synth.compare import read_csv
 from tests.synth.readback import Delivery, header_key, read_cells
+from tests.synth.reference import encoded_birth
 
 
 @pytest.fixture(scope="module")
@@ -23,18 +25,37 @@ def cells(root: Path) -> list[object]:
     return found
 
 
-def test_ids_are_valid_and_agree_with_birth_date_and_sex(delivery: Delivery) -> None:
+@pytest.fixture(scope="module")
+def births(delivery: Delivery) -> dict[str, date]:
+    """Each registered ID's encoded birth date, where that is a real date."""
+    return {p["id_number"]: born for p in delivery.data["residents"]
+            if (born := encoded_birth(p["id_number"])) is not None}
+
+
+@pytest.fixture(scope="module")
+def before_birth(root: Path) -> dict[str, str]:
+    """The PAID_BEFORE_BIRTH subjects of truth.csv, case or trap."""
+    return {r["id_number"]: r["kind"] for r in read_csv(root / "truth.csv")
+            if r["model"] == "PAID_BEFORE_BIRTH"}
+
+
+def test_ids_are_valid_and_agree_with_birth_date_and_sex(
+        delivery: Delivery, births: dict[str, date], before_birth: dict[str, str]) -> None:
+    impossible = set()
     for person in delivery.data["residents"]:
         id_number = person["id_number"]
         assert id_number.startswith("610327")
         assert check_char(id_number[:17]) == id_number[17]
-        if person.get("birth_date"):
-            assert person["birth_date"] == date(int(id_number[6:10]), int(id_number[10:12]),
-                                                int(id_number[12:14]))
+        if id_number not in births:
+            impossible.add(id_number)
+        elif person.get("birth_date"):
+            assert person["birth_date"] == births[id_number]
         if person.get("sex"):
             assert person["sex"] == ("男" if int(id_number[16]) % 2 else "女")
     ids = [p["id_number"] for p in delivery.data["residents"]]
     assert len(ids) == len(set(ids))
+    # Only the traps of PAID_BEFORE_BIRTH carry an ID whose date is not a real date.
+    assert impossible and all(before_birth.get(i) == "trap" for i in impossible)
 
 
 def test_households_have_one_head_and_family_relations(delivery: Delivery) -> None:
@@ -150,10 +171,8 @@ def test_ids_and_codes() -> None:
     assert len(code) == 18 and code.startswith("91610327")
 
 
-def test_nothing_happens_before_people_are_old_enough(delivery: Delivery) -> None:
-    births = {p["id_number"]: date(int(p["id_number"][6:10]), int(p["id_number"][10:12]),
-                                   int(p["id_number"][12:14])) for p in delivery.data["residents"]}
-
+def test_nothing_happens_before_people_are_old_enough(
+        delivery: Delivery, births: dict[str, date], before_birth: dict[str, str]) -> None:
     def age_at(id_number: str, day: date) -> float:
         return (day - births[id_number]).days / 365.25
 
@@ -166,7 +185,9 @@ def test_nothing_happens_before_people_are_old_enough(delivery: Delivery) -> Non
     assert all(age_at(d["id_number"], d["death_date"]) > 0 for d in data["deaths"])
     for enrollment in data["enrollments"]:
         birth = births.get(enrollment["id_number"])
-        if birth is not None:  # unregistered payees have no registry birth date
+        # Unregistered payees have no registry birth date; babies enrolled before they were
+        # born are the cases of PAID_BEFORE_BIRTH.
+        if birth is not None and before_birth.get(enrollment["id_number"]) != "case":
             assert enrollment["start_month"] >= birth.year * 12 + birth.month - 1
 
 

@@ -45,5 +45,6 @@ def codes_in(text: str, known: frozenset[str]) -> set[str]:
         parts = word.split(".")
         if len(parts) > 1 and parts[-1].lower() in FILE_SUFFIXES:
             continue
-        found |= {part for part in (word, *parts) if part in known}
+        # A dotted code (`case.assign`) is one code, not also its parts (`case`, a subject kind).
+        found |= {word} if word in known else {part for part in parts if part in known}
     return found

@@ -214,6 +214,12 @@ def _kind_checks(column: Column, present: str) -> list[Check]:
             Check(n, "id_checksum", "warning",
                   f"{present} AND {n}_defect IS NULL AND NOT {n}_checksum_ok",
                   _quote("check digit does not match (kept and analysed as written)")),
+            # PAID_BEFORE_BIRTH and a death's credibility read no birth from it.
+            Check(n, "id_birth_date", "warning",
+                  f"{present} AND {n}_defect IS NULL "
+                  f"AND try_strptime(substr({n}, 7, 8), '%Y%m%d') IS NULL",
+                  _quote("the birth date in the ID number is not a real date (kept and "
+                         "analysed; no birth before which payments or deaths are judged)")),
         ]
     if kind == "program":
         return [Check(n, "unknown_program", "warning", f"{present} AND program_code IS NULL",

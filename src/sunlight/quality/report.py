@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,18 +82,26 @@ def summarise(warehouse: Warehouse) -> list[DatasetSummary]:
 Finding = tuple[str, str, str, int, str, str, str]
 
 
+_ORDER = "ORDER BY dataset, file, row, severity, reason"
+_HEX = re.compile(r"[0-9a-f]{16,128}")
+
+
 def findings(warehouse: Warehouse, file_hash: str | None = None) -> list[Finding]:
-    """Every finding of every committed batch (or of the one batch of `file_hash`), in
-    contract column order."""
+    """Every finding of every committed batch (or of the one batch of `file_hash`, with the
+    checks across files that concern its rows), in contract column order."""
+    select = f"SELECT {', '.join(EXPORT_COLUMNS)} FROM findings"
     if file_hash is None:
         files = warehouse.findings_files()
-    else:
-        batch = warehouse.batch_by_hash(file_hash)
-        files = [warehouse.root / batch.findings_file] if batch else []
-    if not files:
+        return cast(list[Finding], _read_findings(files, f"{select} {_ORDER}") if files else [])
+    batch = warehouse.batch_by_hash(file_hash)
+    if batch is None:
         return []
-    rows = _read_findings(files, f"SELECT {', '.join(EXPORT_COLUMNS)} FROM findings "
-                                 "ORDER BY dataset, file, row, severity, reason")
+    rows = _read_findings([warehouse.root / batch.findings_file], f"{select} {_ORDER}")
+    cross = warehouse.cross_checks_file()
+    if cross and _HEX.fullmatch(file_hash):  # a digest: safe to write into the query
+        rows += _read_findings([warehouse.root / cross],
+                               f"{select} WHERE source_file_hash = '{file_hash}' {_ORDER}")
+        rows.sort(key=lambda r: (r[0], r[1], r[3], r[4], r[5]))
     return cast(list[Finding], rows)
 
 

@@ -1,8 +1,11 @@
 """Quality checks across files: findings no single file can show, recomputed on every commit.
 
 Death dates: a death is known from `deaths` (police, cremation, medical certificate) and from
-`residents.status = 死亡`. The earliest credible date wins; a report more than 31 days after
-the earliest one for the same person is a data-quality finding (contract section 2).
+`residents.status = 死亡`. A death dated before the birth the ID encodes is not credible: the
+models leave it out (`models/base/death.sql`, the same rule) and it is reported here
+(`death_before_birth`). Of the credible dates the earliest wins; a report more than 31 days
+after it for the same person is a data-quality finding (`death_date_conflict`, contract
+section 2).
 """
 
 from __future__ import annotations
@@ -15,28 +18,45 @@ from sunlight.warehouse.duckdb_engine import DuckDBEngine
 
 DEATH_DATE_TOLERANCE_DAYS = 31
 
+# The birth date an ID encodes (positions 7-14); none when that is not a real date, and then
+# no death is judged against it. models/base/death.sql reads the ID the same way.
+_BIRTH = "CAST(try_strptime(substr(id_number, 7, 8), '%Y%m%d') AS DATE)"
+
+_COLUMNS = """CAST(source_file AS VARCHAR) AS file, CAST(source_sheet AS VARCHAR) AS sheet,
+           source_row AS row, 'warning' AS severity"""
+# Which delivered file a finding is about: an upload's own report lists its cross findings.
+_HASH = "CAST(source_file_hash AS VARCHAR) AS source_file_hash"
+
 _FOUND = f"""
     WITH reports AS (
-        SELECT id_number, death_date AS reported, 'deaths' AS dataset, source_file,
-               source_sheet, source_row
+        SELECT id_number, death_date AS reported, 'deaths' AS dataset, 'death_date' AS column_name,
+               source_file, source_sheet, source_row, source_file_hash
         FROM deaths
         UNION ALL
-        SELECT id_number, status_date AS reported, 'residents' AS dataset, source_file,
-               source_sheet, source_row
+        SELECT id_number, status_date AS reported, 'residents' AS dataset,
+               'status_date' AS column_name, source_file, source_sheet, source_row,
+               source_file_hash
         FROM residents WHERE status = '死亡' AND status_date IS NOT NULL),
-    spread AS (
-        SELECT *, min(reported) OVER (PARTITION BY id_number) AS earliest FROM reports)
-    SELECT dataset, CAST(source_file AS VARCHAR) AS file,
-           CAST(source_sheet AS VARCHAR) AS sheet, source_row AS row,
-           'warning' AS severity, 'death_date_conflict' AS reason,
-           strftime(reported, '%Y-%m-%d') AS value,
-           CAST(NULL AS VARCHAR) AS column_name,
+    judged AS (
+        SELECT *, {_BIRTH} AS born FROM reports),
+    credible AS (
+        SELECT *, min(reported) OVER (PARTITION BY id_number) AS earliest
+        FROM judged WHERE born IS NULL OR reported >= born)
+    SELECT dataset, {_COLUMNS}, 'death_before_birth' AS reason,
+           strftime(reported, '%Y-%m-%d') AS value, column_name,
+           'death dated before the birth the ID encodes (' || strftime(born, '%Y-%m-%d')
+               || '): left out of the analysis' AS detail,
+           {_HASH}
+    FROM judged WHERE reported < born
+    UNION ALL
+    SELECT dataset, {_COLUMNS}, 'death_date_conflict' AS reason,
+           strftime(reported, '%Y-%m-%d') AS value, CAST(NULL AS VARCHAR) AS column_name,
            'death reported ' || (reported - earliest) || ' days after the earliest '
                || 'report (' || strftime(earliest, '%Y-%m-%d') || ')' AS detail,
-           CAST(NULL AS VARCHAR) AS source_file_hash
-    FROM spread WHERE reported - earliest > {DEATH_DATE_TOLERANCE_DAYS}
+           {_HASH}
+    FROM credible WHERE reported - earliest > {DEATH_DATE_TOLERANCE_DAYS}
     -- the same order every time, whichever thread finished first
-    ORDER BY dataset, file, sheet, row"""
+    ORDER BY dataset, file, sheet, row, reason"""
 
 
 def write_cross_checks(deaths: list[Path], residents: list[Path], out: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sunlight.synth.cases.birth import paid_before_birth
 from sunlight.synth.cases.book import CASE, TRAP, CaseBook, Finding, Measure
 from sunlight.synth.cases.conflicts import (
     asset_owner_on_welfare,
@@ -23,7 +24,7 @@ MODELS = (
     "DECEASED_PAID", "DUPLICATE_PAYMENT", "EXCLUSIVE_PROGRAMS", "OVER_STANDARD",
     "INELIGIBLE_AGE", "INELIGIBLE_DISABILITY", "OFFICIAL_ON_WELFARE", "RELATIVE_OF_CADRE",
     "ASSET_OWNER_ON_WELFARE", "AREA_OVER_DECLARED", "SHARED_ACCOUNT", "UNREGISTERED_PAYEE",
-    "NAME_MISMATCH", "APPROVAL_SKIPPED", "FUNDS_WITHHELD",
+    "NAME_MISMATCH", "APPROVAL_SKIPPED", "FUNDS_WITHHELD", "PAID_BEFORE_BIRTH",
 )
 """The model codes of the data contract, in its order."""
 
@@ -33,6 +34,7 @@ _INJECTIONS = (
     ineligible_age, approval_skipped, deceased_paid, ineligible_disability, area_over_declared,
     over_standard, duplicate_payment, exclusive_programs, name_mismatch, unregistered_payee,
     shared_account, official_on_welfare, relative_of_cadre, asset_owner_on_welfare,
+    paid_before_birth,
 )
 
 

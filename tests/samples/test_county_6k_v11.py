@@ -1,0 +1,63 @@
+"""The v1.1 sample county, its v1 datasets alone: every case of its truth.csv found as stated
+(PAID_BEFORE_BIRTH's first of all), no trap fired, nothing warned beyond the truth."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from sunlight.cli.app import app
+from sunlight.detect import run_detection
+from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.settings import Settings
+from sunlight.synth.scorecard import read_truth, score
+from sunlight.warehouse.store import Warehouse
+from tests.samples.golden_ids import SAMPLES, v1_delivery
+
+COUNTY = SAMPLES / "county-6k-v11"
+Rows = list[dict[str, str]]
+
+
+@pytest.fixture(scope="module")
+def warnings(tmp_path_factory: pytest.TempPathFactory) -> Rows:
+    """The exported warnings of every model over the county's v1 datasets."""
+    if not COUNTY.is_dir():
+        pytest.skip(f"the shared sample county-6k-v11 is not beside this checkout ({COUNTY})")
+    home = tmp_path_factory.mktemp("home")
+    settings = Settings(home=home)
+    plan = plan_delivery(v1_delivery(COUNTY / "delivery", home / "v1"))
+    ingest(Warehouse(settings.warehouse_dir), plan, workers=2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUNLIGHT_HOME", str(home))
+        patch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
+        assert all(outcome.ran for outcome in run_detection(Settings()).result.outcomes)
+        export = home / "warnings.csv"
+        result = CliRunner().invoke(app, ["warnings", "export", str(export)])
+        assert result.exit_code == 0, result.output
+    return read_truth(export)
+
+
+@pytest.fixture(scope="module")
+def truth() -> Rows:
+    return read_truth(COUNTY / "truth.csv")
+
+
+def test_every_paid_before_birth_case_is_found_as_stated_and_no_trap_fires(
+        warnings: Rows, truth: Rows) -> None:
+    expected = [t for t in truth if t["model"] == "PAID_BEFORE_BIRTH"]
+    assert {t["kind"] for t in expected} == {"case", "trap"}
+    fired = [w for w in warnings if w["model"] == "PAID_BEFORE_BIRTH"]
+    stated = {(w["id_number"], w["program"], w["period_from"], w["period_to"], w["amount"])
+              for w in fired}
+    for case in (t for t in expected if t["kind"] == "case"):
+        assert (case["id_number"], case["program"], case["period_from"], case["period_to"],
+                case["amount"]) in stated, case
+    traps = {t["id_number"] for t in expected if t["kind"] == "trap"}
+    assert [w for w in fired if w["id_number"] in traps] == []
+    assert len(fired) == sum(t["kind"] == "case" for t in expected)
+
+
+def test_the_whole_v1_truth_scores_clean(warnings: Rows, truth: Rows) -> None:
+    card = score(warnings, truth)
+    assert card.problems == []
+    assert card.found == card.cases > 0 and card.fired == 0
