@@ -390,11 +390,16 @@ ENTITY_COLUMNS = ("id", "kind", "key", "ref", "name", "township", "village", "ho
                   "warnings", "doc")
 
 
+# A member that is null says nothing: dropped, a third of a person's document. Only a key
+# (lower case) can precede `":null`; a quote inside a string value is escaped.
+NO_NULLS = r"""regexp_replace(doc, '"[a-z_]+":null,|,"[a-z_]+":null', '', 'g')"""
+
+
 def entities_sql() -> str:
     """Every entity, numbered: the ids the links below refer to."""
     union = " UNION ALL ".join(f"SELECT * FROM ({sql})" for _, sql in KINDS)
-    return (f"SELECT row_number() OVER (ORDER BY kind, key) AS id, * FROM ({union}) "
-            f"WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}")
+    return (f"SELECT row_number() OVER (ORDER BY kind, key) AS id, * REPLACE ({NO_NULLS} AS doc) "
+            f"FROM ({union}) WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}")
 
 
 def _ids(alias: str, kind: str, key: str) -> str:
