@@ -70,6 +70,7 @@ def test_every_person_of_every_dataset_is_indexed_with_their_page(built: Any):
                                     "person", wang.id)
         doc = me.doc
         assert doc["relation"] == "户主"
+        assert "offices" not in doc  # null members are left out
         assert [d["source"] for d in doc["deaths"]] == ["火化"]
         assert doc["certificates"][0]["level"] == 2
         assert [(e["program"], e["start"]) for e in doc["enrollments"]] == [("DIBAO", "2020-01")]
