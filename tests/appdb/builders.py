@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.tables import Base, Warning
 from sunlight.appdb.warnings import SyncReport, sync
-from sunlight.models.detection import Detection, EvidenceRow
+from sunlight.models.detection import Detection, EvidenceRow, Person
 
 MODEL = "DECEASED_PAID"
 PERSON = "610327197106050172"
+HOUSEHOLD = "301010001"
 TEMPLATE = "{name}已于{death}死亡，{periods_zh}仍领取低保{span}，共{amount}元。"
 
 
@@ -34,15 +35,23 @@ def detection(
     program: str = "DIBAO",
     amount: str = "500",
 ) -> Detection:
-    """A detection over the payments of these months of 2024, with the death record as basis."""
+    """A detection over the payments of these months of 2024, with the death record as basis.
+
+    A subject of 18 characters is 王芳, the payee; one with a `/` a township's program-year;
+    any other an account.
+    """
     rows = tuple(paid(month, amount) for month in months)
+    person = len(subject) == 18
+    kind = "person" if person else "township" if "/" in subject else "account"
     return Detection(
         model=model, subject=subject, program=program, severity="high",
         period_from=rows[0].period, period_to=rows[-1].period,
         amount=sum((row.amount for row in rows), Decimal("0.00")),
-        id_number=subject if len(subject) == 18 else "", name="王芳", township="城关镇",
+        id_number=subject if person else "", name="王芳", township="城关镇",
         village="东村", facts={"death": "2023年12月", "strength": "0.9"},
         evidence=(*rows, DEATH), template=TEMPLATE,
+        subject_kind=kind, subject_name="王芳" if person else "",
+        people=(Person(subject, "王芳", HOUSEHOLD, "payee"),) if person else (),
     )
 
 

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.database import session_factory
 from sunlight.appdb.warnings import SyncReport, get, latest_run, sync, warning_id
-from sunlight.models.detection import Detection
+from sunlight.models.detection import Detection, Person
 from tests.appdb.builders import (
     DEATH,
+    HOUSEHOLD,
     MODEL,
     PERSON,
     counts,
@@ -236,3 +237,21 @@ def test_two_runs_at_once_take_turns(engine: Engine):
     first.close()
     thread.join(30)
     assert [(r.new, r.unchanged) for r in reports] == [(0, 1)]
+
+
+def test_the_people_of_a_warning_are_stored_and_replaced_when_they_change(session: Session):
+    first = detection(range(1, 4))
+    run(session, [first])
+    [warning] = warnings_of(session)
+    assert [(p.id_number, p.name, p.household, p.role) for p in warning.people] == [
+        (PERSON, "王芳", HOUSEHOLD, "payee")]
+    cadre = Person("610327197001010035", "杜长青", HOUSEHOLD, "cadre")
+    report = run(session, [replace(first, people=(*first.people, cadre))])
+    assert (report.changed, report.unchanged) == (1, 0)
+    session.expire_all()
+    [warning] = warnings_of(session)
+    assert [(p.name, p.role) for p in warning.people] == [("王芳", "payee"), ("杜长青", "cadre")]
+    assert ("people", "王芳 payee", "王芳 payee、杜长青 cadre") in changes_of(
+        session, warning.warning_id)
+    again = run(session, [replace(first, people=(*first.people, cadre))])
+    assert (again.changed, again.unchanged) == (0, 1)

@@ -69,8 +69,11 @@ def test_warnings_are_exported_as_the_contract_says_and_shown_with_evidence(
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == ["warning_id", "model", "id_number", "name", "account", "program",
                              "township", "village", "period_from", "period_to", "amount",
-                             "severity", "status", "explanation"]
+                             "severity", "status", "explanation",
+                             "subject_kind", "subject_id", "subject_name"]
     [warning] = rows
+    assert (warning["subject_kind"], warning["subject_id"], warning["subject_name"]) == (
+        "person", PAYEE, "王芳")
     assert (warning["model"], warning["id_number"], warning["program"], warning["period_from"],
             warning["period_to"], warning["amount"], warning["status"]) == (
         "DUPLICATE_PAYMENT", PAYEE, "DIBAO", "2024-03", "2024-03", "500.00", "open")

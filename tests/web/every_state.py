@@ -194,7 +194,9 @@ def _form(step: str, state: str, verifier: User) -> dict[str, str]:
     if step == "dispose":
         return {"recovered_amount": "500", "party_discipline": "警告",
                 "organisational_measures": "诫勉", "transferred_to": "主管部门处理",
-                "reason": "责令退回。"}
+                "reason": "责令退回。", "disciplined": "typed",
+                "disciplined_id_number": "110101198001010010", "disciplined_name": "李村长",
+                "payment_stopped_on": "2024-06-01"}
     return {}
 
 

@@ -27,8 +27,10 @@ def test_masking_keeps_the_first_6_and_last_4_characters():
 
 
 def _shared_account_warning(staff_app: StaffApp) -> str:
+    # Payees unknown (a warning stored before warnings named them): the account stands in.
     shared = replace(detection([1, 2]), model="SHARED_ACCOUNT", subject=ACCOUNT, name="",
-                     id_number="", program="",
+                     id_number="", program="", subject_kind="account", subject_name="",
+                     people=(),
                      template=f"账号{ACCOUNT}在{{periods_zh}}为4人（2户）发放补贴。")
     return store(staff_app, [shared])[ACCOUNT]
 

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sunlight.appdb.stored import FIELDS, Key, RowKey, Stored, content
+from sunlight.appdb.stored import COMPARED, FIELDS, PEOPLE, Key, RowKey, Stored, content
 from sunlight.appdb.tables import CLOSED_STATUSES, in_progress
 from sunlight.contract.cases import OPEN, RETRACTED
-from sunlight.models.detection import CENT, Detection, EvidenceRow
+from sunlight.models.detection import CENT, Detection, EvidenceRow, Person
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,7 @@ def figures(detection: Detection) -> dict[str, Any]:
     values["amount"] = detection.amount.quantize(CENT)
     # Facts are shown and compared as text; JSON could not hold a Decimal anyway.
     values["facts"] = {key: str(value) for key, value in detection.facts.items()}
+    values[PEOPLE] = tuple(Person(*person) for person in detection.people)
     return values
 
 
@@ -118,7 +119,7 @@ def _refresh(plan: Plan, warning: Stored, part: Detection) -> bool:
     elif not warning.fires:
         changes.append(("fires", "no", "yes"))
     new = figures(part)
-    for name in FIELDS:
+    for name in COMPARED:
         if new[name] != warning.figures[name]:
             update[name] = new[name]
             changes.append((name, text(warning.figures[name]), text(new[name])))
@@ -171,4 +172,6 @@ def text(value: Any) -> str:
         return f"{value:.2f}"
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, tuple):  # the people: names and roles, never their ID numbers
+        return "、".join(f"{person.name} {person.role}" for person in value)
     return str(value)

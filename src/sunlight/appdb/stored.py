@@ -14,8 +14,8 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Result, Select, select
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.tables import Warning, WarningChange, WarningEvidence
-from sunlight.models.detection import EvidenceRow
+from sunlight.appdb.tables import Warning, WarningChange, WarningEvidence, WarningPerson
+from sunlight.models.detection import EvidenceRow, Person
 
 Ts = TypeVarTuple("Ts")
 Key = tuple[str, str, str]
@@ -26,8 +26,12 @@ Content = tuple[str, str, Decimal]
 FIELDS = (
     "period_from", "period_to", "amount", "severity", "explanation", "score",
     "name", "id_number", "account", "township", "village", "facts",
+    "subject_kind", "subject_name",
 )
-"""What a detection may change in a warning it extends (besides the evidence and status)."""
+"""The columns a detection may change in a warning it extends (besides evidence and status)."""
+PEOPLE = "people"
+"""The people a warning concerns (table warning_people), compared as one more field."""
+COMPARED = (*FIELDS, PEOPLE)
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Stored:
     generation: int
     status: str
     figures: dict[str, Any]
+    """The values of COMPARED: the columns of FIELDS, and the people as a tuple of Person."""
     evidence: dict[RowKey, tuple[int, Content]] = field(default_factory=dict)
     """Primary key and content of each evidence row, by the row's key."""
     fires: bool = True
@@ -59,11 +64,12 @@ def load(session: Session, models: Collection[str]) -> dict[Key, list[Stored]]:
     )
     evidence = _evidence(session, models)
     fires = _fires(session, models)
+    people = _people(session, models)
     chains: dict[Key, list[Stored]] = defaultdict(list)
     for pk, model, subject, program, generation, status, *values in _rows(session, query):
-        warning = Stored(pk, (model, subject, program), generation, status,
-                         dict(zip(FIELDS, values, strict=True)), evidence.get(pk, {}),
-                         fires.get(pk, "yes") == "yes")
+        figures = {**dict(zip(FIELDS, values, strict=True)), PEOPLE: people.get(pk, ())}
+        warning = Stored(pk, (model, subject, program), generation, status, figures,
+                         evidence.get(pk, {}), fires.get(pk, "yes") == "yes")
         chains[warning.key].append(warning)
     return chains
 
@@ -81,6 +87,21 @@ def _evidence(
     for warning, pk, dataset, file, sheet, row, role, period, amount in _rows(session, query):
         found[warning][(dataset, file, sheet, row)] = (pk, (role, period, amount))
     return found
+
+
+def _people(session: Session, models: Collection[str]) -> dict[int, tuple[Person, ...]]:
+    """The people of each warning, in the order they were written (the detection's)."""
+    p = WarningPerson
+    query = (
+        select(p.warning_pk, p.id_number, p.name, p.household, p.role)
+        .join(Warning)
+        .where(Warning.model.in_(models))
+        .order_by(p.id)
+    )
+    found: dict[int, list[Person]] = defaultdict(list)
+    for warning, *values in _rows(session, query):
+        found[warning].append(Person(*values))
+    return {warning: tuple(people) for warning, people in found.items()}
 
 
 def _fires(session: Session, models: Collection[str]) -> dict[int, str]:

@@ -121,6 +121,10 @@ class Warning(Base):  # shadows the builtin here on purpose: it is the domain's 
     account: Mapped[str] = mapped_column(String, default="")
     township: Mapped[str] = mapped_column(String, default="")
     village: Mapped[str] = mapped_column(String, default="")
+    # What the warning is about (contract §4): `subject` is its key, `subject_name` as read.
+    subject_kind: Mapped[str] = mapped_column(String(12), default="person",
+                                              server_default="person")
+    subject_name: Mapped[str] = mapped_column(String, default="", server_default="")
     period_from: Mapped[str] = mapped_column(String(7))
     period_to: Mapped[str] = mapped_column(String(7))
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
@@ -144,6 +148,31 @@ class Warning(Base):  # shadows the builtin here on purpose: it is the domain's 
     changes: Mapped[list[WarningChange]] = relationship(
         back_populates="warning", order_by="WarningChange.id"
     )
+    people: Mapped[list[WarningPerson]] = relationship(
+        back_populates="warning", cascade="all, delete-orphan", order_by="WarningPerson.id"
+    )
+
+
+class WarningPerson(Base):
+    """Someone a warning concerns: the payee, the cadre beside them, an account's payees."""
+
+    __tablename__ = "warning_people"
+    __table_args__ = (
+        Index("ix_warning_people_warning", "warning_pk"),
+        # The warnings that concern a person, for their entity page.
+        Index("ix_warning_people_id_number", "id_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    warning_pk: Mapped[int] = mapped_column(ForeignKey("warnings.id"))
+    id_number: Mapped[str] = mapped_column(String)
+    name: Mapped[str] = mapped_column(String, default="")
+    household: Mapped[str] = mapped_column(String, default="")
+    """The 户号, empty for someone the registry does not hold."""
+    role: Mapped[str] = mapped_column(String(20))
+    """A code of contract/vocabulary.yaml `person_roles`."""
+
+    warning: Mapped[Warning] = relationship(back_populates="people")
 
 
 class WarningEvidence(Base):

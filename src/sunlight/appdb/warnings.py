@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from sunlight.appdb.bulk import insert_rows
 from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
-from sunlight.appdb.stored import load
+from sunlight.appdb.stored import PEOPLE, load
 from sunlight.appdb.tables import (
     RUN_DONE,
     RUN_RUNNING,
@@ -24,9 +24,10 @@ from sunlight.appdb.tables import (
     Warning,
     WarningChange,
     WarningEvidence,
+    WarningPerson,
 )
 from sunlight.contract.cases import OPEN, RETRACTED
-from sunlight.models.detection import Detection, Flag
+from sunlight.models.detection import Detection, Flag, Person
 
 __all__ = ["SyncReport", "for_export", "get", "latest_run", "sync", "top", "warning_id"]
 
@@ -34,6 +35,7 @@ SYNC_LOCK = 0x53554E4C  # PostgreSQL advisory lock key of detection runs ("SUNL"
 CHUNK = 1000
 EVIDENCE_COLUMNS = ("warning_pk", "dataset", "file", "sheet", "row", "role", "period", "amount")
 CHANGE_COLUMNS = ("warning_pk", "run_id", "at", "field", "old_value", "new_value")
+PEOPLE_COLUMNS = ("warning_pk", "id_number", "name", "household", "role")
 OUTCOMES = ("new", "changed", "unchanged", "reraised", "retracted")
 T = TypeVar("T")
 
@@ -96,7 +98,15 @@ def _write(session: Session, plan: Plan, run_id: int, now: datetime) -> None:
     """Bulk statements on the session's connection: ORM units of work would take minutes."""
     connection = session.connection()
     pks = _insert_warnings(connection, plan.new, run_id, now)
-    _update_warnings(connection, plan.updates, now)
+    # The people live in a table of their own: replaced whole when they change.
+    people = {pk: values[PEOPLE] for pk, values in plan.updates.items() if PEOPLE in values}
+    _update_warnings(connection, {pk: {name: value for name, value in values.items()
+                                       if name != PEOPLE}
+                                  for pk, values in plan.updates.items()}, now)
+    for chunk in _chunks(list(people)):
+        connection.execute(delete(WarningPerson).where(WarningPerson.warning_pk.in_(chunk)))
+    people.update({pks[new.warning_id]: new.figures[PEOPLE] for new in plan.new})
+    _insert_people(connection, people)
     for chunk in _chunks(plan.evidence_gone):
         connection.execute(delete(WarningEvidence).where(WarningEvidence.id.in_(chunk)))
     added = plan.evidence_added + [(pks[new.warning_id], row) for new in plan.new
@@ -106,6 +116,11 @@ def _write(session: Session, plan: Plan, run_id: int, now: datetime) -> None:
         for pk, row in added])
     insert_rows(connection, WarningChange, CHANGE_COLUMNS, [
         (pk, run_id, now, name, old, new) for pk, name, old, new in plan.changes])
+
+
+def _insert_people(connection: Connection, people: dict[int, tuple[Person, ...]]) -> None:
+    insert_rows(connection, WarningPerson, PEOPLE_COLUMNS, [
+        (pk, *person) for pk, persons in people.items() for person in persons])
 
 
 def _insert_warnings(
@@ -137,7 +152,8 @@ def _warning_row(new: NewWarning, run_id: int, now: datetime) -> dict[str, Any]:
     return {
         "warning_id": new.warning_id, "model": model, "subject": subject, "program": program,
         "generation": new.generation, "follows_id": new.follows, "status": OPEN,
-        "first_run_id": run_id, "created_at": now, "updated_at": now, **new.figures,
+        "first_run_id": run_id, "created_at": now, "updated_at": now,
+        **{name: value for name, value in new.figures.items() if name != PEOPLE},
     }
 
 
@@ -180,6 +196,7 @@ def for_export(
         query = query.where(Warning.model.in_(models))
     if evidence:
         query = query.options(selectinload(Warning.evidence))
+    query = query.options(selectinload(Warning.people))
     return session.scalars(query).all()
 
 
@@ -188,7 +205,8 @@ def get(session: Session, warning_id: str) -> Warning | None:
     query = (
         select(Warning)
         .where(Warning.warning_id == warning_id)
-        .options(selectinload(Warning.evidence), selectinload(Warning.changes))
+        .options(selectinload(Warning.evidence), selectinload(Warning.changes),
+                 selectinload(Warning.people))
     )
     return session.scalars(query).one_or_none()
 

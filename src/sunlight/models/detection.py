@@ -23,6 +23,17 @@ Role = Literal["paid", "basis"]
 Severity = Literal["high", "medium", "low"]
 
 
+class Person(NamedTuple):
+    """Someone a warning concerns, as the registry names them (else as a payment wrote them)."""
+
+    id_number: str
+    name: str
+    household: str
+    """The 户号, empty for someone the registry does not hold."""
+    role: str
+    """What they are to the warning: a code of contract/vocabulary.yaml `person_roles`."""
+
+
 class Flag(NamedTuple):
     """A warning on a person, as the context that scores other warnings (see `score`)."""
 
@@ -79,6 +90,12 @@ class Detection:
     """The model's explanation template; see `sunlight.models.explain`."""
     amount_from_rows: bool = True
     """True when `amount` is the sum of the paid rows (false for FUNDS_WITHHELD's shortfall)."""
+    subject_kind: str = "person"
+    """What `subject` is a key of: a code of contract/vocabulary.yaml `subject_kinds`."""
+    subject_name: str = ""
+    """The subject as a person reads it: a registry name, the payees of an account, ..."""
+    people: tuple[Person, ...] = ()
+    """Everyone the warning concerns, the subject's own people first (see `models.subjects`)."""
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -8,7 +8,13 @@ One row per evidence row:
 - optional: `id_number`, `name`, `account`, `township`, `village`; `role` (`paid`, the
   default, or `basis`); a second row that shows why (`basis_dataset`, `basis_file`,
   `basis_sheet`, `basis_row`: the death record, the certificate, the official's row);
-  and any number of `fact_<name>` columns, the key facts the explanation and score read.
+  and any number of `fact_<name>` columns, the key facts the explanation and score read;
+- optional, someone else the warning concerns (besides `id_number`, whose role the model's
+  YAML gives as `subject_role`, by default `payee`): `involved_id` (their canonical ID),
+  `involved_name` (their name as the row writes it, for someone the registry lacks) and
+  `involved_role` (a code of contract/vocabulary.yaml `person_roles`: `cadre`, `owner`,
+  `legal_rep`, ...). The runner looks every such person up in the registry for their name
+  and 户号 (see `sunlight.models.subjects`).
 
 A model's SQL writes the usual groups of these as a call in its select list, which the
 registry expands before anything else reads the query (so every engine sees plain columns):
@@ -30,6 +36,7 @@ from __future__ import annotations
 REQUIRED_OUTPUT = ("subject", "program", "period", "amount",
                    "source_dataset", "source_file", "source_sheet", "source_row")
 PERSON_FIELDS = ("id_number", "name", "account", "township", "village")
+INVOLVED = ("involved_id", "involved_name", "involved_role")
 LINEAGE = ("source_dataset", "source_file", "source_sheet", "source_row")
 
 # Each macro: the columns it reads, each with the name it is returned as.

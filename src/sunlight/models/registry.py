@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 import sqlglot
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS
@@ -64,6 +64,25 @@ class ModelSpec(BaseModel):
     facts: dict[str, str] = {}
     """The Chinese name of each `fact_<name>` the query returns, but those several models
     share (contract/vocabulary.yaml `shared_facts`)."""
+    subject_kind: str = "person"
+    """What the query's `subject` is a key of (contract §4's subject table): a code of
+    contract/vocabulary.yaml `subject_kinds`."""
+    subject_role: str = "payee"
+    """What the person in the query's `id_number` is to the warning (`person_roles`)."""
+
+    @field_validator("subject_kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in VOCABULARY.subject_kinds:
+            raise ValueError(f"not one of {', '.join(VOCABULARY.subject_kinds)}")
+        return value
+
+    @field_validator("subject_role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        if value not in VOCABULARY.person_roles:
+            raise ValueError(f"not one of {', '.join(VOCABULARY.person_roles)}")
+        return value
 
 
 @dataclass(frozen=True)

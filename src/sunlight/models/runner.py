@@ -27,6 +27,7 @@ from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
+from sunlight.models.subjects import lookup, named, people_of
 from sunlight.warehouse.engine import Engine, EngineError
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import open_warehouse
@@ -119,11 +120,14 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     present = open_warehouse(engine, warehouse)
     for name, table in catalog_tables(catalog).items():
         engine.register_table(name, table)
-    for name, sql, shared in needed_relations(models):
+    relations = needed_relations(models)
+    for name, sql, shared in relations:
         if shared:
             engine.materialise(name, sql)
         else:
             engine.create_view(name, sql)
+    if "person" not in {name for name, _, _ in relations}:  # the runner names people with it
+        engine.create_view("person", dict(base_relations())["person"])
     if any("name_keys" in tables_read(m.tree) for m in models):
         # Only names that differ as written need a key: a registry and a roster mostly agree.
         differing = engine.query(
@@ -153,7 +157,10 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
         if on_model:
             on_model(outcome)
     if result.models_run:
-        result.detections = annotate(result.detections, latest_periods(engine), context)
+        programs = {program.code: program.name for program in catalog.programs}
+        result.detections = annotate(
+            named(result.detections, lookup(engine, result.detections), programs),
+            latest_periods(engine), context)
     return result
 
 
@@ -247,7 +254,8 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
         model=model.code, subject=subject, program=program, severity=model.spec.severity,
         period_from=periods[0] if periods else "", period_to=periods[-1] if periods else "",
         amount=amount, facts=facts, evidence=evidence, template=model.spec.explanation,
-        amount_from_rows=model.spec.amount == "rows", **first)
+        amount_from_rows=model.spec.amount == "rows", subject_kind=model.spec.subject_kind,
+        people=people_of(model, rows), **first)
 
 
 def _first(rows: list[dict[str, Any]], name: str) -> str:

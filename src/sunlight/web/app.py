@@ -32,6 +32,7 @@ from sunlight.warehouse.spill import remove_stale
 from sunlight.web import middleware
 from sunlight.web.compression import Compression
 from sunlight.web.deps import LoginRequired
+from sunlight.web.entity_href import stored_salt
 from sunlight.web.errors import BadParameters, UserError, from_http
 from sunlight.web.pages import error_page as staff_error_page
 from sunlight.web.portal import reports as portal_reports
@@ -106,6 +107,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
+    # Made now if need be: a page rendered while a POST holds SQLite's write lock (a refused
+    # step's case page) could not create the entity index's secret then.
+    app.state.entity_salt = stored_salt(app.state.sessions)
     assets = StaticAssets(STATIC)
     app.state.templates.env.globals["static_url"] = assets.url
     app.router.add_route("/static/{name}", assets.respond, methods=["GET", "HEAD"],

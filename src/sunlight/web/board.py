@@ -99,10 +99,13 @@ _NUMBER_KEY = re.compile(r"[0-9Xx]+")
 
 def subject_text(warning: Warning, program_names: Mapping[str, str]) -> str:
     """Who or what a warning is about, as the board and the warning's page name it: the
-    person, else their masked ID or account, else (a township's program in a year, whose key
-    is made of codes) the program's name and the year."""
+    person (an account's payees), else the subject's name as detection gave it, else their
+    masked ID or account, else (a township's program in a year, whose key is made of codes)
+    the program's name and the year."""
     if warning.name:
         return warning.name
+    if warning.subject_name:  # a township's program-year; an account until its payees are known
+        return masked_text(warning.subject_name)
     if warning.account or warning.id_number or _NUMBER_KEY.fullmatch(warning.subject):
         return masked_text(warning.account or warning.subject)
     program = program_names.get(warning.program, "") if warning.program else ""

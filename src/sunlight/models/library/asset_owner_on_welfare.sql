@@ -52,6 +52,9 @@ SELECT
     program_name AS fact_program_name,
     CASE WHEN owner_id = id_number THEN '本人' ELSE '同户成员' || coalesce(owner_name, '') END
         || what AS fact_asset_zh,
-    CASE WHEN owner_id = id_number THEN 0.9 ELSE 0.75 END AS fact_strength
+    CASE WHEN owner_id = id_number THEN 0.9 ELSE 0.75 END AS fact_strength,
+    owner_id AS involved_id,
+    owner_name AS involved_name,
+    CASE WHEN asset_dataset = 'vehicles' THEN 'owner' ELSE 'legal_rep' END AS involved_role
 FROM owning
 WHERE nth = 1

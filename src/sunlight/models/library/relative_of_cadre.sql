@@ -48,7 +48,10 @@ hits AS (
         post AS fact_post,
         strftime(start_date, '%Y-%m-%d') AS fact_start,
         CASE WHEN cadre_id = id_number THEN 1.0 ELSE 0.85 END AS fact_strength,
-        cadre_id
+        cadre_id,
+        cadre_id AS involved_id,
+        cadre_name AS involved_name,
+        'cadre' AS involved_role
     FROM favoured
     WHERE nth = 1
 )
@@ -60,7 +63,8 @@ SELECT DISTINCT
     '' AS period, 0 AS amount,
     'residents' AS source_dataset, r.source_file, r.source_sheet, r.source_row,
     'basis' AS role,
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, NULL, NULL
 FROM (
     SELECT subject, id_number, name, program, township, village, id_number AS member
     FROM hits

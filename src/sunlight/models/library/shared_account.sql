@@ -18,6 +18,10 @@ SELECT
     p.period,
     p.amount,
     lineage(p),
+    -- Every payee is someone the warning concerns (the runner looks up their registry name).
+    p.id_number AS involved_id,
+    p.payee_name AS involved_name,
+    'payee' AS involved_role,
     CAST(a.persons AS VARCHAR) AS fact_persons,
     CAST(a.households AS VARCHAR) AS fact_households,
     a.programs_zh AS fact_programs_zh,

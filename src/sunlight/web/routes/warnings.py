@@ -17,7 +17,12 @@ from sunlight.audit.chain import append
 from sunlight.cases.workflow import case_of_warning, may_see
 from sunlight.clock import local_today
 from sunlight.contract.roles import ANALYST, VERIFIER
-from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH, SEVERITY_ZH
+from sunlight.contract.vocabulary import (
+    EVIDENCE_ROLE_ZH,
+    PERSON_ROLE_ZH,
+    SEVERITY_ZH,
+    SUBJECT_KIND_ZH,
+)
 from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
 from sunlight.web import reference
@@ -108,8 +113,10 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
                                 reference.program_names(settings_of(request).catalog)),
         "program_names": reference.program_names(settings_of(request).catalog),
         "role_zh": EVIDENCE_ROLE_ZH,
-        "fact_rows": functools.partial(reference.fact_rows, warning.model),
-        "change_text": functools.partial(reference.change_text, warning.model),
+        "subject_kind_zh": SUBJECT_KIND_ZH, "person_role_zh": PERSON_ROLE_ZH,
+        # Unmasked: the page masks every number in them and links it (linked_numbers).
+        "fact_rows": functools.partial(reference.fact_rows, warning.model, masked=False),
+        "change_text": functools.partial(reference.change_text, warning.model, masked=False),
         "severity_zh": SEVERITY_ZH,
         "timeline": timeline(session, warning.id_number),
         "successors": successors,
