@@ -141,12 +141,15 @@ def test_links_tie_payees_cadres_officials_representatives_and_households(built:
 def test_warnings_are_counted_on_person_account_household_and_village(built: Any):
     _, engine = built
     with session_factory(engine)() as session:
-        # SHARED_ACCOUNT on the card, DECEASED_PAID on 王芳: both in her village.
+        # SHARED_ACCOUNT on the card (concerning its three payees), DECEASED_PAID on 王芳.
         assert entity(session, "account", wang.account).warnings == 1
-        assert entity(session, "person", wang.id).warnings == 1
-        assert entity(session, "household", "H001").warnings == 1  # its member's
+        assert entity(session, "person", wang.id).warnings == 2
+        assert entity(session, "person", son.id).warnings == 1
+        assert entity(session, "person", zhao.id).warnings == 1
+        assert entity(session, "household", "H001").warnings == 2  # its members', once each
+        assert entity(session, "household", "H003").warnings == 1
         assert entity(session, "village", f"{TOWNSHIP}/{VILLAGE}").warnings == 2
-        assert entity(session, "person", son.id).warnings == 0
+        assert entity(session, "person", zhang.id).warnings == 0
         assert entity(session, "household", "H002").warnings == 0
 
 
