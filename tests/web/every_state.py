@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sunlight.accounts.users import add_user
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case, CaseAttachment
+from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.report_tables import ReportPhoto
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.upload_tables import Upload
@@ -35,8 +36,11 @@ from sunlight.contract.cases import (
     VERIFYING,
 )
 from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.entities.build import rebuild_index
 from sunlight.models.detection import Detection, EvidenceRow
 from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
 from sunlight.web.app import create_app
 from sunlight.web.reference import warning_case_title
 from tests.appdb.builders import run
@@ -123,6 +127,7 @@ def seeded(home: Path) -> Workbench:
     _publish(bench)
     _warnings(bench)
     _report(bench)
+    _entities(bench)
     with sessions() as session:
         bench.ids["warning_id"] = list(session.scalars(select(Warning.warning_id)))
         bench.ids["case_no"] = list(session.scalars(select(Case.case_no)))
@@ -208,6 +213,25 @@ def _report(bench: Workbench) -> None:
         take(session, case, "assign", _user(session, ANALYST),
              {"assignee": str(_user(session, VERIFIER).id)}, expected_version=case.version)
         session.commit()
+
+
+ENTITY_KINDS = ("person", "account", "village")
+"""The entity pages visited (the scan takes three values of each path parameter)."""
+
+
+def _entities(bench: Workbench) -> None:
+    """The entity index, built as a detection run builds it; a page of each kind above."""
+    engine = DuckDBEngine()
+    try:
+        with bench.app.state.sessions.begin() as session:  # type: ignore[attr-defined]
+            rebuild_index(engine, Warehouse(bench.settings.warehouse_dir), session, "seeded")
+    finally:
+        engine.close()
+    with bench.app.state.sessions() as session:  # type: ignore[attr-defined]
+        refs = [session.scalars(select(Entity.ref).where(Entity.kind == kind)
+                                .order_by(Entity.warnings.desc(), Entity.id).limit(1)).one()
+                for kind in ENTITY_KINDS]
+    bench.ids.update(kind=list(ENTITY_KINDS), ref=refs)
 
 
 def _portal_ids(bench: Workbench) -> None:

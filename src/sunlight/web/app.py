@@ -48,6 +48,7 @@ from sunlight.web.routes import (
     case_list,
     cases,
     dashboard,
+    entities,
     exports,
     health,
     publications,
@@ -119,10 +120,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
                    townships.router, dashboard.router, exports.router, warnings.router,
-                   case_list.router, cases.router, case_files.router, reports.router,
-                   search.router,
-                   self_corrections.router, publications.router, portal_reports.router,
-                   portal.router):
+                   case_list.router, cases.router, case_files.router, entities.router,
+                   reports.router, search.router, self_corrections.router,
+                   publications.router, portal_reports.router, portal.router):
         app.include_router(router)
     _handle_errors(app)
     _serve_lightly(app, settings, engine)
