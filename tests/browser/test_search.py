@@ -1,5 +1,5 @@
 """The header's search box (issue 13, item 5): two characters of a name typed on any staff
-page lead to the entities bearing them, at 1280 px and at 360 px."""
+page lead to the entities bearing them and on to their pages, at 1280 px and at 360 px."""
 
 from __future__ import annotations
 
@@ -30,3 +30,6 @@ def test_two_characters_typed_in_the_header_box_list_the_entities(served: Served
     expect(results.get_by_role("link", name="张建国")).to_be_visible()
     expect(page.get_by_role("searchbox").last).to_have_value("建国")
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    results.get_by_role("link", name="王建国").click()
+    page.wait_for_url(re.compile(r"/staff/entities/person/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("王建国")
