@@ -39,6 +39,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/dashboard": ANALYST,
     "/staff/publications": ANALYST,
     "/staff/publications/job": ANALYST,
+    "/staff/search": LISTS,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
     "/staff/uploads/{upload_id}": UPLOADERS,

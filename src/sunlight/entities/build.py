@@ -19,6 +19,7 @@ from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
 from sunlight.entities import sql
 from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import index_state
+from sunlight.entities.search_terms import index_terms, refresh_warned
 from sunlight.entities.standing import refresh_warnings
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -51,6 +52,7 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     if state.fingerprint == fingerprint and state.built_at is not None:
         counts = IndexCounts(built=False, links=state.links)
         counts.warned = refresh_warnings(session)
+        refresh_warned(session)  # the search box lists warned entities first
         return counts
     started = time.perf_counter()
     counts = IndexCounts(built=True)
@@ -75,6 +77,7 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
     state.entities, state.links = entities.num_rows, links.num_rows
     counts.warned = refresh_warnings(session)
+    index_terms(session)  # the search box's tables, from the entities just written
     counts.seconds = time.perf_counter() - started
     return counts
 
