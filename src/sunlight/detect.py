@@ -10,6 +10,7 @@ from sunlight import timeline
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.appdb.warnings import SyncReport, standing_flags, sync
 from sunlight.contract.catalog import load_catalog
+from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
@@ -23,6 +24,8 @@ class DetectionRun:
     result: DetectionResult
     report: SyncReport | None
     """None when no model could run (nothing was stored)."""
+    index: IndexCounts | None = None
+    """The entity index as this run left it (None when nothing was stored)."""
 
 
 def fingerprint(warehouse: Warehouse) -> str:
@@ -64,8 +67,11 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                 # In the same transaction: a warning is never stored without its timeline.
                 timeline.refresh(engine, warehouse, session,
                                  {d.id_number for d in result.detections})
+            # A transaction of its own: the warnings stand even if the index cannot be built.
+            with session_factory(db).begin() as session:
+                index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
         finally:
             engine.close()
     finally:
         db.dispose()
-    return DetectionRun(result, report)
+    return DetectionRun(result, report, index)

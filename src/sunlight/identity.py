@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from functools import cache
 
 import opencc
@@ -36,3 +37,21 @@ def name_keys(names: Iterable[str | None]) -> pa.Table:
     distinct = sorted({name for name in names if name})
     return pa.table({"name": pa.array(distinct, pa.string()),
                      "name_key": pa.array([name_key(n) for n in distinct], pa.string())})
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_FORM = re.compile(r"\d{17}[\dX]")
+
+
+def id_number_valid(id_number: str) -> bool:
+    """Whether an 18-character ID (upper-case X) is well formed: a real birth date and the
+    GB 11643 check character (a slip of one digit fails it)."""
+    if not _ID_FORM.fullmatch(id_number):
+        return False
+    try:
+        date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(c) * w for c, w in zip(id_number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == id_number[17]

@@ -34,3 +34,18 @@ def masked_text(text: str | None) -> str:
     if not text:
         return ""
     return _LONG_NUMBER.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+def number_pieces(text: str) -> list[tuple[str, bool]]:
+    """A text cut at its ID and account numbers: (piece, whether it is such a number), in
+    order, so that a page can mask and link each number and escape the rest."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for found in _LONG_NUMBER.finditer(text):
+        if found.start() > at:
+            pieces.append((text[at:found.start()], False))
+        pieces.append((found.group(0), True))
+        at = found.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import xlsxwriter
 
+from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
-from sunlight.contract.cases import STATUS_ZH
+from sunlight.contract.cases import CLOSED, HANDLING, PAYMENT_MEASURES, STATUS_ZH
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
-from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH
+from sunlight.contract.vocabulary import (
+    EVIDENCE_ROLE_ZH,
+    SEVERITY_ZH,
+    SUBJECT_KIND_ZH,
+    field_label,
+)
 from sunlight.csv_cells import safe_row
 from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import Model
@@ -50,8 +56,10 @@ def write_csv(warnings: Sequence[Warning], path: Path) -> None:
 
 
 def write_xlsx(warnings: Sequence[Warning], target: Path | BinaryIO, library: dict[str, Model],
-               catalog: Catalog, *, masked: bool = False, ordered: bool = False) -> None:
-    """Chinese headers, highest risk first, with each warning's evidence rows on a second sheet.
+               catalog: Catalog, *, masked: bool = False, ordered: bool = False,
+               cases: Mapping[int, Case] | None = None) -> None:
+    """Chinese headers, highest risk first, with each warning's evidence rows on a second sheet
+    and, given `cases` (by warning primary key), what their cases came to on a third.
 
     `masked` hides ID and account numbers, in their columns and in the explanation (the
     workbench's export); `ordered` keeps the order given (the board's sort) instead of highest
@@ -70,6 +78,8 @@ def write_xlsx(warnings: Sequence[Warning], target: Path | BinaryIO, library: di
                    "wrap": book.add_format({"text_wrap": True, "valign": "top"})}
         _warnings_sheet(book, formats, warnings, library, catalog, masked)
         _evidence_sheet(book, formats["head"], warnings)
+        if cases is not None:
+            _outcomes_sheet(book, formats, warnings, cases, masked)
         _guide_sheet(book, formats["head"], library)
     finally:
         book.close()
@@ -105,6 +115,43 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
 
 def _shown(text: str) -> str:
     return text
+
+
+OUTCOME_COLUMNS = ("预警编号", "案件编号", "状态", "核实结论", field_label("recovered_amount"),
+                   "处分或组织处理", field_label("disciplined_name"),
+                   field_label("disciplined_id_number"), *map(field_label, PAYMENT_MEASURES),
+                   field_label("transferred_to"))
+
+
+def _outcomes_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.format.Format],
+                    ordered: Sequence[Warning], cases: Mapping[int, Case],
+                    masked: bool) -> None:
+    """One row per exported warning that has a case: its verdict, money, sanctions, 处分对象
+    and the payment measures with their dates."""
+    sheet = book.add_worksheet("处置情况")
+    for column, title in enumerate(OUTCOME_COLUMNS):
+        sheet.write_string(0, column, title, formats["head"])
+    sheet.set_column(0, 1, 16)
+    sheet.set_column(5, 7, 22)
+    number = 0
+    for w in ordered:
+        case = cases.get(w.id)
+        if case is None:
+            continue
+        number += 1
+        given = case.sanctions() if case.status in (HANDLING, CLOSED) else ""
+        texts = [w.warning_id, case.case_no, STATUS_ZH.get(case.status, case.status),
+                 case.verdict or "", given, case.disciplined_name,
+                 masked_number(case.disciplined_id_number) if masked
+                 else case.disciplined_id_number,
+                 *(str(getattr(case, name) or "") for name in PAYMENT_MEASURES),
+                 case.transferred_to]
+        for column, text in enumerate(texts[:4]):
+            sheet.write_string(number, column, text)
+        if case.recovered_amount is not None:
+            sheet.write_number(number, 4, float(case.recovered_amount), formats["money"])
+        for column, text in enumerate(texts[4:], start=5):
+            sheet.write_string(number, column, text)
 
 
 def _evidence_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,

@@ -36,13 +36,13 @@ def subject(n: int) -> str:
 
 
 def decide(session: Session, warning: Warning, analyst: User, verifier: User, verdict: str,
-           recovered: str | None = None) -> None:
+           recovered: str | None = None, **measures: str) -> None:
     case = assign_warning(session, warning, analyst, {"assignee": str(verifier.id)},
                           seen_version=0)
     take(session, case, "verify", verifier, {"verdict": verdict, "reason": "核实"},
          expected_version=case.version)
     if recovered is not None:
-        take(session, case, "dispose", analyst, {"recovered_amount": recovered},
+        take(session, case, "dispose", analyst, {"recovered_amount": recovered, **measures},
              expected_version=case.version)
         take(session, case, "close", analyst, {}, expected_version=case.version)
 
@@ -54,8 +54,10 @@ def test_precision_is_true_over_verified_per_model(session: Session):
     analyst = person(session, "analyst", ANALYST)
     verifier = person(session, "verifier", VERIFIER, "城关镇")
     warnings = {w.subject: w for w in session.scalars(select(Warning))}
-    decide(session, warnings[subject(0)], analyst, verifier, TRUE, "1000.10")
-    decide(session, warnings[subject(1)], analyst, verifier, TRUE, "500.20")
+    decide(session, warnings[subject(0)], analyst, verifier, TRUE, "1000.10",
+           payment_stopped_on="2024-03-01", eligibility_revoked_on="2024-04-01")
+    decide(session, warnings[subject(1)], analyst, verifier, TRUE, "500.20",
+           payment_stopped_on="2024-03-01")
     decide(session, warnings[subject(2)], analyst, verifier, PARTLY_TRUE, "250")
     decide(session, warnings[subject(3)], analyst, verifier, NOT_TRUE)
     # Assigned but not yet verified, and sent back for re-checking: neither counts.
@@ -70,7 +72,7 @@ def test_precision_is_true_over_verified_per_model(session: Session):
     outcomes = by_model(session)
     assert outcomes == [
         ModelOutcome("DECEASED_PAID", warnings=6, verified=4, true=2, partly_true=1,
-                     not_true=1, recovered=Decimal("1750.30")),
+                     not_true=1, recovered=Decimal("1750.30"), stopped=2, revoked=1),
         ModelOutcome(OTHER, warnings=1, verified=0, true=0, partly_true=0, not_true=0,
                      recovered=Decimal("0.00")),
     ]

@@ -66,13 +66,16 @@ ACTORS = ("admin", "analyst", "officer", "verifier", "verifier_unassigned", "ver
 """`verifier` is the case's assignee; `verifier_unassigned` works in the same township;
 `verifier_elsewhere` is the assignee of record but of another township."""
 
+DISCIPLINED = {"disciplined": "typed", "disciplined_id_number": "110101198001010010",
+               "disciplined_name": "李村长"}
+"""A 处分对象 typed in (a disposal that sanctions someone names them)."""
 FORMS = {
     "assign": lambda staff: {"assignee": str(staff["verifier"].id)},
     "reassign": lambda staff: {"assignee": str(staff["verifier_unassigned"].id)},
     "verify": lambda staff: {"verdict": TRUE, "reason": "入户核实，确已死亡"},
     "return": lambda staff: {"reason": "证据不足"},
     "dispose": lambda staff: {"recovered_amount": "1,500.00", "party_discipline": "警告",
-                              "transferred_to": ""},
+                              "transferred_to": "", **DISCIPLINED},
     "close": lambda staff: {},
     "close_unfounded": lambda staff: {},
 }
@@ -175,7 +178,7 @@ def test_a_warning_walks_from_open_to_closed_and_its_status_follows(
         ("dispose", analyst, {"recovered_amount": "1500", "party_discipline": "严重警告",
                               "government_discipline": "记过",
                               "organisational_measures": "调整职务、诫勉",
-                              "transferred_to": "主管部门处理"}),
+                              "transferred_to": "主管部门处理", **DISCIPLINED}),
         ("close", analyst, {}),
     ]:
         step(session, case, action, actor, form)
@@ -250,7 +253,8 @@ def test_each_kind_of_sanction_takes_only_its_own(session: Session, staff: dict[
                                                   fields: dict[str, str], message: str):
     case = case_ready_for(session, staff, "dispose")
     with pytest.raises(InvalidInput, match=message):
-        step(session, case, "dispose", staff["analyst"], {"recovered_amount": "0", **fields})
+        step(session, case, "dispose", staff["analyst"],
+             {"recovered_amount": "0", **fields, **DISCIPLINED})
 
 
 def test_a_disposal_without_sanctions_says_so(session: Session, staff: dict[str, User]):
@@ -445,7 +449,7 @@ def test_the_decision_log_notes_what_each_step_recorded(session: Session, staff:
     session.expire(case, ["events"])
     notes = list(event_notes(session, case).values())
     assert notes[0] == f"核查人员 {staff['verifier'].display_name} · 期限 {TODAY + timedelta(30)}"
-    assert notes[-2] == "追回 1,500.00 元 · 党纪处分 警告"
+    assert notes[-2] == "追回 1,500.00 元 · 党纪处分 警告 · 处分对象 李村长"
     assert notes[-1] == "追回 100.00 元 · 处分 记过"  # logged before the sanctions were split
 
 

@@ -55,8 +55,12 @@ def test_a_warning_goes_from_open_to_closed(page: Page, served: Served):
     dispose.get_by_label("追回金额（元）").fill("1500.00")
     dispose.get_by_label("政务处分").select_option("记过")
     dispose.get_by_label("批评教育").check()
+    dispose.get_by_label("选择").select_option(index=1)  # the payee, 王芳
+    dispose.get_by_label("停发的生效日期（未停发留空）").fill("2024-01-01")
     dispose.get_by_role("button", name="处置").click()
     expect(page.locator("#case-panel")).to_contain_text("处置中")
+    expect(page.locator("#disposal-outcome")).to_contain_text("处分对象：王芳")
+    expect(page.locator("#disposal-outcome")).to_contain_text("停发：自 2024-01-01 起")
     page.get_by_role("form", name="办结").get_by_role("button", name="办结").click()
     expect(page.locator("#case-panel")).to_contain_text("办结")
     expect(page.locator("#case-panel")).to_contain_text("1,500.00")

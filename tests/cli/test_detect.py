@@ -54,6 +54,9 @@ def test_models_without_their_data_are_skipped_and_the_rest_run(tmp_path: Path, 
     assert any("DECEASED_PAID" in line and "deaths or residents" in line for line in skipped)
     assert any("UNREGISTERED_PAYEE" in line and "residents" in line for line in skipped)
     assert "1 new" in result.output and "W-" in result.output
+    # Every person and account paid, indexed for the entity pages; not again for the same data.
+    assert "Entity index: built" in result.output and "1 account" in result.output
+    assert "Entity index: unchanged" in runner.invoke(app, ["detect"]).output
 
 
 def test_warnings_are_exported_as_the_contract_says_and_shown_with_evidence(

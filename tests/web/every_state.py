@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sunlight.accounts.users import add_user
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case, CaseAttachment
+from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.report_tables import ReportPhoto
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.upload_tables import Upload
@@ -35,12 +36,14 @@ from sunlight.contract.cases import (
     VERIFYING,
 )
 from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.entities.build import rebuild_index
 from sunlight.models.detection import Detection, EvidenceRow
 from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
 from sunlight.web.app import create_app
 from sunlight.web.reference import warning_case_title
 from tests.appdb.builders import run
-from tests.entities.fixtures import shared_card
 from tests.models.county import Person
 from tests.publish_county import ingested, liu, wang, zhang, zhao
 from tests.web.conftest import PASSWORD, SECRET_KEY, form_token, log_in
@@ -183,16 +186,6 @@ def _warnings(bench: Workbench) -> None:
         run(session, [d for s, d in DETECTIONS.items() if s != RETRACTED], models=models)
 
 
-def _entities(bench: Workbench) -> None:
-    """The entity index's story of a shared card (its warnings are the runs' above)."""
-    sessions = bench.app.state.sessions  # type: ignore[attr-defined]
-    with sessions() as session:
-        story = shared_card(session, warnings=False)
-        session.commit()
-        bench.ids.update(entities_kind=["person"],
-                         ref=[story.persons["son"].ref, story.cadre.ref])
-
-
 def _form(step: str, state: str, verifier: User) -> dict[str, str]:
     if step == "assign":
         return {"assignee": str(verifier.id)}
@@ -201,7 +194,9 @@ def _form(step: str, state: str, verifier: User) -> dict[str, str]:
     if step == "dispose":
         return {"recovered_amount": "500", "party_discipline": "警告",
                 "organisational_measures": "诫勉", "transferred_to": "主管部门处理",
-                "reason": "责令退回。"}
+                "reason": "责令退回。", "disciplined": "typed",
+                "disciplined_id_number": "110101198001010010", "disciplined_name": "李村长",
+                "payment_stopped_on": "2024-06-01"}
     return {}
 
 
@@ -218,6 +213,25 @@ def _report(bench: Workbench) -> None:
         take(session, case, "assign", _user(session, ANALYST),
              {"assignee": str(_user(session, VERIFIER).id)}, expected_version=case.version)
         session.commit()
+
+
+ENTITY_KINDS = ("person", "account", "village")
+"""The entity pages visited (the scan takes three values of each path parameter)."""
+
+
+def _entities(bench: Workbench) -> None:
+    """The entity index, built as a detection run builds it; a page of each kind above."""
+    engine = DuckDBEngine()
+    try:
+        with bench.app.state.sessions.begin() as session:  # type: ignore[attr-defined]
+            rebuild_index(engine, Warehouse(bench.settings.warehouse_dir), session, "seeded")
+    finally:
+        engine.close()
+    with bench.app.state.sessions() as session:  # type: ignore[attr-defined]
+        refs = [session.scalars(select(Entity.ref).where(Entity.kind == kind)
+                                .order_by(Entity.warnings.desc(), Entity.id).limit(1)).one()
+                for kind in ENTITY_KINDS]
+    bench.ids.update(kind=list(ENTITY_KINDS), ref=refs)
 
 
 def _portal_ids(bench: Workbench) -> None:

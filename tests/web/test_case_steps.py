@@ -66,7 +66,9 @@ def test_a_confirmed_disposal_records_what_was_typed_before_the_question(staff_a
     analyst = staff_app.client("analyst")
     act(staff_app, analyst, case_no, "verify", verdict="属实", reason="入户核实")
     asked = act(staff_app, analyst, case_no, "dispose", confirmed=False,
-                recovered_amount="1,200.50", organisational_measures=["诫勉", "调整职务"])
+                recovered_amount="1,200.50", organisational_measures=["诫勉", "调整职务"],
+                disciplined="typed", disciplined_id_number="110101198001010010",
+                disciplined_name="李村长")
     assert asked.status_code == 200 and case_of(staff_app, case_no).status == "verified"
     shown = visible_text(asked.text)
     assert "追回金额（元） 1,200.50" in shown and "诫勉、调整职务" in shown

@@ -134,7 +134,9 @@ def test_a_true_warning_walks_to_closed_through_the_web(staff_app: StaffApp):
         (verifier, "verify", {"verdict": "属实", "reason": "经入户核实，本人已于2023年12月死亡"}),
         (analyst, "dispose", {"recovered_amount": "1,500.00", "party_discipline": "警告",
                               "organisational_measures": ["诫勉", "调整职务"],
-                              "transferred_to": "主管部门处理"}),
+                              "transferred_to": "主管部门处理", "disciplined": "typed",
+                              "disciplined_id_number": "110101198001010010",
+                              "disciplined_name": "李村长"}),
         (analyst, "close", {}),
     ]
     seen = []

@@ -14,6 +14,7 @@ from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.models.detection import Person
 from tests.appdb.builders import PERSON, detection
 from tests.models.county import make_id
+from tests.web.case_builders import act
 from tests.web.conftest import StaffApp
 from tests.web.stored import assign, store
 
@@ -113,3 +114,23 @@ def test_notice_of_an_unknown_warning_is_404_and_anonymous_must_log_in(staff_app
     assert staff_app.client("analyst").get("/staff/warnings/W-NONE/notice").status_code == 404
     response = staff_app.client().get("/staff/warnings/W-NONE/notice", follow_redirects=False)
     assert response.status_code == 303
+
+
+def test_the_export_says_what_each_case_came_to(staff_app: StaffApp, ids: dict[str, str]):
+    case_no = assign(staff_app, ids[PERSON], "verifier")
+    act(staff_app, staff_app.client("verifier"), case_no, "verify", verdict="属实", reason="核实")
+    done = act(staff_app, staff_app.client("analyst"), case_no, "dispose",
+               recovered_amount="1,200.50", party_discipline="警告", disciplined="typed",
+               disciplined_id_number="110101198001010010", disciplined_name="李村长",
+               payment_stopped_on="2024-06-01")
+    assert done.status_code == 303
+    content = staff_app.client("analyst").get("/staff/warnings/export.xlsx").content
+    header, *rows = sheet(content, "处置情况")
+    assert header[:4] == ["预警编号", "案件编号", "状态", "核实结论"]
+    assert "处分对象身份证号" in header and "停发日期" in header and "取消资格日期" in header
+    [row] = rows  # 张伟's warning has no case
+    shown = dict(zip(header, row, strict=True))
+    assert (shown["预警编号"], shown["案件编号"], shown["状态"]) == (ids[PERSON], case_no, "处置中")
+    assert shown["追回金额（元）"] == 1200.5 and shown["处分或组织处理"] == "党纪处分 警告"
+    assert (shown["处分对象姓名"], shown["处分对象身份证号"]) == ("李村长", "110101********0010")
+    assert (shown["停发日期"], shown["取消资格日期"]) == ("2024-06-01", "")

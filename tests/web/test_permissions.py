@@ -41,6 +41,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/entities/{kind}/{ref}/links": CASEWORK,  # the verifier: their township's
     "/staff/publications": ANALYST,
     "/staff/publications/job": ANALYST,
+    "/staff/search": LISTS,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
     "/staff/uploads/{upload_id}": UPLOADERS,

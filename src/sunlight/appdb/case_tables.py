@@ -44,6 +44,14 @@ class Case(Base):
     organisational_measures: Mapped[str] = mapped_column(String(120), default="")
     """组织处理: those of contract.cases.ORGANISATIONAL_MEASURES taken, joined by 、."""
     transferred_to: Mapped[str] = mapped_column(String(100), default="")
+    disciplined_id_number: Mapped[str] = mapped_column(String(18), default="")
+    """处分对象: the person the sanctions fall on (the payee, or the cadre whose relative was
+    paid), by canonical ID number; empty when the disposal named nobody."""
+    disciplined_name: Mapped[str] = mapped_column(String(60), default="")
+    payment_stopped_on: Mapped[date | None] = mapped_column(Date)
+    """停发: the day payment stopped, None if it was not."""
+    eligibility_revoked_on: Mapped[date | None] = mapped_column(Date)
+    """取消资格: the day the eligibility was revoked, None if it was not."""
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -30,10 +30,11 @@ class Entity(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
-    """person, household, account, company or village."""
+    """person, household, account, company, village or township (the target of an official
+    whose office names no village)."""
     key: Mapped[str] = mapped_column(String(120))
     """Canonical ID number, 户号, account number, 统一社会信用代码 (or the company's name
-    where a registry row has no code), `township/village`."""
+    where a registry row has no code), `township/village`, the township's name."""
     ref: Mapped[str] = mapped_column(String(24), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     """What a person reads: registry name, the household's 户主, the payees of an account,
@@ -82,3 +83,18 @@ class EntityIndexState(Base):
     built_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     entities: Mapped[int] = mapped_column(Integer, default=0)
     links: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EntityWarning(Base):
+    """A standing warning touching an entity: a person's own (Warning.id_number), an
+    account's (Warning.account), a village's (township and village), a household's (its
+    members'). Refreshed by every detection run, even one that leaves the index as it was,
+    so that a page lists its warnings by an indexed join instead of scanning `warnings`."""
+
+    __tablename__ = "entity_warnings"
+    __table_args__ = (Index("ix_entity_warnings_warning_pk", "warning_pk"),)
+
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    warning_pk: Mapped[int] = mapped_column(
+        ForeignKey("warnings.id", ondelete="CASCADE"), primary_key=True)

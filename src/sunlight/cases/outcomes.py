@@ -31,6 +31,10 @@ class ModelOutcome:
     not_true: int
     recovered: Decimal
     """追回金额 over the model's cases, in yuan."""
+    stopped: int = 0
+    """Cases whose disposal stopped the payment (停发)."""
+    revoked: int = 0
+    """Cases whose disposal revoked the eligibility (取消资格)."""
 
     @property
     def precision(self) -> float | None:
@@ -53,12 +57,18 @@ def by_model(session: Session) -> list[ModelOutcome]:
     recovered = {model: amount for model, amount in session.execute(
         select(Warning.model, func.coalesce(func.sum(Case.recovered_amount), 0))
         .join(Case, Case.warning_pk == Warning.id).group_by(Warning.model))}
+    measures = {model: (int(stopped or 0), int(revoked or 0))
+                for model, stopped, revoked in session.execute(
+        select(Warning.model, func.count(Case.payment_stopped_on),
+               func.count(Case.eligibility_revoked_on))
+        .join(Case, Case.warning_pk == Warning.id).group_by(Warning.model))}
     return [
         ModelOutcome(
             model=model, warnings=raised[model], verified=sum(verdicts[model].values()),
             true=verdicts[model].get(TRUE, 0), partly_true=verdicts[model].get(PARTLY_TRUE, 0),
             not_true=verdicts[model].get(NOT_TRUE, 0),
             recovered=yuan(recovered.get(model)),
+            stopped=measures.get(model, (0, 0))[0], revoked=measures.get(model, (0, 0))[1],
         )
         for model in sorted(raised)
     ]

@@ -25,6 +25,7 @@ from sunlight.appdb.numbers import row_id
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
 from sunlight.cases.assignees import CASE_TAKERS, covers
+from sunlight.cases.disposal import disposal_outcome, logged
 from sunlight.clock import local_today
 from sunlight.contract.case_steps import case_steps
 from sunlight.contract.cases import (
@@ -130,11 +131,16 @@ def _disposal(session: Session, case: Case, form: Form, terms: Terms) -> dict[st
     transferred = form.get("transferred_to", "").strip()
     if transferred not in TRANSFERS:
         raise InvalidInput(f"移送只能是：{'、'.join(t for t in TRANSFERS if t)}，或不移送")
+    try:
+        outcome = disposal_outcome(session, case, form, today=terms.today,
+                                   sanctioned=bool(party or government or taken))
+    except ValueError as error:
+        raise InvalidInput(str(error)) from None
     return {"recovered_amount": recovered, "party_discipline": party,
             "government_discipline": government,
             "organisational_measures": LIST_SEPARATOR.join(
                 m for m in ORGANISATIONAL_MEASURES if m in taken),
-            "transferred_to": transferred}
+            "transferred_to": transferred, **outcome}
 
 
 def _one_of(form: Form, field: str, choices: tuple[str, ...]) -> str:
@@ -216,7 +222,7 @@ def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
     if transition.target == CLOSED:
         case.closed_at = now
     _mirror_on_warning(session, case)
-    details = {name: _shown(value) for name, value in changes.items()}
+    details = {name: _shown(value) for name, value in logged(changes).items()}
     if form.get("reason", "").strip():
         details["reason"] = form["reason"].strip()
     event = CaseEvent(case_id=case.id, at=now, actor_id=actor.id, action=action,

@@ -13,6 +13,7 @@ from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.warnings import print_top
 from sunlight.detect import DetectionRun, run_detection
+from sunlight.entities.build import IndexCounts
 from sunlight.models.registry import ModelFileError
 from sunlight.models.runner import ModelOutcome, UnknownModel
 from sunlight.settings import get_settings
@@ -73,3 +74,14 @@ def print_outcomes(run: DetectionRun) -> None:
         console.print(f"Stored: {report.new:,} new, {report.changed:,} changed, "
                       f"{report.unchanged:,} unchanged, {report.reraised:,} raised again after "
                       f"closing, {report.retracted:,} retracted (run {report.run_id}).")
+    if index := run.index:
+        console.print(_index_line(index))
+
+
+def _index_line(index: IndexCounts) -> str:
+    if not index.built:
+        return (f"Entity index: unchanged (the warehouse is as at its last build); "
+                f"{index.warned:,} entity-warning ties refreshed.")
+    kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(index.entities.items()))
+    return (f"Entity index: built {index.total:,} entities ({kinds}) and {index.links:,} links "
+            f"in {index.seconds:.2f} s.")

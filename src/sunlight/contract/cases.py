@@ -50,12 +50,20 @@ class Sanction(_Strict):
     several: bool = False
 
 
+class Disposal(_Strict):
+    """What a disposal records besides its sanctions: 处分对象 and the payment measures."""
+
+    disciplined: str
+    payment_measures: dict[str, str] = Field(min_length=1)
+
+
 class CaseVocabulary(_Strict):
     states: dict[str, State]
     kinds: dict[str, str]
     transitions: dict[str, TransitionSpec]
     verdicts: tuple[str, ...]
     sanctions: dict[str, Sanction]
+    disposal: Disposal
     list_separator: str
     transfers: tuple[str, ...]
     self_correction_kinds: tuple[str, ...]
@@ -86,6 +94,9 @@ SANCTION_LABELS: Final = {name: sanction.label for name, sanction in CASES.sanct
 PARTY_DISCIPLINES: Final = CASES.sanctions["party_discipline"].choices
 GOVERNMENT_DISCIPLINES: Final = CASES.sanctions["government_discipline"].choices
 ORGANISATIONAL_MEASURES: Final = CASES.sanctions["organisational_measures"].choices
+DISCIPLINED_ZH: Final = CASES.disposal.disciplined
+PAYMENT_MEASURES: Final = CASES.disposal.payment_measures
+"""The case's date fields of 停发 and 取消资格, and what each measure is called."""
 LIST_SEPARATOR: Final = CASES.list_separator
 TRANSFERS: Final = CASES.transfers
 SELF_CORRECTION_KINDS: Final = CASES.self_correction_kinds

@@ -32,6 +32,7 @@ from sunlight.warehouse.spill import remove_stale
 from sunlight.web import middleware
 from sunlight.web.compression import Compression
 from sunlight.web.deps import LoginRequired
+from sunlight.web.entity_href import stored_salt
 from sunlight.web.errors import BadParameters, UserError, from_http
 from sunlight.web.pages import error_page as staff_error_page
 from sunlight.web.portal import reports as portal_reports
@@ -47,11 +48,13 @@ from sunlight.web.routes import (
     case_list,
     cases,
     dashboard,
+    entities,
     entity_links,
     exports,
     health,
     publications,
     reports,
+    search,
     self_corrections,
     townships,
     uploads,
@@ -106,6 +109,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
+    # Made now if need be: a page rendered while a POST holds SQLite's write lock (a refused
+    # step's case page) could not create the entity index's secret then.
+    app.state.entity_salt = stored_salt(app.state.sessions)
     assets = StaticAssets(STATIC)
     app.state.templates.env.globals["static_url"] = assets.url
     app.router.add_route("/static/{name}", assets.respond, methods=["GET", "HEAD"],
@@ -115,9 +121,10 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
                    townships.router, dashboard.router, exports.router, warnings.router,
-                   case_list.router, cases.router, case_files.router, reports.router,
-                   self_corrections.router, publications.router, entity_links.router,
-                   portal_reports.router, portal.router):
+                   case_list.router, cases.router, case_files.router, entities.router,
+                   reports.router, search.router, self_corrections.router,
+                   publications.router, entity_links.router, portal_reports.router,
+                   portal.router):
         app.include_router(router)
     _handle_errors(app)
     _serve_lightly(app, settings, engine)
@@ -185,8 +192,9 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _exc: LoginRequired) -> Response:
         if request.method == "GET" and "x-sunlight-partial" not in request.headers:
-            target = quote(str(request.url.path) + (f"?{request.url.query}"
-                                                    if request.url.query else ""))
+            # A search may be a whole ID number: it is not carried into the login address.
+            query = "" if request.url.path == search.PATH else request.url.query
+            target = quote(str(request.url.path) + (f"?{query}" if query else ""))
             return RedirectResponse(f"/staff/login?next={target}", status_code=303)
         return JSONResponse({"detail": "请先登录"}, status_code=401)
 

@@ -14,6 +14,7 @@ from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.numbers import row_id
 from sunlight.cases.assignees import Candidates, candidates
+from sunlight.cases.disposal import TYPED, offered
 from sunlight.cases.workflow import available, overdue
 from sunlight.clock import local_today
 from sunlight.contract.case_steps import case_steps
@@ -22,13 +23,15 @@ from sunlight.contract.cases import (
     OPEN,
     ORGANISATIONAL_MEASURES,
     PARTY_DISCIPLINES,
+    PAYMENT_MEASURES,
     SANCTION_LABELS,
     TRANSFERS,
     VERDICTS,
     sanction_parts,
 )
 from sunlight.contract.roles import ANALYST, VERIFIER
-from sunlight.contract.vocabulary import ROLE_ZH, field_label
+from sunlight.contract.vocabulary import PERSON_ROLE_ZH, ROLE_ZH, field_label
+from sunlight.masking import masked_number
 from sunlight.web.deps import Staff, settings_of
 from sunlight.web.templating import money
 
@@ -68,6 +71,10 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "government_disciplines": GOVERNMENT_DISCIPLINES,
         "organisational_measures": ORGANISATIONAL_MEASURES,
         "transfers": [t for t in TRANSFERS if t],
+        "disciplined_offered": (offered(session, case) if case is not None
+                                and "dispose" in takes_back else []),
+        "disciplined_typed": TYPED, "person_role_zh": PERSON_ROLE_ZH,
+        "payment_measures": PAYMENT_MEASURES,
         "default_deadline_days": settings.case_deadline_days,
         "today": local_today(),
         "form": form,
@@ -128,14 +135,27 @@ def event_notes(session: Session, case: Case) -> dict[int, str]:
         parts += sanction_parts(details)
         if details.get("transferred_to"):
             parts.append(f"移送 {details['transferred_to']}")
+        parts += outcome_parts(details)
         if parts:
             notes[event.id] = " · ".join(parts)
     return notes
 
 
+def outcome_parts(details: dict[str, Any]) -> list[str]:
+    """处分对象 by name and the payment measures with their dates."""
+    parts = []
+    if details.get("disciplined_name"):
+        # By name: the ID, logged masked, cannot be linked; the outcome above links it.
+        parts.append(f"{field_label('disciplined')} {details['disciplined_name']}")
+    parts += [f"{label} 自 {details[name]} 起" for name, label in PAYMENT_MEASURES.items()
+              if details.get(name)]
+    return parts
+
+
 FIELD_LABELS = {name: field_label(name) for name in (
     "assignee", "deadline", "verdict", "reason", "recovered_amount", *SANCTION_LABELS,
-    "transferred_to")}
+    "transferred_to", "disciplined", "disciplined_id_number", "disciplined_name",
+    *PAYMENT_MEASURES)}
 """The fields of the case forms, in the order a refused person's input is shown back."""
 
 
@@ -150,6 +170,10 @@ def unsaved(session: Session, form: dict[str, str], actions: list[str]) -> list[
         if name == "assignee" and (number := row_id(value)) is not None:
             user = session.get(User, number)
             value = user.display_name if user else value
+        if name == "disciplined" and value == TYPED:
+            continue  # the person typed in is shown by the ID and name fields
+        if name == "disciplined_id_number":
+            value = masked_number(value)
         if value:
             shown.append((label, value))
     return shown

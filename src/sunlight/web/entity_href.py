@@ -7,11 +7,18 @@ account. The index's secret is read once per process and kept on the app.
 from __future__ import annotations
 
 from fastapi import Request
+from sqlalchemy.orm import Session, sessionmaker
 
 from sunlight.entities.refs import entity_ref, index_state
 from sunlight.web.state import sessions_of
 
 ENTITY_PAGES = "/staff/entities"
+
+
+def stored_salt(sessions: sessionmaker[Session]) -> str:
+    """The entity index's secret, created and committed if the database has none yet."""
+    with sessions.begin() as session:
+        return index_state(session).salt
 
 
 def index_salt(request: Request) -> str:

@@ -23,9 +23,11 @@ __all__ = ["change_text", "fact_rows", "library", "model_names", "program_names"
            "warning_case_title"]
 
 
-def fact_rows(model: str, facts: dict[str, str]) -> list[tuple[str, str]]:
+def fact_rows(model: str, facts: dict[str, str], *,
+              masked: bool = True) -> list[tuple[str, str]]:
     """A warning's facts as staff read them: the model's Chinese labels, 是/否, evidence
-    strength in words, ID and account numbers masked."""
+    strength in words, ID and account numbers masked (unless the page masks and links them
+    itself: `masked=False`)."""
     found = library().get(model)
     rows = []
     for key, value in sorted(facts.items()):
@@ -35,7 +37,7 @@ def fact_rows(model: str, facts: dict[str, str]) -> list[tuple[str, str]]:
         elif key == "strength":
             text = _strength(text)
         label = found.fact_label(key) if found else SHARED_FACTS.get(key, key)
-        rows.append((label, masked_text(text)))
+        rows.append((label, masked_text(text) if masked else text))
     return rows
 
 
@@ -51,9 +53,10 @@ def _strength(text: str) -> str:
 _EVIDENCE_CHANGE = re.compile(r"^(\d+) rows(?: \(([^)]*)\))?$")
 
 
-def change_text(model: str, field: str, value: str) -> str:
+def change_text(model: str, field: str, value: str, *, masked: bool = True) -> str:
     """A value of a warning's change log as staff read it: states, 是/否 and facts in
-    Chinese, evidence counted in 行 (the log keeps the codes it was written with)."""
+    Chinese, evidence counted in 行 (the log keeps the codes it was written with); numbers
+    in facts masked unless `masked=False` (the page masks and links them)."""
     if field == "status":
         return STATUS_ZH.get(value, value)
     if field == "fires":
@@ -62,13 +65,14 @@ def change_text(model: str, field: str, value: str) -> str:
         return SEVERITY_ZH.get(value, value)
     if field == "facts" and value.startswith("{"):
         facts = json.loads(value)
-        return "；".join(f"{label} {text}" for label, text in fact_rows(model, facts))
+        return "；".join(f"{label} {text}"
+                        for label, text in fact_rows(model, facts, masked=masked))
     if field == "subject_kind":
         return SUBJECT_KIND_ZH.get(value, value)
     if field == "people":  # `name role` pairs joined by 、 (appdb.plan.text)
         return "、".join(_person_text(person) for person in value.split("、") if person)
     if field == "subject_name":
-        return masked_text(value)
+        return masked_text(value) if masked else value
     if field == "evidence" and (found := _EVIDENCE_CHANGE.match(value)):
         rows, detail = found.groups()
         moved = " ".join(f"{'新增' if part[0] == '+' else '移除'} {part[1:]}"

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.case_tables import Case
 from sunlight.contract.cases import REPORT_CASE
+from sunlight.entities.report_subjects import report_subjects
 from sunlight.reports.related import warnings_about
 from sunlight.reports.replies import REPLY_MAX, report_of
 from sunlight.web.reference import model_names
@@ -19,7 +20,8 @@ def report_context(session: Session, case: Case | None, *, analyst: bool = False
     """Under the key `report` (None for a warning's case: the fragment shows nothing).
 
     Whoever may see the case may read the report and reply; the routes check that. Only an
-    analyst, who may open every warning, is shown the warnings about the same person.
+    analyst, who may open every warning and entity page, is shown the warnings about the same
+    person and the entities the report may be about.
     """
     if case is None or case.kind != REPORT_CASE:
         return {"report": None}
@@ -28,6 +30,7 @@ def report_context(session: Session, case: Case | None, *, analyst: bool = False
         return {"report": None}
     return {"report": report, "reply_max": REPLY_MAX, "reply_message": reply_message,
             "related_warnings": warnings_about(session, report, case) if analyst else [],
+            "subjects": report_subjects(session, report, case) if analyst else None,
             "model_names": model_names(),
             "reply_draft": reply_draft or "",
             "photos_url": f"/staff/cases/{case.case_no}/photos"}

@@ -20,6 +20,7 @@ from sunlight.contract.vocabulary import (
 )
 from sunlight.masking import masked_number, masked_text
 from sunlight.web.entity_href import entity_url
+from sunlight.web.entity_text import linked_numbers
 from sunlight.web.public_url import portal_address
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -69,5 +70,6 @@ def make_templates() -> Jinja2Templates:
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
                        portal_address=portal_address, dataset_label=dataset_label,
                        field_label=field_label, actor_label=actor_label, entity_url=entity_url,
+                       linked_numbers=linked_numbers,
                        PUBLICATION_STATUS_ZH=VOCABULARY.publication_statuses)
     return templates

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from sunlight.contract.cases import PAYMENT_MEASURES
 from sunlight.contract.roles import ANALYST
 from sunlight.web.board import Filters
 from sunlight.web.charts import Bar, bar_chart
@@ -32,7 +33,7 @@ def dashboard(request: Request, staff: Analyst, session: DbSession,
     by = MEASURES[measure]
     return render(request, "staff/dashboard.html", {
         "data": data, "percent": percent, "measure": measure, "measures": MEASURES,
-        "board_url": board_url,
+        "board_url": board_url, "payment_measures": PAYMENT_MEASURES,
         "charts": [
             ("预警按模型", _chart(f"预警按模型（{by}，不含已撤回）",
                                   ranked(data.by_model, measure), "model", measure)),

@@ -12,7 +12,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 
+from sunlight.appdb.case_tables import Case
 from sunlight.clock import local_today
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.roles import ANALYST
@@ -47,9 +49,12 @@ def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALY
                  session: DbSession, filters: Annotated[Filters, Query()]) -> Response:
     """The board as filtered, every page, ID and account numbers masked."""
     warnings = for_export(session, staff.user, filters)
+    # Every warning's case: cases are as many as people worked on, far fewer than warnings.
+    cases = {case.warning_pk: case for case in session.scalars(
+        select(Case).where(Case.warning_pk.is_not(None))) if case.warning_pk is not None}
     buffer = io.BytesIO()
     write_xlsx(warnings, buffer, reference.library(), load_catalog(settings_of(request).catalog),
-               masked=True, ordered=True)
+               masked=True, ordered=True, cases=cases)
     audit_now(request, staff, "export.warnings", target="warnings.xlsx",
               details={"filters": filters.described(), "rows": len(warnings)})
     name = f"sunlight-warnings-{local_today():%Y%m%d}.xlsx"

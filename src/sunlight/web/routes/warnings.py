@@ -114,8 +114,9 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "program_names": reference.program_names(settings_of(request).catalog),
         "role_zh": EVIDENCE_ROLE_ZH,
         "subject_kind_zh": SUBJECT_KIND_ZH, "person_role_zh": PERSON_ROLE_ZH,
-        "fact_rows": functools.partial(reference.fact_rows, warning.model),
-        "change_text": functools.partial(reference.change_text, warning.model),
+        # Unmasked: the page masks every number in them and links it (linked_numbers).
+        "fact_rows": functools.partial(reference.fact_rows, warning.model, masked=False),
+        "change_text": functools.partial(reference.change_text, warning.model, masked=False),
         "severity_zh": SEVERITY_ZH,
         "timeline": timeline(session, warning.id_number),
         "successors": successors,

@@ -1,4 +1,5 @@
-"""The entity index: persons, households, accounts, companies and villages, and their links.
+"""The entity index: persons, households, accounts, companies, villages and
+townships, their links, and the standing warnings touching each.
 
 Built by the next detection run; until then the tables are empty and entity pages say so.
 
@@ -64,9 +65,22 @@ def upgrade() -> None:
         sa.Column("links", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entity_index_state")),
     )
+    op.create_table(
+        "entity_warnings",
+        sa.Column("entity_id", sa.Integer(), nullable=False),
+        sa.Column("warning_pk", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["entity_id"], ["entities.id"], ondelete="CASCADE",
+                                name=op.f("fk_entity_warnings_entity_id_entities")),
+        sa.ForeignKeyConstraint(["warning_pk"], ["warnings.id"], ondelete="CASCADE",
+                                name=op.f("fk_entity_warnings_warning_pk_warnings")),
+        sa.PrimaryKeyConstraint("entity_id", "warning_pk", name=op.f("pk_entity_warnings")),
+    )
+    op.create_index("ix_entity_warnings_warning_pk", "entity_warnings", ["warning_pk"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_entity_warnings_warning_pk", table_name="entity_warnings")
+    op.drop_table("entity_warnings")
     op.drop_table("entity_index_state")
     op.drop_index("ix_entity_links_target", table_name="entity_links")
     op.drop_index("ix_entity_links_source", table_name="entity_links")

@@ -1,0 +1,455 @@
+"""The entity index in SQL over the warehouse: what each entity's page shows, and the links.
+
+Each step is materialised once (`STEPS`, in order) and read by the ones after it. Pages'
+documents are built by the engine as JSON text (`to_json`), aggregated (payments month ×
+program, land per type), never raw payment rows. Money is written as text so that no float
+rounds a fen away. Texts are cut to their columns' lengths (PostgreSQL enforces them).
+"""
+
+from __future__ import annotations
+
+PROGRAM = "coalesce(t.program_code, t.program, '')"
+MONEY = "CAST(CAST({} AS DECIMAL(18, 2)) AS VARCHAR)"
+KEY_MAX = 120
+
+
+def _money(expr: str) -> str:
+    return MONEY.format(expr)
+
+
+def _present(column: str) -> str:
+    return f"{column} IS NOT NULL AND {column} <> '' AND length({column}) <= 60"
+
+
+# The payment columns the index reads, read from Parquet once.
+PAY = """
+SELECT id_number, name, account, period, coalesce(program_code, program, '') AS program_code,
+       program, amount, township, village
+FROM payments
+"""
+
+# Registry: each person's distinct states, latest delivery first; [1] is the current one.
+REG_STATES = f"""
+SELECT t.id_number AS id, t.name, t.sex, t.birth_date, t.household_id, t.relation,
+       t.township, t.village, t.status, t.status_date,
+       max(coalesce(b.delivered, 0)) AS delivered
+FROM residents AS t LEFT JOIN batches AS b ON b.file_hash = CAST(t.source_file_hash AS VARCHAR)
+WHERE {_present('t.id_number')}
+GROUP BY ALL
+"""
+
+# A state is a list, not an object (REGISTRY_FIELDS names its items): a county's registry
+# is the bulk of the index, and names repeated in every state would double it.
+REGISTRY_FIELDS = ("name", "sex", "birth", "household", "relation", "township", "village",
+                   "status", "status_date")
+
+REG = """
+SELECT id, list([name, sex, CAST(birth_date AS VARCHAR), household_id, relation, township,
+                 village, status, CAST(status_date AS VARCHAR)]
+                ORDER BY delivered DESC, status_date DESC NULLS LAST, household_id) AS registry
+FROM e_reg_states GROUP BY id
+"""
+
+LATEST = """
+SELECT id, registry[1][1] AS name, registry[1][4] AS household, registry[1][5] AS relation,
+       registry[1][8] AS status, registry[1][6] AS township, registry[1][7] AS village
+FROM e_reg
+"""
+
+_PERSON_SOURCES = (
+    ("id_number", "name", "e_pay"), ("id_number", "name", "enrollments"),
+    ("id_number", "name", "officials"), ("id_number", "name", "deaths"),
+    ("id_number", "name", "disability_certs"), ("owner_id_number", "owner_name", "vehicles"),
+    ("rep_id_number", "rep_name", "businesses"), ("holder_id_number", "holder_name", "land"),
+    ("id", "name", "e_latest"),
+)
+
+PERSON_IDS = "SELECT id, min(name) AS name FROM (" + " UNION ALL ".join(
+    f"SELECT {i} AS id, {n} AS name FROM {d} WHERE {_present(i)}"
+    for i, n, d in _PERSON_SOURCES) + ") GROUP BY id"
+
+# Where a person without a registry row lives: their latest payment's, else enrollment's.
+PLACE = """
+SELECT id, arg_max(township, ordering) AS township, arg_max(village, ordering) AS village FROM (
+  SELECT id_number AS id, township, village, '2' || coalesce(period, '') AS ordering
+  FROM e_pay WHERE township IS NOT NULL
+  UNION ALL
+  SELECT id_number, township, village, '1' || coalesce(strftime(start_month, '%Y-%m'), '')
+  FROM enrollments WHERE township IS NOT NULL
+) GROUP BY id
+"""
+
+OFFICES = """
+SELECT id_number AS id,
+       list(struct_pack(category := category, post := post, employer := employer,
+                        township := township, village := village, start := start_date,
+                        "end" := end_date) ORDER BY start_date NULLS FIRST) AS offices
+FROM officials GROUP BY 1
+"""
+
+VEHICLES = """
+SELECT owner_id_number AS id,
+       list(struct_pack(owner := owner_id_number, name := owner_name, plate := plate,
+                        type := vehicle_type, registered := registered_on, status := status)
+            ORDER BY registered_on NULLS FIRST, plate) AS vehicles
+FROM vehicles GROUP BY 1
+"""
+
+LAND = """
+SELECT holder_id_number AS id,
+       list(struct_pack(type := land_type, area := CAST(area AS VARCHAR), township := township,
+                        village := village) ORDER BY land_type, area) AS land
+FROM land GROUP BY 1
+"""
+
+ENROLLED = f"""
+SELECT id_number AS id,
+       list(struct_pack(program := {PROGRAM}, start := strftime(start_month, '%Y-%m'),
+                        "end" := strftime(end_month, '%Y-%m'),
+                        area := CAST(declared_area AS VARCHAR), township := township,
+                        village := village) ORDER BY start_month NULLS FIRST) AS enrollments
+FROM enrollments AS t GROUP BY 1
+"""
+
+# Payments as cells of month × program: period, program, sum, rows.
+PAID_CELLS = f"""
+SELECT t.id_number AS id, coalesce(t.period, '') AS period, {PROGRAM} AS program,
+       sum(t.amount) AS amount, count(*) AS n
+FROM e_pay AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
+"""
+
+# Runs of months paid alike (same program, amount and rows a month): a pension paid the same
+# each month for years is one run, not sixty cells. A year (an annual program) is a run alone.
+MONTH_NO = ("CASE WHEN length(period) = 7 THEN CAST(substr(period, 1, 4) AS BIGINT) * 12 "
+            "+ CAST(substr(period, 6, 2) AS BIGINT) END")
+ISLAND = (f"coalesce(({MONTH_NO}) - row_number() OVER (PARTITION BY {{}} ORDER BY period), "
+          "-1 - coalesce(TRY_CAST(period AS BIGINT), 0))")
+
+PAID_RUNS = f"""
+SELECT id, program, min(period) AS first, max(period) AS last, amount, n
+FROM (SELECT *, {ISLAND.format('id, program, amount, n, length(period)')} AS island
+      FROM e_paid_cells)
+GROUP BY id, program, amount, n, island
+"""
+
+PAID = f"""
+SELECT id, list(struct_pack(g := program, f := first, t := last, a := {_money('amount')},
+                            n := n) ORDER BY first, program) AS payments
+FROM e_paid_runs GROUP BY id
+"""
+
+DEATHS = """
+SELECT id_number AS id, list(struct_pack(date := death_date, source := source)
+                             ORDER BY death_date NULLS FIRST) AS deaths
+FROM deaths GROUP BY 1
+"""
+
+CERTS = """
+SELECT id_number AS id, list(struct_pack(category := category, level := level,
+                                         issued := issue_date, status := status)
+                             ORDER BY issue_date NULLS FIRST) AS certificates
+FROM disability_certs GROUP BY 1
+"""
+
+PERSONS = """
+SELECT 'person' AS kind, p.id AS key, left(coalesce(l.name, p.name, ''), 200) AS name,
+       left(coalesce(l.township, pl.township, ''), 60) AS township,
+       left(coalesce(l.village, pl.village, ''), 60) AS village,
+       left(coalesce(l.household, ''), 60) AS household,
+       CAST(to_json(struct_pack(relation := l.relation, registry := r.registry,
+                                offices := o.offices, vehicles := v.vehicles, land := la.land,
+                                enrollments := e.enrollments, payments := pa.payments,
+                                deaths := d.deaths, certificates := c.certificates))
+            AS VARCHAR) AS doc
+FROM e_person_ids AS p
+LEFT JOIN e_latest AS l USING (id) LEFT JOIN e_reg AS r USING (id)
+LEFT JOIN e_place AS pl USING (id) LEFT JOIN e_offices AS o USING (id)
+LEFT JOIN e_vehicles AS v USING (id) LEFT JOIN e_land AS la USING (id)
+LEFT JOIN e_enrolled AS e USING (id) LEFT JOIN e_paid AS pa USING (id)
+LEFT JOIN e_deaths AS d USING (id) LEFT JOIN e_certs AS c USING (id)
+"""
+
+# Households: the persons whose current registry row names the 户号, 户主 first.
+MEMBERS = f"""
+SELECT household AS h,
+       list(struct_pack(id := id, name := name, relation := relation, status := status)
+            ORDER BY coalesce(relation, '') <> '户主', id) AS members
+FROM e_latest WHERE {_present('household')} GROUP BY 1
+"""
+
+COMPANY_KEY = "coalesce(nullif(t.credit_code, ''), t.company)"
+
+COMPANY_ROWS = f"""
+SELECT {COMPANY_KEY} AS key, t.credit_code AS code, t.company AS name, t.rep_id_number AS rep,
+       t.rep_name, CAST(t.registered_capital AS VARCHAR) AS capital, t.founded_on AS founded,
+       t.status, t.status_date, t.source_row AS row
+FROM businesses AS t
+WHERE {COMPANY_KEY} IS NOT NULL AND {COMPANY_KEY} <> '' AND length({COMPANY_KEY}) <= {KEY_MAX}
+"""
+
+HOUSEHOLD_OFFICES = """
+SELECT l.household AS h, list(struct_pack(id := o.id_number, name := o.name,
+        category := o.category, post := o.post, township := o.township, village := o.village,
+        start := o.start_date, "end" := o.end_date) ORDER BY o.id_number, o.start_date) AS offices
+FROM officials AS o JOIN e_latest AS l ON l.id = o.id_number GROUP BY 1
+"""
+
+HOUSEHOLD_VEHICLES = """
+SELECT l.household AS h, flatten(list(v.vehicles)) AS vehicles
+FROM e_vehicles AS v JOIN e_latest AS l USING (id) GROUP BY 1
+"""
+
+HOUSEHOLD_COMPANIES = """
+SELECT l.household AS h, list(DISTINCT struct_pack(key := c.key, name := c.name, rep := c.rep,
+                                                    status := c.status)) AS companies
+FROM e_company_rows AS c JOIN e_latest AS l ON l.id = c.rep GROUP BY 1
+"""
+
+HOUSEHOLD_LAND = """
+SELECT h, list(struct_pack(type := land_type, area := CAST(area AS VARCHAR), parcels := n)
+               ORDER BY land_type) AS land
+FROM (SELECT l.household AS h, t.land_type, sum(t.area) AS area, count(*) AS n
+      FROM land AS t JOIN e_latest AS l ON l.id = t.holder_id_number GROUP BY ALL)
+GROUP BY h
+"""
+
+HOUSEHOLD_PROGRAMS = f"""
+SELECT h, list(struct_pack(program := program, payees := payees, amount := {_money('amount')},
+                           rows := n, first := first, last := last) ORDER BY program)
+       AS programs
+FROM (SELECT l.household AS h, c.program, count(DISTINCT c.id) AS payees,
+             sum(c.amount) AS amount, sum(c.n) AS n, min(c.period) AS first,
+             max(c.period) AS last
+      FROM e_paid_cells AS c JOIN e_latest AS l USING (id) GROUP BY ALL)
+GROUP BY h
+"""
+
+HOUSEHOLD_IDS = f"""
+SELECT household_id AS h, arg_max(township, delivered) AS township,
+       arg_max(village, delivered) AS village
+FROM e_reg_states WHERE {_present('household_id')} GROUP BY 1
+"""
+
+HOUSEHOLDS = """
+SELECT 'household' AS kind, i.h AS key,
+       left(coalesce(m.members[1].name, ''), 200) AS name,
+       left(coalesce(hl.township, i.township, ''), 60) AS township,
+       left(coalesce(hl.village, i.village, ''), 60) AS village, '' AS household,
+       CAST(to_json(struct_pack(members := m.members, offices := o.offices,
+                                vehicles := v.vehicles, companies := c.companies,
+                                land := la.land, programs := pr.programs)) AS VARCHAR) AS doc
+FROM e_household_ids AS i
+LEFT JOIN e_members AS m USING (h)
+LEFT JOIN e_latest AS hl ON hl.id = m.members[1].id
+LEFT JOIN e_household_offices AS o USING (h) LEFT JOIN e_household_vehicles AS v USING (h)
+LEFT JOIN e_household_companies AS c USING (h) LEFT JOIN e_household_land AS la USING (h)
+LEFT JOIN e_household_programs AS pr USING (h)
+"""
+
+# Accounts: each payee over time, and the sums paid to each payee by month.
+PAYEES = f"""
+SELECT t.account, coalesce(t.id_number, '') AS id, arg_max(t.name, t.period) AS written,
+       min(t.period) AS first, max(t.period) AS last, count(DISTINCT t.period) AS months,
+       sum(t.amount) AS amount, count(*) AS n,
+       arg_max(t.township, t.period) AS township, arg_max(t.village, t.period) AS village,
+       arg_max({PROGRAM}, t.period) AS program
+FROM e_pay AS t
+WHERE t.account IS NOT NULL AND t.account <> '' AND length(t.account) <= {KEY_MAX}
+GROUP BY ALL
+"""
+
+ACCOUNT_MONTHS = f"""
+SELECT account, list(struct_pack(id := id, f := first, t := last, a := {_money('amount')})
+                     ORDER BY first, id) AS months
+FROM (SELECT account, id, amount, min(period) AS first, max(period) AS last
+      FROM (SELECT *, {ISLAND.format('account, id, amount, length(period)')} AS island
+            FROM (SELECT t.account, coalesce(t.period, '') AS period,
+                         coalesce(t.id_number, '') AS id, sum(t.amount) AS amount
+                  FROM e_pay AS t WHERE t.account IS NOT NULL AND t.account <> ''
+                  GROUP BY ALL))
+      GROUP BY account, id, amount, island)
+GROUP BY account
+"""
+
+ACCOUNTS = f"""
+SELECT 'account' AS kind, p.account AS key,
+       left(string_agg(DISTINCT coalesce(l.name, p.written, ''), '、'), 200) AS name,
+       left(coalesce(arg_max(p.township, p.last), ''), 60) AS township,
+       left(coalesce(arg_max(p.village, p.last), ''), 60) AS village, '' AS household,
+       CAST(to_json(struct_pack(
+         payees := list(struct_pack(id := p.id, name := l.name, written := p.written,
+                                    household := l.household, first := p.first,
+                                    last := p.last, months := p.months,
+                                    amount := {_money('p.amount')}, rows := p.n)
+                        ORDER BY p.first, p.id),
+         programs := list(DISTINCT p.program),
+         months := any_value(am.months))) AS VARCHAR) AS doc
+FROM e_payees AS p LEFT JOIN e_latest AS l USING (id)
+LEFT JOIN e_account_months AS am USING (account)
+GROUP BY p.account
+"""
+
+COMPANIES = """
+SELECT 'company' AS kind, c.key, left(coalesce(arg_max(c.name, c.row), c.key), 200) AS name,
+       left(coalesce(any_value(l.township), ''), 60) AS township,
+       left(coalesce(any_value(l.village), ''), 60) AS village, '' AS household,
+       CAST(to_json(struct_pack(
+         rows := list(struct_pack(code := c.code, name := c.name, rep := c.rep,
+                                  rep_name := c.rep_name, capital := c.capital,
+                                  founded := c.founded, status := c.status,
+                                  status_date := c.status_date) ORDER BY c.row))) AS VARCHAR)
+       AS doc
+FROM e_company_rows AS c LEFT JOIN e_latest AS l ON l.id = c.rep
+GROUP BY c.key
+"""
+
+# Villages and townships: residents, and payees and money per program.
+VILLAGE_PROGRAMS = f"""
+SELECT township, village, program, count(DISTINCT id_number) AS payees,
+       sum(amount) AS amount, count(*) AS n
+FROM (SELECT t.township, t.village, {PROGRAM} AS program, t.id_number, t.amount
+      FROM e_pay AS t WHERE {_present('t.township')} AND {_present('t.village')})
+GROUP BY ALL
+"""
+
+VILLAGE_ENROLLED = f"""
+SELECT t.township, t.village, {PROGRAM} AS program, count(DISTINCT t.id_number) AS enrolled
+FROM enrollments AS t WHERE {_present('t.township')} AND {_present('t.village')}
+GROUP BY ALL
+"""
+
+VILLAGE_RESIDENTS = f"""
+SELECT township, village, count(*) FILTER (WHERE coalesce(status, '正常') = '正常') AS residents,
+       count(DISTINCT household) AS households
+FROM e_latest WHERE {_present('township')} AND {_present('village')} GROUP BY ALL
+"""
+
+VILLAGE_IDS = " UNION ".join(
+    f"SELECT township, village FROM {table} WHERE {_present('township')} "
+    f"AND {_present('village')}"
+    for table in ("e_latest", "e_village_programs", "e_village_enrolled", "officials", "land"))
+
+VILLAGES = f"""
+SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS name,
+       i.township, i.village, '' AS household,
+       CAST(to_json(struct_pack(
+         residents := coalesce(any_value(r.residents), 0),
+         households := coalesce(any_value(r.households), 0),
+         programs := list(struct_pack(program := coalesce(p.program, e.program),
+                                      payees := coalesce(p.payees, 0),
+                                      enrolled := coalesce(e.enrolled, 0),
+                                      amount := {_money('coalesce(p.amount, 0)')},
+                                      rows := coalesce(p.n, 0))
+                          ORDER BY coalesce(p.program, e.program))
+                     FILTER (WHERE coalesce(p.program, e.program) IS NOT NULL)))
+            AS VARCHAR) AS doc
+FROM e_village_ids AS i
+LEFT JOIN e_village_residents AS r USING (township, village)
+LEFT JOIN e_village_programs AS p USING (township, village)
+FULL JOIN e_village_enrolled AS e USING (township, village, program)
+WHERE i.township IS NOT NULL
+GROUP BY i.township, i.village
+"""
+
+TOWNSHIP_IDS = f"""
+SELECT DISTINCT township FROM e_village_ids
+UNION SELECT township FROM officials WHERE {_present('township')}
+"""
+
+TOWNSHIPS = """
+SELECT 'township' AS kind, i.township AS key, i.township AS name, i.township, '' AS village,
+       '' AS household,
+       CAST(to_json(struct_pack(
+         residents := (SELECT coalesce(sum(residents), 0) FROM e_village_residents AS r
+                       WHERE r.township = i.township),
+         villages := (SELECT count(*) FROM e_village_ids AS v
+                      WHERE v.township = i.township))) AS VARCHAR) AS doc
+FROM e_township_ids AS i
+"""
+
+STEPS = (
+    ("e_pay", PAY), ("e_reg_states", REG_STATES), ("e_reg", REG), ("e_latest", LATEST),
+    ("e_person_ids", PERSON_IDS), ("e_place", PLACE), ("e_offices", OFFICES),
+    ("e_vehicles", VEHICLES), ("e_land", LAND), ("e_enrolled", ENROLLED),
+    ("e_paid_cells", PAID_CELLS), ("e_paid_runs", PAID_RUNS), ("e_paid", PAID),
+    ("e_deaths", DEATHS),
+    ("e_certs", CERTS), ("e_members", MEMBERS), ("e_company_rows", COMPANY_ROWS),
+    ("e_household_offices", HOUSEHOLD_OFFICES), ("e_household_vehicles", HOUSEHOLD_VEHICLES),
+    ("e_household_companies", HOUSEHOLD_COMPANIES), ("e_household_land", HOUSEHOLD_LAND),
+    ("e_household_programs", HOUSEHOLD_PROGRAMS), ("e_household_ids", HOUSEHOLD_IDS),
+    ("e_payees", PAYEES), ("e_account_months", ACCOUNT_MONTHS),
+    ("e_village_programs", VILLAGE_PROGRAMS), ("e_village_enrolled", VILLAGE_ENROLLED),
+    ("e_village_residents", VILLAGE_RESIDENTS), ("e_village_ids", VILLAGE_IDS),
+    ("e_township_ids", TOWNSHIP_IDS),
+)
+
+KINDS = (("person", PERSONS), ("household", HOUSEHOLDS), ("account", ACCOUNTS),
+         ("company", COMPANIES), ("village", VILLAGES), ("township", TOWNSHIPS))
+
+ENTITY_COLUMNS = ("id", "kind", "key", "ref", "name", "township", "village", "household",
+                  "warnings", "doc")
+
+
+# A member that is null says nothing: dropped, a third of a person's document. Only a key
+# (lower case) can precede `":null`; a quote inside a string value is escaped.
+NO_NULLS = r"""regexp_replace(doc, '"[a-z_]+":null,|,"[a-z_]+":null', '', 'g')"""
+
+
+def entities_sql() -> str:
+    """Every entity, numbered: the ids the links below refer to."""
+    union = " UNION ALL ".join(f"SELECT * FROM ({sql})" for _, sql in KINDS)
+    return (f"SELECT row_number() OVER (ORDER BY kind, key) AS id, * REPLACE ({NO_NULLS} AS doc) "
+            f"FROM ({union}) WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}")
+
+
+def _ids(alias: str, kind: str, key: str) -> str:
+    return f"JOIN e_entities AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
+
+
+PAYEE_LINKS = f"""
+SELECT s.id AS source_id, a.id AS target_id, 'payee' AS kind, 'payee' AS role,
+       CAST(to_json(struct_pack(first := p.first, last := p.last, months := p.months,
+                                amount := {_money('p.amount')}, rows := p.n)) AS VARCHAR)
+       AS details
+FROM e_payees AS p {_ids('s', 'person', 'p.id')} {_ids('a', 'account', 'p.account')}
+"""
+
+_OFFICE_DETAILS = ("CAST(to_json(struct_pack(category := o.category, post := o.post, "
+                   "employer := o.employer, start := o.start_date, \"end\" := o.end_date)) "
+                   "AS VARCHAR)")
+
+OFFICE_LINKS = f"""
+SELECT s.id AS source_id, coalesce(v.id, tw.id) AS target_id,
+       CASE WHEN o.category = '村干部' THEN 'cadre' ELSE 'official' END AS kind,
+       left(coalesce(nullif(o.post, ''), o.category, ''), 60) AS role,
+       {_OFFICE_DETAILS} AS details
+FROM officials AS o {_ids('s', 'person', 'o.id_number')}
+LEFT JOIN e_entities AS v ON v.kind = 'village' AND v.key = o.township || '/' || o.village
+LEFT JOIN e_entities AS tw ON tw.kind = 'township' AND tw.key = o.township
+WHERE coalesce(v.id, tw.id) IS NOT NULL
+"""
+
+REP_LINKS = """
+SELECT s.id AS source_id, c.id AS target_id, 'legal_rep' AS kind, 'legal_rep' AS role,
+       CAST(to_json(struct_pack(status := arg_max(r.status, r.row),
+                                status_date := arg_max(r.status_date, r.row))) AS VARCHAR)
+       AS details
+FROM e_company_rows AS r
+JOIN e_entities AS s ON s.kind = 'person' AND s.key = r.rep
+JOIN e_entities AS c ON c.kind = 'company' AND c.key = r.key
+GROUP BY s.id, c.id
+"""
+
+RESIDENT_LINKS = """
+SELECT h.id AS source_id, v.id AS target_id, 'resident' AS kind, 'resident' AS role,
+       CAST(to_json(struct_pack(members := coalesce(len(m.members), 0))) AS VARCHAR)
+       AS details
+FROM e_entities AS h
+JOIN e_entities AS v ON v.kind = 'village' AND v.key = h.township || '/' || h.village
+LEFT JOIN e_members AS m ON m.h = h.key
+WHERE h.kind = 'household'
+"""
+
+LINK_COLUMNS = ("source_id", "target_id", "kind", "role", "details")
+LINKS = " UNION ALL ".join(f"SELECT * FROM ({sql})"
+                           for sql in (PAYEE_LINKS, OFFICE_LINKS, REP_LINKS, RESIDENT_LINKS))

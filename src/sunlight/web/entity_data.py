@@ -1,0 +1,176 @@
+"""What an entity page reads: the entity, its ties, its warnings and cases, all from the app
+database by indexed queries (never the warehouse), within what the reader may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.case_tables import Case
+from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
+from sunlight.appdb.report_tables import Report
+from sunlight.appdb.tables import Warning
+from sunlight.cases.queries import scope
+from sunlight.contract.cases import CLOSED, REPORT_CASE, RETRACTED
+from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.entities.sql import REGISTRY_FIELDS
+from sunlight.masking import masked_number, public_masked_id
+from sunlight.web.board import visible
+
+KINDS = ("person", "account", "household", "company", "village", "township")
+MASKED_KINDS = ("person", "account")
+"""Kinds whose key is an ID number or an account: masked unless revealed."""
+PAGE_TIES: dict[str, tuple[str, ...]] = {
+    "person": ("payee", "cadre", "official", "legal_rep"), "account": ("payee",),
+    "household": ("resident",), "company": ("legal_rep",), "village": ("cadre", "official"),
+    "township": ("cadre", "official")}
+"""The ties a page lists: a village's hundreds of households are on its link view only."""
+SHOWN = 100
+
+
+@dataclass(frozen=True)
+class Tie:
+    """A link as one end's page shows it: the kind, the role, and the entity at the far end."""
+
+    kind: str
+    role: str
+    details: dict[str, Any]
+    other_kind: str
+    other_key: str
+    other_name: str
+    other_warnings: int
+    outgoing: bool
+
+
+def find(session: Session, kind: str, ref: str) -> Entity | None:
+    if kind not in KINDS or len(ref) > 24:
+        return None
+    return session.scalar(select(Entity).where(Entity.ref == ref, Entity.kind == kind))
+
+
+def may_open(user: User, entity: Entity) -> bool:
+    """An analyst opens any entity; a verifier those of their own township."""
+    if user.role == ANALYST:
+        return True
+    return user.role == VERIFIER and bool(user.township) and entity.township == user.township
+
+
+def by_key(session: Session, kind: str, key: str) -> Entity | None:
+    if not key:
+        return None
+    return session.scalar(select(Entity).where(Entity.kind == kind, Entity.key == key))
+
+
+def ties(session: Session, entity: Entity) -> list[Tie]:
+    """The entity's links of the kinds its page lists, both ways."""
+    kinds = PAGE_TIES.get(entity.kind, ())
+    other = aliased(Entity)
+    found: list[Tie] = []
+    for outgoing in (True, False):
+        near, far = ((EntityLink.source_id, EntityLink.target_id) if outgoing
+                     else (EntityLink.target_id, EntityLink.source_id))
+        rows = session.execute(
+            select(EntityLink.kind, EntityLink.role, EntityLink.details, other.kind, other.key,
+                   other.name, other.warnings)
+            .join(other, other.id == far)
+            .where(near == entity.id, EntityLink.kind.in_(kinds))
+            .order_by(EntityLink.kind, other.key).limit(SHOWN))
+        found += [Tie(kind, role, details, other_kind, other_key, other_name, warned, outgoing)
+                  for kind, role, details, other_kind, other_key, other_name, warned in rows]
+    return found
+
+
+def warnings_on(session: Session, user: User, entity: Entity, *,
+                open_only: bool = False) -> Sequence[Warning]:
+    """The standing warnings touching the entity that this reader may see, riskiest first."""
+    query = (visible(user).join(EntityWarning, EntityWarning.warning_pk == Warning.id)
+             .where(EntityWarning.entity_id == entity.id, Warning.status != RETRACTED))
+    if open_only:
+        query = query.where(Warning.status != CLOSED)
+    return session.scalars(query.order_by(Warning.score.desc(), Warning.warning_id)
+                           .limit(SHOWN)).all()
+
+
+def person_cases(session: Session, user: User, person: Entity,
+                 warnings: Sequence[Warning]) -> Sequence[Case]:
+    """Cases of the person's warnings, and of citizens' reports naming them (the name and
+    the ID as the portal masked it, in their township), that this reader may see."""
+    if not person.name:
+        return session.scalars(select(Case).where(
+            scope(user), Case.warning_pk.in_([w.id for w in warnings]))
+            .order_by(Case.id.desc()).limit(SHOWN)).all()
+    named = and_(Report.subject_name == person.name,
+                 Report.subject_masked_id.in_((public_masked_id(person.key),
+                                               masked_number(person.key))),
+                 Case.township == person.township)
+    return session.scalars(
+        select(Case).outerjoin(Report, Report.case_id == Case.id)
+        .where(scope(user), or_(Case.warning_pk.in_([w.id for w in warnings]), named))
+        .order_by(Case.id.desc()).limit(SHOWN)).all()
+
+
+def village_reports(session: Session, user: User, village: Entity) -> Sequence[Case]:
+    """Citizens' reports about the village still being handled, newest first."""
+    return session.scalars(
+        select(Case).where(scope(user), Case.kind == REPORT_CASE,
+                           Case.township == village.township, Case.village == village.village,
+                           Case.status.not_in((CLOSED, RETRACTED)))
+        .order_by(Case.id.desc()).limit(SHOWN)).all()
+
+
+def peers(session: Session, township: str) -> Sequence[Entity]:
+    """The villages of a township, by name."""
+    return session.scalars(select(Entity).where(Entity.kind == "village",
+                                                Entity.township == township)
+                           .order_by(Entity.village)).all()
+
+
+def registry_states(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """A person's registry states as named fields, latest first."""
+    return [dict(zip(REGISTRY_FIELDS, state, strict=False))
+            for state in doc.get("registry") or []]
+
+
+def months(first: str, last: str) -> list[str]:
+    """The periods of a run: every month from first to last, or the one year."""
+    if len(first) != 7 or len(last) != 7:
+        return [first]
+    start = int(first[:4]) * 12 + int(first[5:]) - 1
+    end = int(last[:4]) * 12 + int(last[5:]) - 1
+    return [f"{m // 12}-{m % 12 + 1:02d}" for m in range(start, min(end, start + 600) + 1)]
+
+
+@dataclass
+class Grid:
+    """Money by period (rows) and column (a program, a payee): cell = (amount, rows)."""
+
+    periods: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    cells: dict[tuple[str, str], tuple[Decimal, int]] = field(default_factory=dict)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+
+
+def grid(runs: list[dict[str, Any]] | None, column: str) -> Grid:
+    """Expand runs of months paid alike ({f, t, a, n?} and `column`) into a grid."""
+    found = Grid()
+    for run in runs or []:
+        key = str(run.get(column) or "")
+        amount = Decimal(run["a"])
+        for period in months(run["f"], run["t"]):
+            total, count = found.cells.get((period, key), (Decimal(0), 0))
+            found.cells[(period, key)] = (total + amount, count + int(run.get("n") or 1))
+            found.totals[key] = found.totals.get(key, Decimal(0)) + amount
+    found.periods = sorted({period for period, _ in found.cells})
+    found.columns = sorted(found.totals)
+    return found
+
+
+def rate(count: int, residents: int) -> str:
+    """Per 100 residents, one decimal; a dash without residents."""
+    return f"{count * 100 / residents:.1f}" if residents else "—"

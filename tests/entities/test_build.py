@@ -1,0 +1,198 @@
+"""The entity index holds every person, household, account, company, village and township
+of the warehouse, what each page shows, and the ties between them; it is rebuilt only when
+the warehouse changed."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from sunlight.appdb.database import make_engine, session_factory
+from sunlight.appdb.entity_tables import Entity, EntityIndexState, EntityLink
+from sunlight.detect import fingerprint, run_detection
+from sunlight.entities.build import rebuild_index
+from sunlight.entities.ref_sql import with_refs
+from sunlight.entities.refs import entity_ref
+from sunlight.entities.search import search
+from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+from tests.entities.county import CREDIT_CODE, clerk, county, son, sun, wang, zhang, zhao
+from tests.models.county import TOWNSHIP, VILLAGE
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("county") / "home"
+    county.run(home)
+    return home
+
+
+@pytest.fixture
+def built(ingested: Path, db_url: str) -> Any:
+    run = run_detection(Settings(home=ingested, database_url=db_url),
+                        ["SHARED_ACCOUNT", "DECEASED_PAID"])
+    engine = make_engine(db_url)
+    yield run, engine
+    engine.dispose()
+
+
+def entity(session: Session, kind: str, key: str) -> Entity:
+    found = session.scalar(select(Entity).where(Entity.kind == kind, Entity.key == key))
+    assert found is not None, (kind, key)
+    return found
+
+
+def links(session: Session, kind: str) -> set[tuple[str, str, str]]:
+    source, target = aliased(Entity), aliased(Entity)
+    rows = session.execute(select(source.key, target.key, EntityLink.role)
+                           .join(source, source.id == EntityLink.source_id)
+                           .join(target, target.id == EntityLink.target_id)
+                           .where(EntityLink.kind == kind))
+    return {tuple(row) for row in rows}  # type: ignore[misc]
+
+
+def test_every_person_of_every_dataset_is_indexed_with_their_page(built: Any):
+    run, engine = built
+    assert run.index is not None and run.index.built
+    with session_factory(engine)() as session:
+        persons = set(session.scalars(select(Entity.key).where(Entity.kind == "person")))
+        assert persons == {wang.id, son.id, zhao.id, zhang.id, sun.id, clerk.id}
+        me = entity(session, "person", wang.id)
+        assert (me.name, me.township, me.village, me.household) == (
+            "王芳", TOWNSHIP, VILLAGE, "H001")
+        assert me.ref == entity_ref(session.get(EntityIndexState, 1).salt,  # type: ignore[union-attr]
+                                    "person", wang.id)
+        doc = me.doc
+        assert doc["relation"] == "户主"
+        assert "offices" not in doc  # null members are left out
+        assert [d["source"] for d in doc["deaths"]] == ["火化"]
+        assert doc["certificates"][0]["level"] == 2
+        assert [(e["program"], e["start"]) for e in doc["enrollments"]] == [("DIBAO", "2020-01")]
+        # Months paid alike are one run.
+        assert [(r["g"], r["f"], r["t"], r["a"], r["n"]) for r in doc["payments"]] == [
+            ("DIBAO", "2024-01", "2024-03", "500.00", 1),
+            ("DIBAO", "2024-06", "2024-06", "500.00", 1)]
+        assert [(land["type"], land["area"]) for land in doc["land"]] == [("耕地", "3.5000")]
+        unregistered = entity(session, "person", sun.id)
+        assert (unregistered.name, unregistered.village, unregistered.household) == (
+            "孙丽", VILLAGE, "")
+        assert entity(session, "person", zhang.id).doc["vehicles"][0]["plate"] == "陕C12345"
+
+
+def test_households_accounts_companies_and_places(built: Any):
+    _, engine = built
+    with session_factory(engine)() as session:
+        home = entity(session, "household", "H001")
+        assert home.name == "王芳"
+        assert [(m["name"], m["relation"]) for m in home.doc["members"]] == [
+            ("王芳", "户主"), ("王强", "子")]
+        assert {(land["type"], land["area"]) for land in home.doc["land"]} == {
+            ("耕地", "5.0000"), ("草原", "10.0000")}
+        [program] = home.doc["programs"]
+        assert (program["program"], program["payees"], program["amount"]) == (
+            "DIBAO", 2, "3000.00")
+        assert [c["name"] for c in home.doc["companies"]] == ["陇县王家小卖部"]
+        cadre_home = entity(session, "household", "H002")
+        assert [(o["name"], o["post"]) for o in cadre_home.doc["offices"]] == [
+            ("张伟", "村党支部书记")]
+        card = entity(session, "account", wang.account)
+        assert set(card.name.split("、")) == {"王芳", "王强", "赵敏"}
+        assert [(p["name"], p["household"], p["amount"]) for p in card.doc["payees"]] == [
+            ("王芳", "H001", "2000.00"), ("赵敏", "H003", "800.00"), ("王强", "H001", "1000.00")]
+        assert [(m["id"], m["f"], m["t"], m["a"]) for m in card.doc["months"]] == [
+            (wang.id, "2024-01", "2024-03", "500.00"), (zhao.id, "2024-01", "2024-02", "400.00"),
+            (son.id, "2024-04", "2024-05", "500.00"), (wang.id, "2024-06", "2024-06", "500.00")]
+        company = entity(session, "company", CREDIT_CODE)
+        assert (company.name, company.township) == ("陇县张氏商贸有限公司", TOWNSHIP)
+        assert company.doc["rows"][0]["status"] == "存续"
+        assert entity(session, "company", "陇县王家小卖部").doc["rows"][0]["rep"] == son.id
+        village = entity(session, "village", f"{TOWNSHIP}/{VILLAGE}")
+        assert village.doc["residents"] == 4  # 王芳, 王强, 张伟, 钱进 (赵敏 lives in 河西村)
+        [dibao] = village.doc["programs"]
+        # 赵敏 was paid in 河西村; 王芳's enrollment names no village.
+        assert (dibao["payees"], dibao["enrolled"], dibao["amount"]) == (3, 0, "3300.00")
+        assert entity(session, "township", TOWNSHIP).doc["villages"] == 2
+
+
+def test_links_tie_payees_cadres_officials_representatives_and_households(built: Any):
+    _, engine = built
+    with session_factory(engine)() as session:
+        assert links(session, "payee") == {
+            (wang.id, wang.account, "payee"), (son.id, wang.account, "payee"),
+            (zhao.id, wang.account, "payee"), (sun.id, sun.account, "payee")}
+        assert links(session, "cadre") == {(zhang.id, f"{TOWNSHIP}/{VILLAGE}", "村党支部书记")}
+        assert links(session, "official") == {(clerk.id, TOWNSHIP, "科员")}
+        assert links(session, "legal_rep") == {(zhang.id, CREDIT_CODE, "legal_rep"),
+                                               (son.id, "陇县王家小卖部", "legal_rep")}
+        assert ("H003", f"{TOWNSHIP}/河西村", "resident") in links(session, "resident")
+        payee = session.scalar(select(EntityLink).join(Entity, Entity.id == EntityLink.source_id)
+                               .where(Entity.key == zhao.id, EntityLink.kind == "payee"))
+        assert payee is not None
+        assert (payee.details["first"], payee.details["last"], payee.details["amount"]) == (
+            "2024-01", "2024-02", "800.00")
+
+
+def test_warnings_are_counted_on_person_account_household_and_village(built: Any):
+    _, engine = built
+    with session_factory(engine)() as session:
+        # SHARED_ACCOUNT on the card (concerning its three payees), DECEASED_PAID on 王芳.
+        assert entity(session, "account", wang.account).warnings == 1
+        assert entity(session, "person", wang.id).warnings == 2
+        assert entity(session, "person", son.id).warnings == 1
+        assert entity(session, "person", zhao.id).warnings == 1
+        assert entity(session, "household", "H001").warnings == 2  # its members', once each
+        assert entity(session, "household", "H003").warnings == 1
+        assert entity(session, "village", f"{TOWNSHIP}/{VILLAGE}").warnings == 2
+        assert entity(session, "person", zhang.id).warnings == 0
+        assert entity(session, "household", "H002").warnings == 0
+
+
+def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path):
+    _, engine = built
+    duck = DuckDBEngine()
+    try:
+        with session_factory(engine).begin() as session:
+            first = session.scalar(select(Entity.id).where(Entity.key == wang.id))
+            counts = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
+                                   session, fingerprint(
+                                       Warehouse(Settings(home=ingested).warehouse_dir)))
+            assert not counts.built
+            assert session.scalar(select(Entity.id).where(Entity.key == wang.id)) == first
+            again = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
+                                  session, "another state")
+            assert again.built and again.entities["person"] == 6
+    finally:
+        duck.close()
+
+
+
+@pytest.mark.parametrize("key", ["610327195003050015", "城关镇/东风村", "H-0\\01'x", ""])
+def test_refs_computed_by_the_engine_are_the_refs_pages_compute(key: str):
+    salt = secrets.token_hex(32)
+    duck = DuckDBEngine()
+    try:
+        duck.register_table("keys", pa.table({"kind": ["person"], "key": [key]}))
+        [ref] = duck.query(with_refs(salt, "SELECT * FROM keys")).column("ref").to_pylist()
+    finally:
+        duck.close()
+    assert ref == entity_ref(salt, "person", key)
+
+
+def test_the_search_box_finds_what_the_build_indexed(built: Any):
+    _, engine = built
+    with session_factory(engine)() as session:
+        found = [(hit.entity.kind, hit.entity.key) for hit in search(session, "王").hits]
+        assert ("person", wang.id) in found and ("person", son.id) in found
+        assert ("company", CREDIT_CODE) in [
+            (hit.entity.kind, hit.entity.key) for hit in search(session, "张氏").hits]
+        assert [hit.entity.key for hit in search(session, wang.id[-6:]).hits] == [wang.id]
+        # 王芳's account carries warnings: listed before the unwarned names with 王.
+        first = search(session, "王").hits[0].entity
+        assert first.warnings > 0
