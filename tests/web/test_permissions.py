@@ -219,7 +219,8 @@ def test_a_verifier_of_another_township_sees_nothing_of_this_case(world: World):
 
 
 MISSING = {"warning_id": "W-AAAAAAAAAAAA", "case_no": "AJ2099999999", "report_case_no":
-           "AJ2099999998", "attachment_id": "999999", "photo_id": "999999"}
+           "AJ2099999998", "attachment_id": "999999", "photo_id": "999999",
+           "ref": "aaaaaaaaaaaaaaaa"}
 """Values naming nothing, for every placeholder of the case routes."""
 
 
