@@ -1,5 +1,6 @@
-"""The link view in Chromium: at 1280 px the graph, whose nodes open their pages and their
-own views; at 360 px the table instead, the page no wider than the phone."""
+"""The link view in Chromium: at 1280 px the graph, reached from a person's page, whose nodes
+open their pages and their own views; at 360 px the table instead, the page no wider than
+the phone."""
 
 from __future__ import annotations
 
@@ -49,19 +50,25 @@ def view(page: Page, served: Served, story: SharedCard, role: str = "son") -> No
 
 
 def test_the_graph_at_1280_leads_to_the_cadre(desktop: Page, served: Served, story: SharedCard):
-    view(desktop, served, story)
+    son, cadre = story.persons["son"], story.cadre
+    desktop.goto(f"{served.base_url}/staff/entities/person/{son.ref}")
+    desktop.get_by_role("link", name="关系图谱").first.click()
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("关系图谱：张小明")
     graph = desktop.locator("figure.link-graph svg").first
     expect(graph).to_be_visible()
     assert graph.bounding_box()["width"] > 600  # type: ignore[index]
-    cadre = story.cadre
-    node = desktop.locator(f'a.node-page[data-entity="{cadre.id}"]')
-    expect(node).to_have_attribute("href", f"/staff/entities/person/{cadre.ref}")
     # Warned: the four payees, the account, the village, and the cadre (his son's 亲属关联).
     expect(desktop.locator("g.mark")).to_have_count(7)
     if SCREENSHOTS:
         desktop.screenshot(path=f"{SCREENSHOTS}/link-view-1280.png", full_page=True)
-    # The cadre's own view, one click away from the node.
-    node.locator("xpath=..").locator("a.node-links").click()
+    node = desktop.locator(f'a.node-page[data-entity="{cadre.id}"]')
+    expect(node).to_have_attribute("href", f"/staff/entities/person/{cadre.ref}")
+    node.click()  # the second click from the son's page: the cadre's own page
+    desktop.wait_for_url(f"**/staff/entities/person/{cadre.ref}")
+    desktop.go_back()
+    # The cadre's own view, from the small mark beside his node.
+    desktop.locator(f'a.node-page[data-entity="{cadre.id}"]').locator("xpath=..").locator(
+        "a.node-links").click()
     expect(desktop.get_by_role("heading", level=1)).to_have_text("关系图谱：张建国")
     expect(desktop.locator("table").get_by_text("村干部任职（村党支部书记）；任职起始 2021-01-01")
            ).to_be_visible()
