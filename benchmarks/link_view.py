@@ -35,6 +35,7 @@ from sunlight.appdb.tables import DetectionRun, Warning
 from sunlight.entities.graph import neighbourhood
 from sunlight.entities.graph_warnings import attach_warnings
 from sunlight.entities.refs import entity_ref, index_state
+from sunlight.entities.standing import refresh_warnings
 from sunlight.web.link_view import drawing
 
 VILLAGES = 100
@@ -91,6 +92,7 @@ def build(session: Session, persons: int) -> None:
                               kind="legal_rep", role="", details={}))
     _flush(session, EntityLink, links)
     _warnings(session, persons, villages)
+    refresh_warnings(session)  # as every detection run does
     session.commit()
     if session.get_bind().dialect.name == "postgresql":
         # As the index builder must after a rebuild: the planner's statistics of the new rows

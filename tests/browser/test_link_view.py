@@ -57,8 +57,9 @@ def test_the_graph_at_1280_leads_to_the_cadre(desktop: Page, served: Served, sto
     graph = desktop.locator("figure.link-graph svg").first
     expect(graph).to_be_visible()
     assert graph.bounding_box()["width"] > 600  # type: ignore[index]
-    # Warned: the four payees, the account, the village, and the cadre (his son's 亲属关联).
-    expect(desktop.locator("g.mark")).to_have_count(7)
+    # All eight drawn are warned: the four payees and the account (一卡多人), the cadre (his
+    # son's 亲属关联), their household and their village (their members' and residents').
+    expect(desktop.locator("g.mark")).to_have_count(8)
     if SCREENSHOTS:
         desktop.screenshot(path=f"{SCREENSHOTS}/link-view-1280.png", full_page=True)
     node = desktop.locator(f'a.node-page[data-entity="{cadre.id}"]')

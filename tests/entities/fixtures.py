@@ -22,6 +22,7 @@ from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.warnings import sync
 from sunlight.entities.refs import ref_for
+from sunlight.entities.standing import refresh_warnings
 from sunlight.models.detection import Detection, EvidenceRow, Person
 
 TOWNSHIP = "城关镇"
@@ -92,15 +93,13 @@ def link(session: Session, source: Entity, target: Entity, kind: str, role: str 
 
 def shared_card(session: Session, *, warnings: bool = True) -> SharedCard:
     """Insert the story (not committed); with `warnings`, the two warnings too."""
-    village = entity(session, "village", f"{TOWNSHIP}/{VILLAGE}", VILLAGE,
-                     warnings=2 if warnings else 0)
+    village = entity(session, "village", f"{TOWNSHIP}/{VILLAGE}", VILLAGE)
     homes = {key: entity(session, "household", key, head, household="")
              for key, head in ((HOUSEHOLD_ZHANG, "张建国"), (HOUSEHOLD_LI, "李秀英"))}
-    persons = {role: entity(session, "person", number, name, household=home,
-                            warnings=1 if warnings and role == "son" else 0)
+    persons = {role: entity(session, "person", number, name, household=home)
                for role, (number, name, home) in PERSONS.items()}
     account = entity(session, "account", ACCOUNT, "张小明、张小红、李秀英、李强",
-                     village="", warnings=1 if warnings else 0)
+                     village="")
     for role in PAYEES:
         link(session, persons[role], account, "payee", "payee", first="2023-01",
              last="2024-12", months=24, amount="11415.38", rows=24)
@@ -138,5 +137,7 @@ def _warnings(session: Session, story: SharedCard) -> dict[str, str]:
                                  Person(cadre_id, cadre_name, home, "cadre")))
     sync(session, [card, relative], models={"SHARED_ACCOUNT", "RELATIVE_OF_CADRE"},
          fingerprint="shared-card")
+    refresh_warnings(session)  # as every detection run does: entity_warnings, the counts
+    session.expire_all()
     found = {w.subject: w.warning_id for w in session.scalars(select(Warning))}
     return {"account": found[ACCOUNT], "son": found[son_id]}

@@ -134,7 +134,8 @@ def test_nodes_and_edges_carry_their_warnings(session: Session):
     assert set(nodes[story.persons["son"].id].warning_ids) == {card, relative}
     assert nodes[story.persons["li_son"].id].warning_ids == [card]
     assert nodes[story.cadre.id].warning_ids == [relative]  # concerned as the cadre
-    assert nodes[story.households[HOUSEHOLD_ZHANG].id].warning_ids == []
+    # A household carries its members' warnings.
+    assert set(nodes[story.households[HOUSEHOLD_ZHANG].id].warning_ids) == {card, relative}
     assert set(nodes[story.village.id].warning_ids) == {card, relative}
     assert [nodes[story.persons["son"].id].warnings, nodes[story.cadre.id].warnings,
             nodes[story.village.id].warnings] == [2, 1, 2]
@@ -143,7 +144,9 @@ def test_nodes_and_edges_carry_their_warnings(session: Session):
     assert paid.warning_ids == [card]
     home = next(e for e in graph.edges if e.kind == "member"
                 and e.source == story.persons["son"].id)
-    assert home.warning_ids == []
+    assert set(home.warning_ids) == {card, relative}  # both ends carry both
+    cadre = next(e for e in graph.edges if e.kind == "cadre")
+    assert cadre.warning_ids == [relative]  # the cadre and his village share the 亲属关联
 
 
 def test_warnings_the_reader_may_not_see_are_neither_named_nor_counted(session: Session):
