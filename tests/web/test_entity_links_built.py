@@ -30,11 +30,15 @@ def indexed(staff_app: StaffApp, ingested: Path) -> StaffApp:
     return staff_app
 
 
-def page(staff_app: StaffApp, kind: str, key: str) -> str:
+def address(staff_app: StaffApp, kind: str, key: str) -> str:
     with staff_app.session() as session:
         ref = ref_for(session, kind, key)
         session.commit()
-    response = staff_app.client("analyst").get(f"/staff/entities/{kind}/{ref}/links")
+    return f"/staff/entities/{kind}/{ref}"
+
+
+def page(staff_app: StaffApp, kind: str, key: str) -> str:
+    response = staff_app.client("analyst").get(address(staff_app, kind, key) + "/links")
     assert response.status_code == 200, response.text
     return response.text
 
@@ -42,7 +46,10 @@ def page(staff_app: StaffApp, kind: str, key: str) -> str:
 def test_the_shared_card_shows_its_payees_and_their_households(indexed: StaffApp):
     html = page(indexed, "account", wang.account)
     text = visible_text(html)
-    assert all(name in text for name in ("王芳", "王强", "赵敏"))
+    for payee in (wang, son, zhao):  # each a node, linked to their page and their view
+        assert f'href="{address(indexed, "person", payee.id)}"' in html
+        assert f'href="{address(indexed, "person", payee.id)}/links"' in html
+    assert f'href="{address(indexed, "household", "H001")}"' in html  # hop 2
     assert "收款（领取人）" in text and "预警" in text
     assert wang.account not in html and masked_number(wang.account) in text
     for person in (wang, son, zhao):
