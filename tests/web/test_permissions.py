@@ -39,6 +39,7 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/cases/{report_case_no}/photos/{photo_id}": CASEWORK,
     "/staff/dashboard": ANALYST,
     "/staff/entities/{kind}/{ref}": CASEWORK,
+    "/staff/entities/{kind}/{ref}/links": CASEWORK,  # the verifier: their township's
     "/staff/publications": ANALYST,
     "/staff/publications/job": ANALYST,
     "/staff/search": LISTS,

@@ -49,6 +49,7 @@ from sunlight.web.routes import (
     cases,
     dashboard,
     entities,
+    entity_links,
     exports,
     health,
     publications,
@@ -122,7 +123,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
                    townships.router, dashboard.router, exports.router, warnings.router,
                    case_list.router, cases.router, case_files.router, entities.router,
                    reports.router, search.router, self_corrections.router,
-                   publications.router, portal_reports.router, portal.router):
+                   publications.router, entity_links.router, portal_reports.router,
+                   portal.router):
         app.include_router(router)
     _handle_errors(app)
     _serve_lightly(app, settings, engine)
