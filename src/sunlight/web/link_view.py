@@ -2,9 +2,9 @@
 text, and the same graph as table rows. IDs and accounts are masked here, once.
 
 A name is drawn outward from its node (beside it on the left and right of the ring, above or
-below at the top and bottom), cut short when long; where it would still cover a name already
-drawn it tries below, then above the node, and is otherwise left to the hover text and the
-table, which always have it whole."""
+below at the top and bottom), cut short when long; where it would cover a name, a node or a
+mark already drawn it tries a line further out, then below, above, right and left of the
+node, and is otherwise left to the hover text and the table, which always have it whole."""
 
 from __future__ import annotations
 
@@ -32,9 +32,11 @@ FONT = 14.0
 """A name's font size in the drawing's units (links.css), a Chinese character's width."""
 NODE_RADIUS = 16.0
 """Around a node's centre, room its shape takes (a name keeps clear of it)."""
-MIN_SCALE = 0.8
-"""CSS px a drawing unit takes at least: a node (r 17) and a "图" (r 16) stay 24 px across."""
-BADGE = 24.0
+MIN_SCALE = 0.5
+"""CSS px a drawing unit takes at least: a node and a "图" (each r 24) stay 24 px across."""
+ROOMY = 640
+"""A drawing at least this wide (CSS px) takes the page's width, its table below it."""
+BADGE = 30.0
 """From a node's centre to its "图" (up left) and its warning count (up right), each way."""
 Box = tuple[float, float, float, float]
 """left, top, right, bottom."""
@@ -137,6 +139,11 @@ class Drawing:
         """The drawing's narrowest in CSS px (wider than its column, it scrolls)."""
         return round(self.size * MIN_SCALE)
 
+    @property
+    def roomy(self) -> bool:
+        """Too large to sit beside the table: drawn across the page, the table below."""
+        return self.min_width >= ROOMY
+
 
 def office_text(kind: str, post: str) -> str:
     """村干部：村党支部书记 (a post as written; a code of ours only through its label)."""
@@ -190,9 +197,9 @@ def _marks(node: Node, x: float, y: float) -> list[Box]:
     """The node's shape, its "图" (if not the centre) and its warning count (if any)."""
     boxes = [_around(x, y, NODE_RADIUS + (7 if node.hop == 0 else 0))]
     if node.hop:
-        boxes.append(_around(x - BADGE, y - BADGE, 12))
+        boxes.append(_around(x - BADGE, y - BADGE, 13))
     if node.warnings:
-        boxes.append(_around(x + BADGE, y - BADGE, 11))
+        boxes.append(_around(x + BADGE, y - BADGE, 12))
     return boxes
 
 
@@ -202,21 +209,28 @@ def _around(x: float, y: float, radius: float) -> Box:
 
 def _place(text: str, x: float, y: float, angle: float, radius: float,
            taken: list[Box]) -> tuple[float, float, str] | None:
-    """Where to draw `text` by the node at (x, y): outward, else below, else above; None
-    where each would cover a name or a node already there. The place found is taken."""
+    """Where to draw `text` by the node at (x, y): outward (or a line further out), else
+    below, above, right or left of it; None where each would cover a name, a node or a mark
+    already there. The place found is taken."""
     width = sum(FONT if ord(char) > 0x2E7F else FONT * 0.6 for char in text)
-    dx, dy = math.cos(angle), math.sin(angle)
-    gap = radius + 6
-    anchor = "start" if dx > 0.4 else "end" if dx < -0.4 else "middle"
-    outward = (x + dx * gap, y + dy * gap + (FONT if dy > 0.4 else 0 if dy < -0.4 else FONT / 3),
-               anchor)
-    for spot in (outward, (x, y + gap + FONT, "middle"), (x, y - gap, "middle")):
+    gap = radius + 10
+    for spot in (*(_outward(x, y, angle, distance) for distance in (gap, gap + FONT)),
+                 (x, y + gap + FONT, "middle"), (x, y - gap, "middle"),
+                 (x + gap, y + FONT / 3, "start"), (x - gap, y + FONT / 3, "end")):
         left = spot[0] - {"start": 0, "middle": width / 2, "end": width}[spot[2]]
         box = (left, spot[1] - FONT, left + width, spot[1] + 3)
         if not any(_overlap(box, other) for other in taken):
             taken.append(box)
             return spot
     return None
+
+
+def _outward(x: float, y: float, angle: float, distance: float) -> tuple[float, float, str]:
+    """A label's baseline and anchor `distance` from its node, away from the centre."""
+    dx, dy = math.cos(angle), math.sin(angle)
+    anchor = "start" if dx > 0.4 else "end" if dx < -0.4 else "middle"
+    lift = FONT if dy > 0.4 else 0 if dy < -0.4 else FONT / 3
+    return (x + dx * distance, y + dy * distance + lift, anchor)
 
 
 def _overlap(one: Box, other: Box) -> bool:
