@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.entity_tables import Entity
-
 from sunlight.appdb.tables import Warning
 from sunlight.entities.graph import (
     RESIDENTS_PER_VILLAGE,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.contract.vocabulary import LINK_KIND_ZH
@@ -147,7 +147,8 @@ def _attach_offices(session: Session, graph: Neighbourhood) -> None:
             graph.nodes[source_id].offices.append(office)
 
 
-def _priority(entity_id: ColumnElement[int], warnings: ColumnElement[int]) -> ColumnElement[int]:
+def _priority(entity_id: InstrumentedAttribute[int],
+              warnings: InstrumentedAttribute[int]) -> ColumnElement[int]:
     """0 for a warned entity, 1 for one holding an office, else 2: who a cap keeps first."""
     office = aliased(EntityLink)
     holds = exists().where(office.source_id == entity_id, office.kind.in_(OFFICES))
