@@ -10,19 +10,20 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, aliased
 
-from sunlight.appdb.database import make_engine, session_factory
+from sunlight.appdb.database import make_engine, session_factory, upgrade
 from sunlight.appdb.entity_tables import Entity, EntityIndexState, EntityLink
 from sunlight.detect import fingerprint, run_detection
-from sunlight.entities.build import rebuild_index
+from sunlight.entities.build import REFILLED, rebuild_index
 from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import entity_ref
 from sunlight.entities.search import search
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
+from tests.databases import Schema
 from tests.entities.county import CREDIT_CODE, clerk, county, son, sun, wang, zhang, zhao
 from tests.models.county import TOWNSHIP, VILLAGE
 
@@ -196,3 +197,22 @@ def test_the_search_box_finds_what_the_build_indexed(built: Any):
         # 王芳's account carries warnings: listed before the unwarned names with 王.
         first = search(session, "王").hits[0].entity
         assert first.warnings > 0
+
+
+@pytest.mark.postgres
+def test_postgresql_plans_reads_of_a_new_index_from_its_statistics(ingested: Path,
+                                                                     postgres: Schema):
+    """The search box's read by name used the name index at once, not a guess that scanned
+    every entity until autovacuum (maybe off) analysed the tables a build filled again."""
+    postgres.reset()
+    upgrade(postgres.url)
+    run_detection(Settings(home=ingested, database_url=postgres.url),
+                  ["SHARED_ACCOUNT", "DECEASED_PAID"])
+    engine = make_engine(postgres.url)
+    try:
+        with engine.connect() as connection:
+            analysed = set(connection.scalars(text(
+                "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema()")))
+    finally:
+        engine.dispose()
+    assert {model.__tablename__ for model in REFILLED} <= analysed

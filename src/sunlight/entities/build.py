@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import insert_table
 from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
+from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
+from sunlight.appdb.statistics import analyze
 from sunlight.entities import sql
 from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import index_state
@@ -24,6 +26,9 @@ from sunlight.entities.standing import refresh_warnings
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import open_warehouse
+
+REFILLED = (Entity, EntityLink, EntityWarning, SearchGram, SearchKey, SearchWarned)
+"""The tables a build fills again."""
 
 
 @dataclass
@@ -78,6 +83,7 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.entities, state.links = entities.num_rows, links.num_rows
     counts.warned = refresh_warnings(session)
     index_terms(session)  # the search box's tables, from the entities just written
+    analyze(session, REFILLED)  # pages read them now: plans from their new statistics
     counts.seconds = time.perf_counter() - started
     return counts
 
