@@ -16,23 +16,29 @@ from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.vocabulary import PERSON_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH, VOCABULARY
-from sunlight.masking import masked_number, masked_text
+from sunlight.masking import masked_number, masked_text, shown_birth
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
 __all__ = ["change_text", "fact_rows", "library", "model_names", "program_names",
            "warning_case_title"]
 
 
-def fact_rows(model: str, facts: dict[str, str], *,
-              masked: bool = True) -> list[tuple[str, str]]:
+BIRTH_FACTS = frozenset({"birth_date"})
+"""Facts that are a birth date: shown as year and month beside the masked ID (shown_birth)."""
+
+
+def fact_rows(model: str, facts: dict[str, str], *, masked: bool = True,
+              revealed: bool = False) -> list[tuple[str, str]]:
     """A warning's facts as staff read them: the model's Chinese labels, 是/否, evidence
     strength in words, ID and account numbers masked (unless the page masks and links them
-    itself: `masked=False`)."""
+    itself: `masked=False`), a birth date as its month unless the ID is `revealed`."""
     found = library().get(model)
     rows = []
     for key, value in sorted(facts.items()):
         text = str(value)
-        if key == "ongoing":
+        if key in BIRTH_FACTS:
+            text = shown_birth(text, revealed=revealed) or "—"
+        elif key == "ongoing":
             text = VOCABULARY.yes_no.get(text.lower(), text)
         elif key == "strength":
             text = _strength(text)
@@ -53,10 +59,12 @@ def _strength(text: str) -> str:
 _EVIDENCE_CHANGE = re.compile(r"^(\d+) rows(?: \(([^)]*)\))?$")
 
 
-def change_text(model: str, field: str, value: str, *, masked: bool = True) -> str:
+def change_text(model: str, field: str, value: str, *, masked: bool = True,
+                revealed: bool = False) -> str:
     """A value of a warning's change log as staff read it: states, 是/否 and facts in
     Chinese, evidence counted in 行 (the log keeps the codes it was written with); numbers
-    in facts masked unless `masked=False` (the page masks and links them)."""
+    in facts masked unless `masked=False` (the page masks and links them), birth dates
+    as months unless the ID is `revealed`."""
     if field == "status":
         return STATUS_ZH.get(value, value)
     if field == "fires":
@@ -66,7 +74,8 @@ def change_text(model: str, field: str, value: str, *, masked: bool = True) -> s
     if field == "facts" and value.startswith("{"):
         facts = json.loads(value)
         return "；".join(f"{label} {text}"
-                        for label, text in fact_rows(model, facts, masked=masked))
+                        for label, text in fact_rows(model, facts, masked=masked,
+                                                     revealed=revealed))
     if field == "subject_kind":
         return SUBJECT_KIND_ZH.get(value, value)
     if field == "people":  # `name role` pairs joined by 、 (appdb.plan.text)
