@@ -166,6 +166,6 @@ def test_a_birth_date_in_the_facts_shows_its_month_until_the_id_is_revealed(
     assert "出生日期（据身份证号）" in html and "1971年6月" in html
     assert "1971-06-05" not in html and "19710605" not in html and "birth_date" not in html
     client = staff_app.client("analyst")
-    revealed = client.post(f"/staff/warnings/{wid}/reveal",
-                           data={"csrf_token": form_token(client.get(f"/staff/warnings/{wid}").text)})
+    token = form_token(client.get(f"/staff/warnings/{wid}").text)
+    revealed = client.post(f"/staff/warnings/{wid}/reveal", data={"csrf_token": token})
     assert PERSON in revealed.text and "1971-06-05" in revealed.text
