@@ -252,8 +252,8 @@ def _starts_name(q: str) -> ColumnElement[bool]:
 def _plain(name: InstrumentedAttribute[str]) -> ColumnElement[str]:
     """The name without its marks (search_terms.plain_name), in SQL: read on the rows an
     index already narrowed to a gram, so no index on it is needed."""
-    plain: ColumnElement[str] = name
-    for mark in NAME_MARKS:
+    plain: ColumnElement[str] = func.replace(name, NAME_MARKS[0], "")
+    for mark in NAME_MARKS[1:]:
         plain = func.replace(plain, mark, "")
     return plain
 
