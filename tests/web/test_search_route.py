@@ -129,9 +129,17 @@ def audited(app: StaffApp, query: dict[str, str], user: str = "analyst") -> list
         return session.query(AuditEntry).order_by(AuditEntry.id).all()[before:]
 
 
-def test_a_search_by_name_or_part_of_a_number_leaves_nothing_in_the_audit_log(searched):
-    for q in ["王芳", "1234", "610327********1234", "6103271980", HOUSEHOLD]:
+def test_a_search_naming_nothing_a_page_hides_leaves_nothing_in_the_audit_log(searched):
+    for q in ["王芳", "1234", "610327", "610327********1234", "*1234", HOUSEHOLD,
+              "6103279999"]:  # a start that found no one
         assert audited(searched, {"q": q}) == [], q
+
+
+def test_part_of_a_number_reaching_into_its_hidden_digits_is_audited(searched):
+    # Such starts and ends rebuild an ID a digit at a time: 6103271980 = born in 1980.
+    for q in ["6103271980", "61032719800101", "01011234", "610327*980********"]:
+        [entry] = audited(searched, {"q": q})
+        assert entry.details == {"query": "*" * len(q), "found": 1}, q
 
 
 def test_a_search_by_a_whole_id_or_account_is_audited_with_the_number_masked(searched):
@@ -146,7 +154,7 @@ def test_a_search_by_a_whole_id_or_account_is_audited_with_the_number_masked(sea
         assert entry.details == {"query": masked, "found": found}, q
         assert WANG_FANG not in f"{entry.target}{entry.details}"
     admin = visible_text(searched.client("admin").get("/staff/admin/audit").text)
-    assert "按完整身份证号或账号搜索" in admin and "610327********1235" in admin
+    assert "按身份证号或账号中被遮挡的位数搜索" in admin and "610327********1235" in admin
     assert "search.id" not in admin and "query" not in admin
 
 
@@ -159,6 +167,8 @@ def test_whole_id_searches_are_limited_per_user(staff_app: StaffApp):
     refused = client.get("/staff/search", params={"q": WANG_FANG})
     assert refused.status_code == 429 and "搜索过于频繁：每 10 分钟最多 3 次" in refused.text
     assert rows(refused.text) == []  # nothing searched, so nothing confirmed
+    start = client.get("/staff/search", params={"q": "6103271980"})
+    assert start.status_code == 429 and rows(start.text) == []  # nor a start of one
     assert client.get("/staff/search", params={"q": "王芳"}).status_code == 200  # names go on
     other = staff_app.client("verifier_other").get("/staff/search", params={"q": WANG_FANG})
     assert other.status_code == 200  # another user's own count

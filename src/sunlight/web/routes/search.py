@@ -4,8 +4,9 @@
 A GET, so that the box works from every page and a result can be reopened; what is typed
 (maybe a whole ID number) stays in this request: the server keeps no access log
 (cli.serve), the login redirect drops it (web.app), and the results page sends no Referer.
-A search by a whole ID number or account is audited with the number masked, and limited
-per user (web.search_guard): a result confirms a guessed number.
+A search by a whole ID number or account, or by part of one that found an ID or account by
+a character a page hides, is audited with the query masked, and limited per user
+(web.search_guard): a result confirms a guessed number.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ TOO_LONG = (f"搜索内容过长：最多 {QUERY_MAX} 个字。请输入姓名�
 
 def too_many(most: int) -> str:
     """The refusal of a whole-number search over the limit."""
-    return (f"按完整身份证号或银行账号搜索过于频繁：每 10 分钟最多 {most} 次，"
-            "请稍后再试。如需核对多个号码，可按姓名或号码的末尾几位搜索。")
+    return (f"按身份证号或银行账号搜索过于频繁：每 10 分钟最多 {most} 次，"
+            "请稍后再试。如需核对多个号码，可按姓名或号码末尾 4 位搜索。")
 
 
 @router.get("")
@@ -52,14 +53,23 @@ def search_page(request: Request, staff: Searcher, session: DbSession,
     query = normal_query(typed)
     if not query:
         return _page(request, staff, session, typed)
-    whole = search_guard.whole_number(query.upper())
-    settings = settings_of(request)
-    if whole and not search_guard.within_limit(session, settings, staff.user):
+    upper, settings = query.upper(), settings_of(request)
+
+    def refused() -> Response:
         return _page(request, staff, session, typed,
                      error=too_many(settings.id_searches_per_10_minutes), status=429)
+
+    whole = search_guard.whole_number(upper)
+    if whole and not search_guard.within_limit(session, settings, staff.user):
+        return refused()
     results = search(session, typed, scope_of(staff.user))
-    if whole:
-        search_guard.record(session, staff.user, query.upper(), len(results.hits),
+    pins = not whole and any(hit.entity.kind in MASKED_KEYS
+                             and search_guard.pins_hidden(upper, hit.entity.key)
+                             for hit in results.hits)
+    if pins and not search_guard.within_limit(session, settings, staff.user):
+        return refused()  # what it found is not shown
+    if whole or pins:
+        search_guard.record(session, staff.user, upper, len(results.hits),
                             client_address(request))
     return _page(request, staff, session, typed, results=results)
 
