@@ -8,6 +8,7 @@ import re
 # An ID number (15 or 18 characters, the last maybe X) or a bank account (15 to 19 digits),
 # standing alone in a text: not part of a longer run of digits or letters.
 _LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{5,9})([0-9Xx]{4})(?![0-9A-Za-z])")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-\d{1,2})?$")
 
 
 def masked_number(number: str | None) -> str:
@@ -59,3 +60,16 @@ def number_pieces(text: str) -> list[tuple[str, bool]]:
     if at < len(text):
         pieces.append((text[at:], False))
     return pieces
+
+
+def shown_birth(value: str | None, *, revealed: bool = False) -> str:
+    """A birth date beside a masked ID: year and month only (1949年9月). The masked ID hides
+    exactly its eight birth-date digits, so the day shown with it would hand back what the
+    mask hides; in full (1949-09-23) once the ID is revealed, which is audited. Anything
+    that is not a date is not shown."""
+    if not value:
+        return ""
+    if revealed:
+        return value
+    found = _DATE.match(value.strip())
+    return f"{found.group(1)}年{int(found.group(2))}月" if found else ""

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     portal_burst_per_minute: int = 6  # uses of one portal form per client address per minute
     check_failures_per_person: int = 5  # failed 查我家 per person in 30 days, then more proof
+    # Staff searches by a whole ID number or account, per user in 10 minutes (each audited).
+    id_searches_per_10_minutes: Annotated[int, Field(ge=1)] = 30
     # A reply to a 随手拍 report is due within this many working days (Monday to Friday):
     # the form, the confirmation and /track tell the reporter.
     report_reply_days: Annotated[int, Field(ge=1, le=90)] = 15

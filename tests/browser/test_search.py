@@ -33,3 +33,23 @@ def test_two_characters_typed_in_the_header_box_list_the_entities(served: Served
     results.get_by_role("link", name="王建国").click()
     page.wait_for_url(re.compile(r"/staff/entities/person/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("王建国")
+
+
+def test_the_header_box_says_what_it_finds_in_full_even_on_a_phone(served: Served, page: Page):
+    log_in(page, served.base_url, "analyst", PASSWORD)
+    page.goto(f"{served.base_url}/staff/cases")
+    box = page.get_by_role("search", name="搜索").get_by_role("searchbox")
+    placeholder = box.get_attribute("placeholder") or ""
+    for what in ("姓名", "证件号", "账号", "户号", "企业"):
+        assert what in placeholder
+    # The placeholder's text as drawn in the box's font fits inside the box's padding.
+    room = box.evaluate("""input => {
+        const style = getComputedStyle(input);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = style.font;
+        const inner = input.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight);
+        return inner - context.measureText(input.placeholder).width;
+    }""")
+    assert room >= 0, f"cut off by {-room:.0f} px"
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

@@ -111,6 +111,29 @@ def test_id_number_whole_start_end_and_masked(session):
     assert keys(session, "610327**************") == []  # nothing known to look up by
 
 
+def test_a_masked_id_without_its_known_start_finds_by_the_last_digits(session):
+    # As the hint says: each hidden character a *, the first six left out too.
+    assert keys(session, "********1234") == [WANG_FANG]
+    assert keys(session, "*1234") == [WANG_FANG]
+    assert keys(session, "*123X") == [X_ENDING]
+    assert keys(session, "**************1234") == [WANG_FANG]
+    assert keys(session, "***************1234") == []  # more characters than any key has
+    assert keys(session, "*9999") == [] and keys(session, "*") == []
+
+
+def test_a_name_is_found_with_or_without_the_marks_between_its_parts(session):
+    add(session, [("person", "610327199909099999", "艾买提·阿西木", HOME, 0),
+                  ("person", "610327199808088888", "玛丽亚 • 阿不都", HOME, 0)])
+    index_terms(session)
+    for typed in ["艾买提阿西木", "艾买提·阿西木", "艾买提.阿西木", "艾买提 阿西木",
+                  "艾买提•阿西木"]:
+        assert keys(session, typed) == ["610327199909099999"], typed
+    assert keys(session, "提阿西") == ["610327199909099999"]  # across the mark
+    assert keys(session, "艾买提阿") == ["610327199909099999"]  # its start
+    assert keys(session, "玛丽亚阿不都") == ["610327199808088888"]
+    assert keys(session, "亚阿") == ["610327199808088888"]
+
+
 def test_whole_key_before_keys_starting_or_ending_with_it(session):
     add(session, [("person", "610327198001010000", "某甲", HOME, 5)])
     add(session, [("account", "99" + WANG_FANG, "某乙", HOME, 0)])

@@ -58,6 +58,9 @@ def test_months_before_the_birth_month_fire(run: Run):
     assert (found.id_number, found.name) == (newborn.id, "冯小宝")
     assert evidence(found) == paid(newborn_paid[:4])
     assert_explains(found, "冯小宝", "2024年3月", "2023年11月至2024年2月", "2,000.00")
+    # The month, not the day: pages show facts beside the ID masked over its birth date.
+    assert found.facts["birth_month"] == "2024-03" and "birth_date" not in found.facts
+    assert not any("2024-03-15" in str(value) for value in found.facts.values())
 
 
 def test_the_birth_month_and_later_do_not_fire(run: Run):

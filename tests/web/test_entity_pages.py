@@ -112,6 +112,20 @@ def test_revealing_the_full_number_is_audited(indexed: StaffApp):
         assert entry.actor == "analyst" and wang.id not in str(entry.details)
 
 
+def test_a_birth_date_beside_a_masked_id_shows_its_month_only(indexed: StaffApp):
+    # The masked ID hides exactly its birth-date digits: the day beside it would give them back.
+    client = indexed.client("analyst")
+    page = url(indexed, "person", wang.id)
+    html = client.get(page).text
+    text = visible_text(html)
+    assert "1950年3月" in text
+    assert "1950-03-05" not in html and "19500305" not in html and "3月5日" not in text
+    household = client.get(url(indexed, "household", "H001")).text
+    assert "1950-03-05" not in household and "1975-06-01" not in household
+    revealed = client.post(f"{page}/reveal", data={"csrf_token": form_token(html)}).text
+    assert "1950-03-05" in revealed and wang.id in revealed  # once revealed, and audited
+
+
 def test_a_verifier_sees_their_township_only_and_their_own_warnings(indexed: StaffApp):
     page = url(indexed, "account", wang.account)
     assert indexed.client("verifier_other").get(page).status_code == 404

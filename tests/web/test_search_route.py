@@ -20,6 +20,7 @@ from tests.entities.search_rows import (
     fill,
 )
 from tests.web.conftest import StaffApp
+from tests.web.page_text import visible_text
 from tests.web.test_numbers_link_to_entities import unlinked_numbers
 
 
@@ -53,7 +54,8 @@ def test_results_list_kind_name_masked_key_place_warnings_and_link(staff_app_bot
     assert response.status_code == 200
     listed = rows(response.text)
     assert listed[0].startswith("个人 王芳 610327********5678 马家镇 2 条")
-    assert any(row.startswith("家庭户 王芳 30******* 城关镇 无") for row in listed)
+    # A 户号 whole, as on every page: masked, every household would look alike.
+    assert any(row.startswith(f"家庭户 王芳 {HOUSEHOLD} 城关镇 无") for row in listed)
     assert any(row.startswith("账户 王芳、李四 622848*********8901 城关镇 1 条") for row in listed)
     with staff_app_both.session() as session:
         page = f'href="/staff/entities/person/{ref_for(session, "person", WANG_FANG_WARNED)}"'
@@ -85,9 +87,10 @@ def test_empty_too_long_and_hostile_queries(searched):
     for empty in ["", "   ", "\u3000"]:
         response = client.get("/staff/search", params={"q": empty})
         assert response.status_code == 200 and "可输入完整内容或其中一部分" in response.text
-    long = client.get("/staff/search", params={"q": "王" * 61})
-    assert long.status_code == 400 and "搜索内容过长：最多 60 个字" in long.text
-    assert "参数有误" in client.get("/staff/search", params={"q": "王" * 5000}).text
+    for length in (61, 1_001, 1_500, 5_000):  # any length: the clear message, not 参数有误
+        long = client.get("/staff/search", params={"q": "王" * (length - 1) + "甲"})
+        assert long.status_code == 400 and "搜索内容过长：最多 60 个字" in long.text, length
+        assert "参数有误" not in long.text and "王王" not in long.text  # not shown back
     for hostile in ["%00", "%ED%A0%80", "%F0%9F%98%80", "%25", "_", "%5C", "%27--", "*", "%FF"]:
         response = client.get(f"/staff/search?q={hostile}")
         assert response.status_code == 200, hostile
@@ -116,14 +119,61 @@ def test_what_is_typed_is_not_carried_into_the_login_address(searched):
     assert response.headers["location"] == f"/staff/login?next={quote('/staff/search')}"
 
 
-def test_a_search_leaves_nothing_in_the_audit_log(searched):
-    with searched.session() as session:
+def audited(app: StaffApp, query: dict[str, str], user: str = "analyst") -> list[AuditEntry]:
+    """The audit entries a search adds (the client's login aside)."""
+    client = app.client(user)
+    with app.session() as session:
         before = session.query(AuditEntry).count()
-    searched.client("analyst").get("/staff/search", params={"q": WANG_FANG})
-    with searched.session() as session:
-        entries = session.query(AuditEntry).order_by(AuditEntry.id).all()[before:]
-    assert [entry.action for entry in entries] == ["login"]  # the client's, none of the search
-    assert all(WANG_FANG not in f"{e.target}{e.details}" for e in entries)
+    client.get("/staff/search", params=query)
+    with app.session() as session:
+        return session.query(AuditEntry).order_by(AuditEntry.id).all()[before:]
+
+
+def test_a_search_naming_nothing_a_page_hides_leaves_nothing_in_the_audit_log(searched):
+    for q in ["王芳", "1234", "610327", "610327********1234", "*1234", HOUSEHOLD,
+              "6103279999"]:  # a start that found no one
+        assert audited(searched, {"q": q}) == [], q
+
+
+def test_part_of_a_number_reaching_into_its_hidden_digits_is_audited(searched):
+    # Such starts and ends rebuild an ID a digit at a time: 6103271980 = born in 1980.
+    for q in ["6103271980", "61032719800101", "01011234", "610327*980********"]:
+        [entry] = audited(searched, {"q": q})
+        assert entry.details == {"query": "*" * len(q), "found": 1}, q
+
+
+def test_a_search_by_a_whole_id_or_account_is_audited_with_the_number_masked(searched):
+    guessed = "610327198001011235"  # no one's: a wrong guess leaves its trail too
+    for q, masked, found in [(WANG_FANG, "610327********1234", 1),
+                             (f" {WANG_FANG.lower()} ", "610327********1234", 1),
+                             (guessed, "610327********1235", 0),
+                             ("6103271980010112*4", "610327********12*4", 1),
+                             (ACCOUNT, "622848*********8901", 1)]:
+        [entry] = audited(searched, {"q": q}, "verifier")
+        assert (entry.action, entry.actor) == ("search.id", "verifier"), q
+        assert entry.details == {"query": masked, "found": found}, q
+        assert WANG_FANG not in f"{entry.target}{entry.details}"
+    admin = visible_text(searched.client("admin").get("/staff/admin/audit").text)
+    assert "按身份证号或账号中被遮挡的位数搜索" in admin and "610327********1235" in admin
+    assert "search.id" not in admin and "query" not in admin
+
+
+def test_whole_id_searches_are_limited_per_user(staff_app: StaffApp):
+    fill(staff_app)
+    staff_app.settings.id_searches_per_10_minutes = 3
+    client = staff_app.client("analyst")
+    for _ in range(3):
+        assert client.get("/staff/search", params={"q": WANG_FANG}).status_code == 200
+    refused = client.get("/staff/search", params={"q": WANG_FANG})
+    assert refused.status_code == 429 and "搜索过于频繁：每 10 分钟最多 3 次" in refused.text
+    assert rows(refused.text) == []  # nothing searched, so nothing confirmed
+    start = client.get("/staff/search", params={"q": "6103271980"})
+    assert start.status_code == 429 and rows(start.text) == []  # nor a start of one
+    assert client.get("/staff/search", params={"q": "王芳"}).status_code == 200  # names go on
+    other = staff_app.client("verifier_other").get("/staff/search", params={"q": WANG_FANG})
+    assert other.status_code == 200  # another user's own count
+    with staff_app.session() as session:
+        assert session.query(AuditEntry).filter_by(action="search.id").count() == 4
 
 
 def test_the_server_keeps_no_access_log(staff_app):

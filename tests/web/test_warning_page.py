@@ -153,3 +153,19 @@ def test_the_assigned_verifier_may_reveal(staff_app: StaffApp, wid: str):
 def test_a_warning_of_another_township_stays_hidden_from_a_verifier(staff_app: StaffApp):
     other = store(staff_app, [replace(detection([1]), township="马家镇")])[PERSON]
     assert staff_app.client("verifier").get(f"/staff/warnings/{other}").status_code == 404
+
+
+def test_a_birth_date_in_the_facts_shows_its_month_until_the_id_is_revealed(
+        staff_app: StaffApp):
+    # A warning stored when PAID_BEFORE_BIRTH still gave the day (it gives the month now).
+    born = {"birth_date": "1971-06-05", "strength": "0.95"}
+    first = replace(detection([1, 2]), facts=born)
+    wid = store(staff_app, [first])[PERSON]
+    store(staff_app, [replace(first, facts={**born, "strength": "0.9"})])  # logged change
+    html = page(staff_app, wid)
+    assert "出生日期（据身份证号）" in html and "1971年6月" in html
+    assert "1971-06-05" not in html and "19710605" not in html and "birth_date" not in html
+    client = staff_app.client("analyst")
+    token = form_token(client.get(f"/staff/warnings/{wid}").text)
+    revealed = client.post(f"/staff/warnings/{wid}/reveal", data={"csrf_token": token})
+    assert PERSON in revealed.text and "1971-06-05" in revealed.text

@@ -24,6 +24,7 @@ from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.search_tables import SearchGram, SearchKey
 from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
+from sunlight.entities.search_terms import NAME_MARKS, plain_name
 from sunlight.text import squeeze
 
 LIMIT = 50
@@ -82,9 +83,10 @@ class Results:
 
 
 def normal_query(text: str) -> str:
-    """As typed, without spaces, full-width forms or control characters, at most QUERY_MAX."""
+    """As typed, without spaces, full-width forms, control characters or the marks between
+    a name's parts (艾买提·阿西木 as 艾买提阿西木), at most QUERY_MAX."""
     kept = "".join(c for c in text if unicodedata.category(c)[0] != "C")
-    return squeeze(kept)[:QUERY_MAX]
+    return plain_name(squeeze(kept))[:QUERY_MAX]
 
 
 def search(session: Session, text: str, scope: Scope = EVERYTHING,
@@ -155,10 +157,16 @@ def _key_ends(session: Session, upper: str, scope: Scope,
 
 
 def _masked(session: Session, upper: str, scope: Scope) -> list[Entity]:
-    """Keys as a page masks them: each * one character; found by the known end (a county's
-    IDs share their first six digits), else the known start."""
-    start, end = upper.split("*", 1)[0], upper.rsplit("*", 1)[1]
-    fits = Entity.key.like(upper.replace("*", "_"))  # no % or _ in a key-like query
+    """Keys as a page masks them: each * inside one character, a run of * at either end at
+    least that many (*0501, ********0501: the last digits alone); found by the known end (a
+    county's IDs share their first six digits), else the known start."""
+    core = upper.strip("*")
+    lead, trail = len(upper) - len(upper.lstrip("*")), len(upper) - len(upper.rstrip("*"))
+    pattern = (("%" + "_" * lead if lead else "") + core.replace("*", "_")
+               + ("_" * trail + "%" if trail else ""))
+    fits = Entity.key.like(pattern)  # no % or _ in a key-like query
+    start = "" if lead else core.split("*", 1)[0]
+    end = "" if trail else core.rsplit("*", 1)[-1]
     if end:
         return _key_ends(session, end, scope, fits)
     if start:
@@ -208,12 +216,17 @@ class _NameSearch:
         self.session, self.q, self.scope, self.limit = session, q, scope, limit
 
     def exact(self) -> list[Entity]:
-        return _entities_named(self.session, [self.q], self.scope, self.limit)
+        """The name as typed, and names that are it once their marks are left out."""
+        q = self.q
+        marked = _names(self.session, (SearchGram.gram == q[:2]) & (SearchGram.lead == 1)
+                        & (SearchGram.name != q) & (_plain(SearchGram.name) == q),
+                        self.scope, self.limit + 1)
+        return _entities_named(self.session, [q, *marked], self.scope, self.limit)
 
     def starting(self) -> list[Entity]:
         q = self.q
         return self._bearing((SearchGram.gram == q[:2]) & (SearchGram.lead == 1)
-                             & (SearchGram.name != q) & _starts_name(q))
+                             & (_plain(SearchGram.name) != q) & _starts_name(q))
 
     def elsewhere(self) -> list[Entity]:
         q = self.q
@@ -223,7 +236,7 @@ class _NameSearch:
         if rarest is None:
             return []
         return self._bearing((SearchGram.gram == rarest)
-                             & SearchGram.name.contains(q, autoescape=True)
+                             & _plain(SearchGram.name).contains(q, autoescape=True)
                              & ~_starts_name(q))
 
     def _bearing(self, condition: ColumnElement[bool]) -> list[Entity]:
@@ -233,7 +246,16 @@ class _NameSearch:
 
 def _starts_name(q: str) -> ColumnElement[bool]:
     """Names starting with q; the gram (q's first two characters, lead) says it up to two."""
-    return true() if len(q) <= 2 else SearchGram.name.startswith(q, autoescape=True)
+    return true() if len(q) <= 2 else _plain(SearchGram.name).startswith(q, autoescape=True)
+
+
+def _plain(name: InstrumentedAttribute[str]) -> ColumnElement[str]:
+    """The name without its marks (search_terms.plain_name), in SQL: read on the rows an
+    index already narrowed to a gram, so no index on it is needed."""
+    plain: ColumnElement[str] = func.replace(name, NAME_MARKS[0], "")
+    for mark in NAME_MARKS[1:]:
+        plain = func.replace(plain, mark, "")
+    return plain
 
 
 def _rarest_pair(session: Session, q: str) -> str | None:

@@ -26,6 +26,10 @@ from sunlight.appdb.search_tables import (
     SearchWarned,
 )
 
+NAME_MARKS = "·•・‧∙. \u3000"
+"""Marks between the parts of a name (艾买提·阿西木) that people type or leave out at will:
+names are indexed, and searched for, without them."""
+_NO_MARKS = str.maketrans("", "", NAME_MARKS)
 GRAM_COLUMNS = ("gram", "lead", "warned", "name", "township")
 KEY_COLUMNS = ("entity_id", "reversed_key")
 INDEXES: tuple[Index, ...] = (GRAM_INDEX, KEY_INDEX)
@@ -75,8 +79,8 @@ def refresh_warned(bind: Connection | Session) -> int:
 
 
 def _set_warned(connection: Connection, places: Iterable[Place], warned: int) -> None:
-    rows = [{"g": gram, "l": int(name.startswith(gram)), "w": 1 - warned, "n": name,
-             "t": township, "to": warned}
+    rows = [{"g": gram, "l": int(plain_name(name).startswith(gram)), "w": 1 - warned,
+             "n": name, "t": township, "to": warned}
             for name, township in places for gram in grams(name)]
     if rows:
         connection.execute(
@@ -97,10 +101,17 @@ def _empty(connection: Connection) -> None:
 
 def _gram_rows(names: dict[Place, int]) -> Iterator[tuple[str, int, int, str, str]]:
     for (name, township), warned in names.items():
+        plain = plain_name(name)
         for gram in grams(name):
-            yield gram, int(name.startswith(gram)), warned, name, township
+            yield gram, int(plain.startswith(gram)), warned, name, township
+
+
+def plain_name(name: str) -> str:
+    """The name without the marks between its parts (NAME_MARKS), as search compares it."""
+    return name.translate(_NO_MARKS)
 
 
 def grams(name: str) -> set[str]:
-    """Every character of the name and every pair of adjacent characters."""
-    return set(name) | {name[i:i + 2] for i in range(len(name) - 1)}
+    """Every character of the plain name and every pair of adjacent characters."""
+    plain = plain_name(name)
+    return set(plain) | {plain[i:i + 2] for i in range(len(plain) - 1)}

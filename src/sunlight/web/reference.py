@@ -17,7 +17,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.vocabulary import PERSON_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH, VOCABULARY
-from sunlight.masking import masked_number, masked_text
+from sunlight.masking import masked_number, masked_text, shown_birth
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
 __all__ = ["change_text", "fact_rows", "library", "model_names", "program_names",
@@ -28,20 +28,25 @@ PERSON_FACTS = frozenset({"other_models"})
 warning, where the runner can only count 0."""
 SPANNED_PROGRAMS = (("program_a_name", "program_b_name"), ("programs_zh",))
 """Facts naming the programs a warning spans, when it has no single program or two."""
+BIRTH_FACTS = frozenset({"birth_date"})
+"""Facts that are a birth date: shown as year and month beside the masked ID (shown_birth)."""
 
 
 def fact_rows(model: str, facts: dict[str, str], *, masked: bool = True,
-              subject_kind: str = "person") -> list[tuple[str, str]]:
+              subject_kind: str = "person", revealed: bool = False) -> list[tuple[str, str]]:
     """A warning's facts as staff read them: the model's Chinese labels, 是/否, evidence
     strength in words, ID and account numbers masked (unless the page masks and links them
-    itself: `masked=False`); facts about one person left out when the subject is not one."""
+    itself: `masked=False`); facts about one person left out when the subject is not one;
+    a birth date as its month unless the ID is `revealed`."""
     found = library().get(model)
     rows = []
     for key, value in sorted(facts.items()):
         if subject_kind != "person" and key in PERSON_FACTS:
             continue
         text = str(value)
-        if key == "ongoing":
+        if key in BIRTH_FACTS:
+            text = shown_birth(text, revealed=revealed) or "—"
+        elif key == "ongoing":
             text = VOCABULARY.yes_no.get(text.lower(), text)
         elif key == "strength":
             text = _strength(text)
@@ -76,10 +81,11 @@ _EVIDENCE_CHANGE = re.compile(r"^(\d+) rows(?: \(([^)]*)\))?$")
 
 
 def change_text(model: str, field: str, value: str, *, masked: bool = True,
-                subject_kind: str = "person") -> str:
+                subject_kind: str = "person", revealed: bool = False) -> str:
     """A value of a warning's change log as staff read it: states, 是/否 and facts in
     Chinese, evidence counted in 行 (the log keeps the codes it was written with); numbers
-    in facts masked unless `masked=False` (the page masks and links them)."""
+    in facts masked unless `masked=False` (the page masks and links them), birth dates
+    as months unless the ID is `revealed`."""
     if field == "status":
         return STATUS_ZH.get(value, value)
     if field == "fires":
@@ -90,7 +96,8 @@ def change_text(model: str, field: str, value: str, *, masked: bool = True,
         facts = json.loads(value)
         return "；".join(f"{label} {text}"
                         for label, text in fact_rows(model, facts, masked=masked,
-                                                     subject_kind=subject_kind))
+                                                     subject_kind=subject_kind,
+                                                     revealed=revealed))
     if field == "subject_kind":
         return SUBJECT_KIND_ZH.get(value, value)
     if field == "people":  # `name role` pairs joined by 、 (appdb.plan.text)

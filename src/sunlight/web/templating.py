@@ -18,7 +18,7 @@ from sunlight.contract.vocabulary import (
     actor_label,
     field_label,
 )
-from sunlight.masking import masked_number, masked_text
+from sunlight.masking import masked_number, masked_text, shown_birth
 from sunlight.web.entity_href import entity_url
 from sunlight.web.entity_text import linked_numbers
 from sunlight.web.public_url import portal_address
@@ -66,7 +66,7 @@ def make_templates() -> Jinja2Templates:
     env.auto_reload = False  # the templates ship in the package: no stat() per page
     env.filters.update(money=money, masked_id=masked_number, masked_text=masked_text,
                        local_time=local_time, day=day, dataset_label=dataset_label,
-                       number=number, cn_day=cn_day)
+                       number=number, cn_day=cn_day, birth=shown_birth)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
                        portal_address=portal_address, dataset_label=dataset_label,
                        field_label=field_label, actor_label=actor_label, entity_url=entity_url,

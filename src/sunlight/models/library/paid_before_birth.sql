@@ -9,7 +9,8 @@ WITH born AS (
 SELECT
     paid_row(),
     program_name AS fact_program_name,
-    strftime(birth_date, '%Y-%m-%d') AS fact_birth_date,
+    -- The month, not the day: the rule needs no more, and pages show the fact beside the
+    -- masked ID, which hides exactly the birth date.
     strftime(birth_date, '%Y-%m') AS fact_birth_month,
     -- The ID is the payee's own: paying a period before it was born has no innocent reading
     -- short of a wrong ID on the roster, which the verifier checks first.

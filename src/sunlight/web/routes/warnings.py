@@ -99,7 +99,7 @@ def reveal_id_number(request: Request, warning_id: str, staff: WarningReader,
         return render(request, "staff/warnings/_id_number.html",
                       {"warning": warning, "revealed": True})
     return render(request, "staff/warnings/warning.html",
-                  {**warning_context(request, session, staff, warning, case), "revealed": True})
+                  warning_context(request, session, staff, warning, case, revealed=True))
 
 
 def subject_entity(warning: Warning) -> tuple[str, str] | None:
@@ -125,7 +125,7 @@ def subject_records(session: Session, warning: Warning) -> dict[str, Any]:
 
 
 def warning_context(request: Request, session: Session, staff: Staff, warning: Warning,
-                    case: Case | None) -> dict[str, Any]:
+                    case: Case | None, *, revealed: bool = False) -> dict[str, Any]:
     successors = session.scalars(select(Warning).where(Warning.follows_id == warning.id)
                                  .order_by(Warning.generation)).all()
     names = reference.program_names(settings_of(request).catalog)
@@ -139,16 +139,17 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "role_zh": EVIDENCE_ROLE_ZH,
         "subject_kind_zh": SUBJECT_KIND_ZH, "person_role_zh": PERSON_ROLE_ZH,
         # Unmasked: the page masks every number in them and links it (linked_numbers).
+        # A birth date in them shows its day only beside the revealed (audited) ID.
         "fact_rows": functools.partial(reference.fact_rows, warning.model, masked=False,
-                                       subject_kind=kind),
+                                       subject_kind=kind, revealed=revealed),
         "change_text": functools.partial(reference.change_text, warning.model, masked=False,
-                                         subject_kind=kind),
+                                         subject_kind=kind, revealed=revealed),
         "severity_zh": SEVERITY_ZH,
         **subject_records(session, warning),
         "successors": successors,
         # Only analysts may open every case: a verifier is not shown others' report cases.
         "reports_about": reports_about(session, warning) if staff.role == ANALYST else [],
-        "revealed": False,
+        "revealed": revealed,
         **panel_context(request, session, staff, case, warning.township,
                         open_url=assign_url(warning)),
         **discussion_context(session, case),
