@@ -167,6 +167,41 @@ def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path)
             again = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
                                   session, "another state")
             assert again.built and again.entities["person"] == 6
+            # Same content: nothing written again, ids kept.
+            assert (again.written, again.links_written) == (0, 0)
+            assert session.scalar(select(Entity.id).where(Entity.key == wang.id)) == first
+    finally:
+        duck.close()
+
+
+def test_a_rebuild_writes_what_changed_and_keeps_ids_and_refs(built: Any, ingested: Path):
+    _, engine = built
+    warehouse = Warehouse(Settings(home=ingested).warehouse_dir)
+    duck = DuckDBEngine()
+    try:
+        with session_factory(engine).begin() as session:
+            me = entity(session, "person", wang.id)
+            my_id, my_ref, my_doc = me.id, me.ref, me.doc
+            # As if 王芳's page had changed, 王强 were new, and a stale entity and link stored.
+            me.digest, me.doc = "0" * 16, {}
+            son_ref = entity(session, "person", son.id).ref
+            session.delete(entity(session, "person", son.id))
+            session.add(Entity(id=10_000, kind="person", key="gone", ref="x" * 16,
+                               name="", township="", village="", household="", doc={}))
+            session.add(EntityLink(source_id=10_000, target_id=my_id, kind="payee",
+                                   role="payee", details={}))
+            session.flush()
+            counts = rebuild_index(duck, warehouse, session, "a third state")
+            assert not counts.whole and counts.written == 2
+            assert counts.links_written == 2  # 王强's: payee of the card, legal rep
+            session.expire_all()
+            me = entity(session, "person", wang.id)
+            assert (me.id, me.ref, me.doc) == (my_id, my_ref, my_doc)
+            assert entity(session, "person", son.id).ref == son_ref
+            assert session.scalar(select(Entity).where(Entity.key == "gone")) is None
+            assert session.scalar(select(EntityLink).where(EntityLink.source_id == 10_000)) is None
+            assert (son.id, wang.account, "payee") in links(session, "payee")
+            assert entity(session, "person", wang.id).warnings == 2
     finally:
         duck.close()
 
