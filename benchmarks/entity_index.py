@@ -39,11 +39,12 @@ HEADER = ("金额（元）", "所属年月", "身份证", "乡镇", "发放日�
 
 def measure(scenario: str, home: str, url: str) -> dict[str, object]:
     """One detection run in this (fresh) process, prepared as `scenario` asks."""
+    from sqlalchemy import text
+
     from sunlight.appdb.database import database_url, make_engine, session_factory
     from sunlight.detect import run_detection
     from sunlight.entities.refs import index_state
     from sunlight.settings import Settings
-    from sqlalchemy import text
 
     settings = Settings(home=Path(home), database_url=url or None)
     if scenario != "prepare":

@@ -22,7 +22,7 @@ STORED_LINKS_SCHEMA = pa.schema([("id", pa.int64()), ("source_id", pa.int64()),
                                  ("target_id", pa.int64()), ("kind", pa.string()),
                                  ("role", pa.string()), ("details", pa.string())])
 
-_FRESH = ("kind", "key", "name", "township", "village", "household", "doc", "digest")
+_FRESH = ("kind", "key", "name", "township", "village", "household", "digest")
 
 KNOWN = """
 SELECT f.*, s.id, s.ref, s.digest AS stored_digest
@@ -77,7 +77,9 @@ def plan(engine: Engine, salt: str, stored: pa.Table, stored_links: pa.Table) ->
     """Materialise `e_entities` (ids, refs, `changed`) and `e_links` against what is stored."""
     engine.register_table("e_stored", stored)
     engine.register_table("e_stored_links", stored_links)
-    engine.materialise("e_fresh", sql.entities_sql())
+    for kind, kind_sql in sql.KINDS:
+        engine.materialise(f"e_fresh_{kind}", sql.fresh_sql(kind_sql))
+    engine.materialise("e_fresh", sql.FRESH)
     engine.materialise("e_known", KNOWN)
     engine.materialise("e_entities", entities_sql(salt))
     engine.materialise("e_links", FRESH_LINKS)
@@ -89,10 +91,16 @@ def plan(engine: Engine, salt: str, stored: pa.Table, stored_links: pa.Table) ->
 
 
 def entity_rows(whole: bool) -> str:
-    """The entity rows to insert, in id order: all of them, or the changed ones."""
-    where = "" if whole else " WHERE changed"
-    columns = ", ".join("0 AS warnings" if c == "warnings" else c for c in sql.ENTITY_COLUMNS)
-    return f"SELECT {columns} FROM e_entities{where} ORDER BY id"
+    """The entity rows to insert, in id order: all of them, or the changed ones. Documents
+    are written as JSON here, for these rows only."""
+    changed = "" if whole else " AND e.changed"
+    columns = ", ".join(_ROW.get(c, f"e.{c}") for c in sql.ENTITY_COLUMNS)
+    return "SELECT * FROM (" + " UNION ALL ".join(
+        f"SELECT {columns} FROM e_entities AS e JOIN e_fresh_{kind} AS f ON f.key = e.key "
+        f"WHERE e.kind = '{kind}'{changed}" for kind, _ in sql.KINDS) + ") ORDER BY id"
+
+
+_ROW = {"warnings": "0 AS warnings", "doc": f"{sql.doc_json('f.doc')} AS doc"}
 
 
 def replaced_ids() -> str:

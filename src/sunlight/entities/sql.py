@@ -113,7 +113,8 @@ SELECT id_number AS id,
                         "end" := strftime(end_month, '%Y-%m'),
                         area := CAST(declared_area AS VARCHAR), township := township,
                         village := village)
-            ORDER BY start_month NULLS FIRST, {PROGRAM}, end_month, declared_area, township, village)
+            ORDER BY start_month NULLS FIRST, {PROGRAM}, end_month, declared_area, township,
+                     village)
        AS enrollments
 FROM enrollments AS t GROUP BY 1
 """
@@ -164,11 +165,10 @@ SELECT 'person' AS kind, p.id AS key, left(coalesce(l.name, p.name, ''), 200) AS
        left(coalesce(l.township, pl.township, ''), 60) AS township,
        left(coalesce(l.village, pl.village, ''), 60) AS village,
        left(coalesce(l.household, ''), 60) AS household,
-       CAST(to_json(struct_pack(relation := l.relation, registry := r.registry,
-                                offices := o.offices, vehicles := v.vehicles, land := la.land,
-                                enrollments := e.enrollments, payments := pa.payments,
-                                deaths := d.deaths, certificates := c.certificates))
-            AS VARCHAR) AS doc
+       struct_pack(relation := l.relation, registry := r.registry, offices := o.offices,
+                   vehicles := v.vehicles, land := la.land, enrollments := e.enrollments,
+                   payments := pa.payments, deaths := d.deaths, certificates := c.certificates)
+       AS doc
 FROM e_person_ids AS p
 LEFT JOIN e_latest AS l USING (id) LEFT JOIN e_reg AS r USING (id)
 LEFT JOIN e_place AS pl USING (id) LEFT JOIN e_offices AS o USING (id)
@@ -247,9 +247,9 @@ SELECT 'household' AS kind, i.h AS key,
        left(coalesce(m.members[1].name, ''), 200) AS name,
        left(coalesce(hl.township, i.township, ''), 60) AS township,
        left(coalesce(hl.village, i.village, ''), 60) AS village, '' AS household,
-       CAST(to_json(struct_pack(members := m.members, offices := o.offices,
+       struct_pack(members := m.members, offices := o.offices,
                                 vehicles := v.vehicles, companies := c.companies,
-                                land := la.land, programs := pr.programs)) AS VARCHAR) AS doc
+                                land := la.land, programs := pr.programs) AS doc
 FROM e_household_ids AS i
 LEFT JOIN e_members AS m USING (h)
 LEFT JOIN e_latest AS hl ON hl.id = m.members[1].id
@@ -296,14 +296,14 @@ SELECT 'account' AS kind, p.account AS key,
                   ORDER BY coalesce(l.name, p.written, '')), 200) AS name,
        left(coalesce(arg_max(p.township, {PAYEE_PLACE}), ''), 60) AS township,
        left(coalesce(arg_max(p.village, {PAYEE_PLACE}), ''), 60) AS village, '' AS household,
-       CAST(to_json(struct_pack(
+       struct_pack(
          payees := list(struct_pack(id := p.id, name := l.name, written := p.written,
                                     household := l.household, first := p.first,
                                     last := p.last, months := p.months,
                                     amount := {_money('p.amount')}, rows := p.n)
                         ORDER BY p.first, p.id),
          programs := list(DISTINCT p.program ORDER BY p.program),
-         months := any_value(am.months))) AS VARCHAR) AS doc
+         months := any_value(am.months)) AS doc
 FROM e_payees AS p LEFT JOIN e_latest AS l USING (id)
 LEFT JOIN e_account_months AS am USING (account)
 GROUP BY p.account
@@ -315,14 +315,13 @@ SELECT 'company' AS kind, c.key,
        left(coalesce(min(struct_pack(t := l.township, v := l.village)).t, ''), 60) AS township,
        left(coalesce(min(struct_pack(t := l.township, v := l.village)).v, ''), 60) AS village,
        '' AS household,
-       CAST(to_json(struct_pack(
+       struct_pack(
          rows := list(struct_pack(code := c.code, name := c.name, rep := c.rep,
                                   rep_name := c.rep_name, capital := c.capital,
                                   founded := c.founded, status := c.status,
                                   status_date := c.status_date)
-                     ORDER BY c.row, c.code, c.name, c.rep, c.status, c.status_date)))
-            AS VARCHAR)
-       AS doc
+                     ORDER BY c.row, c.code, c.name, c.rep, c.status, c.status_date))
+            AS doc
 FROM e_company_rows AS c LEFT JOIN e_latest AS l ON l.id = c.rep
 GROUP BY c.key
 """
@@ -356,7 +355,7 @@ VILLAGE_IDS = " UNION ".join(
 VILLAGES = f"""
 SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS name,
        i.township, i.village, '' AS household,
-       CAST(to_json(struct_pack(
+       struct_pack(
          residents := coalesce(any_value(r.residents), 0),
          households := coalesce(any_value(r.households), 0),
          programs := list(struct_pack(program := coalesce(p.program, e.program),
@@ -365,8 +364,8 @@ SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS na
                                       amount := {_money('coalesce(p.amount, 0)')},
                                       rows := coalesce(p.n, 0))
                           ORDER BY coalesce(p.program, e.program))
-                     FILTER (WHERE coalesce(p.program, e.program) IS NOT NULL)))
-            AS VARCHAR) AS doc
+                     FILTER (WHERE coalesce(p.program, e.program) IS NOT NULL))
+            AS doc
 FROM e_village_ids AS i
 LEFT JOIN e_village_residents AS r USING (township, village)
 LEFT JOIN e_village_programs AS p USING (township, village)
@@ -383,11 +382,11 @@ UNION SELECT township FROM officials WHERE {_present('township')}
 TOWNSHIPS = """
 SELECT 'township' AS kind, i.township AS key, i.township AS name, i.township, '' AS village,
        '' AS household,
-       CAST(to_json(struct_pack(
+       struct_pack(
          residents := (SELECT coalesce(sum(residents), 0) FROM e_village_residents AS r
                        WHERE r.township = i.township),
          villages := (SELECT count(*) FROM e_village_ids AS v
-                      WHERE v.township = i.township))) AS VARCHAR) AS doc
+                      WHERE v.township = i.township)) AS doc
 FROM e_township_ids AS i
 """
 
@@ -414,20 +413,28 @@ ENTITY_COLUMNS = ("id", "kind", "key", "ref", "name", "township", "village", "ho
                   "warnings", "doc", "digest")
 
 
-# A member that is null says nothing: dropped, a third of a person's document. Only a key
-# (lower case) can precede `":null`; a quote inside a string value is escaped.
-NO_NULLS = r"""regexp_replace(doc, '"[a-z_]+":null,|,"[a-z_]+":null', '', 'g')"""
+def fresh_sql(kind_sql: str) -> str:
+    """One kind's entities (`KINDS`), their document still a struct, and its digest: a hash
+    of what the row holds (bar id, ref and warnings), 16 hex digits. DuckDB's hash() is
+    cheap beside writing JSON, and deterministic for one DuckDB version (a new one may
+    change it: the next build then writes every entity once)."""
+    digest = "printf('%016x', hash(name, township, village, household, doc))"
+    return (f"SELECT *, {digest} AS digest FROM ({kind_sql}) "
+            f"WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}")
 
-# What an entity row holds, hashed: 16 hex digits (64 bits) tell a changed entity from an
-# unchanged one among a county's few hundred thousand. chr(31) cannot occur in a text column.
-DIGEST = ("left(md5(concat_ws(chr(31), name, township, village, household, doc)), 16)")
+
+FRESH = " UNION ALL ".join(
+    f"SELECT kind, key, name, township, village, household, digest FROM e_fresh_{kind}"
+    for kind, _ in KINDS)
+"""Every entity without its document, from the `e_fresh_<kind>` tables."""
 
 
-def entities_sql() -> str:
-    """Every entity with its digest, without id or ref (sunlight.entities.changes adds them)."""
-    union = " UNION ALL ".join(f"SELECT * FROM ({sql})" for _, sql in KINDS)
-    return (f"SELECT *, {DIGEST} AS digest FROM (SELECT * REPLACE ({NO_NULLS} AS doc) "
-            f"FROM ({union}) WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX})")
+def doc_json(column: str) -> str:
+    """A document as the page reads it: JSON text without the members that are null (a
+    third of a person's document). Only a key (lower case) can precede `":null`; a quote
+    inside a string value is escaped."""
+    return (f"""regexp_replace(CAST(to_json({column}) AS VARCHAR), """
+            r"""'"[a-z_]+":null,|,"[a-z_]+":null', '', 'g')""")
 
 
 def _ids(alias: str, kind: str, key: str) -> str:

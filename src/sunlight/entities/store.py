@@ -28,7 +28,13 @@ def stored_links(connection: Connection) -> pa.Table:
 
 
 def _read(connection: Connection, query: str, schema: pa.Schema) -> pa.Table:
-    rows = connection.exec_driver_sql(query).fetchall()
+    # The driver's own cursor: hundreds of thousands of rows, no Row object each.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(query)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
     return pa.table([pa.array(column, field.type) for column, field in
                      zip(columns, schema, strict=True)], schema=schema)
