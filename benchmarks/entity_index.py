@@ -66,7 +66,7 @@ def measure(scenario: str, home: str, url: str) -> dict[str, object]:
         "detection": seconds - index.seconds, "entities": index.total,
         "written": getattr(index, "written", index.total), "links": index.links,
         "links_written": getattr(index, "links_written", index.links),
-        "whole": getattr(index, "whole", True)}
+        "whole": getattr(index, "whole", True), "phases": getattr(index, "phases", {})}
     print(json.dumps(figures))
     return figures
 
@@ -121,6 +121,10 @@ def table(rows: list[dict[str, object]]) -> str:
             f"| {r['scenario']}{' (whole)' if r['whole'] else ''} | {r['load']:.1f} "
             f"| {r['detection']:.1f} | {r['index']:.1f} | {ratio:.0%} "
             f"| {r['written']:,} of {r['entities']:,} | {r['links_written']:,} of {r['links']:,} |")
+    lines.append("")
+    lines += [f"{r['scenario']}: " + ", ".join(f"{name} {s:.2f} s" for name, s in
+                                              r["phases"].items())  # type: ignore[attr-defined]
+              for r in rows]
     return "\n".join(lines)
 
 
