@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, aliased
 
 from sunlight.appdb.database import make_engine, session_factory
@@ -217,3 +217,24 @@ def test_refs_computed_by_the_engine_are_the_refs_pages_compute(key: str):
     finally:
         duck.close()
     assert ref == entity_ref(salt, "person", key)
+
+
+def test_an_index_mostly_changed_is_written_whole_keeping_ids_and_refs(built: Any,
+                                                                       ingested: Path):
+    _, engine = built
+    duck = DuckDBEngine()
+    try:
+        with session_factory(engine).begin() as session:
+            before = {k: r for k, r in session.execute(select(Entity.key, Entity.ref))}
+            ids = {k: i for k, i in session.execute(select(Entity.key, Entity.id))}
+            session.execute(update(Entity).values(digest="0" * 16))
+            counts = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
+                                   session, "yet another state")
+            assert counts.whole and counts.written == len(before)
+            session.expire_all()
+            assert {k: r for k, r in session.execute(select(Entity.key, Entity.ref))} == before
+            assert {k: i for k, i in session.execute(select(Entity.key, Entity.id))} == ids
+            assert entity(session, "person", wang.id).warnings == 2
+            assert (son.id, wang.account, "payee") in links(session, "payee")
+    finally:
+        duck.close()
