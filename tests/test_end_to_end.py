@@ -81,10 +81,13 @@ def test_the_xlsx_export_is_in_chinese_with_ids_as_text(county: Path, home: Path
     assert runner.invoke(app, ["warnings", "export", str(path)]).exit_code == 0
     book = CalamineWorkbook.from_path(str(path))
     rows = book.get_sheet_by_name("预警清单").to_python()
-    assert rows[0][:4] == ["预警编号", "风险分", "模型", "身份证号"]
+    assert rows[0][:6] == ["预警编号", "风险分", "模型", "对象类型", "对象", "身份证号"]
+    at = {title: column for column, title in enumerate(rows[0])}
     deceased = [r for r in rows[1:] if r[2] == "死亡后仍领取"]
-    assert deceased and all(isinstance(r[3], str) and len(r[3]) == 18 for r in deceased)
-    assert all("死亡" in r[14] for r in deceased)
+    assert deceased and all(isinstance(r[at["身份证号"]], str) and len(r[at["身份证号"]]) == 18
+                            for r in deceased)
+    assert all(r[at["对象类型"]] == "个人" for r in deceased)
+    assert all("死亡" in r[at["预警说明"]] for r in deceased)
     scores = [r[1] for r in rows[1:]]
     assert scores == sorted(scores, reverse=True)
     evidence = book.get_sheet_by_name("证据行").to_python()

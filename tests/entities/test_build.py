@@ -19,6 +19,7 @@ from sunlight.detect import fingerprint, run_detection
 from sunlight.entities.build import rebuild_index
 from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import entity_ref
+from sunlight.entities.search import search
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
@@ -238,3 +239,16 @@ def test_an_index_mostly_changed_is_written_whole_keeping_ids_and_refs(built: An
             assert (son.id, wang.account, "payee") in links(session, "payee")
     finally:
         duck.close()
+
+
+def test_the_search_box_finds_what_the_build_indexed(built: Any):
+    _, engine = built
+    with session_factory(engine)() as session:
+        found = [(hit.entity.kind, hit.entity.key) for hit in search(session, "王").hits]
+        assert ("person", wang.id) in found and ("person", son.id) in found
+        assert ("company", CREDIT_CODE) in [
+            (hit.entity.kind, hit.entity.key) for hit in search(session, "张氏").hits]
+        assert [hit.entity.key for hit in search(session, wang.id[-6:]).hits] == [wang.id]
+        # 王芳's account carries warnings: listed before the unwarned names with 王.
+        first = search(session, "王").hits[0].entity
+        assert first.warnings > 0

@@ -72,6 +72,8 @@ def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> Non
     ("code: [unclosed\n", GOOD_SQL, "line 2: not valid YAML"),
     (GOOD_YAML.replace("severity: low", "severity: dire"), GOOD_SQL, "severity"),
     (GOOD_YAML + "colour: red\n", GOOD_SQL, "colour"),
+    (GOOD_YAML + "subject_kind: planet\n", GOOD_SQL, "subject_kind"),
+    (GOOD_YAML + "subject_role: bystander\n", GOOD_SQL, "subject_role"),
     (GOOD_YAML, None, "no SQL file"),
     (GOOD_YAML, GOOD_SQL.replace(":limit", ":ceiling"), "ceiling"),
     (GOOD_YAML, GOOD_SQL.replace("period, amount,", "period,"), "amount"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.routing import APIRoute
@@ -37,8 +38,11 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/cases/{case_no}/attachments/{attachment_id}": CASEWORK,
     "/staff/cases/{report_case_no}/photos/{photo_id}": CASEWORK,
     "/staff/dashboard": ANALYST,
+    "/staff/entities/{kind}/{ref}": CASEWORK,
+    "/staff/entities/{kind}/{ref}/links": CASEWORK,  # the verifier: their township's
     "/staff/publications": ANALYST,
     "/staff/publications/job": ANALYST,
+    "/staff/search": LISTS,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
     "/staff/uploads/{upload_id}": UPLOADERS,
@@ -65,6 +69,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "/staff/cases/{case_no}/comments": CASEWORK,
     "/staff/cases/{report_case_no}/reply": CASEWORK,
     "/staff/cases/{case_no}/transition": CASEWORK,
+    "/staff/entities/{kind}/{ref}/reveal": CASEWORK,
     "/staff/logout": EVERYONE,
     "/staff/publications": ANALYST,
     "/staff/publications/{version}/withdraw": ANALYST,
@@ -132,7 +137,8 @@ def world(tmp_path_factory: pytest.TempPathFactory,
     report_case_no, photo_id = _report_assigned_to_verifier(staff_app)
     upload = send(clients["officer"], "deaths", "deaths.csv", DEATHS)
     staff_app.app.state.ingest_worker.wait(timeout=120)
-    values = {"warning_id": warning_id, "case_no": case_no,
+    values = {"warning_id": warning_id, "case_no": case_no, "kind": "person",
+              "ref": _person_in_the_verifiers_township(staff_app),
               "attachment_id": str(attachment.id),
               "upload_id": upload.headers["location"].rsplit("/", 1)[-1],
               "user_id": str(staff_app.users["verifier"]),
@@ -140,6 +146,21 @@ def world(tmp_path_factory: pytest.TempPathFactory,
               "code": "deaths"}
     yield World(staff_app, values, clients)
     staff_app.app.state.engine.dispose()
+
+
+def _person_in_the_verifiers_township(staff_app: StaffApp) -> str:
+    """An entity of the index (its page), in the township the verifier works in."""
+    from sunlight.appdb.entity_tables import Entity
+    from sunlight.entities.refs import index_state, ref_for
+
+    with staff_app.session() as session:
+        index_state(session).built_at = datetime.now(UTC)  # built: a missing ref is a 404
+        ref = ref_for(session, "person", "610327195001010011")
+        session.add(Entity(kind="person", key="610327195001010011", ref=ref, name="张三",
+                           township=TOWNSHIP, village="东村", household="H1", warnings=0,
+                           doc={}))
+        session.commit()
+    return ref
 
 
 def _report_assigned_to_verifier(staff_app: StaffApp) -> tuple[str, int]:
@@ -212,7 +233,8 @@ def test_a_verifier_of_another_township_sees_nothing_of_this_case(world: World):
 
 
 MISSING = {"warning_id": "W-AAAAAAAAAAAA", "case_no": "AJ2099999999", "report_case_no":
-           "AJ2099999998", "attachment_id": "999999", "photo_id": "999999"}
+           "AJ2099999998", "attachment_id": "999999", "photo_id": "999999", "kind": "person",
+           "ref": "aaaaaaaaaaaaaaaa"}
 """Values naming nothing, for every placeholder of the case routes."""
 
 

@@ -9,11 +9,12 @@ from sunlight.appdb import (
     limit_tables,
     publication_tables,
     report_tables,
+    search_tables,
     timeline_tables,
     upload_tables,
 )
 from sunlight.appdb.tables import Base
 
 __all__ = ["Base", "account_tables", "audit_tables", "case_tables", "entity_tables", "job_tables",
-           "limit_tables",
-           "publication_tables", "report_tables", "timeline_tables", "upload_tables"]
+           "limit_tables", "publication_tables", "report_tables", "search_tables",
+           "timeline_tables", "upload_tables"]

@@ -119,8 +119,10 @@ def server_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Confi
     SUNLIGHT_TRUSTED_PROXIES names; by default from nobody (uvicorn's own default would
     believe any program on the server itself, letting it pose as any address)."""
     trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
-    return uvicorn.Config(app, log_level="warning", proxy_headers=bool(trusted),
-                          forwarded_allow_ips=trusted or None, **options)
+    # No access log: addresses carry searches (/staff/search?q=, maybe a whole ID number).
+    return uvicorn.Config(app, log_level="warning", access_log=False,
+                          proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None,
+                          **options)
 
 
 def serve_command(

@@ -43,6 +43,7 @@ class Vocabulary(BaseModel):
     subject_kinds: dict[str, str]
     link_kinds: dict[str, str]
     person_roles: dict[str, str]
+    link_details: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -67,6 +68,7 @@ FIELD_ZH: Final = VOCABULARY.fields
 SUBJECT_KIND_ZH: Final = VOCABULARY.subject_kinds
 LINK_KIND_ZH: Final = VOCABULARY.link_kinds
 PERSON_ROLE_ZH: Final = VOCABULARY.person_roles
+LINK_DETAIL_ZH: Final = VOCABULARY.link_details
 ACTION_ZH: Final = {
     **VOCABULARY.audit_actions,
     **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},

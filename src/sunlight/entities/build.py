@@ -21,6 +21,7 @@ from sunlight.appdb.bulk import insert_table
 from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.entities import changes, sql, store
 from sunlight.entities.refs import index_state
+from sunlight.entities.search_terms import index_terms, refresh_warned
 from sunlight.entities.standing import refresh_warnings
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -60,6 +61,7 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     if state.fingerprint == fingerprint and state.built_at is not None:
         counts = IndexCounts(built=False, links=state.links)
         counts.warned = refresh_warnings(session)
+        refresh_warned(session)  # the search box lists warned entities first
         return counts
     started = time.perf_counter()
     clock = _Clock()
@@ -84,8 +86,8 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.entities, state.links = found.total, counts.links
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
-    # The search terms of the entities written (branch `search`) are to be built here, from
-    # e_entities (`changed`) in the engine; a lap of their own: clock.lap("search").
+    index_terms(session)  # the search box's tables, from the entities just written
+    clock.lap("search")
     counts.seconds = time.perf_counter() - started
     return counts
 

@@ -17,7 +17,14 @@ from typing import Any, Literal
 
 import sqlglot
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS
@@ -70,18 +77,13 @@ class ModelSpec(BaseModel):
     subject_role: str = "payee"
     """What the person in the query's `id_number` is to the warning (`person_roles`)."""
 
-    @field_validator("subject_kind")
+    @field_validator("subject_kind", "subject_role")
     @classmethod
-    def _known_kind(cls, value: str) -> str:
-        if value not in VOCABULARY.subject_kinds:
-            raise ValueError(f"not one of {', '.join(VOCABULARY.subject_kinds)}")
-        return value
-
-    @field_validator("subject_role")
-    @classmethod
-    def _known_role(cls, value: str) -> str:
-        if value not in VOCABULARY.person_roles:
-            raise ValueError(f"not one of {', '.join(VOCABULARY.person_roles)}")
+    def _known_code(cls, value: str, info: ValidationInfo) -> str:
+        known = (VOCABULARY.subject_kinds if info.field_name == "subject_kind"
+                 else VOCABULARY.person_roles)
+        if value not in known:
+            raise ValueError(f"not one of {', '.join(known)}")
         return value
 
 

@@ -49,10 +49,12 @@ from sunlight.web.routes import (
     cases,
     dashboard,
     entities,
+    entity_links,
     exports,
     health,
     publications,
     reports,
+    search,
     self_corrections,
     townships,
     uploads,
@@ -120,8 +122,9 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
                    townships.router, dashboard.router, exports.router, warnings.router,
                    case_list.router, cases.router, case_files.router, entities.router,
-                   reports.router, self_corrections.router, publications.router,
-                   portal_reports.router, portal.router):
+                   reports.router, search.router, self_corrections.router,
+                   publications.router, entity_links.router, portal_reports.router,
+                   portal.router):
         app.include_router(router)
     _handle_errors(app)
     _serve_lightly(app, settings, engine)
@@ -189,8 +192,9 @@ def _handle_errors(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, _exc: LoginRequired) -> Response:
         if request.method == "GET" and "x-sunlight-partial" not in request.headers:
-            target = quote(str(request.url.path) + (f"?{request.url.query}"
-                                                    if request.url.query else ""))
+            # A search may be a whole ID number: it is not carried into the login address.
+            query = "" if request.url.path == search.PATH else request.url.query
+            target = quote(str(request.url.path) + (f"?{query}" if query else ""))
             return RedirectResponse(f"/staff/login?next={target}", status_code=303)
         return JSONResponse({"detail": "请先登录"}, status_code=401)
 

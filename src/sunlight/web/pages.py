@@ -23,6 +23,8 @@ MENU: dict[str, list[tuple[str, str]]] = {
             ("/staff/admin/townships", "乡镇电话")],
 }
 HOME = {role: items[0][0] for role, items in MENU.items()}
+SEARCHERS = frozenset({ANALYST, VERIFIER})
+"""Who has the search box (/staff/search) in the header of every page."""
 
 
 def templates_of(request: Request) -> Jinja2Templates:
@@ -40,6 +42,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "csrf_token": (csrf.form_token(request, csrf.Purpose.STAFF,
                                        staff.web_session.csrf_token) if staff else ""),
         "path": request.url.path,
+        "search_box": bool(staff and staff.role in SEARCHERS),
         **(context or {}),
     }
     response = templates_of(request).TemplateResponse(request, template, full,

@@ -1,0 +1,70 @@
+"""/staff/entities/{kind}/{ref}/links: an entity's link view (关系图谱), drawn and tabled.
+
+For analysts, and for verifiers within their township: an entity of another township is
+404 to them, as if it did not exist, and its neighbours from other townships are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sunlight.appdb.entity_tables import Entity
+from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.vocabulary import LINK_KIND_ZH, SUBJECT_KIND_ZH
+from sunlight.entities.graph import LINK_KINDS, NODE_LIMIT, neighbourhood
+from sunlight.entities.graph_warnings import attach_warnings
+from sunlight.entities.refs import REF_LENGTH
+from sunlight.web.board import visible
+from sunlight.web.deps import DbSession, Staff, require
+from sunlight.web.entity_href import entity_url
+from sunlight.web.link_view import drawing, key_text, label
+from sunlight.web.pages import render
+
+router = APIRouter(prefix="/staff/entities")
+Reader = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
+ENTITY_KINDS = ("person", "household", "account", "company", "village", "township")
+"""The kinds the entity index holds (contract vocabulary `subject_kinds`)."""
+_REF = re.compile(f"[a-z2-7]{{{REF_LENGTH}}}")
+HOPS = {1: "一层", 2: "两层"}
+
+
+def visible_entity(session: Session, staff: Staff, kind: str, ref: str) -> Entity:
+    """The entity, if this member of staff may see it: an analyst any, a verifier those of
+    their township; else 404, whether it exists or not."""
+    if kind not in ENTITY_KINDS or not _REF.fullmatch(ref):
+        raise HTTPException(status_code=404)
+    entity = session.scalars(select(Entity).where(Entity.ref == ref,
+                                                  Entity.kind == kind)).first()
+    if entity is None or not (staff.role == ANALYST
+                              or (staff.user.township and
+                                  entity.township == staff.user.township)):
+        raise HTTPException(status_code=404)
+    return entity
+
+
+@router.get("/{kind}/{ref}/links")
+def link_view(request: Request, kind: str, ref: str, staff: Reader, session: DbSession,
+              link: Annotated[list[str] | None, Query()] = None, hops: str = "2") -> Response:
+    """The neighbourhood of ties of the kinds ticked (all when none is), one or two hops."""
+    entity = visible_entity(session, staff, kind, ref)
+    asked = set((link or [])[:len(LINK_KINDS)])
+    chosen = [tie for tie in LINK_KINDS if tie in asked]
+    depth = 1 if hops == "1" else 2
+    township = None if staff.role == ANALYST else staff.user.township
+    graph = neighbourhood(session, entity, hops=depth, kinds=chosen or LINK_KINDS,
+                          township=township)
+    attach_warnings(session, graph, visible(staff.user), sees_all=staff.role == ANALYST)
+    drawn = drawing(graph, lambda k, key: entity_url(request, k, key))
+    return render(request, "staff/entities/links.html", {
+        "entity": entity, "name": label(entity), "key_text": key_text(entity),
+        "kind_label": SUBJECT_KIND_ZH.get(entity.kind, ""),
+        "page_url": entity_url(request, entity.kind, entity.key),
+        "graph": graph, "drawing": drawn, "limit": NODE_LIMIT,
+        "link_kinds": LINK_KIND_ZH, "chosen": chosen, "hops": HOPS, "depth": depth,
+    })
