@@ -86,7 +86,10 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.entities, state.links = found.total, counts.links
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
-    index_terms(session)  # the search box's tables, from the entities just written
+    if counts.written or found.vanished:
+        index_terms(session)  # the search box's tables, from the entities just written
+    else:  # the same entities under the same ids: only their warnings may have moved
+        refresh_warned(session)
     clock.lap("search")
     counts.seconds = time.perf_counter() - started
     return counts
