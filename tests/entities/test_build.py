@@ -20,6 +20,7 @@ from sunlight.entities.build import rebuild_index
 from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import entity_ref
 from sunlight.entities.search import search
+from sunlight.entities.search_terms import index_terms
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
@@ -184,7 +185,7 @@ def test_a_rebuild_writes_what_changed_and_keeps_ids_and_refs(built: Any, ingest
             me = entity(session, "person", wang.id)
             my_id, my_ref, my_doc = me.id, me.ref, me.doc
             # As if 王芳's page had changed, 王强 were new, and a stale entity and link stored.
-            me.digest, me.doc = "0" * 16, {}
+            me.digest, me.doc, me.name = "0" * 16, {}, "王旧"
             son_ref = entity(session, "person", son.id).ref
             session.delete(entity(session, "person", son.id))
             session.add(Entity(id=10_000, kind="person", key="gone", ref="x" * 16,
@@ -192,6 +193,8 @@ def test_a_rebuild_writes_what_changed_and_keeps_ids_and_refs(built: Any, ingest
             session.add(EntityLink(source_id=10_000, target_id=my_id, kind="payee",
                                    role="payee", details={}))
             session.flush()
+            index_terms(session)  # the search box as that index stood
+            assert [hit.entity.key for hit in search(session, "王旧").hits] == [wang.id]
             counts = rebuild_index(duck, warehouse, session, "a third state")
             assert not counts.whole and counts.written == 2
             assert counts.links_written == 2  # 王强's: payee of the card, legal rep
@@ -203,6 +206,10 @@ def test_a_rebuild_writes_what_changed_and_keeps_ids_and_refs(built: Any, ingest
             assert session.scalar(select(EntityLink).where(EntityLink.source_id == 10_000)) is None
             assert (son.id, wang.account, "payee") in links(session, "payee")
             assert entity(session, "person", wang.id).warnings == 2
+            # The search box moved with them: the old name gone, the new person found.
+            assert search(session, "王旧").hits == []
+            assert wang.id in [hit.entity.key for hit in search(session, "王芳").hits]
+            assert [hit.entity.key for hit in search(session, son.id[-6:]).hits] == [son.id]
     finally:
         duck.close()
 

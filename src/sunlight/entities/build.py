@@ -21,7 +21,7 @@ from sunlight.appdb.bulk import insert_table
 from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.entities import changes, sql, store
 from sunlight.entities.refs import index_state
-from sunlight.entities.search_terms import index_terms, refresh_warned
+from sunlight.entities.search_terms import index_terms, refresh_warned, update_terms
 from sunlight.entities.standing import refresh_warnings
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -86,13 +86,24 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.entities, state.links = found.total, counts.links
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
-    if counts.written or found.vanished:
+    if found.whole:
         index_terms(session)  # the search box's tables, from the entities just written
-    else:  # the same entities under the same ids: only their warnings may have moved
-        refresh_warned(session)
+    else:  # the others kept their ids: only what moved
+        _update_terms(engine, session)
     clock.lap("search")
     counts.seconds = time.perf_counter() - started
     return counts
+
+
+def _update_terms(engine: Engine, session: Session) -> None:
+    new = engine.query(changes.NEW_KEYS)
+    moved = engine.query(changes.MOVED_PLACES)
+    update_terms(session,
+                 list(zip(new.column("id").to_pylist(), new.column("key").to_pylist(),
+                          strict=True)),
+                 engine.query(changes.VANISHED).column("id").to_pylist(),
+                 zip(moved.column("name").to_pylist(), moved.column("township").to_pylist(),
+                     strict=True))
 
 
 class _Clock:

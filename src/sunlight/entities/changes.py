@@ -17,7 +17,8 @@ from sunlight.entities.ref_sql import with_refs
 from sunlight.warehouse.engine import Engine
 
 STORED_SCHEMA = pa.schema([("id", pa.int64()), ("kind", pa.string()), ("key", pa.string()),
-                           ("ref", pa.string()), ("digest", pa.string())])
+                           ("ref", pa.string()), ("digest", pa.string()),
+                           ("name", pa.string()), ("township", pa.string())])
 STORED_LINKS_SCHEMA = pa.schema([("id", pa.int64()), ("source_id", pa.int64()),
                                  ("target_id", pa.int64()), ("kind", pa.string()),
                                  ("role", pa.string()), ("details", pa.string())])
@@ -107,5 +108,17 @@ def replaced_ids() -> str:
     """The stored entities to delete: vanished, or to be written again."""
     return f"{VANISHED} UNION ALL SELECT id FROM e_entities WHERE changed AND stored"
 
+
+NEW_KEYS = "SELECT id, key FROM e_entities WHERE NOT stored ORDER BY id"
+
+# The (name, township) pairs an entity left (vanished, or renamed or moved) or took (new,
+# or renamed or moved): the search box's rows to make again.
+MOVED_PLACES = """
+SELECT s.name, s.township FROM e_stored AS s LEFT JOIN e_entities AS e USING (id)
+WHERE s.name <> '' AND (e.id IS NULL OR e.name <> s.name OR e.township <> s.township)
+UNION
+SELECT e.name, e.township FROM e_entities AS e LEFT JOIN e_stored AS s USING (id)
+WHERE e.name <> '' AND (s.id IS NULL OR e.name <> s.name OR e.township <> s.township)
+"""
 
 ALL_LINKS = f"SELECT {_LINK_KEY} FROM e_links ORDER BY source_id, kind"

@@ -17,8 +17,9 @@ _INDEXED = (Entity, EntityLink)
 
 
 def stored_entities(connection: Connection) -> pa.Table:
-    """(id, kind, key, ref, digest) of every stored entity."""
-    return _read(connection, "SELECT id, kind, key, ref, digest FROM entities", STORED_SCHEMA)
+    """(id, kind, key, ref, digest, name, township) of every stored entity."""
+    return _read(connection, "SELECT id, kind, key, ref, digest, name, township FROM entities",
+                 STORED_SCHEMA)
 
 
 def stored_links(connection: Connection) -> pa.Table:
