@@ -21,7 +21,7 @@ def test_text_with_tabs_breaks_and_backslashes_reads_back(db_url: str):
         "ref": [f"r{i}" for i in range(rows)], "name": NAMES,
         "township": ["城关镇"] * rows, "village": [""] * rows, "household": [""] * rows,
         "warnings": pa.array([0] * rows, pa.int32()),
-        "doc": ['{"a":"x\\\\ty"}'] * rows})
+        "doc": ['{"a":"x\\\\ty"}'] * rows, "digest": [""] * rows})
     try:
         with session_factory(engine).begin() as session:
             insert_table(session.connection(), Entity, table)

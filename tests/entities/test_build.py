@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from sunlight.appdb.database import make_engine, session_factory, upgrade
@@ -20,6 +20,7 @@ from sunlight.entities.build import REFILLED, rebuild_index
 from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import entity_ref
 from sunlight.entities.search import search
+from sunlight.entities.search_terms import index_terms
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
@@ -169,6 +170,47 @@ def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path)
             again = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
                                   session, "another state")
             assert again.built and again.entities["person"] == 6
+            # Same content: nothing written again, ids kept.
+            assert (again.written, again.links_written) == (0, 0)
+            assert session.scalar(select(Entity.id).where(Entity.key == wang.id)) == first
+    finally:
+        duck.close()
+
+
+def test_a_rebuild_writes_what_changed_and_keeps_ids_and_refs(built: Any, ingested: Path):
+    _, engine = built
+    warehouse = Warehouse(Settings(home=ingested).warehouse_dir)
+    duck = DuckDBEngine()
+    try:
+        with session_factory(engine).begin() as session:
+            me = entity(session, "person", wang.id)
+            my_id, my_ref, my_doc = me.id, me.ref, me.doc
+            # As if 王芳's page had changed, 王强 were new, and a stale entity and link stored.
+            me.digest, me.doc, me.name = "0" * 16, {}, "王旧"
+            son_ref = entity(session, "person", son.id).ref
+            session.delete(entity(session, "person", son.id))
+            session.add(Entity(id=10_000, kind="person", key="gone", ref="x" * 16,
+                               name="", township="", village="", household="", doc={}))
+            session.add(EntityLink(source_id=10_000, target_id=my_id, kind="payee",
+                                   role="payee", details={}))
+            session.flush()
+            index_terms(session)  # the search box as that index stood
+            assert [hit.entity.key for hit in search(session, "王旧").hits] == [wang.id]
+            counts = rebuild_index(duck, warehouse, session, "a third state")
+            assert not counts.whole and counts.written == 2
+            assert counts.links_written == 2  # 王强's: payee of the card, legal rep
+            session.expire_all()
+            me = entity(session, "person", wang.id)
+            assert (me.id, me.ref, me.doc) == (my_id, my_ref, my_doc)
+            assert entity(session, "person", son.id).ref == son_ref
+            assert session.scalar(select(Entity).where(Entity.key == "gone")) is None
+            assert session.scalar(select(EntityLink).where(EntityLink.source_id == 10_000)) is None
+            assert (son.id, wang.account, "payee") in links(session, "payee")
+            assert entity(session, "person", wang.id).warnings == 2
+            # The search box moved with them: the old name gone, the new person found.
+            assert search(session, "王旧").hits == []
+            assert wang.id in [hit.entity.key for hit in search(session, "王芳").hits]
+            assert [hit.entity.key for hit in search(session, son.id[-6:]).hits] == [son.id]
     finally:
         duck.close()
 
@@ -184,6 +226,27 @@ def test_refs_computed_by_the_engine_are_the_refs_pages_compute(key: str):
     finally:
         duck.close()
     assert ref == entity_ref(salt, "person", key)
+
+
+def test_an_index_mostly_changed_is_written_whole_keeping_ids_and_refs(built: Any,
+                                                                       ingested: Path):
+    _, engine = built
+    duck = DuckDBEngine()
+    try:
+        with session_factory(engine).begin() as session:
+            before = {k: r for k, r in session.execute(select(Entity.key, Entity.ref))}
+            ids = {k: i for k, i in session.execute(select(Entity.key, Entity.id))}
+            session.execute(update(Entity).values(digest="0" * 16))
+            counts = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
+                                   session, "yet another state")
+            assert counts.whole and counts.written == len(before)
+            session.expire_all()
+            assert {k: r for k, r in session.execute(select(Entity.key, Entity.ref))} == before
+            assert {k: i for k, i in session.execute(select(Entity.key, Entity.id))} == ids
+            assert entity(session, "person", wang.id).warnings == 2
+            assert (son.id, wang.account, "payee") in links(session, "payee")
+    finally:
+        duck.close()
 
 
 def test_the_search_box_finds_what_the_build_indexed(built: Any):

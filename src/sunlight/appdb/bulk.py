@@ -124,3 +124,16 @@ def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
         raise TypeError(f"insert_table cannot write {kind}")
     values: list[Any] = column.to_pylist()
     return values
+
+
+def delete_ids(connection: Connection, table: Table,
+               ids: pa.Array | pa.ChunkedArray) -> None:
+    """Delete the rows of `table` whose integer primary key `id` is among `ids`."""
+    values = [int(value) for value in ids.to_pylist()]
+    if not values:
+        return
+    name = connection.dialect.identifier_preparer.format_table(table)
+    if connection.dialect.name == "postgresql":  # one statement, the ids as one array
+        connection.exec_driver_sql(f"DELETE FROM {name} WHERE id = ANY(%s)", (values,))
+        return
+    connection.exec_driver_sql(f"DELETE FROM {name} WHERE id = ?", [(v,) for v in values])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunlight.appdb.tables import Base, UtcDateTime
@@ -21,8 +21,11 @@ class Entity(Base):
     """One subject of supervision (contract vocabulary `subject_kinds`)."""
 
     __tablename__ = "entities"
+    # Unique indexes rather than constraints, so that a full build can drop them all before
+    # its bulk load and create them after (sunlight.entities.build).
     __table_args__ = (
-        UniqueConstraint("kind", "key"),
+        Index("ux_entities_kind_key", "kind", "key", unique=True),
+        Index("ux_entities_ref", "ref", unique=True),
         # A household's members, a village's residents.
         Index("ix_entities_kind_household", "kind", "household"),
         Index("ix_entities_kind_township_village", "kind", "township", "village"),
@@ -35,7 +38,7 @@ class Entity(Base):
     key: Mapped[str] = mapped_column(String(120))
     """Canonical ID number, 户号, account number, 统一社会信用代码 (or the company's name
     where a registry row has no code), `township/village`, the township's name."""
-    ref: Mapped[str] = mapped_column(String(24), unique=True)
+    ref: Mapped[str] = mapped_column(String(24))
     name: Mapped[str] = mapped_column(String(200), default="")
     """What a person reads: registry name, the household's 户主, the payees of an account,
     the company's name, the village's name."""
@@ -47,10 +50,16 @@ class Entity(Base):
     """Warnings standing (not retracted) on the entity, as of the last build."""
     doc: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """What the entity's page shows, computed at build time (see sunlight.entities)."""
+    digest: Mapped[str] = mapped_column(String(16), default="")
+    """A hash of the columns above (bar `warnings`): a rebuild rewrites only the entities
+    whose digest changed."""
 
 
 class EntityLink(Base):
     """A tie between two entities (contract vocabulary `link_kinds`).
+
+    No foreign keys to `entities`: the build writes both and keeps them consistent, and
+    without them clearing the index is a truncation, not a cascade row by row.
 
     Household membership is not stored here: a person's `Entity.household` says it, and the
     index on (kind, household) finds the members.
@@ -63,8 +72,8 @@ class EntityLink(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
-    target_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    source_id: Mapped[int] = mapped_column(Integer)
+    target_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(60), default="")
     """The source's role in the tie: a post (村党支部书记), a relation, 'payee'."""
@@ -94,7 +103,7 @@ class EntityWarning(Base):
     __tablename__ = "entity_warnings"
     __table_args__ = (Index("ix_entity_warnings_warning_pk", "warning_pk"),)
 
-    entity_id: Mapped[int] = mapped_column(
-        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    """An `Entity.id`, without a foreign key (see EntityLink)."""
     warning_pk: Mapped[int] = mapped_column(
         ForeignKey("warnings.id", ondelete="CASCADE"), primary_key=True)

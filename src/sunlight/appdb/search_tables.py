@@ -3,8 +3,9 @@ their keys written backwards, built from `entities` after each index build.
 
 Names are indexed once per distinct (name, township), not per entity: a county's 250,000
 persons share far fewer names, and households and accounts are named after them. Both
-tables are rewritten whole by each build: rows appended in any order, then their one index
-built at once (sunlight.entities.search_terms), much faster than keeping it along the way.
+tables are rewritten whole by a build that writes the index whole: rows appended in any
+order, then their one index built at once (sunlight.entities.search_terms), much faster than
+keeping it along the way; a build that writes only what changed moves only their rows.
 """
 
 from __future__ import annotations

@@ -83,5 +83,8 @@ def _index_line(index: IndexCounts) -> str:
         return (f"Entity index: unchanged (the warehouse is as at its last build); "
                 f"{index.warned:,} entity-warning ties refreshed.")
     kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(index.entities.items()))
+    written = ("all written" if index.whole else
+               f"{index.written:,} entities and {index.links_written:,} links written, "
+               f"the rest as they were")
     return (f"Entity index: built {index.total:,} entities ({kinds}) and {index.links:,} links "
-            f"in {index.seconds:.2f} s.")
+            f"in {index.seconds:.2f} s ({written}).")

@@ -5,13 +5,16 @@ and for each distinct (name, township) its characters and adjacent pairs. Rows a
 with the tables' indexes dropped, and the indexes built afterwards in one sort by the
 database: far cheaper than keeping them up to date row by row in random order.
 
+`update_terms` after a build that wrote only what changed: only the keys of new and vanished
+entities, and the names an entity took or left, move.
+
 `refresh_warned` after a detection run that left the index as it was but changed the
 entities' warnings: only the rows of names whose warned state changed move.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Index, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
@@ -57,6 +60,55 @@ def index_terms(bind: Connection | Session) -> None:
                 [place for place, warned in names.items() if warned])
     for index in INDEXES:
         index.create(connection)
+
+
+def update_terms(bind: Connection | Session, new_keys: Sequence[tuple[int, str]],
+                 vanished: Sequence[int], places: Iterable[Place]) -> None:
+    """After a build that kept the other entities under their ids: the keys of the new
+    entities added and of the vanished ones removed, and the rows of the (name, township)
+    pairs that an entity took or left made again from the entities as they stand. Then
+    warned flags as refresh_warned brings them."""
+    connection = bind.connection() if isinstance(bind, Session) else bind
+    if vanished:
+        connection.execute(delete(SearchKey).where(SearchKey.entity_id == bindparam("i")),
+                           [{"i": entity_id} for entity_id in vanished])
+    insert_rows(connection, SearchKey, KEY_COLUMNS,
+                [(entity_id, key[::-1]) for entity_id, key in new_keys])
+    moved = sorted(set(places))
+    if moved:
+        _drop_places(connection, moved)
+        borne = _borne(connection, moved)
+        insert_rows(connection, SearchGram, GRAM_COLUMNS, _gram_rows(borne))
+        insert_rows(connection, SearchWarned, ("name", "township"),
+                    sorted(place for place, warned in borne.items() if warned))
+    refresh_warned(connection)
+
+
+def _drop_places(connection: Connection, places: Sequence[Place]) -> None:
+    """Every gram row (warned or not) and search_warned row of these pairs."""
+    connection.execute(
+        delete(SearchGram).where(
+            SearchGram.gram == bindparam("g"), SearchGram.lead == bindparam("l"),
+            SearchGram.name == bindparam("n"), SearchGram.township == bindparam("t")),
+        [{"g": gram, "l": int(name.startswith(gram)), "n": name, "t": township}
+         for name, township in places for gram in grams(name)])
+    connection.execute(delete(SearchWarned).where(
+        SearchWarned.name == bindparam("n"), SearchWarned.township == bindparam("t")),
+        [{"n": name, "t": township} for name, township in places])
+
+
+def _borne(connection: Connection, places: Sequence[Place]) -> dict[Place, int]:
+    """Those of the pairs some entity bears now, and whether one of them is warned."""
+    wanted = set(places)
+    names = sorted({name for name, _ in places})
+    borne: dict[Place, int] = {}
+    for start in range(0, len(names), 500):  # by the entities' index on name
+        for name, township, warnings in connection.execute(
+                select(Entity.name, Entity.township, Entity.warnings)
+                .where(Entity.name.in_(names[start:start + 500]))):
+            if (name, township) in wanted:
+                borne[name, township] = max(int(warnings > 0), borne.get((name, township), 0))
+    return borne
 
 
 def refresh_warned(bind: Connection | Session) -> int:

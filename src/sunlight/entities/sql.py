@@ -46,7 +46,8 @@ REGISTRY_FIELDS = ("name", "sex", "birth", "household", "relation", "township", 
 REG = """
 SELECT id, list([name, sex, CAST(birth_date AS VARCHAR), household_id, relation, township,
                  village, status, CAST(status_date AS VARCHAR)]
-                ORDER BY delivered DESC, status_date DESC NULLS LAST, household_id) AS registry
+                ORDER BY delivered DESC, status_date DESC NULLS LAST, household_id, relation,
+                         name, status, township, village, sex, birth_date) AS registry
 FROM e_reg_states GROUP BY id
 """
 
@@ -71,10 +72,12 @@ PERSON_IDS = "SELECT id, min(name) AS name FROM (" + " UNION ALL ".join(
 # Where a person without a registry row lives: their latest payment's, else enrollment's.
 PLACE = """
 SELECT id, arg_max(township, ordering) AS township, arg_max(village, ordering) AS village FROM (
-  SELECT id_number AS id, township, village, '2' || coalesce(period, '') AS ordering
+  SELECT id_number AS id, township, village,
+         ['2' || coalesce(period, ''), township, coalesce(village, '')] AS ordering
   FROM e_pay WHERE township IS NOT NULL
   UNION ALL
-  SELECT id_number, township, village, '1' || coalesce(strftime(start_month, '%Y-%m'), '')
+  SELECT id_number, township, village,
+         ['1' || coalesce(strftime(start_month, '%Y-%m'), ''), township, coalesce(village, '')]
   FROM enrollments WHERE township IS NOT NULL
 ) GROUP BY id
 """
@@ -83,7 +86,9 @@ OFFICES = """
 SELECT id_number AS id,
        list(struct_pack(category := category, post := post, employer := employer,
                         township := township, village := village, start := start_date,
-                        "end" := end_date) ORDER BY start_date NULLS FIRST) AS offices
+                        "end" := end_date)
+            ORDER BY start_date NULLS FIRST, post, category, employer, end_date, township,
+                     village) AS offices
 FROM officials GROUP BY 1
 """
 
@@ -98,7 +103,7 @@ FROM vehicles GROUP BY 1
 LAND = """
 SELECT holder_id_number AS id,
        list(struct_pack(type := land_type, area := CAST(area AS VARCHAR), township := township,
-                        village := village) ORDER BY land_type, area) AS land
+                        village := village) ORDER BY land_type, area, township, village) AS land
 FROM land GROUP BY 1
 """
 
@@ -107,7 +112,10 @@ SELECT id_number AS id,
        list(struct_pack(program := {PROGRAM}, start := strftime(start_month, '%Y-%m'),
                         "end" := strftime(end_month, '%Y-%m'),
                         area := CAST(declared_area AS VARCHAR), township := township,
-                        village := village) ORDER BY start_month NULLS FIRST) AS enrollments
+                        village := village)
+            ORDER BY start_month NULLS FIRST, {PROGRAM}, end_month, declared_area, township,
+                     village)
+       AS enrollments
 FROM enrollments AS t GROUP BY 1
 """
 
@@ -140,14 +148,15 @@ FROM e_paid_runs GROUP BY id
 
 DEATHS = """
 SELECT id_number AS id, list(struct_pack(date := death_date, source := source)
-                             ORDER BY death_date NULLS FIRST) AS deaths
+                             ORDER BY death_date NULLS FIRST, source) AS deaths
 FROM deaths GROUP BY 1
 """
 
 CERTS = """
 SELECT id_number AS id, list(struct_pack(category := category, level := level,
                                          issued := issue_date, status := status)
-                             ORDER BY issue_date NULLS FIRST) AS certificates
+                             ORDER BY issue_date NULLS FIRST, category, level, status)
+       AS certificates
 FROM disability_certs GROUP BY 1
 """
 
@@ -156,11 +165,10 @@ SELECT 'person' AS kind, p.id AS key, left(coalesce(l.name, p.name, ''), 200) AS
        left(coalesce(l.township, pl.township, ''), 60) AS township,
        left(coalesce(l.village, pl.village, ''), 60) AS village,
        left(coalesce(l.household, ''), 60) AS household,
-       CAST(to_json(struct_pack(relation := l.relation, registry := r.registry,
-                                offices := o.offices, vehicles := v.vehicles, land := la.land,
-                                enrollments := e.enrollments, payments := pa.payments,
-                                deaths := d.deaths, certificates := c.certificates))
-            AS VARCHAR) AS doc
+       struct_pack(relation := l.relation, registry := r.registry, offices := o.offices,
+                   vehicles := v.vehicles, land := la.land, enrollments := e.enrollments,
+                   payments := pa.payments, deaths := d.deaths, certificates := c.certificates)
+       AS doc
 FROM e_person_ids AS p
 LEFT JOIN e_latest AS l USING (id) LEFT JOIN e_reg AS r USING (id)
 LEFT JOIN e_place AS pl USING (id) LEFT JOIN e_offices AS o USING (id)
@@ -190,19 +198,22 @@ WHERE {COMPANY_KEY} IS NOT NULL AND {COMPANY_KEY} <> '' AND length({COMPANY_KEY}
 HOUSEHOLD_OFFICES = """
 SELECT l.household AS h, list(struct_pack(id := o.id_number, name := o.name,
         category := o.category, post := o.post, township := o.township, village := o.village,
-        start := o.start_date, "end" := o.end_date) ORDER BY o.id_number, o.start_date) AS offices
+        start := o.start_date, "end" := o.end_date)
+        ORDER BY o.id_number, o.start_date, o.post, o.category, o.end_date) AS offices
 FROM officials AS o JOIN e_latest AS l ON l.id = o.id_number GROUP BY 1
 """
 
 HOUSEHOLD_VEHICLES = """
-SELECT l.household AS h, flatten(list(v.vehicles)) AS vehicles
+SELECT l.household AS h, flatten(list(v.vehicles ORDER BY id)) AS vehicles
 FROM e_vehicles AS v JOIN e_latest AS l USING (id) GROUP BY 1
 """
 
 HOUSEHOLD_COMPANIES = """
-SELECT l.household AS h, list(DISTINCT struct_pack(key := c.key, name := c.name, rep := c.rep,
-                                                    status := c.status)) AS companies
-FROM e_company_rows AS c JOIN e_latest AS l ON l.id = c.rep GROUP BY 1
+SELECT h, list(DISTINCT company ORDER BY company) AS companies
+FROM (SELECT l.household AS h, struct_pack(key := c.key, name := c.name, rep := c.rep,
+                                           status := c.status) AS company
+      FROM e_company_rows AS c JOIN e_latest AS l ON l.id = c.rep)
+GROUP BY 1
 """
 
 HOUSEHOLD_LAND = """
@@ -225,8 +236,9 @@ GROUP BY h
 """
 
 HOUSEHOLD_IDS = f"""
-SELECT household_id AS h, arg_max(township, delivered) AS township,
-       arg_max(village, delivered) AS village
+SELECT household_id AS h, arg_max(township, struct_pack(d := delivered, t := township,
+                                                         v := village)) AS township,
+       arg_max(village, struct_pack(d := delivered, t := township, v := village)) AS village
 FROM e_reg_states WHERE {_present('household_id')} GROUP BY 1
 """
 
@@ -235,9 +247,9 @@ SELECT 'household' AS kind, i.h AS key,
        left(coalesce(m.members[1].name, ''), 200) AS name,
        left(coalesce(hl.township, i.township, ''), 60) AS township,
        left(coalesce(hl.village, i.village, ''), 60) AS village, '' AS household,
-       CAST(to_json(struct_pack(members := m.members, offices := o.offices,
+       struct_pack(members := m.members, offices := o.offices,
                                 vehicles := v.vehicles, companies := c.companies,
-                                land := la.land, programs := pr.programs)) AS VARCHAR) AS doc
+                                land := la.land, programs := pr.programs) AS doc
 FROM e_household_ids AS i
 LEFT JOIN e_members AS m USING (h)
 LEFT JOIN e_latest AS hl ON hl.id = m.members[1].id
@@ -246,13 +258,20 @@ LEFT JOIN e_household_companies AS c USING (h) LEFT JOIN e_household_land AS la 
 LEFT JOIN e_household_programs AS pr USING (h)
 """
 
+# Ties broken by the values themselves, so that an unchanged warehouse gives the same
+# documents (and digests) every build: DuckDB's parallel aggregates keep no order.
+LAST_PLACE = "struct_pack(p := t.period, t := t.township, v := t.village)"
+PAYEE_PLACE = "struct_pack(l := p.last, t := p.township, v := p.village)"
+
 # Accounts: each payee over time, and the sums paid to each payee by month.
 PAYEES = f"""
-SELECT t.account, coalesce(t.id_number, '') AS id, arg_max(t.name, t.period) AS written,
+SELECT t.account, coalesce(t.id_number, '') AS id,
+       arg_max(t.name, struct_pack(p := t.period, n := t.name)) AS written,
        min(t.period) AS first, max(t.period) AS last, count(DISTINCT t.period) AS months,
        sum(t.amount) AS amount, count(*) AS n,
-       arg_max(t.township, t.period) AS township, arg_max(t.village, t.period) AS village,
-       arg_max({PROGRAM}, t.period) AS program
+       arg_max(t.township, {LAST_PLACE}) AS township,
+       arg_max(t.village, {LAST_PLACE}) AS village,
+       arg_max({PROGRAM}, struct_pack(p := t.period, g := {PROGRAM})) AS program
 FROM e_pay AS t
 WHERE t.account IS NOT NULL AND t.account <> '' AND length(t.account) <= {KEY_MAX}
 GROUP BY ALL
@@ -273,32 +292,36 @@ GROUP BY account
 
 ACCOUNTS = f"""
 SELECT 'account' AS kind, p.account AS key,
-       left(string_agg(DISTINCT coalesce(l.name, p.written, ''), '、'), 200) AS name,
-       left(coalesce(arg_max(p.township, p.last), ''), 60) AS township,
-       left(coalesce(arg_max(p.village, p.last), ''), 60) AS village, '' AS household,
-       CAST(to_json(struct_pack(
+       left(string_agg(DISTINCT coalesce(l.name, p.written, ''), '、'
+                  ORDER BY coalesce(l.name, p.written, '')), 200) AS name,
+       left(coalesce(arg_max(p.township, {PAYEE_PLACE}), ''), 60) AS township,
+       left(coalesce(arg_max(p.village, {PAYEE_PLACE}), ''), 60) AS village, '' AS household,
+       struct_pack(
          payees := list(struct_pack(id := p.id, name := l.name, written := p.written,
                                     household := l.household, first := p.first,
                                     last := p.last, months := p.months,
                                     amount := {_money('p.amount')}, rows := p.n)
                         ORDER BY p.first, p.id),
-         programs := list(DISTINCT p.program),
-         months := any_value(am.months))) AS VARCHAR) AS doc
+         programs := list(DISTINCT p.program ORDER BY p.program),
+         months := any_value(am.months)) AS doc
 FROM e_payees AS p LEFT JOIN e_latest AS l USING (id)
 LEFT JOIN e_account_months AS am USING (account)
 GROUP BY p.account
 """
 
 COMPANIES = """
-SELECT 'company' AS kind, c.key, left(coalesce(arg_max(c.name, c.row), c.key), 200) AS name,
-       left(coalesce(any_value(l.township), ''), 60) AS township,
-       left(coalesce(any_value(l.village), ''), 60) AS village, '' AS household,
-       CAST(to_json(struct_pack(
+SELECT 'company' AS kind, c.key,
+       left(coalesce(arg_max(c.name, struct_pack(r := c.row, n := c.name)), c.key), 200) AS name,
+       left(coalesce(min(struct_pack(t := l.township, v := l.village)).t, ''), 60) AS township,
+       left(coalesce(min(struct_pack(t := l.township, v := l.village)).v, ''), 60) AS village,
+       '' AS household,
+       struct_pack(
          rows := list(struct_pack(code := c.code, name := c.name, rep := c.rep,
                                   rep_name := c.rep_name, capital := c.capital,
                                   founded := c.founded, status := c.status,
-                                  status_date := c.status_date) ORDER BY c.row))) AS VARCHAR)
-       AS doc
+                                  status_date := c.status_date)
+                     ORDER BY c.row, c.code, c.name, c.rep, c.status, c.status_date))
+            AS doc
 FROM e_company_rows AS c LEFT JOIN e_latest AS l ON l.id = c.rep
 GROUP BY c.key
 """
@@ -332,7 +355,7 @@ VILLAGE_IDS = " UNION ".join(
 VILLAGES = f"""
 SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS name,
        i.township, i.village, '' AS household,
-       CAST(to_json(struct_pack(
+       struct_pack(
          residents := coalesce(any_value(r.residents), 0),
          households := coalesce(any_value(r.households), 0),
          programs := list(struct_pack(program := coalesce(p.program, e.program),
@@ -341,8 +364,8 @@ SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS na
                                       amount := {_money('coalesce(p.amount, 0)')},
                                       rows := coalesce(p.n, 0))
                           ORDER BY coalesce(p.program, e.program))
-                     FILTER (WHERE coalesce(p.program, e.program) IS NOT NULL)))
-            AS VARCHAR) AS doc
+                     FILTER (WHERE coalesce(p.program, e.program) IS NOT NULL))
+            AS doc
 FROM e_village_ids AS i
 LEFT JOIN e_village_residents AS r USING (township, village)
 LEFT JOIN e_village_programs AS p USING (township, village)
@@ -359,11 +382,11 @@ UNION SELECT township FROM officials WHERE {_present('township')}
 TOWNSHIPS = """
 SELECT 'township' AS kind, i.township AS key, i.township AS name, i.township, '' AS village,
        '' AS household,
-       CAST(to_json(struct_pack(
+       struct_pack(
          residents := (SELECT coalesce(sum(residents), 0) FROM e_village_residents AS r
                        WHERE r.township = i.township),
          villages := (SELECT count(*) FROM e_village_ids AS v
-                      WHERE v.township = i.township))) AS VARCHAR) AS doc
+                      WHERE v.township = i.township)) AS doc
 FROM e_township_ids AS i
 """
 
@@ -387,19 +410,31 @@ KINDS = (("person", PERSONS), ("household", HOUSEHOLDS), ("account", ACCOUNTS),
          ("company", COMPANIES), ("village", VILLAGES), ("township", TOWNSHIPS))
 
 ENTITY_COLUMNS = ("id", "kind", "key", "ref", "name", "township", "village", "household",
-                  "warnings", "doc")
+                  "warnings", "doc", "digest")
 
 
-# A member that is null says nothing: dropped, a third of a person's document. Only a key
-# (lower case) can precede `":null`; a quote inside a string value is escaped.
-NO_NULLS = r"""regexp_replace(doc, '"[a-z_]+":null,|,"[a-z_]+":null', '', 'g')"""
+def fresh_sql(kind_sql: str) -> str:
+    """One kind's entities (`KINDS`), their document still a struct, and its digest: a hash
+    of what the row holds (bar id, ref and warnings), 16 hex digits. DuckDB's hash() is
+    cheap beside writing JSON, and deterministic for one DuckDB version (a new one may
+    change it: the next build then writes every entity once)."""
+    digest = "printf('%016x', hash(name, township, village, household, doc))"
+    return (f"SELECT *, {digest} AS digest FROM ({kind_sql}) "
+            f"WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}")
 
 
-def entities_sql() -> str:
-    """Every entity, numbered: the ids the links below refer to."""
-    union = " UNION ALL ".join(f"SELECT * FROM ({sql})" for _, sql in KINDS)
-    return (f"SELECT row_number() OVER (ORDER BY kind, key) AS id, * REPLACE ({NO_NULLS} AS doc) "
-            f"FROM ({union}) WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}")
+FRESH = " UNION ALL ".join(
+    f"SELECT kind, key, name, township, village, household, digest FROM e_fresh_{kind}"
+    for kind, _ in KINDS)
+"""Every entity without its document, from the `e_fresh_<kind>` tables."""
+
+
+def doc_json(column: str) -> str:
+    """A document as the page reads it: JSON text without the members that are null (a
+    third of a person's document). Only a key (lower case) can precede `":null`; a quote
+    inside a string value is escaped."""
+    return (f"""regexp_replace(CAST(to_json({column}) AS VARCHAR), """
+            r"""'"[a-z_]+":null,|,"[a-z_]+":null', '', 'g')""")
 
 
 def _ids(alias: str, kind: str, key: str) -> str:
@@ -431,8 +466,10 @@ WHERE coalesce(v.id, tw.id) IS NOT NULL
 
 REP_LINKS = """
 SELECT s.id AS source_id, c.id AS target_id, 'legal_rep' AS kind, 'legal_rep' AS role,
-       CAST(to_json(struct_pack(status := arg_max(r.status, r.row),
-                                status_date := arg_max(r.status_date, r.row))) AS VARCHAR)
+       CAST(to_json(struct_pack(
+         status := arg_max(r.status, struct_pack(n := r.row, s := r.status, d := r.status_date)),
+         status_date := arg_max(r.status_date, struct_pack(n := r.row, s := r.status,
+                                                           d := r.status_date)))) AS VARCHAR)
        AS details
 FROM e_company_rows AS r
 JOIN e_entities AS s ON s.kind = 'person' AND s.key = r.rep

@@ -32,10 +32,11 @@ def upgrade() -> None:
         sa.Column("household", sa.String(length=60), nullable=False),
         sa.Column("warnings", sa.Integer(), nullable=False),
         sa.Column("doc", sa.JSON(), nullable=False),
+        sa.Column("digest", sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entities")),
-        sa.UniqueConstraint("kind", "key", name=op.f("uq_entities_kind_key")),
-        sa.UniqueConstraint("ref", name=op.f("uq_entities_ref")),
     )
+    op.create_index("ux_entities_kind_key", "entities", ["kind", "key"], unique=True)
+    op.create_index("ux_entities_ref", "entities", ["ref"], unique=True)
     op.create_index("ix_entities_kind_household", "entities", ["kind", "household"])
     op.create_index("ix_entities_kind_township_village", "entities",
                     ["kind", "township", "village"])
@@ -47,10 +48,6 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("role", sa.String(length=60), nullable=False),
         sa.Column("details", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["source_id"], ["entities.id"], ondelete="CASCADE",
-                                name=op.f("fk_entity_links_source_id_entities")),
-        sa.ForeignKeyConstraint(["target_id"], ["entities.id"], ondelete="CASCADE",
-                                name=op.f("fk_entity_links_target_id_entities")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_entity_links")),
     )
     op.create_index("ix_entity_links_source", "entity_links", ["source_id", "kind"])
@@ -69,8 +66,6 @@ def upgrade() -> None:
         "entity_warnings",
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("warning_pk", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["entity_id"], ["entities.id"], ondelete="CASCADE",
-                                name=op.f("fk_entity_warnings_entity_id_entities")),
         sa.ForeignKeyConstraint(["warning_pk"], ["warnings.id"], ondelete="CASCADE",
                                 name=op.f("fk_entity_warnings_warning_pk_warnings")),
         sa.PrimaryKeyConstraint("entity_id", "warning_pk", name=op.f("pk_entity_warnings")),
@@ -87,4 +82,6 @@ def downgrade() -> None:
     op.drop_table("entity_links")
     op.drop_index("ix_entities_kind_township_village", table_name="entities")
     op.drop_index("ix_entities_kind_household", table_name="entities")
+    op.drop_index("ux_entities_ref", table_name="entities")
+    op.drop_index("ux_entities_kind_key", table_name="entities")
     op.drop_table("entities")

@@ -1,0 +1,81 @@
+"""Reading and writing the index's tables in bulk, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import cast
+
+import pyarrow as pa
+from sqlalchemy import Connection, Index, Table, text
+
+from sunlight.appdb.bulk import delete_ids
+from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
+from sunlight.entities.changes import STORED_LINKS_SCHEMA, STORED_SCHEMA
+
+_INDEXED = (Entity, EntityLink)
+
+
+def stored_entities(connection: Connection) -> pa.Table:
+    """(id, kind, key, ref, digest, name, township) of every stored entity."""
+    return _read(connection, "SELECT id, kind, key, ref, digest, name, township FROM entities",
+                 STORED_SCHEMA)
+
+
+def stored_links(connection: Connection) -> pa.Table:
+    """Every stored link, its details as the text stored."""
+    return _read(connection, "SELECT id, source_id, target_id, kind, role, "
+                             "CAST(details AS TEXT) FROM entity_links", STORED_LINKS_SCHEMA)
+
+
+def _read(connection: Connection, query: str, schema: pa.Schema) -> pa.Table:
+    # The driver's own cursor: hundreds of thousands of rows, no Row object each.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(query)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    return pa.table([pa.array(column, field.type) for column, field in
+                     zip(columns, schema, strict=True)], schema=schema)
+
+
+def clear(connection: Connection) -> None:
+    """Empty the index's tables: a truncation, no foreign key cascading row by row."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("TRUNCATE entity_warnings, entity_links, entities"))
+        return
+    for model in (EntityWarning, EntityLink, Entity):  # no WHERE: SQLite truncates
+        connection.execute(cast(Table, model.__table__).delete())
+
+
+@contextmanager
+def without_indexes(connection: Connection) -> Iterator[None]:
+    """Drop the secondary indexes of entities and links for a bulk load, then build them
+    once (in the caller's transaction: a failed build leaves them as they were)."""
+    indexes = [index for model in _INDEXED for index in _indexes(model)]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+
+
+def _indexes(model: type[Entity] | type[EntityLink]) -> list[Index]:
+    return sorted(cast(Table, model.__table__).indexes, key=lambda index: str(index.name))
+
+
+def delete_entities(connection: Connection, entity_ids: pa.Array | pa.ChunkedArray) -> None:
+    delete_ids(connection, cast(Table, Entity.__table__), entity_ids)
+
+
+def delete_links(connection: Connection, link_ids: pa.Array | pa.ChunkedArray) -> None:
+    delete_ids(connection, cast(Table, EntityLink.__table__), link_ids)
+
+
+def move_sequence(connection: Connection) -> None:
+    """On PostgreSQL, entity ids are given by the build: move the sequence past them."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT setval(pg_get_serial_sequence('entities', 'id'), "
+                                "coalesce(max(id), 0) + 1, false) FROM entities"))
