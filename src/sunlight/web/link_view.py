@@ -111,11 +111,14 @@ class Drawing:
     """The kinds of node drawn, for the legend: kind → label."""
 
 
-def drawing(graph: Neighbourhood, href: Href) -> Drawing:
-    """The graph placed, labelled and linked, and as table rows (nearest the centre first)."""
+def drawing(graph: Neighbourhood, href: Href, names: Mapping[int, str] | None = None) -> Drawing:
+    """The graph placed, labelled and linked, and as table rows (nearest the centre first);
+    `names` overrides the label of some nodes (by entity id: an account's to a verifier)."""
     layout = radial(graph)
     crowded = len(graph.nodes) > LABELLED_AT_MOST
-    nodes = {node_id: _drawn(node, layout.positions[node_id], href, crowded)
+    names = names or {}
+    nodes = {node_id: _drawn(node, layout.positions[node_id], href, crowded,
+                             names.get(node_id, ""))
              for node_id, node in graph.nodes.items()}
     edges = [_edge(edge, nodes) for edge in graph.edges]
     rows = {node_id: Row(drawn) for node_id, drawn in nodes.items()}
@@ -129,9 +132,10 @@ def drawing(graph: Neighbourhood, href: Href) -> Drawing:
     return Drawing(layout.size, list(nodes.values()), edges, list(rows.values()), kinds)
 
 
-def _drawn(node: Node, at: tuple[float, float], href: Href, crowded: bool) -> DrawnNode:
+def _drawn(node: Node, at: tuple[float, float], href: Href, crowded: bool,
+           named: str) -> DrawnNode:
     entity = node.entity
-    name = label(entity)
+    name = named or label(entity)
     page = href(entity.kind, entity.key)
     short = name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1] + "…"
     return DrawnNode(
