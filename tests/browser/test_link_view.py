@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, Served, checked_page, log_in
-from tests.entities.fixtures import SharedCard, shared_card
+from tests.entities.fixtures import CROWD_CADRES, SharedCard, crowded_village, shared_card
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -85,3 +85,60 @@ def test_the_table_stands_in_at_360(phone: Page, served: Served, story: SharedCa
     assert width <= PHONE["width"]
     if SCREENSHOTS:
         phone.screenshot(path=f"{SCREENSHOTS}/link-view-360.png", full_page=True)
+
+
+TAP_TARGETS = "main a, main button, main label.check"
+NAMES_OVERLAP = """() => {
+  const boxes = [...document.querySelectorAll('figure.link-graph text.name')]
+    .map(t => t.getBoundingClientRect());
+  const pairs = [];
+  boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1
+        && b.top < a.bottom - 1) pairs.push([a.left, a.top, b.left, b.top]);
+  }));
+  return pairs;
+}"""
+
+
+def small_targets(page: Page, selector: str, least: float) -> list[str]:
+    """The visible tap targets narrower or lower than `least` CSS px."""
+    found = []
+    for index in range(page.locator(selector).count()):
+        target = page.locator(selector).nth(index)
+        box = target.bounding_box()
+        if box and (box["width"] < least or box["height"] < least):
+            found.append(f"{target.evaluate('e => e.outerHTML')[:80]} {box}")
+    return found
+
+
+@pytest.fixture
+def village(served: Served) -> SharedCard:
+    with served.staff_app.session() as session:
+        built = shared_card(session)
+        crowded_village(session, built)
+        session.commit()
+        return built.detach(session)
+
+
+def test_a_crowded_village_at_1280_names_no_one_over_another(desktop: Page, served: Served,
+                                                               village: SharedCard):
+    desktop.goto(f"{served.base_url}/staff/entities/village/{village.village.ref}/links")
+    expect(desktop.get_by_role("heading", level=1)).to_have_text("关系图谱：东村")
+    if SCREENSHOTS:
+        desktop.screenshot(path=f"{SCREENSHOTS}/link-view-village-1280.png", full_page=True)
+    names = desktop.locator("figure.link-graph text.name")
+    for cadre in CROWD_CADRES[:4]:  # short names, drawn whole
+        expect(names.filter(has_text=cadre)).to_have_count(1)
+    # The warned payees, past the resident cap; the cadre ringed, his post on hover.
+    for payee in village.payees:
+        expect(desktop.locator(f'a.node-page[data-entity="{payee.id}"]')).to_have_count(1)
+    cadre = desktop.locator(f'a.node-page[data-entity="{village.cadre.id}"]')
+    expect(cadre.locator("circle.office-ring")).to_have_count(1)
+    expect(cadre.locator("title")).to_contain_text("村干部：村党支部书记")
+    assert desktop.evaluate(NAMES_OVERLAP) == []
+    assert small_targets(desktop, f"{TAP_TARGETS}, figure.link-graph a", 24) == []
+
+
+def test_tap_targets_on_the_phone_are_44_px(phone: Page, served: Served, story: SharedCard):
+    view(phone, served, story)
+    assert small_targets(phone, TAP_TARGETS, 44) == []

@@ -141,3 +141,27 @@ def _warnings(session: Session, story: SharedCard) -> dict[str, str]:
     session.expire_all()
     found = {w.subject: w.warning_id for w in session.scalars(select(Warning))}
     return {"account": found[ACCOUNT], "son": found[son_id]}
+
+
+CROWD_CADRES = ("王主任", "赵会计", "钱委员", "孙文书", "周监委", "吴妇联主任")
+
+
+def crowded_village(session: Session, story: SharedCard, households: int = 15) -> None:
+    """Make the story's village a crowded one: `households` quiet households of three, their
+    resident ties before the story's in the index's order, and six more cadres."""
+    for link_row in session.scalars(select(EntityLink).where(EntityLink.kind == "resident")):
+        session.delete(link_row)
+    session.flush()
+    for number in range(households):
+        home = entity(session, "household", f"6103270040{number:02d}", f"村民{number}")
+        link(session, home, story.village, "resident", "resident", members=3)
+        for member in range(3):
+            entity(session, "person", f"61032719700{number:02d}1{member}01",
+                   f"村民{number}之{member}", household=home.key)
+    for number, name in enumerate(CROWD_CADRES):
+        cadre = entity(session, "person", f"61032719650{number:02d}10011", name,
+                       household=f"6103270050{number:02d}")
+        link(session, cadre, story.village, "cadre", "村委会委员", category="村干部",
+             post="村委会委员", start="2021-01-01")
+    for home in story.households.values():
+        link(session, home, story.village, "resident", "resident")

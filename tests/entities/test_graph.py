@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.tables import Warning
 from sunlight.entities.graph import (
     RESIDENTS_PER_VILLAGE,
@@ -170,3 +171,59 @@ def test_a_company_and_its_legal_representative(session: Session):
     assert graph.nodes[story.cadre.id].hop == 1
     assert graph.nodes[story.households[HOUSEHOLD_ZHANG].id].hop == 2
     assert story.persons["son"].id not in graph.nodes  # three hops: company, cadre, household
+
+
+def crowded_village(session: Session, fillers: int) -> tuple[Entity, Entity, Entity, Entity]:
+    """A village whose warned household (and warned member), and a cadre's household, come
+    after `fillers` quiet ones in the index's order: (village, warned home, warned person,
+    cadre)."""
+    village = entity(session, "village", "城关镇/北村", "北村", village="北村")
+    for number in range(fillers):
+        home = entity(session, "household", f"6103270030{number:02d}", f"村民{number}")
+        link(session, home, village, "resident", "resident")
+    warned_home = entity(session, "household", "610327003099", "刘一", warnings=1)
+    link(session, warned_home, village, "resident", "resident")
+    for number in range(TIES_PER_KIND + 5):
+        entity(session, "person", f"6103271980020200{number:02d}", f"刘{number}",
+               household=warned_home.key)
+    cadre = entity(session, "person", "610327198002020098", "刘书记", household=warned_home.key)
+    link(session, cadre, village, "cadre", "村委会主任")
+    warned = entity(session, "person", "610327198002020099", "刘警", household=warned_home.key,
+                    warnings=1)
+    return village, warned_home, warned, cadre
+
+
+def test_every_cap_keeps_the_warned_then_the_office_holders(session: Session):
+    village, home, warned, cadre = crowded_village(session, RESIDENTS_PER_VILLAGE + 3)
+    graph = neighbourhood(session, village, kinds={"resident", "member"})
+    assert graph.nodes[village.id].capped and graph.nodes[home.id].capped
+    assert graph.nodes[home.id].hop == 1  # the resident cap kept the warned household
+    assert graph.nodes[warned.id].hop == 2  # the member cap kept its warned member,
+    assert graph.nodes[cadre.id].hop == 2  # then its cadre, before 30 others
+    small = neighbourhood(session, village, hops=1, limit=3, kinds={"resident", "cadre"})
+    assert graph.nodes and small.cut
+    assert set(small.nodes) == {village.id, home.id, cadre.id}  # the node cap, too
+
+
+def test_every_node_says_its_offices_whatever_the_filter(session: Session):
+    story = shared_card(session, warnings=False)
+    graph = neighbourhood(session, story.persons["son"], kinds={"member", "cadre"})
+    assert story.village.id not in graph.nodes  # his office's tie is not drawn...
+    assert graph.nodes[story.cadre.id].offices == [("cadre", "村党支部书记")]  # ...but known
+    assert graph.nodes[story.persons["son"].id].offices == []
+
+
+def test_cadre_ties_alone_reach_the_cadre_of_a_payees_household(session: Session):
+    story = shared_card(session, warnings=False)
+    son = story.persons["son"]
+    graph = neighbourhood(session, son, kinds={"cadre"})
+    assert graph.nodes[story.cadre.id].hop == 1
+    assert graph.nodes[story.village.id].hop == 2  # and on, to the village he serves
+    derived = next(e for e in graph.edges if e.kind == "cadre_relative")
+    assert (derived.source, derived.target, derived.role) == (son.id, story.cadre.id,
+                                                               "村党支部书记")
+    assert story.households["610327001001"].id not in graph.nodes
+    # With 同户 followed, the household itself leads to him: no derived tie.
+    both = neighbourhood(session, son, kinds={"cadre", "member"})
+    assert "cadre_relative" not in {e.kind for e in both.edges}
+    assert both.nodes[story.cadre.id].hop == 2

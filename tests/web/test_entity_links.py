@@ -7,7 +7,15 @@ import re
 import pytest
 
 from sunlight.appdb.entity_tables import Entity
-from tests.entities.fixtures import ACCOUNT, PERSONS, SharedCard, entity, link, shared_card
+from tests.entities.fixtures import (
+    ACCOUNT,
+    PERSONS,
+    SharedCard,
+    crowded_village,
+    entity,
+    link,
+    shared_card,
+)
 from tests.web.conftest import StaffApp
 
 
@@ -103,3 +111,35 @@ def test_a_verifier_sees_neither_other_townships_nor_others_warnings(staff_app: 
     assert story.warning_ids["account"] not in html  # not a case of theirs
     assert "预警 1 条" in analyst and "预警 1 条" not in html  # nor counted
     assert "张小明" in html
+
+
+def test_a_crowded_village_shows_its_warned_people(staff_app_both: StaffApp):
+    with staff_app_both.session() as session:
+        story = shared_card(session)
+        crowded_village(session, story)
+        session.commit()
+        story.detach(session)
+    one_hop = open_view(staff_app_both, story.village, hops="1")
+    assert "张建国户" in one_hop and "李秀英户" in one_hop  # their households, past the cap
+    assert "部分对象的关系很多" in one_hop
+    two_hops = open_view(staff_app_both, story.village)
+    for payee in story.payees:
+        assert page_url(payee) in two_hops
+
+
+def test_a_cadre_is_marked_whatever_the_filter(staff_app_both: StaffApp, story: SharedCard):
+    son = story.persons["son"]
+    html = open_view(staff_app_both, son, link=["member", "cadre"])
+    assert page_url(story.village) not in html  # his office's tie is not drawn, yet:
+    assert "个人：张建国（610327********0011）；村干部：村党支部书记" in html  # on hover
+    assert '<span class="badge office">村干部：村党支部书记</span>' in html  # in his row
+    assert html.count('class="node kind-person office"') == 1  # ringed, he alone
+
+
+def test_cadre_ties_alone_lead_from_a_payee_to_the_cadre(staff_app_both: StaffApp,
+                                                         story: SharedCard):
+    html = open_view(staff_app_both, story.persons["son"], link="cadre")
+    assert f'href="{page_url(story.cadre)}"' in html
+    assert "张小明 — 张建国：亲属为村干部（村党支部书记）；任职起始 2021-01-01" in html
+    assert page_url(story.village) in html  # and on to the village he serves
+    assert 'value="cadre_relative"' not in html  # derived: not a filter of its own

@@ -7,6 +7,12 @@ entity of their 户号 (or, where the index has no such entity, straight to the 
 it), a household to its members. Everything is bounded: at most `limit` nodes, and at most a
 few dozen ties of one kind followed out of one node, so that a village of 5,000 residents or
 an account paid to hundreds stays a picture a person can read.
+
+Wherever a cap leaves ties out, the warned entities are kept first, then those holding an
+office (村干部, 公职), then the rest: a crowded village still shows whom its warnings concern.
+Every node is told its offices whatever the filter; and where 村干部任职 is followed without
+同户, a person is tied straight to a cadre of their household by a derived `cadre_relative`
+tie (亲属为村干部), the tie the inspector is looking for.
 """
 
 from __future__ import annotations
@@ -15,14 +21,19 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.contract.vocabulary import LINK_KIND_ZH
 
-LINK_KINDS: tuple[str, ...] = tuple(LINK_KIND_ZH)
-"""Every kind of tie, in the order the page lists them."""
+CADRE = "cadre"
+CADRE_RELATIVE = "cadre_relative"
+"""Derived, not stored: a person to a cadre sharing their 户号."""
+OFFICES = (CADRE, "official")
+"""The ties that say a person holds an office."""
+LINK_KINDS: tuple[str, ...] = tuple(kind for kind in LINK_KIND_ZH if kind != CADRE_RELATIVE)
+"""Every stored kind of tie, in the order the page lists them (the filter's choices)."""
 MEMBER = "member"
 RESIDENT = "resident"
 NODE_LIMIT = 150
@@ -31,7 +42,8 @@ TIES_PER_KIND = 30
 """Ties of one kind followed out of one node (an account's payees, a household's members)."""
 RESIDENTS_PER_VILLAGE = 12
 """A village's residents are a sample: the village is someone's address, not their tie."""
-_ORDER = {kind: index for index, kind in enumerate((MEMBER, "cadre", "official", "legal_rep",
+_ORDER = {kind: index for index, kind in enumerate((MEMBER, CADRE, CADRE_RELATIVE, "official",
+                                                    "legal_rep",
                                                     "payee", "vehicle", RESIDENT))}
 """Which ties claim the last places first when the node limit is near: residents last."""
 
@@ -49,6 +61,8 @@ class Node:
     """How many warnings the page says it has (see graph_warnings.attach_warnings)."""
     capped: bool = False
     """Some of its ties were left out (more than `TIES_PER_KIND` of a kind)."""
+    offices: list[tuple[str, str]] = field(default_factory=list)
+    """(kind, post) of each office it holds (cadre, official), whatever ties are drawn."""
 
 
 @dataclass
@@ -90,6 +104,13 @@ class _Tie:
     near: int
     far: Entity
     edge: Edge
+    office: bool = False
+    """The far end holds an office: kept before the rest when a cap is near."""
+
+    @property
+    def rank(self) -> int:
+        """Warned first, then office holders, then the rest."""
+        return 0 if self.far.warnings > 0 else 1 if self.office else 2
 
 
 def neighbourhood(session: Session, entity: Entity, *, hops: int = 2,
@@ -110,7 +131,28 @@ def neighbourhood(session: Session, entity: Entity, *, hops: int = 2,
         frontier = _grow(graph, ties, hop, limit, township)
     if frontier and wanted:
         _close(session, graph, frontier, wanted)
+    _attach_offices(session, graph)
     return graph
+
+
+def _attach_offices(session: Session, graph: Neighbourhood) -> None:
+    """Each node's offices, read whether or not their ties are drawn."""
+    links = session.execute(select(EntityLink.source_id, EntityLink.kind, EntityLink.role)
+                            .where(EntityLink.source_id.in_(list(graph.nodes)),
+                                   EntityLink.kind.in_(OFFICES))
+                            .order_by(EntityLink.id))
+    for source_id, kind, role in links:
+        office = (kind, role)
+        if office not in graph.nodes[source_id].offices:
+            graph.nodes[source_id].offices.append(office)
+
+
+def _priority(entity_id: InstrumentedAttribute[int],
+              warnings: InstrumentedAttribute[int]) -> ColumnElement[int]:
+    """0 for a warned entity, 1 for one holding an office, else 2: who a cap keeps first."""
+    office = aliased(EntityLink)
+    holds = exists().where(office.source_id == entity_id, office.kind.in_(OFFICES))
+    return case((warnings > 0, 0), (holds, 1), else_=2)
 
 
 def _close(session: Session, graph: Neighbourhood, outermost: Sequence[Entity],
@@ -142,7 +184,8 @@ def _grow(graph: Neighbourhood, ties: Iterable[_Tie], hop: int, limit: int,
     order = {node_id: index for index, node_id in enumerate(graph.nodes)}
     seen = {(edge.source, edge.target, edge.kind) for edge in graph.edges}
     added: list[Entity] = []
-    for tie in sorted(ties, key=lambda t: (_ORDER.get(t.edge.kind, 99), order[t.near], t.far.id)):
+    for tie in sorted(ties, key=lambda t: (t.rank, _ORDER.get(t.edge.kind, 99), order[t.near],
+                                           t.far.id)):
         far = tie.far
         if township is not None and far.township not in ("", township):
             graph.hidden_ids.add(far.id)
@@ -168,7 +211,30 @@ def _ties(session: Session, frontier: Sequence[Entity],
     ties += _stored_ties(session, frontier, kinds, capped, outgoing=False)
     if MEMBER in kinds:
         ties += _household_ties(session, frontier, capped)
+    elif CADRE in kinds:
+        ties += _cadre_relatives(session, frontier)
     return ties, capped
+
+
+def _cadre_relatives(session: Session, frontier: Sequence[Entity]) -> list[_Tie]:
+    """Derived ties from the frontier's persons to the cadres of their household, one per
+    cadre, his post as its role: what 同户 would have led to, without the household."""
+    persons = [e for e in frontier if e.kind == "person" and e.household]
+    if not persons:
+        return []
+    rows = session.execute(
+        select(EntityLink, Entity).join(Entity, Entity.id == EntityLink.source_id)
+        .where(EntityLink.kind == CADRE, Entity.kind == "person",
+               Entity.household.in_({p.household for p in persons}))
+        .order_by(EntityLink.id).limit(TIES_PER_KIND * len(persons))).all()
+    ties: dict[tuple[int, int], _Tie] = {}
+    for post, cadre in rows:
+        for person in persons:
+            if person.household == cadre.household and person.id != cadre.id:
+                edge = Edge(person.id, cadre.id, CADRE_RELATIVE, post.role,
+                            dict(post.details or {}))
+                ties.setdefault((person.id, cadre.id), _Tie(person.id, cadre, edge, True))
+    return list(ties.values())
 
 
 def _cap(kind: str) -> int:
@@ -182,29 +248,33 @@ def _stored_ties(session: Session, frontier: Sequence[Entity], kinds: Sequence[s
     (ranked in the index's order, so a village's thousands of residents are not read out);
     one more than the cap is read, to know that some were left."""
     near_column = EntityLink.source_id if outgoing else EntityLink.target_id
-    rank = func.row_number().over(partition_by=(near_column, EntityLink.kind),
-                                  order_by=EntityLink.id).label("rank")
-    # The links come whole out of the ranking, then meet their far ends by primary key: a
-    # plan that holds however stale the planner's statistics (a freshly built index).
-    ranked = (select(EntityLink, rank)
+    far_column = EntityLink.target_id if outgoing else EntityLink.source_id
+    far = aliased(Entity)
+    # Each link is given its far end's priority (warned, office, rest), then ranked by it.
+    scored = (select(EntityLink, _priority(far.id, far.warnings).label("priority"))
+              .join(far, far.id == far_column)
               .where(near_column.in_([e.id for e in frontier]), EntityLink.kind.in_(kinds))
               .subquery())
+    rank = func.row_number().over(partition_by=(scored.c[near_column.key], scored.c.kind),
+                                  order_by=(scored.c.priority, scored.c.id)).label("rank")
+    # The links come whole out of the ranking, then meet their far ends by primary key.
+    ranked = select(scored, rank).subquery()
     links = aliased(EntityLink, ranked)
     beyond = case((ranked.c.kind == RESIDENT, RESIDENTS_PER_VILLAGE + 1),
                   else_=TIES_PER_KIND + 1)
     rows = session.execute(
-        select(links, Entity, ranked.c.rank)
+        select(links, Entity, ranked.c.rank, ranked.c.priority)
         .join(Entity, Entity.id == (links.target_id if outgoing else links.source_id))
         .where(ranked.c.rank <= beyond)
         .order_by(ranked.c.id)).all()
     ties = []
-    for link, far, position in rows:
+    for link, end, position, priority in rows:
         near = link.source_id if outgoing else link.target_id
         if position > _cap(link.kind):
             capped.add(near)
             continue
-        ties.append(_Tie(near, far, Edge(link.source_id, link.target_id, link.kind,
-                                         link.role, dict(link.details or {}))))
+        ties.append(_Tie(near, end, Edge(link.source_id, link.target_id, link.kind,
+                                         link.role, dict(link.details or {})), priority == 1))
     return ties
 
 
@@ -221,17 +291,18 @@ def _household_ties(session: Session, frontier: Sequence[Entity],
     for person in persons:
         if person.household not in found:
             homeless.setdefault(person.household, []).append(person)
-    for key, member, beyond in _members(session, set(homes) | set(homeless)):
+    for key, member, beyond, office in _members(session, set(homes) | set(homeless)):
         if key in homes:
             if beyond:
                 capped.add(homes[key].id)
             else:
-                ties.append(_Tie(homes[key].id, member, Edge(member.id, homes[key].id, MEMBER)))
+                ties.append(_Tie(homes[key].id, member, Edge(member.id, homes[key].id, MEMBER),
+                                 office))
         for person in homeless.get(key, ()):
             if beyond:
                 capped.add(person.id)
             elif member.id != person.id:
-                ties.append(_Tie(person.id, member, Edge(person.id, member.id, MEMBER)))
+                ties.append(_Tie(person.id, member, Edge(person.id, member.id, MEMBER), office))
     return ties
 
 
@@ -243,16 +314,20 @@ def _households(session: Session, keys: Collection[str]) -> dict[str, Entity]:
     return {home.key: home for home in session.scalars(query)}
 
 
-def _members(session: Session, households: Collection[str]) -> list[tuple[str, Entity, bool]]:
-    """(户号, person, beyond the cap) for the persons of these households, a cap's worth each
-    and one more."""
+def _members(session: Session,
+             households: Collection[str]) -> list[tuple[str, Entity, bool, bool]]:
+    """(户号, person, beyond the cap, holds an office) for the persons of these households, a
+    cap's worth each (the warned, then office holders, first) and one more."""
     if not households:
         return []
-    rank = func.row_number().over(partition_by=Entity.household, order_by=Entity.id).label("rank")
-    ranked = (select(Entity, rank)
+    scored = (select(Entity, _priority(Entity.id, Entity.warnings).label("priority"))
               .where(Entity.kind == "person", Entity.household.in_(households)).subquery())
+    rank = func.row_number().over(partition_by=scored.c.household,
+                                  order_by=(scored.c.priority, scored.c.id)).label("rank")
+    ranked = select(scored, rank).subquery()
     members = aliased(Entity, ranked)
-    rows = session.execute(select(members, ranked.c.rank)
+    rows = session.execute(select(members, ranked.c.rank, ranked.c.priority)
                            .where(ranked.c.rank <= TIES_PER_KIND + 1)
                            .order_by(ranked.c.id)).all()
-    return [(member.household, member, position > TIES_PER_KIND) for member, position in rows]
+    return [(member.household, member, position > TIES_PER_KIND, priority == 1)
+            for member, position, priority in rows]

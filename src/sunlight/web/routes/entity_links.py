@@ -70,5 +70,6 @@ def link_view(request: Request, kind: str, ref: str, staff: Reader, session: DbS
         "kind_label": SUBJECT_KIND_ZH.get(entity.kind, ""),
         "page_url": entity_url(request, entity.kind, entity.key),
         "graph": graph, "drawing": drawn, "limit": NODE_LIMIT,
-        "link_kinds": LINK_KIND_ZH, "chosen": chosen, "hops": HOPS, "depth": depth,
+        "link_kinds": {kind: LINK_KIND_ZH[kind] for kind in LINK_KINDS},
+        "tie_kinds": LINK_KIND_ZH, "chosen": chosen, "hops": HOPS, "depth": depth,
     })
