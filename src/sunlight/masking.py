@@ -19,6 +19,16 @@ def masked_number(number: str | None) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
+def masked_name(name: str) -> str:
+    """A name as a refusal may quote it to someone who typed another: 周*兰, 李*; the
+    characters between the first and the last hidden (a name of one character whole)."""
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 def public_masked_id(number: str) -> str:
     """An ID number as the public portal shows it: the first 6 characters (where it was
     issued) only. Birth date, sequence number and check digit stay hidden, so that guessing

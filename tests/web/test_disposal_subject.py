@@ -1,6 +1,7 @@
 """处分对象 and the payment measures (停发, 取消资格) of a disposal, through the case page's
-form: chosen from the warning's people or typed in, checked, stored, shown and logged with
-the ID masked; on SQLite and PostgreSQL."""
+form: chosen from the warning's people or typed in (the name checked against the registry's
+when the index has the ID), checked, stored, shown and logged with the ID masked, and on the
+disciplined person's page; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from sqlalchemy import select
 
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.case_tables import Case, CaseEvent
+from sunlight.appdb.entity_tables import Entity
+from sunlight.entities.refs import ref_for
+from sunlight.masking import masked_name
 from tests.appdb.builders import PERSON
 from tests.web.case_builders import act, assigned_warning, case_of
-from tests.web.conftest import StaffApp
+from tests.web.conftest import TOWNSHIP, StaffApp
+from tests.web.page_text import visible_text
 
 CADRE_ID = "110101198001010010"
 SANCTIONED = {"recovered_amount": "1,200.00", "party_discipline": "警告"}
@@ -132,3 +137,57 @@ def test_a_disposal_without_sanctions_may_name_nobody(staff_app: StaffApp):
     assert done.status_code == 303
     case = case_of(staff_app, case_no)
     assert case.disciplined_id_number == "" and str(case.payment_stopped_on) == "2024-05-01"
+
+
+def registered(app: StaffApp, id_number: str, *names: str) -> str:
+    """The person in the entity index, with a registry state for each name (latest first):
+    their page's URL."""
+    states = [[name, "女", "1980-01-01", "H0009", "户主", TOWNSHIP, "东村", "正常", None]
+              for name in names]
+    with app.session() as session:
+        ref = ref_for(session, "person", id_number)
+        session.add(Entity(kind="person", key=id_number, ref=ref, name=names[0],
+                           township=TOWNSHIP, village="东村", household="H0009", warnings=0,
+                           doc={"registry": states}))
+        session.commit()
+    return f"/staff/entities/person/{ref}"
+
+
+def test_a_typed_id_the_registry_names_otherwise_is_refused(staff_app_both: StaffApp):
+    registered(staff_app_both, CADRE_ID, "周玉兰")
+    text, case = refused(staff_app_both, **SANCTIONED, disciplined="typed",
+                         disciplined_id_number=CADRE_ID, disciplined_name="张三")
+    assert "该身份证号在户籍中的姓名为周*兰，与填写的姓名不符" in text
+    assert "周玉兰" not in text and case.disciplined_id_number == ""
+
+
+def test_a_typed_name_the_registry_knows_is_taken_as_written(staff_app: StaffApp):
+    registered(staff_app, CADRE_ID, "周玉兰", "周玉蘭")  # renamed: either registry name
+    _, case_no = verified_warning(staff_app)
+    done = act(staff_app, staff_app.client("analyst"), case_no, "dispose", **SANCTIONED,
+               disciplined="typed", disciplined_id_number=CADRE_ID, disciplined_name="周 玉蘭")
+    assert done.status_code == 303, done.text
+    assert case_of(staff_app, case_no).disciplined_name == "周 玉蘭"
+
+
+def test_the_disciplined_persons_page_says_so_with_the_sanction(staff_app_both: StaffApp):
+    app = staff_app_both
+    page = registered(app, CADRE_ID, "周玉兰")
+    _, case_no = verified_warning(app)
+    analyst = app.client("analyst")
+    assert "受处分情况" not in analyst.get(page).text
+    done = act(app, analyst, case_no, "dispose", **SANCTIONED, disciplined="typed",
+               disciplined_id_number=CADRE_ID, disciplined_name="周玉兰")
+    assert done.status_code == 303, done.text
+    html = analyst.get(page).text
+    facts = html.split('id="disciplined"', 1)[1].split("</dd>", 1)[0]
+    assert f'<a href="/staff/cases/{case_no}">{case_no}</a>：党纪处分 警告' in facts
+    assert "处分对象：党纪处分 警告" in visible_text(html.split('id="cases"', 1)[1])
+    payee_page = analyst.get(registered(app, PERSON, "王芳")).text  # paid, not disciplined
+    assert "受处分情况" not in payee_page and "处分对象：" not in payee_page
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("周玉兰", "周*兰"), ("李明", "李*"), ("欧阳春晓", "欧**晓"), ("王", "*")])
+def test_a_registry_name_is_quoted_masked(name: str, shown: str):
+    assert masked_name(name) == shown

@@ -1,6 +1,7 @@
-"""A citizen's report links to the entities it names: the persons of that name in its township
-and village (several listed when several match), their household, vehicles, companies and
-warnings; on SQLite and PostgreSQL."""
+"""A citizen's report links to the entities it names: its village and township always; the
+persons of that name in its township and village (several listed when several match), or,
+when it names nobody, the villagers its text names; their household, vehicles, companies
+and warnings; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -110,3 +111,67 @@ def test_a_reports_namesakes_are_offered_as_the_disciplined(staff_app: StaffApp)
                party_discipline="警告", disciplined="610327********0031")
     assert done.status_code == 303
     assert case_of(staff_app, case_no).disciplined_id_number == NAMESAKE
+
+
+def nameless_report(app: StaffApp, description: str, village: str = VILLAGE) -> str:
+    """A report filed without a roster line (no person in its fields): its case number."""
+    with app.session() as session:
+        case = open_case(session, kind=REPORT_CASE, title="举报", township=TOWNSHIP,
+                         village=village)
+        session.add(Report(case_id=case.id, code_hash="2" * 64, filed_at=datetime.now(UTC),
+                           category="其他", description=description))
+        session.commit()
+        return case.case_no
+
+
+def test_every_report_links_its_village_and_township(staff_app: StaffApp):
+    named = seeded(staff_app)
+    nameless = nameless_report(staff_app, "村委会公示栏一年没更新")
+    with staff_app.session() as session:
+        village = ref_for(session, "village", f"{TOWNSHIP}/{VILLAGE}")
+        township = ref_for(session, "township", TOWNSHIP)
+        session.commit()
+    for case_no in (named, nameless):
+        html = staff_app.client("analyst").get(f"/staff/cases/{case_no}").text
+        place = html.split("反映地点", 1)[1].split("</dd>", 1)[0]
+        assert f'href="/staff/entities/village/{village}">{VILLAGE}</a>' in place
+        assert f'href="/staff/entities/township/{township}">{TOWNSHIP}</a>' in place
+
+
+def test_a_report_naming_nobody_lists_the_villagers_its_text_names(staff_app_both: StaffApp):
+    staff_app = staff_app_both
+    seeded(staff_app)
+    with staff_app.session() as session:
+        entity(session, "person", "610327196505050013", "芳")  # one character: in any text
+        session.commit()
+    case_no = nameless_report(staff_app, "听说王小芳的表姐王芳家有小汽车还领低保")
+    shown = section(staff_app.client("analyst").get(f"/staff/cases/{case_no}").text)
+    people = re.findall(r'<a href="/staff/entities/person/[a-z2-7]{16}">([^<]+)</a>', shown)
+    assert people == ["王小芳（610327********0199）", "王芳（610327********0172）",
+                      "王芳（610327********0031）"]  # 西村's 王芳 is another village's
+    assert "举报内容提到的本村人员" in shown and "举报未指明反映对象" in shown
+    assert "陕C12345（小型轿车）" in shown and "宝鸡某商贸有限公司" in shown
+    assert re.search(r'户号 <a href="/staff/entities/household/[a-z2-7]{16}">H0001</a>', shown)
+    assert "预警：" in shown
+    verifier_page = staff_app.client("verifier").get(f"/staff/cases/{case_no}")
+    assert 'id="report-subjects"' not in verifier_page.text  # analysts only, as before
+
+
+def test_a_report_naming_no_one_anyone_knows_says_so(staff_app: StaffApp):
+    seeded(staff_app)
+    shown = section(staff_app.client("analyst").get(
+        f"/staff/cases/{nameless_report(staff_app, '村委会公示栏一年没更新')}").text)
+    assert "内容中也没有东村人员的姓名" in shown and "/staff/entities/person/" not in shown
+
+
+def test_the_villagers_a_report_names_are_offered_as_the_disciplined(staff_app: StaffApp):
+    seeded(staff_app)
+    case_no = nameless_report(staff_app, "王小芳家有小汽车还领低保")
+    analyst = staff_app.client("analyst")
+    act(staff_app, analyst, case_no, "assign", assignee=str(staff_app.users["verifier"]))
+    act(staff_app, staff_app.client("verifier"), case_no, "verify", verdict="属实",
+        reason="入户核实")
+    done = act(staff_app, analyst, case_no, "dispose", recovered_amount="0",
+               party_discipline="警告", disciplined="610327********0199")
+    assert done.status_code == 303
+    assert case_of(staff_app, case_no).disciplined_id_number == "610327197106050199"

@@ -3,7 +3,9 @@ the payment measures 停发 and 取消资格, each by the date it took effect.
 
 处分对象 may differ from the payee (the cadre whose relative was paid): it is chosen from the
 people the case concerns, named in the form by their masked ID (never a full ID number in a
-page), or typed as an ID number and a name, the ID checked by its check character.
+page), or typed as an ID number and a name, the ID checked by its check character and the
+name against the registry's (as the entity index keeps it): an ID the registry lacks is taken
+as typed, since an official need not be registered in the county.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from sqlalchemy.orm import Session
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.report_tables import Report
 from sunlight.contract.cases import DISCIPLINED_ZH, PAYMENT_MEASURES
+from sunlight.entities.registry import registered_names
 from sunlight.entities.report_subjects import MAX_CANDIDATES, candidates
-from sunlight.identity import id_number_valid
-from sunlight.masking import masked_number
+from sunlight.identity import id_number_valid, name_key
+from sunlight.masking import masked_name, masked_number
 from sunlight.text import to_half_width
 
 TYPED = "typed"
@@ -150,6 +153,7 @@ def _disciplined(session: Session, case: Case, fields: DisposalFields) -> Concer
     if fields.disciplined == TYPED:
         if not fields.disciplined_id_number or not fields.disciplined_name:
             raise ValueError(f"另行填写{DISCIPLINED_ZH}时，请填写身份证号和姓名")
+        _check_registered(session, fields.disciplined_id_number, fields.disciplined_name)
         return Concerned(fields.disciplined_id_number, fields.disciplined_name, "")
     if not fields.disciplined:
         return None
@@ -158,6 +162,15 @@ def _disciplined(session: Session, case: Case, fields: DisposalFields) -> Concer
     if len(chosen) == 1:
         return chosen[0]
     raise ValueError(f"所选{DISCIPLINED_ZH}不在此案件涉及的人员中，请重新选择")
+
+
+def _check_registered(session: Session, id_number: str, name: str) -> None:
+    """ValueError when the registry knows the ID by another name (a typing slip, or the
+    wrong person's ID); the registry's name masked, as the page must not reveal it whole."""
+    registered = registered_names(session, id_number)
+    if registered and name_key(name) not in {name_key(known) for known in registered}:
+        raise ValueError(f"该身份证号在户籍中的姓名为{masked_name(registered[0])}，"
+                         "与填写的姓名不符，请核对")
 
 
 def logged(changes: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,10 @@ A report knows its person only by the name the portal showed, the place it was f
 (filed from a beneficiary's page) the ID masked to its first 6 characters. Every person of
 that name in that township and village is a candidate, those whose ID does not fit the mask
 left out; staff judge which one is meant, so several are listed, not one guessed.
+
+A report filed without a roster line names nobody in its fields; its text may. Then the
+candidates are the persons of its village whose name (two characters or more) the text
+contains: a lead for staff to judge, as namesakes are.
 """
 
 from __future__ import annotations
@@ -25,6 +29,11 @@ from sunlight.contract.cases import RETRACTED
 
 MAX_CANDIDATES = 10
 """More namesakes than this in one village is a list no one reads; the page says so."""
+MAX_RESIDENTS = 20_000
+"""The residents of a village read to find the names a report's text contains: more than
+any village holds, so that a corrupted index cannot make one page read the county."""
+MIN_NAME = 2
+"""A one-character name would be found in almost any text."""
 _MASK = re.compile(r"[0-9X*]{6,18}")
 
 
@@ -46,19 +55,23 @@ class ReportSubjects:
 
     people: list[ReportedPerson]
     more: bool = False
+    by_text: bool = False
+    """Found by their names in the report's text: the report named nobody in its fields."""
 
 
 def report_subjects(session: Session, report: Report, case: Case) -> ReportSubjects:
     """The persons of the entity index the report may be about, with their ties."""
     found = candidates(session, report, case)
     return ReportSubjects([_with_ties(session, person) for person in found[:MAX_CANDIDATES]],
-                          more=len(found) > MAX_CANDIDATES)
+                          more=len(found) > MAX_CANDIDATES, by_text=not report.subject_name)
 
 
 def candidates(session: Session, report: Report, case: Case) -> Sequence[Entity]:
-    """Persons of the report's name, township and village (when it has one) whose ID fits
-    the mask the portal showed; at most one more than the page lists."""
-    if not report.subject_name or not case.township:
+    """The persons the report may be about: of its name, township and village, or (when it
+    names nobody) of its village and named in its text; at most one more than a page lists."""
+    if not report.subject_name:
+        return named_in_text(session, report.description, case)
+    if not case.township:
         return []
     query = select(Entity).where(Entity.kind == "person", Entity.name == report.subject_name,
                                  Entity.township == case.township)
@@ -70,6 +83,26 @@ def candidates(session: Session, report: Report, case: Case) -> Sequence[Entity]
         # in it that LIKE would read as a wildcard.
         query = query.where(Entity.key.like(mask.replace("*", "_")))
     return session.scalars(query.order_by(Entity.key).limit(MAX_CANDIDATES + 1)).all()
+
+
+def named_in_text(session: Session, text: str, case: Case) -> Sequence[Entity]:
+    """Persons of the case's village whose name the text contains, in the order the text
+    names them (namesakes by ID); at most one more than a page lists."""
+    if not text or not case.township or not case.village:
+        return []
+    residents = session.execute(
+        select(Entity.id, Entity.name, Entity.key)
+        .where(Entity.kind == "person", Entity.township == case.township,
+               Entity.village == case.village)
+        .limit(MAX_RESIDENTS))
+    found = sorted((text.find(name), key, pk) for pk, name, key in residents
+                   if len(name) >= MIN_NAME and name in text)
+    ids = [pk for _, _, pk in found[:MAX_CANDIDATES + 1]]
+    if not ids:
+        return []
+    by_id = {person.id: person for person in
+             session.scalars(select(Entity).where(Entity.id.in_(ids)))}
+    return [by_id[pk] for pk in ids]
 
 
 def _with_ties(session: Session, person: Entity) -> ReportedPerson:

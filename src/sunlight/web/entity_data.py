@@ -100,19 +100,21 @@ def warnings_on(session: Session, user: User, entity: Entity, *,
 
 def person_cases(session: Session, user: User, person: Entity,
                  warnings: Sequence[Warning]) -> Sequence[Case]:
-    """Cases of the person's warnings, and of citizens' reports naming them (the name and
-    the ID as the portal masked it, in their township), that this reader may see."""
+    """Cases of the person's warnings, those whose disposal disciplined them (处分对象), and
+    those of citizens' reports naming them (the name and the ID as the portal masked it, in
+    their township), that this reader may see."""
+    about = or_(Case.warning_pk.in_([w.id for w in warnings]),
+                Case.disciplined_id_number == person.key)
     if not person.name:
-        return session.scalars(select(Case).where(
-            scope(user), Case.warning_pk.in_([w.id for w in warnings]))
-            .order_by(Case.id.desc()).limit(SHOWN)).all()
+        return session.scalars(select(Case).where(scope(user), about)
+                               .order_by(Case.id.desc()).limit(SHOWN)).all()
     named = and_(Report.subject_name == person.name,
                  Report.subject_masked_id.in_((public_masked_id(person.key),
                                                masked_number(person.key))),
                  Case.township == person.township)
     return session.scalars(
         select(Case).outerjoin(Report, Report.case_id == Case.id)
-        .where(scope(user), or_(Case.warning_pk.in_([w.id for w in warnings]), named))
+        .where(scope(user), or_(about, named))
         .order_by(Case.id.desc()).limit(SHOWN)).all()
 
 

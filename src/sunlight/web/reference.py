@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -20,17 +21,25 @@ from sunlight.masking import masked_number, masked_text
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
 __all__ = ["change_text", "fact_rows", "library", "model_names", "program_names",
-           "warning_case_title"]
+           "program_text", "warning_case_title"]
+
+PERSON_FACTS = frozenset({"other_models"})
+"""Facts about one person (同一人其他模型预警数): meaningless on an account's or a township's
+warning, where the runner can only count 0."""
+SPANNED_PROGRAMS = (("program_a_name", "program_b_name"), ("programs_zh",))
+"""Facts naming the programs a warning spans, when it has no single program or two."""
 
 
-def fact_rows(model: str, facts: dict[str, str], *,
-              masked: bool = True) -> list[tuple[str, str]]:
+def fact_rows(model: str, facts: dict[str, str], *, masked: bool = True,
+              subject_kind: str = "person") -> list[tuple[str, str]]:
     """A warning's facts as staff read them: the model's Chinese labels, 是/否, evidence
     strength in words, ID and account numbers masked (unless the page masks and links them
-    itself: `masked=False`)."""
+    itself: `masked=False`); facts about one person left out when the subject is not one."""
     found = library().get(model)
     rows = []
     for key, value in sorted(facts.items()):
+        if subject_kind != "person" and key in PERSON_FACTS:
+            continue
         text = str(value)
         if key == "ongoing":
             text = VOCABULARY.yes_no.get(text.lower(), text)
@@ -39,6 +48,19 @@ def fact_rows(model: str, facts: dict[str, str], *,
         label = found.fact_label(key) if found else SHARED_FACTS.get(key, key)
         rows.append((label, masked_text(text) if masked else text))
     return rows
+
+
+def program_text(warning: Warning, program_names: Mapping[str, str]) -> str:
+    """The program(s) a warning is about: both of a mutually exclusive pair, those an account
+    was paid for, else its one program by name; a dash when none is known."""
+    facts = warning.facts or {}
+    for keys in SPANNED_PROGRAMS:
+        names = [str(facts[key]) for key in keys if facts.get(key)]
+        if len(names) == len(keys):
+            return "、".join(names)
+    if warning.program:
+        return program_names.get(warning.program, warning.program)
+    return "—"
 
 
 def _strength(text: str) -> str:
@@ -53,7 +75,8 @@ def _strength(text: str) -> str:
 _EVIDENCE_CHANGE = re.compile(r"^(\d+) rows(?: \(([^)]*)\))?$")
 
 
-def change_text(model: str, field: str, value: str, *, masked: bool = True) -> str:
+def change_text(model: str, field: str, value: str, *, masked: bool = True,
+                subject_kind: str = "person") -> str:
     """A value of a warning's change log as staff read it: states, 是/否 and facts in
     Chinese, evidence counted in 行 (the log keeps the codes it was written with); numbers
     in facts masked unless `masked=False` (the page masks and links them)."""
@@ -66,7 +89,8 @@ def change_text(model: str, field: str, value: str, *, masked: bool = True) -> s
     if field == "facts" and value.startswith("{"):
         facts = json.loads(value)
         return "；".join(f"{label} {text}"
-                        for label, text in fact_rows(model, facts, masked=masked))
+                        for label, text in fact_rows(model, facts, masked=masked,
+                                                     subject_kind=subject_kind))
     if field == "subject_kind":
         return SUBJECT_KIND_ZH.get(value, value)
     if field == "people":  # `name role` pairs joined by 、 (appdb.plan.text)

@@ -73,7 +73,8 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
     response = render(request, "staff/warnings/notice.html", {
         "warning": warning, "case": case,
         "model": reference.library().get(warning.model),
-        "program_names": reference.program_names(settings_of(request).catalog),
+        "programs": reference.program_text(
+            warning, reference.program_names(settings_of(request).catalog)),
         "role_zh": EVIDENCE_ROLE_ZH,
         "points": [VERIFY_POINTS[d] for d in datasets if d in VERIFY_POINTS],
         "deadline": deadline, "deadline_days": days,

@@ -25,7 +25,7 @@ from sunlight.contract.vocabulary import (
 )
 from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
-from sunlight.web import reference
+from sunlight.web import entity_data, reference
 from sunlight.web.board import SORTS, Filters, board_page, choices, period_label, subject_text
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_pages import assign_url
@@ -102,23 +102,49 @@ def reveal_id_number(request: Request, warning_id: str, staff: WarningReader,
                   {**warning_context(request, session, staff, warning, case), "revealed": True})
 
 
+def subject_entity(warning: Warning) -> tuple[str, str] | None:
+    """The entity page of a subject that is not a person: the account, the township of a
+    township's program-year (its key names the program and year too), a household ..."""
+    if warning.subject_kind == "township":
+        return ("township", warning.township) if warning.township else None
+    if warning.subject_kind != "person" and warning.subject_kind in entity_data.KINDS:
+        return warning.subject_kind, warning.subject
+    return None
+
+
+def subject_records(session: Session, warning: Warning) -> dict[str, Any]:
+    """What the page shows of its subject's records: a person's timeline; an account's
+    payees by month as the entity index holds them (never the warehouse); else a link."""
+    if warning.subject_kind == "person":
+        return {"timeline": timeline(session, warning.id_number)}
+    entity = subject_entity(warning)
+    account = (entity_data.by_key(session, "account", warning.subject)
+               if warning.subject_kind == "account" else None)
+    return {"timeline": None, "subject_entity": entity, "account": account,
+            "grid": entity_data.grid, "period_label": period_label}
+
+
 def warning_context(request: Request, session: Session, staff: Staff, warning: Warning,
                     case: Case | None) -> dict[str, Any]:
     successors = session.scalars(select(Warning).where(Warning.follows_id == warning.id)
                                  .order_by(Warning.generation)).all()
+    names = reference.program_names(settings_of(request).catalog)
+    kind = warning.subject_kind
     return {
         "warning": warning,
         "model_name": reference.model_names().get(warning.model, warning.model),
-        "subject": subject_text(warning,
-                                reference.program_names(settings_of(request).catalog)),
-        "program_names": reference.program_names(settings_of(request).catalog),
+        "subject": subject_text(warning, names),
+        "program_names": names,
+        "programs": reference.program_text(warning, names),
         "role_zh": EVIDENCE_ROLE_ZH,
         "subject_kind_zh": SUBJECT_KIND_ZH, "person_role_zh": PERSON_ROLE_ZH,
         # Unmasked: the page masks every number in them and links it (linked_numbers).
-        "fact_rows": functools.partial(reference.fact_rows, warning.model, masked=False),
-        "change_text": functools.partial(reference.change_text, warning.model, masked=False),
+        "fact_rows": functools.partial(reference.fact_rows, warning.model, masked=False,
+                                       subject_kind=kind),
+        "change_text": functools.partial(reference.change_text, warning.model, masked=False,
+                                         subject_kind=kind),
         "severity_zh": SEVERITY_ZH,
-        "timeline": timeline(session, warning.id_number),
+        **subject_records(session, warning),
         "successors": successors,
         # Only analysts may open every case: a verifier is not shown others' report cases.
         "reports_about": reports_about(session, warning) if staff.role == ANALYST else [],
