@@ -41,6 +41,7 @@ class Tie:
     kind: str
     role: str
     details: dict[str, Any]
+    other_id: int
     other_kind: str
     other_key: str
     other_name: str
@@ -76,13 +77,13 @@ def ties(session: Session, entity: Entity) -> list[Tie]:
         near, far = ((EntityLink.source_id, EntityLink.target_id) if outgoing
                      else (EntityLink.target_id, EntityLink.source_id))
         rows = session.execute(
-            select(EntityLink.kind, EntityLink.role, EntityLink.details, other.kind, other.key,
-                   other.name, other.warnings)
+            select(EntityLink.kind, EntityLink.role, EntityLink.details, other.id, other.kind,
+                   other.key, other.name, other.warnings)
             .join(other, other.id == far)
             .where(near == entity.id, EntityLink.kind.in_(kinds))
             .order_by(EntityLink.kind, other.key).limit(SHOWN))
-        found += [Tie(kind, role, details, other_kind, other_key, other_name, warned, outgoing)
-                  for kind, role, details, other_kind, other_key, other_name, warned in rows]
+        found += [Tie(kind, role, details, far_id, far_kind, far_key, far_name, warned, outgoing)
+                  for kind, role, details, far_id, far_kind, far_key, far_name, warned in rows]
     return found
 
 

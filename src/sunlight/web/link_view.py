@@ -152,13 +152,15 @@ def office_text(kind: str, post: str) -> str:
     return f"{title}：{shown}" if shown and shown != title else title
 
 
-def drawing(graph: Neighbourhood, href: Href) -> Drawing:
-    """The graph placed, labelled and linked, and as table rows (nearest the centre first)."""
+def drawing(graph: Neighbourhood, href: Href, names: Mapping[int, str] | None = None) -> Drawing:
+    """The graph placed, labelled and linked, and as table rows (nearest the centre first);
+    `names` overrides the label of some nodes (by entity id: an account's to a verifier)."""
     layout = radial(graph)
     crowded = len(graph.nodes) > LABELLED_AT_MOST
+    names = names or {}
     taken = [box for node_id, node in graph.nodes.items()
              for box in _marks(node, *layout.positions[node_id])]
-    nodes = {node_id: _drawn(node, layout, href, crowded, taken)
+    nodes = {node_id: _drawn(node, layout, href, crowded, taken, names.get(node_id, ""))
              for node_id, node in graph.nodes.items()}
     edges = [_edge(edge, nodes) for edge in graph.edges]
     rows = {node_id: Row(drawn) for node_id, drawn in nodes.items()}
@@ -173,9 +175,9 @@ def drawing(graph: Neighbourhood, href: Href) -> Drawing:
 
 
 def _drawn(node: Node, layout: Layout, href: Href, crowded: bool,
-           taken: list[Box]) -> DrawnNode:
+           taken: list[Box], named: str) -> DrawnNode:
     entity = node.entity
-    name = label(entity)
+    name = named or label(entity)
     page = href(entity.kind, entity.key)
     x, y = layout.positions[entity.id]
     short = name if len(name) <= LABEL_CHARS else name[:LABEL_CHARS - 1] + "…"

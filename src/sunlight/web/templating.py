@@ -20,6 +20,13 @@ from sunlight.contract.vocabulary import (
 )
 from sunlight.masking import masked_number, masked_text, shown_birth
 from sunlight.web.entity_href import entity_url
+from sunlight.web.entity_scope import (
+    entity_elsewhere,
+    entity_name,
+    entity_opens,
+    entity_warning_count,
+    reachable,
+)
 from sunlight.web.entity_text import linked_numbers
 from sunlight.web.public_url import portal_address
 
@@ -66,10 +73,13 @@ def make_templates() -> Jinja2Templates:
     env.auto_reload = False  # the templates ship in the package: no stat() per page
     env.filters.update(money=money, masked_id=masked_number, masked_text=masked_text,
                        local_time=local_time, day=day, dataset_label=dataset_label,
-                       number=number, cn_day=cn_day, birth=shown_birth)
+                       number=number, cn_day=cn_day, birth=shown_birth,
+                       reachable=reachable)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
                        portal_address=portal_address, dataset_label=dataset_label,
                        field_label=field_label, actor_label=actor_label, entity_url=entity_url,
-                       linked_numbers=linked_numbers,
+                       linked_numbers=linked_numbers, entity_opens=entity_opens,
+                       entity_elsewhere=entity_elsewhere,
+                       entity_warning_count=entity_warning_count, entity_name=entity_name,
                        PUBLICATION_STATUS_ZH=VOCABULARY.publication_statuses)
     return templates

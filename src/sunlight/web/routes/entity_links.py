@@ -23,6 +23,7 @@ from sunlight.entities.refs import REF_LENGTH
 from sunlight.web.board import visible
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.entity_href import entity_url
+from sunlight.web.entity_scope import account_labels
 from sunlight.web.link_view import drawing, key_text, label
 from sunlight.web.pages import render
 
@@ -60,9 +61,12 @@ def link_view(request: Request, kind: str, ref: str, staff: Reader, session: DbS
     graph = neighbourhood(session, entity, hops=depth, kinds=chosen or LINK_KINDS,
                           township=township)
     attach_warnings(session, graph, visible(staff.user), sees_all=staff.role == ANALYST)
-    drawn = drawing(graph, lambda k, key: entity_url(request, k, key))
+    # A verifier reads an account by the payees they may open (entity_scope.account_label).
+    names = account_labels(session, staff.user, [n.entity for n in graph.nodes.values()])
+    drawn = drawing(graph, lambda k, key: entity_url(request, k, key), names)
     return render(request, "staff/entities/links.html", {
-        "entity": entity, "name": label(entity), "key_text": key_text(entity),
+        "entity": entity, "name": names.get(entity.id) or label(entity),
+        "key_text": key_text(entity),
         "kind_label": SUBJECT_KIND_ZH.get(entity.kind, ""),
         "page_url": entity_url(request, entity.kind, entity.key),
         "graph": graph, "drawing": drawn, "limit": NODE_LIMIT,
