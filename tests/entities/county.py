@@ -30,6 +30,8 @@ after_death = county.pay(wang, "低保", "2024-06", 500, file="补发.csv")
 county.pay(son, "低保", months("2024-04", "2024-05"), 500, account=wang.account)
 county.pay(zhao, "低保", months("2024-01", "2024-02"), 400, account=wang.account)
 county.pay(sun, "低保", "2024-01", 300, township=TOWNSHIP, village=VILLAGE)
+# An annual program's period (2023) sorts before a month: the card still names both.
+county.pay(sun, "地力补贴", "2023", 105, township="", village="")
 county.official(zhang, "村干部", "2021-01-01", post="村党支部书记", township=TOWNSHIP,
                 village=VILLAGE)
 county.official(clerk, "公务员", "2019-07-01", post="科员", township=TOWNSHIP,

@@ -111,6 +111,7 @@ def test_households_accounts_companies_and_places(built: Any):
         assert [(m["id"], m["f"], m["t"], m["a"]) for m in card.doc["months"]] == [
             (wang.id, "2024-01", "2024-03", "500.00"), (zhao.id, "2024-01", "2024-02", "400.00"),
             (son.id, "2024-04", "2024-05", "500.00"), (wang.id, "2024-06", "2024-06", "500.00")]
+        assert entity(session, "account", sun.account).doc["programs"] == ["DIBAO", "DILI"]
         company = entity(session, "company", CREDIT_CODE)
         assert (company.name, company.township) == ("陇县张氏商贸有限公司", TOWNSHIP)
         assert company.doc["rows"][0]["status"] == "存续"

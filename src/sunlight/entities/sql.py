@@ -271,7 +271,9 @@ SELECT t.account, coalesce(t.id_number, '') AS id,
        sum(t.amount) AS amount, count(*) AS n,
        arg_max(t.township, {LAST_PLACE}) AS township,
        arg_max(t.village, {LAST_PLACE}) AS village,
-       arg_max({PROGRAM}, struct_pack(p := t.period, g := {PROGRAM})) AS program
+       arg_max({PROGRAM}, struct_pack(p := t.period, g := {PROGRAM})) AS program,
+       -- Every program, not the latest period's: an annual one's year sorts before months.
+       list(DISTINCT {PROGRAM} ORDER BY {PROGRAM}) AS programs
 FROM e_pay AS t
 WHERE t.account IS NOT NULL AND t.account <> '' AND length(t.account) <= {KEY_MAX}
 GROUP BY ALL
@@ -302,7 +304,7 @@ SELECT 'account' AS kind, p.account AS key,
                                     last := p.last, months := p.months,
                                     amount := {_money('p.amount')}, rows := p.n)
                         ORDER BY p.first, p.id),
-         programs := list(DISTINCT p.program ORDER BY p.program),
+         programs := list_sort(list_distinct(flatten(list(p.programs)))),
          months := any_value(am.months)) AS doc
 FROM e_payees AS p LEFT JOIN e_latest AS l USING (id)
 LEFT JOIN e_account_months AS am USING (account)
