@@ -191,6 +191,16 @@ def test_a_verifier_finds_only_their_townships_persons_households_accounts_villa
     assert search(session, "王芳", Scope(nothing=True)).hits == []
 
 
+def test_a_verifiers_results_are_not_ordered_by_warnings_they_may_not_see(session):
+    home = Scope(township=HOME, kinds=frozenset({"person", "household", "account", "village"}))
+    assert keys(session, "建国")[0] == "610327197107075555"  # the analyst: 王建国, warned
+    assert keys(session, "建国", home) == ["610327197007074444", "610327197107075555"]
+    session.execute(update(Entity).where(Entity.name == "张建国").values(warnings=3))
+    session.execute(update(Entity).where(Entity.name == "王建国").values(warnings=0))
+    refresh_warned(session)
+    assert keys(session, "建国", home) == ["610327197007074444", "610327197107075555"]
+
+
 def test_warnings_changed_without_a_rebuild_reorder_the_names(session):
     assert keys(session, "建国")[0] == "610327197107075555"  # 王建国, warned
     session.execute(update(Entity).where(Entity.name == "王建国").values(warnings=0))

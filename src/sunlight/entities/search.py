@@ -95,7 +95,7 @@ def search(session: Session, text: str, scope: Scope = EVERYTHING,
     q = normal_query(text)
     if not q or scope.nothing:
         return Results()
-    found = _Found(limit)
+    found = _Found(limit, warned_first=scope.township is None)
     upper = q.upper()
     found.add(EXACT_KEY, _entities(session, select(Entity).where(
         Entity.kind.in_(ALL_KINDS), Entity.key.in_({q, upper})), scope))
@@ -120,8 +120,9 @@ def search(session: Session, text: str, scope: Scope = EVERYTHING,
 class _Found:
     """Hits gathered tier by tier, each entity once, up to the limit (one more tells `more`)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, warned_first: bool) -> None:
         self.limit = limit
+        self.warned_first = warned_first
         self.hits: dict[int, Hit] = {}
 
     @property
@@ -135,7 +136,11 @@ class _Found:
             self.hits.setdefault(entity.id, Hit(entity, tier))
 
     def results(self) -> Results:
-        ranked = sorted(self.hits.values(), key=lambda h: (h.tier, h.entity.warnings == 0))
+        if self.warned_first:
+            ranked = sorted(self.hits.values(), key=lambda h: (h.tier, h.entity.warnings == 0))
+        else:  # a verifier may not see every warning: their order would tell which have one
+            ranked = sorted(self.hits.values(),
+                            key=lambda h: (h.tier, h.entity.name, h.entity.key))
         return Results(ranked[:self.limit], more=len(ranked) > self.limit)
 
 
