@@ -25,21 +25,14 @@ from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.databases import Schema
-from tests.entities.county import CREDIT_CODE, clerk, county, son, sun, wang, zhang, zhao
+from tests.entities.county import CREDIT_CODE, clerk, son, sun, wang, zhang, zhao
+from tests.entities.indexed import detected
 from tests.models.county import TOWNSHIP, VILLAGE
-
-
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
 
 
 @pytest.fixture
 def built(ingested: Path, db_url: str) -> Any:
-    run = run_detection(Settings(home=ingested, database_url=db_url),
-                        ["SHARED_ACCOUNT", "DECEASED_PAID"])
+    run = detected(ingested, db_url, ["SHARED_ACCOUNT", "DECEASED_PAID"])
     engine = make_engine(db_url)
     yield run, engine
     engine.dispose()

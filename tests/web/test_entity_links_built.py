@@ -7,34 +7,20 @@ from pathlib import Path
 
 import pytest
 
-from sunlight.detect import run_detection
-from sunlight.entities.refs import ref_for
 from sunlight.masking import masked_number
-from sunlight.settings import Settings
-from tests.entities.county import CREDIT_CODE, county, son, wang, zhang, zhao
+from tests.entities.county import CREDIT_CODE, son, wang, zhang, zhao
+from tests.entities.indexed import detected, entity_address
 from tests.web.conftest import StaffApp
 from tests.web.page_text import visible_text
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
-
-
 @pytest.fixture
 def indexed(staff_app: StaffApp, ingested: Path) -> StaffApp:
-    run_detection(Settings(home=ingested, database_url=staff_app.settings.database_url),
-                  ["SHARED_ACCOUNT"])
+    detected(ingested, staff_app.settings.database_url)
     return staff_app
 
 
-def address(staff_app: StaffApp, kind: str, key: str) -> str:
-    with staff_app.session() as session:
-        ref = ref_for(session, kind, key)
-        session.commit()
-    return f"/staff/entities/{kind}/{ref}"
+address = entity_address
 
 
 def page(staff_app: StaffApp, kind: str, key: str) -> str:

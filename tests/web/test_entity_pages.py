@@ -12,45 +12,32 @@ from sqlalchemy import select
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.tables import Warning
 from sunlight.detect import run_detection
-from sunlight.entities.refs import ref_for
 from sunlight.masking import masked_number, public_masked_id
 from sunlight.reports.filing import Draft, Place, Subject, file_report
 from sunlight.settings import Settings
-from tests.entities.county import CREDIT_CODE, clerk, county, son, wang, zhang, zhao
+from tests.entities.county import CREDIT_CODE, clerk, son, wang, zhang, zhao
+from tests.entities.indexed import detected, entity_address
 from tests.models.county import TOWNSHIP, VILLAGE
 from tests.web.conftest import StaffApp, form_token
 from tests.web.page_text import visible_text
 from tests.web.stored import assign
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
-
-
 @pytest.fixture
 def indexed(staff_app: StaffApp, ingested: Path) -> StaffApp:
     """The workbench after a detection run over the tiny county (one SHARED_ACCOUNT)."""
-    run_detection(Settings(home=ingested, database_url=staff_app.settings.database_url),
-                  ["SHARED_ACCOUNT"])
+    detected(ingested, staff_app.settings.database_url)
     return staff_app
 
 
 @pytest.fixture
 def indexed_both(staff_app_both: StaffApp, ingested: Path) -> StaffApp:
     """The same on SQLite and on PostgreSQL."""
-    run_detection(Settings(home=ingested, database_url=staff_app_both.settings.database_url),
-                  ["SHARED_ACCOUNT"])
+    detected(ingested, staff_app_both.settings.database_url)
     return staff_app_both
 
 
-def url(staff_app: StaffApp, kind: str, key: str) -> str:
-    with staff_app.session() as session:
-        ref = ref_for(session, kind, key)
-        session.commit()
-    return f"/staff/entities/{kind}/{ref}"
+url = entity_address
 
 
 def text_of(staff_app: StaffApp, kind: str, key: str, user: str = "analyst") -> str:

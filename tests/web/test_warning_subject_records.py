@@ -12,11 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from sunlight.appdb.tables import Warning
-from sunlight.detect import run_detection
-from sunlight.entities.refs import ref_for
-from sunlight.settings import Settings
 from tests.appdb.builders import PERSON, detection
-from tests.entities.county import county, son, wang, zhao
+from tests.entities.county import son, wang, zhao
+from tests.entities.indexed import detected, entity_address
 from tests.models.county import TOWNSHIP
 from tests.web.conftest import StaffApp
 from tests.web.page_text import visible_text
@@ -26,19 +24,11 @@ PERSON_FACT = "同一人其他模型预警数"
 EMPTY_TIMELINE = "暂无此人的源数据记录"
 
 
-@pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
-
-
 @pytest.fixture
 def one_card(staff_app_both: StaffApp, ingested: Path) -> tuple[StaffApp, str]:
     """The tiny county's 一卡多人 warning (王芳's card, paid to 王强 and 赵敏 too), detected
     with the entity index built; on SQLite and PostgreSQL."""
-    run_detection(Settings(home=ingested, database_url=staff_app_both.settings.database_url),
-                  ["SHARED_ACCOUNT"])
+    detected(ingested, staff_app_both.settings.database_url)
     with staff_app_both.session() as session:
         return staff_app_both, session.scalars(select(Warning.warning_id)).one()
 
@@ -50,10 +40,7 @@ def page(app: StaffApp, wid: str) -> str:
 
 
 def href(app: StaffApp, kind: str, key: str) -> str:
-    with app.session() as session:
-        ref = ref_for(session, kind, key)
-        session.commit()
-    return f'href="/staff/entities/{kind}/{ref}"'
+    return f'href="{entity_address(app, kind, key)}"'
 
 
 def section(html: str, anchor: str) -> str:
