@@ -8,7 +8,9 @@ import resource
 from sunlight.process_memory import address_space, peak_address_space
 
 MEMORY_HINTS = ("bad_alloc", "cannot allocate memory", "out of memory", "can't start new thread",
-                "failed to allocate", "memory allocation", "failed to map segment")
+                "failed to allocate", "memory allocation", "failed to map segment",
+                # Arrow's thread pool, when a new thread's stack does not fit under the cap
+                "failed to launch worker thread")
 
 
 def limit_memory(extra_mb: int) -> int:
