@@ -109,8 +109,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
-    # Made now if need be: a page rendered while a POST holds SQLite's write lock (a refused
-    # step's case page) could not create the entity index's secret then.
+    # Made now if need be (web/entity_href.py says why).
     app.state.entity_salt = stored_salt(app.state.sessions)
     assets = StaticAssets(STATIC)
     app.state.templates.env.globals["static_url"] = assets.url

@@ -1,7 +1,8 @@
 """Addresses of entity pages, for templates: `entity_url(request, 'person', id_number)`.
 
 The address carries the entity's ref (sunlight.entities.refs), never its ID number or
-account. The index's secret is read once per process and kept on the app.
+account. The index's secret is read (or made) once, when the app starts (`stored_salt`): a page
+rendered while a POST holds SQLite's write lock could not make it then.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from sunlight.entities.refs import entity_ref, index_state
-from sunlight.web.state import sessions_of
 
 ENTITY_PAGES = "/staff/entities"
 
@@ -22,12 +22,8 @@ def stored_salt(sessions: sessionmaker[Session]) -> str:
 
 
 def index_salt(request: Request) -> str:
-    """The entity index's secret, from the app database the first time it is asked for."""
-    salt: str | None = getattr(request.app.state, "entity_salt", None)
-    if salt is None:
-        with sessions_of(request).begin() as session:
-            salt = index_state(session).salt
-        request.app.state.entity_salt = salt
+    """The entity index's secret, as the app read it at start."""
+    salt: str = request.app.state.entity_salt
     return salt
 
 

@@ -3,19 +3,12 @@
 Warnings stored before get their kind from their model and their name from what they already
 hold; their people come with the next detection run, which counts them as changed once.
 
-The warning page now links entity pages, whose addresses need the entity index's secret: it
-is made here, once, rather than by the first page that asks. A page answering a POST holds
-SQLite's write lock for its whole request, so making the secret then, in a transaction of its
-own (web/entity_href.py), would wait on the request itself.
-
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-06
 """
 
 from __future__ import annotations
-
-import secrets
 
 import sqlalchemy as sa
 from alembic import op
@@ -56,18 +49,6 @@ def upgrade() -> None:
     )
     op.create_index("ix_warning_people_warning", "warning_people", ["warning_pk"])
     op.create_index("ix_warning_people_id_number", "warning_people", ["id_number"])
-    _make_entity_secret()
-
-
-def _make_entity_secret() -> None:
-    """The row `sunlight.entities.refs.index_state` would make, unless it is there."""
-    state = sa.table("entity_index_state", sa.column("id", sa.Integer()), sa.column("salt"),
-                     sa.column("fingerprint"), sa.column("entities", sa.Integer()),
-                     sa.column("links", sa.Integer()))
-    connection = op.get_bind()
-    if connection.execute(sa.select(state.c.id).where(state.c.id == 1)).first() is None:
-        connection.execute(sa.insert(state).values(
-            id=1, salt=secrets.token_hex(32), fingerprint="", entities=0, links=0))
 
 
 def _name_township_years() -> None:
