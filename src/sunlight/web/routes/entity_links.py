@@ -6,12 +6,10 @@ For analysts, and for verifiers within their township: an entity of another town
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.entity_tables import Entity
@@ -19,7 +17,7 @@ from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.contract.vocabulary import LINK_KIND_ZH, SUBJECT_KIND_ZH
 from sunlight.entities.graph import LINK_KINDS, NODE_LIMIT, neighbourhood
 from sunlight.entities.graph_warnings import attach_warnings
-from sunlight.entities.refs import REF_LENGTH
+from sunlight.web import entity_data
 from sunlight.web.board import visible
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.entity_href import entity_url
@@ -29,22 +27,14 @@ from sunlight.web.pages import render
 
 router = APIRouter(prefix="/staff/entities")
 Reader = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
-ENTITY_KINDS = ("person", "household", "account", "company", "village", "township")
-"""The kinds the entity index holds (contract vocabulary `subject_kinds`)."""
-_REF = re.compile(f"[a-z2-7]{{{REF_LENGTH}}}")
 HOPS = {1: "一层", 2: "两层"}
 
 
 def visible_entity(session: Session, staff: Staff, kind: str, ref: str) -> Entity:
-    """The entity, if this member of staff may see it: an analyst any, a verifier those of
-    their township; else 404, whether it exists or not."""
-    if kind not in ENTITY_KINDS or not _REF.fullmatch(ref):
-        raise HTTPException(status_code=404)
-    entity = session.scalars(select(Entity).where(Entity.ref == ref,
-                                                  Entity.kind == kind)).first()
-    if entity is None or not (staff.role == ANALYST
-                              or (staff.user.township and
-                                  entity.township == staff.user.township)):
+    """The entity, if this member of staff may open its page (the entity pages' rule); else
+    404, whether it exists or not."""
+    entity = entity_data.find(session, kind, ref)
+    if entity is None or not entity_data.may_open(staff.user, entity):
         raise HTTPException(status_code=404)
     return entity
 
