@@ -107,7 +107,7 @@ def test_the_timeline_groups_records_and_grids_payments_by_month(ingested: Path,
         assert [r.details["status"] for r in found.registry] == ["死亡"]
         assert len(found.deaths) == len(found.certificates) == len(found.enrollments) == 1
         grid = found.grid
-        assert grid.programs == ["DIBAO"]
+        assert grid.columns == ["DIBAO"]
         assert grid.periods == months("2024-01", "2024-05")
         assert grid.cells[("2024-04", "DIBAO")] == (Decimal("1000.00"), 2)  # paid twice
         assert grid.totals["DIBAO"] == Decimal("3000.00")

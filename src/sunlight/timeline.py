@@ -135,11 +135,13 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 @dataclass
-class PaymentGrid:
-    """Payments as months × programs: each cell the sum paid and how many rows made it."""
+class Grid:
+    """Money by period (rows) and column (a program, a payee): each cell the sum paid and how
+    many rows made it. A person's timeline groups its payments by program; the entity pages
+    use it for a person's programs and an account's payees."""
 
-    programs: list[str] = field(default_factory=list)
     periods: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
     cells: dict[tuple[str, str], tuple[Decimal, int]] = field(default_factory=dict)
     totals: dict[str, Decimal] = field(default_factory=dict)
 
@@ -154,7 +156,7 @@ class Timeline:
     certificates: list[PersonRecord] = field(default_factory=list)
     enrollments: list[PersonRecord] = field(default_factory=list)
     payments: list[PersonRecord] = field(default_factory=list)
-    grid: PaymentGrid = field(default_factory=PaymentGrid)
+    grid: Grid = field(default_factory=Grid)
 
     @property
     def empty(self) -> bool:
@@ -199,8 +201,8 @@ def _registry_states(records: list[PersonRecord]) -> list[PersonRecord]:
     return states
 
 
-def payment_grid(payments: list[PersonRecord]) -> PaymentGrid:
-    grid = PaymentGrid()
+def payment_grid(payments: list[PersonRecord]) -> Grid:
+    grid = Grid()
     sums: dict[tuple[str, str], tuple[Decimal, int]] = {}
     for p in payments:
         amount = p.amount if p.amount is not None else Decimal("0")
@@ -209,5 +211,5 @@ def payment_grid(payments: list[PersonRecord]) -> PaymentGrid:
         grid.totals[p.program] = grid.totals.get(p.program, Decimal("0")) + amount
     grid.cells = sums
     grid.periods = sorted({period for period, _ in sums})
-    grid.programs = sorted(grid.totals)
+    grid.columns = sorted(grid.totals)
     return grid

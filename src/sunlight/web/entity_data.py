@@ -4,7 +4,7 @@ database by indexed queries (never the warehouse), within what the reader may se
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from sunlight.contract.cases import CLOSED, REPORT_CASE, RETRACTED
 from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.entities.sql import REGISTRY_FIELDS
 from sunlight.masking import masked_number, public_masked_id
+from sunlight.timeline import Grid
 from sunlight.web.board import visible
 
 KINDS = ("person", "account", "household", "company", "village", "township")
@@ -147,16 +148,6 @@ def months(first: str, last: str) -> list[str]:
     start = int(first[:4]) * 12 + int(first[5:]) - 1
     end = int(last[:4]) * 12 + int(last[5:]) - 1
     return [f"{m // 12}-{m % 12 + 1:02d}" for m in range(start, min(end, start + 600) + 1)]
-
-
-@dataclass
-class Grid:
-    """Money by period (rows) and column (a program, a payee): cell = (amount, rows)."""
-
-    periods: list[str] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    cells: dict[tuple[str, str], tuple[Decimal, int]] = field(default_factory=dict)
-    totals: dict[str, Decimal] = field(default_factory=dict)
 
 
 def grid(runs: list[dict[str, Any]] | None, column: str) -> Grid:
