@@ -1,0 +1,30 @@
+"""The entity index remembers the batches it was built from and its snapshot beside the
+warehouse, so that a build after a new delivery recomputes only what the new batches touch.
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0020"
+down_revision = "0017"  # 0019 at merge: the lead re-chains
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("entity_index_state") as table:
+        table.add_column(sa.Column("batches", sa.Text(), nullable=False, server_default=""))
+        table.add_column(sa.Column("snapshot", sa.String(length=32), nullable=False,
+                                   server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("entity_index_state") as table:
+        table.drop_column("snapshot")
+        table.drop_column("batches")
