@@ -21,7 +21,7 @@ import pyarrow as pa
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import insert_table
+from sunlight.appdb.bulk import insert_table, update_table
 from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
 from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
 from sunlight.appdb.statistics import analyze
@@ -191,13 +191,14 @@ def _rewrite(engine: Engine, connection: Connection) -> tuple[int, int]:
 
 
 def _update(engine: Engine, connection: Connection) -> tuple[int, int]:
-    """Only what changed: entities deleted and written again under their ids, new ones
-    added, vanished ones and their links deleted, links that changed replaced."""
-
-    store.delete_entities(connection, engine.query(changes.replaced_ids()).column("id"))
-    entities = engine.query(changes.entity_rows(whole=False))
-    insert_table(connection, Entity, entities)
+    """Only what changed: changed entities written over their rows, new ones added,
+    vanished ones deleted, links that changed replaced."""
+    store.delete_entities(connection, engine.query(changes.VANISHED).column("id"))
+    changed = engine.query(changes.entity_rows(whole=False, stored=True))
+    update_table(connection, Entity, changed.select(list(changes.UPDATED_COLUMNS)))
+    new = engine.query(changes.entity_rows(whole=False, stored=False))
+    insert_table(connection, Entity, new)
     store.delete_links(connection, engine.query("SELECT id FROM e_gone_links").column("id"))
     links = engine.query("SELECT * FROM e_new_links")
     insert_table(connection, EntityLink, links)
-    return entities.num_rows, links.num_rows
+    return changed.num_rows + new.num_rows, links.num_rows

@@ -159,10 +159,13 @@ def settle_links(engine: Engine, whole: bool) -> None:
     engine.materialise("e_all_links", all_links(whole))
 
 
-def entity_rows(whole: bool) -> str:
-    """The entity rows to insert, in id order: all of them, or the changed ones. Documents
-    are written as JSON here, for these rows only."""
+def entity_rows(whole: bool, stored: bool | None = None) -> str:
+    """The entity rows to write, in id order: all of them, or the changed ones (only those
+    stored, or only the new, when `stored` says). Documents are written as JSON here, for
+    these rows only."""
     changed = "" if whole else " AND e.changed"
+    if stored is not None:
+        changed += " AND e.stored" if stored else " AND NOT e.stored"
     columns = ", ".join(_ROW.get(c, f"e.{c}") for c in sql.ENTITY_COLUMNS)
     return "SELECT * FROM (" + " UNION ALL ".join(
         f"SELECT {columns} FROM e_entities AS e JOIN e_fresh_{kind} AS f ON f.key = e.key "
@@ -172,9 +175,8 @@ def entity_rows(whole: bool) -> str:
 _ROW = {"warnings": "0 AS warnings", "doc": f"{sql.doc_json('f.doc')} AS doc"}
 
 
-def replaced_ids() -> str:
-    """The stored entities to delete: vanished, or to be written again."""
-    return f"{VANISHED} UNION ALL SELECT id FROM e_entities WHERE changed AND stored"
+UPDATED_COLUMNS = ("id", "name", "township", "village", "household", "doc", "digest")
+"""What a changed entity may change: its kind, key and ref are what it is."""
 
 
 NEW_KEYS = "SELECT id, key FROM e_entities WHERE NOT stored ORDER BY id"

@@ -61,6 +61,10 @@ TOUCHED = (
 )
 
 
+READ_ONCE = ("payments", "residents")
+"""The datasets one subject step reads (`e_pay`, `e_reg_states`); the large ones too."""
+
+
 def _rows(dataset: str) -> str:
     """The rows of a dataset that the subject steps read for the touched entities."""
     column = PERSON_COLUMN[dataset]
@@ -74,8 +78,8 @@ def _rows(dataset: str) -> str:
 
 
 def narrow(engine: Engine, new: Collection[str]) -> None:
-    """Find what the new batches (file hashes `new`) touch, and keep the rows to read as
-    `f_<dataset>`. The warehouse's datasets are registered (open_warehouse)."""
+    """Find what the new batches (file hashes `new`) touch, and make `f_<dataset>` the rows
+    to read. The warehouse's datasets are registered (open_warehouse)."""
     engine.register_table("s_new", pa.table({"file_hash": pa.array(sorted(new), pa.string())}))
     for dataset in PERSON_COLUMN:
         engine.create_view(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
@@ -83,8 +87,11 @@ def narrow(engine: Engine, new: Collection[str]) -> None:
                                            f"FROM s_new)")
     for name, query in TOUCHED:
         engine.materialise(name, query)
-    for dataset in PERSON_COLUMN:  # each read by several steps: filtered once
-        engine.materialise(f"f_{dataset}", _rows(dataset))
+    for dataset in PERSON_COLUMN:
+        if dataset in READ_ONCE:  # a view: its one step reads only the columns it needs
+            engine.create_view(f"f_{dataset}", _rows(dataset))
+        else:  # read by several steps: filtered once
+            engine.materialise(f"f_{dataset}", _rows(dataset))
 
 
 _DATASET = re.compile(rf"\b(FROM|JOIN)\s+({'|'.join(PERSON_COLUMN)})\b")
