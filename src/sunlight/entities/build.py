@@ -100,7 +100,9 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
     state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
     state.entities, state.links = counts.total, counts.links
-    state.batches, state.snapshot = "\n".join(batches), snapshot.write(engine, where)
+    state.batches = "\n".join(batches)
+    if last is None or counts.written or counts.links_written or found.vanished:
+        state.snapshot = snapshot.write(engine, where)  # else the last one still holds
     clock.lap("snapshot")
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
