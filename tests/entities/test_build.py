@@ -18,7 +18,7 @@ from sunlight.appdb.entity_tables import Entity, EntityIndexState, EntityLink
 from sunlight.detect import fingerprint, run_detection
 from sunlight.entities.build import REFILLED, rebuild_index
 from sunlight.entities.ref_sql import with_refs
-from sunlight.entities.refs import entity_ref
+from sunlight.entities.refs import entity_ref, index_state
 from sunlight.entities.search import search
 from sunlight.entities.search_terms import index_terms
 from sunlight.settings import Settings
@@ -161,9 +161,15 @@ def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path)
                                        Warehouse(Settings(home=ingested).warehouse_dir)))
             assert not counts.built
             assert session.scalar(select(Entity.id).where(Entity.key == wang.id)) == first
+            # Told the warehouse changed, but no batch of it is new: nothing to compute.
+            kept = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
+                                 session, "another state")
+            assert not kept.built
+            # Not knowing which batches it was built from: everything computed again.
+            index_state(session).batches = ""
             again = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
-                                  session, "another state")
-            assert again.built and again.entities["person"] == 6
+                                  session, "yet another state")
+            assert again.built and not again.scoped and again.entities["person"] == 6
             # Same content: nothing written again, ids kept.
             assert (again.written, again.links_written) == (0, 0)
             assert session.scalar(select(Entity.id).where(Entity.key == wang.id)) == first

@@ -151,3 +151,20 @@ def _json(value: Any) -> str:
     """A JSON column as SQLite and PostgreSQL both give it back, in one spelling."""
     return json.dumps(json.loads(value) if isinstance(value, str) else value, sort_keys=True,
                       ensure_ascii=False)
+
+
+def test_a_batch_the_index_does_not_read_leaves_it_as_it_was(tmp_path: Path, db_url: str):
+    home = tmp_path / "home"
+    county.run(home)
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    before = _contents(db_url)
+    budget = County()
+    budget.allocate("低保", 2024, TOWNSHIP, 100_000)
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    ingest(warehouse, plan_delivery(budget.deliver(tmp_path / "budget")))
+    kept = run_detection(Settings(home=home, database_url=db_url), MODELS).index
+    assert kept is not None and not kept.built
+    assert _contents(db_url) == before
+    # The allocation counts among the batches built from: the next payroll is scoped.
+    ingest(warehouse, plan_delivery(a_month().deliver(tmp_path / "later")))
+    assert _index(run_detection(Settings(home=home, database_url=db_url), MODELS)).scoped

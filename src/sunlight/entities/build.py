@@ -42,7 +42,7 @@ class IndexCounts:
     """What a build wrote (or found already built)."""
 
     built: bool
-    """False when the warehouse had not changed since the last build."""
+    """False when nothing the index reads had changed since the last build."""
     entities: dict[str, int] = field(default_factory=dict)
     links: int = 0
     warned: int = 0
@@ -71,10 +71,7 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     snapshot goes (default: beside the warehouse)."""
     state = index_state(session)
     if state.fingerprint == fingerprint and state.built_at is not None:
-        counts = IndexCounts(built=False, links=state.links)
-        counts.warned = refresh_warnings(session)
-        refresh_warned(session)  # the search box lists warned entities first
-        return counts
+        return _kept(session)
     started = time.perf_counter()
     clock = _Clock()
     where = snapshots or snapshot.folder(warehouse)
@@ -84,6 +81,9 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     open_warehouse(engine, warehouse)
     last = snapshot.read(where, state.snapshot, connection)
     new = _new_batches(state.batches, batches) if last is not None else None
+    if new is not None and not scope.read_by_index(warehouse, new):
+        state.fingerprint, state.batches = fingerprint, "\n".join(batches)
+        return _kept(session)  # no new row of a dataset the index reads
     found = _compute(engine, state.salt, connection, last, new, clock)
     if new is not None and found.places_moved:  # a village came or went: links move
         new, clock.laps = None, {}
@@ -113,6 +113,14 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     analyze(session, REFILLED)  # pages read them now: plans from their new statistics
     clock.lap("search")
     counts.seconds = time.perf_counter() - started
+    return counts
+
+
+def _kept(session: Session) -> IndexCounts:
+    """The index as it stands: only the warnings on each entity refreshed."""
+    counts = IndexCounts(built=False, links=index_state(session).links)
+    counts.warned = refresh_warnings(session)
+    refresh_warned(session)  # the search box lists warned entities first
     return counts
 
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 
 from sunlight.entities import sql
 from sunlight.warehouse.engine import Engine
+from sunlight.warehouse.store import Warehouse
 
 PERSON_COLUMN = {
     "payments": "id_number", "residents": "id_number", "enrollments": "id_number",
@@ -75,6 +76,12 @@ def _rows(dataset: str) -> str:
     if dataset == "businesses":
         where += f" OR {_COMPANY_KEY} IN (SELECT key FROM s_c)"
     return f"SELECT * FROM {dataset} AS t WHERE {where}"
+
+
+def read_by_index(warehouse: Warehouse, new: Collection[str]) -> bool:
+    """Whether any of the batches `new` is of a dataset the index reads."""
+    return any(batch.dataset in PERSON_COLUMN for batch in warehouse.batches()
+               if batch.file_hash in new)
 
 
 def narrow(engine: Engine, new: Collection[str]) -> None:
