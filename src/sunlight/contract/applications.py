@@ -1,0 +1,30 @@
+"""Screening one application before approval: what it cannot be judged by, why it is refused."""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sunlight.contract.loading import load_shipped
+
+RefusalCode = Literal[
+    "missing_id_number", "missing_name", "missing_program", "bad_id", "id_checksum",
+    "unknown_program", "bad_period", "missing_area", "bad_area", "area_not_applicable",
+    "too_long",
+]
+ApplicationVerdictKind = Literal["pass", "hold"]
+
+
+class ApplicationScreening(BaseModel):
+    """applications.yaml: the models not run for an application and the Chinese it speaks."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    not_screened: dict[str, str]
+    refusals: dict[RefusalCode, str]
+    verdicts: dict[ApplicationVerdictKind, str]
+    max_field_chars: int = Field(ge=18, le=1_000)
+
+
+APPLICATIONS: Final = load_shipped("applications.yaml", ApplicationScreening)
