@@ -24,16 +24,18 @@ from sunlight.contract.catalog import Catalog, load_catalog
 from sunlight.identity import name_keys
 from sunlight.models.detection import Detection
 from sunlight.models.parameters import load_overrides
-from sunlight.models.registry import Model, ModelFileError, load_library
+from sunlight.models.registry import ModelFileError
+from sunlight.models.registry import library as shipped_library
 from sunlight.models.runner import gather
 from sunlight.models.subjects import lookup, named
 from sunlight.screening.application_input import (
-    Application,
     ApplicantRows,
+    Application,
     ApplicationReader,
     ApplicationRefused,
 )
-from sunlight.screening.warm_warehouse import Applicant, WarmWarehouse
+from sunlight.screening.core import Fired, screen_overlay
+from sunlight.screening.warm_warehouse import WarmWarehouse
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import engine_for
 from sunlight.warehouse.engine import EngineError
@@ -105,7 +107,7 @@ class ApplicationScreener:
         self.settings = settings
         self.catalog: Catalog = load_catalog(settings.catalog)
         self.reader = ApplicationReader(self.catalog)
-        library = load_library()
+        library = self.library = shipped_library()
         if unknown := set(APPLICATIONS.not_screened) - set(library):
             raise ModelFileError("sunlight/contract/applications.yaml",
                                  "not_screened names unknown models " + ", ".join(sorted(unknown)))
@@ -124,9 +126,9 @@ class ApplicationScreener:
         rows = self.reader.read(application)
         with self._lock:
             warm = self._warm_for_now()
-            warm.lay_over(Applicant(rows.id_number, rows.payment, rows.enrollment))
-            detections = self._detections(warm, rows)
-        return _verdict(rows, detections, self._names(), time.perf_counter() - started)
+            warm.lay_over(rows.overlays(), rows.id_number)
+            fired = Fired(self._detections(warm), self.library, {})
+        return _verdict(rows, fired, time.perf_counter() - started)
 
     def close(self) -> None:
         with self._lock:
@@ -150,7 +152,8 @@ class ApplicationScreener:
             self._state = state
         return self._warm
 
-    def _detections(self, warm: WarmWarehouse, rows: ApplicantRows) -> list[Detection]:
+    def _detections(self, warm: WarmWarehouse) -> list[Detection]:
+        """What the models find over the applicant's rows, as `models.runner.detect` would."""
         engine = warm.engine
         differing = engine.query(
             "SELECT DISTINCT payee_name, registry_name FROM paid "
@@ -166,12 +169,8 @@ class ApplicationScreener:
                 hits = engine.query(self._sql[model.code])
             except EngineError as error:
                 raise ModelFileError(model.sql_path, f"the query failed: {error}") from error
-            found.extend(d for d in gather(model, hits)
-                         if any(row.key == rows.evidence_key for row in d.evidence))
+            found.extend(gather(model, hits))
         return named(found, lookup(engine, found), self._programs)
-
-    def _names(self) -> dict[str, str]:
-        return {m.code: m.spec.name_zh for m in self.models}
 
 
 def _manifest_state(path: Path) -> tuple[int, int, int]:
@@ -183,11 +182,12 @@ def _manifest_state(path: Path) -> tuple[int, int, int]:
     return (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
-def _verdict(rows: ApplicantRows, detections: list[Detection], names: dict[str, str],
-             seconds: float) -> ApplicationVerdict:
-    order = {code: index for index, code in enumerate(names)}
-    findings = tuple(ModelFinding(d.model, names[d.model], d.explanation)
-                     for d in sorted(detections, key=lambda d: (order[d.model], d.program)))
+def _verdict(rows: ApplicantRows, fired: Fired, seconds: float) -> ApplicationVerdict:
+    """The detections the application's payment row is evidence of, as the verdict."""
+    payment = rows.overlays()["payments"]
+    detections = fired.on_rows("payments", payment).get(1, [])  # the row's number: 1
+    findings = tuple(ModelFinding(d.model, fired.library[d.model].spec.name_zh, d.explanation)
+                     for d in detections)
     return ApplicationVerdict(
         id_number=rows.id_number, name=rows.name, program=rows.program,
         program_name=rows.program_name, period=rows.period, amount=f"{rows.amount:.2f}",
@@ -200,9 +200,10 @@ def _area_text(area: Decimal | None) -> str | None:
 
 
 def screen_application(settings: Settings, application: Application) -> ApplicationVerdict:
-    """One application screened by an engine of its own (the command line's way)."""
-    screener = ApplicationScreener(settings)
-    try:
-        return screener.screen(application)
-    finally:
-        screener.close()
+    """One application screened cold, by the screening core itself: its rows laid over the
+    whole warehouse (`screen_overlay`), as a batch's are. The command line's way; the warm
+    `ApplicationScreener` must say the same (a test holds them equal)."""
+    started = time.perf_counter()
+    rows = ApplicationReader(load_catalog(settings.catalog)).read(application)
+    fired = screen_overlay(settings, rows.overlays(), tuple(APPLICATIONS.not_screened))
+    return _verdict(rows, fired, time.perf_counter() - started)

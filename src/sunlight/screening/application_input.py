@@ -24,6 +24,7 @@ from sunlight.contract.catalog import Catalog, Program
 from sunlight.contract.datasets import Dataset, dataset
 from sunlight.ingest import distinct
 from sunlight.ingest.distinct import Distinct, StackedRows
+from sunlight.warehouse.tables import Overlay
 
 CENT = Decimal("0.01")
 FILE_NAME = "申请核查"
@@ -77,10 +78,12 @@ class ApplicantRows:
     file_hash: str
     """Stands for the application as a batch's file hash stands for its file."""
 
-    @property
-    def evidence_key(self) -> tuple[str, str, str, int]:
-        """How the payment row is named among a detection's evidence rows."""
-        return ("payments", FILE_NAME, "", 1)
+    def overlays(self) -> dict[str, Overlay]:
+        """The two rows as screening lays rows over the warehouse: each beside the committed
+        rows of the same person (their history: a period already paid, another program)."""
+        return {dataset: Overlay(rows, self.file_hash, FILE_NAME, ("id_number",))
+                for dataset, rows in (("payments", self.payment),
+                                      ("enrollments", self.enrollment))}
 
 
 class ApplicationReader:

@@ -13,10 +13,8 @@ stay views over those few rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
-import pyarrow as pa
 import sqlglot
 
 from sunlight.contract.catalog import Catalog
@@ -26,19 +24,10 @@ from sunlight.models.registry import Model
 from sunlight.models.runner import base_relations, tables_read
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
-from sunlight.warehouse.tables import open_warehouse
+from sunlight.warehouse.tables import Overlay, open_warehouse
 
 LAID_OVER = ("payments", "enrollments")
 """The datasets an application adds a row to; every relation reading them is per application."""
-
-
-@dataclass(frozen=True)
-class Applicant:
-    """What is laid over the warm warehouse for one application."""
-
-    id_number: str
-    payment: pa.Table
-    enrollment: pa.Table
 
 
 def _literal(text: str) -> str:
@@ -84,19 +73,27 @@ class WarmWarehouse:
             if name in per_applicant:
                 engine.create_view(name, sql)
 
-    def lay_over(self, applicant: Applicant) -> None:
-        """The applicant's committed rows with the application's, and their household."""
-        key = _literal(applicant.id_number)
-        for code, rows in zip(LAID_OVER, (applicant.payment, applicant.enrollment), strict=True):
+    def lay_over(self, overlays: Mapping[str, Overlay], id_number: str) -> None:
+        """Each overlay's rows beside the committed rows its keys select (as
+        `warehouse.tables.open_warehouse` lays a batch over the warehouse), and the registry
+        rows of the household of `id_number`, the person the rows are about."""
+        if unknown := set(overlays) - set(LAID_OVER):
+            raise ValueError(f"only {', '.join(LAID_OVER)} can be laid over, not {unknown}")
+        for code in LAID_OVER:
+            overlay = overlays.get(code)
             laid = f"{code}__laid"
-            self.engine.register_table(laid, rows)
-            self.engine.materialise(
-                _own(code), f"SELECT * FROM {_whole(code)} WHERE id_number = {key} "
-                            f"UNION ALL BY NAME SELECT * FROM {laid}")
-        # Models reach other people only through the applicant's 户号 (a cadre, an asset's
+            if overlay is None:
+                self.engine.materialise(_own(code), f"SELECT * FROM {_whole(code)} LIMIT 0")
+                continue
+            self.engine.register_table(laid, overlay.rows)
+            kept = " OR ".join(f"{key} IN (SELECT {key} FROM {laid} WHERE {key} IS NOT NULL)"
+                               for key in overlay.keys) or "TRUE"
+            self.engine.materialise(_own(code), f"SELECT * FROM {_whole(code)} WHERE {kept} "
+                                                f"UNION ALL BY NAME SELECT * FROM {laid}")
+        # Models reach other people only through the person's 户号 (a cadre, an asset's
         # owner, a holder of the household's land), so the household is all of the registry
         # they can join; anyone else is, to them, in a household of their own.
-        whole = _whole("person")
+        key, whole = _literal(id_number), _whole("person")
         self.engine.materialise(_own("person"), (
             f"SELECT * FROM {whole} WHERE id_number = {key} OR household_id = "
             f"(SELECT household_id FROM {whole} WHERE id_number = {key} LIMIT 1)"))
