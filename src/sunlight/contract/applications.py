@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sunlight.contract.loading import load_shipped
 
@@ -25,6 +25,14 @@ class ApplicationScreening(BaseModel):
     refusals: dict[RefusalCode, str]
     verdicts: dict[ApplicationVerdictKind, str]
     max_field_chars: int = Field(ge=18, le=1_000)
+
+    @model_validator(mode="after")
+    def _complete(self) -> ApplicationScreening:
+        if missing := set(get_args(RefusalCode)) - set(self.refusals):
+            raise ValueError(f"refusals lacks {', '.join(sorted(missing))}")
+        if missing := set(get_args(ApplicationVerdictKind)) - set(self.verdicts):
+            raise ValueError(f"verdicts lacks {', '.join(sorted(missing))}")
+        return self
 
 
 APPLICATIONS: Final = load_shipped("applications.yaml", ApplicationScreening)
