@@ -35,13 +35,15 @@ from sunlight.screening.application_input import (
     ApplicationRefused,
 )
 from sunlight.screening.core import Fired, screen_overlay
+from sunlight.screening.standing import standing_enrollments, with_standing
 from sunlight.screening.verdicts import EXPLANATION_SEPARATOR
-from sunlight.screening.warm_warehouse import WarmWarehouse
+from sunlight.screening.warm_warehouse import WarmWarehouse, whole
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import EngineError
 from sunlight.warehouse.spill import spill_folder
 from sunlight.warehouse.store import MANIFEST, Warehouse
+from sunlight.warehouse.tables import open_warehouse
 
 __all__ = ["Application", "ApplicationRefused", "ApplicationScreener", "ApplicationVerdict",
            "ModelFinding", "screen_application"]
@@ -129,6 +131,9 @@ class ApplicationScreener:
         rows = self.reader.read(application)
         with self._lock:
             warm = self._warm_for_now()
+            rows = with_standing(rows, standing_enrollments(
+                self._engine, rows, whole("enrollments"), whole("payments"),
+                warm.households(rows.id_number)), self.catalog)
             warm.lay_over(rows.overlays(), rows.id_number)
             fired = Fired(self._detections(warm, self._engine), self.library, {})
         return _verdict(rows, fired, time.perf_counter() - started)
@@ -207,6 +212,13 @@ def screen_application(settings: Settings, application: Application) -> Applicat
     whole warehouse (`screen_overlay`), as a batch's are. The command line's way; the warm
     `ApplicationScreener` must say the same (a test holds them equal)."""
     started = time.perf_counter()
-    rows = ApplicationReader(load_catalog(settings.catalog)).read(application)
+    catalog = load_catalog(settings.catalog)
+    rows = ApplicationReader(catalog).read(application)
+    engine = DuckDBEngine()
+    try:
+        open_warehouse(engine, Warehouse(settings.warehouse_dir))
+        rows = with_standing(rows, standing_enrollments(engine, rows), catalog)
+    finally:
+        engine.close()
     fired = screen_overlay(settings, rows.overlays(), tuple(APPLICATIONS.not_screened))
     return _verdict(rows, fired, time.perf_counter() - started)

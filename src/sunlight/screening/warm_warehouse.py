@@ -60,6 +60,12 @@ def _person_column(code: str) -> str:
     return column
 
 
+def whole(name: str) -> str:
+    """The table holding the whole warehouse's rows of a dataset or relation, with the
+    `_household` key of each row, sorted by it."""
+    return _whole(name)
+
+
 class WarmWarehouse:
     """One engine with the warehouse prepared for the given models; `lay_over` per applicant.
 
@@ -113,7 +119,7 @@ class WarmWarehouse:
         `warehouse.tables.open_warehouse` lays a batch over the warehouse)."""
         if unknown := set(overlays) - set(LAID_OVER):
             raise ValueError(f"only {', '.join(LAID_OVER)} can be laid over, not {unknown}")
-        households = self._households(id_number)
+        households = self.households(id_number)
         for name in self._narrowed:
             overlay = overlays.get(name)
             kept = f" AND ({_keys(overlay)})" if overlay is not None else ""
@@ -129,7 +135,7 @@ class WarmWarehouse:
             # A table, not a view: the models read some of these several times per query.
             self.engine.materialise(_own(name), narrowed)
 
-    def _households(self, id_number: str) -> list[str]:
+    def households(self, id_number: str) -> list[str]:
         """The keys the person's household has to the models: their 户号 if the registry holds
         them, and '?' + ID (how the models key someone the registry does not hold)."""
         if not id_number:
