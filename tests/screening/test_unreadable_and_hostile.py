@@ -21,7 +21,7 @@ def test_unreadable_rows_say_which_row_and_why(county: Settings, tmp_path: Path)
     batch = write_csv(tmp_path / "待发放.csv", [
         HEADER, GOOD,
         ["农村最低生活保障", "6103271998", "李四", "2025-01", "340.00", "6230433866070045088"],
-        ["农村最低生活保障", "610327199811280386", "王琴娟", "2025-01", "三百", "6230433866070045087"],
+        [*GOOD[:4], "三百", GOOD[5]],
     ])
     result = screen_file(county, batch)
     assert [(v.row, v.verdict) for v in result.verdicts] == [
