@@ -194,9 +194,10 @@ def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
     """A verdict per data row, in the batch's order: accepted rows by what fired (and what
     ingestion would note of them), rejected rows by their findings."""
     noted = _reasons(findings, "warning")
-    verdicts = [_judged(kind, row, fired.get(int(row["source_row"]), []), library,
-                        noted.get(int(row["source_row"]), []))
-                for row in rows.to_pylist()]
+    read = ["source_row", *dict.fromkeys(c for columns in kind.verdict.values() for c in columns)]
+    verdicts = [_judged(kind, row, fired.get(row["source_row"], []), library,
+                        noted.get(row["source_row"], []))
+                for row in rows.select(read).to_pylist()]
     verdicts += [_unreadable(number, reasons)
                  for number, reasons in _reasons(findings, "rejected").items()]
     return sorted(verdicts, key=lambda v: v.row)
