@@ -8,7 +8,9 @@ nothing, and the batch goes to --work):
 The batch is the latest month's payments a month later, without a payment date (a batch not
 yet paid), the first --rows of them by ID: what a department would screen next month. Each
 size is screened --runs times in this process (`screen_file`, the engine opened per call as
-the CLI does) and once through `sunlight screen` (a fresh process: imports included).
+the CLI does; wall and CPU seconds, the CPU of every thread: on a shared machine the wall
+time says more of the neighbours than of screening) and once through `sunlight screen` (a
+fresh process: imports included).
 """
 
 from __future__ import annotations
@@ -60,12 +62,15 @@ def main() -> None:
     from sunlight.settings import Settings
 
     settings = Settings(home=args.home)
-    print(f"{platform.node()} {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    print(f"{platform.node()} {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+          f"load {os.getloadavg()[0]:.1f}")
     for rows in args.rows:
         batch = make_batch(args.home, rows, args.work / f"batch-{rows}.csv")
-        seconds = []
+        seconds, cpu = [], []
         for _ in range(args.runs):
+            started = time.process_time()  # every thread's, DuckDB's included
             result = screen_file(settings, batch)
+            cpu.append(time.process_time() - started)
             seconds.append(result.seconds)
         started = time.perf_counter()
         command = subprocess.run(
@@ -74,7 +79,8 @@ def main() -> None:
             check=False)
         wall = time.perf_counter() - started
         print(f"{len(result.verdicts):,} rows: {result.held:,} held, {result.unreadable:,} "
-              f"unreadable; screen_file {', '.join(f'{s:.2f}' for s in seconds)} s; "
+              f"unreadable; screen_file {', '.join(f'{s:.2f}' for s in seconds)} s "
+              f"(CPU {', '.join(f'{s:.2f}' for s in cpu)} s); "
               f"`sunlight screen` {wall:.2f} s wall (exit {command.returncode})")
 
 
