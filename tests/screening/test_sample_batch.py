@@ -9,6 +9,7 @@ from pathlib import Path
 from sunlight.screening.core import screen_file, screen_rows
 from sunlight.screening.verdicts import ScreeningResult
 from sunlight.settings import Settings
+from tests.conftest import write_xlsx
 from tests.screening.conftest import BATCH, screen_truth
 
 
@@ -58,3 +59,13 @@ def test_a_stored_copy_is_screened_under_the_name_it_was_delivered_under(
     result = screen_file(county, stored, file_name=f"../../{BATCH.name}")
     assert result.file_name == BATCH.name
     assert _against_truth(result) == []
+
+
+def test_the_batch_as_a_workbook_with_a_title_screens_alike(
+        county: Settings, tmp_path: Path) -> None:
+    with BATCH.open(encoding="utf-8-sig", newline="") as handle:
+        delivered = list(csv.reader(handle))
+    workbook = write_xlsx(tmp_path / "待发放清单.xlsx", delivered, titles=["2025年1月待发放清单"])
+    result = screen_file(county, workbook)
+    truth_rows = {v.row + 1: (v.verdict, v.models) for v in screen_file(county, BATCH).verdicts}
+    assert {v.row: (v.verdict, v.models) for v in result.verdicts} == truth_rows
