@@ -29,7 +29,7 @@ def test_an_officer_screens_a_batch_and_sees_the_held_rows(page: Page, served: S
     held = page.get_by_role("table", name="应暂缓发放的行")
     expect(held.get_by_role("row").filter(has_text="王芳").first).to_contain_text("重复发放")
     unreadable = page.get_by_role("table", name="无法读取的行")
-    expect(unreadable).to_contain_text("李四")
+    expect(unreadable).to_contain_text("身份证号无法识别")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     with page.expect_download() as started:
         page.get_by_role("link", name="下载筛查结果（Excel）").click()

@@ -48,7 +48,7 @@ def test_an_officer_screens_a_batch_and_sees_the_held_row_with_its_reason(financ
     page = client.get(location).text
     text = visible_text(page)
     assert "应暂缓发放的行" in text and "重复发放" in text and "DUPLICATE_PAYMENT" not in text
-    assert "无法读取的行" in text and "李四" in text
+    assert "无法读取的行" in text and "身份证号无法识别" in text and "12345" in text
     assert "610327********0172" in text and GOOD_ID not in text  # masked on the page
     [screening] = screenings(finance)
     assert (screening.status, screening.rows, screening.unreadable) == ("done", 3, 1)

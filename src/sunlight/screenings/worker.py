@@ -25,6 +25,7 @@ from sunlight.contract.datasets import DATASETS
 from sunlight.jobs import queue
 from sunlight.jobs.kinds import SCREEN, JobContext
 from sunlight.jobs.memory import for_want_of_memory, memory_reason
+from sunlight.models.registry import library
 from sunlight.screening.core import BatchRefused, screen_file
 from sunlight.screening.verdict_files import write_csv, write_xlsx
 from sunlight.screening.verdicts import ScreeningResult
@@ -95,7 +96,7 @@ def _screen(settings: Settings, sessions: sessionmaker[Session], screening_id: i
     try:
         result = screen_file(settings, path, dataset, file_name=file_name)
         write_verdicts(folder_of(settings.screenings_dir, screening_id), {
-            "xlsx": lambda out: write_xlsx(result, out),
+            "xlsx": lambda out: write_xlsx(result, out, library()),
             "csv": lambda out: write_csv(result, out)})
     except BatchRefused as exc:
         log.info("screening %s refused: %s", screening_id, exc)
