@@ -5,6 +5,7 @@ screening audited, in a child process with the job runner's memory limit."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +22,9 @@ from sunlight.appdb.screening_tables import (
     Screening,
 )
 from sunlight.audit.chain import append
+from sunlight.contract.catalog import CatalogError, load_catalog
 from sunlight.contract.datasets import DATASETS
+from sunlight.contract.screening import BATCH_KINDS
 from sunlight.jobs import queue
 from sunlight.jobs.kinds import SCREEN, JobContext
 from sunlight.jobs.memory import for_want_of_memory, memory_reason
@@ -81,6 +84,15 @@ def screen_cut_off(settings: Settings, session: Session, job: Job, reason: str) 
     return screening.error
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """How a screening ended: its status, the result when done, the reason otherwise."""
+
+    status: str
+    result: ScreeningResult | None = None
+    error: str = ""
+
+
 def _screen(settings: Settings, sessions: sessionmaker[Session], screening_id: int,
             address: str, memory_mb: int) -> str:
     with sessions() as session:
@@ -89,39 +101,50 @@ def _screen(settings: Settings, sessions: sessionmaker[Session], screening_id: i
         if screening.status != SCREENING_QUEUED:
             return screening.status  # ended already (a cut-off job was told): never twice
         screening.status = SCREENING_RUNNING
-        dataset, file_name = screening.dataset, screening.file_name
+        kind, file_name = screening.dataset, screening.file_name
         session.commit()
-    path = batch_path(settings.screenings_dir, screening_id, file_name)
-    outcome: dict[str, Any]
-    try:
-        result = screen_file(settings, path, dataset, file_name=file_name)
-        write_verdicts(folder_of(settings.screenings_dir, screening_id), {
-            "xlsx": lambda out: write_xlsx(result, out, library()),
-            "csv": lambda out: write_csv(result, out)})
-    except BatchRefused as exc:
-        log.info("screening %s refused: %s", screening_id, exc)
-        outcome = {"status": SCREENING_REFUSED, "error": refusal(dataset, file_name, exc.chinese)}
-    except Exception as exc:
-        log.exception("screening %s failed", screening_id)
-        remove_all(settings.screenings_dir, screening_id)
-        why = (memory_reason(memory_mb) if for_want_of_memory(exc)
-               else f"筛查时发生内部错误（筛查编号 {screening_id}）。{TOLD_IN_LOG}")
-        outcome = {"status": SCREENING_FAILED, "error": f"{why}。{NOT_DONE}"}
-    else:
-        outcome = {"status": SCREENING_DONE, "result": result}
+    outcome = _outcome(settings, screening_id, kind, file_name, memory_mb)
+    if outcome.result is None:
+        remove_all(settings.screenings_dir, screening_id)  # a verdict file half-written
     with sessions() as session:
         writing(session)
         screening = session.get_one(Screening, screening_id)
         if screening.status == SCREENING_RUNNING:  # not taken for cut off meanwhile
-            _end(session, screening, outcome["status"], error=outcome.get("error", ""),
-                 result=outcome.get("result"), settings=settings, address=address)
+            _end(session, screening, outcome.status, error=outcome.error,
+                 result=outcome.result, settings=settings, address=address)
         session.commit()
-    return str(outcome["status"])
+    return outcome.status
 
 
-def refusal(dataset: str, file_name: str, reason: str) -> str:
+def _outcome(settings: Settings, screening_id: int, kind: str, file_name: str,
+             memory_mb: int) -> Outcome:
+    """Screen the batch and write its verdict files; never raises (it runs unattended)."""
+    path = batch_path(settings.screenings_dir, screening_id, file_name)
+    try:
+        result = screen_file(settings, path, kind, file_name=file_name)
+        catalog = load_catalog(settings.catalog)
+        write_verdicts(folder_of(settings.screenings_dir, screening_id), {
+            "xlsx": lambda out: write_xlsx(result, out, library(), catalog),
+            "csv": lambda out: write_csv(result, out)})
+    except BatchRefused as exc:
+        log.info("screening %s refused: %s", screening_id, exc)
+        return Outcome(SCREENING_REFUSED, error=refusal(kind, file_name, exc.chinese))
+    except CatalogError:
+        log.exception("the catalog refused screening %s", screening_id)
+        return Outcome(SCREENING_FAILED,
+                       error=f"项目目录配置有误，无法筛查。{TOLD_IN_LOG}。{NOT_DONE}")
+    except Exception as exc:
+        log.exception("screening %s failed", screening_id)
+        why = (memory_reason(memory_mb) if for_want_of_memory(exc)
+               else f"筛查时发生内部错误（筛查编号 {screening_id}）。{TOLD_IN_LOG}")
+        return Outcome(SCREENING_FAILED, error=f"{why}。{NOT_DONE}")
+    return Outcome(SCREENING_DONE, result)
+
+
+def refusal(kind: str, file_name: str, reason: str) -> str:
     """Why a batch could not be screened, naming the file and what it was taken for."""
-    return (f"文件 {file_name} 不能作为“{DATASETS[dataset].label}”待发放清单筛查，"
+    label = DATASETS[BATCH_KINDS[kind].dataset].label
+    return (f"文件 {file_name} 不能作为“{label}”待发放清单筛查，"
             f"没有生成筛查结果。原因：{reason}")
 
 
