@@ -53,6 +53,9 @@ def test_an_officer_screens_a_batch_and_sees_the_held_row_with_its_reason(financ
     [screening] = screenings(finance)
     assert (screening.status, screening.rows, screening.unreadable) == ("done", 3, 1)
     assert screening.held >= 1
+    # The warehouse is empty: the models that need its data did not run, and the page says so.
+    assert "DECEASED_PAID" in screening.not_run and "死亡后仍领取" in text
+    assert "本次没有检查" in text
     rows = verdict_rows(client.get(f"{location}/verdicts.csv").content)
     assert [(r["row"], r["verdict"]) for r in rows][2] == ("4", "unreadable")
     assert rows[1]["verdict"] == "hold" and "DUPLICATE_PAYMENT" in rows[1]["models"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sunlight.appdb.account_tables import User
@@ -37,6 +37,9 @@ class Screening(Base):
     rows: Mapped[int] = mapped_column(Integer, default=0)
     held: Mapped[int] = mapped_column(Integer, default=0)
     unreadable: Mapped[int] = mapped_column(Integer, default=0)
+    not_run: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The screened models that could not run (no data for their inputs): rows passed by
+    them were not checked by them."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     verdicts: Mapped[str] = mapped_column(String(200), default="")

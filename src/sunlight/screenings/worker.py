@@ -159,6 +159,7 @@ def _end(session: Session, screening: Screening, status: str, *, error: str = ""
     if result is not None and settings is not None:
         screening.rows = len(result.verdicts)
         screening.held, screening.unreadable = result.held, result.unreadable
+        screening.not_run = sorted(result.not_run)
         screening.verdicts = relative_folder(screening.id)
         screening.expires_at = expiry(settings, now)
         details |= {"rows": screening.rows, "held": screening.held,

@@ -108,7 +108,7 @@ def _record(request: Request, staff: Staff, session: DbSession, settings: Settin
     screening = Screening(user_id=staff.user.id, dataset=kind, file_name=received.filename,
                           file_hash=received.sha256, size=received.size,
                           status=SCREENING_QUEUED, created_at=datetime.now(UTC), verdicts="",
-                          error="")
+                          not_run=[], error="")
     session.add(screening)
     session.flush()
     path = place_batch(received, settings.screenings_dir, screening.id)
