@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 
@@ -19,7 +22,10 @@ from sunlight.appdb.screening_tables import SCREENING_RUNNING, Screening
 from sunlight.jobs.kinds import SCREEN
 from sunlight.screenings.retention import remove_expired
 from sunlight.screenings.worker import screen_cut_off
-from tests.web.conftest import StaffApp, csrf_of
+from sunlight.settings import Settings
+from sunlight.web.app import create_app
+from sunlight.web.middleware import body_limit
+from tests.web.conftest import SECRET_KEY, StaffApp, csrf_of, log_in
 from tests.web.page_text import visible_text
 from tests.web.screening_support import add_finance_officers, screened, screenings, send_batch
 
@@ -203,3 +209,23 @@ def test_a_screening_cut_off_keeps_nothing_and_says_so(finance: StaffApp):
         entry = session.scalars(select(AuditEntry)
                                 .where(AuditEntry.action == "screening")).one()
     assert "任务进程被系统终止" in entry.details["reason"]
+
+
+def test_a_batch_over_the_upload_limit_is_refused_and_nothing_is_kept(
+        tmp_path: Path, sqlite_template: Path):
+    shutil.copyfile(sqlite_template, tmp_path / "app.db")
+    settings = Settings(home=tmp_path / "home", database_url=f"sqlite:///{tmp_path}/app.db",
+                        secret_key=SECRET_KEY, upload_max_mb=1)
+    app = create_app(settings)
+    try:
+        client = TestClient(app, base_url="http://testserver")
+        log_in(client, "analyst")
+        rows = f"农村低保,{GOOD_ID},王芳,2025-01,500.00,{ACCOUNT}\n".encode() * 30_000
+        response = send_batch(client, "大清单.csv", BATCH + rows)
+        assert response.status_code == 413 and "上传大小上限" in response.text
+        assert [p for p in settings.screenings_dir.rglob("*") if p.is_file()] == []
+        with app.state.sessions() as session:
+            assert session.scalars(select(Screening)).all() == []
+    finally:
+        app.state.engine.dispose()
+    assert body_limit("/staff/screening", settings) == body_limit("/staff/uploads", settings)
