@@ -25,7 +25,7 @@ from sunlight.screenings.worker import screen_cut_off
 from sunlight.settings import Settings
 from sunlight.web.app import create_app
 from sunlight.web.middleware import body_limit
-from tests.web.conftest import SECRET_KEY, StaffApp, csrf_of, log_in
+from tests.web.conftest import SECRET_KEY, StaffApp, csrf_of, log_in, make_staff_app
 from tests.web.page_text import visible_text
 from tests.web.screening_support import add_finance_officers, screened, screenings, send_batch
 
@@ -229,3 +229,29 @@ def test_a_batch_over_the_upload_limit_is_refused_and_nothing_is_kept(
     finally:
         app.state.engine.dispose()
     assert body_limit("/staff/screening", settings) == body_limit("/staff/uploads", settings)
+
+
+def test_expired_verdicts_are_removed_when_the_server_starts(finance: StaffApp):
+    client = finance.client("caizheng")
+    screened(finance, client, "待发放清单.csv", BATCH)
+    with finance.session() as session:
+        session.scalars(select(Screening)).one().expires_at = datetime.now(UTC)
+        session.commit()
+    assert [p for p in finance.settings.screenings_dir.rglob("*") if p.is_file()] != []
+    restarted = make_staff_app(finance.settings.home, finance.settings.database_url or "",
+                               with_accounts=False)
+    restarted.app.state.engine.dispose()
+    assert [p for p in finance.settings.screenings_dir.rglob("*") if p.is_file()] == []
+    with finance.session() as session:
+        assert session.scalars(select(Screening)).one().verdicts == ""
+
+
+def test_a_web_page_named_as_a_workbook_is_refused_with_what_it_is(finance: StaffApp):
+    client = finance.client("caizheng")
+    location = screened(finance, client, "待发放清单.xlsx",
+                        b"<!DOCTYPE html><html><body><table><tr><td>1</td></tr></table>")
+    text = visible_text(client.get(location).text)
+    assert "被拒收" in text and "待发放清单.xlsx" in text
+    [screening] = screenings(finance)
+    assert screening.status == "refused" and screening.error
+    assert [p for p in finance.settings.screenings_dir.rglob("*") if p.is_file()] == []
