@@ -8,11 +8,11 @@ Run by hand on a COPY of an ingested home (the engine spills into the home's tmp
         --count 500
 
 Applicants are registered persons drawn at random (`--seed`), each applying under their
-registry name for a program in turn: 低保, 高龄补贴, 特困供养, 重度残疾人护理补贴, and 地力补贴 with a
-declared area, for the latest month (year) paid. The calls go to one `ApplicationScreener`
-in this process, as a web server's request threads would (no HTTP). CPU time is this
-process's: on a machine shared with other work it is closer to what an idle machine's wall
-time would be, and the load average is printed beside it.
+registry name for a program in turn: 低保, 高龄补贴, 特困供养, 重度残疾人护理补贴, and
+地力补贴 with a declared area, for the latest month (year) paid. The calls go to one
+`ApplicationScreener` in this process, as a web server's request threads would (no HTTP).
+CPU time is this process's: on a machine shared with other work it is closer to what an
+idle machine's wall time would be, and the load average is printed beside it.
 """
 
 from __future__ import annotations
