@@ -4,6 +4,7 @@ look-alike fires nothing, and the warm screener says what the screening core say
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,12 @@ def test_warm_screener_says_what_the_core_says_cold(
     cold = screen_application(Settings(home=home, database_url=None), application)
     assert (warm.verdict, warm.models, warm.explanation) == (
         cold.verdict, cold.models, cold.explanation)
+
+
+def test_threads_sharing_one_screener_each_get_their_own_verdict(
+        screener: ApplicationScreener) -> None:
+    applications = [p.values[0] for p in CASES + LOOK_ALIKES]
+    alone = [screener.screen(a).models for a in applications]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda a: screener.screen(a).models, applications * 2))
+    assert together == alone * 2
