@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 import pyarrow as pa
-import sqlglot
 
 from sunlight.contract.catalog import Catalog
 from sunlight.screening.application_input import ApplicantRows, standard_amount
@@ -24,9 +23,9 @@ from sunlight.warehouse.engine import Engine
 
 
 def _literal(value: str | date) -> str:
-    text = value.isoformat() if isinstance(value, date) else value
-    literal = sqlglot.exp.Literal.string(text).sql("duckdb")
-    return f"DATE {literal}" if isinstance(value, date) else literal
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    return "'" + value.replace("'", "''") + "'"  # a standard string has no other escape
 
 
 def standing_enrollments(engine: Engine, rows: ApplicantRows, enrollments: str = "enrollments",

@@ -37,7 +37,9 @@ LAID_OVER = ("payments", "enrollments")
 
 
 def _literal(text: str) -> str:
-    return sqlglot.exp.Literal.string(text).sql("duckdb")
+    """A DuckDB string literal (quotes doubled; a standard string has no other escape).
+    Written out: rendering it through sqlglot cost about 2 ms per application."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _listed(values: Iterable[str]) -> str:
