@@ -1,0 +1,94 @@
+"""Batch cases of identity: unknown IDs, other names, one card for several households."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sunlight.synth.batch.picks import Picker, adult, living
+from sunlight.synth.batch.rows import BATCH_MONTH, HOLD, PASS, BatchRow, regular
+from sunlight.synth.ids import FULL_WIDTH_DIGITS, to_old_form, with_wrong_check
+from sunlight.synth.names import traditional
+from sunlight.synth.people import HEAD, Person
+from sunlight.synth.programs import DIBAO, GAOLING
+from sunlight.synth.welfare import dibao_amounts
+
+UNREGISTERED_PAYEE, NAME_MISMATCH, SHARED_ACCOUNT = (
+    "UNREGISTERED_PAYEE", "NAME_MISMATCH", "SHARED_ACCOUNT")
+
+
+def unregistered(pick: Picker) -> list[BatchRow]:
+    """IDs no registry holds (one failing its check character); traps: registered IDs in their
+    15-digit form and with a lower-case or full-width check character."""
+    world, rows = pick.world, []
+    for wrong_check in (False, True):
+        ghost = _ghost(pick, wrong_check)
+        rows.append(BatchRow(DIBAO, ghost, BATCH_MONTH, dibao_amounts(world, pick.rng)[1],
+                             ghost.household.account, HOLD, UNREGISTERED_PAYEE,
+                             "check character fails" if wrong_check else "not in the registry"))
+    old = pick.continuing(GAOLING, lambda e: e.person.id_number[6:8] == "19")
+    rows.append(regular(world, old, note="15-digit ID",
+                        id_text=to_old_form(old.person.id_number)))
+    other = pick.continuing(DIBAO)
+    written = other.person.id_number
+    written = written.lower() if written.endswith("X") else written.translate(FULL_WIDTH_DIGITS)
+    rows.append(regular(world, other, note="ID in lower case or full width", id_text=written))
+    return rows
+
+
+def _ghost(pick: Picker, wrong_check: bool) -> Person:
+    """A payee no registry knows: an invented ID, or one whose check character fails."""
+    world, rng = pick.world, pick.rng
+    sex = rng.choice("男女")
+    birth = date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 30))
+    id_number = world.ids.new(birth, sex)
+    if wrong_check:
+        id_number = with_wrong_check(id_number)
+        world.ids.reserve(id_number)
+    village = rng.choice([v for t in world.county.townships for v in t.villages])
+    household = world.ghost_household(village)
+    person = Person(id_number, world.names.full(world.names.surname(), sex, birth.year), sex,
+                    birth, HEAD, household, order=-1)
+    household.members.append(person)
+    return person
+
+
+def name_mismatch(pick: Picker) -> list[BatchRow]:
+    """Another name on a registered ID; traps: the registry's name traditional or spaced."""
+    world = pick.world
+    wrong = pick.continuing(DIBAO)
+    person = wrong.person
+    rows = [regular(world, wrong, expect=HOLD, model=NAME_MISMATCH, note="another name",
+                    name=world.names.other_than(person.name, person.sex, person.birth.year))]
+    spelled = pick.continuing(GAOLING, lambda e: traditional(e.person.name) is not None)
+    rows.append(regular(world, spelled, note="name in traditional characters",
+                        name=traditional(spelled.person.name)))
+    spaced = pick.continuing(DIBAO, lambda e: "·" not in e.person.name)
+    name = spaced.person.name
+    rows.append(regular(world, spaced, note="name with a full-width space",
+                        name=f"{name[0]}\u3000{name[1:]}"))
+    return rows
+
+
+def shared_account(pick: Picker) -> list[BatchRow]:
+    """A household's 低保 card that a payee of another household joins in this batch; trap:
+    three persons of one household on one card."""
+    world = pick.world
+    first = pick.continuing(DIBAO, lambda e: sum(
+        1 for p in e.person.household.members
+        if any(x.account == e.account for x in world.enrollments_of(p, DIBAO))) >= 2)
+    account = first.account
+    members = [e for p in first.person.household.members for e in world.enrollments_of(p, DIBAO)
+               if e.account == account and living(p) and e.end is None]
+    note = "a card of two households once this batch is counted"
+    rows = [regular(world, e, expect=HOLD, model=SHARED_ACCOUNT, note=note) for e in members]
+    stranger = pick.plain_adult("a payee of another household")
+    rows.append(BatchRow(DIBAO, stranger, BATCH_MONTH, dibao_amounts(world, pick.rng)[1],
+                         account, HOLD, SHARED_ACCOUNT, note))
+    household = pick.household(lambda h: world.is_plain(h) and sum(
+        1 for p in h.members if living(p)) >= 3 and adult(h) is not None,
+        "a household of three for one card")
+    family = [p for p in household.members if living(p)][:3]
+    rows += [BatchRow(DIBAO, p, BATCH_MONTH, dibao_amounts(world, pick.rng)[1],
+                      household.account, note="three persons of one household on one card")
+             for p in family]
+    return rows
