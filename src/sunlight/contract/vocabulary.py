@@ -44,6 +44,9 @@ class Vocabulary(BaseModel):
     link_kinds: dict[str, str]
     person_roles: dict[str, str]
     link_details: dict[str, str]
+    screening_verdicts: dict[str, str]
+    screening_columns: dict[str, str]
+    screening_sheets: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -69,6 +72,8 @@ SUBJECT_KIND_ZH: Final = VOCABULARY.subject_kinds
 LINK_KIND_ZH: Final = VOCABULARY.link_kinds
 PERSON_ROLE_ZH: Final = VOCABULARY.person_roles
 LINK_DETAIL_ZH: Final = VOCABULARY.link_details
+VERDICT_ZH: Final = VOCABULARY.screening_verdicts
+VERDICT_COLUMN_ZH: Final = VOCABULARY.screening_columns
 ACTION_ZH: Final = {
     **VOCABULARY.audit_actions,
     **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},
