@@ -57,15 +57,24 @@ def relative(pick: Picker) -> list[BatchRow]:
     """A member of a serving cadre's household paid 低保; trap: a former cadre's household."""
     world, rows = pick.world, []
     for expect, serving in ((HOLD, True), (PASS, False)):
-        household = pick.household(_office_household(
-            world, lambda o, s=serving: o.category == CADRE and (o.end is None) == s),
-            "a cadre's household")
+        household = pick.household(_office_household(world, _cadre(serving)),
+                                   "a cadre's household")
         office = offices_in(world, household)[0]
         member = need(adult(household, but=office.person), "a cadre's relative")
         note = (f"household of a serving {office.post}" if serving
                 else f"household of a {office.post} who left office {office.end}")
         rows.append(_dibao(pick, member, expect, RELATIVE_OF_CADRE, note))
     return rows
+
+
+def _owning(world: World, owns: Callable[[Household], bool]) -> Callable[[Household], bool]:
+    """A household with no office, no welfare and an adult, owning what `owns` asks."""
+    return lambda h: (not h.poor and not offices_in(world, h) and adult(h) is not None
+                      and owns(h))
+
+
+def _cadre(serving: bool) -> Callable[[Official], bool]:
+    return lambda office: office.category == CADRE and (office.end is None) == serving
 
 
 def asset_owner(pick: Picker) -> list[BatchRow]:
@@ -84,8 +93,7 @@ def asset_owner(pick: Picker) -> list[BatchRow]:
          and not has_assets(world, h) and not world.vehicles_of(h)),
     )
     for expect, note, owns in kinds:
-        household = pick.household(lambda h, o=owns: not h.poor and not offices_in(world, h)
-                                   and adult(h) is not None and o(h), f"a household with {note}")
+        household = pick.household(_owning(world, owns), f"a household with {note}")
         member = need(adult(household), "an adult")
         rows.append(_dibao(pick, member, expect, ASSET_OWNER_ON_WELFARE, note))
     return rows

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sunlight.synth.batch.picks import Picker, adult, living
-from sunlight.synth.batch.rows import BATCH_MONTH, HOLD, PASS, BatchRow, regular
+from sunlight.synth.batch.rows import BATCH_MONTH, HOLD, BatchRow, regular
 from sunlight.synth.ids import FULL_WIDTH_DIGITS, to_old_form, with_wrong_check
 from sunlight.synth.names import traditional
 from sunlight.synth.people import HEAD, Person

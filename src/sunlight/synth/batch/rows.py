@@ -63,11 +63,13 @@ def monthly_amount(world: World, enrollment: Enrollment, period: Month) -> int:
     return min(top, enrollment.base[-1])
 
 
-def regular(world: World, enrollment: Enrollment, period: Month = BATCH_MONTH, **how: str
-            ) -> BatchRow:
+def regular(world: World, enrollment: Enrollment, period: Month = BATCH_MONTH, *,
+            expect: str = PASS, model: str = "", note: str = "continuing payee",
+            id_text: str | None = None, name: str | None = None) -> BatchRow:
     """The row an enrollment asks for in `period`, as its files have always written it."""
     return BatchRow(enrollment.program, enrollment.person, period,
-                    monthly_amount(world, enrollment, period), enrollment.account, **how)
+                    monthly_amount(world, enrollment, period), enrollment.account, expect,
+                    model, note, id_text, name)
 
 
 def _single_household_accounts(world: World) -> set[str]:
