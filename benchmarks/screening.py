@@ -14,6 +14,8 @@ a CSV a department would send. Each batch is screened --repeat times, each time:
 
 - `cli`: `sunlight screen --dataset payments FILE --out V.csv` in a fresh process, timed whole
   (start-up, reading, the models, writing the verdicts), and the seconds it reports;
+- `core`: `screen_file` in this process (imports paid once, the engine opened per call as the
+  CLI opens it), its own seconds;
 - `api` (with --api and --token): POST /api/v1/screen with the batch's rows as JSON (keyed by
   the canonical column names), timed from the first byte sent to the last received. The body
   is {"dataset": "payments", "rows": [...]}: check it against the served OpenAPI document.
@@ -82,6 +84,17 @@ def screen_cli(home: Path, batch: Path, out: Path) -> dict[str, object]:
             "held": int(said.group(3).replace(",", "")) if said else None}
 
 
+def screen_core(home: Path, batch: Path) -> dict[str, object]:
+    from sunlight.screening.core import screen_file
+    from sunlight.settings import Settings
+
+    started = time.perf_counter()
+    screened = screen_file(Settings(home=home, database_url=None), batch)
+    return {"wall_s": round(time.perf_counter() - started, 2),
+            "reported_s": round(screened.seconds, 2), "rows": len(screened.verdicts),
+            "held": screened.held}
+
+
 def batch_json(batch: Path) -> bytes:
     headers = {"项目名称": "program", "身份证号": "id_number", "公民身份号码": "id_number",
                "姓名": "name", "领取人": "name", "所属期": "period", "所属年月": "period",
@@ -125,7 +138,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=HERE / "data" / "screening-work")
     parser.add_argument("--api", default="", help="base URL of a running `sunlight serve`")
     parser.add_argument("--token", default="", help="a screening token for --api")
-    parser.add_argument("--faces", nargs="+", choices=("cli", "api"), default=["cli", "api"],
+    parser.add_argument("--faces", nargs="+", choices=("cli", "core", "api"),
+                        default=["cli", "core", "api"],
                         help="what to measure (api only with --api)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -140,6 +154,12 @@ def main() -> None:
                 result: dict[str, object] = {"face": "cli", "batch_rows": rows, "run": run,
                                              "load": round(load, 1), **machine}
                 result.update(screen_cli(home, batch, args.work / f"verdicts-{rows}.csv"))
+                print(json.dumps(result), flush=True)
+                log.write(json.dumps(result) + "\n")
+            for run in range(args.repeat if "core" in args.faces else 0):
+                result = {"face": "core", "batch_rows": rows, "run": run,
+                          "load": round(os.getloadavg()[0], 1), **machine}
+                result.update(screen_core(home, batch))
                 print(json.dumps(result), flush=True)
                 log.write(json.dumps(result) + "\n")
             if args.api and "api" in args.faces:

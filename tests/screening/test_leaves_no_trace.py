@@ -61,3 +61,7 @@ def test_the_rows_held_are_the_rows_ingesting_would_make_evidence(home_copy: Set
     # Before the ingest no warning held a row of the batch: every one of them now is
     # evidence of a new warning or of one the batch extended.
     assert held and evidence == held
+    # Screened again once ingested, the batch is judged as it stands in the warehouse, not
+    # against a second copy of itself.
+    again = screen_file(home_copy, BATCH)
+    assert {v.row for v in again.verdicts if v.verdict == "hold"} == held

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import shutil
+from pathlib import Path
 
 from sunlight.screening.core import screen_file, screen_rows
 from sunlight.screening.verdicts import ScreeningResult
@@ -47,3 +49,12 @@ def test_the_same_rows_as_json_screen_alike(county: Settings) -> None:
     by_file = screen_file(county, BATCH)
     assert [(v.row, v.verdict, v.models) for v in by_rows.verdicts] == [
         (v.row, v.verdict, v.models) for v in by_file.verdicts]
+
+
+def test_a_stored_copy_is_screened_under_the_name_it_was_delivered_under(
+        county: Settings, tmp_path: Path) -> None:
+    stored = tmp_path / "upload-1.csv"
+    shutil.copyfile(BATCH, stored)
+    result = screen_file(county, stored, file_name=f"../../{BATCH.name}")
+    assert result.file_name == BATCH.name
+    assert _against_truth(result) == []

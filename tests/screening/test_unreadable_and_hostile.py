@@ -57,3 +57,10 @@ def test_an_xlsx_bomb_is_refused_as_ingestion_refuses(county: Settings, tmp_path
         screen_file(limited, bomb)
     assert "the spreadsheet unpacks to more than 5 MB" in str(refused.value)
     assert refused.value.chinese
+
+
+def test_a_program_no_model_can_judge_passes_saying_why(county: Settings, tmp_path: Path) -> None:
+    batch = write_csv(tmp_path / "待发放.csv", [HEADER, ["某某慰问金", *GOOD[1:]]])
+    [verdict] = screen_file(county, batch).verdicts
+    assert verdict.verdict == "pass" and verdict.program == "某某慰问金"
+    assert "补贴项目不在项目目录中" in verdict.explanation

@@ -46,7 +46,7 @@ class Vocabulary(BaseModel):
     link_details: dict[str, str]
     screening_verdicts: dict[str, str]
     screening_columns: dict[str, str]
-    screening_sheets: dict[str, str]
+    screening_texts: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:

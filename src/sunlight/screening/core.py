@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import dataset as dataset_of
 from sunlight.contract.screening import BATCH_KINDS, BatchKind
-from sunlight.contract.vocabulary import REASONS_ZH
+from sunlight.contract.vocabulary import REASONS_ZH, VOCABULARY
 from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.errors import HeaderReport
 from sunlight.ingest.pipeline import prepare
@@ -50,6 +50,7 @@ from sunlight.warehouse.duckdb_engine import engine_for
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay
 
+TEXT_ZH = VOCABULARY.screening_texts
 # A delivered value quoted in an unreadable row's reason is cut to this many characters.
 _QUOTED_CHARS = 40
 
@@ -190,25 +191,30 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
 
 def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
               fired: dict[int, list[Detection]], library: dict[str, Model]) -> list[Verdict]:
-    """A verdict per data row, in the batch's order: accepted rows by what fired, rejected
-    rows by their findings."""
-    verdicts = [_judged(kind, row, fired.get(int(row["source_row"]), []), library)
-                for row in rows.to_pylist()]
+    """A verdict per data row, in the batch's order: accepted rows by what fired (and what
+    ingestion would note of them), rejected rows by their findings."""
+    noted = _reasons(findings, "warning")
+    read = ["source_row", *dict.fromkeys(c for columns in kind.verdict.values() for c in columns)]
+    verdicts = [_judged(kind, row, fired.get(row["source_row"], []), library,
+                        noted.get(row["source_row"], []))
+                for row in rows.select(read).to_pylist()]
     verdicts += [_unreadable(number, reasons)
-                 for number, reasons in _rejections(findings).items()]
+                 for number, reasons in _reasons(findings, "rejected").items()]
     return sorted(verdicts, key=lambda v: v.row)
 
 
 def _judged(kind: BatchKind, row: dict[str, Any], detections: list[Detection],
-            library: dict[str, Model]) -> Verdict:
+            library: dict[str, Model], noted: list[str]) -> Verdict:
+    """Each detection as its warning says it, after the model's Chinese name, one a line;
+    then what ingestion notes of the row (a program the catalog does not know, which no
+    model can judge, passes: the note says why)."""
     values = {name: _first_of(row, columns) for name, columns in kind.verdict.items()}
     codes = tuple(dict.fromkeys(d.model for d in detections))
-    # Each detection as its warning says it, after the model's Chinese name; one a line.
-    said = EXPLANATION_SEPARATOR.join(f"【{library[d.model].spec.name_zh}】{d.explanation}"
-                                      for d in detections)
+    said = [f"【{library[d.model].spec.name_zh}】{d.explanation}" for d in detections]
+    said += [f"【{TEXT_ZH['quality_note']}】{reason}" for reason in noted]
     return Verdict(int(row["source_row"]), values["id_number"], values["name"],
                    values["program"], values["period"], values["amount"],
-                   HOLD if detections else PASS, codes, said)
+                   HOLD if detections else PASS, codes, EXPLANATION_SEPARATOR.join(said))
 
 
 def _first_of(row: dict[str, Any], columns: Sequence[str]) -> str:
@@ -219,11 +225,12 @@ def _first_of(row: dict[str, Any], columns: Sequence[str]) -> str:
     return ""
 
 
-def _rejections(findings: pa.Table) -> dict[int, list[str]]:
-    """Per rejected row, the Chinese reason of each finding that rejects it."""
+def _reasons(findings: pa.Table, severity: str) -> dict[int, list[str]]:
+    """Per row, the Chinese reason of each of its findings of a severity (`rejected`,
+    `warning`), with the value as delivered."""
     reasons: dict[int, list[str]] = {}
     for finding in findings.filter(pc.equal(findings.column("severity"),
-                                            "rejected")).to_pylist():
+                                            severity)).to_pylist():
         reason = REASONS_ZH[finding["reason"]]
         value = str(finding["value"] or "")
         if value and finding["reason"] != "bad_row_shape":
