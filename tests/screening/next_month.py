@@ -2,7 +2,9 @@
 and the API: `next_month` (session-scoped) builds a small county with `generate_county(...,
 next_batch=True)`, ingests and detects its delivery in a home of its own, and hands over the
 batch file and its truth. Tests must not write into `next_month.home`: copy it first
-(`home_copy`). `misjudged` holds any screening's verdicts to the truth.
+(`home_copy`). `json_batch` gives the rows and truth for JSON screening (`screen_rows`, the
+API). `misjudged` holds any screening's verdicts to the truth. The fixture is registered for
+every test in tests/conftest.py (pytest_plugins).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from sunlight.detect import run_detection
+from sunlight.ingest.errors import UnusableFile
 from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.ingest.rows import read_file
 from sunlight.settings import Settings
 from sunlight.synth import generate_county
 from sunlight.warehouse.store import Warehouse
@@ -37,6 +41,24 @@ class NextMonth:
     @property
     def settings(self) -> Settings:
         return Settings(home=self.home, database_url=None)
+
+    def json_batch(self) -> tuple[list[dict[str, str]], dict[int, dict[str, str]]]:
+        """The batch as an API client sends it: its readable rows keyed by canonical column
+        names, each cell the text the file holds, and the truth keyed by the row numbers
+        screening gives JSON rows (the first is row 2). Unreadable rows are left out: an ID
+        Excel turned into a number has no JSON form."""
+        delivered = read_file(self.batch, "", "payments")
+        assert not isinstance(delivered, UnusableFile), delivered
+        rows: list[dict[str, str]] = []
+        truth: dict[int, dict[str, str]] = {}
+        for record in delivered.data.to_pylist():
+            want = self.truth[record["source_row"]]
+            if want["expect"] == "unreadable":
+                continue
+            rows.append({key.removeprefix("raw_"): text for key, text in record.items()
+                         if key.startswith("raw_") and text is not None})
+            truth[len(rows) + 1] = want
+        return rows, truth
 
     def home_copy(self, where: Path) -> Settings:
         """A copy of the home that a test may change."""

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from sunlight.cli.app import app
 from sunlight.cli.exit_codes import WARNINGS
-from sunlight.screening.core import screen_file
+from sunlight.screening.core import screen_file, screen_rows
 from sunlight.screening.verdicts import VERDICT_COLUMNS
 from sunlight.synth.scorecard import read_truth, score
 from tests.screening.next_month import NextMonth, misjudged
@@ -38,6 +38,13 @@ def test_the_core_holds_every_bad_row_for_its_model_and_no_clean_row(
     assert misjudged(((v.row, v.verdict, v.models) for v in result.verdicts),
                      next_month.truth) == []
     assert result.held >= len(SCREENED)
+
+
+def test_the_same_rows_as_json_screen_alike(next_month: NextMonth) -> None:
+    rows, truth = next_month.json_batch()
+    result = screen_rows(next_month.settings, rows)
+    assert misjudged(((v.row, v.verdict, v.models) for v in result.verdicts), truth) == []
+    assert result.unreadable == 0 and len(result.verdicts) == len(rows)
 
 
 def test_sunlight_screen_writes_the_same_verdicts(next_month: NextMonth, tmp_path: Path,
