@@ -64,3 +64,12 @@ def test_a_program_no_model_can_judge_passes_saying_why(county: Settings, tmp_pa
     [verdict] = screen_file(county, batch).verdicts
     assert verdict.verdict == "pass" and verdict.program == "某某慰问金"
     assert "补贴项目不在项目目录中" in verdict.explanation
+
+
+def test_a_batch_over_the_row_limit_is_refused(county: Settings, tmp_path: Path) -> None:
+    batch = write_csv(tmp_path / "待发放.csv", [HEADER, GOOD, GOOD, GOOD])
+    with pytest.raises(BatchRefused) as refused:
+        screen_file(county.model_copy(update={"screen_max_rows": 2}), batch)
+    assert "3 data rows, more than the 2" in str(refused.value)
+    assert "超过一次筛查允许的 2 行" in refused.value.chinese
+    assert len(screen_file(county.model_copy(update={"screen_max_rows": 3}), batch).verdicts) == 3

@@ -134,6 +134,12 @@ def _stage(settings: Settings, path: Path, kind: BatchKind, staging: Path) -> St
                         ReadLimits.of(settings))
     if outcome.status == "refused" or outcome.batch is None:
         raise BatchRefused(outcome.message, outcome.chinese, outcome.headers)
+    rows, most = outcome.batch.counts.data, settings.screen_max_rows
+    if rows > most:
+        raise BatchRefused(
+            f"{path.name}: {rows:,} data rows, more than the {most:,} a batch screened at once "
+            "may have (setting SUNLIGHT_SCREEN_MAX_ROWS); split it into smaller batches",
+            f"{path.name}：共 {rows:,} 行数据，超过一次筛查允许的 {most:,} 行，请拆分后分批筛查")
     return outcome.batch
 
 

@@ -9,7 +9,7 @@ from sunlight.synth.batch.rows import BATCH_MONTH, HOLD, BatchRow, regular
 from sunlight.synth.ids import FULL_WIDTH_DIGITS, to_old_form, with_wrong_check
 from sunlight.synth.names import traditional
 from sunlight.synth.people import HEAD, Person
-from sunlight.synth.programs import DIBAO, GAOLING
+from sunlight.synth.programs import DIBAO, GAOLING, TEKUN
 from sunlight.synth.welfare import dibao_amounts
 
 UNREGISTERED_PAYEE, NAME_MISMATCH, SHARED_ACCOUNT = (
@@ -70,8 +70,8 @@ def name_mismatch(pick: Picker) -> list[BatchRow]:
 
 
 def shared_account(pick: Picker) -> list[BatchRow]:
-    """A household's 低保 card that a payee of another household joins in this batch; trap:
-    three persons of one household on one card."""
+    """A household's 低保 card that a payee of another household joins in this batch; traps:
+    three persons of one household on one card, two persons of two households."""
     world = pick.world
     first = pick.continuing(DIBAO, lambda e: sum(
         1 for p in e.person.household.members
@@ -91,4 +91,9 @@ def shared_account(pick: Picker) -> list[BatchRow]:
     rows += [BatchRow(DIBAO, p, BATCH_MONTH, dibao_amounts(world, pick.rng)[1],
                       household.account, note="three persons of one household on one card")
              for p in family]
-    return rows
+    alone = pick.continuing(TEKUN, lambda e: pick.payees_of(e.account) == 1)
+    guest = pick.plain_adult("a payee of another household on a one-person card")
+    note = "two persons of two households on one card"
+    return [*rows, regular(world, alone, note=note),
+            BatchRow(DIBAO, guest, BATCH_MONTH, dibao_amounts(world, pick.rng)[1],
+                     alone.account, note=note)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 from sunlight.synth.batch.rows import continues
@@ -17,6 +18,15 @@ class Picker:
 
     def __init__(self, book: CaseBook) -> None:
         self.book, self.world, self.rng = book, book.world, book.rng
+        self._payees: dict[str, set[int]] | None = None
+
+    def payees_of(self, account: str) -> int:
+        """How many persons the delivery's enrollments pay to `account` (as first asked)."""
+        if self._payees is None:
+            self._payees = defaultdict(set)
+            for enrollment in self.world.enrollments:
+                self._payees[enrollment.account].add(id(enrollment.person))
+        return len(self._payees.get(account, ()))
 
     def continuing(self, program: str, predicate: Callable[[Enrollment], bool] = lambda e: True
                    ) -> Enrollment:
