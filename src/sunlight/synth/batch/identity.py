@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from sunlight.synth.batch.picks import Picker, adult, living
 from sunlight.synth.batch.rows import BATCH_MONTH, HOLD, BatchRow, regular
-from sunlight.synth.ids import FULL_WIDTH_DIGITS, to_old_form, with_wrong_check
+from sunlight.synth.cases.identity import unknown_person
+from sunlight.synth.ids import FULL_WIDTH_DIGITS, to_old_form
 from sunlight.synth.names import traditional
-from sunlight.synth.people import HEAD, Person
 from sunlight.synth.programs import DIBAO, GAOLING, TEKUN
 from sunlight.synth.welfare import dibao_amounts
 
@@ -21,7 +19,7 @@ def unregistered(pick: Picker) -> list[BatchRow]:
     15-digit form and with a lower-case or full-width check character."""
     world, rows = pick.world, []
     for wrong_check in (False, True):
-        ghost = _ghost(pick, wrong_check)
+        ghost = unknown_person(pick.book, pick.rng.randint(30, 64), wrong_check)
         rows.append(BatchRow(DIBAO, ghost, BATCH_MONTH, dibao_amounts(world, pick.rng)[1],
                              ghost.household.account, HOLD, UNREGISTERED_PAYEE,
                              "check character fails" if wrong_check else "not in the registry"))
@@ -33,23 +31,6 @@ def unregistered(pick: Picker) -> list[BatchRow]:
     written = written.lower() if written.endswith("X") else written.translate(FULL_WIDTH_DIGITS)
     rows.append(regular(world, other, note="ID in lower case or full width", id_text=written))
     return rows
-
-
-def _ghost(pick: Picker, wrong_check: bool) -> Person:
-    """A payee no registry knows: an invented ID, or one whose check character fails."""
-    world, rng = pick.world, pick.rng
-    sex = rng.choice("男女")
-    birth = date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 30))
-    id_number = world.ids.new(birth, sex)
-    if wrong_check:
-        id_number = with_wrong_check(id_number)
-        world.ids.reserve(id_number)
-    village = rng.choice([v for t in world.county.townships for v in t.villages])
-    household = world.ghost_household(village)
-    person = Person(id_number, world.names.full(world.names.surname(), sex, birth.year), sex,
-                    birth, HEAD, household, order=-1)
-    household.members.append(person)
-    return person
 
 
 def name_mismatch(pick: Picker) -> list[BatchRow]:
