@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # counting as the first): the rosters show both periods' last days.
     notice_days: Annotated[int, Field(ge=1, le=366)] = 7
     objection_days: Annotated[int, Field(ge=1, le=366)] = 7
+    # A screening's verdict files (发放前筛查) are kept this many days, then removed: they hold
+    # every payee's ID number; the batch file itself is deleted as soon as it is screened.
+    screening_verdict_days: Annotated[int, Field(ge=1, le=366)] = 30
 
     @cached_property
     def warehouse_dir(self) -> Path:
@@ -114,6 +117,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Department uploads, kept as received."""
         return self.home / "uploads"
+
+    @property
+    def screenings_dir(self) -> Path:
+        """Batches waiting to be screened and the verdict files of each screening."""
+        return self.home / "screenings"
 
     @property
     def ingest_workers(self) -> int:

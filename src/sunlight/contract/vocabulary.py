@@ -33,6 +33,7 @@ class Vocabulary(BaseModel):
     publication_counts: dict[str, str]
     upload_statuses: dict[str, str]
     upload_stages: dict[str, str]
+    screening_statuses: dict[str, str]
     job_kinds: dict[str, str]
     job_statuses: dict[str, str]
     publication_statuses: dict[str, str]
@@ -66,6 +67,7 @@ EVIDENCE_ROLE_ZH: Final = VOCABULARY.evidence_roles
 REASONS_ZH: Final = VOCABULARY.finding_reasons
 UPLOAD_STATUS_ZH: Final = VOCABULARY.upload_statuses
 UPLOAD_STAGE_ZH: Final = VOCABULARY.upload_stages
+SCREENING_STATUS_ZH: Final = VOCABULARY.screening_statuses
 TIMELINE_KIND_ZH: Final = VOCABULARY.timeline_kinds
 FIELD_ZH: Final = VOCABULARY.fields
 SUBJECT_KIND_ZH: Final = VOCABULARY.subject_kinds

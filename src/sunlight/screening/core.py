@@ -89,7 +89,7 @@ def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
                         Path(folder))
         rows = pq.read_table(staged.table_path)
         findings = pq.read_table(staged.findings_path)
-    overlay = Overlay(rows, staged.file_hash, staged.file_name, kind.history_keys)
+    overlay = _overlay(rows, staged, kind)
     fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened)
     verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
                          fired.library)
@@ -115,6 +115,20 @@ def screen_rows(settings: Settings, rows: Sequence[Mapping[str, str]],
             writer.writerow([labels.get(key, key) for key in keys])
             writer.writerows([str(row.get(key) or "") for key in keys] for row in rows)
         return screen_file(settings, path, dataset)
+
+
+def _overlay(rows: pa.Table, staged: StagedBatch, kind: BatchKind) -> Overlay:
+    """The staged rows as an overlay whose lineage names a file no committed file is named.
+
+    Evidence rows are matched by file name, sheet and row: a clerk who screens
+    `待发放清单.csv` every month, last month's ingested under the same name, would otherwise
+    have row 12 held for what last month's row 12 is evidence of.
+    """
+    lineage_name = f"{staged.file_name}#screening-{staged.file_hash[:12]}"
+    column = rows.schema.get_field_index("source_file")
+    named = rows.set_column(column, "source_file",
+                            pa.array([lineage_name] * rows.num_rows, pa.string()))
+    return Overlay(named, staged.file_hash, lineage_name, kind.history_keys)
 
 
 def _as_named(path: Path, file_name: str | None, folder: Path) -> Path:
