@@ -10,6 +10,7 @@ import typer
 from sunlight.cli.console import console, errors
 from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
 from sunlight.cli.paths import export_target, writing
+from sunlight.cli.screen_application import screen_one
 from sunlight.contract.catalog import CatalogError, load_catalog
 from sunlight.models.registry import ModelFileError, library
 from sunlight.screening.core import BatchRefused, UnknownBatchKind, screen_file
@@ -24,12 +25,31 @@ _SHOWN = 20
 
 
 def screen_command(
-    path: Annotated[Path, typer.Argument(help="The batch file (.csv, .xlsx, .xls, .ods).")],
-    out: Annotated[Path, typer.Option(help="The verdicts: .csv (contract §7) or .xlsx.")],
+    path: Annotated[Path | None, typer.Argument(
+        help="The batch file (.csv, .xlsx, .xls, .ods).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="The verdicts: .csv (contract §7) or .xlsx.")] = None,
     dataset: Annotated[str, typer.Option(help="Kind of batch.")] = "payments",
+    application: Annotated[bool, typer.Option(
+        "--application", help="Screen one application before approval instead of a batch.")
+    ] = False,
+    id_number: Annotated[str | None, typer.Option(help="Application: the ID number.")] = None,
+    name: Annotated[str | None, typer.Option(help="Application: the applicant's name.")] = None,
+    program: Annotated[str | None, typer.Option(
+        help="Application: the program, by name, alias or code.")] = None,
+    declared_area: Annotated[str | None, typer.Option(
+        help="Application: the declared area in 亩 (programs paid by area).")] = None,
+    period: Annotated[str | None, typer.Option(
+        help="Application: the month applied for, YYYY-MM (default: this month).")] = None,
 ) -> None:
-    """Screen a batch before it is paid; nothing is ingested. Exit 1 when a row is held or
-    unreadable, 2 when the file is refused."""
+    """Screen a batch before it is paid, or with --application one application before it is
+    approved; nothing is ingested. Exit 1 when anything is held or unreadable, 2 when the
+    file or application is refused."""
+    if application:
+        screen_one(id_number, name, program, declared_area, period)
+    if path is None or out is None:
+        errors.print("[red]refused:[/red] give the batch file and --out, or --application")
+        raise typer.Exit(BAD_INPUT)
     settings = get_settings()
     remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this one
     fmt = export_target(out, None)
