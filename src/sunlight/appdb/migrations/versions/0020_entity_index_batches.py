@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0017"  # 0019 at merge: the lead re-chains
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
