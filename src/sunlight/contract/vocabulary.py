@@ -44,6 +44,9 @@ class Vocabulary(BaseModel):
     link_kinds: dict[str, str]
     person_roles: dict[str, str]
     link_details: dict[str, str]
+    token_statuses: dict[str, str]
+    token_scopes: dict[str, str]
+    api_problems: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:

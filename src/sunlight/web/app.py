@@ -30,6 +30,8 @@ from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.spill import remove_stale
 from sunlight.web import middleware
+from sunlight.web.api import PREFIX as API_PREFIX
+from sunlight.web.api import create_api
 from sunlight.web.compression import Compression
 from sunlight.web.deps import LoginRequired
 from sunlight.web.entity_href import stored_salt
@@ -43,6 +45,7 @@ from sunlight.web.portal.routes import public_page
 from sunlight.web.routes import (
     account,
     admin,
+    admin_tokens,
     auth,
     case_files,
     case_list,
@@ -117,8 +120,11 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
                          name="static", include_in_schema=False)
     app.router.add_route("/favicon.ico", _to(assets.url("favicon.svg")), methods=["GET", "HEAD"],
                          include_in_schema=False)  # asked for by every browser on a first visit
+    # The HTTP API, before the portal's pages (whose addresses take any path segment).
+    app.mount(API_PREFIX, create_api(app))
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router, admin.router,
+                   admin_tokens.router,
                    townships.router, dashboard.router, exports.router, warnings.router,
                    case_list.router, cases.router, case_files.router, entities.router,
                    reports.router, search.router, self_corrections.router,

@@ -1,0 +1,206 @@
+"""POST /api/v1/screen: a payment batch as JSON rows, screened before it is paid (contract
+§7) for a bearer token of an account that may screen it; the verdicts as JSON.
+
+The token and its rate limit are checked before the body is read; the body is read with a
+cap, validated, and screened in a worker thread (at most `api_screenings_at_once` of this
+process at a time), so that a large batch holds up no other request. Each screening, and
+each batch the core refuses, is in the audit log: who, with which token, the hash of the
+rows as screened, how many rows and holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from sunlight.accounts.tokens import SCREEN, Bearer, may_screen
+from sunlight.appdb.account_tables import ApiToken
+from sunlight.appdb.database import writing
+from sunlight.audit.chain import append
+from sunlight.contract.screening import BATCH_KINDS
+from sunlight.screening.core import BatchRefused, screen_rows
+from sunlight.screening.verdicts import ScreeningResult
+from sunlight.web.api_auth import authorised, forbidden, json_body
+from sunlight.web.deps import client_address
+from sunlight.web.problems import ApiProblem, ProblemItem, openapi_responses
+from sunlight.web.state import sessions_of, settings_of
+
+PATH: Final = "/screen"
+COLUMNS_MAX: Final = 100
+"""Columns one batch may name, over all its rows (a payments batch has nine)."""
+COLUMN_NAME_MAX: Final = 100
+CELL_MAX: Final = 1_000
+"""Characters of one cell: longer than any name, ID, account or amount."""
+ERRORS_SHOWN: Final = 20
+"""Places named in a 422's `errors`: enough to fix a batch, never the whole of it."""
+
+router = APIRouter()
+ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=COLUMN_NAME_MAX)]
+Cell = Annotated[str, StringConstraints(max_length=CELL_MAX)]
+
+
+class ScreenRequest(BaseModel):
+    """A batch to screen: its kind and its rows, each a mapping of column → cell text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dataset: str = Field(default="payments", json_schema_extra={"enum": list(BATCH_KINDS)},
+                         description="the kind of batch (contract §7)")
+    rows: list[Annotated[dict[ColumnName, Cell], Field(max_length=COLUMNS_MAX)]] = Field(
+        min_length=1, description="the batch's rows in order, each keyed by canonical column "
+        "names (program, id_number, name, period, amount, account, township, village, ...) "
+        "or by any header the contract accepts (项目名称, 身份证号, 姓名, ...); cells are text")
+
+
+class VerdictRow(BaseModel):
+    """One row of contract §7's verdict file."""
+
+    row: int = Field(description="the batch row as a person counts it: rows[0] is row 2, "
+                     "as if row 1 were the header")
+    id_number: str = Field(description="canonical 18 characters; empty if unreadable")
+    name: str
+    program: str = Field(description="the catalog's program code (as delivered if unknown)")
+    period: str = Field(description="YYYY-MM or YYYY")
+    amount: str = Field(description='as the warning export writes money, e.g. "340.00"')
+    verdict: Literal["hold", "pass", "unreadable"]
+    models: list[str] = Field(description="codes of the models that fire on the row")
+    explanation: str = Field(description="why, in Chinese; the reason if unreadable")
+
+
+class ScreenResponse(BaseModel):
+    """The verdict of every row, in the batch's order, and how many of each."""
+
+    dataset: str
+    rows: list[VerdictRow]
+    held: int
+    passed: int
+    unreadable: int
+
+
+_PROBLEMS = openapi_responses("unauthorized", "forbidden", "too-slow", "too-large",
+                              "unsupported-media-type", "invalid-batch", "rate-limited")
+
+
+@router.post(PATH, response_model=None, summary="发放前筛查一个待发放批次",
+             responses={200: {"description": "每行的筛查结论", "content": {"application/json": {
+                 "schema": {"$ref": "#/components/schemas/ScreenResponse"}}}}, **_PROBLEMS},
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+                 "schema": {"$ref": "#/components/schemas/ScreenRequest"}}}}})
+async def screen(request: Request) -> Response:
+    """Screen the batch's rows against everything ingested and against each other."""
+    caller = await authorised(request, SCREEN)
+    settings = settings_of(request)
+    body = await json_body(request, settings.api_screen_max_mb << 20)
+    batch = await run_in_threadpool(_parsed, body, settings.api_screen_max_rows)
+    if not may_screen(caller.user, batch.dataset):
+        raise forbidden(f"令牌所属的账户不能筛查这类批次（{batch.dataset}）。")
+    result = await run_in_threadpool(_screened, request, caller, batch)
+    answer = ScreenResponse(
+        dataset=result.dataset, held=result.held, passed=result.passed,
+        unreadable=result.unreadable,
+        rows=[VerdictRow(row=v.row, id_number=v.id_number, name=v.name, program=v.program,
+                         period=v.period, amount=v.amount, verdict=v.verdict,
+                         models=list(v.models), explanation=v.explanation)
+              for v in result.verdicts])
+    return Response(answer.model_dump_json(), media_type="application/json",
+                    headers={"Cache-Control": "no-store"})
+
+
+def _parsed(body: bytes, max_rows: int) -> ScreenRequest:
+    try:
+        batch = ScreenRequest.model_validate_json(body)
+    except ValidationError as invalid:
+        raise _unreadable(invalid) from None
+    if len(batch.rows) > max_rows:
+        raise ApiProblem("too-large", f"批次有 {len(batch.rows)} 行，超过每次上限 {max_rows} 行，"
+                                      "请分批提交。")
+    columns = {key for row in batch.rows for key in row}
+    if len(columns) > COLUMNS_MAX:
+        raise ApiProblem("invalid-batch", f"批次的各行共用了 {len(columns)} 个不同的列名，"
+                                          f"超过上限 {COLUMNS_MAX}：各行应使用同一组列名。")
+    if batch.dataset not in BATCH_KINDS:
+        raise ApiProblem("invalid-batch", f"不能筛查这类批次：dataset 应为 "
+                                          f"{'、'.join(BATCH_KINDS)} 之一。",
+                         errors=[ProblemItem(pointer="/dataset", detail="不认识的批次类型")])
+    return batch
+
+
+_screenings: dict[int, threading.Semaphore] = {}
+_screenings_made = threading.Lock()
+
+
+def _at_once(limit: int) -> threading.Semaphore:
+    """This process's screenings under way, at most `limit` (each holds a batch and an
+    engine's memory); those beyond wait in their worker thread, not on the event loop."""
+    with _screenings_made:
+        return _screenings.setdefault(limit, threading.Semaphore(limit))
+
+
+def _screened(request: Request, caller: Bearer, batch: ScreenRequest) -> ScreeningResult:
+    settings = settings_of(request)
+    try:
+        with _at_once(settings.api_screenings_at_once):
+            result = screen_rows(settings, batch.rows, batch.dataset)
+    except BatchRefused as refused:
+        digest = hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
+        _audit(request, caller, "api.screen_refused", {
+            "token": caller.token.name, "dataset": batch.dataset, "sha256": digest,
+            "rows": len(batch.rows), "reason": refused.chinese})
+        raise ApiProblem("invalid-batch", refused.chinese) from None
+    _audit(request, caller, "api.screen", {
+        "token": caller.token.name, "dataset": result.dataset, "sha256": result.file_hash,
+        "rows": len(result.verdicts), "held": result.held, "passed": result.passed,
+        "unreadable": result.unreadable})
+    return result
+
+
+def _audit(request: Request, caller: Bearer, action: str, details: dict[str, Any]) -> None:
+    """The call in the audit log, and the token's last use, in one transaction."""
+    with sessions_of(request)() as session:
+        writing(session)
+        token = session.get(ApiToken, caller.token.id)
+        if token is not None:
+            token.last_used_at = datetime.now(UTC)
+        append(session, actor=caller.user.username, action=action, details=details,
+               address=client_address(request))
+        session.commit()
+
+
+_SAYS = {
+    "json_invalid": "请求内容不是有效的 JSON",
+    "missing": "缺少这一项",
+    "string_type": "应为文本（JSON 字符串，例如 \"340.00\"）",
+    "dict_type": "应为对象（列名: 文本）",
+    "model_type": "应为对象，包含 dataset 和 rows",
+    "list_type": "应为数组",
+    "too_long": "过长",
+    "string_too_long": "过长",
+    "string_too_short": "不能为空",
+    "too_short": "至少要有一行",
+    "extra_forbidden": "不认识的字段：只接受 dataset 和 rows",
+}
+
+
+def _unreadable(invalid: ValidationError) -> ApiProblem:
+    """A 422 naming where the body is wrong, in Chinese (pydantic's English stays out)."""
+    errors = [ProblemItem(pointer=_pointer(error["loc"]),
+                          detail=_SAYS.get(error["type"], "不符合要求"))
+              for error in invalid.errors(include_url=False)[:ERRORS_SHOWN]]
+    first = errors[0]
+    where = f"“{first.pointer}”" if first.pointer else "请求内容"
+    return ApiProblem("invalid-batch", f"批次无法读取：{where}{first.detail}"
+                      f"（共 {invalid.error_count()} 处问题）。", errors=errors)
+
+
+def _pointer(location: tuple[int | str, ...]) -> str:
+    """pydantic's location as a JSON Pointer; a dict key's own error names the key."""
+    parts = [str(part) for part in location if part != "[key]"]
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+
