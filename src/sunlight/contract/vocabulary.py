@@ -47,6 +47,9 @@ class Vocabulary(BaseModel):
     token_statuses: dict[str, str]
     token_scopes: dict[str, str]
     api_problems: dict[str, str]
+    screening_verdicts: dict[str, str]
+    screening_columns: dict[str, str]
+    screening_sheets: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -72,6 +75,8 @@ SUBJECT_KIND_ZH: Final = VOCABULARY.subject_kinds
 LINK_KIND_ZH: Final = VOCABULARY.link_kinds
 PERSON_ROLE_ZH: Final = VOCABULARY.person_roles
 LINK_DETAIL_ZH: Final = VOCABULARY.link_details
+VERDICT_ZH: Final = VOCABULARY.screening_verdicts
+VERDICT_COLUMN_ZH: Final = VOCABULARY.screening_columns
 ACTION_ZH: Final = {
     **VOCABULARY.audit_actions,
     **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},

@@ -223,6 +223,23 @@ def ingest(
         return outcomes + prepared
 
 
+def prepare(files: Iterable[tuple[Path, str]], staging: Path, catalog: Catalog,
+            limits: ReadLimits, workers: int = 1) -> list[FileOutcome]:
+    """Read, normalise and stage files into `staging` as ingestion would, committing nothing.
+
+    Every file is staged as a batch of its own (`FileOutcome.batch`), or refused; same bytes
+    given twice are staged once. What screening reads a batch with.
+    """
+    files = list(files)
+    with _pools([path for path, _ in files], workers, limits) as pools:
+        pending: dict[str, tuple[Path, str, str]] = {}
+        for (path, code), digest in zip(files, _hashes([path for path, _ in files], pools),
+                                        strict=True):
+            pending.setdefault(digest, (path, code, digest))
+        return _prepare_all(list(pending.values()), catalog, staging, pools, None,
+                            lambda _step: None, limits)
+
+
 def _prepare_all(pending: list[tuple[Path, str, str]], catalog: Catalog,
                  staging: Path, pools: Pools, progress: Progress | None, tell: Stage,
                  limits: ReadLimits) -> list[FileOutcome]:

@@ -8,7 +8,7 @@ a range, amounts into a total, evidence rows into a list.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -30,7 +30,7 @@ from sunlight.models.registry import Model, ModelFileError, ParameterValue
 from sunlight.models.subjects import lookup, named, people_of
 from sunlight.warehouse.engine import Engine, EngineError
 from sunlight.warehouse.store import Warehouse
-from sunlight.warehouse.tables import open_warehouse
+from sunlight.warehouse.tables import Overlay, open_warehouse
 
 
 class UnknownModel(KeyError):
@@ -115,9 +115,12 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
 
 
 def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
-            models: Sequence[Model]) -> set[str]:
-    """Register warehouse and catalog, set up the relations the models read; return datasets."""
-    present = open_warehouse(engine, warehouse)
+            models: Sequence[Model], overlays: Mapping[str, Overlay] | None = None) -> set[str]:
+    """Register warehouse and catalog, set up the relations the models read; return datasets.
+
+    `overlays`: rows laid over datasets as if just ingested (screening; see `Overlay`).
+    """
+    present = open_warehouse(engine, warehouse, overlays)
     for name, table in catalog_tables(catalog).items():
         engine.register_table(name, table)
     relations = needed_relations(models)
@@ -142,13 +145,15 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
 def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
            overrides: dict[str, dict[str, ParameterValue]] | None = None,
            on_model: Callable[[ModelOutcome], None] | None = None,
-           context: Iterable[Flag] = ()) -> DetectionResult:
+           context: Iterable[Flag] = (),
+           overlays: Mapping[str, Overlay] | None = None) -> DetectionResult:
     """Run the models over everything ingested; a model whose inputs are absent is skipped.
 
-    `context`: standing warnings of the models not run (see `annotate`).
+    `context`: standing warnings of the models not run (see `annotate`); `overlays`: rows
+    laid over datasets as if just ingested, written nowhere (see `prepare`).
     """
     result = DetectionResult()
-    present = prepare(engine, warehouse, catalog, models)
+    present = prepare(engine, warehouse, catalog, models, overlays)
     result.unknown_program_rows = int(engine.query(
         "SELECT count(*) AS n FROM payments WHERE program_code IS NULL").column("n")[0].as_py())
     for model in models:

@@ -1,0 +1,227 @@
+"""Screening a batch: read as ingestion reads it, judged by the models as if it were ingested.
+
+A batch file goes through ingestion's own readers, layout, row labelling and normalisers into
+a staging folder of its own (`ingest.pipeline.prepare`), never committed. Its accepted rows
+are laid over the warehouse (`warehouse.tables.Overlay`: the dataset's committed rows of the
+batch's payees and accounts, then the batch's) and the model library runs as detection runs
+it. A row is held when it is an evidence row of any detection of a screened model (what
+ingesting it would add to a warning); rows ingestion would reject are unreadable, with the
+finding's reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import time
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from sunlight.contract.catalog import load_catalog
+from sunlight.contract.datasets import dataset as dataset_of
+from sunlight.contract.screening import BATCH_KINDS, BatchKind
+from sunlight.contract.vocabulary import REASONS_ZH
+from sunlight.ingest.bounds import ReadLimits
+from sunlight.ingest.errors import HeaderReport
+from sunlight.ingest.pipeline import prepare
+from sunlight.models.detection import Detection
+from sunlight.models.parameters import load_overrides
+from sunlight.models.registry import Model
+from sunlight.models.registry import library as shipped_library
+from sunlight.models.runner import detect
+from sunlight.screening.verdicts import HOLD, PASS, UNREADABLE, ScreeningResult, Verdict
+from sunlight.settings import Settings
+from sunlight.warehouse.batch import StagedBatch
+from sunlight.warehouse.duckdb_engine import engine_for
+from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.tables import Overlay
+
+# A delivered value quoted in an unreadable row's reason is cut to this many characters.
+_QUOTED_CHARS = 40
+
+
+class UnknownBatchKind(ValueError):
+    """A kind of batch contract/screening.yaml does not list."""
+
+
+class BatchRefused(Exception):
+    """A batch file refused as ingestion refuses it: `str()` in English, `chinese` for pages."""
+
+    def __init__(self, message: str, chinese: str, headers: HeaderReport | None = None) -> None:
+        super().__init__(message)
+        self.chinese = chinese
+        self.headers = headers
+
+
+def batch_kind(code: str) -> BatchKind:
+    if code not in BATCH_KINDS:
+        raise UnknownBatchKind(f"unknown kind of batch {code!r}; one of: "
+                               + ", ".join(BATCH_KINDS))
+    return BATCH_KINDS[code]
+
+
+def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
+                file_name: str | None = None) -> ScreeningResult:
+    """Screen one batch file; BatchRefused when ingestion would refuse it.
+
+    `file_name`: the name the file was delivered under, when `path` is a stored copy (it is
+    the rows' lineage, as ingestion would record it).
+    """
+    started = time.perf_counter()
+    kind = batch_kind(dataset)
+    with tempfile.TemporaryDirectory(prefix="sunlight-screen-") as folder:
+        staged = _stage(settings, _as_named(path, file_name, Path(folder) / "named"), kind,
+                        Path(folder))
+        rows = pq.read_table(staged.table_path)
+        findings = pq.read_table(staged.findings_path)
+    overlay = Overlay(rows, staged.file_hash, staged.file_name, kind.history_keys)
+    fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened)
+    verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
+                         fired.library)
+    return ScreeningResult(dataset, staged.file_name, staged.file_hash, verdicts,
+                           time.perf_counter() - started)
+
+
+def screen_rows(settings: Settings, rows: Sequence[Mapping[str, str]],
+                dataset: str = "payments", *, file_name: str = "rows.csv") -> ScreeningResult:
+    """Screen rows given as mappings (JSON), keyed by canonical column names or by any header
+    the contract accepts; each row's number is its position + 1, as if row 1 were a header.
+
+    The rows are written as a CSV file and screened as one, so every reader and normaliser
+    applies as to a file.
+    """
+    kind = batch_kind(dataset)
+    labels = {column.name: column.label for column in dataset_of(kind.dataset).columns}
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    with tempfile.TemporaryDirectory(prefix="sunlight-screen-rows-") as folder:
+        path = Path(folder) / (Path(file_name).name or "rows.csv")
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([labels.get(key, key) for key in keys])
+            writer.writerows([str(row.get(key) or "") for key in keys] for row in rows)
+        return screen_file(settings, path, dataset)
+
+
+def _as_named(path: Path, file_name: str | None, folder: Path) -> Path:
+    """The file under the name it was delivered under: a link in `folder`."""
+    name = Path(file_name).name if file_name else ""
+    if not name or name == path.name:
+        return path
+    folder.mkdir()
+    named = folder / name
+    named.symlink_to(path.resolve())
+    return named
+
+
+def _stage(settings: Settings, path: Path, kind: BatchKind, staging: Path) -> StagedBatch:
+    """The file read, normalised and staged as ingestion would; BatchRefused if it would not."""
+    [outcome] = prepare([(path, kind.dataset)], staging, load_catalog(settings.catalog),
+                        ReadLimits.of(settings))
+    if outcome.status == "refused" or outcome.batch is None:
+        raise BatchRefused(outcome.message, outcome.chinese, outcome.headers)
+    return outcome.batch
+
+
+@dataclass(frozen=True)
+class Fired:
+    """What the screened models found with the overlays laid over the warehouse."""
+
+    detections: list[Detection]
+    library: dict[str, Model]
+
+    def on_rows(self, dataset: str, overlay: Overlay) -> dict[int, list[Detection]]:
+        """Per overlay row (its source_row): the detections it is evidence of, in library
+        order.
+
+        Money at risk (`paid`) or what shows it (`basis`) alike: the first payment of a
+        duplicated period, the side of two exclusive programs not counted, is half of what
+        fires, and ingesting it would make it evidence of the warning.
+        """
+        sheets = set(overlay.rows.column("source_sheet").to_pylist()) if overlay.rows.num_rows \
+            else set()
+        order = {code: index for index, code in enumerate(self.library)}
+        found: dict[int, list[Detection]] = {}
+        for detection in sorted(self.detections, key=lambda d: (order.get(d.model, 0), d.key)):
+            for row in detection.evidence:
+                if (row.dataset == dataset and row.file == overlay.file_name
+                        and row.sheet in sheets):
+                    held = found.setdefault(row.row, [])
+                    if detection not in held:
+                        held.append(detection)
+        return found
+
+
+def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
+                   not_screened: Collection[str] = ()) -> Fired:
+    """Run every model but `not_screened` over the warehouse with `overlays` laid over it.
+
+    Nothing is written. Each overlay's rows carry their lineage (`source_file` =
+    `Overlay.file_name`, `source_sheet`, `source_row`), by which `Fired.on_rows` finds them
+    in the evidence. One engine per call: the place to keep a warm one later.
+    """
+    library = shipped_library()
+    models = [model for code, model in library.items() if code not in set(not_screened)]
+    overrides = load_overrides(settings.detection_parameters, library)
+    engine = engine_for(settings)
+    try:
+        result = detect(engine, Warehouse(settings.warehouse_dir),
+                        load_catalog(settings.catalog), models, overrides, overlays=overlays)
+    finally:
+        engine.close()
+    return Fired(result.detections, library)
+
+
+def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
+              fired: dict[int, list[Detection]], library: dict[str, Model]) -> list[Verdict]:
+    """A verdict per data row, in the batch's order: accepted rows by what fired, rejected
+    rows by their findings."""
+    verdicts = [_judged(kind, row, fired.get(int(row["source_row"]), []), library)
+                for row in rows.to_pylist()]
+    verdicts += [_unreadable(number, reasons)
+                 for number, reasons in _rejections(findings).items()]
+    return sorted(verdicts, key=lambda v: v.row)
+
+
+def _judged(kind: BatchKind, row: dict[str, Any], detections: list[Detection],
+            library: dict[str, Model]) -> Verdict:
+    values = {name: _first_of(row, columns) for name, columns in kind.verdict.items()}
+    codes = tuple(dict.fromkeys(d.model for d in detections))
+    # Each detection as its warning says it, after the model's Chinese name.
+    said = " ".join(f"【{library[d.model].spec.name_zh}】{d.explanation}" for d in detections)
+    return Verdict(int(row["source_row"]), values["id_number"], values["name"],
+                   values["program"], values["period"], values["amount"],
+                   HOLD if detections else PASS, codes, said)
+
+
+def _first_of(row: dict[str, Any], columns: Sequence[str]) -> str:
+    for column in columns:
+        value = row.get(column)
+        if value is not None and value != "":
+            return f"{value:.2f}" if isinstance(value, Decimal) else str(value)
+    return ""
+
+
+def _rejections(findings: pa.Table) -> dict[int, list[str]]:
+    """Per rejected row, the Chinese reason of each finding that rejects it."""
+    reasons: dict[int, list[str]] = {}
+    for finding in findings.filter(pc.equal(findings.column("severity"),
+                                            "rejected")).to_pylist():
+        reason = REASONS_ZH[finding["reason"]]
+        value = str(finding["value"] or "")
+        if value and finding["reason"] != "bad_row_shape":
+            reason += f"（原值：{value[:_QUOTED_CHARS]}）"
+        said = reasons.setdefault(int(finding["row"]), [])
+        if reason not in said:
+            said.append(reason)
+    return reasons
+
+
+def _unreadable(row: int, reasons: list[str]) -> Verdict:
+    return Verdict(row, "", "", "", "", "", UNREADABLE, (), "；".join(reasons))
