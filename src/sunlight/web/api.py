@@ -22,6 +22,7 @@ from sunlight.web.routes import screen_api
 
 PREFIX: Final = "/api/v1"
 LOG = logging.getLogger("sunlight.web")
+SERVER_ERROR = "服务器内部错误，本次请求未能完成。请稍后重试；如果再次出现，请告知系统管理员。"
 _BY_STATUS = {status: code for code, status in problems.STATUS.items()}
 
 
@@ -34,7 +35,10 @@ def create_api(parent: FastAPI) -> FastAPI:
         setattr(api.state, name, getattr(parent.state, name))
     api.include_router(screen_api.router)
     api.add_api_route("/problems", problem_types, methods=["GET"],
-                      response_model=dict[str, ProblemType], summary="各类问题（错误）的说明")
+                      response_model=dict[str, ProblemType], summary="各类问题（错误）的说明",
+                      description="错误响应的 type 以 #<代码> 结尾；这里按代码列出每类"
+                      "问题的标题和状态码。",
+                      response_description="按代码列出的问题类型")
     _handle_errors(api)
 
     def document() -> dict[str, Any]:
@@ -97,5 +101,4 @@ def _handle_errors(api: FastAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request: Request, _error: Exception) -> Response:
         LOG.exception("the API failed on %s", request.url.path)
-        return problems.response(ApiProblem(
-            "server-error", "服务器内部错误，本次筛查未能完成。请稍后重试；如果再次出现，请告知系统管理员。"))
+        return problems.response(ApiProblem("server-error", SERVER_ERROR))

@@ -21,7 +21,8 @@ RATE_WINDOW_S = 60
 """The rate limit's window: a minute."""
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="sunlight", error="invalid_token"'}
 _WHY_401 = {
-    "missing": "请求没有带令牌：请在请求头中加入 Authorization: Bearer <令牌>。令牌向系统管理员申请。",
+    "missing": "请求没有带令牌：请在请求头中加入 Authorization: Bearer <令牌>。"
+               "令牌向系统管理员申请。",
     "unknown": "令牌不正确：请检查是否完整复制；如已遗失，请向系统管理员申请新令牌。",
     "revoked": "令牌已被系统管理员撤销，请向系统管理员申请新令牌。",
     "expired": "令牌已过期，请向系统管理员申请新令牌。",

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from sunlight.accounts.tokens import SCREEN, Bearer, may_screen
+from sunlight.accounts.tokens import SCREEN, Bearer, may_screen, screenable_kinds
 from sunlight.appdb.account_tables import ApiToken
 from sunlight.appdb.database import writing
 from sunlight.audit.chain import append
@@ -89,6 +89,9 @@ _PROBLEMS = openapi_responses("unauthorized", "forbidden", "too-slow", "too-larg
 
 
 @router.post(PATH, response_model=None, summary="发放前筛查一个待发放批次",
+             description="按数据规范 §7 筛查待发放批次的每一行：对照已入库的全部数据和"
+             "批次自身，返回每行的结论（hold 暂缓发放、pass 可以发放、unreadable 无法读取）、"
+             "触发的模型和原因。什么也不入库；每次调用记入审计日志。",
              responses={200: {"description": "每行的筛查结论", "content": {"application/json": {
                  "schema": {"$ref": "#/components/schemas/ScreenResponse"}}}}, **_PROBLEMS},
              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
@@ -96,6 +99,8 @@ _PROBLEMS = openapi_responses("unauthorized", "forbidden", "too-slow", "too-larg
 async def screen(request: Request) -> Response:
     """Screen the batch's rows against everything ingested and against each other."""
     caller = await authorised(request, SCREEN)
+    if not screenable_kinds(caller.user):
+        raise forbidden("no_rights")
     settings = settings_of(request)
     body = await json_body(request, settings.api_screen_max_mb << 20)
     batch = await run_in_threadpool(_parsed, body, settings.api_screen_max_rows)
@@ -194,7 +199,7 @@ def _unreadable(invalid: ValidationError) -> ApiProblem:
                           detail=_SAYS.get(error["type"], "不符合要求"))
               for error in invalid.errors(include_url=False)[:ERRORS_SHOWN]]
     first = errors[0]
-    where = f"“{first.pointer}”" if first.pointer else "请求内容"
+    where = f"“{first.pointer}”" if first.pointer else ""
     return ApiProblem("invalid-batch", f"批次无法读取：{where}{first.detail}"
                       f"（共 {invalid.error_count()} 处问题）。", errors=errors)
 
