@@ -53,7 +53,8 @@ class ScreenRequest(BaseModel):
 
     dataset: str = Field(default="payments", json_schema_extra={"enum": list(BATCH_KINDS)},
                          description="the kind of batch (contract §7)")
-    rows: list[Annotated[dict[ColumnName, Cell], Field(max_length=COLUMNS_MAX)]] = Field(
+    rows: list[Annotated[dict[ColumnName, Cell],
+                         Field(min_length=1, max_length=COLUMNS_MAX)]] = Field(
         min_length=1, description="the batch's rows in order, each keyed by canonical column "
         "names (program, id_number, name, period, amount, account, township, village, ...) "
         "or by any header the contract accepts (项目名称, 身份证号, 姓名, ...); cells are text")
@@ -188,7 +189,7 @@ _SAYS = {
     "too_long": "过长",
     "string_too_long": "过长",
     "string_too_short": "不能为空",
-    "too_short": "至少要有一行",
+    "too_short": "不能为空：rows 至少要有一行，每行至少要有一列",
     "extra_forbidden": "不认识的字段：只接受 dataset 和 rows",
 }
 
