@@ -27,6 +27,7 @@ _COMMANDS: dict[str, tuple[str, str, bool]] = {
     "generate": ("sunlight.cli.generate", "generate_command", False),
     "models": ("sunlight.cli.models", "models_command", False),
     "detect": ("sunlight.cli.detect", "detect_command", False),
+    "screen": ("sunlight.cli.screen", "screen_command", False),
     "warnings": ("sunlight.cli.warnings", "app", True),
     "publish": ("sunlight.cli.publish", "publish_command", False),
     "serve": ("sunlight.cli.serve", "serve_command", False),

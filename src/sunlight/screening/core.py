@@ -36,7 +36,14 @@ from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import Model
 from sunlight.models.registry import library as shipped_library
 from sunlight.models.runner import detect
-from sunlight.screening.verdicts import HOLD, PASS, UNREADABLE, ScreeningResult, Verdict
+from sunlight.screening.verdicts import (
+    EXPLANATION_SEPARATOR,
+    HOLD,
+    PASS,
+    UNREADABLE,
+    ScreeningResult,
+    Verdict,
+)
 from sunlight.settings import Settings
 from sunlight.warehouse.batch import StagedBatch
 from sunlight.warehouse.duckdb_engine import engine_for
@@ -86,7 +93,7 @@ def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
     verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
                          fired.library)
     return ScreeningResult(dataset, staged.file_name, staged.file_hash, verdicts,
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, fired.not_run)
 
 
 def screen_rows(settings: Settings, rows: Sequence[Mapping[str, str]],
@@ -135,6 +142,8 @@ class Fired:
 
     detections: list[Detection]
     library: dict[str, Model]
+    not_run: dict[str, str]
+    """Models skipped, each with why (the warehouse has no data for their inputs)."""
 
     def on_rows(self, dataset: str, overlay: Overlay) -> dict[int, list[Detection]]:
         """Per overlay row (its source_row): the detections it is evidence of, in library
@@ -175,7 +184,8 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
                         load_catalog(settings.catalog), models, overrides, overlays=overlays)
     finally:
         engine.close()
-    return Fired(result.detections, library)
+    return Fired(result.detections, library,
+                 {o.code: o.reason for o in result.outcomes if not o.ran})
 
 
 def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
@@ -193,8 +203,9 @@ def _judged(kind: BatchKind, row: dict[str, Any], detections: list[Detection],
             library: dict[str, Model]) -> Verdict:
     values = {name: _first_of(row, columns) for name, columns in kind.verdict.items()}
     codes = tuple(dict.fromkeys(d.model for d in detections))
-    # Each detection as its warning says it, after the model's Chinese name.
-    said = " ".join(f"【{library[d.model].spec.name_zh}】{d.explanation}" for d in detections)
+    # Each detection as its warning says it, after the model's Chinese name; one a line.
+    said = EXPLANATION_SEPARATOR.join(f"【{library[d.model].spec.name_zh}】{d.explanation}"
+                                      for d in detections)
     return Verdict(int(row["source_row"]), values["id_number"], values["name"],
                    values["program"], values["period"], values["amount"],
                    HOLD if detections else PASS, codes, said)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal, get_args
 
 VerdictKind = Literal["hold", "pass", "unreadable"]
@@ -16,6 +16,8 @@ VERDICT_COLUMNS: Final = ("row", "id_number", "name", "program", "period", "amou
                           "models", "explanation")
 """The verdict file's columns, in the contract's order."""
 MODEL_SEPARATOR: Final = ";"
+EXPLANATION_SEPARATOR: Final = "\n"
+"""Between the explanations of two detections a row is evidence of."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class ScreeningResult:
     file_hash: str
     verdicts: list[Verdict]
     seconds: float
+    not_run: dict[str, str] = field(default_factory=dict)
+    """Screened models that could not run, each with why (no data for their inputs)."""
 
     @property
     def held(self) -> int:

@@ -1,0 +1,209 @@
+"""Screening one application before approval (issue 14 item 5, like the UK NFI's AppCheck).
+
+The application becomes the rows it would add once approved and paid (application_input.py),
+laid over the warehouse (warm_warehouse.py); the model library runs as detection runs it, and
+every model whose warning would hold the application's payment row among its evidence is
+said to fire, with the explanation the warning would give. Nothing is written anywhere.
+
+`ApplicationScreener` keeps one warm engine per state of the warehouse (the manifest's file
+identity, checked on every call) and serves one application at a time: a web server's threads
+take turns on it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sunlight.contract.applications import APPLICATIONS, ApplicationVerdictKind
+from sunlight.contract.catalog import Catalog, load_catalog
+from sunlight.identity import name_keys
+from sunlight.models.detection import Detection
+from sunlight.models.parameters import load_overrides
+from sunlight.models.registry import ModelFileError
+from sunlight.models.registry import library as shipped_library
+from sunlight.models.runner import gather
+from sunlight.models.subjects import lookup, named
+from sunlight.screening.application_input import (
+    ApplicantRows,
+    Application,
+    ApplicationReader,
+    ApplicationRefused,
+)
+from sunlight.screening.core import Fired, screen_overlay
+from sunlight.screening.warm_warehouse import WarmWarehouse
+from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import engine_for
+from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.store import MANIFEST, Warehouse
+
+__all__ = ["Application", "ApplicationRefused", "ApplicationScreener", "ApplicationVerdict",
+           "ModelFinding", "screen_application"]
+
+
+@dataclass(frozen=True)
+class ModelFinding:
+    """One model that would fire on the application."""
+
+    model: str
+    name_zh: str
+    explanation: str
+    """Chinese, as the warning would say it."""
+
+
+@dataclass(frozen=True)
+class ApplicationVerdict:
+    """What screening says of one application."""
+
+    id_number: str
+    """Canonical, 18 characters."""
+    name: str
+    program: str
+    """The catalog code."""
+    program_name: str
+    period: str
+    """`YYYY-MM`, or `YYYY` for an annual program."""
+    amount: str
+    """The catalog standard laid as the payment, as the warning export writes money."""
+    declared_area: str | None
+    verdict: ApplicationVerdictKind
+    findings: tuple[ModelFinding, ...]
+    seconds: float
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return tuple(finding.model for finding in self.findings)
+
+    @property
+    def verdict_zh(self) -> str:
+        return APPLICATIONS.verdicts[self.verdict]
+
+    @property
+    def explanation(self) -> str:
+        """Every finding's explanation, prefixed by its model's Chinese name."""
+        return "；".join(f"【{f.name_zh}】{f.explanation}" for f in self.findings)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The verdict as JSON (the API's answer)."""
+        return {
+            "id_number": self.id_number, "name": self.name, "program": self.program,
+            "program_name": self.program_name, "period": self.period, "amount": self.amount,
+            "declared_area": self.declared_area, "verdict": self.verdict,
+            "verdict_zh": self.verdict_zh, "models": list(self.models),
+            "explanation": self.explanation,
+            "findings": [{"model": f.model, "name_zh": f.name_zh, "explanation": f.explanation}
+                         for f in self.findings],
+        }
+
+
+class ApplicationScreener:
+    """A warm engine over one home's warehouse, answering applications one at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.catalog: Catalog = load_catalog(settings.catalog)
+        self.reader = ApplicationReader(self.catalog)
+        library = self.library = shipped_library()
+        if unknown := set(APPLICATIONS.not_screened) - set(library):
+            raise ModelFileError("sunlight/contract/applications.yaml",
+                                 "not_screened names unknown models " + ", ".join(sorted(unknown)))
+        self.models = [m for code, m in library.items() if code not in APPLICATIONS.not_screened]
+        overrides = load_overrides(settings.detection_parameters, library)
+        self._sql = {m.code: m.render(overrides.get(m.code)) for m in self.models}
+        self._programs = {p.code: p.name for p in self.catalog.programs}
+        self._warehouse = Warehouse(settings.warehouse_dir)
+        self._lock = threading.Lock()
+        self._warm: WarmWarehouse | None = None
+        self._state: tuple[int, int, int] | None = None
+
+    def screen(self, application: Application) -> ApplicationVerdict:
+        """The verdict on one application; ApplicationRefused when it cannot be read."""
+        started = time.perf_counter()
+        rows = self.reader.read(application)
+        with self._lock:
+            warm = self._warm_for_now()
+            warm.lay_over(rows.overlays(), rows.id_number)
+            fired = Fired(self._detections(warm), self.library, {})
+        return _verdict(rows, fired, time.perf_counter() - started)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._warm is not None:
+                self._warm.engine.close()
+                self._warm, self._state = None, None
+
+    def _warm_for_now(self) -> WarmWarehouse:
+        """The warm engine for the warehouse as it is now, prepared again if it changed."""
+        state = _manifest_state(self._warehouse.root / MANIFEST)
+        if self._warm is None or state != self._state:
+            if self._warm is not None:
+                self._warm.engine.close()
+                self._warm = None
+            engine = engine_for(self.settings)
+            try:
+                self._warm = WarmWarehouse(engine, self._warehouse, self.catalog, self.models)
+            except BaseException:
+                engine.close()
+                raise
+            self._state = state
+        return self._warm
+
+    def _detections(self, warm: WarmWarehouse) -> list[Detection]:
+        """What the models find over the applicant's rows, as `models.runner.detect` would."""
+        engine = warm.engine
+        differing = engine.query(
+            "SELECT DISTINCT payee_name, registry_name FROM paid "
+            "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
+        engine.register_table("name_keys", name_keys(
+            differing.column("payee_name").to_pylist()
+            + differing.column("registry_name").to_pylist()))
+        found: list[Detection] = []
+        for model in self.models:
+            if model.missing_inputs(warm.present):
+                continue
+            try:
+                hits = engine.query(self._sql[model.code])
+            except EngineError as error:
+                raise ModelFileError(model.sql_path, f"the query failed: {error}") from error
+            found.extend(gather(model, hits))
+        return named(found, lookup(engine, found), self._programs)
+
+
+def _manifest_state(path: Path) -> tuple[int, int, int]:
+    """Which manifest is in place: a commit replaces the file, so its identity changes."""
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def _verdict(rows: ApplicantRows, fired: Fired, seconds: float) -> ApplicationVerdict:
+    """The detections the application's payment row is evidence of, as the verdict."""
+    payment = rows.overlays()["payments"]
+    detections = fired.on_rows("payments", payment).get(1, [])  # the row's number: 1
+    findings = tuple(ModelFinding(d.model, fired.library[d.model].spec.name_zh, d.explanation)
+                     for d in detections)
+    return ApplicationVerdict(
+        id_number=rows.id_number, name=rows.name, program=rows.program,
+        program_name=rows.program_name, period=rows.period, amount=f"{rows.amount:.2f}",
+        declared_area=_area_text(rows.declared_area),
+        verdict="hold" if findings else "pass", findings=findings, seconds=seconds)
+
+
+def _area_text(area: Decimal | None) -> str | None:
+    return None if area is None else f"{area.normalize():f}"
+
+
+def screen_application(settings: Settings, application: Application) -> ApplicationVerdict:
+    """One application screened cold, by the screening core itself: its rows laid over the
+    whole warehouse (`screen_overlay`), as a batch's are. The command line's way; the warm
+    `ApplicationScreener` must say the same (a test holds them equal)."""
+    started = time.perf_counter()
+    rows = ApplicationReader(load_catalog(settings.catalog)).read(application)
+    fired = screen_overlay(settings, rows.overlays(), tuple(APPLICATIONS.not_screened))
+    return _verdict(rows, fired, time.perf_counter() - started)

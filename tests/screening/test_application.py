@@ -1,0 +1,169 @@
+"""Screening one application before approval: each situation fires its model, its clean
+look-alike fires nothing, and the warm screener says what the screening core says cold."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sunlight.clock import local_today
+from sunlight.screening.application import (
+    Application,
+    ApplicationScreener,
+    ApplicationVerdict,
+    screen_application,
+)
+from sunlight.settings import Settings
+from tests.models.county import County, Person, make_id
+
+MONTH = "2025-01"
+county = County()
+
+# Someone already paid, so that the warehouse holds payments, and a clean applicant.
+clean = county.person("周文静", born="1960-04-04")
+county.pay(county.person("许长林", born="1955-02-02"), "低保", "2024-12", 500)
+
+dead = county.person("刘富贵", born="1941-12-11")
+county.death(dead, "2024-10-20")
+
+official = county.person("赵建国", born="1975-05-05")
+county.official(official, "公务员", "2018-03-01", employer="县财政局")
+retired_official = county.person("钱卫东", born="1962-06-06")
+county.official(retired_official, "公务员", "2000-03-01", "2022-06-30", employer="县财政局")
+
+cadre_relative = county.person("孙秀英", born="1968-08-08", household="H-SUN")
+county.official(county.person("孙大山", born="1966-06-16", household="H-SUN"), "村干部",
+                "2021-01-01", post="村委会主任", village="东风村")
+cadre_neighbour = county.person("李春花", born="1969-09-09", household="H-LI")
+county.official(county.person("李铁柱", born="1967-07-17", household="H-LI2"), "村干部",
+                "2021-01-01", post="村委会主任", village="东风村")
+
+car_household = county.person("吴海燕", born="1972-02-12", household="H-WU")
+county.vehicle(county.person("吴强", born="1970-01-10", household="H-WU"), "小型轿车",
+               plate="陕C12345")
+motorbike = county.person("郑小红", born="1973-03-13")
+county.vehicle(motorbike, "普通二轮摩托车", plate="陕C6789")
+
+farmer = county.person("戴福海", born="1963-03-23")
+county.land(farmer, "耕地", "10")
+
+old = county.person("王秀兰", born="1940-05-15")
+young = county.person("陈志刚", born="1950-05-15")
+unborn = county.person("冯小宝", born="2025-03-01")
+
+disabled = county.person("何国庆", born="1980-10-10")
+county.certificate(disabled, "一级")
+mildly_disabled = county.person("罗建平", born="1981-11-11")
+county.certificate(mildly_disabled, "三级")
+
+tekun = county.person("梁宝峰", born="1948-09-23")
+county.pay(tekun, "特困供养", MONTH, 1100)
+former_tekun = county.person("马桂芝", born="1949-09-24")
+county.pay(former_tekun, "特困供养", "2024-06", 1100)
+
+already_paid = county.person("黄东国", born="1959-11-19")
+county.pay(already_paid, "低保", MONTH, 700)
+
+stranger_id = make_id("1970-01-01", 990)  # a valid ID the registry does not hold
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("county") / "home"
+    county.run(home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def screener(home: Path) -> Iterator[ApplicationScreener]:
+    screener = ApplicationScreener(Settings(home=home, database_url=None))
+    yield screener
+    screener.close()
+
+
+def apply(who: Person, program: str = "低保", area: str | None = None,
+          period: str | None = MONTH, name: str | None = None) -> Application:
+    return Application(who.id, name or who.name, program, area, period)
+
+
+CASES = [
+    pytest.param(apply(dead), "DECEASED_PAID", ["刘富贵", "2024年10月"], id="dead"),
+    pytest.param(apply(official), "OFFICIAL_ON_WELFARE", ["县财政局", "公务员"], id="official"),
+    pytest.param(apply(cadre_relative), "RELATIVE_OF_CADRE", ["孙大山", "村委会主任"],
+                 id="cadre-relative"),
+    pytest.param(apply(car_household), "ASSET_OWNER_ON_WELFARE", ["吴强", "小型轿车"],
+                 id="asset-owner"),
+    pytest.param(apply(farmer, "耕地地力保护补贴", "15", "2025"), "AREA_OVER_DECLARED",
+                 ["15", "10", "耕地"], id="area-over-declared"),
+    pytest.param(apply(young, "高龄补贴"), "INELIGIBLE_AGE", ["80"], id="too-young"),
+    pytest.param(apply(unborn, "DIBAO"), "PAID_BEFORE_BIRTH", ["2025年1月"], id="before-birth"),
+    pytest.param(apply(mildly_disabled, "重度残疾人护理补贴"), "INELIGIBLE_DISABILITY",
+                 ["3级"], id="disability-level"),
+    pytest.param(apply(tekun), "EXCLUSIVE_PROGRAMS", ["特困人员救助供养"],
+                 id="exclusive-program"),
+    pytest.param(apply(already_paid), "DUPLICATE_PAYMENT", ["2025年1月"], id="already-paid"),
+    pytest.param(Application(stranger_id, "张无名", "低保", None, MONTH),
+                 "UNREGISTERED_PAYEE", ["查无此人"], id="unregistered"),
+    pytest.param(apply(clean, name="周文英"), "NAME_MISMATCH", ["周文英", "周文静"],
+                 id="name-mismatch"),
+]
+
+LOOK_ALIKES = [
+    pytest.param(apply(clean), id="alive-unofficial-no-assets"),
+    pytest.param(apply(retired_official), id="official-who-left-office"),
+    pytest.param(apply(cadre_neighbour), id="cadre-of-another-household"),
+    pytest.param(apply(motorbike), id="motorbike-only"),
+    pytest.param(apply(farmer, "地力补贴", "10.4", "2025"), id="area-within-holding"),
+    pytest.param(apply(old, "高龄补贴"), id="old-enough"),
+    pytest.param(apply(disabled, "重度残疾人护理补贴"), id="disability-level-qualifies"),
+    pytest.param(apply(former_tekun), id="exclusive-program-ended"),
+    pytest.param(apply(clean, name="周 文静"), id="name-as-written-with-a-space"),
+    pytest.param(apply(already_paid, period="2025-02"), id="next-month-not-yet-paid"),
+]
+
+
+@pytest.mark.parametrize(("application", "model", "said"), CASES)
+def test_each_situation_holds_for_its_model(screener: ApplicationScreener,
+                                            application: Application, model: str,
+                                            said: list[str]) -> None:
+    verdict = screener.screen(application)
+    assert verdict.verdict == "hold"
+    assert model in verdict.models
+    finding = next(f for f in verdict.findings if f.model == model)
+    assert finding.name_zh and finding.name_zh in verdict.explanation
+    for fact in said:
+        assert fact in finding.explanation, finding.explanation
+
+
+@pytest.mark.parametrize("application", LOOK_ALIKES)
+def test_clean_look_alikes_pass(screener: ApplicationScreener,
+                                application: Application) -> None:
+    verdict = screener.screen(application)
+    assert (verdict.verdict, verdict.models, verdict.explanation) == ("pass", (), "")
+
+
+def test_verdict_names_the_application_as_normalised(screener: ApplicationScreener) -> None:
+    verdict = screener.screen(Application(
+        farmer.id.lower() if farmer.id.endswith("X") else f" {farmer.id} ", "戴福海",
+        "地力补贴", "１２.5亩", "2025年"))
+    assert (verdict.id_number, verdict.program, verdict.program_name, verdict.period,
+            verdict.amount, verdict.declared_area) == (
+        farmer.id, "DILI", "耕地地力保护补贴", "2025", "1312.50", "12.5")
+    assert verdict.as_dict()["verdict_zh"] == verdict.verdict_zh
+
+
+def test_the_month_applied_for_defaults_to_this_month(screener: ApplicationScreener) -> None:
+    today = local_today()
+    verdict = screener.screen(apply(clean, period=None))
+    assert verdict.period == f"{today.year:04d}-{today.month:02d}"
+
+
+@pytest.mark.parametrize("application", [p.values[0] for p in CASES + LOOK_ALIKES])
+def test_warm_screener_says_what_the_core_says_cold(
+        home: Path, screener: ApplicationScreener, application: Application) -> None:
+    warm: ApplicationVerdict = screener.screen(application)
+    cold = screen_application(Settings(home=home, database_url=None), application)
+    assert (warm.verdict, warm.models, warm.explanation) == (
+        cold.verdict, cold.models, cold.explanation)
