@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     api_screen_max_rows: Annotated[int, Field(ge=1)] = 100_000
     api_screens_per_minute: Annotated[int, Field(ge=1)] = 30
     api_screenings_at_once: Annotated[int, Field(ge=1, le=64)] = 2
+    api_applications_per_minute: Annotated[int, Field(ge=1)] = 120  # one application a call
 
     @field_validator("public_url")
     @classmethod

@@ -32,8 +32,10 @@ HEADERS = [column.label for column in dataset("payments").columns]
 @pytest.fixture
 def api(tmp_path: Path, sqlite_template: Path) -> Iterator[StaffApp]:
     # A limit no run reaches: the limit's own test is in test_screen_api.py.
-    built = api_app(tmp_path / "home", sqlite_template, api_screens_per_minute=1_000_000)
+    built = api_app(tmp_path / "home", sqlite_template, api_screens_per_minute=1_000_000,
+                    api_applications_per_minute=1_000_000)
     yield built
+    built.app.state.api_workers.close()
     built.app.state.engine.dispose()
 
 
@@ -48,6 +50,8 @@ def operation(api: StaffApp, path: str, method: str) -> schemathesis.APIOperatio
 
 @pytest.mark.parametrize("path, method, mode", [
     ("/screen", "POST", GenerationMode.POSITIVE), ("/screen", "POST", GenerationMode.NEGATIVE),
+    ("/screen/application", "POST", GenerationMode.POSITIVE),
+    ("/screen/application", "POST", GenerationMode.NEGATIVE),
     ("/problems", "GET", GenerationMode.POSITIVE)])
 def test_every_answer_keeps_to_the_document(api: StaffApp, secret: str, path: str,
                                             method: str, mode: GenerationMode) -> None:
@@ -106,3 +110,6 @@ def test_the_document_describes_the_screening_operation(api: StaffApp) -> None:
     assert schemas["VerdictRow"]["properties"]["verdict"]["enum"] == ["hold", "pass",
                                                                      "unreadable"]
     assert schemas["ScreenRequest"]["properties"]["dataset"]["enum"] == ["payments"]
+    application = document["paths"]["/screen/application"]["post"]
+    assert set(application["responses"]) == set(screen["responses"])
+    assert {"ApplicationRequest", "ApplicationResponse", "Finding"} <= set(schemas)

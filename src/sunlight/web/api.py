@@ -18,12 +18,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sunlight.settings import Settings
 from sunlight.web import problems
 from sunlight.web.problems import ApiProblem, Problem, ProblemType
-from sunlight.web.routes import screen_api
+from sunlight.web.routes import application_api, screen_api
 
 PREFIX: Final = "/api/v1"
 LOG = logging.getLogger("sunlight.web")
 SERVER_ERROR = "服务器内部错误，本次请求未能完成。请稍后重试；如果再次出现，请告知系统管理员。"
-_BY_STATUS = {status: code for code, status in problems.STATUS.items()}
 
 
 def create_api(parent: FastAPI) -> FastAPI:
@@ -31,9 +30,10 @@ def create_api(parent: FastAPI) -> FastAPI:
     settings: Settings = parent.state.settings
     api = FastAPI(title="Sunlight 阳光监督 API", version="1", docs_url=None, redoc_url=None,
                   openapi_url="/openapi.json", description=_description(settings))
-    for name in ("settings", "sessions", "writer_engine"):
+    for name in ("settings", "sessions", "writer_engine", "api_workers"):
         setattr(api.state, name, getattr(parent.state, name))
     api.include_router(screen_api.router)
+    api.include_router(application_api.router)
     api.add_api_route("/problems", problem_types, methods=["GET"],
                       response_model=dict[str, ProblemType], summary="各类问题（错误）的说明",
                       description="错误响应的 type 以 #<代码> 结尾；这里按代码列出每类"
@@ -65,7 +65,8 @@ def _description(settings: Settings) -> str:
 
 _SCHEMAS: Final[tuple[tuple[type[BaseModel], Any], ...]] = (
     (screen_api.ScreenRequest, "validation"), (screen_api.ScreenResponse, "serialization"),
-    (Problem, "serialization"))
+    (Problem, "serialization"), (application_api.ApplicationRequest, "validation"),
+    (application_api.ApplicationResponse, "serialization"))
 """Models the operations name by reference rather than as FastAPI parameters (the batch's
 body is read by hand, after its token is checked)."""
 
@@ -77,7 +78,8 @@ def _document(api: FastAPI) -> dict[str, Any]:
     components = document.setdefault("components", {})
     components.setdefault("schemas", {}).update(found.get("$defs", {}))
     components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
-    document["paths"][screen_api.PATH]["post"]["security"] = [{"bearer": []}]
+    for path in (screen_api.PATH, application_api.PATH):
+        document["paths"][path]["post"]["security"] = [{"bearer": []}]
     return document
 
 
@@ -89,7 +91,7 @@ def _handle_errors(api: FastAPI) -> None:
 
     @api.exception_handler(StarletteHTTPException)
     def http_error(_request: Request, error: StarletteHTTPException) -> Response:
-        code = _BY_STATUS.get(error.status_code, "not-found")
+        code = "method-not-allowed" if error.status_code == 405 else "not-found"
         detail = "没有这个接口，请查看 /api/v1/openapi.json。" if code == "not-found" else \
             "这个接口不支持这种请求方法，请查看 /api/v1/openapi.json。"
         return problems.response(ApiProblem(code, detail, headers=dict(error.headers or {})))

@@ -32,6 +32,7 @@ from sunlight.warehouse.spill import remove_stale
 from sunlight.web import middleware
 from sunlight.web.api import PREFIX as API_PREFIX
 from sunlight.web.api import create_api
+from sunlight.web.api_workers import ApiWorkers
 from sunlight.web.compression import Compression
 from sunlight.web.deps import LoginRequired
 from sunlight.web.entity_href import stored_salt
@@ -112,6 +113,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
+    # The API's screening threads and warm application screener (web/api_workers.py).
+    app.state.api_workers = ApiWorkers(settings)
     # Made now if need be (web/entity_href.py says why).
     app.state.entity_salt = stored_salt(app.state.sessions)
     assets = StaticAssets(STATIC)
@@ -169,6 +172,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     # A job under way finishes in its own process; queued ones wait for the next runner.
     app.state.jobs.stop()
+    app.state.api_workers.close()
 
 
 def _handle_errors(app: FastAPI) -> None:

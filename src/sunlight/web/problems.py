@@ -16,7 +16,8 @@ TYPES_PATH: Final = "/api/v1/problems"
 """Where the problem types are listed; a problem's type is this with its code as fragment."""
 STATUS: Final = {"unauthorized": 401, "forbidden": 403, "not-found": 404,
                  "method-not-allowed": 405, "too-slow": 408, "too-large": 413,
-                 "unsupported-media-type": 415, "invalid-batch": 422, "rate-limited": 429,
+                 "unsupported-media-type": 415, "invalid-batch": 422,
+                 "invalid-application": 422, "rate-limited": 429,
                  "server-error": 500}
 """The HTTP status of each problem type (their titles are in vocabulary.yaml)."""
 

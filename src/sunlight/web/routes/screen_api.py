@@ -2,8 +2,9 @@
 §7) for a bearer token of an account that may screen it; the verdicts as JSON.
 
 The token and its rate limit are checked before the body is read; the body is read with a
-cap, validated, and screened in a worker thread (at most `api_screenings_at_once` of this
-process at a time), so that a large batch holds up no other request. Each screening, and
+cap, validated, and screened in the API's batch threads (at most `api_screenings_at_once`
+of this process at a time, web/api_workers.py), so that a large batch holds up no other
+request. Each screening, and
 each batch the core refuses, is in the audit log: who, with which token, the hash of the
 rows as screened, how many rows and holds.
 """
@@ -11,8 +12,8 @@ rows as screened, how many rows and holds.
 from __future__ import annotations
 
 import hashlib
-import threading
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter, Request
@@ -27,7 +28,9 @@ from sunlight.audit.chain import append
 from sunlight.contract.screening import BATCH_KINDS
 from sunlight.screening.core import BatchRefused, screen_rows
 from sunlight.screening.verdicts import ScreeningResult
-from sunlight.web.api_auth import authorised, forbidden, json_body
+from sunlight.web.api_auth import authorised, forbidden
+from sunlight.web.api_body import json_body, unreadable
+from sunlight.web.api_workers import ApiWorkers, in_pool
 from sunlight.web.deps import client_address
 from sunlight.web.problems import ApiProblem, ProblemItem, openapi_responses
 from sunlight.web.state import sessions_of, settings_of
@@ -38,8 +41,6 @@ COLUMNS_MAX: Final = 100
 COLUMN_NAME_MAX: Final = 100
 CELL_MAX: Final = 1_000
 """Characters of one cell: longer than any name, ID, account or amount."""
-ERRORS_SHOWN: Final = 20
-"""Places named in a 422's `errors`: enough to fix a batch, never the whole of it."""
 
 router = APIRouter()
 ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=COLUMN_NAME_MAX)]
@@ -107,7 +108,8 @@ async def screen(request: Request) -> Response:
     batch = await run_in_threadpool(_parsed, body, settings.api_screen_max_rows)
     if not may_screen(caller.user, batch.dataset):
         raise forbidden(f"令牌所属的账户不能筛查这类批次（{batch.dataset}）。")
-    result = await run_in_threadpool(_screened, request, caller, batch)
+    workers: ApiWorkers = request.app.state.api_workers
+    result = await in_pool(workers.batches, partial(_screened, request, caller, batch))
     answer = ScreenResponse(
         dataset=result.dataset, held=result.held, passed=result.passed,
         unreadable=result.unreadable,
@@ -123,7 +125,7 @@ def _parsed(body: bytes, max_rows: int) -> ScreenRequest:
     try:
         batch = ScreenRequest.model_validate_json(body)
     except ValidationError as invalid:
-        raise _unreadable(invalid) from None
+        raise unreadable(invalid) from None
     if len(batch.rows) > max_rows:
         raise ApiProblem("too-large", f"批次有 {len(batch.rows)} 行，超过每次上限 {max_rows} 行，"
                                       "请分批提交。")
@@ -138,36 +140,23 @@ def _parsed(body: bytes, max_rows: int) -> ScreenRequest:
     return batch
 
 
-_screenings: dict[int, threading.Semaphore] = {}
-_screenings_made = threading.Lock()
-
-
-def _at_once(limit: int) -> threading.Semaphore:
-    """This process's screenings under way, at most `limit` (each holds a batch and an
-    engine's memory); those beyond wait in their worker thread, not on the event loop."""
-    with _screenings_made:
-        return _screenings.setdefault(limit, threading.Semaphore(limit))
-
-
 def _screened(request: Request, caller: Bearer, batch: ScreenRequest) -> ScreeningResult:
-    settings = settings_of(request)
     try:
-        with _at_once(settings.api_screenings_at_once):
-            result = screen_rows(settings, batch.rows, batch.dataset)
+        result = screen_rows(settings_of(request), batch.rows, batch.dataset)
     except BatchRefused as refused:
         digest = hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
-        _audit(request, caller, "api.screen_refused", {
+        audit(request, caller, "api.screen_refused", {
             "token": caller.token.name, "dataset": batch.dataset, "sha256": digest,
             "rows": len(batch.rows), "reason": refused.chinese})
         raise ApiProblem("invalid-batch", refused.chinese) from None
-    _audit(request, caller, "api.screen", {
+    audit(request, caller, "api.screen", {
         "token": caller.token.name, "dataset": result.dataset, "sha256": result.file_hash,
         "rows": len(result.verdicts), "held": result.held, "passed": result.passed,
         "unreadable": result.unreadable})
     return result
 
 
-def _audit(request: Request, caller: Bearer, action: str, details: dict[str, Any]) -> None:
+def audit(request: Request, caller: Bearer, action: str, details: dict[str, Any]) -> None:
     """The call in the audit log, and the token's last use, in one transaction."""
     with sessions_of(request)() as session:
         writing(session)
@@ -177,36 +166,3 @@ def _audit(request: Request, caller: Bearer, action: str, details: dict[str, Any
         append(session, actor=caller.user.username, action=action, details=details,
                address=client_address(request))
         session.commit()
-
-
-_SAYS = {
-    "json_invalid": "请求内容不是有效的 JSON",
-    "missing": "缺少这一项",
-    "string_type": "应为文本（JSON 字符串，例如 \"340.00\"）",
-    "dict_type": "应为对象（列名: 文本）",
-    "model_type": "应为对象，包含 dataset 和 rows",
-    "list_type": "应为数组",
-    "too_long": "过长",
-    "string_too_long": "过长",
-    "string_too_short": "不能为空",
-    "too_short": "不能为空：rows 至少要有一行，每行至少要有一列",
-    "extra_forbidden": "不认识的字段：只接受 dataset 和 rows",
-}
-
-
-def _unreadable(invalid: ValidationError) -> ApiProblem:
-    """A 422 naming where the body is wrong, in Chinese (pydantic's English stays out)."""
-    errors = [ProblemItem(pointer=_pointer(error["loc"]),
-                          detail=_SAYS.get(error["type"], "不符合要求"))
-              for error in invalid.errors(include_url=False)[:ERRORS_SHOWN]]
-    first = errors[0]
-    where = f"“{first.pointer}”" if first.pointer else ""
-    return ApiProblem("invalid-batch", f"批次无法读取：{where}{first.detail}"
-                      f"（共 {invalid.error_count()} 处问题）。", errors=errors)
-
-
-def _pointer(location: tuple[int | str, ...]) -> str:
-    """pydantic's location as a JSON Pointer; a dict key's own error names the key."""
-    parts = [str(part) for part in location if part != "[key]"]
-    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
-
