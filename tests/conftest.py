@@ -15,7 +15,7 @@ from sunlight.ingest.normalise import install_macros
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 
-pytest_plugins = ["tests.databases", "tests.entities.indexed"]
+pytest_plugins = ["tests.databases", "tests.entities.indexed", "tests.screening.next_month"]
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE_COUNTY = SHARED / "samples" / "county-3k"

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     ingest_max_columns: Annotated[int, Field(ge=1, le=16_384)] = 1_000
     ingest_sheet_max_unpacked_mb: Annotated[int, Field(ge=1)] = 1_024
     ingest_reader_memory_mb: Annotated[int, Field(ge=256)] = 2_048
+    # Data rows a batch screened before payment may have (sunlight.screening): each row's
+    # verdict is held in memory, and a larger batch is refused once read.
+    screen_max_rows: Annotated[int, Field(ge=1)] = 200_000
     job_memory_mb: int = 6144  # memory a background job (an upload's ingest, a publication)
     # may take beyond its loaded program; past it the job's own process ends, never the server
     # Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
@@ -89,6 +92,9 @@ class Settings(BaseSettings):
     # counting as the first): the rosters show both periods' last days.
     notice_days: Annotated[int, Field(ge=1, le=366)] = 7
     objection_days: Annotated[int, Field(ge=1, le=366)] = 7
+    # A screening's verdict files (发放前筛查) are kept this many days, then removed: they hold
+    # every payee's ID number; the batch file itself is deleted as soon as it is screened.
+    screening_verdict_days: Annotated[int, Field(ge=1, le=366)] = 30
 
     @cached_property
     def warehouse_dir(self) -> Path:
@@ -119,6 +125,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Department uploads, kept as received."""
         return self.home / "uploads"
+
+    @property
+    def screenings_dir(self) -> Path:
+        """Batches waiting to be screened and the verdict files of each screening."""
+        return self.home / "screenings"
 
     @property
     def ingest_workers(self) -> int:

@@ -6,7 +6,7 @@ import re
 import typing
 from pathlib import Path
 
-from sunlight.appdb import job_tables, publication_tables, upload_tables
+from sunlight.appdb import job_tables, publication_tables, screening_tables, upload_tables
 from sunlight.cases.workflow import TRANSITIONS
 from sunlight.contract.cases import CASES, STATUS_ZH, sanction_parts
 from sunlight.contract.roles import ROLES
@@ -33,9 +33,10 @@ def _constants(module: object, prefix: str) -> set[str]:
 def test_every_stored_status_and_kind_has_a_chinese_name() -> None:
     assert _constants(upload_tables, "UPLOAD_") <= set(VOCABULARY.upload_statuses)
     assert _constants(job_tables, "JOB_") <= set(VOCABULARY.job_statuses)
+    assert _constants(screening_tables, "SCREENING_") == set(VOCABULARY.screening_statuses)
     assert {publication_tables.PUBLISHED, publication_tables.WITHDRAWN} == set(
         VOCABULARY.publication_statuses)
-    assert {kinds.INGEST_UPLOAD, kinds.ROLL_BACK_UPLOAD, kinds.PUBLISH} == set(
+    assert {kinds.INGEST_UPLOAD, kinds.ROLL_BACK_UPLOAD, kinds.PUBLISH, kinds.SCREEN} == set(
         VOCABULARY.job_kinds)
     severity = typing.get_args(ModelSpec.model_fields["severity"].annotation)
     assert set(severity) == set(VOCABULARY.severities)

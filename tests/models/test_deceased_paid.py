@@ -54,6 +54,11 @@ old_id_death = county.add("deaths", id_number=to_old_form(old_id.id), name=old_i
            death_date="2024-01-20", source="公安注销")
 paid_old_id = county.pay(old_id, "低保", months("2024-01", "2024-02"), 500)
 
+# The death record names no source (the column is optional): the explanation still reads.
+unsourced = county.person("钱有福", born="1944-08-08")
+county.add("deaths", id_number=unsourced.id, name=unsourced.name, death_date="2024-01-05")
+county.pay(unsourced, "低保", months("2024-01", "2024-02"), 500)
+
 # Alive and paid: nothing to say.
 alive = county.person("孙丽华", born="1960-10-10")
 county.pay(alive, "低保", months("2024-01", "2024-06"), 500)
@@ -116,8 +121,14 @@ def test_a_death_recorded_under_the_old_15_digit_id_counts(run: Run):
     assert evidence(found) == paid(paid_old_id[1]) | basis(old_id_death)
 
 
+def test_a_death_record_without_a_source_reads_as_a_death_registration(run: Run):
+    explanation = run.one(unsourced).explanation
+    assert explanation.startswith("死亡登记信息显示钱有福于2024年1月死亡")
+    assert "死亡信息信息" not in explanation
+
+
 def test_the_living_are_not_warned(run: Run):
     assert not run.fired(alive)
     assert {d.subject for d in run.detections} == {
         p.id for p in (died_in_march, annual_next_year, two_sources, registry_death, slip,
-                       old_id)}
+                       old_id, unsourced)}

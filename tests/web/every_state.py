@@ -1,7 +1,8 @@
 """A workbench holding something of everything: the tiny county ingested and published, an
-upload done and one refused, warnings of several models in every state with their cases,
-a citizen's report with a photo, a comment, an attachment, a self-correction and the audit
-entries all of these write. Accounts are named in pinyin and Chinese, never like a code."""
+upload done and one refused, a batch screened and one refused, warnings of several models in
+every state with their cases, a citizen's report with a photo, a comment, an attachment, a
+self-correction and the audit entries all of these write. Accounts are named in pinyin and
+Chinese, never like a code."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sunlight.appdb.account_tables import ApiToken, User
 from sunlight.appdb.case_tables import Case, CaseAttachment
 from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.report_tables import ReportPhoto
+from sunlight.appdb.screening_tables import Screening
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.upload_tables import Upload
 from sunlight.cases.attachments import attach
@@ -57,6 +59,11 @@ ACCOUNTS = {
 }
 """One account per role, by role."""
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+BATCH = ("项目名称,身份证号,姓名,所属期,金额,银行账号\n"
+         f"低保,{wang.id},王芳,2024-03,500.00,6217493730820689217\n"
+         f"高龄补贴,{zhang.id},张伟,2024-01,200.00,6217493730820689218\n"
+         "低保,12345,李四,2024-03,300.00,6217493730820689219\n").encode()
+"""A batch to screen: 王芳's March paid before, 张伟's January too, an ID unreadable."""
 DEATHS = ("身份证号,姓名,死亡日期\n"
           f"{wang.id},王芳,2023-12-01\n"
           "12345,李四,2023-06-01\n").encode()
@@ -124,6 +131,7 @@ def seeded(home: Path) -> Workbench:
             add_user(session, password=PASSWORD, **account)  # type: ignore[arg-type]
         session.commit()
     _upload(bench)
+    _screening(bench)
     _publish(bench)
     _warnings(bench)
     _report(bench)
@@ -133,6 +141,7 @@ def seeded(home: Path) -> Workbench:
         bench.ids["warning_id"] = list(session.scalars(select(Warning.warning_id)))
         bench.ids["case_no"] = list(session.scalars(select(Case.case_no)))
         bench.ids["upload_id"] = [str(i) for i in session.scalars(select(Upload.id))]
+        bench.ids["screening_id"] = [str(i) for i in session.scalars(select(Screening.id))]
         bench.ids["attachment_id"] = [str(i) for i in session.scalars(select(CaseAttachment.id))]
         bench.ids["photo_id"] = [str(i) for i in session.scalars(select(ReportPhoto.id))]
     _portal_ids(bench)
@@ -180,6 +189,18 @@ def _upload(bench: Workbench) -> None:
                            files={"file": (name, body, "text/csv")})
         assert sent.status_code == 303, sent.text
         assert bench.app.state.ingest_worker.wait(timeout=120)  # type: ignore[attr-defined]
+
+
+def _screening(bench: Workbench) -> None:
+    """The analyst screens a batch (held, passed and unreadable rows) and one refused."""
+    client = bench.client(ANALYST)
+    for name, body in (("待发放清单.csv", BATCH), ("说明.csv", "甲,乙\n1,2\n".encode())):
+        token = form_token(client.get("/staff/screening").text)
+        sent = client.post("/staff/screening", follow_redirects=False,
+                           data={"dataset": "payments", "csrf_token": token},
+                           files={"file": (name, body, "text/csv")})
+        assert sent.status_code == 303, sent.text
+        assert bench.app.state.jobs.wait(timeout=120)  # type: ignore[attr-defined]
 
 
 def _publish(bench: Workbench) -> None:

@@ -22,6 +22,7 @@ ANALYST = frozenset({"analyst"})
 CASEWORK = frozenset({"analyst", "verifier"})  # the verifier: the case assigned to them
 LISTS = frozenset({"analyst", "verifier", "verifier_other"})  # each verifier: their own cases
 UPLOADERS = frozenset({"analyst", "officer"})  # the officer: their own datasets
+SCREENED = frozenset({"analyst"})  # the analyst's screening: the officer is told it is not found
 ADMIN = frozenset({"admin"})
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
        b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe"
@@ -42,6 +43,11 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/entities/{kind}/{ref}/links": CASEWORK,  # the verifier: their township's
     "/staff/publications": ANALYST,
     "/staff/publications/job": ANALYST,
+    "/staff/screening": UPLOADERS,
+    "/staff/screening/{screening_id}": SCREENED,
+    "/staff/screening/{screening_id}/status": SCREENED,
+    "/staff/screening/{screening_id}/verdicts.csv": SCREENED,
+    "/staff/screening/{screening_id}/verdicts.xlsx": SCREENED,
     "/staff/search": LISTS,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
@@ -73,6 +79,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "/staff/logout": EVERYONE,
     "/staff/publications": ANALYST,
     "/staff/publications/{version}/withdraw": ANALYST,
+    "/staff/screening": UPLOADERS,
     "/staff/self-corrections": ANALYST,
     "/staff/uploads": UPLOADERS,
     "/staff/uploads/{upload_id}/rollback": UPLOADERS,
@@ -86,8 +93,12 @@ PUBLIC = {("GET", "/staff/login"), ("POST", "/staff/login")}
 
 def refusal(name: str, path: str, allowed: frozenset[str]) -> int:
     """403 for a role that may not use the route at all; 404 for a verifier outside a case's
-    scope, the answer a case that does not exist gets."""
-    return 404 if allowed == CASEWORK and name == "verifier_other" and "{" in path else 403
+    scope and for an officer asking for another's screening, the answer a case or screening
+    that does not exist gets."""
+    if "{" in path and ((allowed == CASEWORK and name == "verifier_other")
+                        or (path.startswith("/staff/screening/") and name == "officer")):
+        return 404
+    return 403
 
 
 @dataclass
@@ -120,6 +131,8 @@ def world(tmp_path_factory: pytest.TempPathFactory,
     import shutil
 
     from tests.web.conftest import make_staff_app
+    from tests.web.screening_support import send_batch
+    from tests.web.test_screening_page import BATCH
     from tests.web.test_uploads import DEATHS, send
 
     folder = tmp_path_factory.mktemp("permissions")
@@ -137,13 +150,16 @@ def world(tmp_path_factory: pytest.TempPathFactory,
     report_case_no, photo_id = _report_assigned_to_verifier(staff_app)
     upload = send(clients["officer"], "deaths", "deaths.csv", DEATHS)
     staff_app.app.state.ingest_worker.wait(timeout=120)
+    screening = send_batch(clients["analyst"], "待发放清单.csv", BATCH)
+    staff_app.app.state.jobs.wait(timeout=120)
     values = {"warning_id": warning_id, "case_no": case_no, "kind": "person",
               "ref": _person_in_the_verifiers_township(staff_app),
               "attachment_id": str(attachment.id),
               "upload_id": upload.headers["location"].rsplit("/", 1)[-1],
               "user_id": str(staff_app.users["verifier"]),
               "report_case_no": report_case_no, "photo_id": str(photo_id), "version": "1",
-              "code": "deaths"}
+              "code": "deaths",
+              "screening_id": screening.headers["location"].rsplit("/", 1)[-1]}
     yield World(staff_app, values, clients)
     staff_app.app.state.engine.dispose()
 

@@ -25,17 +25,22 @@ def generate_command(
     seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 1,
     file_format: Annotated[FileFormat, typer.Option("--format", help="mixed, xlsx or csv")]
     = FileFormat.mixed,
+    next_batch: Annotated[bool, typer.Option(
+        "--next-batch", help="Also write the next month's payment batch (batch/) with injected "
+                             "bad rows and look-alikes, and its truth (screen_truth.csv).")]
+    = False,
 ) -> None:
     """Generate a synthetic county: all 11 datasets, messy as real exports, with its truth."""
     try:
-        generate(out, persons, seed, file_format.value)
+        generate(out, persons, seed, file_format.value, next_batch=next_batch)
     except FileExistsError as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
 
 
 def generate(out: Path, persons: int, seed: int,
-             file_format: Literal["mixed", "xlsx", "csv"] = "mixed") -> None:
+             file_format: Literal["mixed", "xlsx", "csv"] = "mixed", *,
+             next_batch: bool = False) -> None:
     from sunlight.synth import generate_county  # the generator is only loaded when used
 
     with progress_bar() as bar:
@@ -46,7 +51,13 @@ def generate(out: Path, persons: int, seed: int,
                 tasks[stage] = bar.add_task(stage, total=total, current="")
             bar.update(tasks[stage], completed=done, total=total)
 
-        report = generate_county(out, persons, seed, file_format, progress=advance)
+        report = generate_county(out, persons, seed, file_format, progress=advance,
+                                 next_batch=next_batch)
     console.print(f"Wrote {report.files} files for {report.persons:,} persons to {out}: "
                   f"{report.cases} cases and {report.traps} traps in truth.csv, "
                   f"{report.bad_rows} unreadable rows in bad_rows.csv.")
+    if report.batch_path is not None:
+        console.print(f"Wrote the next month's batch, {report.batch_rows:,} rows, to "
+                      f"{report.batch_path} (its truth: screen_truth.csv).")
+    for shortfall in report.shortfalls:
+        console.print(f"[yellow]too small for:[/yellow] {shortfall}")

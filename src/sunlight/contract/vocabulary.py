@@ -33,6 +33,7 @@ class Vocabulary(BaseModel):
     publication_counts: dict[str, str]
     upload_statuses: dict[str, str]
     upload_stages: dict[str, str]
+    screening_statuses: dict[str, str]
     job_kinds: dict[str, str]
     job_statuses: dict[str, str]
     publication_statuses: dict[str, str]
@@ -49,7 +50,7 @@ class Vocabulary(BaseModel):
     api_problems: dict[str, str]
     screening_verdicts: dict[str, str]
     screening_columns: dict[str, str]
-    screening_sheets: dict[str, str]
+    screening_texts: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -69,6 +70,7 @@ EVIDENCE_ROLE_ZH: Final = VOCABULARY.evidence_roles
 REASONS_ZH: Final = VOCABULARY.finding_reasons
 UPLOAD_STATUS_ZH: Final = VOCABULARY.upload_statuses
 UPLOAD_STAGE_ZH: Final = VOCABULARY.upload_stages
+SCREENING_STATUS_ZH: Final = VOCABULARY.screening_statuses
 TIMELINE_KIND_ZH: Final = VOCABULARY.timeline_kinds
 FIELD_ZH: Final = VOCABULARY.fields
 SUBJECT_KIND_ZH: Final = VOCABULARY.subject_kinds

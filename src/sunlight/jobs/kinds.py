@@ -16,6 +16,7 @@ from sunlight.settings import Settings
 INGEST_UPLOAD = "upload.ingest"
 ROLL_BACK_UPLOAD = "upload.rollback"
 PUBLISH = "publication"
+SCREEN = "screening"
 
 
 class JobFailed(Exception):
@@ -62,6 +63,8 @@ KINDS: dict[str, JobKind] = {
     ROLL_BACK_UPLOAD: JobKind("sunlight.uploads.rollback:rollback_job",
                               "sunlight.uploads.rollback:rollback_cut_off"),
     PUBLISH: JobKind("sunlight.publish.jobs:publish_job", "sunlight.publish.jobs:publish_cut_off"),
+    SCREEN: JobKind("sunlight.screenings.worker:screen_job",
+                    "sunlight.screenings.worker:screen_cut_off"),
 }
 
 

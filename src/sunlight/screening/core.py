@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import dataset as dataset_of
 from sunlight.contract.screening import BATCH_KINDS, BatchKind
-from sunlight.contract.vocabulary import REASONS_ZH
+from sunlight.contract.vocabulary import REASONS_ZH, VOCABULARY
 from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.errors import HeaderReport
 from sunlight.ingest.pipeline import prepare
@@ -50,6 +50,7 @@ from sunlight.warehouse.duckdb_engine import engine_for
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay
 
+TEXT_ZH = VOCABULARY.screening_texts
 # A delivered value quoted in an unreadable row's reason is cut to this many characters.
 _QUOTED_CHARS = 40
 
@@ -88,7 +89,7 @@ def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
                         Path(folder))
         rows = pq.read_table(staged.table_path)
         findings = pq.read_table(staged.findings_path)
-    overlay = Overlay(rows, staged.file_hash, staged.file_name, kind.history_keys)
+    overlay = _overlay(rows, staged, kind)
     fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened)
     verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
                          fired.library)
@@ -116,6 +117,20 @@ def screen_rows(settings: Settings, rows: Sequence[Mapping[str, str]],
         return screen_file(settings, path, dataset)
 
 
+def _overlay(rows: pa.Table, staged: StagedBatch, kind: BatchKind) -> Overlay:
+    """The staged rows as an overlay whose lineage names a file no committed file is named.
+
+    Evidence rows are matched by file name, sheet and row: a clerk who screens
+    `待发放清单.csv` every month, last month's ingested under the same name, would otherwise
+    have row 12 held for what last month's row 12 is evidence of.
+    """
+    lineage_name = f"{staged.file_name}#screening-{staged.file_hash[:12]}"
+    column = rows.schema.get_field_index("source_file")
+    named = rows.set_column(column, "source_file",
+                            pa.array([lineage_name] * rows.num_rows, pa.string()))
+    return Overlay(named, staged.file_hash, lineage_name, kind.history_keys)
+
+
 def _as_named(path: Path, file_name: str | None, folder: Path) -> Path:
     """The file under the name it was delivered under: a link in `folder`."""
     name = Path(file_name).name if file_name else ""
@@ -133,6 +148,12 @@ def _stage(settings: Settings, path: Path, kind: BatchKind, staging: Path) -> St
                         ReadLimits.of(settings))
     if outcome.status == "refused" or outcome.batch is None:
         raise BatchRefused(outcome.message, outcome.chinese, outcome.headers)
+    rows, most = outcome.batch.counts.data, settings.screen_max_rows
+    if rows > most:
+        raise BatchRefused(
+            f"{path.name}: {rows:,} data rows, more than the {most:,} a batch screened at once "
+            "may have (setting SUNLIGHT_SCREEN_MAX_ROWS); split it into smaller batches",
+            f"{path.name}：共 {rows:,} 行数据，超过一次筛查允许的 {most:,} 行，请拆分后分批筛查")
     return outcome.batch
 
 
@@ -190,25 +211,30 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
 
 def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
               fired: dict[int, list[Detection]], library: dict[str, Model]) -> list[Verdict]:
-    """A verdict per data row, in the batch's order: accepted rows by what fired, rejected
-    rows by their findings."""
-    verdicts = [_judged(kind, row, fired.get(int(row["source_row"]), []), library)
-                for row in rows.to_pylist()]
+    """A verdict per data row, in the batch's order: accepted rows by what fired (and what
+    ingestion would note of them), rejected rows by their findings."""
+    noted = _reasons(findings, "warning")
+    read = ["source_row", *dict.fromkeys(c for columns in kind.verdict.values() for c in columns)]
+    verdicts = [_judged(kind, row, fired.get(row["source_row"], []), library,
+                        noted.get(row["source_row"], []))
+                for row in rows.select(read).to_pylist()]
     verdicts += [_unreadable(number, reasons)
-                 for number, reasons in _rejections(findings).items()]
+                 for number, reasons in _reasons(findings, "rejected").items()]
     return sorted(verdicts, key=lambda v: v.row)
 
 
 def _judged(kind: BatchKind, row: dict[str, Any], detections: list[Detection],
-            library: dict[str, Model]) -> Verdict:
+            library: dict[str, Model], noted: list[str]) -> Verdict:
+    """Each detection as its warning says it, after the model's Chinese name, one a line;
+    then what ingestion notes of the row (a program the catalog does not know, which no
+    model can judge, passes: the note says why)."""
     values = {name: _first_of(row, columns) for name, columns in kind.verdict.items()}
     codes = tuple(dict.fromkeys(d.model for d in detections))
-    # Each detection as its warning says it, after the model's Chinese name; one a line.
-    said = EXPLANATION_SEPARATOR.join(f"【{library[d.model].spec.name_zh}】{d.explanation}"
-                                      for d in detections)
+    said = [f"【{library[d.model].spec.name_zh}】{d.explanation}" for d in detections]
+    said += [f"【{TEXT_ZH['quality_note']}】{reason}" for reason in noted]
     return Verdict(int(row["source_row"]), values["id_number"], values["name"],
                    values["program"], values["period"], values["amount"],
-                   HOLD if detections else PASS, codes, said)
+                   HOLD if detections else PASS, codes, EXPLANATION_SEPARATOR.join(said))
 
 
 def _first_of(row: dict[str, Any], columns: Sequence[str]) -> str:
@@ -219,11 +245,12 @@ def _first_of(row: dict[str, Any], columns: Sequence[str]) -> str:
     return ""
 
 
-def _rejections(findings: pa.Table) -> dict[int, list[str]]:
-    """Per rejected row, the Chinese reason of each finding that rejects it."""
+def _reasons(findings: pa.Table, severity: str) -> dict[int, list[str]]:
+    """Per row, the Chinese reason of each of its findings of a severity (`rejected`,
+    `warning`), with the value as delivered."""
     reasons: dict[int, list[str]] = {}
     for finding in findings.filter(pc.equal(findings.column("severity"),
-                                            "rejected")).to_pylist():
+                                            severity)).to_pylist():
         reason = REASONS_ZH[finding["reason"]]
         value = str(finding["value"] or "")
         if value and finding["reason"] != "bad_row_shape":

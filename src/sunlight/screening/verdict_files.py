@@ -26,7 +26,7 @@ from sunlight.screening.verdicts import (
     Verdict,
 )
 
-SHEET_ZH = VOCABULARY.screening_sheets
+TEXT_ZH = VOCABULARY.screening_texts
 # Column widths of the verdict sheet, in VERDICT_COLUMNS' order.
 _WIDTHS = (6, 21, 10, 18, 9, 11, 10, 20, 90)
 # Held rows first, then the unreadable, then those that may be paid; batch order within each.
@@ -69,7 +69,7 @@ def ordered(verdicts: list[Verdict]) -> list[Verdict]:
 def _verdict_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
                    result: ScreeningResult, library: dict[str, Model],
                    programs: dict[str, str]) -> None:
-    sheet = book.add_worksheet(SHEET_ZH["verdicts"])
+    sheet = book.add_worksheet(TEXT_ZH["verdict_sheet"])
     marked = {HOLD: book.add_format({"bg_color": "#F8CBAD", "text_wrap": True,
                                      "valign": "top"}),
               UNREADABLE: book.add_format({"bg_color": "#FFE699", "text_wrap": True,
@@ -103,12 +103,12 @@ def _model_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
                  result: ScreeningResult, library: dict[str, Model]) -> None:
     """Each model that fired: its name, severity, the rows it holds, its policy basis and one
     of its explanations from this batch."""
-    sheet = book.add_worksheet(SHEET_ZH["models"])
+    sheet = book.add_worksheet(TEXT_ZH["model_sheet"])
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    sheet.write_string(0, 0, SHEET_ZH["lead"], head)
-    titles = ("model_name", "severity", "rows_held", "policy_basis", "example")
+    sheet.write_string(0, 0, TEXT_ZH["model_sheet_lead"], head)
+    titles = ("model_name", "severity", "rows_held", "policy_basis", "batch_example")
     for column, title in enumerate(titles):
-        sheet.write_string(2, column, SHEET_ZH[title], head)
+        sheet.write_string(2, column, TEXT_ZH[title], head)
     for number, code in enumerate(result.fired, start=3):
         spec = library[code].spec
         held = [v for v in result.verdicts if code in v.models]

@@ -12,6 +12,7 @@ from typing import Literal
 from sunlight.contract.catalog import load_catalog
 from sunlight.synth import tables
 from sunlight.synth.approvals import build_approvals
+from sunlight.synth.batch import SCREEN_TRUTH_COLUMNS, inject_next_month, write_next_month
 from sunlight.synth.cases import CASE, TRAP, allocations, inject_cases
 from sunlight.synth.delivery import DeliveryWriter, allocation_plan, assign_formats, plan_files
 from sunlight.synth.geography import build_county
@@ -48,6 +49,9 @@ class GenerationReport:
     seed: int
     shortfalls: tuple[str, ...] = ()
     """Cases or traps a small county had no one to build on (none from 1,500 residents)."""
+    batch_path: Path | None = None
+    """The next month's payment batch, when asked for (its truth: screen_truth.csv)."""
+    batch_rows: int = 0
 
 
 def build_world(persons: int, seed: int) -> World:
@@ -70,19 +74,23 @@ MARKER = ".synthetic-county"
 
 
 def _make_room(out: Path) -> None:
-    """Clear a delivery this generator wrote before; refuse to touch anyone else's."""
-    delivery = out / "delivery"
-    if delivery.exists() and any(delivery.iterdir()):
-        if not (out / MARKER).is_file():
-            raise FileExistsError(f"{delivery} exists and was not written by the generator; "
-                                  "choose another --out")
-        shutil.rmtree(delivery)
+    """Clear a delivery (and batch) this generator wrote before; refuse to touch anyone else's."""
+    for folder in (out / "delivery", out / "batch"):
+        if folder.exists() and any(folder.iterdir()):
+            if not (out / MARKER).is_file():
+                raise FileExistsError(f"{folder} exists and was not written by the generator; "
+                                      "choose another --out")
+            shutil.rmtree(folder)
+    if (out / MARKER).is_file():
+        (out / "screen_truth.csv").unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
 
 
 def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat = "mixed",
-                    progress: Progress | None = None) -> GenerationReport:
-    """Write OUT/delivery/<dataset>/…, truth.csv, bad_rows.csv and non_data_rows.csv."""
+                    progress: Progress | None = None, next_batch: bool = False
+                    ) -> GenerationReport:
+    """Write OUT/delivery/<dataset>/…, truth.csv, bad_rows.csv and non_data_rows.csv; with
+    `next_batch`, also OUT/batch/待发放清单_2025年1月.* and screen_truth.csv."""
     if file_format not in ("mixed", "xlsx", "csv"):
         raise ValueError(f"file format must be mixed, xlsx or csv, not {file_format!r}")
     tell = progress or (lambda stage, done, total: None)
@@ -90,6 +98,8 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
     world = build_world(persons, seed)
     tell("county", 1, 3)
     book, funds = inject_cases(world)
+    # The batch's cases come before the approvals: a new enrollment needs its chain.
+    next_month = inject_next_month(book) if next_batch else None
     tell("county", 2, 3)
     approvals = build_approvals(world)
     tell("county", 3, 3)
@@ -107,9 +117,16 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
     write_csv(out / "truth.csv", TRUTH_COLUMNS, truth)
     write_csv(out / "bad_rows.csv", BAD_ROW_COLUMNS, sorted(writer.log.bad_rows))
     write_csv(out / "non_data_rows.csv", NON_DATA_COLUMNS, sorted(writer.log.non_data))
-    (out / MARKER).write_text(f"persons={persons} seed={seed} format={file_format}\n", "utf-8")
+    batch = None
+    if next_month is not None:
+        batch = write_next_month(world, next_month, out, seed, file_format)
+        write_csv(out / "screen_truth.csv", SCREEN_TRUTH_COLUMNS, batch.truth)
+    (out / MARKER).write_text(f"persons={persons} seed={seed} format={file_format}"
+                              f"{' next-batch' if next_batch else ''}\n", "utf-8")
+    shortfalls = [*book.shortfalls, *(next_month.shortfalls if next_month else [])]
     return GenerationReport(
         out=out, persons=persons, files=writer.log.files, rows=dict(writer.log.rows),
         cases=sum(1 for r in truth if r[8] == CASE), traps=sum(1 for r in truth if r[8] == TRAP),
         bad_rows=len(writer.log.bad_rows), truth_path=out / "truth.csv", seed=seed,
-        shortfalls=tuple(book.shortfalls))
+        shortfalls=tuple(shortfalls), batch_path=batch.path if batch else None,
+        batch_rows=len(batch.truth) if batch else 0)

@@ -224,7 +224,7 @@ class DeliveryWriter:
                 rows.insert(rng.randrange(1, len(rows)), stranger)
         department = dataset.department.split(" ")[0]
         titles = (plan.title, f"填报单位：{self.world.county.name}{department}"
-                              f"    填报日期：{_chinese_date(EXPORT_DAY)}")
+                              f"    填报日期：{chinese_date(EXPORT_DAY)}")
         style = choose_style(rng, dataset, plan.file_format, plan.encoding, titles, self._habits,
                              plan.annual, _DROPPABLE.get(plan.dataset, ()), plan.omit)
         style = with_blanks(rng, style, len(rows))
@@ -236,7 +236,8 @@ class DeliveryWriter:
         folder = self.root / plan.dataset
         folder.mkdir(parents=True, exist_ok=True)
         file_name = f"{plan.stem}.{plan.file_format}"
-        written = write_table(folder / file_name, style, cells, self._totals(plan, style, rows))
+        totals = totals_row(plan.dataset, style, rows)
+        written = write_table(folder / file_name, style, cells, totals)
         self._record(plan, style, file_name, rows, bad, written.row_numbers, written.non_data)
 
     def _unreadable_count(self, rng: random.Random, plan: FilePlan, rows: int) -> int:
@@ -248,21 +249,6 @@ class DeliveryWriter:
             self._first_of.add(plan.dataset)
             count = max(1, count)
         return count
-
-    def _totals(self, plan: FilePlan, style: FileStyle, rows: list[Row]) -> list[Cell] | None:
-        """The 合计 row: its label is the first cell filled, the money or area summed after it."""
-        if not style.is_xlsx or style.total_label is None:
-            return None
-        cells: list[Cell] = [None] * len(style.columns)
-        label_at = style.total_column
-        summed = _SUMMED.get(plan.dataset, "")
-        if summed in style.columns and style.columns.index(summed) > 0:
-            where = style.columns.index(summed)
-            label_at = min(label_at, where - 1)
-            position = [c.name for c in DATASETS[plan.dataset].columns].index(summed)
-            cells[where] = sum(v for r in rows if isinstance(v := r.values[position], int)) / 100
-        cells[label_at] = style.total_label
-        return cells
 
     def _record(self, plan: FilePlan, style: FileStyle, file_name: str, rows: list[Row],
                 bad: list[BadRow], numbers: list[int], non_data: list[tuple[int, str]]) -> None:
@@ -280,5 +266,21 @@ class DeliveryWriter:
                 self.ledger.record(row.payment)
 
 
-def _chinese_date(day: date) -> str:
+def totals_row(dataset: str, style: FileStyle, rows: list[Row]) -> list[Cell] | None:
+    """The 合计 row: its label is the first cell filled, the money or area summed after it."""
+    if not style.is_xlsx or style.total_label is None:
+        return None
+    cells: list[Cell] = [None] * len(style.columns)
+    label_at = style.total_column
+    summed = _SUMMED.get(dataset, "")
+    if summed in style.columns and style.columns.index(summed) > 0:
+        where = style.columns.index(summed)
+        label_at = min(label_at, where - 1)
+        position = [c.name for c in DATASETS[dataset].columns].index(summed)
+        cells[where] = sum(v for r in rows if isinstance(v := r.values[position], int)) / 100
+    cells[label_at] = style.total_label
+    return cells
+
+
+def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"

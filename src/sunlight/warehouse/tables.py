@@ -29,6 +29,10 @@ class Overlay:
     file_name: str
     keys: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if missing := [key for key in self.keys if key not in self.rows.column_names]:
+            raise ValueError(f"overlay keys {missing} are not columns of its rows")
+
 
 def open_warehouse(engine: Engine, warehouse: Warehouse,
                    overlays: Mapping[str, Overlay] | None = None) -> set[str]:

@@ -26,6 +26,7 @@ from sunlight.audit.chain import seal
 from sunlight.audit.key import bind
 from sunlight.jobs.runner import JobRunner
 from sunlight.publish.jobs import Publisher
+from sunlight.screenings.retention import remove_expired
 from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.spill import remove_stale
@@ -58,6 +59,7 @@ from sunlight.web.routes import (
     health,
     publications,
     reports,
+    screening,
     search,
     self_corrections,
     townships,
@@ -113,6 +115,7 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.ingest_worker = IngestWorker(app.state.jobs, app.state.sessions, settings)
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
+    _remove_expired_verdicts(app.state.sessions, settings)
     # The API's screening threads and warm application screener (web/api_workers.py).
     app.state.api_workers = ApiWorkers(settings)
     # Made now if need be (web/entity_href.py says why).
@@ -126,8 +129,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     # The HTTP API, before the portal's pages (whose addresses take any path segment).
     app.mount(API_PREFIX, create_api(app))
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
-    for router in (health.router, auth.router, account.router, uploads.router, admin.router,
-                   admin_tokens.router,
+    for router in (health.router, auth.router, account.router, uploads.router,
+                   screening.router, admin.router, admin_tokens.router,
                    townships.router, dashboard.router, exports.router, warnings.router,
                    case_list.router, cases.router, case_files.router, entities.router,
                    reports.router, search.router, self_corrections.router,
@@ -153,6 +156,15 @@ def _seal_audit_log(sessions: sessionmaker[Session]) -> None:
     with sessions() as session:
         writing(session)
         seal(session)
+        session.commit()
+
+
+def _remove_expired_verdicts(sessions: sessionmaker[Session], settings: Settings) -> None:
+    """Screenings' verdict files past their days are removed at start (and after each
+    screening job), not only refused for download."""
+    with sessions() as session:
+        writing(session)
+        remove_expired(settings, session)
         session.commit()
 
 

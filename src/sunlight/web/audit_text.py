@@ -11,6 +11,7 @@ from sunlight.contract.vocabulary import ROLE_ZH, SEVERITY_ZH, VOCABULARY, field
 from sunlight.web.templating import dataset_label
 
 _TARGETS = ((re.compile(r"^upload:(\d+)$"), "第 {} 号上传"),
+            (re.compile(r"^screening:(\d+)$"), "第 {} 号发放前筛查"),
             (re.compile(r"^v(\d+)$"), "第 {} 版公示"))
 _HASH = re.compile(r"^[0-9a-f]{40,}$")
 _SHOWN_HASH = 12
@@ -18,8 +19,8 @@ _SHOWN_HASH = 12
 
 
 def target_text(target: str) -> str:
-    """`upload:12` → 第 12 号上传, `v3` → 第 3 版公示; case numbers, warning IDs, user names and
-    file names as they are."""
+    """`upload:12` → 第 12 号上传, `screening:4` → 第 4 号发放前筛查, `v3` → 第 3 版公示; case
+    numbers, warning IDs, user names and file names as they are."""
     for pattern, sentence in _TARGETS:
         if found := pattern.match(target):
             return sentence.format(found.group(1))

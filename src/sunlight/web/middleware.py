@@ -192,7 +192,7 @@ def body_limit(path: str, settings: Settings) -> int:
     a file, else a form of text. Counted as the body streams, whatever it declares (a
     chunked body declares nothing), so that no stranger can make the server spool hundreds
     of megabytes to a form that takes none."""
-    if path == "/staff/uploads":
+    if path in ("/staff/uploads", "/staff/screening"):
         return (settings.upload_max_mb << 20) + FORM_ALLOWANCE
     if path.startswith("/staff/cases/") and path.endswith("/attachments"):
         return ATTACHMENT_MAX + FORM_ALLOWANCE

@@ -1,6 +1,6 @@
 -- Every record of a death: the deaths dataset and registry rows marked 死亡 with a date.
 WITH records AS (
-    SELECT id_number, death_date, coalesce(source, '死亡信息') AS source,
+    SELECT id_number, death_date, coalesce(source, '死亡登记') AS source,
            'deaths' AS source_dataset, CAST(source_file AS VARCHAR) AS source_file,
            CAST(source_sheet AS VARCHAR) AS source_sheet, source_row
     FROM deaths

@@ -35,7 +35,7 @@ def paid_before_birth(book: CaseBook) -> None:
         book.attempt(partial(trap, book))
 
 
-def _young_family(book: CaseBook) -> Household:
+def young_family(book: CaseBook) -> Household:
     """A household with nothing to its name whose head could be a newborn's parent."""
     household = need(book.plain_household(lambda h: 22 <= h.head.age <= 42
                                            and "·" not in h.head.name),
@@ -44,7 +44,7 @@ def _young_family(book: CaseBook) -> Household:
     return household
 
 
-def _newborn(book: CaseBook, household: Household, born: date,
+def newborn(book: CaseBook, household: Household, born: date,
              id_for: Callable[[date, str], str] | None = None) -> Person:
     """A baby added to the household and the registry, its ID from `id_for(born, sex)` (a new
     valid one unless given)."""
@@ -76,11 +76,11 @@ def _dibao_from(book: CaseBook, baby: Person, start: Month) -> Enrollment:
 def _monthly_before_birth(book: CaseBook) -> None:
     """The household on 低保 from `start`; the baby, born some months later, from `start` too."""
     rng = book.rng
-    household = _young_family(book)
+    household = young_family(book)
     start = rng.randint(FIRST_PAID + 1, month(2024, 6))
     born = min(LAST_PAID, start + rng.randint(1, 6))
     _on_dibao(book, household, start)
-    baby = _newborn(book, household, day_in(born, rng.randint(1, 28)))
+    baby = newborn(book, household, day_in(born, rng.randint(1, 28)))
     enrollment = _dibao_from(book, baby, start)
     book.add_case(PAID_BEFORE_BIRTH, baby, DIBAO,
                   rows_rule([enrollment], False, before(month_of(baby.birth))))
@@ -89,11 +89,11 @@ def _monthly_before_birth(book: CaseBook) -> None:
 def _from_birth_month(book: CaseBook) -> None:
     """Born late in a month and put on the household's 低保 from that very month."""
     rng = book.rng
-    household = _young_family(book)
+    household = young_family(book)
     start = rng.randint(FIRST_PAID + 1, month(2024, 6))
     born = start + rng.randint(1, 6)
     _on_dibao(book, household, start)
-    baby = _newborn(book, household, day_in(born, rng.randint(25, 31)))
+    baby = newborn(book, household, day_in(born, rng.randint(25, 31)))
     pin(_dibao_from(book, baby, born))
     book.add_trap(PAID_BEFORE_BIRTH, baby, DIBAO)
 
@@ -104,7 +104,7 @@ def _cropland_to_newborn(book: CaseBook, born: date, start: Month) -> tuple[Pers
                   and 22 <= e.person.household.head.age <= 60)
     household = held.person.household
     book.claim(household)
-    baby = _newborn(book, household, born)
+    baby = newborn(book, household, born)
     book.world.remove_enrollment(held)
     enrollment = book.world.add_enrollment(Enrollment(
         DILI, baby, start, declared=held.declared, account=held.account))
@@ -131,10 +131,10 @@ def _annual_in_birth_year(book: CaseBook) -> None:
 def _impossible_id_date(book: CaseBook) -> None:
     """A newborn whose registered ID reads the 30th of February; on 低保 from before that."""
     rng = book.rng
-    household = _young_family(book)
+    household = young_family(book)
     start = rng.randint(FIRST_PAID + 1, month(2023, 12))
     _on_dibao(book, household, start)
-    baby = _newborn(book, household, date(2024, 2, 28), partial(_impossible_id, book))
+    baby = newborn(book, household, date(2024, 2, 28), partial(_impossible_id, book))
     pin(_dibao_from(book, baby, start))
     book.add_trap(PAID_BEFORE_BIRTH, baby, DIBAO)
 

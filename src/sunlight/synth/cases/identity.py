@@ -122,7 +122,7 @@ def unregistered_payee(book: CaseBook) -> None:
         book.attempt(partial(_written_otherwise, book, index))
 
 
-def _ghost(book: CaseBook, age: int, wrong_check: bool) -> Person:
+def unknown_person(book: CaseBook, age: int, wrong_check: bool) -> Person:
     """A payee no registry knows: an invented ID, or one whose check character fails."""
     world, rng = book.world, book.rng
     sex = rng.choice("男女")
@@ -145,10 +145,10 @@ def _unknown_payee(book: CaseBook, variant: int) -> None:
     world, rng = book.world, book.rng
     start = rng.randint(month(2014, 1), LAST_UNAPPROVED_START)
     if variant == 2:  # an elderly allowance; the invented ID says 83-92, so age is no issue
-        ghost = _ghost(book, rng.randint(83, 92), wrong_check=False)
+        ghost = unknown_person(book, rng.randint(83, 92), wrong_check=False)
         enrollment = world.add_enrollment(Enrollment(GAOLING, ghost, start))
     else:
-        ghost = _ghost(book, rng.randint(30, 70), wrong_check=variant == 1)
+        ghost = unknown_person(book, rng.randint(30, 70), wrong_check=variant == 1)
         enrollment = world.add_enrollment(Enrollment(DIBAO, ghost, start,
                                                      base=dibao_amounts(world, rng)))
     book.add_case(UNREGISTERED_PAYEE, ghost, enrollment.program, rows_rule([enrollment], False))
