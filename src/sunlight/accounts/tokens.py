@@ -1,9 +1,6 @@
 """Bearer tokens for the HTTP API: issued by an admin to a member of staff, named, scoped,
-expiring and revocable; the token is shown once and only its SHA-256 is kept.
-
-Who may screen a batch: an analyst (纪委监委, every dataset) and a department officer for
-the datasets of their department; never an admin (who sees no warning) nor a township
-verifier (who sees only the cases assigned to them).
+expiring and revocable; the token is shown once and only its SHA-256 is kept. A token is
+issued only to an account that may screen (accounts/screening_rights.py).
 """
 
 from __future__ import annotations
@@ -18,9 +15,8 @@ from typing import Final
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.accounts.screening_rights import screenable_kinds
 from sunlight.appdb.account_tables import ApiToken, User
-from sunlight.contract.roles import ANALYST, OFFICER
-from sunlight.contract.screening import BATCH_KINDS
 
 SCREEN: Final = "screen"
 """The one scope so far: POST /api/v1/screen (and its application screening)."""
@@ -74,22 +70,6 @@ def token_hash(secret: str) -> str:
     """What the table keeps. A token is 256 random bits, so a plain hash resists guessing
     as well as a keyed one would, and changing SUNLIGHT_SECRET_KEY does not void tokens."""
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def screenable_kinds(user: User) -> list[str]:
-    """The kinds of batch (contract/screening.yaml) this account may screen: every kind for
-    an analyst, those read as one of their datasets for an officer; none once disabled."""
-    if not user.active:
-        return []
-    if user.role == ANALYST:
-        return list(BATCH_KINDS)
-    if user.role == OFFICER:
-        return [code for code, kind in BATCH_KINDS.items() if kind.dataset in user.datasets]
-    return []
-
-
-def may_screen(user: User, kind: str) -> bool:
-    return kind in screenable_kinds(user)
 
 
 def status(token: ApiToken, now: datetime) -> str:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.accounts.screening_rights import screenable_kinds
 from sunlight.accounts.tokens import (
     DAYS_MAX,
     NAME_MAX,
@@ -23,7 +24,6 @@ from sunlight.accounts.tokens import (
     every_token,
     issue,
     revoke,
-    screenable_kinds,
     status,
 )
 from sunlight.appdb.account_tables import ApiToken, User

@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from sunlight.accounts.tokens import SCREEN, Bearer, screenable_kinds
+from sunlight.accounts.screening_rights import screenable_kinds
+from sunlight.accounts.tokens import SCREEN, Bearer
 from sunlight.contract.applications import APPLICATIONS
 from sunlight.masking import masked_number
 from sunlight.screening.application import (

@@ -21,7 +21,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from sunlight.accounts.tokens import SCREEN, Bearer, may_screen, screenable_kinds
+from sunlight.accounts.screening_rights import may_screen, screenable_kinds
+from sunlight.accounts.tokens import SCREEN, Bearer
 from sunlight.appdb.account_tables import ApiToken
 from sunlight.appdb.database import writing
 from sunlight.audit.chain import append
@@ -84,6 +85,9 @@ class ScreenResponse(BaseModel):
     held: int
     passed: int
     unreadable: int
+    not_run: list[str] = Field(description="codes of the models that could not run, the "
+                               "warehouse holding no data for their inputs: a row that "
+                               "passed was not checked by them")
 
 
 _PROBLEMS = openapi_responses("unauthorized", "forbidden", "too-slow", "too-large",
@@ -112,7 +116,7 @@ async def screen(request: Request) -> Response:
     result = await in_pool(workers.batches, partial(_screened, request, caller, batch))
     answer = ScreenResponse(
         dataset=result.dataset, held=result.held, passed=result.passed,
-        unreadable=result.unreadable,
+        unreadable=result.unreadable, not_run=sorted(result.not_run),
         rows=[VerdictRow(row=v.row, id_number=v.id_number, name=v.name, program=v.program,
                          period=v.period, amount=v.amount, verdict=v.verdict,
                          models=list(v.models), explanation=v.explanation)
