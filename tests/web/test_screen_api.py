@@ -219,3 +219,21 @@ def test_the_rate_limit_is_per_token(api: StaffApp):
 def test_other_methods_and_paths_answer_problems(api: StaffApp):
     problem_of(client(api).get(SCREEN_URL), 405)
     problem_of(client(api).get("/api/v1/nothing"), 404)
+
+
+def test_tokens_limits_and_the_audit_on_both_databases(staff_app_both: StaffApp):
+    """The token's lookup, its rate count and the audit entry, on SQLite and PostgreSQL."""
+    api = staff_app_both
+    secret = token_for(api, "analyst")
+    assert screened_with(api, secret).status_code == 200
+    with api.session() as session:
+        token = session.scalars(select(ApiToken)).one()
+        token.revoked_at = datetime.now(UTC)
+        session.commit()
+        assert session.scalars(select(AuditEntry.action).where(
+            AuditEntry.action == "api.screen")).all() == ["api.screen"]
+    assert screened_with(api, secret).status_code == 401
+
+
+def screened_with(api: StaffApp, secret: str):
+    return client(api).post(SCREEN_URL, json={"rows": [ROW]}, headers=bearer(secret))
