@@ -4,6 +4,7 @@ look-alike fires nothing, and the warm screener says what the screening core say
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,16 @@ county.pay(tekun, "特困供养", MONTH, 1100)
 former_tekun = county.person("马桂芝", born="1949-09-24")
 county.pay(former_tekun, "特困供养", "2024-06", 1100)
 
+# Enrolled in 特困供养 with no payment yet for the month applied for; one whose enrollment
+# ended; one enrolled in a program 低保 does not exclude.
+enrolled_tekun = county.person("史志生", born="1947-07-07")
+county.enroll(enrolled_tekun, "特困供养", "2024-01")
+county.pay(enrolled_tekun, "特困供养", "2024-12", 1100)
+left_tekun = county.person("董慧蓉", born="1946-06-06")
+county.enroll(left_tekun, "特困供养", "2023-01", "2024-06")
+enrolled_gaoling = county.person("王霞桂", born="1941-01-01")
+county.enroll(enrolled_gaoling, "高龄补贴", "2021-01")
+
 already_paid = county.person("黄东国", born="1959-11-19")
 county.pay(already_paid, "低保", MONTH, 700)
 
@@ -103,6 +114,8 @@ CASES = [
                  ["3级"], id="disability-level"),
     pytest.param(apply(tekun), "EXCLUSIVE_PROGRAMS", ["特困人员救助供养"],
                  id="exclusive-program"),
+    pytest.param(apply(enrolled_tekun), "EXCLUSIVE_PROGRAMS", ["特困人员救助供养", "2025年1月"],
+                 id="enrolled-in-exclusive-program"),
     pytest.param(apply(already_paid), "DUPLICATE_PAYMENT", ["2025年1月"], id="already-paid"),
     pytest.param(Application(stranger_id, "张无名", "低保", None, MONTH),
                  "UNREGISTERED_PAYEE", ["查无此人"], id="unregistered"),
@@ -119,6 +132,8 @@ LOOK_ALIKES = [
     pytest.param(apply(old, "高龄补贴"), id="old-enough"),
     pytest.param(apply(disabled, "重度残疾人护理补贴"), id="disability-level-qualifies"),
     pytest.param(apply(former_tekun), id="exclusive-program-ended"),
+    pytest.param(apply(left_tekun), id="exclusive-enrollment-ended"),
+    pytest.param(apply(enrolled_gaoling), id="enrolled-in-a-program-not-excluded"),
     pytest.param(apply(clean, name="周 文静"), id="name-as-written-with-a-space"),
     pytest.param(apply(already_paid, period="2025-02"), id="next-month-not-yet-paid"),
 ]
@@ -167,3 +182,12 @@ def test_warm_screener_says_what_the_core_says_cold(
     cold = screen_application(Settings(home=home, database_url=None), application)
     assert (warm.verdict, warm.models, warm.explanation) == (
         cold.verdict, cold.models, cold.explanation)
+
+
+def test_threads_sharing_one_screener_each_get_their_own_verdict(
+        screener: ApplicationScreener) -> None:
+    applications = [p.values[0] for p in CASES + LOOK_ALIKES]
+    alone = [screener.screen(a).models for a in applications]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda a: screener.screen(a).models, applications * 2))
+    assert together == alone * 2

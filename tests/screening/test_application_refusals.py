@@ -133,3 +133,28 @@ def test_command_refuses_unreadable_applications(home: Path) -> None:
     assert code == BAD_INPUT and APPLICATIONS.refusals["id_checksum"] in out
     code, out = _cli(home, "--id-number", alive.id, "--name", "周文静", "--program", "危房改造")
     assert code == BAD_INPUT and APPLICATIONS.refusals["unknown_program"] in out
+
+
+@pytest.mark.parametrize(("application", "code"), [
+    (Application(alive.id, "周文静", "低保' OR '1'='1"), "unknown_program"),
+    (Application(alive.id, "周文静", "低保", period="2025-01'; DROP TABLE payments; --"),
+     "bad_period"),
+    (Application(farmer.id, "戴福海", "地力补贴", "1e309", "2025"), "bad_area"),
+    (Application(farmer.id, "戴福海", "地力补贴", "99999999999999999999", "2025"), "bad_area"),
+    (Application(alive.id + "'--", "周文静", "低保"), "bad_id"),
+])
+def test_hostile_texts_are_refused(screener: ApplicationScreener, application: Application,
+                                   code: str) -> None:
+    with pytest.raises(ApplicationRefused) as refused:
+        screener.screen(application)
+    assert refused.value.code == code
+
+
+def test_a_hostile_name_is_only_a_name(home: Path, screener: ApplicationScreener) -> None:
+    before = _tree(Settings(home=home).warehouse_dir)
+    verdict = screener.screen(Application(alive.id, "周'); DROP TABLE payments; --\n\x00",
+                                          "低保", period="2025-01"))
+    assert verdict.models == ("NAME_MISMATCH",)
+    assert screener.screen(Application(alive.id, "周文静", "低保", period="2025-01")).verdict \
+        == "pass"
+    assert _tree(Settings(home=home).warehouse_dir) == before

@@ -16,6 +16,7 @@ from sunlight.screening.application import (
 )
 from sunlight.settings import get_settings
 from sunlight.warehouse.spill import remove_stale
+from sunlight.warehouse.store import Warehouse
 
 
 def screen_one(id_number: str | None, name: str | None, program: str | None,
@@ -32,6 +33,9 @@ def screen_one(id_number: str | None, name: str | None, program: str | None,
     except (CatalogError, ModelFileError) as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
+    if not Warehouse(settings.warehouse_dir).batches():
+        console.print("[yellow]note:[/yellow] nothing is ingested yet: the application was "
+                      "checked against nothing (`sunlight ingest <folder>` first).")
     _print(verdict)
     raise typer.Exit(WARNINGS if verdict.verdict == "hold" else OK)
 

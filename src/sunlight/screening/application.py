@@ -35,11 +35,15 @@ from sunlight.screening.application_input import (
     ApplicationRefused,
 )
 from sunlight.screening.core import Fired, screen_overlay
-from sunlight.screening.warm_warehouse import WarmWarehouse
+from sunlight.screening.standing import standing_enrollments, with_standing
+from sunlight.screening.verdicts import EXPLANATION_SEPARATOR
+from sunlight.screening.warm_warehouse import WarmWarehouse, whole
 from sunlight.settings import Settings
-from sunlight.warehouse.duckdb_engine import engine_for
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.spill import spill_folder
 from sunlight.warehouse.store import MANIFEST, Warehouse
+from sunlight.warehouse.tables import open_warehouse
 
 __all__ = ["Application", "ApplicationRefused", "ApplicationScreener", "ApplicationVerdict",
            "ModelFinding", "screen_application"]
@@ -85,7 +89,7 @@ class ApplicationVerdict:
     @property
     def explanation(self) -> str:
         """Every finding's explanation, prefixed by its model's Chinese name."""
-        return "；".join(f"【{f.name_zh}】{f.explanation}" for f in self.findings)
+        return EXPLANATION_SEPARATOR.join(f"【{f.name_zh}】{f.explanation}" for f in self.findings)
 
     def as_dict(self) -> dict[str, Any]:
         """The verdict as JSON (the API's answer)."""
@@ -118,6 +122,7 @@ class ApplicationScreener:
         self._warehouse = Warehouse(settings.warehouse_dir)
         self._lock = threading.Lock()
         self._warm: WarmWarehouse | None = None
+        self._engine = DuckDBEngine()  # replaced by the warm one's at first use
         self._state: tuple[int, int, int] | None = None
 
     def screen(self, application: Application) -> ApplicationVerdict:
@@ -126,36 +131,39 @@ class ApplicationScreener:
         rows = self.reader.read(application)
         with self._lock:
             warm = self._warm_for_now()
+            rows = with_standing(rows, standing_enrollments(
+                self._engine, rows, whole("enrollments"), whole("payments"),
+                warm.households(rows.id_number)), self.catalog)
             warm.lay_over(rows.overlays(), rows.id_number)
-            fired = Fired(self._detections(warm), self.library, {})
+            fired = Fired(self._detections(warm, self._engine), self.library, {})
         return _verdict(rows, fired, time.perf_counter() - started)
 
     def close(self) -> None:
         with self._lock:
-            if self._warm is not None:
-                self._warm.engine.close()
-                self._warm, self._state = None, None
+            self._engine.close()
+            self._warm, self._state = None, None
 
     def _warm_for_now(self) -> WarmWarehouse:
         """The warm engine for the warehouse as it is now, prepared again if it changed."""
         state = _manifest_state(self._warehouse.root / MANIFEST)
         if self._warm is None or state != self._state:
-            if self._warm is not None:
-                self._warm.engine.close()
-                self._warm = None
-            engine = engine_for(self.settings)
+            self._warm = None
+            self._engine.close()  # before the next is filled: two would hold twice the memory
+            # One thread: an application's queries are each a handful of rows, where a
+            # second thread only adds scheduling (and calls take turns on the engine anyway).
+            engine = DuckDBEngine(threads=1, memory_limit=self.settings.engine_memory,
+                                  temp_directory=spill_folder(self.settings.engine_temp_dir))
             try:
                 self._warm = WarmWarehouse(engine, self._warehouse, self.catalog, self.models)
             except BaseException:
                 engine.close()
                 raise
-            self._state = state
+            self._engine, self._state = engine, state
         return self._warm
 
-    def _detections(self, warm: WarmWarehouse) -> list[Detection]:
+    def _detections(self, warm: WarmWarehouse, engine: DuckDBEngine) -> list[Detection]:
         """What the models find over the applicant's rows, as `models.runner.detect` would."""
-        engine = warm.engine
-        differing = engine.query(
+        differing = engine.query_few(
             "SELECT DISTINCT payee_name, registry_name FROM paid "
             "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
         engine.register_table("name_keys", name_keys(
@@ -166,7 +174,7 @@ class ApplicationScreener:
             if model.missing_inputs(warm.present):
                 continue
             try:
-                hits = engine.query(self._sql[model.code])
+                hits = engine.query_few(self._sql[model.code])
             except EngineError as error:
                 raise ModelFileError(model.sql_path, f"the query failed: {error}") from error
             found.extend(gather(model, hits))
@@ -204,6 +212,13 @@ def screen_application(settings: Settings, application: Application) -> Applicat
     whole warehouse (`screen_overlay`), as a batch's are. The command line's way; the warm
     `ApplicationScreener` must say the same (a test holds them equal)."""
     started = time.perf_counter()
-    rows = ApplicationReader(load_catalog(settings.catalog)).read(application)
+    catalog = load_catalog(settings.catalog)
+    rows = ApplicationReader(catalog).read(application)
+    engine = DuckDBEngine()
+    try:
+        open_warehouse(engine, Warehouse(settings.warehouse_dir))
+        rows = with_standing(rows, standing_enrollments(engine, rows), catalog)
+    finally:
+        engine.close()
     fired = screen_overlay(settings, rows.overlays(), tuple(APPLICATIONS.not_screened))
     return _verdict(rows, fired, time.perf_counter() - started)

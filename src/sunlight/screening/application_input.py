@@ -68,6 +68,8 @@ class ApplicantRows:
     program_name: str
     period: str
     """`YYYY-MM`, or `YYYY` for an annual program."""
+    period_start: date
+    period_end: date
     amount: Decimal
     """The catalog standard for the period (rate × declared area for programs paid by area)."""
     declared_area: Decimal | None
@@ -130,7 +132,7 @@ def read_application(application: Application, catalog: Catalog) -> ApplicantRow
     return ApplicationReader(catalog).read(application)
 
 
-def _standard_amount(program: Program, period: str, area: Decimal | None) -> Decimal:
+def standard_amount(program: Program, period: str, area: Decimal | None) -> Decimal:
     """What the catalog pays for the period: its monthly or yearly most, or rate × area."""
     standard = program.standard_for(period)
     if standard.rate_per_mu is not None:
@@ -141,9 +143,10 @@ def _standard_amount(program: Program, period: str, area: Decimal | None) -> Dec
 
 def _rows(application: Application, read: dict[str, Distinct], program: Program, period: str,
           area: Decimal | None) -> ApplicantRows:
-    amount = _standard_amount(program, period, area)
+    amount = standard_amount(program, period, area)
     id_number, name = str(_value(read, "id_number")), str(_value(read, "name"))
     start, end = _value(read, "period_start"), _value(read, "period_end")
+    assert isinstance(start, date) and isinstance(end, date)  # a readable period has both
     digest = hashlib.sha256("\x1f".join(
         (id_number, name, program.code, period, str(area))).encode("utf-8")).hexdigest()
     lineage = {"source_file_hash": [digest], "source_file": [FILE_NAME],
@@ -158,8 +161,8 @@ def _rows(application: Application, read: dict[str, Distinct], program: Program,
     enrollment_row = pa.table({
         **written, "start_month": pa.array([start], pa.date32()),
         "declared_area": pa.array([area], pa.decimal128(18, 4)), **lineage})
-    return ApplicantRows(id_number, name, program.code, program.name, period, amount, area,
-                         payment_row, enrollment_row, digest)
+    return ApplicantRows(id_number, name, program.code, program.name, period, start, end,
+                         amount, area, payment_row, enrollment_row, digest)
 
 
 def _check_lengths(application: Application) -> None:
