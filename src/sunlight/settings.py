@@ -66,6 +66,14 @@ class Settings(BaseSettings):
     body_grace_seconds: NonNegativeFloat = 10
     body_min_rate_kb: PositiveFloat = 8  # KiB per second
     public_url: str | None = None  # the portal's address as villagers reach it (QR codes)
+    # The screening API (POST /api/v1/screen): the largest JSON body and batch one call may
+    # send (a 100,000-row batch is some 25 MB), calls per token per minute, and screenings
+    # run at once by one server process (each holds its batch and an engine in memory).
+    api_screen_max_mb: Annotated[int, Field(ge=1, le=1024)] = 32
+    api_screen_max_rows: Annotated[int, Field(ge=1)] = 100_000
+    api_screens_per_minute: Annotated[int, Field(ge=1)] = 30
+    api_screenings_at_once: Annotated[int, Field(ge=1, le=64)] = 2
+    api_applications_per_minute: Annotated[int, Field(ge=1)] = 120  # one application a call
 
     @field_validator("public_url")
     @classmethod

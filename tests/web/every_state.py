@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sunlight.accounts.users import add_user
-from sunlight.appdb.account_tables import User
+from sunlight.appdb.account_tables import ApiToken, User
 from sunlight.appdb.case_tables import Case, CaseAttachment
 from sunlight.appdb.entity_tables import Entity
 from sunlight.appdb.report_tables import ReportPhoto
@@ -136,6 +136,7 @@ def seeded(home: Path) -> Workbench:
     _warnings(bench)
     _report(bench)
     _entities(bench)
+    _api_tokens(bench)
     with sessions() as session:
         bench.ids["warning_id"] = list(session.scalars(select(Warning.warning_id)))
         bench.ids["case_no"] = list(session.scalars(select(Case.case_no)))
@@ -145,6 +146,37 @@ def seeded(home: Path) -> Workbench:
         bench.ids["photo_id"] = [str(i) for i in session.scalars(select(ReportPhoto.id))]
     _portal_ids(bench)
     return bench
+
+
+def _api_tokens(bench: Workbench) -> None:
+    """Tokens issued to the analyst on the admin's page: one used for a screening and for
+    a batch the API refuses, one revoked, one expired."""
+    client = bench.client(ADMIN)
+    analyst = ACCOUNTS[ANALYST]["username"]
+    with bench.app.state.sessions() as session:  # type: ignore[attr-defined]
+        user_id = session.scalars(select(User.id).where(User.username == analyst)).one()
+    secrets = {}
+    for name in ("发放系统", "旧脚本", "试用"):
+        page = client.get("/staff/admin/tokens").text
+        issued = client.post("/staff/admin/tokens", data={
+            "csrf_token": form_token(page), "user_id": str(user_id), "name": name, "days": "30"})
+        found = re.search(r'id="issued-token" value="([^"]+)"', issued.text)
+        assert issued.status_code == 200 and found, issued.text
+        secrets[name] = found.group(1)
+    with bench.app.state.sessions() as session:  # type: ignore[attr-defined]
+        tokens = {t.name: t for t in session.scalars(select(ApiToken))}
+        tokens["试用"].expires_at = tokens["试用"].issued_at
+        session.commit()
+        revoked = tokens["旧脚本"].id
+    page = client.get("/staff/admin/tokens").text
+    client.post(f"/staff/admin/tokens/{revoked}/revoke", data={"csrf_token": form_token(page)})
+    api = bench.client()
+    auth = {"Authorization": f"Bearer {secrets['发放系统']}"}
+    row = {"program": "DIBAO", "id_number": wang.id, "name": "王芳", "period": "2024-03",
+           "amount": "340", "account": "6228480012345678901"}
+    assert api.post("/api/v1/screen", json={"rows": [row]}, headers=auth).status_code == 200
+    assert api.post("/api/v1/screen", json={"rows": [{"备注": "无"}]},
+                    headers=auth).status_code == 422
 
 
 def _upload(bench: Workbench) -> None:

@@ -54,3 +54,22 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(60))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class ApiToken(Base):
+    """A bearer token an admin issued to a member of staff for the HTTP API. The token is
+    shown once; the table keeps only its SHA-256."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    scope: Mapped[str] = mapped_column(String(20))
+    issued_by: Mapped[str] = mapped_column(String(60))
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(60))
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

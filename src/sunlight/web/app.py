@@ -31,6 +31,9 @@ from sunlight.settings import Settings, get_settings
 from sunlight.uploads.worker import IngestWorker
 from sunlight.warehouse.spill import remove_stale
 from sunlight.web import middleware
+from sunlight.web.api import PREFIX as API_PREFIX
+from sunlight.web.api import create_api
+from sunlight.web.api_workers import ApiWorkers
 from sunlight.web.compression import Compression
 from sunlight.web.deps import LoginRequired
 from sunlight.web.entity_href import stored_salt
@@ -44,6 +47,7 @@ from sunlight.web.portal.routes import public_page
 from sunlight.web.routes import (
     account,
     admin,
+    admin_tokens,
     auth,
     case_files,
     case_list,
@@ -112,6 +116,8 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
     app.state.publisher = Publisher(app.state.jobs, app.state.sessions)
     app.state.ingest_worker.recover()
     _remove_expired_verdicts(app.state.sessions, settings)
+    # The API's screening threads and warm application screener (web/api_workers.py).
+    app.state.api_workers = ApiWorkers(settings)
     # Made now if need be (web/entity_href.py says why).
     app.state.entity_salt = stored_salt(app.state.sessions)
     assets = StaticAssets(STATIC)
@@ -120,9 +126,11 @@ def create_app(settings: Settings | None = None, *, demo: bool = False,
                          name="static", include_in_schema=False)
     app.router.add_route("/favicon.ico", _to(assets.url("favicon.svg")), methods=["GET", "HEAD"],
                          include_in_schema=False)  # asked for by every browser on a first visit
+    # The HTTP API, before the portal's pages (whose addresses take any path segment).
+    app.mount(API_PREFIX, create_api(app))
     # exports before warnings: /staff/warnings/export.xlsx is not a warning ID.
     for router in (health.router, auth.router, account.router, uploads.router,
-                   screening.router, admin.router,
+                   screening.router, admin.router, admin_tokens.router,
                    townships.router, dashboard.router, exports.router, warnings.router,
                    case_list.router, cases.router, case_files.router, entities.router,
                    reports.router, search.router, self_corrections.router,
@@ -176,6 +184,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     # A job under way finishes in its own process; queued ones wait for the next runner.
     app.state.jobs.stop()
+    app.state.api_workers.close()
 
 
 def _handle_errors(app: FastAPI) -> None:

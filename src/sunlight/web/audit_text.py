@@ -38,6 +38,7 @@ class DetailsText:
             "role": _label(ROLE_ZH), "kind": _label(KIND_ZH),
             "severity": _label(SEVERITY_ZH), "via": _label(VOCABULARY.id_views),
             "model": _label(models), "program": _label(programs),
+            "models": lambda value: "、".join(models.get(str(v), str(v)) for v in _items(value)),
             "dataset": lambda value: dataset_label(str(value)),
             "datasets": lambda value: "、".join(dataset_label(str(v)) for v in _items(value)),
             "assignee_id": lambda value: people.get(value, f"#{value}")

@@ -18,7 +18,11 @@ from sunlight.cases.attachments import MAX_BYTES as ATTACHMENT_MAX
 from sunlight.reports.photos import MAX_BYTES as PHOTO_MAX
 from sunlight.reports.photos import MAX_PHOTOS
 from sunlight.settings import Settings
+from sunlight.web.problems import MEDIA_TYPE, problem_bytes
 
+API_PREFIX = "/api/"
+SCREEN_PATH = "/api/v1/screen"
+"""The screening API's operations (a batch, an application): bodies up to its own limit."""
 FORM_ALLOWANCE = 1 << 20
 """Bytes a form may add around the largest file it carries (boundaries, other fields)."""
 FORM_MAX = 256 << 10
@@ -169,10 +173,15 @@ class _BodyReading:
         if not self.answering:
             message = (TOO_SLOW if status == 408
                        else f"提交的内容超过上限（{_size(self.max_bytes)}），没有保存。")
-            home = "/staff" if str(self.scope.get("path", "")).startswith("/staff") else "/"
-            body = _page(message, home).encode()
+            path = str(self.scope.get("path", ""))
+            if path.startswith(API_PREFIX):  # a program reads it: problem details
+                body = problem_bytes("too-slow" if status == 408 else "too-large", message)
+                kind = MEDIA_TYPE.encode()
+            else:
+                body = _page(message, "/staff" if path.startswith("/staff") else "/").encode()
+                kind = b"text/html; charset=utf-8"
             await self.outer_send({"type": "http.response.start", "status": status, "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
             await self.outer_send({"type": "http.response.body", "body": body})
         return {"type": "http.disconnect"}
@@ -189,6 +198,8 @@ def body_limit(path: str, settings: Settings) -> int:
         return ATTACHMENT_MAX + FORM_ALLOWANCE
     if path == "/report":
         return MAX_PHOTOS * PHOTO_MAX + FORM_ALLOWANCE
+    if path.startswith(SCREEN_PATH):
+        return settings.api_screen_max_mb << 20
     return FORM_MAX
 
 

@@ -21,7 +21,7 @@ MENU: dict[str, list[tuple[str, str]]] = {
     VERIFIER: [("/staff/cases", "我的核查任务")],
     OFFICER: [("/staff/uploads", "数据上传"), ("/staff/screening", "发放前筛查")],
     ADMIN: [("/staff/admin/users", "账户管理"), ("/staff/admin/audit", "审计日志"),
-            ("/staff/admin/townships", "乡镇电话")],
+            ("/staff/admin/townships", "乡镇电话"), ("/staff/admin/tokens", "接口令牌")],
 }
 HOME = {role: items[0][0] for role, items in MENU.items()}
 SEARCHERS = frozenset({ANALYST, VERIFIER})

@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.datastructures import FormData, UploadFile
 
+from sunlight.accounts.screening_rights import screenable_kinds
 from sunlight.appdb.screening_tables import (
     SCREENING_DONE,
     SCREENING_QUEUED,
@@ -48,7 +49,6 @@ from sunlight.web.pages import render
 from sunlight.web.reference import model_names, program_names
 from sunlight.web.routes.uploads import (
     UploadFields,
-    datasets_for,
     upload_fields,
     upload_form,
     within_limit,
@@ -63,9 +63,8 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 
 def kinds_for(staff: Staff) -> list[str]:
-    """The kinds of batch this person may screen: those read as a dataset of their own."""
-    mine = set(datasets_for(staff))
-    return [code for code, kind in BATCH_KINDS.items() if kind.dataset in mine]
+    """The kinds of batch this person may screen (accounts/screening_rights.py)."""
+    return screenable_kinds(staff.user)
 
 
 def kind_label(code: str) -> str:

@@ -2,7 +2,7 @@
 ended, where the verdict files are and until when.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0017"  # 0018 (the screening API's) comes between once both are merged
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
