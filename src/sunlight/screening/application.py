@@ -116,6 +116,13 @@ class ApplicationScreener:
             raise ModelFileError("sunlight/contract/applications.yaml",
                                  "not_screened names unknown models " + ", ".join(sorted(unknown)))
         self.models = [m for code, m in library.items() if code not in APPLICATIONS.not_screened]
+        self._needs = APPLICATIONS.needs_household_rows
+        if unknown := set(self._needs) - set(library):
+            raise ModelFileError("sunlight/contract/applications.yaml",
+                                 "needs_household_rows names unknown models "
+                                 + ", ".join(sorted(unknown)))
+        self._counted = {name for needs in self._needs.values() for need in needs
+                         for name in need.split("|")} - {"name_keys"}
         overrides = load_overrides(settings.detection_parameters, library)
         self._sql = {m.code: m.render(overrides.get(m.code)) for m in self.models}
         self._programs = {p.code: p.name for p in self.catalog.programs}
@@ -166,12 +173,13 @@ class ApplicationScreener:
         differing = engine.query_few(
             "SELECT DISTINCT payee_name, registry_name FROM paid "
             "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
-        engine.register_table("name_keys", name_keys(
-            differing.column("payee_name").to_pylist()
-            + differing.column("registry_name").to_pylist()))
+        keys = name_keys(differing.column("payee_name").to_pylist()
+                         + differing.column("registry_name").to_pylist())
+        engine.register_table("name_keys", keys)
+        rows = {**warm.counts(self._counted), "name_keys": keys.num_rows}
         found: list[Detection] = []
         for model in self.models:
-            if model.missing_inputs(warm.present):
+            if model.missing_inputs(warm.present) or not self._may_fire(model.code, rows):
                 continue
             try:
                 hits = engine.query_few(self._sql[model.code])
@@ -179,6 +187,13 @@ class ApplicationScreener:
                 raise ModelFileError(model.sql_path, f"the query failed: {error}") from error
             found.extend(gather(model, hits))
         return named(found, lookup(engine, found), self._programs)
+
+
+    def _may_fire(self, code: str, rows: dict[str, int]) -> bool:
+        """Whether the household has a row of each table the model needs (applications.yaml
+        `needs_household_rows`): without one its query would find nothing."""
+        return all(any(rows[name] for name in need.split("|"))
+                   for need in self._needs.get(code, ()))
 
 
 def _manifest_state(path: Path) -> tuple[int, int, int]:
