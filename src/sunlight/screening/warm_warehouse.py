@@ -93,6 +93,7 @@ class WarmWarehouse:
                                           "ORDER BY id_number")
         self._narrowed: list[str] = []
         self._computed: list[tuple[str, str]] = []
+        self._last_households: tuple[str, list[str]] = ("", [])
         for code in sorted(_read_directly(models, per_applicant) & set(DATASETS)):
             self._keep_whole(code, code, _person_column(code))
         for name, sql in base_relations():
@@ -159,7 +160,7 @@ class WarmWarehouse:
             raise ValueError(f"not narrowed to a household: {', '.join(sorted(unknown))}")
         if not wanted:
             return {}
-        found = self.engine.query(
+        found = self.engine.query_few(
             "SELECT " + ", ".join(f"(SELECT count(*) FROM {_own(name)}) AS {name}"
                                   for name in wanted))
         return {name: int(found.column(name)[0].as_py()) for name in wanted}
@@ -174,10 +175,13 @@ class WarmWarehouse:
         them, and '?' + ID (how the models key someone the registry does not hold)."""
         if not id_number:
             return []
-        found = self.engine.query(
-            f"SELECT household_id FROM person__ids WHERE id_number = {_literal(id_number)}"
-        ).column("household_id").to_pylist()
-        return [h for h in found[:1] if h is not None] + ["?" + id_number]
+        if self._last_households[0] != id_number:  # asked again when laid over
+            found = self.engine.query_few(
+                f"SELECT household_id FROM person__ids WHERE id_number = {_literal(id_number)}"
+            ).column("household_id").to_pylist()
+            self._last_households = (id_number, [h for h in found[:1] if h is not None]
+                                     + ["?" + id_number])
+        return list(self._last_households[1])
 
 
 def _keys(overlay: Overlay) -> str:
