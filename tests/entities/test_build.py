@@ -18,7 +18,7 @@ from sunlight.appdb.entity_tables import Entity, EntityIndexState, EntityLink
 from sunlight.detect import fingerprint, run_detection
 from sunlight.entities.build import REFILLED, rebuild_index
 from sunlight.entities.ref_sql import with_refs
-from sunlight.entities.refs import entity_ref
+from sunlight.entities.refs import entity_ref, index_state
 from sunlight.entities.search import search
 from sunlight.entities.search_terms import index_terms
 from sunlight.settings import Settings
@@ -161,9 +161,15 @@ def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path)
                                        Warehouse(Settings(home=ingested).warehouse_dir)))
             assert not counts.built
             assert session.scalar(select(Entity.id).where(Entity.key == wang.id)) == first
+            # Told the warehouse changed, but no batch of it is new: nothing to compute.
+            kept = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
+                                 session, "another state")
+            assert not kept.built
+            # Not knowing which batches it was built from: everything computed again.
+            index_state(session).batches = ""
             again = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
-                                  session, "another state")
-            assert again.built and again.entities["person"] == 6
+                                  session, "yet another state")
+            assert again.built and not again.scoped and again.entities["person"] == 6
             # Same content: nothing written again, ids kept.
             assert (again.written, again.links_written) == (0, 0)
             assert session.scalar(select(Entity.id).where(Entity.key == wang.id)) == first
@@ -231,6 +237,8 @@ def test_an_index_mostly_changed_is_written_whole_keeping_ids_and_refs(built: An
             before = {k: r for k, r in session.execute(select(Entity.key, Entity.ref))}
             ids = {k: i for k, i in session.execute(select(Entity.key, Entity.id))}
             session.execute(update(Entity).values(digest="0" * 16))
+            # An index as a version without snapshots left it: compared with the database.
+            session.execute(update(EntityIndexState).values(snapshot="", batches=""))
             counts = rebuild_index(duck, Warehouse(Settings(home=ingested).warehouse_dir),
                                    session, "yet another state")
             assert counts.whole and counts.written == len(before)

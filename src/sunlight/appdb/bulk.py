@@ -77,17 +77,52 @@ def insert_table(connection: Connection, model: type[Base], table: pa.Table) -> 
     names = table.column_names
     into = f"{quote.format_table(target)} ({', '.join(quote.quote(name) for name in names)})"
     if connection.dialect.name == "postgresql":
-        lines = pc.binary_join_element_wise(
-            *[_copy_text(table.column(name)) for name in names], "\t")
-        lines = pc.binary_join_element_wise(lines, pa.scalar(""), "\n")
-        driver = cast(psycopg.Connection[Any], connection.connection.driver_connection)
-        with driver.cursor() as cursor, cursor.copy(f"COPY {into} FROM STDIN") as copy:
-            for chunk in lines.chunks:
-                copy.write(_text_bytes(chunk))
+        _copy_table(connection, into, table)
         return
-    columns = [_sqlite_values(table.column(name)) for name in names]
     connection.exec_driver_sql(f"INSERT INTO {into} VALUES ({', '.join('?' for _ in names)})",
-                               list(zip(*columns, strict=True)))
+                               _sqlite_rows(table))
+
+
+def update_table(connection: Connection, model: type[Base], table: pa.Table) -> None:
+    """Write an Arrow table's rows over the model's rows of the same `id` (its other columns
+    named as the model's). Only the indexes of the columns set are touched: cheaper than
+    deleting and inserting rows whose keys stay. PostgreSQL: COPY into a temporary table,
+    then one UPDATE ... FROM."""
+    if table.num_rows == 0:
+        return
+    quote = connection.dialect.identifier_preparer
+    target = quote.format_table(cast(Table, model.__table__))
+    names = [name for name in table.column_names if name != "id"]
+    if connection.dialect.name == "postgresql":
+        staged = quote.quote(f"_update_{cast(Table, model.__table__).name}")
+        connection.exec_driver_sql(f"CREATE TEMP TABLE {staged} ON COMMIT DROP AS SELECT "
+                                   f"{', '.join(table.column_names)} FROM {target} WITH NO DATA")
+        _copy_table(connection, f"{staged} ({', '.join(table.column_names)})", table)
+        connection.exec_driver_sql(
+            f"UPDATE {target} AS t SET {', '.join(f'{n} = u.{n}' for n in names)} "
+            f"FROM {staged} AS u WHERE t.id = u.id")
+        connection.exec_driver_sql(f"DROP TABLE {staged}")
+        return
+    ordered = table.select([*names, "id"])
+    connection.exec_driver_sql(
+        f"UPDATE {target} SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+        _sqlite_rows(ordered))
+
+
+def _copy_table(connection: Connection, into: str, table: pa.Table) -> None:
+    """COPY an Arrow table's rows into `into` (a table and its columns, as SQL)."""
+    lines = pc.binary_join_element_wise(
+        *[_copy_text(table.column(name)) for name in table.column_names], "\t")
+    lines = pc.binary_join_element_wise(lines, pa.scalar(""), "\n")
+    driver = cast(psycopg.Connection[Any], connection.connection.driver_connection)
+    with driver.cursor() as cursor, cursor.copy(f"COPY {into} FROM STDIN") as copy:
+        for chunk in lines.chunks:
+            copy.write(_text_bytes(chunk))
+
+
+def _sqlite_rows(table: pa.Table) -> list[tuple[Any, ...]]:
+    columns = [_sqlite_values(table.column(name)) for name in table.column_names]
+    return list(zip(*columns, strict=True))
 
 
 def _text_bytes(chunk: pa.Array) -> memoryview:

@@ -92,6 +92,12 @@ class EntityIndexState(Base):
     built_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     entities: Mapped[int] = mapped_column(Integer, default=0)
     links: Mapped[int] = mapped_column(Integer, default=0)
+    batches: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The file hashes of the batches built from, in manifest order, one a line: a build
+    after batches were only added recomputes what they touch (sunlight.entities.scope)."""
+    snapshot: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    """The name of the build's snapshot beside the warehouse (sunlight.entities.snapshot);
+    empty when there is none."""
 
 
 class EntityWarning(Base):

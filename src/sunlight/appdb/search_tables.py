@@ -18,6 +18,10 @@ from sunlight.appdb.tables import Base
 
 # The entities of the names a search found.
 Index("ix_entities_name", Entity.name)
+# The names on warned entities (few): what the search box lists first, read after every
+# detection run without reading all the entities.
+Index("ix_entities_warned_names", Entity.name, Entity.township,
+      sqlite_where=Entity.warnings > 0, postgresql_where=Entity.warnings > 0)
 
 
 class SearchGram(Base):

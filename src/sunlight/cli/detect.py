@@ -80,11 +80,12 @@ def print_outcomes(run: DetectionRun) -> None:
 
 def _index_line(index: IndexCounts) -> str:
     if not index.built:
-        return (f"Entity index: unchanged (the warehouse is as at its last build); "
+        return (f"Entity index: unchanged (nothing it reads changed since its last build); "
                 f"{index.warned:,} entity-warning ties refreshed.")
     kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(index.entities.items()))
     written = ("all written" if index.whole else
                f"{index.written:,} entities and {index.links_written:,} links written, "
-               f"the rest as they were")
+               f"the rest as they were"
+               + (", only what the new batches touch computed again" if index.scoped else ""))
     return (f"Entity index: built {index.total:,} entities ({kinds}) and {index.links:,} links "
             f"in {index.seconds:.2f} s ({written}).")

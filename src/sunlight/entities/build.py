@@ -5,7 +5,9 @@ there with what is stored (sunlight.entities.changes): an entity keeps its id an
 only the entities and links that changed are written, in bulk, in the caller's transaction,
 so a page reads either the old index or the new one, never half of each. A first build (or
 one where most changed) writes everything with the secondary indexes dropped, then builds
-them once.
+them once. When the index was built from the batches the warehouse still starts with, only
+what the new batches touch is computed again (sunlight.entities.scope); what is stored is
+read from the last build's snapshot (sunlight.entities.snapshot).
 """
 
 from __future__ import annotations
@@ -13,15 +15,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pyarrow as pa
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import insert_table
+from sunlight.appdb.bulk import insert_table, update_table
 from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
 from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
 from sunlight.appdb.statistics import analyze
-from sunlight.entities import changes, sql, store
+from sunlight.entities import changes, scope, snapshot, sql, store
 from sunlight.entities.refs import index_state
 from sunlight.entities.search_terms import index_terms, refresh_warned, update_terms
 from sunlight.entities.standing import refresh_warnings
@@ -38,7 +42,7 @@ class IndexCounts:
     """What a build wrote (or found already built)."""
 
     built: bool
-    """False when the warehouse had not changed since the last build."""
+    """False when nothing the index reads had changed since the last build."""
     entities: dict[str, int] = field(default_factory=dict)
     links: int = 0
     warned: int = 0
@@ -46,6 +50,8 @@ class IndexCounts:
     seconds: float = 0.0
     whole: bool = False
     """True when the index was written whole (first build, or most of it changed)."""
+    scoped: bool = False
+    """True when only what new batches touched was computed again."""
     written: int = 0
     """Entities written (new or changed); the others were left as they were."""
     links_written: int = 0
@@ -58,40 +64,49 @@ class IndexCounts:
 
 
 def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
-                  fingerprint: str) -> IndexCounts:
+                  fingerprint: str, snapshots: Path | None = None) -> IndexCounts:
     """Rebuild the index unless it was built from this warehouse state (`fingerprint`, as
     sunlight.detect computes it); either way refresh the warnings touching each entity.
-    Runs in the session's transaction; the caller commits."""
+    Runs in the session's transaction; the caller commits. `snapshots`: where the build's
+    snapshot goes (default: beside the warehouse)."""
     state = index_state(session)
     if state.fingerprint == fingerprint and state.built_at is not None:
-        counts = IndexCounts(built=False, links=state.links)
-        counts.warned = refresh_warnings(session)
-        refresh_warned(session)  # the search box lists warned entities first
-        return counts
+        return _kept(session)
     started = time.perf_counter()
     clock = _Clock()
+    where = snapshots or snapshot.folder(warehouse)
+    snapshot.prune(where, keep=state.snapshot)
     connection = session.connection()
+    batches = [batch.file_hash for batch in warehouse.batches()]
     open_warehouse(engine, warehouse)
-    for name, step in sql.STEPS:
-        engine.materialise(name, step)
-    clock.lap("engine")
-    stored, stored_links = store.stored_entities(connection), store.stored_links(connection)
-    clock.lap("read stored")
-    found = changes.plan(engine, state.salt, stored, stored_links)
-    clock.lap("compare")
-    counts = IndexCounts(built=True, whole=found.whole, phases=clock.laps)
-    counts.written, counts.links_written = (_rewrite(engine, connection) if found.whole
+    last = snapshot.read(where, state.snapshot, connection)
+    new = _new_batches(state.batches, batches) if last is not None else None
+    if new is not None and not scope.read_by_index(warehouse, new):
+        state.fingerprint, state.batches = fingerprint, "\n".join(batches)
+        return _kept(session)  # no new row of a dataset the index reads
+    found = _compute(engine, state.salt, connection, last, new, clock)
+    if new is not None and found.places_moved:  # a village came or went: links move
+        new, clock.laps = None, {}
+        found = _compute(engine, state.salt, connection, last, None, clock)
+    whole = found.whole and new is None  # a scoped build holds only part of the index
+    changes.settle_links(engine, whole)
+    counts = IndexCounts(built=True, whole=whole, scoped=new is not None, phases=clock.laps)
+    counts.written, counts.links_written = (_rewrite(engine, connection) if whole
                                             else _update(engine, connection))
-    store.move_sequence(connection)
+    store.move_sequences(connection)
     clock.lap("write")
     counts.entities = {row["kind"]: row["n"] for row in engine.query(
-        "SELECT kind, count(*) AS n FROM e_entities GROUP BY kind").to_pylist()}
-    counts.links = engine.query("SELECT count(*) AS n FROM e_links").column("n")[0].as_py()
+        "SELECT kind, count(*) AS n FROM e_dir GROUP BY kind").to_pylist()}
+    counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
     state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
-    state.entities, state.links = found.total, counts.links
+    state.entities, state.links = counts.total, counts.links
+    state.batches = "\n".join(batches)
+    if last is None or counts.written or counts.links_written or found.vanished:
+        state.snapshot = snapshot.write(engine, where)  # else the last one still holds
+    clock.lap("snapshot")
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
-    if found.whole:
+    if whole:
         index_terms(session)  # the search box's tables, from the entities just written
     else:  # the others kept their ids: only what moved
         _update_terms(engine, session)
@@ -99,6 +114,55 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     clock.lap("search")
     counts.seconds = time.perf_counter() - started
     return counts
+
+
+def _kept(session: Session) -> IndexCounts:
+    """The index as it stands: only the warnings on each entity refreshed."""
+    counts = IndexCounts(built=False, links=index_state(session).links)
+    counts.warned = refresh_warnings(session)
+    refresh_warned(session)  # the search box lists warned entities first
+    return counts
+
+
+def _new_batches(built_from: str, batches: list[str]) -> set[str] | None:
+    """The batches added since the index was built from `built_from` (one hash a line), or
+    None when one it was built from is gone or moved (removed, replaced) or none is known."""
+    before = built_from.split("\n") if built_from else []
+    if not before or batches[:len(before)] != before:
+        return None
+    return set(batches[len(before):])
+
+
+def _compute(engine: Engine, salt: str, connection: Connection,
+             last: dict[str, pa.Table] | None, new: set[str] | None,
+             clock: _Clock) -> changes.Plan:
+    """The engine's steps (over the whole warehouse, or what `new` touches) and the plan of
+    changes against what is stored (the snapshot `last`, else the database)."""
+    if new is None:
+        for name, step in sql.SUBJECT_STEPS:
+            engine.materialise(name, step)
+        engine.materialise("all_latest", sql.ALL_LATEST)
+    else:
+        assert last is not None
+        scope.narrow(engine, new)
+        for name, step in sql.SUBJECT_STEPS:
+            engine.materialise(name, scope.narrowed(step))
+        engine.register_table("s_latest", last["latest"])
+        engine.materialise("all_latest", scope.ALL_LATEST)
+    for name, source in sql.PLACE_SOURCES:
+        engine.create_view(name, source)
+    for name, step in sql.PLACE_STEPS:
+        engine.materialise(name, step)
+    clock.lap("engine")
+    if last is None:
+        last = {"entities": store.stored_entities(connection),
+                "links": store.stored_links(connection)}
+    engine.register_table("e_stored", last["entities"])
+    engine.register_table("e_stored_links", last["links"])
+    clock.lap("read stored")
+    found = changes.plan(engine, salt, scoped=new is not None)
+    clock.lap("compare")
+    return found
 
 
 def _update_terms(engine: Engine, session: Session) -> None:
@@ -129,7 +193,7 @@ def _rewrite(engine: Engine, connection: Connection) -> tuple[int, int]:
     """Everything written again (ids and refs kept), indexes built once at the end."""
     store.clear(connection)
     entities = engine.query(changes.entity_rows(whole=True))
-    links = engine.query(changes.ALL_LINKS)
+    links = engine.query("SELECT * FROM e_new_links")
     with store.without_indexes(connection):
         insert_table(connection, Entity, entities)
         insert_table(connection, EntityLink, links)
@@ -137,13 +201,14 @@ def _rewrite(engine: Engine, connection: Connection) -> tuple[int, int]:
 
 
 def _update(engine: Engine, connection: Connection) -> tuple[int, int]:
-    """Only what changed: entities deleted and written again under their ids, new ones
-    added, vanished ones and their links deleted, links that changed replaced."""
-
-    store.delete_entities(connection, engine.query(changes.replaced_ids()).column("id"))
-    entities = engine.query(changes.entity_rows(whole=False))
-    insert_table(connection, Entity, entities)
-    store.delete_links(connection, engine.query(changes.GONE_LINKS).column("id"))
-    links = engine.query(changes.NEW_LINKS)
+    """Only what changed: changed entities written over their rows, new ones added,
+    vanished ones deleted, links that changed replaced."""
+    store.delete_entities(connection, engine.query(changes.VANISHED).column("id"))
+    changed = engine.query(changes.entity_rows(whole=False, stored=True))
+    update_table(connection, Entity, changed.select(list(changes.UPDATED_COLUMNS)))
+    new = engine.query(changes.entity_rows(whole=False, stored=False))
+    insert_table(connection, Entity, new)
+    store.delete_links(connection, engine.query("SELECT id FROM e_gone_links").column("id"))
+    links = engine.query("SELECT * FROM e_new_links")
     insert_table(connection, EntityLink, links)
-    return entities.num_rows, links.num_rows
+    return changed.num_rows + new.num_rows, links.num_rows

@@ -328,31 +328,33 @@ FROM e_company_rows AS c LEFT JOIN e_latest AS l ON l.id = c.rep
 GROUP BY c.key
 """
 
-# Villages and townships: residents, and payees and money per program.
+# Villages and townships: residents, and payees and money per program. They read the whole
+# warehouse (`PLACE_SOURCES`) even when the steps above read only what new batches touch.
 VILLAGE_PROGRAMS = f"""
 SELECT township, village, program, count(DISTINCT id_number) AS payees,
        sum(amount) AS amount, count(*) AS n
 FROM (SELECT t.township, t.village, {PROGRAM} AS program, t.id_number, t.amount
-      FROM e_pay AS t WHERE {_present('t.township')} AND {_present('t.village')})
+      FROM all_pay AS t WHERE {_present('t.township')} AND {_present('t.village')})
 GROUP BY ALL
 """
 
 VILLAGE_ENROLLED = f"""
 SELECT t.township, t.village, {PROGRAM} AS program, count(DISTINCT t.id_number) AS enrolled
-FROM enrollments AS t WHERE {_present('t.township')} AND {_present('t.village')}
+FROM all_enrollments AS t WHERE {_present('t.township')} AND {_present('t.village')}
 GROUP BY ALL
 """
 
 VILLAGE_RESIDENTS = f"""
 SELECT township, village, count(*) FILTER (WHERE coalesce(status, '正常') = '正常') AS residents,
        count(DISTINCT household) AS households
-FROM e_latest WHERE {_present('township')} AND {_present('village')} GROUP BY ALL
+FROM all_latest WHERE {_present('township')} AND {_present('village')} GROUP BY ALL
 """
 
 VILLAGE_IDS = " UNION ".join(
     f"SELECT township, village FROM {table} WHERE {_present('township')} "
     f"AND {_present('village')}"
-    for table in ("e_latest", "e_village_programs", "e_village_enrolled", "officials", "land"))
+    for table in ("all_latest", "e_village_programs", "e_village_enrolled", "all_officials",
+                  "all_land"))
 
 VILLAGES = f"""
 SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS name,
@@ -378,7 +380,7 @@ GROUP BY i.township, i.village
 
 TOWNSHIP_IDS = f"""
 SELECT DISTINCT township FROM e_village_ids
-UNION SELECT township FROM officials WHERE {_present('township')}
+UNION SELECT township FROM all_officials WHERE {_present('township')}
 """
 
 TOWNSHIPS = """
@@ -392,7 +394,7 @@ SELECT 'township' AS kind, i.township AS key, i.township AS name, i.township, ''
 FROM e_township_ids AS i
 """
 
-STEPS = (
+SUBJECT_STEPS = (
     ("e_pay", PAY), ("e_reg_states", REG_STATES), ("e_reg", REG), ("e_latest", LATEST),
     ("e_person_ids", PERSON_IDS), ("e_place", PLACE), ("e_offices", OFFICES),
     ("e_vehicles", VEHICLES), ("e_land", LAND), ("e_enrolled", ENROLLED),
@@ -403,26 +405,46 @@ STEPS = (
     ("e_household_companies", HOUSEHOLD_COMPANIES), ("e_household_land", HOUSEHOLD_LAND),
     ("e_household_programs", HOUSEHOLD_PROGRAMS), ("e_household_ids", HOUSEHOLD_IDS),
     ("e_payees", PAYEES), ("e_account_months", ACCOUNT_MONTHS),
+)
+"""Persons, households, accounts and companies: each reads only its own rows, so that the
+steps can run over the rows of the entities new batches touch (sunlight.entities.scope)."""
+
+LATEST_COLUMNS = "id, household, status, township, village"
+"""What villages read of each person's current registry row (kept in the snapshot)."""
+
+PLACE_SOURCES = (
+    ("all_pay", PAY), ("all_enrollments", "SELECT * FROM enrollments"),
+    ("all_officials", "SELECT * FROM officials"), ("all_land", "SELECT * FROM land"),
+)
+"""The whole warehouse as the place steps read it (views), whatever the subject steps read;
+and `all_latest`, every person's current registry row (`LATEST_COLUMNS`)."""
+
+ALL_LATEST = f"SELECT {LATEST_COLUMNS} FROM e_latest"
+"""`all_latest` after subject steps over the whole warehouse."""
+
+PLACE_STEPS = (
     ("e_village_programs", VILLAGE_PROGRAMS), ("e_village_enrolled", VILLAGE_ENROLLED),
     ("e_village_residents", VILLAGE_RESIDENTS), ("e_village_ids", VILLAGE_IDS),
     ("e_township_ids", TOWNSHIP_IDS),
 )
 
-KINDS = (("person", PERSONS), ("household", HOUSEHOLDS), ("account", ACCOUNTS),
-         ("company", COMPANIES), ("village", VILLAGES), ("township", TOWNSHIPS))
+SUBJECT_KINDS = (("person", PERSONS), ("household", HOUSEHOLDS), ("account", ACCOUNTS),
+                 ("company", COMPANIES))
+PLACE_KINDS = (("village", VILLAGES), ("township", TOWNSHIPS))
+KINDS = SUBJECT_KINDS + PLACE_KINDS
 
 ENTITY_COLUMNS = ("id", "kind", "key", "ref", "name", "township", "village", "household",
                   "warnings", "doc", "digest")
 
 
-def fresh_sql(kind_sql: str) -> str:
+def fresh_sql(kind_sql: str, scope: str = "") -> str:
     """One kind's entities (`KINDS`), their document still a struct, and its digest: a hash
     of what the row holds (bar id, ref and warnings), 16 hex digits. DuckDB's hash() is
     cheap beside writing JSON, and deterministic for one DuckDB version (a new one may
     change it: the next build then writes every entity once)."""
     digest = "printf('%016x', hash(name, township, village, household, doc))"
     return (f"SELECT *, {digest} AS digest FROM ({kind_sql}) "
-            f"WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}")
+            f"WHERE key IS NOT NULL AND key <> '' AND length(key) <= {KEY_MAX}{scope}")
 
 
 FRESH = " UNION ALL ".join(
@@ -440,7 +462,7 @@ def doc_json(column: str) -> str:
 
 
 def _ids(alias: str, kind: str, key: str) -> str:
-    return f"JOIN e_entities AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
+    return f"JOIN e_dir AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
 
 
 PAYEE_LINKS = f"""
@@ -461,8 +483,8 @@ SELECT s.id AS source_id, coalesce(v.id, tw.id) AS target_id,
        left(coalesce(nullif(o.post, ''), o.category, ''), 60) AS role,
        {_OFFICE_DETAILS} AS details
 FROM officials AS o {_ids('s', 'person', 'o.id_number')}
-LEFT JOIN e_entities AS v ON v.kind = 'village' AND v.key = o.township || '/' || o.village
-LEFT JOIN e_entities AS tw ON tw.kind = 'township' AND tw.key = o.township
+LEFT JOIN e_dir AS v ON v.kind = 'village' AND v.key = o.township || '/' || o.village
+LEFT JOIN e_dir AS tw ON tw.kind = 'township' AND tw.key = o.township
 WHERE coalesce(v.id, tw.id) IS NOT NULL
 """
 
@@ -474,8 +496,8 @@ SELECT s.id AS source_id, c.id AS target_id, 'legal_rep' AS kind, 'legal_rep' AS
                                                            d := r.status_date)))) AS VARCHAR)
        AS details
 FROM e_company_rows AS r
-JOIN e_entities AS s ON s.kind = 'person' AND s.key = r.rep
-JOIN e_entities AS c ON c.kind = 'company' AND c.key = r.key
+JOIN e_dir AS s ON s.kind = 'person' AND s.key = r.rep
+JOIN e_dir AS c ON c.kind = 'company' AND c.key = r.key
 GROUP BY s.id, c.id
 """
 
@@ -484,7 +506,7 @@ SELECT h.id AS source_id, v.id AS target_id, 'resident' AS kind, 'resident' AS r
        CAST(to_json(struct_pack(members := coalesce(len(m.members), 0))) AS VARCHAR)
        AS details
 FROM e_entities AS h
-JOIN e_entities AS v ON v.kind = 'village' AND v.key = h.township || '/' || h.village
+JOIN e_dir AS v ON v.kind = 'village' AND v.key = h.township || '/' || h.village
 LEFT JOIN e_members AS m ON m.h = h.key
 WHERE h.kind = 'household'
 """

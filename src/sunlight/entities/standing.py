@@ -26,7 +26,8 @@ def refresh_warnings(session: Session) -> int:
     session.execute(insert.from_select(["entity_id", "warning_pk"], union(*_touching())))
     # Then households from their members' pairs: few rows to start from, two key lookups.
     session.execute(insert.from_select(["entity_id", "warning_pk"], _households()))
-    session.execute(update(Entity).where(Entity.warnings != 0).values(warnings=0))
+    # `> 0`, the condition of the index of warned entities: those rows alone are read.
+    session.execute(update(Entity).where(Entity.warnings > 0).values(warnings=0))
     counted = (select(func.count()).where(EntityWarning.entity_id == Entity.id)
                .scalar_subquery())
     session.execute(update(Entity).where(Entity.id.in_(select(EntityWarning.entity_id)))

@@ -74,8 +74,10 @@ def delete_links(connection: Connection, link_ids: pa.Array | pa.ChunkedArray) -
     delete_ids(connection, cast(Table, EntityLink.__table__), link_ids)
 
 
-def move_sequence(connection: Connection) -> None:
-    """On PostgreSQL, entity ids are given by the build: move the sequence past them."""
+def move_sequences(connection: Connection) -> None:
+    """On PostgreSQL, entity and link ids are given by the build: move the sequences past
+    them."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT setval(pg_get_serial_sequence('entities', 'id'), "
-                                "coalesce(max(id), 0) + 1, false) FROM entities"))
+        for table in ("entities", "entity_links"):
+            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"coalesce(max(id), 0) + 1, false) FROM {table}"))

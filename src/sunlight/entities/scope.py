@@ -1,0 +1,119 @@
+"""What new batches touch: the entities to recompute when batches were only added.
+
+A person's page reads only that person's rows; a household's, its members'; an account's,
+the rows paid into it and its payees' registry; a company's, its rows and its
+representative's registry. So when the index was built from a prefix of today's batches,
+the subject steps (`sql.SUBJECT_STEPS`) run over the rows of the entities the new batches
+name, and of the people those entities need, instead of the whole warehouse:
+
+- `s_p` persons named by any new row (payee, resident, official, owner, representative...);
+- `s_h` households any state of theirs names, `s_a` accounts paid to them or in new rows,
+  `s_c` companies they represent or in new rows;
+- `s_q` everyone with a state in `s_h` (the members, complete), `s_r` those whose registry
+  is read (`s_q`, the payees of `s_a`, the representatives of `s_c`).
+
+The steps then read those rows (`f_<dataset>`, `narrowed`) in place of the
+datasets. Villages and townships are counted over the whole warehouse (`PLACE_SOURCES`),
+each person's current registry row taken from the snapshot for the persons not read again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+import pyarrow as pa
+
+from sunlight.entities import sql
+from sunlight.warehouse.engine import Engine
+from sunlight.warehouse.store import Warehouse
+
+PERSON_COLUMN = {
+    "payments": "id_number", "residents": "id_number", "enrollments": "id_number",
+    "officials": "id_number", "deaths": "id_number", "disability_certs": "id_number",
+    "vehicles": "owner_id_number", "businesses": "rep_id_number", "land": "holder_id_number",
+}
+"""The datasets the index reads, and the column naming the person of each row."""
+
+_COMPANY_KEY = sql.COMPANY_KEY
+
+TOUCHED = (
+    ("s_p", "SELECT DISTINCT id FROM (" + " UNION ALL ".join(
+        f"SELECT {column} AS id FROM n_{dataset}" for dataset, column in PERSON_COLUMN.items())
+     + ") WHERE id IS NOT NULL AND id <> ''"),
+    ("s_h", "SELECT DISTINCT household_id AS key FROM residents "
+            "WHERE id_number IN (SELECT id FROM s_p) AND household_id IS NOT NULL "
+            "AND household_id <> ''"),
+    ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM n_payments UNION ALL "
+            "SELECT account FROM payments WHERE id_number IN (SELECT id FROM s_p)) "
+            "WHERE account IS NOT NULL AND account <> ''"),
+    ("s_c", f"SELECT DISTINCT {_COMPANY_KEY} AS key FROM (SELECT * FROM n_businesses "
+            f"UNION ALL BY NAME SELECT * FROM businesses "
+            f"WHERE rep_id_number IN (SELECT id FROM s_p)) AS t "
+            f"WHERE {_COMPANY_KEY} IS NOT NULL AND {_COMPANY_KEY} <> ''"),
+    ("s_q", "SELECT id FROM s_p UNION SELECT id_number FROM residents "
+            "WHERE household_id IN (SELECT key FROM s_h)"),
+    ("s_r", f"SELECT id FROM s_q UNION SELECT id_number FROM payments "
+            f"WHERE account IN (SELECT key FROM s_a) UNION SELECT rep_id_number "
+            f"FROM businesses AS t WHERE {_COMPANY_KEY} IN (SELECT key FROM s_c)"),
+    ("e_scope", "SELECT 'person' AS kind, id AS key FROM s_p UNION ALL "
+                "SELECT 'household', key FROM s_h UNION ALL "
+                "SELECT 'account', key FROM s_a UNION ALL SELECT 'company', key FROM s_c"),
+)
+
+
+READ_ONCE = ("payments", "residents")
+"""The datasets one subject step reads (`e_pay`, `e_reg_states`); the large ones too."""
+
+
+def _rows(dataset: str) -> str:
+    """The rows of a dataset that the subject steps read for the touched entities."""
+    column = PERSON_COLUMN[dataset]
+    people = "s_r" if dataset == "residents" else "s_q"
+    where = f"{column} IN (SELECT id FROM {people})"
+    if dataset == "payments":
+        where += " OR account IN (SELECT key FROM s_a)"
+    if dataset == "businesses":
+        where += f" OR {_COMPANY_KEY} IN (SELECT key FROM s_c)"
+    return f"SELECT * FROM {dataset} AS t WHERE {where}"
+
+
+def read_by_index(warehouse: Warehouse, new: Collection[str]) -> bool:
+    """Whether any of the batches `new` is of a dataset the index reads."""
+    return any(batch.dataset in PERSON_COLUMN for batch in warehouse.batches()
+               if batch.file_hash in new)
+
+
+def narrow(engine: Engine, new: Collection[str]) -> None:
+    """Find what the new batches (file hashes `new`) touch, and make `f_<dataset>` the rows
+    to read. The warehouse's datasets are registered (open_warehouse)."""
+    engine.register_table("s_new", pa.table({"file_hash": pa.array(sorted(new), pa.string())}))
+    for dataset in PERSON_COLUMN:
+        engine.create_view(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
+                                           f"source_file_hash AS VARCHAR) IN (SELECT file_hash "
+                                           f"FROM s_new)")
+    for name, query in TOUCHED:
+        engine.materialise(name, query)
+    for dataset in PERSON_COLUMN:
+        if dataset in READ_ONCE:  # a view: its one step reads only the columns it needs
+            engine.create_view(f"f_{dataset}", _rows(dataset))
+        else:  # read by several steps: filtered once
+            engine.materialise(f"f_{dataset}", _rows(dataset))
+
+
+_DATASET = re.compile(rf"\b(FROM|JOIN)\s+({'|'.join(PERSON_COLUMN)})\b")
+
+
+def narrowed(step: str) -> str:
+    """A subject step reading the touched rows (`f_<dataset>`) instead of the datasets."""
+    return _DATASET.sub(r"\1 f_\2", step)
+
+
+ALL_LATEST = (f"SELECT {sql.LATEST_COLUMNS} FROM s_latest WHERE id NOT IN (SELECT id FROM s_r) "
+              f"UNION ALL SELECT {sql.LATEST_COLUMNS} FROM e_latest")
+"""Everyone's current registry row: the snapshot's (`s_latest`) but for those read again."""
+
+
+def fresh_filter(kind: str) -> str:
+    """The condition keeping a subject kind's fresh entities to the touched ones."""
+    return f" AND key IN (SELECT key FROM e_scope WHERE kind = '{kind}')"

@@ -1,0 +1,170 @@
+"""After a new delivery the index computes again only what the new batches touch; the result
+must be the index a build from nothing makes of the same warehouse: entities, documents,
+links, the warnings on each entity and the search box's tables."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from sunlight.appdb.database import make_engine, session_factory, upgrade
+from sunlight.appdb.entity_tables import EntityIndexState
+from sunlight.detect import DetectionRun, run_detection
+from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.settings import Settings
+from sunlight.warehouse.store import Warehouse
+from tests.entities.county import county, son, wang, zhang, zhao
+from tests.models.county import TOWNSHIP, VILLAGE, County
+
+MODELS = ["SHARED_ACCOUNT", "DECEASED_PAID"]
+
+
+def a_month() -> County:
+    """July's payroll (the card's payees again, and a newcomer) and a new village cadre."""
+    later = County()
+    later.pay(son, "低保", "2024-07", 500, file="七月.csv", account=wang.account)
+    later.pay(zhao, "低保", "2024-07", 400, file="七月.csv", account=wang.account)
+    newcomer = later.person("李新", born="1990-01-01", registered=False, seq=91)
+    later.pay(newcomer, "低保", "2024-07", 300, file="七月.csv")
+    later.add("officials", "新任.csv", id_number=zhao.id, name=zhao.name, category="村干部",
+              start_date="2024-07-01", post="村委会主任", township=TOWNSHIP, village=VILLAGE)
+    return later
+
+
+def a_registry(village: str) -> County:
+    """A new registry delivery: 王强 heads a household of his own (in `village`), 张伟
+    renamed, a newborn in H001."""
+    later = County()
+    later.add("residents", "户籍更新.csv", id_number=son.id, name=son.name, household_id="H005",
+              relation="户主", township=TOWNSHIP, village=village)
+    later.add("residents", "户籍更新.csv", id_number=zhang.id, name="张伟民",
+              household_id=zhang.household, relation="户主", township=TOWNSHIP,
+              village=VILLAGE)
+    baby = later.person("王小", born="2024-02-02", household="H001", relation="孙子女",
+                        registered=False, seq=92)
+    later.add("residents", "户籍更新.csv", id_number=baby.id, name=baby.name,
+              household_id="H001", relation="孙子女", township=TOWNSHIP, village=VILLAGE)
+    return later
+
+
+def a_replaced_file() -> County:
+    """补发.csv delivered again with another amount, replacing the first."""
+    later = County()
+    later.pay(wang, "低保", "2024-06", 450, file="补发.csv")
+    return later
+
+
+@pytest.mark.parametrize(("delivery", "replace", "scoped"), [
+    pytest.param(a_month, False, True, id="month"),
+    pytest.param(lambda: a_registry(VILLAGE), False, True, id="registry"),
+    # A village no entity named before: links to villages move, so everything is built.
+    pytest.param(lambda: a_registry("新村"), False, False, id="registry-new-village"),
+    pytest.param(a_replaced_file, True, False, id="replaced-file"),
+])
+def test_after_a_delivery_the_index_is_what_a_build_from_nothing_makes(
+        tmp_path: Path, db_url: str, delivery: Any, replace: bool, scoped: bool):
+    home = tmp_path / "home"
+    county.run(home)
+    first = run_detection(Settings(home=home, database_url=db_url), MODELS)
+    assert first.index is not None and first.index.whole
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    ingest(warehouse, plan_delivery(delivery().deliver(tmp_path / "later")), replace=replace)
+
+    after = run_detection(Settings(home=home, database_url=db_url), MODELS)
+    assert _index(after).scoped is scoped
+    reference = f"sqlite:///{tmp_path}/reference.db"
+    _same_secret(db_url, reference)
+    fresh = run_detection(Settings(home=home, database_url=reference), MODELS)
+    assert _index(fresh).whole
+    assert _contents(db_url) == _contents(reference)
+
+
+def test_a_new_payroll_writes_only_what_it_touched(tmp_path: Path, db_url: str):
+    home = tmp_path / "home"
+    county.run(home)
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(a_month().deliver(tmp_path / "later")))
+    index = _index(run_detection(Settings(home=home, database_url=db_url), MODELS))
+    assert index.scoped and not index.whole
+    # 王强, 赵敏 and the newcomer; the card and the newcomer's; H001 and H003; both
+    # villages, whose money grew. Not 王芳's own page, 张伟's, his company's, the township.
+    assert (index.written, index.entities["person"]) == (9, 7)
+
+
+def _index(run: DetectionRun) -> Any:
+    assert run.index is not None and run.index.built
+    return run.index
+
+
+def _same_secret(source_url: str, target_url: str) -> None:
+    """The reference index under the same secret, so that refs compare."""
+    source = make_engine(source_url)
+    with session_factory(source)() as session:
+        salt = session.get(EntityIndexState, 1).salt  # type: ignore[union-attr]
+    source.dispose()
+    upgrade(target_url)
+    target = make_engine(target_url)
+    with session_factory(target).begin() as session:
+        session.add(EntityIndexState(id=1, salt=salt, fingerprint="", entities=0, links=0))
+    target.dispose()
+
+
+def _contents(url: str) -> dict[str, Any]:
+    """Everything the index holds, by entity keys instead of ids."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            def rows(query: str) -> list[tuple[Any, ...]]:
+                return [tuple(row) for row in connection.execute(text(query))]
+
+            return {
+                "entities": {(kind, key): (rest[:-2], _json(rest[-2]), rest[-1]) for
+                             kind, key, *rest in rows(
+                                 "SELECT kind, key, ref, name, township, village, household, "
+                                 "warnings, doc, digest FROM entities")},
+                "links": Counter((*ends, _json(details)) for *ends, details in rows(
+                    "SELECT s.kind, s.key, t.kind, t.key, l.kind, l.role, l.details "
+                    "FROM entity_links AS l JOIN entities AS s ON s.id = l.source_id "
+                    "JOIN entities AS t ON t.id = l.target_id")),
+                "warnings": set(rows(
+                    "SELECT e.kind, e.key, w.warning_id FROM entity_warnings AS x "
+                    "JOIN entities AS e ON e.id = x.entity_id "
+                    "JOIN warnings AS w ON w.id = x.warning_pk")),
+                "grams": Counter(rows("SELECT gram, lead, warned, name, township "
+                                      "FROM search_grams")),
+                "keys": set(rows("SELECT e.kind, e.key, k.reversed_key FROM search_keys AS k "
+                                 "JOIN entities AS e ON e.id = k.entity_id")),
+                "key_count": rows("SELECT count(*) FROM search_keys"),
+                "warned": set(rows("SELECT name, township FROM search_warned")),
+            }
+    finally:
+        engine.dispose()
+
+
+def _json(value: Any) -> str:
+    """A JSON column as SQLite and PostgreSQL both give it back, in one spelling."""
+    return json.dumps(json.loads(value) if isinstance(value, str) else value, sort_keys=True,
+                      ensure_ascii=False)
+
+
+def test_a_batch_the_index_does_not_read_leaves_it_as_it_was(tmp_path: Path, db_url: str):
+    home = tmp_path / "home"
+    county.run(home)
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    before = _contents(db_url)
+    budget = County()
+    budget.allocate("低保", 2024, TOWNSHIP, 100_000)
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    ingest(warehouse, plan_delivery(budget.deliver(tmp_path / "budget")))
+    kept = run_detection(Settings(home=home, database_url=db_url), MODELS).index
+    assert kept is not None and not kept.built
+    assert _contents(db_url) == before
+    # The allocation counts among the batches built from: the next payroll is scoped.
+    ingest(warehouse, plan_delivery(a_month().deliver(tmp_path / "later")))
+    assert _index(run_detection(Settings(home=home, database_url=db_url), MODELS)).scoped
