@@ -156,7 +156,8 @@ class ApplicationScreener:
         with self._lock:
             self._close_engine()
             self._warm, self._state = None, None
-        self._beside.shutdown()
+        self._beside.shutdown()  # its thread ends; a later call starts another
+        self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="application")
 
     def _close_engine(self) -> None:
         if self._sibling is not None:

@@ -18,7 +18,6 @@ from sunlight.settings import Settings
 from sunlight.warehouse.engine import EngineError
 from sunlight.warehouse.spill import spill_folder
 
-
 _SHARED = "computed"
 """The schema of a `shared` engine's tables and views."""
 
