@@ -109,7 +109,7 @@ def _say_next_batch(county: Path) -> None:
                   f"{batches[0].resolve()}\n"
                   f"  what screening should say of each row: {county / 'screen_truth.csv'}\n"
                   "  screen it on the workbench (发放前筛查, as officer or analyst) or with "
-                  f"`sunlight screen {batches[0].name} --out verdicts.xlsx`")
+                  f"`sunlight screen {batches[0].resolve()} --out verdicts.xlsx`")
 
 
 def _accounts_table(accounts: list[DemoAccount]) -> Table:
