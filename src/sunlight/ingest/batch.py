@@ -61,7 +61,8 @@ def stage_batches(read: list[DeliveredFile | UnusableFile], dataset: Dataset, ca
 def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalog: Catalog,
                         staging: Path, threads: int) -> list[StagedBatch]:
     rows = distinct.stack(delivered, dataset)
-    columns = distinct.evaluate(distinct.connection(threads), dataset, catalog, rows)
+    with distinct.connection(threads) as con:
+        columns = distinct.evaluate(con, dataset, catalog, rows)
     files = _files_table(delivered)
     found = findings.find(dataset, rows, columns, files)
     outcome = _Outcome(_accepted_rows(dataset, rows, columns, found.rejected),

@@ -10,8 +10,11 @@ program) is computed once per distinct combination of its text with that column'
 
 from __future__ import annotations
 
+import atexit
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -235,16 +238,38 @@ def _catalog_table(catalog: Catalog) -> pa.Table:
     })
 
 
-_local = threading.local()
+_idle: list[duckdb.DuckDBPyConnection] = []
+_idle_lock = threading.Lock()
 
 
-def connection(threads: int) -> duckdb.DuckDBPyConnection:
-    """This thread's DuckDB connection with the normaliser macros, made once per thread: a
-    connection and its macros cost a noticeable fixed time, too much to pay per chunk."""
-    con: duckdb.DuckDBPyConnection | None = getattr(_local, "con", None)
+@contextmanager
+def connection(threads: int) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection with the normaliser macros, lent for the block: an idle one of the
+    process, else a new one (a connection and its macros cost some 20 ms, too much to pay per
+    chunk or per application).
+
+    Lent, not kept per thread: a thread of an event loop's shared pool may end while the
+    interpreter exits, and closing a connection it held then aborts the process ("exception not
+    rethrown"). The idle ones are closed at exit, by the main thread; one that failed is closed
+    at once rather than lent again.
+    """
+    with _idle_lock:
+        con = _idle.pop() if _idle else None
     if con is None:
         con = duckdb.connect()
         normalise.install_macros(con)
-        _local.con = con
-    con.execute(f"SET threads = {int(threads)}" if threads else "RESET threads")
-    return con
+    try:
+        con.execute(f"SET threads = {int(threads)}" if threads else "RESET threads")
+        yield con
+    except BaseException:
+        con.close()
+        raise
+    with _idle_lock:
+        _idle.append(con)
+
+
+@atexit.register
+def _close_idle() -> None:
+    with _idle_lock:
+        while _idle:
+            _idle.pop().close()

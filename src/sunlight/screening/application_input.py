@@ -183,7 +183,8 @@ def _normalised(code: str, columns: tuple[str, ...], texts: dict[str, str],
     """The texts through ingestion's normalisers and checks, as one delivered row."""
     whole = dataset(code)
     subset = replace(whole, columns=tuple(whole.column(name) for name in columns))
-    return distinct.evaluate(distinct.connection(1), subset, catalog, _one_row(subset, texts))
+    with distinct.connection(1) as con:
+        return distinct.evaluate(con, subset, catalog, _one_row(subset, texts))
 
 
 def _one_row(subset: Dataset, texts: dict[str, str]) -> StackedRows:

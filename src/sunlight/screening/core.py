@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import dataset as dataset_of
-from sunlight.contract.screening import BATCH_KINDS, BatchKind
+from sunlight.contract.screening import BATCH_KINDS, NARROWED, BatchKind
 from sunlight.contract.vocabulary import REASONS_ZH, VOCABULARY
 from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.errors import HeaderReport
@@ -76,11 +76,12 @@ def batch_kind(code: str) -> BatchKind:
 
 
 def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
-                file_name: str | None = None) -> ScreeningResult:
+                file_name: str | None = None,
+                narrowed: Collection[str] = NARROWED) -> ScreeningResult:
     """Screen one batch file; BatchRefused when ingestion would refuse it.
 
     `file_name`: the name the file was delivered under, when `path` is a stored copy (it is
-    the rows' lineage, as ingestion would record it).
+    the rows' lineage, as ingestion would record it); `narrowed`: see `screen_overlay`.
     """
     started = time.perf_counter()
     kind = batch_kind(dataset)
@@ -92,7 +93,8 @@ def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
         findings = pq.read_table(staged.findings_path)
         rejected = pq.read_table(staged.rejected_path) if staged.rejected_path else None
     overlay = _overlay(rows, staged, kind)
-    fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened)
+    fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened,
+                           narrowed=narrowed)
     verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
                          fired.library, rejected)
     return ScreeningResult(dataset, staged.file_name, staged.file_hash, verdicts,
@@ -198,12 +200,15 @@ class Fired:
 
 
 def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
-                   not_screened: Collection[str] = ()) -> Fired:
+                   not_screened: Collection[str] = (), *,
+                   narrowed: Collection[str] = NARROWED) -> Fired:
     """Run every model but `not_screened` over the warehouse with `overlays` laid over it.
 
     Nothing is written. Each overlay's rows carry their lineage (`source_file` =
     `Overlay.file_name`, `source_sheet`, `source_row`), by which `Fired.on_rows` finds them
-    in the evidence. One engine per call: the place to keep a warm one later.
+    in the evidence. The `narrowed` datasets hold only the rows about the overlaid rows'
+    people and their households (contract/screening.yaml; () reads the whole warehouse, to
+    the same verdicts). One engine per call.
     """
     library = shipped_library()
     models = [model for code, model in library.items() if code not in set(not_screened)]
@@ -211,7 +216,8 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
     engine = engine_for(settings)
     try:
         result = detect(engine, Warehouse(settings.warehouse_dir),
-                        load_catalog(settings.catalog), models, overrides, overlays=overlays)
+                        load_catalog(settings.catalog), models, overrides, overlays=overlays,
+                        narrowed=narrowed)
     finally:
         engine.close()
     return Fired(result.detections, library,
