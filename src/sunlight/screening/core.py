@@ -12,7 +12,6 @@ finding's reason.
 from __future__ import annotations
 
 import csv
-import tempfile
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from sunlight.screening.verdicts import (
 from sunlight.settings import Settings
 from sunlight.warehouse.batch import StagedBatch
 from sunlight.warehouse.duckdb_engine import engine_for
+from sunlight.warehouse.spill import work_folder
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay
 
@@ -88,16 +88,18 @@ def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
     """
     started = time.perf_counter()
     kind = batch_kind(dataset)
-    with tempfile.TemporaryDirectory(prefix="sunlight-screen-") as folder:
-        staged = _stage(settings, _as_named(path, file_name, Path(folder) / "named"), kind,
-                        Path(folder))
+    # Under the home, not the system's /tmp: what a killed run leaves (IDs, names, accounts)
+    # is removed at the next start (warehouse.spill.remove_stale).
+    with work_folder(settings.engine_temp_dir, "screening") as folder:
+        staged = _stage(settings, _as_named(path, file_name, folder / "named"), kind, folder)
         rows = pq.read_table(staged.table_path)
         findings = pq.read_table(staged.findings_path)
+        rejected = pq.read_table(staged.rejected_path) if staged.rejected_path else None
     overlay = _overlay(rows, staged, kind)
     fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened,
                            narrowed=narrowed)
     verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
-                         fired.library, detail)
+                         fired.library, detail, rejected)
     return ScreeningResult(dataset, staged.file_name, staged.file_hash, verdicts,
                            time.perf_counter() - started, fired.not_run)
 
@@ -113,8 +115,8 @@ def screen_rows(settings: Settings, rows: Sequence[Mapping[str, str]],
     ColumnTwice when two keys of a row name one column.
     """
     table = as_table(rows, batch_kind(dataset).dataset)
-    with tempfile.TemporaryDirectory(prefix="sunlight-screen-rows-") as folder:
-        path = Path(folder) / (Path(file_name).name or "rows.csv")
+    with work_folder(settings.engine_temp_dir, "screening-rows") as folder:
+        path = folder / (Path(file_name).name or "rows.csv")
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(table.header)
@@ -153,6 +155,13 @@ def _stage(settings: Settings, path: Path, kind: BatchKind, staging: Path) -> St
                         ReadLimits.of(settings))
     if outcome.status == "refused" or outcome.batch is None:
         raise BatchRefused(outcome.message, outcome.chinese, outcome.headers)
+    if others := outcome.batch.other_sheets:  # their rows would go to the bank unchecked
+        raise BatchRefused(
+            f"{path.name}: besides the first sheet, {', '.join(others)} also hold cells; "
+            "screening reads the first sheet only: save each sheet as a file of its own and "
+            "screen each",
+            "工作簿中除第一个工作表外，" + "、".join(f"'{name}'" for name in others)
+            + "也有数据；筛查只读第一个工作表，请把每个工作表另存为一个文件分别筛查")
     rows, most = outcome.batch.counts.data, settings.screen_max_rows
     if rows > most:
         raise BatchRefused(
@@ -220,17 +229,31 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
 
 def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
               fired: dict[int, list[Detection]], library: dict[str, Model],
-              detail: ExplanationDetail) -> list[Verdict]:
+              detail: ExplanationDetail, rejected: pa.Table | None = None) -> list[Verdict]:
     """A verdict per data row, in the batch's order: accepted rows by what fired (and what
-    ingestion would note of them), rejected rows by their findings."""
+    ingestion would note of them), rejected rows by their findings, with what of them could
+    be read."""
     noted = _reasons(findings, "warning")
     read = ["source_row", *dict.fromkeys(c for columns in kind.verdict.values() for c in columns)]
     verdicts = [_judged(kind, row, fired.get(row["source_row"], []), library,
                         noted.get(row["source_row"], []), detail)
                 for row in rows.select(read).to_pylist()]
-    verdicts += [_unreadable(number, reasons)
+    readable = _readable(rejected, findings, read)
+    verdicts += [_unreadable(kind, number, reasons, readable.get(number, {}))
                  for number, reasons in _reasons(findings, "rejected").items()]
     return sorted(verdicts, key=lambda v: v.row)
+
+
+def _readable(rejected: pa.Table | None, findings: pa.Table,
+              read: list[str]) -> dict[int, dict[str, Any]]:
+    """Per rejected row, its values that could be read; none of a row wider than its header,
+    whose cells are out of place."""
+    if rejected is None:
+        return {}
+    misshapen = set(findings.filter(pc.equal(findings.column("reason"), "bad_row_shape"))
+                    .column("row").to_pylist())
+    return {row["source_row"]: row for row in rejected.select(read).to_pylist()
+            if row["source_row"] not in misshapen}
 
 
 def _judged(kind: BatchKind, row: dict[str, Any], detections: list[Detection],
@@ -272,5 +295,9 @@ def _reasons(findings: pa.Table, severity: str) -> dict[int, list[str]]:
     return reasons
 
 
-def _unreadable(row: int, reasons: list[str]) -> Verdict:
-    return Verdict(row, "", "", "", "", "", UNREADABLE, (), "；".join(reasons))
+def _unreadable(kind: BatchKind, row: int, reasons: list[str],
+                readable: dict[str, Any]) -> Verdict:
+    """The row's values that could be read (the bad ones, as delivered, are in the reasons)."""
+    values = {name: _first_of(readable, columns) for name, columns in kind.verdict.items()}
+    return Verdict(row, values["id_number"], values["name"], values["program"],
+                   values["period"], values["amount"], UNREADABLE, (), "；".join(reasons))
