@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     api_screens_per_minute: Annotated[int, Field(ge=1)] = 30
     api_screenings_at_once: Annotated[int, Field(ge=1, le=64)] = 2
     api_applications_per_minute: Annotated[int, Field(ge=1)] = 120  # one application a call
+    # Application screenings one server process holds at once, answered one at a time: more
+    # are refused at once (503, Retry-After) rather than queued.
+    api_applications_waiting: Annotated[int, Field(ge=1, le=256)] = 16
 
     @field_validator("public_url")
     @classmethod

@@ -34,6 +34,7 @@ parameters:
   limit: {default: 100, about: 元}
 policy_basis: 测试依据
 explanation: "{name}{periods_zh}共计{amount}元（{note}）。"
+screening_note: 请核对发放金额。
 facts: {note: 备注}
 """
 
@@ -57,7 +58,7 @@ def test_the_library_holds_every_model_code_of_the_contract() -> None:
 
 def test_every_model_says_what_it_finds_in_chinese_with_its_policy_basis() -> None:
     for model in load_library().values():
-        assert model.spec.name_zh and model.spec.policy_basis
+        assert model.spec.name_zh and model.spec.policy_basis and model.spec.screening_note
         assert any("\u4e00" <= ch <= "\u9fff" for ch in model.spec.explanation), model.code
 
 
@@ -85,6 +86,8 @@ def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> Non
     (GOOD_YAML.replace("note: 备注", "note: 备注, mood: 心情"), GOOD_SQL,
      "named but not returned by the query: mood"),
     (GOOD_YAML, "SELECT paid_row('p'), '超限' AS fact_note FROM paid AS p", "paid_row()"),
+    (GOOD_YAML.replace("screening_note: 请核对发放金额。\n", ""), GOOD_SQL, "screening_note"),
+    (GOOD_YAML.replace("请核对发放金额。", "请核对{name}的金额。"), GOOD_SQL, "placeholders"),
 ])
 def test_a_broken_model_file_is_refused_naming_the_file_and_the_problem(
         tmp_path: Path, yaml_text: str, sql_text: str | None, problem: str) -> None:

@@ -159,6 +159,21 @@ def test_each_situation_holds_for_its_model(screener: ApplicationScreener,
         assert fact in finding.explanation, finding.explanation
 
 
+@pytest.mark.parametrize(("application", "model", "said"), CASES)
+def test_reduced_each_model_says_only_its_fixed_note(screener: ApplicationScreener,
+                                                     application: Application, model: str,
+                                                     said: list[str]) -> None:
+    """For anyone but an analyst: what to check, the same words whoever is screened."""
+    verdict = screener.screen(application, "reduced")
+    assert model in verdict.models
+    notes = {code: m.spec.screening_note for code, m in shipped_library().items()}
+    assert [f.explanation for f in verdict.findings] == [notes[f.model]
+                                                         for f in verdict.findings]
+    assert len(set(verdict.models)) == len(verdict.models)
+    cold = screen_application(screener.settings, application, "reduced")
+    assert (cold.models, cold.explanation) == (verdict.models, verdict.explanation)
+
+
 @pytest.mark.parametrize("application", LOOK_ALIKES)
 def test_clean_look_alikes_pass(screener: ApplicationScreener,
                                 application: Application) -> None:

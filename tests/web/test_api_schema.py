@@ -101,7 +101,8 @@ def test_the_document_describes_the_screening_operation(api: StaffApp) -> None:
     document = TestClient(api.app).get("/api/v1/openapi.json").json()
     screen = document["paths"]["/screen"]["post"]
     assert document["servers"] == [{"url": "/api/v1"}]
-    assert set(screen["responses"]) == {"200", "401", "403", "408", "413", "415", "422", "429"}
+    assert set(screen["responses"]) == {"200", "401", "403", "408", "413", "415", "422",
+                                        "429", "503"}
     assert screen["security"] == [{"bearer": []}]
     assert screen["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ScreenRequest"}

@@ -4,6 +4,7 @@ ID masked."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.models.registry import library
 from tests.models.county import County
-from tests.web.api_support import PAYER, api_app, bearer, stored_token, token_for
+from tests.web.api_support import (
+    PAYER,
+    api_app,
+    assert_one_refused_unread,
+    bearer,
+    calls_at_once,
+    stored_token,
+    token_for,
+)
 from tests.web.conftest import StaffApp
 
 URL = "/api/v1/screen/application"
@@ -23,6 +33,12 @@ county.pay(county.person("许长林", born="1955-02-02"), "低保", "2024-12", 5
 clean = county.person("周文静", born="1960-04-04")
 dead = county.person("刘富贵", born="1941-12-11")
 county.death(dead, "2024-10-20")
+car_household = county.person("吴海燕", born="1972-02-12", household="H-WU")
+county.vehicle(county.person("吴强", born="1970-01-10", household="H-WU"), "小型轿车",
+               plate="陕C12345")
+cadre_relative = county.person("孙秀英", born="1968-08-08", household="H-SUN")
+county.official(county.person("孙大山", born="1966-06-16", household="H-SUN"), "村干部",
+                "2021-01-01", post="村委会主任", village="东风村")
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +71,48 @@ def test_a_dead_applicant_is_held_and_a_clean_one_passes(api: StaffApp):
     assert held.status_code == 200, held.text
     answer = held.json()
     assert answer["verdict"] == "hold" and answer["models"] == ["DECEASED_PAID"]
-    assert "2024年10月" in answer["explanation"] and answer["program_name"] == "农村最低生活保障"
+    assert answer["program_name"] == "农村最低生活保障"
     assert answer["findings"][0]["model"] == "DECEASED_PAID"
     passed = applied(api, clean, secret).json()
     assert passed["verdict"] == "pass" and passed["models"] == [] and passed["verdict_zh"]
+
+
+NOTES = {code: model.spec.screening_note for code, model in library().items()}
+
+
+@pytest.mark.parametrize(("who", "model", "others"), [
+    (dead, "DECEASED_PAID", ["2024年10月", "2024-10"]),
+    (car_household, "ASSET_OWNER_ON_WELFARE", ["吴强", "陕C12345", "小型轿车"]),
+    (cadre_relative, "RELATIVE_OF_CADRE", ["孙大山", "村委会主任", "东风村"]),
+], ids=["death", "household-car", "cadre-relative"])
+def test_an_officer_is_told_what_to_check_an_analyst_the_whole_warning(api: StaffApp, who,
+                                                                       model: str, others):
+    """The attack: an officer's token sent an applicant's ID and read a household member's
+    name and plate, a relative's post, a death's month and source."""
+    officer = applied(api, who, token_for(api, PAYER)).json()
+    assert officer["models"] == [model]
+    [finding] = officer["findings"]
+    assert finding["explanation"] == NOTES[model]
+    assert officer["explanation"] == f"【{finding['name_zh']}】{NOTES[model]}"
+    assert not [word for word in others if word in json.dumps(officer, ensure_ascii=False)]
+    analyst = applied(api, who, token_for(api, "analyst", name="纪委")).json()
+    assert analyst["models"] == [model]
+    assert others[0] in analyst["explanation"]
+
+
+def test_more_applications_at_once_than_held_are_refused_unread(county_home: Path,
+                                                               tmp_path: Path,
+                                                               sqlite_template: Path):
+    home = tmp_path / "home"
+    shutil.copytree(county_home / "warehouse", home / "warehouse")
+    built = api_app(home, sqlite_template, api_applications_waiting=1)
+    try:
+        body = {"id_number": clean.id, "name": clean.name, "program": "低保"}
+        outcomes = calls_at_once(built.app, URL, token_for(built, PAYER), body, 2)
+    finally:
+        built.app.state.api_workers.close()
+        built.app.state.engine.dispose()
+    assert_one_refused_unread(outcomes)
 
 
 def test_each_application_is_audited_with_the_id_masked(api: StaffApp):

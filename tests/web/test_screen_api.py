@@ -20,7 +20,9 @@ from tests.web.api_support import (
     ROW,
     SCREEN_URL,
     api_app,
+    assert_one_refused_unread,
     bearer,
+    calls_at_once,
     stored_token,
     token_for,
 )
@@ -214,6 +216,63 @@ def test_the_rate_limit_is_per_token(api: StaffApp):
         assert int(refused.headers["retry-after"]) in range(1, 61)
         assert "每分钟最多调用 3 次" in problem_of(refused, 429)["detail"]
     assert api_client.post(SCREEN_URL, json={}, headers=bearer(other)).status_code == 422
+
+
+def test_blank_rows_each_get_a_verdict_saying_so(api: StaffApp):
+    """The attack: a blank row between two was dropped (verdicts for rows 2 and 4 of 3); an
+    all-blank batch answered 200 with no rows."""
+    blank = {key: "" for key in ROW}
+    answer = client(api).post(SCREEN_URL, json={"rows": [ROW, blank, ROW | {"period": "2024-04"}]},
+                              headers=bearer(token_for(api, PAYER))).json()
+    assert [row["row"] for row in answer["rows"]] == [2, 3, 4]
+    middle = answer["rows"][1]
+    assert middle["verdict"] == "unreadable" and "整行为空" in middle["explanation"]
+    assert answer["unreadable"] == 1 and answer["rows"][2]["verdict"] == "pass"
+    only_blank = client(api).post(SCREEN_URL, json={"rows": [blank, {"姓名": " "}]},
+                                  headers=bearer(token_for(api, PAYER, name="二")))
+    assert only_blank.status_code == 200, only_blank.text
+    rows = only_blank.json()["rows"]
+    assert [(r["row"], r["verdict"]) for r in rows] == [(2, "unreadable"), (3, "unreadable")]
+    assert only_blank.json()["unreadable"] == 2
+
+
+@pytest.mark.parametrize("twice", [{"身份证号": "610327197103164321"},
+                                   {"身份证号码": "610327197103164321"},
+                                   {"*身份证号（18位）": "610327197103164321"}])
+def test_two_keys_of_a_row_naming_one_column_are_422_naming_them(api: StaffApp, twice: dict):
+    """The attack: 身份证号 beside id_number, one of them silently kept."""
+    rows = [ROW, {**ROW, **twice}]
+    response = client(api).post(SCREEN_URL, json={"rows": rows},
+                                headers=bearer(token_for(api, PAYER)))
+    problem = problem_of(response, 422)
+    [key] = twice
+    assert "第 3 行" in problem["detail"] and key in problem["detail"]
+    assert {item["pointer"] for item in problem["errors"]} == {
+        "/rows/1/id_number", f"/rows/1/{key}"}
+
+
+def test_rows_naming_one_column_differently_screen_as_one_column(api: StaffApp):
+    chinese = {"项目名称": "DIBAO", "身份证号": ROW["id_number"], "姓名": "张三",
+               "所属期": "2024-04", "金额": "340", "银行账号": ROW["account"]}
+    answer = client(api).post(SCREEN_URL, json={"rows": [ROW, chinese]},
+                              headers=bearer(token_for(api, PAYER))).json()
+    assert [(r["verdict"], r["id_number"]) for r in answer["rows"]] == [
+        ("pass", ROW["id_number"])] * 2
+
+
+def test_more_batches_at_once_than_slots_are_refused_unread(tmp_path: Path,
+                                                           sqlite_template: Path):
+    """The attack: simultaneous 30 MB calls each read and parsed before waiting for a
+    screening thread. Now a call beyond the slots is refused before its body is read."""
+    built = api_app(tmp_path / "home", sqlite_template, api_screenings_at_once=1)
+    try:
+        outcomes = calls_at_once(built.app, SCREEN_URL, token_for(built, PAYER),
+                                 {"rows": [ROW]}, 3)
+    finally:
+        built.app.state.api_workers.close()
+        built.app.state.engine.dispose()
+    assert_one_refused_unread(outcomes)
+    assert outcomes[0].json()["rows"][0]["verdict"] == "pass"
 
 
 def test_other_methods_and_paths_answer_problems(api: StaffApp):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -12,6 +12,10 @@ from sunlight.contract.loading import load_shipped
 
 VERDICT_FIELDS: Final = ("id_number", "name", "program", "period", "amount")
 """The verdict file's columns read from the batch's rows (contract §7)."""
+ExplanationDetail = Literal["full", "reduced"]
+"""What a verdict says of a model that fires: `full`, the warning's own explanation (an
+analyst, the machine's operator); `reduced`, the model's fixed `screening_note`, which names
+no one and no one's data (a department officer, who sees no warnings)."""
 
 
 class BatchKind(BaseModel):

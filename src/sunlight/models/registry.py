@@ -65,6 +65,9 @@ class ModelSpec(BaseModel):
     parameters: dict[str, Parameter] = {}
     policy_basis: str
     explanation: str
+    screening_note: str = Field(min_length=1)
+    """What a screening tells anyone but an analyst in place of `explanation` (which names
+    other people and their data): a fixed Chinese sentence on what to check, naming no one."""
     amount: Literal["rows", "shortfall"] = "rows"
     """`rows`: the amount is the sum of the payments at risk; `shortfall`: a gap the query
     computes and returns as `fact_shortfall`."""
@@ -76,6 +79,16 @@ class ModelSpec(BaseModel):
     contract/vocabulary.yaml `subject_kinds`."""
     subject_role: str = "payee"
     """What the person in the query's `id_number` is to the warning (`person_roles`)."""
+
+    @field_validator("screening_note")
+    @classmethod
+    def _fixed_text(cls, value: str) -> str:
+        """No placeholder: the note must not be filled with anyone's data."""
+        if "{" in value or "}" in value:
+            raise ValueError("must be fixed text, without {placeholders}")
+        if not value.strip():
+            raise ValueError("must say what to check")
+        return value.strip()
 
     @field_validator("subject_kind", "subject_role")
     @classmethod

@@ -23,6 +23,7 @@ from typing import Any
 
 from sunlight.contract.applications import APPLICATIONS, ApplicationVerdictKind
 from sunlight.contract.catalog import Catalog, load_catalog
+from sunlight.contract.screening import ExplanationDetail
 from sunlight.identity import name_keys
 from sunlight.models.detection import Detection
 from sunlight.models.parameters import load_overrides
@@ -36,6 +37,7 @@ from sunlight.screening.application_input import (
     ApplicationReader,
     ApplicationRefused,
 )
+from sunlight.screening.audience import told
 from sunlight.screening.core import Fired, screen_overlay
 from sunlight.screening.standing import standing_enrollments, with_standing
 from sunlight.screening.verdicts import EXPLANATION_SEPARATOR
@@ -58,7 +60,8 @@ class ModelFinding:
     model: str
     name_zh: str
     explanation: str
-    """Chinese, as the warning would say it."""
+    """Chinese, as the warning would say it; for anyone but an analyst, the model's fixed
+    note (screening/audience.py)."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +142,10 @@ class ApplicationScreener:
         self._beside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="application")
         self._state: tuple[int, int, int] | None = None
 
-    def screen(self, application: Application) -> ApplicationVerdict:
-        """The verdict on one application; ApplicationRefused when it cannot be read."""
+    def screen(self, application: Application,
+               detail: ExplanationDetail = "full") -> ApplicationVerdict:
+        """The verdict on one application; ApplicationRefused when it cannot be read.
+        `detail`: what its findings say, by who reads them (screening/audience.py)."""
         started = time.perf_counter()
         rows = self.reader.read(application)
         with self._lock:
@@ -150,7 +155,7 @@ class ApplicationScreener:
                 warm.households(rows.id_number)), self.catalog)
             warm.lay_over(rows.overlays(), rows.id_number)
             fired = Fired(self._detections(warm, self._engine), self.library, {})
-        return _verdict(rows, fired, time.perf_counter() - started)
+        return _verdict(rows, fired, time.perf_counter() - started, detail)
 
     def close(self) -> None:
         with self._lock:
@@ -233,12 +238,13 @@ def _manifest_state(path: Path) -> tuple[int, int, int]:
     return (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
-def _verdict(rows: ApplicantRows, fired: Fired, seconds: float) -> ApplicationVerdict:
+def _verdict(rows: ApplicantRows, fired: Fired, seconds: float,
+             detail: ExplanationDetail) -> ApplicationVerdict:
     """The detections the application's payment row is evidence of, as the verdict."""
     payment = rows.overlays()["payments"]
     detections = fired.on_rows("payments", payment).get(1, [])  # the row's number: 1
-    findings = tuple(ModelFinding(d.model, fired.library[d.model].spec.name_zh, d.explanation)
-                     for d in detections)
+    findings = tuple(ModelFinding(code, fired.library[code].spec.name_zh, text)
+                     for code, text in told(detections, fired.library, detail))
     return ApplicationVerdict(
         id_number=rows.id_number, name=rows.name, program=rows.program,
         program_name=rows.program_name, period=rows.period, amount=f"{rows.amount:.2f}",
@@ -250,10 +256,12 @@ def _area_text(area: Decimal | None) -> str | None:
     return None if area is None else f"{area.normalize():f}"
 
 
-def screen_application(settings: Settings, application: Application) -> ApplicationVerdict:
+def screen_application(settings: Settings, application: Application,
+                       detail: ExplanationDetail = "full") -> ApplicationVerdict:
     """One application screened cold, by the screening core itself: its rows laid over the
-    whole warehouse (`screen_overlay`), as a batch's are. The command line's way; the warm
-    `ApplicationScreener` must say the same (a test holds them equal)."""
+    whole warehouse (`screen_overlay`), as a batch's are. The command line's way (the
+    machine's operator reads the full explanation); the warm `ApplicationScreener` must say
+    the same (a test holds them equal)."""
     started = time.perf_counter()
     catalog = load_catalog(settings.catalog)
     rows = ApplicationReader(catalog).read(application)
@@ -264,4 +272,4 @@ def screen_application(settings: Settings, application: Application) -> Applicat
     finally:
         engine.close()
     fired = screen_overlay(settings, rows.overlays(), tuple(APPLICATIONS.not_screened))
-    return _verdict(rows, fired, time.perf_counter() - started)
+    return _verdict(rows, fired, time.perf_counter() - started, detail)

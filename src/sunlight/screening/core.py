@@ -24,8 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from sunlight.contract.catalog import load_catalog
-from sunlight.contract.datasets import dataset as dataset_of
-from sunlight.contract.screening import BATCH_KINDS, NARROWED, BatchKind
+from sunlight.contract.screening import BATCH_KINDS, NARROWED, BatchKind, ExplanationDetail
 from sunlight.contract.vocabulary import REASONS_ZH, VOCABULARY
 from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.errors import HeaderReport
@@ -35,6 +34,8 @@ from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import Model
 from sunlight.models.registry import library as shipped_library
 from sunlight.models.runner import detect
+from sunlight.screening.audience import told
+from sunlight.screening.json_rows import as_table, every_row_judged
 from sunlight.screening.verdicts import (
     EXPLANATION_SEPARATOR,
     HOLD,
@@ -77,11 +78,13 @@ def batch_kind(code: str) -> BatchKind:
 
 def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
                 file_name: str | None = None,
-                narrowed: Collection[str] = NARROWED) -> ScreeningResult:
+                narrowed: Collection[str] = NARROWED,
+                detail: ExplanationDetail = "full") -> ScreeningResult:
     """Screen one batch file; BatchRefused when ingestion would refuse it.
 
     `file_name`: the name the file was delivered under, when `path` is a stored copy (it is
-    the rows' lineage, as ingestion would record it); `narrowed`: see `screen_overlay`.
+    the rows' lineage, as ingestion would record it); `narrowed`: see `screen_overlay`;
+    `detail`: what a held row's explanation says, by who reads it (screening/audience.py).
     """
     started = time.perf_counter()
     kind = batch_kind(dataset)
@@ -96,29 +99,29 @@ def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
     fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened,
                            narrowed=narrowed)
     verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
-                         fired.library, rejected)
+                         fired.library, detail, rejected)
     return ScreeningResult(dataset, staged.file_name, staged.file_hash, verdicts,
                            time.perf_counter() - started, fired.not_run)
 
 
 def screen_rows(settings: Settings, rows: Sequence[Mapping[str, str]],
-                dataset: str = "payments", *, file_name: str = "rows.csv") -> ScreeningResult:
+                dataset: str = "payments", *, file_name: str = "rows.csv",
+                detail: ExplanationDetail = "full") -> ScreeningResult:
     """Screen rows given as mappings (JSON), keyed by canonical column names or by any header
     the contract accepts; each row's number is its position + 1, as if row 1 were a header.
 
     The rows are written as a CSV file and screened as one, so every reader and normaliser
-    applies as to a file.
+    applies as to a file; each row sent has a verdict (screening/json_rows.py).
+    ColumnTwice when two keys of a row name one column.
     """
-    kind = batch_kind(dataset)
-    labels = {column.name: column.label for column in dataset_of(kind.dataset).columns}
-    keys = list(dict.fromkeys(key for row in rows for key in row))
+    table = as_table(rows, batch_kind(dataset).dataset)
     with work_folder(settings.engine_temp_dir, "screening-rows") as folder:
         path = folder / (Path(file_name).name or "rows.csv")
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow([labels.get(key, key) for key in keys])
-            writer.writerows([str(row.get(key) or "") for key in keys] for row in rows)
-        return screen_file(settings, path, dataset)
+            writer.writerow(table.header)
+            writer.writerows(table.lines)
+        return every_row_judged(screen_file(settings, path, dataset, detail=detail), rows)
 
 
 def _overlay(rows: pa.Table, staged: StagedBatch, kind: BatchKind) -> Overlay:
@@ -226,14 +229,14 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
 
 def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
               fired: dict[int, list[Detection]], library: dict[str, Model],
-              rejected: pa.Table | None = None) -> list[Verdict]:
+              detail: ExplanationDetail, rejected: pa.Table | None = None) -> list[Verdict]:
     """A verdict per data row, in the batch's order: accepted rows by what fired (and what
     ingestion would note of them), rejected rows by their findings, with what of them could
     be read."""
     noted = _reasons(findings, "warning")
     read = ["source_row", *dict.fromkeys(c for columns in kind.verdict.values() for c in columns)]
     verdicts = [_judged(kind, row, fired.get(row["source_row"], []), library,
-                        noted.get(row["source_row"], []))
+                        noted.get(row["source_row"], []), detail)
                 for row in rows.select(read).to_pylist()]
     readable = _readable(rejected, findings, read)
     verdicts += [_unreadable(kind, number, reasons, readable.get(number, {}))
@@ -254,13 +257,14 @@ def _readable(rejected: pa.Table | None, findings: pa.Table,
 
 
 def _judged(kind: BatchKind, row: dict[str, Any], detections: list[Detection],
-            library: dict[str, Model], noted: list[str]) -> Verdict:
+            library: dict[str, Model], noted: list[str], detail: ExplanationDetail) -> Verdict:
     """Each detection as its warning says it, after the model's Chinese name, one a line;
     then what ingestion notes of the row (a program the catalog does not know, which no
     model can judge, passes: the note says why)."""
     values = {name: _first_of(row, columns) for name, columns in kind.verdict.items()}
     codes = tuple(dict.fromkeys(d.model for d in detections))
-    said = [f"【{library[d.model].spec.name_zh}】{d.explanation}" for d in detections]
+    said = [f"【{library[code].spec.name_zh}】{text}"
+            for code, text in told(detections, library, detail)]
     said += [f"【{TEXT_ZH['quality_note']}】{reason}" for reason in noted]
     return Verdict(int(row["source_row"]), values["id_number"], values["name"],
                    values["program"], values["period"], values["amount"],

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from sunlight.accounts.screening_rights import explanation_detail
 from sunlight.appdb.database import writing
 from sunlight.appdb.job_tables import Job
 from sunlight.appdb.screening_tables import (
@@ -24,7 +25,7 @@ from sunlight.appdb.screening_tables import (
 from sunlight.audit.chain import append
 from sunlight.contract.catalog import CatalogError, load_catalog
 from sunlight.contract.datasets import DATASETS
-from sunlight.contract.screening import BATCH_KINDS
+from sunlight.contract.screening import BATCH_KINDS, ExplanationDetail
 from sunlight.jobs import queue
 from sunlight.jobs.kinds import SCREEN, JobContext
 from sunlight.jobs.memory import for_want_of_memory, memory_reason
@@ -102,8 +103,11 @@ def _screen(settings: Settings, sessions: sessionmaker[Session], screening_id: i
             return screening.status  # ended already (a cut-off job was told): never twice
         screening.status = SCREENING_RUNNING
         kind, file_name = screening.dataset, screening.file_name
+        # The files are the requester's: an analyst looking at an officer's screening reads
+        # what the officer read (screening/audience.py).
+        detail = explanation_detail(screening.user)
         session.commit()
-    outcome = _outcome(settings, screening_id, kind, file_name, memory_mb)
+    outcome = _outcome(settings, screening_id, kind, file_name, memory_mb, detail)
     if outcome.result is None:
         remove_all(settings.screenings_dir, screening_id)  # a verdict file half-written
     with sessions() as session:
@@ -117,11 +121,11 @@ def _screen(settings: Settings, sessions: sessionmaker[Session], screening_id: i
 
 
 def _outcome(settings: Settings, screening_id: int, kind: str, file_name: str,
-             memory_mb: int) -> Outcome:
+             memory_mb: int, detail: ExplanationDetail) -> Outcome:
     """Screen the batch and write its verdict files; never raises (it runs unattended)."""
     path = batch_path(settings.screenings_dir, screening_id, file_name)
     try:
-        result = screen_file(settings, path, kind, file_name=file_name)
+        result = screen_file(settings, path, kind, file_name=file_name, detail=detail)
         catalog = load_catalog(settings.catalog)
         write_verdicts(folder_of(settings.screenings_dir, screening_id), {
             "xlsx": lambda out: write_xlsx(result, out, library(), catalog),

@@ -1,6 +1,11 @@
 """The threads the API screens in: batches in a pool of `api_screenings_at_once`, applications
 in one thread beside it (so that one waits on no batch), and the warm application screener.
 
+Each call takes a slot (`Slots`) before its body is read and keeps it until answered: a
+batch's body is some 25 MB and grows several times over once parsed, so calls beyond the
+pool's threads would otherwise each hold theirs in memory while waiting. None free: the
+call is refused at once (503 with Retry-After), never queued.
+
 Pools of their own rather than the event loop's shared one: they bound how many screenings
 run at once (each holds a DuckDB engine and its memory), which the shared pool, sized for
 every blocking call of the server, does not.
@@ -9,14 +14,39 @@ every blocking call of the server, does not.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sunlight.screening.application import ApplicationScreener
 from sunlight.settings import Settings
 
 Result = TypeVar("Result")
+
+
+class NoSlot(Exception):
+    """Every slot is taken."""
+
+
+class Slots:
+    """At most `size` calls at once, counted on the event loop's thread (no lock needed:
+    nothing awaits between the test and the taking)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.taken = 0
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """A slot for the block; NoSlot at once when none is free."""
+        if self.taken >= self.size:
+            raise NoSlot
+        self.taken += 1
+        try:
+            yield
+        finally:
+            self.taken -= 1
 
 
 class ApiWorkers:
@@ -26,6 +56,8 @@ class ApiWorkers:
         self.batches = ThreadPoolExecutor(settings.api_screenings_at_once,
                                           thread_name_prefix="sunlight-screen")
         self.applications = ThreadPoolExecutor(1, thread_name_prefix="sunlight-application")
+        self.batch_slots = Slots(settings.api_screenings_at_once)
+        self.application_slots = Slots(settings.api_applications_waiting)
         self._settings = settings
         self._screener: ApplicationScreener | None = None
 

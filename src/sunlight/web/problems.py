@@ -18,7 +18,7 @@ STATUS: Final = {"unauthorized": 401, "forbidden": 403, "not-found": 404,
                  "method-not-allowed": 405, "too-slow": 408, "too-large": 413,
                  "unsupported-media-type": 415, "invalid-batch": 422,
                  "invalid-application": 422, "rate-limited": 429,
-                 "server-error": 500}
+                 "server-error": 500, "busy": 503}
 """The HTTP status of each problem type (their titles are in vocabulary.yaml)."""
 
 

@@ -2,7 +2,9 @@
 screened before approval, for the same bearer tokens as a batch; what would fire, as JSON.
 
 The process's one warm `ApplicationScreener` answers, in the API's application thread
-(web/api_workers.py): one application at a time, and the event loop never waits on it.
+(web/api_workers.py): one application at a time, and the event loop never waits on it; at
+most `api_applications_waiting` calls are held at once, more refused at once (503). For
+anyone but an analyst a finding says the model's fixed note, naming no one.
 Each screening is in the audit log with the ID masked.
 """
 
@@ -15,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from sunlight.accounts.screening_rights import screenable_kinds
+from sunlight.accounts.screening_rights import explanation_detail, screenable_kinds
 from sunlight.accounts.tokens import SCREEN, Bearer
 from sunlight.contract.applications import APPLICATIONS
 from sunlight.masking import masked_number
@@ -28,7 +30,7 @@ from sunlight.web.api_auth import authorised, forbidden
 from sunlight.web.api_body import json_body, unreadable
 from sunlight.web.api_workers import ApiWorkers, in_pool
 from sunlight.web.problems import ApiProblem, openapi_responses
-from sunlight.web.routes.screen_api import audit
+from sunlight.web.routes.screen_api import audit, in_slot
 from sunlight.web.state import settings_of
 
 PATH: Final = "/screen/application"
@@ -57,7 +59,9 @@ class ApplicationRequest(BaseModel):
 class Finding(BaseModel):
     model: str = Field(description="the model's code")
     name_zh: str = Field(description="the model's Chinese name")
-    explanation: str = Field(description="why, in Chinese, as a warning would say it")
+    explanation: str = Field(description="why, in Chinese: as a warning would say it for an "
+                             "analyst's token; for anyone else's, the model's fixed note on "
+                             "what to check, naming no one")
 
 
 class ApplicationResponse(BaseModel):
@@ -78,7 +82,8 @@ class ApplicationResponse(BaseModel):
 
 
 _PROBLEMS = openapi_responses("unauthorized", "forbidden", "too-slow", "too-large",
-                              "unsupported-media-type", "invalid-application", "rate-limited")
+                              "unsupported-media-type", "invalid-application", "rate-limited",
+                              "busy")
 
 
 @router.post(PATH, response_model=None, summary="审批前筛查一份申请",
@@ -95,14 +100,15 @@ async def screen_application(request: Request) -> Response:
                               .api_applications_per_minute, bucket="application")
     if not screenable_kinds(caller.user):
         raise forbidden("no_rights")
-    body = await json_body(request, BODY_MAX)
-    try:
-        application = ApplicationRequest.model_validate_json(body)
-    except ValidationError as invalid:
-        raise unreadable(invalid, "invalid-application") from None
     workers: ApiWorkers = request.app.state.api_workers
-    verdict = await in_pool(workers.applications,
-                            partial(_screened, request, caller, application, workers))
+    with in_slot(workers.application_slots, "申请筛查"):
+        body = await json_body(request, BODY_MAX)
+        try:
+            application = ApplicationRequest.model_validate_json(body)
+        except ValidationError as invalid:
+            raise unreadable(invalid, "invalid-application") from None
+        verdict = await in_pool(workers.applications,
+                                partial(_screened, request, caller, application, workers))
     answer = ApplicationResponse.model_validate(verdict.as_dict())
     return Response(answer.model_dump_json(), media_type="application/json",
                     headers={"Cache-Control": "no-store"})
@@ -111,7 +117,8 @@ async def screen_application(request: Request) -> Response:
 def _screened(request: Request, caller: Bearer, application: ApplicationRequest,
               workers: ApiWorkers) -> ApplicationVerdict:
     try:
-        verdict = workers.application_screener.screen(Application(**application.model_dump()))
+        verdict = workers.application_screener.screen(Application(**application.model_dump()),
+                                                      explanation_detail(caller.user))
     except ApplicationRefused as refused:
         raise ApiProblem("invalid-application", refused.chinese) from None
     audit(request, caller, "api.screen_application", {

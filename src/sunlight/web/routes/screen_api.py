@@ -1,10 +1,13 @@
 """POST /api/v1/screen: a payment batch as JSON rows, screened before it is paid (contract
 §7) for a bearer token of an account that may screen it; the verdicts as JSON.
 
-The token and its rate limit are checked before the body is read; the body is read with a
-cap, validated, and screened in the API's batch threads (at most `api_screenings_at_once`
-of this process at a time, web/api_workers.py), so that a large batch holds up no other
-request. Each screening, and
+The token and its rate limit are checked before the body is read; then the call takes one of
+the `api_screenings_at_once` slots of this process (none free: 503 at once, the body unread),
+and only then is the body read with a cap, validated, and screened in the API's batch
+threads (web/api_workers.py), so that a large batch holds up no other request and waiting
+calls hold no body. What a held row's explanation says depends on the token's account
+(screening/audience.py): an analyst's, the warning's; anyone else's, the model's fixed
+note, naming no one. Each screening, and
 each batch the core refuses, is in the audit log: who, with which token, the hash of the
 rows as screened, how many rows and holds.
 """
@@ -12,6 +15,8 @@ rows as screened, how many rows and holds.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from typing import Annotated, Any, Final, Literal
@@ -21,7 +26,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from sunlight.accounts.screening_rights import may_screen, screenable_kinds
+from sunlight.accounts.screening_rights import explanation_detail, may_screen, screenable_kinds
 from sunlight.accounts.tokens import SCREEN, Bearer
 from sunlight.appdb.account_tables import ApiToken
 from sunlight.appdb.database import writing
@@ -29,10 +34,11 @@ from sunlight.audit.chain import append
 from sunlight.contract.datasets import DATASETS
 from sunlight.contract.screening import BATCH_KINDS
 from sunlight.screening.core import BatchRefused, screen_rows
+from sunlight.screening.json_rows import ColumnTwice, as_table
 from sunlight.screening.verdicts import ScreeningResult
 from sunlight.web.api_auth import authorised, forbidden
 from sunlight.web.api_body import json_body, unreadable
-from sunlight.web.api_workers import ApiWorkers, in_pool
+from sunlight.web.api_workers import ApiWorkers, NoSlot, Slots, in_pool
 from sunlight.web.deps import client_address
 from sunlight.web.problems import ApiProblem, ProblemItem, openapi_responses
 from sunlight.web.state import sessions_of, settings_of
@@ -43,6 +49,8 @@ COLUMNS_MAX: Final = 100
 COLUMN_NAME_MAX: Final = 100
 CELL_MAX: Final = 1_000
 """Characters of one cell: longer than any name, ID, account or amount."""
+RETRY_AFTER: Final = 10
+"""Seconds a call refused for want of a slot is told to wait: a batch takes that long."""
 
 router = APIRouter()
 ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=COLUMN_NAME_MAX)]
@@ -75,7 +83,10 @@ class VerdictRow(BaseModel):
     amount: str = Field(description='as the warning export writes money, e.g. "340.00"')
     verdict: Literal["hold", "pass", "unreadable"]
     models: list[str] = Field(description="codes of the models that fire on the row")
-    explanation: str = Field(description="why, in Chinese; the reason if unreadable")
+    explanation: str = Field(description="why, in Chinese: for an analyst's token as the "
+                             "warning would say it, for anyone else's the model's fixed note "
+                             "on what to check, naming no one; the reason if unreadable "
+                             "(a row whose every cell is blank is unreadable too)")
 
 
 class ScreenResponse(BaseModel):
@@ -92,7 +103,7 @@ class ScreenResponse(BaseModel):
 
 
 _PROBLEMS = openapi_responses("unauthorized", "forbidden", "too-slow", "too-large",
-                              "unsupported-media-type", "invalid-batch", "rate-limited")
+                              "unsupported-media-type", "invalid-batch", "rate-limited", "busy")
 
 
 @router.post(PATH, response_model=None, summary="发放前筛查一个待发放批次",
@@ -109,14 +120,28 @@ async def screen(request: Request) -> Response:
     if not screenable_kinds(caller.user):
         raise forbidden("no_rights")
     settings = settings_of(request)
-    body = await json_body(request, settings.api_screen_max_mb << 20)
-    batch = await run_in_threadpool(_parsed, body, settings.api_screen_max_rows)
-    if not may_screen(caller.user, batch.dataset):
-        kind = DATASETS[BATCH_KINDS[batch.dataset].dataset].label
-        raise forbidden(f"令牌所属的账户不能筛查{kind}的批次。")
     workers: ApiWorkers = request.app.state.api_workers
-    answer = await in_pool(workers.batches, partial(_screened, request, caller, batch))
+    with in_slot(workers.batch_slots, "批次筛查"):
+        body = await json_body(request, settings.api_screen_max_mb << 20)
+        batch = await run_in_threadpool(_parsed, body, settings.api_screen_max_rows)
+        del body  # a 30 MB body is not kept while the rows are screened
+        if not may_screen(caller.user, batch.dataset):
+            kind = DATASETS[BATCH_KINDS[batch.dataset].dataset].label
+            raise forbidden(f"令牌所属的账户不能筛查{kind}的批次。")
+        answer = await in_pool(workers.batches, partial(_screened, request, caller, batch))
     return Response(answer, media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+@contextmanager
+def in_slot(slots: Slots, what: str) -> Iterator[None]:
+    """The block in one of `slots`; a 503 problem with Retry-After when none is free."""
+    try:
+        with slots.held():
+            yield
+    except NoSlot:
+        raise ApiProblem("busy", f"服务器正在处理其他{what}，已达同时处理的上限，请 "
+                         f"{RETRY_AFTER} 秒后重试。",
+                         headers={"Retry-After": str(RETRY_AFTER)}) from None
 
 
 def _answer(result: ScreeningResult) -> bytes:
@@ -146,12 +171,30 @@ def _parsed(body: bytes, max_rows: int) -> ScreenRequest:
         raise ApiProblem("invalid-batch", f"不能筛查这类批次：dataset 应为 "
                                           f"{'、'.join(BATCH_KINDS)} 之一。",
                          errors=[ProblemItem(pointer="/dataset", detail="不认识的批次类型")])
+    try:
+        as_table(batch.rows, BATCH_KINDS[batch.dataset].dataset)
+    except ColumnTwice as twice:
+        raise _column_twice(twice) from None
     return batch
+
+
+def _column_twice(twice: ColumnTwice) -> ApiProblem:
+    return ApiProblem("invalid-batch", twice.chinese, errors=[
+        ProblemItem(pointer=f"/rows/{twice.index}/{_escaped(key)}", detail=f"与同一行的其他列名同指"
+                    f"“{twice.column}”") for key in twice.keys])
+
+
+def _escaped(key: str) -> str:
+    """A key as a JSON Pointer's part (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")
 
 
 def _screened(request: Request, caller: Bearer, batch: ScreenRequest) -> bytes:
     try:
-        result = screen_rows(settings_of(request), batch.rows, batch.dataset)
+        result = screen_rows(settings_of(request), batch.rows, batch.dataset,
+                             detail=explanation_detail(caller.user))
+    except ColumnTwice as twice:  # told in _parsed; kept here as screen_rows refuses it too
+        raise _column_twice(twice) from None
     except BatchRefused as refused:
         digest = hashlib.sha256(batch.model_dump_json().encode()).hexdigest()
         audit(request, caller, "api.screen_refused", {
