@@ -212,12 +212,12 @@ def _write_payments(engine: Engine, connection: Connection, *, scoped: bool) -> 
         store.delete_payments_of(connection, engine.query("SELECT id FROM s_p").column("id"))
         runs = engine.query("SELECT * FROM e_payment_runs WHERE person IN (SELECT id FROM s_p)")
         insert_table(connection, EntityPayment, runs)
-        return runs.num_rows
+        return int(runs.num_rows)
     store.clear_payments(connection)
     runs = engine.query("SELECT * FROM e_payment_runs ORDER BY person, account, program, first")
     with store.without_indexes(connection, (EntityPayment,)):
         insert_table(connection, EntityPayment, runs)
-    return runs.num_rows
+    return int(runs.num_rows)
 
 
 def _update(engine: Engine, connection: Connection) -> tuple[int, int]:

@@ -1,9 +1,9 @@
 """The entity index in SQL over the warehouse: what each entity's page shows, and the links.
 
 Each step is materialised once (`STEPS`, in order) and read by the ones after it. Pages'
-documents are built by the engine as JSON text (`to_json`), aggregated (land per type,
-a household's programs), never raw payment rows; a person's payments are runs of months in
-a table of their own (`PAYMENT_RUNS`, `entity_payments`). Money is written as text so that no float
+documents are built by the engine as JSON text (`to_json`), aggregated (land per type),
+never raw payment rows; payments are runs of months in a table of their own
+(`PAYMENT_RUNS`, `entity_payments`), which a person's and a household's pages read. Money is written as text so that no float
 rounds a fen away. Texts are cut to their columns' lengths (PostgreSQL enforces them).
 """
 
@@ -127,11 +127,6 @@ SELECT t.id_number AS id, coalesce(t.account, '') AS account, coalesce(t.period,
 FROM e_pay AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
 """
 
-# The same across accounts: what a household's programs sum.
-PAID_CELLS = """
-SELECT id, period, program, sum(amount) AS amount, sum(n) AS n FROM e_pay_cells GROUP BY ALL
-"""
-
 # Runs of months paid alike (same account, program, amount and rows a month): a pension paid
 # the same each month for years is one run, not sixty cells. A year (an annual program) is a
 # run alone. Written to `entity_payments`, not into the person's document.
@@ -227,17 +222,6 @@ FROM (SELECT l.household AS h, t.land_type, sum(t.area) AS area, count(*) AS n
 GROUP BY h
 """
 
-HOUSEHOLD_PROGRAMS = f"""
-SELECT h, list(struct_pack(program := program, payees := payees, amount := {_money('amount')},
-                           rows := n, first := first, last := last) ORDER BY program)
-       AS programs
-FROM (SELECT l.household AS h, c.program, count(DISTINCT c.id) AS payees,
-             sum(c.amount) AS amount, sum(c.n) AS n, min(c.period) AS first,
-             max(c.period) AS last
-      FROM e_paid_cells AS c JOIN e_latest AS l USING (id) GROUP BY ALL)
-GROUP BY h
-"""
-
 HOUSEHOLD_IDS = f"""
 SELECT household_id AS h, arg_max(township, struct_pack(d := delivered, t := township,
                                                          v := village)) AS township,
@@ -252,13 +236,12 @@ SELECT 'household' AS kind, i.h AS key,
        left(coalesce(hl.village, i.village, ''), 60) AS village, '' AS household,
        struct_pack(members := m.members, offices := o.offices,
                                 vehicles := v.vehicles, companies := c.companies,
-                                land := la.land, programs := pr.programs) AS doc
+                                land := la.land) AS doc
 FROM e_household_ids AS i
 LEFT JOIN e_members AS m USING (h)
 LEFT JOIN e_latest AS hl ON hl.id = m.members[1].id
 LEFT JOIN e_household_offices AS o USING (h) LEFT JOIN e_household_vehicles AS v USING (h)
 LEFT JOIN e_household_companies AS c USING (h) LEFT JOIN e_household_land AS la USING (h)
-LEFT JOIN e_household_programs AS pr USING (h)
 """
 
 # Ties broken by the values themselves, so that an unchanged warehouse gives the same
@@ -401,12 +384,11 @@ SUBJECT_STEPS = (
     ("e_pay", PAY), ("e_reg_states", REG_STATES), ("e_reg", REG), ("e_latest", LATEST),
     ("e_person_ids", PERSON_IDS), ("e_place", PLACE), ("e_offices", OFFICES),
     ("e_vehicles", VEHICLES), ("e_land", LAND), ("e_enrolled", ENROLLED),
-    ("e_pay_cells", PAY_CELLS), ("e_payment_runs", PAYMENT_RUNS), ("e_paid_cells", PAID_CELLS),
-    ("e_deaths", DEATHS),
+    ("e_pay_cells", PAY_CELLS), ("e_payment_runs", PAYMENT_RUNS), ("e_deaths", DEATHS),
     ("e_certs", CERTS), ("e_members", MEMBERS), ("e_company_rows", COMPANY_ROWS),
     ("e_household_offices", HOUSEHOLD_OFFICES), ("e_household_vehicles", HOUSEHOLD_VEHICLES),
     ("e_household_companies", HOUSEHOLD_COMPANIES), ("e_household_land", HOUSEHOLD_LAND),
-    ("e_household_programs", HOUSEHOLD_PROGRAMS), ("e_household_ids", HOUSEHOLD_IDS),
+    ("e_household_ids", HOUSEHOLD_IDS),
     ("e_payees", PAYEES), ("e_account_months", ACCOUNT_MONTHS),
 )
 """Persons, households, accounts and companies: each reads only its own rows, so that the

@@ -153,6 +153,25 @@ def payment_runs(session: Session, person: Entity) -> list[dict[str, Any]]:
             for program, first, last, amount, n in rows]
 
 
+def household_programs(session: Session, household: Entity) -> list[dict[str, Any]]:
+    """Per program, what the household's members (whose registry row names the 户号) were
+    paid: payees, first and last period, the sum; from their runs of months."""
+    members = select(Entity.key).where(Entity.kind == "person",
+                                       Entity.household == household.key)
+    rows = session.execute(
+        select(EntityPayment.program, EntityPayment.person, EntityPayment.first,
+               EntityPayment.last, EntityPayment.amount)
+        .where(EntityPayment.person.in_(members)))
+    found: dict[str, dict[str, Any]] = {}
+    for program, person, first, last, amount in rows:
+        line = found.setdefault(program, {"program": program, "payees": set(), "first": first,
+                                          "last": last, "amount": Decimal(0)})
+        line["payees"].add(person)
+        line["first"], line["last"] = min(line["first"], first), max(line["last"], last)
+        line["amount"] += Decimal(amount) * len(months(first, last))
+    return [{**line, "payees": len(line["payees"])} for _, line in sorted(found.items())]
+
+
 def months(first: str, last: str) -> list[str]:
     """The periods of a run: every month from first to last, or the one year."""
     if len(first) != 7 or len(last) != 7:
