@@ -105,7 +105,23 @@ def test_demo_runs_end_to_end(home: Path):
     found = re.search(r"注入案例 (\d+)/(\d+) 条已找到", result.output)
     assert found and found.group(1) == found.group(2) != "0"
     assert (home / "warehouse" / "manifest.json").exists()
+    assert "待发放清单" in result.output and "screen_truth.csv" in result.output
+    _demo_batch_screens_as_its_truth_says(home)
     _demo_is_served(home)
+
+
+def _demo_batch_screens_as_its_truth_says(home: Path) -> None:
+    """The demo's next-month batch (the clerk's 待发放清单), screened against the demo's own
+    home, holds exactly the rows its screen_truth.csv says, each for its model."""
+    from sunlight.screening.core import screen_file
+    from tests.screening.next_month import misjudged, read_screen_truth
+
+    county = home / "demo-county"
+    [batch] = sorted((county / "batch").glob("待发放清单*"))
+    truth = read_screen_truth(county / "screen_truth.csv")
+    result = screen_file(Settings(home=home), batch)
+    assert misjudged(((v.row, v.verdict, v.models) for v in result.verdicts), truth) == []
+    assert result.held >= 1 and any(t["expect"] == "hold" for t in truth.values())
 
 
 def _demo_is_served(home: Path) -> None:

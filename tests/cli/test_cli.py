@@ -161,3 +161,10 @@ def test_a_command_imports_only_what_it_runs():
     assert ran.returncode == 0, ran.stderr
     version, imported = ran.stdout.splitlines()
     assert version == __version__ and imported == "[]"
+
+
+def test_python_dash_m_sunlight_is_the_sunlight_command():
+    result = subprocess.run([sys.executable, "-m", "sunlight", "--help"], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "ingest" in result.stdout and "screen" in result.stdout

@@ -95,3 +95,44 @@ def test_a_date_column_reads_the_same_whether_cells_come_alone_or_together():
     assert _column_array(cells).to_pylist() == [
         "发放日期", "2024-03-05", "2024-03-05 08:30:00", "2024-03-06"]
     assert [cell_text(c) for c in cells] == _column_array(cells).to_pylist()
+
+
+def _two_sheet_book(path: Path, second: str, *, cells: bool) -> Path:
+    """A workbook whose first sheet holds a table and whose later sheets hold `cells` or only
+    a styled blank (what Excel's default Sheet2 may carry)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    first = book.add_worksheet("Sheet1")
+    first.write_row(0, 0, ["姓名", "金额"])
+    first.write_row(1, 0, ["王芳", "500.00"])
+    later = book.add_worksheet(second)
+    if cells:
+        later.write_row(30_000, 3, ["李四", "300.00"])  # far down: found all the same
+    else:
+        later.write_blank(0, 0, None, book.add_format({"bold": True}))
+    book.add_worksheet("Sheet3")
+    book.close()
+    return path
+
+
+def test_later_sheets_holding_cells_are_named_and_empty_ones_not(tmp_path: Path):
+    held = read_sheet(_two_sheet_book(tmp_path / "a.xlsx", "八渡乡", cells=True))
+    assert held.sheet == "Sheet1" and held.other_sheets == ("八渡乡",)
+    empty = read_sheet(_two_sheet_book(tmp_path / "b.xlsx", "Sheet2", cells=False))
+    assert empty.other_sheets == ()
+
+
+def test_the_second_sheet_is_streamed_to_its_first_value_only(tmp_path: Path):
+    from python_calamine import CalamineWorkbook
+
+    from sunlight.ingest import other_sheets
+
+    path = _two_sheet_book(tmp_path / "a.xlsx", "八渡乡", cells=True)
+    assert other_sheets._xlsx_other_sheets(path) == ("八渡乡",)  # not through calamine
+    # Other formats (.xls, .ods: held whole by calamine) are looked at row by row through it.
+    book = CalamineWorkbook.from_path(str(path))
+    assert other_sheets.other_sheets_with_cells(Path("a.xls"), book) == ("八渡乡",)
+    blank = _two_sheet_book(tmp_path / "b.xlsx", "Sheet2", cells=False)
+    assert other_sheets.other_sheets_with_cells(
+        Path("b.xls"), CalamineWorkbook.from_path(str(blank))) == ()

@@ -8,15 +8,22 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from sunlight.clock import local_today
+from sunlight.contract.applications import APPLICATIONS, ApplicationScreening
+from sunlight.contract.catalog import load_catalog
+from sunlight.models.registry import library as shipped_library
 from sunlight.screening.application import (
     Application,
     ApplicationScreener,
     ApplicationVerdict,
     screen_application,
 )
+from sunlight.screening.warm_warehouse import WarmWarehouse
 from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
 from tests.models.county import County, Person, make_id
 
 MONTH = "2025-01"
@@ -191,3 +198,35 @@ def test_threads_sharing_one_screener_each_get_their_own_verdict(
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda a: screener.screen(a).models, applications * 2))
     assert together == alone * 2
+
+
+def test_household_rows_are_counted_for_the_models_that_need_them(home: Path) -> None:
+    settings = Settings(home=home, database_url=None)
+    catalog = load_catalog(settings.catalog)
+    engine = DuckDBEngine()
+    try:
+        warm = WarmWarehouse(engine, Warehouse(settings.warehouse_dir), catalog,
+                             [model for code, model in shipped_library().items()
+                              if code not in APPLICATIONS.not_screened])
+        seen = {}
+        for who in (official, dead, car_household, cadre_neighbour, clean):
+            warm.lay_over({}, who.id)
+            seen[who.name] = warm.counts(["officials", "death", "vehicles"])
+        with pytest.raises(ValueError, match="not narrowed"):
+            warm.counts(["name_keys"])
+    finally:
+        engine.close()
+    assert seen == {
+        official.name: {"officials": 1, "death": 0, "vehicles": 0},
+        dead.name: {"officials": 0, "death": 1, "vehicles": 0},
+        car_household.name: {"officials": 0, "death": 0, "vehicles": 1},  # the husband's car
+        cadre_neighbour.name: {"officials": 0, "death": 0, "vehicles": 0},  # another household
+        clean.name: {"officials": 0, "death": 0, "vehicles": 0},
+    }
+
+
+def test_a_model_cannot_be_both_unscreened_and_conditional() -> None:
+    shipped = APPLICATIONS.model_dump()
+    with pytest.raises(ValidationError, match="not screened"):
+        ApplicationScreening.model_validate(
+            {**shipped, "needs_household_rows": {"SHARED_ACCOUNT": ["payments"]}})

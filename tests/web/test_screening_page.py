@@ -255,3 +255,24 @@ def test_a_web_page_named_as_a_workbook_is_refused_with_what_it_is(finance: Staf
     [screening] = screenings(finance)
     assert screening.status == "refused" and screening.error
     assert [p for p in finance.settings.screenings_dir.rglob("*") if p.is_file()] == []
+
+
+def test_a_workbook_with_rows_on_a_later_sheet_is_refused_naming_that_sheet(finance: StaffApp):
+    import xlsxwriter
+
+    body = io.BytesIO()
+    book = xlsxwriter.Workbook(body, {"in_memory": True})
+    for name in ("Sheet1", "八渡乡"):
+        sheet = book.add_worksheet(name)
+        for number, line in enumerate(BATCH.decode().splitlines()[:2]):
+            sheet.write_row(number, 0, line.split(","))
+    book.add_worksheet("Sheet3")  # empty, as Excel adds it: not named
+    book.close()
+    client = finance.client("caizheng")
+    location = screened(finance, client, "待发放清单.xlsx", body.getvalue())
+    text = visible_text(client.get(location).text)
+    assert "被拒收" in text and "'八渡乡'也有数据" in text and "分别筛查" in text
+    assert "Sheet3" not in text
+    [screening] = screenings(finance)
+    assert screening.status == "refused"
+    assert [p for p in finance.settings.screenings_dir.rglob("*") if p.is_file()] == []

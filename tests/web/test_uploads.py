@@ -355,3 +355,22 @@ def test_an_upload_runs_the_models_so_new_months_raise_their_warnings(staff_app:
     with staff_app.session() as session:
         models = {w.model for w in session.scalars(select(Warning))}
     assert "DECEASED_PAID" in models
+
+
+def test_a_workbook_with_rows_on_a_later_sheet_says_they_were_not_imported(
+        staff_app: StaffApp):
+    import xlsxwriter
+
+    body = io.BytesIO()
+    book = xlsxwriter.Workbook(body, {"in_memory": True})
+    for name in ("Sheet1", "八渡乡"):
+        sheet = book.add_worksheet(name)
+        for number, line in enumerate(DEATHS.decode().splitlines()[:2]):
+            sheet.write_row(number, 0, line.split(","))
+    book.add_worksheet("Sheet3")  # empty, as Excel adds it: not named
+    book.close()
+    client = staff_app.client("officer")
+    report = finished(staff_app, client,
+                      send(client, "deaths", "死亡名单.xlsx", body.getvalue()).headers["location"])
+    assert "已导入" in report and "只导入了第一个工作表" in report
+    assert "“八渡乡”也有数据" in report and "Sheet3" not in report

@@ -69,7 +69,7 @@ def demo_command(
         for suffix in ("", "-wal", "-shm"):
             Path(f"{settings.database_path}{suffix}").unlink(missing_ok=True)
     console.rule("[bold]1. 生成示例县 (synthetic county)")
-    generate(county, persons, seed)
+    generate(county, persons, seed, next_batch=True)  # the clerk's 待发放清单 to screen
     console.rule("[bold]2. 数据接入 (ingest)")
     run_ingest(settings, plan_delivery(county / "delivery"), False, settings.ingest_workers)
     console.rule("[bold]3. 数据质量 (data quality)")
@@ -92,11 +92,24 @@ def demo_command(
     console.print(f"Township phones (made up) for the rosters: {len(phones)}")
     console.print(f"Warehouse: {settings.warehouse_dir.resolve()}\n"
                   f"Injected cases: {county / 'truth.csv'}")
+    _say_next_batch(county)
     console.print(_accounts_table(accounts))
     if listening is not None:
         serve(settings, listening, demo=True, workers=workers)
     else:
         console.print(f"Serve it with: SUNLIGHT_HOME={settings.home} sunlight serve --demo")
+
+
+def _say_next_batch(county: Path) -> None:
+    """Where the next month's batch is, to screen before it is paid (README: 发放前筛查)."""
+    batches = sorted((county / "batch").glob("待发放清单*"))
+    if not batches:
+        return
+    console.print(f"Next month's payment batch (待发放清单) to screen before paying: "
+                  f"{batches[0].resolve()}\n"
+                  f"  what screening should say of each row: {county / 'screen_truth.csv'}\n"
+                  "  screen it on the workbench (发放前筛查, as officer or analyst) or with "
+                  f"`sunlight screen {batches[0].resolve()} --out verdicts.xlsx`")
 
 
 def _accounts_table(accounts: list[DemoAccount]) -> Table:

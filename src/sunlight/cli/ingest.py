@@ -99,6 +99,11 @@ def _report(outcomes: list[FileOutcome]) -> None:
             console.print(f"[yellow]note:[/yellow] {outcome.path.name} has the name of a file "
                           "ingested before; its rows were added to the earlier ones. If it is a "
                           "corrected version, ingest it again with --replace.")
+    for outcome in ingested:
+        if outcome.batch and outcome.batch.other_sheets:  # contract §1: the first sheet only
+            console.print(f"[yellow]note:[/yellow] {outcome.path.name}: only its first sheet "
+                          "was read; these sheets also hold cells and were not: "
+                          + ", ".join(outcome.batch.other_sheets))
     rows = sum(o.batch.counts.data for o in ingested if o.batch)
     rejected = sum(o.batch.counts.rejected for o in ingested if o.batch)
     again = sum(1 for o in outcomes if o.status == "already_ingested" and o.again)

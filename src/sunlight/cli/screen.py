@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,11 +25,19 @@ from sunlight.warehouse.store import Warehouse
 _SHOWN = 20
 
 
+class ExportFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
 def screen_command(
     path: Annotated[Path | None, typer.Argument(
         help="The batch file (.csv, .xlsx, .xls, .ods).")] = None,
     out: Annotated[Path | None, typer.Option(
         help="The verdicts: .csv (contract §7) or .xlsx.")] = None,
+    fmt: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="csv (contract §7) or xlsx (Chinese, for the clerk); "
+                         "default: from the --out file name")] = None,
     dataset: Annotated[str, typer.Option(help="Kind of batch.")] = "payments",
     application: Annotated[bool, typer.Option(
         "--application", help="Screen one application before approval instead of a batch.")
@@ -52,10 +61,14 @@ def screen_command(
         raise typer.Exit(BAD_INPUT)
     settings = get_settings()
     remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this one
-    fmt = export_target(out, None)
     if not path.is_file():
         errors.print(f"[red]refused:[/red] {path} is not a file")
         raise typer.Exit(BAD_INPUT)
+    if _same_file(path, out):
+        errors.print(f"[red]refused:[/red] --out {out} is the batch itself: writing the "
+                     "verdicts would overwrite it; give another file name")
+        raise typer.Exit(BAD_INPUT)
+    chosen = export_target(out, fmt.value if fmt else None)
     try:
         with console.status("screening…"):
             result = screen_file(settings, path, dataset)
@@ -67,12 +80,19 @@ def screen_command(
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
     with writing(out):
-        if fmt == "xlsx":
+        if chosen == "xlsx":
             write_xlsx(result, out, library(), load_catalog(settings.catalog))
         else:
             write_csv(result, out)
     _report(result, out, bool(Warehouse(settings.warehouse_dir).batches()))
     raise typer.Exit(WARNINGS if result.held or result.unreadable else OK)
+
+
+def _same_file(batch: Path, out: Path) -> bool:
+    """Whether `out` names the batch (the same path, or a link to it)."""
+    if out.resolve() == batch.resolve():
+        return True
+    return out.exists() and out.samefile(batch)
 
 
 def _report(result: ScreeningResult, out: Path, ingested: bool) -> None:

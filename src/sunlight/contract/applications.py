@@ -17,11 +17,14 @@ ApplicationVerdictKind = Literal["pass", "hold"]
 
 
 class ApplicationScreening(BaseModel):
-    """applications.yaml: the models not run for an application and the Chinese it speaks."""
+    """applications.yaml: the models not run for an application (never, or for want of rows),
+    and the Chinese it speaks."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     not_screened: dict[str, str]
+    needs_household_rows: dict[str, tuple[str, ...]] = {}
+    """Per model, the tables without a row of which in the household it cannot fire."""
     refusals: dict[RefusalCode, str]
     verdicts: dict[ApplicationVerdictKind, str]
     max_field_chars: int = Field(ge=18, le=1_000)
@@ -32,6 +35,8 @@ class ApplicationScreening(BaseModel):
             raise ValueError(f"refusals lacks {', '.join(sorted(missing))}")
         if missing := set(get_args(ApplicationVerdictKind)) - set(self.verdicts):
             raise ValueError(f"verdicts lacks {', '.join(sorted(missing))}")
+        if both := set(self.not_screened) & set(self.needs_household_rows):
+            raise ValueError(f"needs_household_rows names models not screened: {sorted(both)}")
         return self
 
 

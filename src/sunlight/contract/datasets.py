@@ -51,6 +51,11 @@ class Dataset:
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
 
+    @property
+    def person(self) -> str | None:
+        """The column holding the ID of the person a row is about; None when about no one."""
+        return next((c.name for c in self.columns if c.kind == "id"), None)
+
 
 def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
     kind = str(raw["kind"])

@@ -43,7 +43,17 @@ class Screening(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kinds: dict[str, BatchKind] = Field(min_length=1)
+    narrowed: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _narrowed_are_about_people(self) -> Screening:
+        for code in self.narrowed:
+            if code not in DATASETS or DATASETS[code].person is None:
+                raise ValueError(f"narrowed: {code} is not a dataset about people")
+        return self
 
 
 SCREENING: Final = load_shipped("screening.yaml", Screening)
 BATCH_KINDS: Final = SCREENING.kinds
+NARROWED: Final = SCREENING.narrowed
+"""The datasets a screening reads only about the people it concerns (screening.yaml)."""

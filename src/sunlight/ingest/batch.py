@@ -61,11 +61,13 @@ def stage_batches(read: list[DeliveredFile | UnusableFile], dataset: Dataset, ca
 def _normalise_together(delivered: list[DeliveredFile], dataset: Dataset, catalog: Catalog,
                         staging: Path, threads: int) -> list[StagedBatch]:
     rows = distinct.stack(delivered, dataset)
-    columns = distinct.evaluate(distinct.connection(threads), dataset, catalog, rows)
+    with distinct.connection(threads) as con:
+        columns = distinct.evaluate(con, dataset, catalog, rows)
     files = _files_table(delivered)
     found = findings.find(dataset, rows, columns, files)
     outcome = _Outcome(_accepted_rows(dataset, rows, columns, found.rejected),
-                       found.table, _verdicts(rows, found, len(delivered)),
+                       _rejected_rows(dataset, rows, columns, found.rejected), found.table,
+                       _verdicts(rows, found, len(delivered)),
                        _rejected_amounts(dataset, rows, columns, found.rejected),
                        _distinct_inputs(dataset, columns))
     return [outcome.stage(dataset, index, file, staging) for index, file in enumerate(delivered)]
@@ -76,6 +78,7 @@ class _Outcome:
     """What the pass over all files found, split back per file."""
 
     accepted: pa.Table  # canonical rows with source_row and file_index
+    rejected: pa.Table  # the same of the rejected rows, null where unreadable
     findings: pa.Table  # quality findings with file_index
     verdicts: dict[int, tuple[int, int]]  # file_index → (rejected rows, doubtful rows)
     rejected_amounts: dict[int, Decimal]  # file_index → money in rejected payment rows
@@ -90,6 +93,10 @@ class _Outcome:
         pq.write_table(accepted, table_path, compression="zstd", compression_level=1,
                        use_dictionary=self._repetitive(accepted))
         pq.write_table(findings, findings_path, compression="zstd", compression_level=1)
+        rejected = _rows_of_file(self.rejected, index).drop_columns(["file_index"])
+        rejected_path = staging / f"rejected-{file.digest[:16]}.parquet"
+        if rejected.num_rows:  # never committed: screening reads it (warehouse/batch.py)
+            pq.write_table(rejected, rejected_path)
         counts = RowCounts(**asdict(file.counts))
         counts.rejected, counts.doubtful = self.verdicts.get(index, (0, 0))
         counts.accepted = file.data.num_rows - counts.rejected
@@ -100,6 +107,8 @@ class _Outcome:
             rejected_amount=f"{self.rejected_amounts.get(index, Decimal(0)):.2f}",
             headers=file.layout.headers, ignored_headers=list(file.layout.ignored_headers),
             table_path=str(table_path), findings_path=str(findings_path),
+            other_sheets=list(file.other_sheets),
+            rejected_path=str(rejected_path) if rejected.num_rows else "",
         )
 
     def _repetitive(self, rows: pa.Table) -> list[str]:
@@ -140,7 +149,20 @@ def _accepted_rows(dataset: Dataset, rows: distinct.StackedRows,
 
     Only the written outputs are spread to the rows, and only to the accepted ones.
     """
-    keep = np.flatnonzero(~rejected) if rejected.any() else None
+    return _canonical_rows(dataset, rows, columns,
+                           np.flatnonzero(~rejected) if rejected.any() else None)
+
+
+def _rejected_rows(dataset: Dataset, rows: distinct.StackedRows,
+                   columns: dict[str, distinct.Distinct], rejected: np.ndarray) -> pa.Table:
+    """The rejected rows' canonical values, null where a value could not be read: what
+    screening says of an unreadable row besides why."""
+    return _canonical_rows(dataset, rows, columns, np.flatnonzero(rejected))
+
+
+def _canonical_rows(dataset: Dataset, rows: distinct.StackedRows,
+                    columns: dict[str, distinct.Distinct], keep: np.ndarray | None) -> pa.Table:
+    """The written outputs of the rows at `keep` (None: all), with source_row and file_index."""
     out = {}
     for column in dataset.columns:
         written = [o.name for o in normalise.outputs(column) if o.written]

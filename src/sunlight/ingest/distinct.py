@@ -10,8 +10,11 @@ program) is computed once per distinct combination of its text with that column'
 
 from __future__ import annotations
 
+import atexit
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,23 +231,46 @@ def evaluate(con: duckdb.DuckDBPyConnection, dataset: Dataset, catalog: Catalog,
 def _catalog_table(catalog: Catalog) -> pa.Table:
     spellings = catalog.name_index
     periods = {p.code: p.period for p in catalog.programs}
+    # Typed: inferring types from Python values tries importing pandas and dateutil each time.
     return pa.table({
-        "spelling": list(spellings),
-        "code": list(spellings.values()),
-        "period": [periods[code] for code in spellings.values()],
+        "spelling": pa.array(list(spellings), pa.string()),
+        "code": pa.array(list(spellings.values()), pa.string()),
+        "period": pa.array([periods[code] for code in spellings.values()], pa.string()),
     })
 
 
-_local = threading.local()
+_idle: list[duckdb.DuckDBPyConnection] = []
+_idle_lock = threading.Lock()
 
 
-def connection(threads: int) -> duckdb.DuckDBPyConnection:
-    """This thread's DuckDB connection with the normaliser macros, made once per thread: a
-    connection and its macros cost a noticeable fixed time, too much to pay per chunk."""
-    con: duckdb.DuckDBPyConnection | None = getattr(_local, "con", None)
+@contextmanager
+def connection(threads: int) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection with the normaliser macros, lent for the block: an idle one of the
+    process, else a new one (a connection and its macros cost some 20 ms, too much to pay per
+    chunk or per application).
+
+    Lent, not kept per thread: a thread of an event loop's shared pool may end while the
+    interpreter exits, and closing a connection it held then aborts the process ("exception not
+    rethrown"). The idle ones are closed at exit, by the main thread; one that failed is closed
+    at once rather than lent again.
+    """
+    with _idle_lock:
+        con = _idle.pop() if _idle else None
     if con is None:
         con = duckdb.connect()
         normalise.install_macros(con)
-        _local.con = con
-    con.execute(f"SET threads = {int(threads)}" if threads else "RESET threads")
-    return con
+    try:
+        con.execute(f"SET threads = {int(threads)}" if threads else "RESET threads")
+        yield con
+    except BaseException:
+        con.close()
+        raise
+    with _idle_lock:
+        _idle.append(con)
+
+
+@atexit.register
+def _close_idle() -> None:
+    with _idle_lock:
+        while _idle:
+            _idle.pop().close()

@@ -41,6 +41,7 @@ from sunlight.ingest.file_kinds import (
     unreadable_workbook,
     wrong_content,
 )
+from sunlight.ingest.other_sheets import other_sheets_with_cells
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"})
 CSV_SUFFIXES = frozenset({".csv"})
@@ -68,6 +69,7 @@ class RawSheet:
     table: pa.Table
     sheet: str  # sheet name; empty for CSV
     encoding: str  # for CSV: utf-8, utf-8-sig or gb18030; for spreadsheets: the format
+    other_sheets: tuple[str, ...] = ()  # later sheets holding cells: not read (contract §1)
 
     @property
     def width(self) -> int:
@@ -180,6 +182,7 @@ def _read_first_sheet(path: Path, limits: ReadLimits) -> RawSheet:
         if sheet.end is not None:  # rows are read from A1: the sheet spans to its last cell
             check_dimensions(sheet.end[0] + 1, sheet.end[1] + 1, limits)
         rows = sheet.to_python(skip_empty_area=False)
+        others = other_sheets_with_cells(path, workbook)
     except (CalamineError, ValueError, OSError) as exc:
         raise unreadable_workbook(str(exc)) from exc
     lengths = set(map(len, rows))
@@ -197,7 +200,8 @@ def _read_first_sheet(path: Path, limits: ReadLimits) -> RawSheet:
     arrays.append(pa.array(np.full(height, width, dtype=np.int32)))
     arrays.append(pa.nulls(height, pa.string()))
     names = [*(f"c{i}" for i in range(width)), "source_row", "field_count", "row_text"]
-    return RawSheet(pa.Table.from_arrays(arrays, names=names), sheet.name, path.suffix.lower()[1:])
+    return RawSheet(pa.Table.from_arrays(arrays, names=names), sheet.name,
+                    path.suffix.lower()[1:], others)
 
 
 # CSV -----------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class DeliveredFile:
     # source_row, field_count, row_text; raw_<column>: dictionary-encoded texts, null when the
     # file has no such column
     data: pa.Table
+    other_sheets: tuple[str, ...] = ()  # later sheets holding cells, not read
 
 
 def cell_codes(column: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
@@ -157,7 +158,7 @@ def read_delivered(path: Path, digest: str, dataset: Dataset,
         columns[normalise.raw(column)] = (
             cells[position].filter(is_data) if position is not None else _absent(rows.num_rows))
     return DeliveredFile(path, digest, sheet.sheet, sheet.encoding, layout, sheet.width,
-                         counts, pa.table(columns))
+                         counts, pa.table(columns), sheet.other_sheets)
 
 
 def _absent(height: int) -> pa.DictionaryArray:

@@ -27,7 +27,7 @@ from pydantic import (
 )
 from sqlglot import exp
 
-from sunlight.contract.datasets import DATASETS
+from sunlight.contract.datasets import DATASETS, safe_load
 from sunlight.contract.vocabulary import VOCABULARY
 from sunlight.models.explain import FIGURES
 from sunlight.models.output import MACROS, REQUIRED_OUTPUT
@@ -209,7 +209,7 @@ def load_model(folder: Traversable, stem: str, label: str = "models/library") ->
 def read_yaml(text: str, path: str) -> Any:
     """Parse a YAML text; bad YAML is a ModelFileError naming the file, the line and why."""
     try:
-        return yaml.safe_load(text)
+        return safe_load(text)  # libyaml: the library is read on every screening
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

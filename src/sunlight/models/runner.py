@@ -8,7 +8,7 @@ a range, amounts into a total, evidence rows into a list.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -115,12 +115,14 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
 
 
 def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
-            models: Sequence[Model], overlays: Mapping[str, Overlay] | None = None) -> set[str]:
+            models: Sequence[Model], overlays: Mapping[str, Overlay] | None = None,
+            narrowed: Collection[str] = ()) -> set[str]:
     """Register warehouse and catalog, set up the relations the models read; return datasets.
 
-    `overlays`: rows laid over datasets as if just ingested (screening; see `Overlay`).
+    `overlays`: rows laid over datasets as if just ingested, `narrowed`: datasets then kept
+    to the overlaid rows' people (screening; see `open_warehouse`).
     """
-    present = open_warehouse(engine, warehouse, overlays)
+    present = open_warehouse(engine, warehouse, overlays, narrowed)
     for name, table in catalog_tables(catalog).items():
         engine.register_table(name, table)
     relations = needed_relations(models)
@@ -146,14 +148,15 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
            overrides: dict[str, dict[str, ParameterValue]] | None = None,
            on_model: Callable[[ModelOutcome], None] | None = None,
            context: Iterable[Flag] = (),
-           overlays: Mapping[str, Overlay] | None = None) -> DetectionResult:
+           overlays: Mapping[str, Overlay] | None = None,
+           narrowed: Collection[str] = ()) -> DetectionResult:
     """Run the models over everything ingested; a model whose inputs are absent is skipped.
 
     `context`: standing warnings of the models not run (see `annotate`); `overlays`: rows
-    laid over datasets as if just ingested, written nowhere (see `prepare`).
+    laid over datasets as if just ingested, written nowhere, and `narrowed` (see `prepare`).
     """
     result = DetectionResult()
-    present = prepare(engine, warehouse, catalog, models, overlays)
+    present = prepare(engine, warehouse, catalog, models, overlays, narrowed)
     result.unknown_program_rows = int(engine.query(
         "SELECT count(*) AS n FROM payments WHERE program_code IS NULL").column("n")[0].as_py())
     for model in models:

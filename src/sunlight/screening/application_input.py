@@ -149,13 +149,21 @@ def _rows(application: Application, read: dict[str, Distinct], program: Program,
     assert isinstance(start, date) and isinstance(end, date)  # a readable period has both
     digest = hashlib.sha256("\x1f".join(
         (id_number, name, program.code, period, str(area))).encode("utf-8")).hexdigest()
-    lineage = {"source_file_hash": [digest], "source_file": [FILE_NAME],
-               "source_sheet": [""], "source_row": pa.array([1], pa.int32())}
-    written = {"program": [program.name], "program_code": [program.code],
-               "id_number": [id_number], "id_number_as_written": [application.id_number],
-               "id_number_checksum_ok": [True], "name": [name]}
+    # Typed: inferring a type from Python values makes pyarrow try importing pandas and
+    # dateutil each time, about 5 ms per application where they are not installed.
+    text = pa.string()
+    lineage = {"source_file_hash": pa.array([digest], text),
+               "source_file": pa.array([FILE_NAME], text),
+               "source_sheet": pa.array([""], text), "source_row": pa.array([1], pa.int32())}
+    written = {"program": pa.array([program.name], text),
+               "program_code": pa.array([program.code], text),
+               "id_number": pa.array([id_number], text),
+               "id_number_as_written": pa.array([application.id_number], text),
+               "id_number_checksum_ok": pa.array([True], pa.bool_()),
+               "name": pa.array([name], text)}
     payment_row = pa.table({
-        **written, "period_start": pa.array([start], pa.date32()), "period": [period],
+        **written, "period_start": pa.array([start], pa.date32()),
+        "period": pa.array([period], text),
         "period_end": pa.array([end], pa.date32()),
         "amount": pa.array([amount], pa.decimal128(18, 2)), **lineage})
     enrollment_row = pa.table({
@@ -183,7 +191,8 @@ def _normalised(code: str, columns: tuple[str, ...], texts: dict[str, str],
     """The texts through ingestion's normalisers and checks, as one delivered row."""
     whole = dataset(code)
     subset = replace(whole, columns=tuple(whole.column(name) for name in columns))
-    return distinct.evaluate(distinct.connection(1), subset, catalog, _one_row(subset, texts))
+    with distinct.connection(1) as con:
+        return distinct.evaluate(con, subset, catalog, _one_row(subset, texts))
 
 
 def _one_row(subset: Dataset, texts: dict[str, str]) -> StackedRows:

@@ -12,7 +12,6 @@ finding's reason.
 from __future__ import annotations
 
 import csv
-import tempfile
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ import pyarrow.parquet as pq
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import dataset as dataset_of
-from sunlight.contract.screening import BATCH_KINDS, BatchKind
+from sunlight.contract.screening import BATCH_KINDS, NARROWED, BatchKind
 from sunlight.contract.vocabulary import REASONS_ZH, VOCABULARY
 from sunlight.ingest.bounds import ReadLimits
 from sunlight.ingest.errors import HeaderReport
@@ -47,6 +46,7 @@ from sunlight.screening.verdicts import (
 from sunlight.settings import Settings
 from sunlight.warehouse.batch import StagedBatch
 from sunlight.warehouse.duckdb_engine import engine_for
+from sunlight.warehouse.spill import work_folder
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay
 
@@ -76,23 +76,27 @@ def batch_kind(code: str) -> BatchKind:
 
 
 def screen_file(settings: Settings, path: Path, dataset: str = "payments", *,
-                file_name: str | None = None) -> ScreeningResult:
+                file_name: str | None = None,
+                narrowed: Collection[str] = NARROWED) -> ScreeningResult:
     """Screen one batch file; BatchRefused when ingestion would refuse it.
 
     `file_name`: the name the file was delivered under, when `path` is a stored copy (it is
-    the rows' lineage, as ingestion would record it).
+    the rows' lineage, as ingestion would record it); `narrowed`: see `screen_overlay`.
     """
     started = time.perf_counter()
     kind = batch_kind(dataset)
-    with tempfile.TemporaryDirectory(prefix="sunlight-screen-") as folder:
-        staged = _stage(settings, _as_named(path, file_name, Path(folder) / "named"), kind,
-                        Path(folder))
+    # Under the home, not the system's /tmp: what a killed run leaves (IDs, names, accounts)
+    # is removed at the next start (warehouse.spill.remove_stale).
+    with work_folder(settings.engine_temp_dir, "screening") as folder:
+        staged = _stage(settings, _as_named(path, file_name, folder / "named"), kind, folder)
         rows = pq.read_table(staged.table_path)
         findings = pq.read_table(staged.findings_path)
+        rejected = pq.read_table(staged.rejected_path) if staged.rejected_path else None
     overlay = _overlay(rows, staged, kind)
-    fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened)
+    fired = screen_overlay(settings, {kind.dataset: overlay}, kind.not_screened,
+                           narrowed=narrowed)
     verdicts = _verdicts(kind, rows, findings, fired.on_rows(kind.dataset, overlay),
-                         fired.library)
+                         fired.library, rejected)
     return ScreeningResult(dataset, staged.file_name, staged.file_hash, verdicts,
                            time.perf_counter() - started, fired.not_run)
 
@@ -108,8 +112,8 @@ def screen_rows(settings: Settings, rows: Sequence[Mapping[str, str]],
     kind = batch_kind(dataset)
     labels = {column.name: column.label for column in dataset_of(kind.dataset).columns}
     keys = list(dict.fromkeys(key for row in rows for key in row))
-    with tempfile.TemporaryDirectory(prefix="sunlight-screen-rows-") as folder:
-        path = Path(folder) / (Path(file_name).name or "rows.csv")
+    with work_folder(settings.engine_temp_dir, "screening-rows") as folder:
+        path = folder / (Path(file_name).name or "rows.csv")
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([labels.get(key, key) for key in keys])
@@ -148,6 +152,13 @@ def _stage(settings: Settings, path: Path, kind: BatchKind, staging: Path) -> St
                         ReadLimits.of(settings))
     if outcome.status == "refused" or outcome.batch is None:
         raise BatchRefused(outcome.message, outcome.chinese, outcome.headers)
+    if others := outcome.batch.other_sheets:  # their rows would go to the bank unchecked
+        raise BatchRefused(
+            f"{path.name}: besides the first sheet, {', '.join(others)} also hold cells; "
+            "screening reads the first sheet only: save each sheet as a file of its own and "
+            "screen each",
+            "工作簿中除第一个工作表外，" + "、".join(f"'{name}'" for name in others)
+            + "也有数据；筛查只读第一个工作表，请把每个工作表另存为一个文件分别筛查")
     rows, most = outcome.batch.counts.data, settings.screen_max_rows
     if rows > most:
         raise BatchRefused(
@@ -189,12 +200,15 @@ class Fired:
 
 
 def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
-                   not_screened: Collection[str] = ()) -> Fired:
+                   not_screened: Collection[str] = (), *,
+                   narrowed: Collection[str] = NARROWED) -> Fired:
     """Run every model but `not_screened` over the warehouse with `overlays` laid over it.
 
     Nothing is written. Each overlay's rows carry their lineage (`source_file` =
     `Overlay.file_name`, `source_sheet`, `source_row`), by which `Fired.on_rows` finds them
-    in the evidence. One engine per call: the place to keep a warm one later.
+    in the evidence. The `narrowed` datasets hold only the rows about the overlaid rows'
+    people and their households (contract/screening.yaml; () reads the whole warehouse, to
+    the same verdicts). One engine per call.
     """
     library = shipped_library()
     models = [model for code, model in library.items() if code not in set(not_screened)]
@@ -202,7 +216,8 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
     engine = engine_for(settings)
     try:
         result = detect(engine, Warehouse(settings.warehouse_dir),
-                        load_catalog(settings.catalog), models, overrides, overlays=overlays)
+                        load_catalog(settings.catalog), models, overrides, overlays=overlays,
+                        narrowed=narrowed)
     finally:
         engine.close()
     return Fired(result.detections, library,
@@ -210,17 +225,32 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
 
 
 def _verdicts(kind: BatchKind, rows: pa.Table, findings: pa.Table,
-              fired: dict[int, list[Detection]], library: dict[str, Model]) -> list[Verdict]:
+              fired: dict[int, list[Detection]], library: dict[str, Model],
+              rejected: pa.Table | None = None) -> list[Verdict]:
     """A verdict per data row, in the batch's order: accepted rows by what fired (and what
-    ingestion would note of them), rejected rows by their findings."""
+    ingestion would note of them), rejected rows by their findings, with what of them could
+    be read."""
     noted = _reasons(findings, "warning")
     read = ["source_row", *dict.fromkeys(c for columns in kind.verdict.values() for c in columns)]
     verdicts = [_judged(kind, row, fired.get(row["source_row"], []), library,
                         noted.get(row["source_row"], []))
                 for row in rows.select(read).to_pylist()]
-    verdicts += [_unreadable(number, reasons)
+    readable = _readable(rejected, findings, read)
+    verdicts += [_unreadable(kind, number, reasons, readable.get(number, {}))
                  for number, reasons in _reasons(findings, "rejected").items()]
     return sorted(verdicts, key=lambda v: v.row)
+
+
+def _readable(rejected: pa.Table | None, findings: pa.Table,
+              read: list[str]) -> dict[int, dict[str, Any]]:
+    """Per rejected row, its values that could be read; none of a row wider than its header,
+    whose cells are out of place."""
+    if rejected is None:
+        return {}
+    misshapen = set(findings.filter(pc.equal(findings.column("reason"), "bad_row_shape"))
+                    .column("row").to_pylist())
+    return {row["source_row"]: row for row in rejected.select(read).to_pylist()
+            if row["source_row"] not in misshapen}
 
 
 def _judged(kind: BatchKind, row: dict[str, Any], detections: list[Detection],
@@ -261,5 +291,9 @@ def _reasons(findings: pa.Table, severity: str) -> dict[int, list[str]]:
     return reasons
 
 
-def _unreadable(row: int, reasons: list[str]) -> Verdict:
-    return Verdict(row, "", "", "", "", "", UNREADABLE, (), "；".join(reasons))
+def _unreadable(kind: BatchKind, row: int, reasons: list[str],
+                readable: dict[str, Any]) -> Verdict:
+    """The row's values that could be read (the bad ones, as delivered, are in the reasons)."""
+    values = {name: _first_of(readable, columns) for name, columns in kind.verdict.items()}
+    return Verdict(row, values["id_number"], values["name"], values["program"],
+                   values["period"], values["amount"], UNREADABLE, (), "；".join(reasons))

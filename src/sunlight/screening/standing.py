@@ -38,7 +38,7 @@ def standing_enrollments(engine: Engine, rows: ApplicantRows, enrollments: str =
         "_household IN (" + ", ".join(_literal(key) for key in households) + ")")
     person, start, end = _literal(rows.id_number), _literal(rows.period_start), \
         _literal(rows.period_end)
-    found = engine.query(f"""
+    found = engine.query_few(f"""
         SELECT e.program_code AS program, max(e.declared_area) AS declared_area
         FROM {enrollments} AS e
         WHERE {narrowed} AND e.id_number = {person} AND e.program_code IS NOT NULL

@@ -25,7 +25,7 @@ class Verdict:
     """One row of contract §7, in batch order."""
 
     row: int  # the batch row as a person counts it (source_row)
-    id_number: str  # canonical 18 characters ('' if unreadable)
+    id_number: str  # canonical 18 characters ('' if it could not be read)
     name: str
     program: str  # catalog code as the warning export writes it (as delivered if unknown)
     period: str  # YYYY-MM or YYYY

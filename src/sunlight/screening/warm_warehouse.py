@@ -27,7 +27,7 @@ from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.registry import Model
-from sunlight.models.runner import base_relations, tables_read
+from sunlight.models.runner import base_relations, needed_relations, tables_read
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay, open_warehouse
@@ -81,7 +81,10 @@ class WarmWarehouse:
         self.engine = engine
         self.present = open_warehouse(engine, warehouse) | set(LAID_OVER)
         for name, table in catalog_tables(catalog).items():
-            engine.register_table(name, table)
+            # Copied into the engine: a scan of an Arrow table is bound afresh in every query,
+            # which cost about 10 ms per application over the models' dozen queries.
+            engine.register_table(f"{name}__arrow", table)
+            engine.materialise(name, f"SELECT * FROM {name}__arrow")
         per_applicant = _per_applicant_relations()
         read = _tables_read(models, per_applicant)
         relations = dict(base_relations())
@@ -89,6 +92,8 @@ class WarmWarehouse:
         engine.materialise("person__ids", "SELECT id_number, household_id FROM person "
                                           "ORDER BY id_number")
         self._narrowed: list[str] = []
+        self._computed: list[tuple[str, str]] = []
+        self._last_households: tuple[str, list[str]] = ("", [])
         for code in sorted(_read_directly(models, per_applicant) & set(DATASETS)):
             self._keep_whole(code, code, _person_column(code))
         for name, sql in base_relations():
@@ -98,8 +103,14 @@ class WarmWarehouse:
         self.lay_over({}, "")
         for name in self._narrowed:  # from here on, each stands for its narrowed rows
             engine.create_view(name, f"SELECT * FROM {_own(name)}")
+        # As the runner does: a relation several models read is computed once, per applicant
+        # here (each model's query then binds a table, not the relation's whole plan again).
+        shared = {name for name, _, once in needed_relations(models) if once}
         for name, sql in base_relations():
-            if name in per_applicant:
+            if name in per_applicant and name in shared:
+                self._computed.append((name, sql))
+                engine.materialise(name, sql)  # in order: a view is bound when made
+            elif name in per_applicant:
                 engine.create_view(name, sql)
 
     def _keep_whole(self, name: str, source: str, person: str) -> None:
@@ -136,16 +147,41 @@ class WarmWarehouse:
                 narrowed = f"({narrowed}) UNION ALL BY NAME SELECT * FROM {laid}"
             # A table, not a view: the models read some of these several times per query.
             self.engine.materialise(_own(name), narrowed)
+        self._compute()
+
+    def _compute(self) -> None:
+        for name, sql in self._computed:
+            self.engine.materialise(name, sql)
+
+    def counts(self, names: Iterable[str]) -> dict[str, int]:
+        """How many rows each of these tables holds for the household laid over last."""
+        wanted = sorted(set(names))
+        if unknown := set(wanted) - set(self._narrowed):
+            raise ValueError(f"not narrowed to a household: {', '.join(sorted(unknown))}")
+        if not wanted:
+            return {}
+        found = self.engine.query_few(
+            "SELECT " + ", ".join(f"(SELECT count(*) FROM {_own(name)}) AS {name}"
+                                  for name in wanted))
+        return {name: int(found.column(name)[0].as_py()) for name in wanted}
+
+    @property
+    def narrowed(self) -> tuple[str, ...]:
+        """The tables and relations the models see narrowed to the applicant's household."""
+        return tuple(self._narrowed)
 
     def households(self, id_number: str) -> list[str]:
         """The keys the person's household has to the models: their 户号 if the registry holds
         them, and '?' + ID (how the models key someone the registry does not hold)."""
         if not id_number:
             return []
-        found = self.engine.query(
-            f"SELECT household_id FROM person__ids WHERE id_number = {_literal(id_number)}"
-        ).column("household_id").to_pylist()
-        return [h for h in found[:1] if h is not None] + ["?" + id_number]
+        if self._last_households[0] != id_number:  # asked again when laid over
+            found = self.engine.query_few(
+                f"SELECT household_id FROM person__ids WHERE id_number = {_literal(id_number)}"
+            ).column("household_id").to_pylist()
+            self._last_households = (id_number, [h for h in found[:1] if h is not None]
+                                     + ["?" + id_number])
+        return list(self._last_households[1])
 
 
 def _keys(overlay: Overlay) -> str:

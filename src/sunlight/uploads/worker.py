@@ -216,6 +216,8 @@ def summary_of(batch: dict[str, Any], outcome: str) -> dict[str, Any]:
         "doubtful": counts["doubtful"],
         "rejected_amount": batch.get("rejected_amount", "0.00"),
         "file_hash": batch["file_hash"],
+        # Later sheets holding cells, not read (contract §1: the first sheet only).
+        "other_sheets": list(batch.get("other_sheets", [])),
     }
 
 

@@ -7,7 +7,7 @@ were made.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -45,6 +45,11 @@ class StagedBatch:
     ignored_headers: list[str]
     table_path: str  # staged Parquet of canonical rows
     findings_path: str  # staged Parquet of quality findings
+    rejected_path: str = ""
+    """Staged Parquet of the rejected rows' readable values ('' if none); never committed:
+    what screening says of an unreadable row."""
+    other_sheets: list[str] = field(default_factory=list)
+    """The workbook's later sheets that hold cells: not read (contract §1: the first)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -18,6 +18,9 @@ from sunlight.settings import Settings
 from sunlight.warehouse.engine import EngineError
 from sunlight.warehouse.spill import spill_folder
 
+_SHARED = "computed"
+"""The schema of a `shared` engine's tables and views."""
+
 
 class DuckDBEngine:
     """An in-memory DuckDB database; implements `sunlight.warehouse.engine.Engine`."""
@@ -25,8 +28,16 @@ class DuckDBEngine:
     dialect = "duckdb"
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None,
-                 temp_directory: Path | None = None) -> None:
+                 temp_directory: Path | None = None, shared: bool = False) -> None:
         self.con = duckdb.connect(":memory:")
+        # What is computed or named is the connection's own (TEMP), ahead of the registered
+        # datasets in the search path, unless `shared`: then it goes in a schema of its own,
+        # as far ahead, which `sibling` connections see too.
+        self._kind = "TEMP "
+        if shared:
+            self.con.execute(f"CREATE SCHEMA {_SHARED}")
+            self.con.execute(f"SET search_path = '{_SHARED},main'")
+            self._kind = f"{_SHARED}."
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
@@ -43,7 +54,7 @@ class DuckDBEngine:
         _check_name(name)
         columns = ", ".join(f"{column.name} {column.sql_type}"
                             for column in table_columns(dataset))
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} ({columns})")
+        self.con.execute(f"CREATE OR REPLACE TABLE main.{name} ({columns})")
 
     def register_parquet(self, name: str, files: Sequence[Path]) -> None:
         _check_name(name)
@@ -51,7 +62,7 @@ class DuckDBEngine:
             raise ValueError(f"no Parquet files for table {name}")
         paths = ", ".join(_literal(str(path)) for path in files)
         # union_by_name: a batch written before a column was added still reads.
-        self.con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM "
+        self.con.execute(f"CREATE OR REPLACE VIEW main.{name} AS SELECT * FROM "
                          f"read_parquet([{paths}], union_by_name = true)")
 
     def register_table(self, name: str, table: pa.Table) -> None:
@@ -61,11 +72,11 @@ class DuckDBEngine:
 
     def materialise(self, name: str, sql: str) -> None:
         _check_name(name)
-        self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        self._run(f"CREATE OR REPLACE {self._created('TABLE', name)} AS {sql}")
 
     def create_view(self, name: str, sql: str) -> None:
         _check_name(name)
-        self._run(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+        self._run(f"CREATE OR REPLACE {self._created('VIEW', name)} AS {sql}")
 
     def query(self, sql: str) -> pa.Table:
         try:
@@ -83,6 +94,18 @@ class DuckDBEngine:
             raise _engine_error(error) from error
         assert result is not None  # a query always has a result
         return result
+
+    def sibling(self) -> DuckDBEngine:
+        """Another connection to the same database, to query from another thread: it sees
+        the tables and views of a `shared` engine, not its registered Arrow tables."""
+        other = object.__new__(DuckDBEngine)
+        other.con, other._kind, other._arrow = self.con.cursor(), self._kind, {}
+        if self._kind != "TEMP ":
+            other.con.execute(f"SET search_path = '{_SHARED},main'")
+        return other
+
+    def _created(self, kind: str, name: str) -> str:
+        return f"TEMP {kind} {name}" if self._kind == "TEMP " else f"{kind} {self._kind}{name}"
 
     def _run(self, statement: str) -> None:
         try:

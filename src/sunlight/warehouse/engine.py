@@ -44,4 +44,8 @@ class Engine(Protocol):
         """Run a query written in DuckDB's dialect and return its rows; EngineError if the
         engine cannot."""
 
+    def query_few(self, sql: str) -> pa.Table:
+        """`query` for an answer of a few rows, planned as cheaply as the engine can (one
+        application's screening runs a few dozen such queries)."""
+
     def close(self) -> None: ...

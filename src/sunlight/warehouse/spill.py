@@ -4,7 +4,7 @@ Each process spills into a folder of its own under the temp folder (`run-<pid>-<
 beside a lock file it holds for its whole life. A run that is killed cannot delete its
 folder, but the kernel drops its lock: the next start (of the server, `sunlight detect` or
 `sunlight ingest`) removes every folder whose lock it can take, and never one whose process
-still runs.
+still runs. A task's work folder (`work_folder`: a batch being screened) is kept the same way.
 """
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ import fcntl
 import os
 import shutil
 import uuid
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
 PREFIX = "run-"
+WORK_PREFIX = "work-"
+"""A folder of one task's files (a batch being screened: IDs, names, accounts), locked as a
+run's spill folder is, so that what a killed process left goes at the next start."""
 LOCK_SUFFIX = ".lock"
 DUCKDB_SPILL = "duckdb_temp_"
 """How DuckDB names the files it spills (duckdb_temp_storage-…, duckdb_temp_block-…)."""
@@ -45,8 +49,24 @@ def spill_folder(root: Path) -> Path:
     return folder
 
 
+@contextmanager
+def work_folder(root: Path, purpose: str) -> Iterator[Path]:
+    """A new folder under `root` for one task, removed when it ends; locked while it lasts."""
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"{WORK_PREFIX}{purpose}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    lock_path = root / f"{name}{LOCK_SUFFIX}"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        folder = root / name
+        folder.mkdir(mode=0o700)
+        try:
+            yield folder
+        finally:
+            _remove(folder, lock_path)
+
+
 def remove_stale(root: Path) -> list[Path]:
-    """Remove the spill folders no live process holds; returns them.
+    """Remove the spill and work folders no live process holds; returns them.
 
     DuckDB's files directly in `root` (spilled before runs had folders of their own) go only
     when no run is live at all; nothing else there is touched.
@@ -55,7 +75,8 @@ def remove_stale(root: Path) -> list[Path]:
     if not root.is_dir():
         return removed
     live = 0
-    for lock_path in sorted(root.glob(f"{PREFIX}*{LOCK_SUFFIX}")):
+    locks = [*root.glob(f"{PREFIX}*{LOCK_SUFFIX}"), *root.glob(f"{WORK_PREFIX}*{LOCK_SUFFIX}")]
+    for lock_path in sorted(locks):
         folder = lock_path.with_name(lock_path.name.removesuffix(LOCK_SUFFIX))
         with lock_path.open("a") as lock:
             try:

@@ -193,6 +193,7 @@ class Transaction:
             record = batch.to_json()
             record.pop("table_path")
             record.pop("findings_path")
+            record.pop("rejected_path")  # staged for screening, not kept
             records.append({**record, "table_file": table_file,
                             "findings_file": findings_file, "ingested_at": now})
         kept = [b.data for b in self.warehouse.batches() if b.file_hash not in self.replaced]

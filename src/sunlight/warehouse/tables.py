@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,28 +35,33 @@ class Overlay:
 
 
 def open_warehouse(engine: Engine, warehouse: Warehouse,
-                   overlays: Mapping[str, Overlay] | None = None) -> set[str]:
+                   overlays: Mapping[str, Overlay] | None = None,
+                   narrowed: Collection[str] = ()) -> set[str]:
     """Register every dataset of the contract as a table; returns the datasets that have rows.
 
     Also `batches` (file_hash, dataset, file_name, delivered): the order files were ingested
     in, so that "the latest registry row" means the latest delivered, not the last file name.
     An overlaid dataset is its committed rows (those `keys` select) and the overlay's, whose
     file comes last in `batches`; a committed file of the same bytes is left out, as ingesting
-    it again would change nothing.
+    it again would change nothing. With overlays, each `narrowed` dataset not overlaid holds
+    only the rows about the overlaid rows' people and their households (`_narrow`).
     """
     overlays = overlays or {}
     hashes = {overlay.file_hash for overlay in overlays.values()}
     batches = [b for b in warehouse.batches() if b.file_hash not in hashes]
+    narrowed = [code for code in narrowed if code not in overlays] if overlays else []
     present = set()
     for code in DATASETS:
         files = warehouse.table_files(code, batches)
         overlay = overlays.get(code)
-        if overlay is None:
-            engine.register_files(code, files, code)
-        else:
+        if overlay is not None:
             _register_overlaid(engine, code, files, overlay)
+        else:
+            engine.register_files(_whole(code) if code in narrowed else code, files, code)
         if files or (overlay is not None and overlay.rows.num_rows):
             present.add(code)
+    if narrowed:
+        _narrow(engine, list(overlays), narrowed)
     order = batches_table(batches)
     for code, overlay in overlays.items():
         order = pa.concat_tables([order, pa.table({
@@ -64,6 +69,39 @@ def open_warehouse(engine: Engine, warehouse: Warehouse,
             "delivered": pa.array([order.num_rows + 1], pa.int32())})])
     engine.register_table("batches", order)
     return present
+
+
+def _whole(code: str) -> str:
+    return f"{code}__whole"
+
+
+def _narrow(engine: Engine, overlaid: list[str], narrowed: list[str]) -> None:
+    """Each narrowed dataset as its rows about the people the overlaid datasets' rows are about
+    and everyone the registry ever placed in one of their households.
+
+    Everyone's rows whole, every registry row included: `person` still keeps each one's latest.
+    A dataset is narrowed only when a model reaches a person in it through a payee's ID or
+    户号 alone (contract/screening.yaml says which); then what the models find on the overlaid
+    rows is what they find over the whole warehouse, faster.
+    """
+    registry = _whole("residents") if "residents" in narrowed else "residents"
+    concerned = " UNION ".join(f"SELECT {DATASETS[code].person} AS id_number FROM {code}"
+                               for code in overlaid if DATASETS[code].person)
+    engine.materialise("screened_people", f"""
+        WITH concerned AS ({concerned or "SELECT NULL::VARCHAR AS id_number"}),
+        homes AS (SELECT DISTINCT household_id FROM {registry}
+                  WHERE id_number IN (SELECT id_number FROM concerned))
+        SELECT id_number FROM concerned WHERE id_number IS NOT NULL
+        UNION
+        SELECT id_number FROM {registry}
+        WHERE household_id IN (SELECT household_id FROM homes)""")
+    for code in narrowed:
+        person = DATASETS[code].person
+        if person is None:
+            raise ValueError(f"{code} is about no one: it cannot be narrowed to people")
+        # A table, not a view: a few relations and models read each of them.
+        engine.materialise(code, f"SELECT * FROM {_whole(code)} WHERE {person} IN "
+                                 "(SELECT id_number FROM screened_people)")
 
 
 def _register_overlaid(engine: Engine, code: str, files: list[Path], overlay: Overlay) -> None:

@@ -1,10 +1,9 @@
 """The threads the API screens in: batches in a pool of `api_screenings_at_once`, applications
 in one thread beside it (so that one waits on no batch), and the warm application screener.
 
-Not the event loop's shared thread pool: screening reads its rows with ingestion's
-normalisers, which keep a DuckDB connection per thread; the shared pool's threads are daemon
-threads that may end while the interpreter shuts down, when such a connection can no longer be
-closed (the process aborts). These pools' threads are joined before that.
+Pools of their own rather than the event loop's shared one: they bound how many screenings
+run at once (each holds a DuckDB engine and its memory), which the shared pool, sized for
+every blocking call of the server, does not.
 """
 
 from __future__ import annotations

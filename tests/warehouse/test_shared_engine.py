@@ -1,0 +1,35 @@
+"""An engine whose computed tables its sibling connections see (the warm application path
+runs the models' queries on two), and one whose tables are its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.engine import EngineError
+
+
+def test_a_shared_engine_s_tables_are_seen_by_its_sibling_ahead_of_the_datasets() -> None:
+    engine = DuckDBEngine(shared=True)
+    try:
+        engine.register_files("residents", [], "residents")  # an empty dataset
+        engine.materialise("residents__one", "SELECT '110101199003070012' AS id_number")
+        engine.create_view("residents", "SELECT * FROM residents__one")
+        sibling = engine.sibling()
+        seen = sibling.query_few("SELECT id_number FROM residents")
+        sibling.close()
+    finally:
+        engine.close()
+    assert seen.column("id_number").to_pylist() == ["110101199003070012"]
+
+
+def test_a_private_engine_s_tables_are_its_own() -> None:
+    engine = DuckDBEngine()
+    try:
+        engine.materialise("mine", "SELECT 1 AS n")
+        sibling = engine.sibling()
+        with pytest.raises(EngineError, match="mine"):
+            sibling.query_few("SELECT n FROM mine")
+        sibling.close()
+    finally:
+        engine.close()
