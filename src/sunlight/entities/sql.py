@@ -4,7 +4,8 @@ Each step is materialised once (`STEPS`, in order) and read by the ones after it
 documents are built by the engine as JSON text (`to_json`), aggregated (land per type),
 never raw payment rows; payments are runs of months in a table of their own
 (`PAYMENT_RUNS`, `entity_payments`), which a person's and a household's pages read. Money
-is written as text so that no float rounds a fen away. Texts are cut to their columns' lengths (PostgreSQL enforces them).
+is written as text so that no float rounds a fen away. Texts are cut to their columns'
+lengths (PostgreSQL enforces them).
 """
 
 from __future__ import annotations
