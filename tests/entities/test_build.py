@@ -24,6 +24,7 @@ from sunlight.entities.search_terms import index_terms
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
+from sunlight.web.entity_data import household_programs, payment_runs
 from tests.databases import Schema
 from tests.entities.county import CREDIT_CODE, clerk, son, sun, wang, zhang, zhao
 from tests.entities.indexed import detected
@@ -70,8 +71,9 @@ def test_every_person_of_every_dataset_is_indexed_with_their_page(built: Any):
         assert [d["source"] for d in doc["deaths"]] == ["火化"]
         assert doc["certificates"][0]["level"] == 2
         assert [(e["program"], e["start"]) for e in doc["enrollments"]] == [("DIBAO", "2020-01")]
-        # Months paid alike are one run.
-        assert [(r["g"], r["f"], r["t"], r["a"], r["n"]) for r in doc["payments"]] == [
+        # Months paid alike are one run, in a table of their own.
+        assert "payments" not in doc
+        assert [(r["g"], r["f"], r["t"], r["a"], r["n"]) for r in payment_runs(session, me)] == [
             ("DIBAO", "2024-01", "2024-03", "500.00", 1),
             ("DIBAO", "2024-06", "2024-06", "500.00", 1)]
         assert [(land["type"], land["area"]) for land in doc["land"]] == [("耕地", "3.5000")]
@@ -90,8 +92,9 @@ def test_households_accounts_companies_and_places(built: Any):
             ("王芳", "户主"), ("王强", "子")]
         assert {(land["type"], land["area"]) for land in home.doc["land"]} == {
             ("耕地", "5.0000"), ("草原", "10.0000")}
-        [program] = home.doc["programs"]
-        assert (program["program"], program["payees"], program["amount"]) == (
+        assert "programs" not in home.doc  # read from the members' payment runs
+        [program] = household_programs(session, home)
+        assert (program["program"], program["payees"], str(program["amount"])) == (
             "DIBAO", 2, "3000.00")
         assert [c["name"] for c in home.doc["companies"]] == ["陇县王家小卖部"]
         cadre_home = entity(session, "household", "H002")

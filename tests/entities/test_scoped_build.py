@@ -92,9 +92,10 @@ def test_a_new_payroll_writes_only_what_it_touched(tmp_path: Path, db_url: str):
            plan_delivery(a_month().deliver(tmp_path / "later")))
     index = _index(run_detection(Settings(home=home, database_url=db_url), MODELS))
     assert index.scoped and not index.whole
-    # 王强, 赵敏 and the newcomer; the card and the newcomer's; H001 and H003; both
-    # villages, whose money grew. Not 王芳's own page, 张伟's, his company's, the township.
-    assert (index.written, index.entities["person"]) == (9, 7)
+    # 赵敏 (a new office) and the newcomer; the card and the newcomer's; H003 (赵敏's
+    # office); both villages, whose money grew. Not 王强's page nor H001's: payments are runs
+    # of their own. Nor 王芳's, 张伟's, his company's, the township.
+    assert (index.written, index.entities["person"]) == (7, 7)
 
 
 def _index(run: DetectionRun) -> Any:
@@ -142,6 +143,8 @@ def _contents(url: str) -> dict[str, Any]:
                                  "JOIN entities AS e ON e.id = k.entity_id")),
                 "key_count": rows("SELECT count(*) FROM search_keys"),
                 "warned": set(rows("SELECT name, township FROM search_warned")),
+                "payments": Counter(rows("SELECT person, account, program, first, last, "
+                                         "amount, rows FROM entity_payments")),
             }
     finally:
         engine.dispose()

@@ -78,6 +78,7 @@ def test_an_account_page_lists_every_payee_by_month_and_its_warning(indexed_both
 def test_household_company_village_and_township_pages(indexed: StaffApp):
     home = visible_text(text_of(indexed, "household", "H001"))
     assert "王芳" in home and "王强" in home and "草原" in home and "陇县王家小卖部" in home
+    assert "3,000.00" in home and "户内无人领取补贴" not in home  # its members' payment runs
     cadre_home = visible_text(text_of(indexed, "household", "H002"))
     assert "村党支部书记" in cadre_home and "小型轿车" in cadre_home
     company = text_of(indexed, "company", CREDIT_CODE)

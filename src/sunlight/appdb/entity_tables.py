@@ -81,6 +81,31 @@ class EntityLink(Base):
     """Periods, amounts, dates: what the link view shows on the edge."""
 
 
+class EntityPayment(Base):
+    """A run of months paid alike to a person into an account under one program: the same
+    sum and number of rows each month. Pages read a person's payments here, by an indexed
+    lookup, so that a month of payments rewrites runs, never the person's document."""
+
+    __tablename__ = "entity_payments"
+    __table_args__ = (
+        Index("ix_entity_payments_person", "person"),
+        Index("ix_entity_payments_account", "account"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person: Mapped[str] = mapped_column(String(60))
+    """The payee's canonical ID number (a person entity's key)."""
+    account: Mapped[str] = mapped_column(String(120), default="")
+    program: Mapped[str] = mapped_column(String(120), default="")
+    first: Mapped[str] = mapped_column(String(16), default="")
+    """The run's first period (YYYY-MM, or a year: an annual payment is a run alone)."""
+    last: Mapped[str] = mapped_column(String(16), default="")
+    amount: Mapped[str] = mapped_column(String(24), default="0.00")
+    """The sum paid each month of the run, as text (no float rounds a fen away)."""
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    """Payment rows each month of the run."""
+
+
 class EntityIndexState(Base):
     """The one row saying which warehouse state the index was built from, and its secret."""
 

@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import insert_table, update_table
-from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
+from sunlight.appdb.entity_tables import Entity, EntityLink, EntityPayment, EntityWarning
 from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
 from sunlight.appdb.statistics import analyze
 from sunlight.entities import changes, scope, snapshot, sql, store
@@ -33,7 +33,8 @@ from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import open_warehouse
 
-REFILLED = (Entity, EntityLink, EntityWarning, SearchGram, SearchKey, SearchWarned)
+REFILLED = (Entity, EntityLink, EntityPayment, EntityWarning, SearchGram, SearchKey,
+            SearchWarned)
 """The tables a build fills again."""
 
 
@@ -55,6 +56,8 @@ class IndexCounts:
     written: int = 0
     """Entities written (new or changed); the others were left as they were."""
     links_written: int = 0
+    payment_runs: int = 0
+    """Runs of months paid alike written to `entity_payments`."""
     phases: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each phase of the build (engine, read stored, compare, write...)."""
 
@@ -95,6 +98,8 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
                                             else _update(engine, connection))
     store.move_sequences(connection)
     clock.lap("write")
+    counts.payment_runs = _write_payments(engine, connection, scoped=new is not None)
+    clock.lap("payments")
     counts.entities = {row["kind"]: row["n"] for row in engine.query(
         "SELECT kind, count(*) AS n FROM e_dir GROUP BY kind").to_pylist()}
     counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
@@ -198,6 +203,21 @@ def _rewrite(engine: Engine, connection: Connection) -> tuple[int, int]:
         insert_table(connection, Entity, entities)
         insert_table(connection, EntityLink, links)
     return entities.num_rows, links.num_rows
+
+
+def _write_payments(engine: Engine, connection: Connection, *, scoped: bool) -> int:
+    """The payment runs: of the persons new batches named (their runs computed again from
+    all their rows), else all of them, the table emptied first."""
+    if scoped:
+        store.delete_payments_of(connection, engine.query("SELECT id FROM s_p").column("id"))
+        runs = engine.query("SELECT * FROM e_payment_runs WHERE person IN (SELECT id FROM s_p)")
+        insert_table(connection, EntityPayment, runs)
+        return int(runs.num_rows)
+    store.clear_payments(connection)
+    runs = engine.query("SELECT * FROM e_payment_runs ORDER BY person, account, program, first")
+    with store.without_indexes(connection, (EntityPayment,)):
+        insert_table(connection, EntityPayment, runs)
+    return int(runs.num_rows)
 
 
 def _update(engine: Engine, connection: Connection) -> tuple[int, int]:

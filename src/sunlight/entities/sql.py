@@ -1,9 +1,11 @@
 """The entity index in SQL over the warehouse: what each entity's page shows, and the links.
 
 Each step is materialised once (`STEPS`, in order) and read by the ones after it. Pages'
-documents are built by the engine as JSON text (`to_json`), aggregated (payments month ×
-program, land per type), never raw payment rows. Money is written as text so that no float
-rounds a fen away. Texts are cut to their columns' lengths (PostgreSQL enforces them).
+documents are built by the engine as JSON text (`to_json`), aggregated (land per type),
+never raw payment rows; payments are runs of months in a table of their own
+(`PAYMENT_RUNS`, `entity_payments`), which a person's and a household's pages read. Money
+is written as text so that no float rounds a fen away. Texts are cut to their columns'
+lengths (PostgreSQL enforces them).
 """
 
 from __future__ import annotations
@@ -119,31 +121,28 @@ SELECT id_number AS id,
 FROM enrollments AS t GROUP BY 1
 """
 
-# Payments as cells of month × program: period, program, sum, rows.
-PAID_CELLS = f"""
-SELECT t.id_number AS id, coalesce(t.period, '') AS period, {PROGRAM} AS program,
-       sum(t.amount) AS amount, count(*) AS n
+# Payments as cells of month × program × account: period, program, sum, rows.
+PAY_CELLS = f"""
+SELECT t.id_number AS id, coalesce(t.account, '') AS account, coalesce(t.period, '') AS period,
+       {PROGRAM} AS program, sum(t.amount) AS amount, count(*) AS n
 FROM e_pay AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
 """
 
-# Runs of months paid alike (same program, amount and rows a month): a pension paid the same
-# each month for years is one run, not sixty cells. A year (an annual program) is a run alone.
+# Runs of months paid alike (same account, program, amount and rows a month): a pension paid
+# the same each month for years is one run, not sixty cells. A year (an annual program) is a
+# run alone. Written to `entity_payments`, not into the person's document.
 MONTH_NO = ("CASE WHEN length(period) = 7 THEN CAST(substr(period, 1, 4) AS BIGINT) * 12 "
             "+ CAST(substr(period, 6, 2) AS BIGINT) END")
 ISLAND = (f"coalesce(({MONTH_NO}) - row_number() OVER (PARTITION BY {{}} ORDER BY period), "
           "-1 - coalesce(TRY_CAST(period AS BIGINT), 0))")
 
-PAID_RUNS = f"""
-SELECT id, program, min(period) AS first, max(period) AS last, amount, n
-FROM (SELECT *, {ISLAND.format('id, program, amount, n, length(period)')} AS island
-      FROM e_paid_cells)
-GROUP BY id, program, amount, n, island
-"""
-
-PAID = f"""
-SELECT id, list(struct_pack(g := program, f := first, t := last, a := {_money('amount')},
-                            n := n) ORDER BY first, program) AS payments
-FROM e_paid_runs GROUP BY id
+PAYMENT_RUNS = f"""
+SELECT id AS person, left(account, {KEY_MAX}) AS account, left(program, 120) AS program,
+       left(min(period), 16) AS first, left(max(period), 16) AS last,
+       {_money('amount')} AS amount, CAST(n AS INTEGER) AS rows
+FROM (SELECT *, {ISLAND.format('id, account, program, amount, n, length(period)')} AS island
+      FROM e_pay_cells WHERE {_present('id')})
+GROUP BY id, account, program, amount, n, island
 """
 
 DEATHS = """
@@ -167,13 +166,13 @@ SELECT 'person' AS kind, p.id AS key, left(coalesce(l.name, p.name, ''), 200) AS
        left(coalesce(l.household, ''), 60) AS household,
        struct_pack(relation := l.relation, registry := r.registry, offices := o.offices,
                    vehicles := v.vehicles, land := la.land, enrollments := e.enrollments,
-                   payments := pa.payments, deaths := d.deaths, certificates := c.certificates)
+                   deaths := d.deaths, certificates := c.certificates)
        AS doc
 FROM e_person_ids AS p
 LEFT JOIN e_latest AS l USING (id) LEFT JOIN e_reg AS r USING (id)
 LEFT JOIN e_place AS pl USING (id) LEFT JOIN e_offices AS o USING (id)
 LEFT JOIN e_vehicles AS v USING (id) LEFT JOIN e_land AS la USING (id)
-LEFT JOIN e_enrolled AS e USING (id) LEFT JOIN e_paid AS pa USING (id)
+LEFT JOIN e_enrolled AS e USING (id)
 LEFT JOIN e_deaths AS d USING (id) LEFT JOIN e_certs AS c USING (id)
 """
 
@@ -224,17 +223,6 @@ FROM (SELECT l.household AS h, t.land_type, sum(t.area) AS area, count(*) AS n
 GROUP BY h
 """
 
-HOUSEHOLD_PROGRAMS = f"""
-SELECT h, list(struct_pack(program := program, payees := payees, amount := {_money('amount')},
-                           rows := n, first := first, last := last) ORDER BY program)
-       AS programs
-FROM (SELECT l.household AS h, c.program, count(DISTINCT c.id) AS payees,
-             sum(c.amount) AS amount, sum(c.n) AS n, min(c.period) AS first,
-             max(c.period) AS last
-      FROM e_paid_cells AS c JOIN e_latest AS l USING (id) GROUP BY ALL)
-GROUP BY h
-"""
-
 HOUSEHOLD_IDS = f"""
 SELECT household_id AS h, arg_max(township, struct_pack(d := delivered, t := township,
                                                          v := village)) AS township,
@@ -249,13 +237,12 @@ SELECT 'household' AS kind, i.h AS key,
        left(coalesce(hl.village, i.village, ''), 60) AS village, '' AS household,
        struct_pack(members := m.members, offices := o.offices,
                                 vehicles := v.vehicles, companies := c.companies,
-                                land := la.land, programs := pr.programs) AS doc
+                                land := la.land) AS doc
 FROM e_household_ids AS i
 LEFT JOIN e_members AS m USING (h)
 LEFT JOIN e_latest AS hl ON hl.id = m.members[1].id
 LEFT JOIN e_household_offices AS o USING (h) LEFT JOIN e_household_vehicles AS v USING (h)
 LEFT JOIN e_household_companies AS c USING (h) LEFT JOIN e_household_land AS la USING (h)
-LEFT JOIN e_household_programs AS pr USING (h)
 """
 
 # Ties broken by the values themselves, so that an unchanged warehouse gives the same
@@ -398,12 +385,11 @@ SUBJECT_STEPS = (
     ("e_pay", PAY), ("e_reg_states", REG_STATES), ("e_reg", REG), ("e_latest", LATEST),
     ("e_person_ids", PERSON_IDS), ("e_place", PLACE), ("e_offices", OFFICES),
     ("e_vehicles", VEHICLES), ("e_land", LAND), ("e_enrolled", ENROLLED),
-    ("e_paid_cells", PAID_CELLS), ("e_paid_runs", PAID_RUNS), ("e_paid", PAID),
-    ("e_deaths", DEATHS),
+    ("e_pay_cells", PAY_CELLS), ("e_payment_runs", PAYMENT_RUNS), ("e_deaths", DEATHS),
     ("e_certs", CERTS), ("e_members", MEMBERS), ("e_company_rows", COMPANY_ROWS),
     ("e_household_offices", HOUSEHOLD_OFFICES), ("e_household_vehicles", HOUSEHOLD_VEHICLES),
     ("e_household_companies", HOUSEHOLD_COMPANIES), ("e_household_land", HOUSEHOLD_LAND),
-    ("e_household_programs", HOUSEHOLD_PROGRAMS), ("e_household_ids", HOUSEHOLD_IDS),
+    ("e_household_ids", HOUSEHOLD_IDS),
     ("e_payees", PAYEES), ("e_account_months", ACCOUNT_MONTHS),
 )
 """Persons, households, accounts and companies: each reads only its own rows, so that the

@@ -10,10 +10,13 @@ import pyarrow as pa
 from sqlalchemy import Connection, Index, Table, text
 
 from sunlight.appdb.bulk import delete_ids
-from sunlight.appdb.entity_tables import Entity, EntityLink, EntityWarning
+from sunlight.appdb.entity_tables import Entity, EntityLink, EntityPayment, EntityWarning
+from sunlight.appdb.tables import Base
 from sunlight.entities.changes import STORED_LINKS_SCHEMA, STORED_SCHEMA
 
 _INDEXED = (Entity, EntityLink)
+_CHUNK = 500
+"""Keys a DELETE names at once (SQLite binds at most 32,766 parameters)."""
 
 
 def stored_entities(connection: Connection) -> pa.Table:
@@ -51,10 +54,11 @@ def clear(connection: Connection) -> None:
 
 
 @contextmanager
-def without_indexes(connection: Connection) -> Iterator[None]:
-    """Drop the secondary indexes of entities and links for a bulk load, then build them
-    once (in the caller's transaction: a failed build leaves them as they were)."""
-    indexes = [index for model in _INDEXED for index in _indexes(model)]
+def without_indexes(connection: Connection,
+                    models: tuple[type[Base], ...] = _INDEXED) -> Iterator[None]:
+    """Drop the secondary indexes of entities and links (or `models`) for a bulk load, then
+    build them once (in the caller's transaction: a failed build leaves them as they were)."""
+    indexes = [index for model in models for index in _indexes(model)]
     for index in indexes:
         index.drop(connection)
     yield
@@ -62,7 +66,7 @@ def without_indexes(connection: Connection) -> Iterator[None]:
         index.create(connection)
 
 
-def _indexes(model: type[Entity] | type[EntityLink]) -> list[Index]:
+def _indexes(model: type[Base]) -> list[Index]:
     return sorted(cast(Table, model.__table__).indexes, key=lambda index: str(index.name))
 
 
@@ -81,3 +85,20 @@ def move_sequences(connection: Connection) -> None:
         for table in ("entities", "entity_links"):
             connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"coalesce(max(id), 0) + 1, false) FROM {table}"))
+
+
+def clear_payments(connection: Connection) -> None:
+    """Empty the table of payment runs (written whole by a build over the whole warehouse)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("TRUNCATE entity_payments"))
+        return
+    connection.execute(cast(Table, EntityPayment.__table__).delete())
+
+
+def delete_payments_of(connection: Connection, persons: pa.Array | pa.ChunkedArray) -> None:
+    """Delete the payment runs of these persons (keys), a chunk of keys at a time, by the
+    index on `person`."""
+    table = cast(Table, EntityPayment.__table__)
+    keys = persons.to_pylist()
+    for start in range(0, len(keys), _CHUNK):
+        connection.execute(table.delete().where(table.c.person.in_(keys[start:start + _CHUNK])))

@@ -77,6 +77,9 @@ def page_context(request: Request, session: Session, staff: Staff,
         context["household"] = data.by_key(session, "household", entity.household)
         context["registry"] = data.registry_states(entity.doc or {})
         context["cases"] = data.person_cases(session, staff.user, entity, warnings)
+        context["payments"] = data.payment_runs(session, entity)
+    elif entity.kind == "household":
+        context["programs"] = data.household_programs(session, entity)
     elif village:
         context["peers"] = data.peers(session, entity.township)
         context["reports"] = data.village_reports(session, staff.user, entity)
