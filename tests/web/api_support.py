@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -89,7 +90,11 @@ def calls_at_once(app: ASGIApp, path: str, secret: str, body: dict[str, Any],
                   count: int) -> list[Call]:
     """`count` POSTs of `body` at once: the first's body is held back until the others have
     been answered, so that it holds what it took before reading its body meanwhile."""
-    return asyncio.run(_calls_at_once(app, path, secret, json.dumps(body).encode(), count))
+    payload = json.dumps(body).encode()
+    # A thread of its own: the suite's browser tests leave Playwright's loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(
+            lambda: asyncio.run(_calls_at_once(app, path, secret, payload, count))).result()
 
 
 async def _calls_at_once(app: ASGIApp, path: str, secret: str, body: bytes,
