@@ -3,8 +3,11 @@ problem details, what it answers, and what it leaves in the audit log."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -296,3 +299,36 @@ def test_tokens_limits_and_the_audit_on_both_databases(staff_app_both: StaffApp)
 
 def screened_with(api: StaffApp, secret: str):
     return client(api).post(SCREEN_URL, json={"rows": [ROW]}, headers=bearer(secret))
+
+
+def test_a_caller_hanging_up_mid_body_is_no_server_error(api: StaffApp,
+                                                         caplog: pytest.LogCaptureFixture):
+    """Dropping calls half sent must not fill the log with server errors."""
+    secret = token_for(api, PAYER)
+    sent: list[dict] = []
+    parts = [{"type": "http.request", "body": b'{"rows": [', "more_body": True},
+             {"type": "http.disconnect"}]
+
+    async def receive() -> dict:
+        return parts.pop(0) if parts else {"type": "http.disconnect"}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    async def hang_up() -> None:
+        await api.app({"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                       "method": "POST", "scheme": "http", "path": SCREEN_URL,
+                       "raw_path": SCREEN_URL.encode(), "root_path": "", "query_string": b"",
+                       "headers": [(b"host", b"testserver"),
+                                   (b"content-type", b"application/json"),
+                                   (b"content-length", b"100000"),
+                                   (b"authorization", f"Bearer {secret}".encode())],
+                       "client": ("127.0.0.1", 50000), "server": ("testserver", 80)},
+                      receive, send)
+
+    with caplog.at_level(logging.ERROR), ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, hang_up()).result()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert next(m for m in sent if m["type"] == "http.response.start")["status"] != 500
+    assert "busy" not in json.dumps(client(api).post(
+        SCREEN_URL, json={"rows": [ROW]}, headers=bearer(secret)).json())  # slot given back

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from sunlight.settings import Settings
 from sunlight.web import problems
@@ -99,6 +100,12 @@ def _handle_errors(api: FastAPI) -> None:
     @api.exception_handler(RequestValidationError)
     def bad_request(_request: Request, _error: RequestValidationError) -> Response:
         return problems.response(ApiProblem("invalid-batch", "请求参数有误。"))
+
+    @api.exception_handler(ClientDisconnect)
+    def gone(_request: Request, _error: ClientDisconnect) -> Response:
+        # The caller hung up mid-body: no one reads the answer, and it is no server error
+        # (logged as one, any token holder could fill the log by dropping calls).
+        return Response(status_code=400)
 
     @api.exception_handler(Exception)
     def server_error(request: Request, _error: Exception) -> Response:

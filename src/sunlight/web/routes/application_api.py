@@ -121,8 +121,9 @@ def _screened(request: Request, caller: Bearer, application: ApplicationRequest,
                                                       explanation_detail(caller.user))
     except ApplicationRefused as refused:
         raise ApiProblem("invalid-application", refused.chinese) from None
+    # Who was screened, masked, but not what was found: the admin reads the log and is
+    # told no warning (nor which models fire on whom).
     audit(request, caller, "api.screen_application", {
         "token": caller.token.name, "program": verdict.program,
-        "person": masked_number(verdict.id_number), "on_hold": verdict.verdict == "hold",
-        "models": list(verdict.models)})
+        "person": masked_number(verdict.id_number)})
     return verdict
