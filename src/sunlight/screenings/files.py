@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from sunlight.uploads.files import Received
+from sunlight.uploads.files import Received, place_in
 
 FORMATS = ("xlsx", "csv")
 """The verdict files of a screening, by suffix."""
@@ -33,11 +33,7 @@ def relative_folder(screening_id: int) -> str:
 
 def place_batch(received: Received, screenings_dir: Path, screening_id: int) -> Path:
     """Move a received batch to its screening's folder, under the name it was sent with."""
-    folder = folder_of(screenings_dir, screening_id) / "batch"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / received.filename
-    os.replace(received.path, path)
-    return path
+    return place_in(received, folder_of(screenings_dir, screening_id) / "batch")
 
 
 def batch_path(screenings_dir: Path, screening_id: int, file_name: str) -> Path:

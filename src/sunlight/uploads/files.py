@@ -64,7 +64,11 @@ def receive(source: BinaryIO, raw_name: str, incoming: Path, max_bytes: int) -> 
 def place(received: Received, uploads_dir: Path, upload_id: int) -> Path:
     """Move a received file to its upload's own folder, under the name it was sent with
     (ingestion records the file name: the quality report names the file the officer sent)."""
-    folder = uploads_dir / str(upload_id)
+    return place_in(received, uploads_dir / str(upload_id))
+
+
+def place_in(received: Received, folder: Path) -> Path:
+    """Move a received file into `folder` (made if need be), under the name it was sent with."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / received.filename
     os.replace(received.path, path)

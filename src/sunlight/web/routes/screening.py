@@ -48,6 +48,7 @@ from sunlight.web.deps import (
 from sunlight.web.pages import render
 from sunlight.web.reference import model_names, program_names
 from sunlight.web.routes.uploads import (
+    XLSX,
     UploadFields,
     upload_fields,
     upload_form,
@@ -58,8 +59,7 @@ router = APIRouter(prefix="/staff/screening")
 Screener = Annotated[Staff, Depends(require(OFFICER, ANALYST))]
 LISTED = 50
 """Screenings listed on the page, newest first."""
-MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "csv": "text/csv; charset=utf-8"}
+MEDIA = {"xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 
 
 def kinds_for(staff: Staff) -> list[str]:
