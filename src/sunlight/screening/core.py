@@ -188,17 +188,15 @@ class Fired:
         duplicated period, the side of two exclusive programs not counted, is half of what
         fires, and ingesting it would make it evidence of the warning.
         """
-        sheets = set(overlay.rows.column("source_sheet").to_pylist()) if overlay.rows.num_rows \
-            else set()
+        # An overlay's lineage names a file no committed file is named (a batch's: see
+        # `_overlay`; an application's has no suffix ingestion reads), so the name alone
+        # tells its rows.
         order = {code: index for index, code in enumerate(self.library)}
         found: dict[int, list[Detection]] = {}
         for detection in sorted(self.detections, key=lambda d: (order.get(d.model, 0), d.key)):
-            for row in detection.evidence:
-                if (row.dataset == dataset and row.file == overlay.file_name
-                        and row.sheet in sheets):
-                    held = found.setdefault(row.row, [])
-                    if detection not in held:
-                        held.append(detection)
+            for number in {row.row for row in detection.evidence
+                           if row.dataset == dataset and row.file == overlay.file_name}:
+                found.setdefault(number, []).append(detection)
         return found
 
 
