@@ -80,7 +80,8 @@ def _always_view(name: str) -> bool:
 
 
 @cache
-def _relation_inputs() -> dict[str, set[str]]:
+def relation_inputs() -> dict[str, set[str]]:
+    """Per shared relation, the tables and relations its query reads."""
     return {name: tables_read(sqlglot.parse_one(sql, read="duckdb"))
             for name, sql in base_relations()}
 
@@ -91,12 +92,12 @@ def tables_read(tree: exp.Expr) -> set[str]:
     return {table.name for table in tree.find_all(exp.Table)} - ctes
 
 
-def _reads(tree_tables: set[str]) -> set[str]:
+def relations_read(tree_tables: set[str]) -> set[str]:
     """Every shared relation a query reads, directly or through other relations."""
     wanted = set(tree_tables)
     for name, _ in reversed(base_relations()):  # later relations read only earlier ones
         if name in wanted:
-            wanted |= _relation_inputs()[name]
+            wanted |= relation_inputs()[name]
     return wanted
 
 
@@ -108,7 +109,7 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
     """
     readers: dict[str, int] = {}
     for model in models:
-        for name in _reads(tables_read(model.tree)):
+        for name in relations_read(tables_read(model.tree)):
             readers[name] = readers.get(name, 0) + 1
     return [(name, sql, readers[name] > 1 and not _always_view(name))
             for name, sql in base_relations() if name in readers]

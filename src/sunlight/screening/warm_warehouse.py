@@ -21,13 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-import sqlglot
-
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.registry import Model
-from sunlight.models.runner import base_relations, needed_relations, tables_read
+from sunlight.models.runner import (
+    base_relations,
+    needed_relations,
+    relation_inputs,
+    relations_read,
+    tables_read,
+)
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay, open_warehouse
@@ -193,15 +197,10 @@ def _keys(overlay: Overlay) -> str:
     return " OR ".join(tests) or "TRUE"
 
 
-def _relation_inputs() -> dict[str, set[str]]:
-    return {name: tables_read(sqlglot.parse_one(sql, read="duckdb"))
-            for name, sql in base_relations()}
-
-
 def _read_directly(models: Sequence[Model], per_applicant: set[str]) -> set[str]:
     """What the models and the per-application relations read: the tables that must show
     the applicant's household only."""
-    inputs = _relation_inputs()
+    inputs = relation_inputs()
     wanted: set[str] = {"person"}  # the runner names the people of a warning with it
     for model in models:
         wanted |= tables_read(model.tree)
@@ -213,19 +212,13 @@ def _read_directly(models: Sequence[Model], per_applicant: set[str]) -> set[str]
 
 def _tables_read(models: Sequence[Model], per_applicant: set[str]) -> set[str]:
     """Every table and relation the models read, directly or through relations."""
-    inputs = _relation_inputs()
-    wanted = _read_directly(models, per_applicant)
-    for name, _ in reversed(base_relations()):
-        if name in wanted:
-            wanted |= inputs[name]
-    return wanted
+    return relations_read(_read_directly(models, per_applicant))
 
 
 def _per_applicant_relations() -> set[str]:
     """The relations that read payments or enrollments, directly or through others."""
     found: set[str] = set()
-    for name, sql in base_relations():
-        read = tables_read(sqlglot.parse_one(sql, read="duckdb"))
+    for name, read in relation_inputs().items():  # in the order they are defined
         if read & (set(LAID_OVER) | found):
             found.add(name)
     return found
