@@ -19,13 +19,8 @@ import pyarrow as pa
 
 from sunlight.contract.catalog import Catalog
 from sunlight.screening.application_input import ApplicantRows, standard_amount
+from sunlight.screening.warm_warehouse import sql_list, sql_literal
 from sunlight.warehouse.engine import Engine
-
-
-def _literal(value: str | date) -> str:
-    if isinstance(value, date):
-        return f"DATE '{value.isoformat()}'"
-    return "'" + value.replace("'", "''") + "'"  # a standard string has no other escape
 
 
 def standing_enrollments(engine: Engine, rows: ApplicantRows, enrollments: str = "enrollments",
@@ -35,14 +30,14 @@ def standing_enrollments(engine: Engine, rows: ApplicantRows, enrollments: str =
     period and have not paid it. `households`: the applicant's keys in tables that hold a
     `_household` column sorted (the warm warehouse's), so that one block is read."""
     narrowed = "TRUE" if households is None else (
-        "_household IN (" + ", ".join(_literal(key) for key in households) + ")")
-    person, start, end = _literal(rows.id_number), _literal(rows.period_start), \
-        _literal(rows.period_end)
+        "_household IN " + sql_list(households))
+    person, start, end = sql_literal(rows.id_number), sql_literal(rows.period_start), \
+        sql_literal(rows.period_end)
     found = engine.query_few(f"""
         SELECT e.program_code AS program, max(e.declared_area) AS declared_area
         FROM {enrollments} AS e
         WHERE {narrowed} AND e.id_number = {person} AND e.program_code IS NOT NULL
-          AND e.program_code <> {_literal(rows.program)}
+          AND e.program_code <> {sql_literal(rows.program)}
           AND e.start_month <= {end} AND (e.end_month IS NULL OR e.end_month >= {start})
           AND NOT EXISTS (
               SELECT 1 FROM {payments} AS p
