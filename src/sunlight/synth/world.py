@@ -16,6 +16,7 @@ from sunlight.synth.people import Household, Person, Population
 from sunlight.synth.periods import Month
 from sunlight.synth.programs import Enrollment, Standards, paid_periods
 from sunlight.synth.registries import Business, Cert, Official, Parcel, Registries, Vehicle
+from sunlight.synth.subsidies import Grant, Shift
 
 R = TypeVar("R")
 
@@ -48,6 +49,15 @@ class World:
     pay_days: dict[tuple[str, str], int] = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)
     """id() of people a case or trap is built on: their rows are written verbatim."""
+    grants: list[Grant] = field(default_factory=list)
+    """Company subsidies paid (`enterprise_payments`)."""
+    insured: dict[Business, dict[Month, int]] = field(default_factory=dict)
+    """Insured headcount per company and month (`insured_headcount`)."""
+    pinned_companies: set[int] = field(default_factory=set)
+    """id() of companies a case or trap is built on: their headcount rows are all kept."""
+    restated: list[Business] = field(default_factory=list)
+    """Companies as a later delivery of the registry restates them (the latest row wins)."""
+    roster: list[Shift] = field(default_factory=list)
     _by_person: dict[int, list[Enrollment]] = field(default_factory=lambda: defaultdict(list))
     _certs: dict[int, list[Cert]] | None = None
     _offices: dict[int, list[Official]] | None = None
