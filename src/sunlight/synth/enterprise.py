@@ -38,7 +38,8 @@ def season(holiday: Month) -> range:
 
 def insure(world: World, business: Business, staff: int, rng: random.Random) -> dict[Month, int]:
     """Monthly insured headcount drifting a little around `staff` over both seasons."""
-    months = {m: max(1, staff + rng.randint(-1, 1) * (staff >= 10))
+    drift = 1 if staff >= 10 else 0  # a handful of workers stays put
+    months = {m: max(1, staff + rng.randint(-drift, drift))
               for holiday in HOLIDAY_MONTHS for m in season(holiday)}
     world.insured[business] = months
     return months

@@ -69,8 +69,9 @@ def holds_office(world: World, person: Person) -> bool:
 
 def holiday_background(world: World, free: Callable[[Household], bool]) -> None:
     _migrant_workers(world, free)
-    _committee_duty(world, free)
-    _police_duty(world, free)
+    by_village = _locals(world, free)
+    _committee_duty(world, by_village)
+    _police_duty(world, by_village)
 
 
 def _usable(world: World, person: Person, free: Callable[[Household], bool]) -> bool:
@@ -100,11 +101,10 @@ def _locals(world: World, free: Callable[[Household], bool]) -> dict[int, list[P
     return by_village
 
 
-def _committee_duty(world: World, free: Callable[[Household], bool]) -> None:
+def _committee_duty(world: World, by_village: dict[int, list[Person]]) -> None:
     """Each village committee rosters one to three of its people for a few holiday days and
     pays them up to 100 yuan a day."""
     rng = world.rng
-    by_village = _locals(world, free)
     for township in world.county.townships:
         for village in township.villages:
             people = by_village.get(id(village), [])
@@ -124,11 +124,10 @@ def police_number(rng: random.Random) -> str:
     return f"{rng.randint(100000, 999999)}"
 
 
-def _police_duty(world: World, free: Callable[[Household], bool]) -> None:
+def _police_duty(world: World, by_village: dict[int, list[Person]]) -> None:
     """Each township's police station: a leader all day, an officer by day and one by night,
     an auxiliary by day, every day of the holiday (no allowance: that is their job)."""
     rng = world.rng
-    by_village = _locals(world, free)
     for township in world.county.townships:
         pool = [p for v in township.villages for p in by_village.get(id(v), [])
                 if not world.enrollments_of(p, ZHIBAN)]

@@ -124,27 +124,32 @@ class World:
 
     def add_cert(self, cert: Cert) -> Cert:
         self.registries.certs.append(cert)
-        self._certs = None
+        if self._certs is not None:  # kept up to date: regrouping all is costly
+            self._certs[id(cert.person)].append(cert)
         return cert
 
     def add_office(self, office: Official) -> Official:
         self.registries.officials.append(office)
-        self._offices = None
+        if self._offices is not None:  # kept up to date: regrouping all is costly
+            self._offices[id(office.person)].append(office)
         return office
 
     def add_vehicle(self, vehicle: Vehicle) -> Vehicle:
         self.registries.vehicles.append(vehicle)
-        self._vehicles = None
+        if self._vehicles is not None:  # kept up to date: regrouping all is costly
+            self._vehicles[id(vehicle.owner.household)].append(vehicle)
         return vehicle
 
     def add_business(self, business: Business) -> Business:
         self.registries.businesses.append(business)
-        self._businesses = None
+        if self._businesses is not None:  # kept up to date: regrouping all is costly
+            self._businesses[id(business.rep.household)].append(business)
         return business
 
     def add_parcel(self, parcel: Parcel) -> Parcel:
         self.registries.parcels.append(parcel)
-        self._parcels = None
+        if self._parcels is not None:  # kept up to date: regrouping all is costly
+            self._parcels[id(parcel.holder.household)].append(parcel)
         return parcel
 
     # -- people --------------------------------------------------------------------------
