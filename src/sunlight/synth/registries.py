@@ -164,6 +164,11 @@ def _officials(rng: random.Random, population: Population, registries: Registrie
                                              employer.format(t=township), township, "", start, end))
 
 
+def grown_up(person: Person, day: date, age: int = 22) -> date:
+    """`day`, or the day the person reaches `age` if that is later (no post or company before)."""
+    return max(day, _birthday(person, age))
+
+
 def _birthday(person: Person, age: int) -> date:
     return date(person.birth.year + age, person.birth.month, min(person.birth.day, 28))
 
@@ -237,7 +242,7 @@ def _businesses(rng: random.Random, county: County, population: Population,
     """About one company per 30 residents (8,000 in a county of 250,000)."""
     codes: set[str] = set()
     for person in population.people:
-        chance = 0.01 if person.household.poor else 0.054
+        chance = 0.01 if person.household.poor else 0.058
         if not _usable(person, 25, 65) or rng.random() >= chance:
             continue
         status = rng.choices(ACTIVE_BUSINESS + CLOSED_BUSINESS, (50, 25, 15, 10))[0]

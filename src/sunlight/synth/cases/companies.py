@@ -21,7 +21,14 @@ from sunlight.synth.periods import (
     month_label,
 )
 from sunlight.synth.programs import LIUGONG
-from sunlight.synth.registries import CADRE, Business, Official, company_name, random_day
+from sunlight.synth.registries import (
+    CADRE,
+    Business,
+    Official,
+    company_name,
+    grown_up,
+    random_day,
+)
 
 COMPANY_INACTIVE_PAID, COMPANY_UNREGISTERED, HEADCOUNT_OVERCLAIMED, REP_IS_OFFICIAL = (
     "COMPANY_INACTIVE_PAID", "COMPANY_UNREGISTERED", "HEADCOUNT_OVERCLAIMED", "REP_IS_OFFICIAL")
@@ -47,7 +54,8 @@ def _company(book: CaseBook, rep: Person, status: str = "存续", closed: date |
     business = Business(credit_code(rng, world.county.area_code),
                         company_name(rng, world.county, rep), rep,
                         rng.choice((10, 30, 50, 100)),
-                        random_day(rng, date(2012, 1, 1), date(2021, 12, 31)), status, closed)
+                        random_day(rng, grown_up(rep, date(2012, 1, 1)), date(2021, 12, 31)),
+                        status, closed)
     world.pinned_companies.add(id(business))
     if registered:
         world.add_business(business)
@@ -205,7 +213,7 @@ _JOBS = (("公务员", "{t}人民政府", "科员"), ("事业单位", "{t}中心
 
 def _office(book: CaseBook, person: Person, start: date, end: date | None,
             cadre: bool = False) -> None:
-    household = person.household
+    household, start = person.household, grown_up(person, start)
     if cadre:
         village = household.village
         book.world.add_office(Official(person, CADRE, "村委会委员", f"{village.name}村民委员会",
@@ -227,7 +235,7 @@ def rep_is_official(book: CaseBook) -> None:
 
 
 def _kin(rep: Person) -> Person | None:
-    return next((p for p in rep.household.members if p is not rep and 22 <= p.age <= 59
+    return next((p for p in rep.household.members if p is not rep and 26 <= p.age <= 59
                  and p.death is None and p.status != MOVED), None)
 
 

@@ -19,7 +19,7 @@ from sunlight.synth.holiday import (
 from sunlight.synth.people import MOVED, Person
 from sunlight.synth.periods import HOLIDAY_MONTHS, HOLIDAYS, day_in, month, month_label
 from sunlight.synth.programs import LINSHI, ZHIBAN, Enrollment, usual_bank_date
-from sunlight.synth.registries import CADRE, Official
+from sunlight.synth.registries import CADRE, Official, grown_up
 from sunlight.synth.subsidies import (
     AUXILIARY,
     COMMUNITY_WORKER,
@@ -158,7 +158,7 @@ def _aid_at_sixteen(book: CaseBook) -> None:
 
 def _official(book: CaseBook, person: Person, start: date, end: date | None,
               cadre: bool = False) -> None:
-    village = person.household.village
+    village, start = person.household.village, grown_up(person, start)
     if cadre:
         office = Official(person, CADRE, "村文书", committee(village), village.township.name,
                           village.name, start, end)
