@@ -26,6 +26,8 @@ COLUMNS = ("model", "subject", "program", "warning_id")
 V1_DATASETS = ("residents", "deaths", "disability_certs", "officials", "vehicles", "businesses",
                "land", "enrollments", "payments", "allocations", "approvals")
 """Contract v1's datasets (section 2): what the v1 samples and their truths know."""
+V11_PROGRAMS = frozenset({"LINSHI_NONGMINGONG", "LIUGONG", "ZHIBAN"})
+"""The programs contract v1.1 added: a warning on one of their payments is not a v1 warning."""
 
 
 def golden_path(county: str) -> Path:
