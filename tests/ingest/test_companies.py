@@ -188,3 +188,23 @@ def test_a_header_under_merged_group_cells_is_found(tmp_path: Path):
     batch = prepare_file(path, dataset("insured_headcount"), load_catalog(), tmp_path / "staging")
     assert (batch.counts.title, batch.counts.header, batch.counts.accepted) == (1, 1, 1)
     assert [r["insured_count"] for r in rows_of(batch)] == [12]
+
+
+def test_a_company_program_is_found_by_its_names(tmp_path: Path):
+    rows: list[list[Cell]] = [PAYMENT_HEADER, payment()]
+    rows.append(["稳岗留工补贴", *payment()[1:]])
+    batch = prepare(tmp_path, rows, "enterprise_payments")
+    assert [r["program_code"] for r in rows_of(batch)] == ["LIUGONG", "LIUGONG"]
+    assert findings_of(batch) == []
+
+
+def test_a_program_paying_the_other_kind_of_subject_is_kept_and_reported(tmp_path: Path):
+    company = prepare(tmp_path / "company", [PAYMENT_HEADER, ["农村低保", *payment()[1:]]],
+                      "enterprise_payments")
+    assert [r["program_code"] for r in rows_of(company)] == ["DIBAO"]
+    assert [f[:3] for f in findings_of(company)] == [(2, "warning", "program_wrong_subject")]
+    person = prepare(tmp_path / "person", [
+        ["项目名称", "身份证号", "姓名", "所属期", "金额", "银行账号"],
+        ["留工补贴", REP, "王芳", "2024-01", "500", "6217493730820689217"],
+        ["农村低保", REP, "王芳", "2024-01", "500", "6217493730820689217"]])
+    assert [f[:3] for f in findings_of(person)] == [(2, "warning", "program_wrong_subject")]
