@@ -15,8 +15,13 @@ CONTRACT = SHARED / "spec" / "data-contract.md"
 V11 = "*(v1.1)*"
 
 
+# Section 6's datasets that Sunlight does not ingest yet (issue 11).
+NOT_YET = {"posts", "duty_checks", "police_cases", "inspection_findings"}
+
+
 def contract_tables() -> dict[str, list[tuple[str, bool, list[str]]]]:
-    """dataset → [(column, required, synonyms)] as the contract's section 2 tables list them."""
+    """dataset → [(column, required, synonyms)] as the contract's dataset tables list them
+    (sections 2, 5 and 6)."""
     if not CONTRACT.exists():
         pytest.skip(f"the data contract is not beside this checkout ({CONTRACT})")
     tables: dict[str, list[tuple[str, bool, list[str]]]] = {}
@@ -33,15 +38,18 @@ def contract_tables() -> dict[str, list[tuple[str, bool, list[str]]]]:
             column = cells[0].removesuffix(V11).strip()
             synonyms = [s.strip() for s in cells[1].split(",") if s.strip()]
             tables[current].append((column.rstrip("*"), column.endswith("*"), synonyms))
-        if line.startswith("## 3."):
-            break
+        if line.startswith("#") and not heading:
+            current = None  # another section's tables (catalog, models) are not datasets
     return tables
 
 
 def test_every_dataset_column_required_flag_and_synonym_of_the_contract():
     tables = contract_tables()
-    assert set(tables) == set(DATASETS)
+    assert {"residents", "businesses", "enterprise_payments", "duty_roster"} <= set(tables)
+    assert set(tables) - NOT_YET == set(DATASETS)
     for code, columns in tables.items():
+        if code in NOT_YET:
+            continue
         ours = {c.name: c for c in DATASETS[code].columns}
         assert list(ours) == [name for name, _, _ in columns], code
         for name, required, synonyms in columns:
