@@ -1,8 +1,9 @@
-"""The scorecard's one matching rule: model and subject (a company's credit code, else the ID)."""
+"""The scorecard's counts per model, and its matching rule at the edges: a trap on another
+company of the same representative, a v1 truth file without `subject_id`."""
 
 from __future__ import annotations
 
-from sunlight.synth.scorecard import score
+from sunlight.synth.scorecard import Tally, score
 
 CODE, OTHER, REP = "91610327MLTW1B79HH", "91610327PL2Y1UC412", "610327198006036327"
 
@@ -23,13 +24,15 @@ def warning(model: str, subject_id: str, id_number: str, amount: str,
             "subject_id": subject_id}
 
 
-def test_a_company_warning_matches_on_its_credit_code_not_its_representative() -> None:
+def test_cases_and_traps_are_counted_per_model() -> None:
     # A company warning names the legal representative; the truth row names no one.
     card = score([warning("HEADCOUNT_OVERCLAIMED", CODE, REP, "3500.00")],
                  [truth("HEADCOUNT_OVERCLAIMED", "case", CODE, amount="3500.00"),
-                  truth("HEADCOUNT_OVERCLAIMED", "trap", OTHER)])
-    assert (card.found, card.cases, card.fired, card.traps, card.unexpected) == (1, 1, 0, 1, 0)
-    assert card.models["HEADCOUNT_OVERCLAIMED"].found == 1
+                  truth("HEADCOUNT_OVERCLAIMED", "trap", OTHER),
+                  truth("COMPANY_UNREGISTERED", "case", OTHER, amount="500.00")])
+    assert (card.found, card.cases, card.fired, card.traps, card.unexpected) == (1, 2, 0, 1, 0)
+    assert card.models["HEADCOUNT_OVERCLAIMED"] == Tally(cases=1, found=1, traps=1, fired=0)
+    assert card.models["COMPANY_UNREGISTERED"] == Tally(cases=1, found=0, traps=0, fired=0)
 
 
 def test_a_trap_on_another_company_of_the_same_representative_is_not_fired_by_it() -> None:
