@@ -96,3 +96,9 @@ def test_the_months_payments_are_judged_together(run: Run):
 @pytest.mark.parametrize("who", [earned, exact, less], ids=["3 days", "exactly", "less"])
 def test_paid_within_100_a_roster_day_does_not_fire(run: Run, who: Person):
     assert not run.fired(who)
+
+
+def test_the_page_shows_the_days_the_rate_and_what_was_paid(run: Run):
+    facts = run.one(two_days).facts
+    assert (facts["month"], facts["roster_days"], facts["day_rate_yuan"], facts["allowed_yuan"],
+            facts["month_paid_yuan"]) == ("2024-02", "2", "100.00", "200.00", "600.00")

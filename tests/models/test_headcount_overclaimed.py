@@ -72,7 +72,7 @@ def test_the_page_shows_claimed_and_insured_headcount_and_the_money_at_risk(run:
     facts = run.one(inflated).facts
     assert (facts["month"], facts["claimed_headcount"], facts["insured_count"],
             facts["paid_yuan"], facts["at_risk_yuan"]) == (
-        "2024-01", "76", "59", "38000", "8500")
+        "2024-01", "76", "59", "38000.00", "8500.00")
     assert_explains(run.one(inflated), "陇县杜家建材有限公司", "2024年1月", "申报留工76人",
                     "参保人数仅59人", "38,000.00", "8,500.00")
 

@@ -47,9 +47,9 @@ SELECT
     CAST(days AS VARCHAR) AS fact_roster_days,
     CASE WHEN days = 0 THEN '当月值班表中没有其值班记录'
          ELSE '当月值班表中仅有' || CAST(days AS VARCHAR) || '天值班记录' END AS fact_roster,
-    per_roster_day AS fact_day_rate_yuan,
-    allowed AS fact_allowed_yuan,
-    month_paid AS fact_month_paid_yuan,
+    CAST(per_roster_day AS VARCHAR) AS fact_day_rate_yuan,
+    CAST(CAST(allowed AS DECIMAL(18, 2)) AS VARCHAR) AS fact_allowed_yuan,
+    CAST(CAST(month_paid AS DECIMAL(18, 2)) AS VARCHAR) AS fact_month_paid_yuan,
     CASE WHEN days = 0 THEN 0.9 ELSE 0.8 END AS fact_strength
 FROM unearned
 UNION ALL

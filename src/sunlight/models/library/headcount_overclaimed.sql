@@ -57,7 +57,7 @@ SELECT
     period AS fact_month,
     CAST(claimed_headcount AS VARCHAR) AS fact_claimed_headcount,
     CAST(insured_count AS VARCHAR) AS fact_insured_count,
-    amount AS fact_paid_yuan,
-    overclaimed_amount AS fact_at_risk_yuan,
+    CAST(amount AS VARCHAR) AS fact_paid_yuan,
+    CAST(overclaimed_amount AS VARCHAR) AS fact_at_risk_yuan,
     CASE WHEN excess > insured_count THEN 0.9 ELSE 0.75 END AS fact_strength
 FROM at_risk
