@@ -155,3 +155,11 @@ def test_a_company_warning_names_the_company_and_its_legal_representative(
         assert len(warning["subject_id"]) == 18 and warning["name"] == warning["subject_name"]
         # contract §4: id_number is the legal representative, empty for an unknown company
         assert warning["id_number"] == registry.get(warning["subject_id"], ""), warning
+
+
+def test_company_payments_resolve_to_the_catalogs_company_program(warehouse: Warehouse) -> None:
+    assert query(warehouse, "SELECT DISTINCT program_code FROM enterprise_payments") == [
+        ("LIUGONG",)]
+    assert not [f for f in findings(warehouse)
+                if f[5] in ("unknown_program", "program_wrong_subject")
+                and f[0] == "enterprise_payments"]
