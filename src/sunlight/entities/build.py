@@ -25,7 +25,7 @@ from sunlight.appdb.bulk import insert_table, update_table
 from sunlight.appdb.entity_tables import Entity, EntityLink, EntityPayment, EntityWarning
 from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
 from sunlight.appdb.statistics import analyze
-from sunlight.entities import changes, scope, snapshot, sql, store
+from sunlight.entities import changes, runs, scope, snapshot, sql, store
 from sunlight.entities.refs import index_state
 from sunlight.entities.search_terms import index_terms, refresh_warned, update_terms
 from sunlight.entities.standing import refresh_warnings
@@ -149,10 +149,10 @@ def _compute(engine: Engine, salt: str, connection: Connection,
         engine.materialise("all_latest", sql.ALL_LATEST)
     else:
         assert last is not None
+        engine.register_table("s_latest", last["latest"])
         scope.narrow(engine, new)
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, scope.narrowed(step))
-        engine.register_table("s_latest", last["latest"])
         engine.materialise("all_latest", scope.ALL_LATEST)
     for name, source in sql.PLACE_SOURCES:
         engine.create_view(name, source)
@@ -206,18 +206,15 @@ def _rewrite(engine: Engine, connection: Connection) -> tuple[int, int]:
 
 
 def _write_payments(engine: Engine, connection: Connection, *, scoped: bool) -> int:
-    """The payment runs: of the persons new batches named (their runs computed again from
-    all their rows), else all of them, the table emptied first."""
+    """The payment runs: of the payees of new batches (sunlight.entities.runs), else all of
+    them, the table emptied first."""
     if scoped:
-        store.delete_payments_of(connection, engine.query("SELECT id FROM s_p").column("id"))
-        runs = engine.query("SELECT * FROM e_payment_runs WHERE person IN (SELECT id FROM s_p)")
-        insert_table(connection, EntityPayment, runs)
-        return int(runs.num_rows)
+        return runs.write_scoped(engine, connection)
     store.clear_payments(connection)
-    runs = engine.query("SELECT * FROM e_payment_runs ORDER BY person, account, program, first")
+    table = engine.query("SELECT * FROM e_payment_runs ORDER BY person, account, program, first")
     with store.without_indexes(connection, (EntityPayment,)):
-        insert_table(connection, EntityPayment, runs)
-    return int(runs.num_rows)
+        insert_table(connection, EntityPayment, table)
+    return int(table.num_rows)
 
 
 def _update(engine: Engine, connection: Connection) -> tuple[int, int]:

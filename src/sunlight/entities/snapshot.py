@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, text
 
+from sunlight.entities.sql import LATEST_COLUMNS
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 
@@ -40,6 +41,8 @@ def read(where: Path, name: str, connection: Connection) -> dict[str, pa.Table] 
     if not name or not all((where / name / f"{part}.parquet").exists() for part in PARTS):
         return None
     tables = {part: pq.read_table(where / name / f"{part}.parquet") for part in PARTS}
+    if set(tables["latest"].column_names) != set(LATEST_COLUMNS.split(", ")):
+        return None  # written by an earlier version, without what a scoped build reads
     entities, links = connection.execute(text(
         "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_links)")).one()
     if (entities, links) != (tables["entities"].num_rows, tables["links"].num_rows):
