@@ -25,7 +25,7 @@ from sunlight.appdb.bulk import insert_table, update_table
 from sunlight.appdb.entity_tables import Entity, EntityLink, EntityPayment, EntityWarning
 from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
 from sunlight.appdb.statistics import analyze
-from sunlight.entities import changes, runs, scope, snapshot, sql, store
+from sunlight.entities import changes, pairs, runs, scope, snapshot, sql, store
 from sunlight.entities.refs import index_state
 from sunlight.entities.search_terms import index_terms, refresh_warned, update_terms
 from sunlight.entities.standing import refresh_warnings
@@ -106,8 +106,8 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
     state.entities, state.links = counts.total, counts.links
     state.batches = "\n".join(batches)
-    if last is None or counts.written or counts.links_written or found.vanished:
-        state.snapshot = snapshot.write(engine, where)  # else the last one still holds
+    state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
+                                    _unchanged_parts(engine, counts, found, scoped=bool(new)))
     clock.lap("snapshot")
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
@@ -119,6 +119,25 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     clock.lap("search")
     counts.seconds = time.perf_counter() - started
     return counts
+
+
+def _unchanged_parts(engine: Engine, counts: IndexCounts, found: changes.Plan, *,
+                     scoped: bool) -> set[str]:
+    """The parts of the last snapshot that this build left as they were."""
+    unchanged = set()
+    if not counts.written and not found.vanished:
+        unchanged.add("entities")
+    if not counts.links_written and not _count(engine, "e_gone_links"):
+        unchanged.add("links")
+    if scoped and not _count(engine, "s_r"):  # no current registry row read again
+        unchanged.add("latest")
+    if scoped and not _count(engine, "n_payments"):
+        unchanged.add("pairs")
+    return unchanged
+
+
+def _count(engine: Engine, table: str) -> int:
+    return int(engine.query(f"SELECT count(*) AS n FROM {table}").column("n")[0].as_py())
 
 
 def _kept(session: Session) -> IndexCounts:
@@ -147,9 +166,11 @@ def _compute(engine: Engine, salt: str, connection: Connection,
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, step)
         engine.materialise("all_latest", sql.ALL_LATEST)
+        engine.materialise("all_pairs", pairs.WHOLE)
     else:
         assert last is not None
         engine.register_table("s_latest", last["latest"])
+        engine.register_table("s_stored_pairs", last["pairs"])
         scope.narrow(engine, new)
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, scope.narrowed(step))

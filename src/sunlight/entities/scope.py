@@ -24,7 +24,7 @@ from collections.abc import Collection
 
 import pyarrow as pa
 
-from sunlight.entities import sql
+from sunlight.entities import pairs, sql
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 
@@ -36,50 +36,7 @@ PERSON_COLUMN = {
 """The datasets the index reads, and the column naming the person of each row."""
 
 _COMPANY_KEY = sql.COMPANY_KEY
-_NEW = "CAST(source_file_hash AS VARCHAR) IN (SELECT file_hash FROM s_new)"
 _OTHERS = {dataset: column for dataset, column in PERSON_COLUMN.items() if dataset != "payments"}
-
-# A payee's pair with an account, before the new rows and after: what the account's document
-# holds of it (the name as written, the place of the latest payment), computed as
-# `sql.PAYEES` computes them, over the rows paid into the accounts the new rows name.
-_PAIR_COLUMNS = {
-    "written": "arg_max(t.name, struct_pack(p := t.period, n := t.name))",
-    "last": "max(t.period)",
-    "township": f"arg_max(t.township, {sql.LAST_PLACE})",
-    "village": f"arg_max(t.village, {sql.LAST_PLACE})",
-}
-PAIRS = ("SELECT t.account, coalesce(t.id_number, '') AS id, bool_or(is_new) AS touched, "
-         "count(*) FILTER (WHERE NOT is_new) AS before_rows, " + ", ".join(
-             f"{expr} FILTER (WHERE NOT is_new) AS {name}0, {expr} AS {name}1"
-             for name, expr in _PAIR_COLUMNS.items())
-         + f" FROM (SELECT *, {_NEW} AS is_new FROM payments WHERE account IN "
-           f"(SELECT account FROM n_payments)) AS t GROUP BY ALL")
-
-
-def _account_place(suffix: str) -> str:
-    place = f"struct_pack(l := last{suffix}, t := township{suffix}, v := village{suffix})"
-    return (f"arg_max(township{suffix}, {place}) AS township{suffix}, "
-            f"arg_max(village{suffix}, {place}) AS village{suffix}")
-
-
-# The accounts whose document new payments change: a new payee (or a new account), a payee's
-# name as written or place changed, the account's place (its latest payee's) moved, a new
-# program, or a payee without a person's ID (whose totals the document holds).
-CHANGED_ACCOUNTS = f"""
-SELECT account FROM (
-  SELECT account, bool_or(before_rows = 0 OR written0 IS DISTINCT FROM written1
-                          OR township0 IS DISTINCT FROM township1
-                          OR village0 IS DISTINCT FROM village1
-                          OR (touched AND NOT ({sql.present('id')}))) AS changed,
-         {_account_place('0')}, {_account_place('1')}
-  FROM s_pairs GROUP BY account)
-WHERE changed OR township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
-UNION
-SELECT account FROM (SELECT account, {sql.PROGRAM} AS program, bool_and(is_new) AS only_new
-                     FROM (SELECT *, {_NEW} AS is_new FROM payments AS t WHERE account IN
-                           (SELECT account FROM n_payments)) AS t GROUP BY ALL)
-WHERE only_new
-"""
 
 _REGISTERED = ("SELECT id FROM s_latest WHERE name IS NOT NULL AND township IS NOT NULL "
                "AND village IS NOT NULL")
@@ -92,9 +49,7 @@ TOUCHED = (
     # The payees of new payments, and the latest period each was paid before them.
     ("s_payees", f"SELECT DISTINCT id_number AS id FROM n_payments "
                  f"WHERE {sql.present('id_number')}"),
-    ("s_paid_before", f"SELECT id_number AS id, max(coalesce(period, '')) AS last "
-                      f"FROM payments WHERE id_number IN (SELECT id FROM s_payees) "
-                      f"AND NOT {_NEW} GROUP BY 1"),
+    ("s_paid_before", pairs.PAID_BEFORE),
     # A payee's page depends on payments only without a whole current registry row (their
     # name and place then come from payments) or as a new person; their runs are computed
     # again from all their rows when the new rows fall on or before a period paid already.
@@ -104,9 +59,12 @@ TOUCHED = (
     ("s_h", "SELECT DISTINCT household_id AS key FROM residents "
             "WHERE id_number IN (SELECT id FROM s_o) AND household_id IS NOT NULL "
             "AND household_id <> ''"),
-    ("s_pairs", PAIRS),
+    ("s_new_pairs", pairs.state("n_payments")),
+    ("all_pairs", pairs.MERGED),
+    ("s_pairs", pairs.COMPARED),
     ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM payments "
-            "WHERE id_number IN (SELECT id FROM s_o) UNION ALL " + CHANGED_ACCOUNTS + ") "
+            "WHERE id_number IN (SELECT id FROM s_o) UNION ALL "
+            + pairs.changed_accounts(sql.present("id")) + ") "
             "WHERE account IS NOT NULL AND account <> ''"),
     ("s_c", f"SELECT DISTINCT {_COMPANY_KEY} AS key FROM (SELECT * FROM n_businesses "
             f"UNION ALL BY NAME SELECT * FROM businesses "

@@ -3,8 +3,9 @@
 Reading 390,000 entities' digests and 160,000 links back from the app database took longer
 than computing them; a Parquet copy of the same rows (`entities`, `links`) is read in a tenth
 of that, with each person's current registry row (`latest`, which villages count) that a
-scoped build (sunlight.entities.scope) does not recompute. A build writes a new snapshot
-under a fresh name and records the name in `entity_index_state.snapshot` in its
+scoped build (sunlight.entities.scope) does not recompute, and each (account, payee) pair's
+state (`pairs`, sunlight.entities.pairs). A build writes a new snapshot (its parts that did
+not change linked to the last one's files, not written again) under a fresh name and records the name in `entity_index_state.snapshot` in its
 transaction: if that transaction fails, the state still names the old snapshot, which is
 removed only by a later build. A snapshot is believed only while the database holds as many
 entities and links as it does; otherwise the build reads the database, as without one.
@@ -12,8 +13,10 @@ entities and links as it does; otherwise the build reads the database, as withou
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
 import pyarrow as pa
@@ -28,6 +31,7 @@ PARTS = {
     "entities": "SELECT id, kind, key, ref, digest, name, township FROM e_dir ORDER BY id",
     "links": "SELECT id, source_id, target_id, kind, role, details FROM e_all_links ORDER BY id",
     "latest": "SELECT * FROM all_latest ORDER BY id",
+    "pairs": "SELECT * FROM all_pairs",
 }
 
 
@@ -50,12 +54,20 @@ def read(where: Path, name: str, connection: Connection) -> dict[str, pa.Table] 
     return tables
 
 
-def write(engine: Engine, where: Path) -> str:
-    """The index as the engine holds it now, under a new name (returned)."""
+def write(engine: Engine, where: Path, last: str = "", unchanged: Collection[str] = ()) -> str:
+    """The index as the engine holds it now, under a new name (returned); or the snapshot
+    `last` itself when no part changed. The parts `unchanged` are linked to the last one's
+    files rather than written again."""
+    if last and set(unchanged) >= set(PARTS):
+        return last
     name = uuid.uuid4().hex
     (where / name).mkdir(parents=True)
     for part, query in PARTS.items():
-        pq.write_table(engine.query(query), where / name / f"{part}.parquet")
+        target = where / name / f"{part}.parquet"
+        if last and part in unchanged:
+            os.link(where / last / f"{part}.parquet", target)
+        else:
+            pq.write_table(engine.query(query), target)
     return name
 
 
