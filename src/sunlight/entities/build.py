@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
@@ -107,7 +106,7 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.entities, state.links = counts.total, counts.links
     state.batches = "\n".join(batches)
     state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
-                                    _unchanged_parts(engine, counts, found, scoped=bool(new)))
+                                    _unchanged_parts(engine, counts, scoped=bool(new)))
     clock.lap("snapshot")
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
@@ -121,15 +120,19 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     return counts
 
 
-def _unchanged_parts(engine: Engine, counts: IndexCounts, found: changes.Plan, *,
-                     scoped: bool) -> set[str]:
+def _unchanged_parts(engine: Engine, counts: IndexCounts, *, scoped: bool) -> set[str]:
     """The parts of the last snapshot that this build left as they were."""
     unchanged = set()
-    if not counts.written and not found.vanished:
-        unchanged.add("entities")
+    for part, places in (("subjects", "NOT IN"), ("places", "IN")):
+        kinds = f"kind {places} {snapshot.PLACES}"
+        if not _count(engine, f"(SELECT id FROM e_entities WHERE changed AND {kinds} "
+                              f"UNION ALL SELECT id FROM e_vanished WHERE {kinds})"):
+            unchanged.add(part)
     if not counts.links_written and not _count(engine, "e_gone_links"):
         unchanged.add("links")
-    if scoped and not _count(engine, "s_r"):  # no current registry row read again
+    # No current registry row read again (all_latest is then the last one's).
+    if scoped and not _count(engine, "(SELECT id FROM e_latest UNION ALL SELECT id FROM "
+                                     "s_latest WHERE id IN (SELECT id FROM s_r))"):
         unchanged.add("latest")
     if scoped and not _count(engine, "n_payments"):
         unchanged.add("pairs")
@@ -157,20 +160,22 @@ def _new_batches(built_from: str, batches: list[str]) -> set[str] | None:
     return set(batches[len(before):])
 
 
-def _compute(engine: Engine, salt: str, connection: Connection,
-             last: dict[str, pa.Table] | None, new: set[str] | None,
-             clock: _Clock) -> changes.Plan:
+def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, Path] | None,
+             new: set[str] | None, clock: _Clock) -> changes.Plan:
     """The engine's steps (over the whole warehouse, or what `new` touches) and the plan of
-    changes against what is stored (the snapshot `last`, else the database)."""
+    changes against what is stored (the snapshot's files `last`, else the database)."""
+    if last is not None:
+        snapshot.register(engine, last)
+    else:
+        engine.register_table("e_stored", store.stored_entities(connection))
+        engine.register_table("e_stored_links", store.stored_links(connection))
+    clock.lap("read stored")
     if new is None:
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, step)
         engine.materialise("all_latest", sql.ALL_LATEST)
         engine.materialise("all_pairs", pairs.WHOLE)
     else:
-        assert last is not None
-        engine.register_table("s_latest", last["latest"])
-        engine.register_table("s_stored_pairs", last["pairs"])
         scope.narrow(engine, new)
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, scope.narrowed(step))
@@ -180,12 +185,6 @@ def _compute(engine: Engine, salt: str, connection: Connection,
     for name, step in sql.PLACE_STEPS:
         engine.materialise(name, step)
     clock.lap("engine")
-    if last is None:
-        last = {"entities": store.stored_entities(connection),
-                "links": store.stored_links(connection)}
-    engine.register_table("e_stored", last["entities"])
-    engine.register_table("e_stored_links", last["links"])
-    clock.lap("read stored")
     found = changes.plan(engine, salt, scoped=new is not None)
     clock.lap("compare")
     return found

@@ -11,10 +11,7 @@ again from all their rows.
 
 from __future__ import annotations
 
-from typing import cast
-
-import pyarrow as pa
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection
 
 from sunlight.appdb.bulk import insert_table, update_table
 from sunlight.appdb.entity_tables import EntityPayment
@@ -42,10 +39,6 @@ ON o.person = r.person AND o.account = r.account AND o.program = r.program
 ADDED = ("SELECT person, account, program, first, last, amount, rows FROM s_new_runs "
          "WHERE run_no NOT IN (SELECT run_no FROM s_continued)")
 
-_OLD_RUNS = pa.schema([("id", pa.int64()), ("person", pa.string()), ("account", pa.string()),
-                       ("program", pa.string()), ("last", pa.string()),
-                       ("amount", pa.string()), ("rows", pa.int64())])
-
 
 def write_scoped(engine: Engine, connection: Connection) -> int:
     """Write the runs of the payees of new payments (`s_rerun` again, `s_append` continued);
@@ -56,7 +49,7 @@ def write_scoped(engine: Engine, connection: Connection) -> int:
     insert_table(connection, EntityPayment, rerun)
     engine.materialise("s_new_cells", NEW_CELLS)
     engine.materialise("s_new_runs", NEW_RUNS)
-    engine.register_table("s_old_runs", _runs_ending(
+    engine.register_table("s_old_runs", store.runs_ending(
         connection, engine.query(MONTHS_BEFORE).column("last").to_pylist()))
     engine.materialise("s_continued", CONTINUED)
     continued = engine.query("SELECT id, last FROM s_continued")
@@ -64,14 +57,3 @@ def write_scoped(engine: Engine, connection: Connection) -> int:
     added = engine.query(ADDED)
     insert_table(connection, EntityPayment, added)
     return int(rerun.num_rows + continued.num_rows + added.num_rows)
-
-
-def _runs_ending(connection: Connection, months: list[str]) -> pa.Table:
-    """The stored runs whose last period is one of `months`."""
-    table = cast(Table, EntityPayment.__table__)
-    rows = connection.execute(select(
-        table.c.id, table.c.person, table.c.account, table.c.program, table.c.last,
-        table.c.amount, table.c.rows).where(table.c.last.in_(months))).all() if months else []
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _OLD_RUNS]
-    return pa.table([pa.array(column, field.type) for column, field in
-                     zip(columns, _OLD_RUNS, strict=True)], schema=_OLD_RUNS)
