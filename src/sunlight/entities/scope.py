@@ -112,7 +112,8 @@ def narrow(engine: Engine, new: Collection[str]) -> None:
     to read. The warehouse's datasets are registered (open_warehouse)."""
     engine.register_table("s_new", pa.table({"file_hash": pa.array(sorted(new), pa.string())}))
     for dataset in PERSON_COLUMN:
-        engine.create_view(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
+        # Materialised: the new rows are few, and read by many of the steps below.
+        engine.materialise(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
                                            f"source_file_hash AS VARCHAR) IN (SELECT file_hash "
                                            f"FROM s_new)")
     for name, query in TOUCHED:
