@@ -1,5 +1,6 @@
-"""A tiny county to publish: three villages in two townships, a household with a member who
-is paid nothing, a payee the registry does not know, a month paid twice, approval chains.
+"""A tiny county to publish: four villages in two townships, a household with a member who
+is paid nothing, a payee the registry does not know, a month paid twice, approval chains, a
+program paid by area and the two Spring-Festival person programs.
 
 `ingested(home)` delivers it as CSV files and ingests it into the warehouse of SUNLIGHT_HOME
 `home`; the people are module constants so that tests can name them.
@@ -43,6 +44,15 @@ liu = county.person("刘洋", born="1960-09-09", household="H004", township="马
                     village="马家村")
 county.pay(liu, "低保", "2024-03", 600)
 
+# 马家村: the Spring-Festival person programs, a migrant worker who stayed for 2024 and a
+# community worker paid for three days on duty in February.
+sun = county.person("孙务工", born="1990-12-12", household="H006", township="马家镇",
+                    village="马家村")
+county.pay(sun, "农民工临时生活补助", "2024", 1000)
+zhou = county.person("周值守", born="1985-05-15", household="H007", township="马家镇",
+                     village="马家村")
+county.pay(zhou, "社区值班补助", "2024-02", 300)
+
 # 草滩村, 马家镇: a herder paid 禁牧 for 120 亩 declared, with 80 亩 of grassland registered.
 ma = county.person("马牧", born="1970-07-07", household="H005", township="马家镇",
                    village="草滩村", relation="户主")
@@ -50,8 +60,8 @@ county.enroll(ma, "禁牧补助", "2020-01", declared_area="120")
 county.land(ma, "草原", "80")
 county.pay(ma, "禁牧补助", "2024", 900)
 
-PEOPLE: tuple[Person, ...] = (wang, li, zhang, zhao, chen, liu, ma)
-PAID: tuple[Person, ...] = (wang, zhang, zhao, chen, liu, ma)
+PEOPLE: tuple[Person, ...] = (wang, li, zhang, zhao, chen, liu, ma, sun, zhou)
+PAID: tuple[Person, ...] = (wang, zhang, zhao, chen, liu, ma, sun, zhou)
 
 
 def ingested(home: Path) -> Warehouse:

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from sunlight.appdb.database import database_url, make_engine, session_factory
 from sunlight.appdb.tables import Warning
-from sunlight.contract.datasets import DATASETS
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
@@ -24,6 +23,11 @@ HERE = Path(__file__).parent / "golden"
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 COUNTIES = ("county-3k", "county-6k-v11")
 COLUMNS = ("model", "subject", "program", "warning_id")
+V1_DATASETS = ("residents", "deaths", "disability_certs", "officials", "vehicles", "businesses",
+               "land", "enrollments", "payments", "allocations", "approvals")
+"""Contract v1's datasets (section 2): what the v1 samples and their truths know."""
+V11_PROGRAMS = frozenset({"LINSHI_NONGMINGONG", "LIUGONG", "ZHIBAN"})
+"""The programs contract v1.1 added: a warning on one of their payments is not a v1 warning."""
 
 
 def golden_path(county: str) -> Path:
@@ -50,7 +54,7 @@ def warning_ids(county: str, home: Path) -> list[tuple[str, str, str, str]]:
 def v1_delivery(delivery: Path, into: Path) -> Path:
     """The delivery's v1 dataset folders alone, linked file by file under `into`."""
     for folder in delivery.iterdir():
-        if folder.name in DATASETS:
+        if folder.name in V1_DATASETS:
             (into / folder.name).mkdir(parents=True)
             for path in folder.iterdir():
                 (into / folder.name / path.name).symlink_to(path)

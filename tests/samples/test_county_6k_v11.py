@@ -1,5 +1,7 @@
 """The v1.1 sample county, its v1 datasets alone: every case of its truth.csv found as stated
-(PAID_BEFORE_BIRTH's first of all), no trap fired, nothing warned beyond the truth."""
+(PAID_BEFORE_BIRTH's first of all), and of truth_v11.csv's rows on persons those of the models
+Sunlight has (the LINSHI_NONGMINGONG and ZHIBAN payments are in `payments/`), no trap fired,
+nothing warned beyond the truth."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typer.testing import CliRunner
 from sunlight.cli.app import app
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.models.registry import library
 from sunlight.settings import Settings
 from sunlight.synth.scorecard import read_truth, score
 from sunlight.warehouse.store import Warehouse
@@ -57,7 +60,24 @@ def test_every_paid_before_birth_case_is_found_as_stated_and_no_trap_fires(
     assert len(fired) == sum(t["kind"] == "case" for t in expected)
 
 
-def test_the_whole_v1_truth_scores_clean(warnings: Rows, truth: Rows) -> None:
-    card = score(warnings, truth)
+@pytest.fixture(scope="module")
+def person_truth_v11() -> Rows:
+    """truth_v11.csv's rows on a person (an ID number given) of a model in the library."""
+    models = library()
+    return [t for t in read_truth(COUNTY / "truth_v11.csv")
+            if t["id_number"] and t["model"] in models]
+
+
+def test_the_whole_v1_truth_and_the_v11_person_truth_score_clean(
+        warnings: Rows, truth: Rows, person_truth_v11: Rows) -> None:
+    card = score(warnings, truth + person_truth_v11)
     assert card.problems == []
     assert card.found == card.cases > 0 and card.fired == 0
+
+
+def test_the_v11_person_cases_are_the_new_person_programs(person_truth_v11: Rows) -> None:
+    """The rows scored above are the contract's: 农民工临时生活补助 under INELIGIBLE_AGE and
+    OFFICIAL_ON_WELFARE, with cases and traps of each."""
+    kinds = {(t["model"], t["program"], t["kind"]) for t in person_truth_v11}
+    assert {(model, "LINSHI_NONGMINGONG", kind) for model in ("INELIGIBLE_AGE",
+            "OFFICIAL_ON_WELFARE") for kind in ("case", "trap")} <= kinds

@@ -81,6 +81,13 @@ county.enroll(left_tekun, "特困供养", "2023-01", "2024-06")
 enrolled_gaoling = county.person("王霞桂", born="1941-01-01")
 county.enroll(enrolled_gaoling, "高龄补贴", "2021-01")
 
+# On the roster of 社区值班补助, paid per roster day: no amount stands before its roster is known.
+enrolled_zhiban = county.person("韩志强", born="1975-03-03")
+county.enroll(enrolled_zhiban, "社区值班补助", "2024-12")
+# 农民工临时生活补助 from the year one turns 16.
+teenager = county.person("赵小军", born="2010-06-01")
+adult_worker = county.person("钱永福", born="1985-08-08")
+
 already_paid = county.person("黄东国", born="1959-11-19")
 county.pay(already_paid, "低保", MONTH, 700)
 
@@ -116,6 +123,8 @@ CASES = [
     pytest.param(apply(farmer, "耕地地力保护补贴", "15", "2025"), "AREA_OVER_DECLARED",
                  ["15", "10", "耕地"], id="area-over-declared"),
     pytest.param(apply(young, "高龄补贴"), "INELIGIBLE_AGE", ["80"], id="too-young"),
+    pytest.param(apply(teenager, "临时生活补助", period="2025"), "INELIGIBLE_AGE", ["16"],
+                 id="too-young-for-migrant-workers-aid"),
     pytest.param(apply(unborn, "DIBAO"), "PAID_BEFORE_BIRTH", ["2025年1月"], id="before-birth"),
     pytest.param(apply(mildly_disabled, "重度残疾人护理补贴"), "INELIGIBLE_DISABILITY",
                  ["3级"], id="disability-level"),
@@ -141,6 +150,10 @@ LOOK_ALIKES = [
     pytest.param(apply(former_tekun), id="exclusive-program-ended"),
     pytest.param(apply(left_tekun), id="exclusive-enrollment-ended"),
     pytest.param(apply(enrolled_gaoling), id="enrolled-in-a-program-not-excluded"),
+    pytest.param(apply(enrolled_zhiban), id="enrolled-in-a-program-paid-per-roster-day"),
+    pytest.param(apply(adult_worker, "农民工临时生活补助", period="2025"),
+                 id="migrant-worker-of-age"),
+    pytest.param(apply(teenager, "临时生活补助", period="2026"), id="sixteen-in-the-year"),
     pytest.param(apply(clean, name="周 文静"), id="name-as-written-with-a-space"),
     pytest.param(apply(already_paid, period="2025-02"), id="next-month-not-yet-paid"),
 ]

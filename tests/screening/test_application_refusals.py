@@ -69,6 +69,8 @@ def screener(home: Path) -> Iterator[ApplicationScreener]:
     (Application(farmer.id, "戴福海", "地力补贴", "-3", "2025"), "bad_area"),
     (Application(farmer.id, "戴福海", "地力补贴", "十亩", "2025"), "bad_area"),
     (Application(alive.id, "周文静", "低保", "3"), "area_not_applicable"),
+    (Application(alive.id, "周文静", "留工补贴", period="2025-01"), "company_program"),
+    (Application(alive.id, "周文静", "社区值班补助", period="2025-02"), "paid_by_roster"),
     (Application(alive.id, "周" * 10_000, "低保"), "too_long"),
     (Application(alive.id, "周文静", "低保" * 5_000), "too_long"),
 ])

@@ -68,7 +68,9 @@ def test_an_officer_account_gets_its_departments_datasets(staff_app: StaffApp):
     assert response.status_code == 303
     with staff_app.session() as session:
         user = session.scalars(select(User).where(User.username == "caizheng")).one()
-    assert user.datasets == ["payments", "allocations"] and user.role == "officer"
+    # 财政局 pays company subsidies with 人社局 (contract §5): their payments are its too.
+    assert user.datasets == ["payments", "allocations", "enterprise_payments"]
+    assert user.role == "officer"
     assert ("admin", "user.add", "caizheng") in actions(staff_app)
     assert post_login(staff_app.client(), "caizheng", NEW_PASSWORD).status_code == 303
 

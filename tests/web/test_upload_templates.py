@@ -65,8 +65,11 @@ def test_the_upload_page_links_a_template_for_each_dataset_the_person_uploads(
         staff_app: StaffApp):
     page = staff_app.client("officer").get("/staff/uploads").text
     links = re.findall(r'href="/staff/uploads/templates/(\w+)" download>([^<]+)</a>', page)
-    # The officer of 公安局 uploads its two datasets; the link reads their Chinese names.
-    assert sorted(links) == [("deaths", "死亡信息导入模板"), ("residents", "户籍人口导入模板")]
+    # The officer of 公安局 uploads its three datasets (the duty roster since contract v1.1);
+    # the link reads their Chinese names.
+    assert sorted(links) == [("deaths", "死亡信息导入模板"),
+                             ("duty_roster", "勤务排班及值班表导入模板"),
+                             ("residents", "户籍人口导入模板")]
 
 
 @pytest.mark.parametrize("code", list(DATASETS))

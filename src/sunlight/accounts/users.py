@@ -51,7 +51,8 @@ def hash_password(password: str) -> str:
 
 
 def department_datasets(department: str) -> list[str]:
-    """The datasets the contract assigns to a department (e.g. 公安局: residents, deaths)."""
+    """The datasets the contract assigns to a department (e.g. 公安局: residents, deaths and
+    duty_roster)."""
     return [code for code, spec in DATASETS.items() if department in spec.department]
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sunlight.cli.console import console
 from sunlight.cli.paths import export_target, writing
+from sunlight.contract.datasets import DATASETS
 from sunlight.quality.report import export, summarise
 from sunlight.settings import get_settings
 from sunlight.warehouse.store import Warehouse
@@ -44,8 +45,8 @@ def print_summary(warehouse: Warehouse) -> None:
     for s in summaries:
         table.add_row(s.dataset, str(s.files), f"{s.rows_read:,}",
                       f"{s.accepted:,}", f"{s.rejected:,}", f"{s.doubtful:,}",
-                      f"{s.non_data:,}", f"{s.rejected_amount:,.2f}" if s.dataset == "payments"
-                      else "")
+                      f"{s.non_data:,}",
+                      f"{s.rejected_amount:,.2f}" if DATASETS[s.dataset].paid_amount else "")
     console.print(table)
 
 

@@ -11,7 +11,7 @@ from sunlight.contract.loading import load_shipped
 RefusalCode = Literal[
     "missing_id_number", "missing_name", "missing_program", "bad_id", "id_checksum",
     "unknown_program", "bad_period", "missing_area", "bad_area", "area_not_applicable",
-    "too_long",
+    "company_program", "paid_by_roster", "too_long",
 ]
 ApplicationVerdictKind = Literal["pass", "hold"]
 

@@ -20,20 +20,57 @@ class CatalogError(ValueError):
     """A catalog file that cannot be used, with its path and what is wrong."""
 
 
+Subject = Literal["person", "company"]
+Basis = Literal["period", "area", "claimed_worker", "roster_day"]
+
+# Each basis is given by a key of its own in a standard entry (the catalog's words), so that a
+# catalog written before company programs existed still reads as it did.
+BASIS_KEYS: dict[Basis, str] = {
+    "period": "max_amount",
+    "area": "rate_per_mu",
+    "claimed_worker": "per_claimed_worker",
+    "roster_day": "per_roster_day",
+}
+SUBJECT_BASES: dict[Subject, frozenset[Basis]] = {
+    "person": frozenset({"period", "area", "roster_day"}),
+    "company": frozenset({"period", "claimed_worker"}),
+}
+
+
 class Standard(BaseModel):
-    """The standard in force from a month on."""
+    """The standard in force from a month on: one amount, on one basis."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     valid_from: str = Field(alias="from", pattern=MONTH_PATTERN)
-    max_amount: float | None = None
-    rate_per_mu: float | None = None
+    max_amount: float | None = Field(default=None, ge=0)
+    """The most per subject and period."""
+    rate_per_mu: float | None = Field(default=None, ge=0)
+    """Per 亩 of declared area."""
+    per_claimed_worker: float | None = Field(default=None, ge=0)
+    """Per worker the company claimed for the period."""
+    per_roster_day: float | None = Field(default=None, ge=0)
+    """Per day the person is on the duty roster in the period."""
 
     @model_validator(mode="after")
     def _one_measure(self) -> Standard:
-        if (self.max_amount is None) == (self.rate_per_mu is None):
-            raise ValueError("a standard gives exactly one of max_amount or rate_per_mu")
+        given = [key for key in BASIS_KEYS.values() if getattr(self, key) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a standard gives exactly one of {', '.join(BASIS_KEYS.values())}"
+                             f" (this one gives {', '.join(given) or 'none'})")
         return self
+
+    @property
+    def basis(self) -> Basis:
+        """What the amount is counted per."""
+        return next(b for b, key in BASIS_KEYS.items() if getattr(self, key) is not None)
+
+    @property
+    def rate(self) -> float:
+        """The amount per unit of the basis."""
+        value = getattr(self, BASIS_KEYS[self.basis])
+        assert isinstance(value, float)
+        return value
 
 
 class Eligibility(BaseModel):
@@ -60,15 +97,51 @@ class Program(BaseModel):
     standards: list[Standard] = Field(min_length=1)
     eligibility: Eligibility = Eligibility()
     excludes: list[str] = []
+    subject: Subject = "person"
+    """Who is paid: a person, or a company (paid through `enterprise_payments` only)."""
     policy_basis: str
     conditions: str
     standard_text: str
+
+    @model_validator(mode="after")
+    def _standards_fit(self) -> Program:
+        bases = {standard.basis for standard in self.standards}
+        if len(bases) != 1:
+            raise ValueError(f"{self.code}: every standard of a program has the same basis "
+                             f"(these give {', '.join(sorted(bases))})")
+        basis = bases.pop()
+        if basis not in SUBJECT_BASES[self.subject]:
+            raise ValueError(f"{self.code}: a {self.subject} program cannot be paid "
+                             f"{BASIS_KEYS[basis]}")
+        if (basis == "area") != (self.land_type is not None):
+            raise ValueError(f"{self.code}: a program paid rate_per_mu names its land_type, "
+                             "and only such a program does")
+        if self.subject == "company":
+            _company_fits(self)
+        return self
+
+    @property
+    def basis(self) -> Basis:
+        """What the standard is counted per (the same in every dated entry)."""
+        return self.standards[0].basis
 
     def standard_for(self, period: str) -> Standard:
         """The standard in force for a period (`YYYY-MM`, or `YYYY` meaning its January)."""
         month = period if len(period) == 7 else f"{period}-01"
         in_force = [s for s in self.standards if s.valid_from <= month]
         return max(in_force, key=lambda s: s.valid_from) if in_force else self.standards[0]
+
+
+def _company_fits(program: Program) -> None:
+    """A company program has none of a person's eligibility or roster listing."""
+    person_only = [name for name, given in (
+        ("eligibility.min_age", program.eligibility.min_age is not None),
+        ("eligibility.disability_levels", bool(program.eligibility.disability_levels)),
+        ("eligibility.requires_programs", bool(program.eligibility.requires_programs)),
+        ("listed_by: household", program.listed_by == "household")) if given]
+    if person_only:
+        raise ValueError(f"{program.code}: a company program cannot have "
+                         f"{', '.join(person_only)}")
 
 
 class Catalog(BaseModel):
@@ -89,7 +162,17 @@ class Catalog(BaseModel):
             for ref in [*program.excludes, *program.eligibility.requires_programs]:
                 if ref not in codes:
                     raise ValueError(f"{program.code} refers to unknown program {ref!r}")
+        subjects = {p.code: p.subject for p in self.programs}
+        for program in self.programs:
+            for ref in program.excludes:
+                if subjects[ref] != program.subject:
+                    raise ValueError(f"{program.code} ({program.subject}) cannot exclude "
+                                     f"{ref} ({subjects[ref]})")
         return self
+
+    def of_subject(self, subject: Subject) -> list[Program]:
+        """The programs paying persons, or those paying companies."""
+        return [p for p in self.programs if p.subject == subject]
 
     @cached_property
     def by_code(self) -> dict[str, Program]:

@@ -10,7 +10,7 @@ import yaml
 
 ColumnKind = Literal[
     "id", "name", "text", "place", "code", "date", "month", "period",
-    "amount", "area", "level", "year", "program", "account",
+    "amount", "area", "level", "year", "program", "account", "credit_code", "headcount",
 ]
 COLUMN_KINDS: frozenset[str] = frozenset(ColumnKind.__args__)  # type: ignore[attr-defined]
 
@@ -40,6 +40,7 @@ class Dataset:
     label: str
     department: str
     columns: tuple[Column, ...]
+    paid_amount: str | None = None  # the column of money paid, totalled over rejected rows
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -88,6 +89,7 @@ def _load() -> dict[str, Dataset]:
             columns=tuple(
                 _parse_column(code, c) for c in cast(list[dict[str, object]], spec["columns"])
             ),
+            paid_amount=str(spec["paid_amount"]) if "paid_amount" in spec else None,
         )
         for code, spec in raw.items()
     }

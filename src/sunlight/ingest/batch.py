@@ -211,13 +211,14 @@ def _verdicts(rows: distinct.StackedRows, found: findings.Findings,
 def _rejected_amounts(dataset: Dataset, rows: distinct.StackedRows,
                       columns: dict[str, distinct.Distinct],
                       rejected: np.ndarray) -> dict[int, Decimal]:
-    """Money in rejected payment rows, per file; a misshapen row's amount cell may hold
-    anything, so it is not counted."""
-    if dataset.code != "payments":
+    """Money in rejected payment rows (of a dataset with a `paid_amount`), per file; a
+    misshapen row's amount cell may hold anything, so it is not counted."""
+    paid = dataset.paid_amount
+    if paid is None:
         return {}
     at = np.flatnonzero(rejected & (rows.field_count <= rows.width))
     amounts: dict[int, Decimal] = {}
-    for index, amount in zip(rows.file_index[at], columns["amount"].output("amount", at)
+    for index, amount in zip(rows.file_index[at], columns[paid].output(paid, at)
                              .to_pylist(), strict=True):
         amounts[int(index)] = amounts.get(int(index), Decimal(0)) + (amount or Decimal(0))
     return amounts

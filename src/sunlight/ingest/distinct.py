@@ -128,6 +128,11 @@ def _combinations(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return combined, first
 
 
+# Each distinct input's number, which keeps the results in input order. Not a name any
+# canonical column takes (duty_roster has a column `unit`): the normalisers' own prefix.
+_UNIT = "sl_unit"
+
+
 def _staged_select(relation: str, outputs: list[Output], join: str = "") -> str:
     """Wrap `relation` in one SELECT per stage, each adding that stage's outputs."""
     for stage in sorted({o.stage for o in outputs}):
@@ -142,7 +147,7 @@ def _distinct_sql(column: Column, outputs: list[Output], checks: list[Check],
                   from_text: bool, carried: list[str]) -> str:
     """Over `distinct_input`: the outputs, after the cleaned text when starting from the text;
     per check whether it fails and, where it does, what the finding says. Of the input, only
-    `unit` and the `carried` columns are kept: every text returned costs a copy."""
+    `sl_unit` and the `carried` columns are kept: every text returned costs a copy."""
     relation = "SELECT * FROM distinct_input"
     if from_text:
         relation = (f"SELECT *, {normalise.clean_sql(column)} AS {normalise.clean(column)} "
@@ -151,7 +156,7 @@ def _distinct_sql(column: Column, outputs: list[Output], checks: list[Check],
                     "ON catalog.spelling = prior.clean_program" if column.kind == "program"
                     else "")
     relation = _staged_select(relation, outputs, catalog_join)
-    results = ["unit", *carried, *(o.name for o in outputs)]
+    results = [_UNIT, *carried, *(o.name for o in outputs)]
     for i, chk in enumerate(checks):
         results += [f"coalesce({chk.condition}, FALSE) AS check_{i}",
                     f"CASE WHEN {chk.condition} THEN {chk.detail} END AS detail_{i}"]
@@ -169,7 +174,7 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result makes
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str, inputs: dict[str, Any]) -> pa.Table:
     height = len(next(iter(inputs.values())))
-    con.register("distinct_input", pa.table({"unit": np.arange(height), **inputs}))
+    con.register("distinct_input", pa.table({_UNIT: np.arange(height), **inputs}))
     try:
         result = (con.execute(sql).to_arrow_table() if height < _PLANNING_BOUND
                   else con.sql(sql).to_arrow_table())
@@ -179,7 +184,7 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, inputs: dict[str, Any]) -> 
         con.unregister("distinct_input")
     # DuckDB keeps the order of the input through projections; an ORDER BY would cost a
     # sort of every text, so the order is only checked, and restored if a join changed it.
-    unit = table.column("unit").to_numpy()
+    unit = table.column(_UNIT).to_numpy()
     if np.any(unit[1:] < unit[:-1]):
         table = table.take(pa.array(np.argsort(unit, kind="stable")))
     return table
@@ -204,7 +209,7 @@ def _evaluate_column(con: duckdb.DuckDBPyConnection, column: Column, rows: Stack
     others = list({other.column.name: other for other in read.values()}.values())
     codes, first = _combinations([own, *(other.codes for other in others)])
     inputs = {name: per_text.column(name).take(pa.array(own[first]))
-              for name in per_text.column_names if name != "unit"}
+              for name in per_text.column_names if name != _UNIT}
     for name, other in read.items():
         inputs[name] = other.output(name, first)
     table = _query(con, _distinct_sql(column, late, checks, False, [o.name for o in early]),

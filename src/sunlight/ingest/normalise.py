@@ -82,6 +82,8 @@ def clean(column: Column) -> str:
 
 _CLEANERS: dict[str, str] = {
     "id": "sl_clean_id({})",
+    "credit_code": "sl_clean_credit_code({})",
+    "headcount": "sl_clean_headcount({})",
     "date": "sl_clean_date({})",
     "month": "sl_clean_date({})",
     "period": "sl_clean_date({})",
@@ -108,6 +110,8 @@ def outputs(column: Column) -> list[Output]:
     c, n = clean(column), column.name
     by_kind: dict[str, list[Output]] = {
         "id": _id_outputs(column),
+        "credit_code": _credit_code_outputs(column),
+        "headcount": [Output(n, f"sl_headcount({c})", "INTEGER")],
         "program": [
             Output(n, c, "VARCHAR"),
             Output("program_code", "catalog.code", "VARCHAR"),
@@ -139,6 +143,19 @@ def _id_outputs(column: Column) -> list[Output]:
         Output(f"{n}_checksum_ok", f"sl_id_check_matches({n}, {n}_check)", "BOOLEAN", stage=5),
         Output(f"{n}_defect", f"sl_id_defect({c}, {n}, {n}_checksum_ok)", "VARCHAR",
                stage=6, written=False),
+    ]
+
+
+def _credit_code_outputs(column: Column) -> list[Output]:
+    # An unreadable code is written as nothing, never as the text delivered: a code that
+    # matches no company must be one as delivered, not one that failed to be read.
+    c, n = clean(column), column.name
+    return [
+        Output(f"{n}_defect", f"sl_credit_code_defect({c})", "VARCHAR", written=False),
+        Output(f"{n}_check", f"sl_credit_code_check({c})", "VARCHAR", written=False),
+        Output(n, f"CASE WHEN {n}_defect IS NULL THEN {c} END", "VARCHAR", stage=3),
+        Output(f"{n}_checksum_ok", f"coalesce(substr({n}, 18, 1) = {n}_check, FALSE)",
+               "BOOLEAN", stage=4),
     ]
 
 
@@ -221,6 +238,8 @@ def _kind_checks(column: Column, present: str) -> list[Check]:
                   _quote("the birth date in the ID number is not a real date (kept and "
                          "analysed; no birth before which payments or deaths are judged)")),
         ]
+    if kind == "credit_code":
+        return _credit_code_checks(column, present)
     if kind == "program":
         return [Check(n, "unknown_program", "warning", f"{present} AND program_code IS NULL",
                       _quote("program is not in the program catalog"))]
@@ -235,9 +254,28 @@ def _kind_checks(column: Column, present: str) -> list[Check]:
         "level": ("bad_level", f"{n} IS NULL", "a level 一级..四级 or 1..4"),
         "year": ("bad_year", f"{n} IS NULL OR {n} NOT BETWEEN 1900 AND 2100", "a year"),
         "account": ("bad_account", f"{n} IS NULL", "an account number of digits"),
+        "headcount": ("bad_headcount", f"{n} IS NULL", "a whole number of people (12, 12人)"),
     }
     if kind not in failed_when:
         return []
     reason, failed, expected = failed_when[kind]
     return [Check(n, reason, "rejected", f"{present} AND {failed}",
                   _quote(f"{n} ({label}): expected {expected}"))]
+
+
+def _credit_code_checks(column: Column, present: str) -> list[Check]:
+    """An unreadable code rejects a row that needs it; where the code is optional (the
+    business registry) the row is kept without it, with a warning: it still names a legal
+    representative, but cannot be joined to a company's payments."""
+    n = column.name
+    checksum = Check(n, "credit_code_checksum", "warning",
+                     f"{n} IS NOT NULL AND NOT {n}_checksum_ok",
+                     _quote("check character does not match GB 32100 (kept and analysed as "
+                            "written)"))
+    if column.required:
+        return [Check(n, "bad_credit_code", "rejected", f"{present} AND {n}_defect IS NOT NULL",
+                      f"{n}_defect"), checksum]
+    kept = "(kept without it: the row cannot be joined to a company's payments)"
+    return [Check(n, "no_credit_code", "warning", f"{n} IS NULL",
+                  f"coalesce({n}_defect, 'no unified social credit code') || {_quote(' ' + kept)}"),
+            checksum]

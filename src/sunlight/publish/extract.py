@@ -24,8 +24,8 @@ from sunlight.warehouse.tables import open_warehouse
 NO_TOWNSHIP = "未注明乡镇"
 NO_VILLAGE = "未注明村"
 
-# Payments of catalog programs, with the payee's registry name and household. The place is
-# the payment's own (the roster it was paid under), else the registry's.
+# Payments of the catalog's person programs, with the payee's registry name and household. The
+# place is the payment's own (the roster it was paid under), else the registry's.
 PAY = f"""
 SELECT
     p.id_number,
@@ -42,7 +42,7 @@ SELECT
     p.account
 FROM payments AS p
 LEFT JOIN person AS r ON r.id_number = p.id_number
-WHERE p.program_code IN (SELECT code FROM programs)
+WHERE p.program_code IN (SELECT code FROM programs WHERE subject = 'person')
   AND p.id_number IS NOT NULL AND p.amount IS NOT NULL AND p.period IS NOT NULL
 """
 

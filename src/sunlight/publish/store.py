@@ -116,9 +116,10 @@ def history(session: Session) -> list[Publication]:
 
 
 def _programs(catalog: Catalog, totals: pa.Table) -> pa.Table:
-    """Every catalog program with what the public reads about it, and its totals."""
+    """Every person program of the catalog with what the public reads about it, and its totals
+    (company programs are paid from enterprise payments, which no roster here lists)."""
     by_code = {r["program"]: r for r in totals.to_pylist()}
-    rows = catalog.programs
+    rows = catalog.of_subject("person")
     return pa.table({
         "code": [p.code for p in rows],
         "position": pa.array(range(len(rows)), pa.int32()),

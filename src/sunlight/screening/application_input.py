@@ -112,6 +112,7 @@ class ApplicationReader:
         read = {**person, **program_and_period}
         _refuse_unreadable(read)
         program = self.catalog.by_code[str(_value(read, "program_code"))]
+        _refuse_unscreenable(program)
         period = str(_value(read, "period"))
         area = _declared_area(application.declared_area, program, period, self.catalog)
         return _rows(application, read, program, period, area)
@@ -132,13 +133,28 @@ def read_application(application: Application, catalog: Catalog) -> ApplicantRow
     return ApplicationReader(catalog).read(application)
 
 
+def screenable(program: Program) -> bool:
+    """Whether an application's amount follows from the catalog alone: a person's program paid
+    its most per period or by declared area (not per roster day, known after the month)."""
+    return program.subject == "person" and program.basis in ("period", "area")
+
+
+def _refuse_unscreenable(program: Program) -> None:
+    if program.subject == "company":
+        raise ApplicationRefused("company_program", program.code)
+    if not screenable(program):
+        raise ApplicationRefused("paid_by_roster", program.code)
+
+
 def standard_amount(program: Program, period: str, area: Decimal | None) -> Decimal:
-    """What the catalog pays for the period: its monthly or yearly most, or rate × area."""
+    """What the catalog pays for the period: its monthly or yearly most, or rate × area (only
+    for a screenable program)."""
     standard = program.standard_for(period)
-    if standard.rate_per_mu is not None:
+    if standard.basis == "area":
         assert area is not None  # _declared_area refused its absence
-        return (Decimal(str(standard.rate_per_mu)) * area).quantize(CENT, ROUND_HALF_UP)
-    return Decimal(str(standard.max_amount)).quantize(CENT)
+        return (Decimal(str(standard.rate)) * area).quantize(CENT, ROUND_HALF_UP)
+    assert standard.basis == "period", f"{program.code} is not screened by application"
+    return Decimal(str(standard.rate)).quantize(CENT)
 
 
 def _rows(application: Application, read: dict[str, Distinct], program: Program, period: str,
@@ -237,7 +253,7 @@ def _refuse_unreadable(payment: dict[str, Distinct]) -> None:
 
 def _declared_area(text: str | None, program: Program, period: str,
                    catalog: Catalog) -> Decimal | None:
-    by_area = program.standard_for(period).rate_per_mu is not None
+    by_area = program.standard_for(period).basis == "area"
     given = text is not None and text.strip() != ""
     if not by_area:
         if given:

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import pyarrow as pa
 
-from sunlight.contract.catalog import Catalog
-from sunlight.screening.application_input import ApplicantRows, standard_amount
+from sunlight.contract.catalog import Catalog, Program
+from sunlight.screening.application_input import ApplicantRows, screenable, standard_amount
 from sunlight.screening.warm_warehouse import sql_list, sql_literal
 from sunlight.warehouse.engine import Engine
 
@@ -54,10 +54,16 @@ def with_standing(rows: ApplicantRows, standing: list[tuple[str, Decimal | None]
     the application's file), for the period applied for as that program counts periods."""
     extra = [_payment(rows, catalog, code, area, number)
              for number, (code, area) in enumerate(standing, start=2)
-             if catalog.by_code[code].standard_for(rows.period).rate_per_mu is None or area]
+             if _stands_for(catalog.by_code[code], rows.period, area)]
     if not extra:
         return rows
     return replace(rows, payment=pa.concat_tables([rows.payment, *extra]))
+
+
+def _stands_for(program: Program, period: str, area: Decimal | None) -> bool:
+    """Whether a standing enrollment adds a payment: one paid by area needs its area, and one
+    paid per roster day has no amount before its roster is known."""
+    return screenable(program) and (program.standard_for(period).basis != "area" or bool(area))
 
 
 def _payment(rows: ApplicantRows, catalog: Catalog, code: str, area: Decimal | None,

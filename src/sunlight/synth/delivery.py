@@ -74,7 +74,10 @@ def plan_files(world: World, approvals: Sequence[ApprovalStep]) -> list[FilePlan
 
 
 def _program_codes(world: World) -> list[str]:
-    return [p.code for p in world.catalog.programs]
+    """The programs the county enrolls anyone in, in catalog order: a program the generator does
+    not yet simulate (a company program, say) gets no empty files."""
+    enrolled = {e.program for e in world.enrollments}
+    return [p.code for p in world.catalog.programs if p.code in enrolled]
 
 
 def _residents_of(world: World, township: str) -> Callable[[], list[Row]]:

@@ -67,6 +67,11 @@ def dataset_label(code: str) -> str:
     return DATASETS[code].label if code in DATASETS else code
 
 
+def pays_out(code: str) -> bool:
+    """Whether a dataset's rows are money paid (its upload report totals the rejected rows')."""
+    return code in DATASETS and DATASETS[code].paid_amount is not None
+
+
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATES))
     env = templates.env
@@ -77,7 +82,8 @@ def make_templates() -> Jinja2Templates:
                        reachable=reachable)
     env.globals.update(STATUS_ZH=STATUS_ZH, ROLE_ZH=ROLE_ZH, KIND_ZH=KIND_ZH, ACTION_ZH=ACTION_ZH,
                        portal_address=portal_address, dataset_label=dataset_label,
-                       field_label=field_label, actor_label=actor_label, entity_url=entity_url,
+                       pays_out=pays_out, field_label=field_label, actor_label=actor_label,
+                       entity_url=entity_url,
                        linked_numbers=linked_numbers, entity_opens=entity_opens,
                        entity_elsewhere=entity_elsewhere,
                        entity_warning_count=entity_warning_count, entity_name=entity_name,

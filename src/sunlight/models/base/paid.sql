@@ -1,5 +1,5 @@
--- Payments of programs the catalog knows (an unknown program is a quality finding, not a
--- payment a model can judge). Months are numbered year * 12 + month - 1, so that "after the
+-- Payments of the person programs the catalog knows (an unknown program is a quality finding,
+-- not a payment a model can judge; a company program is paid through enterprise_payments). Months are numbered year * 12 + month - 1, so that "after the
 -- month of death" is a comparison of two numbers in any engine.
 SELECT
     p.id_number,
@@ -28,5 +28,5 @@ SELECT
     CAST(p.source_sheet AS VARCHAR) AS source_sheet,
     p.source_row
 FROM payments AS p
-JOIN programs AS g ON g.code = p.program_code
+JOIN programs AS g ON g.code = p.program_code AND g.subject = 'person'
 LEFT JOIN person AS r ON r.id_number = p.id_number

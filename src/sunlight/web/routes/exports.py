@@ -40,6 +40,9 @@ VERIFY_POINTS = {
     "businesses": "名下企业及其经营状态",
     "land": "确权面积与申报补贴面积是否一致",
     "approvals": "申请、评议、公示、审核、审批各环节材料是否齐全",
+    "enterprise_payments": "企业补贴是否实际发放到该企业对公账户，申报人数是否属实",
+    "insured_headcount": "企业当月实际参保人数及名单",
+    "duty_roster": "排班表所列日期是否实际在岗值班",
 }
 """What a verifier checks, by the datasets the warning's evidence comes from."""
 
