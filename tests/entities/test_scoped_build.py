@@ -136,6 +136,23 @@ def test_a_new_payroll_writes_only_what_it_touched(tmp_path: Path, db_url: str):
     assert (index.written, index.entities["person"]) == (7, 7)
 
 
+def test_a_payroll_continuing_runs_changes_only_the_village_and_a_run(
+        tmp_path: Path, db_url: str):
+    home = tmp_path / "home"
+    county.run(home)
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    july = County()
+    july.pay(wang, "低保", "2024-07", 500, file="七月.csv")
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(july.deliver(tmp_path / "later")))
+    index = _index(run_detection(Settings(home=home, database_url=db_url), MODELS))
+    # Her village's money grew; not her page, her card's, her household's, nor a link.
+    assert (index.scoped, index.written, index.links_written) == (True, 1, 0)
+    assert index.payment_runs == 1  # June's run now ends in July
+    runs = _contents(db_url)["payments"]
+    assert (wang.id, wang.account, "DIBAO", "2024-06", "2024-07", "500.00", 1) in runs
+
+
 def _index(run: DetectionRun) -> Any:
     assert run.index is not None and run.index.built
     return run.index

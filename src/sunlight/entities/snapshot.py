@@ -85,10 +85,18 @@ def write(engine: Engine, where: Path, last: str = "", unchanged: Collection[str
     for part, query in PARTS.items():
         target = where / name / f"{part}.parquet"
         if last and part in unchanged:
-            os.link(where / last / f"{part}.parquet", target)
+            _link(where / last / f"{part}.parquet", target)
         else:
             pq.write_table(engine.query(query), target)
     return name
+
+
+def _link(source: Path, target: Path) -> None:
+    """The same file under a second name; a copy where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def prune(where: Path, keep: str) -> None:
