@@ -66,7 +66,8 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
 
     people = {b.name: b for b in session.scalars(
         select(PubBeneficiary).where(PubBeneficiary.publication_id == pid))}
-    assert set(people) == {"王芳", "张伟", "赵六", "陈静", "刘洋", "马牧"}  # 李强 is paid nothing
+    assert set(people) == {"王芳", "张伟", "赵六", "陈静", "刘洋", "马牧", "孙丽", "周敏"}
+    # 李强 is paid nothing
     assert people["王芳"].masked_id == wang.id[:6] + "*" * 12
 
     entries = {(e.beneficiary_no, e.program): e for e in session.scalars(

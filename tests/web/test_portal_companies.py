@@ -1,0 +1,157 @@
+"""Company programs on the portal (data contract §5): 留工补贴 is published per township, each
+company by name and 统一社会信用代码 with its months, claimed workers and amounts, and no digit
+of its account anywhere public; the Spring-Festival person programs are masked as the others."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from sunlight.appdb.publication_tables import PUBLICATION_ROWS, PubCompanyPayment, PubProgram
+from sunlight.contract.catalog import load_catalog
+from tests.publish_county import (
+    COMPANIES,
+    HONGDA,
+    NONGJI,
+    WENSHUI,
+    company_account_tails,
+    secrets_of_county,
+    sun,
+    zhou,
+)
+from tests.web.portal_support import Portal, county_rows, portal, village_link
+from tests.web.test_portal_privacy import crawl
+
+__all__ = ["county_rows", "portal"]
+
+
+def published_id(portal: Portal) -> int:
+    with portal.staff_app.session() as session:
+        found = session.scalar(text("SELECT max(id) FROM publications"))
+        assert isinstance(found, int)
+        return found
+
+
+def test_the_public_table_holds_each_payment_and_no_account(portal: Portal) -> None:
+    pid = published_id(portal)
+    with portal.staff_app.session() as session:
+        rows = session.scalars(select(PubCompanyPayment).where(
+            PubCompanyPayment.publication_id == pid).order_by(PubCompanyPayment.no)).all()
+        held = [(r.township, r.program, r.company, r.credit_code, r.period,
+                 r.claimed_headcount, r.amount) for r in rows]
+        liugong = session.get(PubProgram, (pid, "LIUGONG"))
+    assert held == [
+        ("城关镇", "LIUGONG", HONGDA.name, HONGDA.credit_code, "2024-01", 12, Decimal("6000")),
+        ("城关镇", "LIUGONG", HONGDA.name, HONGDA.credit_code, "2024-02", 10, Decimal("5000")),
+        ("温水镇", "LIUGONG", WENSHUI.name, WENSHUI.credit_code, "2024-02", 20,
+         Decimal("9500")),
+        ("马家镇", "LIUGONG", NONGJI.name, NONGJI.credit_code, "2024-01", None,
+         Decimal("4000")),
+    ]  # 宏达 under the registry's name, not the shorter one it was paid under
+    assert "account" not in PubCompanyPayment.__table__.columns
+    assert liugong is not None and liugong.subject == "company"
+    assert (liugong.beneficiaries, liugong.total) == (3, Decimal("24500"))
+    assert "留工" in liugong.conditions and "500元" in liugong.standard_text
+
+
+def _every_cell(session: Session, pid: int) -> list[str]:
+    """Every value of every publication table of publication `pid`, as text."""
+    cells = []
+    for model in PUBLICATION_ROWS:
+        table = model.__table__
+        for row in session.execute(select(table).where(table.c.publication_id == pid)):
+            cells += [str(value) for value in row if value is not None]
+    return cells
+
+
+def test_no_account_digit_is_in_any_published_table(portal: Portal) -> None:
+    pid = published_id(portal)
+    tails = company_account_tails()
+    with portal.staff_app.session() as session:
+        cells = _every_cell(session, pid)
+        counts = session.scalar(text(f"SELECT counts FROM publications WHERE id = {pid}"))
+    assert any(HONGDA.name == cell for cell in cells)  # the scan does read the company rows
+    for cell in [*cells, str(counts)]:
+        assert not any(tail in cell for tail in tails), cell
+        assert not any(c.account in cell for c in COMPANIES), cell
+
+
+def test_a_villager_reads_a_township_company_roster(portal: Portal) -> None:
+    client = portal.client()
+    home = client.get("/").text
+    assert "温水镇" in home  # a township where only a company was paid
+    township = client.get("/township/城关镇").text
+    link = re.search(r'href="(/township/[^"]+/program/LIUGONG)"', township)
+    assert link and "留工补贴名单" in township and "1 家企业" in township
+    roster = client.get(link.group(1))
+    assert roster.status_code == 200
+    assert HONGDA.name in roster.text and HONGDA.credit_code in roster.text
+    assert NONGJI.name not in roster.text and WENSHUI.name not in roster.text
+    months = re.findall(r"<tr><td>(\d{4}-\d\d)</td><td class=\"num\">(\d+) 人</td>"
+                        r"<td class=\"num\">([\d,.]+)</td></tr>", roster.text)
+    assert months == [("2024-01", "12", "6,000.00"), ("2024-02", "10", "5,000.00")]
+    assert "公示期" in roster.text and "政策依据和补贴标准" in roster.text
+
+    majia = client.get("/township/马家镇/program/LIUGONG").text
+    assert NONGJI.name in majia and "未报" in majia  # no claimed workers were given
+    only_companies = client.get("/township/温水镇")
+    assert only_companies.status_code == 200 and WENSHUI.name not in only_companies.text
+    assert "9,500.00" in client.get("/township/温水镇/program/LIUGONG").text
+
+
+def test_a_company_roster_finds_a_company_by_name_or_credit_code(portal: Portal) -> None:
+    client = portal.client()
+    roster = "/township/城关镇/program/LIUGONG"
+    assert HONGDA.name in client.get(roster, params={"q": "宏达"}).text
+    assert HONGDA.name in client.get(roster, params={"q": HONGDA.credit_code[8:14].lower()}).text
+    nobody = client.get(roster, params={"q": "%"})
+    assert nobody.status_code == 200 and HONGDA.name not in nobody.text
+
+
+def test_company_pages_refuse_what_is_not_a_company_roster(portal: Portal) -> None:
+    client = portal.client()
+    assert client.get("/township/城关镇/program/DIBAO").status_code == 404
+    assert client.get("/township/无此镇/program/LIUGONG").status_code == 404
+    assert client.get("/township/城关镇/program/NOPE").status_code == 404
+
+
+def test_a_company_program_page_has_its_texts_and_townships(portal: Portal) -> None:
+    page = portal.client().get("/program/LIUGONG").text
+    liugong = load_catalog().by_code["LIUGONG"]
+    for heading in ("政策依据", "申请条件", "补贴标准"):
+        assert f"<h2>{heading}</h2>" in page
+    assert liugong.standard_text in page and "3 家企业" in page and "24,500.00" in page
+    towns = re.findall(r'href="/township/[^"]+/program/LIUGONG"><span class="who">(\S+?)<',
+                       page)
+    assert towns == ["城关镇", "温水镇", "马家镇"]
+    home = portal.client().get("/").text
+    assert re.search(r">留工补贴</a> <span class=\"hint\">3 家企业</span>", home)
+
+
+def test_no_account_digit_is_on_any_public_page(portal: Portal) -> None:
+    tails = company_account_tails()
+    accounts = set(secrets_of_county())
+    pages = 0
+    for path, _kind, body in crawl(portal.client()):
+        shown = body.decode("utf-8", errors="replace")
+        pages += 1
+        assert not [t for t in tails if t in shown], f"{path} shows an account's last digits"
+        assert not [a for a in accounts if a in shown], path
+    assert pages > 20
+
+
+def test_spring_festival_person_programs_are_published_masked(portal: Portal) -> None:
+    client = portal.client()
+    village = village_link(client.get("/").text, "西山村")
+    for person, program, amount in ((sun, "LINSHI_NONGMINGONG", "1,000.00元/年"),
+                                    (zhou, "ZHIBAN", "300.00元/月")):
+        roster = client.get(f"{village}/program/{program}").text
+        assert person.name in roster and amount in roster
+        link = re.search(rf'href="({village}/person/\d+\?v=1)"', roster)
+        assert link
+        page = client.get(link.group(1)).text
+        assert person.id[:6] + "*" * 12 in page and person.id not in page
+        assert person.account not in page and person.account[-6:] not in page
