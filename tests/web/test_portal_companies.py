@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.publication_tables import PUBLICATION_ROWS, PubCompanyPayment, PubProgram
+from sunlight.appdb.report_tables import Report
 from sunlight.contract.catalog import load_catalog
 from tests.publish_county import (
     COMPANIES,
@@ -23,6 +24,7 @@ from tests.publish_county import (
     zhou,
 )
 from tests.web.portal_support import Portal, county_rows, portal, village_link
+from tests.web.report_support import file_report
 from tests.web.test_portal_privacy import crawl
 
 __all__ = ["county_rows", "portal"]
@@ -155,3 +157,33 @@ def test_spring_festival_person_programs_are_published_masked(portal: Portal) ->
         page = client.get(link.group(1)).text
         assert person.id[:6] + "*" * 12 in page and person.id not in page
         assert person.account not in page and person.account[-6:] not in page
+
+
+def test_a_report_from_a_company_roster_names_its_program(portal: Portal) -> None:
+    villager = portal.client()
+    roster = villager.get("/township/城关镇/program/LIUGONG").text
+    link = re.search(r'href="(/report\?program=LIUGONG)"', roster)
+    assert link
+    form = villager.get(link.group(1)).text
+    assert '<option value="LIUGONG" selected>留工补贴（企业）</option>' in form
+    assert '<option value="DIBAO">农村最低生活保障</option>' in form  # every program offered
+
+    filed = file_report(villager, link.group(1), category="不符合条件",
+                        description=f"{HONGDA.name}春节期间已停工，仍申报留工人数。")
+    assert filed.status_code == 200
+    with portal.staff_app.session() as session:
+        report = session.scalars(select(Report)).one()
+        case_no = report.case.case_no
+    assert report.program == "LIUGONG"
+    case_page = portal.staff_app.client("analyst").get(f"/staff/cases/{case_no}").text
+    assert re.search(r"<dt>涉及项目</dt><dd>留工补贴</dd>", case_page)
+
+
+def test_a_report_naming_no_program_of_the_publication_is_refused(portal: Portal) -> None:
+    villager = portal.client()
+    refused = file_report(villager, "/report", program="NOPE")
+    assert refused.status_code == 400 and "请从列表中选择补贴项目" in refused.text
+    unsaid = file_report(portal.client(), "/report")
+    assert unsaid.status_code == 200
+    with portal.staff_app.session() as session:
+        assert [r.program for r in session.scalars(select(Report))] == [""]

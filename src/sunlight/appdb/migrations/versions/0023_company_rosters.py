@@ -1,8 +1,10 @@
-"""Company programs on the portal: each payment to a company, and which subject a program pays.
+"""Company programs on the portal: each payment to a company, which subject a program pays, and
+the program a report names.
 
 A company program (留工补贴) is published per township as the payments to each company: its
 name and 统一社会信用代码, the month, the workers it claimed and the amount; never its account.
 Publications made before hold no company rows, and their programs are all person programs.
+A citizen's report may name the program it is about (a company program as any other).
 
 Revision ID: 0023
 Revises: 0021
@@ -40,9 +42,14 @@ def upgrade() -> None:
     )
     op.create_index("ix_pub_company_payments_roster", "pub_company_payments",
                     ["publication_id", "township", "program"], unique=False)
+    with op.batch_alter_table("reports") as batch:
+        batch.add_column(sa.Column("program", sa.String(length=40), nullable=False,
+                                   server_default=""))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("reports") as batch:
+        batch.drop_column("program")
     op.drop_index("ix_pub_company_payments_roster", table_name="pub_company_payments")
     op.drop_table("pub_company_payments")
     with op.batch_alter_table("pub_programs") as batch:
