@@ -293,8 +293,11 @@ def _portal_ids(bench: Workbench) -> None:
     client = bench.client()
     home = client.get("/").text
     villages = sorted(set(re.findall(r'href="/village/([0-9a-f]+)"', home)))
-    townships = sorted(set(re.findall(r'href="/township/([^"?]+)"', home)))
+    townships = sorted(set(re.findall(r'href="/township/([^"?/]+)"', home)))
     programs, people, households = set(), set(), set()
+    # Company programs are listed per township; first, so that their rosters are tried.
+    companies = sorted({code for name in townships for code in re.findall(
+        rf'href="/township/{name}/program/(\w+)', home)})
     for code in villages:
         for program in re.findall(rf'href="/village/{code}/program/(\w+)', client.get(
                 f"/village/{code}").text):
@@ -304,7 +307,7 @@ def _portal_ids(bench: Workbench) -> None:
             households |= set(re.findall(rf'href="/village/{code}/household/(\d+)', roster))
     versions = re.findall(r'href="/village/\w+/(?:person|household)/\d+\?v=(\d+)"', roster)
     bench.ids.update(v=versions[:1], village_code=villages, township_name=townships,
-                     program=sorted(programs), person_no=sorted(people),
+                     program=companies + sorted(programs), person_no=sorted(people),
                      household_no=sorted(households),
                      program_code=sorted(programs),
                      qr_kind=["svg"], static_name=["sunlight.css"],
