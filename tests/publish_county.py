@@ -1,6 +1,7 @@
-"""A tiny county to publish: three villages in two townships, a household with a member who
-is paid nothing, a payee the registry does not know, a month paid twice, approval chains; and
-companies paid 留工补贴 in those townships and in a third that has no person paid.
+"""A tiny county to publish: four villages in two townships, a household with a member who
+is paid nothing, a payee the registry does not know, a month paid twice, approval chains, a
+program paid by area and the two Spring-Festival person programs; and companies paid 留工补贴
+in those townships and in a third where no person was paid.
 
 `ingested(home)` delivers it as CSV files and ingests it into the warehouse of SUNLIGHT_HOME
 `home`; the people are module constants so that tests can name them.
@@ -45,19 +46,21 @@ liu = county.person("刘洋", born="1960-09-09", household="H004", township="马
                     village="马家村")
 county.pay(liu, "低保", "2024-03", 600)
 
+# 马家村: the Spring-Festival person programs, a migrant worker who stayed for 2024 and a
+# community worker paid for three days on duty in February.
+sun = county.person("孙务工", born="1990-12-12", household="H006", township="马家镇",
+                    village="马家村")
+county.pay(sun, "农民工临时生活补助", "2024", 1000)
+zhou = county.person("周值守", born="1985-05-15", household="H007", township="马家镇",
+                     village="马家村")
+county.pay(zhou, "社区值班补助", "2024-02", 300)
+
 # 草滩村, 马家镇: a herder paid 禁牧 for 120 亩 declared, with 80 亩 of grassland registered.
 ma = county.person("马牧", born="1970-07-07", household="H005", township="马家镇",
                    village="草滩村", relation="户主")
 county.enroll(ma, "禁牧补助", "2020-01", declared_area="120")
 county.land(ma, "草原", "80")
 county.pay(ma, "禁牧补助", "2024", 900)
-
-
-# 西山村: the Spring-Festival person programs (data contract §5), paid as the others are.
-sun = county.person("孙丽", born="1990-04-04", household="H006", village="西山村")
-county.pay(sun, "临时生活补助", "2024", 1000)
-zhou = county.person("周敏", born="1985-05-05", household="H007", village="西山村")
-county.pay(zhou, "值班补助", "2024-02", 300)
 
 
 @dataclass(frozen=True)

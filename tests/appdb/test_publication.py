@@ -39,7 +39,7 @@ from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.models.county import County
-from tests.publish_county import chen, li, secrets_of_county, wang, zhang, zhao
+from tests.publish_county import chen, li, secrets_of_county, wang, zhang, zhao, zhou
 from tests.web.portal_support import county_rows
 
 __all__ = ["county_rows"]  # a fixture, shared with the web tests
@@ -66,8 +66,8 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
 
     people = {b.name: b for b in session.scalars(
         select(PubBeneficiary).where(PubBeneficiary.publication_id == pid))}
-    assert set(people) == {"王芳", "张伟", "赵六", "陈静", "刘洋", "马牧", "孙丽", "周敏"}
-    # 李强 is paid nothing
+    assert set(people) == {"王芳", "张伟", "赵六", "陈静", "刘洋", "马牧", "孙务工",
+                           "周值守"}  # 李强 is paid nothing
     assert people["王芳"].masked_id == wang.id[:6] + "*" * 12
 
     entries = {(e.beneficiary_no, e.program): e for e in session.scalars(
@@ -105,10 +105,17 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
     assert summary[(dongfeng.no, "DIBAO")] == (2, Decimal("2200"))
     programs = {p.code: p for p in session.scalars(
         select(PubProgram).where(PubProgram.publication_id == pid))}
+    # Every program, company ones too (their rows: tests/web/test_portal_companies.py).
     assert set(programs) == {p.code for p in load_catalog().programs}
+    assert {code for code, p in programs.items() if p.subject == "company"} == {"LIUGONG"}
     assert "社会救助暂行办法" in programs["DIBAO"].policy_basis
     assert programs["DIBAO"].beneficiaries == 3
     assert programs["TEKUN"].total == Decimal("2000")
+    assert (programs["LINSHI_NONGMINGONG"].beneficiaries, programs["LINSHI_NONGMINGONG"].total,
+            programs["ZHIBAN"].total) == (1, Decimal("1000"), Decimal("300"))
+    linshi = entries[(people["孙务工"].no, "LINSHI_NONGMINGONG")]
+    assert (linshi.first_period, linshi.periods, linshi.total) == ("2024", 1, Decimal("1000"))
+    assert people["周值守"].masked_id == zhou.id[:6] + "*" * 12
 
 
 def programs_listed(session: Session, pid: int) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """Company programs on the portal (data contract §5): 留工补贴 is published per township, each
 company by name and 统一社会信用代码 with its months, claimed workers and amounts, and no digit
-of its account anywhere public; the Spring-Festival person programs are masked as the others."""
+of its account anywhere public; a 随手拍 report names a company program as any other (the
+Spring-Festival person programs, published masked: test_portal_rosters.py)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,8 @@ from tests.publish_county import (
     WENSHUI,
     company_account_tails,
     secrets_of_county,
-    sun,
-    zhou,
 )
-from tests.web.portal_support import Portal, county_rows, portal, village_link
+from tests.web.portal_support import Portal, county_rows, portal
 from tests.web.report_support import file_report
 from tests.web.test_portal_privacy import crawl
 
@@ -143,20 +142,6 @@ def test_no_account_digit_is_on_any_public_page(portal: Portal) -> None:
         assert not [t for t in tails if t in shown], f"{path} shows an account's last digits"
         assert not [a for a in accounts if a in shown], path
     assert pages > 20
-
-
-def test_spring_festival_person_programs_are_published_masked(portal: Portal) -> None:
-    client = portal.client()
-    village = village_link(client.get("/").text, "西山村")
-    for person, program, amount in ((sun, "LINSHI_NONGMINGONG", "1,000.00元/年"),
-                                    (zhou, "ZHIBAN", "300.00元/月")):
-        roster = client.get(f"{village}/program/{program}").text
-        assert person.name in roster and amount in roster
-        link = re.search(rf'href="({village}/person/\d+\?v=1)"', roster)
-        assert link
-        page = client.get(link.group(1)).text
-        assert person.id[:6] + "*" * 12 in page and person.id not in page
-        assert person.account not in page and person.account[-6:] not in page
 
 
 def test_a_report_from_a_company_roster_names_its_program(portal: Portal) -> None:

@@ -13,8 +13,10 @@ from sqlalchemy import select, update
 from sunlight.appdb.audit_tables import AuditEntry
 from sunlight.appdb.publication_tables import Publication, PubProgram
 from sunlight.clock import LOCAL_TIME
+from sunlight.contract.catalog import load_catalog
 from sunlight.publish.extract import Extract
 from sunlight.web.templating import cn_day
+from tests.publish_county import zhou
 from tests.web.conftest import StaffApp, csrf_of
 from tests.web.portal_support import Portal, county_rows, portal, village_link
 
@@ -50,6 +52,29 @@ def test_a_grazing_ban_line_shows_declared_area_rate_registered_area_and_amount(
 def test_a_program_not_paid_by_area_shows_no_area(portal: Portal) -> None:
     page = roster(portal, "东风村", "GAOLING")
     assert lines(page) == ["张伟 第2户 200.00元/月"] and "亩" not in page
+
+
+def test_the_spring_festival_person_programs_are_published_masked_with_their_texts(
+        portal: Portal) -> None:
+    """农民工临时生活补助 (yearly) and 社区值班补助 (monthly) are rosters like the others, and
+    their pages say what the catalog says of them; a company program has no village roster
+    (its rosters are the townships': tests/web/test_portal_companies.py)."""
+    assert lines(roster(portal, "马家村", "LINSHI_NONGMINGONG")) == ["孙务工 第2户 1,000.00元/年"]
+    page = roster(portal, "马家村", "ZHIBAN")
+    assert lines(page) == ["周值守 第3户 300.00元/月"]
+    client = portal.client()
+    link = re.search(r'<li><a href="([^"]+)">', page)
+    assert link
+    person = client.get(link.group(1))
+    assert zhou.id[:6] + "*" * 12 in person.text and zhou.id not in person.text
+    catalog = load_catalog()
+    for code in ("LINSHI_NONGMINGONG", "ZHIBAN"):
+        about = catalog.by_code[code]
+        text = client.get(f"/program/{code}").text
+        for said in (about.name, about.policy_basis, about.conditions, about.standard_text):
+            assert said in text, (code, said)
+    village = village_link(client.get("/").text, "马家村")
+    assert "/program/LIUGONG" not in client.get(village).text
 
 
 def test_dibao_is_listed_by_household_with_its_head_and_persons_paid(portal: Portal) -> None:
