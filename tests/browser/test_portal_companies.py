@@ -83,6 +83,7 @@ def test_long_company_names_fit_a_small_phone(phone: Page, served: Served,
     boxes = phone.locator(".company-name, .company-code, .company-paid").evaluate_all(
         "parts => parts.map(part => part.getBoundingClientRect().right)")
     assert max(boxes) <= width
-    expect(companies.first).to_contain_text("40 人")
-    expect(companies.first).to_contain_text("20,000.00")
+    first = companies.filter(has_text=LONG_NAME.format(PLACES[0], 1))
+    expect(first).to_contain_text("40 人")
+    expect(first).to_contain_text("20,000.00")
     expect(phone.get_by_text("共 30 家企业")).to_be_visible()
