@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.publication_tables import PUBLICATION_ROWS, PubCompanyPayment, PubProgram
 from sunlight.appdb.report_tables import Report
 from sunlight.contract.catalog import load_catalog
+from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.publish.extract import extract
+from sunlight.publish.store import publish
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
 from tests.publish_county import (
     COMPANIES,
     HONGDA,
@@ -22,6 +29,7 @@ from tests.publish_county import (
     company_account_tails,
     secrets_of_county,
 )
+from tests.samples.golden_ids import SAMPLES
 from tests.web.portal_support import Portal, county_rows, portal
 from tests.web.report_support import file_report
 from tests.web.test_portal_privacy import crawl
@@ -172,3 +180,49 @@ def test_a_report_naming_no_program_of_the_publication_is_refused(portal: Portal
     assert unsaid.status_code == 200
     with portal.staff_app.session() as session:
         assert [r.program for r in session.scalars(select(Report))] == [""]
+
+
+@pytest.mark.slow
+def test_the_v11_sample_publishes_its_companies_without_accounts(portal: Portal,
+                                                                tmp_path: Path) -> None:
+    """county-6k-v11 (written from the contract by someone else): every company payment of a
+    company program is published, and no account of theirs, whole or its last 6 digits, is
+    in any published table or on any company roster page."""
+    if not V11.is_dir():
+        pytest.skip(f"the shared sample county-6k-v11 is not beside this checkout ({V11})")
+    warehouse = Warehouse(tmp_path / "warehouse")
+    ingest(warehouse, plan_delivery(V11 / "delivery"), workers=2)
+    engine = DuckDBEngine()
+    try:
+        rows = extract(engine, warehouse, load_catalog())
+        companies = ", ".join(f"'{p.code}'" for p in load_catalog().of_subject("company"))
+        paid = engine.query(V11_PAID.format(companies)).to_pylist()
+    finally:
+        engine.close()
+    with portal.staff_app.session() as session:
+        pid = publish(session, rows, load_catalog(), actor="test").publication.id
+        session.commit()
+        published = session.scalars(select(PubCompanyPayment).where(
+            PubCompanyPayment.publication_id == pid)).all()
+        cells = _every_cell(session, pid)
+    assert sorted((p.credit_code, p.period, p.claimed_headcount, p.amount) for p in published) \
+        == sorted((r["credit_code"], r["period"], r["claimed_headcount"], r["amount"])
+                  for r in paid)
+    accounts = {r["account"] for r in paid}
+    hidden = accounts | {a[-6:] for a in accounts}
+    assert len(published) > 10 and all(len(a) >= 12 for a in accounts)
+    assert not [c for c in cells if any(h in c for h in hidden)]
+    client = portal.client()
+    rosters = {f"/township/{p.township}/program/{p.program}" for p in published}
+    for path in rosters:
+        page = client.get(path)
+        assert page.status_code == 200 and "统一社会信用代码" in page.text
+        assert not [h for h in hidden if h in page.text], path
+
+
+V11 = SAMPLES / "county-6k-v11"
+V11_PAID = """
+SELECT credit_code, period, claimed_headcount, amount, account FROM enterprise_payments
+WHERE program_code IN ({}) AND credit_code IS NOT NULL AND amount IS NOT NULL
+  AND period IS NOT NULL
+"""
