@@ -254,10 +254,11 @@ def _form(step: str, state: str, verifier: User) -> dict[str, str]:
 
 
 def _report(bench: Workbench) -> None:
-    """A villager's report with a photo, assigned to the verifier, who replies."""
+    """A villager's report about a company program, with a photo, assigned to the verifier,
+    who replies."""
     client = bench.client()
-    filed = file_report(client, photos=[photo_with_gps()], anonymous="0",
-                        contact_name="王五", contact_phone="13800000000")
+    filed = file_report(client, "/report?program=LIUGONG", photos=[photo_with_gps()],
+                        anonymous="0", contact_name="王五", contact_phone="13800000000")
     assert filed.status_code in (200, 303), filed.text
     sessions = bench.app.state.sessions  # type: ignore[attr-defined]
     with sessions() as session:
