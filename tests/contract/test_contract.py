@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
-from sunlight.contract.catalog import CatalogError, load_catalog
-from sunlight.contract.datasets import DATASETS
+from sunlight.contract.catalog import CatalogError, Subject, load_catalog
+from sunlight.contract.datasets import DATASETS, PROGRAM_SUBJECTS
 from tests.conftest import SHARED
 
 CONTRACT = SHARED / "spec" / "data-contract.md"
@@ -125,3 +126,9 @@ def test_a_broken_catalog_is_refused_with_its_path(tmp_path: Path):
         load_catalog(path)
     with pytest.raises(CatalogError, match="not found"):
         load_catalog(tmp_path / "missing.yaml")
+
+
+def test_a_program_column_names_a_subject_the_catalog_knows():
+    assert set(PROGRAM_SUBJECTS) == set(get_args(Subject))
+    named = {c.subject for d in DATASETS.values() for c in d.columns if c.kind == "program"}
+    assert named == {"person", "company", None}

@@ -7,11 +7,14 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
+import xlsxwriter
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import dataset
 from sunlight.ingest.batch import prepare_file
+from sunlight.warehouse.batch import StagedBatch
 from tests.conftest import Cell, write_csv, write_xlsx
 from tests.ingest.test_batch import findings_of, prepare, rows_of
 
@@ -33,7 +36,7 @@ def payment(code: Cell = CODE, claimed: Cell = "10") -> list[Cell]:
             claimed, "2024-02-05", "城关镇"]
 
 
-def code_findings(batch) -> list[tuple[int, str, str, str]]:
+def code_findings(batch: StagedBatch) -> list[tuple[int, str, str, str]]:
     return [f for f in findings_of(batch) if "code" in f[2]]
 
 
@@ -164,9 +167,44 @@ def test_rejected_money_of_company_payments_is_totalled(tmp_path: Path):
     assert batch.rejected_amount == "5000.00"
 
 
-def _details(batch) -> list[str]:
-    import duckdb
-
+def _details(batch: StagedBatch) -> list[str]:
     return [r[0] for r in duckdb.execute(
         f"SELECT detail FROM '{batch.findings_path}' WHERE reason LIKE '%code%' ORDER BY row"
     ).fetchall()]
+
+
+def test_a_header_under_merged_group_cells_is_found(tmp_path: Path):
+    path = tmp_path / "参保人数.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    sheet.merge_range(0, 0, 0, 1, "参保单位")  # group cells over the header, merged
+    sheet.merge_range(0, 2, 0, 3, "参保情况")
+    for column, text in enumerate(HEADCOUNT_HEADER):
+        sheet.write_string(1, column, text)
+    for column, text in enumerate([CODE, "某公司", "2024-01", "12人"]):
+        sheet.write_string(2, column, text)
+    book.close()
+    (tmp_path / "staging").mkdir()
+    batch = prepare_file(path, dataset("insured_headcount"), load_catalog(), tmp_path / "staging")
+    assert (batch.counts.title, batch.counts.header, batch.counts.accepted) == (1, 1, 1)
+    assert [r["insured_count"] for r in rows_of(batch)] == [12]
+
+
+def test_a_company_program_is_found_by_its_names(tmp_path: Path):
+    rows: list[list[Cell]] = [PAYMENT_HEADER, payment()]
+    rows.append(["稳岗留工补贴", *payment()[1:]])
+    batch = prepare(tmp_path, rows, "enterprise_payments")
+    assert [r["program_code"] for r in rows_of(batch)] == ["LIUGONG", "LIUGONG"]
+    assert findings_of(batch) == []
+
+
+def test_a_program_paying_the_other_kind_of_subject_is_kept_and_reported(tmp_path: Path):
+    company = prepare(tmp_path / "company", [PAYMENT_HEADER, ["农村低保", *payment()[1:]]],
+                      "enterprise_payments")
+    assert [r["program_code"] for r in rows_of(company)] == ["DIBAO"]
+    assert [f[:3] for f in findings_of(company)] == [(2, "warning", "program_wrong_subject")]
+    person = prepare(tmp_path / "person", [
+        ["项目名称", "身份证号", "姓名", "所属期", "金额", "银行账号"],
+        ["留工补贴", REP, "王芳", "2024-01", "500", "6217493730820689217"],
+        ["农村低保", REP, "王芳", "2024-01", "500", "6217493730820689217"]])
+    assert [f[:3] for f in findings_of(person)] == [(2, "warning", "program_wrong_subject")]

@@ -124,3 +124,11 @@ def test_the_v1_truth_stays_clean_with_section_5_ingested(
     card = score(read_truth(export), read_truth(COUNTY / "truth.csv") + v11)
     assert card.problems == []
     assert card.found == card.cases > 0 and card.fired == 0
+
+
+def test_company_payments_resolve_to_the_catalogs_company_program(warehouse: Warehouse) -> None:
+    assert query(warehouse, "SELECT DISTINCT program_code FROM enterprise_payments") == [
+        ("LIUGONG",)]
+    assert not [f for f in findings(warehouse)
+                if f[5] in ("unknown_program", "program_wrong_subject")
+                and f[0] == "enterprise_payments"]

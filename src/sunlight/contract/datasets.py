@@ -13,6 +13,8 @@ ColumnKind = Literal[
     "amount", "area", "level", "year", "program", "account", "credit_code", "headcount",
 ]
 COLUMN_KINDS: frozenset[str] = frozenset(ColumnKind.__args__)  # type: ignore[attr-defined]
+PROGRAM_SUBJECTS = ("person", "company")
+"""Whom a program pays (the catalog's `subject`): a program column may take one of them only."""
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     derive: str | None = None
+    subject: str | None = None  # a program column: whom its programs must pay
 
     @property
     def label(self) -> str:
@@ -62,6 +65,10 @@ def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
     kind = str(raw["kind"])
     if kind not in COLUMN_KINDS:
         raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: unknown kind {kind!r}")
+    subject = raw.get("subject")
+    if subject is not None and (kind != "program" or subject not in PROGRAM_SUBJECTS):
+        raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: subject {subject!r} "
+                         f"is for a program column, one of {', '.join(PROGRAM_SUBJECTS)}")
     return Column(
         name=str(raw["name"]),
         kind=cast(ColumnKind, kind),
@@ -69,6 +76,7 @@ def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
         required=bool(raw.get("required", False)),
         choices=tuple(str(c) for c in cast(list[object], raw.get("choices", []))),
         derive=str(raw["derive"]) if "derive" in raw else None,
+        subject=str(subject) if subject is not None else None,
     )
 
 

@@ -236,11 +236,13 @@ def evaluate(con: duckdb.DuckDBPyConnection, dataset: Dataset, catalog: Catalog,
 def _catalog_table(catalog: Catalog) -> pa.Table:
     spellings = catalog.name_index
     periods = {p.code: p.period for p in catalog.programs}
+    subjects = {p.code: p.subject for p in catalog.programs}
     # Typed: inferring types from Python values tries importing pandas and dateutil each time.
     return pa.table({
         "spelling": pa.array(list(spellings), pa.string()),
         "code": pa.array(list(spellings.values()), pa.string()),
         "period": pa.array([periods[code] for code in spellings.values()], pa.string()),
+        "subject": pa.array([subjects[code] for code in spellings.values()], pa.string()),
     })
 
 

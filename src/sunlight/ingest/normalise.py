@@ -116,6 +116,7 @@ def outputs(column: Column) -> list[Output]:
             Output(n, c, "VARCHAR"),
             Output("program_code", "catalog.code", "VARCHAR"),
             Output("program_period", "catalog.period", "VARCHAR", written=False),
+            Output("program_subject", "catalog.subject", "VARCHAR", written=False),
         ],
         "date": _date_outputs(column),
         "month": [Output(n, f"sl_month({c})", "DATE")],
@@ -241,8 +242,7 @@ def _kind_checks(column: Column, present: str) -> list[Check]:
     if kind == "credit_code":
         return _credit_code_checks(column, present)
     if kind == "program":
-        return [Check(n, "unknown_program", "warning", f"{present} AND program_code IS NULL",
-                      _quote("program is not in the program catalog"))]
+        return _program_checks(column, present)
     parsed = f"{n}_as_given" if column.derive else n
     failed_when: dict[str, tuple[str, str, str]] = {
         "date": ("bad_date", f"NOT coalesce(sl_plausible({parsed}), FALSE)", "a date"),
@@ -279,3 +279,18 @@ def _credit_code_checks(column: Column, present: str) -> list[Check]:
     return [Check(n, "no_credit_code", "warning", f"{n} IS NULL",
                   f"coalesce({n}_defect, 'no unified social credit code') || {_quote(' ' + kept)}"),
             checksum]
+
+
+def _program_checks(column: Column, present: str) -> list[Check]:
+    n = column.name
+    found = [Check(n, "unknown_program", "warning", f"{present} AND program_code IS NULL",
+                   _quote("program is not in the program catalog"))]
+    if column.subject:
+        # Company programs are paid from enterprise_payments only (contract §5), person
+        # programs never from it: a row of the other kind is kept, analysed as written.
+        found.append(Check(
+            n, "program_wrong_subject", "warning",
+            f"program_code IS NOT NULL AND program_subject <> {_quote(column.subject)}",
+            f"'the catalog''s ' || program_subject || ' program ' || program_code || "
+            f"' in a dataset of {column.subject} programs (kept and analysed as written)'"))
+    return found
