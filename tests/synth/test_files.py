@@ -19,7 +19,8 @@ def files(root: Path) -> list[Path]:
 
 # Contract v1.1's company and duty datasets, which the generator does not write yet (issue 15's
 # generator work): every other dataset is delivered.
-NOT_GENERATED = {"enterprise_payments", "insured_headcount", "duty_roster"}
+NOT_GENERATED = {"enterprise_payments", "insured_headcount", "duty_roster", "posts",
+                 "duty_checks", "police_cases", "inspection_findings"}
 
 
 def test_every_dataset_of_the_contract_is_delivered(root: Path) -> None:
