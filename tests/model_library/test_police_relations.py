@@ -71,8 +71,8 @@ def test_within_one_delivery_the_path_sorting_last_then_the_last_row_wins(tmp_pa
 
 def test_a_post_is_one_per_unit_and_post_as_last_delivered(tmp_path: Path, home: Path):
     ingest(write_csv(tmp_path / "站点_1月.csv", [
-        POST_HEADER, ["交警大队", "G85千阳卡口", "24小时", ""], ["城关派出所", "值班室", "24小时", ""],
-        ["东风派出所", "值班室", "白班", ""]]), "posts")
+        POST_HEADER, ["交警大队", "G85千阳卡口", "24小时", ""],
+        ["城关派出所", "值班室", "24小时", ""], ["东风派出所", "值班室", "白班", ""]]), "posts")
     ingest(write_csv(tmp_path / "站点_2月.csv", [
         POST_HEADER, ["城关派出所", "值班室", "24小时", "2024-01-31"]]), "posts")
     posts = relation("post", "unit, post")
