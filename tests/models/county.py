@@ -19,6 +19,7 @@ header as row 1), so a test can name the evidence it expects.
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -36,7 +37,7 @@ from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
-from sunlight.synth.ids import check_char
+from sunlight.synth.ids import check_char, credit_code
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import Cell, write_csv
@@ -87,12 +88,29 @@ class Person:
         return "62170000" + self.id[6:17]
 
 
+@dataclass(frozen=True)
+class Company:
+    code: str
+    """Its unified social credit code (GB 32100, a valid check character)."""
+    name: str
+    rep: Person | None = None
+    """Its legal representative, if the registry names one."""
+    row: Row | None = None
+    """Its row in the business registry, if it has one."""
+
+    @property
+    def account(self) -> str:
+        """The company's 对公账号."""
+        return "61050" + str(sum(ord(c) for c in self.code) * 7919).zfill(12)
+
+
 class County:
     """Rows of each dataset, by file, in the order they were added."""
 
     def __init__(self) -> None:
         self.files: dict[tuple[str, str], list[dict[str, Cell]]] = {}
         self._people = 0
+        self._codes = random.Random(15)  # the same codes every run: warning IDs stay put
 
     def add(self, dataset: str, file: str = "", **values: Cell) -> Row:
         """One row of `dataset`, its cells named by the contract's column names."""
@@ -156,6 +174,42 @@ class County:
         """An approval chain: one row per step (`{"县级审批": "2024-01-20", ...}`)."""
         return [self.add("approvals", program=program, id_number=who.id, step=step, date=day)
                 for step, day in steps.items()]
+
+    # -- companies -------------------------------------------------------------------------
+
+    def company(self, name: str, rep: Person | None = None, status: str = "存续", *,
+                registered: bool = True, **registry: Cell) -> Company:
+        """A company with a fresh valid credit code; in the business registry (with `rep` as
+        its legal representative) unless `registered` is false."""
+        firm = Company(credit_code(self._codes, AREA), name, rep)
+        if not registered:
+            return firm
+        row = self.add("businesses", credit_code=firm.code, company=name, status=status,
+                       rep_id_number=rep.id if rep else None, rep_name=rep.name if rep else None,
+                       **registry)
+        return replace(firm, row=row)
+
+    def insured(self, firm: Company, month: str, count: Cell) -> Row:
+        return self.add("insured_headcount", credit_code=firm.code, company=firm.name,
+                        month=month, insured_count=str(count))
+
+    def pay_company(self, firm: Company, program: str, periods: str | Iterable[str],
+                    amount: Money, claimed: Cell = None, file: str = "",
+                    **written: Cell) -> list[Row]:
+        """One enterprise_payments row per period to the company's 对公账号; `written`
+        overrides cells (the code as the department wrote it, a bank date)."""
+        cells: dict[str, Cell] = {"credit_code": firm.code, "company": firm.name,
+                                  "account": firm.account, "township": TOWNSHIP, **written}
+        if claimed is not None:
+            cells["claimed_headcount"] = str(claimed)
+        return [self.add("enterprise_payments", file, program=program, period=period,
+                         amount=str(amount), **cells)
+                for period in ([periods] if isinstance(periods, str) else periods)]
+
+    def on_duty(self, who: Person, date: str, shift: str = "白班",
+                role: str = "社区工作者", unit: str = "东风村委会") -> Row:
+        return self.add("duty_roster", date=date, shift=shift, unit=unit, role=role,
+                        id_number=who.id, name=who.name)
 
     # -- money -----------------------------------------------------------------------------
 
@@ -229,17 +283,18 @@ class Run:
     def detections(self) -> list[Detection]:
         return self.result.detections
 
-    def of(self, subject: str | Person) -> list[Detection]:
-        key = subject.id if isinstance(subject, Person) else subject
+    def of(self, subject: str | Person | Company) -> list[Detection]:
+        key = (subject.id if isinstance(subject, Person)
+               else subject.code if isinstance(subject, Company) else subject)
         return [d for d in self.detections if d.subject == key]
 
-    def one(self, subject: str | Person) -> Detection:
-        """The one detection about `subject` (an ID, a person, an account...)."""
+    def one(self, subject: str | Person | Company) -> Detection:
+        """The one detection about `subject` (an ID, a person, a company, an account...)."""
         found = self.of(subject)
         assert len(found) == 1, f"expected one detection of {subject}, got {found}"
         return found[0]
 
-    def fired(self, subject: str | Person) -> bool:
+    def fired(self, subject: str | Person | Company) -> bool:
         return bool(self.of(subject))
 
     def outcome(self, code: str) -> ModelOutcome:

@@ -75,8 +75,6 @@ county.vehicle(tekun_car, "小型轿车")
 county.pay(tekun_car, "特困供养", SPRING, 900)
 
 
-run = county.fixture("ASSET_OWNER_ON_WELFARE")
-
 
 def test_a_car_owner_on_dibao_fires(run: Run):
     found = run.one(car_owner)
@@ -122,3 +120,25 @@ def test_deregistered_vehicles_and_companies_do_not_fire(run: Run, who: Person):
 
 def test_other_programs_do_not_fire(run: Run):
     assert not run.fired(tekun_car)
+
+
+# -- contract v1.1, section 5: a closed company counts until its status date ---------------
+# Deregistered on 15 February: January counts, February (the month of closure) and March not.
+closed_in_february = county.person("史关门", born="1971-02-15")
+closing = county.business(closed_in_february, "注销", company="陇县关门商贸有限公司",
+                          status_date="2024-02-15")
+closing_paid = county.pay(closed_in_february, "低保", SPRING, 500)
+# Revoked after the payments: every month counts.
+revoked_later = county.person("柏吊销", born="1972-03-16")
+county.business(revoked_later, "吊销", status_date="2024-06-30")
+county.pay(revoked_later, "低保", SPRING, 500)
+
+run = county.fixture("ASSET_OWNER_ON_WELFARE")
+
+
+def test_a_company_closed_later_counts_in_the_months_before_its_closure(run: Run):
+    found = run.one(closed_in_february)
+    assert figures(found) == ("DIBAO", "2024-01", "2024-01", "500.00")
+    assert evidence(found) == paid(closing_paid[0]) | basis(closing)
+    assert_explains(found, "陇县关门商贸有限公司", "注销")
+    assert figures(run.one(revoked_later)) == ("DIBAO", "2024-01", "2024-03", "1500.00")

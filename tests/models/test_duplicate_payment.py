@@ -43,8 +43,6 @@ reversed_thrice = county.person("鲁多发", born="1948-08-18")
 thrice_paid = county.pay(reversed_thrice, "低保", ["2024-08", "2024-08", "2024-08"], 500)
 county.pay(reversed_thrice, "低保", "2024-08", -500)
 
-run = county.fixture("DUPLICATE_PAYMENT")
-
 
 def test_a_month_paid_twice_fires_for_the_second_payment(run: Run):
     found = run.one(twice)
@@ -90,3 +88,41 @@ def test_a_payment_reversed_and_paid_again_is_paid_once(run: Run):
 def test_a_reversal_cancels_one_payment_and_the_rest_stay_duplicates(run: Run):
     found = run.one(reversed_thrice)
     assert figures(found) == ("DIBAO", "2024-08", "2024-08", "500.00")
+
+
+# -- contract v1.1, section 5: companies --------------------------------------------------
+# A company paid 留工补贴 twice for January (once in the January file, once in February's).
+company_twice = county.company("陇县重发建材有限公司", county.person("重发", born="1974-04-04"))
+company_january = county.pay_company(company_twice, "留工补贴", "2024-01", 4000, claimed=8,
+                                     file="留工补贴_1月.csv", paid_on="2024-01-25")
+company_again = county.pay_company(company_twice, "留工补贴", "2024-01", 4000, claimed=8,
+                                   file="留工补贴_2月.csv", paid_on="2024-02-25")
+# Two months paid on the same day is no duplicate for a company either.
+company_two_months = county.company("陇县两月农机有限公司",
+                                    county.person("两月", born="1974-05-05"))
+county.pay_company(company_two_months, "留工补贴", ["2024-01", "2024-02"], 4000, claimed=8,
+                   paid_on="2024-02-20")
+# The migrant workers' aid paid twice in one year.
+migrant = county.person("打工", born="1988-08-08")
+migrant_paid = county.pay(migrant, "农民工临时生活补助", ["2024", "2024"], 1000)
+
+run = county.fixture("DUPLICATE_PAYMENT")
+
+
+def test_a_company_paid_twice_for_one_month_fires_on_the_company(run: Run):
+    found = run.one(company_twice)
+    assert figures(found) == ("LIUGONG", "2024-01", "2024-01", "4000.00")
+    assert evidence(found) == paid(company_again) | basis(company_january)
+    assert (found.subject_kind, found.subject_name) == ("company", "陇县重发建材有限公司")
+    assert [p.role for p in found.people] == ["legal_rep"]
+    assert_explains(found, "陇县重发建材有限公司", "2024年1月", "4,000.00")
+
+
+def test_a_company_paid_two_months_on_one_day_does_not_fire(run: Run):
+    assert not run.fired(company_two_months)
+
+
+def test_a_person_paid_the_yearly_aid_twice_fires(run: Run):
+    found = run.one(migrant)
+    assert figures(found) == ("LINSHI_NONGMINGONG", "2024", "2024", "1000.00")
+    assert found.subject_kind == "person"

@@ -27,6 +27,11 @@ SKIPPED = {
     "AREA_OVER_DECLARED": ["enrollments", "land"],
     "APPROVAL_SKIPPED": ["enrollments", "approvals"],
     "FUNDS_WITHHELD": ["allocations"],
+    "COMPANY_INACTIVE_PAID": ["enterprise_payments"],
+    "COMPANY_UNREGISTERED": ["enterprise_payments"],
+    "HEADCOUNT_OVERCLAIMED": ["enterprise_payments", "insured_headcount"],
+    "REP_IS_OFFICIAL": ["enterprise_payments", "officials"],
+    "DUTY_ALLOWANCE_UNEARNED": ["duty_roster"],
 }
 
 

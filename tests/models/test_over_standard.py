@@ -40,8 +40,6 @@ county.enroll(cent_over, "禁牧补助", "2023-01", declared_area="13.33")
 jinmu = county.pay(cent_over, "禁牧补助", "2024", "99.99")
 
 
-run = county.fixture("OVER_STANDARD")
-
 
 def test_a_month_above_the_standard_fires_for_the_excess(run: Run):
     found = run.one(over)
@@ -77,3 +75,48 @@ def test_one_fen_above_the_rounded_standard_fires(run: Run):
     found = run.one(cent_over)
     assert figures(found) == ("JINMU", "2024", "2024", "0.01")
     assert paid(jinmu) <= evidence(found)
+
+
+# -- contract v1.1, section 5 ---------------------------------------------------------------
+# 留工补贴 at most 500 元 per claimed worker: 9 claimed, 5,000 paid (4,500 allowed).
+liugong_over = county.company("陇县多发建材有限公司", county.person("多发", born="1970-01-09"))
+liugong_over_paid = county.pay_company(liugong_over, "留工补贴", "2024-01", 5000, claimed=9)
+# Exactly 500 per claimed worker; no claimed headcount (nothing to hold it to).
+liugong_exact = county.company("陇县足额农机有限公司", county.person("足额", born="1970-01-10"))
+county.pay_company(liugong_exact, "留工补贴", "2024-01", "4500.00", claimed=9)
+liugong_unclaimed = county.company("陇县未报商贸有限公司", county.person("未报", born="1970-01-11"))
+county.pay_company(liugong_unclaimed, "留工补贴", "2024-01", 9000)
+
+# 农民工临时生活补助 at most 1,000 元 a year: 1,200 is over, 1,000 is not.
+migrant_over = county.person("外出", born="1990-02-02")
+county.pay(migrant_over, "农民工临时生活补助", "2024", 1200)
+migrant_at = county.person("返乡", born="1990-03-03")
+county.pay(migrant_at, "农民工临时生活补助", "2024", 1000)
+
+# 社区值班补助 is paid per roster day: its standard is DUTY_ALLOWANCE_UNEARNED's alone.
+on_duty = county.person("值班", born="1985-04-04")
+county.pay(on_duty, "社区值班补助", "2024-02", 3000)
+
+run = county.fixture("OVER_STANDARD")
+
+
+def test_a_company_paid_above_its_claimed_workers_standard_fires_on_the_company(run: Run):
+    found = run.one(liugong_over)
+    assert figures(found) == ("LIUGONG", "2024-01", "2024-01", "500.00")
+    assert evidence(found) == paid(liugong_over_paid)
+    assert (found.subject_kind, found.subject_name) == ("company", "陇县多发建材有限公司")
+    assert liugong_over.rep and found.id_number == liugong_over.rep.id
+    assert_explains(found, "陇县多发建材有限公司", "每名申报职工500.00元", "9人", "4500.00元")
+
+
+def test_a_company_at_its_standard_or_without_a_claimed_headcount_does_not_fire(run: Run):
+    assert not run.fired(liugong_exact) and not run.fired(liugong_unclaimed)
+
+
+def test_the_migrant_workers_aid_is_held_to_its_yearly_standard(run: Run):
+    assert figures(run.one(migrant_over)) == ("LINSHI_NONGMINGONG", "2024", "2024", "200.00")
+    assert not run.fired(migrant_at)
+
+
+def test_a_duty_allowance_is_not_judged_here(run: Run):
+    assert not run.fired(on_duty)

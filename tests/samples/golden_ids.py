@@ -28,6 +28,9 @@ V1_DATASETS = ("residents", "deaths", "disability_certs", "officials", "vehicles
 """Contract v1's datasets (section 2): what the v1 samples and their truths know."""
 V11_PROGRAMS = frozenset({"LINSHI_NONGMINGONG", "LIUGONG", "ZHIBAN"})
 """The programs contract v1.1 added: a warning on one of their payments is not a v1 warning."""
+V11_MODELS = frozenset({"COMPANY_INACTIVE_PAID", "COMPANY_UNREGISTERED", "HEADCOUNT_OVERCLAIMED",
+                        "REP_IS_OFFICIAL", "DUTY_ALLOWANCE_UNEARNED"})
+"""The models contract v1.1 added (section 5): they read its datasets, which a v1 delivery lacks."""
 
 
 def golden_path(county: str) -> Path:

@@ -23,7 +23,7 @@ from sunlight.synth.scorecard import read_truth, score
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import open_warehouse
-from tests.samples.golden_ids import SAMPLES, V1_DATASETS
+from tests.samples.golden_ids import SAMPLES, V1_DATASETS, V11_MODELS
 
 COUNTY = SAMPLES / "county-6k-v11"
 NEW_DATASETS = {"enterprise_payments", "insured_headcount", "duty_roster"}
@@ -111,19 +111,50 @@ def test_the_company_datasets_are_read_whole(warehouse: Warehouse) -> None:
                             "ORDER BY shift") == [("全天", 70), ("白班", 68)]
 
 
-def test_the_v1_truth_stays_clean_with_section_5_ingested(
-        home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SUNLIGHT_HOME", str(home))
-    monkeypatch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
-    assert all(outcome.ran for outcome in run_detection(Settings()).result.outcomes)
-    export = tmp_path / "warnings.csv"
-    assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
-    models = library()  # truth_v11's rows of the models Sunlight has (the rest are #15's)
-    v11 = [t for t in read_truth(COUNTY / "truth_v11.csv")
-           if t["id_number"] and t["model"] in models]
-    card = score(read_truth(export), read_truth(COUNTY / "truth.csv") + v11)
+@pytest.fixture(scope="module")
+def exported(home: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
+    """Every model run over the whole delivery, its warnings as `warnings export` writes them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUNLIGHT_HOME", str(home))
+        patch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
+        assert all(outcome.ran for outcome in run_detection(Settings()).result.outcomes)
+        export = tmp_path_factory.mktemp("export") / "warnings.csv"
+        assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
+    return read_truth(export)
+
+
+def test_both_truths_score_clean_over_the_whole_delivery(
+        exported: list[dict[str, str]]) -> None:
+    """truth.csv and truth_v11.csv together: every case found as stated, no trap fired,
+    nothing warned beyond them (company models matched on model and subject_id)."""
+    v11 = read_truth(COUNTY / "truth_v11.csv")
+    assert {t["model"] for t in v11} <= set(library())
+    card = score(exported, read_truth(COUNTY / "truth.csv") + v11)
     assert card.problems == []
     assert card.found == card.cases > 0 and card.fired == 0
+    assert card.traps >= sum(t["kind"] == "trap" for t in v11)
+
+
+def test_every_section_5_model_finds_its_cases_on_companies_and_duty_rosters(
+        exported: list[dict[str, str]]) -> None:
+    cases = {(t["model"], t["subject_id"]) for t in read_truth(COUNTY / "truth_v11.csv")
+             if t["kind"] == "case"}
+    found = {(w["model"], w["subject_id"]) for w in exported}
+    assert cases <= found
+    assert {model for model, _ in cases} >= V11_MODELS
+
+
+def test_a_company_warning_names_the_company_and_its_legal_representative(
+        exported: list[dict[str, str]], warehouse: Warehouse) -> None:
+    companies = [w for w in exported if w["subject_kind"] == "company"]
+    registry = {code: rep or "" for code, rep in query(
+        warehouse, "SELECT credit_code, rep_id_number FROM businesses")}
+    assert companies and {w["model"] for w in companies} >= V11_MODELS - {
+        "DUTY_ALLOWANCE_UNEARNED"}
+    for warning in companies:
+        assert len(warning["subject_id"]) == 18 and warning["name"] == warning["subject_name"]
+        # contract §4: id_number is the legal representative, empty for an unknown company
+        assert warning["id_number"] == registry.get(warning["subject_id"], ""), warning
 
 
 def test_company_payments_resolve_to_the_catalogs_company_program(warehouse: Warehouse) -> None:

@@ -12,7 +12,7 @@ from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
-from tests.samples.golden_ids import SAMPLES, v1_delivery
+from tests.samples.golden_ids import SAMPLES
 
 COUNTY = SAMPLES / "county-6k-v11"
 BATCH = COUNTY / "batch" / "待发放清单_2025年1月.csv"
@@ -20,14 +20,15 @@ BATCH = COUNTY / "batch" / "待发放清单_2025年1月.csv"
 
 @pytest.fixture(scope="session")
 def county_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A home holding the county's v1 delivery and its warnings; never written to by tests
-    (copy it with `home_copy` first)."""
+    """A home holding the county's whole delivery (section 5's datasets too, so that every
+    model the batch kind screens runs) and its warnings; never written to by tests (copy it
+    with `home_copy` first)."""
     if not BATCH.is_file():
         pytest.skip(f"the shared sample county-6k-v11 and its batch are not beside this "
                     f"checkout ({BATCH})")
     home = tmp_path_factory.mktemp("county-6k-v11")
     settings = Settings(home=home, database_url=None)
-    plan = plan_delivery(v1_delivery(COUNTY / "delivery", home / "v1"))
+    plan = plan_delivery(COUNTY / "delivery")
     ingest(Warehouse(settings.warehouse_dir), plan, workers=2)
     run_detection(settings)
     return home

@@ -14,7 +14,9 @@ One row per evidence row:
   `involved_name` (their name as the row writes it, for someone the registry lacks) and
   `involved_role` (a code of contract/vocabulary.yaml `person_roles`: `cadre`, `owner`,
   `legal_rep`, ...). The runner looks every such person up in the registry for their name
-  and 户号 (see `sunlight.models.subjects`).
+  and 户号 (see `sunlight.models.subjects`);
+- optional, for a model that judges persons and companies alike (DUPLICATE_PAYMENT):
+  `subject_kind` and `subject_role`, overriding the YAML's for the row.
 
 A model's SQL writes the usual groups of these as a call in its select list, which the
 registry expands before anything else reads the query (so every engine sees plain columns):
@@ -26,7 +28,11 @@ registry expands before anything else reads the query (so every engine sees plai
 - `lineage(p)`: relation `p`'s lineage as the evidence row's: `p.source_dataset,
   p.source_file, p.source_sheet, p.source_row`;
 - `basis_row(d)`: relation `d`'s row as the basis: `d.source_dataset AS basis_dataset,
-  d.source_file AS basis_file, d.source_sheet AS basis_sheet, d.source_row AS basis_row`.
+  d.source_file AS basis_file, d.source_sheet AS basis_sheet, d.source_row AS basis_row`;
+- `company_row(p)`: relation `p`'s row (a company's payment, shaped like `company_paid`) as
+  the evidence, the company the subject: `p.credit_code AS subject, p.rep_id_number AS
+  id_number, p.company AS name, p.program, p.township, p.village, p.period, p.amount` and
+  its lineage (contract §4: a company warning's `id_number` is its legal representative).
 
 Without an argument the columns are not qualified.
 """
@@ -46,4 +52,8 @@ MACROS: dict[str, tuple[tuple[str, str], ...]] = {
                                              "village", "period", "amount", *LINEAGE))),
     "lineage": tuple((name, name) for name in LINEAGE),
     "basis_row": tuple((name, name.replace("source_", "basis_")) for name in LINEAGE),
+    "company_row": (("credit_code", "subject"), ("rep_id_number", "id_number"),
+                    ("company", "name"),
+                    *((name, name) for name in ("program", "township", "village", "period",
+                                                "amount", *LINEAGE))),
 }

@@ -23,6 +23,7 @@ from sqlglot import exp
 
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.time_limits import TimeLimits, load_time_limits
+from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
@@ -201,8 +202,11 @@ def dated(detections: list[Detection], models: Sequence[Model], as_of: AsOf
 
 def latest_periods(engine: Engine) -> dict[str, str]:
     """The latest period paid per program, and over all programs under ''."""
-    table = engine.query("SELECT program_code AS program, max(period) AS latest FROM payments "
-                         "WHERE program_code IS NOT NULL GROUP BY program_code")
+    table = engine.query(
+        "SELECT program_code AS program, max(period) AS latest FROM ("
+        "SELECT program_code, period FROM payments UNION ALL "
+        "SELECT program_code, period FROM enterprise_payments) AS paid_any "
+        "WHERE program_code IS NOT NULL GROUP BY program_code")
     latest = dict(zip(table.column("program").to_pylist(), table.column("latest").to_pylist(),
                       strict=True))
     latest[""] = max(latest.values(), default="")
@@ -289,8 +293,17 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
         model=model.code, subject=subject, program=program, severity=model.spec.severity,
         period_from=periods[0] if periods else "", period_to=periods[-1] if periods else "",
         amount=amount, facts=facts, evidence=evidence, template=model.spec.explanation,
-        amount_from_rows=model.spec.amount == "rows", subject_kind=model.spec.subject_kind,
+        amount_from_rows=model.spec.amount == "rows", subject_kind=_subject_kind(model, rows),
         people=people_of(model, rows), **first)
+
+
+def _subject_kind(model: Model, rows: list[dict[str, Any]]) -> str:
+    """The rows' own `subject_kind` (a model judging persons and companies), else the YAML's."""
+    kind = str(rows[0].get("subject_kind") or model.spec.subject_kind)
+    if kind not in SUBJECT_KIND_ZH:
+        raise ModelFileError(model.sql_path, f"subject_kind {kind!r} is not one of "
+                             + ", ".join(SUBJECT_KIND_ZH))
+    return kind
 
 
 def _first(rows: list[dict[str, Any]], name: str) -> str:

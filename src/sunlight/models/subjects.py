@@ -35,14 +35,23 @@ def people_of(model: Model, rows: Iterable[Mapping[str, Any]]) -> tuple[Person, 
     found: dict[tuple[str, str], str] = {}
     for row in rows:
         if row.get("id_number"):
-            _note(found, str(row["id_number"]), row.get("name"), model.spec.subject_role)
+            role = _role(model, "subject_role", row.get("subject_role") or model.spec.subject_role)
+            # A company's row names the company, not its representative: the registry names them.
+            kind = row.get("subject_kind") or model.spec.subject_kind
+            name = None if kind == "company" else row.get("name")
+            _note(found, str(row["id_number"]), name, role)
         if row.get("involved_id"):
-            role = str(row.get("involved_role") or "")
-            if role not in ROLE_ORDER:
-                raise ModelFileError(model.sql_path, f"involved_role {role!r} is not one of "
-                                     + ", ".join(ROLE_ORDER))
+            role = _role(model, "involved_role", row.get("involved_role"))
             _note(found, str(row["involved_id"]), row.get("involved_name"), role)
     return tuple(Person(id_number, name, "", role) for (id_number, role), name in found.items())
+
+
+def _role(model: Model, column: str, value: Any) -> str:
+    role = str(value or "")
+    if role not in ROLE_ORDER:
+        raise ModelFileError(model.sql_path, f"{column} {role!r} is not one of "
+                             + ", ".join(ROLE_ORDER))
+    return role
 
 
 def _note(found: dict[tuple[str, str], str], id_number: str, name: Any, role: str) -> None:

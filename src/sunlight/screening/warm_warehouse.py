@@ -64,10 +64,13 @@ def _own(name: str) -> str:
     return f"{name}__applicant"
 
 
-def _person_column(code: str) -> str:
-    """The column of a dataset holding the ID of the person a row is about."""
-    [column] = [c.name for c in DATASETS[code].columns if c.kind == "id"]
-    return column
+def _person_column(code: str) -> str | None:
+    """The column of a dataset holding the ID of the person a row is about; None for a
+    dataset about companies (enterprise_payments, insured_headcount)."""
+    columns = [c.name for c in DATASETS[code].columns if c.kind == "id"]
+    if len(columns) > 1:
+        raise ValueError(f"{code}: more than one ID column ({', '.join(columns)})")
+    return columns[0] if columns else None
 
 
 def whole(name: str) -> str:
@@ -121,12 +124,16 @@ class WarmWarehouse:
             elif name in per_applicant:
                 engine.create_view(name, sql)
 
-    def _keep_whole(self, name: str, source: str, person: str) -> None:
+    def _keep_whole(self, name: str, source: str, person: str | None) -> None:
         columns = self.engine.query(f"SELECT * FROM {source} LIMIT 0").column_names
         if "household" in columns:
             key, joined = "t.household", ""
         elif "household_id" in columns:
             key, joined = "coalesce(t.household_id, '?' || t.id_number)", ""
+        elif person is None or person not in columns:
+            # A company's rows (its payments, its insured headcount, the `company` relations)
+            # are no household's: an application, a person's, reaches none of them.
+            key, joined = "CAST(NULL AS VARCHAR)", ""
         else:
             key = f"coalesce(p.household_id, '?' || t.{person})"
             joined = f"LEFT JOIN person__ids AS p ON p.id_number = t.{person}"

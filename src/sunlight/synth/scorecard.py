@@ -37,7 +37,20 @@ def subject(row: Row) -> tuple[str, ...]:
         return (model, row["township"], row["program"], row["period_from"])
     if model == "SHARED_ACCOUNT":
         return (model, row["account"])
+    if about_company(row):
+        return (model, "company", row["subject_id"])
     return (model, row["id_number"])
+
+
+def about_company(row: Row) -> bool:
+    """A company's warning or truth row: matched on its 统一社会信用代码 (`subject_id`).
+
+    An export says so in `subject_kind` (its `id_number` is then the legal representative's);
+    a truth file (contract v1.1 samples) gives a company's code and no ID number.
+    """
+    if row.get("subject_kind"):
+        return row["subject_kind"] == "company"
+    return bool(row.get("subject_id")) and not row.get("id_number")
 
 
 def score(warnings: Iterable[Row], truth: Iterable[Row]) -> Scorecard:

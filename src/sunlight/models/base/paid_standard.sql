@@ -1,5 +1,5 @@
 -- Payments with the standard in force for their period (the catalog's dated entries).
-SELECT p.*, s.max_amount, s.rate_per_mu
+SELECT p.*, s.max_amount, s.rate_per_mu, s.per_roster_day
 FROM paid AS p
 LEFT JOIN program_standards AS s ON s.program = p.program
  AND s.valid_from <= p.period_start

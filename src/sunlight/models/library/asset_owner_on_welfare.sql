@@ -4,6 +4,7 @@ WITH assets AS (
         v.owner_id_number AS owner_id,
         coalesce(v.owner_name, r.name) AS owner_name,
         coalesce(v.registered_on, DATE '1900-01-01') AS held_from,
+        CAST(NULL AS DATE) AS held_until,
         '名下登记有' || v.vehicle_type || coalesce('（' || v.plate || '）', '') AS what,
         'vehicles' AS source_dataset,
         CAST(v.source_file AS VARCHAR) AS source_file,
@@ -20,7 +21,11 @@ WITH assets AS (
         b.rep_id_number AS owner_id,
         coalesce(b.rep_name, r.name) AS owner_name,
         coalesce(b.founded_on, DATE '1900-01-01') AS held_from,
-        '是' || coalesce(b.company, '某企业') || '（' || b.status || '）的法定代表人' AS what,
+        -- A closed company counted until its closure (the month of 注销 itself no longer).
+        CASE WHEN list_contains(:closed_statuses, b.status) THEN b.status_date END AS held_until,
+        '是' || coalesce(b.company, '某企业') || '（' || b.status
+            || coalesce('，' || strftime(b.status_date, '%Y-%m-%d'), '') || '）的法定代表人'
+            AS what,
         'businesses' AS source_dataset,
         CAST(b.source_file AS VARCHAR) AS source_file,
         CAST(b.source_sheet AS VARCHAR) AS source_sheet,
@@ -28,6 +33,7 @@ WITH assets AS (
     FROM businesses AS b
     LEFT JOIN person AS r ON r.id_number = b.rep_id_number
     WHERE list_contains(:business_statuses, b.status)
+       OR (list_contains(:closed_statuses, b.status) AND b.status_date IS NOT NULL)
 ),
 owning AS (
     SELECT
@@ -41,6 +47,7 @@ owning AS (
                      a.source_dataset DESC, a.source_file, a.source_row) AS nth
     FROM paid AS p
     JOIN assets AS a ON a.household = p.household AND a.held_from <= p.period_end
+     AND (a.held_until IS NULL OR a.held_until > p.period_end)
     WHERE list_contains(:programs, p.program)
 )
 SELECT
