@@ -174,7 +174,7 @@ def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, 
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, step)
         engine.materialise("all_latest", sql.ALL_LATEST)
-        engine.materialise("all_pairs", pairs.WHOLE)
+        engine.create_view("all_pairs", pairs.WHOLE)  # read once, by snapshot.write
     else:
         scope.narrow(engine, new)
         for name, step in sql.SUBJECT_STEPS:
