@@ -119,7 +119,6 @@ def narrow(engine: Engine, new: Collection[str]) -> None:
                                            f"FROM s_new)")
     for name, query in TOUCHED:
         engine.materialise(name, query)
-    engine.create_view("all_pairs", pairs.KEPT)
     for dataset in PERSON_COLUMN:
         if dataset in READ_ONCE:  # a view: its one step reads only the columns it needs
             engine.create_view(f"f_{dataset}", _rows(dataset))
