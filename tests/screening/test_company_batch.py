@@ -1,0 +1,96 @@
+"""A company program's batch (enterprise_payments) and the person programs of contract §5 are
+screened as §7 says: each row held for the model that would fire on it had the batch been
+ingested, a clean company passing, an unreadable credit code unreadable with its reason;
+narrowed to the batch's companies and people, the verdicts are those of the whole warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sunlight.contract.catalog import load_catalog
+from sunlight.ingest.pipeline import ingest
+from sunlight.models.registry import library
+from sunlight.models.runner import detect
+from sunlight.screening.core import screen_file
+from sunlight.screening.verdicts import ScreeningResult
+from sunlight.settings import Settings
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+from tests.screening.companies import (
+    COMPANY_BATCH,
+    COMPANY_ROWS,
+    PERSON_ROWS,
+    CompanyCounty,
+    clean,
+    closed,
+    company_county,
+)
+
+
+@pytest.fixture(scope="module")
+def companies(tmp_path_factory: pytest.TempPathFactory) -> CompanyCounty:
+    return company_county(tmp_path_factory.mktemp("companies"))
+
+
+def _judged(result: ScreeningResult) -> dict[int, tuple[str, tuple[str, ...]]]:
+    return {v.row: (v.verdict, tuple(sorted(v.models))) for v in result.verdicts}
+
+
+def _said(result: ScreeningResult) -> list[tuple[int, str, tuple[str, ...], str]]:
+    return [(v.row, v.verdict, v.models, v.explanation) for v in result.verdicts]
+
+
+def test_each_company_row_is_judged_as_its_case(companies: CompanyCounty) -> None:
+    result = screen_file(companies.settings, companies.company_batch, "enterprise_payments")
+    assert _judged(result) == COMPANY_ROWS
+    assert result.not_run == {}
+    by_row = {v.row: v for v in result.verdicts}
+    # The verdict names the company by its cleaned code and its name (contract §7).
+    assert (by_row[2].id_number, by_row[2].name) == (clean.code, clean.name)
+    assert (by_row[2].program, by_row[2].period, by_row[2].amount) == ("LIUGONG", "2025-01",
+                                                                       "5000.00")
+    assert closed.code in by_row[3].explanation and "2024年10月8日注销" in by_row[3].explanation
+    assert "统一社会信用代码无法识别" in by_row[13].explanation
+    assert "91610327ABC" in by_row[13].explanation and by_row[13].name == clean.name
+
+
+def test_an_officer_reads_each_models_fixed_note(companies: CompanyCounty) -> None:
+    result = screen_file(companies.settings, companies.company_batch, "enterprise_payments",
+                         detail="reduced")
+    held = next(v for v in result.verdicts if v.models == ("REP_IS_OFFICIAL",))
+    assert "法定代表人或其家庭成员可能是在职公职人员" in held.explanation
+    assert "李公明" not in held.explanation and "吴秀兰" not in held.explanation
+
+
+def test_the_person_programs_of_section_5_are_screened(companies: CompanyCounty) -> None:
+    result = screen_file(companies.settings, companies.person_batch)
+    assert _judged(result) == PERSON_ROWS
+    short = next(v for v in result.verdicts if v.row == 3)
+    assert short.program == "ZHIBAN" and "2天" in short.explanation
+
+
+@pytest.mark.parametrize("kind", ["enterprise_payments", "payments"])
+def test_narrowed_to_the_batch_the_verdicts_are_the_whole_warehouses(
+        companies: CompanyCounty, kind: str) -> None:
+    batch = companies.company_batch if kind == "enterprise_payments" else companies.person_batch
+    narrowed = screen_file(companies.settings, batch, kind)
+    assert narrowed.held > 4
+    assert _said(narrowed) == _said(screen_file(companies.settings, batch, kind, narrowed=()))
+
+
+def test_the_rows_held_are_the_rows_ingesting_would_make_evidence(
+        companies: CompanyCounty, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(companies.home, home)
+    settings = Settings(home=home, database_url=None)
+    result = screen_file(settings, companies.company_batch, "enterprise_payments")
+    held = {v.row for v in result.verdicts if v.verdict == "hold"}
+    warehouse = Warehouse(settings.warehouse_dir)
+    ingest(warehouse, [(companies.company_batch, "enterprise_payments")])
+    found = detect(DuckDBEngine(), warehouse, load_catalog(), list(library().values()))
+    evidence = {row.row for d in found.detections for row in d.evidence
+                if row.dataset == "enterprise_payments" and row.file == COMPANY_BATCH}
+    assert held and evidence == held
