@@ -165,8 +165,12 @@ def company_county(root: Path) -> CompanyCounty:
     """The county ingested into `root/home`, and both batches written under `root/batch`."""
     settings = Settings(home=root / "home", database_url=None)
     ingest_county(Warehouse(settings.warehouse_dir), root)
-    batch = root / "batch"
-    _company_batch().deliver(batch)
-    _person_batch().deliver(batch)
-    return CompanyCounty(settings.home, batch / "enterprise_payments" / COMPANY_BATCH,
-                         batch / "payments" / PERSON_BATCH)
+    company_batch, person_batch = write_batches(root / "batch")
+    return CompanyCounty(settings.home, company_batch, person_batch)
+
+
+def write_batches(root: Path) -> tuple[Path, Path]:
+    """The company batch and the person programs' batch, as files under `root`."""
+    _company_batch().deliver(root)
+    _person_batch().deliver(root)
+    return root / "enterprise_payments" / COMPANY_BATCH, root / "payments" / PERSON_BATCH

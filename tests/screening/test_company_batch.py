@@ -5,11 +5,16 @@ narrowed to the batch's companies and people, the verdicts are those of the whol
 
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
 import pytest
+from python_calamine import CalamineWorkbook
+from typer.testing import CliRunner
 
+from sunlight.cli.app import app
+from sunlight.cli.exit_codes import WARNINGS
 from sunlight.contract.catalog import load_catalog
 from sunlight.ingest.pipeline import ingest
 from sunlight.models.registry import library
@@ -94,3 +99,26 @@ def test_the_rows_held_are_the_rows_ingesting_would_make_evidence(
     evidence = {row.row for d in found.detections for row in d.evidence
                 if row.dataset == "enterprise_payments" and row.file == COMPANY_BATCH}
     assert held and evidence == held
+
+
+def test_the_cli_screens_a_company_batch(companies: CompanyCounty, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUNLIGHT_HOME", str(companies.home))
+    monkeypatch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
+    out = tmp_path / "verdicts.csv"
+    result = CliRunner().invoke(app, ["screen", "--dataset", "enterprise_payments",
+                                      str(companies.company_batch), "--out", str(out)])
+    assert result.exit_code == WARNINGS, result.output
+    assert "row 3: hold (COMPANY_INACTIVE_PAID)" in result.output
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = {int(row["row"]): row for row in csv.DictReader(handle)}
+    assert {number: row["verdict"] for number, row in rows.items()} == {
+        number: verdict for number, (verdict, _) in COMPANY_ROWS.items()}
+    assert (rows[2]["id_number"], rows[2]["name"]) == (clean.code, clean.name)
+    book = tmp_path / "verdicts.xlsx"
+    result = CliRunner().invoke(app, ["screen", "--dataset", "enterprise_payments",
+                                      str(companies.company_batch), "--out", str(book)])
+    assert result.exit_code == WARNINGS, result.output
+    sheet = CalamineWorkbook.from_path(str(book)).get_sheet_by_index(0).to_python()
+    assert sheet[0][:3] == ["行号", "统一社会信用代码", "企业名称"]
+    assert sheet[1][1] == closed.code and sheet[1][3] == "留工补贴"
