@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from sunlight.appdb.database import database_url, make_engine, session_factory
+from sunlight.appdb.tables import Warning, WarningEvidence
 from sunlight.cli.app import app
 from sunlight.cli.exit_codes import WARNINGS
 from sunlight.contract.catalog import load_catalog
@@ -33,6 +36,7 @@ from tests.screening.companies import (
     closed,
     company_county,
 )
+from tests.screening.conftest import COUNTY
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +126,28 @@ def test_the_cli_screens_a_company_batch(companies: CompanyCounty, tmp_path: Pat
     sheet = CalamineWorkbook.from_path(str(book)).get_sheet_by_index(0).to_python()
     assert sheet[0][:3] == ["行号", "统一社会信用代码", "企业名称"]
     assert sheet[1][1] == closed.code and sheet[1][3] == "留工补贴"
+
+
+def test_the_samples_company_payments_are_held_as_their_warnings_say(county: Settings) -> None:
+    """Screening the sample's own 留工补贴 file, already ingested, judges it as it stands: the
+    rows held are the evidence rows of its warnings, and every company case of truth_v11 is
+    held for its model."""
+    paid = COUNTY / "delivery" / "enterprise_payments" / "留工补贴发放明细.csv"
+    result = screen_file(county, paid, "enterprise_payments")
+    held = {v.row for v in result.verdicts if v.verdict == "hold"}
+    engine = make_engine(database_url(county))
+    try:
+        with session_factory(engine)() as session:
+            evidence = set(session.scalars(
+                select(WarningEvidence.row).join(Warning)
+                .where(WarningEvidence.dataset == "enterprise_payments",
+                       WarningEvidence.file == paid.name)))
+    finally:
+        engine.dispose()
+    assert held and held == evidence
+    fired = {(code, v.id_number) for v in result.verdicts for code in v.models}
+    with (COUNTY / "truth_v11.csv").open(encoding="utf-8", newline="") as handle:
+        cases = {(row["model"], row["subject_id"]) for row in csv.DictReader(handle)
+                 if row["kind"] == "case" and row["model"].startswith(("COMPANY", "HEADCOUNT",
+                                                                       "REP_"))}
+    assert cases and cases <= fired
