@@ -1,7 +1,8 @@
 """A company program's batch (enterprise_payments) and the person programs of contract §5 are
 screened as §7 says: each row held for the model that would fire on it had the batch been
 ingested, a clean company passing, an unreadable credit code unreadable with its reason;
-narrowed to the batch's companies and people, the verdicts are those of the whole warehouse."""
+the rows held are those ingesting the batch would make evidence (test_narrowed.py holds the
+verdicts narrowed to the batch's companies and people to the whole warehouse's)."""
 
 from __future__ import annotations
 
@@ -34,22 +35,12 @@ from tests.screening.companies import (
     CompanyCounty,
     clean,
     closed,
-    company_county,
 )
 from tests.screening.conftest import COUNTY
 
 
-@pytest.fixture(scope="module")
-def companies(tmp_path_factory: pytest.TempPathFactory) -> CompanyCounty:
-    return company_county(tmp_path_factory.mktemp("companies"))
-
-
 def _judged(result: ScreeningResult) -> dict[int, tuple[str, tuple[str, ...]]]:
     return {v.row: (v.verdict, tuple(sorted(v.models))) for v in result.verdicts}
-
-
-def _said(result: ScreeningResult) -> list[tuple[int, str, tuple[str, ...], str]]:
-    return [(v.row, v.verdict, v.models, v.explanation) for v in result.verdicts]
 
 
 def test_each_company_row_is_judged_as_its_case(companies: CompanyCounty) -> None:
@@ -79,15 +70,6 @@ def test_the_person_programs_of_section_5_are_screened(companies: CompanyCounty)
     assert _judged(result) == PERSON_ROWS
     short = next(v for v in result.verdicts if v.row == 3)
     assert short.program == "ZHIBAN" and "2天" in short.explanation
-
-
-@pytest.mark.parametrize("kind", ["enterprise_payments", "payments"])
-def test_narrowed_to_the_batch_the_verdicts_are_the_whole_warehouses(
-        companies: CompanyCounty, kind: str) -> None:
-    batch = companies.company_batch if kind == "enterprise_payments" else companies.person_batch
-    narrowed = screen_file(companies.settings, batch, kind)
-    assert narrowed.held > 4
-    assert _said(narrowed) == _said(screen_file(companies.settings, batch, kind, narrowed=()))
 
 
 def test_the_rows_held_are_the_rows_ingesting_would_make_evidence(
