@@ -1,6 +1,7 @@
 """A tiny county to publish: four villages in two townships, a household with a member who
 is paid nothing, a payee the registry does not know, a month paid twice, approval chains, a
-program paid by area and the two Spring-Festival person programs.
+program paid by area and the two Spring-Festival person programs; and companies paid 留工补贴
+in those townships and in a third where no person was paid.
 
 `ingested(home)` delivers it as CSV files and ingests it into the warehouse of SUNLIGHT_HOME
 `home`; the people are module constants so that tests can name them.
@@ -8,6 +9,7 @@ program paid by area and the two Spring-Festival person programs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sunlight.ingest.pipeline import ingest, plan_delivery
@@ -60,6 +62,40 @@ county.enroll(ma, "禁牧补助", "2020-01", declared_area="120")
 county.land(ma, "草原", "80")
 county.pay(ma, "禁牧补助", "2024", 900)
 
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    """As the business registry names it (the payment may name it otherwise)."""
+    credit_code: str
+    account: str
+    """Its 对公账号: never public, not even its last digits."""
+    township: str
+
+
+# 城关镇: a company the registry knows, paid for two months under a shorter name.
+HONGDA = Company("陇县宏达建材有限责任公司", "9161032700CY9RKELX", "2703019876547381952",
+                 "城关镇")
+# 马家镇: a cooperative the registry does not know, its claimed workers not given.
+NONGJI = Company("陇县马家镇农机专业合作社", "916103273CMUYJKAWD", "6105016211000473958",
+                 "马家镇")
+# 温水镇: a township where only a company was paid.
+WENSHUI = Company("陇县温水食品有限公司", "91610327AY4CL12THP", "1025020934005871264",
+                  "温水镇")
+county.business(liu, "存续", company=HONGDA.name, credit_code=HONGDA.credit_code)
+county.business(ma, "存续", company=WENSHUI.name, credit_code=WENSHUI.credit_code)
+COMPANY_PAYMENTS = (  # company, name paid under, month, claimed workers, amount
+    (HONGDA, "宏达建材", "2024-01", "12", "6000"),
+    (HONGDA, "宏达建材", "2024-02", "10", "5000"),
+    (NONGJI, NONGJI.name, "2024-01", "", "4000"),
+    (WENSHUI, WENSHUI.name, "2024-02", "20", "9500"),
+)
+for firm, paid_as, month, claimed, amount in COMPANY_PAYMENTS:
+    county.add("enterprise_payments", program="留工补贴", credit_code=firm.credit_code,
+               company=paid_as, period=month, amount=amount, account=firm.account,
+               claimed_headcount=claimed, paid_on=f"{month}-25", township=firm.township)
+COMPANIES: tuple[Company, ...] = (HONGDA, NONGJI, WENSHUI)
+
 PEOPLE: tuple[Person, ...] = (wang, li, zhang, zhao, chen, liu, ma, sun, zhou)
 PAID: tuple[Person, ...] = (wang, zhang, zhao, chen, liu, ma, sun, zhou)
 
@@ -74,4 +110,9 @@ def ingested(home: Path) -> Warehouse:
 def secrets_of_county() -> list[str]:
     """What must never appear on a public page: full IDs, accounts and 户号 that embed an ID."""
     found = [p.id for p in PEOPLE] + [p.account for p in PEOPLE]
-    return [*found, wang.household]
+    return [*found, wang.household, *(c.account for c in COMPANIES)]
+
+
+def company_account_tails() -> list[str]:
+    """The last 6 digits of each company's account: not public either."""
+    return [c.account[-6:] for c in COMPANIES]

@@ -13,11 +13,12 @@ from typer.testing import CliRunner
 from sunlight.appdb.warnings import top
 from sunlight.cli.app import app
 from sunlight.cli.database import open_session
+from sunlight.cli.warnings import judged_by
+from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.models.registry import load_library
 from sunlight.settings import Settings
 from sunlight.synth.scorecard import score
-from tests.samples.golden_ids import V11_MODELS
 
 runner = CliRunner()
 EXPORT_MODELS = tuple(load_library())
@@ -58,10 +59,10 @@ def test_every_injected_case_is_found_with_its_program_and_amount_and_no_trap_fi
     assert detected.exit_code == 1, detected.output  # 1: warnings were raised
     first = tmp_path / "first.csv"
     assert runner.invoke(app, ["warnings", "export", str(first)]).exit_code == 0
-    truth = read_csv(county / "truth.csv")
-    # The generator holds no companies, insured headcounts or duty roster yet (issue 15,
-    # item 6): section 5's models are held to the shared sample county-6k-v11 instead.
-    assert {t["model"] for t in truth if t["kind"] == "case"} == set(EXPORT_MODELS) - V11_MODELS
+    truth, not_judged = judged_by(read_csv(county / "truth.csv"), load_library(),
+                                  load_catalog())
+    assert not_judged == []  # every model and every company payment is judged
+    assert {t["model"] for t in truth if t["kind"] == "case"} == set(EXPORT_MODELS)
     assert score(read_csv(first), truth).problems == []
     # The risk ranking spreads: ties at the top would make triage arbitrary.
     with open_session(Settings()) as db:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sunlight import timeline
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.appdb.warnings import SyncReport, standing_flags, sync
 from sunlight.contract.catalog import load_catalog
+from sunlight.contract.time_limits import load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
@@ -35,17 +37,21 @@ def fingerprint(warehouse: Warehouse) -> str:
 
 
 def run_detection(settings: Settings, codes: Iterable[str] | None = None,
-                  on_model: Callable[[ModelOutcome], None] | None = None) -> DetectionRun:
-    """Run the chosen models (all by default) and store their warnings."""
+                  on_model: Callable[[ModelOutcome], None] | None = None,
+                  as_of: date | None = None) -> DetectionRun:
+    """Run the chosen models (all by default) and store their warnings; `as_of` judges the
+    steps not yet taken (contract §6; by default the latest date of the police data)."""
     library = load_library()
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
+    limits = load_time_limits(settings.time_limits)
     warehouse = Warehouse(settings.warehouse_dir)
     if not warehouse.batches():  # nothing ingested: no model can run, no database to touch
         empty = DuckDBEngine()
         try:
             return DetectionRun(detect(empty, warehouse, load_catalog(settings.catalog),
-                                       models, overrides, on_model=on_model), None)
+                                       models, overrides, on_model=on_model, as_of=as_of,
+                                       time_limits=limits), None)
         finally:
             empty.close()
     url = database_url(settings)
@@ -58,7 +64,8 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
         engine = engine_for(settings)
         try:
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,
-                            overrides, on_model=on_model, context=context)
+                            overrides, on_model=on_model, context=context, as_of=as_of,
+                            time_limits=limits)
             if not result.models_run:
                 return DetectionRun(result, None)
             with session_factory(db).begin() as session:

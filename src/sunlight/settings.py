@@ -26,6 +26,7 @@ class Settings(BaseSettings):
 
     home: Path = Path("sunlight-home")
     catalog: Path | None = None
+    time_limits: Path | None = None  # YAML: police case time limits (contract/time_limits.yaml)
     detection_parameters: Path | None = None  # YAML: model code → parameter → value
     database_url: str | None = None
     workers: int = 0  # 0 = one ingest worker per CPU core

@@ -105,9 +105,9 @@ def test_a_publication_holds_rosters_chains_and_programs(session: Session,
     assert summary[(dongfeng.no, "DIBAO")] == (2, Decimal("2200"))
     programs = {p.code: p for p in session.scalars(
         select(PubProgram).where(PubProgram.publication_id == pid))}
-    # Company programs are paid through enterprise payments, which no roster lists.
-    assert set(programs) == {p.code for p in load_catalog().of_subject("person")}
-    assert "LIUGONG" not in programs and "LINSHI_NONGMINGONG" in programs
+    # Every program, company ones too (their rows: tests/web/test_portal_companies.py).
+    assert set(programs) == {p.code for p in load_catalog().programs}
+    assert {code for code, p in programs.items() if p.subject == "company"} == {"LIUGONG"}
     assert "社会救助暂行办法" in programs["DIBAO"].policy_basis
     assert programs["DIBAO"].beneficiaries == 3
     assert programs["TEKUN"].total == Decimal("2000")

@@ -27,7 +27,7 @@ def test_publish_list_and_withdraw(home: Path, empty_url: str,
         result = runner.invoke(app, ["publish"])
         assert result.exit_code == 0, result.output
         assert f"Published version {version}" in result.output
-        assert "8 beneficiaries" in result.output
+        assert "8 beneficiaries" in result.output and "4 company payments" in result.output
 
     result = runner.invoke(app, ["publish", "--withdraw", "2", "--reason", "名单有误"])
     assert result.exit_code == 0 and "now shows version 1" in result.output

@@ -16,10 +16,6 @@ CONTRACT = SHARED / "spec" / "data-contract.md"
 V11 = "*(v1.1)*"
 
 
-# Section 6's datasets that Sunlight does not ingest yet (issue 11).
-NOT_YET = {"posts", "duty_checks", "police_cases", "inspection_findings"}
-
-
 def contract_tables() -> dict[str, list[tuple[str, bool, list[str]]]]:
     """dataset → [(column, required, synonyms)] as the contract's dataset tables list them
     (sections 2, 5 and 6)."""
@@ -46,11 +42,10 @@ def contract_tables() -> dict[str, list[tuple[str, bool, list[str]]]]:
 
 def test_every_dataset_column_required_flag_and_synonym_of_the_contract():
     tables = contract_tables()
-    assert {"residents", "businesses", "enterprise_payments", "duty_roster"} <= set(tables)
-    assert set(tables) - NOT_YET == set(DATASETS)
+    assert {"residents", "businesses", "enterprise_payments", "duty_roster",
+            "police_cases"} <= set(tables)
+    assert set(tables) == set(DATASETS)
     for code, columns in tables.items():
-        if code in NOT_YET:
-            continue
         ours = {c.name: c for c in DATASETS[code].columns}
         assert list(ours) == [name for name, _, _ in columns], code
         for name, required, synonyms in columns:

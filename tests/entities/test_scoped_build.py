@@ -18,7 +18,7 @@ from sunlight.detect import DetectionRun, run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
-from tests.entities.county import county, son, wang, zhang, zhao
+from tests.entities.county import county, son, sun, wang, zhang, zhao
 from tests.models.county import TOWNSHIP, VILLAGE, County
 
 MODELS = ["SHARED_ACCOUNT", "DECEASED_PAID"]
@@ -33,6 +33,40 @@ def a_month() -> County:
     later.pay(newcomer, "低保", "2024-07", 300, file="七月.csv")
     later.add("officials", "新任.csv", id_number=zhao.id, name=zhao.name, category="村干部",
               start_date="2024-07-01", post="村委会主任", township=TOWNSHIP, village=VILLAGE)
+    return later
+
+
+def a_payroll() -> County:
+    """August's payroll: runs continued (王芳 on her card, 赵敏 on 王芳's), a new amount
+    (王强), a new payee of an existing card (张伟 on 孙丽's), 孙丽 (no registry row: her place
+    is her payments') paid in another village, and the name 王强 written otherwise."""
+    later = County()
+    later.pay(wang, "低保", "2024-07", 500, file="八月.csv")
+    later.pay(zhao, "低保", "2024-03", 400, file="八月.csv", account=wang.account)
+    later.pay(son, "低保", "2024-06", 600, file="八月.csv", account=wang.account, name="王小强")
+    later.pay(zhang, "低保", "2024-07", 300, file="八月.csv", account=sun.account)
+    later.pay(sun, "低保", "2024-02", 300, file="八月.csv", township=TOWNSHIP, village="河西村")
+    return later
+
+
+def a_payroll_elsewhere() -> County:
+    """王芳 paid on her card from 河西村: the card's place (its latest payee's) moves."""
+    later = County()
+    later.pay(wang, "低保", "2024-07", 500, file="九月.csv", village="河西村")
+    return later
+
+
+def a_back_pay() -> County:
+    """April paid to 王芳 late (after her June): her runs join again."""
+    later = County()
+    later.pay(wang, "低保", "2024-04", 500, file="补发四月.csv")
+    return later
+
+
+def a_second_file() -> County:
+    """A second file for June, a month 王芳 was paid already: two rows that month."""
+    later = County()
+    later.pay(wang, "低保", "2024-06", 200, file="补发二.csv")
     return later
 
 
@@ -61,6 +95,10 @@ def a_replaced_file() -> County:
 
 @pytest.mark.parametrize(("delivery", "replace", "scoped"), [
     pytest.param(a_month, False, True, id="month"),
+    pytest.param(a_payroll, False, True, id="payroll-continued"),
+    pytest.param(a_payroll_elsewhere, False, True, id="payroll-elsewhere"),
+    pytest.param(a_back_pay, False, True, id="back-pay"),
+    pytest.param(a_second_file, False, True, id="second-file-of-a-month"),
     pytest.param(lambda: a_registry(VILLAGE), False, True, id="registry"),
     # A village no entity named before: links to villages move, so everything is built.
     pytest.param(lambda: a_registry("新村"), False, False, id="registry-new-village"),
@@ -96,6 +134,23 @@ def test_a_new_payroll_writes_only_what_it_touched(tmp_path: Path, db_url: str):
     # office); both villages, whose money grew. Not 王强's page nor H001's: payments are runs
     # of their own. Nor 王芳's, 张伟's, his company's, the township.
     assert (index.written, index.entities["person"]) == (7, 7)
+
+
+def test_a_payroll_continuing_runs_changes_only_the_village_and_a_run(
+        tmp_path: Path, db_url: str):
+    home = tmp_path / "home"
+    county.run(home)
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    july = County()
+    july.pay(wang, "低保", "2024-07", 500, file="七月.csv")
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(july.deliver(tmp_path / "later")))
+    index = _index(run_detection(Settings(home=home, database_url=db_url), MODELS))
+    # Her village's money grew; not her page, her card's, her household's, nor a link.
+    assert (index.scoped, index.written, index.links_written) == (True, 1, 0)
+    assert index.payment_runs == 1  # June's run now ends in July
+    runs = _contents(db_url)["payments"]
+    assert (wang.id, wang.account, "DIBAO", "2024-06", "2024-07", "500.00", 1) in runs
 
 
 def _index(run: DetectionRun) -> Any:

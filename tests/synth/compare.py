@@ -19,7 +19,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 def subject(row: dict[str, str]) -> str:
     if row["model"] == "FUNDS_WITHHELD":
         return f"{row['township']}/{row['program']}/{row['period_from']}"
-    return row["account"] or row["id_number"]
+    return row.get("subject_id") or row["account"] or row["id_number"]
 
 
 @dataclass

@@ -144,6 +144,23 @@ def norm_area(cell: Any) -> int:
     return int((Decimal(text) * 100).to_integral_value())
 
 
+def norm_credit_code(cell: Any) -> str:
+    """Cleaned as IDs are (spaces, width, case); 18 characters or unreadable."""
+    text = to_half_width(squeeze(_text(cell))).replace(" ", "").lstrip("'").upper()
+    if len(text) != 18:
+        raise Unreadable("bad_credit_code")
+    return text
+
+
+def norm_headcount(cell: Any) -> int:
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    text = to_half_width(squeeze(_text(cell))).removesuffix("人").replace(",", "")
+    if not text.isdigit():
+        raise Unreadable("bad_headcount")
+    return int(text)
+
+
 def norm_level(cell: Any) -> int:
     if isinstance(cell, float):
         return int(cell)
@@ -177,6 +194,7 @@ class Delivery:
 
         return {"id": norm_id, "date": norm_date, "month": norm_month, "period": norm_period,
                 "amount": norm_amount, "area": norm_area, "level": norm_level,
+                "credit_code": norm_credit_code, "headcount": norm_headcount,
                 "program": program, "year": lambda c: int(float(_text(c)))}
 
     def _read_file(self, dataset: Dataset, path: Path) -> None:

@@ -92,6 +92,14 @@ class Reference:
             if person.get("status") == "死亡" and person.get("status_date"):
                 self._died(person["id_number"], person["status_date"])
         self.payments = data["payments"]
+        # The registry's latest row per credit code (files are read in path order).
+        self.companies: dict[str, dict[str, Any]] = {}
+        for row in data["businesses"]:
+            if row.get("credit_code"):
+                self.companies[row["credit_code"]] = row
+        self.grants = data["enterprise_payments"]
+        self.insured = {(r["credit_code"], r["month"]): r["insured_count"]
+                        for r in data["insured_headcount"]}
         self.enrollments: dict[tuple[str, str], dict[str, Any]] = {}
         for row in data["enrollments"]:
             self.enrollments.setdefault((row["id_number"], row["program"]), row)
@@ -140,7 +148,10 @@ class Reference:
     def run(self) -> list[Hit]:
         for model in ("deceased", "duplicate", "exclusive", "over_standard", "age",
                       "disability", "official", "relative", "asset", "area", "shared",
-                      "unregistered", "name", "approval", "funds", "before_birth"):
+                      "unregistered", "name", "approval", "funds", "before_birth",
+                      "company_unregistered", "company_inactive", "headcount",
+                      "rep_official", "company_duplicate", "company_over_standard",
+                      "duty_unearned"):
             getattr(self, model)()
         return self.hits
 
@@ -186,7 +197,14 @@ class Reference:
             self.add("EXCLUSIVE_PROGRAMS", id_number, "", smaller)
 
     def over_standard(self) -> None:
+        self._over_yearly_standard()
+
         def excess(p: dict[str, Any]) -> int:
+            standard = self.catalog.by_code[p["program"]].standard_for(label(p))
+            if standard.max_amount is None and standard.rate_per_mu is None:
+                return 0  # ZHIBAN: its standard is DUTY_ALLOWANCE_UNEARNED's alone
+            if self.annual(p["program"]) and standard.max_amount is not None:
+                return 0  # a yearly maximum: judged over the year below
             if self.annual(p["program"]):
                 enrollment = self.enrollment(p["id_number"], p["program"])
                 if enrollment is None or enrollment.get("declared_area") is None:
@@ -198,13 +216,27 @@ class Reference:
 
         self._emit("OVER_STANDARD", self.by_person(excess))
 
+    def _over_yearly_standard(self) -> None:
+        """An annual program with a maximum (LINSHI_NONGMINGONG): over it in a year."""
+        years: dict[tuple[str, str, int], list[dict[str, Any]]] = defaultdict(list)
+        for p in self.payments:
+            if self.annual(p["program"]) and self.max_fen(p["program"], month_index(p)):
+                years[(p["id_number"], p["program"], year_of(p))].append(p)
+        for (id_number, program, year), rows in sorted(years.items()):
+            over = sum(p["amount"] for p in rows) - self.max_fen(program, year * 12)
+            if over > 0:
+                self.hits.append(Hit("OVER_STANDARD", id_number, program, over, str(year),
+                                     str(year)))
+
     def age(self) -> None:
         def young(p: dict[str, Any]) -> int:
             minimum = self.catalog.by_code[p["program"]].eligibility.min_age
             if not minimum:
                 return 0
             birth = self.birth(p["id_number"])
-            age = (month_index(p) - (birth.year * 12 + birth.month - 1)) // 12
+            # An annual program qualifies whoever reaches the age during the year.
+            last = month_index(p) + (11 if self.annual(p["program"]) else 0)
+            age = (last - (birth.year * 12 + birth.month - 1)) // 12
             return p["amount"] if age < minimum else 0
 
         self._emit("INELIGIBLE_AGE", self.by_person(young))
@@ -224,9 +256,11 @@ class Reference:
 
         self._emit("INELIGIBLE_DISABILITY", self.by_person(unqualified))
 
-    def _in_office(self, office: dict[str, Any], m: int) -> bool:
+    def _in_office(self, office: dict[str, Any], m: int, until: int | None = None) -> bool:
+        """In office on any day of month `m` (through month `until`)."""
         start, end = office.get("start_date"), office.get("end_date")
-        return (start is None or start <= last_day(m)) and (end is None or end >= first_day(m))
+        return ((start is None or start <= last_day(until if until is not None else m))
+                and (end is None or end >= first_day(m)))
 
     def official(self) -> None:
         offices = defaultdict(list)
@@ -235,9 +269,11 @@ class Reference:
                 offices[office["id_number"]].append(office)
 
         def serving(p: dict[str, Any]) -> int:
-            if p["program"] not in ("DIBAO", "TEKUN"):
+            if p["program"] not in ("DIBAO", "TEKUN", "LINSHI_NONGMINGONG"):
                 return 0
-            held = any(self._in_office(o, month_index(p)) for o in offices[p["id_number"]])
+            first = month_index(p)
+            last = first + (11 if self.annual(p["program"]) else 0)
+            held = any(self._in_office(o, first, last) for o in offices[p["id_number"]])
             return p["amount"] if held else 0
 
         self._emit("OFFICIAL_ON_WELFARE", self.by_person(serving))
@@ -266,13 +302,25 @@ class Reference:
             if vehicle.get("status") == "正常" and any(w in vehicle["vehicle_type"]
                                                      for w in CAR_WORDS):
                 owners.add(self.household(vehicle["owner_id_number"]))
-        for business in self.d.data["businesses"]:
+        companies: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for business in [*self.companies.values(),
+                         *(b for b in self.d.data["businesses"] if not b.get("credit_code"))]:
+            companies[self.household(business["rep_id_number"])].append(business)
+
+        def running(business: dict[str, Any], m: int) -> bool:
             if business["status"] in ("存续", "在业"):
-                owners.add(self.household(business["rep_id_number"]))
+                return True
+            closed = business.get("status_date")
+            return closed is not None and closed > last_day(m)
 
         def owning(p: dict[str, Any]) -> int:
-            return p["amount"] if (p["program"] == "DIBAO"
-                                   and self.household(p["id_number"]) in owners) else 0
+            if p["program"] != "DIBAO":
+                return 0
+            household = self.household(p["id_number"])
+            if household in owners or any(running(b, month_index(p))
+                                          for b in companies.get(household, [])):
+                return p["amount"]
+            return 0
 
         self._emit("ASSET_OWNER_ON_WELFARE", self.by_person(owning))
 
@@ -367,3 +415,97 @@ class Reference:
             return p["amount"] if early else 0
 
         self._emit("PAID_BEFORE_BIRTH", self.by_person(unborn))
+
+    # -- companies and the duty allowance (contract section 5) --------------------------------
+
+    def _company_hits(self, model: str, value: Any) -> None:
+        groups: dict[str, list[tuple[dict[str, Any], int]]] = defaultdict(list)
+        for grant in self.grants:
+            amount = value(grant)
+            if amount:
+                groups[grant["credit_code"]].append((grant, amount))
+        for code, rows in sorted(groups.items()):
+            self.add(model, code, rows[0][0]["program"], rows)
+
+    def company_unregistered(self) -> None:
+        self._company_hits("COMPANY_UNREGISTERED", lambda g: 0 if g["credit_code"] in
+                           self.companies else g["amount"])
+
+    def company_inactive(self) -> None:
+        def closed(g: dict[str, Any]) -> int:
+            company = self.companies.get(g["credit_code"])
+            if company is None or company["status"] not in ("注销", "吊销"):
+                return 0
+            day = company.get("status_date")
+            return g["amount"] if day is None or day < first_day(month_index(g)) else 0
+
+        self._company_hits("COMPANY_INACTIVE_PAID", closed)
+
+    def headcount(self) -> None:
+        def overclaimed(g: dict[str, Any]) -> int:
+            claimed = g.get("claimed_headcount")
+            insured = self.insured.get((g["credit_code"], month_index(g)))
+            if claimed is None or insured is None:
+                return 0
+            over = claimed - insured
+            if over <= 2 or over * 10 <= insured:
+                return 0
+            return (g["amount"] * over * 2 + claimed) // (2 * claimed)  # to the fen, half up
+
+        self._company_hits("HEADCOUNT_OVERCLAIMED", overclaimed)
+
+    def rep_official(self) -> None:
+        offices: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for office in self.d.data["officials"]:
+            if office["category"] != "村干部":
+                offices[self.household(office["id_number"])].append(office)
+
+        def related(g: dict[str, Any]) -> int:
+            company = self.companies.get(g["credit_code"])
+            if company is None:
+                return 0
+            held = any(self._in_office(o, month_index(g))
+                       for o in offices[self.household(company["rep_id_number"])])
+            return g["amount"] if held else 0
+
+        self._company_hits("REP_IS_OFFICIAL", related)
+
+    def company_duplicate(self) -> None:
+        seen: dict[tuple[str, str, tuple[str, int]], int] = defaultdict(int)
+
+        def again(g: dict[str, Any]) -> int:
+            key = (g["credit_code"], g["program"], g["period"])
+            seen[key] += 1
+            return g["amount"] if seen[key] > 1 else 0
+
+        self.grants.sort(key=lambda g: g["paid_on"] or date.min)
+        self._company_hits("DUPLICATE_PAYMENT", again)
+
+    def company_over_standard(self) -> None:
+        def excess(g: dict[str, Any]) -> int:
+            standard = self.catalog.by_code[g["program"]].standard_for(label(g))
+            claimed = g.get("claimed_headcount")
+            if claimed is None or standard.per_claimed_worker is None:
+                return 0
+            return max(0, g["amount"] - round(standard.per_claimed_worker * 100) * claimed)
+
+        self._company_hits("OVER_STANDARD", excess)
+
+    def duty_unearned(self) -> None:
+        """Paid more than the standard per distinct date on the roster that month."""
+        days: dict[tuple[str, int], set[date]] = defaultdict(set)
+        for shift in self.d.data["duty_roster"]:
+            day = shift["date"]
+            days[(shift["id_number"], day.year * 12 + day.month - 1)].add(day)
+        paid: dict[tuple[str, str, int], list[dict[str, Any]]] = defaultdict(list)
+        for p in self.payments:
+            standard = self.catalog.by_code[p["program"]].standard_for(label(p))
+            if standard.per_roster_day is not None:
+                paid[(p["id_number"], p["program"], month_index(p))].append(p)
+        for (id_number, program, m), rows in sorted(paid.items()):
+            rate = round((self.catalog.by_code[program].standard_for(month_label(m))
+                          .per_roster_day or 0) * 100)
+            excess = sum(p["amount"] for p in rows) - rate * len(days[(id_number, m)])
+            if excess > 0:
+                self.hits.append(Hit("DUTY_ALLOWANCE_UNEARNED", id_number, program, excess,
+                                     month_label(m), month_label(m)))

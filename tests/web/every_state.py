@@ -254,10 +254,11 @@ def _form(step: str, state: str, verifier: User) -> dict[str, str]:
 
 
 def _report(bench: Workbench) -> None:
-    """A villager's report with a photo, assigned to the verifier, who replies."""
+    """A villager's report about a company program, with a photo, assigned to the verifier,
+    who replies."""
     client = bench.client()
-    filed = file_report(client, photos=[photo_with_gps()], anonymous="0",
-                        contact_name="王五", contact_phone="13800000000")
+    filed = file_report(client, "/report?program=LIUGONG", photos=[photo_with_gps()],
+                        anonymous="0", contact_name="王五", contact_phone="13800000000")
     assert filed.status_code in (200, 303), filed.text
     sessions = bench.app.state.sessions  # type: ignore[attr-defined]
     with sessions() as session:
@@ -293,8 +294,11 @@ def _portal_ids(bench: Workbench) -> None:
     client = bench.client()
     home = client.get("/").text
     villages = sorted(set(re.findall(r'href="/village/([0-9a-f]+)"', home)))
-    townships = sorted(set(re.findall(r'href="/township/([^"?]+)"', home)))
+    townships = sorted(set(re.findall(r'href="/township/([^"?/]+)"', home)))
     programs, people, households = set(), set(), set()
+    # Company programs are listed per township; first, so that their rosters are tried.
+    companies = sorted({code for name in townships for code in re.findall(
+        rf'href="/township/{name}/program/(\w+)', home)})
     for code in villages:
         for program in re.findall(rf'href="/village/{code}/program/(\w+)', client.get(
                 f"/village/{code}").text):
@@ -304,7 +308,7 @@ def _portal_ids(bench: Workbench) -> None:
             households |= set(re.findall(rf'href="/village/{code}/household/(\d+)', roster))
     versions = re.findall(r'href="/village/\w+/(?:person|household)/\d+\?v=(\d+)"', roster)
     bench.ids.update(v=versions[:1], village_code=villages, township_name=townships,
-                     program=sorted(programs), person_no=sorted(people),
+                     program=companies + sorted(programs), person_no=sorted(people),
                      household_no=sorted(households),
                      program_code=sorted(programs),
                      qr_kind=["svg"], static_name=["sunlight.css"],

@@ -21,7 +21,7 @@ SECRETS = """
 SELECT id_number AS s FROM residents UNION SELECT id_number_as_written FROM residents
 UNION SELECT household_id FROM residents WHERE length(household_id) >= 15
 UNION SELECT id_number FROM payments UNION SELECT id_number_as_written FROM payments
-UNION SELECT account FROM payments
+UNION SELECT account FROM payments UNION SELECT account FROM enterprise_payments
 UNION SELECT id_number FROM approvals UNION SELECT id_number FROM enrollments
 """
 

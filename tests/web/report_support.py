@@ -48,12 +48,24 @@ def hidden_fields(html: str) -> dict[str, str]:
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
 
 
+def chosen_options(html: str) -> dict[str, str]:
+    """What each <select> of a form sends as a browser would: its selected option, else its
+    first."""
+    chosen = {}
+    for name, options in re.findall(r'<select [^>]*name="(\w+)"[^>]*>(.*?)</select>', html,
+                                    re.S):
+        values = re.findall(r'<option value="([^"]*)"( selected)?', options)
+        if values:
+            chosen[name] = next((v for v, picked in values if picked), values[0][0])
+    return chosen
+
+
 def file_report(client: TestClient, form_path: str = "/report",
                 photos: list[bytes] | None = None, **fields: str) -> Response:
     """Open the form at `form_path`, fill it in (defaults: 冒领, a description, anonymous)
     and send it with `photos`."""
     page = client.get(form_path).text
-    data = {**hidden_fields(page), "category": "冒领",
+    data = {**hidden_fields(page), **chosen_options(page), "category": "冒领",
             "description": "此人已外出务工多年，仍在领取低保。", "anonymous": "1", **fields}
     files = [("photos", (f"IMG_{i}.jpg", body, "image/jpeg"))
              for i, body in enumerate(photos or [])]

@@ -65,10 +65,14 @@ def test_the_upload_page_links_a_template_for_each_dataset_the_person_uploads(
         staff_app: StaffApp):
     page = staff_app.client("officer").get("/staff/uploads").text
     links = re.findall(r'href="/staff/uploads/templates/(\w+)" download>([^<]+)</a>', page)
-    # The officer of 公安局 uploads its three datasets (the duty roster since contract v1.1);
-    # the link reads their Chinese names.
+    # The officer of 公安局 uploads its datasets (since contract v1.1 also its 督察's: the duty
+    # roster, posts, roll calls, cases, inspection findings); the link reads their Chinese names.
     assert sorted(links) == [("deaths", "死亡信息导入模板"),
+                             ("duty_checks", "网上点名及在岗核查导入模板"),
                              ("duty_roster", "勤务排班及值班表导入模板"),
+                             ("inspection_findings", "督察发现问题导入模板"),
+                             ("police_cases", "案件办理导入模板"),
+                             ("posts", "执勤站点及卡口导入模板"),
                              ("residents", "户籍人口导入模板")]
 
 

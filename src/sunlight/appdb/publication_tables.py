@@ -71,6 +71,8 @@ class PubProgram(Base):
     standard_text: Mapped[str] = mapped_column(Text)
     listed_by: Mapped[str] = mapped_column(String(10), default="person")
     """"household": the roster lists households (户主, 保障人口), as 低保 is announced."""
+    subject: Mapped[str] = mapped_column(String(10), default="person")
+    """"company": paid to companies, listed per township in `PubCompanyPayment`."""
     beneficiaries: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[Decimal] = mapped_column(Numeric(16, 2), default=Decimal(0))
 
@@ -153,6 +155,30 @@ class PubEntry(Base):
     was ingested."""
 
 
+class PubCompanyPayment(Base):
+    """One payment of a company program, as its township's roster lists it.
+
+    A company is not a private person: its name and 统一社会信用代码 (public on the national
+    enterprise credit register) are shown whole. Its account is not held here at all."""
+
+    __tablename__ = "pub_company_payments"
+    __table_args__ = (
+        Index("ix_pub_company_payments_roster", "publication_id", "township", "program"),
+    )
+
+    publication_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    township: Mapped[str] = mapped_column(String(60))
+    program: Mapped[str] = mapped_column(String(40))
+    company: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18))
+    period: Mapped[str] = mapped_column(String(10))
+    claimed_headcount: Mapped[int | None] = mapped_column(Integer)
+    """The workers the company claimed for (None when the department did not say)."""
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    paid_on: Mapped[date | None] = mapped_column(Date)
+
+
 class PubHousehold(Base):
     """A household with benefits in a village: its 户主 as the registry names them."""
 
@@ -220,5 +246,5 @@ class TownshipPhone(Base):
 
 PUBLICATION_ROWS: tuple[type[Base], ...] = (
     PubProgram, PubVillage, PubVillageProgram, PubHousehold, PubBeneficiary, PubEntry,
-    PubPayment, PubApproval, PubLookup)
+    PubPayment, PubApproval, PubLookup, PubCompanyPayment)
 """The tables a publication fills, parents first."""

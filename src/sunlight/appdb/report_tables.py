@@ -36,6 +36,9 @@ class Report(Base):
     publication_version: Mapped[int | None] = mapped_column(Integer)
     beneficiary_no: Mapped[int | None] = mapped_column(Integer)
     """The beneficiary's number in that publication version, when filed from their page."""
+    program: Mapped[str] = mapped_column(String(40), default="")
+    """The program the reporter chose (a code of the publication's programs, person or
+    company), or "" when they did not say."""
     subject_name: Mapped[str] = mapped_column(String(60), default="")
     subject_masked_id: Mapped[str] = mapped_column(String(30), default="")
     anonymous: Mapped[bool] = mapped_column(default=True)

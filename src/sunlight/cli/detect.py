@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from sunlight.cli.database import usable
 from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.warnings import print_top
+from sunlight.contract.time_limits import TimeLimitsError
 from sunlight.detect import DetectionRun, run_detection
 from sunlight.entities.build import IndexCounts
 from sunlight.models.registry import ModelFileError
@@ -26,9 +28,15 @@ def detect_command(
         help="Comma-separated model codes to run (default: all); see `sunlight models`.")] = None,
     top: Annotated[int, typer.Option(help="How many of the highest-risk warnings to show.")]
     = 10,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD",
+        help="The date police case steps and inspection findings not yet done are judged at "
+             "(default: the latest date in police_cases, else in inspection_findings).")]
+    = None,
 ) -> None:
     """Run the models over everything ingested; exit 1 when warnings were raised or changed."""
     settings = get_settings()
+    judged_at = _as_of_date(as_of)
     remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this one
     codes = models.split(",") if models else None
     try:
@@ -36,10 +44,10 @@ def detect_command(
                 console.status("running models…") as status:
             def shown(outcome: ModelOutcome) -> None:
                 status.update(f"ran {outcome.code}")
-            run = run_detection(settings, codes, on_model=shown)
+            run = run_detection(settings, codes, on_model=shown, as_of=judged_at)
     except UnknownModel as exc:
         refuse_unknown_model(exc)
-    except ModelFileError as exc:
+    except (ModelFileError, TimeLimitsError) as exc:
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
     if run.report is None:
@@ -56,6 +64,21 @@ def detect_command(
     raise typer.Exit(WARNINGS if raised else OK)
 
 
+def _as_of_date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        errors.print(f"[red]refused:[/red] --as-of {text!r} is not a date written YYYY-MM-DD")
+        raise typer.Exit(BAD_INPUT) from exc
+
+
+_AS_OF_SOURCES = {"given": "given with --as-of",
+                  "police_cases": "the latest date in police_cases",
+                  "inspection_findings": "the latest date in inspection_findings"}
+
+
 def print_outcomes(run: DetectionRun) -> None:
     table = Table(title="监督模型运行结果 (detection)")
     for header in ("model", "warnings", "evidence rows", "seconds", "note"):
@@ -70,6 +93,8 @@ def print_outcomes(run: DetectionRun) -> None:
         console.print(f"[yellow]note:[/yellow] {unknown:,} payment rows name a program the "
                       "catalog does not know and were not judged; `sunlight quality export` "
                       "lists them (unknown_program). Add the name as an alias in the catalog.")
+    if (as_of := run.result.as_of).day is not None:
+        console.print(f"As-of date: {as_of.day.isoformat()} ({_AS_OF_SOURCES[as_of.source]}).")
     if report := run.report:
         console.print(f"Stored: {report.new:,} new, {report.changed:,} changed, "
                       f"{report.unchanged:,} unchanged, {report.reraised:,} raised again after "

@@ -53,7 +53,8 @@ def publish_command(
         f"Published version {written.publication.version} in "
         f"{time.perf_counter() - started:.1f} s: {counts['villages']:,} villages, "
         f"{counts['beneficiaries']:,} beneficiaries, {counts['entries']:,} roster lines, "
-        f"{counts['payments']:,} payments, {counts['approvals']:,} approval steps. "
+        f"{counts['payments']:,} payments, {counts['approvals']:,} approval steps, "
+        f"{counts['company_payments']:,} company payments. "
         "Bank accounts and full ID numbers are not published.")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,11 +19,11 @@ from sunlight.cli.exit_codes import BAD_INPUT
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.paths import export_target, writing
 from sunlight.contract.cases import RETRACTED, STATUS_ZH
-from sunlight.contract.catalog import load_catalog
-from sunlight.models.registry import Model, load_library
+from sunlight.contract.catalog import Catalog, load_catalog
+from sunlight.models.registry import Model, library, load_library, model_names
 from sunlight.models.runner import UnknownModel, select
 from sunlight.settings import Settings, get_settings
-from sunlight.synth.scorecard import read_truth, score
+from sunlight.synth.scorecard import Scorecard, Tally, read_truth, score
 from sunlight.warning_export import CSV_COLUMNS, csv_row, write_csv, write_xlsx
 
 app = typer.Typer(help="The warnings the models raised.", no_args_is_help=True)
@@ -188,13 +189,53 @@ def export_command(
     console.print(f"Wrote {len(warnings):,} warnings to {path}")
 
 
-def print_scorecard(settings: Settings, truth: Path) -> None:
+def judged_by(truth: list[dict[str, str]], models: dict[str, Model],
+              catalog: Catalog) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The truth rows the installed models can judge, and the rest: a row of a model not
+    installed, or about a company when the model reads no company payments."""
+    judged: list[dict[str, str]] = []
+    not_judged: list[dict[str, str]] = []
+    for row in truth:
+        model = models.get(row["model"])
+        program = catalog.by_code.get(row["program"])
+        company = program is not None and program.subject == "company"
+        reads_companies = model is not None and any(
+            "enterprise_payments" in needed.split("|") for needed in model.spec.inputs)
+        fits = model is not None and (reads_companies or not company)
+        (judged if fits else not_judged).append(row)
+    return judged, not_judged
+
+
+def print_scorecard(settings: Settings, truth_path: Path) -> None:
     """How the stored warnings compare with a generated county's truth.csv."""
     with open_session(settings) as db:
         exported = [dict(zip(CSV_COLUMNS, csv_row(w), strict=True))
                     for w in stored.for_export(db) if w.status != RETRACTED]
-    card = score(exported, read_truth(truth))
+    truth, not_judged = judged_by(read_truth(truth_path), library(),
+                                  load_catalog(settings.catalog))
+    card = score(exported, truth)
+    console.print(_scorecard_table(card, not_judged))
     console.print(f"示例县注入案例 {card.found}/{card.cases} 条已找到，陷阱误报 {card.fired}/"
                   f"{card.traps} 条，真值之外的预警 {card.unexpected} 条 (injected cases found "
                   f"{card.found} of {card.cases}; traps fired {card.fired} of {card.traps}; "
                   f"warnings beyond the truth {card.unexpected}).")
+    if not_judged:
+        aside = len(not_judged)
+        console.print(f"另有 {aside} 条案例或陷阱属于未安装的模型，未计入 ({aside} truth rows "
+                      "are for models, or company payments, the installed library does not "
+                      "judge).")
+
+
+def _scorecard_table(card: Scorecard, not_judged: list[dict[str, str]]) -> Table:
+    """Per model: injected cases found, traps fired, and the rows no installed model judges."""
+    names = model_names()
+    table = Table(title="示例县注入案例与陷阱 (injected cases and traps, per model)")
+    for header in ("model", "模型", "cases found", "traps fired", "not judged"):
+        table.add_column(header, justify="left" if header in ("model", "模型") else "right",
+                         no_wrap=True)
+    aside = Counter(row["model"] for row in not_judged)
+    for code in dict.fromkeys([*card.models, *aside]):
+        tally = card.models.get(code, Tally())
+        table.add_row(code, names.get(code, "（未安装）"), f"{tally.found}/{tally.cases}",
+                      f"{tally.fired}/{tally.traps}", str(aside[code] or ""))
+    return table

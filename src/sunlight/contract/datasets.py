@@ -11,6 +11,7 @@ import yaml
 ColumnKind = Literal[
     "id", "name", "text", "place", "code", "date", "month", "period",
     "amount", "area", "level", "year", "program", "account", "credit_code", "headcount",
+    "datetime",
 ]
 COLUMN_KINDS: frozenset[str] = frozenset(ColumnKind.__args__)  # type: ignore[attr-defined]
 PROGRAM_SUBJECTS = ("person", "company")
@@ -28,6 +29,7 @@ class Column:
     choices: tuple[str, ...] = ()
     derive: str | None = None
     subject: str | None = None  # a program column: whom its programs must pay
+    time_of_day_needed: bool = False  # a datetime column whose bare date is doubtful
 
     @property
     def label(self) -> str:
@@ -72,6 +74,10 @@ def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
     if kind not in COLUMN_KINDS:
         raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: unknown kind {kind!r}")
     subject = raw.get("subject")
+    time_of_day = raw.get("time_of_day")
+    if time_of_day is not None and (kind != "datetime" or time_of_day != "needed"):
+        raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: time_of_day "
+                         f"{time_of_day!r} is for a datetime column, and can only be 'needed'")
     if subject is not None and (kind != "program" or subject not in PROGRAM_SUBJECTS):
         raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: subject {subject!r} "
                          f"is for a program column, one of {', '.join(PROGRAM_SUBJECTS)}")
@@ -83,6 +89,7 @@ def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
         choices=tuple(str(c) for c in cast(list[object], raw.get("choices", []))),
         derive=str(raw["derive"]) if "derive" in raw else None,
         subject=str(subject) if subject is not None else None,
+        time_of_day_needed=time_of_day is not None,
     )
 
 

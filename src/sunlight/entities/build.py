@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow as pa
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from sunlight.appdb.bulk import insert_table, update_table
 from sunlight.appdb.entity_tables import Entity, EntityLink, EntityPayment, EntityWarning
 from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
 from sunlight.appdb.statistics import analyze
-from sunlight.entities import changes, scope, snapshot, sql, store
+from sunlight.entities import changes, pairs, runs, scope, snapshot, sql, store
 from sunlight.entities.refs import index_state
 from sunlight.entities.search_terms import index_terms, refresh_warned, update_terms
 from sunlight.entities.standing import refresh_warnings
@@ -106,8 +105,8 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
     state.entities, state.links = counts.total, counts.links
     state.batches = "\n".join(batches)
-    if last is None or counts.written or counts.links_written or found.vanished:
-        state.snapshot = snapshot.write(engine, where)  # else the last one still holds
+    state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
+                                    _unchanged_parts(engine, counts, scoped=bool(new)))
     clock.lap("snapshot")
     counts.warned = refresh_warnings(session)
     clock.lap("warnings")
@@ -119,6 +118,29 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     clock.lap("search")
     counts.seconds = time.perf_counter() - started
     return counts
+
+
+def _unchanged_parts(engine: Engine, counts: IndexCounts, *, scoped: bool) -> set[str]:
+    """The parts of the last snapshot that this build left as they were."""
+    unchanged = set()
+    for part, places in (("subjects", "NOT IN"), ("places", "IN")):
+        kinds = f"kind {places} {snapshot.PLACES}"
+        if not _count(engine, f"(SELECT id FROM e_entities WHERE changed AND {kinds} "
+                              f"UNION ALL SELECT id FROM e_vanished WHERE {kinds})"):
+            unchanged.add(part)
+    if not counts.links_written and not _count(engine, "e_gone_links"):
+        unchanged.add("links")
+    # No current registry row read again (all_latest is then the last one's).
+    if scoped and not _count(engine, "(SELECT id FROM e_latest UNION ALL SELECT id FROM "
+                                     "s_latest WHERE id IN (SELECT id FROM s_r))"):
+        unchanged.add("latest")
+    if scoped and not _count(engine, "n_payments"):
+        unchanged.add("pairs")
+    return unchanged
+
+
+def _count(engine: Engine, table: str) -> int:
+    return int(engine.query(f"SELECT count(*) AS n FROM {table}").column("n")[0].as_py())
 
 
 def _kept(session: Session) -> IndexCounts:
@@ -138,33 +160,31 @@ def _new_batches(built_from: str, batches: list[str]) -> set[str] | None:
     return set(batches[len(before):])
 
 
-def _compute(engine: Engine, salt: str, connection: Connection,
-             last: dict[str, pa.Table] | None, new: set[str] | None,
-             clock: _Clock) -> changes.Plan:
+def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, Path] | None,
+             new: set[str] | None, clock: _Clock) -> changes.Plan:
     """The engine's steps (over the whole warehouse, or what `new` touches) and the plan of
-    changes against what is stored (the snapshot `last`, else the database)."""
+    changes against what is stored (the snapshot's files `last`, else the database)."""
+    if last is not None:
+        snapshot.register(engine, last)
+    else:
+        engine.register_table("e_stored", store.stored_entities(connection))
+        engine.register_table("e_stored_links", store.stored_links(connection))
+    clock.lap("read stored")
     if new is None:
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, step)
         engine.materialise("all_latest", sql.ALL_LATEST)
+        engine.materialise("all_pairs", pairs.WHOLE)
     else:
-        assert last is not None
         scope.narrow(engine, new)
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, scope.narrowed(step))
-        engine.register_table("s_latest", last["latest"])
         engine.materialise("all_latest", scope.ALL_LATEST)
     for name, source in sql.PLACE_SOURCES:
         engine.create_view(name, source)
     for name, step in sql.PLACE_STEPS:
         engine.materialise(name, step)
     clock.lap("engine")
-    if last is None:
-        last = {"entities": store.stored_entities(connection),
-                "links": store.stored_links(connection)}
-    engine.register_table("e_stored", last["entities"])
-    engine.register_table("e_stored_links", last["links"])
-    clock.lap("read stored")
     found = changes.plan(engine, salt, scoped=new is not None)
     clock.lap("compare")
     return found
@@ -206,18 +226,15 @@ def _rewrite(engine: Engine, connection: Connection) -> tuple[int, int]:
 
 
 def _write_payments(engine: Engine, connection: Connection, *, scoped: bool) -> int:
-    """The payment runs: of the persons new batches named (their runs computed again from
-    all their rows), else all of them, the table emptied first."""
+    """The payment runs: of the payees of new batches (sunlight.entities.runs), else all of
+    them, the table emptied first."""
     if scoped:
-        store.delete_payments_of(connection, engine.query("SELECT id FROM s_p").column("id"))
-        runs = engine.query("SELECT * FROM e_payment_runs WHERE person IN (SELECT id FROM s_p)")
-        insert_table(connection, EntityPayment, runs)
-        return int(runs.num_rows)
+        return runs.write_scoped(engine, connection)
     store.clear_payments(connection)
-    runs = engine.query("SELECT * FROM e_payment_runs ORDER BY person, account, program, first")
+    table = engine.query("SELECT * FROM e_payment_runs ORDER BY person, account, program, first")
     with store.without_indexes(connection, (EntityPayment,)):
-        insert_table(connection, EntityPayment, runs)
-    return int(runs.num_rows)
+        insert_table(connection, EntityPayment, table)
+    return int(table.num_rows)
 
 
 def _update(engine: Engine, connection: Connection) -> tuple[int, int]:

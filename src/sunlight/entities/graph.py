@@ -26,6 +26,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from sunlight.appdb.entity_tables import Entity, EntityLink
 from sunlight.contract.vocabulary import LINK_KIND_ZH
+from sunlight.entities.payments import payee_totals
 
 CADRE = "cadre"
 CADRE_RELATIVE = "cadre_relative"
@@ -132,7 +133,20 @@ def neighbourhood(session: Session, entity: Entity, *, hops: int = 2,
     if frontier and wanted:
         _close(session, graph, frontier, wanted)
     _attach_offices(session, graph)
+    _attach_payee_totals(session, graph)
     return graph
+
+
+def _attach_payee_totals(session: Session, graph: Neighbourhood) -> None:
+    """What each payee tie drawn was paid (first, last, months, amount, rows): read from the
+    runs of months, not stored with the link (a month of payments changes no link)."""
+    ties = [(edge, (graph.nodes[edge.target].entity.key, graph.nodes[edge.source].entity.key))
+            for edge in graph.edges if edge.kind == "payee"
+            and edge.source in graph.nodes and edge.target in graph.nodes]
+    totals = payee_totals(session, {account for _, (account, _) in ties})
+    for edge, pair in ties:
+        if pair in totals:
+            edge.details = {**edge.details, **totals[pair].as_details()}
 
 
 def _attach_offices(session: Session, graph: Neighbourhood) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Collection
 
 import pyarrow as pa
 
-from sunlight.entities import sql
+from sunlight.entities import pairs, sql
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 
@@ -36,16 +36,35 @@ PERSON_COLUMN = {
 """The datasets the index reads, and the column naming the person of each row."""
 
 _COMPANY_KEY = sql.COMPANY_KEY
+_OTHERS = {dataset: column for dataset, column in PERSON_COLUMN.items() if dataset != "payments"}
+
+_REGISTERED = ("SELECT id FROM s_latest WHERE name IS NOT NULL AND township IS NOT NULL "
+               "AND village IS NOT NULL")
 
 TOUCHED = (
-    ("s_p", "SELECT DISTINCT id FROM (" + " UNION ALL ".join(
-        f"SELECT {column} AS id FROM n_{dataset}" for dataset, column in PERSON_COLUMN.items())
+    # Persons named by new rows of datasets other than payments.
+    ("s_o", "SELECT DISTINCT id FROM (" + " UNION ALL ".join(
+        f"SELECT {column} AS id FROM n_{dataset}" for dataset, column in _OTHERS.items())
      + ") WHERE id IS NOT NULL AND id <> ''"),
+    # The payees of new payments, and the latest period each was paid before them.
+    ("s_payees", f"SELECT DISTINCT id_number AS id FROM n_payments "
+                 f"WHERE {sql.present('id_number')}"),
+    ("s_paid_before", pairs.PAID_BEFORE),
+    # A payee's page depends on payments only without a whole current registry row (their
+    # name and place then come from payments) or as a new person; their runs are computed
+    # again from all their rows when the new rows fall on or before a period paid already.
+    ("s_p", f"SELECT id FROM s_o UNION SELECT id FROM s_payees WHERE id NOT IN ({_REGISTERED}) "
+            f"UNION SELECT n.id_number FROM n_payments AS n JOIN s_paid_before AS b "
+            f"ON b.id = n.id_number WHERE coalesce(n.period, '') <= b.last"),
     ("s_h", "SELECT DISTINCT household_id AS key FROM residents "
-            "WHERE id_number IN (SELECT id FROM s_p) AND household_id IS NOT NULL "
+            "WHERE id_number IN (SELECT id FROM s_o) AND household_id IS NOT NULL "
             "AND household_id <> ''"),
-    ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM n_payments UNION ALL "
-            "SELECT account FROM payments WHERE id_number IN (SELECT id FROM s_p)) "
+    ("s_new_pairs", pairs.state("n_payments")),
+    ("all_pairs", pairs.MERGED),
+    ("s_pairs", pairs.COMPARED),
+    ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM payments "
+            "WHERE id_number IN (SELECT id FROM s_o) UNION ALL "
+            + pairs.changed_accounts(sql.present("id")) + ") "
             "WHERE account IS NOT NULL AND account <> ''"),
     ("s_c", f"SELECT DISTINCT {_COMPANY_KEY} AS key FROM (SELECT * FROM n_businesses "
             f"UNION ALL BY NAME SELECT * FROM businesses "
@@ -59,6 +78,10 @@ TOUCHED = (
     ("e_scope", "SELECT 'person' AS kind, id AS key FROM s_p UNION ALL "
                 "SELECT 'household', key FROM s_h UNION ALL "
                 "SELECT 'account', key FROM s_a UNION ALL SELECT 'company', key FROM s_c"),
+    # Payees whose runs are computed again from all their rows (they are read whole), and
+    # those whose new months are added to their runs (`sunlight.entities.runs`).
+    ("s_rerun", "SELECT id FROM s_payees WHERE id IN (SELECT id FROM s_p)"),
+    ("s_append", "SELECT id FROM s_payees WHERE id NOT IN (SELECT id FROM s_p)"),
 )
 
 
@@ -89,7 +112,8 @@ def narrow(engine: Engine, new: Collection[str]) -> None:
     to read. The warehouse's datasets are registered (open_warehouse)."""
     engine.register_table("s_new", pa.table({"file_hash": pa.array(sorted(new), pa.string())}))
     for dataset in PERSON_COLUMN:
-        engine.create_view(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
+        # Materialised: the new rows are few, and read by many of the steps below.
+        engine.materialise(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
                                            f"source_file_hash AS VARCHAR) IN (SELECT file_hash "
                                            f"FROM s_new)")
     for name, query in TOUCHED:

@@ -1,10 +1,12 @@
 """The index as last built, kept beside the warehouse in Parquet: what a build compares with.
 
 Reading 390,000 entities' digests and 160,000 links back from the app database took longer
-than computing them; a Parquet copy of the same rows (`entities`, `links`) is read in a tenth
-of that, with each person's current registry row (`latest`, which villages count) that a
-scoped build (sunlight.entities.scope) does not recompute. A build writes a new snapshot
-under a fresh name and records the name in `entity_index_state.snapshot` in its
+than computing them; a Parquet copy of the same rows (`subjects` and `places`, `links`) is
+read by the engine in a tenth of that, with each person's current registry row (`latest`,
+which villages count) that a scoped build (sunlight.entities.scope) does not recompute, and
+each (account, payee) pair's state (`pairs`, sunlight.entities.pairs). A build writes a new
+snapshot under a fresh name (the parts it left as they were linked to the last one's files,
+not written again) and records the name in `entity_index_state.snapshot` in its
 transaction: if that transaction fails, the state still names the old snapshot, which is
 removed only by a later build. A snapshot is believed only while the database holds as many
 entities and links as it does; otherwise the build reads the database, as without one.
@@ -12,22 +14,36 @@ entities and links as it does; otherwise the build reads the database, as withou
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, text
 
+from sunlight.entities.sql import LATEST_COLUMNS
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
 
+_ENTITY = "SELECT id, kind, key, ref, digest, name, township FROM e_dir WHERE kind "
+PLACES = "('village', 'township')"
+
 PARTS = {
-    "entities": "SELECT id, kind, key, ref, digest, name, township FROM e_dir ORDER BY id",
+    # Villages' documents change with every month of payments, subjects' seldom: apart, a
+    # month rewrites only the few places.
+    "subjects": f"{_ENTITY} NOT IN {PLACES} ORDER BY id",
+    "places": f"{_ENTITY} IN {PLACES} ORDER BY id",
     "links": "SELECT id, source_id, target_id, kind, role, details FROM e_all_links ORDER BY id",
     "latest": "SELECT * FROM all_latest ORDER BY id",
+    "pairs": "SELECT * FROM all_pairs",
 }
+
+STORED = {"e_stored": "SELECT * FROM snap_subjects UNION ALL SELECT * FROM snap_places",
+          "e_stored_links": "SELECT * FROM snap_links", "s_latest": "SELECT * FROM snap_latest",
+          "s_stored_pairs": "SELECT * FROM snap_pairs"}
+"""The tables a build reads from the snapshot, each read once from its Parquet files."""
 
 
 def folder(warehouse: Warehouse) -> Path:
@@ -35,25 +51,52 @@ def folder(warehouse: Warehouse) -> Path:
     return warehouse.root.parent / "entity-index"
 
 
-def read(where: Path, name: str, connection: Connection) -> dict[str, pa.Table] | None:
-    """The snapshot `name` as tables, or None when there is none to believe."""
-    if not name or not all((where / name / f"{part}.parquet").exists() for part in PARTS):
+def read(where: Path, name: str, connection: Connection) -> dict[str, Path] | None:
+    """The files of snapshot `name`, by part, or None when there is none to believe."""
+    files = {part: where / name / f"{part}.parquet" for part in PARTS}
+    if not name or not all(path.exists() for path in files.values()):
         return None
-    tables = {part: pq.read_table(where / name / f"{part}.parquet") for part in PARTS}
+    if set(pq.read_schema(files["latest"]).names) != set(LATEST_COLUMNS.split(", ")):
+        return None  # written by an earlier version, without what a scoped build reads
+    rows = {part: pq.read_metadata(path).num_rows for part, path in files.items()}
     entities, links = connection.execute(text(
         "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_links)")).one()
-    if (entities, links) != (tables["entities"].num_rows, tables["links"].num_rows):
+    if (entities, links) != (rows["subjects"] + rows["places"], rows["links"]):
         return None
-    return tables
+    return files
 
 
-def write(engine: Engine, where: Path) -> str:
-    """The index as the engine holds it now, under a new name (returned)."""
+def register(engine: Engine, files: dict[str, Path]) -> None:
+    """The snapshot's tables (`STORED`) in the engine, read by the engine itself."""
+    for part, path in files.items():
+        engine.register_parquet(f"snap_{part}", [path])
+    for name, query in STORED.items():
+        engine.materialise(name, query)
+
+
+def write(engine: Engine, where: Path, last: str = "", unchanged: Collection[str] = ()) -> str:
+    """The index as the engine holds it now, under a new name (returned); or the snapshot
+    `last` itself when no part changed. The parts `unchanged` are linked to the last one's
+    files rather than written again."""
+    if last and set(unchanged) >= set(PARTS):
+        return last
     name = uuid.uuid4().hex
     (where / name).mkdir(parents=True)
     for part, query in PARTS.items():
-        pq.write_table(engine.query(query), where / name / f"{part}.parquet")
+        target = where / name / f"{part}.parquet"
+        if last and part in unchanged:
+            _link(where / last / f"{part}.parquet", target)
+        else:
+            pq.write_table(engine.query(query), target)
     return name
+
+
+def _link(source: Path, target: Path) -> None:
+    """The same file under a second name; a copy where the file system has no hard links."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def prune(where: Path, keep: str) -> None:

@@ -19,7 +19,8 @@ def _money(expr: str) -> str:
     return MONEY.format(expr)
 
 
-def _present(column: str) -> str:
+def present(column: str) -> str:
+    """The column holds a key: not empty, and short enough for the key columns."""
     return f"{column} IS NOT NULL AND {column} <> '' AND length({column}) <= 60"
 
 
@@ -36,7 +37,7 @@ SELECT t.id_number AS id, t.name, t.sex, t.birth_date, t.household_id, t.relatio
        t.township, t.village, t.status, t.status_date,
        max(coalesce(b.delivered, 0)) AS delivered
 FROM residents AS t LEFT JOIN batches AS b ON b.file_hash = CAST(t.source_file_hash AS VARCHAR)
-WHERE {_present('t.id_number')}
+WHERE {present('t.id_number')}
 GROUP BY ALL
 """
 
@@ -68,7 +69,7 @@ _PERSON_SOURCES = (
 )
 
 PERSON_IDS = "SELECT id, min(name) AS name FROM (" + " UNION ALL ".join(
-    f"SELECT {i} AS id, {n} AS name FROM {d} WHERE {_present(i)}"
+    f"SELECT {i} AS id, {n} AS name FROM {d} WHERE {present(i)}"
     for i, n, d in _PERSON_SOURCES) + ") GROUP BY id"
 
 # Where a person without a registry row lives: their latest payment's, else enrollment's.
@@ -121,29 +122,46 @@ SELECT id_number AS id,
 FROM enrollments AS t GROUP BY 1
 """
 
-# Payments as cells of month × program × account: period, program, sum, rows.
-PAY_CELLS = f"""
+
+def pay_cells(rows: str) -> str:
+    """Payments of `rows` (as `payments`) as cells of month × program × account: period,
+    program, sum, rows."""
+    return f"""
 SELECT t.id_number AS id, coalesce(t.account, '') AS account, coalesce(t.period, '') AS period,
        {PROGRAM} AS program, sum(t.amount) AS amount, count(*) AS n
-FROM e_pay AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
+FROM {rows} AS t WHERE t.id_number IS NOT NULL GROUP BY ALL
 """
+
+
+PAY_CELLS = pay_cells("e_pay")
+
+def month_no(column: str) -> str:
+    """A monthly period (YYYY-MM) as a number of months, one more each month; else NULL."""
+    return (f"CASE WHEN length({column}) = 7 THEN CAST(substr({column}, 1, 4) AS BIGINT) * 12 "
+            f"+ CAST(substr({column}, 6, 2) AS BIGINT) END")
+
 
 # Runs of months paid alike (same account, program, amount and rows a month): a pension paid
 # the same each month for years is one run, not sixty cells. A year (an annual program) is a
 # run alone. Written to `entity_payments`, not into the person's document.
-MONTH_NO = ("CASE WHEN length(period) = 7 THEN CAST(substr(period, 1, 4) AS BIGINT) * 12 "
-            "+ CAST(substr(period, 6, 2) AS BIGINT) END")
+MONTH_NO = month_no("period")
 ISLAND = (f"coalesce(({MONTH_NO}) - row_number() OVER (PARTITION BY {{}} ORDER BY period), "
           "-1 - coalesce(TRY_CAST(period AS BIGINT), 0))")
 
-PAYMENT_RUNS = f"""
+
+def payment_runs(cells: str) -> str:
+    """The runs of months paid alike of the payment cells in `cells` (as `PAY_CELLS`)."""
+    return f"""
 SELECT id AS person, left(account, {KEY_MAX}) AS account, left(program, 120) AS program,
        left(min(period), 16) AS first, left(max(period), 16) AS last,
        {_money('amount')} AS amount, CAST(n AS INTEGER) AS rows
 FROM (SELECT *, {ISLAND.format('id, account, program, amount, n, length(period)')} AS island
-      FROM e_pay_cells WHERE {_present('id')})
+      FROM {cells} WHERE {present('id')})
 GROUP BY id, account, program, amount, n, island
 """
+
+
+PAYMENT_RUNS = payment_runs("e_pay_cells")
 
 DEATHS = """
 SELECT id_number AS id, list(struct_pack(date := death_date, source := source)
@@ -181,7 +199,7 @@ MEMBERS = f"""
 SELECT household AS h,
        list(struct_pack(id := id, name := name, relation := relation, status := status)
             ORDER BY coalesce(relation, '') <> '户主', id) AS members
-FROM e_latest WHERE {_present('household')} GROUP BY 1
+FROM e_latest WHERE {present('household')} GROUP BY 1
 """
 
 COMPANY_KEY = "coalesce(nullif(t.credit_code, ''), t.company)"
@@ -227,7 +245,7 @@ HOUSEHOLD_IDS = f"""
 SELECT household_id AS h, arg_max(township, struct_pack(d := delivered, t := township,
                                                          v := village)) AS township,
        arg_max(village, struct_pack(d := delivered, t := township, v := village)) AS village
-FROM e_reg_states WHERE {_present('household_id')} GROUP BY 1
+FROM e_reg_states WHERE {present('household_id')} GROUP BY 1
 """
 
 HOUSEHOLDS = """
@@ -266,6 +284,9 @@ WHERE t.account IS NOT NULL AND t.account <> '' AND length(t.account) <= {KEY_MA
 GROUP BY ALL
 """
 
+# Only for payees without a person's ID (no runs of theirs in `entity_payments`): the others'
+# months are read from their runs (sunlight.entities.payments), so that a month of payments
+# changes no account's document.
 ACCOUNT_MONTHS = f"""
 SELECT account, list(struct_pack(id := id, f := first, t := last, a := {_money('amount')})
                      ORDER BY first, id) AS months
@@ -274,10 +295,15 @@ FROM (SELECT account, id, amount, min(period) AS first, max(period) AS last
             FROM (SELECT t.account, coalesce(t.period, '') AS period,
                          coalesce(t.id_number, '') AS id, sum(t.amount) AS amount
                   FROM e_pay AS t WHERE t.account IS NOT NULL AND t.account <> ''
+                  AND NOT ({present("coalesce(t.id_number, '')")})
                   GROUP BY ALL))
       GROUP BY account, id, amount, island)
 GROUP BY account
 """
+
+# A payee's totals are in the document only for a payee without a person's ID; the others'
+# are read from their runs, and the payees listed by ID (the page orders them by period).
+_IF_ANONYMOUS = f"CASE WHEN NOT ({present('p.id')}) THEN {{}} END"
 
 ACCOUNTS = f"""
 SELECT 'account' AS kind, p.account AS key,
@@ -287,10 +313,13 @@ SELECT 'account' AS kind, p.account AS key,
        left(coalesce(arg_max(p.village, {PAYEE_PLACE}), ''), 60) AS village, '' AS household,
        struct_pack(
          payees := list(struct_pack(id := p.id, name := l.name, written := p.written,
-                                    household := l.household, first := p.first,
-                                    last := p.last, months := p.months,
-                                    amount := {_money('p.amount')}, rows := p.n)
-                        ORDER BY p.first, p.id),
+                                    household := l.household,
+                                    first := {_IF_ANONYMOUS.format('p.first')},
+                                    last := {_IF_ANONYMOUS.format('p.last')},
+                                    months := {_IF_ANONYMOUS.format('p.months')},
+                                    amount := {_IF_ANONYMOUS.format(_money('p.amount'))},
+                                    rows := {_IF_ANONYMOUS.format('p.n')})
+                        ORDER BY p.id),
          programs := list_sort(list_distinct(flatten(list(p.programs)))),
          months := any_value(am.months)) AS doc
 FROM e_payees AS p LEFT JOIN e_latest AS l USING (id)
@@ -321,25 +350,25 @@ VILLAGE_PROGRAMS = f"""
 SELECT township, village, program, count(DISTINCT id_number) AS payees,
        sum(amount) AS amount, count(*) AS n
 FROM (SELECT t.township, t.village, {PROGRAM} AS program, t.id_number, t.amount
-      FROM all_pay AS t WHERE {_present('t.township')} AND {_present('t.village')})
+      FROM all_pay AS t WHERE {present('t.township')} AND {present('t.village')})
 GROUP BY ALL
 """
 
 VILLAGE_ENROLLED = f"""
 SELECT t.township, t.village, {PROGRAM} AS program, count(DISTINCT t.id_number) AS enrolled
-FROM all_enrollments AS t WHERE {_present('t.township')} AND {_present('t.village')}
+FROM all_enrollments AS t WHERE {present('t.township')} AND {present('t.village')}
 GROUP BY ALL
 """
 
 VILLAGE_RESIDENTS = f"""
 SELECT township, village, count(*) FILTER (WHERE coalesce(status, '正常') = '正常') AS residents,
        count(DISTINCT household) AS households
-FROM all_latest WHERE {_present('township')} AND {_present('village')} GROUP BY ALL
+FROM all_latest WHERE {present('township')} AND {present('village')} GROUP BY ALL
 """
 
 VILLAGE_IDS = " UNION ".join(
-    f"SELECT township, village FROM {table} WHERE {_present('township')} "
-    f"AND {_present('village')}"
+    f"SELECT township, village FROM {table} WHERE {present('township')} "
+    f"AND {present('village')}"
     for table in ("all_latest", "e_village_programs", "e_village_enrolled", "all_officials",
                   "all_land"))
 
@@ -367,7 +396,7 @@ GROUP BY i.township, i.village
 
 TOWNSHIP_IDS = f"""
 SELECT DISTINCT township FROM e_village_ids
-UNION SELECT township FROM all_officials WHERE {_present('township')}
+UNION SELECT township FROM all_officials WHERE {present('township')}
 """
 
 TOWNSHIPS = """
@@ -395,8 +424,9 @@ SUBJECT_STEPS = (
 """Persons, households, accounts and companies: each reads only its own rows, so that the
 steps can run over the rows of the entities new batches touch (sunlight.entities.scope)."""
 
-LATEST_COLUMNS = "id, household, status, township, village"
-"""What villages read of each person's current registry row (kept in the snapshot)."""
+LATEST_COLUMNS = "id, name, household, status, township, village"
+"""What villages read of each person's current registry row (kept in the snapshot), and the
+name: a scoped build tells by it whose page payments may change (sunlight.entities.scope)."""
 
 PLACE_SOURCES = (
     ("all_pay", PAY), ("all_enrollments", "SELECT * FROM enrollments"),
@@ -451,11 +481,11 @@ def _ids(alias: str, kind: str, key: str) -> str:
     return f"JOIN e_dir AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
 
 
+# A payee's totals on the account are read from the runs (sunlight.entities.payments), not
+# stored here: a month of payments changes no link.
 PAYEE_LINKS = f"""
 SELECT s.id AS source_id, a.id AS target_id, 'payee' AS kind, 'payee' AS role,
-       CAST(to_json(struct_pack(first := p.first, last := p.last, months := p.months,
-                                amount := {_money('p.amount')}, rows := p.n)) AS VARCHAR)
-       AS details
+       '{{}}' AS details
 FROM e_payees AS p {_ids('s', 'person', 'p.id')} {_ids('a', 'account', 'p.account')}
 """
 

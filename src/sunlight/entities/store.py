@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import cast
@@ -102,3 +103,19 @@ def delete_payments_of(connection: Connection, persons: pa.Array | pa.ChunkedArr
     keys = persons.to_pylist()
     for start in range(0, len(keys), _CHUNK):
         connection.execute(table.delete().where(table.c.person.in_(keys[start:start + _CHUNK])))
+
+
+_RUNS_ENDING = pa.schema([("id", pa.int64()), ("person", pa.string()), ("account", pa.string()),
+                          ("program", pa.string()), ("last", pa.string()),
+                          ("amount", pa.string()), ("rows", pa.int64())])
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def runs_ending(connection: Connection, months: list[str]) -> pa.Table:
+    """The stored payment runs whose last period is one of `months` (YYYY-MM, checked: they
+    are written into the query, which the driver's own cursor runs)."""
+    if not all(_MONTH.fullmatch(month) for month in months):
+        raise ValueError(f"not a month: {months}")
+    listed = ", ".join(f"'{month}'" for month in months) or "NULL"
+    return _read(connection, f"SELECT id, person, account, program, last, amount, rows "
+                             f"FROM entity_payments WHERE last IN ({listed})", _RUNS_ENDING)

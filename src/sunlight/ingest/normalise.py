@@ -85,6 +85,7 @@ _CLEANERS: dict[str, str] = {
     "credit_code": "sl_clean_credit_code({})",
     "headcount": "sl_clean_headcount({})",
     "date": "sl_clean_date({})",
+    "datetime": "sl_clean_datetime({})",
     "month": "sl_clean_date({})",
     "period": "sl_clean_date({})",
     "year": "sl_clean_date({})",
@@ -119,6 +120,7 @@ def outputs(column: Column) -> list[Output]:
             Output("program_subject", "catalog.subject", "VARCHAR", written=False),
         ],
         "date": _date_outputs(column),
+        "datetime": _datetime_outputs(column),
         "month": [Output(n, f"sl_month({c})", "DATE")],
         "period": _period_outputs(c),
         "amount": [Output(n, f"sl_amount({c})", "DECIMAL(18,2)")],
@@ -175,6 +177,18 @@ def _date_outputs(column: Column) -> list[Output]:
         Output(n, f"coalesce({n}_as_given, "
                   f"CAST(try_strptime(substr(id_number, 7, 8), '%Y%m%d') AS DATE))", "DATE",
                stage=3, reads=("id_number",)),
+    ]
+
+
+def _datetime_outputs(column: Column) -> list[Output]:
+    # A date-time outside the years a date may take is no more readable than a malformed one:
+    # where the column is optional it is kept empty, never as the year 2924.
+    n, c = column.name, clean(column)
+    return [
+        Output(f"{n}_parsed", f"sl_datetime({c})", "TIMESTAMP", written=False),
+        Output(f"{n}_has_time", f"sl_datetime_has_time({c})", "BOOLEAN", written=False),
+        Output(n, f"CASE WHEN sl_plausible(CAST({n}_parsed AS DATE)) THEN {n}_parsed END",
+               "TIMESTAMP", stage=3),
     ]
 
 
@@ -243,6 +257,8 @@ def _kind_checks(column: Column, present: str) -> list[Check]:
         return _credit_code_checks(column, present)
     if kind == "program":
         return _program_checks(column, present)
+    if kind == "datetime":
+        return _datetime_checks(column, present)
     parsed = f"{n}_as_given" if column.derive else n
     failed_when: dict[str, tuple[str, str, str]] = {
         "date": ("bad_date", f"NOT coalesce(sl_plausible({parsed}), FALSE)", "a date"),
@@ -293,4 +309,21 @@ def _program_checks(column: Column, present: str) -> list[Check]:
             f"program_code IS NOT NULL AND program_subject <> {_quote(column.subject)}",
             f"'the catalog''s ' || program_subject || ' program ' || program_code || "
             f"' in a dataset of {column.subject} programs (kept and analysed as written)'"))
+    return found
+
+
+def _datetime_checks(column: Column, present: str) -> list[Check]:
+    """An unreadable date-time rejects a row that needs it; an optional one (a case step) is
+    kept empty with a warning. A bare date is read as its 00:00, doubtful only where the time
+    of day decides what the row means (a roll call's shift)."""
+    n, label = column.name, column.label
+    expected = "a date and time such as 2024-02-10 21:35"
+    found = [Check(n, "bad_datetime", "rejected" if column.required else "warning",
+                   f"{present} AND {n} IS NULL",
+                   _quote(f"{n} ({label}): expected {expected}"
+                          + ("" if column.required else " (kept empty)")))]
+    if column.time_of_day_needed:
+        found.append(Check(n, "datetime_without_time", "warning",
+                           f"{n} IS NOT NULL AND NOT {n}_has_time",
+                           _quote(f"{n} ({label}) has no time of day: read as 00:00")))
     return found

@@ -186,3 +186,40 @@ CREATE OR REPLACE MACRO sl_clean_headcount(s) AS
 CREATE OR REPLACE MACRO sl_headcount(c) AS CASE
     WHEN regexp_full_match(c, '\d{1,3}(,\d{3})+|\d{1,9}') THEN CAST(replace(c, ',', '') AS INTEGER)
     END;
+
+-- Date-times (contract §1 v1.1): local time, no zone ------------------------------------------
+-- Spaces folded to one (the one between date and time is meaningful), width made half.
+CREATE OR REPLACE MACRO sl_clean_datetime(s) AS nullif(regexp_replace(sl_text(s), '号', '日'), '');
+
+-- The date parts and the time of day, as %Y-%m-%d %H:%M:%S reads them: 2024-02-10 21:35,
+-- 2024/2/10 21:35:00, 2024年2月10日 21:35 (or 21时35分), 2024-02-10T21:35:00 (a typed cell as
+-- the reader writes it); a bare date (20240210, 2024.2.10, 2024年2月10日) is its 00:00.
+-- Fractions of a second are dropped.
+CREATE OR REPLACE MACRO sl_datetime_text(c) AS CASE
+    WHEN regexp_full_match(c, '\d{8}')
+        THEN substr(c, 1, 4) || '-' || substr(c, 5, 2) || '-' || substr(c, 7, 2) || ' 0:0:0'
+    WHEN regexp_full_match(c, '\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?')
+        THEN regexp_replace(c, '^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$', '\1-\2-\3 0:0:0')
+    WHEN regexp_full_match(c, '\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ T]?\d{1,2}[:时]\d{1,2}分?')
+        THEN regexp_replace(c, '^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]?(\d{1,2})[:时](\d{1,2})分?$',
+                            '\1-\2-\3 \4:\5:0')
+    WHEN regexp_full_match(c, '\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[ T]?\d{1,2}[:时]\d{1,2}[:分]\d{1,2}(\.\d+)?秒?')
+        THEN regexp_replace(c, '^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?[ T]?(\d{1,2})[:时](\d{1,2})[:分](\d{1,2})(\.\d+)?秒?$',
+                            '\1-\2-\3 \4:\5:\6')
+    END;
+
+-- An Excel date-time stored as a number (its serial: days since 1899-12-30, the time of day as
+-- the fraction), delivered as a number cell's text; five digits before the point cover
+-- 1927–2173 and leave years and 20240210 alone. Rounded to the second.
+CREATE OR REPLACE MACRO sl_excel_serial(c) AS CASE
+    WHEN regexp_full_match(c, '\d{5}(\.\d+)?')
+        THEN TIMESTAMP '1899-12-30 00:00:00'
+             + to_seconds(CAST(round(CAST(c AS DOUBLE) * 86400) AS BIGINT))
+    END;
+
+CREATE OR REPLACE MACRO sl_datetime(c) AS
+    coalesce(sl_excel_serial(c), try_strptime(sl_datetime_text(c), '%Y-%m-%d %H:%M:%S'));
+
+-- Whether a cleaned date-time carries a time of day (a bare date or a whole serial does not).
+CREATE OR REPLACE MACRO sl_datetime_has_time(c) AS
+    NOT regexp_full_match(c, '\d{8}|\d{5}|\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?');

@@ -22,12 +22,14 @@ import yaml
 from sqlglot import exp
 
 from sunlight.contract.catalog import Catalog
+from sunlight.contract.time_limits import TimeLimits, load_time_limits
 from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
+from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
 from sunlight.models.subjects import lookup, named, people_of
 from sunlight.warehouse.engine import Engine, EngineError
 from sunlight.warehouse.store import Warehouse
@@ -56,6 +58,8 @@ class DetectionResult:
     outcomes: list[ModelOutcome] = field(default_factory=list)
     unknown_program_rows: int = 0
     """Payment rows of programs the catalog does not know: in the quality report, not judged."""
+    as_of: AsOf = field(default_factory=lambda: AsOf(None, ""))
+    """The date steps not yet taken were judged at (contract §6), and where it came from."""
 
     @property
     def models_run(self) -> list[str]:
@@ -118,14 +122,21 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
 
 def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
             models: Sequence[Model], overlays: Mapping[str, Overlay] | None = None,
-            narrowed: Collection[str] = ()) -> set[str]:
-    """Register warehouse and catalog, set up the relations the models read; return datasets.
+            narrowed: Collection[str] = (), as_of: date | None = None,
+            time_limits: TimeLimits | None = None) -> tuple[set[str], AsOf]:
+    """Register warehouse, catalog and the run's values, set up the relations the models
+    read; return the datasets present and the run's as-of date.
 
     `overlays`: rows laid over datasets as if just ingested, `narrowed`: datasets then kept
-    to the overlaid rows' people (screening; see `open_warehouse`).
+    to the overlaid rows' people (screening; see `open_warehouse`); `as_of`: the date steps
+    not yet taken are judged at, by default the contract's (`run_values.resolve_as_of`);
+    `time_limits`: the police case limits, by default those shipped.
     """
     present = open_warehouse(engine, warehouse, overlays, narrowed)
     for name, table in catalog_tables(catalog).items():
+        engine.register_table(name, table)
+    judged_at = resolve_as_of(engine, as_of)
+    for name, table in run_tables(judged_at, time_limits or load_time_limits()).items():
         engine.register_table(name, table)
     relations = needed_relations(models)
     for name, sql, shared in relations:
@@ -143,7 +154,7 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
         engine.register_table("name_keys", name_keys(
             differing.column("payee_name").to_pylist()
             + differing.column("registry_name").to_pylist()))
-    return present
+    return present, judged_at
 
 
 def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
@@ -151,14 +162,17 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
            on_model: Callable[[ModelOutcome], None] | None = None,
            context: Iterable[Flag] = (),
            overlays: Mapping[str, Overlay] | None = None,
-           narrowed: Collection[str] = ()) -> DetectionResult:
+           narrowed: Collection[str] = (), as_of: date | None = None,
+           time_limits: TimeLimits | None = None) -> DetectionResult:
     """Run the models over everything ingested; a model whose inputs are absent is skipped.
 
     `context`: standing warnings of the models not run (see `annotate`); `overlays`: rows
-    laid over datasets as if just ingested, written nowhere, and `narrowed` (see `prepare`).
+    laid over datasets as if just ingested, written nowhere, and `narrowed`, `as_of` and
+    `time_limits` (see `prepare`).
     """
     result = DetectionResult()
-    present = prepare(engine, warehouse, catalog, models, overlays, narrowed)
+    present, result.as_of = prepare(engine, warehouse, catalog, models, overlays, narrowed,
+                                    as_of, time_limits)
     result.unknown_program_rows = int(engine.query(
         "SELECT count(*) AS n FROM payments WHERE program_code IS NULL").column("n")[0].as_py())
     for model in models:
@@ -168,10 +182,22 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
             on_model(outcome)
     if result.models_run:
         programs = {program.code: program.name for program in catalog.programs}
-        result.detections = annotate(
+        result.detections = dated(annotate(
             named(result.detections, lookup(engine, result.detections), programs),
-            latest_periods(engine), context)
+            latest_periods(engine), context), models, result.as_of)
     return result
+
+
+def dated(detections: list[Detection], models: Sequence[Model], as_of: AsOf
+          ) -> list[Detection]:
+    """The as-of date as fact `as_of` of every warning of a model that reads it, so that the
+    warning says at which date a step not yet taken was judged overdue."""
+    judging = {m.code for m in models if RUN_CONTEXT in relations_read(tables_read(m.tree))}
+    if as_of.day is None or not judging:
+        return detections
+    day = as_of.day.isoformat()
+    return [replace(d, facts={**d.facts, "as_of": day}) if d.model in judging else d
+            for d in detections]
 
 
 def latest_periods(engine: Engine) -> dict[str, str]:

@@ -5,6 +5,8 @@ lines, payment and approval lines), so that the app database receives finished r
 What is selected is what may be public, and nothing else: an ID number leaves this module only
 masked (its first 6 characters) or inside the 查我家 hashes, an account only as its last 6
 digits inside the 查我家 proof hash, and a household only as its number within its village.
+A company's account is not selected at all: its payments leave with name, 统一社会信用代码,
+month, claimed workers and amount.
 """
 
 from __future__ import annotations
@@ -203,6 +205,28 @@ JOIN (SELECT DISTINCT v.no AS village_no, h.household_no, right(p.account, 6) AS
       WHERE length(p.account) >= 6) AS a USING (village_no, household_no)
 """
 
+# Payments of the catalog's company programs, per township (enterprise payments name no
+# village). The name is the registry's latest, else the one the payment was made under.
+COMPANY_PAYMENTS = f"""
+SELECT CAST(row_number() OVER (ORDER BY township, program, company, credit_code, period_start,
+                                        paid_on, amount) AS INTEGER) AS no,
+       township, program, company, credit_code, period, claimed_headcount, amount, paid_on
+FROM (SELECT coalesce(p.township, '{NO_TOWNSHIP}') AS township, p.program_code AS program,
+             coalesce(c.company, p.company) AS company, p.credit_code, p.period,
+             p.period_start, p.claimed_headcount, p.amount, p.paid_on
+      FROM enterprise_payments AS p
+      LEFT JOIN company AS c ON c.credit_code = p.credit_code
+      WHERE p.program_code IN (SELECT code FROM programs WHERE subject = 'company')
+        AND p.credit_code IS NOT NULL AND p.amount IS NOT NULL AND p.period IS NOT NULL)
+ORDER BY no
+"""
+
+COMPANY_PROGRAM_TOTALS = """
+SELECT program, CAST(count(DISTINCT credit_code) AS INTEGER) AS beneficiaries,
+       CAST(sum(amount) AS DECIMAL(18, 2)) AS total
+FROM pub_company_payment GROUP BY program
+"""
+
 
 @dataclass(frozen=True)
 class Extract:
@@ -211,6 +235,7 @@ class Extract:
     villages: pa.Table
     village_programs: pa.Table
     program_totals: pa.Table
+    """Per program, person or company: beneficiaries (persons or companies) and total."""
     households: pa.Table
     """village_no, household_no, head: the 户主's name."""
     beneficiaries: pa.Table
@@ -222,6 +247,8 @@ class Extract:
     members: pa.Table
     proofs: pa.Table
     """members with account_tail: hashed by `proof_table`, never stored as they are."""
+    company_payments: pa.Table
+    """The columns of `pub_company_payments`: no account among them."""
 
 
 def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
@@ -232,6 +259,8 @@ def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
     relations = dict(base_relations())
     engine.materialise("person", relations["person"])
     engine.materialise("holding", relations["holding"])
+    engine.materialise("company", relations["company"])
+    engine.materialise("pub_company_payment", COMPANY_PAYMENTS)
     engine.materialise("pay", PAY)
     for name, sql in (("pub_area", AREAS), ("pub_village", VILLAGES),
                       ("pub_household", HOUSEHOLDS), ("pub_beneficiary", BENEFICIARIES),
@@ -240,7 +269,8 @@ def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
     return Extract(
         villages=engine.query(VILLAGE_TOTALS),
         village_programs=engine.query(VILLAGE_PROGRAMS),
-        program_totals=engine.query(PROGRAM_TOTALS),
+        program_totals=pa.concat_tables([engine.query(PROGRAM_TOTALS),
+                                         engine.query(COMPANY_PROGRAM_TOTALS)]),
         households=engine.query(HOUSEHOLD_HEADS),
         beneficiaries=engine.query(PUBLIC_BENEFICIARIES),
         entries=engine.query("SELECT * EXCLUDE (id_number) FROM pub_entry ORDER BY no"),
@@ -248,6 +278,7 @@ def extract(engine: Engine, warehouse: Warehouse, catalog: Catalog) -> Extract:
         approvals=engine.query(APPROVALS),
         members=engine.query(MEMBERS),
         proofs=engine.query(PROOFS),
+        company_payments=engine.query("SELECT * FROM pub_company_payment ORDER BY no"),
     )
 
 

@@ -12,6 +12,9 @@ from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import engine_for
 from sunlight.warehouse.store import Warehouse
 
+PAID_DATASETS = ("payments", "enterprise_payments")
+"""What a publication lists: payments to persons, and to companies."""
+
 
 class NothingToPublish(RuntimeError):
     """The warehouse holds no payments: a publication would be empty."""
@@ -20,7 +23,7 @@ class NothingToPublish(RuntimeError):
 def run_publication(settings: Settings, *, actor: str, address: str = "") -> Written:
     """Publish what the warehouse holds now as the next version, in one transaction."""
     warehouse = Warehouse(settings.warehouse_dir)
-    if not any(b.dataset == "payments" for b in warehouse.batches()):
+    if not any(b.dataset in PAID_DATASETS for b in warehouse.batches()):
         raise NothingToPublish(
             f"no payments in the warehouse ({settings.warehouse_dir.resolve()}); ingest a "
             "delivery first (`sunlight ingest <folder>`)")

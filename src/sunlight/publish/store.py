@@ -18,6 +18,7 @@ from sunlight.appdb.publication_tables import (
     WITHDRAWN,
     PubApproval,
     PubBeneficiary,
+    PubCompanyPayment,
     PubEntry,
     PubHousehold,
     Publication,
@@ -81,6 +82,7 @@ def publish(session: Session, extract: Extract, catalog: Catalog, *, actor: str,
     secret = lookup_secret(key, publication.lookup_salt)
     counts["lookups"] = put(PubLookup, lookup_table(extract.members, secret))
     counts["lookup_proofs"] = put(PubLookup, proof_table(extract.proofs, secret))
+    counts["company_payments"] = put(PubCompanyPayment, extract.company_payments)
     publication.counts = counts
     append(session, actor=actor, action="publication.publish", target=f"v{version}",
            details={"counts": counts, "fingerprint": fingerprint}, address=address)
@@ -116,10 +118,10 @@ def history(session: Session) -> list[Publication]:
 
 
 def _programs(catalog: Catalog, totals: pa.Table) -> pa.Table:
-    """Every person program of the catalog with what the public reads about it, and its totals
-    (company programs are paid from enterprise payments, which no roster here lists)."""
+    """Every program of the catalog with what the public reads about it, and its totals
+    (persons paid, or companies paid for a company program)."""
     by_code = {r["program"]: r for r in totals.to_pylist()}
-    rows = catalog.of_subject("person")
+    rows = catalog.programs
     return pa.table({
         "code": [p.code for p in rows],
         "position": pa.array(range(len(rows)), pa.int32()),
@@ -130,6 +132,7 @@ def _programs(catalog: Catalog, totals: pa.Table) -> pa.Table:
         "conditions": [p.conditions for p in rows],
         "standard_text": [p.standard_text for p in rows],
         "listed_by": [p.listed_by for p in rows],
+        "subject": [p.subject for p in rows],
         "beneficiaries": pa.array([by_code.get(p.code, {}).get("beneficiaries", 0)
                                    for p in rows], pa.int32()),
         "total": pa.array([by_code.get(p.code, {}).get("total", Decimal(0))

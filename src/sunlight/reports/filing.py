@@ -56,6 +56,8 @@ class Draft:
     anonymous: bool
     contact_name: str = ""
     contact_phone: str = ""
+    program: str = ""
+    """The code of the program the report is about, as the form offered it, or ""."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def file_report(session: Session, draft: Draft, place: Place, subject: Subject |
     report = Report(
         case_id=case.id, code_hash=code_hash(code), filed_at=case.created_at,
         category=draft.category, description=draft.description.strip(),
-        village_code=place.village_code,
+        village_code=place.village_code, program=draft.program,
         publication_version=subject.publication_version if subject else None,
         beneficiary_no=subject.beneficiary_no if subject else None,
         subject_name=subject.name if subject else "",
@@ -109,7 +111,8 @@ def file_report(session: Session, draft: Draft, place: Place, subject: Subject |
                                 width=photo.width, height=photo.height))
     append(session, actor=PUBLIC_ACTOR, action="report.file", target=case.case_no,
            details={"category": draft.category, "photos": len(photos),
-                    "anonymous": draft.anonymous, "village_code": place.village_code})
+                    "anonymous": draft.anonymous, "village_code": place.village_code,
+                    "program": draft.program})
     session.flush()
     return Filed(code, case, report)
 

@@ -12,7 +12,7 @@ from sunlight.synth.periods import (
     day_in,
     first_day,
 )
-from sunlight.synth.programs import Enrollment
+from sunlight.synth.programs import ROSTERLESS, Enrollment
 from sunlight.synth.world import Rejection, World
 
 APPLY, REVIEW, PUBLICITY, TOWNSHIP, COUNTY, PAYOUT = (
@@ -42,7 +42,8 @@ class ApprovalStep:
 
 
 def has_chain(enrollment: Enrollment) -> bool:
-    return enrollment.start >= APPROVALS_FROM and enrollment.chain != NONE
+    return (enrollment.start >= APPROVALS_FROM and enrollment.chain != NONE
+            and enrollment.program not in ROSTERLESS)
 
 
 def build_approvals(world: World) -> list[ApprovalStep]:

@@ -16,6 +16,7 @@ from sunlight.synth.tables import Row
 
 SCI_ID, SHORT_ID, BAD_DATE, BAD_MONTH, BAD_AMOUNT, MISSING = (
     "sci_id", "short_id", "bad_date", "bad_month", "bad_amount", "missing")
+SHORT_CODE, BAD_HEADCOUNT = "short_code", "bad_headcount"
 
 # The defects each dataset's files carry, and the required column a `missing` defect empties.
 DEFECTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -30,6 +31,10 @@ DEFECTS: dict[str, tuple[tuple[str, str], ...]] = {
     "land": ((SHORT_ID, "holder_id_number"), (SCI_ID, "holder_id_number"), (MISSING, "area")),
     "approvals": ((BAD_DATE, "date"), (SHORT_ID, "id_number"), (MISSING, "step")),
     "vehicles": ((SHORT_ID, "owner_id_number"), (MISSING, "vehicle_type")),
+    "enterprise_payments": ((SHORT_CODE, "credit_code"), (BAD_HEADCOUNT, "claimed_headcount"),
+                            (BAD_AMOUNT, "amount"), (MISSING, "company")),
+    "insured_headcount": ((BAD_HEADCOUNT, "insured_count"), (SHORT_CODE, "credit_code")),
+    "duty_roster": ((SHORT_ID, "id_number"), (BAD_DATE, "date")),
 }
 
 _BAD_DATES = {"iso": "2023-02-30", "slash": "2023/2/29", "dot": "2024.4.31",
@@ -37,6 +42,7 @@ _BAD_DATES = {"iso": "2023-02-30", "slash": "2023/2/29", "dot": "2024.4.31",
 _BAD_MONTHS = {"iso": "2024-13", "slash": "2023/13", "compact": "202313", "cn": "2024年13月",
                "date": "2024-13-01", "cell": "2023-00"}
 _BAD_AMOUNTS = ("壹佰元", "#VALUE!", "3O0.00", "--")
+_BAD_HEADCOUNTS = ("十二人", "约20", "#N/A", "1O")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,18 @@ def _mangle(rng: random.Random, dataset: Dataset, style: FileStyle, row: Row, de
             wrong = current[:17] if rng.random() < 0.6 else current + str(rng.randint(0, 9))
             values[position] = Raw(wrong)
             reason = f"bad_id: ID number of wrong length ({len(wrong)} characters)"
+    elif defect == SHORT_CODE:
+        if not isinstance(current, str) or len(current) != 18:
+            return None
+        wrong = current[:17] if rng.random() < 0.6 else current + rng.choice("0123456789")
+        values[position] = Raw(wrong)
+        reason = f"bad_credit_code: credit code of wrong length ({len(wrong)} characters)"
+    elif defect == BAD_HEADCOUNT:
+        if current is None:
+            return None
+        text = rng.choice(_BAD_HEADCOUNTS)
+        values[position] = Raw(text)
+        reason = f"bad_headcount: {column} ({label}) {text}"
     elif defect == BAD_DATE:
         text = _BAD_DATES[style.date_style]
         values[position] = Raw(text)

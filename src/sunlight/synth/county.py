@@ -15,7 +15,9 @@ from sunlight.synth.approvals import build_approvals
 from sunlight.synth.batch import SCREEN_TRUTH_COLUMNS, inject_next_month, write_next_month
 from sunlight.synth.cases import CASE, TRAP, allocations, inject_cases
 from sunlight.synth.delivery import DeliveryWriter, allocation_plan, assign_formats, plan_files
+from sunlight.synth.enterprise import enterprise_background
 from sunlight.synth.geography import build_county
+from sunlight.synth.holiday import holiday_background
 from sunlight.synth.ids import AccountFactory, IdFactory
 from sunlight.synth.names import NameFactory
 from sunlight.synth.outputs import (
@@ -100,6 +102,9 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
     book, funds = inject_cases(world)
     # The batch's cases come before the approvals: a new enrollment needs its chain.
     next_month = inject_next_month(book) if next_batch else None
+    # Section 5's background last: it pays no one whose household a case has taken.
+    enterprise_background(world, book.free)
+    holiday_background(world, book.free)
     tell("county", 2, 3)
     approvals = build_approvals(world)
     tell("county", 3, 3)

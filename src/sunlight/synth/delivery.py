@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -13,6 +13,7 @@ from sunlight.contract.datasets import DATASETS
 from sunlight.synth import tables
 from sunlight.synth.approvals import ApprovalStep
 from sunlight.synth.badrows import DEFECTS, BadRow, plan_defects
+from sunlight.synth.enterprise import season
 from sunlight.synth.messiness import (
     Cell,
     FileStyle,
@@ -23,17 +24,28 @@ from sunlight.synth.messiness import (
 )
 from sunlight.synth.payments import Ledger, payments_in
 from sunlight.synth.people import Person
-from sunlight.synth.periods import EXPORT_DAY, PAID_YEARS, month
-from sunlight.synth.registries import CADRE, CROPLAND, GRASSLAND
+from sunlight.synth.periods import (
+    EXPORT_DAY,
+    HOLIDAY_MONTHS,
+    PAID_YEARS,
+    Month,
+    month,
+    month_number,
+    year_of,
+)
+from sunlight.synth.programs import ROSTERLESS
+from sunlight.synth.registries import CADRE, CROPLAND, GRASSLAND, Business
+from sunlight.synth.subsidies import COMMUNITY_WORKER, SHIFTS
 from sunlight.synth.tables import Row
 from sunlight.synth.world import World
 from sunlight.synth.writers import write_table
 
 ENCODINGS = ("utf-8-sig", "gb18030", "utf-8")
 _DROPPABLE = {"residents": ("birth_date",), "disability_certs": ("category", "issue_date"),
-              "businesses": ("registered_capital",)}
+              "businesses": ("registered_capital",), "enterprise_payments": ("township",),
+              "insured_headcount": ("company",)}
 _SUMMED = {"payments": "amount", "allocations": "amount", "land": "area",
-           "enrollments": "declared_area"}
+           "enrollments": "declared_area", "enterprise_payments": "amount"}
 
 
 @dataclass(frozen=True)
@@ -66,10 +78,14 @@ def plan_files(world: World, approvals: Sequence[ApprovalStep]) -> list[FilePlan
                       _residents_of(world, t.name))
              for t in world.county.townships]
     plans += _registry_plans(world)
-    plans += [_enrollment_plan(world, code) for code in _program_codes(world)]
+    plans += [_enrollment_plan(world, code) for code in _program_codes(world)
+              if code not in ROSTERLESS]
     plans += _approval_plans(world, approvals)
+    paid_months = _paid_months(world)
     for code in _program_codes(world):
-        plans += _payment_plans(world, code)
+        plans += _payment_plans(world, code, paid_months[code])
+    plans += company_plans(world)
+    plans += _roster_plans(world)
     return plans
 
 
@@ -108,9 +124,10 @@ def _registry_plans(world: World) -> list[FilePlan]:
                                                        key=lambda v: v.plate))),
         FilePlan("businesses", "企业登记信息", f"{county}市场主体登记信息",
                  lambda: tables.businesses(world, sorted(registries.businesses,
-                                                         key=lambda b: b.founded)),
-                 # v1's file: the status date (contract v1.1) comes with the company models.
-                 omit=("status_date",)),
+                                                         key=lambda b: b.founded))),
+        # The later delivery restating some companies: its name sorts after the first's.
+        FilePlan("businesses", "企业登记信息_变更登记", f"{county}市场主体变更登记信息",
+                 lambda: tables.businesses(world, registries_restated(world))),
         *[FilePlan("land", f"{land_type}确权登记", f"{county}{land_type}承包经营权确权登记表",
                    _land_of(world, land_type))
           for land_type in (CROPLAND, GRASSLAND)],
@@ -154,17 +171,33 @@ def _approval_plans(world: World, steps: Sequence[ApprovalStep]) -> list[FilePla
             FilePlan("approvals", "审批流程_2024年", title, lambda: tables.approvals(world, late))]
 
 
-def _payment_plans(world: World, code: str) -> list[FilePlan]:
+def registries_restated(world: World) -> list[Business]:
+    return sorted(world.restated, key=lambda b: (b.founded, b.credit_code))
+
+
+def _paid_months(world: World) -> dict[str, set[Month]]:
+    """The periods each program pays in the two years."""
+    months: dict[str, set[Month]] = defaultdict(set)
+    for enrollment in world.enrollments:
+        months[enrollment.program].update(world.months_of(enrollment))
+    return months
+
+
+def _payment_plans(world: World, code: str, paid: set[Month]) -> list[FilePlan]:
+    """A file per year (annual programs) or per half-year paying anything (monthly ones)."""
     name, county = world.catalog.by_code[code].name, world.county.name
     plans = []
     for year in PAID_YEARS:
         if world.standards.is_annual(code):
-            plans.append(FilePlan("payments", f"{name}_{year}年发放明细",
-                                  f"{county}{year}年{name}发放花名册",
-                                  _payments_of(world, code, [month(year, 1)]), annual=True))
+            if month(year, 1) in paid:
+                plans.append(FilePlan("payments", f"{name}_{year}年发放明细",
+                                      f"{county}{year}年{name}发放花名册",
+                                      _payments_of(world, code, [month(year, 1)]), annual=True))
             continue
         for half, label in ((0, "上半年"), (1, "下半年")):
             first = month(year, 1 + 6 * half)
+            if not paid.intersection(range(first, first + 6)):
+                continue
             plans.append(FilePlan("payments", f"{name}_{year}年{label}发放明细",
                                   f"{county}{year}年{label}{name}发放花名册",
                                   _payments_of(world, code, list(range(first, first + 6)))))
@@ -173,6 +206,64 @@ def _payment_plans(world: World, code: str) -> list[FilePlan]:
 
 def _payments_of(world: World, code: str, periods: list[int]) -> Callable[[], list[Row]]:
     return lambda: tables.payments(world, payments_in(world, code, periods))
+
+
+def company_plans(world: World) -> list[FilePlan]:
+    """Insured headcount per season and 留工 grants per year, as social insurance and the
+    human resources bureau deliver them."""
+    county, plans = world.county.name, []
+    for holiday in HOLIDAY_MONTHS:
+        first, last = season(holiday)[0], season(holiday)[-1]
+        span = f"{year_of(first)}年{month_number(first)}月至{year_of(last)}年{month_number(last)}月"
+        plans.append(FilePlan("insured_headcount", f"参保人数_{span}",
+                              f"{county}参保单位参保人数（{span}）",
+                              _insured_in(world, season(holiday))))
+    for year in PAID_YEARS:
+        plans.append(FilePlan("enterprise_payments", f"留工补贴_{year}年发放明细",
+                              f"{county}{year}年春节留工补贴发放明细",
+                              _grants_in(world, year)))
+    return plans
+
+
+def _insured_in(world: World, months: range) -> Callable[[], list[Row]]:
+    def build() -> list[Row]:
+        rows = [(b, m) for b, by_month in world.insured.items() for m in months if m in by_month]
+        rows.sort(key=lambda r: (r[1], r[0].credit_code))
+        return tables.insured_headcount(world, rows)
+
+    return build
+
+
+def _grants_in(world: World, year: int) -> Callable[[], list[Row]]:
+    def build() -> list[Row]:
+        grants = [g for g in world.grants if year_of(g.period) == year]
+        grants.sort(key=lambda g: (g.paid_on, g.period, g.business.credit_code))
+        return tables.enterprise_payments(world, grants)
+
+    return build
+
+
+def _roster_plans(world: World) -> list[FilePlan]:
+    """Each holiday's roster: the village committees' in one file, the police stations' in
+    another (only theirs has police numbers)."""
+    county, plans = world.county.name, []
+    for year in PAID_YEARS:
+        for police, stem, title in ((False, "社区春节值班表", "村（社区）春节值班表"),
+                                    (True, "派出所春节勤务排班", "公安局春节勤务排班表")):
+            plans.append(FilePlan("duty_roster", f"{stem}_{year}年", f"{county}{year}年{title}",
+                                  _shifts_in(world, year, police),
+                                  omit=() if police else ("police_number",)))
+    return plans
+
+
+def _shifts_in(world: World, year: int, police: bool) -> Callable[[], list[Row]]:
+    def build() -> list[Row]:
+        shifts = [s for s in world.roster if s.day.year == year
+                  and (s.role != COMMUNITY_WORKER) == police]
+        shifts.sort(key=lambda s: (s.day, s.unit, SHIFTS.index(s.shift), s.person.order))
+        return tables.duty_roster(world, shifts)
+
+    return build
 
 
 def allocation_plan(world: World, build: Callable[[], list[Row]]) -> FilePlan:

@@ -58,11 +58,21 @@ _CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+def code_check_char(body: str) -> str:
+    """The GB 32100 check character of a credit code's first 17 characters."""
+    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(body, _CODE_WEIGHTS, strict=True))
+    return _CODE_CHARS[(31 - total % 31) % 31]
+
+
 def credit_code(rng: random.Random, area_code: str) -> str:
     """A unified social credit code of a company registered in the county (GB 32100)."""
     body = "91" + area_code + "".join(rng.choice(_CODE_CHARS) for _ in range(9))
-    total = sum(_CODE_CHARS.index(c) * w for c, w in zip(body, _CODE_WEIGHTS, strict=True))
-    return body + _CODE_CHARS[(31 - total % 31) % 31]
+    return body + code_check_char(body)
+
+
+def with_wrong_code_check(code: str) -> str:
+    """The same credit code with a check character that does not verify (a typing slip)."""
+    return code[:17] + next(c for c in "0123456789" if c != code[17])
 
 
 _BANK_PREFIXES = ("621700", "622848", "623059", "621799", "622845", "623010", "621226")

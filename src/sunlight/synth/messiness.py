@@ -243,6 +243,19 @@ def noisy_name(rng: random.Random, name: str) -> str:
     return name + rng.choice((" ", "\u3000"))
 
 
+def noisy_code(rng: random.Random, code: str) -> str:
+    """The same credit code as some clerk typed it: lower case, full width, spaces."""
+    form = rng.randrange(3)
+    if form == 0 and code.lower() != code:
+        return code.lower()
+    if form == 1:
+        return code.translate(_FULL_WIDTH_CODE)
+    return f"{code[:2]} {code[2:8]} {code[8:]}"
+
+
+_FULL_WIDTH_CODE = str.maketrans({c: chr(ord(c) + 0xFEE0)
+                                  for c in "0123456789ABCDEFGHJKLMNPQRTUWXY"})
+
 Formatter = Callable[[Value, bool], Cell]
 
 
@@ -281,6 +294,7 @@ class RowFormatter:
             "id": self._id, "name": self._name, "date": self._date, "month": self._month,
             "period": self._period, "amount": self._amount, "area": self._area,
             "level": self._level, "year": self._year, "program": self._program,
+            "credit_code": self._credit_code, "headcount": self._headcount,
         }
         return formatters.get(kind, _as_text)
 
@@ -288,6 +302,18 @@ class RowFormatter:
         if noisy and self._rng.random() < self._style.id_noise:
             return noisy_id(self._rng, str(value))
         return str(value)
+
+    def _credit_code(self, value: Value, noisy: bool) -> Cell:
+        if noisy and self._rng.random() < self._style.id_noise * 3:
+            return noisy_code(self._rng, str(value))
+        return str(value)
+
+    def _headcount(self, value: Value, _noisy: bool) -> Cell:
+        """A number cell, plain digits, or digits with 人 as the file's habit says."""
+        assert isinstance(value, int)
+        if self._style.amount_style == "cell":
+            return float(value)
+        return f"{value}人" if self._style.amount_style == "yuan" else str(value)
 
     def _name(self, value: Value, noisy: bool) -> Cell:
         if noisy and self._rng.random() < self._style.name_noise:

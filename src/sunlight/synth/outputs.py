@@ -10,7 +10,7 @@ from sunlight.synth.cases import CASE, MODELS, Finding
 from sunlight.synth.payments import Ledger
 
 TRUTH_COLUMNS = ("model", "id_number", "account", "program", "township", "period_from",
-                 "period_to", "amount", "kind")
+                 "period_to", "amount", "kind", "subject_id")
 BAD_ROW_COLUMNS = ("dataset", "file", "sheet", "row", "reason")
 NON_DATA_COLUMNS = ("dataset", "file", "sheet", "row", "kind")
 
@@ -27,9 +27,20 @@ def truth_rows(findings: Iterable[Finding], ledger: Ledger) -> list[tuple[str, .
         elif finding.year is not None:
             period_from = period_to = str(finding.year)
         rows.append((finding.model, finding.id_number, finding.account, finding.program,
-                     finding.township, period_from, period_to, amount, finding.kind))
-    return sorted(set(rows), key=lambda r: (MODELS.index(r[0]), r[8] != CASE, r[1], r[2], r[3],
-                                            r[4], r[5]))
+                     finding.township, period_from, period_to, amount, finding.kind,
+                     subject_id(finding, period_from)))
+    return sorted(set(rows), key=lambda r: (MODELS.index(r[0]), r[8] != CASE, r[9], *r[1:6]))
+
+
+def subject_id(finding: Finding, period_from: str) -> str:
+    """The warning's subject key as the contract's export writes it (section 4)."""
+    if finding.subject_id:
+        return finding.subject_id
+    if finding.model == "SHARED_ACCOUNT":
+        return finding.account
+    if finding.model == "FUNDS_WITHHELD":
+        return f"{finding.township}/{finding.program}/{period_from}"
+    return finding.id_number
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:

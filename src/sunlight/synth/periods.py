@@ -59,6 +59,12 @@ APPROVALS_FROM: Month = month(2022, 11)
 CHAIN_LEAD_MONTHS = 3
 LAST_UNAPPROVED_START: Month = APPROVALS_FROM - CHAIN_LEAD_MONTHS - 2
 
+HOLIDAY_MONTHS: tuple[Month, ...] = (month(2023, 1), month(2024, 2))
+"""The Spring-Festival months of the two years: 留工 subsidies and duty allowances pay for them."""
+HOLIDAYS: tuple[tuple[date, date], ...] = ((date(2023, 1, 21), date(2023, 1, 27)),
+                                           (date(2024, 2, 9), date(2024, 2, 17)))
+"""The statutory holiday of each Spring Festival (first and last day)."""
+
 REFERENCE_DAY = date(2024, 12, 31)
 """The day the county's departments exported their files (ages are counted to it)."""
 EXPORT_DAY = date(2025, 1, 20)

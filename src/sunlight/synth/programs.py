@@ -22,9 +22,14 @@ from sunlight.synth.periods import (
 
 DIBAO, TEKUN, GAOLING = "DIBAO", "TEKUN", "GAOLING"
 CANJI_SHENGHUO, CANJI_HULI, JINMU, DILI = "CANJI_SHENGHUO", "CANJI_HULI", "JINMU", "DILI"
+LINSHI, LIUGONG, ZHIBAN = "LINSHI_NONGMINGONG", "LIUGONG", "ZHIBAN"
 AREA_BASED = (DILI, JINMU)
-ANNUAL_PAY_MONTH = {DILI: 5, JINMU: 11}
-"""Area-based subsidies are paid once a year: cropland after spring sowing, grassland in autumn."""
+ROSTERLESS = (LINSHI, ZHIBAN)
+"""Person programs paid on a department's list alone: no enrollments roster, no approval chain
+(the duty allowance's roster is the duty roster)."""
+ANNUAL_PAY_MONTH = {DILI: 5, JINMU: 11, LINSHI: 3}
+"""Annual subsidies are paid once a year: cropland after spring sowing, grassland in autumn, the
+migrant workers' aid after the Spring Festival."""
 
 
 @dataclass(eq=False, slots=True)

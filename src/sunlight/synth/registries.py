@@ -61,6 +61,10 @@ class Business:
     """Registered capital in 万元."""
     founded: date
     status: str
+    status_date: date | None = None
+    """The day of 注销 or 吊销 (contract v1.1); None for a company in business."""
+    account: str = ""
+    """The company's bank account (对公账号), for company subsidies."""
 
 
 @dataclass(eq=False, slots=True)
@@ -160,6 +164,11 @@ def _officials(rng: random.Random, population: Population, registries: Registrie
                                              employer.format(t=township), township, "", start, end))
 
 
+def grown_up(person: Person, day: date, age: int = 22) -> date:
+    """`day`, or the day the person reaches `age` if that is later (no post or company before)."""
+    return max(day, _birthday(person, age))
+
+
 def _birthday(person: Person, age: int) -> date:
     return date(person.birth.year + age, person.birth.month, min(person.birth.day, 28))
 
@@ -223,20 +232,35 @@ def company_name(rng: random.Random, county: County, person: Person) -> str:
     return f"{county.name}{person.household.village.name[:-1]}{rng.choice(_TRADES)}"
 
 
+LAST_BACKGROUND_CLOSURE = date(2022, 12, 31)
+"""Companies of the background closed before the two years paid anything: a closure inside them
+would make a DIBAO household's company count for some months (contract v1.1, section 5)."""
+
+
 def _businesses(rng: random.Random, county: County, population: Population,
                 registries: Registries) -> None:
+    """About one company per 30 residents (8,000 in a county of 250,000)."""
+    codes: set[str] = set()
     for person in population.people:
-        chance = 0.003 if person.household.poor else 0.008
+        chance = 0.01 if person.household.poor else 0.058
         if not _usable(person, 25, 65) or rng.random() >= chance:
             continue
         status = rng.choices(ACTIVE_BUSINESS + CLOSED_BUSINESS, (50, 25, 15, 10))[0]
         if person.household.poor:
             status = rng.choice(CLOSED_BUSINESS)
+        founded = random_day(rng, max(date(2000, 1, 1), _birthday(person, 20)),
+                             date(2022, 10, 31))
+        closed = None
+        if status in CLOSED_BUSINESS:
+            closed = random_day(rng, min(founded + timedelta(days=200), LAST_BACKGROUND_CLOSURE),
+                                LAST_BACKGROUND_CLOSURE)
+        code = credit_code(rng, county.area_code)
+        while code in codes:
+            code = credit_code(rng, county.area_code)
+        codes.add(code)
         registries.businesses.append(Business(
-            credit_code(rng, county.area_code), company_name(rng, county, person), person,
-            rng.choice((3, 5, 10, 30, 50, 100, 200, 500)),
-            random_day(rng, max(date(2000, 1, 1), _birthday(person, 20)), date(2022, 10, 31)),
-            status))
+            code, company_name(rng, county, person), person,
+            rng.choice((3, 5, 10, 30, 50, 100, 200, 500)), founded, status, closed))
 
 
 def _land(rng: random.Random, population: Population, registries: Registries) -> None:

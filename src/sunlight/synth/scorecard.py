@@ -15,14 +15,31 @@ Row = Mapping[str, str]
 
 
 @dataclass
-class Scorecard:
+class Tally:
+    """Cases found and traps fired, of one model or of all."""
+
     cases: int = 0
     found: int = 0
     traps: int = 0
     fired: int = 0
+
+
+@dataclass
+class Scorecard(Tally):
     unexpected: int = 0
     """Warnings about subjects the truth says nothing of."""
     problems: list[str] = field(default_factory=list)
+    models: dict[str, Tally] = field(default_factory=dict)
+    """The same counts per model, in the truth's order."""
+
+    def count(self, model: str, *, case: bool, hit: bool) -> None:
+        for tally in (self, self.models.setdefault(model, Tally())):
+            if case:
+                tally.cases += 1
+                tally.found += hit
+            else:
+                tally.traps += 1
+                tally.fired += hit
 
 
 def read_truth(path: Path) -> list[dict[str, str]]:
@@ -62,17 +79,15 @@ def score(warnings: Iterable[Row], truth: Iterable[Row]) -> Scorecard:
     for expected in truth:
         fired = found.pop(subject(expected), [])
         if expected["kind"] == "trap":
-            card.traps += 1
-            card.fired += bool(fired)
+            card.count(expected["model"], case=False, hit=bool(fired))
             card.problems += [f"trap fired: {dict(expected)} as {w['warning_id']}" for w in fired]
             continue
-        card.cases += 1
         # A case without a program (EXCLUSIVE_PROGRAMS, SHARED_ACCOUNT) accepts any program.
         stated = {(w["period_from"], w["period_to"], w["amount"]) for w in fired
                   if not expected["program"] or w["program"] == expected["program"]}
-        if (expected["period_from"], expected["period_to"], expected["amount"]) in stated:
-            card.found += 1
-        else:
+        hit = (expected["period_from"], expected["period_to"], expected["amount"]) in stated
+        card.count(expected["model"], case=True, hit=hit)
+        if not hit:
             card.problems.append(f"case {dict(expected)} found as {sorted(stated) or 'nothing'}")
     rest = [w for ws in found.values() for w in ws]
     card.unexpected = len(rest)

@@ -16,8 +16,10 @@ from sunlight.synth.approvals import ApprovalStep
 from sunlight.synth.messiness import Raw, Value
 from sunlight.synth.payments import Payment
 from sunlight.synth.people import ALIVE, DEAD, HEAD, DeathRecord, Person
+from sunlight.synth.periods import Month
 from sunlight.synth.programs import AREA_BASED, Enrollment
 from sunlight.synth.registries import CADRE, Business, Cert, Official, Parcel, Vehicle
+from sunlight.synth.subsidies import AUXILIARY, OFFICER, Grant, Shift
 from sunlight.synth.world import World
 
 
@@ -97,8 +99,39 @@ def vehicles(world: World, records: Iterable[Vehicle]) -> list[Row]:
 
 def businesses(world: World, records: Iterable[Business]) -> list[Row]:
     return [Row((b.credit_code, b.company, b.rep.id_number, b.rep.name, b.capital * 100, b.founded,
-                 b.status), noisy=id(b.rep) not in world.claimed)
+                 b.status, b.status_date), noisy=id(b.rep) not in world.claimed)
             for b in records]
+
+
+def enterprise_payments(world: World, grants: Iterable[Grant]) -> list[Row]:
+    rows = []
+    for g in grants:
+        b = g.business
+        code: Value = Raw(g.code_text) if g.code_text else b.credit_code
+        rows.append(Row((g.program, code, b.company, g.period, g.amount, b.account, g.claimed,
+                         g.paid_on, b.rep.household.township_name),
+                        noisy=not g.pinned, spare=not g.pinned))
+    return rows
+
+
+def insured_headcount(world: World, months: Iterable[tuple[Business, Month]]) -> list[Row]:
+    rows = []
+    for business, m in months:
+        free = id(business) not in world.pinned_companies
+        rows.append(Row((business.credit_code, business.company, m,
+                         world.insured[business][m]), noisy=free, spare=free))
+    return rows
+
+
+def duty_roster(world: World, shifts: Iterable[Shift]) -> list[Row]:
+    """Only the rows of police officers on the beat may go unread: a committee's rows are what
+    its allowance is paid on, and a leader's row is what keeps the station's day led."""
+    rows = []
+    for s in shifts:
+        spare = not s.pinned and s.role in (OFFICER, AUXILIARY)
+        rows.append(Row((s.day, s.shift, s.unit, s.post, s.role, s.person.id_number,
+                         s.person.name, s.police_number), noisy=not s.pinned, spare=spare))
+    return rows
 
 
 def land(world: World, parcels: Iterable[Parcel]) -> list[Row]:

@@ -16,6 +16,7 @@ from sunlight.synth.people import Household, Person, Population
 from sunlight.synth.periods import Month
 from sunlight.synth.programs import Enrollment, Standards, paid_periods
 from sunlight.synth.registries import Business, Cert, Official, Parcel, Registries, Vehicle
+from sunlight.synth.subsidies import Grant, Shift
 
 R = TypeVar("R")
 
@@ -48,6 +49,15 @@ class World:
     pay_days: dict[tuple[str, str], int] = field(default_factory=dict)
     claimed: set[int] = field(default_factory=set)
     """id() of people a case or trap is built on: their rows are written verbatim."""
+    grants: list[Grant] = field(default_factory=list)
+    """Company subsidies paid (`enterprise_payments`)."""
+    insured: dict[Business, dict[Month, int]] = field(default_factory=dict)
+    """Insured headcount per company and month (`insured_headcount`)."""
+    pinned_companies: set[int] = field(default_factory=set)
+    """id() of companies a case or trap is built on: their headcount rows are all kept."""
+    restated: list[Business] = field(default_factory=list)
+    """Companies as a later delivery of the registry restates them (the latest row wins)."""
+    roster: list[Shift] = field(default_factory=list)
     _by_person: dict[int, list[Enrollment]] = field(default_factory=lambda: defaultdict(list))
     _certs: dict[int, list[Cert]] | None = None
     _offices: dict[int, list[Official]] | None = None
@@ -114,27 +124,32 @@ class World:
 
     def add_cert(self, cert: Cert) -> Cert:
         self.registries.certs.append(cert)
-        self._certs = None
+        if self._certs is not None:  # kept up to date: regrouping all is costly
+            self._certs[id(cert.person)].append(cert)
         return cert
 
     def add_office(self, office: Official) -> Official:
         self.registries.officials.append(office)
-        self._offices = None
+        if self._offices is not None:  # kept up to date: regrouping all is costly
+            self._offices[id(office.person)].append(office)
         return office
 
     def add_vehicle(self, vehicle: Vehicle) -> Vehicle:
         self.registries.vehicles.append(vehicle)
-        self._vehicles = None
+        if self._vehicles is not None:  # kept up to date: regrouping all is costly
+            self._vehicles[id(vehicle.owner.household)].append(vehicle)
         return vehicle
 
     def add_business(self, business: Business) -> Business:
         self.registries.businesses.append(business)
-        self._businesses = None
+        if self._businesses is not None:  # kept up to date: regrouping all is costly
+            self._businesses[id(business.rep.household)].append(business)
         return business
 
     def add_parcel(self, parcel: Parcel) -> Parcel:
         self.registries.parcels.append(parcel)
-        self._parcels = None
+        if self._parcels is not None:  # kept up to date: regrouping all is costly
+            self._parcels[id(parcel.holder.household)].append(parcel)
         return parcel
 
     # -- people --------------------------------------------------------------------------

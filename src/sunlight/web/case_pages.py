@@ -19,7 +19,7 @@ from sunlight.contract.roles import ANALYST
 from sunlight.web import csrf
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_panel import panel_context
-from sunlight.web.deps import Staff
+from sunlight.web.deps import Staff, settings_of
 from sunlight.web.errors import BadParameters
 from sunlight.web.pages import render
 from sunlight.web.params import FORM_LONG_TEXT_MAX
@@ -114,7 +114,7 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
                         form=form, message=message),
         **discussion_context(session, case, draft=draft, message=discussion_message),
         **report_context(session, case, analyst=staff.role == ANALYST, reply_draft=reply_draft,
-                         reply_message=reply_message),
+                         reply_message=reply_message, catalog=settings_of(request).catalog),
     }
     return render(request, "staff/cases/case.html", context, status_code=status_code)
 

@@ -4,7 +4,7 @@ database by indexed queries (never the warehouse), within what the reader may se
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.cases.queries import scope
 from sunlight.contract.cases import CLOSED, REPORT_CASE, RETRACTED
 from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.entities.payments import account_cells, account_payees, payee_totals, run_periods
 from sunlight.entities.sql import REGISTRY_FIELDS
 from sunlight.masking import masked_number, public_masked_id
 from sunlight.timeline import Grid
@@ -85,7 +86,35 @@ def ties(session: Session, entity: Entity) -> list[Tie]:
             .order_by(EntityLink.kind, other.key).limit(SHOWN))
         found += [Tie(kind, role, details, far_id, far_kind, far_key, far_name, warned, outgoing)
                   for kind, role, details, far_id, far_kind, far_key, far_name, warned in rows]
-    return found
+    return _with_payee_totals(session, entity, found)
+
+
+def _with_payee_totals(session: Session, entity: Entity, found: list[Tie]) -> list[Tie]:
+    """Payee ties with what was paid (first, last, months, amount, rows), from the runs."""
+    accounts = {pair[0] for tie in found if (pair := _pair(entity, tie))}
+    if not accounts:
+        return found
+    totals = payee_totals(session, accounts)
+    return [replace(tie, details={**tie.details, **totals[pair].as_details()})
+            if (pair := _pair(entity, tie)) in totals else tie for tie in found]
+
+
+def _pair(entity: Entity, tie: Tie) -> tuple[str, str] | None:
+    """(account, person) of a payee tie, else None."""
+    if tie.kind != "payee":
+        return None
+    if entity.kind == "account":
+        return entity.key, tie.other_key
+    return tie.other_key, entity.key
+
+
+def account_view(session: Session, account: Entity) -> tuple[list[dict[str, Any]],
+                                                              list[dict[str, Any]]]:
+    """An account's payees with what each was paid, and its money by period and payee
+    ({id, f, t, a}), from the runs of months (and the document, for payees without an ID)."""
+    doc = account.doc or {}
+    payees = account_payees(session, account.key, list(doc.get("payees") or []))
+    return payees, list(doc.get("months") or []) + account_cells(session, account.key)
 
 
 def warnings_on(session: Session, user: User, entity: Entity, *,
@@ -168,17 +197,8 @@ def household_programs(session: Session, household: Entity) -> list[dict[str, An
                                           "last": last, "amount": Decimal(0)})
         line["payees"].add(person)
         line["first"], line["last"] = min(line["first"], first), max(line["last"], last)
-        line["amount"] += Decimal(amount) * len(months(first, last))
+        line["amount"] += Decimal(amount) * len(run_periods(first, last))
     return [{**line, "payees": len(line["payees"])} for _, line in sorted(found.items())]
-
-
-def months(first: str, last: str) -> list[str]:
-    """The periods of a run: every month from first to last, or the one year."""
-    if len(first) != 7 or len(last) != 7:
-        return [first]
-    start = int(first[:4]) * 12 + int(first[5:]) - 1
-    end = int(last[:4]) * 12 + int(last[5:]) - 1
-    return [f"{m // 12}-{m % 12 + 1:02d}" for m in range(start, min(end, start + 600) + 1)]
 
 
 def grid(runs: list[dict[str, Any]] | None, column: str) -> Grid:
@@ -187,7 +207,7 @@ def grid(runs: list[dict[str, Any]] | None, column: str) -> Grid:
     for run in runs or []:
         key = str(run.get(column) or "")
         amount = Decimal(run["a"])
-        for period in months(run["f"], run["t"]):
+        for period in run_periods(run["f"], run["t"]):
             total, count = found.cells.get((period, key), (Decimal(0), 0))
             found.cells[(period, key)] = (total + amount, count + int(run.get("n") or 1))
             found.totals[key] = found.totals.get(key, Decimal(0)) + amount

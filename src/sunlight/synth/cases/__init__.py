@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from sunlight.synth.cases.birth import paid_before_birth
 from sunlight.synth.cases.book import CASE, TRAP, CaseBook, Finding, Measure
+from sunlight.synth.cases.companies import (
+    company_duplicates,
+    company_inactive_paid,
+    company_over_standard,
+    company_unregistered,
+    headcount_overclaimed,
+    rep_is_official,
+)
 from sunlight.synth.cases.conflicts import (
     asset_owner_on_welfare,
     official_on_welfare,
@@ -15,6 +23,7 @@ from sunlight.synth.cases.eligibility import (
     ineligible_disability,
 )
 from sunlight.synth.cases.funds import FundsPlan, allocations, funds_withheld
+from sunlight.synth.cases.holiday import duty_allowance_unearned, migrant_aid_cases
 from sunlight.synth.cases.identity import name_mismatch, shared_account, unregistered_payee
 from sunlight.synth.cases.lifecycle import deceased_paid, ineligible_age
 from sunlight.synth.cases.money import duplicate_payment, exclusive_programs, over_standard
@@ -25,8 +34,10 @@ MODELS = (
     "INELIGIBLE_AGE", "INELIGIBLE_DISABILITY", "OFFICIAL_ON_WELFARE", "RELATIVE_OF_CADRE",
     "ASSET_OWNER_ON_WELFARE", "AREA_OVER_DECLARED", "SHARED_ACCOUNT", "UNREGISTERED_PAYEE",
     "NAME_MISMATCH", "APPROVAL_SKIPPED", "FUNDS_WITHHELD", "PAID_BEFORE_BIRTH",
+    "COMPANY_INACTIVE_PAID", "COMPANY_UNREGISTERED", "HEADCOUNT_OVERCLAIMED", "REP_IS_OFFICIAL",
+    "DUTY_ALLOWANCE_UNEARNED",
 )
-"""The model codes of the data contract, in its order."""
+"""The model codes of the data contract (sections 4 and 5), in its order."""
 
 # Scarce material first: few people turn 80 during the two years, and new enrollments with
 # approval chains are few in a small county.
@@ -35,6 +46,9 @@ _INJECTIONS = (
     over_standard, duplicate_payment, exclusive_programs, name_mismatch, unregistered_payee,
     shared_account, official_on_welfare, relative_of_cadre, asset_owner_on_welfare,
     paid_before_birth,
+    # Section 5's subsidies, before the background pays anyone else with them.
+    company_inactive_paid, company_unregistered, headcount_overclaimed, rep_is_official,
+    company_duplicates, company_over_standard, duty_allowance_unearned, migrant_aid_cases,
 )
 
 

@@ -65,6 +65,8 @@ class Finding:
     measure: MeasureRule | None = None
     year: int | None = None
     """The year a FUNDS_WITHHELD row is about."""
+    subject_id: str = ""
+    """The warning's subject where it is not the person (a company's credit code)."""
 
 
 def period_text(payment: Payment, annual: bool) -> str:
@@ -181,12 +183,24 @@ class CaseBook:
             township if township is not None else (person.household.township_name if person
                                                    else ""), measure))
 
+    def add_company(self, model: str, kind: str, code: str, program: str,
+                    measure: MeasureRule | None = None) -> None:
+        """A company's case or trap: the subject is its credit code, no person, no place."""
+        self.findings.append(Finding(model, kind, program=program, measure=measure,
+                                     subject_id=code))
+
     def add_trap(self, model: str, person: Person | None, program: str, *, account: str = "",
                  township: str | None = None, year: int | None = None) -> None:
         self.findings.append(Finding(
             model, TRAP, person.id_number if person else "", account, program,
             township if township is not None else (person.household.township_name if person
                                                    else ""), None, year))
+
+
+def fixed(amount: int, period_from: str, period_to: str | None = None) -> MeasureRule:
+    """A measure known when the case is built (its rows are never made unreadable)."""
+    measure = Measure(amount, period_from, period_to or period_from)
+    return lambda ledger: measure
 
 
 def pin(*enrollments: Enrollment) -> None:

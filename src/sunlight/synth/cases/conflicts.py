@@ -15,6 +15,7 @@ from sunlight.synth.registries import (
     ACTIVE_BUSINESS,
     CADRE,
     CLOSED_BUSINESS,
+    LAST_BACKGROUND_CLOSURE,
     Business,
     Official,
     Vehicle,
@@ -175,9 +176,12 @@ def _asset(book: CaseBook, owner: Person, kind: str) -> None:
                                   rng.choice(_VEHICLES[kind]), registered, status))
         return
     status = rng.choice(ACTIVE_BUSINESS if kind == "company" else CLOSED_BUSINESS)
+    # A closed company closed before the household's payments: it counts in no paid month.
+    closed = None if status in ACTIVE_BUSINESS else random_day(rng, registered,
+                                                                 LAST_BACKGROUND_CLOSURE)
     world.add_business(Business(credit_code(rng, world.county.area_code),
                                 company_name(rng, world.county, owner), owner,
-                                rng.choice((10, 30, 50, 100)), registered, status))
+                                rng.choice((10, 30, 50, 100)), registered, status, closed))
 
 
 def asset_owner_on_welfare(book: CaseBook) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.publication_tables import (
     PUBLISHED,
     PubApproval,
     PubBeneficiary,
+    PubCompanyPayment,
     PubEntry,
     PubHousehold,
     Publication,
@@ -39,9 +40,20 @@ def current(session: Session) -> Publication | None:
 
 
 @dataclass(frozen=True)
+class CompanyProgram:
+    """A company program in a township: how many companies it paid, and how much."""
+
+    program: PubProgram
+    companies: int
+    total: Decimal
+
+
+@dataclass(frozen=True)
 class Township:
     name: str
     villages: list[PubVillage]
+    company_programs: list[CompanyProgram] = field(default_factory=list)
+    """Company programs paid there (companies are listed per township, not per village)."""
 
     @property
     def beneficiaries(self) -> int:
@@ -53,12 +65,35 @@ class Township:
 
 
 def townships(session: Session, publication: Publication) -> list[Township]:
+    """Every township with a village of beneficiaries or a company paid, by name."""
     villages = session.scalars(select(PubVillage).where(
         PubVillage.publication_id == publication.id).order_by(PubVillage.no)).all()
     grouped: dict[str, list[PubVillage]] = {}
     for village in villages:
         grouped.setdefault(village.township, []).append(village)
-    return [Township(name, rows) for name, rows in grouped.items()]
+    companies = _company_programs(session, publication)
+    return [Township(name, grouped.get(name, []), companies.get(name, []))
+            for name in sorted(grouped.keys() | companies.keys())]
+
+
+def _company_programs(session: Session,
+                      publication: Publication) -> dict[str, list[CompanyProgram]]:
+    """Per township, its company programs in catalog order."""
+    about = {p.code: p for p in programs(session, publication)}
+    rows = session.execute(
+        select(PubCompanyPayment.township, PubCompanyPayment.program,
+               func.count(PubCompanyPayment.credit_code.distinct()),
+               func.sum(PubCompanyPayment.amount))
+        .where(PubCompanyPayment.publication_id == publication.id)
+        .group_by(PubCompanyPayment.township, PubCompanyPayment.program)).all()
+    found: dict[str, list[CompanyProgram]] = {}
+    for township, code, companies, total in rows:
+        if code in about:
+            found.setdefault(township, []).append(
+                CompanyProgram(about[code], int(companies), Decimal(total or 0)))
+    for listed in found.values():
+        listed.sort(key=lambda summary: summary.program.position)
+    return found
 
 
 def programs(session: Session, publication: Publication) -> list[PubProgram]:
@@ -179,6 +214,49 @@ def _household_roster(session: Session, publication: Publication, place: PubVill
     page = min(max(page, 1), pages)
     shown = found[(page - 1) * ROSTER_PAGE:page * ROSTER_PAGE]
     return Roster([], len(found), page, pages, shown)
+
+
+@dataclass(frozen=True)
+class CompanyLine:
+    """A company on a roster's page, with its payments there, month by month."""
+
+    company: str
+    credit_code: str
+    payments: list[PubCompanyPayment]
+
+
+@dataclass(frozen=True)
+class CompanyRoster:
+    """A page of a company program's roster in a township (paged by payment)."""
+
+    companies: list[CompanyLine]
+    matching: int
+    """Payments matching the search, or all."""
+    page: int
+    pages: int
+
+
+def company_roster(session: Session, publication: Publication, township: str, code: str,
+                   name: str = "", page: int = 1) -> CompanyRoster:
+    """The payments of a company program in a township, by company and month; `name` narrows
+    them to companies whose name or 统一社会信用代码 holds it."""
+    where = [PubCompanyPayment.publication_id == publication.id,
+             PubCompanyPayment.township == township, PubCompanyPayment.program == code]
+    if name:
+        where.append(or_(PubCompanyPayment.company.contains(name, autoescape=True),
+                         PubCompanyPayment.credit_code.contains(name.upper(), autoescape=True)))
+    matching = session.scalar(select(func.count()).select_from(PubCompanyPayment)
+                              .where(*where)) or 0
+    pages = _pages(matching)
+    page = min(max(page, 1), pages)
+    lines = session.scalars(select(PubCompanyPayment).where(*where)
+                            .order_by(PubCompanyPayment.no)
+                            .limit(ROSTER_PAGE).offset((page - 1) * ROSTER_PAGE)).all()
+    companies: dict[tuple[str, str], CompanyLine] = {}
+    for line in lines:  # numbered by company, then month: a company's lines are together
+        companies.setdefault((line.company, line.credit_code), CompanyLine(
+            line.company, line.credit_code, [])).payments.append(line)
+    return CompanyRoster(list(companies.values()), matching, page, pages)
 
 
 def household_head(session: Session, publication: Publication, place: PubVillage,

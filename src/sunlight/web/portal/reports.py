@@ -64,6 +64,7 @@ FORM_OVERHEAD = 256 * 1024
 """Bytes a report form may add around its photos (the text fields, the multipart framing)."""
 REQUEST_MAX = MAX_PHOTOS * MAX_BYTES + FORM_OVERHEAD
 NO_VILLAGE = "公示已更新，找不到该村。请从首页重新进入。"
+NO_PROGRAM = "请从列表中选择补贴项目，或选择“不确定”。"
 UNKNOWN_CODE = "没有找到这个查询码的举报，请核对后重新输入。"
 
 
@@ -91,6 +92,7 @@ class ReportFields(BaseModel):
     person: FormText = ""
     v: FormText = ""
     category: FormText = ""
+    program: FormText = ""
     description: FormLongText = ""
     anonymous: FormText = ""
     contact_name: FormText = ""
@@ -114,16 +116,19 @@ def report_fields(form: Annotated[FormData, Depends(report_form)]) -> ReportFiel
 
 
 @router.get("/report")
-def general_form(request: Request, session: DbSession) -> Response:
+def general_form(request: Request, session: DbSession,
+                 program: Annotated[FormText, Query()] = "") -> Response:
+    """The general form; `program` (from a company roster) chooses the program it is about."""
     publication = reads.current(session)
-    return _form_page(request, {"publication": publication,
-                                "townships": _townships(session, publication)})
+    return _form_page(request, session, {
+        "publication": publication, "draft": {"program": program},
+        "townships": _townships(session, publication)})
 
 
 @router.get("/village/{code}/report")
 def village_form(request: Request, session: DbSession, code: str) -> Response:
     publication = shown_publication(session)
-    return _form_page(request, {"publication": publication,
+    return _form_page(request, session, {"publication": publication,
                                 "village": shown_village(session, publication, code)})
 
 
@@ -137,7 +142,7 @@ def person_form(request: Request, session: DbSession, code: str, no: str,
     subject = reads.person(session, publication, place, link_number(no))
     if subject is None:
         raise HTTPException(404)
-    return _form_page(request, {"publication": publication, "village": place,
+    return _form_page(request, session, {"publication": publication, "village": place,
                                 "subject": subject})
 
 
@@ -148,39 +153,43 @@ def file(request: Request, session: DbSession, _size: Annotated[None, Depends(wi
     text = fields.model_dump(exclude={"csrf_token"})
     draft = Draft(category=text["category"], description=text["description"],
                   anonymous=text["anonymous"] != "0", contact_name=text["contact_name"],
-                  contact_phone=text["contact_phone"])
+                  contact_phone=text["contact_phone"], program=text["program"])
     genuine = csrf.checked(request, csrf.Purpose.PORTAL, fields.csrf_token)
     publication = reads.current(session)
     context: dict[str, Any] = {"publication": publication, "draft": text}
     place = (reads.village(session, publication, text["village"])
              if text["village"] and publication is not None else None)
     if text["village"] and place is None:
-        return _form_page(request, {**context, "error": NO_VILLAGE,
+        return _form_page(request, session, {**context, "error": NO_VILLAGE,
                                     "townships": _townships(session, publication)}, 404)
     subject = None
     if text["person"] and place is not None and publication is not None:
         subject = reads.person(session, publication, place, link_number(text["person"]))
         if subject is None or link_number(text["v"]) != publication.version:
-            return _form_page(request, {**context, "village": place, "error":
+            return _form_page(request, session, {**context, "village": place, "error":
                                         "公示已更新，请从名单重新进入后再举报。您填写的内容已保留。"},
                               404)
     context.update(village=place, subject=subject)
     if place is None:
         context["townships"] = _townships(session, publication)
     if not genuine:
-        return _form_page(request, {**context, "error": "页面已过期，请重新提交。"}, 403)
+        return _form_page(request, session, {**context, "error": "页面已过期，请重新提交。"},
+                          403)
     try:
         check(draft)  # a mistyped report is not counted against the limits
     except ReportRefused as error:
-        return _form_page(request, {**context, "error": str(error)}, 400)
+        return _form_page(request, session, {**context, "error": str(error)}, 400)
+    if draft.program and (publication is None
+                          or reads.program(session, publication, draft.program) is None):
+        return _form_page(request, session, {**context, "error": NO_PROGRAM}, 400)
     # The limits before the photos are decoded (a refused flood costs no decoding); they
     # commit, and the photos are cleaned outside any transaction: the report's own, begun
     # by file_report, holds SQLite's write lock from its first statement to its commit.
     if not guard.within_limits(request, session, "portal_reports", REPORTS_PER_HOUR):
-        return _form_page(request, {**context, "error": guard.too_often("提交")}, 429)
+        return _form_page(request, session, {**context, "error": guard.too_often("提交")}, 429)
     photos, problem = _cleaned(form)
     if problem is not None:
-        return _form_page(request, {**context, "error": problem[1]}, problem[0])
+        return _form_page(request, session, {**context, "error": problem[1]}, problem[0])
     where = (Place(place.township, place.village, place.code) if place is not None
              else Place())
     about = (Subject(publication.version, subject.no, subject.name, subject.masked_id)
@@ -221,9 +230,13 @@ def _photos(form: FormData) -> list[CleanPhoto]:
             for number, f in enumerate(sent, start=1)]
 
 
-def _form_page(request: Request, context: dict[str, Any], status: int = 200) -> Response:
+def _form_page(request: Request, session: DbSession, context: dict[str, Any],
+               status: int = 200) -> Response:
+    """The report form; it offers the programs of the publication shown, company ones too."""
+    publication = context.get("publication")
+    programs = reads.programs(session, publication) if publication is not None else []
     return form_page(request, "portal/report.html", {
-        "categories": CATEGORIES, "max_photos": MAX_PHOTOS,
+        "categories": CATEGORIES, "max_photos": MAX_PHOTOS, "programs": programs,
         "max_mb": MAX_BYTES // (1024 * 1024), "description_max": DESCRIPTION_MAX,
         "draft": {}, "reply_days": settings_of(request).report_reply_days, **context},
         status)

@@ -129,6 +129,27 @@ def township(request: Request, session: DbSession, name: str) -> Response:
                   {"publication": publication, "township": found[0]})
 
 
+@router.get("/township/{name}/program/{program}")
+@cached
+def company_roster(request: Request, session: DbSession, name: str, program: str,
+                   query: Annotated[RosterQuery, Query()]) -> Response:
+    """A company program's roster in a township: each company's months, workers, amounts."""
+    publication = shown_publication(session)
+    found = [t for t in reads.townships(session, publication) if t.name == name]
+    about = reads.program(session, publication, program)
+    if not found or about is None or about.subject != "company":
+        raise HTTPException(404)
+    summary = next((c for c in found[0].company_programs if c.program.code == program), None)
+    searched = query.q[:NAME_MAX]
+    return render(request, "portal/company_roster.html", {
+        "publication": publication, "township": found[0], "program": about,
+        "summary": summary, "q": searched,
+        "notice": notice_of(publication, settings_of(request),
+                            reads.township_phone(session, name)),
+        "roster": reads.company_roster(session, publication, name, program, searched,
+                                       query.page)})
+
+
 @router.get("/village/{code}")
 @cached
 def village(request: Request, session: DbSession, code: str) -> Response:
@@ -207,8 +228,10 @@ def program_page(request: Request, session: DbSession, code: str) -> Response:
     about = reads.program(session, publication, code)
     if about is None:
         raise HTTPException(404)
+    paid_in = [(t, summary) for t in reads.townships(session, publication)
+               for summary in t.company_programs if summary.program.code == code]
     return render(request, "portal/program.html", {"publication": publication,
-                                                   "program": about})
+                                                   "program": about, "paid_in": paid_in})
 
 
 @router.get("/village/{code}/qr.{kind}")

@@ -80,6 +80,8 @@ def page_context(request: Request, session: Session, staff: Staff,
         context["payments"] = data.payment_runs(session, entity)
     elif entity.kind == "household":
         context["programs"] = data.household_programs(session, entity)
+    elif entity.kind == "account":
+        context["payees"], context["months"] = data.account_view(session, entity)
     elif village:
         context["peers"] = data.peers(session, entity.township)
         context["reports"] = data.village_reports(session, staff.user, entity)

@@ -43,6 +43,10 @@ VERIFY_POINTS = {
     "enterprise_payments": "企业补贴是否实际发放到该企业对公账户，申报人数是否属实",
     "insured_headcount": "企业当月实际参保人数及名单",
     "duty_roster": "排班表所列日期是否实际在岗值班",
+    "posts": "站点、卡口的勤务要求及启用、停用时间",
+    "duty_checks": "点名、核查时本人是否在岗，核查记录是否属实",
+    "police_cases": "受理、立案、强制措施、办结各环节的时间及法律文书",
+    "inspection_findings": "问题是否属实、整改期限及整改完成情况",
 }
 """What a verifier checks, by the datasets the warning's evidence comes from."""
 

@@ -120,7 +120,9 @@ def subject_records(session: Session, warning: Warning) -> dict[str, Any]:
     entity = subject_entity(warning)
     account = (entity_data.by_key(session, "account", warning.subject)
                if warning.subject_kind == "account" else None)
+    payees, months = entity_data.account_view(session, account) if account else ([], [])
     return {"timeline": None, "subject_entity": entity, "account": account,
+            "payees": payees, "months": months,
             "grid": entity_data.grid, "period_label": period_label}
 
 

@@ -1,0 +1,88 @@
+"""Each (account, payee) pair as an account's document reads it, kept in the snapshot.
+
+An account's document holds, of each payee, the name as written and the place of their
+latest payment (`sql.PAYEES`), and the account's place is its latest payee's. So a scoped
+build must tell which accounts new payments change without reading every row paid into
+them: each pair's state is kept (`all_pairs`, the snapshot's `pairs`) as the greatest
+(period, name) and (period, township, village) of its rows with a name, a township, a
+village (what `arg_max`, which passes over a NULL, picks from), its last period and its
+programs. Greatest values merge: the state after new rows is the greater of the kept one
+and the new rows' own, exactly what the whole warehouse gives.
+"""
+
+from __future__ import annotations
+
+from sunlight.entities.sql import LAST_PLACE, PROGRAM
+
+
+def state(rows: str) -> str:
+    """The pairs' state over the payments `rows` (a table with the payments' columns)."""
+    return f"""
+SELECT coalesce(t.account, '') AS account, coalesce(t.id_number, '') AS id,
+       max(struct_pack(p := t.period, n := t.name)) FILTER (WHERE t.name IS NOT NULL) AS w,
+       max({LAST_PLACE}) FILTER (WHERE t.township IS NOT NULL) AS tp,
+       max({LAST_PLACE}) FILTER (WHERE t.village IS NOT NULL) AS vp,
+       max(t.period) AS last, list(DISTINCT {PROGRAM}) AS programs
+FROM {rows} AS t GROUP BY ALL
+"""
+
+
+WHOLE = state("e_pay")
+"""`all_pairs` when the subject steps read the whole warehouse."""
+
+_KEY = "account, id"
+
+MERGED = f"""
+SELECT * FROM s_stored_pairs ANTI JOIN s_new_pairs USING ({_KEY})
+UNION ALL BY NAME
+SELECT account, id, max(w) AS w, max(tp) AS tp, max(vp) AS vp, max(last) AS last,
+       list_distinct(flatten(list(programs))) AS programs
+FROM (SELECT * FROM s_stored_pairs SEMI JOIN s_new_pairs USING ({_KEY})
+      UNION ALL BY NAME SELECT * FROM s_new_pairs)
+GROUP BY {_KEY}
+"""
+"""`all_pairs` after a scoped build: the kept state (`s_stored_pairs`) and the new rows'."""
+
+# Each pair of the accounts new payments name, before (0) and after (1) them.
+COMPARED = f"""
+SELECT a.account, a.id, o.account IS NULL AS new_pair, n.account IS NOT NULL AS touched,
+       struct_extract(o.w, 'n') AS written0, struct_extract(a.w, 'n') AS written1,
+       struct_extract(o.tp, 't') AS township0, struct_extract(a.tp, 't') AS township1,
+       struct_extract(o.vp, 'v') AS village0, struct_extract(a.vp, 'v') AS village1,
+       o.last AS last0, a.last AS last1,
+       coalesce(o.programs, []) AS programs0, a.programs AS programs1
+FROM all_pairs AS a LEFT JOIN s_stored_pairs AS o USING ({_KEY})
+LEFT JOIN s_new_pairs AS n USING ({_KEY})
+WHERE a.account IN (SELECT account FROM s_new_pairs)
+"""
+
+
+def _account(suffix: str) -> str:
+    """An account's place (its latest payee's, as `sql.ACCOUNTS` takes it) and programs."""
+    place = f"struct_pack(l := last{suffix}, t := township{suffix}, v := village{suffix})"
+    return (f"arg_max(township{suffix}, {place}) AS township{suffix}, "
+            f"arg_max(village{suffix}, {place}) AS village{suffix}, "
+            f"list_sort(list_distinct(flatten(list(programs{suffix})))) AS programs{suffix}")
+
+
+def changed_accounts(present: str) -> str:
+    """The accounts whose document new payments change: a new payee (or a new account), a
+    payee's name as written or place changed, the account's place (its latest payee's)
+    moved, a new program, or a payee without a person's ID (whose totals the document
+    holds). `present`: the condition that `id` is a person's key."""
+    return f"""
+SELECT account FROM (
+  SELECT account, bool_or(new_pair OR written0 IS DISTINCT FROM written1
+                          OR township0 IS DISTINCT FROM township1
+                          OR village0 IS DISTINCT FROM village1
+                          OR (touched AND NOT ({present}))) AS changed,
+         {_account('0')}, {_account('1')}
+  FROM s_pairs GROUP BY account)
+WHERE changed OR township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
+   OR programs0 IS DISTINCT FROM programs1
+"""
+
+
+PAID_BEFORE = ("SELECT id, coalesce(max(last), '') AS last FROM s_stored_pairs "
+               "WHERE id IN (SELECT id FROM s_payees) GROUP BY id")
+"""The latest period each payee of new payments was paid before them."""
