@@ -23,7 +23,7 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.ingest.pipeline import ingest
 from sunlight.models.registry import library
 from sunlight.models.runner import detect
-from sunlight.screening.core import screen_file
+from sunlight.screening.core import screen_file, screen_rows
 from sunlight.screening.verdicts import ScreeningResult
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -133,3 +133,14 @@ def test_the_samples_company_payments_are_held_as_their_warnings_say(county: Set
                  if row["kind"] == "case" and row["model"].startswith(("COMPANY", "HEADCOUNT",
                                                                        "REP_"))}
     assert cases and cases <= fired
+
+
+def test_json_rows_keyed_by_canonical_names_are_screened_as_a_company_batch(
+        companies: CompanyCounty) -> None:
+    row = {"program": "LIUGONG", "credit_code": closed.code, "company": closed.name,
+           "period": "2025-01", "amount": "3000", "account": closed.account,
+           "claimed_headcount": "6"}
+    result = screen_rows(companies.settings, [row, {**row, "credit_code": "9161"}],
+                         "enterprise_payments")
+    assert [(v.row, v.verdict, v.models) for v in result.verdicts] == [
+        (2, "hold", ("COMPANY_INACTIVE_PAID",)), (3, "unreadable", ())]
