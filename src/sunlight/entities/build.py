@@ -105,8 +105,6 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
     state.entities, state.links = counts.total, counts.links
     state.batches = "\n".join(batches)
-    # Every pair's state, read once as the snapshot is written.
-    engine.create_view("all_pairs", pairs.KEPT if new is not None else pairs.WHOLE)
     state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
                                     _unchanged_parts(engine, counts, scoped=bool(new)))
     clock.lap("snapshot")
@@ -176,6 +174,7 @@ def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, 
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, step)
         engine.materialise("all_latest", sql.ALL_LATEST)
+        engine.materialise("all_pairs", pairs.WHOLE)
     else:
         scope.narrow(engine, new)
         for name, step in sql.SUBJECT_STEPS:

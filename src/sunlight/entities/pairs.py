@@ -28,15 +28,9 @@ FROM {rows} AS t GROUP BY ALL
 
 
 WHOLE = state("e_pay")
-"""`all_pairs` (a view, read once when the snapshot is written) when the subject steps read
-the whole warehouse."""
+"""`all_pairs` when the subject steps read the whole warehouse."""
 
 _KEY = "account, id"
-
-STORED = ("SELECT * FROM snap_pairs WHERE account IN (SELECT account FROM s_new_pairs) "
-          "OR id IN (SELECT id FROM s_payees)")
-"""Of the snapshot's pairs, those a scoped build reads (`s_stored_pairs`): every pair of the
-accounts new payments name, and every pair of their payees. The others are only copied."""
 
 MERGED = f"""
 SELECT * FROM s_stored_pairs ANTI JOIN s_new_pairs USING ({_KEY})
@@ -47,13 +41,7 @@ FROM (SELECT * FROM s_stored_pairs SEMI JOIN s_new_pairs USING ({_KEY})
       UNION ALL BY NAME SELECT * FROM s_new_pairs)
 GROUP BY {_KEY}
 """
-"""The state after a scoped build of the pairs read (`s_merged_pairs`): the kept state
-(`s_stored_pairs`) and the new rows'."""
-
-KEPT = (f"SELECT * FROM snap_pairs ANTI JOIN s_stored_pairs USING ({_KEY}) "
-        f"UNION ALL BY NAME SELECT * FROM s_merged_pairs")
-"""`all_pairs` after a scoped build (a view, read once when the snapshot is written): the
-pairs not read as they were, and those read merged."""
+"""`all_pairs` after a scoped build: the kept state (`s_stored_pairs`) and the new rows'."""
 
 # Each pair of the accounts new payments name, before (0) and after (1) them.
 COMPARED = f"""
@@ -63,7 +51,7 @@ SELECT a.account, a.id, o.account IS NULL AS new_pair, n.account IS NOT NULL AS 
        struct_extract(o.vp, 'v') AS village0, struct_extract(a.vp, 'v') AS village1,
        o.last AS last0, a.last AS last1,
        coalesce(o.programs, []) AS programs0, a.programs AS programs1
-FROM s_merged_pairs AS a LEFT JOIN s_stored_pairs AS o USING ({_KEY})
+FROM all_pairs AS a LEFT JOIN s_stored_pairs AS o USING ({_KEY})
 LEFT JOIN s_new_pairs AS n USING ({_KEY})
 WHERE a.account IN (SELECT account FROM s_new_pairs)
 """

@@ -49,8 +49,6 @@ TOUCHED = (
     # The payees of new payments, and the latest period each was paid before them.
     ("s_payees", f"SELECT DISTINCT id_number AS id FROM n_payments "
                  f"WHERE {sql.present('id_number')}"),
-    ("s_new_pairs", pairs.state("n_payments")),
-    ("s_stored_pairs", pairs.STORED),
     ("s_paid_before", pairs.PAID_BEFORE),
     # A payee's page depends on payments only without a whole current registry row (their
     # name and place then come from payments) or as a new person; their runs are computed
@@ -61,7 +59,8 @@ TOUCHED = (
     ("s_h", "SELECT DISTINCT household_id AS key FROM residents "
             "WHERE id_number IN (SELECT id FROM s_o) AND household_id IS NOT NULL "
             "AND household_id <> ''"),
-    ("s_merged_pairs", pairs.MERGED),
+    ("s_new_pairs", pairs.state("n_payments")),
+    ("all_pairs", pairs.MERGED),
     ("s_pairs", pairs.COMPARED),
     ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM payments "
             "WHERE id_number IN (SELECT id FROM s_o) UNION ALL "

@@ -41,9 +41,9 @@ PARTS = {
 }
 
 STORED = {"e_stored": "SELECT * FROM snap_subjects UNION ALL SELECT * FROM snap_places",
-          "e_stored_links": "SELECT * FROM snap_links", "s_latest": "SELECT * FROM snap_latest"}
-"""The tables a build reads from the snapshot, each read once from its Parquet files (of
-`snap_pairs`, a scoped build reads only the pairs it needs: sunlight.entities.pairs)."""
+          "e_stored_links": "SELECT * FROM snap_links", "s_latest": "SELECT * FROM snap_latest",
+          "s_stored_pairs": "SELECT * FROM snap_pairs"}
+"""The tables a build reads from the snapshot, each read once from its Parquet files."""
 
 
 def folder(warehouse: Warehouse) -> Path:
