@@ -200,20 +200,34 @@ def dated(detections: list[Detection], models: Sequence[Model], as_of: AsOf
             for d in detections]
 
 
-def latest_periods(engine: Engine) -> dict[str, str]:
-    """The latest period paid per program, and over all programs under ''."""
-    table = engine.query(
-        "SELECT program_code AS program, max(period) AS latest FROM ("
-        "SELECT program_code, period FROM payments UNION ALL "
-        "SELECT program_code, period FROM enterprise_payments) AS paid_any "
-        "WHERE program_code IS NOT NULL GROUP BY program_code")
-    latest = dict(zip(table.column("program").to_pylist(), table.column("latest").to_pylist(),
-                      strict=True))
-    latest[""] = max(latest.values(), default="")
+# Each kind of subject is paid through its own dataset (contract §5); a row of a program of the
+# other subject is reported by ingestion and moves no latest period.
+_PAID_BY_KIND = {"person": "payments", "company": "enterprise_payments"}
+
+
+def latest_periods(engine: Engine) -> dict[tuple[str, str], str]:
+    """The latest period paid per (paying kind, program), and per kind over its programs
+    under (kind, '')."""
+    table = engine.query(" UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, p.program_code AS program, max(p.period) AS latest "
+        f"FROM {dataset} AS p JOIN programs AS g ON g.code = p.program_code "
+        f"AND g.subject = '{kind}' GROUP BY p.program_code"
+        for kind, dataset in _PAID_BY_KIND.items()))
+    latest: dict[tuple[str, str], str] = {}
+    for kind, program, period in zip(table.column("kind").to_pylist(),
+                                     table.column("program").to_pylist(),
+                                     table.column("latest").to_pylist(), strict=True):
+        latest[(kind, program)] = period
+        latest[(kind, "")] = max(latest.get((kind, ""), ""), period)
     return latest
 
 
-def annotate(detections: list[Detection], latest: dict[str, str],
+def paying_kind(detection: Detection) -> str:
+    """Whose payments a warning is compared with: a company's, or (any other) a person's."""
+    return "company" if detection.subject_kind == "company" else "person"
+
+
+def annotate(detections: list[Detection], latest: dict[tuple[str, str], str],
              context: Iterable[Flag] = ()) -> list[Detection]:
     """Facts that need more than one model: is the money still flowing, what else fired on
     the person, how many others were flagged in the village.
@@ -231,7 +245,8 @@ def annotate(detections: list[Detection], latest: dict[str, str],
     annotated = []
     for d in detections:
         facts = dict(d.facts)
-        facts["ongoing"] = "1" if d.period_to and d.period_to == latest.get(d.program) else "0"
+        last_paid = latest.get((paying_kind(d), d.program))
+        facts["ongoing"] = "1" if d.period_to and d.period_to == last_paid else "0"
         facts["other_models"] = str(len(models_on.get(d.id_number, {d.model}) - {d.model}))
         neighbours = flagged_in.get((d.township, d.village), set()) - {d.id_number}
         facts["village_warnings"] = str(len(neighbours) if d.village else 0)
