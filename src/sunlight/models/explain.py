@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sunlight.models.detection import Detection
+
+BY_PERIOD = "by_period"
+"""The fact saying each period of a warning that spans several (a model's `each_period`)."""
+PERIOD_AMOUNT = "period_amount"
+"""The money at risk in one period, for a model's `each_period` template."""
 
 FIGURES = ("periods_zh", "periods_list_zh", "span", "amount", "name", "count", "id_number",
            "account", "township", "village", "program")
@@ -85,13 +92,36 @@ def _yuan(text: str) -> str:
         return text
 
 
-def render(detection: Detection) -> str:
-    """The warning in one or two sentences a township verifier can check."""
-    values = _Blank(detection.facts)
-    for name, value in detection.facts.items():
+def template_fields(template: str) -> set[str]:
+    """The placeholders a template names (ValueError if it does not parse)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def fact_values(facts: Mapping[str, str]) -> dict[str, str]:
+    """A template's values from facts: each date also spoken (`<name>_zh`), money
+    (`*_yuan`) with thousands separated and two decimals; a fact not given reads （未知）."""
+    values = _Blank(facts)
+    for name, value in facts.items():
         if (spoken := date_zh(value)) is not None:
             values.setdefault(f"{name}_zh", spoken)
-        if name.endswith("_yuan"):  # money: thousands separated, two decimals
+        if name.endswith("_yuan"):
             values[name] = _yuan(value)
+    return values
+
+
+def period_text(template: str, facts: Mapping[str, str], amount: Decimal) -> str:
+    """What a warning says of one period (a model's `each_period`), `amount` the money at
+    risk in it."""
+    values = fact_values(facts)
+    values[PERIOD_AMOUNT] = f"{amount:,.2f}"
+    return template.format_map(values)
+
+
+def render(detection: Detection) -> str:
+    """The warning in one or two sentences a township verifier can check."""
+    values = fact_values(detection.facts)
     values.update(figures(detection))
+    if BY_PERIOD not in values and detection.period_template:  # one period: its facts
+        values[BY_PERIOD] = period_text(detection.period_template, detection.facts,
+                                        detection.amount)
     return detection.template.format_map(values)

@@ -27,6 +27,7 @@ from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
+from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
 from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
@@ -297,7 +298,7 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
     evidence = _evidence(rows)
     periods = sorted(r.period for r in evidence if r.role == "paid" and r.period) or sorted(
         str(row["period"]) for row in rows if row["period"])
-    facts = _facts(rows)
+    facts = _facts(rows, model.spec.each_period)
     if model.spec.amount == "shortfall":  # a gap the query computed, not a sum of rows
         amount = Decimal(facts.get("shortfall", "0")).quantize(CENT)
     else:
@@ -308,6 +309,7 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
         model=model.code, subject=subject, program=program, severity=model.spec.severity,
         period_from=periods[0] if periods else "", period_to=periods[-1] if periods else "",
         amount=amount, facts=facts, evidence=evidence, template=model.spec.explanation,
+        period_template=model.spec.each_period,
         amount_from_rows=model.spec.amount == "rows", subject_kind=_subject_kind(model, rows),
         people=people_of(model, rows), **first)
 
@@ -335,13 +337,31 @@ def _evidence(rows: list[dict[str, Any]]) -> tuple[EvidenceRow, ...]:
         found[main.key] = main
         if row.get("basis_dataset") and row.get("basis_row") is not None:
             basis = EvidenceRow(row["basis_dataset"], str(row["basis_file"]),
-                                str(row["basis_sheet"] or ""), int(row["basis_row"]), "basis")
+                                str(row["basis_sheet"] or ""), int(row["basis_row"]), "basis",
+                                str(row.get("basis_period") or ""))
             found.setdefault(basis.key, basis)
     return tuple(sorted(found.values(), key=lambda r: (r.role != "paid", r.key)))
 
 
-def _facts(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Each fact from the earliest row that has it."""
+def _facts(rows: list[dict[str, Any]], each_period: str = "") -> dict[str, str]:
+    """Each fact from the earliest row that has it; for a model saying each period
+    (`each_period`) of a warning that spans several, the facts its template names give way
+    to fact `by_period`, every period said in turn."""
+    facts = _first_facts(rows)
+    paid = [row for row in rows if (row.get("role") or "paid") == "paid"]
+    periods = sorted({str(row["period"]) for row in paid if row["period"]})
+    if not each_period or len(periods) < 2:
+        return facts
+    said = [period_text(each_period, _first_facts(of_period), sum(
+                (Decimal(str(row["amount"] or 0)) for row in of_period), Decimal("0")))
+            for period in periods
+            if (of_period := [row for row in paid if str(row["period"]) == period])]
+    named = {name.removesuffix("_zh") for name in template_fields(each_period)}
+    return {**{name: value for name, value in facts.items() if name not in named},
+            BY_PERIOD: "；".join(said)}
+
+
+def _first_facts(rows: list[dict[str, Any]]) -> dict[str, str]:
     names = [name for name in rows[0] if name.startswith("fact_")]
     facts = {}
     for name in names:
