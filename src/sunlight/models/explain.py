@@ -85,7 +85,22 @@ def date_zh(text: str) -> str | None:
     return None
 
 
-def _yuan(text: str) -> str:
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d{4,}(?:\.\d+)?(?=元)")
+
+
+def amounts_in_text(text: str) -> str:
+    """A text's sums of money (digits just before 元) with thousands separated, as every
+    amount a warning says: `…=27000.00元` → `…=27,000.00元`."""
+    return _AMOUNT_IN_TEXT.sub(lambda found: _grouped(found.group()), text)
+
+
+def _grouped(number: str) -> str:
+    whole, dot, fraction = number.partition(".")
+    return f"{int(whole):,}{dot}{fraction}"
+
+
+def yuan(text: str) -> str:
+    """A sum of money as every page says it: thousands separated, two decimals."""
     try:
         return f"{Decimal(text):,.2f}"
     except InvalidOperation:
@@ -99,13 +114,16 @@ def template_fields(template: str) -> set[str]:
 
 def fact_values(facts: Mapping[str, str]) -> dict[str, str]:
     """A template's values from facts: each date also spoken (`<name>_zh`), money
-    (`*_yuan`) with thousands separated and two decimals; a fact not given reads （未知）."""
+    (`*_yuan`, and sums in a text) with thousands separated and two decimals; a fact not
+    given reads （未知）."""
     values = _Blank(facts)
     for name, value in facts.items():
         if (spoken := date_zh(value)) is not None:
             values.setdefault(f"{name}_zh", spoken)
         if name.endswith("_yuan"):
-            values[name] = _yuan(value)
+            values[name] = yuan(value)
+        elif "元" in value:
+            values[name] = amounts_in_text(value)
     return values
 
 
