@@ -2,7 +2,8 @@
 
 王芳's household H001 holds her son 王强, who is paid on his mother's card (she is paid once
 after her death); 赵敏 (another household) is paid on the same card too: a shared account.
-张伟 is the village's Party secretary in H002, owns a car and represents a company; 孙丽
+张伟 is the village's Party secretary in H002, owns a car and represents a company, which
+is paid 留工补贴 against its insured headcount; another company is paid unregistered; 孙丽
 appears only on a payroll.
 """
 
