@@ -179,12 +179,14 @@ CREATE OR REPLACE MACRO sl_credit_code_defect(c) AS CASE
              || ' characters after cleaning, expected 18'
     END;
 
--- Headcounts: whole numbers of people, 12, 12人, 1,200; full width made half by sl_squeeze.
+-- Headcounts: whole numbers of people, 12, 12人, 1,200, 12.0 (a whole number a spreadsheet
+-- wrote with a zero fraction; 12.5 is no headcount); full width made half by sl_squeeze.
 CREATE OR REPLACE MACRO sl_clean_headcount(s) AS
     nullif(regexp_replace(sl_squeeze(s), '[人名]$', ''), '');
 
 CREATE OR REPLACE MACRO sl_headcount(c) AS CASE
-    WHEN regexp_full_match(c, '\d{1,3}(,\d{3})+|\d{1,9}') THEN CAST(replace(c, ',', '') AS INTEGER)
+    WHEN regexp_full_match(c, '(\d{1,3}(,\d{3})+|\d{1,9})(\.0+)?')
+        THEN CAST(replace(regexp_replace(c, '\.0+$', ''), ',', '') AS INTEGER)
     END;
 
 -- Date-times (contract §1 v1.1): local time, no zone ------------------------------------------
