@@ -50,4 +50,5 @@ def _held(values: pa.ChunkedArray, precision: int, scale: int) -> pa.ChunkedArra
     largest = Decimal(10) ** (precision - scale) - Decimal(1).scaleb(-scale)
     bound = pa.scalar(largest, values.type)
     smallest = pa.scalar(-largest, values.type)
-    return pc.max_element_wise(pc.min_element_wise(values, bound), smallest)
+    held = pc.min_element_wise(values, bound, skip_nulls=False)
+    return pc.max_element_wise(held, smallest, skip_nulls=False)  # an empty cell stays empty
