@@ -63,3 +63,12 @@ def test_a_place_or_name_too_long_is_reported_and_kept(tmp_path: Path):
                                                 "10", "2024-02-05", "城关镇"]],
                     "enterprise_payments")
     assert [f[2] for f in findings_of(batch)] == ["text_too_long"]
+
+
+def test_a_huge_cell_is_kept_in_its_finding_only_as_its_beginning(tmp_path: Path):
+    huge = "6103" + "9" * 2_000_000  # a 2 MB "ID number"
+    batch = prepare(tmp_path, [HEADER, with_cell("身份证号", huge), GOOD])
+    [(row, severity, reason, value)] = findings_of(batch)
+    assert (row, severity, reason) == (2, "rejected", "bad_id")
+    assert value == huge[:200] + "…"
+    assert len(rows_of(batch)) == 1
