@@ -81,7 +81,8 @@ def test_a_month_of_insured_workers_delivered_twice_differently_is_reported(
         [CODE, "宏达建材", "2024-01", "5"], [CODE, "宏达建材", "2024-02", "5"],
         [OTHER_CODE, "农机合作社", "2024-01", "8"], [OTHER_CODE, "农机合作社", "2024-01", "8"]])
     again = write_csv(tmp_path / "参保人数补报.csv", [
-        ["统一社会信用代码", "单位名称", "所属期", "参保人数"], [CODE, "宏达建材", "2024-01", "500"]])
+        ["统一社会信用代码", "单位名称", "所属期", "参保人数"],
+        [CODE, "宏达建材", "2024-01", "500"]])
     ingest(warehouse, [(first, "insured_headcount"), (again, "insured_headcount")])
     found = [f for f in findings(warehouse) if f[5] == "duplicate_headcount"]
     assert found == [  # the same count twice (8 and 8) is no conflict

@@ -20,7 +20,7 @@ from sunlight.publish.extract import Extract, extract
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
-from tests.models.county import County, Company
+from tests.models.county import Company, County
 from tests.web.conftest import StaffApp
 from tests.web.portal_support import Portal
 from tests.web.test_portal_privacy import crawl

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import io
 import logging
-from urllib.parse import quote
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Form, HTTPException, Query, Request
