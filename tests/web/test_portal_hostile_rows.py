@@ -13,7 +13,12 @@ from pathlib import Path
 import pyarrow as pa
 from sqlalchemy import select
 
-from sunlight.appdb.publication_tables import PubCompanyPayment, PubProgram, PubVillage
+from sunlight.appdb.publication_tables import (
+    PubBeneficiary,
+    PubCompanyPayment,
+    PubProgram,
+    PubVillage,
+)
 from sunlight.contract.catalog import load_catalog
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.publish.extract import Extract, extract
@@ -70,10 +75,13 @@ def test_no_id_or_account_delivered_as_a_credit_code_is_on_the_portal(
         codes = session.scalars(select(PubCompanyPayment.credit_code).distinct()).all()
         companies = session.scalars(select(PubCompanyPayment.company).distinct()).all()
         townships = session.scalars(select(PubVillage.township)).all()
+        villages = session.scalars(select(PubVillage.village)).all()
+        payees = session.scalars(select(PubBeneficiary.name)).all()
         liugong = session.scalars(select(PubProgram).where(PubProgram.code == "LIUGONG")).one()
     assert sorted(codes) == sorted([GOOD_CODE, "610327" + "*" * 12, "621700" + "*" * 12])
     assert max(len(name) for name in companies) == 200 and LONG_COMPANY[:199] + "…" in companies
-    assert townships == [LONG_TOWNSHIP[:59] + "…"]
+    assert townships == [LONG_TOWNSHIP[:59] + "…"]  # the person tables are cut alike
+    assert villages == ["东风" * 29 + "东…"] and payees == ["王" * 59 + "…"]
     assert liugong.total == Decimal("25000")  # the two huge payments were refused at ingest
     pages = 0
     client = portal.client()
