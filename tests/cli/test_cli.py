@@ -40,7 +40,10 @@ def test_ingest_quality_and_export(tmp_path: Path, home: Path):
     xlsx = tmp_path / "q.xlsx"
     assert runner.invoke(app, ["quality", "export", "--format", "xlsx", str(xlsx)]).exit_code == 0
     sheet = python_calamine.CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_index(0)
-    assert sheet.to_python()[1][:6] == ["payments", "三月.csv", "", 3.0, "rejected", "bad_id"]
+    head, finding = sheet.to_python()
+    assert head == ["数据集", "文件", "工作表", "行号", "处理", "列", "问题", "原值"]
+    assert finding[1:6] == ["三月.csv", "", 3.0, "拒收（未纳入分析）", "身份证号"]
+    assert finding[6].startswith("身份证号无法识别") and finding[7] == "6.10327E+17"
 
 
 def test_one_file_with_its_dataset(tmp_path: Path, home: Path):

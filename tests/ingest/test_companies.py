@@ -104,6 +104,7 @@ def test_a_business_without_a_readable_code_is_kept_with_a_warning(tmp_path: Pat
 
 @pytest.mark.parametrize(("written", "count"), [
     ("12", 12), ("12人", 12), (" 12 人", 12), ("１２", 12), ("1,200", 1200), ("0", 0), (12, 12),
+    ("12.0", 12), ("12.00人", 12), ("1,200.0", 1200),
 ])
 def test_headcounts_are_whole_numbers_of_people(tmp_path: Path, written: Cell, count: int):
     rows: list[list[Cell]] = [HEADCOUNT_HEADER, [CODE, "某公司", "2024-01", written]]
@@ -112,7 +113,8 @@ def test_headcounts_are_whole_numbers_of_people(tmp_path: Path, written: Cell, c
     assert findings_of(batch) == []
 
 
-@pytest.mark.parametrize("written", ["12.5", "-3", "十二", "约12", "12-15", "1,20"])
+@pytest.mark.parametrize("written", ["12.5", "12.05", "12.", "-3", "十二", "约12", "12-15",
+                                     "1,20"])
 def test_an_unreadable_headcount_is_reported_not_guessed(tmp_path: Path, written: str):
     batch = prepare(tmp_path, [PAYMENT_HEADER, payment(claimed=written)], "enterprise_payments")
     assert rows_of(batch) == []

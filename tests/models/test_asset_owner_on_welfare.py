@@ -132,6 +132,14 @@ closing_paid = county.pay(closed_in_february, "低保", SPRING, 500)
 revoked_later = county.person("柏吊销", born="1972-03-16")
 county.business(revoked_later, "吊销", status_date="2024-06-30")
 county.pay(revoked_later, "低保", SPRING, 500)
+# The registry restates a company: 存续 in its first row, 注销 before the payments in the row
+# delivered after it (§1: the later row wins for its credit code), so no month counts.
+restated_rep = county.person("殷重述", born="1974-04-17")
+restated = county.company("陇县重述商贸有限公司", restated_rep, "存续")
+county.add("businesses", credit_code=restated.code, company=restated.name,
+           rep_id_number=restated_rep.id, rep_name=restated_rep.name, status="注销",
+           status_date="2023-12-20")
+county.pay(restated_rep, "低保", SPRING, 500)
 
 run = county.fixture("ASSET_OWNER_ON_WELFARE")
 
@@ -142,3 +150,7 @@ def test_a_company_closed_later_counts_in_the_months_before_its_closure(run: Run
     assert evidence(found) == paid(closing_paid[0]) | basis(closing)
     assert_explains(found, "陇县关门商贸有限公司", "注销")
     assert figures(run.one(revoked_later)) == ("DIBAO", "2024-01", "2024-03", "1500.00")
+
+
+def test_a_company_restated_closed_before_the_payments_does_not_count(run: Run):
+    assert not run.fired(restated_rep)

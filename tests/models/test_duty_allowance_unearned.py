@@ -59,7 +59,25 @@ less = county.person("少领", born="1992-04-28")
 county.on_duty(less, "2024-02-10")
 county.pay(less, "社区值班补助", "2024-02", 80)
 
+# Two months: one day in January paid 300 元, two days in February paid 500 元.
+two_months = county.person("周晓梅", born="1988-08-08")
+county.on_duty(two_months, "2024-01-20")
+county.on_duty(two_months, "2024-02-10")
+county.on_duty(two_months, "2024-02-11")
+county.pay(two_months, "社区值班补助", ["2024-01", "2024-02"], 300)
+county.pay(two_months, "社区值班补助", "2024-02", 200, account="6217000011112222333")
+
 run = county.fixture("DUTY_ALLOWANCE_UNEARNED")
+
+
+def test_a_warning_over_two_months_says_each_month(run: Run):
+    found = run.one(two_months)
+    assert figures(found) == ("ZHIBAN", "2024-01", "2024-02", "500.00")
+    assert_explains(found, "2024年1月领取300.00元，当月值班表中仅有1天值班记录",
+                    "最多应发100.00元，多领200.00元",
+                    "2024年2月领取500.00元，当月值班表中仅有2天值班记录",
+                    "最多应发200.00元，多领300.00元", "共多领500.00元")
+    assert "month" not in found.facts and "by_period" in found.facts
 
 
 def test_paid_beyond_the_roster_days_fires_for_the_excess(run: Run):

@@ -28,6 +28,13 @@ county.insured(inflated, "2023-12", 60)
 inflated_insured = county.insured(inflated, "2024-01", 59)
 inflated_paid = county.pay_company(inflated, "留工补贴", "2024-01", 38000, claimed=76)
 
+# Two months: 5 of 10 workers of 1,000 元 in December, 6 of 9 of 2,000 元 in January.
+two_months = firm("陇县两月纺织有限公司")
+december_insured = county.insured(two_months, "2023-12", 5)
+january_insured = county.insured(two_months, "2024-01", 3)
+two_months_paid = (county.pay_company(two_months, "留工补贴", "2023-12", 1000, claimed=10)
+                   + county.pay_company(two_months, "留工补贴", "2024-01", 2000, claimed=9))
+
 # To the fen: 3 of 7 workers of 1,000 元 is 428.571... 元.
 thirds = firm("陇县七人农机有限公司")
 county.insured(thirds, "2024-01", 4)
@@ -75,6 +82,25 @@ def test_the_page_shows_claimed_and_insured_headcount_and_the_money_at_risk(run:
         "2024-01", "76", "59", "38000.00", "8500.00")
     assert_explains(run.one(inflated), "陇县杜家建材有限公司", "2024年1月", "申报留工76人",
                     "参保人数仅59人", "38,000.00", "8,500.00")
+
+
+def test_a_warning_over_two_months_says_each_month(run: Run):
+    found = run.one(two_months)
+    assert figures(found) == ("LIUGONG", "2023-12", "2024-01", "1833.33")
+    assert_explains(
+        found, "2023年12月申报留工10人、参保人数仅5人、发放1,000.00元、多报部分对应500.00元",
+        "2024年1月申报留工9人、参保人数仅3人、发放2,000.00元、多报部分对应1,333.33元",
+        "共计多领1,833.33元")
+    by_period = found.facts["by_period"]
+    assert "2023年12月申报留工10人" in by_period and "2024年1月申报留工9人" in by_period
+    assert "month" not in found.facts and "claimed_headcount" not in found.facts
+
+
+def test_the_insured_counts_shown_carry_their_month(run: Run):
+    months_of = {(e.file, e.row): e.period for e in run.one(two_months).evidence
+                 if e.role == "basis"}
+    assert months_of == {(december_insured.file, december_insured.row): "2023-12",
+                         (january_insured.file, january_insured.row): "2024-01"}
 
 
 @pytest.mark.parametrize(("company", "at_risk"), [(thirds, "428.57"), (half_fen, "2000.01")],

@@ -59,7 +59,7 @@ def test_area_program_above_rate_times_declared_area_fires(run: Run):
     found = run.one(area_over)
     assert figures(found) == ("DILI", "2024", "2024", "50.00")
     assert evidence(found) == paid(dili) | basis(declared_ten)
-    assert_explains(found, "105", "10", "1050.00元")
+    assert_explains(found, "105", "10", "=1,050.00元")
 
 
 def test_exactly_the_standard_does_not_fire(run: Run):
@@ -106,7 +106,7 @@ def test_a_company_paid_above_its_claimed_workers_standard_fires_on_the_company(
     assert evidence(found) == paid(liugong_over_paid)
     assert (found.subject_kind, found.subject_name) == ("company", "陇县多发建材有限公司")
     assert liugong_over.rep and found.id_number == liugong_over.rep.id
-    assert_explains(found, "陇县多发建材有限公司", "每名申报职工500.00元", "9人", "4500.00元")
+    assert_explains(found, "陇县多发建材有限公司", "每名申报职工500.00元", "9人", "=4,500.00元")
 
 
 def test_a_company_at_its_standard_or_without_a_claimed_headcount_does_not_fire(run: Run):

@@ -150,7 +150,7 @@ def test_linshi_over_its_yearly_standard_fires_for_the_excess(run: Run):
     found = one(run, "OVER_STANDARD", over_linshi)
     assert figures(found) == ("LINSHI_NONGMINGONG", "2024", "2024", "200.00")
     assert evidence(found) == paid(over_linshi_paid)
-    assert_explains(found, "农民工临时生活补助", "每期最高1000.00元", "200.00")
+    assert_explains(found, "农民工临时生活补助", "每期最高1,000.00元", "200.00")
 
 
 def test_zhiban_is_never_over_standard_here(run: Run):

@@ -13,6 +13,7 @@ from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 from tests.samples.golden_ids import SAMPLES
+from tests.screening.companies import CompanyCounty, company_county
 
 COUNTY = SAMPLES / "county-6k-v11"
 BATCH = COUNTY / "batch" / "待发放清单_2025年1月.csv"
@@ -45,6 +46,13 @@ def home_copy(county_home: Path, tmp_path: Path) -> Settings:
     home = tmp_path / "home"
     shutil.copytree(county_home, home, symlinks=True)
     return Settings(home=home, database_url=None)
+
+
+@pytest.fixture(scope="session")
+def companies(tmp_path_factory: pytest.TempPathFactory) -> CompanyCounty:
+    """The tiny county of companies and Spring-Festival payees, and its two batches
+    (tests/screening/companies.py); never written to by tests."""
+    return company_county(tmp_path_factory.mktemp("companies"))
 
 
 def screen_truth() -> dict[int, dict[str, str]]:

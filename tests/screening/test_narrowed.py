@@ -1,6 +1,8 @@
 """Screening reads the datasets about people only for the batch's people and their households
 (contract/screening.yaml `narrowed`), and its verdicts are those of the whole warehouse: a
-cadre who left the payee's household, one who joined it, an account's other payees."""
+cadre who left the payee's household, one who joined it, an account's other payees; and for a
+company batch, the companies' registry rows (one restated with another representative), their
+insured headcount, their representatives' households (an official who joined one)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sunlight.screening.verdicts import ScreeningResult
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 from tests.models.county import County
+from tests.screening.companies import CompanyCounty
 from tests.screening.conftest import BATCH
 from tests.screening.next_month import NextMonth
 
@@ -81,3 +84,12 @@ def test_the_sample_batch_is_judged_as_over_the_whole_warehouse(county: Settings
     narrowed = screen_file(county, BATCH)
     assert narrowed.held > 10
     assert _said(narrowed) == _said(screen_file(county, BATCH, narrowed=()))
+
+
+@pytest.mark.parametrize("kind", ["enterprise_payments", "payments"])
+def test_narrowed_to_the_batch_the_verdicts_are_the_whole_warehouses(
+        companies: CompanyCounty, kind: str) -> None:
+    batch = companies.company_batch if kind == "enterprise_payments" else companies.person_batch
+    narrowed = screen_file(companies.settings, batch, kind)
+    assert narrowed.held > 4
+    assert _said(narrowed) == _said(screen_file(companies.settings, batch, kind, narrowed=()))

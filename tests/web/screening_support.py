@@ -30,9 +30,11 @@ def send_batch(client: TestClient, name: str, body: bytes, kind: str = "payments
                        files={"file": (name, body, "application/octet-stream")})
 
 
-def screened(staff_app: StaffApp, client: TestClient, name: str, body: bytes) -> str:
-    """Send a batch, wait for its job, and return its page's result as the last poll sees it."""
-    response = send_batch(client, name, body)
+def screened(staff_app: StaffApp, client: TestClient, name: str, body: bytes,
+             kind: str = "payments") -> str:
+    """Send a batch, wait for its job, and return its page's location once the last poll
+    sees it done."""
+    response = send_batch(client, name, body, kind)
     assert response.status_code == 303, response.text
     assert staff_app.app.state.jobs.wait(timeout=300)
     location = response.headers["location"]

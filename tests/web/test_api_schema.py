@@ -110,7 +110,9 @@ def test_the_document_describes_the_screening_operation(api: StaffApp) -> None:
     assert {"ScreenRequest", "ScreenResponse", "VerdictRow", "Problem"} <= set(schemas)
     assert schemas["VerdictRow"]["properties"]["verdict"]["enum"] == ["hold", "pass",
                                                                      "unreadable"]
-    assert schemas["ScreenRequest"]["properties"]["dataset"]["enum"] == ["payments"]
+    dataset = schemas["ScreenRequest"]["properties"]["dataset"]
+    assert dataset["enum"] == ["payments", "enterprise_payments"]
+    assert "enterprise_payments" in dataset["description"]
     application = document["paths"]["/screen/application"]["post"]
     assert set(application["responses"]) == set(screen["responses"])
     assert {"ApplicationRequest", "ApplicationResponse", "Finding"} <= set(schemas)

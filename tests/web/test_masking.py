@@ -63,6 +63,18 @@ def test_facts_are_shown_in_chinese_with_numbers_masked():
                     "证据强度": "强（0.95）", "涉及人数": "4", "unheard_of": "x"}
 
 
+def test_facts_show_money_as_money_and_a_start_as_its_month():
+    from sunlight.web.reference import fact_rows
+
+    rows = dict(fact_rows("HEADCOUNT_OVERCLAIMED", {"paid_yuan": "38000", "month": "2024-01"}))
+    assert rows == {"当月发放金额（元）": "38,000.00", "所属月份": "2024-01"}
+    standard = dict(fact_rows("OVER_STANDARD", {"standard_text": "每名申报职工500.00元×申报人数"
+                                                                 "54人=27000.00元"}))
+    assert standard == {"补贴标准": "每名申报职工500.00元×申报人数54人=27,000.00元"}
+    assert dict(fact_rows("OFFICIAL_ON_WELFARE", {"start": "2021-03-15"})) == {
+        "任职（或起始）年月": "2021-03"}
+
+
 def test_the_board_names_an_account_warning_by_its_masked_account(staff_app: StaffApp):
     _shared_account_warning(staff_app)
     board = staff_app.client("analyst").get("/staff/warnings").text

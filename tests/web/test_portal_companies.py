@@ -125,6 +125,11 @@ def test_a_company_roster_finds_a_company_by_name_or_credit_code(portal: Portal)
     roster = "/township/城关镇/program/LIUGONG"
     assert HONGDA.name in client.get(roster, params={"q": "宏达"}).text
     assert HONGDA.name in client.get(roster, params={"q": HONGDA.credit_code[8:14].lower()}).text
+    code = HONGDA.credit_code
+    spaced = f"{code[:4]} {code[4:10]}\u3000{code[10:]}"
+    assert HONGDA.name in client.get(roster, params={"q": spaced}).text
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in code[:8])
+    assert HONGDA.name in client.get(roster, params={"q": full_width}).text
     nobody = client.get(roster, params={"q": "%"})
     assert nobody.status_code == 200 and HONGDA.name not in nobody.text
 

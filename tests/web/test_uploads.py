@@ -85,12 +85,30 @@ def test_the_report_downloads_as_xlsx_and_is_audited(staff_app: StaffApp):
     response = client.get(f"{location}/report.xlsx")
     assert response.status_code == 200
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_name(
-        "findings").to_python()
-    assert rows[0][:3] == ["dataset", "file", "sheet"]
-    assert [(r[0], r[1], r[5]) for r in rows[1:]] == [("deaths", "deaths.csv", "bad_id")]
+        "质量问题").to_python()
+    assert rows[0] == ["数据集", "文件", "工作表", "行号", "处理", "列", "问题", "原值"]
+    [(dataset, file, _, row, severity, column, reason, value)] = rows[1:]
+    assert (dataset, file, int(row), severity, column, value) == (
+        "死亡信息", "deaths.csv", 3, "拒收（未纳入分析）", "身份证号", "12345")
+    assert reason.startswith("身份证号无法识别")
     with staff_app.session() as session:
         actions = [e.action for e in session.scalars(select(AuditEntry))]
     assert "quality.export" in actions
+
+
+def test_the_report_names_the_column_of_each_finding_and_lists_doubtful_rows(
+        staff_app: StaffApp):
+    client = staff_app.client("officer")
+    deaths = ("身份证号,姓名,死亡日期\n"
+              f"{GOOD_ID},王芳,\n"
+              f"{GOOD_ID[:-1]}3,李四,2023-06-01\n").encode()
+    location = send(client, "deaths", "deaths.csv", deaths).headers["location"]
+    report = finished(staff_app, client, location)
+    rejected, doubtful = report.split("存疑的行")
+    rejected_rows = re.findall(r'<td data-label="列">([^<]*)</td>', rejected)
+    assert rejected_rows == ["死亡日期"]
+    assert re.findall(r'<td data-label="列">([^<]*)</td>', doubtful) == ["身份证号"]
+    assert "校验位不符" in doubtful and f"{GOOD_ID[:-1]}3" in doubtful
 
 
 def test_an_upload_is_audited_with_dataset_name_size_and_hash(staff_app: StaffApp):

@@ -36,7 +36,7 @@ def test_the_page_names_the_company_and_its_legal_representative(html: str):
 
 def test_the_page_shows_claimed_against_insured_headcount_and_the_money_at_risk(html: str):
     for label, value in (("申报人数", "76"), ("当月参保人数", "59"),
-                         ("当月发放金额（元）", "38000.00"), ("多报部分金额（元）", "8500.00")):
+                         ("当月发放金额（元）", "38,000.00"), ("多报部分金额（元）", "8,500.00")):
         assert f"<dt>{label}</dt><dd>{value}</dd>" in html, label
     assert "8,500.00" in html  # the explanation's and the warning's amount
 

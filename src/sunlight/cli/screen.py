@@ -13,6 +13,7 @@ from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
 from sunlight.cli.paths import export_target, writing
 from sunlight.cli.screen_application import screen_one
 from sunlight.contract.catalog import CatalogError, load_catalog
+from sunlight.contract.screening import BATCH_KINDS
 from sunlight.models.registry import ModelFileError, library
 from sunlight.screening.core import BatchRefused, UnknownBatchKind, screen_file
 from sunlight.screening.verdict_files import write_csv, write_xlsx
@@ -38,7 +39,9 @@ def screen_command(
     fmt: Annotated[ExportFormat | None, typer.Option(
         "--format", help="csv (contract §7) or xlsx (Chinese, for the clerk); "
                          "default: from the --out file name")] = None,
-    dataset: Annotated[str, typer.Option(help="Kind of batch.")] = "payments",
+    dataset: Annotated[str, typer.Option(
+        help=f"Kind of batch: {', '.join(BATCH_KINDS)} (contract/screening.yaml).")
+    ] = "payments",
     application: Annotated[bool, typer.Option(
         "--application", help="Screen one application before approval instead of a batch.")
     ] = False,

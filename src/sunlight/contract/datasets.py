@@ -62,6 +62,12 @@ class Dataset:
         """The column holding the ID of the person a row is about; None when about no one."""
         return next((c.name for c in self.columns if c.kind == "id"), None)
 
+    @property
+    def company(self) -> str | None:
+        """The column holding the credit code of the company a row is about; None when about
+        no company."""
+        return next((c.name for c in self.columns if c.kind == "credit_code"), None)
+
 
 def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
     kind = str(raw["kind"])

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sunlight.contract.canonical import data_columns
 from sunlight.contract.datasets import DATASETS
 from sunlight.contract.loading import load_shipped
+from sunlight.contract.vocabulary import VERDICT_COLUMN_ZH
 
 VERDICT_FIELDS: Final = ("id_number", "name", "program", "period", "amount")
 """The verdict file's columns read from the batch's rows (contract §7)."""
@@ -27,6 +28,19 @@ class BatchKind(BaseModel):
     history_keys: tuple[str, ...] = ()
     not_screened: tuple[str, ...] = ()
     verdict: dict[str, tuple[str, ...]] = Field(min_length=1)
+    heads: dict[str, str] = Field(default_factory=dict)
+    """Chinese heads of verdict columns that differ for this kind from the vocabulary's
+    `screening_columns` (a company batch's id_number is its 统一社会信用代码)."""
+
+    @property
+    def subject(self) -> Literal["person", "company"]:
+        """What a verdict's id_number names: a company when it is read from a credit code."""
+        column = DATASETS[self.dataset].column(self.verdict["id_number"][0])
+        return "company" if column.kind == "credit_code" else "person"
+
+    def head(self, column: str) -> str:
+        """The Chinese head of a verdict column (contract §7) for this kind of batch."""
+        return self.heads.get(column, VERDICT_COLUMN_ZH[column])
 
     @model_validator(mode="after")
     def _columns_exist(self) -> BatchKind:
@@ -40,6 +54,8 @@ class BatchKind(BaseModel):
         for field, sources in self.verdict.items():
             if not sources or set(sources) - known:
                 raise ValueError(f"verdict {field} must name columns of {self.dataset}")
+        if unknown := set(self.heads) - set(VERDICT_COLUMN_ZH):
+            raise ValueError(f"heads {sorted(unknown)} are not verdict columns")
         return self
 
 
@@ -50,14 +66,16 @@ class Screening(BaseModel):
     narrowed: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _narrowed_are_about_people(self) -> Screening:
+    def _narrowed_are_about_someone(self) -> Screening:
         for code in self.narrowed:
-            if code not in DATASETS or DATASETS[code].person is None:
-                raise ValueError(f"narrowed: {code} is not a dataset about people")
+            if code not in DATASETS or (DATASETS[code].person is None
+                                        and DATASETS[code].company is None):
+                raise ValueError(f"narrowed: {code} is not a dataset about people or companies")
         return self
 
 
 SCREENING: Final = load_shipped("screening.yaml", Screening)
 BATCH_KINDS: Final = SCREENING.kinds
 NARROWED: Final = SCREENING.narrowed
-"""The datasets a screening reads only about the people it concerns (screening.yaml)."""
+"""The datasets a screening reads only about the people and companies it concerns
+(screening.yaml)."""

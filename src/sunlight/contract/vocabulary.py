@@ -28,6 +28,8 @@ class Vocabulary(BaseModel):
     evidence_roles: dict[str, str]
     shared_facts: dict[str, str]
     finding_reasons: dict[str, str]
+    finding_severities: dict[str, str]
+    quality_columns: dict[str, str]
     audit_actions: dict[str, str]
     fields: dict[str, str]
     publication_counts: dict[str, str]
@@ -68,6 +70,8 @@ ROLE_ZH: Final = VOCABULARY.roles
 SEVERITY_ZH: Final = VOCABULARY.severities
 EVIDENCE_ROLE_ZH: Final = VOCABULARY.evidence_roles
 REASONS_ZH: Final = VOCABULARY.finding_reasons
+FINDING_SEVERITY_ZH: Final = VOCABULARY.finding_severities
+QUALITY_COLUMN_ZH: Final = VOCABULARY.quality_columns
 UPLOAD_STATUS_ZH: Final = VOCABULARY.upload_statuses
 UPLOAD_STAGE_ZH: Final = VOCABULARY.upload_stages
 SCREENING_STATUS_ZH: Final = VOCABULARY.screening_statuses

@@ -55,7 +55,8 @@ class EvidenceRow:
     row: int
     role: Role = "paid"
     period: str = ""
-    """`YYYY-MM` or `YYYY` for payment rows, empty for basis rows."""
+    """`YYYY-MM` or `YYYY` for payment rows; for a basis row the period it is of, if any (the
+    month of an insured count), else empty."""
     amount: Decimal = Decimal("0.00")
     """Money at risk carried by this row (paid rows only)."""
 
@@ -88,6 +89,9 @@ class Detection:
     evidence: tuple[EvidenceRow, ...] = ()
     template: str = ""
     """The model's explanation template; see `sunlight.models.explain`."""
+    period_template: str = ""
+    """The model's `each_period` template, said of a single-period warning's facts (a warning
+    of several periods carries fact `by_period` instead)."""
     amount_from_rows: bool = True
     """True when `amount` is the sum of the paid rows (false for FUNDS_WITHHELD's shortfall)."""
     subject_kind: str = "person"

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sunlight.models.detection import Detection
+
+BY_PERIOD = "by_period"
+"""The fact saying each period of a warning that spans several (a model's `each_period`)."""
+PERIOD_AMOUNT = "period_amount"
+"""The money at risk in one period, for a model's `each_period` template."""
 
 FIGURES = ("periods_zh", "periods_list_zh", "span", "amount", "name", "count", "id_number",
            "account", "township", "village", "program")
@@ -78,20 +85,61 @@ def date_zh(text: str) -> str | None:
     return None
 
 
-def _yuan(text: str) -> str:
+_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.,])\d{4,}(?:\.\d+)?(?=元)")
+
+
+def amounts_in_text(text: str) -> str:
+    """A text's sums of money (digits just before 元) with thousands separated, as every
+    amount a warning says: `…=27000.00元` → `…=27,000.00元`."""
+    return _AMOUNT_IN_TEXT.sub(lambda found: _grouped(found.group()), text)
+
+
+def _grouped(number: str) -> str:
+    whole, dot, fraction = number.partition(".")
+    return f"{int(whole):,}{dot}{fraction}"
+
+
+def yuan(text: str) -> str:
+    """A sum of money as every page says it: thousands separated, two decimals."""
     try:
         return f"{Decimal(text):,.2f}"
     except InvalidOperation:
         return text
 
 
-def render(detection: Detection) -> str:
-    """The warning in one or two sentences a township verifier can check."""
-    values = _Blank(detection.facts)
-    for name, value in detection.facts.items():
+def template_fields(template: str) -> set[str]:
+    """The placeholders a template names (ValueError if it does not parse)."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def fact_values(facts: Mapping[str, str]) -> dict[str, str]:
+    """A template's values from facts: each date also spoken (`<name>_zh`), money
+    (`*_yuan`, and sums in a text) with thousands separated and two decimals; a fact not
+    given reads （未知）."""
+    values = _Blank(facts)
+    for name, value in facts.items():
         if (spoken := date_zh(value)) is not None:
             values.setdefault(f"{name}_zh", spoken)
-        if name.endswith("_yuan"):  # money: thousands separated, two decimals
-            values[name] = _yuan(value)
+        if name.endswith("_yuan"):
+            values[name] = yuan(value)
+        elif "元" in value:
+            values[name] = amounts_in_text(value)
+    return values
+
+
+def period_text(template: str, facts: Mapping[str, str], amount: Decimal) -> str:
+    """What a warning says of one period (a model's `each_period`), `amount` the money at
+    risk in it."""
+    values = fact_values(facts)
+    values[PERIOD_AMOUNT] = f"{amount:,.2f}"
+    return template.format_map(values)
+
+
+def render(detection: Detection) -> str:
+    """The warning in one or two sentences a township verifier can check."""
+    values = fact_values(detection.facts)
     values.update(figures(detection))
+    if BY_PERIOD not in values and detection.period_template:  # one period: its facts
+        values[BY_PERIOD] = period_text(detection.period_template, detection.facts,
+                                        detection.amount)
     return detection.template.format_map(values)

@@ -7,7 +7,8 @@ One row per evidence row:
   lineage `source_dataset`, `source_file`, `source_sheet`, `source_row`;
 - optional: `id_number`, `name`, `account`, `township`, `village`; `role` (`paid`, the
   default, or `basis`); a second row that shows why (`basis_dataset`, `basis_file`,
-  `basis_sheet`, `basis_row`: the death record, the certificate, the official's row);
+  `basis_sheet`, `basis_row`: the death record, the certificate, the official's row; with
+  `basis_period` the period it is of, such as the month of an insured count);
   and any number of `fact_<name>` columns, the key facts the explanation and score read;
 - optional, someone else the warning concerns (besides `id_number`, whose role the model's
   YAML gives as `subject_role`, by default `payee`): `involved_id` (their canonical ID),

@@ -8,7 +8,6 @@ deployment's overrides) as literals, so the same SQL transpiles to Spark.
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -29,7 +28,7 @@ from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS, safe_load
 from sunlight.contract.vocabulary import VOCABULARY
-from sunlight.models.explain import FIGURES
+from sunlight.models.explain import BY_PERIOD, FIGURES, PERIOD_AMOUNT, template_fields
 from sunlight.models.output import MACROS, REQUIRED_OUTPUT
 
 ParameterValue = float | int | str | list[str]
@@ -65,6 +64,10 @@ class ModelSpec(BaseModel):
     parameters: dict[str, Parameter] = {}
     policy_basis: str
     explanation: str
+    each_period: str = ""
+    """What the explanation says of each period (its `{by_period}`), a template over the facts
+    of that period's rows and `{period_amount}`, the money at risk in it. A warning of several
+    periods says every one, in fact `by_period`, and loses the facts the template names."""
     screening_note: str = Field(min_length=1)
     """What a screening tells anyone but an analyst in place of `explanation` (which names
     other people and their data): a fixed Chinese sentence on what to check, naming no one."""
@@ -268,22 +271,26 @@ def _check_inputs(model: Model) -> None:
 
 
 def _check_template(model: Model) -> None:
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(model.spec.explanation)
-                  if name}
-    except ValueError as error:
-        raise ModelFileError(model.path, f"explanation: {error}") from error
     facts = {name.removeprefix("fact_") for name in model.output_columns
              if name.startswith("fact_")}
-    known = facts | {f"{fact}_zh" for fact in facts} | set(FIGURES)
-    if unknown := fields - known:
-        raise ModelFileError(model.path, "explanation uses placeholders the query does not "
-                             "return as fact_<name>: " + ", ".join(sorted(unknown)))
+    known = facts | {f"{fact}_zh" for fact in facts}
+    checked = [("explanation", model.spec.explanation,
+                known | set(FIGURES) | ({BY_PERIOD} if model.spec.each_period else set()))]
+    if model.spec.each_period:
+        checked.append(("each_period", model.spec.each_period, known | {PERIOD_AMOUNT}))
+    for field, template, allowed in checked:
+        try:
+            fields = template_fields(template)
+        except ValueError as error:
+            raise ModelFileError(model.path, f"{field}: {error}") from error
+        if unknown := fields - allowed:
+            raise ModelFileError(model.path, f"{field} uses placeholders the query does not "
+                                 "return as fact_<name>: " + ", ".join(sorted(unknown)))
 
 
 def _check_facts(model: Model) -> None:
     returned = {name.removeprefix("fact_") for name in model.output_columns
-                if name.startswith("fact_")}
+                if name.startswith("fact_")} | ({BY_PERIOD} if model.spec.each_period else set())
     if unnamed := returned - set(model.spec.facts) - set(SHARED_FACTS):
         raise ModelFileError(model.path, "facts: no Chinese name for what the query returns as "
                              + ", ".join(f"fact_{name}" for name in sorted(unnamed)))

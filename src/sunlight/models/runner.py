@@ -27,6 +27,7 @@ from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
+from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
 from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
@@ -200,20 +201,34 @@ def dated(detections: list[Detection], models: Sequence[Model], as_of: AsOf
             for d in detections]
 
 
-def latest_periods(engine: Engine) -> dict[str, str]:
-    """The latest period paid per program, and over all programs under ''."""
-    table = engine.query(
-        "SELECT program_code AS program, max(period) AS latest FROM ("
-        "SELECT program_code, period FROM payments UNION ALL "
-        "SELECT program_code, period FROM enterprise_payments) AS paid_any "
-        "WHERE program_code IS NOT NULL GROUP BY program_code")
-    latest = dict(zip(table.column("program").to_pylist(), table.column("latest").to_pylist(),
-                      strict=True))
-    latest[""] = max(latest.values(), default="")
+# Each kind of subject is paid through its own dataset (contract §5); a row of a program of the
+# other subject is reported by ingestion and moves no latest period.
+_PAID_BY_KIND = {"person": "payments", "company": "enterprise_payments"}
+
+
+def latest_periods(engine: Engine) -> dict[tuple[str, str], str]:
+    """The latest period paid per (paying kind, program), and per kind over its programs
+    under (kind, '')."""
+    table = engine.query(" UNION ALL ".join(
+        f"SELECT '{kind}' AS kind, p.program_code AS program, max(p.period) AS latest "
+        f"FROM {dataset} AS p JOIN programs AS g ON g.code = p.program_code "
+        f"AND g.subject = '{kind}' GROUP BY p.program_code"
+        for kind, dataset in _PAID_BY_KIND.items()))
+    latest: dict[tuple[str, str], str] = {}
+    for kind, program, period in zip(table.column("kind").to_pylist(),
+                                     table.column("program").to_pylist(),
+                                     table.column("latest").to_pylist(), strict=True):
+        latest[(kind, program)] = period
+        latest[(kind, "")] = max(latest.get((kind, ""), ""), period)
     return latest
 
 
-def annotate(detections: list[Detection], latest: dict[str, str],
+def paying_kind(detection: Detection) -> str:
+    """Whose payments a warning is compared with: a company's, or (any other) a person's."""
+    return "company" if detection.subject_kind == "company" else "person"
+
+
+def annotate(detections: list[Detection], latest: dict[tuple[str, str], str],
              context: Iterable[Flag] = ()) -> list[Detection]:
     """Facts that need more than one model: is the money still flowing, what else fired on
     the person, how many others were flagged in the village.
@@ -231,7 +246,8 @@ def annotate(detections: list[Detection], latest: dict[str, str],
     annotated = []
     for d in detections:
         facts = dict(d.facts)
-        facts["ongoing"] = "1" if d.period_to and d.period_to == latest.get(d.program) else "0"
+        last_paid = latest.get((paying_kind(d), d.program))
+        facts["ongoing"] = "1" if d.period_to and d.period_to == last_paid else "0"
         facts["other_models"] = str(len(models_on.get(d.id_number, {d.model}) - {d.model}))
         neighbours = flagged_in.get((d.township, d.village), set()) - {d.id_number}
         facts["village_warnings"] = str(len(neighbours) if d.village else 0)
@@ -282,7 +298,7 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
     evidence = _evidence(rows)
     periods = sorted(r.period for r in evidence if r.role == "paid" and r.period) or sorted(
         str(row["period"]) for row in rows if row["period"])
-    facts = _facts(rows)
+    facts = _facts(rows, model.spec.each_period)
     if model.spec.amount == "shortfall":  # a gap the query computed, not a sum of rows
         amount = Decimal(facts.get("shortfall", "0")).quantize(CENT)
     else:
@@ -293,6 +309,7 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
         model=model.code, subject=subject, program=program, severity=model.spec.severity,
         period_from=periods[0] if periods else "", period_to=periods[-1] if periods else "",
         amount=amount, facts=facts, evidence=evidence, template=model.spec.explanation,
+        period_template=model.spec.each_period,
         amount_from_rows=model.spec.amount == "rows", subject_kind=_subject_kind(model, rows),
         people=people_of(model, rows), **first)
 
@@ -320,13 +337,31 @@ def _evidence(rows: list[dict[str, Any]]) -> tuple[EvidenceRow, ...]:
         found[main.key] = main
         if row.get("basis_dataset") and row.get("basis_row") is not None:
             basis = EvidenceRow(row["basis_dataset"], str(row["basis_file"]),
-                                str(row["basis_sheet"] or ""), int(row["basis_row"]), "basis")
+                                str(row["basis_sheet"] or ""), int(row["basis_row"]), "basis",
+                                str(row.get("basis_period") or ""))
             found.setdefault(basis.key, basis)
     return tuple(sorted(found.values(), key=lambda r: (r.role != "paid", r.key)))
 
 
-def _facts(rows: list[dict[str, Any]]) -> dict[str, str]:
-    """Each fact from the earliest row that has it."""
+def _facts(rows: list[dict[str, Any]], each_period: str = "") -> dict[str, str]:
+    """Each fact from the earliest row that has it; for a model saying each period
+    (`each_period`) of a warning that spans several, the facts its template names give way
+    to fact `by_period`, every period said in turn."""
+    facts = _first_facts(rows)
+    paid = [row for row in rows if (row.get("role") or "paid") == "paid"]
+    periods = sorted({str(row["period"]) for row in paid if row["period"]})
+    if not each_period or len(periods) < 2:
+        return facts
+    said = [period_text(each_period, _first_facts(of_period), sum(
+                (Decimal(str(row["amount"] or 0)) for row in of_period), Decimal("0")))
+            for period in periods
+            if (of_period := [row for row in paid if str(row["period"]) == period])]
+    named = {name.removesuffix("_zh") for name in template_fields(each_period)}
+    return {**{name: value for name, value in facts.items() if name not in named},
+            BY_PERIOD: "；".join(said)}
+
+
+def _first_facts(rows: list[dict[str, Any]]) -> dict[str, str]:
     names = [name for name in rows[0] if name.startswith("fact_")]
     facts = {}
     for name in names:

@@ -12,7 +12,9 @@ score = 100 × (0.36·money + 0.22·severity + 0.18·strength + 0.12·duration
 - duration: how many periods were paid, log(1 + n) / log(25), capped at 1: a payment that
   kept going for two years is a pattern, one month may be a slip.
 - ongoing: 1 when the last period paid is the latest period the data holds for the program
-  (the money is still flowing and can still be stopped), else 0. Fact `ongoing`.
+  (the money is still flowing and can still be stopped), else 0; a warning with no program
+  (an account's) is compared with every person program. Only payments of the warning's own
+  kind count (`runner.latest_periods`). Fact `ongoing`.
 - corroboration: other models that fired on the same person, 0 → 0, 1 → 0.5, 2+ → 1. Fact
   `other_models`. Independent red flags on one person are rarely all coincidence.
 - cluster: other persons with warnings in the same village, n / 10 capped at 1. Fact

@@ -19,6 +19,13 @@ def normal_id(id_number: str) -> str:
     return squeeze(unicodedata.normalize("NFKC", id_number)).upper()
 
 
+def normal_code(text: str) -> str:
+    """A 统一社会信用代码 (or part of one) as typed, cleaned as ingestion cleans codes:
+    spaces, width and quote marks removed, letters in capitals."""
+    text = squeeze(unicodedata.normalize("NFKC", text))
+    return "".join(c for c in text if c not in "'‘’`").upper()
+
+
 def normal_name(name: str) -> str:
     """A name as typed: spaces, width and the forms of the middle dot ignored."""
     text = squeeze(unicodedata.normalize("NFKC", name))

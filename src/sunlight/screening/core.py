@@ -33,7 +33,7 @@ from sunlight.models.detection import Detection
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import Model
 from sunlight.models.registry import library as shipped_library
-from sunlight.models.runner import detect
+from sunlight.models.runner import detect, relations_read, tables_read
 from sunlight.screening.audience import told
 from sunlight.screening.json_rows import as_table, every_row_judged
 from sunlight.screening.verdicts import (
@@ -203,7 +203,8 @@ class Fired:
 def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
                    not_screened: Collection[str] = (), *,
                    narrowed: Collection[str] = NARROWED) -> Fired:
-    """Run every model but `not_screened` over the warehouse with `overlays` laid over it.
+    """Run every model but `not_screened` that reads an overlaid dataset over the warehouse with
+    `overlays` laid over it (a model reading none of them cannot find one of their rows).
 
     Nothing is written. Each overlay's rows carry their lineage (`source_file` =
     `Overlay.file_name`, `source_sheet`, `source_row`), by which `Fired.on_rows` finds them
@@ -212,7 +213,8 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
     the same verdicts). One engine per call.
     """
     library = shipped_library()
-    models = [model for code, model in library.items() if code not in set(not_screened)]
+    models = [model for code, model in library.items() if code not in set(not_screened)
+              and not relations_read(tables_read(model.tree)).isdisjoint(overlays)]
     overrides = load_overrides(settings.detection_parameters, library)
     engine = engine_for(settings)
     try:

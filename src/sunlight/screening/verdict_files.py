@@ -9,12 +9,8 @@ from typing import BinaryIO
 import xlsxwriter
 
 from sunlight.contract.catalog import Catalog
-from sunlight.contract.vocabulary import (
-    SEVERITY_ZH,
-    VERDICT_COLUMN_ZH,
-    VERDICT_ZH,
-    VOCABULARY,
-)
+from sunlight.contract.screening import BATCH_KINDS
+from sunlight.contract.vocabulary import SEVERITY_ZH, VERDICT_ZH, VOCABULARY
 from sunlight.csv_cells import safe_row
 from sunlight.models.registry import Model
 from sunlight.screening.verdicts import (
@@ -75,8 +71,9 @@ def _verdict_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
               UNREADABLE: book.add_format({"bg_color": "#FFE699", "text_wrap": True,
                                            "valign": "top"})}
     plain = book.add_format({"valign": "top"})
+    kind = BATCH_KINDS[result.dataset]  # a company batch heads its code and name as such
     for column, (name, width) in enumerate(zip(VERDICT_COLUMNS, _WIDTHS, strict=True)):
-        sheet.write_string(0, column, VERDICT_COLUMN_ZH[name], head)
+        sheet.write_string(0, column, kind.head(name), head)
         sheet.set_column(column, column, width)
     sheet.freeze_panes(1, 0)
     rows = ordered(result.verdicts)

@@ -76,19 +76,35 @@ def _whole(code: str) -> str:
 
 
 def _narrow(engine: Engine, overlaid: list[str], narrowed: list[str]) -> None:
-    """Each narrowed dataset as its rows about the people the overlaid datasets' rows are about
-    and everyone the registry ever placed in one of their households.
+    """Each narrowed dataset as its rows about the companies and people the overlaid
+    datasets' rows are about.
 
-    Everyone's rows whole, every registry row included: `person` still keeps each one's latest.
-    A dataset is narrowed only when a model reaches a person in it through a payee's ID or
-    户号 alone (contract/screening.yaml says which); then what the models find on the overlaid
-    rows is what they find over the whole warehouse, faster.
+    The companies: the overlaid rows' credit codes. The people: the overlaid rows' IDs, the
+    legal representatives any registry row of those companies names, and everyone the
+    registry ever placed in one of their households. Everyone's rows whole, every registry
+    row included: `person` and `company` still keep each one's latest. A dataset is narrowed
+    only when a model reaches a person or company in it through a payee's ID, 户号 or credit
+    code alone (contract/screening.yaml says which); then what the models find on the
+    overlaid rows is what they find over the whole warehouse, faster.
     """
-    registry = _whole("residents") if "residents" in narrowed else "residents"
-    concerned = " UNION ".join(f"SELECT {DATASETS[code].person} AS id_number FROM {code}"
-                               for code in overlaid if DATASETS[code].person)
+    def whole(code: str) -> str:
+        return _whole(code) if code in narrowed else code
+
+    companies = [f"SELECT {DATASETS[code].company} AS credit_code FROM {code}"
+                 for code in overlaid if DATASETS[code].company]
+    engine.materialise("screened_companies", " UNION ".join(companies) if companies
+                       else "SELECT NULL::VARCHAR AS credit_code WHERE false")
+    # Who a company is about: the person column of a dataset about companies and people
+    # (the business registry's legal representative), on any of its rows.
+    concerned = [f"SELECT {DATASETS[code].person} AS id_number FROM {code}"
+                 for code in overlaid if DATASETS[code].person]
+    concerned += [f"SELECT {DATASETS[code].person} AS id_number FROM {whole(code)} "
+                  f"WHERE {DATASETS[code].company} IN (SELECT credit_code FROM screened_companies)"
+                  for code in DATASETS
+                  if companies and DATASETS[code].person and DATASETS[code].company]
+    registry = whole("residents")
     engine.materialise("screened_people", f"""
-        WITH concerned AS ({concerned or "SELECT NULL::VARCHAR AS id_number"}),
+        WITH concerned AS ({" UNION ".join(concerned) or "SELECT NULL::VARCHAR AS id_number"}),
         homes AS (SELECT DISTINCT household_id FROM {registry}
                   WHERE id_number IN (SELECT id_number FROM concerned))
         SELECT id_number FROM concerned WHERE id_number IS NOT NULL
@@ -96,12 +112,18 @@ def _narrow(engine: Engine, overlaid: list[str], narrowed: list[str]) -> None:
         SELECT id_number FROM {registry}
         WHERE household_id IN (SELECT household_id FROM homes)""")
     for code in narrowed:
-        person = DATASETS[code].person
-        if person is None:
-            raise ValueError(f"{code} is about no one: it cannot be narrowed to people")
+        about = _about(code)
+        if not about:
+            raise ValueError(f"{code} is about no one: it cannot be narrowed")
         # A table, not a view: a few relations and models read each of them.
-        engine.materialise(code, f"SELECT * FROM {_whole(code)} WHERE {person} IN "
-                                 "(SELECT id_number FROM screened_people)")
+        engine.materialise(code, f"SELECT * FROM {_whole(code)} WHERE {' OR '.join(about)}")
+
+
+def _about(code: str) -> list[str]:
+    """The conditions keeping a row of `code` about a screened person or company."""
+    person, company = DATASETS[code].person, DATASETS[code].company
+    return ([f"{person} IN (SELECT id_number FROM screened_people)"] if person else []) + (
+        [f"{company} IN (SELECT credit_code FROM screened_companies)"] if company else [])
 
 
 def _register_overlaid(engine: Engine, code: str, files: list[Path], overlay: Overlay) -> None:

@@ -18,6 +18,7 @@ from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.vocabulary import PERSON_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH, VOCABULARY
 from sunlight.masking import masked_number, masked_text, shown_birth
+from sunlight.models.explain import amounts_in_text, yuan
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
 __all__ = ["change_text", "fact_rows", "library", "model_names", "program_names",
@@ -28,6 +29,9 @@ PERSON_FACTS = frozenset({"other_models"})
 warning, where the runner can only count 0."""
 SPANNED_PROGRAMS = (("program_a_name", "program_b_name"), ("programs_zh",))
 """Facts naming the programs a warning spans, when it has no single program or two."""
+MONTH_FACTS = frozenset({"start"})
+"""Facts named as a month (任职（或起始）年月) though the query gives the day."""
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 BIRTH_FACTS = frozenset({"birth_date"})
 """Facts that are a birth date: shown as year and month beside the masked ID (shown_birth)."""
 
@@ -50,6 +54,12 @@ def fact_rows(model: str, facts: dict[str, str], *, masked: bool = True,
             text = VOCABULARY.yes_no.get(text.lower(), text)
         elif key == "strength":
             text = _strength(text)
+        elif key in MONTH_FACTS and _DAY.fullmatch(text):
+            text = text[:7]
+        elif key.endswith("_yuan"):
+            text = yuan(text)
+        else:
+            text = amounts_in_text(text)
         label = found.fact_label(key) if found else SHARED_FACTS.get(key, key)
         rows.append((label, masked_text(text) if masked else text))
     return rows

@@ -30,7 +30,7 @@ WITH assets AS (
         CAST(b.source_file AS VARCHAR) AS source_file,
         CAST(b.source_sheet AS VARCHAR) AS source_sheet,
         b.source_row
-    FROM businesses AS b
+    FROM company AS b  -- each company as its registry row delivered last restates it
     LEFT JOIN person AS r ON r.id_number = b.rep_id_number
     WHERE list_contains(:business_statuses, b.status)
        OR (list_contains(:closed_statuses, b.status) AND b.status_date IS NOT NULL)

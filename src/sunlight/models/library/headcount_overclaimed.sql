@@ -52,6 +52,7 @@ SELECT
     insured_file AS basis_file,
     insured_sheet AS basis_sheet,
     insured_row AS basis_row,
+    period AS basis_period,
     program_name AS fact_program_name,
     credit_code AS fact_credit_code,
     period AS fact_month,

@@ -27,7 +27,7 @@ from sunlight.appdb.publication_tables import (
     PubVillageProgram,
     TownshipPhone,
 )
-from sunlight.publish.privacy import lookup_key, proof_key
+from sunlight.publish.privacy import lookup_key, normal_code, proof_key
 
 ROSTER_PAGE = 100
 """Roster lines per page: a page of a big village stays well under 100 KB."""
@@ -244,7 +244,8 @@ def company_roster(session: Session, publication: Publication, township: str, co
              PubCompanyPayment.township == township, PubCompanyPayment.program == code]
     if name:
         where.append(or_(PubCompanyPayment.company.contains(name, autoescape=True),
-                         PubCompanyPayment.credit_code.contains(name.upper(), autoescape=True)))
+                         PubCompanyPayment.credit_code.contains(normal_code(name) or name,
+                                                                autoescape=True)))
     matching = session.scalar(select(func.count()).select_from(PubCompanyPayment)
                               .where(*where)) or 0
     pages = _pages(matching)

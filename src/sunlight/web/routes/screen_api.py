@@ -1,5 +1,6 @@
-"""POST /api/v1/screen: a payment batch as JSON rows, screened before it is paid (contract
-§7) for a bearer token of an account that may screen it; the verdicts as JSON.
+"""POST /api/v1/screen: a payment batch (persons' or companies') as JSON rows, screened before
+it is paid (contract §7) for a bearer token of an account that may screen it; the verdicts as
+JSON.
 
 The token and its rate limit are checked before the body is read; then the call takes one of
 the `api_screenings_at_once` slots of this process (none free: 503 at once, the body unread),
@@ -63,12 +64,16 @@ class ScreenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dataset: str = Field(default="payments", json_schema_extra={"enum": list(BATCH_KINDS)},
-                         description="the kind of batch (contract §7)")
+                         description="the kind of batch (contract §7): `payments`, persons "
+                         "paid (一卡通); `enterprise_payments`, companies paid by a company "
+                         "program (contract §5: program, credit_code, company, period, "
+                         "amount, account, claimed_headcount, ...)")
     rows: list[Annotated[dict[ColumnName, Cell],
                          Field(min_length=1, max_length=COLUMNS_MAX)]] = Field(
-        min_length=1, description="the batch's rows in order, each keyed by canonical column "
-        "names (program, id_number, name, period, amount, account, township, village, ...) "
-        "or by any header the contract accepts (项目名称, 身份证号, 姓名, ...); cells are text")
+        min_length=1, description="the batch's rows in order, each keyed by the canonical "
+        "column names of its kind's dataset (payments: program, id_number, name, period, "
+        "amount, account, township, village, ...) or by any header the contract accepts "
+        "(项目名称, 身份证号, 姓名, 统一社会信用代码, ...); cells are text")
 
 
 class VerdictRow(BaseModel):
@@ -76,8 +81,9 @@ class VerdictRow(BaseModel):
 
     row: int = Field(description="the batch row as a person counts it: rows[0] is row 2, "
                      "as if row 1 were the header")
-    id_number: str = Field(description="canonical 18 characters; empty if unreadable")
-    name: str
+    id_number: str = Field(description="canonical 18 characters; empty if unreadable: the "
+                           "payee's ID number, or an enterprise_payments batch's 统一社会信用代码")
+    name: str = Field(description="the payee's name, or the company's")
     program: str = Field(description="the catalog's program code (as delivered if unknown)")
     period: str = Field(description="YYYY-MM or YYYY")
     amount: str = Field(description='as the warning export writes money, e.g. "340.00"')

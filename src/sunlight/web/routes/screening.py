@@ -71,6 +71,11 @@ def kind_label(code: str) -> str:
     return DATASETS[BATCH_KINDS[code].dataset].label if code in BATCH_KINDS else code
 
 
+def kind_columns(code: str) -> str:
+    """The columns a batch of this kind must have, as a clerk heads them."""
+    return "、".join(column.label for column in DATASETS[BATCH_KINDS[code].dataset].required)
+
+
 @router.get("")
 def screening_page(request: Request, staff: Screener, session: DbSession) -> Response:
     return _page(request, staff, session)
@@ -190,7 +195,7 @@ def _page(request: Request, staff: Staff, session: DbSession, *, error: str = ""
     kinds = kinds_for(staff)
     return render(request, "staff/screening/index.html", {
         "screenings": session.scalars(query).all(), "error": error,
-        "kinds": [(code, kind_label(code)) for code in kinds],
+        "kinds": [(code, kind_label(code)) for code in kinds], "kind_columns": kind_columns,
         "kind_label": kind_label, "suffixes": "、".join(ALLOWED_SUFFIXES),
         "max_mb": settings_of(request).upload_max_mb, "STATUS_ZH": SCREENING_STATUS_ZH,
         "days": settings_of(request).screening_verdict_days,
@@ -207,6 +212,7 @@ def _result_context(request: Request, screening: Screening) -> dict[str, Any]:
             assert path is not None
             shown = shown_rows(path)
     return {"screening": screening, "kind_label": kind_label, "shown": shown, "files": files,
+            "kind": BATCH_KINDS[screening.dataset],
             "running": screening.status in (SCREENING_QUEUED, SCREENING_RUNNING),
             "STATUS_ZH": SCREENING_STATUS_ZH, "VERDICT_ZH": VERDICT_ZH,
             "model_names": model_names(),

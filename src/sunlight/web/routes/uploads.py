@@ -31,7 +31,7 @@ from sunlight.contract.roles import ANALYST, OFFICER
 from sunlight.contract.vocabulary import REASONS_ZH
 from sunlight.contract.vocabulary import UPLOAD_STAGE_ZH as STAGE_ZH
 from sunlight.contract.vocabulary import UPLOAD_STATUS_ZH as STATUS_ZH
-from sunlight.quality.report import export, findings
+from sunlight.quality.report import LabelledFinding, export, labelled_findings
 from sunlight.settings import Settings
 from sunlight.uploads.files import (
     ALLOWED_SUFFIXES,
@@ -265,15 +265,17 @@ def _page(request: Request, staff: Staff, session: DbSession, *, error: str = ""
 
 def _report_context(request: Request, upload: Upload, staff: Staff, *,
                     full: bool) -> dict[str, Any]:
-    rejected: list[Any] = []
+    found: list[LabelledFinding] = []
     file_hash = str(upload.result.get("file_hash", ""))
     if full and upload.status == UPLOAD_DONE and file_hash:
-        rejected = [row for row in findings(Warehouse(settings_of(request).warehouse_dir),
-                                            file_hash) if row[4] == "rejected"]
+        found = labelled_findings(Warehouse(settings_of(request).warehouse_dir), file_hash)
+    rejected = [f for f in found if f.severity == "rejected"]
+    doubtful = [f for f in found if f.severity != "rejected"]
     dataset = DATASETS.get(upload.dataset)
     return {"upload": upload, "dataset": dataset,
             "headers": compare(dataset, upload.result) if dataset is not None else None,
             "rejected": rejected[:SHOWN_FINDINGS], "rejected_total": len(rejected),
+            "doubtful": doubtful[:SHOWN_FINDINGS], "doubtful_total": len(doubtful),
             "REASONS_ZH": REASONS_ZH, "STAGE_ZH": STAGE_ZH, "UPLOAD_STATUS_ZH": STATUS_ZH,
             "running": running(upload),
             "may_roll_back": upload.status == UPLOAD_CUT_OFF and may_roll_back(staff, upload)}
