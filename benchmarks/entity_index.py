@@ -16,7 +16,10 @@ fresh process, each timed whole and split into detection and index (IndexCounts.
   compared (with the last build's snapshot);
 - `incremental`: one more month of payments ingested first (the latest month's rows, a month
   later), as a monthly delivery would bring: only what that batch touches is computed again
-  (`scoped`).
+  (`scoped`);
+- `company-month`: then one more month of enterprise payments (contract §5; the latest
+  month's rows, a month later), where the home has any: only its companies and their
+  accounts are computed again.
 
 The `full` run empties the index's tables behind the build's back: its snapshot then no
 longer matches the database and is not believed.
@@ -38,9 +41,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SUNLIGHT = Path(sys.executable).parent / "sunlight"
-SCENARIOS = ("full", "unchanged", "incremental")
+SCENARIOS = ("full", "unchanged", "incremental", "company-month")
 HEADER = ("金额（元）", "所属年月", "身份证", "乡镇", "发放日期", "村", "银行账号", "领取人",
           "项目名称")
+COMPANY_HEADER = ("项目名称", "统一社会信用代码", "企业名称", "所属期", "金额", "对公账号",
+                  "申报人数", "发放日期", "乡镇")
 
 
 def measure(scenario: str, home: str, url: str) -> dict[str, object]:
@@ -144,6 +149,33 @@ def ingest_next_month(home: Path, url: str) -> None:
                    check=True, env=env, capture_output=True)
 
 
+def ingest_next_company_month(home: Path, url: str) -> bool:
+    """The latest month's enterprise payments, a month later, as one more delivered file;
+    False when the home has none."""
+    import duckdb
+
+    if not list((home / "warehouse" / "enterprise_payments").glob("*.parquet")):
+        return False
+    paid = home / "warehouse" / "enterprise_payments" / "*.parquet"
+    target = home / "next-company-month.csv"
+    h = COMPANY_HEADER
+    duckdb.sql(f"""
+        COPY (SELECT program AS "{h[0]}", credit_code AS "{h[1]}", company AS "{h[2]}",
+                     strftime(period_start + INTERVAL 1 MONTH, '%Y%m') AS "{h[3]}",
+                     amount AS "{h[4]}", account AS "{h[5]}", claimed_headcount AS "{h[6]}",
+                     strftime(paid_on + INTERVAL 1 MONTH, '%Y%m%d') AS "{h[7]}",
+                     township AS "{h[8]}"
+              FROM read_parquet('{paid}')
+              WHERE period = (SELECT max(period) FROM read_parquet('{paid}')))
+        TO '{target}' (HEADER, DELIMITER ',')""")
+    env = {"SUNLIGHT_HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    if url:
+        env["SUNLIGHT_DATABASE_URL"] = url
+    subprocess.run([str(SUNLIGHT), "ingest", str(target), "--dataset", "enterprise_payments"],
+                   check=True, env=env, capture_output=True)
+    return True
+
+
 def table(rows: list[dict[str, object]]) -> str:
     lines = ["| run | load | detection s | index s | index / detection | detection CPU s "
              "| index CPU s | index / detection (CPU) | entities written | links written |",
@@ -182,6 +214,8 @@ def main() -> None:
             in_fresh_process("unchanged", args.work, args.database_url)]
     ingest_next_month(args.work, args.database_url)
     rows.append(in_fresh_process("incremental", args.work, args.database_url))
+    if ingest_next_company_month(args.work, args.database_url):
+        rows.append(in_fresh_process("company-month", args.work, args.database_url))
     print(table(rows))
 
 

@@ -2,13 +2,14 @@
 
 王芳's household H001 holds her son 王强, who is paid on his mother's card (she is paid once
 after her death); 赵敏 (another household) is paid on the same card too: a shared account.
-张伟 is the village's Party secretary in H002, owns a car and represents a company; 孙丽
+张伟 is the village's Party secretary in H002, owns a car and represents a company, which
+is paid 留工补贴 against its insured headcount; another company is paid unregistered; 孙丽
 appears only on a payroll.
 """
 
 from __future__ import annotations
 
-from tests.models.county import TOWNSHIP, VILLAGE, County, months
+from tests.models.county import TOWNSHIP, VILLAGE, Company, County, months
 
 county = County()
 wang = county.person("王芳", born="1950-03-05", household="H001", relation="户主")
@@ -40,3 +41,11 @@ county.vehicle(zhang, "小型轿车", plate="陕C12345")
 CREDIT_CODE = "91610327MA6XXXXX0X"
 county.business(zhang, "存续", company="陇县张氏商贸有限公司", credit_code=CREDIT_CODE)
 county.business(son, "注销", company="陇县王家小卖部")
+# 张伟's company is paid 留工补贴 (contract §5) on its 对公账号 against its insured headcount;
+# another company is paid though the registry does not know it (查无此企).
+firm = Company(CREDIT_CODE, "陇县张氏商贸有限公司", zhang)
+county.insured(firm, "2024-01", 8)
+county.insured(firm, "2024-02", 8)
+county.pay_company(firm, "留工补贴", "2024-01", 4000, claimed=10, file="留工.csv")
+stranger = county.company("陇县无名贸易有限公司", registered=False)
+county.pay_company(stranger, "留工补贴", "2024-01", 1500, claimed=3, file="留工.csv")

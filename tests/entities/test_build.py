@@ -27,7 +27,7 @@ from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from sunlight.web.entity_data import household_programs, payment_runs
 from tests.databases import Schema
-from tests.entities.county import CREDIT_CODE, clerk, son, sun, wang, zhang, zhao
+from tests.entities.county import CREDIT_CODE, clerk, firm, son, stranger, sun, wang, zhang, zhao
 from tests.entities.indexed import detected
 from tests.models.county import TOWNSHIP, VILLAGE
 
@@ -127,12 +127,32 @@ def test_households_accounts_companies_and_places(built: Any):
         assert entity(session, "township", TOWNSHIP).doc["villages"] == 2
 
 
+def test_a_company_holds_its_registry_payments_and_insured_headcount(built: Any):
+    _, engine = built
+    with session_factory(engine)() as session:
+        doc = entity(session, "company", CREDIT_CODE).doc
+        assert [(p["period"], p["program"], p["claimed"], p["amount"], p["account"])
+                for p in doc["payments"]] == [
+            ("2024-01", "LIUGONG", 10, "4000.00", firm.account)]
+        assert doc["insured"] == [{"month": "2024-01", "count": 8},
+                                  {"month": "2024-02", "count": 8}]
+        # Known only from its payments (查无此企): a page all the same, named as paid.
+        unknown = entity(session, "company", stranger.code)
+        assert (unknown.name, unknown.township) == ("陇县无名贸易有限公司", TOWNSHIP)
+        assert "rows" not in unknown.doc and unknown.doc["payments"][0]["claimed"] == 3
+        account = entity(session, "account", firm.account)
+        assert account.name == "陇县张氏商贸有限公司"
+        assert account.doc["companies"] == [{"key": CREDIT_CODE, "name": "陇县张氏商贸有限公司"}]
+        assert account.doc["programs"] == ["LIUGONG"]
+
+
 def test_links_tie_payees_cadres_officials_representatives_and_households(built: Any):
     _, engine = built
     with session_factory(engine)() as session:
         assert links(session, "payee") == {
             (wang.id, wang.account, "payee"), (son.id, wang.account, "payee"),
-            (zhao.id, wang.account, "payee"), (sun.id, sun.account, "payee")}
+            (zhao.id, wang.account, "payee"), (sun.id, sun.account, "payee"),
+            (CREDIT_CODE, firm.account, "payee"), (stranger.code, stranger.account, "payee")}
         assert links(session, "cadre") == {(zhang.id, f"{TOWNSHIP}/{VILLAGE}", "村党支部书记")}
         assert links(session, "official") == {(clerk.id, TOWNSHIP, "科员")}
         assert links(session, "legal_rep") == {(zhang.id, CREDIT_CODE, "legal_rep"),

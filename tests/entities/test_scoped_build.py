@@ -18,7 +18,7 @@ from sunlight.detect import DetectionRun, run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
-from tests.entities.county import county, son, sun, wang, zhang, zhao
+from tests.entities.county import CREDIT_CODE, county, firm, son, stranger, sun, wang, zhang, zhao
 from tests.models.county import TOWNSHIP, VILLAGE, County
 
 MODELS = ["SHARED_ACCOUNT", "DECEASED_PAID"]
@@ -93,7 +93,33 @@ def a_replaced_file() -> County:
     return later
 
 
+def a_company_month() -> County:
+    """February's 留工补贴 (contract §5) and insured headcount: 张伟's company again, the
+    unregistered one on a new account, and a company new to the index."""
+    later = County()
+    later.insured(firm, "2024-02", 9)  # restates February: the latest delivery wins
+    later.insured(firm, "2024-03", 7)
+    later.pay_company(firm, "留工补贴", "2024-02", 4500, claimed=9, file="留工二月.csv")
+    later.pay_company(stranger, "留工补贴", "2024-02", 1500, claimed=3, file="留工二月.csv",
+                      account="61050000000000777")
+    assert later.company(stranger.name, registered=False) == stranger  # codes come in order
+    newcomer = later.company("陇县新开商贸有限公司", registered=False)
+    later.pay_company(newcomer, "留工补贴", "2024-02", 900, claimed=2, file="留工二月.csv")
+    return later
+
+
+def a_company_restated() -> County:
+    """A later registry delivery restating 张伟's company: deregistered, 王强 its
+    representative (latest wins)."""
+    later = County()
+    later.add("businesses", "变更登记.csv", credit_code=CREDIT_CODE, company="陇县张氏商贸有限公司",
+              status="注销", status_date="2024-05-01", rep_id_number=son.id, rep_name=son.name)
+    return later
+
+
 @pytest.mark.parametrize(("delivery", "replace", "scoped"), [
+    pytest.param(a_company_month, False, True, id="company-month"),
+    pytest.param(a_company_restated, False, True, id="company-restated"),
     pytest.param(a_month, False, True, id="month"),
     pytest.param(a_payroll, False, True, id="payroll-continued"),
     pytest.param(a_payroll_elsewhere, False, True, id="payroll-elsewhere"),
@@ -151,6 +177,21 @@ def test_a_payroll_continuing_runs_changes_only_the_village_and_a_run(
     assert index.payment_runs == 1  # June's run now ends in July
     runs = _contents(db_url)["payments"]
     assert (wang.id, wang.account, "DIBAO", "2024-06", "2024-07", "500.00", 1) in runs
+
+
+def test_a_month_of_enterprise_payments_writes_only_its_companies(
+        tmp_path: Path, db_url: str):
+    home = tmp_path / "home"
+    county.run(home)
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    later = County()
+    later.pay_company(firm, "留工补贴", "2024-02", 4500, claimed=9, file="留工二月.csv")
+    later.insured(firm, "2024-03", 7)
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(later.deliver(tmp_path / "later")))
+    index = _index(run_detection(Settings(home=home, database_url=db_url), MODELS))
+    # The company's page alone: not its account (same program), representative or a link.
+    assert (index.scoped, index.written, index.links_written) == (True, 1, 0)
 
 
 def _index(run: DetectionRun) -> Any:

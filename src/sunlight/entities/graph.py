@@ -12,7 +12,10 @@ Wherever a cap leaves ties out, the warned entities are kept first, then those h
 office (村干部, 公职), then the rest: a crowded village still shows whom its warnings concern.
 Every node is told its offices whatever the filter; and where 村干部任职 is followed without
 同户, a person is tied straight to a cadre of their household by a derived `cadre_relative`
-tie (亲属为村干部), the tie the inspector is looking for.
+tie (亲属为村干部), the tie the inspector is looking for; and wherever 公职任职 is followed, to
+an official of their household by `official_relative` (亲属为公职人员), so that a company's
+legal representative leads to the official of their household within two hops (REP_IS_OFFICIAL,
+contract §5).
 """
 
 from __future__ import annotations
@@ -31,9 +34,13 @@ from sunlight.entities.payments import payee_totals
 CADRE = "cadre"
 CADRE_RELATIVE = "cadre_relative"
 """Derived, not stored: a person to a cadre sharing their 户号."""
-OFFICES = (CADRE, "official")
+OFFICIAL = "official"
+OFFICIAL_RELATIVE = "official_relative"
+"""Derived, not stored: a person to an official (公职) sharing their 户号."""
+DERIVED = (CADRE_RELATIVE, OFFICIAL_RELATIVE)
+OFFICES = (CADRE, OFFICIAL)
 """The ties that say a person holds an office."""
-LINK_KINDS: tuple[str, ...] = tuple(kind for kind in LINK_KIND_ZH if kind != CADRE_RELATIVE)
+LINK_KINDS: tuple[str, ...] = tuple(kind for kind in LINK_KIND_ZH if kind not in DERIVED)
 """Every stored kind of tie, in the order the page lists them (the filter's choices)."""
 MEMBER = "member"
 RESIDENT = "resident"
@@ -43,8 +50,8 @@ TIES_PER_KIND = 30
 """Ties of one kind followed out of one node (an account's payees, a household's members)."""
 RESIDENTS_PER_VILLAGE = 12
 """A village's residents are a sample: the village is someone's address, not their tie."""
-_ORDER = {kind: index for index, kind in enumerate((MEMBER, CADRE, CADRE_RELATIVE, "official",
-                                                    "legal_rep",
+_ORDER = {kind: index for index, kind in enumerate((MEMBER, CADRE, CADRE_RELATIVE, OFFICIAL,
+                                                    OFFICIAL_RELATIVE, "legal_rep",
                                                     "payee", "vehicle", RESIDENT))}
 """Which ties claim the last places first when the node limit is near: residents last."""
 
@@ -226,28 +233,31 @@ def _ties(session: Session, frontier: Sequence[Entity],
     if MEMBER in kinds:
         ties += _household_ties(session, frontier, capped)
     elif CADRE in kinds:
-        ties += _cadre_relatives(session, frontier)
+        ties += _office_relatives(session, frontier, CADRE, CADRE_RELATIVE)
+    if OFFICIAL in kinds:  # an official two hops away through the household is three
+        ties += _office_relatives(session, frontier, OFFICIAL, OFFICIAL_RELATIVE)
     return ties, capped
 
 
-def _cadre_relatives(session: Session, frontier: Sequence[Entity]) -> list[_Tie]:
-    """Derived ties from the frontier's persons to the cadres of their household, one per
-    cadre, his post as its role: what 同户 would have led to, without the household."""
+def _office_relatives(session: Session, frontier: Sequence[Entity], office: str,
+                      derived: str) -> list[_Tie]:
+    """Derived ties (`derived`) from the frontier's persons to the holders of an `office`
+    in their household, one per holder, the post as its role: what 同户 would have led to,
+    without the household."""
     persons = [e for e in frontier if e.kind == "person" and e.household]
     if not persons:
         return []
     rows = session.execute(
         select(EntityLink, Entity).join(Entity, Entity.id == EntityLink.source_id)
-        .where(EntityLink.kind == CADRE, Entity.kind == "person",
+        .where(EntityLink.kind == office, Entity.kind == "person",
                Entity.household.in_({p.household for p in persons}))
         .order_by(EntityLink.id).limit(TIES_PER_KIND * len(persons))).all()
     ties: dict[tuple[int, int], _Tie] = {}
-    for post, cadre in rows:
+    for post, holder in rows:
         for person in persons:
-            if person.household == cadre.household and person.id != cadre.id:
-                edge = Edge(person.id, cadre.id, CADRE_RELATIVE, post.role,
-                            dict(post.details or {}))
-                ties.setdefault((person.id, cadre.id), _Tie(person.id, cadre, edge, True))
+            if person.household == holder.household and person.id != holder.id:
+                edge = Edge(person.id, holder.id, derived, post.role, dict(post.details or {}))
+                ties.setdefault((person.id, holder.id), _Tie(person.id, holder, edge, True))
     return list(ties.values())
 
 

@@ -33,7 +33,13 @@ PERSON_COLUMN = {
     "officials": "id_number", "deaths": "id_number", "disability_certs": "id_number",
     "vehicles": "owner_id_number", "businesses": "rep_id_number", "land": "holder_id_number",
 }
-"""The datasets the index reads, and the column naming the person of each row."""
+"""The datasets the index reads for persons, and the column naming the person of each row."""
+
+COMPANY_COLUMN = {"enterprise_payments": "credit_code", "insured_headcount": "credit_code"}
+"""The datasets the index reads for companies alone (contract §5), and their company's key:
+a new month of them touches only its companies (and their accounts)."""
+
+INDEXED = {**PERSON_COLUMN, **COMPANY_COLUMN}
 
 _COMPANY_KEY = sql.COMPANY_KEY
 _OTHERS = {dataset: column for dataset, column in PERSON_COLUMN.items() if dataset != "payments"}
@@ -64,12 +70,15 @@ TOUCHED = (
     ("s_pairs", pairs.COMPARED),
     ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM payments "
             "WHERE id_number IN (SELECT id FROM s_o) UNION ALL "
-            + pairs.changed_accounts(sql.present("id")) + ") "
+            + pairs.changed_accounts(sql.present("id"))
+            + " UNION ALL SELECT account FROM n_enterprise_payments) "
             "WHERE account IS NOT NULL AND account <> ''"),
     ("s_c", f"SELECT DISTINCT {_COMPANY_KEY} AS key FROM (SELECT * FROM n_businesses "
             f"UNION ALL BY NAME SELECT * FROM businesses "
             f"WHERE rep_id_number IN (SELECT id FROM s_p)) AS t "
-            f"WHERE {_COMPANY_KEY} IS NOT NULL AND {_COMPANY_KEY} <> ''"),
+            f"WHERE {_COMPANY_KEY} IS NOT NULL AND {_COMPANY_KEY} <> '' "
+            "UNION SELECT credit_code FROM n_enterprise_payments "
+            "UNION SELECT credit_code FROM n_insured_headcount"),
     ("s_q", "SELECT id FROM s_p UNION SELECT id_number FROM residents "
             "WHERE household_id IN (SELECT key FROM s_h)"),
     ("s_r", f"SELECT id FROM s_q UNION SELECT id_number FROM payments "
@@ -91,6 +100,11 @@ READ_ONCE = ("payments", "residents")
 
 def _rows(dataset: str) -> str:
     """The rows of a dataset that the subject steps read for the touched entities."""
+    if dataset in COMPANY_COLUMN:
+        where = f"{COMPANY_COLUMN[dataset]} IN (SELECT key FROM s_c)"
+        if dataset == "enterprise_payments":
+            where += " OR account IN (SELECT key FROM s_a)"
+        return f"SELECT * FROM {dataset} AS t WHERE {where}"
     column = PERSON_COLUMN[dataset]
     people = "s_r" if dataset == "residents" else "s_q"
     where = f"{column} IN (SELECT id FROM {people})"
@@ -103,7 +117,7 @@ def _rows(dataset: str) -> str:
 
 def read_by_index(warehouse: Warehouse, new: Collection[str]) -> bool:
     """Whether any of the batches `new` is of a dataset the index reads."""
-    return any(batch.dataset in PERSON_COLUMN for batch in warehouse.batches()
+    return any(batch.dataset in INDEXED for batch in warehouse.batches()
                if batch.file_hash in new)
 
 
@@ -111,21 +125,21 @@ def narrow(engine: Engine, new: Collection[str]) -> None:
     """Find what the new batches (file hashes `new`) touch, and make `f_<dataset>` the rows
     to read. The warehouse's datasets are registered (open_warehouse)."""
     engine.register_table("s_new", pa.table({"file_hash": pa.array(sorted(new), pa.string())}))
-    for dataset in PERSON_COLUMN:
+    for dataset in INDEXED:
         # Materialised: the new rows are few, and read by many of the steps below.
         engine.materialise(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
                                            f"source_file_hash AS VARCHAR) IN (SELECT file_hash "
                                            f"FROM s_new)")
     for name, query in TOUCHED:
         engine.materialise(name, query)
-    for dataset in PERSON_COLUMN:
+    for dataset in INDEXED:
         if dataset in READ_ONCE:  # a view: its one step reads only the columns it needs
             engine.create_view(f"f_{dataset}", _rows(dataset))
         else:  # read by several steps: filtered once
             engine.materialise(f"f_{dataset}", _rows(dataset))
 
 
-_DATASET = re.compile(rf"\b(FROM|JOIN)\s+({'|'.join(PERSON_COLUMN)})\b")
+_DATASET = re.compile(rf"\b(FROM|JOIN)\s+({'|'.join(INDEXED)})\b")
 
 
 def narrowed(step: str) -> str:

@@ -207,9 +207,38 @@ COMPANY_KEY = "coalesce(nullif(t.credit_code, ''), t.company)"
 COMPANY_ROWS = f"""
 SELECT {COMPANY_KEY} AS key, t.credit_code AS code, t.company AS name, t.rep_id_number AS rep,
        t.rep_name, CAST(t.registered_capital AS VARCHAR) AS capital, t.founded_on AS founded,
-       t.status, t.status_date, t.source_row AS row
-FROM businesses AS t
+       t.status, t.status_date, t.source_row AS row, coalesce(b.delivered, 0) AS delivered
+FROM businesses AS t LEFT JOIN batches AS b ON b.file_hash = CAST(t.source_file_hash AS VARCHAR)
 WHERE {COMPANY_KEY} IS NOT NULL AND {COMPANY_KEY} <> '' AND length({COMPANY_KEY}) <= {KEY_MAX}
+"""
+
+# The order of a company's registry rows: the latest delivered first (contract §1, records
+# that change), within a file the last row; ties by value.
+LATEST_ROW = "struct_pack(d := {0}.delivered, r := {0}.row, s := {0}.status, n := {0}.name)"
+
+# Enterprise payments (contract §5) by company, month, program and account.
+COMPANY_PAY = f"""
+SELECT t.credit_code AS key, coalesce(t.period, '') AS period, {PROGRAM} AS program,
+       coalesce(t.account, '') AS account, sum(t.amount) AS amount,
+       sum(t.claimed_headcount) AS claimed, count(*) AS n,
+       arg_max(t.company, struct_pack(r := t.source_row, c := t.company)) AS written,
+       arg_max(t.township, struct_pack(r := t.source_row, t := t.township)) AS township
+FROM enterprise_payments AS t
+WHERE {present('t.credit_code')} GROUP BY ALL
+"""
+
+# Insured headcount by month as last delivered (a later file restates a month).
+COMPANY_INSURED = f"""
+SELECT key, strftime(month, '%Y-%m') AS month,
+       arg_max(insured_count, struct_pack(d := delivered, r := row, c := insured_count))
+       AS insured,
+       arg_max(company, struct_pack(d := delivered, r := row, c := company)) AS written
+FROM (SELECT t.credit_code AS key, t.month, t.insured_count, t.company, t.source_row AS row,
+             coalesce(b.delivered, 0) AS delivered
+      FROM insured_headcount AS t
+      LEFT JOIN batches AS b ON b.file_hash = CAST(t.source_file_hash AS VARCHAR)
+      WHERE {present('t.credit_code')} AND t.month IS NOT NULL)
+GROUP BY key, month
 """
 
 HOUSEHOLD_OFFICES = """
@@ -321,27 +350,74 @@ SELECT 'account' AS kind, p.account AS key,
                                     rows := {_IF_ANONYMOUS.format('p.n')})
                         ORDER BY p.id),
          programs := list_sort(list_distinct(flatten(list(p.programs)))),
-         months := any_value(am.months)) AS doc
+         months := any_value(am.months), companies := NULL) AS doc
 FROM e_payees AS p LEFT JOIN e_latest AS l USING (id)
 LEFT JOIN e_account_months AS am USING (account)
 GROUP BY p.account
+UNION ALL
+SELECT 'account' AS kind, account AS key,
+       left(string_agg(DISTINCT written, '、' ORDER BY written), 200) AS name,
+       left(coalesce(arg_max(township, struct_pack(p := last, t := township)), ''), 60)
+       AS township, '' AS village, '' AS household,
+       struct_pack(payees := NULL, programs := list_sort(list_distinct(flatten(list(programs)))),
+                   months := NULL,
+                   companies := list(struct_pack(key := key, name := written) ORDER BY key))
+       AS doc
+FROM e_company_accounts WHERE account NOT IN (SELECT account FROM e_payees)
+GROUP BY account
+"""
+
+# A company's accounts (对公账号, contract §5): an account paid to companies alone is an
+# account entity too, tied to them as a payee is.
+COMPANY_ACCOUNTS = f"""
+SELECT account, key, arg_max(written, struct_pack(p := period, w := written)) AS written,
+       arg_max(township, struct_pack(p := period, t := township)) AS township,
+       max(period) AS last, list(DISTINCT program ORDER BY program) AS programs
+FROM e_company_pay WHERE {present('account')} AND length(account) <= {KEY_MAX}
+GROUP BY account, key
+"""
+
+COMPANY_IDS = ("SELECT key FROM e_company_rows UNION SELECT key FROM e_company_pay "
+               "UNION SELECT key FROM e_company_insured")
+
+# A company of the registry, or known only from its payments or insured headcount (查无此企
+# still has a page): its registry rows latest first, payments and insured count by month.
+COMPANY_REGISTRY = f"""
+SELECT c.key, arg_max(c.name, {LATEST_ROW.format('c')}) AS name,
+       min(struct_pack(t := l.township, v := l.village)) AS place,
+       list(struct_pack(code := c.code, name := c.name, rep := c.rep, rep_name := c.rep_name,
+                        capital := c.capital, founded := c.founded, status := c.status,
+                        status_date := c.status_date)
+            ORDER BY c.delivered DESC, c.row DESC, c.code, c.name, c.rep, c.status,
+                     c.status_date) AS rows
+FROM e_company_rows AS c LEFT JOIN e_latest AS l ON l.id = c.rep
+GROUP BY c.key
+"""
+
+COMPANY_PAID = f"""
+SELECT key, arg_max(written, struct_pack(p := period, w := written)) AS written,
+       arg_max(township, struct_pack(p := period, t := township)) AS township,
+       list(struct_pack(period := period, program := program, account := account,
+                        claimed := claimed, amount := {_money('amount')}, rows := n)
+            ORDER BY period, program, account) AS payments
+FROM e_company_pay GROUP BY key
+"""
+
+COMPANY_MONTHS = """
+SELECT key, arg_max(written, struct_pack(m := month, w := written)) AS written,
+       list(struct_pack(month := month, count := insured) ORDER BY month) AS insured
+FROM e_company_insured GROUP BY key
 """
 
 COMPANIES = """
-SELECT 'company' AS kind, c.key,
-       left(coalesce(arg_max(c.name, struct_pack(r := c.row, n := c.name)), c.key), 200) AS name,
-       left(coalesce(min(struct_pack(t := l.township, v := l.village)).t, ''), 60) AS township,
-       left(coalesce(min(struct_pack(t := l.township, v := l.village)).v, ''), 60) AS village,
+SELECT 'company' AS kind, i.key,
+       left(coalesce(r.name, p.written, m.written, i.key), 200) AS name,
+       left(coalesce(r.place.t, p.township, ''), 60) AS township,
+       left(coalesce(r.place.v, ''), 60) AS village,
        '' AS household,
-       struct_pack(
-         rows := list(struct_pack(code := c.code, name := c.name, rep := c.rep,
-                                  rep_name := c.rep_name, capital := c.capital,
-                                  founded := c.founded, status := c.status,
-                                  status_date := c.status_date)
-                     ORDER BY c.row, c.code, c.name, c.rep, c.status, c.status_date))
-            AS doc
-FROM e_company_rows AS c LEFT JOIN e_latest AS l ON l.id = c.rep
-GROUP BY c.key
+       struct_pack(rows := r.rows, payments := p.payments, insured := m.insured) AS doc
+FROM e_company_ids AS i LEFT JOIN e_company_registry AS r USING (key)
+LEFT JOIN e_company_paid AS p USING (key) LEFT JOIN e_company_months AS m USING (key)
 """
 
 # Villages and townships: residents, and payees and money per program. They read the whole
@@ -420,6 +496,10 @@ SUBJECT_STEPS = (
     ("e_household_companies", HOUSEHOLD_COMPANIES), ("e_household_land", HOUSEHOLD_LAND),
     ("e_household_ids", HOUSEHOLD_IDS),
     ("e_payees", PAYEES), ("e_account_months", ACCOUNT_MONTHS),
+    ("e_company_pay", COMPANY_PAY), ("e_company_insured", COMPANY_INSURED),
+    ("e_company_accounts", COMPANY_ACCOUNTS), ("e_company_ids", COMPANY_IDS),
+    ("e_company_registry", COMPANY_REGISTRY), ("e_company_paid", COMPANY_PAID),
+    ("e_company_months", COMPANY_MONTHS),
 )
 """Persons, households, accounts and companies: each reads only its own rows, so that the
 steps can run over the rows of the entities new batches touch (sunlight.entities.scope)."""
@@ -504,17 +584,22 @@ LEFT JOIN e_dir AS tw ON tw.kind = 'township' AND tw.key = o.township
 WHERE coalesce(v.id, tw.id) IS NOT NULL
 """
 
-REP_LINKS = """
+REP_LINKS = f"""
 SELECT s.id AS source_id, c.id AS target_id, 'legal_rep' AS kind, 'legal_rep' AS role,
        CAST(to_json(struct_pack(
-         status := arg_max(r.status, struct_pack(n := r.row, s := r.status, d := r.status_date)),
-         status_date := arg_max(r.status_date, struct_pack(n := r.row, s := r.status,
-                                                           d := r.status_date)))) AS VARCHAR)
+         status := arg_max(r.status, {LATEST_ROW.format('r')}),
+         status_date := arg_max(r.status_date, {LATEST_ROW.format('r')}))) AS VARCHAR)
        AS details
 FROM e_company_rows AS r
 JOIN e_dir AS s ON s.kind = 'person' AND s.key = r.rep
 JOIN e_dir AS c ON c.kind = 'company' AND c.key = r.key
 GROUP BY s.id, c.id
+"""
+
+COMPANY_ACCOUNT_LINKS = f"""
+SELECT DISTINCT c.id AS source_id, a.id AS target_id, 'payee' AS kind, 'payee' AS role,
+       '{{}}' AS details
+FROM e_company_accounts AS p {_ids('c', 'company', 'p.key')} {_ids('a', 'account', 'p.account')}
 """
 
 RESIDENT_LINKS = """
@@ -529,4 +614,5 @@ WHERE h.kind = 'household'
 
 LINK_COLUMNS = ("source_id", "target_id", "kind", "role", "details")
 LINKS = " UNION ALL ".join(f"SELECT * FROM ({sql})"
-                           for sql in (PAYEE_LINKS, OFFICE_LINKS, REP_LINKS, RESIDENT_LINKS))
+                           for sql in (PAYEE_LINKS, OFFICE_LINKS, REP_LINKS,
+                                        COMPANY_ACCOUNT_LINKS, RESIDENT_LINKS))

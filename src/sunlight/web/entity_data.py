@@ -30,7 +30,7 @@ MASKED_KINDS = ("person", "account")
 """Kinds whose key is an ID number or an account: masked unless revealed."""
 PAGE_TIES: dict[str, tuple[str, ...]] = {
     "person": ("payee", "cadre", "official", "legal_rep"), "account": ("payee",),
-    "household": ("resident",), "company": ("legal_rep",), "village": ("cadre", "official"),
+    "household": ("resident",), "company": ("legal_rep", "payee"), "village": ("cadre", "official"),
     "township": ("cadre", "official")}
 """The ties a page lists: a village's hundreds of households are on its link view only."""
 SHOWN = 100

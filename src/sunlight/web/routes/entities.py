@@ -15,7 +15,7 @@ from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.contract.vocabulary import LINK_KIND_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH
 from sunlight.entities.refs import index_state
 from sunlight.web import entity_data as data
-from sunlight.web import reference
+from sunlight.web import headcount, reference
 from sunlight.web.board import period_label
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 from sunlight.web.pages import render
@@ -80,6 +80,9 @@ def page_context(request: Request, session: Session, staff: Staff,
         context["payments"] = data.payment_runs(session, entity)
     elif entity.kind == "household":
         context["programs"] = data.household_programs(session, entity)
+    elif entity.kind == "company":
+        context["headcount"] = headcount.months(entity.doc or {})
+        context["chart"] = headcount.chart(context["headcount"])
     elif entity.kind == "account":
         context["payees"], context["months"] = data.account_view(session, entity)
     elif village:
