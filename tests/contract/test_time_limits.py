@@ -35,6 +35,8 @@ def test_a_deployments_copy_is_read(tmp_path: Path) -> None:
     ("{category: 行政, step: closed_at, days: 三十}", "days"),
     ("{category: 行政, step: closed_at, days: 30, hours: 2}", "hours"),
     ("{category: 行政, step: closed_at}", "days"),
+    ("{category: 行政, step: closed_at, days: true}", "days"),  # YAML's true is not 1 day
+    ("{category: 行政, step: closed_at, days: 7.5}", "days"),
 ])
 def test_a_limit_that_cannot_be_used_is_refused_naming_it(tmp_path: Path, limit: str,
                                                           named: str) -> None:
@@ -43,6 +45,19 @@ def test_a_limit_that_cannot_be_used_is_refused_naming_it(tmp_path: Path, limit:
     with pytest.raises(TimeLimitsError) as refused:
         load_time_limits(path)
     assert str(path) in str(refused.value) and named in str(refused.value)
+
+
+def test_no_limit_in_force_must_be_said_not_left_empty(tmp_path: Path) -> None:
+    path = tmp_path / "limits.yaml"
+    path.write_text("limits: []\n", encoding="utf-8")
+    with pytest.raises(TimeLimitsError, match="limits is empty"):
+        load_time_limits(path)
+    path.write_text("limits: []\nno_limits: true\n", encoding="utf-8")
+    assert load_time_limits(path).rows() == []
+    path.write_text("limits:\n  - {category: 行政, step: closed_at, days: 30}\n"
+                    "no_limits: true\n", encoding="utf-8")
+    with pytest.raises(TimeLimitsError, match="limits are listed"):
+        load_time_limits(path)
 
 
 def test_a_step_limited_twice_and_a_missing_file_are_refused(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
+from sunlight.clock import local_today
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import load_time_limits
 from sunlight.models.registry import Model, load_model
@@ -120,3 +121,26 @@ def test_detect_takes_and_prints_the_as_of_date(cases: Path) -> None:
     assert "As-of date: 2024-03-20 (the latest date in police_cases)" in result.output
     refused = CliRunner().invoke(app, ["detect", "--as-of", "2024-02-30"])
     assert refused.exit_code == 2 and "YYYY-MM-DD" in refused.output
+
+
+def test_a_default_after_today_is_capped_at_today_with_a_note(tmp_path: Path,
+                                                              home: Path) -> None:
+    ingest(write_csv(tmp_path / "案件.csv", [
+        CASE_HEADER,
+        ["A1", "城关派出所", "行政", "2024-02-01 09:00", "", ""],
+        ["A9", "城关派出所", "行政", "2099-02-01 09:00", "", ""]]), "police_cases")
+    today = local_today()
+    assert run(open_too_long(tmp_path)).as_of == AsOf(today, "police_cases",
+                                                      dt.date(2099, 2, 1))
+    result = CliRunner().invoke(app, ["detect"])
+    assert f"As-of date: {today.isoformat()}" in result.output
+    assert "2099-02-01" in result.output and "judged as of today" in result.output
+
+
+@pytest.mark.parametrize("given", ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"])
+def test_an_as_of_date_outside_the_dates_ingest_reads_is_refused(cases: Path,
+                                                                  given: str) -> None:
+    refused = CliRunner().invoke(app, ["detect", "--as-of", given])
+    assert refused.exit_code == 2 and "outside the dates ingest reads" in refused.output
+    with pytest.raises(ValueError, match="outside"):
+        run(open_too_long(cases), as_of=dt.date.fromisoformat(given))

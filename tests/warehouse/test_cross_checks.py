@@ -68,3 +68,40 @@ def test_quality_export_lists_it(tmp_path: Path, warehouse: Warehouse) -> None:
         rows = [r for r in csv.DictReader(handle) if r["reason"] == "death_before_birth"]
     assert [(r["file"], r["row"], r["severity"], r["value"]) for r in rows] == [
         ("火化记录.csv", "2", "warning", "1924-05-10"), ("户籍.csv", "3", "warning", "1962-02-28")]
+
+
+CODE = "9161032700CY9RKELX"
+OTHER_CODE = "916103273CMUYJKAWD"
+
+
+def test_a_month_of_insured_workers_delivered_twice_differently_is_reported(
+        tmp_path: Path, warehouse: Warehouse) -> None:
+    first = write_csv(tmp_path / "参保人数.csv", [
+        ["统一社会信用代码", "单位名称", "所属期", "参保人数"],
+        [CODE, "宏达建材", "2024-01", "5"], [CODE, "宏达建材", "2024-02", "5"],
+        [OTHER_CODE, "农机合作社", "2024-01", "8"], [OTHER_CODE, "农机合作社", "2024-01", "8"]])
+    again = write_csv(tmp_path / "参保人数补报.csv", [
+        ["统一社会信用代码", "单位名称", "所属期", "参保人数"],
+        [CODE, "宏达建材", "2024-01", "500"]])
+    ingest(warehouse, [(first, "insured_headcount"), (again, "insured_headcount")])
+    found = [f for f in findings(warehouse) if f[5] == "duplicate_headcount"]
+    assert found == [  # the same count twice (8 and 8) is no conflict
+        ("insured_headcount", "参保人数.csv", "", 2, "warning", "duplicate_headcount", "5"),
+        ("insured_headcount", "参保人数补报.csv", "", 2, "warning", "duplicate_headcount",
+         "500")]
+
+
+def test_a_case_number_of_two_categories_in_one_file_is_reported(
+        tmp_path: Path, warehouse: Warehouse) -> None:
+    header = ["案件编号", "办案单位", "案件类别", "受理时间", "办理状态"]
+    cases = write_csv(tmp_path / "案件.csv", [
+        header, ["A001", "城关派出所", "刑事", "2024-02-10 21:35", "办理中"],
+        ["A001", "城关派出所", "行政", "2024-02-10 21:35", "已办结"],
+        ["A002", "城关派出所", "行政", "2024-02-11 09:00", "办理中"]])
+    later = write_csv(tmp_path / "案件更新.csv", [
+        header, ["A002", "城关派出所", "刑事", "2024-02-11 09:00", "已办结"]])
+    ingest(warehouse, [(cases, "police_cases"), (later, "police_cases")])
+    found = [f for f in findings(warehouse) if f[5] == "case_category_conflict"]
+    assert found == [  # A002 changed between deliveries: a record that changes, no conflict
+        ("police_cases", "案件.csv", "", 2, "warning", "case_category_conflict", "刑事"),
+        ("police_cases", "案件.csv", "", 3, "warning", "case_category_conflict", "行政")]

@@ -220,7 +220,7 @@ def test_the_v11_sample_publishes_its_companies_without_accounts(portal: Portal,
             PubCompanyPayment.publication_id == pid)).all()
         cells = _every_cell(session, pid)
     assert sorted((p.credit_code, p.period, p.claimed_headcount, p.amount) for p in published) \
-        == sorted((r["credit_code"], r["period"], r["claimed_headcount"], r["amount"])
+        == sorted((_public_code(r), r["period"], r["claimed_headcount"], r["amount"])
                   for r in paid)
     accounts = {r["account"] for r in paid}
     hidden = accounts | {a[-6:] for a in accounts}
@@ -234,9 +234,18 @@ def test_the_v11_sample_publishes_its_companies_without_accounts(portal: Portal,
         assert not [h for h in hidden if h in page.text], path
 
 
+def _public_code(paid: dict[str, object]) -> str:
+    """A code as the portal shows it: masked when its check fails or it could be an ID."""
+    code = str(paid["credit_code"])
+    if paid["credit_code_checksum_ok"] and not re.fullmatch(r"\d{17}[\dX]", code):
+        return code
+    return code[:6] + "*" * 12
+
+
 V11 = SAMPLES / "county-6k-v11"
 V11_PAID = """
-SELECT credit_code, period, claimed_headcount, amount, account FROM enterprise_payments
+SELECT credit_code, credit_code_checksum_ok, period, claimed_headcount, amount, account
+FROM enterprise_payments
 WHERE program_code IN ({}) AND credit_code IS NOT NULL AND amount IS NOT NULL
   AND period IS NOT NULL
 """

@@ -75,6 +75,10 @@ def test_the_spring_festival_person_programs_are_published_masked_with_their_tex
             assert said in text, (code, said)
     village = village_link(client.get("/").text, "马家村")
     assert "/program/LIUGONG" not in client.get(village).text
+    typed = client.get(village + "/program/LIUGONG", follow_redirects=False)
+    assert typed.status_code == 303  # no "共 0 人": 马家镇's company roster instead
+    assert typed.headers["location"] == "/township/%E9%A9%AC%E5%AE%B6%E9%95%87/program/LIUGONG"
+    assert "家企业" in client.get(village + "/program/LIUGONG").text
 
 
 def test_dibao_is_listed_by_household_with_its_head_and_persons_paid(portal: Portal) -> None:

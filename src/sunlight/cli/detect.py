@@ -17,6 +17,7 @@ from sunlight.contract.time_limits import TimeLimitsError
 from sunlight.detect import DetectionRun, run_detection
 from sunlight.entities.build import IndexCounts
 from sunlight.models.registry import ModelFileError
+from sunlight.models.run_values import EARLIEST_AS_OF, LATEST_AS_OF
 from sunlight.models.runner import ModelOutcome, UnknownModel
 from sunlight.settings import get_settings
 from sunlight.warehouse.spill import remove_stale
@@ -68,10 +69,15 @@ def _as_of_date(text: str | None) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        given = date.fromisoformat(text.strip())
     except ValueError as exc:
         errors.print(f"[red]refused:[/red] --as-of {text!r} is not a date written YYYY-MM-DD")
         raise typer.Exit(BAD_INPUT) from exc
+    if not EARLIEST_AS_OF <= given <= LATEST_AS_OF:
+        errors.print(f"[red]refused:[/red] --as-of {text!r} is outside the dates ingest reads "
+                     f"({EARLIEST_AS_OF.isoformat()} to {LATEST_AS_OF.isoformat()})")
+        raise typer.Exit(BAD_INPUT)
+    return given
 
 
 _AS_OF_SOURCES = {"given": "given with --as-of",
@@ -95,6 +101,10 @@ def print_outcomes(run: DetectionRun) -> None:
                       "lists them (unknown_program). Add the name as an alias in the catalog.")
     if (as_of := run.result.as_of).day is not None:
         console.print(f"As-of date: {as_of.day.isoformat()} ({_AS_OF_SOURCES[as_of.source]}).")
+        if as_of.capped_from is not None:
+            console.print(f"[yellow]note:[/yellow] {as_of.source} holds a date after today "
+                          f"({as_of.capped_from.isoformat()}): judged as of today instead; "
+                          "give --as-of to choose another date.")
     if report := run.report:
         console.print(f"Stored: {report.new:,} new, {report.changed:,} changed, "
                       f"{report.unchanged:,} unchanged, {report.reraised:,} raised again after "

@@ -33,7 +33,7 @@ class TimeLimit(BaseModel):
 
     category: str
     step: str
-    days: int = Field(ge=0, le=MAX_DAYS)
+    days: int = Field(ge=0, le=MAX_DAYS, strict=True)  # `days: true` is no number of days
 
     @field_validator("category")
     @classmethod
@@ -62,6 +62,17 @@ class TimeLimits(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     limits: tuple[TimeLimit, ...]
+    no_limits: bool = Field(default=False, strict=True)
+    """Said explicitly when no limit is in force: an empty list alone is refused."""
+
+    @model_validator(mode="after")
+    def _none_only_when_said(self) -> TimeLimits:
+        if not self.limits and not self.no_limits:
+            raise ValueError("limits is empty: no time limit would be judged; write "
+                             "`no_limits: true` if that is meant")
+        if self.limits and self.no_limits:
+            raise ValueError("no_limits: true, but limits are listed")
+        return self
 
     @model_validator(mode="after")
     def _one_limit_per_step(self) -> TimeLimits:

@@ -17,6 +17,9 @@ import pyarrow.compute as pc
 from sunlight.contract.datasets import Dataset
 from sunlight.ingest.distinct import Distinct, StackedRows
 
+# How much of a delivered value a finding keeps (the rest is in the delivered file).
+VALUE_LIMIT = 200
+
 SCHEMA = pa.schema([
     ("dataset", pa.string()), ("file", pa.string()), ("sheet", pa.string()),
     ("row", pa.int32()), ("severity", pa.string()), ("reason", pa.string()),
@@ -119,7 +122,7 @@ def _table(dataset: Dataset, rows: StackedRows, found: list[_Found],
         "row": pa.array(rows.source_row[at], pa.int32()),
         "severity": joined([each(f.severity, f) for f in found]),
         "reason": joined([each(f.reason, f) for f in found]),
-        "value": pc.fill_null(joined([f.value for f in found]), ""),
+        "value": _cut(pc.fill_null(joined([f.value for f in found]), "")),
         "column_name": joined([each(f.column, f) for f in found]),
         "detail": joined([f.detail for f in found]),
         "source_file_hash": files.column("source_file_hash").take(file_index),
@@ -131,6 +134,16 @@ def _table(dataset: Dataset, rows: StackedRows, found: list[_Found],
     table = table.sort_by([("position", "ascending"), ("severity", "ascending"),
                            ("reason", "ascending")])
     return table.drop_columns(["position"]).cast(SCHEMA)
+
+
+def _cut(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Values as delivered, each cut to VALUE_LIMIT characters and …: a finding shows which
+    cell it is about, and a 20 MB cell must not be copied into every report of it."""
+    too_long = pc.greater(pc.utf8_length(values), VALUE_LIMIT)
+    if not pc.any(too_long).as_py():
+        return values
+    cut = pc.binary_join_element_wise(pc.utf8_slice_codeunits(values, 0, VALUE_LIMIT), "…", "")
+    return pc.if_else(too_long, cut, values)
 
 
 def _chunks(array: pa.Array | pa.ChunkedArray) -> list[pa.Array]:

@@ -19,6 +19,11 @@ if TYPE_CHECKING:  # the readers' worker processes import this module, and need 
 
 Severity = Literal["rejected", "warning"]
 
+# Bounds of what one cell may hold. A payment of ten billion yuan or more is not a payment
+# (the portal's totals hold 16 digits); names and places longer than these are not names.
+AMOUNT_LIMIT = 10_000_000_000
+TEXT_LIMITS = {"name": 60, "place": 60, "text": 200}
+
 
 @dataclass(frozen=True)
 class Output:
@@ -229,6 +234,14 @@ def checks(column: Column) -> list[Check]:
     if column.kind == "amount":
         found.append(Check(n, "negative_amount", "warning", f"{n} < 0",
                            _quote(f"{n} ({column.label}) is negative: a reversal or refund?")))
+        found.append(Check(n, "amount_too_large", "rejected", f"abs({n}) >= {AMOUNT_LIMIT}",
+                           _quote(f"{n} ({column.label}) is {AMOUNT_LIMIT:,} yuan or more: "
+                                  "no single payment is that large")))
+    if column.kind in TEXT_LIMITS:
+        limit = TEXT_LIMITS[column.kind]
+        found.append(Check(n, "text_too_long", "warning", f"length({n}) > {limit}",
+                           _quote(f"{n} ({column.label}) is longer than {limit} characters "
+                                  "(kept; published cut to what the portal shows)")))
     if column.choices:
         allowed = ", ".join(_quote(c) for c in column.choices)
         found.append(
@@ -288,13 +301,17 @@ def _credit_code_checks(column: Column, present: str) -> list[Check]:
                      f"{n} IS NOT NULL AND NOT {n}_checksum_ok",
                      _quote("check character does not match GB 32100 (kept and analysed as "
                             "written)"))
+    like_id = Check(n, "credit_code_looks_like_id", "warning",
+                    f"{n} IS NOT NULL AND sl_credit_code_looks_like_id({n})",
+                    _quote("the code is a valid ID number (a person's, not a company's?): "
+                           "kept and analysed, never published"))
     if column.required:
         return [Check(n, "bad_credit_code", "rejected", f"{present} AND {n}_defect IS NOT NULL",
-                      f"{n}_defect"), checksum]
+                      f"{n}_defect"), checksum, like_id]
     kept = "(kept without it: the row cannot be joined to a company's payments)"
     return [Check(n, "no_credit_code", "warning", f"{n} IS NULL",
                   f"coalesce({n}_defect, 'no unified social credit code') || {_quote(' ' + kept)}"),
-            checksum]
+            checksum, like_id]
 
 
 def _program_checks(column: Column, present: str) -> list[Check]:

@@ -13,6 +13,7 @@ from datetime import date
 
 import pyarrow as pa
 
+from sunlight.clock import local_today
 from sunlight.contract.time_limits import TimeLimits
 from sunlight.warehouse.engine import Engine
 
@@ -29,22 +30,34 @@ SELECT
 """
 
 
+# The dates an as-of date may be: those ingest reads as dates at all (sl_plausible).
+EARLIEST_AS_OF = date(1900, 1, 1)
+LATEST_AS_OF = date(2100, 12, 31)
+
+
 @dataclass(frozen=True)
 class AsOf:
     """The date a run judges steps not yet taken at, and where it came from."""
 
     day: date | None
     source: str  # "given", "police_cases", "inspection_findings", or "" when there is none
+    capped_from: date | None = None
+    """The default's date when it lay after today (one row dated 2099): judged at today."""
 
 
-def resolve_as_of(engine: Engine, given: date | None) -> AsOf:
-    """`given`, else the contract's default over the datasets the engine has registered."""
+def resolve_as_of(engine: Engine, given: date | None, today: date | None = None) -> AsOf:
+    """`given`, else the contract's default over the datasets the engine has registered,
+    never later than `today` (the county's, clock.py)."""
     if given is not None:
+        if not EARLIEST_AS_OF <= given <= LATEST_AS_OF:
+            raise ValueError(f"as-of date {given.isoformat()} is outside "
+                             f"{EARLIEST_AS_OF.isoformat()}..{LATEST_AS_OF.isoformat()}")
         return AsOf(given, "given")
     latest = engine.query_few(_LATEST_DATE).to_pylist()[0]
+    today = today or local_today()
     for source, dataset in (("cases", "police_cases"), ("findings", "inspection_findings")):
-        if latest[source] is not None:
-            return AsOf(latest[source], dataset)
+        if (day := latest[source]) is not None:
+            return AsOf(today, dataset, day) if day > today else AsOf(day, dataset)
     return AsOf(None, "")
 
 

@@ -205,6 +205,14 @@ JOIN (SELECT DISTINCT v.no AS village_no, h.household_no, right(p.account, 6) AS
       WHERE length(p.account) >= 6) AS a USING (village_no, household_no)
 """
 
+# A credit code as the portal may show it: whole only when its check character is right and
+# it cannot be an ID number (17 digits and a digit or X, which an account or a person's ID
+# delivered as a code also is); otherwise masked as an ID is, its first 6 characters alone.
+PUBLIC_CREDIT_CODE = """CASE
+    WHEN p.credit_code_checksum_ok AND NOT regexp_full_match(p.credit_code, '\\d{17}[\\dX]')
+        THEN p.credit_code
+    ELSE left(p.credit_code, 6) || repeat('*', length(p.credit_code) - 6) END"""
+
 # Payments of the catalog's company programs, per township (enterprise payments name no
 # village). The name is the registry's latest, else the one the payment was made under.
 COMPANY_PAYMENTS = f"""
@@ -212,7 +220,8 @@ SELECT CAST(row_number() OVER (ORDER BY township, program, company, credit_code,
                                         paid_on, amount) AS INTEGER) AS no,
        township, program, company, credit_code, period, claimed_headcount, amount, paid_on
 FROM (SELECT coalesce(p.township, '{NO_TOWNSHIP}') AS township, p.program_code AS program,
-             coalesce(c.company, p.company) AS company, p.credit_code, p.period,
+             coalesce(c.company, p.company) AS company,
+             {PUBLIC_CREDIT_CODE} AS credit_code, p.period,
              p.period_start, p.claimed_headcount, p.amount, p.paid_on
       FROM enterprise_payments AS p
       LEFT JOIN company AS c ON c.credit_code = p.credit_code

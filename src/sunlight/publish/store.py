@@ -33,6 +33,7 @@ from sunlight.audit.chain import append
 from sunlight.audit.key import key_of
 from sunlight.contract.catalog import Catalog
 from sunlight.publish.extract import Extract, lookup_table, proof_table, village_table
+from sunlight.publish.fitting import fitted
 from sunlight.publish.lookups import lookup_secret
 
 
@@ -66,7 +67,8 @@ def publish(session: Session, extract: Extract, catalog: Catalog, *, actor: str,
 
     def put(model: type[Base], table: pa.Table) -> int:
         column = pa.array(np.full(table.num_rows, pid, dtype=np.int32))
-        insert_table(connection, model, table.add_column(0, "publication_id", column))
+        insert_table(connection, model,
+                     fitted(model, table).add_column(0, "publication_id", column))
         return int(table.num_rows)
 
     put(PubProgram, _programs(catalog, extract.program_totals))

@@ -110,7 +110,9 @@ class WarmWarehouse:
         for name, sql in base_relations():
             if name in read and name not in per_applicant:
                 engine.create_view(name, sql)
-                self._keep_whole(name, name, "id_number")
+                # A relation about people names them by id_number; `company`, by each
+                # company's legal representative, whose household an application reaches.
+                self._keep_whole(name, name, "id_number", "rep_id_number")
         self.lay_over({}, "")
         for name in self._narrowed:  # from here on, each stands for its narrowed rows
             engine.create_view(name, f"SELECT * FROM {_own(name)}")
@@ -124,15 +126,18 @@ class WarmWarehouse:
             elif name in per_applicant:
                 engine.create_view(name, sql)
 
-    def _keep_whole(self, name: str, source: str, person: str | None) -> None:
+    def _keep_whole(self, name: str, source: str, *people: str | None) -> None:
+        """Keep `source` whole as `name`, each row keyed by its household: its own column,
+        else that of the person in the first of the `people` columns it has."""
         columns = self.engine.query(f"SELECT * FROM {source} LIMIT 0").column_names
+        person = next((column for column in people if column in columns), None)
         if "household" in columns:
             key, joined = "t.household", ""
         elif "household_id" in columns:
             key, joined = "coalesce(t.household_id, '?' || t.id_number)", ""
-        elif person is None or person not in columns:
-            # A company's rows (its payments, its insured headcount, the `company` relations)
-            # are no household's: an application, a person's, reaches none of them.
+        elif person is None:
+            # A company's payments and insured headcount are no household's: an application,
+            # a person's, reaches none of them.
             key, joined = "CAST(NULL AS VARCHAR)", ""
         else:
             key = f"coalesce(p.household_id, '?' || t.{person})"

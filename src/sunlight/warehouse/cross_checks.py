@@ -6,6 +6,11 @@ models leave it out (`models/base/death.sql`, the same rule) and it is reported 
 (`death_before_birth`). Of the credible dates the earliest wins; a report more than 31 days
 after it for the same person is a data-quality finding (`death_date_conflict`, contract
 section 2).
+
+Duplicate keys: a company's insured headcount for one month delivered twice with different
+counts (`duplicate_headcount`: which one HEADCOUNT_OVERCLAIMED reads is the model's choice,
+the conflict is reported here), and one 案件编号 given different 案件类别 within one delivered
+file (`case_category_conflict`; across deliveries a case's record may change).
 """
 
 from __future__ import annotations
@@ -55,16 +60,42 @@ _FOUND = f"""
                || 'report (' || strftime(earliest, '%Y-%m-%d') || ')' AS detail,
            {_HASH}
     FROM credible WHERE reported - earliest > {DEATH_DATE_TOLERANCE_DAYS}
+    UNION ALL
+    SELECT 'insured_headcount' AS dataset, {_COLUMNS}, 'duplicate_headcount' AS reason,
+           CAST(insured_count AS VARCHAR) AS value, 'insured_count' AS column_name,
+           'the same company and month delivered with other headcounts too: '
+               || array_to_string(counts, ', ') AS detail,
+           {_HASH}
+    FROM (SELECT *, list_sort(list_distinct(list(insured_count)
+                      OVER (PARTITION BY credit_code, month))) AS counts
+          FROM insured_headcount)
+    WHERE len(counts) > 1
+    UNION ALL
+    SELECT 'police_cases' AS dataset, {_COLUMNS}, 'case_category_conflict' AS reason,
+           category AS value, 'category' AS column_name,
+           'the same case number is of other categories in this file too: '
+               || array_to_string(categories, ', ') AS detail,
+           {_HASH}
+    FROM (SELECT *, list_sort(list_distinct(list(category)
+                      OVER (PARTITION BY source_file_hash, case_no))) AS categories
+          FROM police_cases)
+    WHERE len(categories) > 1
     -- the same order every time, whichever thread finished first
     ORDER BY dataset, file, sheet, row, reason"""
 
+# The datasets the checks read.
+CHECKED = ("deaths", "residents", "insured_headcount", "police_cases")
 
-def write_cross_checks(deaths: list[Path], residents: list[Path], out: Path) -> int:
-    """Write the cross-file findings to `out` (Parquet); return how many there are."""
+
+def write_cross_checks(files: dict[str, list[Path]], out: Path) -> int:
+    """Write the cross-file findings to `out` (Parquet); return how many there are.
+
+    `files`: the Parquet files of each dataset of CHECKED.
+    """
     engine = DuckDBEngine()
     try:
-        engine.register_files("deaths", deaths, "deaths")
-        engine.register_files("residents", residents, "residents")
+        for dataset in CHECKED:
+            engine.register_files(dataset, files.get(dataset, []), dataset)
         found = engine.query(_FOUND)
     finally:
         engine.close()

@@ -31,7 +31,7 @@ from typing import Any
 
 from sunlight.contract.datasets import DATASETS
 from sunlight.warehouse.batch import StagedBatch
-from sunlight.warehouse.cross_checks import write_cross_checks
+from sunlight.warehouse.cross_checks import CHECKED, write_cross_checks
 
 MANIFEST = "manifest.json"
 QUALITY_DIR = "quality"
@@ -217,4 +217,4 @@ class Transaction:
                     + [path for path, final in staged.items()
                        if final.startswith(f"{dataset}/")])
 
-        write_cross_checks(files("deaths"), files("residents"), out)
+        write_cross_checks({dataset: files(dataset) for dataset in CHECKED}, out)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import io
 import logging
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, BeforeValidator
 
 from sunlight.appdb.publication_tables import Publication, PubVillage
@@ -170,6 +171,9 @@ def roster(request: Request, session: DbSession, code: str, program: str,
     about = reads.program(session, publication, program)
     if about is None:
         raise HTTPException(404)
+    if about.subject == "company":  # companies are listed per township, never per village
+        return RedirectResponse(f"/township/{quote(place.township)}/program/{about.code}",
+                                status_code=303)
     name = query.q[:NAME_MAX]
     return render(request, "portal/roster.html", {
         "publication": publication, "village": place, "program": about, "q": name,
