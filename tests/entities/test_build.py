@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, aliased
 
 from sunlight.appdb.database import make_engine, session_factory, upgrade
 from sunlight.appdb.entity_tables import Entity, EntityIndexState, EntityLink
+from sunlight.appdb.tables import Warning
+from sunlight.contract.cases import RETRACTED
 from sunlight.detect import fingerprint, run_detection
 from sunlight.entities.build import REFILLED, rebuild_index
 from sunlight.entities.payments import account_cells, account_payees, payee_totals
@@ -22,6 +24,7 @@ from sunlight.entities.ref_sql import with_refs
 from sunlight.entities.refs import entity_ref, index_state
 from sunlight.entities.search import search
 from sunlight.entities.search_terms import index_terms
+from sunlight.entities.standing import refresh_warnings
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
@@ -179,6 +182,32 @@ def test_warnings_are_counted_on_person_account_household_and_village(built: Any
         assert entity(session, "village", f"{TOWNSHIP}/{VILLAGE}").warnings == 2
         assert entity(session, "person", zhang.id).warnings == 0
         assert entity(session, "household", "H002").warnings == 0
+
+
+def test_a_retracted_warning_leaves_its_entities_and_comes_back_when_restored(built: Any):
+    _, engine = built
+    with session_factory(engine)() as session:
+        def counts() -> tuple[int, ...]:
+            session.expire_all()
+            return tuple(entity(session, kind, key).warnings for kind, key in (
+                ("account", wang.account), ("person", wang.id), ("person", son.id),
+                ("household", "H001"), ("household", "H003"),
+                ("village", f"{TOWNSHIP}/{VILLAGE}")))
+
+        shared = select(Warning).where(Warning.model == "SHARED_ACCOUNT")
+        pairs = refresh_warnings(session)
+        assert counts() == (1, 2, 1, 2, 1, 2)
+        session.scalars(shared).one().status = RETRACTED
+        session.flush()
+        # The card's pairs gone (its own, its three payees', their households', the
+        # village's); 王芳's death still warned, on her, H001 and the village.
+        assert refresh_warnings(session) == pairs - 7
+        assert counts() == (0, 1, 0, 1, 0, 1)
+        session.scalars(shared).one().status = "open"
+        session.flush()
+        assert refresh_warnings(session) == pairs
+        assert counts() == (1, 2, 1, 2, 1, 2)
+        session.rollback()
 
 
 def test_an_unchanged_warehouse_is_not_indexed_again(built: Any, ingested: Path):

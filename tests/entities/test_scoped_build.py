@@ -5,6 +5,7 @@ links, the warnings on each entity and the search box's tables."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,26 @@ def test_after_a_delivery_the_index_is_what_a_build_from_nothing_makes(
     fresh = run_detection(Settings(home=home, database_url=reference), MODELS)
     assert _index(fresh).whole
     assert _contents(db_url) == _contents(reference)
+
+
+def test_deliveries_one_after_another_keep_the_index_a_build_from_nothing_makes(
+        tmp_path: Path, db_url: str):
+    """Each scoped build reads what the last one left in the snapshot (its pairs, the
+    registry rows): three months in a row, each compared."""
+    home = tmp_path / "home"
+    county.run(home)
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    for number, delivery in enumerate((a_month, a_payroll, a_payroll_elsewhere)):
+        ingest(warehouse, plan_delivery(delivery().deliver(tmp_path / f"later{number}")))
+        assert _index(run_detection(Settings(home=home, database_url=db_url), MODELS)).scoped
+        reference = f"sqlite:///{tmp_path}/reference{number}.db"
+        _same_secret(db_url, reference)
+        fresh_home = tmp_path / f"fresh{number}"  # its own snapshot, not beside this one
+        shutil.copytree(home / "warehouse", fresh_home / "warehouse")
+        fresh = run_detection(Settings(home=fresh_home, database_url=reference), MODELS)
+        assert _index(fresh).whole
+        assert _contents(db_url) == _contents(reference)
 
 
 def test_a_new_payroll_writes_only_what_it_touched(tmp_path: Path, db_url: str):
