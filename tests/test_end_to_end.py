@@ -145,12 +145,15 @@ def _demo_is_served(home: Path) -> None:
     portal = client.get("/")
     assert portal.status_code == 200
     assert "阳光公示" in portal.text and ("乡" in portal.text or "镇" in portal.text)
-    township = re.search(r'href="(/township/[^"]+)"', portal.text)
-    assert township
-    village = re.search(r'href="(/village/[^"/]+)"', client.get(township.group(1)).text)
-    assert village
+    # Townships, then their villages (a township only companies were paid in has none; its
+    # company roster is a link of its own).
+    townships = re.findall(r'href="(/township/[^"/]+)"', portal.text)
+    assert townships
+    villages = [found for township in townships for found in
+                re.findall(r'href="(/village/[^"/]+)"', client.get(township).text)]
+    assert villages
     # The demo's townships have (made-up) phones, shown beside 12388 as a county's would be.
-    shown = client.get(village.group(1)).text
+    shown = client.get(villages[0]).text
     assert "0917-32" in shown and "12388" in shown
 
 
