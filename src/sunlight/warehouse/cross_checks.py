@@ -32,6 +32,18 @@ _COLUMNS = """CAST(source_file AS VARCHAR) AS file, CAST(source_sheet AS VARCHAR
 # Which delivered file a finding is about: an upload's own report lists its cross findings.
 _HASH = "CAST(source_file_hash AS VARCHAR) AS source_file_hash"
 
+
+def _conflicting(dataset: str, reason: str, column: str, key: str, detail: str) -> str:
+    """Every row of `dataset` whose `key` (columns) holds other values of `column` too."""
+    return f"""SELECT '{dataset}' AS dataset, {_COLUMNS}, '{reason}' AS reason,
+           CAST({column} AS VARCHAR) AS value, '{column}' AS column_name,
+           '{detail}: ' || array_to_string(found, ', ') AS detail, {_HASH}
+    FROM (SELECT *, list_sort(list_distinct(list({column}) OVER (PARTITION BY {key})))
+                    AS found
+          FROM {dataset})
+    WHERE len(found) > 1"""
+
+
 _FOUND = f"""
     WITH reports AS (
         SELECT id_number, death_date AS reported, 'deaths' AS dataset, 'death_date' AS column_name,
@@ -61,25 +73,13 @@ _FOUND = f"""
            {_HASH}
     FROM credible WHERE reported - earliest > {DEATH_DATE_TOLERANCE_DAYS}
     UNION ALL
-    SELECT 'insured_headcount' AS dataset, {_COLUMNS}, 'duplicate_headcount' AS reason,
-           CAST(insured_count AS VARCHAR) AS value, 'insured_count' AS column_name,
-           'the same company and month delivered with other headcounts too: '
-               || array_to_string(counts, ', ') AS detail,
-           {_HASH}
-    FROM (SELECT *, list_sort(list_distinct(list(insured_count)
-                      OVER (PARTITION BY credit_code, month))) AS counts
-          FROM insured_headcount)
-    WHERE len(counts) > 1
+    {_conflicting("insured_headcount", "duplicate_headcount", "insured_count",
+                  "credit_code, month",
+                  "the same company and month delivered with other headcounts too")}
     UNION ALL
-    SELECT 'police_cases' AS dataset, {_COLUMNS}, 'case_category_conflict' AS reason,
-           category AS value, 'category' AS column_name,
-           'the same case number is of other categories in this file too: '
-               || array_to_string(categories, ', ') AS detail,
-           {_HASH}
-    FROM (SELECT *, list_sort(list_distinct(list(category)
-                      OVER (PARTITION BY source_file_hash, case_no))) AS categories
-          FROM police_cases)
-    WHERE len(categories) > 1
+    {_conflicting("police_cases", "case_category_conflict", "category",
+                  "source_file_hash, case_no",
+                  "the same case number is of other categories in this file too")}
     -- the same order every time, whichever thread finished first
     ORDER BY dataset, file, sheet, row, reason"""
 
