@@ -14,6 +14,7 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
+from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
 from sunlight.settings import Settings
@@ -77,6 +78,8 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             # A transaction of its own: the warnings stand even if the index cannot be built.
             with session_factory(db).begin() as session:
                 index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
+            with session_factory(db).begin() as session:  # the 督察 views' tables
+                rebuild_oversight(engine, session, fingerprint(warehouse))
         finally:
             engine.close()
     finally:

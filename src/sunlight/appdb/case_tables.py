@@ -31,6 +31,8 @@ class Case(Base):
     title: Mapped[str] = mapped_column(String(200))
     township: Mapped[str] = mapped_column(String(60), default="", index=True)
     village: Mapped[str] = mapped_column(String(60), default="")
+    unit: Mapped[str] = mapped_column(String(200), default="", index=True)
+    """The police unit of a police warning's case ('' for any other): whose staff see it."""
     status: Mapped[str] = mapped_column(String(20), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,264 @@
+"""What the 督察 views read: the tables built at detection (`appdb.oversight_tables`) and the
+police warnings, narrowed to the units a reader covers. Every list is bounded or paged."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, case, func, select, true
+from sqlalchemy.orm import Session
+
+from sunlight.accounts.units import units_of
+from sunlight.appdb.account_tables import User
+from sunlight.appdb.oversight_tables import (
+    OversightCase,
+    OversightFinding,
+    OversightPost,
+    OversightPostDay,
+    OversightState,
+)
+from sunlight.appdb.tables import Warning
+from sunlight.contract.cases import CLOSED, RETRACTED
+from sunlight.contract.roles import ANALYST
+
+POST_UNCOVERED = "POST_UNCOVERED"
+OVERDUE_CASES = ("overdue", "open_overdue")
+OVERDUE_FINDINGS = ("open_overdue", "late")
+FINDING_ORDER = ("open_overdue", "late", "open_within", "on_time")
+"""Findings overdue first: not rectified and past the deadline, then rectified late."""
+TIMELINESS = ("on_time", "overdue", "open_within", "open_overdue")
+MAX_UNITS = 500
+"""A prefecture has a few hundred units at most; the dashboard lists no more."""
+
+
+class Scope:
+    """The units a reader of the 督察 views covers: every unit for an analyst, an inspector's
+    own otherwise (an empty list sees nothing)."""
+
+    def __init__(self, user: User) -> None:
+        self.everything = user.role == ANALYST
+        self.units = units_of(user)
+
+    def where(self, column: ColumnElement[str]) -> ColumnElement[bool]:
+        return true() if self.everything else column.in_(self.units)
+
+    def covers(self, unit: str) -> bool:
+        return bool(unit) and (self.everything or unit in self.units)
+
+
+def as_of(session: Session) -> date | None:
+    """The date the tables were judged at (None before any build, or without police data)."""
+    return session.scalar(select(OversightState.as_of))
+
+
+def built(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(OversightState)) != 0
+
+
+@dataclass
+class UnitProblems:
+    """One row of the dashboard: a unit's open police warnings by model, overdue cases and
+    findings not rectified in time."""
+
+    unit: str
+    warnings: dict[str, int] = field(default_factory=dict)
+    overdue_cases: int = 0
+    overdue_findings: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.warnings.values()) + self.overdue_cases + self.overdue_findings
+
+
+def ranked_units(session: Session, scope: Scope) -> list[UnitProblems]:
+    """Units by their problems, most first (then by name)."""
+    rows: dict[str, UnitProblems] = {}
+
+    def row(unit: str) -> UnitProblems:
+        return rows.setdefault(unit, UnitProblems(unit))
+
+    standing = session.execute(
+        select(Warning.unit, Warning.model, func.count()).where(
+            Warning.unit != "", scope.where(Warning.unit),
+            Warning.status.not_in((CLOSED, RETRACTED)))
+        .group_by(Warning.unit, Warning.model))
+    for unit, model, number in standing:
+        row(unit).warnings[model] = number
+    for unit, number in session.execute(
+            select(OversightCase.unit, func.count()).where(
+                scope.where(OversightCase.unit), OversightCase.timeliness.in_(OVERDUE_CASES))
+            .group_by(OversightCase.unit)):
+        row(unit).overdue_cases = number
+    for unit, number in session.execute(
+            select(OversightFinding.unit, func.count()).where(
+                scope.where(OversightFinding.unit), OversightFinding.state.in_(OVERDUE_FINDINGS))
+            .group_by(OversightFinding.unit)):
+        row(unit).overdue_findings = number
+    for unit in units(session, scope):  # a unit without problems is listed too, last
+        row(unit)
+    return sorted(rows.values(), key=lambda r: (-r.total, r.unit))[:MAX_UNITS]
+
+
+def units(session: Session, scope: Scope) -> list[str]:
+    """The units the reader covers that the data names (posts, cases, findings)."""
+    found: set[str] = set()
+    for column in (OversightPost.unit, OversightCase.unit, OversightFinding.unit):
+        found |= set(session.scalars(select(column).where(scope.where(column)).distinct()
+                                     .limit(MAX_UNITS)))
+    return sorted(found)[:MAX_UNITS]
+
+
+# ---- the post × day grid -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cell:
+    """One post's day: each required shift covered or a gap (None: not required that day)."""
+
+    day: date
+    day_shift: str = ""
+    night_shift: str = ""
+
+
+@dataclass
+class PostRow:
+    post: str
+    coverage: str
+    cells: list[Cell]
+    warning_id: str = ""
+    """The post's POST_UNCOVERED warning covering this month's gaps, if any."""
+
+    @property
+    def gaps(self) -> list[tuple[date, str]]:
+        """The (day, shift) gaps of the month, in order."""
+        found = []
+        for cell in self.cells:
+            if cell.day_shift == "gap":
+                found.append((cell.day, "白班"))
+            if cell.night_shift == "gap":
+                found.append((cell.day, "夜班"))
+        return found
+
+
+def months(session: Session, unit: str) -> list[str]:
+    """The months (YYYY-MM) a unit's posts have days in, latest first."""
+    bounds = session.execute(select(func.min(OversightPostDay.day), func.max(OversightPostDay.day))
+                             .where(OversightPostDay.unit == unit)).one()
+    if bounds[0] is None:
+        return []
+    first, last = bounds
+    found, year, month = [], last.year, last.month
+    while (year, month) >= (first.year, first.month) and len(found) < 120:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return found
+
+
+def grid(session: Session, unit: str, month: str) -> list[PostRow]:
+    """Each post of the unit with a cell per day of the month (`YYYY-MM`)."""
+    year, number = int(month[:4]), int(month[5:7])
+    first = date(year, number, 1)
+    last = date(year, number, calendar.monthrange(year, number)[1])
+    posts = session.execute(select(OversightPost.post, OversightPost.coverage)
+                            .where(OversightPost.unit == unit).order_by(OversightPost.post)).all()
+    days: dict[str, dict[date, Cell]] = defaultdict(dict)
+    for post, day, day_shift, night_shift in session.execute(
+            select(OversightPostDay.post, OversightPostDay.day, OversightPostDay.day_shift,
+                   OversightPostDay.night_shift).where(
+                OversightPostDay.unit == unit, OversightPostDay.day >= first,
+                OversightPostDay.day <= last)):
+        days[post][day] = Cell(day, day_shift, night_shift)
+    span = [date(year, number, d) for d in range(1, last.day + 1)]
+    rows = [PostRow(post, coverage, [days[post].get(day, Cell(day)) for day in span])
+            for post, coverage in posts]
+    _link_warnings(session, unit, rows, first, last)
+    return rows
+
+
+def _link_warnings(session: Session, unit: str, rows: list[PostRow], first: date,
+                   last: date) -> None:
+    """Give each post with gaps its POST_UNCOVERED warning (subject `unit/post`) whose period
+    reaches into the month: the latest generation not retracted."""
+    wanted = {f"{unit}/{row.post}": row for row in rows if row.gaps}
+    if not wanted:
+        return
+    found = session.execute(
+        select(Warning.subject, Warning.warning_id).where(
+            Warning.model == POST_UNCOVERED, Warning.unit == unit,
+            Warning.subject.in_(list(wanted)), Warning.status != RETRACTED,
+            Warning.period_from <= last.isoformat(), Warning.period_to >= first.isoformat())
+        .order_by(Warning.generation))
+    for subject, warning_id in found:
+        wanted[subject].warning_id = warning_id  # the latest generation is read last
+
+
+# ---- case timeliness -----------------------------------------------------------------------
+
+@dataclass
+class Timeliness:
+    unit: str
+    category: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def timeliness(session: Session, scope: Scope, unit: str = "") -> list[Timeliness]:
+    """Cases per unit and category by how they stand against their limits."""
+    query = (select(OversightCase.unit, OversightCase.category, OversightCase.timeliness,
+                    func.count())
+             .where(scope.where(OversightCase.unit))
+             .group_by(OversightCase.unit, OversightCase.category, OversightCase.timeliness))
+    if unit:
+        query = query.where(OversightCase.unit == unit)
+    table: dict[tuple[str, str], Timeliness] = {}
+    for row_unit, category, judged, number in session.execute(query):
+        entry = table.setdefault((row_unit, category), Timeliness(row_unit, category))
+        entry.counts[judged] = number
+    return [table[key] for key in sorted(table)][:MAX_UNITS * 4]
+
+
+def tracked_cases(session: Session, scope: Scope, category: str, unit: str, *,
+                  limit: int, offset: int) -> tuple[Sequence[OversightCase], int]:
+    """The cases of a category tracked one by one (涉疫), overdue first, a page of them, and
+    how many there are."""
+    where = [OversightCase.category == category, scope.where(OversightCase.unit)]
+    if unit:
+        where.append(OversightCase.unit == unit)
+    total = session.scalar(select(func.count()).select_from(OversightCase).where(*where)) or 0
+    rank = case({"open_overdue": 0, "overdue": 1, "open_within": 2}, value=OversightCase.timeliness,
+                else_=3)
+    rows = session.scalars(select(OversightCase).where(*where)
+                           .order_by(rank, OversightCase.received_on, OversightCase.case_no)
+                           .limit(limit).offset(offset)).all()
+    return rows, total
+
+
+# ---- findings ------------------------------------------------------------------------------
+
+def finding_counts(session: Session, scope: Scope, unit: str = "") -> dict[str, int]:
+    query: Select[tuple[str, int]] = (
+        select(OversightFinding.state, func.count()).where(scope.where(OversightFinding.unit))
+        .group_by(OversightFinding.state))
+    if unit:
+        query = query.where(OversightFinding.unit == unit)
+    return {state: number for state, number in session.execute(query).tuples()}
+
+
+def findings(session: Session, scope: Scope, unit: str, state: str, *, limit: int,
+             offset: int) -> tuple[Sequence[OversightFinding], int]:
+    """Findings, overdue ones first (then by deadline), a page of them, and how many."""
+    where = [scope.where(OversightFinding.unit)]
+    if unit:
+        where.append(OversightFinding.unit == unit)
+    if state:
+        where.append(OversightFinding.state == state)
+    total = session.scalar(select(func.count()).select_from(OversightFinding).where(*where)) or 0
+    rank = case({name: n for n, name in enumerate(FINDING_ORDER)},
+                value=OversightFinding.state, else_=len(FINDING_ORDER))
+    rows = session.scalars(select(OversightFinding).where(*where)
+                           .order_by(rank, OversightFinding.rectify_by,
+                                     OversightFinding.finding_no)
+                           .limit(limit).offset(offset)).all()
+    return rows, total

@@ -1,0 +1,96 @@
+"""The queries that judge posts, cases and findings for the 督察 views (DuckDB's dialect),
+over the shared relations `post`, `police_case` and `inspection_finding` (given as `WITH`)
+and the run's `run_context` and `time_limits` tables."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# A post's day within its active period and the roster's date range (first to last date over
+# all units, contract §6); a roster row covers a post only when it names it, a 全天 row both
+# shifts of its date. A shift the post's coverage does not require is ''.
+POST_DAYS: Final = """
+WITH span AS (
+    SELECT min(date) AS first_day, max(date) AS last_day FROM duty_roster
+), days AS (
+    SELECT CAST(unnest(generate_series(first_day, last_day, INTERVAL 1 DAY)) AS DATE) AS day
+    FROM span WHERE first_day IS NOT NULL
+), rostered AS (
+    SELECT unit, post, date AS day,
+           bool_or(shift IN ('白班', '全天')) AS day_on,
+           bool_or(shift IN ('夜班', '全天')) AS night_on
+    FROM duty_roster WHERE coalesce(post, '') <> ''
+    GROUP BY unit, post, date
+)
+SELECT p.unit, p.post, d.day,
+       CASE WHEN coalesce(r.day_on, false) THEN 'covered' ELSE 'gap' END AS day_shift,
+       CASE WHEN p.coverage <> '24小时' THEN ''
+            WHEN coalesce(r.night_on, false) THEN 'covered' ELSE 'gap' END AS night_shift
+FROM post AS p
+JOIN days AS d ON d.day >= coalesce(p.active_from, d.day) AND d.day <= coalesce(p.active_to, d.day)
+LEFT JOIN rostered AS r ON r.unit = p.unit AND r.post = p.post AND r.day = d.day
+WHERE p.coverage IN ('24小时', '白班')
+ORDER BY p.unit, d.day, p.post
+"""
+
+POSTS: Final = """
+SELECT unit, post, coalesce(kind, '') AS kind, coalesce(coverage, '') AS coverage,
+       active_from, active_to
+FROM post ORDER BY unit, post
+"""
+
+# Each case against each limit of its category (contract §6: calendar days between the dates
+# of two steps; a step not taken judged at the as-of date), the worst kept: open and overdue,
+# then done late, open within its limit, on time; a category without limits is no_limit.
+CASES: Final = """
+WITH steps AS (
+    SELECT c.case_no, c.unit, c.category, coalesce(c.handler_name, '') AS handler_name,
+           CAST(c.received_at AS DATE) AS received_on, CAST(c.filed_at AS DATE) AS filed_on,
+           CAST(c.measures_at AS DATE) AS measures_on, CAST(c.closed_at AS DATE) AS closed_on,
+           l.step, l.days AS limit_days, x.as_of
+    FROM police_case AS c
+    LEFT JOIN time_limits AS l ON l.category = c.category
+    CROSS JOIN run_context AS x
+), taken AS (
+    SELECT *, CASE step WHEN 'filed_at' THEN filed_on WHEN 'measures_at' THEN measures_on
+                        WHEN 'closed_at' THEN closed_on END AS step_on
+    FROM steps
+), judged AS (
+    SELECT *,
+           CASE WHEN step IS NULL OR received_on IS NULL THEN NULL
+                ELSE date_diff('day', received_on, coalesce(step_on, as_of)) END AS days_taken
+    FROM taken
+), rated AS (
+    SELECT *,
+           CASE WHEN step IS NULL OR received_on IS NULL THEN 'no_limit'
+                WHEN step_on IS NOT NULL AND days_taken <= limit_days THEN 'on_time'
+                WHEN step_on IS NOT NULL THEN 'overdue'
+                WHEN days_taken IS NOT NULL AND days_taken > limit_days THEN 'open_overdue'
+                ELSE 'open_within' END AS timeliness
+    FROM judged
+)
+SELECT case_no, unit, category, handler_name, received_on, filed_on, measures_on, closed_on,
+       coalesce(step, '') AS step, limit_days, CAST(days_taken AS INTEGER) AS days_taken,
+       timeliness
+FROM rated
+QUALIFY row_number() OVER (PARTITION BY case_no ORDER BY
+    CASE timeliness WHEN 'open_overdue' THEN 0 WHEN 'overdue' THEN 1 WHEN 'open_within' THEN 2
+                    WHEN 'on_time' THEN 3 ELSE 4 END, step) = 1
+ORDER BY unit, category, case_no
+"""
+
+# A finding is rectified in time on or before its deadline (contract §6, RECTIFICATION_OVERDUE).
+FINDINGS: Final = """
+SELECT f.finding_no, f.unit, f.found_on, coalesce(f.category, '') AS category,
+       coalesce(f.description, '') AS description, f.rectify_by, f.rectified_on,
+       coalesce(f.inspector, '') AS inspector,
+       CASE WHEN f.rectified_on IS NOT NULL AND f.rectified_on <= f.rectify_by THEN 'on_time'
+            WHEN f.rectified_on IS NOT NULL THEN 'late'
+            WHEN x.as_of IS NOT NULL AND f.rectify_by < x.as_of THEN 'open_overdue'
+            ELSE 'open_within' END AS state,
+       CAST(greatest(0, coalesce(date_diff('day', f.rectify_by,
+                                           coalesce(f.rectified_on, x.as_of)), 0)) AS INTEGER)
+           AS days_over
+FROM inspection_finding AS f CROSS JOIN run_context AS x
+ORDER BY f.unit, f.finding_no
+"""
