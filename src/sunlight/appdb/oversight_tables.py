@@ -1,5 +1,5 @@
 """What the 督察 views (网上督察) read, built when detection runs so that no page scans Parquet:
-each post's required shifts by day and whether anyone was rostered, each police case judged
+each post's required shifts by day and whether anyone was rostered there, each police case judged
 against its time limits, each inspection finding against its deadline (contract §6).
 
 Rows are keyed by the unit, which is how police staff are scoped (`users.units`). Codes of
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, Integer, String
+from sqlalchemy import Boolean, Date, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunlight.appdb.tables import Base, UtcDateTime
@@ -35,19 +35,19 @@ class OversightPost(Base):
     active_to: Mapped[date | None] = mapped_column(Date)
 
 
-class OversightPostDay(Base):
-    """A post's day within its active period and the roster's date range: per shift, '' when
-    its coverage does not require the shift, `covered` or `gap`."""
+class OversightPostShift(Base):
+    """A shift a post's coverage requires on a day within its active period and the roster's
+    date range (contract §6, as POST_UNCOVERED judges it), and whether anyone was rostered."""
 
-    __tablename__ = "oversight_post_days"
-    __table_args__ = (Index("ix_oversight_post_days_unit_day", "unit", "day", "post"),)
+    __tablename__ = "oversight_post_shifts"
+    __table_args__ = (Index("ix_oversight_post_shifts_unit_day", "unit", "day", "post"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit: Mapped[str] = mapped_column(String(TEXT))
     post: Mapped[str] = mapped_column(String(TEXT))
     day: Mapped[date] = mapped_column(Date)
-    day_shift: Mapped[str] = mapped_column(String(10), default="")
-    night_shift: Mapped[str] = mapped_column(String(10), default="")
+    shift: Mapped[str] = mapped_column(String(20))
+    covered: Mapped[bool] = mapped_column(Boolean)
 
 
 class OversightCase(Base):

@@ -18,7 +18,7 @@ from sunlight.appdb.oversight_tables import (
     OversightCase,
     OversightFinding,
     OversightPost,
-    OversightPostDay,
+    OversightPostShift,
     OversightState,
 )
 from sunlight.appdb.tables import Base
@@ -28,7 +28,7 @@ from sunlight.warehouse.engine import Engine
 
 _BUILT: tuple[tuple[type[Base], str, str], ...] = (
     (OversightPost, "post", sql.POSTS),
-    (OversightPostDay, "post", sql.POST_DAYS),
+    (OversightPostShift, "post", sql.POST_SHIFTS),
     (OversightCase, "police_case", sql.CASES),
     (OversightFinding, "inspection_finding", sql.FINDINGS),
 )

@@ -7,7 +7,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, case, func, select, true
 from sqlalchemy.orm import Session
@@ -18,11 +18,12 @@ from sunlight.appdb.oversight_tables import (
     OversightCase,
     OversightFinding,
     OversightPost,
-    OversightPostDay,
+    OversightPostShift,
     OversightState,
 )
 from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import CLOSED, RETRACTED
+from sunlight.contract.duty_shifts import DUTY_SHIFTS
 from sunlight.contract.roles import ANALYST
 
 POST_UNCOVERED = "POST_UNCOVERED"
@@ -33,6 +34,8 @@ FINDING_ORDER = ("open_overdue", "late", "open_within", "on_time")
 TIMELINESS = ("on_time", "overdue", "open_within", "open_overdue")
 MAX_UNITS = 500
 """A prefecture has a few hundred units at most; the dashboard lists no more."""
+MAX_POSTS = 500
+MAX_MONTHS = 120
 
 
 class Scope:
@@ -114,13 +117,20 @@ def units(session: Session, scope: Scope) -> list[str]:
 
 # ---- the post × day grid -------------------------------------------------------------------
 
+def required_shifts() -> list[str]:
+    """The shifts some post coverage requires, in the order of the day (白班, 夜班)."""
+    needed = {shift for shifts in DUTY_SHIFTS.coverage.values() for shift in shifts}
+    return [s.shift for s in sorted(DUTY_SHIFTS.shifts, key=lambda s: s.start)
+            if s.shift in needed]
+
+
 @dataclass(frozen=True)
 class Cell:
-    """One post's day: each required shift covered or a gap (None: not required that day)."""
+    """One post's day: per shift of `required_shifts()`, `covered`, `gap`, or '' when the
+    post does not need it that day (inactive, outside the roster's range, not its coverage)."""
 
     day: date
-    day_shift: str = ""
-    night_shift: str = ""
+    states: tuple[str, ...]
 
 
 @dataclass
@@ -129,29 +139,23 @@ class PostRow:
     coverage: str
     cells: list[Cell]
     warning_id: str = ""
-    """The post's POST_UNCOVERED warning covering this month's gaps, if any."""
+    """The post's POST_UNCOVERED warning over this month's gaps, if any."""
 
-    @property
-    def gaps(self) -> list[tuple[date, str]]:
+    def gaps(self, shifts: Sequence[str]) -> list[tuple[date, str]]:
         """The (day, shift) gaps of the month, in order."""
-        found = []
-        for cell in self.cells:
-            if cell.day_shift == "gap":
-                found.append((cell.day, "白班"))
-            if cell.night_shift == "gap":
-                found.append((cell.day, "夜班"))
-        return found
+        return [(cell.day, shift) for cell in self.cells
+                for shift, state in zip(shifts, cell.states, strict=True) if state == "gap"]
 
 
 def months(session: Session, unit: str) -> list[str]:
-    """The months (YYYY-MM) a unit's posts have days in, latest first."""
-    bounds = session.execute(select(func.min(OversightPostDay.day), func.max(OversightPostDay.day))
-                             .where(OversightPostDay.unit == unit)).one()
-    if bounds[0] is None:
+    """The months (YYYY-MM) a unit's posts have required shifts in, latest first."""
+    first, last = session.execute(
+        select(func.min(OversightPostShift.day), func.max(OversightPostShift.day))
+        .where(OversightPostShift.unit == unit)).one()
+    if first is None or last is None:
         return []
-    first, last = bounds
     found, year, month = [], last.year, last.month
-    while (year, month) >= (first.year, first.month) and len(found) < 120:
+    while (year, month) >= (first.year, first.month) and len(found) < MAX_MONTHS:
         found.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return found
@@ -162,27 +166,30 @@ def grid(session: Session, unit: str, month: str) -> list[PostRow]:
     year, number = int(month[:4]), int(month[5:7])
     first = date(year, number, 1)
     last = date(year, number, calendar.monthrange(year, number)[1])
+    shifts = required_shifts()
     posts = session.execute(select(OversightPost.post, OversightPost.coverage)
-                            .where(OversightPost.unit == unit).order_by(OversightPost.post)).all()
-    days: dict[str, dict[date, Cell]] = defaultdict(dict)
-    for post, day, day_shift, night_shift in session.execute(
-            select(OversightPostDay.post, OversightPostDay.day, OversightPostDay.day_shift,
-                   OversightPostDay.night_shift).where(
-                OversightPostDay.unit == unit, OversightPostDay.day >= first,
-                OversightPostDay.day <= last)):
-        days[post][day] = Cell(day, day_shift, night_shift)
-    span = [date(year, number, d) for d in range(1, last.day + 1)]
-    rows = [PostRow(post, coverage, [days[post].get(day, Cell(day)) for day in span])
-            for post, coverage in posts]
-    _link_warnings(session, unit, rows, first, last)
+                            .where(OversightPost.unit == unit).order_by(OversightPost.post)
+                            .limit(MAX_POSTS)).all()
+    states: dict[tuple[str, date, str], str] = {}
+    for post, day, shift, covered in session.execute(
+            select(OversightPostShift.post, OversightPostShift.day, OversightPostShift.shift,
+                   OversightPostShift.covered).where(
+                OversightPostShift.unit == unit, OversightPostShift.day >= first,
+                OversightPostShift.day <= last)):
+        states[post, day, shift] = "covered" if covered else "gap"
+    span = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    rows = [PostRow(post, coverage, [
+        Cell(day, tuple(states.get((post, day, shift), "") for shift in shifts))
+        for day in span]) for post, coverage in posts]
+    _link_warnings(session, unit, rows, shifts, first, last)
     return rows
 
 
-def _link_warnings(session: Session, unit: str, rows: list[PostRow], first: date,
-                   last: date) -> None:
+def _link_warnings(session: Session, unit: str, rows: list[PostRow], shifts: Sequence[str],
+                   first: date, last: date) -> None:
     """Give each post with gaps its POST_UNCOVERED warning (subject `unit/post`) whose period
     reaches into the month: the latest generation not retracted."""
-    wanted = {f"{unit}/{row.post}": row for row in rows if row.gaps}
+    wanted = {f"{unit}/{row.post}": row for row in rows if row.gaps(shifts)}
     if not wanted:
         return
     found = session.execute(

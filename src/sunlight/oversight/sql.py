@@ -1,36 +1,36 @@
 """The queries that judge posts, cases and findings for the 督察 views (DuckDB's dialect),
-over the shared relations `post`, `police_case` and `inspection_finding` (given as `WITH`)
-and the run's `run_context` and `time_limits` tables."""
+over the shared relations `post`, `police_case` and `inspection_finding` (given as `WITH`),
+the run's `run_context` and `time_limits` tables and the duty tables."""
 
 from __future__ import annotations
 
 from typing import Final
 
-# A post's day within its active period and the roster's date range (first to last date over
-# all units, contract §6); a roster row covers a post only when it names it, a 全天 row both
-# shifts of its date. A shift the post's coverage does not require is ''.
-POST_DAYS: Final = """
-WITH span AS (
-    SELECT min(date) AS first_day, max(date) AS last_day FROM duty_roster
-), days AS (
-    SELECT CAST(unnest(generate_series(first_day, last_day, INTERVAL 1 DAY)) AS DATE) AS day
-    FROM span WHERE first_day IS NOT NULL
-), rostered AS (
-    SELECT unit, post, date AS day,
-           bool_or(shift IN ('白班', '全天')) AS day_on,
-           bool_or(shift IN ('夜班', '全天')) AS night_on
-    FROM duty_roster WHERE coalesce(post, '') <> ''
-    GROUP BY unit, post, date
+# Each shift a post's coverage requires (`coverage_shifts`) on each date within its active
+# period and the roster's date range (first to last date over all units, contract §6), and
+# whether a roster row naming the post staffs it (`shift_covers`: a 全天 row both shifts):
+# POST_UNCOVERED's judgement day by day, over the duty tables of sunlight.models.duty_tables.
+POST_SHIFTS: Final = """
+WITH roster_dates AS (
+    SELECT CAST(unnest(generate_series(min(date), max(date), INTERVAL 1 DAY)) AS DATE) AS day
+    FROM duty_roster
+), required AS (
+    SELECT p.unit, p.post, d.day, c.shift
+    FROM post AS p
+    JOIN coverage_shifts AS c ON c.coverage = p.coverage
+    JOIN roster_dates AS d
+      ON d.day >= coalesce(p.active_from, d.day) AND d.day <= coalesce(p.active_to, d.day)
+), staffed AS (
+    SELECT DISTINCT r.unit, r.post, r.date AS day, k.covers AS shift
+    FROM duty_roster AS r
+    JOIN shift_covers AS k ON k.shift = r.shift
+    WHERE nullif(r.post, '') IS NOT NULL
 )
-SELECT p.unit, p.post, d.day,
-       CASE WHEN coalesce(r.day_on, false) THEN 'covered' ELSE 'gap' END AS day_shift,
-       CASE WHEN p.coverage <> '24小时' THEN ''
-            WHEN coalesce(r.night_on, false) THEN 'covered' ELSE 'gap' END AS night_shift
-FROM post AS p
-JOIN days AS d ON d.day >= coalesce(p.active_from, d.day) AND d.day <= coalesce(p.active_to, d.day)
-LEFT JOIN rostered AS r ON r.unit = p.unit AND r.post = p.post AND r.day = d.day
-WHERE p.coverage IN ('24小时', '白班')
-ORDER BY p.unit, d.day, p.post
+SELECT q.unit, q.post, q.day, q.shift, s.shift IS NOT NULL AS covered
+FROM required AS q
+LEFT JOIN staffed AS s
+  ON s.unit = q.unit AND s.post = q.post AND s.day = q.day AND s.shift = q.shift
+ORDER BY q.unit, q.day, q.post, q.shift
 """
 
 POSTS: Final = """

@@ -85,6 +85,7 @@ def coverage(request: Request, staff: Supervisor, session: DbSession,
     return render(request, "staff/oversight/coverage.html", {
         "units": units, "unit": unit, "months": months, "month": month, "rows": rows,
         "days": [cell.day for cell in rows[0].cells] if rows else [],
+        "shifts": reads.required_shifts(),
         "as_of": reads.as_of(session),
     })
 

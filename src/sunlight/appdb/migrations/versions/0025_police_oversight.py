@@ -4,9 +4,9 @@ views read.
 An inspector (督察) or a unit's liaison (单位联络员) covers the police units in `users.units`;
 a case opened for a police warning keeps its unit (`cases.unit`), by which they see it. The
 views read tables built when detection runs (never Parquet per request): posts, each post's
-required shifts by day, police cases judged against their time limits, inspection findings
-against their deadlines, and the as-of date they were judged at. Accounts and cases from
-before cover and concern no unit.
+required shifts by day and whether they were staffed, police cases judged against their time
+limits, inspection findings against their deadlines, and the as-of date they were judged at.
+Accounts and cases from before cover and concern no unit.
 
 Revision ID: 0025
 Revises: 0024
@@ -47,16 +47,16 @@ def upgrade() -> None:
     op.create_index("ux_oversight_posts_unit_post", "oversight_posts", ["unit", "post"],
                     unique=True)
     op.create_table(
-        "oversight_post_days",
+        "oversight_post_shifts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit", sa.String(length=_TEXT), nullable=False),
         sa.Column("post", sa.String(length=_TEXT), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("day_shift", sa.String(length=10), nullable=False),
-        sa.Column("night_shift", sa.String(length=10), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_oversight_post_days")),
+        sa.Column("shift", sa.String(length=20), nullable=False),
+        sa.Column("covered", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_oversight_post_shifts")),
     )
-    op.create_index("ix_oversight_post_days_unit_day", "oversight_post_days",
+    op.create_index("ix_oversight_post_shifts_unit_day", "oversight_post_shifts",
                     ["unit", "day", "post"], unique=False)
     op.create_table(
         "oversight_cases",
@@ -112,7 +112,7 @@ def downgrade() -> None:
             ("oversight_findings", ["ix_oversight_findings_unit_state"]),
             ("oversight_cases", ["ix_oversight_cases_unit_category",
                                  "ix_oversight_cases_category_received"]),
-            ("oversight_post_days", ["ix_oversight_post_days_unit_day"]),
+            ("oversight_post_shifts", ["ix_oversight_post_shifts_unit_day"]),
             ("oversight_posts", ["ux_oversight_posts_unit_post"])):
         for index in indexes:
             op.drop_index(index, table_name=table)
