@@ -250,7 +250,7 @@ def finding_counts(session: Session, scope: Scope, unit: str = "") -> dict[str, 
         .group_by(OversightFinding.state))
     if unit:
         query = query.where(OversightFinding.unit == unit)
-    return {state: number for state, number in session.execute(query).tuples()}
+    return {state: number for state, number in session.execute(query)}
 
 
 def findings(session: Session, scope: Scope, unit: str, state: str, *, limit: int,
