@@ -96,6 +96,9 @@ def _assignment(session: Session, case: Case, form: Form, terms: Terms) -> dict[
     if assignee is None or not assignee.active or assignee.role not in CASE_TAKERS:
         raise InvalidInput("请选择核查人员")
     if not covers(assignee, case.township, case.unit):
+        if assignee.role == VERIFIER and not case.unit:
+            raise InvalidInput(f"{assignee.display_name} 是{assignee.township}的核查人员，"
+                               f"不能核查{case.township or '未知乡镇'}的案件")
         raise InvalidInput(f"{assignee.display_name}不能核查本案件："
                            f"{why_not(assignee, case.township, case.unit)}")
     deadline = _deadline(form.get("deadline", ""), terms)
