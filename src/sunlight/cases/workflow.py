@@ -270,10 +270,18 @@ def case_for_warning(session: Session, warning: Warning, title: str = "") -> Cas
     case = case_of_warning(session, warning)
     if case is not None:
         return case
-    who = warning.name or masked_number(warning.subject)
+    who = warning.name or case_subject(warning)
     return open_case(session, kind=WARNING_CASE, title=title or who,
                      township=warning.township, village=warning.village, warning=warning,
                      status=warning.status)
+
+
+def case_subject(warning: Warning) -> str:
+    """What a case names a warning's subject by when it has no person's name: a police
+    subject's name as written (not a number), anything else its number masked."""
+    if warning.unit and warning.subject_name:
+        return warning.subject_name
+    return masked_number(warning.subject)
 
 
 def case_of_warning(session: Session, warning: Warning) -> Case | None:
