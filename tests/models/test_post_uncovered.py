@@ -58,7 +58,7 @@ run = county.fixture("POST_UNCOVERED")
 def test_a_missing_night_shift_of_a_24_hour_post_fires_for_its_date(run: Run):
     found = run.one(f"{TRAFFIC}/G85千阳卡口")
     assert (found.subject_kind, found.subject_name, found.id_number, found.program) == (
-        "post", "交警大队G85千阳卡口", "", "")
+        "post", "交警大队 G85千阳卡口", "", "")
     assert (found.period_from, found.period_to) == ("2024-03-02", "2024-03-02")
     assert evidence(found) == paid(night_gap)
     assert_explains(found, "交警大队G85千阳卡口（勤务要求24小时）", "1天共1个班次",

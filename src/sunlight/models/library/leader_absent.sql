@@ -101,7 +101,7 @@ SELECT
     e.row AS source_row,
     e.role,
     e.unit,
-    e.unit AS name,
+    e.unit AS fact_unit,
     CAST(s.dates AS VARCHAR) AS fact_dates,
     CAST(s.dates_unled AS VARCHAR) AS fact_dates_unled,
     CAST(s.dates_absent AS VARCHAR) AS fact_dates_absent,
