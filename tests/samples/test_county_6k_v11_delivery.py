@@ -17,6 +17,7 @@ from sunlight.cli.app import app
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.models.registry import library
+from sunlight.models.runner import police_model
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
 from sunlight.synth.scorecard import read_truth, score
@@ -117,7 +118,10 @@ def exported(home: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SUNLIGHT_HOME", str(home))
         patch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
-        assert all(outcome.ran for outcome in run_detection(Settings()).result.outcomes)
+        # Every model runs but the police ones without their datasets (a county delivers a
+        # community duty roster alone: LEADER_ABSENT runs on it, and finds no unit of leaders).
+        assert all(outcome.ran or police_model(library()[outcome.code])
+                   for outcome in run_detection(Settings()).result.outcomes)
         export = tmp_path_factory.mktemp("export") / "warnings.csv"
         assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
     return read_truth(export)
