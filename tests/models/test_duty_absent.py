@@ -80,8 +80,8 @@ def test_a_check_after_midnight_falls_in_the_night_shift_of_the_date_before(run:
     assert evidence(found) == paid(night_check) | basis(night_row)
     assert (found.subject_kind, found.subject_name, found.id_number) == (
         "person", "张卫东", night.id)
-    assert_explains(found, "张卫东（警号610321）", "1次不在岗", "2024年2月11日02:10",
-                    "视频点名", "2月10日夜班", "城关派出所值班室")
+    assert_explains(found, "张卫东（警号610321）", "1次不在岗",
+                    "2024年2月11日02:10（视频点名，2月10日夜班，城关派出所值班室）")
 
 
 def test_a_shift_holds_its_start_and_not_its_end(run: Run):
@@ -113,6 +113,7 @@ def test_one_warning_per_person_counts_and_names_every_check(run: Run):
         "2024-02-14", "2024-02-20", "")
     assert evidence(found) == paid(often_checks) | basis(often_rows)
     assert found.facts["absences"] == "3"
-    assert_explains(found, "陈静（警号610555）", "3次不在岗", "2024年2月14日09:15人脸打卡",
-                    "2024年2月14日15:40视频点名", "2024年2月20日22:05定位",
-                    "2月14日白班", "2月20日全天")
+    assert_explains(found, "陈静（警号610555）", "3次不在岗",
+                    "2024年2月14日09:15（人脸打卡，2月14日白班，城关派出所）",
+                    "2024年2月14日15:40（视频点名，2月14日白班，城关派出所）",
+                    "2024年2月20日22:05（定位，2月20日全天，城关派出所）")

@@ -310,7 +310,10 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
                ) -> Detection:
     rows.sort(key=_order)
     evidence = _evidence(rows)
-    periods = sorted(r.period for r in evidence if r.role == "paid" and r.period) or sorted(
+    # From the query's rows, not the evidence: one row may stand for several periods (a post's
+    # row for each date it was left uncovered, there being no row for an absence).
+    periods = sorted(str(row["period"]) for row in rows
+                     if (row.get("role") or "paid") == "paid" and row["period"]) or sorted(
         str(row["period"]) for row in rows if row["period"])
     facts = _facts(rows, model.spec.each_period)
     if model.spec.amount == "shortfall":  # a gap the query computed, not a sum of rows

@@ -24,7 +24,7 @@ WITH checks AS (
 said AS (
     SELECT
         c.*,
-        strftime(c.checked_at, '%Y年%-m月%-d日%H:%M') || coalesce(c.method, '') || '核查不在岗（'
+        strftime(c.checked_at, '%Y年%-m月%-d日%H:%M') || '（' || coalesce(c.method || '，', '')
             || c.shifts || '，' || c.unit || coalesce(c.checked_post, c.roster_post, '') || '）'
             AS occasion,
         row_number() OVER (PARTITION BY c.id_number

@@ -68,6 +68,14 @@ unit_said AS (
     FROM said AS s
     GROUP BY s.unit
 ),
+absent_rows AS (
+    -- Every leader absent: the checks that found them so, and their roster rows.
+    SELECT u.unit, u.date, a.check_file, a.check_sheet, a.check_row, a.roster_file,
+           a.roster_sheet, a.roster_row
+    FROM uncovered AS u
+    JOIN duty_absence AS a ON a.unit = u.unit AND a.roster_date = u.date AND a.role = '带班领导'
+    WHERE u.leaders_absent
+),
 evidence AS (
     -- A date without a leader: the unit's roster rows of that date, each an occurrence.
     SELECT
@@ -76,19 +84,13 @@ evidence AS (
     FROM uncovered AS u
     JOIN duty_roster AS r ON r.unit = u.unit AND r.date = u.date
     WHERE NOT u.leaders_absent
-    UNION ALL
-    -- Every leader absent: the checks that found them so (occurrences), their roster rows.
-    SELECT DISTINCT
-        u.unit, u.date, 'duty_checks', a.check_file, a.check_sheet, a.check_row, 'paid'
-    FROM uncovered AS u
-    JOIN duty_absence AS a ON a.unit = u.unit AND a.roster_date = u.date AND a.role = '带班领导'
-    WHERE u.leaders_absent
-    UNION ALL
-    SELECT DISTINCT
-        u.unit, u.date, 'duty_roster', a.roster_file, a.roster_sheet, a.roster_row, 'basis'
-    FROM uncovered AS u
-    JOIN duty_absence AS a ON a.unit = u.unit AND a.roster_date = u.date AND a.role = '带班领导'
-    WHERE u.leaders_absent
+    UNION
+    -- Every leader absent: the checks are the occurrences, the roster rows say why.
+    SELECT unit, date, 'duty_checks', check_file, check_sheet, check_row, 'paid'
+    FROM absent_rows
+    UNION
+    SELECT unit, date, 'duty_roster', roster_file, roster_sheet, roster_row, 'basis'
+    FROM absent_rows
 )
 SELECT
     e.unit AS subject,
@@ -101,7 +103,7 @@ SELECT
     e.row AS source_row,
     e.role,
     e.unit,
-    e.unit AS name,
+    e.unit AS fact_unit,
     CAST(s.dates AS VARCHAR) AS fact_dates,
     CAST(s.dates_unled AS VARCHAR) AS fact_dates_unled,
     CAST(s.dates_absent AS VARCHAR) AS fact_dates_absent,

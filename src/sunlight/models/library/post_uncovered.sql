@@ -15,10 +15,10 @@ required AS (
       ON d.date >= coalesce(p.active_from, d.date) AND d.date <= coalesce(p.active_to, d.date)
 ),
 staffed AS (
+    -- A row without a post (a unit's duty room, a leader on call) joins no post below.
     SELECT DISTINCT r.unit, r.post, r.date, k.covers AS shift
     FROM duty_roster AS r
     JOIN shift_covers AS k ON k.shift = r.shift
-    WHERE nullif(r.post, '') IS NOT NULL
 ),
 gaps AS (
     SELECT q.*, t.starts
@@ -62,7 +62,8 @@ SELECT
     g.source_row,
     'paid' AS role,
     g.unit,
-    g.unit || g.post AS name,
+    g.unit AS fact_unit,
+    g.post AS fact_post,
     g.coverage AS fact_coverage,
     CAST(s.dates AS VARCHAR) AS fact_dates,
     CAST(s.shifts AS VARCHAR) AS fact_shifts,
