@@ -128,3 +128,14 @@ def test_a_township_verifier_is_not_offered_a_police_case(bureau: StaffApp):
     warning = warning_of(bureau, TRAFFIC, CHECKPOINT)
     response = assign(bureau, "inspector", warning.warning_id, "verifier")
     assert response.status_code == 400
+
+
+def test_a_police_warning_page_shows_its_unit_post_and_as_of_date_and_no_money(
+        bureau: StaffApp):
+    warning = warning_of(bureau, TRAFFIC, CHECKPOINT)
+    text = " ".join(visible_text(bureau.client("inspector").get(
+        f"/staff/warnings/{warning.warning_id}").text).split())
+    assert f"单位 {TRAFFIC}" in text and f"对象 {TRAFFIC} {CHECKPOINT}" in text
+    assert "判断截止日期 2024-03-04" in text
+    assert "0.00" not in text
+    assert "下一步： 由公安督察人员（您）分派核查人员" in text

@@ -64,7 +64,7 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         **assignee_context(session, township if assigning else None, unit),
         "confirm": {t.action: case_steps().confirm[t.action] for t in actions
                     if t.action in case_steps().confirm},
-        "next_step": next_step(staff, case),
+        "next_step": next_step(staff, case, unit),
         "attachment_missing": (settings.case_verdict_requires_attachment
                                and case is not None and not case.attachments),
         "attachment_notice": case_steps().verdict_needs_attachment,
@@ -105,9 +105,10 @@ def may_open_case(user: User, unit: str) -> bool:
     return user.role == ANALYST or (user.role == INSPECTOR and covers_unit(user, unit))
 
 
-def next_step(staff: Staff, case: Case | None) -> str:
-    """What happens next to this case (a warning without one is 待分派) and who does it,
-    with （您） when that is the person reading."""
+def next_step(staff: Staff, case: Case | None, unit: str = "") -> str:
+    """What happens next to this case (a warning without one is 待分派; a police warning's,
+    of `unit`, is the inspectors' and liaisons') and who does it, with （您） when that is the
+    person reading."""
     status = case.status if case is not None else OPEN
     rule = case_steps().next_step(status, case.verdict if case is not None else None)
     if rule is None:
@@ -119,7 +120,7 @@ def next_step(staff: Staff, case: Case | None) -> str:
         who = f"{ROLE_ZH[assignee.role]}{assignee.display_name}"
         yours = assignee.id == staff.user.id
     else:
-        police = case is not None and bool(case.unit)
+        police = bool(case.unit if case is not None else unit)
         if rule.actor == "analyst":
             role = INSPECTOR if police else ANALYST
         else:
