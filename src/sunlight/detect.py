@@ -14,9 +14,9 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
-from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
+from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine, engine_for
 from sunlight.warehouse.store import Warehouse

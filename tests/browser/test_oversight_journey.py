@@ -58,7 +58,8 @@ def test_a_red_cell_to_its_warning_through_the_case_workflow(page: Page, bureau:
     expect(page.locator("main")).to_contain_text(CHECKPOINT)
     warning_id = page.url.rsplit("/", 1)[1].split("#")[0]
     assign = page.get_by_role("form", name="分派核查")
-    assign.get_by_label("核查人员").select_option(label=f"liaison_traffic（单位联络员 · {TRAFFIC}）")
+    liaison_option = f"liaison_traffic（单位联络员 · {TRAFFIC}）"
+    assign.get_by_label("核查人员").select_option(label=liaison_option)
     assign.get_by_role("button", name="分派核查").click()
     expect(page.locator("#case-panel .badge").first).to_have_text("核查中")
 

@@ -4,13 +4,12 @@ police warnings, narrowed to the units a reader covers. Every list is bounded or
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, case, func, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sunlight.accounts.units import units_of
 from sunlight.appdb.account_tables import User
@@ -46,7 +45,7 @@ class Scope:
         self.everything = user.role == ANALYST
         self.units = units_of(user)
 
-    def where(self, column: ColumnElement[str]) -> ColumnElement[bool]:
+    def where(self, column: InstrumentedAttribute[str]) -> ColumnElement[bool]:
         return true() if self.everything else column.in_(self.units)
 
     def covers(self, unit: str) -> bool:
@@ -154,7 +153,8 @@ def months(session: Session, unit: str) -> list[str]:
         .where(OversightPostShift.unit == unit)).one()
     if first is None or last is None:
         return []
-    found, year, month = [], last.year, last.month
+    found: list[str] = []
+    year, month = last.year, last.month
     while (year, month) >= (first.year, first.month) and len(found) < MAX_MONTHS:
         found.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
@@ -245,12 +245,12 @@ def tracked_cases(session: Session, scope: Scope, category: str, unit: str, *,
 # ---- findings ------------------------------------------------------------------------------
 
 def finding_counts(session: Session, scope: Scope, unit: str = "") -> dict[str, int]:
-    query: Select[tuple[str, int]] = (
+    query = (
         select(OversightFinding.state, func.count()).where(scope.where(OversightFinding.unit))
         .group_by(OversightFinding.state))
     if unit:
         query = query.where(OversightFinding.unit == unit)
-    return {state: number for state, number in session.execute(query)}
+    return {row[0]: row[1] for row in session.execute(query)}
 
 
 def findings(session: Session, scope: Scope, unit: str, state: str, *, limit: int,

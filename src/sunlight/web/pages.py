@@ -15,7 +15,8 @@ from sunlight.web.errors import UserError
 
 MENU: dict[str, list[tuple[str, str]]] = {
     ANALYST: [("/staff/dashboard", "总览"), ("/staff/warnings", "预警"),
-              ("/staff/cases", "案件"), ("/staff/oversight", "网上督察"), ("/staff/self-corrections", "主动说明登记"),
+              ("/staff/cases", "案件"), ("/staff/oversight", "网上督察"),
+              ("/staff/self-corrections", "主动说明登记"),
               ("/staff/uploads", "数据上传"), ("/staff/screening", "发放前筛查"),
               ("/staff/publications", "公示发布")],
     VERIFIER: [("/staff/cases", "我的核查任务")],

@@ -18,7 +18,7 @@ from sunlight.cases.workflow import case_subject
 from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.vocabulary import PERSON_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH, VOCABULARY
-from sunlight.masking import masked_number, masked_text, shown_birth
+from sunlight.masking import masked_text, shown_birth
 from sunlight.models.explain import amounts_in_text, yuan
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
