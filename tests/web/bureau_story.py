@@ -5,6 +5,7 @@ against their limits (two 涉疫) and inspection findings, one overdue."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,6 @@ import pytest
 from sunlight.accounts.users import add_user
 from sunlight.contract.roles import INSPECTOR, LIAISON
 from sunlight.detect import run_detection
-from sunlight.models.registry import load_library
 from sunlight.settings import Settings
 from tests.models.county import County
 from tests.web.conftest import PASSWORD, StaffApp
@@ -84,11 +84,9 @@ def bureau_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return home
 
 
-def detect(home: Path, database_url: str) -> None:
-    """The police models the library has run over the bureau into this database."""
-    library = load_library()
-    run_detection(Settings(home=home, database_url=database_url),
-                  [code for code in POLICE_MODELS if code in library])
+def detect(home: Path, database_url: str, as_of: date | None = None) -> None:
+    """The police models run over the bureau into this database."""
+    run_detection(Settings(home=home, database_url=database_url), POLICE_MODELS, as_of=as_of)
 
 
 def add_accounts(staff_app: StaffApp) -> None:

@@ -6,12 +6,14 @@ reader's units."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
 from sqlalchemy import select
 
+from sunlight.appdb.oversight_tables import OversightState
 from sunlight.appdb.tables import Warning
 from sunlight.web.routes import oversight
 from tests.web.bureau_story import (
@@ -183,3 +185,32 @@ def test_subsidy_pages_refuse_police_staff(bureau: StaffApp):
     for page in ("/staff/dashboard", "/staff/uploads", "/staff/search?q=王",
                  "/staff/self-corrections", "/staff/publications"):
         get(bureau, "inspector", page, 403)
+
+
+def test_the_tables_are_built_and_read_alike_on_both_databases_and_kept_when_unchanged(
+        staff_app_both: StaffApp, bureau_home: Path):
+    """PostgreSQL gets the tables by TRUNCATE and COPY, SQLite by DELETE and executemany; a
+    run over the same warehouse at the same as-of date keeps them."""
+    app = staff_app_both
+    detect(bureau_home, app.settings.database_url)
+    with app.session() as session:
+        built = session.scalars(select(OversightState.built_at)).one()
+    detect(bureau_home, app.settings.database_url)
+    with app.session() as session:
+        assert session.scalars(select(OversightState.built_at)).one() == built
+    rows = rows_of(get(app, "analyst", "/staff/oversight"))
+    assert rows[0] == f"{STATION} 2 1 1 2 1 7"
+    html = get(app, "analyst", f"/staff/oversight/coverage?unit={_quoted(TRAFFIC)}")
+    assert grid_row(html, CHECKPOINT).count('class="shift gap"') == 1
+    assert f"{STATION} 涉疫 1 0 0 1" in rows_of(get(app, "analyst", "/staff/oversight/cases"))
+    findings = rows_of(get(app, "analyst", "/staff/oversight/findings"))
+    assert findings[0].startswith("DC001") and findings[0].endswith("13")
+
+
+def test_another_as_of_date_judges_again(bureau: StaffApp, bureau_home: Path):
+    detect(bureau_home, bureau.settings.database_url, as_of=date(2024, 2, 15))
+    html = get(bureau, "analyst", "/staff/oversight/cases")
+    assert "判断截止日期：2024-02-15" in visible_text(html)
+    tracked = rows_of(html.split("逐案跟踪", 1)[1])
+    assert tracked[0].startswith("A2024002 ") and tracked[0].endswith("办结 15 天 5 在办未超期")
+    assert tracked[1].startswith("A2024001 ") and tracked[1].endswith("15 按期完成")
