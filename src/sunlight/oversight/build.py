@@ -14,6 +14,7 @@ from sqlalchemy import Table, delete, select, text
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import insert_table
+from sunlight.appdb.statistics import analyze
 from sunlight.appdb.oversight_tables import (
     OversightCase,
     OversightFinding,
@@ -59,6 +60,7 @@ def rebuild(engine: Engine, session: Session, fingerprint: str) -> OversightCoun
         table = engine.query(_with(relation, relations[relation], query))
         insert_table(connection, model, table)
         rows[model.__tablename__] = table.num_rows
+    analyze(session, [model for model, _, _ in _BUILT])  # pages plan from the new rows
     if state is None:
         state = OversightState(id=1)
         session.add(state)
