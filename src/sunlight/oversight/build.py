@@ -14,7 +14,6 @@ from sqlalchemy import Table, delete, select, text
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import insert_table
-from sunlight.appdb.statistics import analyze
 from sunlight.appdb.oversight_tables import (
     OversightCase,
     OversightFinding,
@@ -22,6 +21,7 @@ from sunlight.appdb.oversight_tables import (
     OversightPostShift,
     OversightState,
 )
+from sunlight.appdb.statistics import analyze
 from sunlight.appdb.tables import Base
 from sunlight.models.runner import base_relations
 from sunlight.oversight import sql
