@@ -30,6 +30,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def bureau(served: Served, bureau_home: Path) -> Served:
+    """The served workbench with the bureau detected into it and the police accounts."""
     detect(bureau_home, served.staff_app.settings.database_url)
     add_accounts(served.staff_app)
     return served

@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from sunlight.accounts.users import add_user
+from sunlight.appdb.tables import Warning
 from sunlight.contract.roles import INSPECTOR, LIAISON
 from sunlight.detect import run_detection
 from sunlight.settings import Settings
@@ -87,6 +89,23 @@ def bureau_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def detect(home: Path, database_url: str, as_of: date | None = None) -> None:
     """The police models run over the bureau into this database."""
     run_detection(Settings(home=home, database_url=database_url), POLICE_MODELS, as_of=as_of)
+
+
+@pytest.fixture
+def bureau(staff_app: StaffApp, bureau_home: Path) -> StaffApp:
+    """The workbench with the bureau detected into it and the police accounts."""
+    detect(bureau_home, staff_app.settings.database_url)
+    add_accounts(staff_app)
+    return staff_app
+
+
+def uncovered(app: StaffApp, unit: str, post: str) -> Warning:
+    """The post's POST_UNCOVERED warning."""
+    with app.session() as session:
+        found = session.scalar(select(Warning).where(Warning.model == "POST_UNCOVERED",
+                                                     Warning.subject == f"{unit}/{post}"))
+    assert found is not None
+    return found
 
 
 def add_accounts(staff_app: StaffApp) -> None:

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from sunlight.appdb.oversight_tables import OversightState
-from sunlight.appdb.tables import Warning
 from sunlight.web.routes import oversight
 from tests.web.bureau_story import (
     CHECKPOINT,
@@ -22,35 +21,21 @@ from tests.web.bureau_story import (
     STATION,
     TRAFFIC,
     WINDOW,
-    add_accounts,
+    bureau,
     bureau_home,
     detect,
+    uncovered,
 )
 from tests.web.conftest import StaffApp
 from tests.web.page_text import visible_text
 
-__all__ = ["bureau_home"]
-
-
-@pytest.fixture
-def bureau(staff_app: StaffApp, bureau_home: Path) -> StaffApp:
-    detect(bureau_home, staff_app.settings.database_url)
-    add_accounts(staff_app)
-    return staff_app
+__all__ = ["bureau", "bureau_home"]
 
 
 def get(app: StaffApp, user: str, url: str, status: int = 200) -> str:
     response = app.client(user).get(url)
     assert response.status_code == status, response.text[:2000]
     return response.text
-
-
-def uncovered(app: StaffApp, unit: str, post: str) -> Warning:
-    with app.session() as session:
-        found = session.scalar(select(Warning).where(Warning.model == "POST_UNCOVERED",
-                                                     Warning.subject == f"{unit}/{post}"))
-    assert found is not None
-    return found
 
 
 def rows_of(html: str) -> list[str]:

@@ -4,9 +4,6 @@ the audit log. Liaisons and inspectors of other units learn nothing of it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from httpx import Response
 from sqlalchemy import select
 
@@ -18,31 +15,16 @@ from tests.web.bureau_story import (
     GATE,
     STATION,
     TRAFFIC,
-    add_accounts,
+    bureau,
     bureau_home,
-    detect,
     guard,
+    uncovered,
 )
 from tests.web.case_builders import act
 from tests.web.conftest import StaffApp, csrf_of
 from tests.web.page_text import visible_text
 
-__all__ = ["bureau_home"]
-
-
-@pytest.fixture
-def bureau(staff_app: StaffApp, bureau_home: Path) -> StaffApp:
-    detect(bureau_home, staff_app.settings.database_url)
-    add_accounts(staff_app)
-    return staff_app
-
-
-def warning_of(app: StaffApp, unit: str, post: str) -> Warning:
-    with app.session() as session:
-        found = session.scalar(select(Warning).where(Warning.model == "POST_UNCOVERED",
-                                                     Warning.subject == f"{unit}/{post}"))
-    assert found is not None
-    return found
+__all__ = ["bureau", "bureau_home"]
 
 
 def assign(app: StaffApp, user: str, warning_id: str, assignee: str) -> Response:
@@ -58,7 +40,7 @@ def case_of_warning(app: StaffApp, warning_id: str) -> Case:
 
 
 def test_a_police_warning_from_assignment_to_closing(bureau: StaffApp):
-    warning = warning_of(bureau, TRAFFIC, CHECKPOINT)
+    warning = uncovered(bureau, TRAFFIC, CHECKPOINT)
     page = visible_text(bureau.client("inspector_traffic").get(
         f"/staff/warnings/{warning.warning_id}").text)
     assert "liaison_traffic" in page  # offered
@@ -88,7 +70,7 @@ def test_a_police_warning_from_assignment_to_closing(bureau: StaffApp):
 
 
 def test_a_case_cannot_go_to_a_liaison_of_another_unit(bureau: StaffApp):
-    warning = warning_of(bureau, TRAFFIC, CHECKPOINT)
+    warning = uncovered(bureau, TRAFFIC, CHECKPOINT)
     response = assign(bureau, "inspector_traffic", warning.warning_id, "liaison_station")
     assert response.status_code == 400 and f"本案件属{TRAFFIC}" in visible_text(response.text)
     with bureau.session() as session:
@@ -96,7 +78,7 @@ def test_a_case_cannot_go_to_a_liaison_of_another_unit(bureau: StaffApp):
 
 
 def test_an_inspector_cannot_assign_another_units_warning(bureau: StaffApp):
-    warning = warning_of(bureau, STATION, GATE)
+    warning = uncovered(bureau, STATION, GATE)
     assert assign(bureau, "inspector_traffic", warning.warning_id,
                   "liaison_station").status_code == 404
     with bureau.session() as session:
@@ -104,7 +86,7 @@ def test_an_inspector_cannot_assign_another_units_warning(bureau: StaffApp):
 
 
 def test_a_liaison_of_another_unit_cannot_read_or_act_on_the_case(bureau: StaffApp):
-    warning = warning_of(bureau, STATION, GATE)
+    warning = uncovered(bureau, STATION, GATE)
     assert assign(bureau, "inspector", warning.warning_id, "liaison_station").status_code == 303
     case = case_of_warning(bureau, warning.warning_id)
     other = bureau.client("liaison_traffic")
@@ -125,14 +107,14 @@ def test_a_liaison_of_another_unit_cannot_read_or_act_on_the_case(bureau: StaffA
 
 
 def test_a_township_verifier_is_not_offered_a_police_case(bureau: StaffApp):
-    warning = warning_of(bureau, TRAFFIC, CHECKPOINT)
+    warning = uncovered(bureau, TRAFFIC, CHECKPOINT)
     response = assign(bureau, "inspector", warning.warning_id, "verifier")
     assert response.status_code == 400
 
 
 def test_a_police_warning_page_shows_its_unit_post_and_as_of_date_and_no_money(
         bureau: StaffApp):
-    warning = warning_of(bureau, TRAFFIC, CHECKPOINT)
+    warning = uncovered(bureau, TRAFFIC, CHECKPOINT)
     text = " ".join(visible_text(bureau.client("inspector").get(
         f"/staff/warnings/{warning.warning_id}").text).split())
     assert f"单位 {TRAFFIC}" in text and f"对象 {TRAFFIC} {CHECKPOINT}" in text
