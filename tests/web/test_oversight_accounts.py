@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.audit_tables import AuditEntry
+from sunlight.demo_staff import create_demo_staff
 from tests.web.bureau_story import STATION, TRAFFIC, bureau_home, detect
 from tests.web.conftest import PASSWORD, StaffApp, csrf_of
 from tests.web.page_text import visible_text
@@ -78,3 +79,13 @@ def test_a_township_verifier_has_no_units_to_change(bureau: StaffApp):
                           data={"csrf_token": csrf_of(admin), "units": STATION})
     assert response.status_code == 400
     assert user(bureau, "verifier").units == []
+
+
+def test_the_demo_has_an_inspector_of_every_unit_and_the_busiest_units_liaison(
+        bureau: StaffApp):
+    with bureau.session() as session:
+        accounts = {a.username: a for a in create_demo_staff(session)}
+        session.commit()
+    assert set(user(bureau, "inspector").units) == {STATION, TRAFFIC}
+    assert accounts["liaison"].scope == STATION  # 4 open police warnings, the brigade 1
+    assert user(bureau, "liaison").role == "liaison"
