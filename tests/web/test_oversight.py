@@ -13,8 +13,11 @@ from urllib.parse import quote_plus
 import pytest
 from sqlalchemy import select
 
-from sunlight.appdb.oversight_tables import OversightState
+from sunlight.appdb.oversight_tables import OversightCase, OversightPostShift, OversightState
+from sunlight.detect import run_detection
+from sunlight.settings import Settings
 from sunlight.web.routes import oversight
+from tests.models.county import County
 from tests.web.bureau_story import (
     CHECKPOINT,
     GATE,
@@ -199,3 +202,26 @@ def test_another_as_of_date_judges_again(bureau: StaffApp, bureau_home: Path):
     tracked = rows_of(html.split("逐案跟踪", 1)[1])
     assert tracked[0].startswith("A2024002 ") and tracked[0].endswith("办结 15 天 5 在办未超期")
     assert tracked[1].startswith("A2024001 ") and tracked[1].endswith("15 按期完成")
+
+
+def test_a_unit_name_longer_than_its_column_is_cut_not_a_failed_run(
+        staff_app_both: StaffApp, tmp_path: Path):
+    hostile = County()
+    officer = hostile.person("王五", "1980-01-01", registered=False)
+    unit, post = "派" * 300, "卡" * 250
+    hostile.post(unit, post, "白班")
+    hostile.on_duty(officer, "2024-03-01", "白班", "值班民警", unit, post=post)
+    hostile.on_duty(officer, "2024-03-03", "白班", "值班民警", unit, post=post)
+    hostile.add("police_cases", case_no="B" * 300, unit=unit, category="行政",
+                received_at="2024-03-01 09:00")
+    home = tmp_path / "home"
+    hostile.run(home)
+    run_detection(Settings(home=home, database_url=staff_app_both.settings.database_url),
+                  ["POST_UNCOVERED", "CASE_OVERDUE"])
+    with staff_app_both.session() as session:
+        cut = session.scalars(select(OversightPostShift).order_by(OversightPostShift.day)).all()
+        case = session.scalars(select(OversightCase)).one()
+    assert [(row.unit, row.post, row.covered) for row in cut] == [
+        (unit[:200], post[:200], True), (unit[:200], post[:200], False),
+        (unit[:200], post[:200], True)]
+    assert case.case_no == "B" * 200

@@ -17,14 +17,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sunlight.appdb.tables import Base, UtcDateTime
 
 TEXT = 200
-"""The longest text ingestion keeps whole (a longer one is cut and reported)."""
+"""The width of a text column; the build cuts longer texts (reported at ingest)."""
+CODE = 20
+"""The width of a category."""
 
 
 class OversightPost(Base):
     """A post that must be covered (`posts`, as delivered last)."""
 
     __tablename__ = "oversight_posts"
-    __table_args__ = (Index("ux_oversight_posts_unit_post", "unit", "post", unique=True),)
+    __table_args__ = (Index("ix_oversight_posts_unit_post", "unit", "post"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit: Mapped[str] = mapped_column(String(TEXT))
@@ -64,7 +66,7 @@ class OversightCase(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_no: Mapped[str] = mapped_column(String(TEXT))
     unit: Mapped[str] = mapped_column(String(TEXT))
-    category: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(CODE))
     handler_name: Mapped[str] = mapped_column(String(TEXT), default="")
     received_on: Mapped[date | None] = mapped_column(Date)
     filed_on: Mapped[date | None] = mapped_column(Date)
@@ -89,7 +91,7 @@ class OversightFinding(Base):
     finding_no: Mapped[str] = mapped_column(String(TEXT))
     unit: Mapped[str] = mapped_column(String(TEXT))
     found_on: Mapped[date | None] = mapped_column(Date)
-    category: Mapped[str] = mapped_column(String(20), default="")
+    category: Mapped[str] = mapped_column(String(CODE), default="")
     description: Mapped[str] = mapped_column(String(TEXT), default="")
     rectify_by: Mapped[date | None] = mapped_column(Date)
     rectified_on: Mapped[date | None] = mapped_column(Date)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from sunlight.accounts.units import covers_unit
 from sunlight.appdb.account_tables import User
-from sunlight.appdb.case_tables import Case, CaseEvent
+from sunlight.appdb.case_tables import UNIT_WIDTH, Case, CaseEvent
 from sunlight.appdb.numbers import row_id
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
@@ -250,9 +250,9 @@ def open_case(session: Session, *, kind: str, title: str, township: str, village
     now = datetime.now(UTC)
     # A unique placeholder until the id is known; it must fit case_no's 30 characters.
     case = Case(case_no=f"new-{secrets.token_hex(8)}", kind=kind, title=title,
-                township=township, village=village, unit=warning.unit if warning else "",
-                status=status, warning=warning,
-                version=1, created_at=now, updated_at=now)
+                township=township, village=village,
+                unit=warning.unit[:UNIT_WIDTH] if warning else "", status=status,
+                warning=warning, version=1, created_at=now, updated_at=now)
     session.add(case)
     session.flush()
     case.case_no = f"AJ{now.year}{case.id:06d}"

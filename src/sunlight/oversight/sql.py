@@ -6,11 +6,16 @@ from __future__ import annotations
 
 from typing import Final
 
+from sunlight.appdb.oversight_tables import CODE, TEXT
+
+# Texts are cut to the columns' widths: ingestion keeps a hostile cell whole (reported as
+# text_too_long), and a build must not fail on it.
+
 # Each shift a post's coverage requires (`coverage_shifts`) on each date within its active
 # period and the roster's date range (first to last date over all units, contract §6), and
 # whether a roster row naming the post staffs it (`shift_covers`: a 全天 row both shifts):
 # POST_UNCOVERED's judgement day by day, over the duty tables of sunlight.models.duty_tables.
-POST_SHIFTS: Final = """
+POST_SHIFTS: Final = f"""
 WITH roster_dates AS (
     SELECT CAST(unnest(generate_series(min(date), max(date), INTERVAL 1 DAY)) AS DATE) AS day
     FROM duty_roster
@@ -26,15 +31,17 @@ WITH roster_dates AS (
     JOIN shift_covers AS k ON k.shift = r.shift
     WHERE nullif(r.post, '') IS NOT NULL
 )
-SELECT q.unit, q.post, q.day, q.shift, s.shift IS NOT NULL AS covered
+SELECT left(q.unit, {TEXT}) AS unit, left(q.post, {TEXT}) AS post, q.day, q.shift,
+       s.shift IS NOT NULL AS covered
 FROM required AS q
 LEFT JOIN staffed AS s
   ON s.unit = q.unit AND s.post = q.post AND s.day = q.day AND s.shift = q.shift
 ORDER BY q.unit, q.day, q.post, q.shift
 """
 
-POSTS: Final = """
-SELECT unit, post, coalesce(kind, '') AS kind, coalesce(coverage, '') AS coverage,
+POSTS: Final = f"""
+SELECT left(unit, {TEXT}) AS unit, left(post, {TEXT}) AS post,
+       left(coalesce(kind, ''), {TEXT}) AS kind, left(coalesce(coverage, ''), {TEXT}) AS coverage,
        active_from, active_to
 FROM post ORDER BY unit, post
 """
@@ -42,7 +49,7 @@ FROM post ORDER BY unit, post
 # Each case against each limit of its category (contract §6: calendar days between the dates
 # of two steps; a step not taken judged at the as-of date), the worst kept: open and overdue,
 # then done late, open within its limit, on time; a category without limits is no_limit.
-CASES: Final = """
+CASES: Final = f"""
 WITH steps AS (
     SELECT c.case_no, c.unit, c.category, coalesce(c.handler_name, '') AS handler_name,
            CAST(c.received_at AS DATE) AS received_on, CAST(c.filed_at AS DATE) AS filed_on,
@@ -69,7 +76,9 @@ WITH steps AS (
                 ELSE 'open_within' END AS timeliness
     FROM judged
 )
-SELECT case_no, unit, category, handler_name, received_on, filed_on, measures_on, closed_on,
+SELECT left(case_no, {TEXT}) AS case_no, left(unit, {TEXT}) AS unit,
+       left(category, {CODE}) AS category, left(handler_name, {TEXT}) AS handler_name,
+       received_on, filed_on, measures_on, closed_on,
        coalesce(step, '') AS step, limit_days, CAST(days_taken AS INTEGER) AS days_taken,
        timeliness
 FROM rated
@@ -80,10 +89,11 @@ ORDER BY unit, category, case_no
 """
 
 # A finding is rectified in time on or before its deadline (contract §6, RECTIFICATION_OVERDUE).
-FINDINGS: Final = """
-SELECT f.finding_no, f.unit, f.found_on, coalesce(f.category, '') AS category,
-       coalesce(f.description, '') AS description, f.rectify_by, f.rectified_on,
-       coalesce(f.inspector, '') AS inspector,
+FINDINGS: Final = f"""
+SELECT left(f.finding_no, {TEXT}) AS finding_no, left(f.unit, {TEXT}) AS unit, f.found_on,
+       left(coalesce(f.category, ''), {CODE}) AS category,
+       left(coalesce(f.description, ''), {TEXT}) AS description, f.rectify_by, f.rectified_on,
+       left(coalesce(f.inspector, ''), {TEXT}) AS inspector,
        CASE WHEN f.rectified_on IS NOT NULL AND f.rectified_on <= f.rectify_by THEN 'on_time'
             WHEN f.rectified_on IS NOT NULL THEN 'late'
             WHEN x.as_of IS NOT NULL AND f.rectify_by < x.as_of THEN 'open_overdue'

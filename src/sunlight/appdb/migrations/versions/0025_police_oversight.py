@@ -44,8 +44,8 @@ def upgrade() -> None:
         sa.Column("active_to", sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_oversight_posts")),
     )
-    op.create_index("ux_oversight_posts_unit_post", "oversight_posts", ["unit", "post"],
-                    unique=True)
+    op.create_index("ix_oversight_posts_unit_post", "oversight_posts", ["unit", "post"],
+                    unique=False)
     op.create_table(
         "oversight_post_shifts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -113,7 +113,7 @@ def downgrade() -> None:
             ("oversight_cases", ["ix_oversight_cases_unit_category",
                                  "ix_oversight_cases_category_received"]),
             ("oversight_post_shifts", ["ix_oversight_post_shifts_unit_day"]),
-            ("oversight_posts", ["ux_oversight_posts_unit_post"])):
+            ("oversight_posts", ["ix_oversight_posts_unit_post"])):
         for index in indexes:
             op.drop_index(index, table_name=table)
         op.drop_table(table)
