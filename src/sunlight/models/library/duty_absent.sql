@@ -15,9 +15,10 @@ WITH checks AS (
         a.method,
         min(a.name) AS name,
         min(a.police_number) AS police_number,
-        string_agg(DISTINCT strftime(a.roster_date, '%-m月%-d日') || a.shift, '、') AS shifts,
+        string_agg(DISTINCT a.shift_said, '、' ORDER BY a.shift_said) AS shifts,
         min(a.roster_post) AS roster_post
-    FROM duty_absence AS a
+    FROM (SELECT *, strftime(roster_date, '%-m月%-d日') || shift AS shift_said
+          FROM duty_absence) AS a
     GROUP BY a.id_number, a.check_file, a.check_sheet, a.check_row, a.checked_at, a.checked_on,
              a.unit, a.checked_post, a.method
 ),

@@ -34,15 +34,18 @@ uncovered AS (
 ),
 -- What the explanation says of each date: nobody leading, or who was found absent and when.
 absent_said AS (
-    SELECT
-        a.unit,
-        a.roster_date AS date,
-        string_agg(DISTINCT a.name || '（' || coalesce('警号' || a.police_number || '，', '')
-                   || a.shift || '）' || strftime(a.checked_at, '%-m月%-d日%H:%M')
-                   || coalesce(a.method, '') || '核查不在岗', '，') AS absences
-    FROM duty_absence AS a
-    WHERE a.role = '带班领导'
-    GROUP BY a.unit, a.roster_date
+    SELECT unit, date, string_agg(DISTINCT absence, '，' ORDER BY absence) AS absences
+    FROM (
+        SELECT
+            a.unit,
+            a.roster_date AS date,
+            a.name || '（' || coalesce('警号' || a.police_number || '，', '') || a.shift || '）'
+                || strftime(a.checked_at, '%-m月%-d日%H:%M') || coalesce(a.method, '')
+                || '核查不在岗' AS absence
+        FROM duty_absence AS a
+        WHERE a.role = '带班领导'
+    )
+    GROUP BY unit, date
 ),
 said AS (
     SELECT
