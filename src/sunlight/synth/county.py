@@ -14,6 +14,7 @@ from sunlight.synth import tables
 from sunlight.synth.approvals import build_approvals
 from sunlight.synth.batch import SCREEN_TRUTH_COLUMNS, inject_next_month, write_next_month
 from sunlight.synth.cases import CASE, TRAP, allocations, inject_cases
+from sunlight.synth.county_bureau import county_bureau
 from sunlight.synth.delivery import DeliveryWriter, allocation_plan, assign_formats, plan_files
 from sunlight.synth.enterprise import enterprise_background
 from sunlight.synth.geography import build_county
@@ -28,6 +29,7 @@ from sunlight.synth.outputs import (
     write_csv,
 )
 from sunlight.synth.people import build_population
+from sunlight.synth.police_files import bureau_plans
 from sunlight.synth.programs import Standards
 from sunlight.synth.registries import build_registries
 from sunlight.synth.welfare import choose_poor, enroll_background
@@ -105,6 +107,7 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
     # Section 5's background last: it pays no one whose household a case has taken.
     enterprise_background(world, book.free)
     holiday_background(world, book.free)
+    bureau = county_bureau(world, book, seed)
     tell("county", 2, 3)
     approvals = build_approvals(world)
     tell("county", 3, 3)
@@ -114,7 +117,9 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
     # Allocations come last: they are set against what the payment files turned out to hold.
     allocated = allocation_plan(world, lambda: tables.allocations(
         allocations(world.rng, funds, writer.ledger)))
-    plans = assign_formats([*plan_files(world, approvals), allocated], file_format, seed)
+    plans = assign_formats([*plan_files(world, approvals),
+                            *bureau_plans(world.county.name, bureau), allocated],
+                           file_format, seed)
     for done, plan in enumerate(plans, start=1):
         writer.write(plan)
         tell("files", done, len(plans))

@@ -54,19 +54,24 @@ def subject(row: Row) -> tuple[str, ...]:
         return (model, row["township"], row["program"], row["period_from"])
     if model == "SHARED_ACCOUNT":
         return (model, row["account"])
-    if about_company(row):
-        return (model, "company", row["subject_id"])
+    if by_subject_id(row):
+        return (model, "subject", row["subject_id"])
     return (model, row["id_number"])
 
 
-def about_company(row: Row) -> bool:
-    """A company's warning or truth row: matched on its 统一社会信用代码 (`subject_id`).
+PERSON_KINDS = ("person", "account", "township", "household")
 
-    An export says so in `subject_kind` (its `id_number` is then the legal representative's);
-    a truth file (contract v1.1 samples) gives a company's code and no ID number.
+
+def by_subject_id(row: Row) -> bool:
+    """A warning or truth row about a company, a police unit, a post, a case or a finding:
+    matched on its `subject_id` (a 统一社会信用代码, a unit's name, `unit/post`, a number).
+
+    An export says so in `subject_kind` (a company warning's `id_number` is its legal
+    representative's); a truth file (contract v1.1 samples) gives such a subject's key and no
+    ID number.
     """
     if row.get("subject_kind"):
-        return row["subject_kind"] == "company"
+        return row["subject_kind"] not in PERSON_KINDS
     return bool(row.get("subject_id")) and not row.get("id_number")
 
 
@@ -82,7 +87,8 @@ def score(warnings: Iterable[Row], truth: Iterable[Row]) -> Scorecard:
             card.count(expected["model"], case=False, hit=bool(fired))
             card.problems += [f"trap fired: {dict(expected)} as {w['warning_id']}" for w in fired]
             continue
-        # A case without a program (EXCLUSIVE_PROGRAMS, SHARED_ACCOUNT) accepts any program.
+        # A case without a program (EXCLUSIVE_PROGRAMS, SHARED_ACCOUNT, section 6's) accepts
+        # any program.
         stated = {(w["period_from"], w["period_to"], w["amount"]) for w in fired
                   if not expected["program"] or w["program"] == expected["program"]}
         hit = (expected["period_from"], expected["period_to"], expected["amount"]) in stated
