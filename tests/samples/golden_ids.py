@@ -16,6 +16,8 @@ from sunlight.appdb.database import database_url, make_engine, session_factory
 from sunlight.appdb.tables import Warning
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.models.registry import library
+from sunlight.models.runner import police_model
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 
@@ -31,6 +33,9 @@ V11_PROGRAMS = frozenset({"LINSHI_NONGMINGONG", "LIUGONG", "ZHIBAN"})
 V11_MODELS = frozenset({"COMPANY_INACTIVE_PAID", "COMPANY_UNREGISTERED", "HEADCOUNT_OVERCLAIMED",
                         "REP_IS_OFFICIAL", "DUTY_ALLOWANCE_UNEARNED"})
 """The models contract v1.1 added (section 5): they read its datasets, which a v1 delivery lacks."""
+POLICE_MODELS = frozenset(code for code, model in library().items() if police_model(model))
+"""The models of police supervision (contract §6): they read its datasets alone, which no
+county's delivery holds."""
 
 
 def golden_path(county: str) -> Path:

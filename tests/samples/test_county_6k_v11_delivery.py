@@ -23,7 +23,7 @@ from sunlight.synth.scorecard import read_truth, score
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import open_warehouse
-from tests.samples.golden_ids import SAMPLES, V1_DATASETS, V11_MODELS
+from tests.samples.golden_ids import POLICE_MODELS, SAMPLES, V1_DATASETS, V11_MODELS
 
 COUNTY = SAMPLES / "county-6k-v11"
 NEW_DATASETS = {"enterprise_payments", "insured_headcount", "duty_roster"}
@@ -113,11 +113,13 @@ def test_the_company_datasets_are_read_whole(warehouse: Warehouse) -> None:
 
 @pytest.fixture(scope="module")
 def exported(home: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, str]]:
-    """Every model run over the whole delivery, its warnings as `warnings export` writes them."""
+    """Every model run over the whole delivery (but police supervision's, whose datasets a
+    county does not deliver), its warnings as `warnings export` writes them."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SUNLIGHT_HOME", str(home))
         patch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
-        assert all(outcome.ran for outcome in run_detection(Settings()).result.outcomes)
+        outcomes = run_detection(Settings()).result.outcomes
+        assert {outcome.code for outcome in outcomes if not outcome.ran} == POLICE_MODELS
         export = tmp_path_factory.mktemp("export") / "warnings.csv"
         assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
     return read_truth(export)

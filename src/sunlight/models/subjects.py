@@ -4,7 +4,9 @@ A model's query names the people of each evidence row (`id_number`, and `involve
 `output.py`) with the names the rows wrote. Once every model has run, the runner looks them
 all up in the registry in one query, for their registry names and 户号, and names each
 subject: a person by their registry name, an account by its payees, a township's program-year
-by the township, the program and the year.
+by the township, the program and the year; any other as the query's `subject_name` says (a
+case: `案件A20240190183（行政，城关派出所）`), else a post's `unit/post` as `unit post`, else the
+row's name or the subject itself (a unit: its name).
 """
 
 from __future__ import annotations
@@ -107,6 +109,10 @@ def subject_name(d: Detection, registry: Mapping[str, Registered],
         return payee_names(d.people)
     if d.subject_kind == "township":
         return township_name(d.subject, program_names)
+    if d.subject_name:  # as the model's query named it (a case: 案件A2024…（行政，城关派出所）)
+        return d.subject_name
+    if d.subject_kind == "post":  # `城关派出所/东关卡口` as 城关派出所 东关卡口
+        return " ".join(part for part in d.subject.partition("/")[::2] if part)
     return d.name or d.subject
 
 
