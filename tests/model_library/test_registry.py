@@ -27,6 +27,8 @@ CONTRACT_CODES = {
     "DUTY_ALLOWANCE_UNEARNED",
     # contract v1.1, section 6
     "CASE_OVERDUE", "CASE_STEP_ORDER", "RECTIFICATION_OVERDUE",
+    # contract v1.1, section 6 (duty)
+    "DUTY_ABSENT", "LEADER_ABSENT", "POST_UNCOVERED",
 }
 
 GOOD_YAML = """\

@@ -35,6 +35,9 @@ SKIPPED = {
     "CASE_OVERDUE": ["police_cases"],
     "CASE_STEP_ORDER": ["police_cases"],
     "RECTIFICATION_OVERDUE": ["inspection_findings"],
+    "DUTY_ABSENT": ["duty_roster", "duty_checks"],
+    "LEADER_ABSENT": ["duty_roster"],
+    "POST_UNCOVERED": ["posts", "duty_roster"],
 }
 
 

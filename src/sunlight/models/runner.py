@@ -28,6 +28,7 @@ from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
+from sunlight.models.duty_tables import duty_tables
 from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
@@ -138,7 +139,7 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     `time_limits`: the police case limits, by default those shipped.
     """
     present = open_warehouse(engine, warehouse, overlays, narrowed)
-    for name, table in catalog_tables(catalog).items():
+    for name, table in {**catalog_tables(catalog), **duty_tables()}.items():
         engine.register_table(name, table)
     judged_at = resolve_as_of(engine, as_of)
     for name, table in run_tables(judged_at, time_limits or load_time_limits()).items():
@@ -309,7 +310,10 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
                ) -> Detection:
     rows.sort(key=_order)
     evidence = _evidence(rows)
-    periods = sorted(r.period for r in evidence if r.role == "paid" and r.period) or sorted(
+    # From the query's rows, not the evidence: one row may stand for several periods (a post's
+    # row for each date it was left uncovered, there being no row for an absence).
+    periods = sorted(str(row["period"]) for row in rows
+                     if (row.get("role") or "paid") == "paid" and row["period"]) or sorted(
         str(row["period"]) for row in rows if row["period"])
     facts = _facts(rows, model.spec.each_period)
     if model.spec.amount == "shortfall":  # a gap the query computed, not a sum of rows
