@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+from sunlight.synth.prefecture import generate_bureau
 from tests.synth.compare import read_csv
 from tests.synth.readback import Delivery
 from tests.synth.reference_police import PoliceReference, as_of_date
@@ -39,8 +40,8 @@ def test_every_police_model_has_cases_and_traps_on_subjects_the_files_name(
         assert {r["subject_id"] for r in rows} <= named[model], model
 
 
-def test_police_cases_fire_with_their_days_and_traps_do_not(root: Path,
-                                                            delivery: Delivery) -> None:
+def held_to_truth(root: Path, delivery: Delivery) -> None:
+    """Every police case fires over its days, no trap fires, nothing else does."""
     hits = {(m, s): (first.isoformat(), last.isoformat())
             for m, s, first, last in PoliceReference(delivery).run()}
     truth = [r for r in read_csv(root / "truth.csv") if r["model"] in POLICE]
@@ -51,6 +52,22 @@ def test_police_cases_fire_with_their_days_and_traps_do_not(root: Path,
         else:
             assert key not in hits, row
     assert hits == {}  # the background is clean
+
+
+def test_police_cases_fire_with_their_days_and_traps_do_not(root: Path,
+                                                            delivery: Delivery) -> None:
+    held_to_truth(root, delivery)
+
+
+def test_a_bureau_alone_delivers_the_police_datasets_a_year_long(tmp_path: Path) -> None:
+    report = generate_bureau(tmp_path, posts=14, cases=300, seed=4, file_format="mixed")
+    delivery = Delivery(tmp_path).read()
+    assert set(delivery.data) == {"posts", "duty_roster", "duty_checks", "police_cases",
+                                  "inspection_findings"}
+    assert len({f["_file"] for f in delivery.data["duty_roster"]}) == 12  # month by month
+    assert as_of_date(delivery.data["police_cases"], []) == date(2024, 12, 31)
+    assert len(delivery.data["posts"]) >= 14 and report.cases >= 18 and report.persons > 100
+    held_to_truth(tmp_path, delivery)
 
 
 def test_officers_are_residents_with_police_numbers_auxiliaries_without(

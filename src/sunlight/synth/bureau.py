@@ -100,7 +100,7 @@ def build_bureau(rng: random.Random, shape: Shape, period: Period, recruit: Recr
     # continuous units are rostered that far back, so the others start with the months.
     bureau = Bureau(period, _units(rng, shape, period, roster_from), roster_from=roster_from)
     for unit in bureau.units:
-        _staff(unit, recruit, max(3, len(bureau.posts) // 2))
+        _staff(unit, recruit, max(3, len(bureau.posts) * 4 // 5))
         bureau.roster += _unit_roster(unit, period, roster_from)
     bureau.checks = list(_roll_calls(rng, bureau, shape.checks_per_row))
     handlers = [u for u in bureau.units if u.name != CHECKPOINT_STATION]
@@ -177,8 +177,9 @@ def _unit_roster(unit: Unit, period: Period, roster_from: date) -> list[PoliceSh
             for shift in required_shifts(post):
                 rows.append(PoliceShift(day, shift, unit.name, post.name, OFFICER,
                                         next(officers)))
-                rows.append(PoliceShift(day, shift, unit.name, post.name, AUXILIARY,
-                                        next(auxiliaries), spare=True))
+                if day >= period.first:  # before the months, the officer alone (fewer rows)
+                    rows.append(PoliceShift(day, shift, unit.name, post.name, AUXILIARY,
+                                            next(auxiliaries), spare=True))
     return rows
 
 
@@ -198,7 +199,10 @@ def _roll_calls(rng: random.Random, bureau: Bureau, per_row: float) -> Iterator[
         if row.day < bureau.period.first or rng.random() >= per_row:
             continue
         start, end = row.span()
+        # Never on the stroke of midnight: an Excel cell of 00:00 reads as a date alone.
         at = start + timedelta(minutes=rng.randrange(int((end - start).total_seconds() // 60)))
+        if at.time() == time(0):
+            at += timedelta(minutes=1 + rng.randrange(59))
         post = row.post if rng.random() < 0.8 else None
         yield DutyCheck(at, row.unit, post, row.officer, PRESENT, rng.choice(CHECK_METHODS))
 
