@@ -35,15 +35,16 @@ TARGET_SECONDS = 30.0
 def run(command: list[str], home: Path) -> dict[str, float]:
     """One command in a fresh process: wall and CPU seconds, peak RSS in MB."""
     env = {**os.environ, "SUNLIGHT_HOME": str(home)}
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):  # detect exits 1 when it raised warnings
-        stderr = process.stderr.read().decode() if process.stderr else ""
-        raise SystemExit(f"{' '.join(command)} failed ({code}): {stderr}")
+    # Errors to a file, not a pipe: a pipe nobody reads until the end could fill and stall.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own CPU and peak memory
+        seconds = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):  # detect exits 1 when it raised warnings
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(command)} failed ({code}): {errors.read().decode()}")
     return {"seconds": round(seconds, 2), "cpu": round(usage.ru_utime + usage.ru_stime, 2),
             "peak_mb": round(usage.ru_maxrss / 1024)}
 

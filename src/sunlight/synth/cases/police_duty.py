@@ -35,7 +35,7 @@ class DutyCases:
     def __init__(self, book: CaseBook, bureau: Bureau) -> None:
         self.book, self.bureau = book, bureau
         self.stations = [u for u in bureau.units if u.name.endswith("派出所")]
-        self._used: set[int] = set()
+        self.used: set[int] = set()
 
     def day(self, offset: int) -> date:
         return self.bureau.period.first + timedelta(days=offset)
@@ -59,9 +59,9 @@ class DutyCases:
 
     def fresh(self, row: PoliceShift) -> PoliceShift:
         """`row`, provided its officer is in no other case or trap."""
-        if id(row.officer) in self._used:
+        if id(row.officer) in self.used:
             raise Scarce(f"a second officer on {row.unit}'s {row.shift}")
-        self._used.add(id(row.officer))
+        self.used.add(id(row.officer))
         return row
 
     def person_case(self, officer: Officer, first: date, last: date) -> None:
@@ -145,7 +145,7 @@ def _post_row(cases: DutyCases, unit: str, day: date, shift: str, post: str | No
               ) -> PoliceShift:
     rows = cases.rows(unit, day, lambda s: s.role == OFFICER and s.shift == shift
                       and (s.post == post if post else s.post is not None)
-                      and id(s.officer) not in cases._used)
+                      and id(s.officer) not in cases.used)
     if not rows:
         raise Scarce(f"an officer on {unit}'s {shift} of {day}")
     return cases.fresh(rows[0])
@@ -211,10 +211,10 @@ def _not_rostered(cases: DutyCases) -> None:
     row = _post_row(cases, TRAFFIC, cases.day(38), DAY_SHIFT)
     on = {id(s.officer) for s in cases.rows(TRAFFIC, row.day, lambda s: True)}
     day_off = [o for o in cases.bureau.unit(TRAFFIC).officers
-               if id(o) not in cases._used and id(o) not in on]
+               if id(o) not in cases.used and id(o) not in on]
     if not day_off:
         raise Scarce("a traffic officer off duty")
-    cases._used.add(id(day_off[0]))
+    cases.used.add(id(day_off[0]))
     _off(cases, row, datetime.combine(row.day, time(9, 45)), row.post, day_off[0])
 
 
