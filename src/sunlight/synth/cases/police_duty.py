@@ -15,6 +15,7 @@ from sunlight.synth.bureau import CHECKPOINT_STATION, PATROL, TRAFFIC
 from sunlight.synth.cases.book import CASE, TRAP, CaseBook, Scarce
 from sunlight.synth.police import (
     ABSENT,
+    PRESENT,
     DAYTIME,
     DUTY_ROOM_POST,
     Bureau,
@@ -81,7 +82,7 @@ def inject_duty_cases(book: CaseBook, bureau: Bureau, community_unit: str | None
                   _closed_early, _restated_closed, _whole_day_rows, _daytime_post,
                   _leaderless_day, _leaderless_days, _leader_away, _two_leaders_one_away,
                   _away_by_day, _away_by_night, _off_duty_check, _after_the_night,
-                  _other_post, _not_rostered):
+                  _other_post, _not_rostered, _present):
         book.attempt(lambda build=build: build(cases))  # type: ignore[misc]
     book.add_police(LEADER_ABSENT, TRAP, CHECKPOINT_STATION)
     if community_unit:
@@ -216,6 +217,15 @@ def _not_rostered(cases: DutyCases) -> None:
         raise Scarce("a traffic officer off duty")
     cases.used.add(id(day_off[0]))
     _off(cases, row, datetime.combine(row.day, time(9, 45)), row.post, day_off[0])
+
+
+def _present(cases: DutyCases) -> None:
+    """Trap: a night's roll call finds the officer at the post."""
+    row = _post_row(cases, TRAFFIC, cases.day(44), NIGHT_SHIFT)
+    row.spare = False
+    cases.bureau.checks.append(DutyCheck(datetime.combine(row.day, time(23, 10)), row.unit,
+                                         row.post, row.officer, PRESENT, "视频点名", spare=False))
+    cases.person_trap(row.officer)
 
 
 # -- POST_UNCOVERED ---------------------------------------------------------------------------
