@@ -121,7 +121,8 @@ def _units(rng: random.Random, shape: Shape, period: Period, roster_from: date) 
     rng.shuffle(roads)
     traffic = [Post(TRAFFIC, roads[i % len(roads)] + ("" if i < len(roads) else f"{i}"),
                     CHECKPOINT, ROUND_THE_CLOCK, start) for i in range(shape.traffic_posts)]
-    patrol = [Post(PATROL, f"{_PLACES[i % len(_PLACES)]}步行街执勤点{'' if i < len(_PLACES) else i}",
+    places = len(_PLACES)
+    patrol = [Post(PATROL, f"{_PLACES[i % places]}步行街执勤点{'' if i < places else i}",
                    CHECKPOINT, DAYTIME, start) for i in range(shape.patrol_posts)]
     checkpoint = [Post(CHECKPOINT_STATION, name, CHECKPOINT, ROUND_THE_CLOCK, None)
                   for name in ("进城卡口", "出城卡口", "货运通道卡口")[:shape.checkpoint_posts]]

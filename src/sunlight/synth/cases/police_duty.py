@@ -15,9 +15,9 @@ from sunlight.synth.bureau import CHECKPOINT_STATION, PATROL, TRAFFIC
 from sunlight.synth.cases.book import CASE, TRAP, CaseBook, Scarce
 from sunlight.synth.police import (
     ABSENT,
-    PRESENT,
     DAYTIME,
     DUTY_ROOM_POST,
+    PRESENT,
     Bureau,
     DutyCheck,
     Officer,
