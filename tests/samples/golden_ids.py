@@ -10,6 +10,7 @@ import csv
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from sunlight.appdb.database import database_url, make_engine, session_factory
@@ -57,6 +58,16 @@ def warning_ids(county: str, home: Path) -> list[tuple[str, str, str, str]]:
             return [tuple(row) for row in rows]  # type: ignore[misc]
     finally:
         engine.dispose()
+
+
+def ingested_home(sample: Path, home: Path) -> Path:
+    """`home` with the shared sample's whole delivery ingested; the test skipped where the
+    samples are not beside this checkout."""
+    if not sample.is_dir():
+        pytest.skip(f"the shared sample {sample.name} is not beside this checkout ({sample})")
+    ingest(Warehouse(Settings(home=home).warehouse_dir), plan_delivery(sample / "delivery"),
+           workers=2)
+    return home
 
 
 def v1_delivery(delivery: Path, into: Path) -> Path:

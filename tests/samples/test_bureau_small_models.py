@@ -16,12 +16,10 @@ from sunlight.appdb.database import database_url, make_engine, session_factory
 from sunlight.appdb.tables import DetectionRun
 from sunlight.cli.app import app
 from sunlight.detect import run_detection
-from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.models.registry import library
 from sunlight.settings import Settings
 from sunlight.synth.scorecard import read_truth, score
-from sunlight.warehouse.store import Warehouse
-from tests.samples.golden_ids import POLICE_MODELS, SAMPLES
+from tests.samples.golden_ids import POLICE_MODELS, SAMPLES, ingested_home
 
 BUREAU = SAMPLES / "bureau-small"
 Rows = list[dict[str, str]]
@@ -39,12 +37,7 @@ BEYOND_TRUTH = {("RECTIFICATION_OVERDUE", "DC20249035"), ("RECTIFICATION_OVERDUE
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not BUREAU.is_dir():
-        pytest.skip(f"the shared sample bureau-small is not beside this checkout ({BUREAU})")
-    home = tmp_path_factory.mktemp("home")
-    ingest(Warehouse(Settings(home=home).warehouse_dir), plan_delivery(BUREAU / "delivery"),
-           workers=2)
-    return home
+    return ingested_home(BUREAU, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture(scope="module")

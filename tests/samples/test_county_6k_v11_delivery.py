@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 
 from sunlight.cli.app import app
 from sunlight.detect import run_detection
-from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.models.registry import library
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
@@ -23,7 +22,13 @@ from sunlight.synth.scorecard import read_truth, score
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import open_warehouse
-from tests.samples.golden_ids import POLICE_MODELS, SAMPLES, V1_DATASETS, V11_MODELS
+from tests.samples.golden_ids import (
+    POLICE_MODELS,
+    SAMPLES,
+    V1_DATASETS,
+    V11_MODELS,
+    ingested_home,
+)
 
 COUNTY = SAMPLES / "county-6k-v11"
 NEW_DATASETS = {"enterprise_payments", "insured_headcount", "duty_roster"}
@@ -31,12 +36,7 @@ NEW_DATASETS = {"enterprise_payments", "insured_headcount", "duty_roster"}
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not COUNTY.is_dir():
-        pytest.skip(f"the shared sample county-6k-v11 is not beside this checkout ({COUNTY})")
-    home = tmp_path_factory.mktemp("home")
-    ingest(Warehouse(Settings(home=home).warehouse_dir), plan_delivery(COUNTY / "delivery"),
-           workers=2)
-    return home
+    return ingested_home(COUNTY, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture(scope="module")

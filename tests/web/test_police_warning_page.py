@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sunlight.models.detection import Detection
+from sunlight.web.dashboard_data import build
 from tests.appdb.builders import PERSON, detection
 from tests.appdb.test_police_warnings import overdue_case
 from tests.web.conftest import StaffApp
@@ -30,3 +31,11 @@ def test_a_case_warning_shows_no_money_and_the_date_it_was_judged_at(staff_app: 
     assert "0.00" not in notice and "问题记录" in notice
     board = client.get("/staff/warnings").text
     assert "1,000.00" in board and "0.00<" not in board.replace("1,000.00<", "")
+
+
+def test_the_dashboards_month_bars_count_no_day_of_a_police_warning(staff_app: StaffApp):
+    store(staff_app, [judged_case(), detection([1, 2])])
+    with staff_app.session() as session:
+        data = build(session)
+    assert [(t.label, t.count) for t in data.by_month] == [("2024-01", 1)]
+    assert {t.key for t in data.by_model} == {"CASE_OVERDUE", "DECEASED_PAID"}
