@@ -71,6 +71,12 @@ often_checks = [county.check(often, "2024-02-14 09:15", UNIT, method="人脸打�
                 county.check(often, "2024-02-14 15:40", UNIT, method="视频点名"),
                 county.check(often, "2024-02-20 22:05", UNIT, method="定位")]
 
+# A check within two rows of the person (a 全天 and a 白班 of one date): one absence.
+twice_rostered = officer("何平", "1991-10-10")
+both_rows = [county.on_duty(twice_rostered, "2024-02-15", "全天", "值班民警", UNIT),
+             county.on_duty(twice_rostered, "2024-02-15", "白班", "值班民警", UNIT)]
+both_check = county.check(twice_rostered, "2024-02-15 10:30", UNIT)
+
 run = county.fixture("DUTY_ABSENT")
 
 
@@ -80,8 +86,8 @@ def test_a_check_after_midnight_falls_in_the_night_shift_of_the_date_before(run:
     assert evidence(found) == paid(night_check) | basis(night_row)
     assert (found.subject_kind, found.subject_name, found.id_number) == (
         "person", "张卫东", night.id)
-    assert_explains(found, "张卫东（警号610321）", "1次不在岗", "2024年2月11日02:10",
-                    "视频点名", "2月10日夜班", "城关派出所值班室")
+    assert_explains(found, "张卫东（警号610321）", "1次不在岗",
+                    "2024年2月11日02:10（视频点名，2月10日夜班，城关派出所值班室）")
 
 
 def test_a_shift_holds_its_start_and_not_its_end(run: Run):
@@ -113,6 +119,14 @@ def test_one_warning_per_person_counts_and_names_every_check(run: Run):
         "2024-02-14", "2024-02-20", "")
     assert evidence(found) == paid(often_checks) | basis(often_rows)
     assert found.facts["absences"] == "3"
-    assert_explains(found, "陈静（警号610555）", "3次不在岗", "2024年2月14日09:15人脸打卡",
-                    "2024年2月14日15:40视频点名", "2024年2月20日22:05定位",
-                    "2月14日白班", "2月20日全天")
+    assert_explains(found, "陈静（警号610555）", "3次不在岗",
+                    "2024年2月14日09:15（人脸打卡，2月14日白班，城关派出所）",
+                    "2024年2月14日15:40（视频点名，2月14日白班，城关派出所）",
+                    "2024年2月20日22:05（定位，2月20日全天，城关派出所）")
+
+
+def test_a_check_within_two_rows_of_the_person_is_one_absence_naming_both(run: Run):
+    found = run.one(twice_rostered)
+    assert evidence(found) == paid(both_check) | basis(both_rows)
+    assert found.facts["absences"] == "1"
+    assert_explains(found, "2024年2月15日10:30（2月15日全天、2月15日白班，城关派出所）")

@@ -48,6 +48,14 @@ county.check(first, "2024-02-01 09:00", DONGFENG)
 county.on_duty(second, "2024-02-02", "全天", LEADER, DONGFENG)
 county.check(second, "2024-02-02 09:00", DONGFENG, result="在岗")
 
+# 巡特警大队: both leaders of a date found absent during their shifts.
+PATROL = "巡特警大队"
+day_lead, night_lead = staff("周斌", "1976-04-04"), staff("吴磊", "1979-09-19")
+patrol_rows = [county.on_duty(day_lead, "2024-02-02", "白班", LEADER, PATROL),
+               county.on_duty(night_lead, "2024-02-02", "夜班", LEADER, PATROL)]
+patrol_checks = [county.check(night_lead, "2024-02-02 23:10", PATROL),
+                 county.check(day_lead, "2024-02-02 09:40", PATROL)]
+
 # A community's duty room never rosters a leader.
 COMMUNITY = "东风村委会"
 county.on_duty(staff("赵敏", "1990-05-01"), "2024-02-01")
@@ -84,6 +92,13 @@ def test_the_only_leader_found_absent_during_his_shift_leaves_the_date_uncovered
 def test_dates_with_a_leader_not_found_absent_in_his_shift_are_not_uncovered(run: Run):
     dates = {e.period for e in run.one(CHENGGUAN).paid_rows()}
     assert dates == {"2024-02-03", "2024-02-04", "2024-02-06"}
+
+
+def test_a_date_whose_every_leader_was_found_absent_is_uncovered(run: Run):
+    found = run.one(PATROL)
+    assert (found.period_from, found.period_to) == ("2024-02-02", "2024-02-02")
+    assert evidence(found) == paid(patrol_checks) | basis(patrol_rows)
+    assert_explains(found, "吴磊（夜班）2月2日23:10核查不在岗，周斌（白班）2月2日09:40核查不在岗")
 
 
 @pytest.mark.parametrize("unit", [DONGFENG, COMMUNITY],

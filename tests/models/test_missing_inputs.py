@@ -32,12 +32,12 @@ SKIPPED = {
     "HEADCOUNT_OVERCLAIMED": ["enterprise_payments", "insured_headcount"],
     "REP_IS_OFFICIAL": ["enterprise_payments", "officials"],
     "DUTY_ALLOWANCE_UNEARNED": ["duty_roster"],
-    "CASE_OVERDUE": ["police_cases"],
-    "CASE_STEP_ORDER": ["police_cases"],
-    "RECTIFICATION_OVERDUE": ["inspection_findings"],
     "DUTY_ABSENT": ["duty_roster", "duty_checks"],
     "LEADER_ABSENT": ["duty_roster"],
     "POST_UNCOVERED": ["posts", "duty_roster"],
+    "CASE_OVERDUE": ["police_cases"],
+    "CASE_STEP_ORDER": ["police_cases"],
+    "RECTIFICATION_OVERDUE": ["inspection_findings"],
 }
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from sunlight.contract.catalog import load_catalog
+from sunlight.models.registry import load_library
+from sunlight.models.runner import detect, select
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from tests.models.county import County, Run, assert_explains, evidence, paid
 
 county = County()
@@ -91,3 +95,12 @@ def test_only_the_roster_range_is_judged(run: Run):
     # The community's rows set the range to 1–4 March; no post is judged after it.
     assert max(d.period_to for d in run.detections) == "2024-03-04"
     assert min(d.period_from for d in run.detections) == "2024-03-01"
+
+
+def test_the_explanation_names_the_first_dates_and_counts_them_all(run: Run):
+    fewer = detect(DuckDBEngine(), run.warehouse, load_catalog(),
+                   select(load_library(), ["POST_UNCOVERED"]),
+                   overrides={"POST_UNCOVERED": {"shown": 2}})
+    [found] = [d for d in fewer.detections if d.subject == f"{STATION}/东关卡口"]
+    assert_explains(found, "4天共4个班次", "2024年3月1日白班；2024年3月2日白班；等4天")
+    assert "3月3日" not in found.explanation

@@ -10,11 +10,8 @@ from collections import Counter
 
 import pytest
 
-from sunlight.contract.catalog import load_catalog
 from sunlight.ingest.pipeline import ingest, plan_delivery
-from sunlight.models.detection import Detection
-from sunlight.models.registry import library
-from sunlight.models.runner import base_relations, detect, select
+from sunlight.models.runner import base_relations
 from sunlight.quality.report import findings
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -112,35 +109,3 @@ def test_the_cases_and_roll_calls_keep_their_times(warehouse: Warehouse) -> None
     finally:
         engine.close()
     assert times[0]["hours"] > 12  # roll calls at every hour: their times of day were read
-
-
-DUTY_MODELS = ("DUTY_ABSENT", "LEADER_ABSENT", "POST_UNCOVERED")
-
-
-@pytest.fixture(scope="module")
-def duty_warnings(warehouse: Warehouse) -> dict[tuple[str, str], Detection]:
-    """The duty models' warnings over the whole delivery, by (model, subject_id)."""
-    engine = DuckDBEngine(threads=1)
-    try:
-        result = detect(engine, warehouse, load_catalog(), select(library(), DUTY_MODELS))
-    finally:
-        engine.close()
-    assert all(outcome.ran for outcome in result.outcomes)
-    return {(d.model, d.subject): d for d in result.detections}
-
-
-@pytest.mark.parametrize("model", DUTY_MODELS)
-def test_the_duty_models_find_their_cases_and_no_trap(
-        duty_warnings: dict[tuple[str, str], Detection], model: str) -> None:
-    truth = [t for t in listed("truth_police.csv") if t["model"] == model]
-    assert truth
-    traps = [t["subject_id"] for t in truth if t["kind"] == "trap"]
-    assert [s for s in traps if (model, s) in duty_warnings] == []
-    # One warning per subject spans every date concerned: a case is found when its warning
-    # spans the dates given. (On 2024-02-14 东风派出所's only 带班领导, 王慧, was checked
-    # 不在岗 during her 全天 shift: a date the truth file does not list, which §6 counts.)
-    cases = [t for t in truth if t["kind"] == "case"]
-    missed = [t for t in cases if not (
-        (d := duty_warnings.get((model, t["subject_id"])))
-        and d.period_from <= t["period_from"] and t["period_to"] <= d.period_to)]
-    assert cases and missed == []

@@ -119,7 +119,10 @@ def exported(home: Path, tmp_path_factory: pytest.TempPathFactory) -> list[dict[
         patch.setenv("SUNLIGHT_HOME", str(home))
         patch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
         outcomes = run_detection(Settings()).result.outcomes
-        assert {outcome.code for outcome in outcomes if not outcome.ran} == POLICE_MODELS
+        # The police models want their datasets but LEADER_ABSENT, which runs on the
+        # community duty roster the county delivers and finds no unit of leaders there.
+        assert {outcome.code for outcome in outcomes if not outcome.ran} == (
+            POLICE_MODELS - {"LEADER_ABSENT"})
         export = tmp_path_factory.mktemp("export") / "warnings.csv"
         assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
     return read_truth(export)

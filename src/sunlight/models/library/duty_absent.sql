@@ -15,16 +15,17 @@ WITH checks AS (
         a.method,
         min(a.name) AS name,
         min(a.police_number) AS police_number,
-        string_agg(DISTINCT strftime(a.roster_date, '%-m月%-d日') || a.shift, '、') AS shifts,
+        string_agg(DISTINCT a.shift_said, '、' ORDER BY a.shift_said) AS shifts,
         min(a.roster_post) AS roster_post
-    FROM duty_absence AS a
+    FROM (SELECT *, strftime(roster_date, '%-m月%-d日') || shift AS shift_said
+          FROM duty_absence) AS a
     GROUP BY a.id_number, a.check_file, a.check_sheet, a.check_row, a.checked_at, a.checked_on,
              a.unit, a.checked_post, a.method
 ),
 said AS (
     SELECT
         c.*,
-        strftime(c.checked_at, '%Y年%-m月%-d日%H:%M') || coalesce(c.method, '') || '核查不在岗（'
+        strftime(c.checked_at, '%Y年%-m月%-d日%H:%M') || '（' || coalesce(c.method || '，', '')
             || c.shifts || '，' || c.unit || coalesce(c.checked_post, c.roster_post, '') || '）'
             AS occasion,
         row_number() OVER (PARTITION BY c.id_number

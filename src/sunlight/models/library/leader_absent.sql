@@ -34,15 +34,18 @@ uncovered AS (
 ),
 -- What the explanation says of each date: nobody leading, or who was found absent and when.
 absent_said AS (
-    SELECT
-        a.unit,
-        a.roster_date AS date,
-        string_agg(DISTINCT a.name || '（' || coalesce('警号' || a.police_number || '，', '')
-                   || a.shift || '）' || strftime(a.checked_at, '%-m月%-d日%H:%M')
-                   || coalesce(a.method, '') || '核查不在岗', '，') AS absences
-    FROM duty_absence AS a
-    WHERE a.role = '带班领导'
-    GROUP BY a.unit, a.roster_date
+    SELECT unit, date, string_agg(DISTINCT absence, '，' ORDER BY absence) AS absences
+    FROM (
+        SELECT
+            a.unit,
+            a.roster_date AS date,
+            a.name || '（' || coalesce('警号' || a.police_number || '，', '') || a.shift || '）'
+                || strftime(a.checked_at, '%-m月%-d日%H:%M') || coalesce(a.method, '')
+                || '核查不在岗' AS absence
+        FROM duty_absence AS a
+        WHERE a.role = '带班领导'
+    )
+    GROUP BY unit, date
 ),
 said AS (
     SELECT
@@ -68,6 +71,14 @@ unit_said AS (
     FROM said AS s
     GROUP BY s.unit
 ),
+absent_rows AS (
+    -- Every leader absent: the checks that found them so, and their roster rows.
+    SELECT u.unit, u.date, a.check_file, a.check_sheet, a.check_row, a.roster_file,
+           a.roster_sheet, a.roster_row
+    FROM uncovered AS u
+    JOIN duty_absence AS a ON a.unit = u.unit AND a.roster_date = u.date AND a.role = '带班领导'
+    WHERE u.leaders_absent
+),
 evidence AS (
     -- A date without a leader: the unit's roster rows of that date, each an occurrence.
     SELECT
@@ -76,19 +87,13 @@ evidence AS (
     FROM uncovered AS u
     JOIN duty_roster AS r ON r.unit = u.unit AND r.date = u.date
     WHERE NOT u.leaders_absent
-    UNION ALL
-    -- Every leader absent: the checks that found them so (occurrences), their roster rows.
-    SELECT DISTINCT
-        u.unit, u.date, 'duty_checks', a.check_file, a.check_sheet, a.check_row, 'paid'
-    FROM uncovered AS u
-    JOIN duty_absence AS a ON a.unit = u.unit AND a.roster_date = u.date AND a.role = '带班领导'
-    WHERE u.leaders_absent
-    UNION ALL
-    SELECT DISTINCT
-        u.unit, u.date, 'duty_roster', a.roster_file, a.roster_sheet, a.roster_row, 'basis'
-    FROM uncovered AS u
-    JOIN duty_absence AS a ON a.unit = u.unit AND a.roster_date = u.date AND a.role = '带班领导'
-    WHERE u.leaders_absent
+    UNION
+    -- Every leader absent: the checks are the occurrences, the roster rows say why.
+    SELECT unit, date, 'duty_checks', check_file, check_sheet, check_row, 'paid'
+    FROM absent_rows
+    UNION
+    SELECT unit, date, 'duty_roster', roster_file, roster_sheet, roster_row, 'basis'
+    FROM absent_rows
 )
 SELECT
     e.unit AS subject,
