@@ -58,13 +58,16 @@ def generated(work: Path, posts: int, cases: int, seed: int) -> Path:
     out = work / "bureau"
     marker = out / ".synthetic-county"
     wanted = f"bureau posts={posts} cases={cases} seed={seed} format=csv\n"
-    if marker.is_file() and marker.read_text("utf-8") == wanted:
+    if marker.is_file() and marker.read_text("utf-8") == wanted and (
+            work / "generated.txt").is_file():
         print(f"reusing {out}")
         return out
     started = time.perf_counter()
-    subprocess.run(sunlight("generate", "--out", str(out), "--bureau-only", "--posts",
-                            str(posts), "--cases", str(cases), "--seed", str(seed),
-                            "--format", "csv"), check=True, stdout=subprocess.DEVNULL)
+    said = subprocess.run(sunlight("generate", "--out", str(out), "--bureau-only", "--posts",
+                                   str(posts), "--cases", str(cases), "--seed", str(seed),
+                                   "--format", "csv"), check=True, capture_output=True,
+                          text=True, env={**os.environ, "COLUMNS": "400"}).stdout
+    (work / "generated.txt").write_text(said.strip().splitlines()[-1], "utf-8")
     print(f"generated {out} in {time.perf_counter() - started:.1f} s")
     return out
 
@@ -150,6 +153,8 @@ def main() -> None:
                            capture_output=True, text=True).stdout.strip().splitlines()[-1]
     report: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}",
+        "generated": (work / "generated.txt").read_text("utf-8")
+        if (work / "generated.txt").is_file() else "",
         "lines": {p.name: lines(p) for p in sorted(delivery.iterdir())},
         "ingest": ingest, "detect": detect, "models alone": json.loads(alone),
         "scorecard": card,
