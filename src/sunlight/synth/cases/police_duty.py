@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from sunlight.synth.bureau import CHECKPOINT_STATION, PATROL, TRAFFIC
 from sunlight.synth.cases.book import CASE, TRAP, CaseBook, Scarce
@@ -83,7 +84,7 @@ def inject_duty_cases(book: CaseBook, bureau: Bureau, community_unit: str | None
                   _leaderless_day, _leaderless_days, _leader_away, _two_leaders_one_away,
                   _away_by_day, _away_by_night, _off_duty_check, _after_the_night,
                   _other_post, _not_rostered, _present):
-        book.attempt(lambda build=build: build(cases))  # type: ignore[misc]
+        book.attempt(partial(build, cases))
     book.add_police(LEADER_ABSENT, TRAP, CHECKPOINT_STATION)
     if community_unit:
         book.add_police(LEADER_ABSENT, TRAP, community_unit)
