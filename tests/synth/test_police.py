@@ -4,12 +4,13 @@ truth holds under the contract's reading (see reference_police.py)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
+from sunlight.synth import generate_county
 from sunlight.synth.prefecture import generate_bureau
 from tests.synth.compare import read_csv
-from tests.synth.readback import Delivery
+from tests.synth.readback import Delivery, read_cells
 from tests.synth.reference_police import PoliceReference, as_of_date
 
 POLICE = ("DUTY_ABSENT", "LEADER_ABSENT", "POST_UNCOVERED", "CASE_OVERDUE", "CASE_STEP_ORDER",
@@ -105,3 +106,14 @@ def test_posts_restated_later_and_posts_always_active(delivery: Delivery) -> Non
     always = [p for p in posts if p["active_from"] is None]
     covered = {(r["unit"], r["post"]) for r in delivery.data["duty_roster"] if r["date"] == first}
     assert {(p["unit"], p["post"]) for p in always} <= covered
+
+
+def test_an_all_xlsx_county_writes_date_times_as_cells_that_read_back_right(
+        tmp_path: Path) -> None:
+    generate_county(tmp_path, 1500, 8, "xlsx")
+    files = [*(tmp_path / "delivery" / "duty_checks").iterdir(),
+             *(tmp_path / "delivery" / "police_cases").iterdir()]
+    cells = [cell for path in files for row in read_cells(path)[1] for cell in row]
+    assert any(isinstance(cell, datetime) and cell.time() != time(0) for cell in cells)
+    assert any(isinstance(cell, str) and ":" in cell for cell in cells)  # and as text
+    held_to_truth(tmp_path, Delivery(tmp_path).read())
