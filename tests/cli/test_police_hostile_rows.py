@@ -77,3 +77,17 @@ def test_a_post_named_by_a_million_characters_is_reported_and_detection_runs(
     assert result.exit_code == 1, result.output  # warnings raised, none failed
     assert [(w["subject_id"], w["period_from"]) for w in warnings(tmp_path)] == [
         (f"{UNIT}/{POST}", "2024-01-31")]
+
+
+def test_warnings_show_names_a_police_warnings_rows_in_chinese(tmp_path: Path, home: Path):
+    folder = tmp_path / "delivery"
+    write_csv(folder / "posts" / "站点.csv", [["单位", "岗位", "勤务要求"], [UNIT, POST, "白班"]])
+    write_csv(folder / "duty_roster" / "排班.csv", [ROSTER, on_duty("2024-01-30"),
+                                                    on_duty("2024-02-01")])
+    assert runner.invoke(app, ["ingest", str(folder)]).exit_code == 0
+    runner.invoke(app, ["detect", "--models", "POST_UNCOVERED"])
+    [warning] = warnings(tmp_path)
+    shown = runner.invoke(app, ["warnings", "show", warning["warning_id"]], terminal_width=200)
+    assert shown.exit_code == 0, shown.output
+    evidence = shown.output.split("evidence", 1)[1].split("history", 1)[0]
+    assert "问题记录" in evidence and "paid" not in evidence
