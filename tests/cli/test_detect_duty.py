@@ -109,3 +109,7 @@ def test_after_january_is_closed_february_raises_a_warning_of_february_alone(
         ("LEADER_ABSENT", "open", "2024-02-01", "2024-02-01"),
         ("POST_UNCOVERED", "closed", "2024-01-30", "2024-01-31"),
         ("POST_UNCOVERED", "open", "2024-02-01", "2024-02-02")]
+    [post] = [row for row in rows if row["model"] == "POST_UNCOVERED" and row["status"] == "open"]
+    assert post["explanation"].endswith(
+        "（其中2024年1月30日至2024年1月31日的情况已在此前的预警中办结，"
+        "本预警涉及2024年2月1日至2024年2月2日。）")

@@ -54,6 +54,7 @@ class Vocabulary(BaseModel):
     screening_verdicts: dict[str, str]
     screening_columns: dict[str, str]
     screening_texts: dict[str, str]
+    warning_texts: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -87,6 +88,7 @@ PERSON_ROLE_ZH: Final = VOCABULARY.person_roles
 LINK_DETAIL_ZH: Final = VOCABULARY.link_details
 VERDICT_ZH: Final = VOCABULARY.screening_verdicts
 VERDICT_COLUMN_ZH: Final = VOCABULARY.screening_columns
+WARNING_TEXT_ZH: Final = VOCABULARY.warning_texts
 ACTION_ZH: Final = {
     **VOCABULARY.audit_actions,
     **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},

@@ -15,7 +15,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Literal, NamedTuple
 
-from sunlight.models.explain import render
+from sunlight.contract.vocabulary import WARNING_TEXT_ZH
+from sunlight.models.explain import periods_zh, render
 from sunlight.models.score import risk_score
 
 Role = Literal["paid", "basis"]
@@ -187,9 +188,14 @@ class Detection:
         # A row no occurrence names (a basis row of no date) stays while it has a day left.
         evidence = tuple(row for row in self.evidence if row.key in keys or (
             row.key not in said and (not row.period or _outside(row.period, row.period, spans))))
+        # The model's facts count every day; the warning says which it leaves out.
+        dealt_with = "、".join(periods_zh(start, end) for start, end in spans if any(
+            start <= o.last and end >= o.first for o in whole if o.role == "paid"))
         return replace(self, evidence=evidence, occurrences=tuple(left),
                        period_from=min(o.first for o in paid),
-                       period_to=max(o.last for o in paid))
+                       period_to=max(o.last for o in paid),
+                       facts={**self.facts, "dealt_with": dealt_with},
+                       template=self.template + WARNING_TEXT_ZH["days_dealt_with"])
 
     def _occurrences(self) -> tuple[Occurrence, ...]:
         return self.occurrences or tuple(
