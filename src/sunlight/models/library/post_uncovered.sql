@@ -3,8 +3,9 @@
 -- inclusive) and the roster's date range (its first to last date over all units). A roster
 -- row staffs a post only when it names it; a 全天 row staffs both shifts (table shift_covers).
 -- Dates are never listed one by one: a roster dated 1900 by mistake would make a row of every
--- date since for every post. Between the dates something is staffed, each post's dates fall
--- into stretches staffed alike, found from the roster's rows alone.
+-- date since for every post. A date someone is rostered at the post is judged alone; the
+-- dates between two such dates (and before the first, after the last) are one stretch with
+-- nobody at all: the rows returned grow with the roster's rows, not with its range.
 WITH roster_range AS (
     SELECT min(date) AS opens, max(date) AS closes FROM duty_roster
 ),
@@ -16,47 +17,74 @@ judged AS (
         least(coalesce(p.active_to, g.closes), g.closes) AS closes
     FROM post AS p
     CROSS JOIN roster_range AS g
+    WHERE greatest(coalesce(p.active_from, g.opens), g.opens)
+          <= least(coalesce(p.active_to, g.closes), g.closes)
 ),
-staffed AS (
-    -- A row without a post (a unit's duty room, a leader on call) joins no post below.
-    SELECT DISTINCT r.unit, r.post, r.date, k.covers AS shift
-    FROM duty_roster AS r
-    JOIN shift_covers AS k ON k.shift = r.shift
-),
-turns AS (
-    -- Where what is staffed may change: the first date judged, each date something is
-    -- staffed, and the date after it.
-    SELECT unit, post, opens AS date FROM judged WHERE opens <= closes
-    UNION
-    SELECT s.unit, s.post, s.date + d.after
-    FROM staffed AS s
-    JOIN judged AS j ON j.unit = s.unit AND j.post = s.post
-    CROSS JOIN (VALUES (0), (1)) AS d(after)
-    WHERE s.date + d.after BETWEEN j.opens AND j.closes
-),
-stretches AS (
-    -- From each turn to the day before the next: every date of it staffed alike.
+required AS (
+    -- The shifts each post requires, said in the order of the day.
     SELECT
-        t.unit,
-        t.post,
-        t.date AS first_date,
-        coalesce(lead(t.date) OVER (PARTITION BY t.unit, t.post ORDER BY t.date) - 1, j.closes)
-            AS last_date
-    FROM turns AS t
-    JOIN judged AS j ON j.unit = t.unit AND j.post = t.post
-),
-gaps AS (
-    SELECT
-        s.unit, s.post, s.first_date, s.last_date,
+        j.unit, j.post,
         count(*) AS shifts,
         string_agg(c.shift, '、' ORDER BY t.starts) AS missing
-    FROM stretches AS s
-    JOIN judged AS j ON j.unit = s.unit AND j.post = s.post
+    FROM judged AS j
     JOIN coverage_shifts AS c ON c.coverage = j.coverage
     JOIN duty_shifts AS t ON t.shift = c.shift
-    ANTI JOIN staffed AS f
-      ON f.unit = s.unit AND f.post = s.post AND f.date = s.first_date AND f.shift = c.shift
-    GROUP BY s.unit, s.post, s.first_date, s.last_date
+    GROUP BY j.unit, j.post
+),
+staffed_dates AS (
+    -- Each date someone is rostered at a post judged, with the shifts they staff. A row
+    -- without a post (a unit's duty room, a leader on call) staffs no post.
+    SELECT r.unit, r.post, r.date, list(DISTINCT k.covers) AS covered
+    FROM duty_roster AS r
+    JOIN shift_covers AS k ON k.shift = r.shift
+    JOIN judged AS j
+      ON j.unit = r.unit AND j.post = r.post AND r.date BETWEEN j.opens AND j.closes
+    GROUP BY r.unit, r.post, r.date
+),
+partly AS (
+    -- A date someone is at the post: the shifts it requires that nobody is rostered for.
+    SELECT
+        d.unit, d.post, d.date AS first_date, d.date AS last_date,
+        count(*) AS shifts,
+        string_agg(c.shift, '、' ORDER BY t.starts) AS missing
+    FROM staffed_dates AS d
+    JOIN judged AS j ON j.unit = d.unit AND j.post = d.post
+    JOIN coverage_shifts AS c ON c.coverage = j.coverage
+    JOIN duty_shifts AS t ON t.shift = c.shift
+    WHERE NOT list_contains(d.covered, c.shift)
+    GROUP BY d.unit, d.post, d.date
+),
+edges AS (
+    -- Where a stretch with nobody at all begins (the first date judged, or the day after a
+    -- date someone is at the post) and where one ends (the day before such a date), each
+    -- unless someone is at the post that date.
+    SELECT x.unit, x.post, x.date, TRUE AS opening
+    FROM (SELECT unit, post, opens AS date FROM judged
+          UNION
+          SELECT unit, post, date + 1 FROM staffed_dates) AS x
+    JOIN judged AS j ON j.unit = x.unit AND j.post = x.post AND x.date <= j.closes
+    ANTI JOIN staffed_dates AS s ON s.unit = x.unit AND s.post = x.post AND s.date = x.date
+    UNION ALL
+    SELECT d.unit, d.post, d.date - 1, FALSE
+    FROM staffed_dates AS d
+    JOIN judged AS j ON j.unit = d.unit AND j.post = d.post AND d.date - 1 >= j.opens
+    ANTI JOIN staffed_dates AS s ON s.unit = d.unit AND s.post = d.post AND s.date = d.date - 1
+),
+between_dates AS (
+    -- Each beginning with the end that follows it (a one-day stretch: the same date), or the
+    -- last date judged.
+    SELECT e.unit, e.post, e.date AS first_date, coalesce(e.ends, j.closes) AS last_date
+    FROM (SELECT *, lead(date) OVER (PARTITION BY unit, post ORDER BY date, NOT opening) AS ends
+          FROM edges) AS e
+    JOIN judged AS j ON j.unit = e.unit AND j.post = e.post
+    WHERE e.opening
+),
+gaps AS (
+    SELECT * FROM partly
+    UNION ALL
+    SELECT b.unit, b.post, b.first_date, b.last_date, q.shifts, q.missing
+    FROM between_dates AS b
+    JOIN required AS q ON q.unit = b.unit AND q.post = b.post
 ),
 first_dates AS (
     -- The dates the explanation names: at most `shown` of each of the first stretches.
