@@ -55,6 +55,8 @@ class Vocabulary(BaseModel):
     screening_columns: dict[str, str]
     screening_texts: dict[str, str]
     warning_texts: dict[str, str]
+    case_timeliness: dict[str, str]
+    finding_states: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -89,6 +91,8 @@ LINK_DETAIL_ZH: Final = VOCABULARY.link_details
 VERDICT_ZH: Final = VOCABULARY.screening_verdicts
 VERDICT_COLUMN_ZH: Final = VOCABULARY.screening_columns
 WARNING_TEXT_ZH: Final = VOCABULARY.warning_texts
+TIMELINESS_ZH: Final = VOCABULARY.case_timeliness
+FINDING_STATE_ZH: Final = VOCABULARY.finding_states
 ACTION_ZH: Final = {
     **VOCABULARY.audit_actions,
     **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},
