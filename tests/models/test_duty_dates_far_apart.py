@@ -1,6 +1,7 @@
 """A roster row dated 2000 (a typo, or a hostile file: ingestion accepts 2000 to a year ahead
-for the 督察 data) stretches the roster's range over 24 years (contract §6). The duty models must still say exactly which
-dates are concerned, returning a bounded number of rows, not one per date per post."""
+for the 督察 data) stretches the roster's range over 24 years (contract §6). The duty models
+must still say exactly which dates are concerned, returning a bounded number of rows, not one
+per date per post."""
 
 from __future__ import annotations
 
