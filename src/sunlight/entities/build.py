@@ -86,12 +86,12 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     if new is not None and not scope.read_by_index(warehouse, new):
         state.fingerprint, state.batches = fingerprint, "\n".join(batches)
         return _kept(session)  # no new row of a dataset the index reads
-    found = _compute(engine, state.salt, connection, last, new, clock)
+    found = _compute(engine, warehouse, state.salt, connection, last, new, clock)
     if new is not None and found.places_moved:  # a village came or went: links move
         new, clock.laps = None, {}
-        found = _compute(engine, state.salt, connection, last, None, clock)
+        found = _compute(engine, warehouse, state.salt, connection, last, None, clock)
     whole = found.whole and new is None  # a scoped build holds only part of the index
-    changes.settle_links(engine, whole)
+    changes.settle_links(engine, whole, scoped=new is not None)
     counts = IndexCounts(built=True, whole=whole, scoped=new is not None, phases=clock.laps)
     counts.written, counts.links_written = (_rewrite(engine, connection) if whole
                                             else _update(engine, connection))
@@ -160,12 +160,13 @@ def _new_batches(built_from: str, batches: list[str]) -> set[str] | None:
     return set(batches[len(before):])
 
 
-def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, Path] | None,
-             new: set[str] | None, clock: _Clock) -> changes.Plan:
+def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connection,
+             last: dict[str, Path] | None, new: set[str] | None,
+             clock: _Clock) -> changes.Plan:
     """The engine's steps (over the whole warehouse, or what `new` touches) and the plan of
     changes against what is stored (the snapshot's files `last`, else the database)."""
     if last is not None:
-        snapshot.register(engine, last)
+        snapshot.register(engine, last, scoped=new is not None)
     else:
         engine.register_table("e_stored", store.stored_entities(connection))
         engine.register_table("e_stored_links", store.stored_links(connection))
@@ -176,10 +177,10 @@ def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, 
         engine.materialise("all_latest", sql.ALL_LATEST)
         engine.materialise("all_pairs", pairs.WHOLE)
     else:
-        scope.narrow(engine, new)
+        scope.narrow(engine, warehouse, new)
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, scope.narrowed(step))
-        engine.materialise("all_latest", scope.ALL_LATEST)
+        engine.create_view("all_latest", scope.ALL_LATEST)
     for name, source in sql.PLACE_SOURCES:
         engine.create_view(name, source)
     for name, step in sql.PLACE_STEPS:

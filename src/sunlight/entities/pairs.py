@@ -32,16 +32,23 @@ WHOLE = state("e_pay")
 
 _KEY = "account, id"
 
+# The stored pairs of the accounts new payments name: what a scoped build reads of them.
+OLD = ("SELECT * FROM s_stored_pairs WHERE account IN "
+       "(SELECT DISTINCT account FROM s_new_pairs)")
+
 MERGED = f"""
-SELECT * FROM s_stored_pairs ANTI JOIN s_new_pairs USING ({_KEY})
-UNION ALL BY NAME
-SELECT account, id, max(w) AS w, max(tp) AS tp, max(vp) AS vp, max(last) AS last,
-       list_distinct(flatten(list(programs))) AS programs
-FROM (SELECT * FROM s_stored_pairs SEMI JOIN s_new_pairs USING ({_KEY})
-      UNION ALL BY NAME SELECT * FROM s_new_pairs)
-GROUP BY {_KEY}
+SELECT account, id, greatest(o.w, n.w) AS w, greatest(o.tp, n.tp) AS tp,
+       greatest(o.vp, n.vp) AS vp, greatest(o.last, n.last) AS last,
+       list_distinct(list_concat(o.programs, n.programs)) AS programs
+FROM s_old_pairs AS o FULL JOIN s_new_pairs AS n USING ({_KEY})
 """
-"""`all_pairs` after a scoped build: the kept state (`s_stored_pairs`) and the new rows'."""
+"""The pairs of those accounts after the new payments: their kept state (`s_old_pairs`)
+merged with the new rows' (`s_new_pairs`)."""
+
+ALL = ("SELECT * FROM s_stored_pairs WHERE account NOT IN (SELECT account FROM s_new_pairs) "
+       "UNION ALL BY NAME SELECT * FROM s_merged_pairs")
+"""`all_pairs` after a scoped build, written to the snapshot: the other accounts' pairs as
+they were kept."""
 
 # Each pair of the accounts new payments name, before (0) and after (1) them.
 COMPARED = f"""
@@ -51,9 +58,8 @@ SELECT a.account, a.id, o.account IS NULL AS new_pair, n.account IS NOT NULL AS 
        struct_extract(o.vp, 'v') AS village0, struct_extract(a.vp, 'v') AS village1,
        o.last AS last0, a.last AS last1,
        coalesce(o.programs, []) AS programs0, a.programs AS programs1
-FROM all_pairs AS a LEFT JOIN s_stored_pairs AS o USING ({_KEY})
+FROM s_merged_pairs AS a LEFT JOIN s_old_pairs AS o USING ({_KEY})
 LEFT JOIN s_new_pairs AS n USING ({_KEY})
-WHERE a.account IN (SELECT account FROM s_new_pairs)
 """
 
 

@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-import pyarrow as pa
-
 from sunlight.entities import pairs, sql
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -66,7 +64,8 @@ TOUCHED = (
             "WHERE id_number IN (SELECT id FROM s_o) AND household_id IS NOT NULL "
             "AND household_id <> ''"),
     ("s_new_pairs", pairs.state("n_payments")),
-    ("all_pairs", pairs.MERGED),
+    ("s_old_pairs", pairs.OLD),
+    ("s_merged_pairs", pairs.MERGED),
     ("s_pairs", pairs.COMPARED),
     ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM payments "
             "WHERE id_number IN (SELECT id FROM s_o) UNION ALL "
@@ -121,17 +120,21 @@ def read_by_index(warehouse: Warehouse, new: Collection[str]) -> bool:
                if batch.file_hash in new)
 
 
-def narrow(engine: Engine, new: Collection[str]) -> None:
+def narrow(engine: Engine, warehouse: Warehouse, new: Collection[str]) -> None:
     """Find what the new batches (file hashes `new`) touch, and make `f_<dataset>` the rows
     to read. The warehouse's datasets are registered (open_warehouse)."""
-    engine.register_table("s_new", pa.table({"file_hash": pa.array(sorted(new), pa.string())}))
+    batches = [batch for batch in warehouse.batches() if batch.file_hash in new]
     for dataset in INDEXED:
-        # Materialised: the new rows are few, and read by many of the steps below.
-        engine.materialise(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
-                                           f"source_file_hash AS VARCHAR) IN (SELECT file_hash "
-                                           f"FROM s_new)")
+        # Only the new batches' files are read. The dataset's columns first: a file written
+        # before a column was added still has them all. Materialised: the new rows are few,
+        # and read by many of the steps below.
+        engine.register_files(f"n_files_{dataset}", warehouse.table_files(dataset, batches),
+                              dataset)
+        engine.materialise(f"n_{dataset}", f"SELECT * FROM (SELECT * FROM {dataset} LIMIT 0) "
+                                           f"UNION ALL BY NAME SELECT * FROM n_files_{dataset}")
     for name, query in TOUCHED:
         engine.materialise(name, query)
+    engine.create_view("all_pairs", pairs.ALL)  # read once, to be written
     for dataset in INDEXED:
         if dataset in READ_ONCE:  # a view: its one step reads only the columns it needs
             engine.create_view(f"f_{dataset}", _rows(dataset))

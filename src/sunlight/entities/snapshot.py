@@ -43,7 +43,12 @@ PARTS = {
 STORED = {"e_stored": "SELECT * FROM snap_subjects UNION ALL SELECT * FROM snap_places",
           "e_stored_links": "SELECT * FROM snap_links", "s_latest": "SELECT * FROM snap_latest",
           "s_stored_pairs": "SELECT * FROM snap_pairs"}
-"""The tables a build reads from the snapshot, each read once from its Parquet files."""
+"""The tables a build reads from the snapshot."""
+
+_READ_WHOLE = {"e_stored", "e_stored_links"}
+"""The ones a build over the whole warehouse reads whole, more than once: read into the
+engine once. A scoped build reads a few rows of them, and the snapshot's other tables, where
+it needs them: from the Parquet files."""
 
 
 def folder(warehouse: Warehouse) -> Path:
@@ -66,12 +71,15 @@ def read(where: Path, name: str, connection: Connection) -> dict[str, Path] | No
     return files
 
 
-def register(engine: Engine, files: dict[str, Path]) -> None:
+def register(engine: Engine, files: dict[str, Path], *, scoped: bool) -> None:
     """The snapshot's tables (`STORED`) in the engine, read by the engine itself."""
     for part, path in files.items():
         engine.register_parquet(f"snap_{part}", [path])
     for name, query in STORED.items():
-        engine.materialise(name, query)
+        if name in _READ_WHOLE and not scoped:
+            engine.materialise(name, query)
+        else:
+            engine.create_view(name, query)
 
 
 def write(engine: Engine, where: Path, last: str = "", unchanged: Collection[str] = ()) -> str:

@@ -442,11 +442,12 @@ SELECT township, village, count(*) FILTER (WHERE coalesce(status, '正常') = '�
 FROM all_latest WHERE {present('township')} AND {present('village')} GROUP BY ALL
 """
 
+# The residents' villages are those counted in e_village_residents (all_latest is large).
 VILLAGE_IDS = " UNION ".join(
     f"SELECT township, village FROM {table} WHERE {present('township')} "
     f"AND {present('village')}"
-    for table in ("all_latest", "e_village_programs", "e_village_enrolled", "all_officials",
-                  "all_land"))
+    for table in ("e_village_residents", "e_village_programs", "e_village_enrolled",
+                  "all_officials", "all_land"))
 
 VILLAGES = f"""
 SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS name,
@@ -558,7 +559,7 @@ def doc_json(column: str) -> str:
 
 
 def _ids(alias: str, kind: str, key: str) -> str:
-    return f"JOIN e_dir AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
+    return f"JOIN e_ids AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
 
 
 # A payee's totals on the account are read from the runs (sunlight.entities.payments), not
@@ -579,8 +580,8 @@ SELECT s.id AS source_id, coalesce(v.id, tw.id) AS target_id,
        left(coalesce(nullif(o.post, ''), o.category, ''), 60) AS role,
        {_OFFICE_DETAILS} AS details
 FROM officials AS o {_ids('s', 'person', 'o.id_number')}
-LEFT JOIN e_dir AS v ON v.kind = 'village' AND v.key = o.township || '/' || o.village
-LEFT JOIN e_dir AS tw ON tw.kind = 'township' AND tw.key = o.township
+LEFT JOIN e_ids AS v ON v.kind = 'village' AND v.key = o.township || '/' || o.village
+LEFT JOIN e_ids AS tw ON tw.kind = 'township' AND tw.key = o.township
 WHERE coalesce(v.id, tw.id) IS NOT NULL
 """
 
@@ -591,8 +592,8 @@ SELECT s.id AS source_id, c.id AS target_id, 'legal_rep' AS kind, 'legal_rep' AS
          status_date := arg_max(r.status_date, {LATEST_ROW.format('r')}))) AS VARCHAR)
        AS details
 FROM e_company_rows AS r
-JOIN e_dir AS s ON s.kind = 'person' AND s.key = r.rep
-JOIN e_dir AS c ON c.kind = 'company' AND c.key = r.key
+JOIN e_ids AS s ON s.kind = 'person' AND s.key = r.rep
+JOIN e_ids AS c ON c.kind = 'company' AND c.key = r.key
 GROUP BY s.id, c.id
 """
 
@@ -607,7 +608,7 @@ SELECT h.id AS source_id, v.id AS target_id, 'resident' AS kind, 'resident' AS r
        CAST(to_json(struct_pack(members := coalesce(len(m.members), 0))) AS VARCHAR)
        AS details
 FROM e_entities AS h
-JOIN e_dir AS v ON v.kind = 'village' AND v.key = h.township || '/' || h.village
+JOIN e_ids AS v ON v.kind = 'village' AND v.key = h.township || '/' || h.village
 LEFT JOIN e_members AS m ON m.h = h.key
 WHERE h.kind = 'household'
 """
