@@ -63,30 +63,39 @@ LEFT JOIN s_new_pairs AS n USING ({_KEY})
 """
 
 
-def _account(suffix: str) -> str:
-    """An account's place (its latest payee's, as `sql.ACCOUNTS` takes it) and programs."""
+def _place(suffix: str) -> str:
+    """An account's place: its latest payee's, as `sql.ACCOUNTS` takes it."""
     place = f"struct_pack(l := last{suffix}, t := township{suffix}, v := village{suffix})"
     return (f"arg_max(township{suffix}, {place}) AS township{suffix}, "
-            f"arg_max(village{suffix}, {place}) AS village{suffix}, "
-            f"list_sort(list_distinct(flatten(list(programs{suffix})))) AS programs{suffix}")
+            f"arg_max(village{suffix}, {place}) AS village{suffix}")
 
 
-def changed_accounts(present: str) -> str:
-    """The accounts whose document new payments change: a new payee (or a new account), a
-    payee's name as written or place changed, the account's place (its latest payee's)
-    moved, a new program, or a payee without a person's ID (whose totals the document
-    holds). `present`: the condition that `id` is a person's key."""
+def account_changes(present: str) -> str:
+    """Of each account new payments name: its payees, and whether one of them changed (is
+    new, has another name as written, place or program, or is no person with an ID, whose
+    totals the document holds). `present`: the condition that `id` is a person's key. An
+    account's programs are its payees': they grow only by a payee's new one."""
     return f"""
-SELECT account FROM (
-  SELECT account, bool_or(new_pair OR written0 IS DISTINCT FROM written1
-                          OR township0 IS DISTINCT FROM township1
-                          OR village0 IS DISTINCT FROM village1
-                          OR (touched AND NOT ({present}))) AS changed,
-         {_account('0')}, {_account('1')}
-  FROM s_pairs GROUP BY account)
-WHERE changed OR township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
-   OR programs0 IS DISTINCT FROM programs1
+SELECT account, count(*) AS pairs,
+       bool_or(new_pair OR written0 IS DISTINCT FROM written1
+               OR township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
+               OR NOT list_has_all(programs0, programs1)
+               OR (touched AND NOT ({present}))) AS changed
+FROM s_pairs GROUP BY account
 """
+
+
+CHANGED_ACCOUNTS = f"""
+SELECT account FROM s_account_changes WHERE changed
+UNION ALL
+SELECT account FROM (
+  SELECT account, {_place('0')}, {_place('1')} FROM s_pairs
+  WHERE account IN (SELECT account FROM s_account_changes WHERE NOT changed AND pairs > 1)
+  GROUP BY account)
+WHERE township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
+"""
+"""The accounts whose document new payments change (`s_account_changes`): a payee changed,
+or, of an account with several, the latest payee is another one, elsewhere."""
 
 
 PAID_BEFORE = ("SELECT id, coalesce(max(last), '') AS last FROM s_stored_pairs "

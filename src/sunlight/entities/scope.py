@@ -67,9 +67,10 @@ TOUCHED = (
     ("s_old_pairs", pairs.OLD),
     ("s_merged_pairs", pairs.MERGED),
     ("s_pairs", pairs.COMPARED),
+    ("s_account_changes", pairs.account_changes(sql.present("id"))),
     ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM payments "
             "WHERE id_number IN (SELECT id FROM s_o) UNION ALL "
-            + pairs.changed_accounts(sql.present("id"))
+            + pairs.CHANGED_ACCOUNTS
             + " UNION ALL SELECT account FROM n_enterprise_payments) "
             "WHERE account IS NOT NULL AND account <> ''"),
     ("s_c", f"SELECT DISTINCT {_COMPANY_KEY} AS key FROM (SELECT * FROM n_businesses "
