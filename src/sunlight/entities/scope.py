@@ -84,6 +84,8 @@ TOUCHED = (
     ("s_r", f"SELECT id FROM s_q UNION SELECT id_number FROM payments "
             f"WHERE account IN (SELECT key FROM s_a) UNION SELECT rep_id_number "
             f"FROM businesses AS t WHERE {_COMPANY_KEY} IN (SELECT key FROM s_c)"),
+    # Those of them with a current registry row in the snapshot: the others' are new, if any.
+    ("s_r_known", "SELECT id FROM s_r WHERE id IN (SELECT id FROM s_latest)"),
     ("e_scope", "SELECT 'person' AS kind, id AS key FROM s_p UNION ALL "
                 "SELECT 'household', key FROM s_h UNION ALL "
                 "SELECT 'account', key FROM s_a UNION ALL SELECT 'company', key FROM s_c"),
@@ -98,6 +100,14 @@ READ_ONCE = ("payments", "residents")
 """The datasets one subject step reads (`e_pay`, `e_reg_states`); the large ones too."""
 
 
+# A person without a current registry row in the snapshot had none before the new batches:
+# their rows, if any, are new ones (payees never registered are read again every month).
+_REGISTRY_ROWS = (
+    "SELECT * FROM residents WHERE id_number IN (SELECT id FROM s_r_known) "
+    "UNION ALL BY NAME SELECT * FROM n_residents WHERE id_number IN "
+    "(SELECT id FROM s_r WHERE id NOT IN (SELECT id FROM s_r_known))")
+
+
 def _rows(dataset: str) -> str:
     """The rows of a dataset that the subject steps read for the touched entities."""
     if dataset in COMPANY_COLUMN:
@@ -106,8 +116,9 @@ def _rows(dataset: str) -> str:
             where += " OR account IN (SELECT key FROM s_a)"
         return f"SELECT * FROM {dataset} AS t WHERE {where}"
     column = PERSON_COLUMN[dataset]
-    people = "s_r" if dataset == "residents" else "s_q"
-    where = f"{column} IN (SELECT id FROM {people})"
+    if dataset == "residents":
+        return _REGISTRY_ROWS
+    where = f"{column} IN (SELECT id FROM s_q)"
     if dataset == "payments":
         where += " OR account IN (SELECT key FROM s_a)"
     if dataset == "businesses":
