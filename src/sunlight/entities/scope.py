@@ -162,6 +162,31 @@ def narrowed(step: str) -> str:
     return _DATASET.sub(r"\1 f_\2", step)
 
 
+_VILLAGE_KEY = "township, village, program"
+
+VILLAGE_MONEY = (
+    ("e_village_pay", sql.village_pay("n_payments")),
+    ("s_added_village_payees", f"SELECT * FROM ({sql.VILLAGE_PAYEES}) "
+                               f"ANTI JOIN s_stored_village_payees USING ({_VILLAGE_KEY}, id)"),
+    ("e_village_programs", f"""
+SELECT {_VILLAGE_KEY}, CAST(sum(payees) AS BIGINT) AS payees, sum(amount) AS amount,
+       CAST(sum(n) AS BIGINT) AS n
+FROM (SELECT * FROM s_stored_village_programs
+      UNION ALL BY NAME
+      SELECT {_VILLAGE_KEY}, 0 AS payees, sum(amount) AS amount, sum(n) AS n
+      FROM e_village_pay GROUP BY ALL
+      UNION ALL BY NAME
+      SELECT {_VILLAGE_KEY}, count(*) AS payees, 0 AS amount, 0 AS n
+      FROM s_added_village_payees GROUP BY ALL)
+GROUP BY ALL
+"""),
+)
+"""The villages' money by program after new batches: the kept sums (the snapshot's) and the
+new rows', each payee counted where they were not paid under the program before."""
+
+ALL_VILLAGE_PAYEES = ("SELECT * FROM s_stored_village_payees "
+                      "UNION ALL SELECT * FROM s_added_village_payees")
+
 ALL_LATEST = (f"SELECT {sql.LATEST_COLUMNS} FROM s_latest WHERE id NOT IN (SELECT id FROM s_r) "
               f"UNION ALL SELECT {sql.LATEST_COLUMNS} FROM e_latest")
 """Everyone's current registry row: the snapshot's (`s_latest`) but for those read again."""

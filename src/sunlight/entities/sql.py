@@ -421,14 +421,29 @@ LEFT JOIN e_company_paid AS p USING (key) LEFT JOIN e_company_months AS m USING 
 """
 
 # Villages and townships: residents, and payees and money per program. They read the whole
-# warehouse (`PLACE_SOURCES`) even when the steps above read only what new batches touch.
-VILLAGE_PROGRAMS = f"""
-SELECT township, village, program, count(DISTINCT id_number) AS payees,
-       sum(amount) AS amount, count(*) AS n
-FROM (SELECT t.township, t.village, {PROGRAM} AS program, t.id_number, t.amount
-      FROM all_pay AS t WHERE {present('t.township')} AND {present('t.village')})
+# warehouse (`PLACE_SOURCES`) even when the steps above read only what new batches touch;
+# the money by village, program and payee (`e_village_pay`) is what a scoped build adds a
+# month's payments to (sunlight.entities.scope).
+def village_pay(rows: str) -> str:
+    """The payments `rows` (as `payments`) by village, program and payee: sum and rows."""
+    return f"""
+SELECT t.township, t.village, {PROGRAM} AS program, t.id_number AS id, sum(t.amount) AS amount,
+       count(*) AS n
+FROM {rows} AS t WHERE {present('t.township')} AND {present('t.village')}
 GROUP BY ALL
 """
+
+
+VILLAGE_PROGRAMS = """
+SELECT township, village, program, count(id) AS payees, sum(amount) AS amount,
+       CAST(sum(n) AS BIGINT) AS n
+FROM e_village_pay GROUP BY ALL
+"""
+
+VILLAGE_PAYEES = ("SELECT township, village, program, id FROM e_village_pay "
+                  "WHERE id IS NOT NULL")
+"""Who was paid under each program in each village: what a scoped build counts new payees
+against (the snapshot's `village_payees`)."""
 
 VILLAGE_ENROLLED = f"""
 SELECT t.township, t.village, {PROGRAM} AS program, count(DISTINCT t.id_number) AS enrolled
@@ -519,8 +534,12 @@ and `all_latest`, every person's current registry row (`LATEST_COLUMNS`)."""
 ALL_LATEST = f"SELECT {LATEST_COLUMNS} FROM e_latest"
 """`all_latest` after subject steps over the whole warehouse."""
 
+VILLAGE_MONEY = (("e_village_pay", village_pay("all_pay")),
+                 ("e_village_programs", VILLAGE_PROGRAMS))
+"""The villages' money by program, over the whole warehouse."""
+
 PLACE_STEPS = (
-    ("e_village_programs", VILLAGE_PROGRAMS), ("e_village_enrolled", VILLAGE_ENROLLED),
+    ("e_village_enrolled", VILLAGE_ENROLLED),
     ("e_village_residents", VILLAGE_RESIDENTS), ("e_village_ids", VILLAGE_IDS),
     ("e_township_ids", TOWNSHIP_IDS),
 )
