@@ -150,8 +150,10 @@ def plan(engine: Engine, salt: str, scoped: bool) -> Plan:
         engine.materialise("e_dir", DIRECTORY)
         engine.create_view("e_ids", IDS)
     engine.materialise("e_scope_ids", _SCOPE_IDS)
-    engine.create_view("e_stored_links_scope", "SELECT * FROM e_stored_links"
-                       + (f" {_IN_SCOPE}" if scoped else ""))
+    if scoped:  # the few links of the scope, read twice (gone, new) from the snapshot's
+        engine.materialise("e_stored_links_scope", f"SELECT * FROM e_stored_links {_IN_SCOPE}")
+    else:
+        engine.create_view("e_stored_links_scope", "SELECT * FROM e_stored_links")
     engine.materialise("e_links", fresh_links(scoped))
     [row] = engine.query(
         "SELECT count(*) AS total, count(*) FILTER (WHERE changed) AS changed, "
