@@ -21,7 +21,7 @@ from sunlight.synth.scorecard import read_truth, score
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
 from tests.conftest import SAMPLE_COUNTY
-from tests.samples.golden_ids import V11_MODELS
+from tests.samples.golden_ids import POLICE_MODELS, V11_MODELS
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +90,9 @@ def test_every_case_is_found_as_stated_and_no_trap_fires(
     monkeypatch.setenv("SUNLIGHT_HOME", str(ingested.root.parent))
     monkeypatch.delenv("SUNLIGHT_DATABASE_URL", raising=False)
     run = run_detection(Settings())
-    # section 5's models need its datasets, which a v1 county does not deliver
-    assert {outcome.code for outcome in run.result.outcomes if not outcome.ran} == V11_MODELS
+    # section 5's and 6's models need their datasets, which a v1 county does not deliver
+    assert {outcome.code for outcome in run.result.outcomes if not outcome.ran} == (
+        V11_MODELS | POLICE_MODELS)
     export = tmp_path / "warnings.csv"
     assert CliRunner().invoke(app, ["warnings", "export", str(export)]).exit_code == 0
     truth = truth_rows("truth.csv")

@@ -70,7 +70,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                 return DetectionRun(result, None)
             with session_factory(db).begin() as session:
                 report = sync(session, result.detections, models=result.models_run,
-                              fingerprint=fingerprint(warehouse))
+                              fingerprint=fingerprint(warehouse), as_of=result.as_of.day)
                 # In the same transaction: a warning is never stored without its timeline.
                 timeline.refresh(engine, warehouse, session,
                                  {d.id_number for d in result.detections})

@@ -15,9 +15,9 @@ from sunlight.contract.cases import CLOSED, HANDLING, PAYMENT_MEASURES, STATUS_Z
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.contract.vocabulary import (
-    EVIDENCE_ROLE_ZH,
     SEVERITY_ZH,
     SUBJECT_KIND_ZH,
+    evidence_role_zh,
     field_label,
 )
 from sunlight.csv_cells import safe_row
@@ -31,7 +31,7 @@ CSV_COLUMNS = ("warning_id", "model", "id_number", "name", "account", "program",
 XLSX_COLUMNS = (
     ("预警编号", 16), ("风险分", 8), ("模型", 18), ("对象类型", 8), ("对象", 24),
     ("身份证号", 21), ("姓名", 10), ("账号", 22), ("项目", 18), ("乡镇", 10), ("村", 10),
-    ("起始期", 9), ("截止期", 9), ("涉及金额（元）", 14), ("风险等级", 8), ("状态", 8),
+    ("起始期", 11), ("截止期", 11), ("涉及金额（元）", 14), ("风险等级", 8), ("状态", 8),
     ("预警说明", 90),
 )
 XLSX_AT = {title: column for column, (title, _) in enumerate(XLSX_COLUMNS)}
@@ -42,7 +42,8 @@ def csv_row(warning: Warning) -> list[str]:
     """The warning's values in the contract's columns, as stored (not yet made CSV-safe)."""
     return [warning.warning_id, warning.model, warning.id_number, warning.name, warning.account,
             warning.program, warning.township, warning.village, warning.period_from,
-            warning.period_to, f"{warning.amount:.2f}", warning.severity, warning.status,
+            warning.period_to, f"{warning.amount:.2f}" if warning.money else "",
+            warning.severity, warning.status,
             warning.explanation, warning.subject_kind, warning.subject, warning.subject_name]
 
 
@@ -105,7 +106,9 @@ def _warnings_sheet(book: xlsxwriter.Workbook, formats: dict[str, xlsxwriter.for
         for column, text in enumerate(texts):
             sheet.write_string(number, column, text)
         sheet.write_number(number, XLSX_AT["风险分"], w.score)
-        sheet.write_number(number, XLSX_AT["涉及金额（元）"], float(w.amount), formats["money"])
+        if w.money:  # a warning that concerns no money leaves the cell blank (§4)
+            sheet.write_number(number, XLSX_AT["涉及金额（元）"], float(w.amount),
+                               formats["money"])
         sheet.write_string(number, XLSX_AT["风险等级"], SEVERITY_ZH.get(w.severity, w.severity))
         sheet.write_string(number, XLSX_AT["状态"], STATUS_ZH.get(w.status, w.status))
         explanation = masked_text(w.explanation) if masked else w.explanation
@@ -172,10 +175,10 @@ def _evidence_sheet(book: xlsxwriter.Workbook, head: xlsxwriter.format.Format,
             for column, text in enumerate((w.warning_id, dataset, row.file, row.sheet)):
                 sheet.write_string(number, column, text)
             sheet.write_number(number, 4, row.row)
-            sheet.write_string(number, 5, EVIDENCE_ROLE_ZH.get(row.role, row.role))
+            sheet.write_string(number, 5, evidence_role_zh(row.role, w.money))
             sheet.write_string(number, 6, row.period)
             # The part of the row's money at risk; a basis row shows why, not money at risk.
-            if row.role == "paid":
+            if row.role == "paid" and w.money:
                 sheet.write_number(number, 7, float(row.amount))
 
 

@@ -100,6 +100,15 @@ def test_generate_refuses_to_overwrite_a_real_delivery(tmp_path: Path):
     assert (tmp_path / "delivery" / "payments" / "real.csv").exists()
 
 
+def test_generate_writes_a_bureau_alone(tmp_path: Path):
+    result = runner.invoke(app, ["generate", "--out", str(tmp_path), "--bureau-only",
+                                 "--posts", "12", "--cases", "100", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in (tmp_path / "delivery").iterdir()} == {
+        "posts", "duty_roster", "duty_checks", "police_cases", "inspection_findings"}
+    assert "officers" in result.output and (tmp_path / "truth.csv").is_file()
+
+
 def test_files_ingestion_cannot_read_are_listed_as_skipped(tmp_path: Path, home: Path):
     write_csv(tmp_path / "delivery" / "payments" / "三月.csv", ROWS)
     (tmp_path / "delivery" / "payments" / "三月.et").write_bytes(b"WPS")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from sunlight.models.detection import Detection, EvidenceRow
@@ -41,6 +42,10 @@ def test_periods_are_spoken_as_months_years_or_both():
     assert period_zh("2024-03") == "2024年3月" and period_zh("2024") == "2024年"
     assert periods_zh("2024-03", "2024-03") == "2024年3月"
     assert span(["2023", "2024-01", "2024-02"]) == "2个月又1年"
+    # The police models' periods are days (contract §6).
+    assert period_zh("2024-02-10") == "2024年2月10日"
+    assert periods_zh("2024-01-31", "2024-02-09") == "2024年1月31日至2024年2月9日"
+    assert span(["2024-02-10", "2024-02-12", "2024-02-10"]) == "2天"
     # Periods that need not follow each other are each named, not spanned.
     assert periods_list_zh(["2024-10", "2023-04", "2024-10"]) == "2023年4月、2024年10月"
     many = [f"2024-{m:02d}" for m in range(1, 10)]
@@ -75,3 +80,27 @@ def test_every_figure_a_template_may_name_is_filled():
     from sunlight.models.explain import FIGURES, figures
 
     assert set(figures(detection([paid(1)]))) == set(FIGURES)
+
+
+def roll_call(day: int) -> EvidenceRow:
+    return EvidenceRow("duty_checks", "点名.csv", "", day + 1, "paid", f"2024-02-{day:02d}")
+
+
+def no_money(rows: list[EvidenceRow], severity: str = "medium") -> Detection:
+    return Detection(
+        model="DUTY_ABSENT", subject="610327198704227710", program="", severity=severity,
+        period_from=rows[0].period, period_to=rows[-1].period, amount=Decimal("0.00"),
+        evidence=tuple(rows), money=False, template="{periods_zh}{count}次不在岗{amount}")
+
+
+def test_a_warning_of_no_money_is_ranked_without_money():
+    once, often = no_money([roll_call(1)]), no_money([roll_call(d) for d in range(1, 25)])
+    assert risk_score(often) > risk_score(once) > 0
+    # An amount of 0 does not count against it: money is left out, not counted as none.
+    assert risk_score(once) > risk_score(replace(once, money=True))
+    # Its other parts share the whole scale: at their most, 100.
+    surest = replace(often, severity="high", facts={
+        "strength": "1", "ongoing": "1", "other_models": "2", "village_warnings": "10"})
+    assert risk_score(surest) == 100
+    assert no_money([roll_call(1)], "high").score > once.score
+    assert once.explanation == "2024年2月1日1次不在岗"  # and never a sum of money

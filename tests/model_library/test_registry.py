@@ -25,6 +25,9 @@ CONTRACT_CODES = {
     # contract v1.1, section 5
     "COMPANY_INACTIVE_PAID", "COMPANY_UNREGISTERED", "HEADCOUNT_OVERCLAIMED", "REP_IS_OFFICIAL",
     "DUTY_ALLOWANCE_UNEARNED",
+    # contract v1.1, section 6
+    "DUTY_ABSENT", "LEADER_ABSENT", "POST_UNCOVERED",
+    "CASE_OVERDUE", "CASE_STEP_ORDER", "RECTIFICATION_OVERDUE",
 }
 
 GOOD_YAML = """\
@@ -91,9 +94,16 @@ def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> Non
     (GOOD_YAML, "SELECT paid_row('p'), '超限' AS fact_note FROM paid AS p", "paid_row()"),
     (GOOD_YAML.replace("screening_note: 请核对发放金额。\n", ""), GOOD_SQL, "screening_note"),
     (GOOD_YAML.replace("请核对发放金额。", "请核对{name}的金额。"), GOOD_SQL, "placeholders"),
+    # A model of no money may not speak of any: neither {amount} nor 元.
+    (GOOD_YAML + "money: false\n", GOOD_SQL, "speaks of money (amount, 元)"),
+    (GOOD_YAML.replace("共计{amount}元", "共{count}次") + "money: false\n", GOOD_SQL.replace(
+        "'超限'", "'超过100元'"), None),
 ])
 def test_a_broken_model_file_is_refused_naming_the_file_and_the_problem(
-        tmp_path: Path, yaml_text: str, sql_text: str | None, problem: str) -> None:
+        tmp_path: Path, yaml_text: str, sql_text: str | None, problem: str | None) -> None:
+    if problem is None:  # a fact may say 元 (a standard): only the template may not
+        assert not load_model(write_model(tmp_path, yaml_text, sql_text), "test_model").spec.money
+        return
     with pytest.raises(ModelFileError) as refused:
         load_model(write_model(tmp_path, yaml_text, sql_text), "test_model", "mine")
     assert refused.value.path.startswith("mine/test_model.")

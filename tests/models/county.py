@@ -207,9 +207,24 @@ class County:
                 for period in ([periods] if isinstance(periods, str) else periods)]
 
     def on_duty(self, who: Person, date: str, shift: str = "白班",
-                role: str = "社区工作者", unit: str = "东风村委会") -> Row:
-        return self.add("duty_roster", date=date, shift=shift, unit=unit, role=role,
-                        id_number=who.id, name=who.name)
+                role: str = "社区工作者", unit: str = "东风村委会", file: str = "",
+                **extra: Cell) -> Row:
+        """A duty_roster row; `extra`: its post, the 警号."""
+        return self.add("duty_roster", file, date=date, shift=shift, unit=unit, role=role,
+                        id_number=who.id, name=who.name, **extra)
+
+    # -- police supervision (contract §6) --------------------------------------------------
+
+    def post(self, unit: str, post: str, coverage: str = "24小时", file: str = "",
+             **extra: Cell) -> Row:
+        """A row of the post list; `extra`: active_from, active_to, kind."""
+        return self.add("posts", file, unit=unit, post=post, coverage=coverage, **extra)
+
+    def check(self, who: Person, at: str, unit: str, result: str = "不在岗",
+              **extra: Cell) -> Row:
+        """A duty check (网上点名) of `who` at `at` (`2024-02-10 21:35`); `extra`: post, method."""
+        return self.add("duty_checks", checked_at=at, unit=unit, id_number=who.id,
+                        name=who.name, result=result, **extra)
 
     # -- money -----------------------------------------------------------------------------
 

@@ -94,6 +94,19 @@ def test_by_default_cases_are_judged_at_the_latest_date_of_the_cases(cases: Path
         ("A1", "48", "2024-03-20")]
 
 
+def test_a_model_of_police_data_alone_carries_the_date_without_reading_it(cases: Path,
+                                                                          tmp_path: Path) -> None:
+    (tmp_path / "listed.yaml").write_text(OPEN_TOO_LONG_YAML.replace(
+        "OPEN_TOO_LONG", "LISTED").replace("{days}天未办结", "已受理").replace(
+        "facts: {days: 天数}\n", ""), encoding="utf-8")
+    (tmp_path / "listed.sql").write_text(
+        "SELECT case_no AS subject, '' AS program, '2024-02-01' AS period, 1 AS amount, "
+        "'police_cases' AS source_dataset, source_file, source_sheet, source_row "
+        "FROM police_case WHERE case_no = 'A1'", encoding="utf-8")
+    result = run(load_model(tmp_path, "listed", "test"))
+    assert [d.facts["as_of"] for d in result.detections] == ["2024-03-20"]
+
+
 def test_a_given_as_of_date_judges_instead(cases: Path, tmp_path: Path) -> None:
     result = run(open_too_long(tmp_path), as_of=dt.date(2024, 3, 21))
     assert result.as_of == AsOf(dt.date(2024, 3, 21), "given")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
+
+from sunlight.models.detection import Detection
 from sunlight.models.detection import Person as Involved
+from sunlight.models.subjects import named, subject_name
 from tests.models.county import County, Run, months
 
 county = County()
@@ -88,3 +93,27 @@ def test_a_townships_program_year_is_named_in_chinese(run: Run):
     found = run.one("城关镇/DIBAO/2024")
     assert (found.subject_kind, found.subject_name, found.people) == (
         "township", "城关镇 农村最低生活保障 2024年", ())
+
+
+def test_police_subjects_are_named_as_their_query_says_else_by_their_key():
+    post = Detection(model="POST_UNCOVERED", subject="城关派出所/东关卡口", program="",
+                     severity="medium", period_from="2024-02-10", period_to="2024-02-10",
+                     amount=Decimal("0.00"), subject_kind="post", money=False)
+    assert subject_name(post, {}, {}) == "城关派出所 东关卡口"
+    unit = replace(post, subject="城关派出所", subject_kind="unit")
+    assert subject_name(unit, {}, {}) == "城关派出所"
+    case = replace(post, subject="A1", subject_kind="case",
+                   subject_name="案件A1（行政，城关派出所）")
+    assert subject_name(case, {}, {}) == "案件A1（行政，城关派出所）"
+
+
+def test_a_unit_warning_names_no_person_though_its_rows_did():
+    leader = Involved("610327197702188805", "赵队长", "", "payee")
+    unit = Detection(model="LEADER_ABSENT", subject="东风派出所", program="", severity="high",
+                     period_from="2024-02-09", period_to="2024-02-09", amount=Decimal("0.00"),
+                     id_number=leader.id_number, name=leader.name, subject_kind="unit",
+                     people=(leader,), money=False)
+    [named_unit] = named([unit], {}, {})
+    assert (named_unit.id_number, named_unit.name, named_unit.subject_name) == (
+        "", "", "东风派出所")
+    assert [p.id_number for p in named_unit.people] == [leader.id_number]  # still concerned

@@ -10,12 +10,15 @@ import csv
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from sunlight.appdb.database import database_url, make_engine, session_factory
 from sunlight.appdb.tables import Warning
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.models.registry import library
+from sunlight.models.runner import police_model
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
 
@@ -31,6 +34,9 @@ V11_PROGRAMS = frozenset({"LINSHI_NONGMINGONG", "LIUGONG", "ZHIBAN"})
 V11_MODELS = frozenset({"COMPANY_INACTIVE_PAID", "COMPANY_UNREGISTERED", "HEADCOUNT_OVERCLAIMED",
                         "REP_IS_OFFICIAL", "DUTY_ALLOWANCE_UNEARNED"})
 """The models contract v1.1 added (section 5): they read its datasets, which a v1 delivery lacks."""
+POLICE_MODELS = frozenset(code for code, model in library().items() if police_model(model))
+"""The models of police supervision (contract §6): they read its datasets alone, which no
+county's delivery holds."""
 
 
 def golden_path(county: str) -> Path:
@@ -52,6 +58,16 @@ def warning_ids(county: str, home: Path) -> list[tuple[str, str, str, str]]:
             return [tuple(row) for row in rows]  # type: ignore[misc]
     finally:
         engine.dispose()
+
+
+def ingested_home(sample: Path, home: Path) -> Path:
+    """`home` with the shared sample's whole delivery ingested; the test skipped where the
+    samples are not beside this checkout."""
+    if not sample.is_dir():
+        pytest.skip(f"the shared sample {sample.name} is not beside this checkout ({sample})")
+    ingest(Warehouse(Settings(home=home).warehouse_dir), plan_delivery(sample / "delivery"),
+           workers=2)
+    return home
 
 
 def v1_delivery(delivery: Path, into: Path) -> Path:

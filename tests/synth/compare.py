@@ -54,8 +54,8 @@ def compare(root: Path, delivery: Delivery | None = None) -> Comparison:
         expected.add(key)
         if hit is None:
             result.missed.append(row)
-        elif (f"{hit.amount / 100:.2f}", hit.period_from, hit.period_to) != (
-                row["amount"], row["period_from"], row["period_to"]):
+        elif (f"{hit.amount / 100:.2f}" if row["amount"] else "", hit.period_from,
+              hit.period_to) != (row["amount"], row["period_from"], row["period_to"]):
             result.wrong_amount.append((row, hit))
     result.unexpected = [h for h in hits if (h.model, h.subject, h.program) not in expected]
     return result

@@ -9,7 +9,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,23 @@ def norm_date(cell: Any) -> date:
         raise Unreadable("bad_date") from None
 
 
+def norm_datetime(cell: Any) -> datetime:
+    """`2024-02-10 21:35`, `2024/2/10 21:35:00`, `2024年2月10日 21:35` or a date-time cell."""
+    if isinstance(cell, datetime):
+        return cell
+    text = " ".join(_text(cell).split())  # squeezing would join the date to the hour
+    match = re.fullmatch(r"(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日)"
+                         r" ?(\d{1,2}):(\d{2})(?::(\d{2}))?", text)
+    if not match:
+        raise Unreadable("bad_datetime")
+    year, month, day, cn_month, cn_day, hour, minute, second = match.groups()
+    try:
+        return datetime(int(year), int(month or cn_month), int(day or cn_day), int(hour),
+                        int(minute), int(second or 0))
+    except ValueError:
+        raise Unreadable("bad_datetime") from None
+
+
 def norm_month(cell: Any) -> int:
     """Month as year * 12 + month - 1."""
     if isinstance(cell, date):
@@ -192,7 +209,8 @@ class Delivery:
                 raise Unreadable("unknown_program")
             return code
 
-        return {"id": norm_id, "date": norm_date, "month": norm_month, "period": norm_period,
+        return {"id": norm_id, "date": norm_date, "datetime": norm_datetime,
+                "month": norm_month, "period": norm_period,
                 "amount": norm_amount, "area": norm_area, "level": norm_level,
                 "credit_code": norm_credit_code, "headcount": norm_headcount,
                 "program": program, "year": lambda c: int(float(_text(c)))}

@@ -16,6 +16,7 @@ from sunlight.contract.catalog import Catalog
 from sunlight.synth.names import TRADITIONAL
 from sunlight.text import squeeze
 from tests.synth.readback import Delivery, check_char
+from tests.synth.reference_police import PoliceReference
 
 _SIMPLIFIED = {v: k for k, v in TRADITIONAL.items()}
 CAR_WORDS = ("轿车", "越野", "客车", "货车")
@@ -153,6 +154,8 @@ class Reference:
                       "rep_official", "company_duplicate", "company_over_standard",
                       "duty_unearned"):
             getattr(self, model)()
+        for model, subject, first, last in PoliceReference(self.d).run():
+            self.hits.append(Hit(model, subject, "", 0, first.isoformat(), last.isoformat()))
         return self.hits
 
     def _emit(self, model: str, groups: dict[tuple[str, str], list[tuple[dict[str, Any], int]]]

@@ -36,3 +36,27 @@ def test_a_company_trap_fires_on_its_code_and_a_person_case_is_not_a_company():
                  [truth("REP_IS_OFFICIAL", CODE, "", "trap"),
                   truth("DUPLICATE_PAYMENT", REP, REP, "case", "100.00")])
     assert (card.fired, card.found, card.unexpected) == (1, 1, 0)
+
+
+def police(model: str, kind: str, subject_id: str, day: str = "", id_number: str = ""
+           ) -> dict[str, str]:
+    """A section-6 warning (with `subject_kind`) or truth row (`kind` case/trap): no money."""
+    row = {"model": model, "id_number": id_number, "account": "", "program": "",
+           "township": "", "period_from": day, "period_to": day, "amount": "",
+           "subject_id": subject_id}
+    if kind in ("case", "trap"):
+        return {**row, "kind": kind}
+    return {**row, "warning_id": "W-2", "subject_kind": kind}
+
+
+def test_police_warnings_are_found_by_their_subject_and_days():
+    warnings = [police("POST_UNCOVERED", "post", "交警大队/固关检查站", "2024-01-23"),
+                police("CASE_OVERDUE", "case", "A20240190183", "2024-01-03"),
+                police("DUTY_ABSENT", "person", REP, "2024-01-31", REP),
+                police("LEADER_ABSENT", "unit", "巡特警大队", "2024-02-01")]
+    card = score(warnings, [police("POST_UNCOVERED", "case", "交警大队/固关检查站", "2024-01-23"),
+                            police("CASE_OVERDUE", "case", "A20240190183", "2024-01-04"),
+                            police("DUTY_ABSENT", "case", REP, "2024-01-31", REP),
+                            police("LEADER_ABSENT", "trap", "巡特警大队")])
+    assert (card.cases, card.found, card.traps, card.fired, card.unexpected) == (3, 2, 1, 1, 0)
+    assert card.models["CASE_OVERDUE"].found == 0  # found, but for another 受理 date

@@ -26,7 +26,7 @@ Content = tuple[str, str, Decimal]
 FIELDS = (
     "period_from", "period_to", "amount", "severity", "explanation", "score",
     "name", "id_number", "account", "township", "village", "facts",
-    "subject_kind", "subject_name",
+    "subject_kind", "subject_name", "unit", "money",
 )
 """The columns a detection may change in a warning it extends (besides evidence and status)."""
 PEOPLE = "people"

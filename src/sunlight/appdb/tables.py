@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
     Double,
     ForeignKey,
@@ -20,6 +22,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -88,6 +91,8 @@ class DetectionRun(Base):
     reraised: Mapped[int] = mapped_column(Integer, default=0)
     retracted: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(20), default=RUN_RUNNING)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    """The date steps not yet taken were judged at (contract §6); None where there was none."""
 
 
 class Warning(Base):  # shadows the builtin here on purpose: it is the domain's word
@@ -107,6 +112,8 @@ class Warning(Base):  # shadows the builtin here on purpose: it is the domain's 
         Index("ix_warnings_period_score", "period_from", "score"),
         Index("ix_warnings_amount", "amount"),
         Index("ix_warnings_created_at", "created_at", "id"),
+        # Police staff see the warnings of their units, in score order.
+        Index("ix_warnings_unit_score", "unit", "score"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -125,9 +132,15 @@ class Warning(Base):  # shadows the builtin here on purpose: it is the domain's 
     subject_kind: Mapped[str] = mapped_column(String(12), default="person",
                                               server_default="person")
     subject_name: Mapped[str] = mapped_column(String, default="", server_default="")
-    period_from: Mapped[str] = mapped_column(String(7))
-    period_to: Mapped[str] = mapped_column(String(7))
+    unit: Mapped[str] = mapped_column(String, default="", server_default="")
+    """The police unit the warning concerns (contract §6), '' for any other warning."""
+    # `YYYY`, `YYYY-MM`, or `YYYY-MM-DD` for the police models of contract §6.
+    period_from: Mapped[str] = mapped_column(String(10))
+    period_to: Mapped[str] = mapped_column(String(10))
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    money: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    """False for a warning that concerns no money (its model's `money: false`): `amount` is
+    0 and means nothing, so nothing shows or exports it."""
     severity: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(30), default=OPEN, server_default=OPEN)
     explanation: Mapped[str] = mapped_column(Text)
@@ -189,7 +202,7 @@ class WarningEvidence(Base):
     sheet: Mapped[str] = mapped_column(String, default="")
     row: Mapped[int] = mapped_column(Integer)
     role: Mapped[str] = mapped_column(String(10))
-    period: Mapped[str] = mapped_column(String(7), default="")
+    period: Mapped[str] = mapped_column(String(10), default="")
     amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
 
     warning: Mapped[Warning] = relationship(back_populates="evidence")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
@@ -57,9 +57,11 @@ class SyncReport:
 
 
 def sync(
-    session: Session, detections: Iterable[Detection], *, models: Collection[str], fingerprint: str
+    session: Session, detections: Iterable[Detection], *, models: Collection[str],
+    fingerprint: str, as_of: date | None = None
 ) -> SyncReport:
     """Store one detection run of `models` in the session's transaction; the caller commits.
+    `as_of`: the date the run judged steps not yet taken at (contract §6), if any.
 
     Call it first thing in a transaction: on SQLite its first write takes the database's write
     lock, which is what keeps two detection runs apart.
@@ -73,7 +75,7 @@ def sync(
     now = datetime.now(UTC)
     _serialise(session)
     run = DetectionRun(started_at=now, models=sorted(models), fingerprint=fingerprint,
-                       status=RUN_RUNNING)
+                       status=RUN_RUNNING, as_of=as_of)
     session.add(run)
     session.flush()
     plan = make_plan(detections, load(session, models))

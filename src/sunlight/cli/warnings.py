@@ -105,8 +105,13 @@ def _top_table(warnings: list[Warning]) -> Table:
         period = w.period_from if w.period_from == w.period_to else (
             f"{w.period_from}..{w.period_to}")
         table.add_row(w.warning_id, f"{w.score:.2f}", w.model, w.name or w.account or w.subject,
-                      w.program, w.township, period, f"{w.amount:,.2f}", w.status)
+                      w.program, w.township, period, _amount(w), w.status)
     return table
+
+
+def _amount(w: Warning) -> str:
+    """The money at risk; empty for a warning that concerns none (contract §6)."""
+    return f"{w.amount:,.2f}" if w.money else ""
 
 
 @app.command("show")
@@ -133,7 +138,7 @@ def _print_warning(w: Warning) -> None:
     subject = w.id_number or w.account or w.subject
     console.print(f"subject {subject}  {w.name}  program {w.program or '—'}  "
                   f"{w.township} {w.village}  {w.period_from}..{w.period_to}  "
-                  f"{w.amount:,.2f} 元")
+                  + (f"{w.amount:,.2f} 元" if w.money else "(no money concerned)"))
     if w.follows is not None:
         console.print(f"raised again: payments kept coming after {w.follows.warning_id} was "
                       "closed")
@@ -142,7 +147,7 @@ def _print_warning(w: Warning) -> None:
     for header in ("role", "dataset", "file", "sheet", "row", "period", "at risk"):
         evidence.add_column(header, justify="right" if header in ("row", "at risk") else "left")
     for row in w.evidence:
-        at_risk = f"{row.amount:,.2f}" if row.role == "paid" else ""
+        at_risk = f"{row.amount:,.2f}" if row.role == "paid" and w.money else ""
         evidence.add_row(row.role, row.dataset, row.file, row.sheet, str(row.row), row.period,
                          at_risk)
     console.print(evidence)

@@ -26,6 +26,7 @@ class Vocabulary(BaseModel):
     roles: dict[str, str]
     severities: dict[str, str]
     evidence_roles: dict[str, str]
+    evidence_roles_without_money: dict[str, str]
     shared_facts: dict[str, str]
     finding_reasons: dict[str, str]
     finding_severities: dict[str, str]
@@ -58,6 +59,8 @@ class Vocabulary(BaseModel):
     def _complete(self) -> Vocabulary:
         if set(self.roles) != set(ROLES):
             raise ValueError(f"roles must label exactly {', '.join(ROLES)}")
+        if set(self.evidence_roles_without_money) != set(self.evidence_roles):
+            raise ValueError("evidence_roles_without_money must label the evidence_roles")
         for action in self.audit_actions:
             if action.removeprefix(CASE_ACTION_PREFIX) in CASES.transitions:
                 raise ValueError(f"{action} is labelled by its transition in cases.yaml")
@@ -69,6 +72,7 @@ VOCABULARY: Final = load_shipped("vocabulary.yaml", Vocabulary)
 ROLE_ZH: Final = VOCABULARY.roles
 SEVERITY_ZH: Final = VOCABULARY.severities
 EVIDENCE_ROLE_ZH: Final = VOCABULARY.evidence_roles
+EVIDENCE_ROLE_WITHOUT_MONEY_ZH: Final = VOCABULARY.evidence_roles_without_money
 REASONS_ZH: Final = VOCABULARY.finding_reasons
 FINDING_SEVERITY_ZH: Final = VOCABULARY.finding_severities
 QUALITY_COLUMN_ZH: Final = VOCABULARY.quality_columns
@@ -109,3 +113,13 @@ def codes() -> frozenset[str]:
         found |= set(labels)
     # 是/否's keys are words, and `sunlight` (a system actor) is also the command staff type.
     return frozenset(found - set(VOCABULARY.yes_no) - set(VOCABULARY.system_actors))
+
+
+def evidence_roles_zh(money: bool) -> dict[str, str]:
+    """What evidence rows are to a warning: a 问题发放 of money, or (a warning that concerns
+    no money, contract §6) a 问题记录."""
+    return EVIDENCE_ROLE_ZH if money else EVIDENCE_ROLE_WITHOUT_MONEY_ZH
+
+
+def evidence_role_zh(role: str, money: bool = True) -> str:
+    return evidence_roles_zh(money).get(role, role)

@@ -55,7 +55,8 @@ class EvidenceRow:
     row: int
     role: Role = "paid"
     period: str = ""
-    """`YYYY-MM` or `YYYY` for payment rows; for a basis row the period it is of, if any (the
+    """`YYYY-MM` or `YYYY` for payment rows, `YYYY-MM-DD` for the judged rows of the police
+    models (contract §6); for a basis row the period it is of, if any (the
     month of an insured count), else empty."""
     amount: Decimal = Decimal("0.00")
     """Money at risk carried by this row (paid rows only)."""
@@ -100,6 +101,11 @@ class Detection:
     """The subject as a person reads it: a registry name, the payees of an account, ..."""
     people: tuple[Person, ...] = ()
     """Everyone the warning concerns, the subject's own people first (see `models.subjects`)."""
+    unit: str = ""
+    """The police unit the warning concerns (contract §6), empty for any other."""
+    money: bool = True
+    """False for a model that concerns no money (`money: false`): `amount` is 0 and its
+    evidence rows are judged rows without money at risk."""
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -19,6 +19,8 @@ PERIOD_AMOUNT = "period_amount"
 FIGURES = ("periods_zh", "periods_list_zh", "span", "amount", "name", "count", "id_number",
            "account", "township", "village", "program")
 """Placeholders every template may use besides the model's own facts (see `figures`)."""
+MONEY_FIGURES = ("amount", PERIOD_AMOUNT)
+"""The placeholders that say a sum of money: a model of `money: false` uses neither."""
 
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -32,7 +34,9 @@ class _Blank(dict[str, str]):
 
 
 def period_zh(period: str) -> str:
-    """`2024-03` → `2024年3月`, `2024` → `2024年`."""
+    """`2024-03` → `2024年3月`, `2024` → `2024年`, `2024-02-10` → `2024年2月10日`."""
+    if _DAY.fullmatch(period):
+        return f"{period[:4]}年{int(period[5:7])}月{int(period[8:])}日"
     if len(period) == 7:
         return f"{period[:4]}年{int(period[5:])}月"
     return f"{period}年" if period else ""
@@ -52,10 +56,13 @@ def periods_list_zh(periods: list[str], shown: int = 6) -> str:
 
 
 def span(periods: list[str]) -> str:
-    """How long the money kept coming: `19个月`, `2年`, or both for mixed programs."""
+    """How long the money kept coming: `19个月`, `2年`, or both for mixed programs; for the
+    days of a police model, on how many days: `3天`."""
+    days = len({p for p in periods if len(p) == 10})
     months = len({p for p in periods if len(p) == 7})
     years = len({p for p in periods if len(p) == 4})
-    parts = ([f"{months}个月"] if months else []) + ([f"{years}年"] if years else [])
+    parts = (([f"{days}天"] if days else []) + ([f"{months}个月"] if months else [])
+             + ([f"{years}年"] if years else []))
     return "又".join(parts)
 
 
@@ -66,7 +73,7 @@ def figures(detection: Detection) -> dict[str, str]:
         "periods_list_zh": periods_list_zh(periods),
         "span": span(periods),
         "count": str(len(periods)),
-        "amount": f"{detection.amount:,.2f}",
+        "amount": f"{detection.amount:,.2f}" if detection.money else "",
         "name": detection.name or "该人",
         "id_number": detection.id_number,
         "account": detection.account,
@@ -78,9 +85,7 @@ def figures(detection: Detection) -> dict[str, str]:
 
 def date_zh(text: str) -> str | None:
     """`2024-03-05` → `2024年3月5日`, `2024-03` → `2024年3月`; None for anything else."""
-    if _DAY.fullmatch(text):
-        return f"{text[:4]}年{int(text[5:7])}月{int(text[8:])}日"
-    if _MONTH.fullmatch(text):
+    if _DAY.fullmatch(text) or _MONTH.fullmatch(text):
         return period_zh(text)
     return None
 

@@ -18,6 +18,12 @@ One row per evidence row:
   and 户号 (see `sunlight.models.subjects`);
 - optional, for a model that judges persons and companies alike (DUPLICATE_PAYMENT):
   `subject_kind` and `subject_role`, overriding the YAML's for the row.
+- optional, for the police models (contract §6): `unit`, the police unit the warning
+  concerns (stored on the warning, which scopes police staff by it), and `subject_name`, what
+  a person reads for a subject that is not a person, an account or a township (a case:
+  `案件A20240190183（行政，城关派出所）`; see `sunlight.models.subjects`). A model of
+  `money: false` returns its judged rows as role `paid` with amount 0 and `period` a date
+  (`YYYY-MM-DD`).
 
 A model's SQL writes the usual groups of these as a call in its select list, which the
 registry expands before anything else reads the query (so every engine sees plain columns):

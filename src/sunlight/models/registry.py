@@ -28,7 +28,13 @@ from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS, safe_load
 from sunlight.contract.vocabulary import VOCABULARY
-from sunlight.models.explain import BY_PERIOD, FIGURES, PERIOD_AMOUNT, template_fields
+from sunlight.models.explain import (
+    BY_PERIOD,
+    FIGURES,
+    MONEY_FIGURES,
+    PERIOD_AMOUNT,
+    template_fields,
+)
 from sunlight.models.output import MACROS, REQUIRED_OUTPUT
 
 ParameterValue = float | int | str | list[str]
@@ -77,6 +83,10 @@ class ModelSpec(BaseModel):
     facts: dict[str, str] = {}
     """The Chinese name of each `fact_<name>` the query returns, but those several models
     share (contract/vocabulary.yaml `shared_facts`)."""
+    money: bool = True
+    """False: the warning concerns no money (the police models of contract §6). Its rows are
+    judged rows with amount 0, its amount is empty in exports and shown nowhere, its
+    explanation speaks of no 元, and its score does not weigh money."""
     subject_kind: str = "person"
     """What the query's `subject` is a key of (contract §4's subject table): a code of
     contract/vocabulary.yaml `subject_kinds`."""
@@ -283,9 +293,19 @@ def _check_template(model: Model) -> None:
             fields = template_fields(template)
         except ValueError as error:
             raise ModelFileError(model.path, f"{field}: {error}") from error
+        if not model.spec.money and (said := _money_said(template, fields)):
+            raise ModelFileError(model.path, f"{field} speaks of money ({', '.join(said)}) "
+                                 "but the model says money: false")
         if unknown := fields - allowed:
             raise ModelFileError(model.path, f"{field} uses placeholders the query does not "
                                  "return as fact_<name>: " + ", ".join(sorted(unknown)))
+
+
+def _money_said(template: str, fields: set[str]) -> list[str]:
+    """What in a template speaks of money: a sum placeholder, a `*_yuan` fact, or 元."""
+    said = sorted(name for name in fields
+                  if name in MONEY_FIGURES or name.endswith("_yuan"))
+    return said + (["元"] if "元" in template else [])
 
 
 def _check_facts(model: Model) -> None:

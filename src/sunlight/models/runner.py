@@ -22,11 +22,13 @@ import yaml
 from sqlglot import exp
 
 from sunlight.contract.catalog import Catalog
+from sunlight.contract.datasets import DATASETS
 from sunlight.contract.time_limits import TimeLimits, load_time_limits
 from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
 from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
+from sunlight.models.duty_tables import duty_tables
 from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue
@@ -35,6 +37,9 @@ from sunlight.models.subjects import lookup, named, people_of
 from sunlight.warehouse.engine import Engine, EngineError
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay, open_warehouse
+
+POLICE_DEPARTMENT = "公安局 督察"
+"""The department of the police datasets of contract §6 (datasets.yaml), some shared."""
 
 
 class UnknownModel(KeyError):
@@ -134,7 +139,7 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     `time_limits`: the police case limits, by default those shipped.
     """
     present = open_warehouse(engine, warehouse, overlays, narrowed)
-    for name, table in catalog_tables(catalog).items():
+    for name, table in {**catalog_tables(catalog), **duty_tables()}.items():
         engine.register_table(name, table)
     judged_at = resolve_as_of(engine, as_of)
     for name, table in run_tables(judged_at, time_limits or load_time_limits()).items():
@@ -191,14 +196,21 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
 
 def dated(detections: list[Detection], models: Sequence[Model], as_of: AsOf
           ) -> list[Detection]:
-    """The as-of date as fact `as_of` of every warning of a model that reads it, so that the
-    warning says at which date a step not yet taken was judged overdue."""
-    judging = {m.code for m in models if RUN_CONTEXT in relations_read(tables_read(m.tree))}
+    """The as-of date as fact `as_of` of every warning of a model that reads it or judges
+    police data alone (contract §6), so that the warning says at which date it was judged."""
+    judging = {m.code for m in models
+               if RUN_CONTEXT in relations_read(tables_read(m.tree)) or police_model(m)}
     if as_of.day is None or not judging:
         return detections
     day = as_of.day.isoformat()
     return [replace(d, facts={**d.facts, "as_of": day}) if d.model in judging else d
             for d in detections]
+
+
+def police_model(model: Model) -> bool:
+    """A model of police supervision: every dataset it reads is the 督察 unit's (§6)."""
+    return all(DATASETS[name].department.startswith(POLICE_DEPARTMENT)
+               for need in model.spec.inputs for name in need.split("|"))
 
 
 # Each kind of subject is paid through its own dataset (contract §5); a row of a program of the
@@ -246,8 +258,9 @@ def annotate(detections: list[Detection], latest: dict[tuple[str, str], str],
     annotated = []
     for d in detections:
         facts = dict(d.facts)
-        last_paid = latest.get((paying_kind(d), d.program))
-        facts["ongoing"] = "1" if d.period_to and d.period_to == last_paid else "0"
+        if d.money:  # whether money still flows means nothing to a warning of none
+            last_paid = latest.get((paying_kind(d), d.program))
+            facts["ongoing"] = "1" if d.period_to and d.period_to == last_paid else "0"
         facts["other_models"] = str(len(models_on.get(d.id_number, {d.model}) - {d.model}))
         neighbours = flagged_in.get((d.township, d.village), set()) - {d.id_number}
         facts["village_warnings"] = str(len(neighbours) if d.village else 0)
@@ -277,7 +290,8 @@ def gather(model: Model, hits: pa.Table) -> list[Detection]:
         raise ModelFileError(model.path, "the query returned no column " + ", ".join(missing))
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in hits.to_pylist():
-        if (row.get("role") or "paid") == "paid" and not (row["amount"] or 0) > 0:
+        if (model.spec.money and (row.get("role") or "paid") == "paid"
+                and not (row["amount"] or 0) > 0):
             continue  # a row with nothing at risk is no evidence of loss
         groups.setdefault((str(row["subject"]), row["program"] or ""), []).append(row)
     if model.spec.amount == "rows":  # basis rows alone show why, but nothing was lost
@@ -296,7 +310,10 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
                ) -> Detection:
     rows.sort(key=_order)
     evidence = _evidence(rows)
-    periods = sorted(r.period for r in evidence if r.role == "paid" and r.period) or sorted(
+    # From the query's rows, not the evidence: one row may stand for several periods (a post's
+    # row for each date it was left uncovered, there being no row for an absence).
+    periods = sorted(str(row["period"]) for row in rows
+                     if (row.get("role") or "paid") == "paid" and row["period"]) or sorted(
         str(row["period"]) for row in rows if row["period"])
     facts = _facts(rows, model.spec.each_period)
     if model.spec.amount == "shortfall":  # a gap the query computed, not a sum of rows
@@ -311,7 +328,8 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
         amount=amount, facts=facts, evidence=evidence, template=model.spec.explanation,
         period_template=model.spec.each_period,
         amount_from_rows=model.spec.amount == "rows", subject_kind=_subject_kind(model, rows),
-        people=people_of(model, rows), **first)
+        people=people_of(model, rows), unit=_first(rows, "unit"),
+        subject_name=_first(rows, "subject_name"), money=model.spec.money, **first)
 
 
 def _subject_kind(model: Model, rows: list[dict[str, Any]]) -> str:

@@ -20,6 +20,10 @@ score = 100 × (0.36·money + 0.22·severity + 0.18·strength + 0.12·duration
 - cluster: other persons with warnings in the same village, n / 10 capped at 1. Fact
   `village_warnings`. Micro-corruption clusters where one cadre signs for many.
 
+A warning of a model that concerns no money (`money: false`, the police models) is not
+weighed by money at all: its other parts share the whole 100, each in the same proportion
+to the others as above, so that it is ranked by what it is, not by an amount it cannot have.
+
 Money is continuous, so scores rarely tie; the listing breaks the remaining ties by amount
 and then by warning_id, so the order is the same every time.
 """
@@ -61,4 +65,7 @@ def components(detection: Detection) -> dict[str, float]:
 
 def risk_score(detection: Detection) -> float:
     parts = components(detection)
-    return round(100 * sum(WEIGHTS[name] * value for name, value in parts.items()), 2)
+    total = sum(WEIGHTS[name] * value for name, value in parts.items())
+    if not detection.money:
+        total = (total - WEIGHTS["money"] * parts["money"]) / (1 - WEIGHTS["money"])
+    return round(100 * total, 2)

@@ -4,7 +4,9 @@ A model's query names the people of each evidence row (`id_number`, and `involve
 `output.py`) with the names the rows wrote. Once every model has run, the runner looks them
 all up in the registry in one query, for their registry names and 户号, and names each
 subject: a person by their registry name, an account by its payees, a township's program-year
-by the township, the program and the year.
+by the township, the program and the year; any other as the query's `subject_name` says (a
+case: `案件A20240190183（行政，城关派出所）`), else a post's `unit/post` as `unit post`, else a
+unit (a case, a finding) by its key; a household by the row's name.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from sunlight.warehouse.engine import Engine
 PAYEES_NAMED = 5
 """An account warning names this many payees, then says how many there are (等N人)."""
 ROLE_ORDER = {role: rank for rank, role in enumerate(PERSON_ROLE_ZH)}
+PERSONLESS = frozenset({"township", "unit", "post", "case", "finding"})
+"""Subjects whose warning names no person in `id_number` and `name` (contract §4: those are
+the person concerned, the company's representative and name, or an account's payees)."""
 
 
 class Registered(NamedTuple):
@@ -85,6 +90,8 @@ def named(detections: Iterable[Detection], registry: Mapping[str, Registered],
                               key=lambda p: (ROLE_ORDER[p.role], p.name, p.id_number)))
         d = replace(d, people=people)
         name = subject_name(d, registry, program_names)
+        if d.subject_kind in PERSONLESS:  # whoever the rows name is among its people
+            d = replace(d, id_number="", name="")
         result.append(replace(d, subject_name=name,
                               name=name if d.subject_kind == "account" else d.name))
     return result
@@ -107,7 +114,11 @@ def subject_name(d: Detection, registry: Mapping[str, Registered],
         return payee_names(d.people)
     if d.subject_kind == "township":
         return township_name(d.subject, program_names)
-    return d.name or d.subject
+    if d.subject_name:  # as the model's query named it (a case: 案件A2024…（行政，城关派出所）)
+        return d.subject_name
+    if d.subject_kind == "post":  # `城关派出所/东关卡口` as 城关派出所 东关卡口
+        return " ".join(part for part in d.subject.partition("/")[::2] if part)
+    return d.subject if d.subject_kind in PERSONLESS else d.name or d.subject
 
 
 def payee_names(people: Iterable[Person]) -> str:

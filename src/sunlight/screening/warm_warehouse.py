@@ -25,6 +25,7 @@ from datetime import date
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.models.catalog_tables import catalog_tables
+from sunlight.models.duty_tables import duty_tables
 from sunlight.models.registry import Model
 from sunlight.models.runner import (
     base_relations,
@@ -91,7 +92,7 @@ class WarmWarehouse:
                  models: Sequence[Model]) -> None:
         self.engine = engine
         self.present = open_warehouse(engine, warehouse) | set(LAID_OVER)
-        for name, table in catalog_tables(catalog).items():
+        for name, table in {**catalog_tables(catalog), **duty_tables()}.items():
             # Copied into the engine: a scan of an Arrow table is bound afresh in every query,
             # which cost about 10 ms per application over the models' dozen queries.
             engine.register_table(f"{name}__arrow", table)

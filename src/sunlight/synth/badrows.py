@@ -16,7 +16,7 @@ from sunlight.synth.tables import Row
 
 SCI_ID, SHORT_ID, BAD_DATE, BAD_MONTH, BAD_AMOUNT, MISSING = (
     "sci_id", "short_id", "bad_date", "bad_month", "bad_amount", "missing")
-SHORT_CODE, BAD_HEADCOUNT = "short_code", "bad_headcount"
+SHORT_CODE, BAD_HEADCOUNT, BAD_DATETIME = "short_code", "bad_headcount", "bad_datetime"
 
 # The defects each dataset's files carry, and the required column a `missing` defect empties.
 DEFECTS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -35,10 +35,15 @@ DEFECTS: dict[str, tuple[tuple[str, str], ...]] = {
                             (BAD_AMOUNT, "amount"), (MISSING, "company")),
     "insured_headcount": ((BAD_HEADCOUNT, "insured_count"), (SHORT_CODE, "credit_code")),
     "duty_roster": ((SHORT_ID, "id_number"), (BAD_DATE, "date")),
+    "duty_checks": ((BAD_DATETIME, "checked_at"), (SHORT_ID, "id_number")),
+    "police_cases": ((BAD_DATETIME, "received_at"), (MISSING, "case_no")),
+    "inspection_findings": ((BAD_DATE, "found_on"), (MISSING, "finding_no")),
 }
 
 _BAD_DATES = {"iso": "2023-02-30", "slash": "2023/2/29", "dot": "2024.4.31",
               "compact": "20230230", "cn": "2023年2月30日", "cell": "2024-06-31"}
+_BAD_DATETIMES = {"iso": "2024-02-30 21:35", "slash": "2024/2/30 9:15:00",
+                  "cn": "2024年2月30日 08:40", "cell": "2024-04-31 25:10"}
 _BAD_MONTHS = {"iso": "2024-13", "slash": "2023/13", "compact": "202313", "cn": "2024年13月",
                "date": "2024-13-01", "cell": "2023-00"}
 _BAD_AMOUNTS = ("壹佰元", "#VALUE!", "3O0.00", "--")
@@ -104,6 +109,10 @@ def _mangle(rng: random.Random, dataset: Dataset, style: FileStyle, row: Row, de
         text = _BAD_DATES[style.date_style]
         values[position] = Raw(text)
         reason = f"bad_date: {column} ({label}) {text}"
+    elif defect == BAD_DATETIME:
+        text = _BAD_DATETIMES[style.datetime_style]
+        values[position] = Raw(text)
+        reason = f"bad_datetime: {column} ({label}) {text}"
     elif defect == BAD_MONTH:
         text = _BAD_MONTHS[style.month_style]
         values[position] = Raw(text)

@@ -13,8 +13,15 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.synth import tables
 from sunlight.synth.approvals import build_approvals
 from sunlight.synth.batch import SCREEN_TRUTH_COLUMNS, inject_next_month, write_next_month
-from sunlight.synth.cases import CASE, TRAP, allocations, inject_cases
-from sunlight.synth.delivery import DeliveryWriter, allocation_plan, assign_formats, plan_files
+from sunlight.synth.cases import CASE, TRAP, Finding, allocations, inject_cases
+from sunlight.synth.county_bureau import county_bureau
+from sunlight.synth.delivery import (
+    DeliveryWriter,
+    FilePlan,
+    allocation_plan,
+    assign_formats,
+    plan_files,
+)
 from sunlight.synth.enterprise import enterprise_background
 from sunlight.synth.geography import build_county
 from sunlight.synth.holiday import holiday_background
@@ -28,6 +35,7 @@ from sunlight.synth.outputs import (
     write_csv,
 )
 from sunlight.synth.people import build_population
+from sunlight.synth.police_files import bureau_plans
 from sunlight.synth.programs import Standards
 from sunlight.synth.registries import build_registries
 from sunlight.synth.welfare import choose_poor, enroll_background
@@ -75,7 +83,7 @@ MARKER = ".synthetic-county"
 """Left in OUT: a later run may replace a delivery this generator wrote, and only such one."""
 
 
-def _make_room(out: Path) -> None:
+def make_room(out: Path) -> None:
     """Clear a delivery (and batch) this generator wrote before; refuse to touch anyone else's."""
     for folder in (out / "delivery", out / "batch"):
         if folder.exists() and any(folder.iterdir()):
@@ -86,6 +94,19 @@ def _make_room(out: Path) -> None:
     if (out / MARKER).is_file():
         (out / "screen_truth.csv").unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
+
+
+def write_files(writer: DeliveryWriter, plans: list[FilePlan], findings: list[Finding],
+                out: Path, tell: Progress) -> list[tuple[str, ...]]:
+    """Write the planned files, then truth.csv, bad_rows.csv and non_data_rows.csv."""
+    for done, plan in enumerate(plans, start=1):
+        writer.write(plan)
+        tell("files", done, len(plans))
+    truth = truth_rows(findings, writer.ledger)
+    write_csv(out / "truth.csv", TRUTH_COLUMNS, truth)
+    write_csv(out / "bad_rows.csv", BAD_ROW_COLUMNS, sorted(writer.log.bad_rows))
+    write_csv(out / "non_data_rows.csv", NON_DATA_COLUMNS, sorted(writer.log.non_data))
+    return truth
 
 
 def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat = "mixed",
@@ -105,23 +126,20 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
     # Section 5's background last: it pays no one whose household a case has taken.
     enterprise_background(world, book.free)
     holiday_background(world, book.free)
+    bureau = county_bureau(world, book, seed)
     tell("county", 2, 3)
     approvals = build_approvals(world)
     tell("county", 3, 3)
     out = Path(out)
-    _make_room(out)
+    make_room(out)
     writer = DeliveryWriter(world, out / "delivery", seed)
     # Allocations come last: they are set against what the payment files turned out to hold.
     allocated = allocation_plan(world, lambda: tables.allocations(
         allocations(world.rng, funds, writer.ledger)))
-    plans = assign_formats([*plan_files(world, approvals), allocated], file_format, seed)
-    for done, plan in enumerate(plans, start=1):
-        writer.write(plan)
-        tell("files", done, len(plans))
-    truth = truth_rows(book.findings, writer.ledger)
-    write_csv(out / "truth.csv", TRUTH_COLUMNS, truth)
-    write_csv(out / "bad_rows.csv", BAD_ROW_COLUMNS, sorted(writer.log.bad_rows))
-    write_csv(out / "non_data_rows.csv", NON_DATA_COLUMNS, sorted(writer.log.non_data))
+    plans = assign_formats([*plan_files(world, approvals),
+                            *bureau_plans(world.county.name, bureau), allocated],
+                           file_format, seed)
+    truth = write_files(writer, plans, book.findings, out, tell)
     batch = None
     if next_month is not None:
         batch = write_next_month(world, next_month, out, seed, file_format)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import Column, Dataset
@@ -63,6 +63,7 @@ class FileStyle:
     name_noise: float
     annual: bool = False
     """Periods of this file are years."""
+    datetime_style: str = "iso"
 
     @property
     def is_xlsx(self) -> bool:
@@ -133,6 +134,9 @@ def choose_style(rng: random.Random, dataset: Dataset, file_format: str, encodin
         id_noise=rng.choice((0.0, 0.003, 0.01)),
         name_noise=rng.choice((0.0, 0.003, 0.01)),
         annual=annual,
+        # Drawn only where there is a date-time: other files keep the dice they had.
+        datetime_style=pick("datetime", ("iso", "slash", "cn"), cells=2)
+        if "datetime" in kinds else "iso",
     )
 
 
@@ -169,6 +173,17 @@ def format_date(day: date, style: str) -> Cell:
         "iso": f"{y:04d}-{m:02d}-{d:02d}", "slash": f"{y}/{m}/{d}", "dot": f"{y}.{m}.{d}",
         "compact": f"{y:04d}{m:02d}{d:02d}", "cn": f"{y}年{m}月{d}日",
     }[style]
+
+
+def format_datetime(moment: datetime, style: str) -> Cell:
+    """As section 1 lists them: `2024-02-10 21:35`, `2024/2/10 21:35:00`, `2024年2月10日 21:35`,
+    or an Excel date-time cell."""
+    if style == "cell":
+        return moment
+    y, m, d, hh, mm = moment.year, moment.month, moment.day, moment.hour, moment.minute
+    return {"iso": f"{y:04d}-{m:02d}-{d:02d} {hh:02d}:{mm:02d}",
+            "slash": f"{y}/{m}/{d} {hh}:{mm:02d}:00",
+            "cn": f"{y}年{m}月{d}日 {hh:02d}:{mm:02d}"}[style]
 
 
 def format_month(value: Month, style: str, rng: random.Random) -> Cell:
@@ -295,6 +310,7 @@ class RowFormatter:
             "period": self._period, "amount": self._amount, "area": self._area,
             "level": self._level, "year": self._year, "program": self._program,
             "credit_code": self._credit_code, "headcount": self._headcount,
+            "datetime": self._datetime,
         }
         return formatters.get(kind, _as_text)
 
@@ -323,6 +339,10 @@ class RowFormatter:
     def _date(self, value: Value, _noisy: bool) -> Cell:
         assert isinstance(value, date)
         return format_date(value, self._date_style())
+
+    def _datetime(self, value: Value, _noisy: bool) -> Cell:
+        assert isinstance(value, datetime)
+        return format_datetime(value, self._style.datetime_style)
 
     def _month(self, value: Value, _noisy: bool) -> Cell:
         assert isinstance(value, int)

@@ -24,6 +24,8 @@ def truth_rows(findings: Iterable[Finding], ledger: Ledger) -> list[tuple[str, .
             measure = finding.measure(ledger)
             period_from, period_to = measure.period_from, measure.period_to
             amount = f"{measure.amount / 100:.2f}"
+        elif finding.days is not None:
+            period_from, period_to = (d.isoformat() for d in finding.days)
         elif finding.year is not None:
             period_from = period_to = str(finding.year)
         rows.append((finding.model, finding.id_number, finding.account, finding.program,

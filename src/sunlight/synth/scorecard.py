@@ -48,26 +48,19 @@ def read_truth(path: Path) -> list[dict[str, str]]:
 
 
 def subject(row: Row) -> tuple[str, ...]:
-    """Who a truth row or an exported warning is about, in the columns both share."""
+    """Who a truth row or an exported warning is about, in the columns both share.
+
+    Its `subject_id` where it has one (every export; contract v1.1 truth files: a company's
+    统一社会信用代码, a person's ID, a police unit, `unit/post`, a case or a finding number),
+    else (v1 truth files) the ID number; a township's program-year and an account by the
+    columns that name them in v1.
+    """
     model = row["model"]
     if model == "FUNDS_WITHHELD":
         return (model, row["township"], row["program"], row["period_from"])
     if model == "SHARED_ACCOUNT":
         return (model, row["account"])
-    if about_company(row):
-        return (model, "company", row["subject_id"])
-    return (model, row["id_number"])
-
-
-def about_company(row: Row) -> bool:
-    """A company's warning or truth row: matched on its 统一社会信用代码 (`subject_id`).
-
-    An export says so in `subject_kind` (its `id_number` is then the legal representative's);
-    a truth file (contract v1.1 samples) gives a company's code and no ID number.
-    """
-    if row.get("subject_kind"):
-        return row["subject_kind"] == "company"
-    return bool(row.get("subject_id")) and not row.get("id_number")
+    return (model, row.get("subject_id") or row["id_number"])
 
 
 def score(warnings: Iterable[Row], truth: Iterable[Row]) -> Scorecard:
@@ -82,10 +75,13 @@ def score(warnings: Iterable[Row], truth: Iterable[Row]) -> Scorecard:
             card.count(expected["model"], case=False, hit=bool(fired))
             card.problems += [f"trap fired: {dict(expected)} as {w['warning_id']}" for w in fired]
             continue
-        # A case without a program (EXCLUSIVE_PROGRAMS, SHARED_ACCOUNT) accepts any program.
+        # A case without a program (EXCLUSIVE_PROGRAMS, SHARED_ACCOUNT; the police models'
+        # truth has no such column) accepts any program; one without an amount (§6) none.
+        program = expected.get("program", "")
         stated = {(w["period_from"], w["period_to"], w["amount"]) for w in fired
-                  if not expected["program"] or w["program"] == expected["program"]}
-        hit = (expected["period_from"], expected["period_to"], expected["amount"]) in stated
+                  if not program or w["program"] == program}
+        hit = (expected["period_from"], expected["period_to"],
+               expected.get("amount", "")) in stated
         card.count(expected["model"], case=True, hit=hit)
         if not hit:
             card.problems.append(f"case {dict(expected)} found as {sorted(stated) or 'nothing'}")

@@ -69,6 +69,7 @@ def _write_xlsx(path: Path, style: FileStyle, rows: Sequence[Sequence[Cell]],
                              "author": "", "company": ""})
     sheet = workbook.add_worksheet(style.sheet)
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    moment_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     title_format = workbook.add_format({"bold": True, "align": "center"})
     width = len(style.columns)
     sheet.set_column(0, width - 1, 14)
@@ -78,19 +79,22 @@ def _write_xlsx(path: Path, style: FileStyle, rows: Sequence[Sequence[Cell]],
     for column, text in enumerate(style.headers):
         sheet.write_string(header_row, column, text)
     for cells, row in zip(rows, table.row_numbers, strict=True):
-        _write_row(sheet, row - 1, cells, date_format)
+        _write_row(sheet, row - 1, cells, date_format, moment_format)
     if totals is not None and table.non_data[-1][1] == TOTAL:
-        _write_row(sheet, table.non_data[-1][0] - 1, totals, date_format)
+        _write_row(sheet, table.non_data[-1][0] - 1, totals, date_format, moment_format)
     workbook.close()
 
 
 def _write_row(sheet: xlsxwriter.worksheet.Worksheet, row: int, cells: Sequence[Cell],
-               date_format: xlsxwriter.format.Format) -> None:
+               date_format: xlsxwriter.format.Format,
+               moment_format: xlsxwriter.format.Format) -> None:
     for column, cell in enumerate(cells):
         if cell is None or cell == "":
             continue
         if isinstance(cell, str):
             sheet.write_string(row, column, cell)
+        elif isinstance(cell, datetime):
+            sheet.write_datetime(row, column, cell, moment_format)
         elif isinstance(cell, date):
             sheet.write_datetime(row, column, datetime.combine(cell, datetime.min.time()),
                                  date_format)

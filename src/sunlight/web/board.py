@@ -88,6 +88,11 @@ def is_year(period: str) -> bool:
     return len(period) == 4
 
 
+def is_month(period: str) -> bool:
+    """`2024-03` is the period of a monthly program (a police warning's, `2024-03-05`, a day)."""
+    return len(period) == 7
+
+
 def period_label(period: str) -> str:
     """`2024-03` as it is; a year, the period of a program paid once a year, as `2024年度`."""
     return f"{period}年度" if is_year(period) else period

@@ -28,7 +28,7 @@ from sunlight.contract.cases import (
     STATUS_ZH,
 )
 from sunlight.web import reference
-from sunlight.web.board import is_year, period_label
+from sunlight.web.board import is_month, is_year, period_label
 
 AT_RISK = (OPEN, *ACTIVE)
 """Statuses whose money is still at risk: nobody has acted yet, or the case is under way."""
@@ -102,7 +102,8 @@ def build(session: Session, today: date | None = None) -> Dashboard:
                   _by_count(_tallies(session, Warning.model, live_only=True))],
         by_township=[Tally(t.label or UNKNOWN_TOWNSHIP, t.count, t.amount, t.label) for t in
                      _by_count(_tallies(session, Warning.township, live_only=True))],
-        by_month=[t for t in periods if not is_year(t.label)],
+        # A police warning's period is a day (contract §6): counted among neither.
+        by_month=[t for t in periods if is_month(t.label)],
         by_year=[replace(t, label=period_label(t.label)) for t in periods if is_year(t.label)],
         precision=_precision(session),
     )

@@ -35,9 +35,10 @@ MODELS = (
     "ASSET_OWNER_ON_WELFARE", "AREA_OVER_DECLARED", "SHARED_ACCOUNT", "UNREGISTERED_PAYEE",
     "NAME_MISMATCH", "APPROVAL_SKIPPED", "FUNDS_WITHHELD", "PAID_BEFORE_BIRTH",
     "COMPANY_INACTIVE_PAID", "COMPANY_UNREGISTERED", "HEADCOUNT_OVERCLAIMED", "REP_IS_OFFICIAL",
-    "DUTY_ALLOWANCE_UNEARNED",
+    "DUTY_ALLOWANCE_UNEARNED", "DUTY_ABSENT", "LEADER_ABSENT", "POST_UNCOVERED", "CASE_OVERDUE",
+    "CASE_STEP_ORDER", "RECTIFICATION_OVERDUE",
 )
-"""The model codes of the data contract (sections 4 and 5), in its order."""
+"""The model codes of the data contract (sections 4, 5 and 6), in its order."""
 
 # Scarce material first: few people turn 80 during the two years, and new enrollments with
 # approval chains are few in a small county.

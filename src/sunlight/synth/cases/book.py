@@ -67,6 +67,8 @@ class Finding:
     """The year a FUNDS_WITHHELD row is about."""
     subject_id: str = ""
     """The warning's subject where it is not the person (a company's credit code)."""
+    days: tuple[date, date] | None = None
+    """First and last day a section-6 case concerns (its warning has no amount)."""
 
 
 def period_text(payment: Payment, annual: bool) -> str:
@@ -188,6 +190,12 @@ class CaseBook:
         """A company's case or trap: the subject is its credit code, no person, no place."""
         self.findings.append(Finding(model, kind, program=program, measure=measure,
                                      subject_id=code))
+
+    def add_police(self, model: str, kind: str, subject_id: str,
+                   days: tuple[date, date] | None = None, id_number: str = "") -> None:
+        """A section-6 case (with its first and last day) or trap: no money, no program."""
+        self.findings.append(Finding(model, kind, id_number, subject_id=subject_id,
+                                     days=days if kind == CASE else None))
 
     def add_trap(self, model: str, person: Person | None, program: str, *, account: str = "",
                  township: str | None = None, year: int | None = None) -> None:

@@ -18,7 +18,7 @@ from sunlight.appdb.case_tables import Case
 from sunlight.clock import local_today
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.roles import ANALYST
-from sunlight.contract.vocabulary import EVIDENCE_ROLE_ZH
+from sunlight.contract.vocabulary import evidence_roles_zh
 from sunlight.warning_export import write_xlsx
 from sunlight.web import reference
 from sunlight.web.board import Filters, for_export
@@ -82,7 +82,7 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
         "model": reference.library().get(warning.model),
         "programs": reference.program_text(
             warning, reference.program_names(settings_of(request).catalog)),
-        "role_zh": EVIDENCE_ROLE_ZH,
+        "role_zh": evidence_roles_zh(warning.money),
         "points": [VERIFY_POINTS[d] for d in datasets if d in VERIFY_POINTS],
         "deadline": deadline, "deadline_days": days,
         "suggested_deadline": local_today() + timedelta(days=days),

@@ -18,10 +18,10 @@ from sunlight.cases.workflow import case_of_warning, may_see
 from sunlight.clock import local_today
 from sunlight.contract.roles import ANALYST, VERIFIER
 from sunlight.contract.vocabulary import (
-    EVIDENCE_ROLE_ZH,
     PERSON_ROLE_ZH,
     SEVERITY_ZH,
     SUBJECT_KIND_ZH,
+    evidence_roles_zh,
 )
 from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
@@ -138,7 +138,7 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "subject": subject_text(warning, names),
         "program_names": names,
         "programs": reference.program_text(warning, names),
-        "role_zh": EVIDENCE_ROLE_ZH,
+        "role_zh": evidence_roles_zh(warning.money),
         "subject_kind_zh": SUBJECT_KIND_ZH, "person_role_zh": PERSON_ROLE_ZH,
         # Unmasked: the page masks every number in them and links it (linked_numbers).
         # A birth date in them shows its day only beside the revealed (audited) ID.
