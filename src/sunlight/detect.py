@@ -16,6 +16,7 @@ from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
+from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine, engine_for
 from sunlight.warehouse.store import Warehouse
@@ -77,6 +78,8 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             # A transaction of its own: the warnings stand even if the index cannot be built.
             with session_factory(db).begin() as session:
                 index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
+            with session_factory(db).begin() as session:  # the 督察 views' tables
+                rebuild_oversight(engine, session, fingerprint(warehouse))
         finally:
             engine.close()
     finally:

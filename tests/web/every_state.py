@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,13 @@ from sunlight.accounts.users import add_user
 from sunlight.appdb.account_tables import ApiToken, User
 from sunlight.appdb.case_tables import Case, CaseAttachment
 from sunlight.appdb.entity_tables import Entity
+from sunlight.appdb.oversight_tables import (
+    OversightCase,
+    OversightFinding,
+    OversightPost,
+    OversightPostShift,
+    OversightState,
+)
 from sunlight.appdb.report_tables import ReportPhoto
 from sunlight.appdb.screening_tables import Screening
 from sunlight.appdb.tables import Warning
@@ -37,7 +45,8 @@ from sunlight.contract.cases import (
     VERIFIED,
     VERIFYING,
 )
-from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.contract.roles import ADMIN, ANALYST, INSPECTOR, LIAISON, OFFICER, VERIFIER
+from sunlight.contract.vocabulary import FINDING_STATE_ZH, TIMELINESS_ZH
 from sunlight.entities.build import rebuild_index
 from sunlight.models.detection import Detection, EvidenceRow
 from sunlight.settings import Settings
@@ -56,6 +65,8 @@ ACCOUNTS = {
     VERIFIER: dict(username="hecha", display_name="李核查", role=VERIFIER, township="城关镇"),
     OFFICER: dict(username="shuju", display_name="王数据", role=OFFICER, department="公安局"),
     ADMIN: dict(username="guanli", display_name="赵管理", role=ADMIN),
+    INSPECTOR: dict(username="ducha", display_name="孙督察", role=INSPECTOR, units=["城关派出所"]),
+    LIAISON: dict(username="lianluo", display_name="刘联络", role=LIAISON, units=["城关派出所"]),
 }
 """One account per role, by role."""
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -137,6 +148,7 @@ def seeded(home: Path) -> Workbench:
     _report(bench)
     _entities(bench)
     _api_tokens(bench)
+    _oversight(bench)
     with sessions() as session:
         bench.ids["warning_id"] = list(session.scalars(select(Warning.warning_id)))
         bench.ids["case_no"] = list(session.scalars(select(Case.case_no)))
@@ -313,6 +325,26 @@ def _portal_ids(bench: Workbench) -> None:
                      program_code=sorted(programs),
                      qr_kind=["svg"], static_name=["sunlight.css"],
                      templates_code=["deaths"])  # a dataset's upload template
+
+
+def _oversight(bench: Workbench) -> None:
+    """The 督察 views' tables with a row in every state (as a detection run builds them)."""
+    unit, day = "城关派出所", date(2024, 3, 1)
+    with bench.app.state.sessions() as session:  # type: ignore[attr-defined]
+        session.add(OversightPost(unit=unit, post="东关卡口", kind="卡口", coverage="24小时"))
+        session.add_all([OversightPostShift(unit=unit, post="东关卡口", day=day, shift="白班",
+                                            covered=True),
+                         OversightPostShift(unit=unit, post="东关卡口", day=day, shift="夜班",
+                                            covered=False)])
+        session.add_all([OversightCase(case_no=f"A{n}", unit=unit, category="涉疫",
+                                       received_on=day, step="closed_at", limit_days=15,
+                                       days_taken=n, timeliness=judged)
+                         for n, judged in enumerate(TIMELINESS_ZH)])
+        session.add_all([OversightFinding(finding_no=f"DC{n}", unit=unit, found_on=day,
+                                          category="值守", rectify_by=day, state=state)
+                         for n, state in enumerate(FINDING_STATE_ZH)])
+        session.merge(OversightState(id=1, as_of=day, fingerprint="", built_at=datetime.now(UTC)))
+        session.commit()
 
 
 def _user(session: object, role: str) -> User:

@@ -42,6 +42,10 @@ PAGES: dict[str, frozenset[str]] = {
     "/staff/dashboard": ANALYST,
     "/staff/entities/{kind}/{ref}": CASEWORK,
     "/staff/entities/{kind}/{ref}/links": CASEWORK,  # the verifier: their township's
+    "/staff/oversight": ANALYST,  # and inspectors (test_oversight.py): their units'
+    "/staff/oversight/cases": ANALYST,
+    "/staff/oversight/coverage": ANALYST,
+    "/staff/oversight/findings": ANALYST,
     "/staff/publications": ANALYST,
     "/staff/publications/job": ANALYST,
     "/staff/screening": UPLOADERS,
@@ -74,6 +78,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "/staff/admin/users/{user_id}/active": ADMIN,
     "/staff/admin/users/{user_id}/password": ADMIN,
     "/staff/admin/users/{user_id}/township": ADMIN,
+    "/staff/admin/users/{user_id}/units": ADMIN,
     "/staff/cases/{case_no}/attachments": CASEWORK,
     "/staff/cases/{case_no}/comments": CASEWORK,
     "/staff/cases/{report_case_no}/reply": CASEWORK,

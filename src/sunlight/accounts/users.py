@@ -15,12 +15,15 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.account_tables import LoginAttempt, User
 from sunlight.appdb.case_tables import Case
+from sunlight.appdb.oversight_tables import OversightCase, OversightFinding, OversightPost
 from sunlight.appdb.publication_tables import PubVillage
 from sunlight.appdb.tables import Warning
 from sunlight.contract.datasets import DATASETS
-from sunlight.contract.roles import OFFICER, ROLES, VERIFIER
+from sunlight.contract.roles import OFFICER, ROLES, UNIT_ROLES, VERIFIER
 
 MIN_PASSWORD = 10
+MAX_UNITS = 50
+UNIT_LENGTH = 200
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_ADDRESS = 20
@@ -58,7 +61,8 @@ def department_datasets(department: str) -> list[str]:
 
 def add_user(session: Session, username: str, role: str, password: str, *,
              display_name: str = "", township: str | None = None,
-             department: str | None = None, datasets: list[str] | None = None) -> User:
+             department: str | None = None, datasets: list[str] | None = None,
+             units: list[str] | None = None) -> User:
     """Create an account; refuse an unknown role, a weak password or a missing scope."""
     username = username.strip()
     if not username:
@@ -72,11 +76,13 @@ def add_user(session: Session, username: str, role: str, password: str, *,
     if role == VERIFIER and township:
         _check_township(session, township)
     scope = _officer_datasets(department, datasets) if role == OFFICER else []
+    covered = _checked_units(session, units or []) if role in UNIT_ROLES else []
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise AccountError(f"用户 {username} 已存在")
     user = User(username=username, display_name=display_name or username, role=role,
                 township=township if role == VERIFIER else None, department=department,
-                datasets=scope, password_hash=hash_password(password), active=True,
+                datasets=scope, units=covered, password_hash=hash_password(password),
+                active=True,
                 created_at=datetime.now(UTC))
     session.add(user)
     session.flush()
@@ -94,6 +100,47 @@ def change_township(session: Session, user: User, township: str) -> str:
     previous = user.township or ""
     user.township = township
     return previous
+
+
+def change_units(session: Session, user: User, units: list[str]) -> list[str]:
+    """Set the police units an inspector or liaison covers, returning those covered before."""
+    if user.role not in UNIT_ROLES:
+        raise AccountError("只有公安督察人员和单位联络员有负责单位")
+    previous = list(user.units or [])
+    user.units = _checked_units(session, units)
+    return previous
+
+
+def split_units(text: str) -> list[str]:
+    """Units as an admin types them: separated by 、, commas, semicolons or new lines."""
+    for mark in ("，", ",", "；", ";", "\n"):
+        text = text.replace(mark, "、")
+    return list(dict.fromkeys(part.strip() for part in text.split("、") if part.strip()))
+
+
+def known_units(session: Session) -> set[str]:
+    """The police units the data names: of warnings, posts, police cases and findings."""
+    found: set[str] = set()
+    for column in (Warning.unit, OversightPost.unit, OversightCase.unit, OversightFinding.unit):
+        found |= {name for name in session.scalars(select(column).distinct()) if name}
+    return found
+
+
+def _checked_units(session: Session, units: list[str]) -> list[str]:
+    # As a township: a unit the data never names (a typo) could never be assigned a case.
+    chosen = list(dict.fromkeys(unit.strip() for unit in units if unit.strip()))
+    if not chosen:
+        raise AccountError("公安督察人员和单位联络员必须指定负责单位")
+    if len(chosen) > MAX_UNITS:
+        raise AccountError(f"负责单位最多 {MAX_UNITS} 个")
+    known = known_units(session)
+    unknown = [unit for unit in chosen if unit not in known]
+    if known and unknown:
+        raise AccountError(f"数据中没有单位“{'、'.join(unknown)}”；已知单位："
+                           f"{'、'.join(sorted(known))}")
+    if any(len(unit) > UNIT_LENGTH for unit in chosen):
+        raise AccountError(f"单位名称最长 {UNIT_LENGTH} 个字")
+    return chosen
 
 
 def known_townships(session: Session) -> set[str]:

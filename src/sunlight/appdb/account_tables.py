@@ -22,6 +22,8 @@ class User(Base):
     township: Mapped[str | None] = mapped_column(String(60))
     department: Mapped[str | None] = mapped_column(String(60))
     datasets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    units: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """The police units an inspector or a liaison covers (contract.roles.UNIT_ROLES)."""
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -14,6 +14,9 @@ from sunlight.appdb.account_tables import User
 from sunlight.appdb.tables import Base, UtcDateTime, Warning
 from sunlight.contract.cases import SANCTION_LABELS, sanction_parts
 
+UNIT_WIDTH = 200
+"""A case's police unit is cut to this (a hostile unit name is kept whole by ingestion)."""
+
 
 class Case(Base):
     """One investigation: of a warning (kind `warning`) or of a citizen's report (`report`).
@@ -31,6 +34,8 @@ class Case(Base):
     title: Mapped[str] = mapped_column(String(200))
     township: Mapped[str] = mapped_column(String(60), default="", index=True)
     village: Mapped[str] = mapped_column(String(60), default="")
+    unit: Mapped[str] = mapped_column(String(UNIT_WIDTH), default="", index=True)
+    """The police unit of a police warning's case ('' for any other): whose staff see it."""
     status: Mapped[str] = mapped_column(String(20), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     deadline: Mapped[date | None] = mapped_column(Date)

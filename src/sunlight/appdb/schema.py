@@ -7,6 +7,7 @@ from sunlight.appdb import (
     entity_tables,
     job_tables,
     limit_tables,
+    oversight_tables,
     publication_tables,
     report_tables,
     screening_tables,
@@ -17,5 +18,5 @@ from sunlight.appdb import (
 from sunlight.appdb.tables import Base
 
 __all__ = ["Base", "account_tables", "audit_tables", "case_tables", "entity_tables", "job_tables",
-           "limit_tables", "publication_tables", "report_tables", "screening_tables",
-           "search_tables", "timeline_tables", "upload_tables"]
+           "limit_tables", "oversight_tables", "publication_tables", "report_tables",
+           "screening_tables", "search_tables", "timeline_tables", "upload_tables"]

@@ -7,25 +7,33 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.accounts.units import covers_unit, units_of
 from sunlight.appdb.account_tables import User
 from sunlight.contract.case_steps import case_steps
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import ANALYST, CASE_CHECKERS, INSPECTOR, LIAISON, VERIFIER
 
-CASE_TAKERS = (ANALYST, VERIFIER)
-"""The roles a case is assigned to: a township verifier, or an analyst who checks it himself."""
+CASE_TAKERS = (ANALYST, VERIFIER, INSPECTOR, LIAISON)
+"""The roles a case is assigned to: a township verifier or a unit's liaison, or an analyst
+(an inspector, in their units) who checks it himself."""
 
 
-def covers(user: User, township: str) -> bool:
-    """Whether this user's scope takes a case of this township: an analyst's is the county,
-    a verifier's their township."""
+def covers(user: User, township: str, unit: str = "") -> bool:
+    """Whether this user's scope takes a case of this township or police unit: an analyst's
+    is the county, a verifier's their township, an inspector's and a liaison's their units."""
     if user.role == ANALYST:
         return True
-    return user.role == VERIFIER and bool(township) and user.township == township
+    if user.role in (INSPECTOR, LIAISON):
+        return covers_unit(user, unit)
+    return user.role == VERIFIER and not unit and bool(township) and user.township == township
 
 
-def why_not(user: User, township: str) -> str:
-    """Why a verifier may not take a case of this township, for the analyst assigning it."""
+def why_not(user: User, township: str, unit: str = "") -> str:
+    """Why a verifier or liaison may not take a case of this township or unit, for the
+    person assigning it."""
     reasons = case_steps().not_offered
+    if unit:
+        units = "、".join(units_of(user))
+        return reasons.other_unit.format(scope=units, unit=unit) if units else reasons.no_unit
     if not township:
         return reasons.case_without_township
     if not user.township:
@@ -42,14 +50,16 @@ class Candidates:
 
     @property
     def verifier_in_scope(self) -> bool:
-        return any(user.role == VERIFIER for user in self.offered)
+        return any(user.role in CASE_CHECKERS for user in self.offered)
 
 
-def candidates(session: Session, township: str) -> Candidates:
-    """Who a case of this township may be assigned to: its verifiers, then the analysts;
-    and every other active verifier, with why not."""
+def candidates(session: Session, township: str, unit: str = "") -> Candidates:
+    """Who a case of this township (a police case: unit) may be assigned to: its verifiers
+    (liaisons), then the analysts (and inspectors); and every other active verifier (liaison
+    for a police case), with why not."""
     users = session.scalars(select(User).where(User.active, User.role.in_(CASE_TAKERS))
                             .order_by(User.role.desc(), User.display_name)).all()
-    return Candidates(offered=[user for user in users if covers(user, township)],
-                      not_offered=[(user, why_not(user, township)) for user in users
-                                   if not covers(user, township)])
+    checkers = LIAISON if unit else VERIFIER
+    return Candidates(offered=[user for user in users if covers(user, township, unit)],
+                      not_offered=[(user, why_not(user, township, unit)) for user in users
+                                   if user.role == checkers and not covers(user, township, unit)])

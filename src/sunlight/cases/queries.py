@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, case, false, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
+from sunlight.accounts.units import units_of
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.contract.cases import ACTIVE, CLOSED, RETRACTED
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import ANALYST, INSPECTOR, LIAISON, VERIFIER
 
 T = TypeVar("T", bound=Any)
 
@@ -30,11 +31,17 @@ class CaseFilter:
 
 
 def scope(user: User) -> ColumnElement[bool]:
-    """The cases this user may see: all for an analyst, their own for a verifier."""
+    """The cases this user may see (workflow.may_see): all for an analyst, their units' for
+    an inspector, their own for a verifier (of their township) and a liaison (of their units)."""
     if user.role == ANALYST:
         return true()
+    if user.role == INSPECTOR:
+        return Case.unit.in_(units_of(user))
     if user.role == VERIFIER:
-        return (Case.assignee_id == user.id) & (Case.township == (user.township or ""))
+        return ((Case.assignee_id == user.id) & (Case.unit == "")
+                & (Case.township == (user.township or "")))
+    if user.role == LIAISON:
+        return (Case.assignee_id == user.id) & Case.unit.in_(units_of(user))
     return false()
 
 

@@ -19,12 +19,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.accounts.units import covers_unit
 from sunlight.appdb.account_tables import User
-from sunlight.appdb.case_tables import Case, CaseEvent
+from sunlight.appdb.case_tables import UNIT_WIDTH, Case, CaseEvent
 from sunlight.appdb.numbers import row_id
 from sunlight.appdb.tables import Warning
 from sunlight.audit.chain import append
-from sunlight.cases.assignees import CASE_TAKERS, covers
+from sunlight.cases.assignees import CASE_TAKERS, covers, why_not
 from sunlight.cases.disposal import disposal_outcome, logged
 from sunlight.clock import local_today
 from sunlight.contract.case_steps import case_steps
@@ -44,7 +45,7 @@ from sunlight.contract.cases import (
     VERDICTS,
     WARNING_CASE,
 )
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import ANALYST, CASE_CHECKERS, INSPECTOR, LIAISON, VERIFIER
 from sunlight.masking import masked_number
 
 Form = Mapping[str, str]
@@ -94,9 +95,12 @@ def _assignment(session: Session, case: Case, form: Form, terms: Terms) -> dict[
     assignee = _user(session, form.get("assignee", ""))
     if assignee is None or not assignee.active or assignee.role not in CASE_TAKERS:
         raise InvalidInput("请选择核查人员")
-    if not covers(assignee, case.township):
-        raise InvalidInput(f"{assignee.display_name} 是{assignee.township}的核查人员，"
-                           f"不能核查{case.township or '未知乡镇'}的案件")
+    if not covers(assignee, case.township, case.unit):
+        if assignee.role == VERIFIER and not case.unit:
+            raise InvalidInput(f"{assignee.display_name} 是{assignee.township}的核查人员，"
+                               f"不能核查{case.township or '未知乡镇'}的案件")
+        raise InvalidInput(f"{assignee.display_name}不能核查本案件："
+                           f"{why_not(assignee, case.township, case.unit)}")
     deadline = _deadline(form.get("deadline", ""), terms)
     return {"assignee_id": assignee.id, "deadline": deadline}
 
@@ -178,19 +182,25 @@ def needs_confirmation(action: str) -> bool:
     return action in case_steps().confirm
 
 
-def may_see(user: User, case: Case | None, township: str) -> bool:
-    """Analysts see every case; a verifier only a case of their township assigned to them."""
+def may_see(user: User, case: Case | None, township: str, unit: str = "") -> bool:
+    """Analysts see every case; an inspector every case of their units; a verifier only a
+    case of their township assigned to them, a liaison one of their units."""
     if user.role == ANALYST:
         return True
+    if user.role == INSPECTOR:
+        return covers_unit(user, unit)
+    assigned = case is not None and case.assignee_id == user.id
     if user.role == VERIFIER:
-        return case is not None and case.assignee_id == user.id and township == user.township
+        return assigned and not unit and township == user.township
+    if user.role == LIAISON:
+        return assigned and covers_unit(user, unit)
     return False
 
 
 def available(user: User, case: Case) -> list[Transition]:
     """The transitions this user may take on this case now."""
     return [t for t in TRANSITIONS if case.status in t.sources and user.role in t.roles
-            and t.allowed_when(case) and may_see(user, case, case.township)]
+            and t.allowed_when(case) and may_see(user, case, case.township, case.unit)]
 
 
 def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
@@ -198,8 +208,8 @@ def take(session: Session, case: Case, action: str, actor: User, form: Form, *,
          today: date | None = None, verdict_requires_attachment: bool = False) -> CaseEvent:
     """Take one transition; raises a WorkflowError saying why it cannot be taken."""
     # Scope first: whoever may not see the case learns nothing more about it.
-    if not may_see(actor, case, case.township):
-        if actor.role == VERIFIER and case.version != expected_version:
+    if not may_see(actor, case, case.township, case.unit):
+        if actor.role in CASE_CHECKERS and case.version != expected_version:
             # Reassigned to someone else while this verifier had the page open.
             raise NotAllowed("此案件已改派给其他核查人员，您不再负责此案件，您的操作未保存。")
         raise NotAllowed("您无权办理此案件")
@@ -240,8 +250,9 @@ def open_case(session: Session, *, kind: str, title: str, township: str, village
     now = datetime.now(UTC)
     # A unique placeholder until the id is known; it must fit case_no's 30 characters.
     case = Case(case_no=f"new-{secrets.token_hex(8)}", kind=kind, title=title,
-                township=township, village=village, status=status, warning=warning,
-                version=1, created_at=now, updated_at=now)
+                township=township, village=village,
+                unit=warning.unit[:UNIT_WIDTH] if warning else "", status=status,
+                warning=warning, version=1, created_at=now, updated_at=now)
     session.add(case)
     session.flush()
     case.case_no = f"AJ{now.year}{case.id:06d}"
@@ -259,10 +270,18 @@ def case_for_warning(session: Session, warning: Warning, title: str = "") -> Cas
     case = case_of_warning(session, warning)
     if case is not None:
         return case
-    who = warning.name or masked_number(warning.subject)
+    who = warning.name or case_subject(warning)
     return open_case(session, kind=WARNING_CASE, title=title or who,
                      township=warning.township, village=warning.village, warning=warning,
                      status=warning.status)
+
+
+def case_subject(warning: Warning) -> str:
+    """What a case names a warning's subject by when it has no person's name: a police
+    subject's name as written (not a number), anything else its number masked."""
+    if warning.unit and warning.subject_name:
+        return warning.subject_name
+    return masked_number(warning.subject)
 
 
 def case_of_warning(session: Session, warning: Warning) -> Case | None:

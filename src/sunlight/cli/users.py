@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from sunlight.accounts.users import AccountError, add_user
+from sunlight.accounts.users import AccountError, add_user, split_units
 from sunlight.appdb.account_tables import User
 from sunlight.audit.chain import append
 from sunlight.cli.console import console, errors
@@ -33,6 +33,8 @@ def add_command(
         help="An officer's department as the data contract names it, e.g. 公安局.")] = None,
     datasets: Annotated[str | None, typer.Option(
         help="An officer's datasets, e.g. residents,deaths (instead of --department).")] = None,
+    units: Annotated[str | None, typer.Option(
+        help="An inspector's or liaison's police units, e.g. 城关派出所、交警大队.")] = None,
     display_name: Annotated[str, typer.Option(help="Name shown in the workbench.")] = "",
 ) -> None:
     """Create an account. The password comes from standard input, never the command line."""
@@ -46,14 +48,16 @@ def add_command(
         try:
             user = add_user(session, username, role, password, display_name=display_name,
                             township=township, department=department,
-                            datasets=datasets.split(",") if datasets else None)
+                            datasets=datasets.split(",") if datasets else None,
+                            units=split_units(units) if units else None)
         except AccountError as exc:
             errors.print(f"[red]refused:[/red] {exc}")
             raise typer.Exit(BAD_INPUT) from exc
         append(session, actor="cli", action="user.add", target=user.username,
-               details={"role": role, "township": user.township, "datasets": user.datasets})
+               details={"role": role, "township": user.township, "datasets": user.datasets,
+                        "units": user.units})
         session.commit()
-    scope = user.township or ", ".join(user.datasets)
+    scope = user.township or ", ".join(user.units or user.datasets)
     console.print(f"Created {user.username} ({role}, {ROLE_ZH[role]})"
                   + (f": {scope}" if scope else ""))
 
@@ -66,5 +70,6 @@ def list_command() -> None:
     table = Table("username", "name", "role", "scope", "active")
     for user in users:
         table.add_row(user.username, user.display_name, user.role,
-                      user.township or ", ".join(user.datasets), "yes" if user.active else "no")
+                      user.township or ", ".join(user.units or user.datasets),
+                      "yes" if user.active else "no")
     console.print(table)

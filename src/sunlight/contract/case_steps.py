@@ -32,6 +32,8 @@ class NotOffered(BaseModel):
     other_township: str
     no_township: str
     case_without_township: str
+    other_unit: str
+    no_unit: str
 
 
 class CaseSteps(BaseModel):
@@ -42,6 +44,7 @@ class CaseSteps(BaseModel):
     next_steps: tuple[NextStep, ...]
     not_offered: NotOffered
     no_verifier_in_scope: str
+    no_liaison_in_scope: str
     verdict_needs_attachment: str
 
     def next_step(self, status: str, verdict: str | None) -> NextStep | None:

@@ -54,6 +54,8 @@ class Vocabulary(BaseModel):
     screening_verdicts: dict[str, str]
     screening_columns: dict[str, str]
     screening_texts: dict[str, str]
+    case_timeliness: dict[str, str]
+    finding_states: dict[str, str]
 
     @model_validator(mode="after")
     def _complete(self) -> Vocabulary:
@@ -87,6 +89,8 @@ PERSON_ROLE_ZH: Final = VOCABULARY.person_roles
 LINK_DETAIL_ZH: Final = VOCABULARY.link_details
 VERDICT_ZH: Final = VOCABULARY.screening_verdicts
 VERDICT_COLUMN_ZH: Final = VOCABULARY.screening_columns
+TIMELINESS_ZH: Final = VOCABULARY.case_timeliness
+FINDING_STATE_ZH: Final = VOCABULARY.finding_states
 ACTION_ZH: Final = {
     **VOCABULARY.audit_actions,
     **{CASE_ACTION_PREFIX + action: step.label for action, step in CASES.transitions.items()},

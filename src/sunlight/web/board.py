@@ -18,11 +18,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlalchemy import ColumnElement, Select, false, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from sunlight.accounts.units import units_of
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import DetectionRun, Warning
 from sunlight.contract.cases import RETRACTED, STATUS_ZH
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import ANALYST, INSPECTOR, LIAISON, VERIFIER
 from sunlight.contract.vocabulary import SEVERITY_ZH
 from sunlight.masking import masked_text
 from sunlight.text import squeeze
@@ -37,7 +38,7 @@ _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
 """A month (`2024-03`) or, for a program paid once a year, a year (`2024`)."""
 _COLUMNS = {"model": Warning.model, "township": Warning.township, "village": Warning.village,
             "program": Warning.program, "severity": Warning.severity,
-            "period": Warning.period_from}
+            "period": Warning.period_from, "unit": Warning.unit}
 """The filters that pick warnings by one column's value; `period` is the first period of the
 problem, as the dashboard's month and year charts count warnings."""
 
@@ -61,6 +62,8 @@ class Filters(BaseModel):
     severity: Annotated[str, one_of(SEVERITY_ZH)] = ""
     period: Annotated[str, BeforeValidator(_known_period)] = ""
     q: FilterText = ""
+    unit: FilterText = ""
+    """A police unit (the 督察 dashboard links its counts here)."""
     sort: Annotated[str, one_of(SORTS, "risk")] = "risk"
     page: PageNumber = 1
 
@@ -129,14 +132,21 @@ class BoardPage:
 
 
 def visible(staff: User) -> Select[Warning]:
-    """Every warning this member of staff may see: an analyst all, a verifier those whose case
-    is assigned to them in their township, anyone else none."""
+    """Every warning this member of staff may see (cases.workflow.may_see): an analyst all, an
+    inspector their units', a verifier those whose case is assigned to them in their township,
+    a liaison in their units, anyone else none."""
     query = select(Warning)
     if staff.role == ANALYST:
         return query
+    if staff.role == INSPECTOR:
+        return query.where(Warning.unit.in_(units_of(staff)))
     if staff.role == VERIFIER:
         return query.join(Case, Case.warning_pk == Warning.id).where(
-            Case.assignee_id == staff.id, Warning.township == (staff.township or ""))
+            Case.assignee_id == staff.id, Warning.unit == "",
+            Warning.township == (staff.township or ""))
+    if staff.role == LIAISON:
+        return query.join(Case, Case.warning_pk == Warning.id).where(
+            Case.assignee_id == staff.id, Warning.unit.in_(units_of(staff)))
     return query.where(false())
 
 

@@ -56,7 +56,7 @@ def seen_case(session: Session, staff: Staff, case_no: str, *,
     trying case numbers learns nothing, not even which exist."""
     case = (locked_case(session, case_no) if lock
             else session.scalar(select(Case).where(Case.case_no == case_no)))
-    if case is None or not may_see(staff.user, case, case.township):
+    if case is None or not may_see(staff.user, case, case.township, case.unit):
         return None
     return case
 
@@ -102,6 +102,7 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
     """
     warning = case.warning if case is not None else warning
     township = case.township if case is not None else (warning.township if warning else "")
+    unit = case.unit if case is not None else (warning.unit if warning else "")
     context: dict[str, Any] = {
         "title": case.title if case is not None else _warning_title(warning),
         "township": township,
@@ -109,7 +110,7 @@ def case_page(request: Request, session: Session, staff: Staff, case: Case | Non
         "kind": case.kind if case is not None else "warning",
         "warning": warning,
         "warning_url": warning_url(warning) if warning is not None else "",
-        **panel_context(request, session, staff, case, township,
+        **panel_context(request, session, staff, case, township, unit=unit,
                         open_url=assign_url(warning) if warning is not None else "",
                         form=form, message=message),
         **discussion_context(session, case, draft=draft, message=discussion_message),

@@ -10,6 +10,7 @@ from fastapi import Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.accounts.units import covers_unit
 from sunlight.appdb.account_tables import User
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.numbers import row_id
@@ -29,7 +30,7 @@ from sunlight.contract.cases import (
     VERDICTS,
     sanction_parts,
 )
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import ANALYST, CASE_DECIDERS, INSPECTOR, LIAISON, VERIFIER
 from sunlight.contract.vocabulary import PERSON_ROLE_ZH, ROLE_ZH, field_label
 from sunlight.masking import masked_number
 from sunlight.web.deps import Staff, settings_of
@@ -39,18 +40,18 @@ from sunlight.web.templating import money
 
 
 def panel_context(request: Request, session: Session, staff: Staff, case: Case | None,
-                  township: str, *, open_url: str = "", form: dict[str, str] | None = None,
-                  message: str = "") -> dict[str, Any]:
+                  township: str, *, unit: str = "", open_url: str = "",
+                  form: dict[str, str] | None = None, message: str = "") -> dict[str, Any]:
     """What staff/cases/_panel.html needs.
 
     `open_url` is where an analyst assigns a warning that has no case yet; `form` and
     `message` carry a refused attempt back to the person who made it.
     """
     actions = available(staff.user, case) if case is not None else []
-    may_open = case is None and staff.role == ANALYST and bool(open_url)
+    may_open = case is None and bool(open_url) and may_open_case(staff.user, unit)
     form = form or {}
     takes_back = [t.action for t in actions] + (["assign"] if may_open else [])
-    assigning = staff.role == ANALYST and (may_open or any(
+    assigning = staff.role in CASE_DECIDERS and (may_open or any(
         t.action in ("assign", "reassign") for t in actions))
     settings = settings_of(request)
     return {
@@ -60,10 +61,10 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "may_open": may_open,
         "open_url": open_url,
         "overdue": case is not None and overdue(case),
-        **assignee_context(session, township if assigning else None),
+        **assignee_context(session, township if assigning else None, unit),
         "confirm": {t.action: case_steps().confirm[t.action] for t in actions
                     if t.action in case_steps().confirm},
-        "next_step": next_step(staff, case),
+        "next_step": next_step(staff, case, unit),
         "attachment_missing": (settings.case_verdict_requires_attachment
                                and case is not None and not case.attachments),
         "attachment_notice": case_steps().verdict_needs_attachment,
@@ -84,20 +85,30 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
     }
 
 
-def assignee_context(session: Session, township: str | None) -> dict[str, Any]:
-    """The assignee list of a case of this township (None: the page offers no assignment):
-    who may take it, the verifiers who may not and why, and a word when no verifier may."""
-    found = candidates(session, township) if township is not None else Candidates([])
+def assignee_context(session: Session, township: str | None, unit: str = "") -> dict[str, Any]:
+    """The assignee list of a case of this township or police unit (township None: the page
+    offers no assignment): who may take it, the verifiers (liaisons) who may not and why,
+    and a word when none may."""
+    found = (candidates(session, township, unit) if township is not None
+             else Candidates([]))
     # Without a township no verifier could ever cover the case: the reason on each verifier
     # says so, and asking the admin for one would lead nowhere.
-    lacking = bool(township) and not found.verifier_in_scope
+    lacking = township is not None and bool(township or unit) and not found.verifier_in_scope
+    wanted = case_steps().no_liaison_in_scope if unit else case_steps().no_verifier_in_scope
     return {"assignees": found.offered, "not_offered": found.not_offered,
-            "no_verifier": case_steps().no_verifier_in_scope if lacking else ""}
+            "no_verifier": wanted if lacking else ""}
 
 
-def next_step(staff: Staff, case: Case | None) -> str:
-    """What happens next to this case (a warning without one is 待分派) and who does it,
-    with （您） when that is the person reading."""
+def may_open_case(user: User, unit: str) -> bool:
+    """Whether this user may open a warning's case by assigning it: an analyst any warning,
+    an inspector one of their units."""
+    return user.role == ANALYST or (user.role == INSPECTOR and covers_unit(user, unit))
+
+
+def next_step(staff: Staff, case: Case | None, unit: str = "") -> str:
+    """What happens next to this case (a warning without one is 待分派; a police warning's,
+    of `unit`, is the inspectors' and liaisons') and who does it, with （您） when that is the
+    person reading."""
     status = case.status if case is not None else OPEN
     rule = case_steps().next_step(status, case.verdict if case is not None else None)
     if rule is None:
@@ -109,7 +120,11 @@ def next_step(staff: Staff, case: Case | None) -> str:
         who = f"{ROLE_ZH[assignee.role]}{assignee.display_name}"
         yours = assignee.id == staff.user.id
     else:
-        role = ANALYST if rule.actor == "analyst" else VERIFIER
+        police = bool(case.unit if case is not None else unit)
+        if rule.actor == "analyst":
+            role = INSPECTOR if police else ANALYST
+        else:
+            role = LIAISON if police else VERIFIER
         who, yours = ROLE_ZH[role], staff.role == role
     return f"由{who}{'（您）' if yours else ''}{rule.does}"
 

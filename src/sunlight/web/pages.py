@@ -8,17 +8,21 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from sunlight.contract.roles import ADMIN, ANALYST, OFFICER, VERIFIER
+from sunlight.contract.roles import ADMIN, ANALYST, INSPECTOR, LIAISON, OFFICER, VERIFIER
 from sunlight.web import csrf
 from sunlight.web.deps import Staff
 from sunlight.web.errors import UserError
 
 MENU: dict[str, list[tuple[str, str]]] = {
     ANALYST: [("/staff/dashboard", "总览"), ("/staff/warnings", "预警"),
-              ("/staff/cases", "案件"), ("/staff/self-corrections", "主动说明登记"),
+              ("/staff/cases", "案件"), ("/staff/oversight", "网上督察"),
+              ("/staff/self-corrections", "主动说明登记"),
               ("/staff/uploads", "数据上传"), ("/staff/screening", "发放前筛查"),
               ("/staff/publications", "公示发布")],
     VERIFIER: [("/staff/cases", "我的核查任务")],
+    INSPECTOR: [("/staff/oversight", "网上督察"), ("/staff/warnings", "预警"),
+                ("/staff/cases", "案件")],
+    LIAISON: [("/staff/cases", "我的核查任务")],
     OFFICER: [("/staff/uploads", "数据上传"), ("/staff/screening", "发放前筛查")],
     ADMIN: [("/staff/admin/users", "账户管理"), ("/staff/admin/audit", "审计日志"),
             ("/staff/admin/townships", "乡镇电话"), ("/staff/admin/tokens", "接口令牌")],

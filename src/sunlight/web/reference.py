@@ -14,10 +14,11 @@ from functools import cache
 from pathlib import Path
 
 from sunlight.appdb.tables import Warning
+from sunlight.cases.workflow import case_subject
 from sunlight.contract.cases import STATUS_ZH
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.vocabulary import PERSON_ROLE_ZH, SEVERITY_ZH, SUBJECT_KIND_ZH, VOCABULARY
-from sunlight.masking import masked_number, masked_text, shown_birth
+from sunlight.masking import masked_text, shown_birth
 from sunlight.models.explain import amounts_in_text, yuan
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
@@ -128,8 +129,9 @@ def _person_text(person: str) -> str:
 
 
 def warning_case_title(warning: Warning) -> str:
-    """A warning's case as case lists name it: 张三 · 死亡后仍领取 (an account masked)."""
-    who = warning.name or masked_number(warning.subject)
+    """A warning's case as case lists name it: 张三 · 死亡后仍领取 (an account masked; a police
+    unit, post, case or finding by its name: 交警大队 G85千阳卡口 · 卡口漏岗)."""
+    who = warning.name or case_subject(warning)
     return f"{who} · {model_names().get(warning.model, warning.model)}"
 
 

@@ -20,9 +20,12 @@ from sunlight.accounts.users import (
     AccountError,
     add_user,
     change_township,
+    change_units,
     hash_password,
     known_townships,
+    known_units,
     new_password_problem,
+    split_units,
 )
 from sunlight.appdb.account_tables import User, WebSession
 from sunlight.appdb.audit_tables import AuditEntry
@@ -31,7 +34,7 @@ from sunlight.appdb.numbers import LAST_PAGE
 from sunlight.audit.chain import append, verify
 from sunlight.audit.checkpoint import take
 from sunlight.contract.datasets import DATASETS
-from sunlight.contract.roles import ADMIN, OFFICER, ROLES, VERIFIER
+from sunlight.contract.roles import ADMIN, OFFICER, ROLES, UNIT_ROLES, VERIFIER
 from sunlight.web import reference
 from sunlight.web.audit_text import DetailsText, target_text
 from sunlight.web.deps import (
@@ -62,6 +65,7 @@ class NewAccount(BaseModel):
     display_name: FormText = ""
     role: FormText = ""
     township: FormText = ""
+    units: FormText = ""
     department: FormText = ""
     password: FormText = ""
     datasets: list[FormText] = []
@@ -73,6 +77,10 @@ class Activation(BaseModel):
 
 class Township(BaseModel):
     township: FormText = ""
+
+
+class Units(BaseModel):
+    units: FormText = ""
 
 
 class NewPassword(BaseModel):
@@ -92,6 +100,7 @@ def add_account(request: Request, staff: Admin, session: DbSession,
     """Create an account by the rules of `sunlight users add`."""
     fields = {"username": form.username.strip(), "display_name": form.display_name.strip(),
               "role": form.role, "township": form.township.strip(),
+              "units": form.units.strip(),
               "department": form.department, "password": form.password}
     datasets = form.datasets
     try:
@@ -99,13 +108,14 @@ def add_account(request: Request, staff: Admin, session: DbSession,
                         display_name=fields["display_name"],
                         township=fields["township"] or None,
                         department=fields["department"] or None,
-                        datasets=datasets or None)
+                        datasets=datasets or None, units=split_units(fields["units"]))
     except AccountError as exc:
         session.rollback()
         return _users(request, session, error=str(exc), form={**fields, "datasets": datasets},
                       status_code=400)
     _audit(request, session, staff, "user.add", user,
-           {"role": user.role, "township": user.township, "datasets": user.datasets})
+           {"role": user.role, "township": user.township, "datasets": user.datasets,
+            "units": user.units})
     session.commit()
     return RedirectResponse("/staff/admin/users?done=added", status_code=303)
 
@@ -143,6 +153,22 @@ def set_township(request: Request, user_id: RowId, staff: Admin, session: DbSess
            {"previous_township": previous, "township": user.township})
     session.commit()
     return RedirectResponse("/staff/admin/users?done=township", status_code=303)
+
+
+@router.post("/users/{user_id}/units")
+def set_units(request: Request, user_id: RowId, staff: Admin, session: DbSession,
+              form: Annotated[Units, Form()]) -> Response:
+    """Set the police units an inspector or liaison covers: what they see follows them."""
+    user = _user(session, user_id)
+    try:
+        previous = change_units(session, user, split_units(form.units))
+    except AccountError as exc:
+        session.rollback()
+        return _users(request, session, error=f"{user.username}：{exc}", status_code=400)
+    _audit(request, session, staff, "user.units", user,
+           {"previous_units": previous, "units": user.units})
+    session.commit()
+    return RedirectResponse("/staff/admin/users?done=units", status_code=303)
 
 
 @router.post("/users/{user_id}/password")
@@ -205,7 +231,8 @@ def checkpoint_download(request: Request, staff: Admin, session: DbSession) -> R
 
 _DONE = {"added": "账户已创建", "deactivated": "账户已停用，该用户已被登出",
          "reactivated": "账户已恢复", "password": "密码已重置，该用户已被登出",
-         "township": "负责乡镇已更改，此后分派的预警按新乡镇核对"}
+         "township": "负责乡镇已更改，此后分派的预警按新乡镇核对",
+         "units": "负责单位已更改"}
 
 
 def _user(session: Session, user_id: int) -> User:
@@ -232,8 +259,8 @@ def _users(request: Request, session: Session, *, error: str = "", done: str = "
     return render(request, "staff/admin/users.html", {
         "users": users, "roles": ROLES, "datasets": DATASETS, "departments": departments,
         "error": error, "done": done, "form": form or {}, "min_password": MIN_PASSWORD,
-        "OFFICER": OFFICER, "VERIFIER": VERIFIER,
-        "townships": sorted(known_townships(session)),
+        "OFFICER": OFFICER, "VERIFIER": VERIFIER, "UNIT_ROLES": UNIT_ROLES,
+        "townships": sorted(known_townships(session)), "units": sorted(known_units(session)),
     }, status_code=status_code)
 
 

@@ -13,7 +13,7 @@ from sunlight.appdb.case_tables import CaseAttachment
 from sunlight.cases.attachments import AttachmentRefused, TooLarge, attach
 from sunlight.cases.comments import add_comment
 from sunlight.cases.workflow import InvalidInput
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import CASE_READERS
 from sunlight.stored_files import content_path
 from sunlight.web.case_pages import case_page, case_url, visible_case
 from sunlight.web.deps import (
@@ -28,7 +28,7 @@ from sunlight.web.deps import (
 from sunlight.web.params import FormLongText
 
 router = APIRouter(prefix="/staff/cases")
-CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
+CaseWorker = Annotated[Staff, Depends(require(*CASE_READERS))]
 
 
 @router.post("/{case_no}/comments")

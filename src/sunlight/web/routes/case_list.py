@@ -1,4 +1,5 @@
-"""/staff/cases: every case for an analyst (filtered), 我的核查任务 for a verifier."""
+"""/staff/cases: every case for an analyst (filtered), their units' for an inspector,
+我的核查任务 for a verifier or liaison."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sunlight.cases.queries import CaseFilter
 from sunlight.cases.workflow import overdue
 from sunlight.clock import local_today
 from sunlight.contract.cases import KIND_ZH, STATUS_ZH
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import ANALYST, CASE_READERS
 from sunlight.web.case_pages import case_url
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
@@ -38,7 +39,7 @@ class Wanted(BaseModel):
 
 
 @router.get("")
-def case_list(request: Request, staff: Annotated[Staff, Depends(require(ANALYST, VERIFIER))],
+def case_list(request: Request, staff: Annotated[Staff, Depends(require(*CASE_READERS))],
               session: DbSession, query: Annotated[Wanted, Query()]) -> Response:
     today = local_today()
     analyst = staff.role == ANALYST

@@ -26,7 +26,7 @@ from sunlight.cases.workflow import (
     take,
 )
 from sunlight.contract.case_steps import case_steps
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import CASE_DECIDERS, CASE_READERS
 from sunlight.web.case_pages import (
     Submitted,
     case_page,
@@ -35,14 +35,14 @@ from sunlight.web.case_pages import (
     visible_case,
     warning_url,
 )
-from sunlight.web.case_panel import FIELD_LABELS, unsaved
+from sunlight.web.case_panel import FIELD_LABELS, may_open_case, unsaved
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
 from sunlight.web.pages import render
 from sunlight.web.reference import warning_case_title
 
 router = APIRouter(prefix="/staff")
-CaseWorker = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
-Analyst = Annotated[Staff, Depends(require(ANALYST))]
+CaseWorker = Annotated[Staff, Depends(require(*CASE_READERS))]
+Decider = Annotated[Staff, Depends(require(*CASE_DECIDERS))]
 CONFIRMED = "confirmed"
 """The form field an irreversible step needs ("yes"): set by the browser's confirm dialog, or
 by the confirmation page a browser without script is shown."""
@@ -87,11 +87,11 @@ def transition(request: Request, case_no: str, staff: CaseWorker, session: DbSes
 
 
 @router.post("/warnings/{warning_id}/assign")
-def assign(request: Request, warning_id: str, staff: Analyst, session: DbSession,
+def assign(request: Request, warning_id: str, staff: Decider, session: DbSession,
            form: Submitted) -> Response:
     warning = locked_warning(session, warning_id)
-    if warning is None:
-        raise HTTPException(status_code=404)
+    if warning is None or not may_open_case(staff.user, warning.unit):
+        raise HTTPException(status_code=404)  # an inspector learns nothing of other units'
     form = {**form, "action": "assign"}
     try:
         assign_warning(session, warning, staff.user, form, seen_version=_version(form),

@@ -16,7 +16,7 @@ from sunlight.appdb.warnings import get
 from sunlight.audit.chain import append
 from sunlight.cases.workflow import case_of_warning, may_see
 from sunlight.clock import local_today
-from sunlight.contract.roles import ANALYST, VERIFIER
+from sunlight.contract.roles import ANALYST, CASE_READERS
 from sunlight.contract.vocabulary import (
     PERSON_ROLE_ZH,
     SEVERITY_ZH,
@@ -34,8 +34,9 @@ from sunlight.web.deps import DbSession, Staff, client_address, require, setting
 from sunlight.web.pages import render
 
 router = APIRouter(prefix="/staff/warnings")
-WarningReader = Annotated[Staff, Depends(require(ANALYST, VERIFIER))]
-"""Who may open the board and a warning at all; a verifier then only their own cases'."""
+WarningReader = Annotated[Staff, Depends(require(*CASE_READERS))]
+"""Who may open the board and a warning at all; a verifier or liaison then only their own
+cases', an inspector their units'."""
 
 
 def partial(request: Request) -> bool:
@@ -73,7 +74,7 @@ def visible_warning(session: Session, staff: Staff, warning_id: str) -> tuple[Wa
     exists or not (a verifier learns nothing of the warnings not assigned to them)."""
     warning = get(session, warning_id)
     case = case_of_warning(session, warning) if warning is not None else None
-    if warning is None or not may_see(staff.user, case, warning.township):
+    if warning is None or not may_see(staff.user, case, warning.township, warning.unit):
         raise HTTPException(status_code=404)
     return warning, case
 
@@ -152,7 +153,7 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         # Only analysts may open every case: a verifier is not shown others' report cases.
         "reports_about": reports_about(session, warning) if staff.role == ANALYST else [],
         "revealed": revealed,
-        **panel_context(request, session, staff, case, warning.township,
+        **panel_context(request, session, staff, case, warning.township, unit=warning.unit,
                         open_url=assign_url(warning)),
         **discussion_context(session, case),
     }

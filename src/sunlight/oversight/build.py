@@ -1,0 +1,84 @@
+"""Build the 督察 views' tables in the app database from the warehouse, after detection.
+
+Written whole each time the warehouse or the as-of date changed (at most a prefecture's
+200,000 cases and posts × days of a year: bulk inserts, no per-row Python), else kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import cast
+
+from sqlalchemy import Table, delete, select, text
+from sqlalchemy.orm import Session
+
+from sunlight.appdb.bulk import insert_table
+from sunlight.appdb.oversight_tables import (
+    OversightCase,
+    OversightFinding,
+    OversightPost,
+    OversightPostShift,
+    OversightState,
+)
+from sunlight.appdb.statistics import analyze
+from sunlight.appdb.tables import Base
+from sunlight.models.runner import base_relations
+from sunlight.oversight import sql
+from sunlight.warehouse.engine import Engine
+
+_BUILT: tuple[tuple[type[Base], str, str], ...] = (
+    (OversightPost, "post", sql.POSTS),
+    (OversightPostShift, "post", sql.POST_SHIFTS),
+    (OversightCase, "police_case", sql.CASES),
+    (OversightFinding, "inspection_finding", sql.FINDINGS),
+)
+
+
+@dataclass(frozen=True)
+class OversightCounts:
+    """Rows written per table (nothing when the tables were kept as they were)."""
+
+    kept: bool
+    rows: dict[str, int]
+
+
+def rebuild(engine: Engine, session: Session, fingerprint: str) -> OversightCounts:
+    """Judge posts, cases and findings as of the run's date into the app database; `engine`
+    holds the warehouse and the run's tables (`sunlight.models.runner.prepare`)."""
+    as_of = cast(date | None, engine.query_few("SELECT as_of FROM run_context")
+                 .column("as_of")[0].as_py())
+    state = session.scalar(select(OversightState))
+    if state is not None and state.fingerprint == fingerprint and state.as_of == as_of:
+        return OversightCounts(kept=True, rows={})
+    relations = dict(base_relations())
+    connection = session.connection()
+    rows = {}
+    for model, _, _ in _BUILT:
+        _clear(session, model)
+    for model, relation, query in _BUILT:
+        table = engine.query(_with(relation, relations[relation], query))
+        insert_table(connection, model, table)
+        rows[model.__tablename__] = table.num_rows
+    analyze(session, [model for model, _, _ in _BUILT])  # pages plan from the new rows
+    if state is None:
+        state = OversightState(id=1)
+        session.add(state)
+    state.as_of, state.fingerprint, state.built_at = as_of, fingerprint, datetime.now(UTC)
+    return OversightCounts(kept=False, rows=rows)
+
+
+def _with(name: str, relation: str, query: str) -> str:
+    """The query with the shared relation it reads as its first `WITH`."""
+    body = query.strip()
+    if body.startswith("WITH "):
+        return f"WITH {name} AS ({relation}),\n{body.removeprefix('WITH ')}"
+    return f"WITH {name} AS ({relation})\n{body}"
+
+
+def _clear(session: Session, model: type[Base]) -> None:
+    table = cast(Table, model.__table__)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"TRUNCATE {table.name}"))
+    else:  # no WHERE: SQLite truncates
+        session.execute(delete(table))
