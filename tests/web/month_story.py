@@ -3,8 +3,8 @@
 The brigade's checkpoint went unstaffed on 12 February, and four of its cases were closed
 before they were received (程序倒置): five problems. The station's checkpoint went unstaffed
 on 20, 25 and 27 February, and three of its cases are overdue: four problems, or seven if each
-overdue case were counted again by its 案件超期 warning. The roster runs to 31 March, the
-as-of date.
+overdue case were counted again by its 案件超期 warning. The roster runs to 31 March; the
+as-of date is 10 March.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ for n in range(1, 5):  # 办结 before 受理: CASE_STEP_ORDER, within every lim
     county.add("police_cases", "案件.csv", case_no=f"J202400{n}", unit=BRIGADE, category="行政",
                handler_name="李警官", received_at="2024-03-10 09:00",
                closed_at="2024-03-05 09:00", status="已办结")
-for n in range(1, 4):  # 行政, open for 59 days against a limit of 30
+for n in range(1, 4):  # 行政, open 38 days at the as-of date against a limit of 30
     county.add("police_cases", "案件.csv", case_no=f"B202400{n}", unit=STATION, category="行政",
                handler_name="王警官", received_at="2024-02-01 09:00", status="办理中")
 
