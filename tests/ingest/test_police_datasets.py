@@ -109,3 +109,36 @@ def test_posts_and_findings_read_their_dates_choices_and_messy_headers(tmp_path:
     assert (done["finding_no"], done["found_on"], done["rectify_by"], done["rectified_on"]) == (
         "DC20240001", dt.date(2024, 1, 28), dt.date(2024, 2, 4), dt.date(2024, 2, 3))
     assert (open_["rectify_by"], open_["rectified_on"]) == (dt.date(2024, 2, 22), None)
+
+
+def test_a_police_date_outside_the_platforms_years_is_a_reported_bad_row(tmp_path: Path):
+    # Required dates reject their row; an optional step is kept empty (the case stays open).
+    cases: list[list[Cell]] = [
+        CASE_HEADER,
+        ["A1", "城关派出所", "行政", "", "", "1900-01-01", "", "", "", "办理中"],
+        ["A2", "城关派出所", "行政", "", "", "2024-01-05", "", "", "2099-01-09 10:00", "已办结"],
+        ["A3", "城关派出所", "行政", "", "", "2000-01-01", "", "", "", "办理中"]]
+    batch = prepare(tmp_path / "c", cases, "police_cases")
+    assert [(r["case_no"], r["closed_at"]) for r in rows_of(batch)] == [("A2", None), ("A3", None)]
+    assert [f[:3] for f in findings_of(batch)] == [(2, "rejected", "implausible_date"),
+                                                    (3, "warning", "implausible_date")]
+    findings: list[list[Cell]] = [
+        ["问题编号", "被督察单位", "发现日期", "问题类别", "整改期限", "整改完成日期"],
+        ["DC1", "城关派出所", "1999-12-31", "防护", "2024-02-04", ""],
+        ["DC2", "城关派出所", "2024-01-28", "防护", "2024-02-04", "1900-01-01"]]
+    batch = prepare(tmp_path / "f", findings, "inspection_findings")
+    assert [(r["finding_no"], r["rectified_on"]) for r in rows_of(batch)] == [("DC2", None)]
+    assert [f[:3] for f in findings_of(batch)] == [(2, "rejected", "implausible_date"),
+                                                    (3, "warning", "implausible_date")]
+
+
+def test_a_case_number_or_unit_longer_than_any_name_rejects_its_row(tmp_path: Path):
+    cases: list[list[Cell]] = [
+        CASE_HEADER,
+        ["A" * 61, "城关派出所", "行政", "", "", "2024-01-05", "", "", "", "办理中"],
+        ["A2", "所" * 201, "行政", "", "", "2024-01-05", "", "", "", "办理中"],
+        ["A" * 60, "所" * 200, "行政", "", "", "2024-01-05", "", "", "", "办理中"]]
+    batch = prepare(tmp_path, cases, "police_cases")
+    assert [r["case_no"] for r in rows_of(batch)] == ["A" * 60]
+    assert [f[:3] for f in findings_of(batch)] == [(2, "rejected", "key_too_long"),
+                                                    (3, "rejected", "key_too_long")]

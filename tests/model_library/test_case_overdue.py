@@ -102,3 +102,21 @@ def test_a_deployments_own_time_limits_change_what_is_overdue(tmp_path: Path, ho
     # Y20 has not been filed (立案) at all: judged at the as-of date, beside its 办结 in time.
     assert found["Y20"].facts["overdue_count"] == "1"
     assert "截至2024年3月1日仍未立案，已过60天，超期59天" in found["Y20"].facts["overdue"]
+
+
+def test_at_an_earlier_as_of_date_later_steps_and_cases_have_not_happened(tmp_path: Path,
+                                                                          home: Path):
+    deliver(tmp_path, "案件.csv", "police_cases", [
+        # 涉疫 closed on 11 February, 5 days late; at 31 January its limit (6 February) is ahead.
+        case("Y-late", "涉疫", "2024-01-22 09:00", closed="2024-02-11 10:00"),
+        # Closed after 31 January, its limit (14 January) already passed: open and overdue.
+        case("Y-open", "涉疫", "2023-12-30 09:00", closed="2024-02-02 10:00"),
+        case("G-later", "行政", "2023-02-01 09:00", closed="2023-02-10 09:00"),  # in the past
+        case("G-future", "行政", "2023-12-01 09:00"),  # received, open, overdue...
+        case("G-unborn", "行政", "2024-02-01 09:00"),  # ...and one not yet received
+    ])
+    found = judged("CASE_OVERDUE", dt.date(2024, 1, 31))
+    assert sorted(found) == ["G-future", "Y-open"]
+    assert found["Y-open"].facts["overdue"] == (
+        "办结应在受理后15天内完成（最迟2024年1月14日），截至2024年1月31日仍未办结，已过32天，"
+        "超期17天")

@@ -61,3 +61,23 @@ def test_a_case_delivered_again_in_order_is_judged_by_the_later_row(tmp_path: Pa
         case("X1", "刑事", "2024-01-10 09:00", filed="2024-01-11 08:00",
              measures="2024-01-11 10:00")])
     assert judged("CASE_STEP_ORDER", AS_OF) == {}
+
+
+def test_at_an_earlier_as_of_date_later_steps_and_cases_have_not_happened(tmp_path: Path,
+                                                                          home: Path):
+    deliver(tmp_path, "案件.csv", "police_cases", [
+        # 强制措施 on 30 January, 立案 only on 5 February: at 31 January, measures with no 立案.
+        case("M-unfiled-yet", "刑事", "2024-01-29 09:00", filed="2024-02-05",
+             measures="2024-01-30"),
+        # 立案 on 1 February, the day after: at 31 January nothing is out of order yet.
+        case("M-filed-later", "刑事", "2024-01-29 09:00", filed="2024-02-01",
+             measures="2024-02-03"),
+        # Received after 31 January (its 立案 is before its 受理): it does not exist yet.
+        case("X-unborn", "刑事", "2024-02-10 09:00", filed="2024-01-08 09:00"),
+    ])
+    found = judged("CASE_STEP_ORDER", dt.date(2024, 1, 31))
+    assert sorted(found) == ["M-unfiled-yet"]
+    assert found["M-unfiled-yet"].facts["disorder"] == "于2024年1月30日采取强制措施，但未立案"
+    # By 10 February the 立案 came after the 强制措施, and the case received that day exists.
+    assert sorted(judged("CASE_STEP_ORDER", dt.date(2024, 2, 10))) == ["M-unfiled-yet",
+                                                                        "X-unborn"]

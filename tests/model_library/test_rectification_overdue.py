@@ -60,3 +60,19 @@ def test_without_cases_the_findings_are_judged_at_their_own_latest_date(tmp_path
     found = judged("RECTIFICATION_OVERDUE")
     assert sorted(found) == ["DC-open"]
     assert found["DC-open"].facts["as_of"] == "2024-03-10"
+
+
+def test_at_an_earlier_as_of_date_later_findings_and_rectifications_have_not_happened(
+        tmp_path: Path, home: Path):
+    deliver(tmp_path, "问题.csv", "inspection_findings", [
+        # Rectified on 20 February, 5 days late: at 10 February, open and past its deadline.
+        finding("DC-rectified-later", "2024-01-10", "2024-02-05", rectified="2024-02-20"),
+        # Rectified late, but after 10 February: at that date its deadline is still ahead.
+        finding("DC-not-due", "2024-01-10", "2024-02-12", rectified="2024-02-14"),
+        # Found after 10 February with a deadline before it (a slip): not found yet.
+        finding("DC-unborn", "2024-02-11", "2024-01-31"),
+    ])
+    found = judged("RECTIFICATION_OVERDUE", dt.date(2024, 2, 10))
+    assert sorted(found) == ["DC-rectified-later"]
+    assert found["DC-rectified-later"].facts["lateness"] == (
+        "截至2024年2月10日仍未整改完成，已超期5天")

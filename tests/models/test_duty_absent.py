@@ -88,6 +88,9 @@ def test_a_check_after_midnight_falls_in_the_night_shift_of_the_date_before(run:
         "person", "张卫东", night.id)
     assert_explains(found, "张卫东（警号610321）", "1次不在岗",
                     "2024年2月11日02:10（视频点名，2月10日夜班，城关派出所值班室）")
+    # Each row of its own date: the check of the 11th, the night shift of the 10th.
+    assert sorted((e.dataset, e.period) for e in found.evidence) == [
+        ("duty_checks", "2024-02-11"), ("duty_roster", "2024-02-10")]
 
 
 def test_a_shift_holds_its_start_and_not_its_end(run: Run):

@@ -56,6 +56,13 @@ county.post(TRAFFIC, "高速出口", file="站点.csv")
 staffed(TRAFFIC, "高速出口", "全天", ("2024-03-01", "2024-03-02"))
 county.post(TRAFFIC, "高速出口", active_to="2024-03-02", file="站点_更新.csv")
 
+# A `/` inside a name: unit 交警大队/东's post 西 and unit 交警大队's post 东/西 are two posts,
+# each with a gap of its own; a post named like an address keeps its name.
+for unit, post, gap in ((f"{TRAFFIC}/东", "西", "2024-03-02"), (TRAFFIC, "东/西", "2024-03-03"),
+                        (TRAFFIC, "http://卡口", "2024-03-04")):
+    county.post(unit, post, "白班", file="站点.csv")
+    staffed(unit, post, "白班", tuple(day for day in DAYS if day != gap))
+
 run = county.fixture("POST_UNCOVERED")
 
 
@@ -104,3 +111,10 @@ def test_the_explanation_names_the_first_dates_and_counts_them_all(run: Run):
     [found] = [d for d in fewer.detections if d.subject == f"{STATION}/东关卡口"]
     assert_explains(found, "4天共4个班次", "2024年3月1日白班；2024年3月2日白班；等4天")
     assert "3月3日" not in found.explanation
+
+
+def test_a_slash_in_a_unit_or_post_name_keeps_two_posts_apart(run: Run):
+    found = {d.subject: (d.subject_name, d.period_from) for d in run.detections}
+    assert found[f"{TRAFFIC}／东/西"] == (f"{TRAFFIC}/东 西", "2024-03-02")
+    assert found[f"{TRAFFIC}/东／西"] == (f"{TRAFFIC} 东/西", "2024-03-03")
+    assert found[f"{TRAFFIC}/http:／／卡口"] == (f"{TRAFFIC} http://卡口", "2024-03-04")

@@ -100,6 +100,8 @@ def test_police_subjects_are_named_as_their_query_says_else_by_their_key():
                      severity="medium", period_from="2024-02-10", period_to="2024-02-10",
                      amount=Decimal("0.00"), subject_kind="post", money=False)
     assert subject_name(post, {}, {}) == "城关派出所 东关卡口"
+    slashed = replace(post, subject="交警大队／东/http:／／卡口")
+    assert subject_name(slashed, {}, {}) == "交警大队/东 http://卡口"
     unit = replace(post, subject="城关派出所", subject_kind="unit")
     assert subject_name(unit, {}, {}) == "城关派出所"
     case = replace(post, subject="A1", subject_kind="case",

@@ -13,11 +13,12 @@ from urllib.parse import quote_plus
 import pytest
 from sqlalchemy import select
 
-from sunlight.appdb.oversight_tables import OversightCase, OversightPostShift, OversightState
-from sunlight.detect import run_detection
-from sunlight.settings import Settings
+from sunlight.appdb.oversight_tables import (
+    OversightCase,
+    OversightFinding,
+    OversightState,
+)
 from sunlight.web.routes import oversight
-from tests.models.county import County
 from tests.web.bureau_story import (
     CHECKPOINT,
     GATE,
@@ -200,28 +201,19 @@ def test_another_as_of_date_judges_again(bureau: StaffApp, bureau_home: Path):
     html = get(bureau, "analyst", "/staff/oversight/cases")
     assert "判断截止日期：2024-02-15" in visible_text(html)
     tracked = rows_of(html.split("逐案跟踪", 1)[1])
-    assert tracked[0].startswith("A2024002 ") and tracked[0].endswith("办结 15 天 5 在办未超期")
-    assert tracked[1].startswith("A2024001 ") and tracked[1].endswith("15 按期完成")
+    # On 15 February A2024001 was still open (closed on the 16th), 14 days after 受理.
+    assert tracked == ["A2024001 城关派出所 李警官 2024-02-01 办结 15 天 14 在办未超期",
+                       "A2024002 城关派出所 李警官 2024-02-10 办结 15 天 5 在办未超期"]
 
 
-def test_a_unit_name_longer_than_its_column_is_cut_not_a_failed_run(
-        staff_app_both: StaffApp, tmp_path: Path):
-    hostile = County()
-    officer = hostile.person("王五", "1980-01-01", registered=False)
-    unit, post = "派" * 300, "卡" * 250
-    hostile.post(unit, post, "白班")
-    hostile.on_duty(officer, "2024-03-01", "白班", "值班民警", unit, post=post)
-    hostile.on_duty(officer, "2024-03-03", "白班", "值班民警", unit, post=post)
-    hostile.add("police_cases", case_no="B" * 300, unit=unit, category="行政",
-                received_at="2024-03-01 09:00")
-    home = tmp_path / "home"
-    hostile.run(home)
-    run_detection(Settings(home=home, database_url=staff_app_both.settings.database_url),
-                  ["POST_UNCOVERED", "CASE_OVERDUE"])
-    with staff_app_both.session() as session:
-        cut = session.scalars(select(OversightPostShift).order_by(OversightPostShift.day)).all()
-        case = session.scalars(select(OversightCase)).one()
-    assert [(row.unit, row.post, row.covered) for row in cut] == [
-        (unit[:200], post[:200], True), (unit[:200], post[:200], False),
-        (unit[:200], post[:200], True)]
-    assert case.case_no == "B" * 200
+def test_at_an_earlier_as_of_date_later_cases_and_rectifications_have_not_happened(
+        bureau: StaffApp, bureau_home: Path):
+    detect(bureau_home, bureau.settings.database_url, as_of=date(2024, 2, 10))
+    with bureau.session() as session:
+        cases = {c.case_no: c.closed_on for c in session.scalars(select(OversightCase))}
+        findings = {f.finding_no: (f.rectified_on, f.state)
+                    for f in session.scalars(select(OversightFinding))}
+    # Received on 20 February and later: not there yet; closed on the 14th and 16th: open.
+    assert cases == {"A2024001": None, "A2024002": None, "A2024003": None}
+    # DC002 was rectified on 18 February: on the 10th it is open, its deadline ahead.
+    assert findings == {"DC001": (None, "open_within"), "DC002": (None, "open_within")}

@@ -20,6 +20,7 @@ from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.paths import export_target, writing
 from sunlight.contract.cases import RETRACTED, STATUS_ZH
 from sunlight.contract.catalog import Catalog, load_catalog
+from sunlight.contract.vocabulary import evidence_role_zh
 from sunlight.models.registry import Model, library, load_library, model_names
 from sunlight.models.runner import UnknownModel, select
 from sunlight.settings import Settings, get_settings
@@ -148,8 +149,8 @@ def _print_warning(w: Warning) -> None:
         evidence.add_column(header, justify="right" if header in ("row", "at risk") else "left")
     for row in w.evidence:
         at_risk = f"{row.amount:,.2f}" if row.role == "paid" and w.money else ""
-        evidence.add_row(row.role, row.dataset, row.file, row.sheet, str(row.row), row.period,
-                         at_risk)
+        evidence.add_row(evidence_role_zh(row.role, w.money), row.dataset, row.file, row.sheet,
+                         str(row.row), row.period, at_risk)
     console.print(evidence)
     console.print("[bold]history[/bold]")
     console.print(f"{w.created_at:%Y-%m-%d %H:%M} raised by detection run {w.first_run_id}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from importlib import resources
 from typing import Literal, cast
 
@@ -19,6 +20,31 @@ PROGRAM_SUBJECTS = ("person", "company")
 
 
 @dataclass(frozen=True)
+class DateBounds:
+    """The dates a dataset marked `recent_dates` may hold; a row dated outside them is a bad
+    row, reported, never analysed."""
+
+    earliest: date
+    ahead: timedelta  # how far past today a date may lie (a roster planned ahead)
+
+    def latest(self, today: date) -> date:
+        return today + self.ahead
+
+
+# The 督察 datasets record what a bureau does now: duty rosters, roll calls, cases and
+# inspections of the platform's years. A roster row dated 1900-01-01 (Excel's serial 1, an
+# empty cell formatted as a date) or 2100-12-31 is a slip, and believed it would stretch the
+# roster's date range (contract §6) over two centuries, every post "uncovered" on each of
+# its days. The contract names no bound; accepting less than any date is ours to decide, and
+# a date before these systems existed or more than a year ahead names no duty or case.
+RECENT_DATES = DateBounds(earliest=date(2000, 1, 1), ahead=timedelta(days=366))
+# A key of the 督察 datasets (unit, post, case or finding number, a person's name) longer than
+# this is a bad row: cut, two keys would become one subject, and kept whole, a million
+# characters carried through every evidence row exhausts detection's memory.
+KEY_LIMITS = {"name": 60, "text": 200, "code": 60}
+
+
+@dataclass(frozen=True)
 class Column:
     """One canonical column: its name, how it is normalised, and the headers that mean it."""
 
@@ -30,6 +56,8 @@ class Column:
     derive: str | None = None
     subject: str | None = None  # a program column: whom its programs must pay
     time_of_day_needed: bool = False  # a datetime column whose bare date is doubtful
+    recent: bool = False  # a date within RECENT_DATES, or the row is bad
+    key: bool = False  # names a subject: longer than KEY_LIMITS, the row is bad
 
     @property
     def label(self) -> str:
@@ -69,7 +97,7 @@ class Dataset:
         return next((c.name for c in self.columns if c.kind == "credit_code"), None)
 
 
-def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
+def _parse_column(dataset_code: str, raw: dict[str, object], recent_dates: bool) -> Column:
     kind = str(raw["kind"])
     if kind not in COLUMN_KINDS:
         raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: unknown kind {kind!r}")
@@ -81,6 +109,10 @@ def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
     if subject is not None and (kind != "program" or subject not in PROGRAM_SUBJECTS):
         raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: subject {subject!r} "
                          f"is for a program column, one of {', '.join(PROGRAM_SUBJECTS)}")
+    key = bool(raw.get("key", False))
+    if key and kind not in KEY_LIMITS:
+        raise ValueError(f"datasets.yaml: {dataset_code}.{raw['name']}: a key column is one "
+                         f"of the kinds {', '.join(KEY_LIMITS)}")
     return Column(
         name=str(raw["name"]),
         kind=cast(ColumnKind, kind),
@@ -90,6 +122,8 @@ def _parse_column(dataset_code: str, raw: dict[str, object]) -> Column:
         derive=str(raw["derive"]) if "derive" in raw else None,
         subject=str(subject) if subject is not None else None,
         time_of_day_needed=time_of_day is not None,
+        recent=recent_dates and kind in ("date", "datetime"),
+        key=key,
     )
 
 
@@ -108,7 +142,8 @@ def _load() -> dict[str, Dataset]:
             label=str(spec["label"]),
             department=str(spec["department"]),
             columns=tuple(
-                _parse_column(code, c) for c in cast(list[dict[str, object]], spec["columns"])
+                _parse_column(code, c, bool(spec.get("recent_dates", False)))
+                for c in cast(list[dict[str, object]], spec["columns"])
             ),
             paid_amount=str(spec["paid_amount"]) if "paid_amount" in spec else None,
         )

@@ -11,7 +11,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Literal
 
-from sunlight.contract.datasets import Column
+from sunlight.clock import local_today
+from sunlight.contract.datasets import KEY_LIMITS, RECENT_DATES, Column
 from sunlight.text import FULL_WIDTH, HALF_WIDTH
 
 if TYPE_CHECKING:  # the readers' worker processes import this module, and need no DuckDB
@@ -172,8 +173,18 @@ def reads(column: Column) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for output in outputs(column) for name in output.reads))
 
 
+def _recent(day: str) -> str:
+    """Whether a DATE expression lies within the contract's RECENT_DATES, as of today."""
+    latest = RECENT_DATES.latest(local_today())
+    return f"{day} BETWEEN DATE '{RECENT_DATES.earliest}' AND DATE '{latest}'"
+
+
 def _date_outputs(column: Column) -> list[Output]:
     n, c = column.name, clean(column)
+    if column.recent:  # a date outside the bounds is kept empty (its check reports it)
+        return [Output(f"{n}_as_given", f"sl_date({c})", "DATE", written=False),
+                Output(n, f"CASE WHEN {_recent(f'{n}_as_given')} THEN {n}_as_given END",
+                       "DATE", stage=3)]
     if column.derive != "birth_date_from_id":
         return [Output(n, f"sl_date({c})", "DATE")]
     # The contract: when the birth date is absent, derive it from the ID number.
@@ -189,11 +200,12 @@ def _datetime_outputs(column: Column) -> list[Output]:
     # A date-time outside the years a date may take is no more readable than a malformed one:
     # where the column is optional it is kept empty, never as the year 2924.
     n, c = column.name, clean(column)
+    day = f"CAST({n}_parsed AS DATE)"
+    kept = _recent(day) if column.recent else f"sl_plausible({day})"
     return [
         Output(f"{n}_parsed", f"sl_datetime({c})", "TIMESTAMP", written=False),
         Output(f"{n}_has_time", f"sl_datetime_has_time({c})", "BOOLEAN", written=False),
-        Output(n, f"CASE WHEN sl_plausible(CAST({n}_parsed AS DATE)) THEN {n}_parsed END",
-               "TIMESTAMP", stage=3),
+        Output(n, f"CASE WHEN {kept} THEN {n}_parsed END", "TIMESTAMP", stage=3),
     ]
 
 
@@ -237,7 +249,13 @@ def checks(column: Column) -> list[Check]:
         found.append(Check(n, "amount_too_large", "rejected", f"abs({n}) >= {AMOUNT_LIMIT}",
                            _quote(f"{n} ({column.label}) is {AMOUNT_LIMIT:,} yuan or more: "
                                   "no single payment is that large")))
-    if column.kind in TEXT_LIMITS:
+    if column.key:
+        limit = KEY_LIMITS[column.kind]
+        found.append(Check(n, "key_too_long", "rejected", f"length({n}) > {limit}",
+                           _quote(f"{n} ({column.label}) is longer than {limit} characters: "
+                                  "it names a unit, post, case or person, and no name is "
+                                  "that long")))
+    elif column.kind in TEXT_LIMITS:
         limit = TEXT_LIMITS[column.kind]
         found.append(Check(n, "text_too_long", "warning", f"length({n}) > {limit}",
                            _quote(f"{n} ({column.label}) is longer than {limit} characters "
@@ -272,7 +290,7 @@ def _kind_checks(column: Column, present: str) -> list[Check]:
         return _program_checks(column, present)
     if kind == "datetime":
         return _datetime_checks(column, present)
-    parsed = f"{n}_as_given" if column.derive else n
+    parsed = f"{n}_as_given" if column.derive or column.recent else n
     failed_when: dict[str, tuple[str, str, str]] = {
         "date": ("bad_date", f"NOT coalesce(sl_plausible({parsed}), FALSE)", "a date"),
         "month": ("bad_month", f"NOT coalesce(sl_plausible({n}), FALSE)", "a month"),
@@ -288,8 +306,22 @@ def _kind_checks(column: Column, present: str) -> list[Check]:
     if kind not in failed_when:
         return []
     reason, failed, expected = failed_when[kind]
-    return [Check(n, reason, "rejected", f"{present} AND {failed}",
-                  _quote(f"{n} ({label}): expected {expected}"))]
+    found = [Check(n, reason, "rejected", f"{present} AND {failed}",
+                   _quote(f"{n} ({label}): expected {expected}"))]
+    if column.recent:
+        found.append(_implausible(column, parsed))
+    return found
+
+
+def _implausible(column: Column, day: str) -> Check:
+    """A readable date outside RECENT_DATES: the row is rejected where the date is required,
+    and kept with the date empty where it is optional (an open case, a post always active)."""
+    n, latest = column.name, RECENT_DATES.latest(local_today())
+    kept = "" if column.required else " (kept empty)"
+    return Check(n, "implausible_date", "rejected" if column.required else "warning",
+                 f"sl_plausible({day}) AND NOT ({_recent(day)})",
+                 _quote(f"{n} ({column.label}) is not between {RECENT_DATES.earliest} and "
+                        f"{latest}{kept}"))
 
 
 def _credit_code_checks(column: Column, present: str) -> list[Check]:
@@ -335,10 +367,13 @@ def _datetime_checks(column: Column, present: str) -> list[Check]:
     of day decides what the row means (a roll call's shift)."""
     n, label = column.name, column.label
     expected = "a date and time such as 2024-02-10 21:35"
+    day = f"CAST({n}_parsed AS DATE)"
     found = [Check(n, "bad_datetime", "rejected" if column.required else "warning",
-                   f"{present} AND {n} IS NULL",
+                   f"{present} AND NOT coalesce(sl_plausible({day}), FALSE)",
                    _quote(f"{n} ({label}): expected {expected}"
                           + ("" if column.required else " (kept empty)")))]
+    if column.recent:
+        found.append(_implausible(column, day))
     if column.time_of_day_needed:
         found.append(Check(n, "datetime_without_time", "warning",
                            f"{n} IS NOT NULL AND NOT {n}_has_time",

@@ -31,7 +31,7 @@ from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag, Occurr
 from sunlight.models.duty_tables import duty_tables
 from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
-from sunlight.models.registry import Model, ModelFileError, ParameterValue
+from sunlight.models.registry import Model, ModelFileError, ParameterValue, library
 from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
 from sunlight.models.subjects import lookup, named, people_of
 from sunlight.warehouse.engine import Engine, EngineError
@@ -188,9 +188,10 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
             on_model(outcome)
     if result.models_run:
         programs = {program.code: program.name for program in catalog.programs}
+        police = {m.code for m in [*models, *library().values()] if police_model(m)}
         result.detections = dated(annotate(
             named(result.detections, lookup(engine, result.detections), programs),
-            latest_periods(engine), context), models, result.as_of)
+            latest_periods(engine), context, police), models, result.as_of)
     return result
 
 
@@ -241,19 +242,21 @@ def paying_kind(detection: Detection) -> str:
 
 
 def annotate(detections: list[Detection], latest: dict[tuple[str, str], str],
-             context: Iterable[Flag] = ()) -> list[Detection]:
+             context: Iterable[Flag] = (), police: Collection[str] = ()) -> list[Detection]:
     """Facts that need more than one model: is the money still flowing, what else fired on
     the person, how many others were flagged in the village.
 
     `context` holds the standing warnings of models not run this time, so that running a few
-    models gives their warnings the same facts as running all of them.
+    models gives their warnings the same facts as running all of them. `police`: the codes of
+    the 督察 models (§6), whose warnings on an officer and the subsidy warnings on the same
+    person are different matters, neither counted as the other's `other_models`.
     """
     flags = [Flag(d.model, d.id_number, d.township, d.village)
              for d in detections if d.id_number] + list(context)
-    models_on: dict[str, set[str]] = {}
+    models_on: dict[tuple[bool, str], set[str]] = {}
     flagged_in: dict[tuple[str, str], set[str]] = {}
     for flag in flags:
-        models_on.setdefault(flag.id_number, set()).add(flag.model)
+        models_on.setdefault((flag.model in police, flag.id_number), set()).add(flag.model)
         flagged_in.setdefault((flag.township, flag.village), set()).add(flag.id_number)
     annotated = []
     for d in detections:
@@ -261,7 +264,8 @@ def annotate(detections: list[Detection], latest: dict[tuple[str, str], str],
         if d.money:  # whether money still flows means nothing to a warning of none
             last_paid = latest.get((paying_kind(d), d.program))
             facts["ongoing"] = "1" if d.period_to and d.period_to == last_paid else "0"
-        facts["other_models"] = str(len(models_on.get(d.id_number, {d.model}) - {d.model}))
+        others = models_on.get((d.model in police, d.id_number), {d.model}) - {d.model}
+        facts["other_models"] = str(len(others))
         neighbours = flagged_in.get((d.township, d.village), set()) - {d.id_number}
         facts["village_warnings"] = str(len(neighbours) if d.village else 0)
         annotated.append(replace(d, facts=facts))

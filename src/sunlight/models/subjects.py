@@ -5,8 +5,9 @@ A model's query names the people of each evidence row (`id_number`, and `involve
 all up in the registry in one query, for their registry names and 户号, and names each
 subject: a person by their registry name, an account by its payees, a township's program-year
 by the township, the program and the year; any other as the query's `subject_name` says (a
-case: `案件A20240190183（行政，城关派出所）`), else a post's `unit/post` as `unit post`, else a
-unit (a case, a finding) by its key; a household by the row's name.
+case: `案件A20240190183（行政，城关派出所）`), else a post's `unit/post` as `unit post`
+(sunlight.contract.subjects), else a unit (a case, a finding) by its key; a household by the
+row's name.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, NamedTuple
 
 import pyarrow as pa
 
+from sunlight.contract.subjects import post_names
 from sunlight.contract.vocabulary import PERSON_ROLE_ZH
 from sunlight.models.detection import Detection, Person
 from sunlight.models.registry import Model, ModelFileError
@@ -117,7 +119,7 @@ def subject_name(d: Detection, registry: Mapping[str, Registered],
     if d.subject_name:  # as the model's query named it (a case: 案件A2024…（行政，城关派出所）)
         return d.subject_name
     if d.subject_kind == "post":  # `城关派出所/东关卡口` as 城关派出所 东关卡口
-        return " ".join(part for part in d.subject.partition("/")[::2] if part)
+        return " ".join(part for part in post_names(d.subject) if part)
     return d.subject if d.subject_kind in PERSONLESS else d.name or d.subject
 
 

@@ -24,6 +24,7 @@ from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import CLOSED, RETRACTED
 from sunlight.contract.duty_shifts import DUTY_SHIFTS
 from sunlight.contract.roles import ANALYST
+from sunlight.contract.subjects import post_subject
 
 POST_UNCOVERED = "POST_UNCOVERED"
 CASE_MODELS = ("CASE_OVERDUE", "CASE_STEP_ORDER")
@@ -213,7 +214,7 @@ def _link_warnings(session: Session, unit: str, rows: list[PostRow], shifts: Seq
                    first: date, last: date) -> None:
     """Give each post with gaps its POST_UNCOVERED warning (subject `unit/post`) whose period
     reaches into the month: the latest generation not retracted."""
-    wanted = {f"{unit}/{row.post}": row for row in rows if row.gaps(shifts)}
+    wanted = {post_subject(unit, row.post): row for row in rows if row.gaps(shifts)}
     if not wanted:
         return
     found = session.execute(

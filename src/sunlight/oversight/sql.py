@@ -46,18 +46,29 @@ SELECT left(unit, {TEXT}) AS unit, left(post, {TEXT}) AS post,
 FROM post ORDER BY unit, post
 """
 
+# The data as it stood at the run's as-of date, as CASE_OVERDUE, CASE_STEP_ORDER and
+# RECTIFICATION_OVERDUE judge it: a step or a rectification dated later has not happened yet
+# (NULL), a case received or a finding found later is not there yet (`_SEEN` is false).
+_SEEN = "(x.as_of IS NULL OR CAST({day} AS DATE) <= x.as_of)"
+
+
+def _as_of(day: str) -> str:
+    return f"CASE WHEN {_SEEN.format(day=day)} THEN CAST({day} AS DATE) END"
+
+
 # Each case against each limit of its category (contract §6: calendar days between the dates
 # of two steps; a step not taken judged at the as-of date), the worst kept: open and overdue,
 # then done late, open within its limit, on time; a category without limits is no_limit.
 CASES: Final = f"""
 WITH steps AS (
     SELECT c.case_no, c.unit, c.category, coalesce(c.handler_name, '') AS handler_name,
-           CAST(c.received_at AS DATE) AS received_on, CAST(c.filed_at AS DATE) AS filed_on,
-           CAST(c.measures_at AS DATE) AS measures_on, CAST(c.closed_at AS DATE) AS closed_on,
+           CAST(c.received_at AS DATE) AS received_on, {_as_of("c.filed_at")} AS filed_on,
+           {_as_of("c.measures_at")} AS measures_on, {_as_of("c.closed_at")} AS closed_on,
            l.step, l.days AS limit_days, x.as_of
     FROM police_case AS c
     LEFT JOIN time_limits AS l ON l.category = c.category
     CROSS JOIN run_context AS x
+    WHERE {_SEEN.format(day="c.received_at")}
 ), taken AS (
     SELECT *, CASE step WHEN 'filed_at' THEN filed_on WHEN 'measures_at' THEN measures_on
                         WHEN 'closed_at' THEN closed_on END AS step_on
@@ -101,6 +112,9 @@ SELECT left(f.finding_no, {TEXT}) AS finding_no, left(f.unit, {TEXT}) AS unit, f
        CAST(greatest(0, coalesce(date_diff('day', f.rectify_by,
                                            coalesce(f.rectified_on, x.as_of)), 0)) AS INTEGER)
            AS days_over
-FROM inspection_finding AS f CROSS JOIN run_context AS x
+FROM (SELECT f.* REPLACE ({_as_of("f.rectified_on")} AS rectified_on)
+      FROM inspection_finding AS f CROSS JOIN run_context AS x
+      WHERE {_SEEN.format(day="f.found_on")}) AS f
+CROSS JOIN run_context AS x
 ORDER BY f.unit, f.finding_no
 """

@@ -13,9 +13,10 @@ the conflict is reported here), and one 案件编号 given different 案件类�
 file (`case_category_conflict`; across deliveries a case's record may change).
 
 Roster dates: the roster's date range is its first to last date over all units (contract §6),
-so one row dated 1900 for 2024 makes every post uncovered for 124 years. The row is kept (the
-contract's range stands); a roster date more than a year from the rest of the roster, with
-no date at all between, is reported (`roster_date_apart`): the dates in runs without such a
+so one row dated 2004 for 2024 makes every post uncovered for 20 years (ingestion rejects a
+date before 2000: `implausible_date`). The row is kept (the contract's range stands); a
+roster date more than a year from the rest of the roster, with no date at all between, is
+reported (`roster_date_apart`): the dates in runs without such a
 gap are grouped, and every row outside the group holding most rows is named.
 """
 

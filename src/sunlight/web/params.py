@@ -11,14 +11,17 @@ from pydantic import BaseModel, BeforeValidator, StringConstraints, ValidationEr
 from starlette.datastructures import FormData
 
 from sunlight.appdb.numbers import page_number
+from sunlight.contract.datasets import KEY_LIMITS
 
 
 def _page(value: object) -> int:
     return page_number(str(value))
 
 
-FilterText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
-"""A filter's value or a search from an address: no value of ours is longer."""
+FilterText = Annotated[str, StringConstraints(strip_whitespace=True,
+                                              max_length=max(KEY_LIMITS.values()))]
+"""A filter's value or a search from an address: no value of ours is longer than the longest
+key ingestion keeps (a police unit or post, 200 characters)."""
 PageNumber = Annotated[int, BeforeValidator(_page)]
 """The page of a list an address asks for: 1 for a mangled one (a hand-edited link)."""
 

@@ -2,22 +2,26 @@
 -- deployment's YAML): the step's date when it was taken, else the as-of date it is judged at
 -- (run_context). Calendar days between dates, times of day ignored: a step `days` after 受理
 -- is in time, one day more is not; a step not taken is overdue once the limit's last day is
--- before the as-of date.
+-- before the as-of date. The case is seen as it stood at the as-of date.
 WITH judged AS (
     SELECT
         c.case_no, c.unit, c.category, c.handler_id_number, c.handler_name,
         c.source_file, c.source_sheet, c.source_row,
         l.step_label, l.days AS limit_days,
         CAST(c.received_at AS DATE) AS received,
-        CAST(CASE l.step
-                 WHEN 'filed_at' THEN c.filed_at
-                 WHEN 'measures_at' THEN c.measures_at
-                 WHEN 'closed_at' THEN c.closed_at
-             END AS DATE) AS taken,
+        -- At the as-of date a step dated later has not been taken yet.
+        CASE WHEN step_on <= r.as_of THEN step_on END AS taken,
         r.as_of
     FROM police_case AS c
     JOIN time_limits AS l ON l.category = c.category
-    CROSS JOIN run_context AS r
+    CROSS JOIN run_context AS r,
+    LATERAL (SELECT CAST(CASE l.step
+                             WHEN 'filed_at' THEN c.filed_at
+                             WHEN 'measures_at' THEN c.measures_at
+                             WHEN 'closed_at' THEN c.closed_at
+                         END AS DATE) AS step_on)
+    -- ...and a case received later does not exist yet.
+    WHERE CAST(c.received_at AS DATE) <= r.as_of
 ),
 late AS (
     SELECT

@@ -1,12 +1,19 @@
 -- Steps compared by their dates, times of day ignored: steps on the same day are in order.
+-- The case as it stood at the as-of date: a later step not yet taken, a case received later
+-- not yet there.
 WITH dated AS (
     SELECT
         c.*,
         CAST(c.received_at AS DATE) AS received,
-        CAST(c.filed_at AS DATE) AS filed,
-        CAST(c.measures_at AS DATE) AS measures,
-        CAST(c.closed_at AS DATE) AS closed
+        CASE WHEN CAST(c.filed_at AS DATE) <= r.as_of THEN CAST(c.filed_at AS DATE) END
+            AS filed,
+        CASE WHEN CAST(c.measures_at AS DATE) <= r.as_of THEN CAST(c.measures_at AS DATE) END
+            AS measures,
+        CASE WHEN CAST(c.closed_at AS DATE) <= r.as_of THEN CAST(c.closed_at AS DATE) END
+            AS closed
     FROM police_case AS c
+    CROSS JOIN run_context AS r
+    WHERE CAST(c.received_at AS DATE) <= r.as_of
 ),
 -- Each inversion as a sentence, NULL where the steps are in order.
 judged AS (

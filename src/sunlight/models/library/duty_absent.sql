@@ -64,9 +64,10 @@ SELECT
 FROM said AS s
 JOIN person AS p ON p.id_number = s.id_number
 UNION ALL
--- The roster rows that put the person on duty at those times.
+-- The roster rows that put the person on duty at those times, each of its own date (a 夜班
+-- of 10 February is of the 10th, though its check after midnight is of the 11th).
 SELECT
-    a.id_number, a.id_number, a.name, '', CAST(a.checked_on AS VARCHAR), 0,
+    a.id_number, a.id_number, a.name, '', CAST(a.roster_date AS VARCHAR), 0,
     'duty_roster', a.roster_file, a.roster_sheet, a.roster_row,
     'basis', a.unit, NULL, NULL, NULL
 FROM duty_absence AS a

@@ -120,8 +120,11 @@ occasions_said AS (
     GROUP BY unit, post
 )
 -- The post's own row: there is no row for an absence. One query row per stretch uncovered.
+-- The subject `unit/post`, a `/` of either name written ／ (sunlight.contract.subjects); its
+-- name the unit and the post as written.
 SELECT
-    g.unit || '/' || g.post AS subject,
+    replace(g.unit, '/', '／') || '/' || replace(g.post, '/', '／') AS subject,
+    g.unit || ' ' || g.post AS subject_name,
     '' AS program,
     CAST(g.first_date AS VARCHAR) AS period,
     CAST(g.last_date AS VARCHAR) AS period_end,

@@ -1,13 +1,22 @@
 -- Rectified after the deadline, or not rectified and the deadline before the as-of date.
-WITH late AS (
+-- The finding as it stood at the as-of date: found later, not yet found; rectified later,
+-- not yet rectified.
+WITH seen AS (
     SELECT
-        f.*,
-        r.as_of,
-        date_diff('day', f.rectify_by, coalesce(f.rectified_on, r.as_of)) AS days_late
+        f.* REPLACE (CASE WHEN f.rectified_on <= r.as_of THEN f.rectified_on END
+                     AS rectified_on),
+        r.as_of
     FROM inspection_finding AS f
     CROSS JOIN run_context AS r
-    WHERE f.rectified_on > f.rectify_by
-       OR (f.rectified_on IS NULL AND f.rectify_by < r.as_of)
+    WHERE f.found_on <= r.as_of
+),
+late AS (
+    SELECT
+        s.*,
+        date_diff('day', s.rectify_by, coalesce(s.rectified_on, s.as_of)) AS days_late
+    FROM seen AS s
+    WHERE s.rectified_on > s.rectify_by
+       OR (s.rectified_on IS NULL AND s.rectify_by < s.as_of)
 )
 SELECT
     finding_no AS subject,
