@@ -155,6 +155,15 @@ def _demo_is_served(home: Path) -> None:
     # The demo's townships have (made-up) phones, shown beside 12388 as a county's would be.
     shown = client.get(villages[0]).text
     assert "0917-32" in shown and "12388" in shown
+    # The demo's bureau: its 督察 sees every unit ranked, its liaison logs in to their tasks.
+    police = TestClient(create_app(Settings(home=home), demo=True))
+    assert post_login(police, "inspector", DEMO_PASSWORD).status_code == 303
+    ranked = police.get("/staff/oversight")
+    assert ranked.status_code == 200 and "各单位问题排名" in ranked.text
+    assert "派出所" in ranked.text and "卡口漏岗" in ranked.text
+    liaison = TestClient(create_app(Settings(home=home), demo=True))
+    assert post_login(liaison, "liaison", DEMO_PASSWORD).status_code == 303
+    assert liaison.get("/staff/cases").status_code == 200
 
 
 def test_demo_does_not_delete_a_countys_own_data(tmp_path: Path, home: Path):
