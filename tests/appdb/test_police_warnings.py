@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -78,6 +79,30 @@ def test_a_closed_warning_is_followed_by_one_of_the_later_roll_calls(session: Se
     successor = warnings_of(session, OFFICER)[-1]
     assert (successor.period_from, successor.period_to, successor.follows_id) == (
         "2024-02-20", "2024-02-20", first.id)
+
+
+def late_finding(received: str = "2024-01-03") -> Detection:
+    row = EvidenceRow("inspection_findings", "督察问题台账.xlsx", "Sheet1", 9, "paid", received)
+    return replace(overdue_case(), model="RECTIFICATION_OVERDUE", subject="DC20249030",
+                   subject_kind="finding", evidence=(row,), period_from=received,
+                   period_to=received, subject_name="督察问题DC20249030（城关派出所，值守）")
+
+
+@pytest.mark.parametrize("late", [overdue_case, late_finding], ids=["case", "finding"])
+def test_a_closed_case_delivered_again_still_late_raises_nothing(session: Session, late):
+    # The 督察 closed the warning on the lateness it reported; the case list (or findings
+    # ledger) of next month restates the same case, still late, in a file of another name.
+    # One warning per case: the lateness was dealt with, so nothing is raised again.
+    first = late()
+    run(session, [first], models={first.model})
+    [closed] = warnings_of(session, first.subject)
+    closed.status = "closed"
+    session.commit()
+    again = replace(first, evidence=tuple(replace(row, file="2月" + row.file)
+                                          for row in first.evidence))
+    report = run(session, [again], models={first.model})
+    assert (report.reraised, report.unchanged) == (0, 1)
+    assert len(warnings_of(session, first.subject)) == 1
 
 
 def test_the_export_leaves_the_amount_of_a_warning_of_no_money_empty(session: Session,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from sunlight.models.detection import Detection, EvidenceRow
+from sunlight.models.detection import Detection, EvidenceRow, Occurrence
 from sunlight.models.explain import period_zh, periods_list_zh, periods_zh, span
 from sunlight.models.score import components, risk_score
 
@@ -104,3 +104,24 @@ def test_a_warning_of_no_money_is_ranked_without_money():
     assert risk_score(surest) == 100
     assert no_money([roll_call(1)], "high").score > once.score
     assert once.explanation == "2024年2月1日1次不在岗"  # and never a sum of money
+
+
+def test_after_a_closed_warning_a_post_left_uncovered_on_is_a_warning_of_the_later_days():
+    post_row = ("posts", "站点.csv", "", 3)
+    stretch = Occurrence(post_row, "paid", "2024-01-25", "2024-02-05")
+    post = Detection(
+        model="POST_UNCOVERED", subject="交警大队/G85千阳卡口", program="", severity="high",
+        period_from="2024-01-03", period_to="2024-02-05", amount=Decimal("0.00"),
+        evidence=(EvidenceRow(*post_row, "paid", "2024-01-03"),), money=False,
+        occurrences=(Occurrence(post_row, "paid", "2024-01-03", "2024-01-03"), stretch))
+    # January was closed (3–31 January): the stretch left on into February is what is new.
+    part = post.without([post_row], [("2024-01-03", "2024-01-31")])
+    assert part is not None
+    assert (part.period_from, part.period_to) == ("2024-02-01", "2024-02-05")
+    assert part.evidence == post.evidence  # the post's row says February's days too
+    assert post.without([], [("2024-01-01", "2024-02-29")]) is None
+    assert post.without([post_row], [("2023-12-01", "2023-12-31")]) == post
+    # Two closed periods with a gap between them: the days between them are new.
+    between = post.without([], [("2024-01-01", "2024-01-26"), ("2024-01-30", "2024-02-29")])
+    assert between is not None
+    assert (between.period_from, between.period_to) == ("2024-01-27", "2024-01-29")

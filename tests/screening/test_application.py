@@ -258,3 +258,10 @@ def test_a_model_cannot_be_both_unscreened_and_conditional() -> None:
     with pytest.raises(ValidationError, match="not screened"):
         ApplicationScreening.model_validate(
             {**shipped, "needs_household_rows": {"SHARED_ACCOUNT": ["payments"]}})
+
+
+def test_no_model_that_concerns_no_money_screens_an_application(home: Path) -> None:
+    # An application is a payment about to be approved: a police model judges none, and
+    # running it per application would only cost the warm screener its relations.
+    screener = ApplicationScreener(Settings(home=home, database_url=None))
+    assert [model.code for model in screener.models if not model.spec.money] == []

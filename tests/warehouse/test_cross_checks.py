@@ -105,3 +105,17 @@ def test_a_case_number_of_two_categories_in_one_file_is_reported(
     assert found == [  # A002 changed between deliveries: a record that changes, no conflict
         ("police_cases", "案件.csv", "", 2, "warning", "case_category_conflict", "刑事"),
         ("police_cases", "案件.csv", "", 3, "warning", "case_category_conflict", "行政")]
+
+
+def test_a_roster_date_a_century_from_the_rest_is_a_warning_and_kept(
+        tmp_path: Path, warehouse: Warehouse) -> None:
+    head = ["日期", "班次", "单位", "岗位", "角色", "身份证号", "姓名"]
+    officer = [BORN_1971, "王芳"]
+    roster = write_csv(tmp_path / "排班.csv", [
+        head, ["2024-03-01", "白班", "交警大队", "", "值班民警", *officer],
+        ["1924-03-02", "白班", "交警大队", "", "值班民警", *officer],  # 2024 mistyped
+        ["2024-03-02", "白班", "交警大队", "", "值班民警", *officer],
+        ["2023-01-15", "白班", "交警大队", "", "值班民警", *officer]])  # a year and more back
+    ingest(warehouse, [(roster, "duty_roster")])
+    found = [(f[3], f[4], f[6]) for f in findings(warehouse) if f[5] == "roster_date_apart"]
+    assert found == [(3, "warning", "1924-03-02"), (5, "warning", "2023-01-15")]

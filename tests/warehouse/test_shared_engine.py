@@ -33,3 +33,20 @@ def test_a_private_engine_s_tables_are_its_own() -> None:
         sibling.close()
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_a_name_computed_again_may_change_from_view_to_table_and_back(shared: bool) -> None:
+    engine = DuckDBEngine(shared=shared)
+    try:
+        engine.create_view("step", "SELECT 1 AS n")
+        engine.materialise("step", "SELECT 2 AS n")
+        as_table = engine.query("SELECT n FROM step").column("n").to_pylist()
+        engine.create_view("step", "SELECT 3 AS n")
+        as_view = engine.query("SELECT n FROM step").column("n").to_pylist()
+        with pytest.raises(EngineError, match="missing"):  # a wrong query keeps the old one
+            engine.materialise("step", "SELECT * FROM missing")
+        kept = engine.query("SELECT n FROM step").column("n").to_pylist()
+    finally:
+        engine.close()
+    assert (as_table, as_view, kept) == ([2], [3], [3])

@@ -55,10 +55,10 @@ def test_the_dashboard_ranks_units_by_their_problems(bureau: StaffApp):
     html = get(bureau, "analyst", "/staff/oversight")
     rows = rows_of(html)
     # The station: a post uncovered, two overdue cases (one still open) and a finding overdue,
-    # each warned of too; the brigade: a post uncovered, nothing else.
+    # each warned of too, but each counted once; the brigade: a post uncovered, nothing else.
     heads = visible_text(html.split("<thead>", 1)[1].split("</thead>", 1)[0]).split()
-    assert heads == ["单位", "案件超期", "卡口漏岗", "整改超期", "超期案件", "逾期整改问题", "合计"]
-    assert rows[0] == f"{STATION} 2 1 1 2 1 7" and rows[1] == f"{TRAFFIC} 0 1 0 0 0 1"
+    assert heads == ["单位", "卡口漏岗", "超期案件", "逾期整改问题", "合计"]
+    assert rows[0] == f"{STATION} 1 2 1 4" and rows[1] == f"{TRAFFIC} 1 0 0 1"
     assert "判断截止日期：2024-03-04" in visible_text(html)
     assert f"/staff/warnings?model=POST_UNCOVERED&amp;unit={_quoted(STATION)}" in html
 
@@ -128,7 +128,7 @@ def test_findings_overdue_first_and_by_status(bureau: StaffApp):
     html = get(bureau, "analyst", "/staff/oversight/findings")
     rows = rows_of(html)
     assert rows[0].startswith(f"DC001 {STATION}") and "逾期未整改" in rows[0]
-    assert rows[0].endswith("13")  # 20 February to the as-of date, 4 March
+    assert rows[0].endswith("13 整改超期")  # 20 February to 4 March, and its warning
     assert rows[1].startswith(f"DC002 {TRAFFIC}") and "按期整改" in rows[1]
     counts = visible_text(html.split("按整改情况", 1)[1].split("</ul>", 1)[0])
     assert " ".join(counts.split()) == "逾期未整改 1 超期整改 0 整改中 0 按期整改 1"
@@ -187,12 +187,12 @@ def test_the_tables_are_built_and_read_alike_on_both_databases_and_kept_when_unc
     with app.session() as session:
         assert session.scalars(select(OversightState.built_at)).one() == built
     rows = rows_of(get(app, "analyst", "/staff/oversight"))
-    assert rows[0] == f"{STATION} 2 1 1 2 1 7"
+    assert rows[0] == f"{STATION} 1 2 1 4"
     html = get(app, "analyst", f"/staff/oversight/coverage?unit={_quoted(TRAFFIC)}")
     assert grid_row(html, CHECKPOINT).count('class="shift gap"') == 1
     assert f"{STATION} 涉疫 1 0 0 1" in rows_of(get(app, "analyst", "/staff/oversight/cases"))
     findings = rows_of(get(app, "analyst", "/staff/oversight/findings"))
-    assert findings[0].startswith("DC001") and findings[0].endswith("13")
+    assert findings[0].startswith("DC001") and findings[0].endswith("13 整改超期")
 
 
 def test_another_as_of_date_judges_again(bureau: StaffApp, bureau_home: Path):

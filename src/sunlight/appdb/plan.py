@@ -1,7 +1,8 @@
 """What a detection run does to the stored warnings, decided in memory before anything is written.
 
 Per key (model, subject, program), with `owned` the evidence rows of the chain's closed
-warnings:
+warnings (for a model of no money, the days of their periods: contract §6 warnings are about
+days, see `Detection.after`):
 
 - no warning yet: a new one (generation 1);
 - the latest in progress: extend it by what is not owned; retracted ones are reopened first;
@@ -93,7 +94,8 @@ def _detected(plan: Plan, detection: Detection, chain: list[Stored]) -> None:
     latest = chain[-1]
     closed = [warning for warning in chain if warning.status in CLOSED_STATUSES]
     owned = {key for warning in closed for key in warning.evidence}
-    part = detection.without(owned) if closed else detection
+    judged = [(w.figures["period_from"], w.figures["period_to"]) for w in closed]
+    part = detection.without(owned, judged) if closed else detection
     if part is None:
         plan.counts["unchanged"] += 1
     elif latest.status in CLOSED_STATUSES:

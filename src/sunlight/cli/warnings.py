@@ -140,8 +140,8 @@ def _print_warning(w: Warning) -> None:
                   f"{w.township} {w.village}  {w.period_from}..{w.period_to}  "
                   + (f"{w.amount:,.2f} 元" if w.money else "(no money concerned)"))
     if w.follows is not None:
-        console.print(f"raised again: payments kept coming after {w.follows.warning_id} was "
-                      "closed")
+        later = "payments kept coming" if w.money else "later days were found"
+        console.print(f"raised again: {later} after {w.follows.warning_id} was closed")
     console.print("[bold]facts[/bold]  " + "  ".join(f"{k}={v}" for k, v in w.facts.items()))
     evidence = Table(title="evidence: the source rows (row as counted in the sheet or file)")
     for header in ("role", "dataset", "file", "sheet", "row", "period", "at risk"):

@@ -54,6 +54,7 @@ class Vocabulary(BaseModel):
     screening_verdicts: dict[str, str]
     screening_columns: dict[str, str]
     screening_texts: dict[str, str]
+    warning_texts: dict[str, str]
     case_timeliness: dict[str, str]
     finding_states: dict[str, str]
 
@@ -89,6 +90,7 @@ PERSON_ROLE_ZH: Final = VOCABULARY.person_roles
 LINK_DETAIL_ZH: Final = VOCABULARY.link_details
 VERDICT_ZH: Final = VOCABULARY.screening_verdicts
 VERDICT_COLUMN_ZH: Final = VOCABULARY.screening_columns
+WARNING_TEXT_ZH: Final = VOCABULARY.warning_texts
 TIMELINESS_ZH: Final = VOCABULARY.case_timeliness
 FINDING_STATE_ZH: Final = VOCABULARY.finding_states
 ACTION_ZH: Final = {

@@ -86,12 +86,12 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     if new is not None and not scope.read_by_index(warehouse, new):
         state.fingerprint, state.batches = fingerprint, "\n".join(batches)
         return _kept(session)  # no new row of a dataset the index reads
-    found = _compute(engine, state.salt, connection, last, new, clock)
+    found = _compute(engine, warehouse, state.salt, connection, last, new, clock)
     if new is not None and found.places_moved:  # a village came or went: links move
         new, clock.laps = None, {}
-        found = _compute(engine, state.salt, connection, last, None, clock)
+        found = _compute(engine, warehouse, state.salt, connection, last, None, clock)
     whole = found.whole and new is None  # a scoped build holds only part of the index
-    changes.settle_links(engine, whole)
+    changes.settle_links(engine, whole, scoped=new is not None)
     counts = IndexCounts(built=True, whole=whole, scoped=new is not None, phases=clock.laps)
     counts.written, counts.links_written = (_rewrite(engine, connection) if whole
                                             else _update(engine, connection))
@@ -130,13 +130,23 @@ def _unchanged_parts(engine: Engine, counts: IndexCounts, *, scoped: bool) -> se
             unchanged.add(part)
     if not counts.links_written and not _count(engine, "e_gone_links"):
         unchanged.add("links")
-    # No current registry row read again (all_latest is then the last one's).
-    if scoped and not _count(engine, "(SELECT id FROM e_latest UNION ALL SELECT id FROM "
-                                     "s_latest WHERE id IN (SELECT id FROM s_r))"):
-        unchanged.add("latest")
-    if scoped and not _count(engine, "n_payments"):
-        unchanged.add("pairs")
-    return unchanged
+    return unchanged | (_kept_parts(engine) if scoped else set())
+
+
+_SCOPED_PARTS = (
+    # No current registry row read again: all_latest is the last one's.
+    (("latest", "village_residents"), "(SELECT id FROM e_latest UNION ALL SELECT id FROM "
+                                      "s_latest WHERE id IN (SELECT id FROM s_r))"),
+    (("village_enrolled",), "n_enrollments"),
+    (("pairs", "village_programs"), "n_payments"),
+    (("village_payees",), "s_added_village_payees"),
+)
+"""Parts of the snapshot a scoped build leaves as they were when a table is empty."""
+
+
+def _kept_parts(engine: Engine) -> set[str]:
+    return {part for parts, table in _SCOPED_PARTS if not _count(engine, table)
+            for part in parts}
 
 
 def _count(engine: Engine, table: str) -> int:
@@ -160,12 +170,13 @@ def _new_batches(built_from: str, batches: list[str]) -> set[str] | None:
     return set(batches[len(before):])
 
 
-def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, Path] | None,
-             new: set[str] | None, clock: _Clock) -> changes.Plan:
+def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connection,
+             last: dict[str, Path] | None, new: set[str] | None,
+             clock: _Clock) -> changes.Plan:
     """The engine's steps (over the whole warehouse, or what `new` touches) and the plan of
     changes against what is stored (the snapshot's files `last`, else the database)."""
     if last is not None:
-        snapshot.register(engine, last)
+        snapshot.register(engine, last, scoped=new is not None)
     else:
         engine.register_table("e_stored", store.stored_entities(connection))
         engine.register_table("e_stored_links", store.stored_links(connection))
@@ -176,18 +187,31 @@ def _compute(engine: Engine, salt: str, connection: Connection, last: dict[str, 
         engine.materialise("all_latest", sql.ALL_LATEST)
         engine.materialise("all_pairs", pairs.WHOLE)
     else:
-        scope.narrow(engine, new)
+        scope.narrow(engine, warehouse, new)
         for name, step in sql.SUBJECT_STEPS:
             engine.materialise(name, scope.narrowed(step))
-        engine.materialise("all_latest", scope.ALL_LATEST)
-    for name, source in sql.PLACE_SOURCES:
-        engine.create_view(name, source)
-    for name, step in sql.PLACE_STEPS:
-        engine.materialise(name, step)
+        engine.create_view("all_latest", scope.ALL_LATEST)
+    _places(engine, scoped=new is not None)
     clock.lap("engine")
     found = changes.plan(engine, salt, scoped=new is not None)
     clock.lap("compare")
     return found
+
+
+def _places(engine: Engine, *, scoped: bool) -> None:
+    """The villages' and townships' steps, over the whole warehouse; after a scoped build's
+    subject steps, new payments added to the villages' money, and what has nothing new read
+    back from the snapshot."""
+    for name, source in sql.PLACE_SOURCES:
+        engine.create_view(name, source)
+    for name, step in scope.VILLAGE_MONEY if scoped else sql.VILLAGE_MONEY:
+        engine.materialise(name, step)
+    engine.create_view("all_village_payees",
+                       scope.ALL_VILLAGE_PAYEES if scoped else sql.VILLAGE_PAYEES)
+    kept = _kept_parts(engine) if scoped else set()
+    for name, step in sql.PLACE_STEPS:
+        part = snapshot.KEPT_STEPS.get(name, "")
+        engine.materialise(name, snapshot.kept(part) if part in kept else step)
 
 
 def _update_terms(engine: Engine, session: Session) -> None:

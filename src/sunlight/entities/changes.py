@@ -33,7 +33,7 @@ _FRESH = ("kind", "key", "name", "township", "village", "household", "digest")
 
 KNOWN = """
 SELECT f.*, s.id, s.ref, s.digest AS stored_digest
-FROM e_fresh AS f LEFT JOIN e_stored AS s USING (kind, key)
+FROM e_fresh AS f LEFT JOIN e_stored_scope AS s USING (kind, key)
 """
 
 
@@ -64,6 +64,9 @@ UNION ALL
 SELECT id, kind, key, ref, digest, name, township FROM e_stored
 WHERE id NOT IN (SELECT id FROM e_entities) AND id NOT IN (SELECT id FROM e_vanished)
 """
+
+IDS = "SELECT id, kind, key FROM e_dir"
+"""Each entity's id by kind and key, as the links' ends are found."""
 
 # Ids whose links a scoped build computes: the touched subjects', present or vanished.
 _SCOPE_IDS = (f"SELECT id FROM e_entities WHERE kind IN ({_SUBJECTS}) "
@@ -129,18 +132,28 @@ def plan(engine: Engine, salt: str, scoped: bool) -> Plan:
     for kind, kind_sql in sql.PLACE_KINDS:
         engine.materialise(f"e_fresh_{kind}", sql.fresh_sql(kind_sql))
     engine.materialise("e_fresh", sql.FRESH)
-    engine.create_view("e_stored_scope", (
-        "SELECT * FROM e_stored SEMI JOIN e_scope USING (kind, key) UNION ALL "
-        "SELECT * FROM e_stored WHERE kind IN ('village', 'township')") if scoped
-        else "SELECT * FROM e_stored")
+    # What is fresh is compared with these: the stored entities of the scope, every place.
+    if scoped:
+        engine.materialise("e_stored_scope", "SELECT * FROM e_stored SEMI JOIN e_scope "
+                           "USING (kind, key) UNION ALL SELECT * FROM e_stored "
+                           "WHERE kind IN ('village', 'township')")
+    else:
+        engine.create_view("e_stored_scope", "SELECT * FROM e_stored")
     engine.materialise("e_vanished",
                        "SELECT id, kind FROM e_stored_scope ANTI JOIN e_fresh USING (kind, key)")
     engine.materialise("e_known", KNOWN)
     engine.materialise("e_entities", entities_sql(salt))
-    engine.materialise("e_dir", DIRECTORY)
+    if scoped:  # most of it is the snapshot's: read as a whole only where it is written
+        engine.create_view("e_dir", DIRECTORY)
+        engine.materialise("e_ids", IDS)
+    else:
+        engine.materialise("e_dir", DIRECTORY)
+        engine.create_view("e_ids", IDS)
     engine.materialise("e_scope_ids", _SCOPE_IDS)
-    engine.create_view("e_stored_links_scope", "SELECT * FROM e_stored_links"
-                       + (f" {_IN_SCOPE}" if scoped else ""))
+    if scoped:  # the few links of the scope, read twice (gone, new) from the snapshot's
+        engine.materialise("e_stored_links_scope", f"SELECT * FROM e_stored_links {_IN_SCOPE}")
+    else:
+        engine.create_view("e_stored_links_scope", "SELECT * FROM e_stored_links")
     engine.materialise("e_links", fresh_links(scoped))
     [row] = engine.query(
         "SELECT count(*) AS total, count(*) FILTER (WHERE changed) AS changed, "
@@ -152,11 +165,12 @@ def plan(engine: Engine, salt: str, scoped: bool) -> Plan:
     return Plan(**row)
 
 
-def settle_links(engine: Engine, whole: bool) -> None:
-    """`e_gone_links`, `e_new_links` (with ids) and `e_all_links`, once the mode is known."""
+def settle_links(engine: Engine, whole: bool, *, scoped: bool) -> None:
+    """`e_gone_links`, `e_new_links` (with ids) and `e_all_links`, once the mode is known;
+    after a scoped build, all links are mostly the snapshot's, read only to be written."""
     engine.materialise("e_gone_links", GONE_LINKS)
     engine.materialise("e_new_links", new_links(whole))
-    engine.materialise("e_all_links", all_links(whole))
+    (engine.create_view if scoped else engine.materialise)("e_all_links", all_links(whole))
 
 
 def entity_rows(whole: bool, stored: bool | None = None) -> str:
@@ -187,7 +201,7 @@ MOVED_PLACES = """
 SELECT s.name, s.township FROM e_stored_scope AS s LEFT JOIN e_entities AS e USING (id)
 WHERE s.name <> '' AND (e.id IS NULL OR e.name <> s.name OR e.township <> s.township)
 UNION
-SELECT e.name, e.township FROM e_entities AS e LEFT JOIN e_stored AS s USING (id)
+SELECT e.name, e.township FROM e_entities AS e LEFT JOIN e_stored_scope AS s USING (id)
 WHERE e.name <> '' AND (s.id IS NULL OR e.name <> s.name OR e.township <> s.township)
 """
 

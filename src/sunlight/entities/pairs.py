@@ -32,16 +32,23 @@ WHOLE = state("e_pay")
 
 _KEY = "account, id"
 
+# The stored pairs of the accounts new payments name: what a scoped build reads of them.
+OLD = ("SELECT * FROM s_stored_pairs WHERE account IN "
+       "(SELECT DISTINCT account FROM s_new_pairs)")
+
 MERGED = f"""
-SELECT * FROM s_stored_pairs ANTI JOIN s_new_pairs USING ({_KEY})
-UNION ALL BY NAME
-SELECT account, id, max(w) AS w, max(tp) AS tp, max(vp) AS vp, max(last) AS last,
-       list_distinct(flatten(list(programs))) AS programs
-FROM (SELECT * FROM s_stored_pairs SEMI JOIN s_new_pairs USING ({_KEY})
-      UNION ALL BY NAME SELECT * FROM s_new_pairs)
-GROUP BY {_KEY}
+SELECT account, id, greatest(o.w, n.w) AS w, greatest(o.tp, n.tp) AS tp,
+       greatest(o.vp, n.vp) AS vp, greatest(o.last, n.last) AS last,
+       list_distinct(list_concat(o.programs, n.programs)) AS programs
+FROM s_old_pairs AS o FULL JOIN s_new_pairs AS n USING ({_KEY})
 """
-"""`all_pairs` after a scoped build: the kept state (`s_stored_pairs`) and the new rows'."""
+"""The pairs of those accounts after the new payments: their kept state (`s_old_pairs`)
+merged with the new rows' (`s_new_pairs`)."""
+
+ALL = ("SELECT * FROM s_stored_pairs WHERE account NOT IN (SELECT account FROM s_new_pairs) "
+       "UNION ALL BY NAME SELECT * FROM s_merged_pairs")
+"""`all_pairs` after a scoped build, written to the snapshot: the other accounts' pairs as
+they were kept."""
 
 # Each pair of the accounts new payments name, before (0) and after (1) them.
 COMPARED = f"""
@@ -51,36 +58,44 @@ SELECT a.account, a.id, o.account IS NULL AS new_pair, n.account IS NOT NULL AS 
        struct_extract(o.vp, 'v') AS village0, struct_extract(a.vp, 'v') AS village1,
        o.last AS last0, a.last AS last1,
        coalesce(o.programs, []) AS programs0, a.programs AS programs1
-FROM all_pairs AS a LEFT JOIN s_stored_pairs AS o USING ({_KEY})
+FROM s_merged_pairs AS a LEFT JOIN s_old_pairs AS o USING ({_KEY})
 LEFT JOIN s_new_pairs AS n USING ({_KEY})
-WHERE a.account IN (SELECT account FROM s_new_pairs)
 """
 
 
-def _account(suffix: str) -> str:
-    """An account's place (its latest payee's, as `sql.ACCOUNTS` takes it) and programs."""
+def _place(suffix: str) -> str:
+    """An account's place: its latest payee's, as `sql.ACCOUNTS` takes it."""
     place = f"struct_pack(l := last{suffix}, t := township{suffix}, v := village{suffix})"
     return (f"arg_max(township{suffix}, {place}) AS township{suffix}, "
-            f"arg_max(village{suffix}, {place}) AS village{suffix}, "
-            f"list_sort(list_distinct(flatten(list(programs{suffix})))) AS programs{suffix}")
+            f"arg_max(village{suffix}, {place}) AS village{suffix}")
 
 
-def changed_accounts(present: str) -> str:
-    """The accounts whose document new payments change: a new payee (or a new account), a
-    payee's name as written or place changed, the account's place (its latest payee's)
-    moved, a new program, or a payee without a person's ID (whose totals the document
-    holds). `present`: the condition that `id` is a person's key."""
+def account_changes(present: str) -> str:
+    """Of each account new payments name: its payees, and whether one of them changed (is
+    new, has another name as written, place or program, or is no person with an ID, whose
+    totals the document holds). `present`: the condition that `id` is a person's key. An
+    account's programs are its payees': they grow only by a payee's new one."""
     return f"""
-SELECT account FROM (
-  SELECT account, bool_or(new_pair OR written0 IS DISTINCT FROM written1
-                          OR township0 IS DISTINCT FROM township1
-                          OR village0 IS DISTINCT FROM village1
-                          OR (touched AND NOT ({present}))) AS changed,
-         {_account('0')}, {_account('1')}
-  FROM s_pairs GROUP BY account)
-WHERE changed OR township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
-   OR programs0 IS DISTINCT FROM programs1
+SELECT account, count(*) AS pairs,
+       bool_or(new_pair OR written0 IS DISTINCT FROM written1
+               OR township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
+               OR NOT list_has_all(programs0, programs1)
+               OR (touched AND NOT ({present}))) AS changed
+FROM s_pairs GROUP BY account
 """
+
+
+CHANGED_ACCOUNTS = f"""
+SELECT account FROM s_account_changes WHERE changed
+UNION ALL
+SELECT account FROM (
+  SELECT account, {_place('0')}, {_place('1')} FROM s_pairs
+  WHERE account IN (SELECT account FROM s_account_changes WHERE NOT changed AND pairs > 1)
+  GROUP BY account)
+WHERE township0 IS DISTINCT FROM township1 OR village0 IS DISTINCT FROM village1
+"""
+"""The accounts whose document new payments change (`s_account_changes`): a payee changed,
+or, of an account with several, the latest payee is another one, elsewhere."""
 
 
 PAID_BEFORE = ("SELECT id, coalesce(max(last), '') AS last FROM s_stored_pairs "

@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-import pyarrow as pa
-
 from sunlight.entities import pairs, sql
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -66,11 +64,13 @@ TOUCHED = (
             "WHERE id_number IN (SELECT id FROM s_o) AND household_id IS NOT NULL "
             "AND household_id <> ''"),
     ("s_new_pairs", pairs.state("n_payments")),
-    ("all_pairs", pairs.MERGED),
+    ("s_old_pairs", pairs.OLD),
+    ("s_merged_pairs", pairs.MERGED),
     ("s_pairs", pairs.COMPARED),
+    ("s_account_changes", pairs.account_changes(sql.present("id"))),
     ("s_a", "SELECT DISTINCT account AS key FROM (SELECT account FROM payments "
             "WHERE id_number IN (SELECT id FROM s_o) UNION ALL "
-            + pairs.changed_accounts(sql.present("id"))
+            + pairs.CHANGED_ACCOUNTS
             + " UNION ALL SELECT account FROM n_enterprise_payments) "
             "WHERE account IS NOT NULL AND account <> ''"),
     ("s_c", f"SELECT DISTINCT {_COMPANY_KEY} AS key FROM (SELECT * FROM n_businesses "
@@ -84,6 +84,8 @@ TOUCHED = (
     ("s_r", f"SELECT id FROM s_q UNION SELECT id_number FROM payments "
             f"WHERE account IN (SELECT key FROM s_a) UNION SELECT rep_id_number "
             f"FROM businesses AS t WHERE {_COMPANY_KEY} IN (SELECT key FROM s_c)"),
+    # Those of them with a current registry row in the snapshot: the others' are new, if any.
+    ("s_r_known", "SELECT id FROM s_r WHERE id IN (SELECT id FROM s_latest)"),
     ("e_scope", "SELECT 'person' AS kind, id AS key FROM s_p UNION ALL "
                 "SELECT 'household', key FROM s_h UNION ALL "
                 "SELECT 'account', key FROM s_a UNION ALL SELECT 'company', key FROM s_c"),
@@ -98,6 +100,14 @@ READ_ONCE = ("payments", "residents")
 """The datasets one subject step reads (`e_pay`, `e_reg_states`); the large ones too."""
 
 
+# A person without a current registry row in the snapshot had none before the new batches:
+# their rows, if any, are new ones (payees never registered are read again every month).
+_REGISTRY_ROWS = (
+    "SELECT * FROM residents WHERE id_number IN (SELECT id FROM s_r_known) "
+    "UNION ALL BY NAME SELECT * FROM n_residents WHERE id_number IN "
+    "(SELECT id FROM s_r WHERE id NOT IN (SELECT id FROM s_r_known))")
+
+
 def _rows(dataset: str) -> str:
     """The rows of a dataset that the subject steps read for the touched entities."""
     if dataset in COMPANY_COLUMN:
@@ -106,8 +116,9 @@ def _rows(dataset: str) -> str:
             where += " OR account IN (SELECT key FROM s_a)"
         return f"SELECT * FROM {dataset} AS t WHERE {where}"
     column = PERSON_COLUMN[dataset]
-    people = "s_r" if dataset == "residents" else "s_q"
-    where = f"{column} IN (SELECT id FROM {people})"
+    if dataset == "residents":
+        return _REGISTRY_ROWS
+    where = f"{column} IN (SELECT id FROM s_q)"
     if dataset == "payments":
         where += " OR account IN (SELECT key FROM s_a)"
     if dataset == "businesses":
@@ -121,17 +132,21 @@ def read_by_index(warehouse: Warehouse, new: Collection[str]) -> bool:
                if batch.file_hash in new)
 
 
-def narrow(engine: Engine, new: Collection[str]) -> None:
+def narrow(engine: Engine, warehouse: Warehouse, new: Collection[str]) -> None:
     """Find what the new batches (file hashes `new`) touch, and make `f_<dataset>` the rows
     to read. The warehouse's datasets are registered (open_warehouse)."""
-    engine.register_table("s_new", pa.table({"file_hash": pa.array(sorted(new), pa.string())}))
+    batches = [batch for batch in warehouse.batches() if batch.file_hash in new]
     for dataset in INDEXED:
-        # Materialised: the new rows are few, and read by many of the steps below.
-        engine.materialise(f"n_{dataset}", f"SELECT * FROM {dataset} WHERE CAST("
-                                           f"source_file_hash AS VARCHAR) IN (SELECT file_hash "
-                                           f"FROM s_new)")
+        # Only the new batches' files are read. The dataset's columns first: a file written
+        # before a column was added still has them all. Materialised: the new rows are few,
+        # and read by many of the steps below.
+        engine.register_files(f"n_files_{dataset}", warehouse.table_files(dataset, batches),
+                              dataset)
+        engine.materialise(f"n_{dataset}", f"SELECT * FROM (SELECT * FROM {dataset} LIMIT 0) "
+                                           f"UNION ALL BY NAME SELECT * FROM n_files_{dataset}")
     for name, query in TOUCHED:
         engine.materialise(name, query)
+    engine.create_view("all_pairs", pairs.ALL)  # read once, to be written
     for dataset in INDEXED:
         if dataset in READ_ONCE:  # a view: its one step reads only the columns it needs
             engine.create_view(f"f_{dataset}", _rows(dataset))
@@ -146,6 +161,31 @@ def narrowed(step: str) -> str:
     """A subject step reading the touched rows (`f_<dataset>`) instead of the datasets."""
     return _DATASET.sub(r"\1 f_\2", step)
 
+
+_VILLAGE_KEY = "township, village, program"
+
+VILLAGE_MONEY = (
+    ("e_village_pay", sql.village_pay("n_payments")),
+    ("s_added_village_payees", f"SELECT * FROM ({sql.VILLAGE_PAYEES}) "
+                               f"ANTI JOIN s_stored_village_payees USING ({_VILLAGE_KEY}, id)"),
+    ("e_village_programs", f"""
+SELECT {_VILLAGE_KEY}, CAST(sum(payees) AS BIGINT) AS payees, sum(amount) AS amount,
+       CAST(sum(n) AS BIGINT) AS n
+FROM (SELECT * FROM s_stored_village_programs
+      UNION ALL BY NAME
+      SELECT {_VILLAGE_KEY}, 0 AS payees, sum(amount) AS amount, sum(n) AS n
+      FROM e_village_pay GROUP BY ALL
+      UNION ALL BY NAME
+      SELECT {_VILLAGE_KEY}, count(*) AS payees, 0 AS amount, 0 AS n
+      FROM s_added_village_payees GROUP BY ALL)
+GROUP BY ALL
+"""),
+)
+"""The villages' money by program after new batches: the kept sums (the snapshot's) and the
+new rows', each payee counted where they were not paid under the program before."""
+
+ALL_VILLAGE_PAYEES = ("SELECT * FROM s_stored_village_payees "
+                      "UNION ALL SELECT * FROM s_added_village_payees")
 
 ALL_LATEST = (f"SELECT {sql.LATEST_COLUMNS} FROM s_latest WHERE id NOT IN (SELECT id FROM s_r) "
               f"UNION ALL SELECT {sql.LATEST_COLUMNS} FROM e_latest")

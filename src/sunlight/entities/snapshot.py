@@ -3,13 +3,15 @@
 Reading 390,000 entities' digests and 160,000 links back from the app database took longer
 than computing them; a Parquet copy of the same rows (`subjects` and `places`, `links`) is
 read by the engine in a tenth of that, with each person's current registry row (`latest`,
-which villages count) that a scoped build (sunlight.entities.scope) does not recompute, and
-each (account, payee) pair's state (`pairs`, sunlight.entities.pairs). A build writes a new
-snapshot under a fresh name (the parts it left as they were linked to the last one's files,
-not written again) and records the name in `entity_index_state.snapshot` in its
-transaction: if that transaction fails, the state still names the old snapshot, which is
-removed only by a later build. A snapshot is believed only while the database holds as many
-entities and links as it does; otherwise the build reads the database, as without one.
+which villages count) that a scoped build (sunlight.entities.scope) does not recompute,
+each (account, payee) pair's state (`pairs`, sunlight.entities.pairs), and the villages'
+money by program with who was paid under it (`village_programs`, `village_payees`), which a
+scoped build adds new payments to, and their residents and enrolled (`KEPT_STEPS`). A build
+writes a new snapshot under a fresh name (the parts it left as they were linked to the last
+one's files, not written again) and records the name in `entity_index_state.snapshot` in
+its transaction: if that transaction fails, the state still names the old snapshot, which
+is removed only by a later build. A snapshot is believed only while the database holds as
+many entities and links as it does; otherwise the build reads the database, as without one.
 """
 
 from __future__ import annotations
@@ -38,12 +40,27 @@ PARTS = {
     "links": "SELECT id, source_id, target_id, kind, role, details FROM e_all_links ORDER BY id",
     "latest": "SELECT * FROM all_latest ORDER BY id",
     "pairs": "SELECT * FROM all_pairs",
+    "village_payees": "SELECT * FROM all_village_payees",
+    "village_programs": "SELECT * FROM e_village_programs",
+    "village_residents": "SELECT * FROM e_village_residents",
+    "village_enrolled": "SELECT * FROM e_village_enrolled",
 }
+
+KEPT_STEPS = {"e_village_residents": "village_residents", "e_village_enrolled": "village_enrolled"}
+"""Steps over the whole warehouse whose table a scoped build reads back from the snapshot
+when what they count has nothing new."""
 
 STORED = {"e_stored": "SELECT * FROM snap_subjects UNION ALL SELECT * FROM snap_places",
           "e_stored_links": "SELECT * FROM snap_links", "s_latest": "SELECT * FROM snap_latest",
-          "s_stored_pairs": "SELECT * FROM snap_pairs"}
-"""The tables a build reads from the snapshot, each read once from its Parquet files."""
+          "s_stored_pairs": "SELECT * FROM snap_pairs",
+          "s_stored_village_payees": "SELECT * FROM snap_village_payees",
+          "s_stored_village_programs": "SELECT * FROM snap_village_programs"}
+"""The tables a build reads from the snapshot."""
+
+_READ_WHOLE = {"e_stored", "e_stored_links"}
+"""The ones a build over the whole warehouse reads whole, more than once: read into the
+engine once. A scoped build reads a few rows of them, and the snapshot's other tables, where
+it needs them: from the Parquet files."""
 
 
 def folder(warehouse: Warehouse) -> Path:
@@ -66,12 +83,20 @@ def read(where: Path, name: str, connection: Connection) -> dict[str, Path] | No
     return files
 
 
-def register(engine: Engine, files: dict[str, Path]) -> None:
+def kept(part: str) -> str:
+    """A part of the last snapshot as a query (once `register`ed)."""
+    return f"SELECT * FROM snap_{part}"
+
+
+def register(engine: Engine, files: dict[str, Path], *, scoped: bool) -> None:
     """The snapshot's tables (`STORED`) in the engine, read by the engine itself."""
     for part, path in files.items():
         engine.register_parquet(f"snap_{part}", [path])
     for name, query in STORED.items():
-        engine.materialise(name, query)
+        if name in _READ_WHOLE and not scoped:
+            engine.materialise(name, query)
+        else:
+            engine.create_view(name, query)
 
 
 def write(engine: Engine, where: Path, last: str = "", unchanged: Collection[str] = ()) -> str:

@@ -421,14 +421,29 @@ LEFT JOIN e_company_paid AS p USING (key) LEFT JOIN e_company_months AS m USING 
 """
 
 # Villages and townships: residents, and payees and money per program. They read the whole
-# warehouse (`PLACE_SOURCES`) even when the steps above read only what new batches touch.
-VILLAGE_PROGRAMS = f"""
-SELECT township, village, program, count(DISTINCT id_number) AS payees,
-       sum(amount) AS amount, count(*) AS n
-FROM (SELECT t.township, t.village, {PROGRAM} AS program, t.id_number, t.amount
-      FROM all_pay AS t WHERE {present('t.township')} AND {present('t.village')})
+# warehouse (`PLACE_SOURCES`) even when the steps above read only what new batches touch;
+# the money by village, program and payee (`e_village_pay`) is what a scoped build adds a
+# month's payments to (sunlight.entities.scope).
+def village_pay(rows: str) -> str:
+    """The payments `rows` (as `payments`) by village, program and payee: sum and rows."""
+    return f"""
+SELECT t.township, t.village, {PROGRAM} AS program, t.id_number AS id, sum(t.amount) AS amount,
+       count(*) AS n
+FROM {rows} AS t WHERE {present('t.township')} AND {present('t.village')}
 GROUP BY ALL
 """
+
+
+VILLAGE_PROGRAMS = """
+SELECT township, village, program, count(id) AS payees, sum(amount) AS amount,
+       CAST(sum(n) AS BIGINT) AS n
+FROM e_village_pay GROUP BY ALL
+"""
+
+VILLAGE_PAYEES = ("SELECT township, village, program, id FROM e_village_pay "
+                  "WHERE id IS NOT NULL")
+"""Who was paid under each program in each village: what a scoped build counts new payees
+against (the snapshot's `village_payees`)."""
 
 VILLAGE_ENROLLED = f"""
 SELECT t.township, t.village, {PROGRAM} AS program, count(DISTINCT t.id_number) AS enrolled
@@ -442,11 +457,12 @@ SELECT township, village, count(*) FILTER (WHERE coalesce(status, '正常') = '�
 FROM all_latest WHERE {present('township')} AND {present('village')} GROUP BY ALL
 """
 
+# The residents' villages are those counted in e_village_residents (all_latest is large).
 VILLAGE_IDS = " UNION ".join(
     f"SELECT township, village FROM {table} WHERE {present('township')} "
     f"AND {present('village')}"
-    for table in ("all_latest", "e_village_programs", "e_village_enrolled", "all_officials",
-                  "all_land"))
+    for table in ("e_village_residents", "e_village_programs", "e_village_enrolled",
+                  "all_officials", "all_land"))
 
 VILLAGES = f"""
 SELECT 'village' AS kind, i.township || '/' || i.village AS key, i.village AS name,
@@ -518,8 +534,12 @@ and `all_latest`, every person's current registry row (`LATEST_COLUMNS`)."""
 ALL_LATEST = f"SELECT {LATEST_COLUMNS} FROM e_latest"
 """`all_latest` after subject steps over the whole warehouse."""
 
+VILLAGE_MONEY = (("e_village_pay", village_pay("all_pay")),
+                 ("e_village_programs", VILLAGE_PROGRAMS))
+"""The villages' money by program, over the whole warehouse."""
+
 PLACE_STEPS = (
-    ("e_village_programs", VILLAGE_PROGRAMS), ("e_village_enrolled", VILLAGE_ENROLLED),
+    ("e_village_enrolled", VILLAGE_ENROLLED),
     ("e_village_residents", VILLAGE_RESIDENTS), ("e_village_ids", VILLAGE_IDS),
     ("e_township_ids", TOWNSHIP_IDS),
 )
@@ -558,7 +578,7 @@ def doc_json(column: str) -> str:
 
 
 def _ids(alias: str, kind: str, key: str) -> str:
-    return f"JOIN e_dir AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
+    return f"JOIN e_ids AS {alias} ON {alias}.kind = '{kind}' AND {alias}.key = {key}"
 
 
 # A payee's totals on the account are read from the runs (sunlight.entities.payments), not
@@ -579,8 +599,8 @@ SELECT s.id AS source_id, coalesce(v.id, tw.id) AS target_id,
        left(coalesce(nullif(o.post, ''), o.category, ''), 60) AS role,
        {_OFFICE_DETAILS} AS details
 FROM officials AS o {_ids('s', 'person', 'o.id_number')}
-LEFT JOIN e_dir AS v ON v.kind = 'village' AND v.key = o.township || '/' || o.village
-LEFT JOIN e_dir AS tw ON tw.kind = 'township' AND tw.key = o.township
+LEFT JOIN e_ids AS v ON v.kind = 'village' AND v.key = o.township || '/' || o.village
+LEFT JOIN e_ids AS tw ON tw.kind = 'township' AND tw.key = o.township
 WHERE coalesce(v.id, tw.id) IS NOT NULL
 """
 
@@ -591,8 +611,8 @@ SELECT s.id AS source_id, c.id AS target_id, 'legal_rep' AS kind, 'legal_rep' AS
          status_date := arg_max(r.status_date, {LATEST_ROW.format('r')}))) AS VARCHAR)
        AS details
 FROM e_company_rows AS r
-JOIN e_dir AS s ON s.kind = 'person' AND s.key = r.rep
-JOIN e_dir AS c ON c.kind = 'company' AND c.key = r.key
+JOIN e_ids AS s ON s.kind = 'person' AND s.key = r.rep
+JOIN e_ids AS c ON c.kind = 'company' AND c.key = r.key
 GROUP BY s.id, c.id
 """
 
@@ -607,7 +627,7 @@ SELECT h.id AS source_id, v.id AS target_id, 'resident' AS kind, 'resident' AS r
        CAST(to_json(struct_pack(members := coalesce(len(m.members), 0))) AS VARCHAR)
        AS details
 FROM e_entities AS h
-JOIN e_dir AS v ON v.kind = 'village' AND v.key = h.township || '/' || h.village
+JOIN e_ids AS v ON v.kind = 'village' AND v.key = h.township || '/' || h.village
 LEFT JOIN e_members AS m ON m.h = h.key
 WHERE h.kind = 'household'
 """

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
 from typing import Literal, NamedTuple
 
-from sunlight.models.explain import render
+from sunlight.contract.vocabulary import WARNING_TEXT_ZH
+from sunlight.models.explain import periods_zh, render
 from sunlight.models.score import risk_score
 
 Role = Literal["paid", "basis"]
@@ -67,6 +69,16 @@ class EvidenceRow:
         return (self.dataset, self.file, self.sheet, self.row)
 
 
+class Occurrence(NamedTuple):
+    """The days one source row stands for in a warning of no money: a roll call its date, a
+    post's row every date of a stretch left uncovered (there is no row for an absence)."""
+
+    key: tuple[str, str, str, int]
+    role: Role
+    first: str
+    last: str
+
+
 @dataclass(frozen=True)
 class Detection:
     """One warning as the models see it now."""
@@ -106,6 +118,9 @@ class Detection:
     money: bool = True
     """False for a model that concerns no money (`money: false`): `amount` is 0 and its
     evidence rows are judged rows without money at risk."""
+    occurrences: tuple[Occurrence, ...] = ()
+    """For a warning of no money, the days each query row stands for; empty: each evidence
+    row its own period."""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -123,13 +138,19 @@ class Detection:
     def paid_rows(self) -> tuple[EvidenceRow, ...]:
         return tuple(row for row in self.evidence if row.role == "paid")
 
-    def without(self, owned: Iterable[tuple[str, str, str, int]]) -> Detection | None:
-        """What is left once an earlier, closed warning's rows are taken out; None if nothing new.
+    def without(self, owned: Iterable[tuple[str, str, str, int]],
+                judged: Iterable[tuple[str, str]] = ()) -> Detection | None:
+        """What is left once earlier, closed warnings are taken out; None if nothing new.
 
-        For amounts summed from payments, the rest is the payments the earlier warning did not
+        `owned` are the closed warnings' rows, `judged` their periods (first, last). For
+        amounts summed from payments, the rest is the payments the earlier warnings did not
         have (basis rows stay: they still explain why). A shortfall is not a sum of rows: any
-        row the earlier warning lacked brings the whole detection back.
+        row the earlier warning lacked brings the whole detection back. A warning of no money
+        is about days (contract §6): the rest is the days outside every closed warning's
+        period, whichever rows say them (see `after`).
         """
+        if not self.money:
+            return self.after(judged)
         taken = set(owned)
         if not self.amount_from_rows:
             return self if any(row.key not in taken for row in self.evidence) else None
@@ -145,3 +166,60 @@ class Detection:
             period_from=periods[0],
             period_to=periods[-1],
         )
+
+    def after(self, judged: Iterable[tuple[str, str]]) -> Detection | None:
+        """The days of a warning of no money outside the periods `judged` (first, last, both
+        inclusive), with the rows that say them; None if no judged row's day is left.
+
+        A closed warning owns its days, not its rows: a roster, case list or post list
+        delivered again under another file name restates days already dealt with, and a
+        post's one row stands for every date it was left uncovered, January's and February's.
+        """
+        spans = sorted(judged)
+        whole = self._occurrences()
+        left = [Occurrence(o.key, o.role, first, last) for o in whole
+                for first, last in _outside(o.first, o.last, spans)]
+        if left == list(whole):
+            return self
+        paid = [o for o in left if o.role == "paid"]
+        if not paid:
+            return None
+        keys, said = {o.key for o in left}, {o.key for o in whole}
+        # A row no occurrence names (a basis row of no date) stays while it has a day left.
+        evidence = tuple(row for row in self.evidence if row.key in keys or (
+            row.key not in said and (not row.period or _outside(row.period, row.period, spans))))
+        # The model's facts count every day; the warning says which it leaves out.
+        dealt_with = "、".join(periods_zh(start, end) for start, end in spans if any(
+            start <= o.last and end >= o.first for o in whole if o.role == "paid"))
+        return replace(self, evidence=evidence, occurrences=tuple(left),
+                       period_from=min(o.first for o in paid),
+                       period_to=max(o.last for o in paid),
+                       facts={**self.facts, "dealt_with": dealt_with},
+                       template=self.template + WARNING_TEXT_ZH["days_dealt_with"])
+
+    def _occurrences(self) -> tuple[Occurrence, ...]:
+        return self.occurrences or tuple(
+            Occurrence(row.key, row.role, row.period, row.period) for row in self.evidence
+            if row.period)
+
+
+def _outside(first: str, last: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The parts of the days `first`..`last` that no span covers, in order."""
+    parts = []
+    for start, end in spans:
+        if end < first or start > last:
+            continue
+        if start > first:
+            parts.append((first, _day_before(start)))
+        if end >= last:
+            return parts
+        first = _day_after(end)
+    return [*parts, (first, last)]
+
+
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+
+
+def _day_after(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()

@@ -23,7 +23,8 @@ One row per evidence row:
   a person reads for a subject that is not a person, an account or a township (a case:
   `案件A20240190183（行政，城关派出所）`; see `sunlight.models.subjects`). A model of
   `money: false` returns its judged rows as role `paid` with amount 0 and `period` a date
-  (`YYYY-MM-DD`).
+  (`YYYY-MM-DD`); a row standing for a stretch of days (a post left uncovered from one date
+  to another) says the last in `period_end`, so that a long stretch is one row, not one a day.
 
 A model's SQL writes the usual groups of these as a call in its select list, which the
 registry expands before anything else reads the query (so every engine sees plain columns):

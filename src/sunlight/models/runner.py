@@ -27,7 +27,7 @@ from sunlight.contract.time_limits import TimeLimits, load_time_limits
 from sunlight.contract.vocabulary import SUBJECT_KIND_ZH
 from sunlight.identity import name_keys
 from sunlight.models.catalog_tables import catalog_tables
-from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag
+from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag, Occurrence
 from sunlight.models.duty_tables import duty_tables
 from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
@@ -312,9 +312,8 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
     evidence = _evidence(rows)
     # From the query's rows, not the evidence: one row may stand for several periods (a post's
     # row for each date it was left uncovered, there being no row for an absence).
-    periods = sorted(str(row["period"]) for row in rows
-                     if (row.get("role") or "paid") == "paid" and row["period"]) or sorted(
-        str(row["period"]) for row in rows if row["period"])
+    periods = sorted(day for row in rows if (row.get("role") or "paid") == "paid"
+                     for day in _days(row)) or sorted(day for row in rows for day in _days(row))
     facts = _facts(rows, model.spec.each_period)
     if model.spec.amount == "shortfall":  # a gap the query computed, not a sum of rows
         amount = Decimal(facts.get("shortfall", "0")).quantize(CENT)
@@ -329,7 +328,24 @@ def _detection(model: Model, subject: str, program: str, rows: list[dict[str, An
         period_template=model.spec.each_period,
         amount_from_rows=model.spec.amount == "rows", subject_kind=_subject_kind(model, rows),
         people=people_of(model, rows), unit=_first(rows, "unit"),
-        subject_name=_first(rows, "subject_name"), money=model.spec.money, **first)
+        subject_name=_first(rows, "subject_name"), money=model.spec.money,
+        occurrences=() if model.spec.money else _occurrences(rows), **first)
+
+
+def _days(row: dict[str, Any]) -> tuple[str, ...]:
+    """The first and last period a row stands for: a row of a stretch of days (`period` to
+    `period_end`) stands for all of them."""
+    if not row["period"]:
+        return ()
+    return (str(row["period"]), str(row.get("period_end") or row["period"]))
+
+
+def _occurrences(rows: list[dict[str, Any]]) -> tuple[Occurrence, ...]:
+    return tuple(
+        Occurrence((row["source_dataset"], str(row["source_file"]),
+                    str(row["source_sheet"] or ""), int(row["source_row"])),
+                   row.get("role") or "paid", *_days(row))
+        for row in rows if row["period"])
 
 
 def _subject_kind(model: Model, rows: list[dict[str, Any]]) -> str:

@@ -4,11 +4,11 @@ police warnings, narrowed to the units a reader covers. Every list is bounded or
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, case, func, select, true
+from sqlalchemy import ColumnElement, case, extract, func, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from sunlight.accounts.units import units_of
@@ -26,6 +26,12 @@ from sunlight.contract.duty_shifts import DUTY_SHIFTS
 from sunlight.contract.roles import ANALYST
 
 POST_UNCOVERED = "POST_UNCOVERED"
+CASE_MODELS = ("CASE_OVERDUE", "CASE_STEP_ORDER")
+"""The models whose subject is a case number."""
+FINDING_MODELS = ("RECTIFICATION_OVERDUE",)
+"""The models whose subject is an inspection finding's number."""
+COUNTED_ELSEWHERE = ("CASE_OVERDUE", "RECTIFICATION_OVERDUE")
+"""Warnings the dashboard counts as overdue cases and findings instead, each problem once."""
 OVERDUE_CASES = ("overdue", "open_overdue")
 OVERDUE_FINDINGS = ("open_overdue", "late")
 FINDING_ORDER = ("open_overdue", "late", "open_within", "on_time")
@@ -64,7 +70,8 @@ def built(session: Session) -> bool:
 @dataclass
 class UnitProblems:
     """One row of the dashboard: a unit's open police warnings by model, overdue cases and
-    findings not rectified in time."""
+    findings not rectified in time, each problem counted once: an overdue case or finding is
+    counted as such, not again by its CASE_OVERDUE or RECTIFICATION_OVERDUE warning."""
 
     unit: str
     warnings: dict[str, int] = field(default_factory=dict)
@@ -77,7 +84,7 @@ class UnitProblems:
 
 
 def ranked_units(session: Session, scope: Scope) -> list[UnitProblems]:
-    """Units by their problems, most first (then by name)."""
+    """Units by their distinct problems, most first (then by name)."""
     rows: dict[str, UnitProblems] = {}
 
     def row(unit: str) -> UnitProblems:
@@ -86,7 +93,7 @@ def ranked_units(session: Session, scope: Scope) -> list[UnitProblems]:
     standing = session.execute(
         select(Warning.unit, Warning.model, func.count()).where(
             Warning.unit != "", scope.where(Warning.unit),
-            Warning.status.not_in((CLOSED, RETRACTED)))
+            Warning.status.not_in((CLOSED, RETRACTED)), Warning.model.not_in(COUNTED_ELSEWHERE))
         .group_by(Warning.unit, Warning.model))
     for unit, model, number in standing:
         row(unit).warnings[model] = number
@@ -161,6 +168,23 @@ def months(session: Session, unit: str) -> list[str]:
     return found
 
 
+def gaps(session: Session, scope: Scope) -> dict[str, dict[str, int]]:
+    """The required shifts nobody was rostered to, per unit the reader covers and month."""
+    year, month = extract("year", OversightPostShift.day), extract("month", OversightPostShift.day)
+    counts: dict[str, dict[str, int]] = {}
+    for unit, in_year, in_month, number in session.execute(
+            select(OversightPostShift.unit, year, month, func.count()).where(
+                OversightPostShift.covered.is_(False), scope.where(OversightPostShift.unit))
+            .group_by(OversightPostShift.unit, year, month)):
+        counts.setdefault(unit, {})[f"{int(in_year):04d}-{int(in_month):02d}"] = number
+    return counts
+
+
+def most_gaps(choices: Sequence[str], counts: Mapping[str, int]) -> str:
+    """The choice (a unit, a month) with the most gaps, the first of a tie; '' for none."""
+    return max(choices, key=lambda choice: counts.get(choice, 0), default="")
+
+
 def grid(session: Session, unit: str, month: str) -> list[PostRow]:
     """Each post of the unit with a cell per day of the month (`YYYY-MM`)."""
     year, number = int(month[:4]), int(month[5:7])
@@ -226,13 +250,25 @@ def timeliness(session: Session, scope: Scope, unit: str = "") -> list[Timelines
     return [table[key] for key in sorted(table)][:MAX_UNITS * 4]
 
 
-def tracked_cases(session: Session, scope: Scope, category: str, unit: str, *,
-                  limit: int, offset: int) -> tuple[Sequence[OversightCase], int]:
-    """The cases of a category tracked one by one (涉疫), overdue first, a page of them, and
-    how many there are."""
-    where = [OversightCase.category == category, scope.where(OversightCase.unit)]
-    if unit:
-        where.append(OversightCase.unit == unit)
+@dataclass(frozen=True)
+class CaseFilter:
+    """Which cases to list: of a unit, a category, standing one of `timeliness` (any if empty)."""
+
+    unit: str = ""
+    category: str = ""
+    timeliness: tuple[str, ...] = ()
+
+
+def listed_cases(session: Session, scope: Scope, wanted: CaseFilter, *,
+                 limit: int, offset: int) -> tuple[Sequence[OversightCase], int]:
+    """The cases asked for, overdue first, a page of them, and how many there are."""
+    where = [scope.where(OversightCase.unit)]
+    if wanted.unit:
+        where.append(OversightCase.unit == wanted.unit)
+    if wanted.category:
+        where.append(OversightCase.category == wanted.category)
+    if wanted.timeliness:
+        where.append(OversightCase.timeliness.in_(wanted.timeliness))
     total = session.scalar(select(func.count()).select_from(OversightCase).where(*where)) or 0
     rank = case({"open_overdue": 0, "overdue": 1, "open_within": 2}, value=OversightCase.timeliness,
                 else_=3)
@@ -240,6 +276,23 @@ def tracked_cases(session: Session, scope: Scope, category: str, unit: str, *,
                            .order_by(rank, OversightCase.received_on, OversightCase.case_no)
                            .limit(limit).offset(offset)).all()
     return rows, total
+
+
+def warnings_of(session: Session, scope: Scope, models: Sequence[str],
+                subjects: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+    """Each subject's warnings of these models that the reader may see, as (model, warning ID)
+    in the order of `models`: per model the latest generation not retracted."""
+    if not subjects:
+        return {}
+    found: dict[str, dict[str, str]] = {}
+    for subject, model, warning_id in session.execute(
+            select(Warning.subject, Warning.model, Warning.warning_id).where(
+                Warning.model.in_(models), Warning.subject.in_(list(subjects)),
+                Warning.status != RETRACTED, scope.where(Warning.unit))
+            .order_by(Warning.generation)):
+        found.setdefault(subject, {})[model] = warning_id  # the latest generation is read last
+    return {subject: [(model, by_model[model]) for model in models if model in by_model]
+            for subject, by_model in found.items()}
 
 
 # ---- findings ------------------------------------------------------------------------------

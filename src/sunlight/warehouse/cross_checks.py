@@ -11,6 +11,12 @@ Duplicate keys: a company's insured headcount for one month delivered twice with
 counts (`duplicate_headcount`: which one HEADCOUNT_OVERCLAIMED reads is the model's choice,
 the conflict is reported here), and one 案件编号 given different 案件类别 within one delivered
 file (`case_category_conflict`; across deliveries a case's record may change).
+
+Roster dates: the roster's date range is its first to last date over all units (contract §6),
+so one row dated 1900 for 2024 makes every post uncovered for 124 years. The row is kept (the
+contract's range stands); a roster date more than a year from the rest of the roster, with
+no date at all between, is reported (`roster_date_apart`): the dates in runs without such a
+gap are grouped, and every row outside the group holding most rows is named.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import pyarrow.parquet as pq
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 
 DEATH_DATE_TOLERANCE_DAYS = 31
+ROSTER_GAP_DAYS = 366
+"""A roster with no date in more than a year between two of its dates has a slip in one."""
 
 # The birth date an ID encodes (positions 7-14); none when that is not a real date, and then
 # no death is judged against it. models/base/death.sql reads the ID the same way.
@@ -45,7 +53,16 @@ def _conflicting(dataset: str, reason: str, column: str, key: str, detail: str) 
 
 
 _FOUND = f"""
-    WITH reports AS (
+    WITH roster_days AS (
+        SELECT date, count(*) AS n,
+               coalesce(date - lag(date) OVER (ORDER BY date) > {ROSTER_GAP_DAYS}, FALSE) AS apart
+        FROM duty_roster GROUP BY date),
+    roster_groups AS (
+        SELECT date, n, sum(apart::INTEGER) OVER (ORDER BY date) AS part FROM roster_days),
+    main_group AS (
+        SELECT part, min(date) AS opens, max(date) AS closes FROM roster_groups
+        GROUP BY part ORDER BY sum(n) DESC, part DESC LIMIT 1),
+    reports AS (
         SELECT id_number, death_date AS reported, 'deaths' AS dataset, 'death_date' AS column_name,
                source_file, source_sheet, source_row, source_file_hash
         FROM deaths
@@ -80,11 +97,22 @@ _FOUND = f"""
     {_conflicting("police_cases", "case_category_conflict", "category",
                   "source_file_hash, case_no",
                   "the same case number is of other categories in this file too")}
+    UNION ALL
+    SELECT 'duty_roster' AS dataset, {_COLUMNS}, 'roster_date_apart' AS reason,
+           strftime(r.date, '%Y-%m-%d') AS value, 'date' AS column_name,
+           'more than {ROSTER_GAP_DAYS} days from the rest of the roster ('
+               || strftime(m.opens, '%Y-%m-%d') || '..' || strftime(m.closes, '%Y-%m-%d')
+               || '), which the roster''s date range still reaches' AS detail,
+           {_HASH}
+    FROM duty_roster AS r
+    JOIN roster_groups AS g ON g.date = r.date
+    CROSS JOIN main_group AS m
+    WHERE g.part <> m.part
     -- the same order every time, whichever thread finished first
     ORDER BY dataset, file, sheet, row, reason"""
 
 # The datasets the checks read.
-CHECKED = ("deaths", "residents", "insured_headcount", "police_cases")
+CHECKED = ("deaths", "residents", "insured_headcount", "police_cases", "duty_roster")
 
 
 def write_cross_checks(files: dict[str, list[Path]], out: Path) -> int:

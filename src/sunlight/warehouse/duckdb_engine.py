@@ -71,12 +71,25 @@ class DuckDBEngine:
         self.con.register(name, table)
 
     def materialise(self, name: str, sql: str) -> None:
-        _check_name(name)
-        self._run(f"CREATE OR REPLACE {self._created('TABLE', name)} AS {sql}")
+        self._create("TABLE", name, sql)
 
     def create_view(self, name: str, sql: str) -> None:
+        self._create("VIEW", name, sql)
+
+    def _create(self, kind: str, name: str, sql: str) -> None:
+        """A table or view `name`, replacing whatever went by that name, either kind."""
         _check_name(name)
-        self._run(f"CREATE OR REPLACE {self._created('VIEW', name)} AS {sql}")
+        statement = f"CREATE OR REPLACE {self._created(kind, name)} AS {sql}"
+        try:
+            self.con.execute(statement)
+        except duckdb.CatalogException as error:
+            if "trying to replace" not in str(error):  # not a view where a table goes
+                raise _engine_error(error) from error
+            other = "VIEW" if kind == "TABLE" else "TABLE"
+            self._run(f"DROP {other} IF EXISTS {self._dropped(name)}")
+            self._run(statement)
+        except duckdb.Error as error:
+            raise _engine_error(error) from error
 
     def query(self, sql: str) -> pa.Table:
         try:
@@ -106,6 +119,9 @@ class DuckDBEngine:
 
     def _created(self, kind: str, name: str) -> str:
         return f"TEMP {kind} {name}" if self._kind == "TEMP " else f"{kind} {self._kind}{name}"
+
+    def _dropped(self, name: str) -> str:
+        return f"temp.{name}" if self._kind == "TEMP " else f"{self._kind}{name}"
 
     def _run(self, statement: str) -> None:
         try:

@@ -49,6 +49,22 @@ class Listing(BaseModel):
     page: PageNumber = 1
 
 
+class CaseListing(BaseModel):
+    """The cases listed one by one: 涉疫 unless a category, a state or `overdue` is asked for
+    (`overdue=1`: both overdue states, as the dashboard counts them)."""
+
+    unit: FilterText = ""
+    category: Annotated[str, one_of(CATEGORIES)] = ""
+    state: Annotated[str, one_of(TIMELINESS_ZH)] = ""
+    overdue: Annotated[str, one_of(("1",))] = ""
+    page: PageNumber = 1
+
+    def wanted(self) -> reads.CaseFilter:
+        states = (self.state,) if self.state else reads.OVERDUE_CASES if self.overdue else ()
+        asked = self.category or states
+        return reads.CaseFilter(self.unit, self.category if asked else TRACKED, states)
+
+
 def _scope(staff: Staff, unit: str) -> Scope:
     """The reader's scope; a unit asked for outside it is 404, as one that does not exist."""
     scope = Scope(staff.user)
@@ -78,12 +94,17 @@ def coverage(request: Request, staff: Supervisor, session: DbSession,
              query: Annotated[Place, Query()]) -> Response:
     scope = _scope(staff, query.unit)
     units = reads.units(session, scope)
-    unit = query.unit or (units[0] if units else "")
+    gaps = reads.gaps(session, scope)
+    unit_gaps = {name: sum(by_month.values()) for name, by_month in gaps.items()}
+    # Without a choice, the page opens where the gaps are: the unit and month with the most.
+    unit = query.unit or reads.most_gaps(units, unit_gaps)
     months = reads.months(session, unit) if unit else []
-    month = query.month if query.month in months else (months[0] if months else "")
+    month_gaps = gaps.get(unit, {})
+    month = query.month if query.month in months else reads.most_gaps(months, month_gaps)
     rows = reads.grid(session, unit, month) if month else []
     return render(request, "staff/oversight/coverage.html", {
         "units": units, "unit": unit, "months": months, "month": month, "rows": rows,
+        "unit_gaps": unit_gaps, "month_gaps": month_gaps,
         "days": [cell.day for cell in rows[0].cells] if rows else [],
         "shifts": reads.required_shifts(),
         "as_of": reads.as_of(session),
@@ -92,15 +113,22 @@ def coverage(request: Request, staff: Supervisor, session: DbSession,
 
 @router.get("/cases")
 def cases(request: Request, staff: Supervisor, session: DbSession,
-          query: Annotated[Listing, Query()]) -> Response:
+          query: Annotated[CaseListing, Query()]) -> Response:
     scope = _scope(staff, query.unit)
-    tracked, total = reads.tracked_cases(session, scope, TRACKED, query.unit, limit=PAGE_SIZE,
-                                         offset=(query.page - 1) * PAGE_SIZE)
+    wanted = query.wanted()
+    listed, total = reads.listed_cases(session, scope, wanted, limit=PAGE_SIZE,
+                                       offset=(query.page - 1) * PAGE_SIZE)
     return render(request, "staff/oversight/cases.html", {
         "units": reads.units(session, scope), "unit": query.unit,
         "table": reads.timeliness(session, scope, query.unit),
         "timeliness": reads.TIMELINESS, "timeliness_zh": TIMELINESS_ZH,
-        "tracked": tracked, "tracked_category": TRACKED, "step_label": _step_label,
+        "listed": listed, "wanted": wanted, "overdue_states": reads.OVERDUE_CASES,
+        "tracked": wanted.category == TRACKED and not wanted.timeliness,
+        "tracked_category": TRACKED,
+        "step_label": _step_label,
+        "warnings": reads.warnings_of(session, scope, reads.CASE_MODELS,
+                                      {row.case_no for row in listed}),
+        "model_names": reference.model_names(),
         **_pages(query, total), "as_of": reads.as_of(session),
     })
 
@@ -115,6 +143,9 @@ def findings(request: Request, staff: Supervisor, session: DbSession,
         "units": reads.units(session, scope), "unit": query.unit, "state": query.state,
         "counts": reads.finding_counts(session, scope, query.unit),
         "states": reads.FINDING_ORDER, "state_zh": FINDING_STATE_ZH, "rows": rows,
+        "warnings": reads.warnings_of(session, scope, reads.FINDING_MODELS,
+                                      {row.finding_no for row in rows}),
+        "model_names": reference.model_names(),
         **_pages(query, total), "as_of": reads.as_of(session),
     })
 
@@ -124,7 +155,7 @@ def _step_label(step: str) -> str:
     return DATASETS["police_cases"].column(step).label.removesuffix("时间") if step else ""
 
 
-def _pages(query: Listing, total: int) -> dict[str, Any]:
+def _pages(query: Listing | CaseListing, total: int) -> dict[str, Any]:
     wanted = {name: value for name, value in query.model_dump().items()
               if name != "page" and value}
     return {"total": total, "page": query.page, "pages": max(1, -(-total // PAGE_SIZE)),
