@@ -57,7 +57,7 @@ def test_a_police_warning_from_assignment_to_closing(bureau: StaffApp):
                reason="3月2日夜班确无人值守").status_code == 303
     inspector = bureau.client("inspector_traffic")
     # The officer rostered that night is told off: typed, as an officer needs no registry row.
-    assert act(bureau, inspector, case.case_no, "dispose", organisational_measures="批评教育",
+    assert act(bureau, inspector, case.case_no, "dispose", police_measures="批评教育",
                disciplined="typed", disciplined_id_number=guard.id,
                disciplined_name=guard.name).status_code == 303
     assert act(bureau, inspector, case.case_no, "close").status_code == 303

@@ -48,6 +48,8 @@ class Case(Base):
     """政务处分, one of contract.cases.GOVERNMENT_DISCIPLINES, or empty."""
     organisational_measures: Mapped[str] = mapped_column(String(120), default="")
     """组织处理: those of contract.cases.ORGANISATIONAL_MEASURES taken, joined by 、."""
+    police_measures: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    """督察处理 of a police warning's case: those of contract.cases.POLICE_MEASURES taken."""
     transferred_to: Mapped[str] = mapped_column(String(100), default="")
     disciplined_id_number: Mapped[str] = mapped_column(String(18), default="")
     """处分对象: the person the sanctions fall on (the payee, or the cadre whose relative was

@@ -111,7 +111,9 @@ def concerned_people(session: Session, case: Case) -> list[Concerned]:
     persons of the entity index a report's case may be about."""
     warning = case.warning
     if warning is not None:
-        found = [Concerned(warning.id_number, warning.name, "payee")] if warning.id_number else []
+        # A police warning's person is the officer it concerns (当事民警), no payee.
+        role = "officer" if warning.unit else "payee"
+        found = [Concerned(warning.id_number, warning.name, role)] if warning.id_number else []
         # The others the warning concerns: the cadre whose relative was paid, the car's owner.
         found += [Concerned(person.id_number, person.name, person.role)
                   for person in warning.people if person.id_number != warning.id_number]

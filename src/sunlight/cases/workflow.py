@@ -39,6 +39,9 @@ from sunlight.contract.cases import (
     OPEN,
     ORGANISATIONAL_MEASURES,
     PARTY_DISCIPLINES,
+    PAYMENT_MEASURES,
+    POLICE_MEASURES,
+    POLICE_TRANSFERS,
     RETRACTED,
     SANCTION_LABELS,
     TRANSFERS,
@@ -124,27 +127,48 @@ def _return(session: Session, case: Case, form: Form, terms: Terms) -> dict[str,
 
 
 def _disposal(session: Session, case: Case, form: Form, terms: Terms) -> dict[str, Any]:
-    recovered = parse_money(form.get("recovered_amount", "0"))
+    police = bool(case.unit)
     party = _one_of(form, "party_discipline", PARTY_DISCIPLINES)
     government = _one_of(form, "government_discipline", GOVERNMENT_DISCIPLINES)
-    taken = {m.strip() for m in form.get("organisational_measures", "").split(LIST_SEPARATOR)}
-    taken.discard("")
-    if taken - set(ORGANISATIONAL_MEASURES):
-        raise InvalidInput(f"{SANCTION_LABELS['organisational_measures']}只能是："
-                           f"{LIST_SEPARATOR.join(ORGANISATIONAL_MEASURES)}")
+    measures_field = "police_measures" if police else "organisational_measures"
+    measures = _several(form, measures_field,
+                        POLICE_MEASURES if police else ORGANISATIONAL_MEASURES)
+    other = "organisational_measures" if police else "police_measures"
+    if form.get(other, "").strip():
+        raise InvalidInput(f"{SANCTION_LABELS[other]}不适用于本案件，"
+                           f"请在“{SANCTION_LABELS[measures_field]}”中选择")
+    if police and _money_fields(form):
+        raise InvalidInput("本预警不涉及资金，不能填写追回金额、停发或取消资格")
+    transfers = POLICE_TRANSFERS if police else TRANSFERS
     transferred = form.get("transferred_to", "").strip()
-    if transferred not in TRANSFERS:
-        raise InvalidInput(f"移送只能是：{'、'.join(t for t in TRANSFERS if t)}，或不移送")
+    if transferred not in transfers:
+        raise InvalidInput(f"移送只能是：{'、'.join(t for t in transfers if t)}，或不移送")
+    # A police warning concerns no money: nothing to recover, no payment to stop.
+    money = {} if police else {"recovered_amount": parse_money(form.get("recovered_amount", "0"))}
     try:
         outcome = disposal_outcome(session, case, form, today=terms.today,
-                                   sanctioned=bool(party or government or taken))
+                                   sanctioned=bool(party or government or measures))
     except ValueError as error:
         raise InvalidInput(str(error)) from None
-    return {"recovered_amount": recovered, "party_discipline": party,
-            "government_discipline": government,
-            "organisational_measures": LIST_SEPARATOR.join(
-                m for m in ORGANISATIONAL_MEASURES if m in taken),
+    return {**money, "party_discipline": party,
+            "government_discipline": government, measures_field: measures,
             "transferred_to": transferred, **outcome}
+
+
+def _money_fields(form: Form) -> bool:
+    """Whether the form recovers money or stops a payment (a subsidy case's fields)."""
+    recovered = form.get("recovered_amount", "").strip()
+    return (recovered not in ("", "0", "0.00")
+            or any(form.get(name, "").strip() for name in PAYMENT_MEASURES))
+
+
+def _several(form: Form, field: str, choices: tuple[str, ...]) -> str:
+    """The measures of `choices` taken, in their order, joined as a person reads them."""
+    taken = {m.strip() for m in form.get(field, "").split(LIST_SEPARATOR)}
+    taken.discard("")
+    if taken - set(choices):
+        raise InvalidInput(f"{SANCTION_LABELS[field]}只能是：{LIST_SEPARATOR.join(choices)}")
+    return LIST_SEPARATOR.join(m for m in choices if m in taken)
 
 
 def _one_of(form: Form, field: str, choices: tuple[str, ...]) -> str:

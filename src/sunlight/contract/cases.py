@@ -66,6 +66,7 @@ class CaseVocabulary(_Strict):
     disposal: Disposal
     list_separator: str
     transfers: tuple[str, ...]
+    police_transfers: tuple[str, ...]
     self_correction_kinds: tuple[str, ...]
 
     @model_validator(mode="after")
@@ -94,11 +95,14 @@ SANCTION_LABELS: Final = {name: sanction.label for name, sanction in CASES.sanct
 PARTY_DISCIPLINES: Final = CASES.sanctions["party_discipline"].choices
 GOVERNMENT_DISCIPLINES: Final = CASES.sanctions["government_discipline"].choices
 ORGANISATIONAL_MEASURES: Final = CASES.sanctions["organisational_measures"].choices
+POLICE_MEASURES: Final = CASES.sanctions["police_measures"].choices
+"""What a police warning's disposal may order, instead of 组织处理 and any money."""
 DISCIPLINED_ZH: Final = CASES.disposal.disciplined
 PAYMENT_MEASURES: Final = CASES.disposal.payment_measures
 """The case's date fields of 停发 and 取消资格, and what each measure is called."""
 LIST_SEPARATOR: Final = CASES.list_separator
 TRANSFERS: Final = CASES.transfers
+POLICE_TRANSFERS: Final = CASES.police_transfers
 SELF_CORRECTION_KINDS: Final = CASES.self_correction_kinds
 
 

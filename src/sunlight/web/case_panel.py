@@ -25,6 +25,8 @@ from sunlight.contract.cases import (
     ORGANISATIONAL_MEASURES,
     PARTY_DISCIPLINES,
     PAYMENT_MEASURES,
+    POLICE_MEASURES,
+    POLICE_TRANSFERS,
     SANCTION_LABELS,
     TRANSFERS,
     VERDICTS,
@@ -54,6 +56,8 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
     assigning = staff.role in CASE_DECIDERS and (may_open or any(
         t.action in ("assign", "reassign") for t in actions))
     settings = settings_of(request)
+    # A police warning's case (of a unit) speaks of officers and 督察 measures, not money.
+    police = bool(case.unit if case is not None else unit)
     return {
         "case": case,
         "actions": [t.action for t in actions],
@@ -62,16 +66,18 @@ def panel_context(request: Request, session: Session, staff: Staff, case: Case |
         "open_url": open_url,
         "overdue": case is not None and overdue(case),
         **assignee_context(session, township if assigning else None, unit),
-        "confirm": {t.action: case_steps().confirm[t.action] for t in actions
-                    if t.action in case_steps().confirm},
+        "police": police,
+        "confirm": {t.action: question for t in actions
+                    if (question := case_steps().question(t.action, police))},
         "next_step": next_step(staff, case, unit),
         "attachment_missing": (settings.case_verdict_requires_attachment
                                and case is not None and not case.attachments),
         "attachment_notice": case_steps().verdict_needs_attachment,
         "verdicts": VERDICTS, "party_disciplines": PARTY_DISCIPLINES,
         "government_disciplines": GOVERNMENT_DISCIPLINES,
-        "organisational_measures": ORGANISATIONAL_MEASURES,
-        "transfers": [t for t in TRANSFERS if t],
+        "organisational_measures": POLICE_MEASURES if police else ORGANISATIONAL_MEASURES,
+        "measures_field": "police_measures" if police else "organisational_measures",
+        "transfers": [t for t in (POLICE_TRANSFERS if police else TRANSFERS) if t],
         "disciplined_offered": (offered(session, case) if case is not None
                                 and "dispose" in takes_back else []),
         "disciplined_typed": TYPED, "person_role_zh": PERSON_ROLE_ZH,
@@ -113,20 +119,20 @@ def next_step(staff: Staff, case: Case | None, unit: str = "") -> str:
     rule = case_steps().next_step(status, case.verdict if case is not None else None)
     if rule is None:
         return ""
+    police = bool(case.unit if case is not None else unit)
     if rule.actor == "none":
-        return rule.does
+        return rule.said(police)
     assignee = case.assignee if case is not None and rule.actor == "assignee" else None
     if assignee is not None:
         who = f"{ROLE_ZH[assignee.role]}{assignee.display_name}"
         yours = assignee.id == staff.user.id
     else:
-        police = bool(case.unit if case is not None else unit)
         if rule.actor == "analyst":
             role = INSPECTOR if police else ANALYST
         else:
             role = LIAISON if police else VERIFIER
         who, yours = ROLE_ZH[role], staff.role == role
-    return f"由{who}{'（您）' if yours else ''}{rule.does}"
+    return f"由{who}{'（您）' if yours else ''}{rule.said(police)}"
 
 
 def event_notes(session: Session, case: Case) -> dict[int, str]:

@@ -4,7 +4,7 @@ may open, how many warnings they may see on one, and what an account is called t
 An analyst sees everything. A verifier opens the entities of their township only, and sees
 only the warnings of their own cases: a page must neither list the people of another township
 (their names, IDs, 户号 and money), nor link to pages that would be 404, nor count warnings
-the verifier cannot open. Templates call `entity_opens`, `entity_warning_count`,
+the verifier cannot open. Templates call `entity_opens`, `entity_links`, `entity_warning_count`,
 `entity_elsewhere`, `entity_name` and the
 `reachable` filter (registered in web.templating); the answers are
 kept on the request, so a page asks the database once per entity.
@@ -24,7 +24,7 @@ from sunlight.appdb.account_tables import User
 from sunlight.appdb.entity_tables import Entity, EntityWarning
 from sunlight.appdb.tables import Warning
 from sunlight.contract.cases import RETRACTED
-from sunlight.contract.roles import ANALYST
+from sunlight.contract.roles import ANALYST, UNIT_ROLES
 from sunlight.web.board import visible
 from sunlight.web.state import sessions_of
 
@@ -134,12 +134,19 @@ def entity_opens(request: Request, kind: str, key: str) -> bool:
     return bool(user.township) and _township(request, kind, key) == user.township
 
 
+def entity_links(request: Request) -> bool:
+    """Whether the reader opens entity pages at all: police staff (scoped to units) open none,
+    so nothing shown to them links there."""
+    user = _reader(request)
+    return user is not None and user.role not in UNIT_ROLES
+
+
 def entity_elsewhere(request: Request, kind: str, key: str) -> bool:
     """Whether (kind, key) is an entity the index holds in a township the reader may not
     open: to be named, not linked (a page the index lacks says so itself)."""
     user = _reader(request)
-    if not key or user is None or sees_all(user):
-        return False
+    if not key or user is None or sees_all(user) or not user.township:
+        return False  # police staff open no township: nothing is "another" one to them
     place = _township(request, kind, key)
     return place is not None and place != user.township
 

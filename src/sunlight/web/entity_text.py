@@ -9,6 +9,7 @@ from markupsafe import Markup, escape
 from sunlight.identity import id_number_valid
 from sunlight.masking import masked_number, number_pieces
 from sunlight.web.entity_href import entity_url
+from sunlight.web.entity_scope import entity_links
 
 
 def number_kind(number: str) -> tuple[str, str]:
@@ -19,11 +20,16 @@ def number_kind(number: str) -> tuple[str, str]:
 
 
 def linked_numbers(request: Request, text: str | None) -> Markup:
-    """The text escaped, each ID or account number in it masked inside a link to its page."""
+    """The text escaped, each ID or account number in it masked, inside a link to its page
+    unless the reader opens no entity page (police staff)."""
     parts = []
+    links = entity_links(request)
     for piece, is_number in number_pieces(text or ""):
         if not is_number:
             parts.append(escape(piece))
+            continue
+        if not links:
+            parts.append(escape(masked_number(piece)))
             continue
         kind, key = number_kind(piece)
         parts.append(Markup('<a href="{}">{}</a>').format(entity_url(request, kind, key),

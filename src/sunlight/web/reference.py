@@ -22,12 +22,15 @@ from sunlight.masking import masked_text, shown_birth
 from sunlight.models.explain import amounts_in_text, yuan
 from sunlight.models.registry import SHARED_FACTS, library, model_names
 
-__all__ = ["change_text", "fact_rows", "library", "model_names", "program_names",
+__all__ = ["change_text", "fact_rows", "library", "model_names", "police_model_names",
+           "program_names",
            "program_text", "warning_case_title"]
 
 PERSON_FACTS = frozenset({"other_models"})
 """Facts about one person (同一人其他模型预警数): meaningless on an account's or a township's
 warning, where the runner can only count 0."""
+VILLAGE_FACTS = frozenset({"village_warnings"})
+"""Facts about a warning's village (同村其他预警人数): a police warning is of a unit, in none."""
 SPANNED_PROGRAMS = (("program_a_name", "program_b_name"), ("programs_zh",))
 """Facts naming the programs a warning spans, when it has no single program or two."""
 MONTH_FACTS = frozenset({"start"})
@@ -37,16 +40,26 @@ BIRTH_FACTS = frozenset({"birth_date"})
 """Facts that are a birth date: shown as year and month beside the masked ID (shown_birth)."""
 
 
+def police_model_names() -> dict[str, str]:
+    """The police models (contract §6: those concerning no money) by code, and their names."""
+    return {code: model.spec.name_zh for code, model in library().items()
+            if not model.spec.money}
+
+
 def fact_rows(model: str, facts: dict[str, str], *, masked: bool = True,
               subject_kind: str = "person", revealed: bool = False) -> list[tuple[str, str]]:
     """A warning's facts as staff read them: the model's Chinese labels, 是/否, evidence
     strength in words, ID and account numbers masked (unless the page masks and links them
     itself: `masked=False`); facts about one person left out when the subject is not one;
-    a birth date as its month unless the ID is `revealed`."""
+    a birth date as its month unless the ID is `revealed`; a police warning's without the
+    village's."""
     found = library().get(model)
+    police = found is not None and not found.spec.money
     rows = []
     for key, value in sorted(facts.items()):
         if subject_kind != "person" and key in PERSON_FACTS:
+            continue
+        if police and key in VILLAGE_FACTS:
             continue
         text = str(value)
         if key in BIRTH_FACTS:

@@ -22,6 +22,7 @@ from sunlight.masking import masked_number, masked_text, shown_birth
 from sunlight.web.entity_href import entity_url
 from sunlight.web.entity_scope import (
     entity_elsewhere,
+    entity_links,
     entity_name,
     entity_opens,
     entity_warning_count,
@@ -85,6 +86,7 @@ def make_templates() -> Jinja2Templates:
                        pays_out=pays_out, field_label=field_label, actor_label=actor_label,
                        entity_url=entity_url,
                        linked_numbers=linked_numbers, entity_opens=entity_opens,
+                       entity_links=entity_links,
                        entity_elsewhere=entity_elsewhere,
                        entity_warning_count=entity_warning_count, entity_name=entity_name,
                        PUBLICATION_STATUS_ZH=VOCABULARY.publication_statuses)

@@ -121,7 +121,7 @@ def _confirm(request: Request, session: DbSession, case: Case,
     sends the same fields again, confirmed."""
     return render(request, "staff/cases/confirm.html", {
         "title": f"请确认：{BY_ACTION[form['action']].label}",
-        "question": case_steps().confirm[form["action"]],
+        "question": case_steps().question(form["action"], police=bool(case.unit)),
         "case": case, "back_url": f"{case_url(case)}#case-panel",
         "recorded": unsaved(session, form, []),
         # Sent back as hidden fields: what the person typed, one value per field sent.

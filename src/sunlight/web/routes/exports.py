@@ -15,13 +15,15 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from sunlight.appdb.case_tables import Case
+from sunlight.appdb.tables import Warning
 from sunlight.clock import local_today
+from sunlight.contract.case_steps import case_steps
 from sunlight.contract.catalog import load_catalog
-from sunlight.contract.roles import ANALYST
-from sunlight.contract.vocabulary import evidence_roles_zh
+from sunlight.contract.roles import ANALYST, INSPECTOR
+from sunlight.contract.vocabulary import SUBJECT_KIND_ZH, evidence_roles_zh
 from sunlight.warning_export import write_xlsx
 from sunlight.web import reference
-from sunlight.web.board import Filters, for_export
+from sunlight.web.board import Filters, for_export, subject_text
 from sunlight.web.deps import DbSession, Staff, audit_now, require, settings_of
 from sunlight.web.pages import render
 from sunlight.web.routes.warnings import WarningReader, visible_warning
@@ -52,13 +54,16 @@ VERIFY_POINTS = {
 
 
 @router.get("/export.xlsx")
-def export_board(request: Request, staff: Annotated[Staff, Depends(require(ANALYST))],
+def export_board(request: Request,
+                 staff: Annotated[Staff, Depends(require(ANALYST, INSPECTOR))],
                  session: DbSession, filters: Annotated[Filters, Query()]) -> Response:
-    """The board as filtered, every page, ID and account numbers masked."""
+    """The board as filtered, every page, ID and account numbers masked; an inspector's,
+    as their board, of their units' warnings only."""
     warnings = for_export(session, staff.user, filters)
+    exported = {warning.id for warning in warnings}
     # Every warning's case: cases are as many as people worked on, far fewer than warnings.
     cases = {case.warning_pk: case for case in session.scalars(
-        select(Case).where(Case.warning_pk.is_not(None))) if case.warning_pk is not None}
+        select(Case).where(Case.warning_pk.is_not(None))) if case.warning_pk in exported}
     buffer = io.BytesIO()
     write_xlsx(warnings, buffer, reference.library(), load_catalog(settings_of(request).catalog),
                masked=True, ordered=True, cases=cases)
@@ -77,6 +82,8 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
     days = settings_of(request).case_deadline_days
     deadline = case.deadline if case and case.deadline else None
     datasets = sorted({row.dataset for row in warning.evidence})
+    if warning.unit:
+        return police_notice(request, warning, case, datasets)
     response = render(request, "staff/warnings/notice.html", {
         "warning": warning, "case": case,
         "model": reference.library().get(warning.model),
@@ -92,3 +99,22 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
         audit_now(request, staff, "view.id_number", target=warning.warning_id,
                   details={"warning": warning.warning_id, "via": "notice"})
     return response
+
+
+def police_notice(request: Request, warning: Warning, case: Case | None,
+                  datasets: list[str]) -> Response:
+    """督察整改通知书: a police warning's notice to its unit, naming no money and no township
+    (it prints no full ID number: nothing to audit)."""
+    days = settings_of(request).case_deadline_days
+    deadline = case.deadline if case and case.deadline else local_today() + timedelta(days=days)
+    return render(request, "staff/warnings/notice_police.html", {
+        "warning": warning, "case": case, "texts": case_steps().police_notice,
+        "model": reference.library().get(warning.model),
+        "subject": subject_text(warning, {}),
+        "subject_kind_zh": SUBJECT_KIND_ZH,
+        "as_of": (warning.facts or {}).get("as_of") or warning.period_to,
+        "deadline_text": f"{deadline.year}年{deadline.month}月{deadline.day}日",
+        "role_zh": evidence_roles_zh(warning.money),
+        "points": [VERIFY_POINTS[d] for d in datasets if d in VERIFY_POINTS],
+        "today": local_today(),
+    })

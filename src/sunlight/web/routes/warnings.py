@@ -10,13 +10,14 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sunlight.accounts.units import units_of
 from sunlight.appdb.case_tables import Case
 from sunlight.appdb.tables import Warning
 from sunlight.appdb.warnings import get
 from sunlight.audit.chain import append
 from sunlight.cases.workflow import case_of_warning, may_see
 from sunlight.clock import local_today
-from sunlight.contract.roles import ANALYST, CASE_READERS
+from sunlight.contract.roles import ANALYST, CASE_READERS, INSPECTOR, UNIT_ROLES
 from sunlight.contract.vocabulary import (
     PERSON_ROLE_ZH,
     SEVERITY_ZH,
@@ -57,14 +58,18 @@ def board(request: Request, staff: WarningReader, session: DbSession,
 
 def _board_context(request: Request, session: Session, staff: Staff,
                    filters: Filters) -> dict[str, Any]:
+    police = staff.role in UNIT_ROLES
     return {
         "filters": filters,
         "board": board_page(session, staff.user, filters),
-        "model_names": reference.model_names(),
+        # Police staff see police warnings only: the subsidy models are not theirs to pick.
+        "police": police,
+        "units": units_of(staff.user) if police else [],
+        "model_names": reference.police_model_names() if police else reference.model_names(),
         "program_names": reference.program_names(settings_of(request).catalog),
         "sorts": SORTS, "severity_zh": SEVERITY_ZH, "period_label": period_label,
-        "subject_text": subject_text,
-        "may_export": staff.role == ANALYST,
+        "subject_text": subject_text, "subject_kind_zh": SUBJECT_KIND_ZH,
+        "may_export": staff.role in (ANALYST, INSPECTOR),
         "today": local_today(),
     }
 
@@ -113,9 +118,12 @@ def subject_entity(warning: Warning) -> tuple[str, str] | None:
     return None
 
 
-def subject_records(session: Session, warning: Warning) -> dict[str, Any]:
+def subject_records(session: Session, staff: Staff, warning: Warning) -> dict[str, Any]:
     """What the page shows of its subject's records: a person's timeline; an account's
-    payees by month as the entity index holds them (never the warehouse); else a link."""
+    payees by month as the entity index holds them (never the warehouse); else a link.
+    Police staff see none: a police officer's subsidy records are not theirs to read."""
+    if staff.role in UNIT_ROLES:
+        return {"timeline": None, "subject_entity": None}
     if warning.subject_kind == "person":
         return {"timeline": timeline(session, warning.id_number)}
     entity = subject_entity(warning)
@@ -125,6 +133,20 @@ def subject_records(session: Session, warning: Warning) -> dict[str, Any]:
     return {"timeline": None, "subject_entity": entity, "account": account,
             "payees": payees, "months": months,
             "grid": entity_data.grid, "period_label": period_label}
+
+
+POLICE_PLACES = ("post", "case", "finding")
+"""A police warning's subjects that are a place or a file of their unit, shown beside it."""
+
+
+def police_place(warning: Warning) -> tuple[str, str] | None:
+    """What a police warning is about within its unit, as (label, name): 执勤点位 G85卡口,
+    案件 案件A2024…（行政，城关派出所）; None for a unit's or an officer's warning."""
+    if not warning.unit or warning.subject_kind not in POLICE_PLACES:
+        return None
+    name = (warning.subject.split("/", 1)[-1] if warning.subject_kind == "post"
+            else warning.subject_name or warning.subject)
+    return SUBJECT_KIND_ZH.get(warning.subject_kind, ""), name
 
 
 def warning_context(request: Request, session: Session, staff: Staff, warning: Warning,
@@ -141,6 +163,7 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "programs": reference.program_text(warning, names),
         "role_zh": evidence_roles_zh(warning.money),
         "subject_kind_zh": SUBJECT_KIND_ZH, "person_role_zh": PERSON_ROLE_ZH,
+        "police_place": police_place(warning),
         # Unmasked: the page masks every number in them and links it (linked_numbers).
         # A birth date in them shows its day only beside the revealed (audited) ID.
         "fact_rows": functools.partial(reference.fact_rows, warning.model, masked=False,
@@ -148,7 +171,7 @@ def warning_context(request: Request, session: Session, staff: Staff, warning: W
         "change_text": functools.partial(reference.change_text, warning.model, masked=False,
                                          subject_kind=kind, revealed=revealed),
         "severity_zh": SEVERITY_ZH,
-        **subject_records(session, warning),
+        **subject_records(session, staff, warning),
         "successors": successors,
         # Only analysts may open every case: a verifier is not shown others' report cases.
         "reports_about": reports_about(session, warning) if staff.role == ANALYST else [],
