@@ -25,7 +25,7 @@ DUCKDB_ALLOWED = ("warehouse/duckdb_engine.py", "ingest/distinct.py", "ingest/no
 
 # What DuckDB's module offers besides its shared module-level connection.
 DUCKDB_NOT_A_QUERY = frozenset({"connect", "DuckDBPyConnection", "DuckDBPyRelation", "Error",
-                                "OutOfMemoryException"})
+                                "OutOfMemoryException", "CatalogException"})
 
 
 def modules() -> Iterator[tuple[str, ast.Module]]:

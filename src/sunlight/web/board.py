@@ -27,7 +27,7 @@ from sunlight.contract.roles import ANALYST, INSPECTOR, LIAISON, VERIFIER
 from sunlight.contract.vocabulary import SEVERITY_ZH
 from sunlight.masking import masked_text
 from sunlight.text import squeeze
-from sunlight.web.params import FilterText, PageNumber, one_of
+from sunlight.web.params import FilterText, PageNumber, UnitText, one_of
 
 PAGE_SIZE = 50
 ALL_STATUSES = "all"
@@ -62,7 +62,7 @@ class Filters(BaseModel):
     severity: Annotated[str, one_of(SEVERITY_ZH)] = ""
     period: Annotated[str, BeforeValidator(_known_period)] = ""
     q: FilterText = ""
-    unit: FilterText = ""
+    unit: UnitText = ""
     """A police unit (the 督察 dashboard links its counts here)."""
     sort: Annotated[str, one_of(SORTS, "risk")] = "risk"
     page: PageNumber = 1

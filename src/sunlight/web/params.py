@@ -18,10 +18,14 @@ def _page(value: object) -> int:
     return page_number(str(value))
 
 
-FilterText = Annotated[str, StringConstraints(strip_whitespace=True,
-                                              max_length=max(KEY_LIMITS.values()))]
-"""A filter's value or a search from an address: no value of ours is longer than the longest
-key ingestion keeps (a police unit or post, 200 characters)."""
+FILTER_TEXT_MAX = 60
+"""A filter's value or a search: longer than any township, village, program, model or name."""
+FilterText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=FILTER_TEXT_MAX)]
+"""A filter's value or a search from an address."""
+UnitText = Annotated[str, StringConstraints(strip_whitespace=True,
+                                            max_length=max(KEY_LIMITS.values()))]
+"""A police unit from an address: as long as the longest key ingestion keeps (a unit or post,
+200 characters), so every unit the data holds can be chosen."""
 PageNumber = Annotated[int, BeforeValidator(_page)]
 """The page of a list an address asks for: 1 for a mangled one (a hand-edited link)."""
 

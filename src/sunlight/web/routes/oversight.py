@@ -23,7 +23,7 @@ from sunlight.web import reference
 from sunlight.web.board import Filters
 from sunlight.web.deps import DbSession, Staff, require
 from sunlight.web.pages import render
-from sunlight.web.params import FilterText, PageNumber, one_of
+from sunlight.web.params import PageNumber, UnitText, one_of
 
 router = APIRouter(prefix="/staff/oversight")
 Supervisor = Annotated[Staff, Depends(require(ANALYST, INSPECTOR))]
@@ -39,12 +39,12 @@ def _month(value: object) -> str:
 
 
 class Place(BaseModel):
-    unit: FilterText = ""
+    unit: UnitText = ""
     month: Annotated[str, BeforeValidator(_month)] = ""
 
 
 class Listing(BaseModel):
-    unit: FilterText = ""
+    unit: UnitText = ""
     state: Annotated[str, one_of(FINDING_STATE_ZH)] = ""
     page: PageNumber = 1
 
@@ -53,7 +53,7 @@ class CaseListing(BaseModel):
     """The cases listed one by one: 涉疫 unless a category, a state or `overdue` is asked for
     (`overdue=1`: both overdue states, as the dashboard counts them)."""
 
-    unit: FilterText = ""
+    unit: UnitText = ""
     category: Annotated[str, one_of(CATEGORIES)] = ""
     state: Annotated[str, one_of(TIMELINESS_ZH)] = ""
     overdue: Annotated[str, one_of(("1",))] = ""
