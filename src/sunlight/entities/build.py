@@ -139,10 +139,14 @@ def _unchanged_parts(engine: Engine, counts: IndexCounts, *, scoped: bool) -> se
     return unchanged | (_kept_parts(engine) if scoped else set())
 
 
+_READ_AGAIN = "SELECT * FROM s_latest_again"
+_FRESH = f"SELECT {sql.LATEST_COLUMNS} FROM e_latest"
+
 _SCOPED_PARTS = (
-    # No current registry row read again: all_latest is the last one's.
-    (("latest", "village_residents"), "(SELECT id FROM e_latest UNION ALL SELECT id FROM "
-                                      "s_latest WHERE id IN (SELECT id FROM s_r))"),
+    # The current registry rows read again are the last ones (a new month's companies'
+    # representatives, unchanged): all_latest is the last one's.
+    (("latest", "village_residents"), f"(({_FRESH} EXCEPT {_READ_AGAIN}) "
+                                      f"UNION ALL ({_READ_AGAIN} EXCEPT {_FRESH}))"),
     (("village_enrolled",), "n_enrollments"),
     (("pairs", "village_programs"), "n_payments"),
     (("village_payees",), "s_added_village_payees"),
