@@ -149,15 +149,20 @@ def test_after_a_delivery_the_index_is_what_a_build_from_nothing_makes(
     assert _contents(db_url) == _contents(reference)
 
 
+@pytest.mark.parametrize("deliveries", [
+    pytest.param((a_month, a_payroll, a_payroll_elsewhere), id="payrolls"),
+    # The registry rows read again: unchanged (representatives), then changed.
+    pytest.param((a_company_month, lambda: a_registry(VILLAGE), a_month), id="registry"),
+])
 def test_deliveries_one_after_another_keep_the_index_a_build_from_nothing_makes(
-        tmp_path: Path, db_url: str):
+        tmp_path: Path, db_url: str, deliveries: tuple[Any, ...]):
     """Each scoped build reads what the last one left in the snapshot (its pairs, the
-    registry rows): three months in a row, each compared."""
+    registry rows): three deliveries in a row, each compared."""
     home = tmp_path / "home"
     county.run(home)
     run_detection(Settings(home=home, database_url=db_url), MODELS)
     warehouse = Warehouse(Settings(home=home).warehouse_dir)
-    for number, delivery in enumerate((a_month, a_payroll, a_payroll_elsewhere)):
+    for number, delivery in enumerate(deliveries):
         ingest(warehouse, plan_delivery(delivery().deliver(tmp_path / f"later{number}")))
         assert _index(run_detection(Settings(home=home, database_url=db_url), MODELS)).scoped
         reference = f"sqlite:///{tmp_path}/reference{number}.db"

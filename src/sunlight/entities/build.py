@@ -13,6 +13,7 @@ read from the last build's snapshot (sunlight.entities.snapshot).
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,36 +87,41 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     if new is not None and not scope.read_by_index(warehouse, new):
         state.fingerprint, state.batches = fingerprint, "\n".join(batches)
         return _kept(session)  # no new row of a dataset the index reads
-    found = _compute(engine, warehouse, state.salt, connection, last, new, clock)
-    if new is not None and found.places_moved:  # a village came or went: links move
-        new, clock.laps = None, {}
-        found = _compute(engine, warehouse, state.salt, connection, last, None, clock)
-    whole = found.whole and new is None  # a scoped build holds only part of the index
-    changes.settle_links(engine, whole, scoped=new is not None)
-    counts = IndexCounts(built=True, whole=whole, scoped=new is not None, phases=clock.laps)
-    counts.written, counts.links_written = (_rewrite(engine, connection) if whole
-                                            else _update(engine, connection))
-    store.move_sequences(connection)
-    clock.lap("write")
-    counts.payment_runs = _write_payments(engine, connection, scoped=new is not None)
-    clock.lap("payments")
-    counts.entities = {row["kind"]: row["n"] for row in engine.query(
-        "SELECT kind, count(*) AS n FROM e_dir GROUP BY kind").to_pylist()}
-    counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
-    state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
-    state.entities, state.links = counts.total, counts.links
-    state.batches = "\n".join(batches)
-    state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
-                                    _unchanged_parts(engine, counts, scoped=bool(new)))
-    clock.lap("snapshot")
-    counts.warned = refresh_warnings(session)
-    clock.lap("warnings")
-    if whole:
-        index_terms(session)  # the search box's tables, from the entities just written
-    else:  # the others kept their ids: only what moved
-        _update_terms(engine, session)
-    analyze(session, REFILLED)  # pages read them now: plans from their new statistics
-    clock.lap("search")
+    threads = ExitStack()  # a month's statements are small: one thread spends less
+    if new is not None:
+        threads.enter_context(engine.one_thread())
+    with threads:
+        found = _compute(engine, warehouse, state.salt, connection, last, new, clock)
+        if new is not None and found.places_moved:  # a village came or went: links move
+            threads.close()  # the whole warehouse again, on every thread
+            new, clock.laps = None, {}
+            found = _compute(engine, warehouse, state.salt, connection, last, None, clock)
+        whole = found.whole and new is None  # a scoped build holds only part of the index
+        changes.settle_links(engine, whole, scoped=new is not None)
+        counts = IndexCounts(built=True, whole=whole, scoped=new is not None, phases=clock.laps)
+        counts.written, counts.links_written = (_rewrite(engine, connection) if whole
+                                                else _update(engine, connection))
+        store.move_sequences(connection)
+        clock.lap("write")
+        counts.payment_runs = _write_payments(engine, connection, scoped=new is not None)
+        clock.lap("payments")
+        counts.entities = {row["kind"]: row["n"] for row in engine.query(
+            "SELECT kind, count(*) AS n FROM e_dir GROUP BY kind").to_pylist()}
+        counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
+        state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
+        state.entities, state.links = counts.total, counts.links
+        state.batches = "\n".join(batches)
+        state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
+                                        _unchanged_parts(engine, counts, scoped=bool(new)))
+        clock.lap("snapshot")
+        counts.warned = refresh_warnings(session)
+        clock.lap("warnings")
+        if whole:
+            index_terms(session)  # the search box's tables, from the entities just written
+        else:  # the others kept their ids: only what moved
+            _update_terms(engine, session)
+        analyze(session, REFILLED)  # pages read them now: plans from their new statistics
+        clock.lap("search")
     counts.seconds = time.perf_counter() - started
     return counts
 
@@ -133,10 +139,14 @@ def _unchanged_parts(engine: Engine, counts: IndexCounts, *, scoped: bool) -> se
     return unchanged | (_kept_parts(engine) if scoped else set())
 
 
+_READ_AGAIN = "SELECT * FROM s_latest_again"
+_FRESH = f"SELECT {sql.LATEST_COLUMNS} FROM e_latest"
+
 _SCOPED_PARTS = (
-    # No current registry row read again: all_latest is the last one's.
-    (("latest", "village_residents"), "(SELECT id FROM e_latest UNION ALL SELECT id FROM "
-                                      "s_latest WHERE id IN (SELECT id FROM s_r))"),
+    # The current registry rows read again are the last ones (a new month's companies'
+    # representatives, unchanged): all_latest is the last one's.
+    (("latest", "village_residents"), f"(({_FRESH} EXCEPT {_READ_AGAIN}) "
+                                      f"UNION ALL ({_READ_AGAIN} EXCEPT {_FRESH}))"),
     (("village_enrolled",), "n_enrollments"),
     (("pairs", "village_programs"), "n_payments"),
     (("village_payees",), "s_added_village_payees"),

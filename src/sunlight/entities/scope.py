@@ -84,8 +84,10 @@ TOUCHED = (
     ("s_r", f"SELECT id FROM s_q UNION SELECT id_number FROM payments "
             f"WHERE account IN (SELECT key FROM s_a) UNION SELECT rep_id_number "
             f"FROM businesses AS t WHERE {_COMPANY_KEY} IN (SELECT key FROM s_c)"),
-    # Those of them with a current registry row in the snapshot: the others' are new, if any.
-    ("s_r_known", "SELECT id FROM s_r WHERE id IN (SELECT id FROM s_latest)"),
+    # Their current registry rows in the snapshot, and who has one: the others' are new.
+    ("s_latest_again", f"SELECT {sql.LATEST_COLUMNS} FROM s_latest "
+                       f"WHERE id IN (SELECT id FROM s_r)"),
+    ("s_r_known", "SELECT id FROM s_latest_again"),
     ("e_scope", "SELECT 'person' AS kind, id AS key FROM s_p UNION ALL "
                 "SELECT 'household', key FROM s_h UNION ALL "
                 "SELECT 'account', key FROM s_a UNION ALL SELECT 'company', key FROM s_c"),

@@ -6,7 +6,8 @@ Every connection is one of this class's own: DuckDB's shared module-level connec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -69,6 +70,15 @@ class DuckDBEngine:
         _check_name(name)
         self._arrow[name] = table  # DuckDB scans the Arrow table in place: keep it alive
         self.con.register(name, table)
+
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        threads = self.con.execute("SELECT current_setting('threads')").fetchone()
+        self.con.execute("SET threads = 1")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET threads = {int(threads[0]) if threads else 1}")
 
     def materialise(self, name: str, sql: str) -> None:
         self._create("TABLE", name, sql)

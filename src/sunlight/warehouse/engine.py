@@ -9,6 +9,7 @@ sqlglot (`Engine.dialect` says which dialect it speaks).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -47,5 +48,9 @@ class Engine(Protocol):
     def query_few(self, sql: str) -> pa.Table:
         """`query` for an answer of a few rows, planned as cheaply as the engine can (one
         application's screening runs a few dozen such queries)."""
+
+    def one_thread(self) -> AbstractContextManager[None]:
+        """Run the statements inside on one thread: for many small statements (a month's
+        entity index) handing work between threads costs more than it saves."""
 
     def close(self) -> None: ...
