@@ -115,6 +115,7 @@ def test_every_model_gives_the_same_warnings_on_spark(on_duckdb: DetectionResult
 
 def test_detect_on_spark_writes_the_same_export_as_on_duckdb(
         spark: Any, county_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SUNLIGHT_SPARK_SHUFFLE_PARTITIONS", "2")
     exports = {}
     for engine in ("duckdb", "spark"):
         home = tmp_path / engine
