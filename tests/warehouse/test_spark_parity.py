@@ -135,6 +135,17 @@ def test_a_spark_master_without_the_spark_engine_is_refused(home: Path):
     assert done.exit_code == 2 and "--engine spark" in done.output
 
 
+def test_a_spark_master_that_cannot_be_reached_is_refused_saying_why(
+        county_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    shutil.copytree(county_home, tmp_path / "home")
+    monkeypatch.setenv("SUNLIGHT_HOME", str(tmp_path / "home"))
+    # Port 1 answers nothing; without Spark Connect's packages the command names them.
+    done = runner.invoke(app, ["detect", "--engine", "spark", "--spark-master", "sc://127.0.0.1:1"])
+    assert done.exit_code == 2, done.output
+    assert "Spark unavailable" in done.output
+    assert "pyspark[connect]" in done.output or "could not reach sc://127.0.0.1:1" in done.output
+
+
 def test_files_of_two_shapes_read_as_one_table_by_name(spark: Any, tmp_path: Path):
     older, newer = tmp_path / "a.parquet", tmp_path / "b.parquet"
     pq.write_table(pa.table({"id_number": ["1"], "name": ["甲"]}), older)
