@@ -20,6 +20,10 @@ SLOTS = 500
 """Sequence numbers per birth day and sex: 000..998 for women, 001..999 for men (GB 11643)."""
 _WEIGHTS = np.array((7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), dtype=np.int64)
 _CHECK = np.array(list("10X98765432"))
+NEIGHBOUR_AREAS = ("610304", "610322", "610323", "610324", "610326", "610328", "610329",
+                   "610330", "610331", "610302", "610303")
+"""Other counties of the prefecture: residents born there keep their birthplace's code. A huge
+county fills the 500 numbers of a birth day and sex of its own code, and spills into these."""
 
 
 class IdSlots:
@@ -27,7 +31,7 @@ class IdSlots:
     skipping those the core county took, so no ID is issued twice."""
 
     def __init__(self, area_code: str, taken: Iterable[str]) -> None:
-        self._area = int(area_code)
+        self._areas = np.array([int(a) for a in (area_code, *NEIGHBOUR_AREAS)], dtype=np.int64)
         self._next = np.zeros(DAYS * 2, dtype=np.int64)
         core: dict[int, list[int]] = defaultdict(list)
         for id_number in taken:
@@ -37,8 +41,10 @@ class IdSlots:
                 core[group * 2 + sequence % 2].append(sequence // 2)
         depth = max((len(ks) for ks in core.values()), default=0)
         self._taken = np.full((DAYS * 2, depth), SLOTS, dtype=np.int16)
+        self._free = np.full(DAYS * 2, SLOTS, dtype=np.int64)
         for group, ks in core.items():
             self._taken[group, :len(ks)] = sorted(ks)
+            self._free[group] -= len(set(ks))
 
     def issue(self, births: np.ndarray, male: np.ndarray) -> pa.Array:
         """One new ID per person, in the order given."""
@@ -48,11 +54,14 @@ class IdSlots:
         slot = rank
         for column in range(self._taken.shape[1]):  # the r-th slot the core left free
             slot = slot + (self._taken[group, column] <= slot)
-        if slot.size and slot.max() >= SLOTS:
-            raise ValueError("more than 500 residents of one sex born on one day: "
-                             "too many persons for one county's ID numbers")
+        beyond = np.maximum(rank - self._free[group], 0)  # numbered on in the next codes
+        area = np.where(slot < SLOTS, 0, 1 + beyond // SLOTS)
+        slot = np.where(slot < SLOTS, slot, beyond % SLOTS)
+        if area.size and area.max() >= self._areas.size:
+            raise ValueError(f"more than {SLOTS * self._areas.size:,} residents of one sex "
+                             "born on one day: too many persons for the prefecture's ID numbers")
         ymd = _yyyymmdd(births)
-        body = (self._area * 10**8 + ymd) * 1000 + slot * 2 + male
+        body = (self._areas[area] * 10**8 + ymd) * 1000 + slot * 2 + male
         total = np.zeros(body.size, dtype=np.int64)
         for position, weight in enumerate(_WEIGHTS):
             total += (body // 10 ** (16 - position)) % 10 * weight
@@ -90,7 +99,8 @@ def _yyyymmdd(days: np.ndarray) -> np.ndarray:
     year = years.astype(np.int64) + 1970
     month = (months - years.astype("M8[M]")).astype(np.int64) + 1
     day = (days - months.astype("M8[D]")).astype(np.int64) + 1
-    return year * 10000 + month * 100 + day
+    ymd: np.ndarray = year * 10000 + month * 100 + day
+    return ymd
 
 
 def accounts(first: int, count: int, salt: int) -> pa.Array:

@@ -7,12 +7,12 @@ import numpy as np
 import pyarrow as pa
 
 from sunlight.synth.background.residents import NAT, RECENT, RELATIONS, Residents
-from sunlight.synth.background.text import dates, hundredths, repeat
+from sunlight.synth.background.text import choose, dates, hundredths, repeat
 from sunlight.synth.background.welfare import Holdings
 
 _CATEGORIES = np.array(["视力", "听力", "言语", "肢体", "智力", "精神", "多重"])
-_LEVELS = np.array(["", "一级", "二级", "三级", "四级"])
-_CAR_TYPES = np.array(["小型轿车", "小型越野客车", "中型货车", "普通二轮摩托车", "三轮汽车"])
+_LEVELS = ("", "一级", "二级", "三级", "四级")
+_CAR_TYPES = ("小型轿车", "小型越野客车", "中型货车", "普通二轮摩托车", "三轮汽车")
 _PLATE_CHARS = np.array(list("0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"))
 _CADRE_POSTS = np.array(["村党支部书记", "村委会主任", "村会计"])
 
@@ -46,7 +46,7 @@ def certificates(rng: np.random.Generator, people: Residents, holdings: Holdings
         "身份证号": people.id_number.take(pa.array(person)),
         "姓名": people.name.take(pa.array(person)),
         "残疾类别": pa.array(category),
-        "残疾等级": pa.array(_LEVELS[holdings.certified[person]]),
+        "残疾等级": choose(_LEVELS, holdings.certified[person]),
         "发证日期": dates(holdings.cert_issued[person]),
         "证件状态": repeat("有效", person.size)})
 
@@ -58,7 +58,7 @@ def farmland(people: Residents, holdings: Holdings) -> pa.Table:
         "承包方身份证号": people.id_number.take(head),
         "承包方": people.name.take(head),
         "乡镇": repeat(people.township.name, count),
-        "村": pa.array(np.array(people.township.villages)[people.village]),
+        "村": choose(people.township.villages, people.village),
         "地类": repeat("耕地", count),
         "面积(亩)": hundredths(holdings.farmland)})
 
@@ -66,8 +66,9 @@ def farmland(people: Residents, holdings: Holdings) -> pa.Table:
 def _eligible(people: Residents, holdings: Holdings, low: int, high: int) -> np.ndarray:
     """Living adults between the ages, of households on no welfare."""
     age = 2024 - (people.birth.astype("M8[Y]").astype(np.int64) + 1970)
-    return (np.isnat(people.death) & (age >= low) & (age <= high)
-            & ~holdings.poor[people.household])
+    eligible: np.ndarray = (np.isnat(people.death) & (age >= low) & (age <= high)
+                            & ~holdings.poor[people.household])
+    return eligible
 
 
 def officials(rng: np.random.Generator, people: Residents, holdings: Holdings) -> pa.Table:
@@ -115,7 +116,7 @@ def vehicles(rng: np.random.Generator, people: Residents, holdings: Holdings,
         "所有人身份证号": people.id_number.take(pa.array(owner)),
         "所有人": people.name.take(pa.array(owner)),
         "号牌号码": pa.array(plate.astype(str)),
-        "车辆类型": pa.array(_CAR_TYPES[rng.integers(0, _CAR_TYPES.size, owner.size)]),
+        "车辆类型": choose(_CAR_TYPES, rng.integers(0, len(_CAR_TYPES), owner.size)),
         "初次登记日期": dates(_days_between(rng, "2010-01-01", "2024-06-30", owner.size)),
         "机动车状态": repeat("正常", owner.size)})
 
@@ -123,17 +124,16 @@ def vehicles(rng: np.random.Generator, people: Residents, holdings: Holdings,
 def residents_table(people: Residents) -> pa.Table:
     count = people.male.size
     dead = ~np.isnat(people.death)
-    villages = np.array(people.township.villages)
     return pa.table({
         "身份证号": people.id_number,
         "姓名": people.name,
-        "性别": pa.array(np.where(people.male, "男", "女")),
+        "性别": choose(("女", "男"), people.male.astype(np.int8)),
         "出生日期": dates(people.birth),
         "户号": people.household_id.take(pa.array(people.household)),
-        "与户主关系": pa.array(RELATIONS[people.relation]),
+        "与户主关系": choose(RELATIONS, people.relation),
         "乡镇": repeat(people.township.name, count),
-        "村": pa.array(villages[people.village[people.household]]),
-        "人员状态": pa.array(np.where(dead, "死亡", "正常")),
+        "村": choose(people.township.villages, people.village[people.household]),
+        "人员状态": choose(("正常", "死亡"), dead.astype(np.int8)),
         "注销日期": dates(people.death)})
 
 
@@ -146,6 +146,6 @@ def deaths_table(rng: np.random.Generator, people: Residents) -> pa.Table:
         "身份证号": people.id_number.take(person),
         "姓名": people.name.take(person),
         "死亡日期": dates(people.death[np.r_[dead, cremated]]),
-        "信息来源": pa.array(np.r_[np.full(dead.size, "公安注销"),
-                                  np.full(cremated.size, "火化")])})
+        "信息来源": choose(("公安注销", "火化"), np.r_[np.zeros(dead.size, np.int8),
+                                                        np.ones(cremated.size, np.int8)])})
 

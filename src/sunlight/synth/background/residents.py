@@ -12,7 +12,7 @@ from sunlight.synth.background.identity import IdSlots, accounts, names, surname
 from sunlight.synth.background.places import BackgroundTownship
 
 NAT = np.datetime64("NaT", "D")
-RELATIONS = np.array(["户主", "配偶", "子", "女", "母亲", "父亲"])
+RELATIONS = ("户主", "配偶", "子", "女", "母亲", "父亲")
 _SIZES = np.arange(1, 7)
 _SIZE_SHARES = np.array([0.14, 0.22, 0.22, 0.22, 0.12, 0.08])
 _REFERENCE_YEAR = 2024
@@ -46,7 +46,8 @@ class Residents:
     """Index of each household's head."""
 
     def alive_on(self, day: np.datetime64) -> np.ndarray:
-        return np.isnat(self.death) | (self.death >= day)
+        alive: np.ndarray = np.isnat(self.death) | (self.death >= day)
+        return alive
 
 
 def build_residents(rng: np.random.Generator, township: BackgroundTownship, slots: IdSlots,

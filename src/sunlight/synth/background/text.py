@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,4 +46,9 @@ def hundredths(values: np.ndarray) -> pa.Array:
 
 
 def repeat(text: str, count: int) -> pa.Array:
-    return pa.array(np.full(count, text))
+    return pa.repeat(pa.scalar(text), count)
+
+
+def choose(texts: Sequence[str], index: np.ndarray) -> pa.Array:
+    """texts[index] for every index: Arrow copies the bytes, no Python string per row."""
+    return pa.array(texts, pa.string()).take(pa.array(index))

@@ -63,7 +63,9 @@ class Holdings:
 def _start(rng: np.random.Generator, earliest: np.ndarray) -> np.ndarray:
     """A start month between `earliest` (at least ROSTER_FROM) and LAST_UNAPPROVED_START."""
     low = np.maximum(earliest, ROSTER_FROM)
-    return low + (rng.random(low.size) * (LAST_UNAPPROVED_START - low + 1)).astype(np.int64)
+    start: np.ndarray = low + (rng.random(low.size)
+                               * (LAST_UNAPPROVED_START - low + 1)).astype(np.int64)
+    return start
 
 
 def _end(people: Residents, person: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from sunlight.synth.background.registries import (
     vehicles,
 )
 from sunlight.synth.background.residents import Residents, build_residents
-from sunlight.synth.background.text import dates, month_labels, repeat, yuan
+from sunlight.synth.background.text import choose, dates, month_labels, repeat, yuan
 from sunlight.synth.background.welfare import Paid, Roster, payments, rosters
 from sunlight.synth.periods import FIRST_PAID
 from sunlight.synth.programs import ANNUAL_PAY_MONTH, Standards
@@ -117,13 +117,12 @@ def _program(rng: np.random.Generator, standards: Standards, people: Residents, 
 
 def _enrollments(people: Residents, roster: Roster, name: str) -> pa.Table:
     person = pa.array(roster.person)
-    villages = np.array(people.township.villages)
     columns = {
         "项目名称": repeat(name, roster.person.size),
         "身份证号": people.id_number.take(person),
         "姓名": people.name.take(person),
         "乡镇": repeat(people.township.name, roster.person.size),
-        "村": pa.array(villages[people.village[people.household[roster.person]]]),
+        "村": choose(people.township.villages, people.village[people.household[roster.person]]),
         "享受起始年月": month_labels(roster.start),
         "享受终止年月": pc.if_else(pa.array(roster.end < 0), pa.scalar(None, pa.string()),
                                  month_labels(np.maximum(roster.end, FIRST_PAID))),
@@ -137,10 +136,9 @@ def _payment_rows(people: Residents, paid: Paid, rows: np.ndarray, name: str, an
                   pay_day: int) -> pa.Table:
     person = paid.person[rows]
     period = paid.period[rows]
-    villages = np.array(people.township.villages)
     if annual:
         month = period + ANNUAL_PAY_MONTH.get(paid.program, 6) - 1
-        label = pa.array((period // 12).astype(str))
+        label = pc.cast(pa.array(period // 12), pa.string())
     else:
         month, label = period, month_labels(period)
     first = (month - 1970 * 12).astype("M8[M]").astype("M8[D]")
@@ -153,7 +151,7 @@ def _payment_rows(people: Residents, paid: Paid, rows: np.ndarray, name: str, an
         "金额": yuan(paid.fen[rows]),
         "银行账号": people.account.take(pa.array(people.household[person])),
         "乡镇": repeat(people.township.name, rows.size),
-        "村": pa.array(villages[people.village[people.household[person]]])})
+        "村": choose(people.township.villages, people.village[people.household[person]])})
 
 
 def _allocations(standards: Standards, allocated: dict[tuple[str, str, int], int]) -> pa.Table:
