@@ -73,6 +73,11 @@ def _end(people: Residents, person: np.ndarray) -> np.ndarray:
     return np.where(np.isnat(died), -1, months_of(died))
 
 
+def _lowest_standard(standards: Standards, code: str) -> int:
+    """The program's standard (fen) in the month it is lowest: fixed amounts stay within it."""
+    return min(standards.max_fen(code, m) for m in range(FIRST_PAID, LAST_PAID + 1))
+
+
 def rosters(rng: np.random.Generator, people: Residents, holdings: Holdings,
             standards: Standards) -> list[Roster]:
     alive = people.alive_on(RECENT[0])
@@ -82,7 +87,7 @@ def rosters(rng: np.random.Generator, people: Residents, holdings: Holdings,
     settled = alive & (birth_month < LAST_UNAPPROVED_START)
     for code, members in ((DIBAO, holdings.dibao), (TEKUN, holdings.tekun)):
         person = np.flatnonzero(members[people.household] & settled)
-        top = standards.max_fen(code, FIRST_PAID) // 1000
+        top = _lowest_standard(standards, code) // 1000
         # Tens of yuan below the standard, raised by 20 yuan the next year within it.
         first = rng.integers(top // 2, top + 1, person.size) * 1000
         monthly = np.stack([first, np.minimum(first + 2000, top * 1000)], axis=1)
@@ -93,7 +98,7 @@ def rosters(rng: np.random.Generator, people: Residents, holdings: Holdings,
     out.append(Roster(GAOLING, person, np.maximum(eighty[person], ROSTER_FROM),
                       _end(people, person)))
     person = np.flatnonzero(alive & np.isin(holdings.certified, (1, 2)))
-    care = standards.max_fen(CANJI_HULI, FIRST_PAID)
+    care = _lowest_standard(standards, CANJI_HULI)
     out.append(Roster(CANJI_HULI, person, _start(rng, months_of(holdings.cert_issued[person]) + 1),
                       _end(people, person),
                       monthly=np.tile([care * 8 // 10, care * 9 // 10], (person.size, 1))))
