@@ -14,7 +14,7 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
-from sunlight.models.registry import load_library
+from sunlight.models.registry import library as loaded_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
 from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
@@ -42,7 +42,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                   as_of: date | None = None) -> DetectionRun:
     """Run the chosen models (all by default) and store their warnings; `as_of` judges the
     steps not yet taken (contract §6; by default the latest date of the police data)."""
-    library = load_library()
+    library = loaded_library()  # parsed once a process: the runner reads it too
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
     limits = load_time_limits(settings.time_limits)
