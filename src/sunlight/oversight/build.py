@@ -1,7 +1,8 @@
 """Build the 督察 views' tables in the app database from the warehouse, after detection.
 
-Written whole each time the police datasets they read or the as-of date changed (at most a prefecture's
-200,000 cases and posts × days of a year: bulk inserts, no per-row Python), else kept.
+Written whole each time the police datasets they read or the as-of date changed (at most a
+prefecture's 200,000 cases and posts × days of a year: bulk inserts, no per-row Python),
+else kept.
 """
 
 from __future__ import annotations
