@@ -7,7 +7,8 @@ executemany row by row, five times slower) and by the driver's executemany on SQ
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 import psycopg
@@ -60,6 +61,46 @@ def _copy(connection: Connection, statement: str, values: list[tuple[Any, ...]])
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in values:
             copy.write_row(row)
+
+
+def insert_batches(
+    connection: Connection, model: type[Base], schema: pa.Schema,
+    rows: Iterable[Sequence[Any]], batch: int = 50_000
+) -> int:
+    """Insert rows of values in `schema`'s column order, `batch` rows at a time through
+    `insert_table`: never all the rows as Python tuples at once, nor as Arrow. Returns how
+    many rows were written."""
+    written = 0
+    for chunk in _batched(rows, batch):
+        columns = zip(*chunk, strict=True)
+        insert_table(connection, model, pa.table(
+            [_array(values, field.type) for values, field in zip(columns, schema, strict=True)],
+            schema=schema))
+        written += len(chunk)
+    return written
+
+
+def _batched(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
+    chunk: list[Sequence[Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    try:
+        return pa.array(values, kind)
+    except pa.ArrowInvalid:
+        if not pa.types.is_decimal(kind):
+            raise
+    # More decimal places than the column keeps: rounded as the database would round them.
+    places = Decimal(1).scaleb(-kind.scale)
+    return pa.array([None if v is None else Decimal(v).quantize(places, ROUND_HALF_UP)
+                     for v in values], kind)
 
 
 def insert_table(connection: Connection, model: type[Base], table: pa.Table) -> None:
