@@ -18,7 +18,7 @@ import pyarrow as pa
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import insert_table
+from sunlight.appdb.bulk import insert_table, loading
 from sunlight.appdb.timeline_tables import PersonRecord
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -124,14 +124,14 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     connection = session.connection()
     for chunk in _chunks(ids):
         connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
-    written = 0
     if not ids:
-        return written
-    for source in SOURCES:
-        kinds = engine.query(f"{source_sql(source)} LIMIT 0").schema
-        records = engine.query(records_sql(source, kinds))
-        insert_table(connection, PersonRecord, records)
-        written += records.num_rows
+        return 0
+    tables = [engine.query(records_sql(source, engine.query(f"{source_sql(source)} LIMIT 0")
+                                       .schema)) for source in SOURCES]
+    written: int = sum(table.num_rows for table in tables)
+    with loading(connection, PersonRecord, written):
+        for table in tables:
+            insert_table(connection, PersonRecord, table)
     return written
 
 

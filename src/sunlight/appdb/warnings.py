@@ -17,7 +17,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sunlight.appdb.bulk import insert_batches, insert_rows
+from sunlight.appdb.bulk import insert_batches, insert_rows, loading
 from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
 from sunlight.appdb.stored import PEOPLE, load
 from sunlight.appdb.tables import (
@@ -125,18 +125,20 @@ def _write(session: Session, plan: Plan, run_id: int, now: datetime) -> None:
                                   for pk, values in plan.updates.items()}, now)
     for chunk in _chunks(list(people)):
         connection.execute(delete(WarningPerson).where(WarningPerson.warning_pk.in_(chunk)))
-    insert_batches(connection, WarningPerson, PEOPLE_SCHEMA, (
-        (pk, *person) for pk, persons in chain(
-            people.items(), ((pks[new.warning_id], new.figures[PEOPLE]) for new in plan.new))
-        for person in persons))
+    people.update({pks[new.warning_id]: new.figures[PEOPLE] for new in plan.new})
+    with loading(connection, WarningPerson, sum(map(len, people.values()))):
+        insert_batches(connection, WarningPerson, PEOPLE_SCHEMA, (
+            (pk, *person) for pk, persons in people.items() for person in persons))
     for chunk in _chunks(plan.evidence_gone):
         connection.execute(delete(WarningEvidence).where(WarningEvidence.id.in_(chunk)))
     # Row by row from the plan, a batch at a time: a first run holds millions of them.
     added = chain(plan.evidence_added, ((pks[new.warning_id], row) for new in plan.new
                                         for row in new.evidence))
-    insert_batches(connection, WarningEvidence, EVIDENCE_SCHEMA, (
-        (pk, row.dataset, row.file, row.sheet, row.row, row.role, row.period, row.amount)
-        for pk, row in added))
+    coming = len(plan.evidence_added) + sum(len(new.evidence) for new in plan.new)
+    with loading(connection, WarningEvidence, coming):
+        insert_batches(connection, WarningEvidence, EVIDENCE_SCHEMA, (
+            (pk, row.dataset, row.file, row.sheet, row.row, row.role, row.period, row.amount)
+            for pk, row in added))
     insert_rows(connection, WarningChange, CHANGE_COLUMNS, [
         (pk, run_id, now, name, old, new) for pk, name, old, new in plan.changes])
 
@@ -148,7 +150,9 @@ def _insert_warnings(
     if not new:
         return {}
     rows = [_warning_row(warning, run_id, now) for warning in new]
-    insert_rows(connection, Warning, list(rows[0]), [list(row.values()) for row in rows])
+    with loading(connection, Warning, len(rows)):
+        insert_rows(connection, Warning, list(rows[0]), [list(row.values()) for row in rows])
+    del rows
     # Cheaper than RETURNING in parameter order, which SQLite would do row by row.
     query = select(Warning.warning_id, Warning.id).where(Warning.first_run_id == run_id)
     return {wid: pk for wid, pk in connection.execute(query)}
