@@ -78,8 +78,11 @@ def loading(connection: Connection, model: type[Base], coming: int) -> Iterator[
     outnumber the rows it holds (a province's first run), its secondary indexes, unique and
     foreign key constraints are dropped for the load and made again after it, in the
     caller's transaction. One sort and one join check instead of a B-tree insert and a key
-    lookup per row: half the server's work. The table is locked until the commit, which a
-    first run can afford; a monthly run adds few rows and leaves the table as it is."""
+    lookup per row: half the server's work. The table is then locked until the commit
+    (readers wait), which a first run can afford; a monthly run adds fewer warnings and
+    evidence rows than the tables hold and leaves them as they are (the timelines of the
+    warned, deleted and written again whole each run, are rebuilt: seconds at the end of the
+    transaction)."""
     table = cast(Table, model.__table__)
     if connection.dialect.name != "postgresql" or not _outnumbered(connection, table, coming):
         yield
