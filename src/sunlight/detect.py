@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,8 +14,9 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
-from sunlight.models.registry import load_library
+from sunlight.models.registry import library as loaded_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
+from sunlight.oversight.build import datasets_read as oversight_datasets
 from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine, engine_for
@@ -31,9 +32,11 @@ class DetectionRun:
     """The entity index as this run left it (None when nothing was stored)."""
 
 
-def fingerprint(warehouse: Warehouse) -> str:
-    """What the warehouse held for a run: a hash of its batches' file hashes."""
-    hashes = sorted(batch.file_hash for batch in warehouse.batches())
+def fingerprint(warehouse: Warehouse, datasets: Collection[str] | None = None) -> str:
+    """What the warehouse held for a run (of `datasets`, by default all): a hash of its
+    batches' file hashes."""
+    hashes = sorted(batch.file_hash for batch in warehouse.batches()
+                    if datasets is None or batch.dataset in datasets)
     return hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
 
 
@@ -42,7 +45,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                   as_of: date | None = None) -> DetectionRun:
     """Run the chosen models (all by default) and store their warnings; `as_of` judges the
     steps not yet taken (contract §6; by default the latest date of the police data)."""
-    library = load_library()
+    library = loaded_library()  # parsed once a process: the runner reads it too
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
     limits = load_time_limits(settings.time_limits)
@@ -79,7 +82,8 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             with session_factory(db).begin() as session:
                 index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
             with session_factory(db).begin() as session:  # the 督察 views' tables
-                rebuild_oversight(engine, session, fingerprint(warehouse))
+                # kept when only other datasets changed (a month of payments)
+                rebuild_oversight(engine, session, fingerprint(warehouse, oversight_datasets()))
         finally:
             engine.close()
     finally:
