@@ -31,6 +31,7 @@ import os
 import pickle
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -207,6 +208,8 @@ def measure(backend: str, data: Path, count: int, home: Path, postgres: str) -> 
             with admin.connect() as connection:
                 connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
             admin.dispose()
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _backend(session: Any) -> int:
