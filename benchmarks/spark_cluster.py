@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import ctypes
 import json
 import os
 import platform
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -30,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from spark_standalone import Cluster, standalone_cluster
+from spark_standalone import Cluster, group_members, standalone_cluster
 
 # What the two detections stored, each part a list of rows to compare as a whole.
 STORED = {
@@ -56,21 +58,50 @@ def environment(home: Path) -> dict[str, str]:
 
 
 def run(command: list[str], home: Path, accepted: tuple[int, ...] = (0,)) -> dict[str, float]:
-    """One command in a fresh process: wall seconds, CPU seconds of it and what it waited for
-    (a Spark driver's JVM is its child), its peak resident memory."""
+    """One command in a fresh process: wall seconds, CPU seconds of it and every process it
+    started (a Spark driver's JVM, which outlives PySpark by a moment), its peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryFile() as said:  # a file, not a pipe nobody reads until the end
         started = time.perf_counter()
         process = subprocess.Popen(command, env=environment(home), stdout=said,
-                                   stderr=subprocess.STDOUT)
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         _, status, usage = os.wait4(process.pid, 0)
+        reap_group(process.pid)
         seconds = time.perf_counter() - started
         code = os.waitstatus_to_exitcode(status)
         if code not in accepted:
             said.seek(0)
             tail = "\n".join(said.read().decode("utf-8", "replace").splitlines()[-40:])
             raise SystemExit(f"{' '.join(command)} failed ({code}):\n{tail}")
-    return {"seconds": round(seconds, 2), "cpu": round(usage.ru_utime + usage.ru_stime, 2),
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"seconds": round(seconds, 2), "cpu": round(cpu, 2),
             "peak_mb": round(usage.ru_maxrss / 1024)}
+
+
+def reaping_orphans() -> None:
+    """Make this process the one an orphaned descendant falls to (Linux), so that `run`
+    can wait for it and count its CPU."""
+    if sys.platform.startswith("linux"):
+        pr_set_child_subreaper = 36
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_child_subreaper, 1)
+
+
+def reap_group(group: int, timeout: float = 60.0) -> None:
+    """Wait for what the command left in its process group to end, and reap it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        left = False
+        for pid in group_members({group}):
+            try:
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                    left = True  # still running
+            except ChildProcessError:  # not ours to reap: someone else's or gone
+                left = left or Path(f"/proc/{pid}").exists()
+        if not left:
+            return
+        time.sleep(0.1)
+    raise SystemExit(f"processes of group {group} still run {timeout:.0f} s after it ended")
 
 
 def detect(home: Path, *engine: str) -> dict[str, float]:
@@ -169,6 +200,7 @@ def main() -> None:
     parser.add_argument("--worker-memory", default="2g")
     parser.add_argument("--work", type=Path, help="kept afterwards (default: a temp folder)")
     args = parser.parse_args()
+    reaping_orphans()
     work = args.work or Path(tempfile.mkdtemp(prefix="spark-cluster-"))
     work.mkdir(parents=True, exist_ok=True)
     try:

@@ -183,24 +183,31 @@ class Cluster:
         executors still running by their own count, those ended through their worker's
         (a reaped child's time is added to its parent's). Linux only."""
         groups = {p.pid for p in self.processes.values()}
-        ticks = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:  # ended meanwhile
-                continue
-            # After the command's ")": state, ppid, pgrp, ...; utime..cstime are 11..14.
-            fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[2]) in groups:
-                ticks += sum(int(f) for f in fields[11:15])
+        ticks = sum(sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+                    for fields in group_members(groups).values())
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def exited(self) -> dict[str, int]:
         """Daemons that have ended, with their exit codes."""
         return {name: code for name, p in self.processes.items()
                 if (code := p.poll()) is not None}
+
+
+def group_members(groups: set[int]) -> dict[int, list[str]]:
+    """The processes in these process groups now, each with the fields of its
+    /proc/PID/stat after the command's name (state, ppid, pgrp, ...). Linux only."""
+    members = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[2]) in groups:
+            members[int(entry.name)] = fields
+    return members
 
 
 def _die_with_parent() -> None:
