@@ -7,18 +7,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import Engine as SAEngine
+
 from sunlight import timeline
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.appdb.warnings import SyncReport, standing_flags, sync
 from sunlight.contract.catalog import load_catalog
-from sunlight.contract.time_limits import load_time_limits
+from sunlight.contract.time_limits import TimeLimits, load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import load_library
-from sunlight.models.runner import DetectionResult, ModelOutcome, detect, select
+from sunlight.models.runner import DetectionResult, ModelOutcome, detect, prepare, select
 from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
+from sunlight.warehouse import spark_engine
 from sunlight.warehouse.duckdb_engine import DuckDBEngine, engine_for
+from sunlight.warehouse.engine import Engine, EngineError
 from sunlight.warehouse.store import Warehouse
 
 
@@ -39,9 +43,14 @@ def fingerprint(warehouse: Warehouse) -> str:
 
 def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                   on_model: Callable[[ModelOutcome], None] | None = None,
-                  as_of: date | None = None) -> DetectionRun:
+                  as_of: date | None = None, engine_kind: str = "duckdb",
+                  spark_master: str | None = None) -> DetectionRun:
     """Run the chosen models (all by default) and store their warnings; `as_of` judges the
-    steps not yet taken (contract §6; by default the latest date of the police data)."""
+    steps not yet taken (contract §6; by default the latest date of the police data).
+
+    `engine_kind` "spark" runs the models on Spark (`spark_master`, else the settings'); what
+    follows them (timelines, the entity index, the 督察 tables) runs on DuckDB either way.
+    """
     library = load_library()
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
@@ -62,26 +71,63 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
         others = set(library) - {m.code for m in models}
         with session_factory(db)() as session:
             context = standing_flags(session, others) if others else []
-        engine = engine_for(settings)
+        engine = _models_engine(settings, engine_kind, spark_master)
         try:
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,
                             overrides, on_model=on_model, context=context, as_of=as_of,
                             time_limits=limits)
             if not result.models_run:
                 return DetectionRun(result, None)
-            with session_factory(db).begin() as session:
-                report = sync(session, result.detections, models=result.models_run,
-                              fingerprint=fingerprint(warehouse), as_of=result.as_of.day)
-                # In the same transaction: a warning is never stored without its timeline.
-                timeline.refresh(engine, warehouse, session,
-                                 {d.id_number for d in result.detections})
-            # A transaction of its own: the warnings stand even if the index cannot be built.
-            with session_factory(db).begin() as session:
-                index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
-            with session_factory(db).begin() as session:  # the 督察 views' tables
-                rebuild_oversight(engine, session, fingerprint(warehouse))
+            after = engine if engine_kind == "duckdb" else _after_models(
+                settings, warehouse, result, limits)
+            try:
+                report, index = _store(db, after, warehouse, result)
+            finally:
+                if after is not engine:
+                    after.close()
         finally:
             engine.close()
     finally:
         db.dispose()
     return DetectionRun(result, report, index)
+
+
+class EngineUnavailable(RuntimeError):
+    """The engine asked for cannot start (Spark not installed, no Java, no master)."""
+
+
+def _models_engine(settings: Settings, kind: str, spark_master: str | None) -> Engine:
+    if kind == "duckdb":
+        return engine_for(settings)
+    if kind != "spark":
+        raise ValueError(f"no engine {kind!r}: duckdb or spark")
+    try:
+        return spark_engine.engine_for(settings, spark_master)
+    except EngineError as error:
+        raise EngineUnavailable(str(error)) from error
+
+
+def _after_models(settings: Settings, warehouse: Warehouse, result: DetectionResult,
+                  limits: TimeLimits) -> DuckDBEngine:
+    """The embedded engine holding the run's tables, for what follows models run elsewhere."""
+    engine = engine_for(settings)
+    prepare(engine, warehouse, load_catalog(settings.catalog), [], as_of=result.as_of.day,
+            time_limits=limits)
+    return engine
+
+
+def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: DetectionResult
+           ) -> tuple[SyncReport, IndexCounts]:
+    """The warnings with their timelines, then the entity index and the 督察 tables."""
+    with session_factory(db).begin() as session:
+        report = sync(session, result.detections, models=result.models_run,
+                      fingerprint=fingerprint(warehouse), as_of=result.as_of.day)
+        # In the same transaction: a warning is never stored without its timeline.
+        timeline.refresh(engine, warehouse, session,
+                         {d.id_number for d in result.detections})
+    # A transaction of its own: the warnings stand even if the index cannot be built.
+    with session_factory(db).begin() as session:
+        index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
+    with session_factory(db).begin() as session:  # the 督察 views' tables
+        rebuild_oversight(engine, session, fingerprint(warehouse))
+    return report, index

@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     database_url: str | None = None
     workers: int = 0  # 0 = one ingest worker per CPU core
     engine_memory: str = "3GB"  # what the analytical engine may hold before it spills to disk
+    # `sunlight detect --engine spark`: the Spark master (local[N], spark://HOST:7077, or a
+    # Spark Connect sc://HOST:15002), the memory of its driver and of each executor, and the
+    # partitions of a shuffle (Spark's default, 200, is for far more rows than a county's).
+    spark_master: str = "local[2]"
+    spark_driver_memory: str = "2g"
+    spark_executor_memory: str = "2g"
+    spark_shuffle_partitions: Annotated[int, Field(ge=1, le=100_000)] = 8
     secret_key: str = DEFAULT_SECRET  # signs session tokens; `sunlight serve` refuses the default
     # Seals the audit log (sunlight.audit.key); unset, a key derived from secret_key.
     audit_key: str | None = Field(default=None, min_length=32)

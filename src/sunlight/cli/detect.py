@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -14,7 +15,7 @@ from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.warnings import print_top
 from sunlight.contract.time_limits import TimeLimitsError
-from sunlight.detect import DetectionRun, run_detection
+from sunlight.detect import DetectionRun, EngineUnavailable, run_detection
 from sunlight.entities.build import IndexCounts
 from sunlight.models.registry import ModelFileError
 from sunlight.models.run_values import EARLIEST_AS_OF, LATEST_AS_OF
@@ -22,6 +23,11 @@ from sunlight.models.runner import ModelOutcome, UnknownModel
 from sunlight.settings import get_settings
 from sunlight.warehouse.spill import remove_stale
 from sunlight.warehouse.store import Warehouse
+
+
+class EngineKind(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
 
 
 def detect_command(
@@ -34,9 +40,20 @@ def detect_command(
         help="The date police case steps and inspection findings not yet done are judged at "
              "(default: the latest date in police_cases, else in inspection_findings).")]
     = None,
+    engine: Annotated[EngineKind, typer.Option(
+        help="Where the models run: embedded DuckDB, or Apache Spark (needs the spark extra "
+             "and Java 17). Timelines, the entity index and the 督察 tables are computed on "
+             "DuckDB either way.")] = EngineKind.duckdb,
+    spark_master: Annotated[str | None, typer.Option(
+        "--spark-master", metavar="URL",
+        help="With --engine spark: local[N], spark://HOST:7077 or Spark Connect sc://HOST:15002 "
+             "(default: SUNLIGHT_SPARK_MASTER, else local[2]).")] = None,
 ) -> None:
     """Run the models over everything ingested; exit 1 when warnings were raised or changed."""
     settings = get_settings()
+    if spark_master is not None and engine is not EngineKind.spark:
+        errors.print("[red]refused:[/red] --spark-master is for --engine spark")
+        raise typer.Exit(BAD_INPUT)
     judged_at = _as_of_date(as_of)
     remove_stale(settings.engine_temp_dir)  # spill files of a run killed before this one
     codes = models.split(",") if models else None
@@ -45,11 +62,15 @@ def detect_command(
                 console.status("running models…") as status:
             def shown(outcome: ModelOutcome) -> None:
                 status.update(f"ran {outcome.code}")
-            run = run_detection(settings, codes, on_model=shown, as_of=judged_at)
+            run = run_detection(settings, codes, on_model=shown, as_of=judged_at,
+                                engine_kind=engine.value, spark_master=spark_master)
     except UnknownModel as exc:
         refuse_unknown_model(exc)
     except (ModelFileError, TimeLimitsError) as exc:
         errors.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(BAD_INPUT) from exc
+    except EngineUnavailable as exc:
+        errors.print(f"[red]Spark unavailable:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
     if run.report is None:
         if any(o.reason for o in run.result.outcomes) and Warehouse(

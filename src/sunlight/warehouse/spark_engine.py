@@ -1,0 +1,234 @@
+"""The distributed engine: Apache Spark reading the warehouse's Parquet files.
+
+The models' SQL is DuckDB's dialect; each statement is transpiled by sqlglot to Spark SQL
+(`spark_sql.py` adds what sqlglot does not say alike). PySpark is an optional extra
+(`sunlight[spark]`): it is imported only inside this module's functions, so the package
+imports without it, and only here (tests/test_layers.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+from sunlight.contract.canonical import table_columns
+from sunlight.settings import Settings
+from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.spark_sql import to_spark
+from sunlight.warehouse.spill import spill_folder
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+MISSING = ("Spark is not installed: install Sunlight with its spark extra "
+           "(pip install 'sunlight[spark]') and a Java 17 runtime "
+           "(Debian: apt-get install openjdk-17-jre-headless)")
+CONNECT_MISSING = ("sc:// needs PySpark's Spark Connect client: pip install "
+                   "'pyspark[connect]' (grpcio, grpcio-status, googleapis-common-protos, pandas)")
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """Where Spark runs and how large it is; from the settings, the CLI may change `master`."""
+
+    master: str = "local[2]"
+    driver_memory: str = "2g"
+    executor_memory: str = "2g"
+    shuffle_partitions: int = 8
+
+    @classmethod
+    def of(cls, settings: Settings, master: str | None = None) -> SparkOptions:
+        return cls(master or settings.spark_master, settings.spark_driver_memory,
+                   settings.spark_executor_memory, settings.spark_shuffle_partitions)
+
+
+def start_session(options: SparkOptions, local_dir: Path) -> SparkSession:
+    """A Spark session (the process's one, made at first use) as `options` say; a Spark
+    Connect session for an `sc://` master."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:
+        raise EngineError(MISSING) from error
+    if options.master.startswith("sc://"):
+        return _connect(SparkSession, options.master)
+    config = {
+        "spark.driver.memory": options.driver_memory,
+        "spark.executor.memory": options.executor_memory,
+        "spark.sql.shuffle.partitions": str(options.shuffle_partitions),
+        "spark.default.parallelism": str(options.shuffle_partitions),
+        "spark.ui.enabled": "false",  # its web UI would take a port (4040 up) per run
+        "spark.local.dir": str(local_dir),
+        # Dates and date-times are local time without a zone, in DuckDB as in the files.
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={_log_config()}",
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+    }
+    if options.master.startswith("local"):  # nothing outside this machine talks to it
+        config |= {"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"}
+    builder = SparkSession.builder.master(options.master).appName("sunlight")
+    for key, value in config.items():
+        builder = builder.config(key, value)
+    try:
+        session = builder.getOrCreate()
+    except Exception as error:  # no Java, a master that does not answer: said, not a trace
+        raise EngineError(f"Spark could not start ({options.master}): {error}") from error
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def _connect(builder_class: Any, master: str) -> SparkSession:
+    try:
+        import pyspark.sql.connect.session  # noqa: F401  (its dependencies are checked here)
+    except ImportError as error:
+        raise EngineError(CONNECT_MISSING) from error
+    try:
+        session: SparkSession = builder_class.builder.remote(master).getOrCreate()
+    except Exception as error:
+        raise EngineError(f"Spark Connect could not reach {master}: {error}") from error
+    return session
+
+
+def _log_config() -> Path:
+    """Spark's log4j2 configuration: errors only, else its start-up floods the terminal."""
+    return Path(str(resources.files("sunlight.warehouse").joinpath("spark-log4j2.properties")))
+
+
+class SparkEngine:
+    """Tables of a Spark session of their own; implements `sunlight.warehouse.engine.Engine`.
+
+    Each engine is a new session over the same Spark context: its temporary views are its
+    own, the JVM and executors are shared (one start, seconds, per process).
+    """
+
+    dialect = "spark"
+
+    def __init__(self, session: SparkSession) -> None:
+        self.spark = session.newSession() if hasattr(session, "sparkContext") else session
+        self._cached: dict[str, DataFrame] = {}
+
+    def register_files(self, name: str, files: Sequence[Path], dataset: str) -> None:
+        if files:
+            self.register_parquet(name, files)
+            return
+        _check_name(name)
+        columns = ", ".join(f"CAST(NULL AS {to_spark_type(column.sql_type)}) AS {column.name}"
+                            for column in table_columns(dataset))
+        self._view(name, self._sql(f"SELECT {columns} WHERE false"))
+
+    def register_parquet(self, name: str, files: Sequence[Path]) -> None:
+        _check_name(name)
+        if not files:
+            raise ValueError(f"no Parquet files for table {name}")
+        # The manifest's files, never a folder: a file being written is not read. Each file
+        # read alone and stacked by name (DuckDB's union_by_name): a batch written before a
+        # column was added still reads, its cells of that column null.
+        frames = [self._guard(lambda p=path: self.spark.read.parquet(str(p))) for path in files]
+        stacked = frames[0]
+        for frame in frames[1:]:
+            stacked = stacked.unionByName(frame, allowMissingColumns=True)
+        self._view(name, stacked)
+
+    def register_table(self, name: str, table: pa.Table) -> None:
+        _check_name(name)
+        frame = self._guard(lambda: self.spark.createDataFrame(_spark_ready(table)))
+        self._view(name, frame)
+
+    def materialise(self, name: str, sql: str) -> None:
+        _check_name(name)
+        frame = self._sql(sql)
+        if hasattr(frame, "localCheckpoint"):  # computed now, once, its lineage cut
+            frame = self._guard(lambda: frame.localCheckpoint(eager=True))
+        self._view(name, frame)
+
+    def create_view(self, name: str, sql: str) -> None:
+        _check_name(name)
+        self._view(name, self._sql(sql))
+
+    def query(self, sql: str) -> pa.Table:
+        frame = self._sql(sql)
+        return _duckdb_types(self._guard(frame.toArrow))
+
+    def query_few(self, sql: str) -> pa.Table:
+        return self.query(sql)
+
+    @contextmanager
+    def one_thread(self) -> Iterator[None]:
+        yield  # Spark's tasks are spread by its scheduler; nothing to narrow here
+
+    def close(self) -> None:
+        for frame in self._cached.values():
+            self._guard(frame.unpersist)
+        self._cached.clear()
+        for view in self._guard(lambda: self.spark.catalog.listTables()):
+            if view.isTemporary:
+                self.spark.catalog.dropTempView(view.name)
+
+    def _sql(self, sql: str) -> DataFrame:
+        statement = to_spark(sql)
+        frame: DataFrame = self._guard(lambda: self.spark.sql(statement))
+        return frame
+
+    def _view(self, name: str, frame: DataFrame) -> None:
+        self._guard(lambda: frame.createOrReplaceTempView(name))
+
+    def _guard(self, step: Any) -> Any:
+        """Run `step`; Spark's errors become the interface's."""
+        from py4j.protocol import Py4JError
+        from pyspark.errors import PySparkException
+
+        try:
+            return step()
+        except (PySparkException, Py4JError) as error:
+            text = str(error)
+            if "OutOfMemoryError" in text:
+                raise MemoryError(text) from error
+            raise EngineError(text) from error
+
+
+def to_spark_type(sql_type: str) -> str:
+    """A canonical column's SQL type (DuckDB's names) as Spark names it."""
+    return {"VARCHAR": "STRING", "TIMESTAMP": "TIMESTAMP_NTZ", "INTEGER": "INT",
+            "HUGEINT": "DECIMAL(38,0)"}.get(sql_type.upper(), sql_type)
+
+
+def _spark_ready(table: pa.Table) -> pa.Table:
+    """Arrow types Spark takes: dictionaries decoded, large strings as strings."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        if pa.types.is_large_string(column.type):
+            column = column.cast(pa.string())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
+def _duckdb_types(table: pa.Table) -> pa.Table:
+    """Spark's Arrow as DuckDB's engine returns it: date-times without a zone (the session's
+    zone is UTC, so the wall clock is kept), strings not large."""
+    fields = []
+    for field in table.schema:
+        kind = field.type
+        if pa.types.is_timestamp(kind) and kind.tz is not None:
+            kind = pa.timestamp(kind.unit)
+        elif pa.types.is_large_string(kind):
+            kind = pa.string()
+        fields.append(field.with_type(kind))
+    return table.cast(pa.schema(fields))
+
+
+def _check_name(name: str) -> None:
+    if not name.isidentifier():
+        raise ValueError(f"not a table name: {name!r}")
+
+
+def engine_for(settings: Settings, master: str | None = None) -> SparkEngine:
+    """A Spark engine as a deployment's settings size it, on `master` if given."""
+    options = SparkOptions.of(settings, master)
+    return SparkEngine(start_session(options, spill_folder(settings.engine_temp_dir)))
