@@ -71,7 +71,8 @@ def run(command: list[str], home: Path, accepted: tuple[int, ...] = (0,)) -> dic
         code = os.waitstatus_to_exitcode(status)
         if code not in accepted:
             said.seek(0)
-            tail = "\n".join(said.read().decode("utf-8", "replace").splitlines()[-40:])
+            lines = said.read().decode("utf-8", "replace").splitlines()[-40:]
+            tail = "\n".join(line[:400] for line in lines)  # Spark's traces run long
             raise SystemExit(f"{' '.join(command)} failed ({code}):\n{tail}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
