@@ -18,6 +18,7 @@ stopped in every case, and a process of it left running is an error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import ctypes
 import json
@@ -25,6 +26,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -65,8 +67,13 @@ def run(command: list[str], home: Path, accepted: tuple[int, ...] = (0,)) -> dic
         started = time.perf_counter()
         process = subprocess.Popen(command, env=environment(home), stdout=said,
                                    stderr=subprocess.STDOUT, start_new_session=True)
-        _, status, usage = os.wait4(process.pid, 0)
-        reap_group(process.pid)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+            reap_group(process.pid)
+        except BaseException:  # Ctrl-C or SIGTERM here: its own session would not hear it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            raise
         seconds = time.perf_counter() - started
         code = os.waitstatus_to_exitcode(status)
         if code not in accepted:
