@@ -63,6 +63,7 @@ def start_session(options: SparkOptions, local_dir: Path) -> SparkSession:
         "spark.sql.shuffle.partitions": str(options.shuffle_partitions),
         "spark.default.parallelism": str(options.shuffle_partitions),
         "spark.ui.enabled": "false",  # its web UI would take a port (4040 up) per run
+        "spark.ui.showConsoleProgress": "false",
         "spark.local.dir": str(local_dir),
         # Dates and date-times are local time without a zone, in DuckDB as in the files.
         "spark.sql.session.timeZone": "UTC",
@@ -79,7 +80,18 @@ def start_session(options: SparkOptions, local_dir: Path) -> SparkSession:
     except Exception as error:  # no Java, a master that does not answer: said, not a trace
         raise EngineError(f"Spark could not start ({options.master}): {error}") from error
     session.sparkContext.setLogLevel("ERROR")
+    _quiet_failed_queries(session)
     return session
+
+
+def _quiet_failed_queries(session: SparkSession) -> None:
+    """A statement Spark refuses is logged whole (plan and Java stack, as JSON) before the
+    error reaches us; the engine raises it as an EngineError, so the log says it once more."""
+    jvm = session.sparkContext._jvm
+    assert jvm is not None
+    level = jvm.org.apache.logging.log4j.Level.OFF
+    jvm.org.apache.logging.log4j.core.config.Configurator.setLevel("SQLQueryContextLogger",
+                                                                   level)
 
 
 def _connect(builder_class: Any, master: str) -> SparkSession:
@@ -185,10 +197,23 @@ class SparkEngine:
         try:
             return step()
         except (PySparkException, Py4JError) as error:
-            text = str(error)
+            text = _message(error)
             if "OutOfMemoryError" in text:
                 raise MemoryError(text) from error
             raise EngineError(text) from error
+
+
+def _message(error: Exception) -> str:
+    """Spark's message without the plan it prints after it (pages of it); for an error of
+    the JVM, its root cause's."""
+    java = getattr(error, "java_exception", None)
+    if java is not None:
+        while java.getCause() is not None:
+            java = java.getCause()
+        text = str(java.toString())
+    else:
+        text = str(error)
+    return text.split("\n'", 1)[0].split("\n+-", 1)[0].split("\n\tat ", 1)[0].strip()
 
 
 def to_spark_type(sql_type: str) -> str:

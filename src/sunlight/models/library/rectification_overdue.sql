@@ -3,8 +3,10 @@
 -- not yet rectified.
 WITH seen AS (
     SELECT
-        f.* REPLACE (CASE WHEN f.rectified_on <= r.as_of THEN f.rectified_on END
-                     AS rectified_on),
+        -- Each column named (not `f.* REPLACE`, which Spark SQL lacks).
+        f.finding_no, f.unit, f.found_on, f.category, f.description, f.rectify_by,
+        CASE WHEN f.rectified_on <= r.as_of THEN f.rectified_on END AS rectified_on,
+        f.inspector, f.source_file, f.source_sheet, f.source_row,
         r.as_of
     FROM inspection_finding AS f
     CROSS JOIN run_context AS r
