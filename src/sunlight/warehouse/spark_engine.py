@@ -140,7 +140,8 @@ class SparkEngine:
         # The manifest's files, never a folder: a file being written is not read. Each file
         # read alone and stacked by name (DuckDB's union_by_name): a batch written before a
         # column was added still reads, its cells of that column null.
-        frames = [self._guard(lambda p=path: self.spark.read.parquet(str(p))) for path in files]
+        frames = [self._guard(lambda p=path: self.spark.read.parquet(local_uri(p)))
+                  for path in files]
         stacked = frames[0]
         for frame in frames[1:]:
             stacked = stacked.unionByName(frame, allowMissingColumns=True)
@@ -214,6 +215,14 @@ def _message(error: Exception) -> str:
     else:
         text = str(error)
     return text.split("\n'", 1)[0].split("\n+-", 1)[0].split("\n\tat ", 1)[0].strip()
+
+
+def local_uri(path: Path) -> str:
+    """A warehouse file as `file:///…`, absolute: a path without a scheme is read from the
+    cluster's default file system, HDFS on most YARN clusters, and a relative one from the
+    executor's folder. Not `Path.as_uri()`: Hadoop would not decode its %-escapes (a 中文 or
+    spaced SUNLIGHT_HOME)."""
+    return "file://" + str(path.resolve())
 
 
 def to_spark_type(sql_type: str) -> str:
