@@ -97,3 +97,44 @@ def test_only_the_engine_and_the_normalisers_use_duckdb_and_never_its_shared_con
 ])
 def test_the_scan_sees_duckdb_where_it_does_not_belong(path: str, source: str):
     assert list(duckdb_uses(path, ast.parse(source)))
+
+
+# Where Spark may be imported: its engine alone, inside functions (an optional extra: the
+# package must import without it).
+SPARK_ALLOWED = "warehouse/spark_engine.py"
+SPARK_MODULES = ("pyspark", "py4j")
+
+
+def spark_imports(path: str, tree: ast.Module) -> Iterator[str]:
+    """Imports of PySpark anywhere but the Spark engine's functions (type hints excepted)."""
+    inside = {id(node) for function in ast.walk(tree)
+              if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+              for node in ast.walk(function)}
+    hinted = {id(node) for block in ast.walk(tree)
+              if isinstance(block, ast.If) and "TYPE_CHECKING" in ast.unparse(block.test)
+              for node in ast.walk(block)}
+    for node in ast.walk(tree):
+        if any(name.split(".")[0] in SPARK_MODULES for name in imported(node)) and not (
+                path == SPARK_ALLOWED and (id(node) in inside or id(node) in hinted)):
+            yield f"{path}:{node.lineno} imports Spark"
+
+
+def test_only_the_spark_engine_imports_pyspark_and_only_when_used():
+    assert [use for path, tree in modules() for use in spark_imports(path, tree)] == []
+
+
+@pytest.mark.parametrize(("path", "source"), [
+    ("detect.py", "from pyspark.sql import SparkSession\n"),
+    ("warehouse/spark_engine.py", "import pyspark\n"),
+])
+def test_the_scan_sees_spark_where_it_does_not_belong(path: str, source: str):
+    assert list(spark_imports(path, ast.parse(source)))
+
+
+def test_the_package_imports_without_pyspark():
+    code = ("import sys; sys.modules['pyspark'] = None; "
+            "import sunlight.detect, sunlight.cli.detect, sunlight.warehouse.spark_engine")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

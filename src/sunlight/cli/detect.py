@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sunlight.cli.console import console, errors
@@ -70,7 +71,7 @@ def detect_command(
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
     except EngineUnavailable as exc:
-        errors.print(f"[red]Spark unavailable:[/red] {exc}")
+        errors.print(f"[red]Spark unavailable:[/red] {escape(str(exc))}")
         raise typer.Exit(BAD_INPUT) from exc
     if run.report is None:
         if any(o.reason for o in run.result.outcomes) and Warehouse(

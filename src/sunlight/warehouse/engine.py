@@ -1,8 +1,8 @@
 """Running SQL over the warehouse: the interface every engine implements.
 
 Models never import an engine: they are SQL in DuckDB's dialect that the runner hands to
-whichever engine it was given. `duckdb_engine.py` holds the embedded implementation; a Spark
-engine (a later issue) reads the same Parquet files and takes the same SQL transpiled by
+whichever engine it was given. `duckdb_engine.py` holds the embedded implementation;
+`spark_engine.py` reads the same Parquet files with Spark and runs the same SQL transpiled by
 sqlglot (`Engine.dialect` says which dialect it speaks).
 """
 

@@ -137,14 +137,12 @@ class SparkEngine:
         _check_name(name)
         if not files:
             raise ValueError(f"no Parquet files for table {name}")
-        # The manifest's files, never a folder: a file being written is not read. Each file
-        # read alone and stacked by name (DuckDB's union_by_name): a batch written before a
+        # The manifest's files, never a folder: a file being written is not read. Their
+        # schemas merged by column name (DuckDB's union_by_name): a batch written before a
         # column was added still reads, its cells of that column null.
-        frames = [self._guard(lambda p=path: self.spark.read.parquet(local_uri(p)))
-                  for path in files]
-        stacked = frames[0]
-        for frame in frames[1:]:
-            stacked = stacked.unionByName(frame, allowMissingColumns=True)
+        paths = [local_uri(path) for path in files]
+        stacked = self._guard(
+            lambda: self.spark.read.option("mergeSchema", "true").parquet(*paths))
         self._view(name, stacked)
 
     def register_table(self, name: str, table: pa.Table) -> None:
