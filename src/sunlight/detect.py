@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -16,8 +16,9 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import TimeLimits, load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
 from sunlight.models.parameters import load_overrides
-from sunlight.models.registry import load_library
+from sunlight.models.registry import library as loaded_library
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, prepare, select
+from sunlight.oversight.build import datasets_read as oversight_datasets
 from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
 from sunlight.warehouse import spark_engine
@@ -35,9 +36,11 @@ class DetectionRun:
     """The entity index as this run left it (None when nothing was stored)."""
 
 
-def fingerprint(warehouse: Warehouse) -> str:
-    """What the warehouse held for a run: a hash of its batches' file hashes."""
-    hashes = sorted(batch.file_hash for batch in warehouse.batches())
+def fingerprint(warehouse: Warehouse, datasets: Collection[str] | None = None) -> str:
+    """What the warehouse held for a run (of `datasets`, by default all): a hash of its
+    batches' file hashes."""
+    hashes = sorted(batch.file_hash for batch in warehouse.batches()
+                    if datasets is None or batch.dataset in datasets)
     return hashlib.sha256("\n".join(hashes).encode("ascii")).hexdigest()
 
 
@@ -51,7 +54,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
     `engine_kind` "spark" runs the models on Spark (`spark_master`, else the settings'); what
     follows them (timelines, the entity index, the 督察 tables) runs on DuckDB either way.
     """
-    library = load_library()
+    library = loaded_library()  # parsed once a process: the runner reads it too
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
     limits = load_time_limits(settings.time_limits)
@@ -129,5 +132,6 @@ def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: Detection
     with session_factory(db).begin() as session:
         index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
     with session_factory(db).begin() as session:  # the 督察 views' tables
-        rebuild_oversight(engine, session, fingerprint(warehouse))
+        # kept when only other datasets changed (a month of payments)
+        rebuild_oversight(engine, session, fingerprint(warehouse, oversight_datasets()))
     return report, index

@@ -10,6 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
@@ -70,6 +71,25 @@ def test_upgrade_again_is_a_no_op_and_downgrade_empties(empty_url: str):
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "base")
     assert not TABLES & set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_the_newest_revision_read_from_the_files_is_alembics_head(engine: Engine):
+    with engine.connect() as connection:
+        heads = ScriptDirectory.from_config(alembic_config(connection)).get_heads()
+    assert [database.newest_revision()] == heads
+
+
+def test_upgrade_after_a_downgrade_migrates_again(empty_url: str):
+    upgrade(empty_url)
+    engine = make_engine(empty_url)
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "-1")
+    upgrade(empty_url)  # the version table no longer says newest: alembic runs
+    with engine.connect() as connection:
+        stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    assert stored == database.newest_revision()
+    assert schema_diff(engine) == []
     engine.dispose()
 
 

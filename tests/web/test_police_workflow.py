@@ -142,8 +142,11 @@ def test_police_staff_board_and_cases_are_by_unit(staff_app: StaffApp,
         assert "同村其他预警人数" not in page(staff_app, user,
                                              f"/staff/warnings/{police[OFFICER]}")
     assign(staff_app, police[OFFICER], "liaison")
-    cases = visible_text(page(staff_app, "inspector", "/staff/cases"))
+    listed = page(staff_app, "inspector", "/staff/cases")
+    cases = visible_text(listed)
     assert "督察案件" in cases and "我的核查任务" not in cases and UNIT in cases
+    # The menu calls the page what its title does.
+    assert 'href="/staff/cases">督察案件</a>' in listed.replace(' aria-current="page"', "")
 
 
 def test_an_inspector_exports_the_warnings_of_their_units_only(staff_app: StaffApp,

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from sunlight.settings import HomeUnusable, Settings, get_settings
+
+if TYPE_CHECKING:  # alembic is imported where a migration runs: it takes a while to import
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 IMMEDIATE = "sunlight_immediate"
@@ -77,15 +78,57 @@ def reading(session: Session) -> Session:
 
 def upgrade(url: str) -> None:
     """Run the migrations up to the newest, in one transaction."""
-    _migrate(url, upgrade_connection)
+    # Every start of serve, detect and publish comes here, and most find the schema newest:
+    # then alembic, and its loading of every migration file, is not worth half a second.
+    if not _at_newest(url):
+        _migrate(url, upgrade_connection)
 
 
 def downgrade(url: str, revision: str) -> None:
     """Undo the migrations after `revision` ("base": all of them), in one transaction."""
+    from alembic import command
+
     _migrate(url, lambda config: command.downgrade(config, revision))
 
 
+_REVISION = re.compile(r'^revision = "(\w+)"$', re.MULTILINE)
+_DOWN_REVISION = re.compile(r'^down_revision = (?:None|"(\w+)")$', re.MULTILINE)
+
+
+def newest_revision(migrations: Path = MIGRATIONS) -> str | None:
+    """The newest migration's revision, read from the files' text without running them;
+    None when they are not all written the plain way (then alembic decides)."""
+    revisions, earlier = set(), set()
+    for path in (migrations / "versions").glob("*.py"):
+        text = path.read_text("utf-8")
+        revision, down = _REVISION.search(text), _DOWN_REVISION.search(text)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision[1])
+        earlier.add(down[1])
+    newest = revisions - earlier
+    return newest.pop() if len(newest) == 1 else None
+
+
+def _at_newest(url: str) -> bool:
+    """The database exists and says it is at the newest revision."""
+    newest = newest_revision()
+    if newest is None:
+        return False
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            return list(stored.scalars()) == [newest]
+    except sa.exc.DBAPIError:  # no version table yet: a new database
+        return False
+    finally:
+        engine.dispose()
+
+
 def _migrate(url: str, step: Callable[[Config], None]) -> None:
+    from alembic.migration import MigrationContext
+
     engine = make_engine(url)
     try:
         with (engine.connect() as connection, _foreign_keys_checked_at_the_end(connection),
@@ -129,11 +172,15 @@ def _check_foreign_keys(connection: Connection) -> None:
 
 def upgrade_connection(config: Config) -> None:
     """Run the migrations up to the newest on the connection in `config`."""
+    from alembic import command
+
     command.upgrade(config, "head")
 
 
 def alembic_config(connection: Connection, migrations: Path = MIGRATIONS) -> Config:
     """Alembic's configuration without an ini file: the migrations shipped in the package."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations))
     # Revision files sort by their number: 0001_warnings.py, 0002_users.py, ...

@@ -34,6 +34,11 @@ def generate_command(
         "--bureau-only", help="Only a prefecture's public-security bureau, a year of it: the "
                               "five police datasets (--posts, --cases; --persons unused).")]
     = False,
+    core_persons: Annotated[int | None, typer.Option(
+        "--core-persons", min=500,
+        help="Residents built one by one with every case and trap; the rest are clean "
+             "background written column-wise (CSV). Default: all up to 200,000 persons, "
+             "25,000 above.")] = None,
     posts: Annotated[int, typer.Option(min=12, help="Posts of a --bureau-only bureau.")] = 300,
     cases: Annotated[int, typer.Option(min=100, help="Cases of a --bureau-only bureau.")]
     = 200_000,
@@ -44,8 +49,9 @@ def generate_command(
         if bureau_only:
             generate_bureau_only(out, posts, cases, seed, file_format.value)
             return
-        generate(out, persons, seed, file_format.value, next_batch=next_batch)
-    except FileExistsError as exc:
+        generate(out, persons, seed, file_format.value, next_batch=next_batch,
+                 core_persons=core_persons)
+    except (FileExistsError, ValueError) as exc:  # an OUT not ours; a core larger than all
         errors.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(BAD_INPUT) from exc
 
@@ -76,12 +82,12 @@ def _progress(bar: Progress) -> Callable[[str, int, int], None]:
 
 def generate(out: Path, persons: int, seed: int,
              file_format: Literal["mixed", "xlsx", "csv"] = "mixed", *,
-             next_batch: bool = False) -> None:
+             next_batch: bool = False, core_persons: int | None = None) -> None:
     from sunlight.synth import generate_county  # the generator is only loaded when used
 
     with progress_bar() as bar:
         report = generate_county(out, persons, seed, file_format, progress=_progress(bar),
-                                 next_batch=next_batch)
+                                 next_batch=next_batch, core_persons=core_persons)
     console.print(f"Wrote {report.files} files for {report.persons:,} persons to {out}: "
                   f"{report.cases} cases and {report.traps} traps in truth.csv, "
                   f"{report.bad_rows} unreadable rows in bad_rows.csv.")

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -24,8 +24,9 @@ from sunlight.contract.vocabulary import evidence_role_zh
 from sunlight.models.registry import Model, library, load_library, model_names
 from sunlight.models.runner import UnknownModel, select
 from sunlight.settings import Settings, get_settings
-from sunlight.synth.scorecard import Scorecard, Tally, read_truth, score
-from sunlight.warning_export import CSV_COLUMNS, csv_row, write_csv, write_xlsx
+
+if TYPE_CHECKING:
+    from sunlight.synth.scorecard import Scorecard
 
 app = typer.Typer(help="The warnings the models raised.", no_args_is_help=True)
 
@@ -179,6 +180,8 @@ def export_command(
     models: Annotated[str | None, typer.Option(help="Comma-separated model codes.")] = None,
 ) -> None:
     """Write every stored warning; missing folders are created."""
+    from sunlight.warning_export import write_csv, write_xlsx  # only here: `detect` shows top
+
     settings = get_settings()
     library = load_library()
     codes = _model_codes(models, library)
@@ -214,6 +217,9 @@ def judged_by(truth: list[dict[str, str]], models: dict[str, Model],
 
 def print_scorecard(settings: Settings, truth_path: Path) -> None:
     """How the stored warnings compare with a generated county's truth.csv."""
+    from sunlight.synth.scorecard import read_truth, score
+    from sunlight.warning_export import CSV_COLUMNS, csv_row
+
     with open_session(settings) as db:
         exported = [dict(zip(CSV_COLUMNS, csv_row(w), strict=True))
                     for w in stored.for_export(db) if w.status != RETRACTED]
@@ -234,6 +240,8 @@ def print_scorecard(settings: Settings, truth_path: Path) -> None:
 
 def _scorecard_table(card: Scorecard, not_judged: list[dict[str, str]]) -> Table:
     """Per model: injected cases found, traps fired, and the rows no installed model judges."""
+    from sunlight.synth.scorecard import Tally
+
     names = model_names()
     table = Table(title="示例县注入案例与陷阱 (injected cases and traps, per model)")
     for header in ("model", "模型", "cases found", "traps fired", "not judged"):

@@ -1,15 +1,18 @@
 """Build the 督察 views' tables in the app database from the warehouse, after detection.
 
-Written whole each time the warehouse or the as-of date changed (at most a prefecture's
-200,000 cases and posts × days of a year: bulk inserts, no per-row Python), else kept.
+Written whole each time the police datasets they read or the as-of date changed (at most a
+prefecture's 200,000 cases and posts × days of a year: bulk inserts, no per-row Python),
+else kept.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import cast
 
+import sqlglot
 from sqlalchemy import Table, delete, select, text
 from sqlalchemy.orm import Session
 
@@ -23,7 +26,8 @@ from sunlight.appdb.oversight_tables import (
 )
 from sunlight.appdb.statistics import analyze
 from sunlight.appdb.tables import Base
-from sunlight.models.runner import base_relations
+from sunlight.contract.datasets import DATASETS
+from sunlight.models.runner import base_relations, relations_read, tables_read
 from sunlight.oversight import sql
 from sunlight.warehouse.engine import Engine
 
@@ -43,9 +47,21 @@ class OversightCounts:
     rows: dict[str, int]
 
 
+@cache
+def datasets_read() -> frozenset[str]:
+    """The warehouse datasets the tables are built from: a month of payments changes none."""
+    relations = dict(base_relations())
+    read: set[str] = set()
+    for _, relation, query in _BUILT:
+        tree = sqlglot.parse_one(_with(relation, relations[relation], query), read="duckdb")
+        read |= relations_read(tables_read(tree))
+    return frozenset(read & set(DATASETS))
+
+
 def rebuild(engine: Engine, session: Session, fingerprint: str) -> OversightCounts:
     """Judge posts, cases and findings as of the run's date into the app database; `engine`
-    holds the warehouse and the run's tables (`sunlight.models.runner.prepare`)."""
+    holds the warehouse and the run's tables (`sunlight.models.runner.prepare`), and
+    `fingerprint` says what the warehouse held of `datasets_read()`."""
     as_of = cast(date | None, engine.query_few("SELECT as_of FROM run_context")
                  .column("as_of")[0].as_py())
     state = session.scalar(select(OversightState))

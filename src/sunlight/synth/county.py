@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import random
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from sunlight.contract.catalog import load_catalog
 from sunlight.synth import tables
 from sunlight.synth.approvals import build_approvals
+from sunlight.synth.background import write_background
 from sunlight.synth.batch import SCREEN_TRUTH_COLUMNS, inject_next_month, write_next_month
 from sunlight.synth.cases import CASE, TRAP, Finding, allocations, inject_cases
 from sunlight.synth.county_bureau import county_bureau
@@ -40,6 +42,7 @@ from sunlight.synth.programs import Standards
 from sunlight.synth.registries import build_registries
 from sunlight.synth.welfare import choose_poor, enroll_background
 from sunlight.synth.world import World
+from sunlight.synth.writers import HEADER
 
 Progress = Callable[[str, int, int], None]
 FileFormat = Literal["mixed", "xlsx", "csv"]
@@ -109,14 +112,53 @@ def write_files(writer: DeliveryWriter, plans: list[FilePlan], findings: list[Fi
     return truth
 
 
+LARGE_FROM = 200_000
+"""Counties larger than this are a case core of CORE_PERSONS plus a vectorised background."""
+CORE_PERSONS = 25_000
+
+
+def core_size(persons: int, core_persons: int | None = None) -> int:
+    """Residents the per-person generator builds: all of them, or the core of a large county."""
+    if core_persons is None:
+        core_persons = CORE_PERSONS if persons > LARGE_FROM else persons
+    if not 0 < core_persons <= persons:
+        raise ValueError(f"a core of {core_persons:,} does not fit {persons:,} persons")
+    return core_persons
+
+
 def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat = "mixed",
-                    progress: Progress | None = None, next_batch: bool = False
-                    ) -> GenerationReport:
+                    progress: Progress | None = None, next_batch: bool = False,
+                    core_persons: int | None = None) -> GenerationReport:
     """Write OUT/delivery/<dataset>/…, truth.csv, bad_rows.csv and non_data_rows.csv; with
-    `next_batch`, also OUT/batch/待发放清单_2025年1月.* and screen_truth.csv."""
+    `next_batch`, also OUT/batch/待发放清单_2025年1月.* and screen_truth.csv.
+
+    Above LARGE_FROM persons (or with `core_persons` below `persons`) only a core county is
+    built person by person, carrying every case and trap; the other residents are clean
+    background written column-wise as CSV (`synth/background/`).
+    """
     if file_format not in ("mixed", "xlsx", "csv"):
         raise ValueError(f"file format must be mixed, xlsx or csv, not {file_format!r}")
     tell = progress or (lambda stage, done, total: None)
+    core = core_size(persons, core_persons)
+    report, world = _generate_core(Path(out), core, seed, file_format, tell, next_batch)
+    if core == persons:
+        return report
+    background = write_background(world, report.out / "delivery", persons - core, seed, tell)
+    with (report.out / "non_data_rows.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows((dataset, name, "", 1, HEADER)
+                                     for dataset, name in background.headers)
+    rows = dict(report.rows)
+    for dataset, count in background.rows.items():
+        rows[dataset] = rows.get(dataset, 0) + count
+    (report.out / MARKER).write_text(f"persons={persons} core={core} seed={seed} "
+                                     f"format={file_format}"
+                                     f"{' next-batch' if next_batch else ''}\n", "utf-8")
+    return replace(report, persons=persons, files=report.files + background.files, rows=rows)
+
+
+def _generate_core(out: Path, persons: int, seed: int, file_format: FileFormat, tell: Progress,
+                   next_batch: bool) -> tuple[GenerationReport, World]:
+    """The county built person by person, with its cases and traps."""
     tell("county", 0, 3)
     world = build_world(persons, seed)
     tell("county", 1, 3)
@@ -130,7 +172,6 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
     tell("county", 2, 3)
     approvals = build_approvals(world)
     tell("county", 3, 3)
-    out = Path(out)
     make_room(out)
     writer = DeliveryWriter(world, out / "delivery", seed)
     # Allocations come last: they are set against what the payment files turned out to hold.
@@ -152,4 +193,4 @@ def generate_county(out: Path, persons: int, seed: int, file_format: FileFormat 
         cases=sum(1 for r in truth if r[8] == CASE), traps=sum(1 for r in truth if r[8] == TRAP),
         bad_rows=len(writer.log.bad_rows), truth_path=out / "truth.csv", seed=seed,
         shortfalls=tuple(shortfalls), batch_path=batch.path if batch else None,
-        batch_rows=len(batch.truth) if batch else 0)
+        batch_rows=len(batch.truth) if batch else 0), world

@@ -110,3 +110,18 @@ def _village_name(rng: random.Random, used: set[str]) -> str:
         if name not in used:
             used.add(name)
             return name
+
+
+def township_stems() -> list[str]:
+    """Every township stem the generator can name: the list's, then prefix + core."""
+    return list(dict.fromkeys([*_TOWNSHIP_STEMS,
+                               *(p + c for p in _TOWNSHIP_PREFIX for c in _TOWNSHIP_CORE)]))
+
+
+def village_names() -> list[str]:
+    """Every village name the generator can make, in a fixed order."""
+    stems = [*_VILLAGE_ALONE,
+             *(s + m + x for s in _VILLAGE_SURNAMES for m in ("家", "") for x in _VILLAGE_SUFFIX),
+             *(p + s + x for p in _TOWNSHIP_PREFIX for s in _VILLAGE_SURNAMES
+               for x in _VILLAGE_SUFFIX)]
+    return [stem + "村" for stem in dict.fromkeys(stems)]

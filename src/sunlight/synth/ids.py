@@ -46,6 +46,10 @@ class IdFactory:
                 self._used.add(id_number)
                 return id_number
 
+    def issued(self) -> frozenset[str]:
+        """Every ID handed out or reserved so far."""
+        return frozenset(self._used)
+
     def reserve(self, id_number: str) -> bool:
         """Mark an ID as taken; False if it already was."""
         if id_number in self._used:
@@ -75,6 +79,8 @@ def with_wrong_code_check(code: str) -> str:
     return code[:17] + next(c for c in "0123456789" if c != code[17])
 
 
+BACKGROUND_BANK_PREFIX = "621483"
+"""The bank of the large county's clean background (`synth/background/`): no core card has it."""
 _BANK_PREFIXES = ("621700", "622848", "623059", "621799", "622845", "623010", "621226")
 
 

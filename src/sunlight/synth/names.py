@@ -73,6 +73,23 @@ TRADITIONAL = str.maketrans(
 )
 
 
+def surname_table() -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The surnames and their weights (per mille)."""
+    return _SURNAME_CHOICES, tuple(w for _, w in _SURNAMES)
+
+
+ERAS = ("old", "mid", "young")
+
+
+def era_of(birth_year: int) -> str:
+    """The fashion of given names a birth year falls in."""
+    return "old" if birth_year < 1962 else "mid" if birth_year < 1995 else "young"
+
+
+def given_names(era: str, sex: str) -> tuple[str, ...]:
+    return _GIVEN[(era, sex)]
+
+
 def traditional(name: str) -> str | None:
     """The traditional-character form of a name, or None when it would look the same."""
     converted = name.translate(TRADITIONAL)
@@ -87,7 +104,7 @@ class NameFactory:
         return self._rng.choices(_SURNAME_CHOICES, cum_weights=_SURNAME_WEIGHTS)[0]
 
     def given(self, sex: str, birth_year: int) -> str:
-        era = "old" if birth_year < 1962 else "mid" if birth_year < 1995 else "young"
+        era = era_of(birth_year)
         first = self._rng.choice(_GIVEN[(era, sex)])
         # Two-syllable names are built from two single ones now and then (e.g. 建国 + 华).
         if len(first) == 1 and self._rng.random() < 0.45:

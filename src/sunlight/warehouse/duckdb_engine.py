@@ -6,6 +6,7 @@ Every connection is one of this class's own: DuckDB's shared module-level connec
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,11 @@ from sunlight.contract.canonical import table_columns
 from sunlight.settings import Settings
 from sunlight.warehouse.engine import EngineError
 from sunlight.warehouse.spill import spill_folder
+
+# query_few takes the DB-API's Arrow result on purpose (see there); DuckDB warns of its copy
+# on every call, on the user's terminal.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result makes an extra copy",
+                        category=UserWarning)
 
 _SHARED = "computed"
 """The schema of a `shared` engine's tables and views."""

@@ -21,13 +21,18 @@ MENU: dict[str, list[tuple[str, str]]] = {
               ("/staff/publications", "公示发布")],
     VERIFIER: [("/staff/cases", "我的核查任务")],
     INSPECTOR: [("/staff/oversight", "网上督察"), ("/staff/warnings", "预警"),
-                ("/staff/cases", "案件")],
+                ("/staff/cases", "督察案件")],
     LIAISON: [("/staff/cases", "我的核查任务")],
     OFFICER: [("/staff/uploads", "数据上传"), ("/staff/screening", "发放前筛查")],
     ADMIN: [("/staff/admin/users", "账户管理"), ("/staff/admin/audit", "审计日志"),
             ("/staff/admin/townships", "乡镇电话"), ("/staff/admin/tokens", "接口令牌")],
 }
 HOME = {role: items[0][0] for role, items in MENU.items()}
+
+
+def menu_label(role: str, path: str) -> str:
+    """What the role's menu calls the page at `path` (a page's title says the same)."""
+    return dict(MENU.get(role, [])).get(path, "")
 SEARCHERS = frozenset({ANALYST, VERIFIER})
 """Who has the search box (/staff/search) in the header of every page."""
 

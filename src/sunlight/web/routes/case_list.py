@@ -16,16 +16,14 @@ from sunlight.cases.queries import CaseFilter
 from sunlight.cases.workflow import overdue
 from sunlight.clock import local_today
 from sunlight.contract.cases import KIND_ZH, STATUS_ZH
-from sunlight.contract.roles import ANALYST, CASE_DECIDERS, CASE_READERS, INSPECTOR, UNIT_ROLES
+from sunlight.contract.roles import ANALYST, CASE_DECIDERS, CASE_READERS, UNIT_ROLES
 from sunlight.web.case_pages import case_url
 from sunlight.web.deps import DbSession, Staff, require
-from sunlight.web.pages import render
+from sunlight.web.pages import menu_label, render
 from sunlight.web.params import FilterText, PageNumber, one_of
 
 router = APIRouter(prefix="/staff/cases")
 PAGE_SIZE = 100
-LIST_TITLES = {ANALYST: "案件", INSPECTOR: "督察案件"}
-"""What the list is called; a verifier's or liaison's is 我的核查任务."""
 PARTIAL = "x-sunlight-partial"
 
 
@@ -61,7 +59,7 @@ def case_list(request: Request, staff: Annotated[Staff, Depends(require(*CASE_RE
         # Police staff's cases are of units: named by unit, never linked to subsidy pages.
         "police": staff.role in UNIT_ROLES,
         "deciding": staff.role in CASE_DECIDERS,
-        "list_title": LIST_TITLES.get(staff.role, "我的核查任务"),
+        "list_title": menu_label(staff.role, "/staff/cases"),
         "wanted": wanted,
         "rows": [(case, case_url(case), overdue(case, today)) for case in cases],
         "total": total,
