@@ -12,15 +12,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pyarrow as pa
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import insert_rows
+from sunlight.appdb.bulk import insert_table, loading
 from sunlight.appdb.timeline_tables import PersonRecord
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -85,45 +83,60 @@ def source_sql(source: Source) -> str:
             f"{source.extra_join}")
 
 
+def records_sql(source: Source, kinds: pa.Schema) -> str:
+    """The records of one dataset as `person_records` rows (COLUMNS), the details a JSON
+    object built by the engine; `kinds` is `source_sql`'s schema, which says how each
+    detail becomes JSON."""
+    details = [name.split(".")[-1] for name in source.details]
+    members = ", ".join(_json_member(name, kinds.field(f"d_{name}").type) for name in details)
+    return (f"SELECT id_number, '{source.kind}' AS kind, dated, program, "
+            f"CAST(amount AS DECIMAL(18, 2)) AS amount, '{{' || concat_ws(',', {members}) "
+            f"|| '}}' AS details, '{source.dataset}' AS dataset, coalesce(file, '') AS file, "
+            f"sheet, coalesce(row, 0) AS row FROM ({source_sql(source)})")
+
+
+def _json_member(name: str, kind: pa.DataType) -> str:
+    """`"name":value` of one detail, NULL when it is (then left out, as before): dates as
+    ISO text, decimals as text (no float rounding of money), numbers and text as JSON's."""
+    column = f"d_{name}"
+    if pa.types.is_date(kind):
+        value = f"strftime({column}, '%Y-%m-%d')"
+    elif pa.types.is_decimal(kind):
+        value = f"CAST({column} AS VARCHAR)"
+    elif (pa.types.is_string(kind) or pa.types.is_integer(kind) or pa.types.is_boolean(kind)
+          or pa.types.is_null(kind)):
+        value = column
+    else:
+        raise TypeError(f"timeline detail {name}: cannot keep {kind}")
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE '\"{name}\":' || to_json({value}) END"
+
+
 def refresh(engine: Engine, warehouse: Warehouse, session: Session,
             id_numbers: Collection[str]) -> int:
     """Replace the records of these persons with what the warehouse holds now; returns how
-    many records were written. Runs in the session's transaction; the caller commits."""
+    many records were written. Runs in the session's transaction; the caller commits.
+
+    The rows go from the engine's Arrow tables straight to a bulk insert: a province's
+    first run copies millions of them."""
     ids = sorted({i for i in id_numbers if i})
     open_warehouse(engine, warehouse)
     engine.register_table("warned", pa.table({"id_number": pa.array(ids, pa.string())}))
     connection = session.connection()
     for chunk in _chunks(ids):
         connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
-    written = 0
     if not ids:
-        return written
-    for source in SOURCES:
-        rows = list(_records(source, engine.query(source_sql(source))))
-        insert_rows(connection, PersonRecord, COLUMNS, rows)
-        written += len(rows)
+        return 0
+    tables = [engine.query(records_sql(source, engine.query(f"{source_sql(source)} LIMIT 0")
+                                       .schema)) for source in SOURCES]
+    written: int = sum(table.num_rows for table in tables)
+    with loading(connection, PersonRecord, written):
+        for table in tables:
+            insert_table(connection, PersonRecord, table)
     return written
-
-
-def _records(source: Source, table: pa.Table) -> Iterator[tuple[Any, ...]]:
-    names = [f"d_{name.split('.')[-1]}" for name in source.details]
-    for row in table.to_pylist():
-        details = {name[2:]: _plain(row[name]) for name in names if row[name] is not None}
-        yield (row["id_number"], source.kind, row["dated"], row["program"], row["amount"],
-               details, source.dataset, row["file"] or "", row["sheet"], row["row"] or 0)
 
 
 def _qualified(name: str) -> str:
     return name if "." in name else f"t.{name}"
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready: dates as ISO text, decimals as text (no float rounding of money)."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

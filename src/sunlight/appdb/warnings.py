@@ -5,16 +5,19 @@ The rules of `sync` are in `sunlight.appdb.plan`; this module reads, locks and w
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from itertools import chain
 from typing import Any, TypeVar
 
+import pyarrow as pa
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sunlight.appdb.bulk import insert_rows
+from sunlight.appdb.bulk import insert_batches, insert_rows, loading
 from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
 from sunlight.appdb.stored import PEOPLE, load
 from sunlight.appdb.tables import (
@@ -27,15 +30,20 @@ from sunlight.appdb.tables import (
     WarningPerson,
 )
 from sunlight.contract.cases import OPEN, RETRACTED
-from sunlight.models.detection import Detection, Flag, Person
+from sunlight.models.detection import Detection, Flag
 
 __all__ = ["SyncReport", "for_export", "get", "latest_run", "sync", "top", "warning_id"]
 
 SYNC_LOCK = 0x53554E4C  # PostgreSQL advisory lock key of detection runs ("SUNL")
 CHUNK = 1000
-EVIDENCE_COLUMNS = ("warning_pk", "dataset", "file", "sheet", "row", "role", "period", "amount")
+EVIDENCE_SCHEMA = pa.schema([
+    ("warning_pk", pa.int64()), ("dataset", pa.string()), ("file", pa.string()),
+    ("sheet", pa.string()), ("row", pa.int64()), ("role", pa.string()),
+    ("period", pa.string()), ("amount", pa.decimal128(16, 2))])
 CHANGE_COLUMNS = ("warning_pk", "run_id", "at", "field", "old_value", "new_value")
-PEOPLE_COLUMNS = ("warning_pk", "id_number", "name", "household", "role")
+PEOPLE_SCHEMA = pa.schema([
+    ("warning_pk", pa.int64()), ("id_number", pa.string()), ("name", pa.string()),
+    ("household", pa.string()), ("role", pa.string())])
 OUTCOMES = ("new", "changed", "unchanged", "reraised", "retracted")
 T = TypeVar("T")
 
@@ -54,6 +62,8 @@ class SyncReport:
     unchanged: int
     reraised: int
     retracted: int
+    phases: dict[str, float] = field(default_factory=dict, compare=False)
+    """Seconds of each phase: `load` (the stored warnings), `plan`, `write`."""
 
 
 def sync(
@@ -78,9 +88,17 @@ def sync(
                        status=RUN_RUNNING, as_of=as_of)
     session.add(run)
     session.flush()
-    plan = make_plan(detections, load(session, models))
+    started = time.perf_counter()
+    stored = load(session, models)
+    loaded = time.perf_counter()
+    plan = make_plan(detections, stored)
+    del stored  # the plan keeps what it needs; the rest need not outlive planning
+    planned = time.perf_counter()
     _write(session, plan, run.id, now)
-    report = SyncReport(run.id, *(plan.counts[outcome] for outcome in OUTCOMES))
+    phases = {"load": loaded - started, "plan": planned - loaded,
+              "write": time.perf_counter() - planned}
+    new, changed, unchanged, reraised, retracted = (plan.counts[o] for o in OUTCOMES)
+    report = SyncReport(run.id, new, changed, unchanged, reraised, retracted, phases)
     for outcome in OUTCOMES:
         setattr(run, outcome, plan.counts[outcome])
     run.finished_at, run.status = datetime.now(UTC), RUN_DONE
@@ -108,21 +126,21 @@ def _write(session: Session, plan: Plan, run_id: int, now: datetime) -> None:
     for chunk in _chunks(list(people)):
         connection.execute(delete(WarningPerson).where(WarningPerson.warning_pk.in_(chunk)))
     people.update({pks[new.warning_id]: new.figures[PEOPLE] for new in plan.new})
-    _insert_people(connection, people)
+    with loading(connection, WarningPerson, sum(map(len, people.values()))):
+        insert_batches(connection, WarningPerson, PEOPLE_SCHEMA, (
+            (pk, *person) for pk, persons in people.items() for person in persons))
     for chunk in _chunks(plan.evidence_gone):
         connection.execute(delete(WarningEvidence).where(WarningEvidence.id.in_(chunk)))
-    added = plan.evidence_added + [(pks[new.warning_id], row) for new in plan.new
-                                   for row in new.evidence]
-    insert_rows(connection, WarningEvidence, EVIDENCE_COLUMNS, [
-        (pk, row.dataset, row.file, row.sheet, row.row, row.role, row.period, row.amount)
-        for pk, row in added])
+    # Row by row from the plan, a batch at a time: a first run holds millions of them.
+    added = chain(plan.evidence_added, ((pks[new.warning_id], row) for new in plan.new
+                                        for row in new.evidence))
+    coming = len(plan.evidence_added) + sum(len(new.evidence) for new in plan.new)
+    with loading(connection, WarningEvidence, coming):
+        insert_batches(connection, WarningEvidence, EVIDENCE_SCHEMA, (
+            (pk, row.dataset, row.file, row.sheet, row.row, row.role, row.period, row.amount)
+            for pk, row in added))
     insert_rows(connection, WarningChange, CHANGE_COLUMNS, [
         (pk, run_id, now, name, old, new) for pk, name, old, new in plan.changes])
-
-
-def _insert_people(connection: Connection, people: dict[int, tuple[Person, ...]]) -> None:
-    insert_rows(connection, WarningPerson, PEOPLE_COLUMNS, [
-        (pk, *person) for pk, persons in people.items() for person in persons])
 
 
 def _insert_warnings(
@@ -132,7 +150,9 @@ def _insert_warnings(
     if not new:
         return {}
     rows = [_warning_row(warning, run_id, now) for warning in new]
-    insert_rows(connection, Warning, list(rows[0]), [list(row.values()) for row in rows])
+    with loading(connection, Warning, len(rows)):
+        insert_rows(connection, Warning, list(rows[0]), [list(row.values()) for row in rows])
+    del rows
     # Cheaper than RETURNING in parameter order, which SQLite would do row by row.
     query = select(Warning.warning_id, Warning.id).where(Warning.first_run_id == run_id)
     return {wid: pk for wid, pk in connection.execute(query)}
