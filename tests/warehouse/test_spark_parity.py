@@ -33,6 +33,7 @@ from sunlight.warehouse.store import Warehouse
 
 PERSONS, SEED = 1500, 11
 runner = CliRunner()
+pytestmark = pytest.mark.slow  # generates and ingests a county, starts Spark
 
 
 def _spark_missing() -> str | None:
