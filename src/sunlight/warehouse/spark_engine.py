@@ -140,7 +140,7 @@ class SparkEngine:
         # The manifest's files, never a folder: a file being written is not read. Their
         # schemas merged by column name (DuckDB's union_by_name): a batch written before a
         # column was added still reads, its cells of that column null.
-        paths = [str(path) for path in files]
+        paths = [local_uri(path) for path in files]
         stacked = self._guard(
             lambda: self.spark.read.option("mergeSchema", "true").parquet(*paths))
         self._view(name, stacked)
@@ -213,6 +213,14 @@ def _message(error: Exception) -> str:
     else:
         text = str(error)
     return text.split("\n'", 1)[0].split("\n+-", 1)[0].split("\n\tat ", 1)[0].strip()
+
+
+def local_uri(path: Path) -> str:
+    """A warehouse file as `file:///…`, absolute: a path without a scheme is read from the
+    cluster's default file system, HDFS on most YARN clusters, and a relative one from the
+    executor's folder. Not `Path.as_uri()`: Hadoop would not decode its %-escapes (a 中文 or
+    spaced SUNLIGHT_HOME)."""
+    return "file://" + str(path.resolve())
 
 
 def to_spark_type(sql_type: str) -> str:
