@@ -4,6 +4,7 @@ changed: a month of payments keeps them, a police delivery rebuilds them."""
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -58,3 +59,17 @@ def test_a_month_of_payments_keeps_the_tables_and_a_police_delivery_rebuilds_the
     run_detection(settings, MODELS)
     again, cases = built(settings)
     assert again > first and cases == 8
+
+
+def test_new_time_limits_rebuild_the_tables_without_new_data(tmp_path: Path):
+    settings = Settings(home=tmp_path / "home")
+    county.run(settings.home)
+    run_detection(settings, MODELS)
+    first, _ = built(settings)
+    shipped = resources.files("sunlight.contract").joinpath("time_limits.yaml").read_text("utf-8")
+    edited = tmp_path / "time_limits.yaml"
+    edited.write_text(shipped.replace("days: 30}", "days: 60}"), "utf-8")
+    assert edited.read_text("utf-8") != shipped
+    run_detection(Settings(home=settings.home, time_limits=edited), MODELS)
+    again, _ = built(settings)
+    assert again > first  # 行政 cases judged at 60 days now, not the tables of 30

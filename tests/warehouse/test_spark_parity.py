@@ -38,7 +38,7 @@ pytestmark = pytest.mark.slow  # generates and ingests a county, starts Spark
 
 def _spark_missing() -> str | None:
     if importlib.util.find_spec("pyspark") is None:
-        return "PySpark is not installed (pip install 'sunlight[spark]')"
+        return "PySpark is not installed (bash scripts/install.sh spark)"
     if shutil.which("java") is None:
         return "no Java runtime on PATH for Spark (Debian: openjdk-17-jre-headless)"
     return None
@@ -159,6 +159,21 @@ def test_files_of_two_shapes_read_as_one_table_by_name(spark: Any, tmp_path: Pat
         engine.close()
     assert rows.to_pylist() == [{"id_number": "1", "name": "甲", "sex": None},
                                 {"id_number": "2", "name": "乙", "sex": "女"}]
+
+
+def test_a_folder_named_like_a_pattern_is_read_as_named(spark: Any, tmp_path: Path):
+    # `[1]` and `*` are glob patterns to Hadoop: the manifest's file, not what they match.
+    folder = tmp_path / "县[1]*"
+    folder.mkdir()
+    pq.write_table(pa.table({"id_number": ["1"]}), folder / "a.parquet")
+    pq.write_table(pa.table({"id_number": ["2"]}), tmp_path / "县1x.parquet")
+    engine = SparkEngine(spark)
+    try:
+        engine.register_parquet("people", [folder / "a.parquet"])
+        rows = engine.query("SELECT id_number FROM people")
+    finally:
+        engine.close()
+    assert rows.to_pylist() == [{"id_number": "1"}]
 
 
 def test_a_dataset_without_files_is_an_empty_table_of_its_canonical_columns(spark: Any):

@@ -47,8 +47,9 @@ def detect_command(
              "DuckDB either way.")] = EngineKind.duckdb,
     spark_master: Annotated[str | None, typer.Option(
         "--spark-master", metavar="URL",
-        help="With --engine spark: local[N], spark://HOST:7077 or Spark Connect sc://HOST:15002 "
-             "(default: SUNLIGHT_SPARK_MASTER, else local[2]).")] = None,
+        help="With --engine spark: local[N], spark://HOST:7077, yarn, k8s://https://HOST:PORT "
+             "or Spark Connect sc://HOST:15002 (default: SUNLIGHT_SPARK_MASTER, else local[2]; "
+             "README: Running the models on a Spark cluster).")] = None,
 ) -> None:
     """Run the models over everything ingested; exit 1 when warnings were raised or changed."""
     settings = get_settings()

@@ -7,6 +7,7 @@ else kept.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -27,6 +28,7 @@ from sunlight.appdb.oversight_tables import (
 from sunlight.appdb.statistics import analyze
 from sunlight.appdb.tables import Base
 from sunlight.contract.datasets import DATASETS
+from sunlight.models.run_values import TIME_LIMITS
 from sunlight.models.runner import base_relations, relations_read, tables_read
 from sunlight.oversight import sql
 from sunlight.warehouse.engine import Engine
@@ -64,6 +66,7 @@ def rebuild(engine: Engine, session: Session, fingerprint: str) -> OversightCoun
     `fingerprint` says what the warehouse held of `datasets_read()`."""
     as_of = cast(date | None, engine.query_few("SELECT as_of FROM run_context")
                  .column("as_of")[0].as_py())
+    fingerprint = _built_from(engine, fingerprint)
     state = session.scalar(select(OversightState))
     if state is not None and state.fingerprint == fingerprint and state.as_of == as_of:
         return OversightCounts(kept=True, rows={})
@@ -82,6 +85,16 @@ def rebuild(engine: Engine, session: Session, fingerprint: str) -> OversightCoun
         session.add(state)
     state.as_of, state.fingerprint, state.built_at = as_of, fingerprint, datetime.now(UTC)
     return OversightCounts(kept=False, rows=rows)
+
+
+def _built_from(engine: Engine, fingerprint: str) -> str:
+    """What the tables are built from: the warehouse's police data, the time limits in force
+    (a deployment may change them without new data) and the queries that judge them."""
+    limits = engine.query_few(f"SELECT * FROM {TIME_LIMITS} ORDER BY category, step")
+    relations = dict(base_relations())
+    queries = [_with(relation, relations[relation], query) for _, relation, query in _BUILT]
+    text = "\n".join([fingerprint, repr(limits.to_pylist()), *queries])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _with(name: str, relation: str, query: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +25,9 @@ from sunlight.warehouse.spill import spill_folder
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-MISSING = ("Spark is not installed: install Sunlight with its spark extra "
-           "(pip install 'sunlight[spark]') and a Java 17 runtime "
+MISSING = ("Spark is not installed: from Sunlight's checkout, `bash scripts/install.sh spark` "
+           "(PySpark into .venv, and Debian's openjdk-17-jre-headless when run as root)")
+NO_JAVA = ("Spark needs a Java 17 or newer runtime: check `java -version` and JAVA_HOME "
            "(Debian: apt-get install openjdk-17-jre-headless)")
 CONNECT_MISSING = ("sc:// needs PySpark's Spark Connect client: pip install "
                    "'pyspark[connect]' (grpcio, grpcio-status, googleapis-common-protos, pandas)")
@@ -67,7 +67,6 @@ def start_session(options: SparkOptions, local_dir: Path) -> SparkSession:
         "spark.local.dir": str(local_dir),
         # Dates and date-times are local time without a zone, in DuckDB as in the files.
         "spark.sql.session.timeZone": "UTC",
-        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={_log_config()}",
         "spark.sql.execution.arrow.pyspark.enabled": "true",
     }
     if options.master.startswith("local"):  # nothing outside this machine talks to it
@@ -78,7 +77,8 @@ def start_session(options: SparkOptions, local_dir: Path) -> SparkSession:
     try:
         session = builder.getOrCreate()
     except Exception as error:  # no Java, a master that does not answer: said, not a trace
-        raise EngineError(f"Spark could not start ({options.master}): {error}") from error
+        hint = f"; {NO_JAVA}" if "JAVA_GATEWAY_EXITED" in str(error) else ""
+        raise EngineError(f"Spark could not start ({options.master}): {error}{hint}") from error
     session.sparkContext.setLogLevel("ERROR")
     _quiet_failed_queries(session)
     return session
@@ -89,9 +89,12 @@ def _quiet_failed_queries(session: SparkSession) -> None:
     error reaches us; the engine raises it as an EngineError, so the log says it once more."""
     jvm = session.sparkContext._jvm
     assert jvm is not None
-    level = jvm.org.apache.logging.log4j.Level.OFF
-    jvm.org.apache.logging.log4j.core.config.Configurator.setLevel("SQLQueryContextLogger",
-                                                                   level)
+    levels = jvm.org.apache.logging.log4j.Level
+    configurator = jvm.org.apache.logging.log4j.core.config.Configurator
+    configurator.setLevel("SQLQueryContextLogger", levels.OFF)
+    # Kept: "Initial job has not accepted any resources", a cluster whose workers cannot give
+    # the executors the memory asked for, which would otherwise wait without a word.
+    configurator.setLevel("org.apache.spark.scheduler.TaskSchedulerImpl", levels.WARN)
 
 
 def _connect(builder_class: Any, master: str) -> SparkSession:
@@ -101,14 +104,10 @@ def _connect(builder_class: Any, master: str) -> SparkSession:
         raise EngineError(CONNECT_MISSING) from error
     try:
         session: SparkSession = builder_class.builder.remote(master).getOrCreate()
-    except Exception as error:
-        raise EngineError(f"Spark Connect could not reach {master}: {error}") from error
+    except Exception as error:  # the address said without its parameters (a token)
+        address = master.split("/;", 1)[0]
+        raise EngineError(f"Spark Connect could not reach {address}: {error}") from error
     return session
-
-
-def _log_config() -> Path:
-    """Spark's log4j2 configuration: errors only, else its start-up floods the terminal."""
-    return Path(str(resources.files("sunlight.warehouse").joinpath("spark-log4j2.properties")))
 
 
 class SparkEngine:
@@ -142,7 +141,9 @@ class SparkEngine:
         # column was added still reads, its cells of that column null.
         paths = [local_uri(path) for path in files]
         stacked = self._guard(
-            lambda: self.spark.read.option("mergeSchema", "true").parquet(*paths))
+            # Each path as written: `[`, `*` or `{` in a SUNLIGHT_HOME is no glob pattern.
+            lambda: self.spark.read.option("mergeSchema", "true")
+            .option("__globPaths__", "false").parquet(*paths))
         self._view(name, stacked)
 
     def register_table(self, name: str, table: pa.Table) -> None:
