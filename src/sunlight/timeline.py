@@ -10,7 +10,7 @@ does not need them, and the fewer places they sit in, the better.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ import pyarrow as pa
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import insert_table, loading
+from sunlight.appdb.bulk import batched, insert_table, loading
 from sunlight.appdb.timeline_tables import PersonRecord
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -122,7 +122,7 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     open_warehouse(engine, warehouse)
     engine.register_table("warned", pa.table({"id_number": pa.array(ids, pa.string())}))
     connection = session.connection()
-    for chunk in _chunks(ids):
+    for chunk in batched(ids, CHUNK):
         connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
     if not ids:
         return 0
@@ -137,11 +137,6 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
 
 def _qualified(name: str) -> str:
     return name if "." in name else f"t.{name}"
-
-
-def _chunks(items: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
 
 
 # Reading ---------------------------------------------------------------------------------

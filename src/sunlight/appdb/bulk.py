@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import psycopg
 import pyarrow as pa
@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from sunlight.appdb.tables import Base
+
+T = TypeVar("T")
 
 
 def insert_rows(
@@ -117,7 +119,7 @@ def insert_batches(
     `insert_table`: never all the rows as Python tuples at once, nor as Arrow. Returns how
     many rows were written."""
     written = 0
-    for chunk in _batched(rows, batch):
+    for chunk in batched(rows, batch):
         columns = zip(*chunk, strict=True)
         insert_table(connection, model, pa.table(
             [_array(values, field.type) for values, field in zip(columns, schema, strict=True)],
@@ -126,8 +128,9 @@ def insert_batches(
     return written
 
 
-def _batched(rows: Iterable[Sequence[Any]], size: int) -> Iterator[list[Sequence[Any]]]:
-    chunk: list[Sequence[Any]] = []
+def batched(rows: Iterable[T], size: int) -> Iterator[list[T]]:
+    """The rows in lists of `size` (the last shorter), read one batch ahead at most."""
+    chunk: list[T] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) == size:

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import chain
-from typing import Any, TypeVar
+from typing import Any
 
 import pyarrow as pa
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sunlight.appdb.bulk import insert_batches, insert_rows, loading
+from sunlight.appdb.bulk import batched, insert_batches, insert_rows, loading
 from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
 from sunlight.appdb.stored import PEOPLE, load
 from sunlight.appdb.tables import (
@@ -45,7 +45,6 @@ PEOPLE_SCHEMA = pa.schema([
     ("warning_pk", pa.int64()), ("id_number", pa.string()), ("name", pa.string()),
     ("household", pa.string()), ("role", pa.string())])
 OUTCOMES = ("new", "changed", "unchanged", "reraised", "retracted")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -123,13 +122,13 @@ def _write(session: Session, plan: Plan, run_id: int, now: datetime) -> None:
     _update_warnings(connection, {pk: {name: value for name, value in values.items()
                                        if name != PEOPLE}
                                   for pk, values in plan.updates.items()}, now)
-    for chunk in _chunks(list(people)):
+    for chunk in batched(people, CHUNK):
         connection.execute(delete(WarningPerson).where(WarningPerson.warning_pk.in_(chunk)))
     people.update({pks[new.warning_id]: new.figures[PEOPLE] for new in plan.new})
     with loading(connection, WarningPerson, sum(map(len, people.values()))):
         insert_batches(connection, WarningPerson, PEOPLE_SCHEMA, (
             (pk, *person) for pk, persons in people.items() for person in persons))
-    for chunk in _chunks(plan.evidence_gone):
+    for chunk in batched(plan.evidence_gone, CHUNK):
         connection.execute(delete(WarningEvidence).where(WarningEvidence.id.in_(chunk)))
     # Row by row from the plan, a batch at a time: a first run holds millions of them.
     added = chain(plan.evidence_added, ((pks[new.warning_id], row) for new in plan.new
@@ -177,11 +176,6 @@ def _warning_row(new: NewWarning, run_id: int, now: datetime) -> dict[str, Any]:
         "first_run_id": run_id, "created_at": now, "updated_at": now,
         **{name: value for name, value in new.figures.items() if name != PEOPLE},
     }
-
-
-def _chunks(items: list[T]) -> Iterator[list[T]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start:start + CHUNK]
 
 
 # Queries ---------------------------------------------------------------------------------
