@@ -122,15 +122,16 @@ def _after_models(settings: Settings, warehouse: Warehouse, result: DetectionRes
 def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: DetectionResult
            ) -> tuple[SyncReport, IndexCounts]:
     """The warnings with their timelines, then the entity index and the 督察 tables."""
+    held = fingerprint(warehouse)  # read once: the run and the index name the same warehouse
     with session_factory(db).begin() as session:
         report = sync(session, result.detections, models=result.models_run,
-                      fingerprint=fingerprint(warehouse), as_of=result.as_of.day)
+                      fingerprint=held, as_of=result.as_of.day)
         # In the same transaction: a warning is never stored without its timeline.
         timeline.refresh(engine, warehouse, session,
                          {d.id_number for d in result.detections})
     # A transaction of its own: the warnings stand even if the index cannot be built.
     with session_factory(db).begin() as session:
-        index = rebuild_index(engine, warehouse, session, fingerprint(warehouse))
+        index = rebuild_index(engine, warehouse, session, held)
     with session_factory(db).begin() as session:  # the 督察 views' tables
         # kept when only other datasets changed (a month of payments)
         rebuild_oversight(engine, session, fingerprint(warehouse, oversight_datasets()))
