@@ -256,6 +256,12 @@ class County:
             write_csv(root / code / name, table)
         return root
 
+    def ingested(self, folder: Path) -> Path:
+        """SUNLIGHT_HOME `folder/home` with this county ingested (delivered beside it)."""
+        home = folder / "home"
+        self.run(home)
+        return home
+
     def fixture(self, *codes: str) -> Any:
         """A module-scoped fixture `run`: this county ingested once, the models `codes` run."""
 

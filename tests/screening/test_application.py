@@ -96,9 +96,7 @@ stranger_id = make_id("1970-01-01", 990)  # a valid ID the registry does not hol
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
+    return county.ingested(tmp_path_factory.mktemp("county"))
 
 
 @pytest.fixture(scope="module")

@@ -36,9 +36,7 @@ BAD_CHECKSUM = alive.id[:17] + ("0" if alive.id[17] != "0" else "1")
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The county ingested once; no test changes it (`fresh_home` is for one that does)."""
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
+    return county.ingested(tmp_path_factory.mktemp("county"))
 
 
 @pytest.fixture

@@ -81,9 +81,7 @@ county.add("inspection_findings", "督察问题.csv", finding_no="DC002", unit=T
 @pytest.fixture(scope="module")
 def bureau_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SUNLIGHT_HOME with the bureau ingested (not yet detected)."""
-    home = tmp_path_factory.mktemp("bureau") / "home"
-    county.run(home)
-    return home
+    return county.ingested(tmp_path_factory.mktemp("bureau"))
 
 
 def detect(home: Path, database_url: str, as_of: date | None = None) -> None:

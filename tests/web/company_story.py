@@ -35,9 +35,7 @@ county.pay_company(unknown, "留工补贴", "2024-01", 1500, claimed=3)
 @pytest.fixture(scope="module")
 def company_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SUNLIGHT_HOME with the story ingested (not yet detected)."""
-    home = tmp_path_factory.mktemp("companies") / "home"
-    county.run(home)
-    return home
+    return county.ingested(tmp_path_factory.mktemp("companies"))
 
 
 def detect(home: Path, database_url: str) -> None:

@@ -56,9 +56,7 @@ for n in range(1, 4):  # 行政, open 38 days at the as-of date against a limit 
 @pytest.fixture(scope="module")
 def month_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """SUNLIGHT_HOME with the two months ingested (not yet detected)."""
-    home = tmp_path_factory.mktemp("month") / "home"
-    county.run(home)
-    return home
+    return county.ingested(tmp_path_factory.mktemp("month"))
 
 
 def detected(staff_app: StaffApp, home: Path) -> StaffApp:

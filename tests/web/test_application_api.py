@@ -43,9 +43,7 @@ county.official(county.person("孙大山", born="1966-06-16", household="H-SUN")
 
 @pytest.fixture(scope="module")
 def county_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
+    return county.ingested(tmp_path_factory.mktemp("county"))
 
 
 @pytest.fixture

@@ -69,9 +69,7 @@ def batch_csv() -> bytes:
 
 @pytest.fixture(scope="module")
 def county_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("county") / "home"
-    county.run(home)
-    return home
+    return county.ingested(tmp_path_factory.mktemp("county"))
 
 
 @pytest.fixture
