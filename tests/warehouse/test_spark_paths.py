@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sunlight.warehouse.spark_engine import local_uri
+from sunlight.warehouse.spark_engine import local_uri, shown_address
 
 
 def test_a_warehouse_file_is_named_as_an_absolute_local_uri(
@@ -20,3 +20,9 @@ def test_chinese_and_spaces_stay_as_they_are(tmp_path: Path) -> None:
     # Hadoop parses the text after file:// as the path itself: %-escapes would name no file.
     named = local_uri(tmp_path / "阳光 数据" / "a.parquet")
     assert named == f"file://{tmp_path}/阳光 数据/a.parquet"
+
+
+def test_a_spark_connect_token_is_never_printed() -> None:
+    address = "sc://connect.example:15002/;token=s3cret;user_id=analyst"
+    assert shown_address(address) == "sc://connect.example:15002"
+    assert shown_address("sc://connect.example:15002") == "sc://connect.example:15002"

@@ -104,10 +104,16 @@ def _connect(builder_class: Any, master: str) -> SparkSession:
         raise EngineError(CONNECT_MISSING) from error
     try:
         session: SparkSession = builder_class.builder.remote(master).getOrCreate()
-    except Exception as error:  # the address said without its parameters (a token)
-        address = master.split("/;", 1)[0]
-        raise EngineError(f"Spark Connect could not reach {address}: {error}") from error
+    except Exception as error:
+        raise EngineError(f"Spark Connect could not reach {shown_address(master)}: {error}"
+                          ) from error
     return session
+
+
+def shown_address(master: str) -> str:
+    """A Spark Connect address as an error may print it: without its parameters
+    (`sc://host:15002/;token=…;user_id=…`), which may carry a secret."""
+    return master.split("/;", 1)[0]
 
 
 class SparkEngine:
