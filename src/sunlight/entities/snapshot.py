@@ -62,10 +62,6 @@ _READ_WHOLE = {"e_stored", "e_stored_links"}
 engine once. A scoped build reads a few rows of them, and the snapshot's other tables, where
 it needs them: from the Parquet files."""
 
-_READ_ONCE_SCOPED = {"s_stored_pairs"}
-"""The one a scoped build reads three times (who was paid before, the accounts' kept pairs,
-the pairs written again): decoded from Parquet once."""
-
 
 def folder(warehouse: Warehouse) -> Path:
     """Where snapshots live: `entity-index/` beside the warehouse folder."""
@@ -97,7 +93,7 @@ def register(engine: Engine, files: dict[str, Path], *, scoped: bool) -> None:
     for part, path in files.items():
         engine.register_parquet(f"snap_{part}", [path])
     for name, query in STORED.items():
-        if name in (_READ_ONCE_SCOPED if scoped else _READ_WHOLE):
+        if name in _READ_WHOLE and not scoped:
             engine.materialise(name, query)
         else:
             engine.create_view(name, query)
