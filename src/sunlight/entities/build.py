@@ -105,8 +105,8 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
         clock.lap("write")
         counts.payment_runs = _write_payments(engine, connection, scoped=new is not None)
         clock.lap("payments")
-        counts.entities = {row["kind"]: row["n"] for row in engine.query(
-            "SELECT kind, count(*) AS n FROM e_dir GROUP BY kind").to_pylist()}
+        counts.entities = {row["kind"]: row["n"] for row in engine.query(  # e_ids: in memory
+            "SELECT kind, count(*) AS n FROM e_ids GROUP BY kind").to_pylist()}
         counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
         state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
         state.entities, state.links = counts.total, counts.links

@@ -45,6 +45,10 @@ class DuckDBEngine:
             self.con.execute(f"CREATE SCHEMA {_SHARED}")
             self.con.execute(f"SET search_path = '{_SHARED},main'")
             self._kind = f"{_SHARED}."
+        # Each statement over a dataset's view binds its files again: with the footers kept
+        # (checked against each file's modification time), a step that reads few rows of a
+        # dataset of 45 files no longer reads 45 footers first.
+        self.con.execute("SET parquet_metadata_cache = true")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
