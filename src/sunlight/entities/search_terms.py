@@ -72,7 +72,8 @@ def write_terms(connection: Connection, keys: Iterable[Sequence[tuple[int, str]]
 
 def _chunks(connection: Connection, query: Executable, rows: int) -> Iterator[list[Any]]:
     """The query's rows as tuples, `rows` at a time."""
-    for chunk in connection.execution_options(yield_per=rows).execute(query).partitions():
+    # The option on the statement: on the connection it would stay for what follows.
+    for chunk in connection.execute(query, execution_options={"yield_per": rows}).partitions():
         yield [tuple(row) for row in chunk]
 
 
