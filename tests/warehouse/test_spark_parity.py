@@ -28,7 +28,7 @@ from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, detect
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
-from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.engine import EngineError, EngineFailed
 from sunlight.warehouse.spark_engine import SparkEngine, SparkOptions, start_session
 from sunlight.warehouse.store import Warehouse
 
@@ -190,6 +190,19 @@ def test_a_dataset_without_files_is_an_empty_table_of_its_canonical_columns(spar
     assert on_spark.num_rows == 0
     assert on_spark.column_names == [column.name for column in table_columns("payments")]
     assert on_spark.schema == on_duck.schema  # dates, decimals, strings typed alike
+
+
+def test_a_warehouse_file_gone_is_the_engines_failure_not_the_statements(spark: Any,
+                                                                         tmp_path: Path):
+    engine = SparkEngine(spark)
+    try:
+        with pytest.raises(EngineFailed, match=r"gone\.parquet"):
+            engine.register_parquet("payments", [tmp_path / "gone.parquet"])
+        with pytest.raises(EngineError) as refused:  # the SQL's own fault
+            engine.query("SELECT no_such_column FROM range(1)")
+        assert not isinstance(refused.value, EngineFailed)
+    finally:
+        engine.close()
 
 
 def test_a_query_spark_refuses_is_an_engine_error_naming_the_cause(spark: Any):

@@ -17,7 +17,7 @@ import sqlglot
 
 from sunlight.contract.canonical import table_columns
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.engine import EngineError, EngineFailed
 from sunlight.warehouse.spill import spill_folder
 
 # query_few takes the DB-API's Arrow result on purpose (see there); DuckDB warns of its copy
@@ -69,8 +69,8 @@ class DuckDBEngine:
             raise ValueError(f"no Parquet files for table {name}")
         paths = ", ".join(_literal(str(path)) for path in files)
         # union_by_name: a batch written before a column was added still reads.
-        self.con.execute(f"CREATE OR REPLACE VIEW main.{name} AS SELECT * FROM "
-                         f"read_parquet([{paths}], union_by_name = true)")
+        self._run(f"CREATE OR REPLACE VIEW main.{name} AS SELECT * FROM "
+                  f"read_parquet([{paths}], union_by_name = true)")
 
     def register_table(self, name: str, table: pa.Table) -> None:
         _check_name(name)
@@ -169,6 +169,8 @@ def _engine_error(error: duckdb.Error) -> Exception:
     a background job reports as the memory limit."""
     if isinstance(error, duckdb.OutOfMemoryException):
         return MemoryError(str(error))
+    if isinstance(error, duckdb.IOException | duckdb.InterruptException):
+        return EngineFailed(str(error))
     return EngineError(str(error))
 
 

@@ -20,6 +20,12 @@ class EngineError(RuntimeError):
     """A statement the engine could not run; the message is the engine's own."""
 
 
+class EngineFailed(EngineError):
+    """The engine failed while running a statement that was not at fault: a warehouse file it
+    could not read, a cluster's worker or connection lost, an interruption. The same statement
+    may run another time; the warehouse or the cluster, not the SQL, needs looking at."""
+
+
 class Engine(Protocol):
     """What the warehouse's readers need of an engine: tables in, SQL run, Arrow out."""
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from sunlight.contract.canonical import table_columns
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.engine import EngineError, EngineFailed
 from sunlight.warehouse.spark_sql import to_spark
 from sunlight.warehouse.spill import spill_folder
 
@@ -224,7 +224,26 @@ class SparkEngine:
             text = _message(error)
             if "OutOfMemoryError" in text:
                 raise MemoryError(text) from error
-            raise EngineError(text) from error
+            if _statements_fault(error):
+                raise EngineError(text) from error
+            raise EngineFailed(text) from error
+
+
+_FILES_GONE = frozenset({"PATH_NOT_FOUND", "FAILED_READ_FILE.FILE_NOT_EXIST"})
+"""Spark's analysis errors that say a warehouse file is missing: the warehouse's fault."""
+
+
+def _statements_fault(error: Exception) -> bool:
+    """Whether Spark refused the statement itself (it does not parse or bind, or its values
+    do not compute), not the run: a job aborted, an executor or the connection lost."""
+    from pyspark import errors
+
+    if isinstance(error, errors.AnalysisException) and error.getCondition() in _FILES_GONE:
+        return False
+    return isinstance(error, errors.AnalysisException | errors.ArithmeticException
+                      | errors.ArrayIndexOutOfBoundsException | errors.DateTimeException
+                      | errors.IllegalArgumentException | errors.NumberFormatException
+                      | errors.UnsupportedOperationException)
 
 
 def _message(error: Exception) -> str:
