@@ -11,6 +11,7 @@ import importlib.util
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,24 @@ def test_a_query_spark_refuses_is_an_engine_error_naming_the_cause(spark: Any):
             engine.query("SELECT * FROM no_such_table")
     finally:
         engine.close()
+
+
+def test_an_answer_read_in_batches_is_the_answer_read_whole(spark: Any, tmp_path: Path):
+    people = tmp_path / "people.parquet"
+    pq.write_table(pa.table({"id_number": [str(i) for i in range(7)],
+                             "paid": pa.array([i * 100 for i in range(7)], pa.decimal128(12, 2)),
+                             "on": pa.array([date(2024, 1, i + 1) for i in range(7)])}), people)
+    query = "SELECT * FROM people ORDER BY id_number"
+    spark_engine, duck = SparkEngine(spark), DuckDBEngine()
+    try:
+        for engine in (spark_engine, duck):
+            engine.register_parquet("people", [people])
+        batches = list(spark_engine.query_batches(query, 3))
+        empty = spark_engine.query_batches("SELECT * FROM people WHERE false", 3)
+        whole = duck.query(query)
+    finally:
+        spark_engine.close()
+        duck.close()
+    assert [batch.num_rows for batch in batches] == [3, 3, 1]
+    assert pa.Table.from_batches(batches) == whole
+    assert empty.schema == whole.schema and list(empty) == []

@@ -173,6 +173,18 @@ def insert_table(connection: Connection, model: type[Base], table: pa.Table) -> 
                                _sqlite_rows(table))
 
 
+def insert_stream(connection: Connection, model: type[Base],
+                  batches: Iterable[pa.RecordBatch]) -> int:
+    """`insert_table` for each of a stream of Arrow batches in turn: only one batch is held
+    at a time (as Python values, on SQLite), whatever the rows in all. Returns how many rows
+    were written."""
+    written = 0
+    for batch in batches:
+        insert_table(connection, model, pa.Table.from_batches([batch]))
+        written += batch.num_rows
+    return written
+
+
 def update_table(connection: Connection, model: type[Base], table: pa.Table) -> None:
     """Write an Arrow table's rows over the model's rows of the same `id` (its other columns
     named as the model's). Only the indexes of the columns set are touched: cheaper than

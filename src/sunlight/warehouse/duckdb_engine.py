@@ -117,6 +117,14 @@ class DuckDBEngine:
         except duckdb.Error as error:
             raise _engine_error(error) from error
 
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        # A streamed result: DuckDB computes the next rows as the reader asks for them.
+        try:
+            reader = self.con.sql(sql).to_arrow_reader(rows)
+        except duckdb.Error as error:
+            raise _engine_error(error) from error
+        return pa.RecordBatchReader.from_batches(reader.schema, _guarded(reader))
+
     def query_few(self, sql: str) -> pa.Table:
         """`query` for an answer of a few rows: the DB-API binds the statement once where the
         relation API binds it twice, and the extra copy of the result it makes costs nothing
@@ -151,6 +159,13 @@ class DuckDBEngine:
 
     def close(self) -> None:
         self.con.close()
+
+
+def _guarded(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
+    try:
+        yield from reader
+    except duckdb.Error as error:
+        raise _engine_error(error) from error
 
 
 def _engine_error(error: duckdb.Error) -> Exception:

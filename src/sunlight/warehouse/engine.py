@@ -51,6 +51,11 @@ class Engine(Protocol):
         """Run a query written in DuckDB's dialect and return its rows; EngineError if the
         engine cannot."""
 
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        """`query`'s rows in batches of at most `rows`, each computed or fetched as it is
+        read: for answers too large to hold at once (a province's entity index). Read it to
+        the end before the engine's next statement."""
+
     def query_few(self, sql: str) -> pa.Table:
         """`query` for an answer of a few rows, planned as cheaply as the engine can (one
         application's screening runs a few dozen such queries)."""

@@ -172,6 +172,24 @@ class SparkEngine:
         frame = self._sql(sql)
         return _duckdb_types(self._guard(frame.toArrow))
 
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        frame = self._sql(sql)
+        empty = self._guard(lambda: frame.limit(0).toArrow())
+        return pa.RecordBatchReader.from_batches(_duckdb_types(empty).schema,
+                                                 self._batches(frame, empty.schema, rows))
+
+    def _batches(self, frame: DataFrame, schema: pa.Schema,
+                 rows: int) -> Iterator[pa.RecordBatch]:
+        # The driver holds one partition at a time (toLocalIterator), never the whole answer.
+        chunk: list[dict[str, Any]] = []
+        for row in self._guard(frame.toLocalIterator):
+            chunk.append(row.asDict(recursive=True))
+            if len(chunk) == rows:
+                yield _spark_batch(chunk, schema)
+                chunk = []
+        if chunk:
+            yield _spark_batch(chunk, schema)
+
     def query_few(self, sql: str) -> pa.Table:
         return self.query(sql)
 
@@ -265,6 +283,12 @@ def _spark_ready(table: pa.Table) -> pa.Table:
             column = column.cast(pa.string())
         columns.append(column)
     return pa.table(columns, names=table.column_names)
+
+
+def _spark_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
+    """Rows of a Spark answer as the Arrow batch `query` would have given."""
+    table = _duckdb_types(pa.Table.from_pylist(rows, schema=schema)).combine_chunks()
+    return table.to_batches()[0]  # rows is never empty: one batch
 
 
 def _duckdb_types(table: pa.Table) -> pa.Table:
