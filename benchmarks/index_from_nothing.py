@@ -4,10 +4,13 @@ wall, CPU and peak RSS of the whole run, and wall and CPU seconds of each phase 
     PYTHONPATH=src .venv/bin/python benchmarks/index_from_nothing.py \\
         --home /work/bench/is/home-1m-ingested --work /tmp/me-index
 
-`--home` is a home right after `sunlight ingest` (no app database yet): copied to `--work`
-first, never written to. One run in this process (fresh: nothing else imported); prints one
-JSON line. The RSS is sampled every second (`rss`: (seconds, MB) every 20 s) to tell which
-phase peaked.
+`--home` is a home right after `sunlight ingest` (no app database yet), e.g. of
+`sunlight generate --persons 1000000 --seed 1 --format csv --out C` then
+`SUNLIGHT_HOME=H sunlight ingest C/delivery`: copied to `--work` first, never written to.
+`--work` must be new or a copy this script made before (it is replaced); `--database-url`, if
+given, a disposable empty database. One run in this process (fresh: nothing else
+imported); prints one JSON line. The RSS is sampled every second (`rss`: (seconds, MB)
+every 20 s) to tell which phase peaked.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+MARK = ".index-from-nothing-copy"
+"""Left in --work: only a folder holding it is deleted by a later run."""
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -29,9 +35,15 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
-    if args.work.exists():
-        shutil.rmtree(args.work)
-    shutil.copytree(args.home, args.work)
+    home, work = args.home.resolve(), args.work.resolve()
+    if home == work or home in work.parents or work in home.parents:
+        parser.error("--work must be outside --home (and --home outside --work)")
+    if work.exists():
+        if not (work / MARK).exists():
+            parser.error(f"{work} exists and is not a copy made by this script: name a new folder")
+        shutil.rmtree(work)
+    shutil.copytree(home, work)
+    (work / MARK).touch()
     print(json.dumps(measure(args.work, args.database_url)))
 
 

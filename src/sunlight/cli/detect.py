@@ -90,6 +90,11 @@ def detect_command(
         raise typer.Exit(BAD_INPUT)
     print_outcomes(run)
     print_top(top)
+    if run.after_failure:
+        errors.print("[red]the engine failed after the warnings were stored:[/red] "
+                     f"{escape(run.after_failure)}\nThe warnings above stand; the entity index "
+                     "and the 督察 tables were not rebuilt. Run `sunlight detect` again.")
+        raise typer.Exit(ENGINE_FAILED)
     raised = run.report.new + run.report.changed + run.report.reraised
     raise typer.Exit(WARNINGS if raised else OK)
 

@@ -6,6 +6,7 @@ Every connection is one of this class's own: DuckDB's shared module-level connec
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -168,14 +169,22 @@ def _guarded(reader: pa.RecordBatchReader) -> Iterator[pa.RecordBatch]:
         raise _engine_error(error) from error
 
 
-def _engine_error(error: duckdb.Error) -> Exception:
+def _engine_error(error: duckdb.Error) -> BaseException:
     """DuckDB's error as the interface's; memory it could not have stays a MemoryError, which
     a background job reports as the memory limit."""
     if isinstance(error, duckdb.OutOfMemoryException):
         return MemoryError(str(error))
-    if isinstance(error, duckdb.IOException | duckdb.InterruptException):
+    if isinstance(error, duckdb.InterruptException):
+        return KeyboardInterrupt()  # the user stopped it: not a failure to look into
+    if isinstance(error, duckdb.IOException) or (
+            isinstance(error, duckdb.InvalidInputException) and _UNREADABLE.search(str(error))):
         return EngineFailed(str(error))
     return EngineError(str(error))
+
+
+_UNREADABLE = re.compile(r"magic bytes|too small to be a Parquet file|Parquet file .*corrupt"
+                         r"|Invalid Parquet|Could not read Parquet", re.IGNORECASE)
+"""DuckDB's words for a Parquet file it cannot read: a damaged warehouse file, not bad SQL."""
 
 
 def _check_name(name: str) -> None:
