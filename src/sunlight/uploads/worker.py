@@ -180,6 +180,8 @@ def detect_after_upload(settings: Settings) -> dict[str, Any]:
         return {"error": f"预警模型运行失败，数据已导入。{TOLD_IN_LOG}"}
     if run.report is None:
         return {"models": 0}
+    if run.after_failure:  # the warnings are stored; the index is built again next run
+        log.warning("entity index not rebuilt after an upload: %s", run.after_failure)
     report = run.report
     return {"models": len(run.result.models_run), "new": report.new, "changed": report.changed,
             "reraised": report.reraised, "retracted": report.retracted}
