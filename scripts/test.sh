@@ -26,4 +26,5 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy
     fi
 fi
 # pytest exits 5 when it collected no test: with `set -e` that fails the run, as it should.
-.venv/bin/python -m pytest "$@"
+# The slowest tests are listed at the end: where the run's minutes go.
+.venv/bin/python -m pytest --durations=25 "$@"

@@ -37,6 +37,11 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
+def read_words(html: str) -> str:
+    """The text a person reads, each run of white space one space."""
+    return " ".join(visible_text(html).split())
+
+
 def codes_in(text: str, known: frozenset[str]) -> set[str]:
     """The codes a text shows, as words of their own (`case.assign`, `open`, `DIBAO`); a file
     name as delivered (`residents.csv`) is the department's, not a code."""

@@ -24,9 +24,11 @@ from tests.entities.fixtures import (
     HOUSEHOLD_LI,
     HOUSEHOLD_ZHANG,
     PERSONS,
+    TOWNSHIP,
     SharedCard,
     shared_card,
 )
+from tests.entities.fixtures import entity as add_entity
 from tests.web.conftest import OTHER_TOWNSHIP, StaffApp
 from tests.web.page_text import visible_text
 from tests.web.stored import assign
@@ -192,3 +194,24 @@ def test_a_village_page_counts_its_cadres_of_another_township(staff_app_both: St
     html = get(staff_app_both, village, "verifier")
     assert "张建国" not in html and "另有 1 名任职人员不在您的乡镇" in visible_text(html)
     assert "张建国" in get(staff_app_both, village, "analyst")
+
+
+def test_every_entity_link_a_verifier_is_shown_opens(staff_app_both: StaffApp,
+                                                      story: SharedCard):
+    # The son is registered in another township now, though his warning is the verifier's.
+    with staff_app_both.session() as session:
+        son = session.get(Entity, story.persons["son"].id)
+        assert son is not None
+        son.township = OTHER_TOWNSHIP
+        add_entity(session, "township", TOWNSHIP, TOWNSHIP, village="")  # the verifier's
+        session.commit()
+    for warning_id in story.warning_ids.values():
+        assign(staff_app_both, warning_id, "verifier")
+    pages = ["/staff/warnings", *(f"/staff/warnings/{w}" for w in story.warning_ids.values())]
+    shown = {link for page in pages
+             for link in re.findall(r'href="(/staff/entities/[^"]+)"',
+                                    get(staff_app_both, page, "verifier"))}
+    assert page_url(story.account) in shown  # linked where the verifier may open it
+    assert page_url(story.persons["son"]) not in shown
+    client = staff_app_both.client("verifier")
+    assert {link: client.get(link).status_code for link in shown} == dict.fromkeys(shown, 200)

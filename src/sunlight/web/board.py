@@ -120,6 +120,19 @@ def subject_text(warning: Warning, program_names: Mapping[str, str]) -> str:
     return " ".join(part for part in (program, period_label(warning.period_from)) if part)
 
 
+SUBJECT_PAGES = {"person": "person", "account": "account", "company": "company",
+                 "household": "household"}
+"""The subject kinds that have an entity page of their own, keyed by the warning's subject."""
+
+
+def subject_page(warning: Warning) -> tuple[str, str]:
+    """The entity page a warning's subject opens, as (kind, key): the person, the account,
+    the company (never its legal representative's page); ("", "") for a subject without one
+    (a township's program-year, a police unit, post, case or finding)."""
+    kind = SUBJECT_PAGES.get(warning.subject_kind, "")
+    return (kind, warning.subject) if kind else ("", "")
+
+
 @dataclass(frozen=True)
 class BoardPage:
     warnings: Sequence[Warning]

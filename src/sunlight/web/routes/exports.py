@@ -85,7 +85,7 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
     if warning.unit:
         return police_notice(request, warning, case, datasets)
     response = render(request, "staff/warnings/notice.html", {
-        "warning": warning, "case": case,
+        "warning": warning, "case": case, "legal_rep": legal_rep_name(warning),
         "model": reference.library().get(warning.model),
         "programs": reference.program_text(
             warning, reference.program_names(settings_of(request).catalog)),
@@ -99,6 +99,12 @@ def verification_notice(request: Request, warning_id: str, staff: WarningReader,
         audit_now(request, staff, "view.id_number", target=warning.warning_id,
                   details={"warning": warning.warning_id, "via": "notice"})
     return response
+
+
+def legal_rep_name(warning: Warning) -> str:
+    """The registry name of a company warning's legal representative, as detection named them."""
+    return next((person.name for person in warning.people
+                 if person.role == "legal_rep" and person.id_number == warning.id_number), "")
 
 
 def police_notice(request: Request, warning: Warning, case: Case | None,

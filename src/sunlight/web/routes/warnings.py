@@ -27,7 +27,15 @@ from sunlight.contract.vocabulary import (
 from sunlight.reports.related import reports_about
 from sunlight.timeline import timeline
 from sunlight.web import entity_data, reference
-from sunlight.web.board import SORTS, Filters, board_page, choices, period_label, subject_text
+from sunlight.web.board import (
+    SORTS,
+    Filters,
+    board_page,
+    choices,
+    period_label,
+    subject_page,
+    subject_text,
+)
 from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_pages import assign_url
 from sunlight.web.case_panel import panel_context
@@ -68,7 +76,8 @@ def _board_context(request: Request, session: Session, staff: Staff,
         "model_names": reference.police_model_names() if police else reference.model_names(),
         "program_names": reference.program_names(settings_of(request).catalog),
         "sorts": SORTS, "severity_zh": SEVERITY_ZH, "period_label": period_label,
-        "subject_text": subject_text, "subject_kind_zh": SUBJECT_KIND_ZH,
+        "subject_text": subject_text, "subject_page": subject_page,
+        "subject_kind_zh": SUBJECT_KIND_ZH,
         "may_export": staff.role in (ANALYST, INSPECTOR),
         "today": local_today(),
     }
