@@ -21,9 +21,8 @@ from sunlight.models.runner import DetectionResult, ModelOutcome, detect, prepar
 from sunlight.oversight.build import datasets_read as oversight_datasets
 from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
-from sunlight.warehouse import spark_engine
 from sunlight.warehouse.duckdb_engine import DuckDBEngine, engine_for
-from sunlight.warehouse.engine import Engine, EngineError
+from sunlight.warehouse.engine import Engine, EngineError, EngineFailed
 from sunlight.warehouse.store import Warehouse
 
 
@@ -34,6 +33,9 @@ class DetectionRun:
     """None when no model could run (nothing was stored)."""
     index: IndexCounts | None = None
     """The entity index as this run left it (None when nothing was stored)."""
+    after_failure: str = ""
+    """Why the entity index or the 督察 tables were not rebuilt after the warnings were
+    stored (they stand): the engine failed or ran out of memory. Empty when all was done."""
 
 
 def fingerprint(warehouse: Warehouse, datasets: Collection[str] | None = None) -> str:
@@ -84,7 +86,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             after = engine if engine_kind == "duckdb" else _after_models(
                 settings, warehouse, result, limits)
             try:
-                report, index = _store(db, after, warehouse, result)
+                report, index, failure = _store(db, after, warehouse, result)
             finally:
                 if after is not engine:
                     after.close()
@@ -92,7 +94,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             engine.close()
     finally:
         db.dispose()
-    return DetectionRun(result, report, index)
+    return DetectionRun(result, report, index, failure)
 
 
 class EngineUnavailable(RuntimeError):
@@ -104,6 +106,9 @@ def _models_engine(settings: Settings, kind: str, spark_master: str | None) -> E
         return engine_for(settings)
     if kind != "spark":
         raise ValueError(f"no engine {kind!r}: duckdb or spark")
+    # Imported only here: its Spark dialect of sqlglot is a tenth of a second of every start.
+    from sunlight.warehouse import spark_engine
+
     try:
         return spark_engine.engine_for(settings, spark_master)
     except EngineError as error:
@@ -120,8 +125,9 @@ def _after_models(settings: Settings, warehouse: Warehouse, result: DetectionRes
 
 
 def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: DetectionResult
-           ) -> tuple[SyncReport, IndexCounts]:
-    """The warnings with their timelines, then the entity index and the 督察 tables."""
+           ) -> tuple[SyncReport, IndexCounts | None, str]:
+    """The warnings with their timelines, then the entity index and the 督察 tables; the
+    third value says why these two were not rebuilt, if the engine failed on them."""
     held = fingerprint(warehouse)  # read once: the run and the index name the same warehouse
     with session_factory(db).begin() as session:
         report = sync(session, result.detections, models=result.models_run,
@@ -129,10 +135,13 @@ def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: Detection
         # In the same transaction: a warning is never stored without its timeline.
         timeline.refresh(engine, warehouse, session,
                          {d.id_number for d in result.detections})
-    # A transaction of its own: the warnings stand even if the index cannot be built.
-    with session_factory(db).begin() as session:
-        index = rebuild_index(engine, warehouse, session, held)
-    with session_factory(db).begin() as session:  # the 督察 views' tables
-        # kept when only other datasets changed (a month of payments)
-        rebuild_oversight(engine, session, fingerprint(warehouse, oversight_datasets()))
-    return report, index
+    # Transactions of their own: the warnings stand even if the index cannot be built.
+    try:
+        with session_factory(db).begin() as session:
+            index = rebuild_index(engine, warehouse, session, held)
+        with session_factory(db).begin() as session:  # the 督察 views' tables
+            # kept when only other datasets changed (a month of payments)
+            rebuild_oversight(engine, session, fingerprint(warehouse, oversight_datasets()))
+    except (EngineFailed, MemoryError) as error:
+        return report, None, str(error) or type(error).__name__
+    return report, index, ""

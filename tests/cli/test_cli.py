@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -173,6 +174,24 @@ def test_a_command_imports_only_what_it_runs():
     assert ran.returncode == 0, ran.stderr
     version, imported = ran.stdout.splitlines()
     assert version == __version__ and imported == "[]"
+
+
+def test_detect_on_sqlite_imports_no_postgresql_driver_spark_or_excel_writer(tmp_path: Path):
+    # What `sunlight detect` needs on the embedded database, and no more: each costs its start.
+    script = ("import atexit, sys\n"
+              "atexit.register(lambda: print(sorted(m for m in ('psycopg', 'xlsxwriter', "
+              "'pyarrow.compute', 'sunlight.warehouse.spark_engine', 'sqlglot.dialects.spark') "
+              "if m in sys.modules)))\n"
+              "sys.argv = ['sunlight', 'detect']\n"
+              "from sunlight.cli.app import main\n"
+              "main()\n")
+    env = {**os.environ, "SUNLIGHT_HOME": str(tmp_path)}
+    env.pop("SUNLIGHT_DATABASE_URL", None)
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, check=False)
+    assert ran.returncode == BAD_INPUT, ran.stderr  # nothing ingested: refused, as it says
+    assert "nothing to run" in ran.stderr
+    assert ran.stdout.splitlines()[-1] == "[]"
 
 
 def test_python_dash_m_sunlight_is_the_sunlight_command():

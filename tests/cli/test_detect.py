@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
-from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
+from sunlight.cli.exit_codes import BAD_INPUT, ENGINE_FAILED, OK, WARNINGS
+from sunlight.warehouse.engine import EngineFailed
 from tests.conftest import write_csv
 
 runner = CliRunner()
@@ -57,6 +58,38 @@ def test_models_without_their_data_are_skipped_and_the_rest_run(tmp_path: Path, 
     # Every person and account paid, indexed for the entity pages; not again for the same data.
     assert "Entity index: built" in result.output and "1 account" in result.output
     assert "Entity index: unchanged" in runner.invoke(app, ["detect"]).output
+
+
+@pytest.mark.parametrize("damage", ["gone", "truncated"])
+def test_a_warehouse_file_gone_is_the_engines_failure_and_nothing_is_stored(
+        tmp_path: Path, home: Path, damage: str):
+    ingest_payments(tmp_path)
+    [written] = (home / "warehouse" / "payments").glob("*.parquet")
+    if damage == "gone":
+        written.unlink()
+    else:
+        written.write_bytes(written.read_bytes()[:100])
+    result = runner.invoke(app, ["detect"])
+    assert result.exit_code == ENGINE_FAILED, result.output
+    assert "the engine failed" in result.output and written.name in result.output
+    assert "Nothing was stored" in result.output and "refused" not in result.output
+    assert "No warnings" in runner.invoke(app, ["warnings", "list"]).output
+
+
+def test_an_engine_failing_on_the_index_says_the_stored_warnings_stand(
+        tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch):
+    ingest_payments(tmp_path)
+
+    def disk_full(*_: object, **__: object) -> None:
+        raise EngineFailed("IO Error: could not write to the spill file (disk full)")
+
+    monkeypatch.setattr("sunlight.detect.rebuild_index", disk_full)
+    result = runner.invoke(app, ["detect"])
+    assert result.exit_code == ENGINE_FAILED, result.output
+    assert "1 new" in result.output and "disk full" in result.output
+    assert "The warnings above stand" in result.output
+    assert "Nothing was stored" not in result.output
+    assert "DUPLICATE_PAYMENT" in runner.invoke(app, ["warnings", "list"]).output
 
 
 def test_warnings_are_exported_as_the_contract_says_and_shown_with_evidence(

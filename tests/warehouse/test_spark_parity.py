@@ -10,7 +10,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import time
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from sunlight.models.registry import load_library
 from sunlight.models.runner import DetectionResult, detect
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
-from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.engine import EngineError, EngineFailed
 from sunlight.warehouse.spark_engine import SparkEngine, SparkOptions, start_session
 from sunlight.warehouse.store import Warehouse
 
@@ -191,6 +193,19 @@ def test_a_dataset_without_files_is_an_empty_table_of_its_canonical_columns(spar
     assert on_spark.schema == on_duck.schema  # dates, decimals, strings typed alike
 
 
+def test_a_warehouse_file_gone_is_the_engines_failure_not_the_statements(spark: Any,
+                                                                         tmp_path: Path):
+    engine = SparkEngine(spark)
+    try:
+        with pytest.raises(EngineFailed, match=r"gone\.parquet"):
+            engine.register_parquet("payments", [tmp_path / "gone.parquet"])
+        with pytest.raises(EngineError) as refused:  # the SQL's own fault
+            engine.query("SELECT no_such_column FROM range(1)")
+        assert not isinstance(refused.value, EngineFailed)
+    finally:
+        engine.close()
+
+
 def test_a_query_spark_refuses_is_an_engine_error_naming_the_cause(spark: Any):
     engine = SparkEngine(spark)
     try:
@@ -198,3 +213,36 @@ def test_a_query_spark_refuses_is_an_engine_error_naming_the_cause(spark: Any):
             engine.query("SELECT * FROM no_such_table")
     finally:
         engine.close()
+
+
+def test_an_answer_read_in_batches_is_the_answer_read_whole(
+        spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TZ", "Asia/Shanghai")  # a county server's zone: UTC+8
+    time.tzset()
+    people = tmp_path / "people.parquet"
+    pq.write_table(pa.table({"id_number": [str(i) for i in range(7)],
+                             "paid": pa.array([i * 100 for i in range(7)], pa.decimal128(12, 2)),
+                             "on": pa.array([date(2024, 1, i + 1) for i in range(7)]),
+                             "at": pa.array([datetime(2024, 1, i + 1) for i in range(7)],
+                                            pa.timestamp("us")),
+                             "stamped": pa.array([datetime(2024, 1, i + 1) for i in range(7)],
+                                                 pa.timestamp("us", tz="UTC"))}), people)
+    query = "SELECT * FROM people ORDER BY id_number"
+    spark_engine, duck = SparkEngine(spark), DuckDBEngine()
+    try:
+        for engine in (spark_engine, duck):
+            engine.register_parquet("people", [people])
+        batches = list(spark_engine.query_batches(query, 3))
+        empty = spark_engine.query_batches("SELECT * FROM people WHERE false", 3)
+        whole = duck.query(query)
+    finally:
+        spark_engine.close()
+        duck.close()
+    monkeypatch.delenv("TZ")
+    time.tzset()
+    assert [batch.num_rows for batch in batches] == [3, 3, 1]
+    # Spark's answers carry date-times without their zone (the session's, UTC); DuckDB's
+    # keeps a zoned column's zone. The instants are the same.
+    whole = whole.set_column(4, "stamped", whole.column("stamped").cast(pa.timestamp("us")))
+    assert pa.Table.from_batches(batches).combine_chunks() == whole.combine_chunks()
+    assert empty.schema == whole.schema and list(empty) == []

@@ -12,9 +12,7 @@ from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar, cast
 
-import psycopg
 import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import (
     Connection,
     ForeignKeyConstraint,
@@ -68,6 +66,8 @@ def _converted(
 
 
 def _copy(connection: Connection, statement: str, values: list[tuple[Any, ...]]) -> None:
+    import psycopg  # PostgreSQL's alone: not imported by a command on SQLite
+
     driver = cast(psycopg.Connection[Any], connection.connection.driver_connection)
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for row in values:
@@ -173,6 +173,18 @@ def insert_table(connection: Connection, model: type[Base], table: pa.Table) -> 
                                _sqlite_rows(table))
 
 
+def insert_stream(connection: Connection, model: type[Base],
+                  batches: Iterable[pa.RecordBatch]) -> int:
+    """`insert_table` for each of a stream of Arrow batches in turn: only one batch is held
+    at a time (as Python values, on SQLite), whatever the rows in all. Returns how many rows
+    were written."""
+    written = 0
+    for batch in batches:
+        insert_table(connection, model, pa.Table.from_batches([batch]))
+        written += batch.num_rows
+    return written
+
+
 def update_table(connection: Connection, model: type[Base], table: pa.Table) -> None:
     """Write an Arrow table's rows over the model's rows of the same `id` (its other columns
     named as the model's). Only the indexes of the columns set are touched: cheaper than
@@ -201,6 +213,9 @@ def update_table(connection: Connection, model: type[Base], table: pa.Table) -> 
 
 def _copy_table(connection: Connection, into: str, table: pa.Table) -> None:
     """COPY an Arrow table's rows into `into` (a table and its columns, as SQL)."""
+    import psycopg  # as in _copy
+    import pyarrow.compute as pc  # COPY's text alone needs it: not imported on SQLite
+
     lines = pc.binary_join_element_wise(
         *[_copy_text(table.column(name)) for name in table.column_names], "\t")
     lines = pc.binary_join_element_wise(lines, pa.scalar(""), "\n")
@@ -229,6 +244,8 @@ _SPECIAL = r"[\\\t\n\r]"
 
 def _copy_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """A column in COPY's text format: backslash, tab and line breaks escaped, NULL as \\N."""
+    import pyarrow.compute as pc
+
     text = column.cast(pa.string())
     # Escaping takes four passes over the text; a look first spares them when none is needed.
     if ((pa.types.is_string(column.type) or pa.types.is_large_string(column.type))

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sunlight.cli.console import console, errors
 from sunlight.cli.database import usable
-from sunlight.cli.exit_codes import BAD_INPUT, OK, WARNINGS
+from sunlight.cli.exit_codes import BAD_INPUT, ENGINE_FAILED, OK, WARNINGS
 from sunlight.cli.models import refuse_unknown_model
 from sunlight.cli.warnings import print_top
 from sunlight.contract.time_limits import TimeLimitsError
@@ -22,6 +22,7 @@ from sunlight.models.registry import ModelFileError
 from sunlight.models.run_values import EARLIEST_AS_OF, LATEST_AS_OF
 from sunlight.models.runner import ModelOutcome, UnknownModel
 from sunlight.settings import get_settings
+from sunlight.warehouse.engine import EngineFailed
 from sunlight.warehouse.spill import remove_stale
 from sunlight.warehouse.store import Warehouse
 
@@ -74,6 +75,11 @@ def detect_command(
     except EngineUnavailable as exc:
         errors.print(f"[red]Spark unavailable:[/red] {escape(str(exc))}")
         raise typer.Exit(BAD_INPUT) from exc
+    except EngineFailed as exc:
+        errors.print(f"[red]the engine failed:[/red] {escape(str(exc))}\nNothing was stored. "
+                     "Run it again; if it fails the same way, the warehouse's files (or the "
+                     "Spark cluster) need looking at, not the models.")
+        raise typer.Exit(ENGINE_FAILED) from exc
     if run.report is None:
         if any(o.reason for o in run.result.outcomes) and Warehouse(
                 settings.warehouse_dir).batches():
@@ -84,6 +90,11 @@ def detect_command(
         raise typer.Exit(BAD_INPUT)
     print_outcomes(run)
     print_top(top)
+    if run.after_failure:
+        errors.print("[red]the engine failed after the warnings were stored:[/red] "
+                     f"{escape(run.after_failure)}\nThe warnings above stand; the entity index "
+                     "and the 督察 tables were not rebuilt. Run `sunlight detect` again.")
+        raise typer.Exit(ENGINE_FAILED)
     raised = run.report.new + run.report.changed + run.report.reraised
     raise typer.Exit(WARNINGS if raised else OK)
 

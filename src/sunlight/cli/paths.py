@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from xlsxwriter.exceptions import FileCreateError
 
 from sunlight.cli.console import errors
 from sunlight.cli.exit_codes import BAD_INPUT
@@ -61,9 +61,18 @@ def writing(path: Path) -> Iterator[None]:
     """A write that fails (no permission, disk full) is refused naming the file (exit 2)."""
     try:
         yield
-    except (OSError, FileCreateError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, OSError) and not _xlsx_create_error(exc):
+            raise
         # xlsxwriter wraps the OSError that stopped it.
         cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc
         errors.print(f"[red]cannot write {path}:[/red] "
                      f"{getattr(cause, 'strerror', None) or cause}")
         raise typer.Exit(BAD_INPUT) from exc
+
+
+def _xlsx_create_error(exc: Exception) -> bool:
+    """xlsxwriter's FileCreateError, without importing xlsxwriter on every start of the CLI
+    (an error of it can only come from a command that imported it)."""
+    module = sys.modules.get("xlsxwriter.exceptions")
+    return module is not None and isinstance(exc, module.FileCreateError)

@@ -13,21 +13,23 @@ read from the last build's snapshot (sunlight.entities.snapshot).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import insert_table, update_table
+from sunlight.appdb.bulk import insert_stream, insert_table, update_table
 from sunlight.appdb.entity_tables import Entity, EntityLink, EntityPayment, EntityWarning
 from sunlight.appdb.search_tables import SearchGram, SearchKey, SearchWarned
 from sunlight.appdb.statistics import analyze
 from sunlight.entities import changes, pairs, runs, scope, snapshot, sql, store
 from sunlight.entities.refs import index_state
-from sunlight.entities.search_terms import index_terms, refresh_warned, update_terms
+from sunlight.entities.search_terms import refresh_warned, update_terms, write_terms
 from sunlight.entities.standing import refresh_warnings
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -66,8 +68,14 @@ class IndexCounts:
         return sum(self.entities.values())
 
 
+BATCH_ROWS = 50_000
+"""Rows a build over the whole warehouse hands from the engine to the database at once: its
+memory is that of a batch, not of the county's entities."""
+
+
 def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
-                  fingerprint: str, snapshots: Path | None = None) -> IndexCounts:
+                  fingerprint: str, snapshots: Path | None = None,
+                  batch_rows: int = BATCH_ROWS) -> IndexCounts:
     """Rebuild the index unless it was built from this warehouse state (`fingerprint`, as
     sunlight.detect computes it); either way refresh the warnings touching each entity.
     Runs in the session's transaction; the caller commits. `snapshots`: where the build's
@@ -99,25 +107,27 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
         whole = found.whole and new is None  # a scoped build holds only part of the index
         changes.settle_links(engine, whole, scoped=new is not None)
         counts = IndexCounts(built=True, whole=whole, scoped=new is not None, phases=clock.laps)
-        counts.written, counts.links_written = (_rewrite(engine, connection) if whole
-                                                else _update(engine, connection))
+        counts.written, counts.links_written = (_rewrite(engine, connection, batch_rows)
+                                                if whole else _update(engine, connection))
         store.move_sequences(connection)
         clock.lap("write")
-        counts.payment_runs = _write_payments(engine, connection, scoped=new is not None)
+        counts.payment_runs = _write_payments(engine, connection, batch_rows,
+                                              scoped=new is not None)
         clock.lap("payments")
-        counts.entities = {row["kind"]: row["n"] for row in engine.query(
-            "SELECT kind, count(*) AS n FROM e_dir GROUP BY kind").to_pylist()}
+        counts.entities = {row["kind"]: row["n"] for row in engine.query(  # e_ids: in memory
+            "SELECT kind, count(*) AS n FROM e_ids GROUP BY kind").to_pylist()}
         counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
         state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
         state.entities, state.links = counts.total, counts.links
         state.batches = "\n".join(batches)
         state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
-                                        _unchanged_parts(engine, counts, scoped=bool(new)))
+                                        _unchanged_parts(engine, counts, scoped=bool(new)),
+                                        batch_rows)
         clock.lap("snapshot")
         counts.warned = refresh_warnings(session)
         clock.lap("warnings")
         if whole:
-            index_terms(session)  # the search box's tables, from the entities just written
+            _index_terms(engine, connection, batch_rows)
         else:  # the others kept their ids: only what moved
             _update_terms(engine, session)
         analyze(session, REFILLED)  # pages read them now: plans from their new statistics
@@ -248,27 +258,43 @@ class _Clock:
         self._last = now
 
 
-def _rewrite(engine: Engine, connection: Connection) -> tuple[int, int]:
-    """Everything written again (ids and refs kept), indexes built once at the end."""
+def _rewrite(engine: Engine, connection: Connection, rows: int) -> tuple[int, int]:
+    """Everything written again (ids and refs kept), indexes built once at the end; streamed
+    from the engine `rows` at a time."""
     store.clear(connection)
-    entities = engine.query(changes.entity_rows(whole=True))
-    links = engine.query("SELECT * FROM e_new_links")
     with store.without_indexes(connection):
-        insert_table(connection, Entity, entities)
-        insert_table(connection, EntityLink, links)
-    return entities.num_rows, links.num_rows
+        entities = insert_stream(connection, Entity, engine.query_batches(
+            changes.entity_rows(whole=True), rows))
+        links = insert_stream(connection, EntityLink, engine.query_batches(
+            "SELECT * FROM e_new_links", rows))
+    return entities, links
 
 
-def _write_payments(engine: Engine, connection: Connection, *, scoped: bool) -> int:
+def _write_payments(engine: Engine, connection: Connection, rows: int, *,
+                    scoped: bool) -> int:
     """The payment runs: of the payees of new batches (sunlight.entities.runs), else all of
-    them, the table emptied first."""
+    them, the table emptied first and streamed `rows` at a time."""
     if scoped:
         return runs.write_scoped(engine, connection)
     store.clear_payments(connection)
-    table = engine.query("SELECT * FROM e_payment_runs ORDER BY person, account, program, first")
     with store.without_indexes(connection, (EntityPayment,)):
-        insert_table(connection, EntityPayment, table)
-    return int(table.num_rows)
+        return insert_stream(connection, EntityPayment, engine.query_batches(
+            "SELECT * FROM e_payment_runs ORDER BY person, account, program, first", rows))
+
+
+def _index_terms(engine: Engine, connection: Connection, rows: int) -> None:
+    """The search box's tables after a whole build, from the entities just written as the
+    engine holds them (the database's copy has their documents beside each name)."""
+    write_terms(connection, _pairs(engine, "SELECT id, key FROM e_dir", rows),
+                _pairs(engine, "SELECT DISTINCT name, township FROM e_dir WHERE name <> ''",
+                       rows))
+
+
+def _pairs(engine: Engine, query: str, rows: int) -> Iterator[list[tuple[Any, Any]]]:
+    """A two-column query's rows as lists of pairs, `rows` at a time; run once the first is
+    asked for (the engine streams one answer at a time)."""
+    for batch in engine.query_batches(query, rows):
+        yield list(zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True))
 
 
 def _update(engine: Engine, connection: Connection) -> tuple[int, int]:

@@ -36,14 +36,26 @@ _KEY = "account, id"
 OLD = ("SELECT * FROM s_stored_pairs WHERE account IN "
        "(SELECT DISTINCT account FROM s_new_pairs)")
 
+
+
+def _greater(state: str) -> str:
+    """The greater of a kept and a new state (either may be missing): `greatest` of two
+    structs compares them by sort keys, at twice the cost."""
+    return (f"CASE WHEN o.{state} IS NULL OR n.{state} > o.{state} THEN n.{state} "
+            f"ELSE o.{state} END AS {state}")
+
+
 MERGED = f"""
-SELECT account, id, greatest(o.w, n.w) AS w, greatest(o.tp, n.tp) AS tp,
-       greatest(o.vp, n.vp) AS vp, greatest(o.last, n.last) AS last,
-       list_distinct(list_concat(o.programs, n.programs)) AS programs
+SELECT account, id, {_greater('w')}, {_greater('tp')}, {_greater('vp')},
+       greatest(o.last, n.last) AS last,
+       CASE WHEN o.programs IS NULL THEN n.programs
+            WHEN n.programs IS NULL OR list_has_all(o.programs, n.programs) THEN o.programs
+            ELSE list_distinct(list_concat(o.programs, n.programs)) END AS programs
 FROM s_old_pairs AS o FULL JOIN s_new_pairs AS n USING ({_KEY})
 """
 """The pairs of those accounts after the new payments: their kept state (`s_old_pairs`)
-merged with the new rows' (`s_new_pairs`)."""
+merged with the new rows' (`s_new_pairs`); a pair's programs, a set, kept as they were
+unless a new one came."""
 
 ALL = ("SELECT * FROM s_stored_pairs WHERE account NOT IN (SELECT account FROM s_new_pairs) "
        "UNION ALL BY NAME SELECT * FROM s_merged_pairs")

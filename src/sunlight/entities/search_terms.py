@@ -15,8 +15,9 @@ entities' warnings: only the rows of names whose warned state changed move.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Index, bindparam, delete, select, text, update
+from sqlalchemy import Connection, Executable, Index, bindparam, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import insert_rows
@@ -38,28 +39,42 @@ KEY_COLUMNS = ("entity_id", "reversed_key")
 INDEXES: tuple[Index, ...] = (GRAM_INDEX, KEY_INDEX)
 Place = tuple[str, str]
 """A name as borne in a township."""
+_CHUNK_ROWS = 50_000
 
 
-def index_terms(bind: Connection | Session) -> None:
-    """(Re)build the search tables from the entities as they stand now."""
+def index_terms(bind: Connection | Session, rows: int = _CHUNK_ROWS) -> None:
+    """(Re)build the search tables from the entities as they stand now in the database."""
     connection = bind.connection() if isinstance(bind, Session) else bind
+    keys = select(Entity.id, Entity.key)
+    places = select(Entity.name, Entity.township).where(Entity.name != "").distinct()
+    write_terms(connection, _chunks(connection, keys, rows), _chunks(connection, places, rows))
+
+
+def write_terms(connection: Connection, keys: Iterable[Sequence[tuple[int, str]]],
+                places: Iterable[Sequence[Place]]) -> None:
+    """Write the search tables again from the entities' (id, key) and their distinct
+    (name, township) pairs, each given a chunk at a time; whether a name is warned is read
+    from the entities (only the warned ones: few)."""
     _empty(connection)
-    names: dict[Place, int] = {}
-    keys = []
-    for entity_id, key, name, township, warnings in connection.execute(
-            select(Entity.id, Entity.key, Entity.name, Entity.township, Entity.warnings)):
-        keys.append((entity_id, key[::-1]))
-        if name:
-            warned = int(warnings > 0)
-            names[name, township] = max(warned, names.get((name, township), 0))
+    warned = _warned_places(connection)
     for index in INDEXES:
         index.drop(connection)
-    insert_rows(connection, SearchKey, KEY_COLUMNS, keys)
-    insert_rows(connection, SearchGram, GRAM_COLUMNS, _gram_rows(names))
-    insert_rows(connection, SearchWarned, ("name", "township"),
-                [place for place, warned in names.items() if warned])
+    for some_keys in keys:
+        insert_rows(connection, SearchKey, KEY_COLUMNS,
+                    [(entity_id, key[::-1]) for entity_id, key in some_keys])
+    for some_places in places:
+        insert_rows(connection, SearchGram, GRAM_COLUMNS,
+                    _gram_rows({place: int(place in warned) for place in some_places}))
+    insert_rows(connection, SearchWarned, ("name", "township"), sorted(warned))
     for index in INDEXES:
         index.create(connection)
+
+
+def _chunks(connection: Connection, query: Executable, rows: int) -> Iterator[list[Any]]:
+    """The query's rows as tuples, `rows` at a time."""
+    # The option on the statement: on the connection it would stay for what follows.
+    for chunk in connection.execute(query, execution_options={"yield_per": rows}).partitions():
+        yield [tuple(row) for row in chunk]
 
 
 def update_terms(bind: Connection | Session, new_keys: Sequence[tuple[int, str]],
@@ -115,9 +130,7 @@ def refresh_warned(bind: Connection | Session) -> int:
     """Bring the gram rows' `warned` in line with the entities' warnings; returns how many
     (name, township) pairs changed."""
     connection = bind.connection() if isinstance(bind, Session) else bind
-    now: set[Place] = {(name, township) for name, township in connection.execute(
-        select(Entity.name, Entity.township).where(Entity.warnings > 0, Entity.name != "")
-        .distinct())}
+    now = _warned_places(connection)
     before: set[Place] = {(name, township) for name, township in connection.execute(
         select(SearchWarned.name, SearchWarned.township))}
     _set_warned(connection, now - before, 1)
@@ -128,6 +141,13 @@ def refresh_warned(bind: Connection | Session) -> int:
             [{"n": name, "t": township} for name, township in before - now])
     insert_rows(connection, SearchWarned, ("name", "township"), sorted(now - before))
     return len(now ^ before)
+
+
+def _warned_places(connection: Connection) -> set[Place]:
+    """The (name, township) pairs of entities with a warning standing (by a partial index)."""
+    return {(name, township) for name, township in connection.execute(
+        select(Entity.name, Entity.township).where(Entity.warnings > 0, Entity.name != "")
+        .distinct())}
 
 
 def _set_warned(connection: Connection, places: Iterable[Place], warned: int) -> None:

@@ -160,8 +160,9 @@ class Model:
                 return _literal(values[node.name])
             return node
 
-        return self.tree.transform(fill).sql(  # transform works on a copy
-            dialect=dialect, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        # transform works on a copy, which is the generator's alone: not copied again
+        return self.tree.transform(fill).sql(
+            dialect=dialect, copy=False, unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
 def expand_macros(tree: exp.Expr) -> exp.Expr:

@@ -34,7 +34,7 @@ from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue, library
 from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
 from sunlight.models.subjects import lookup, named, people_of
-from sunlight.warehouse.engine import Engine, EngineError
+from sunlight.warehouse.engine import Engine, EngineError, EngineFailed
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay, open_warehouse
 
@@ -280,6 +280,8 @@ def _run_one(engine: Engine, model: Model, present: set[str],
     started = time.perf_counter()
     try:
         hits = engine.query(model.render(overrides))
+    except EngineFailed as error:
+        raise EngineFailed(f"{model.code}: {error}") from error
     except EngineError as error:
         raise ModelFileError(model.sql_path, f"the query failed: {error}") from error
     detections = gather(model, hits)

@@ -20,6 +20,12 @@ class EngineError(RuntimeError):
     """A statement the engine could not run; the message is the engine's own."""
 
 
+class EngineFailed(EngineError):
+    """The engine failed while running a statement that was not at fault: a warehouse file it
+    could not read, a cluster's worker or connection lost, an interruption. The same statement
+    may run another time; the warehouse or the cluster, not the SQL, needs looking at."""
+
+
 class Engine(Protocol):
     """What the warehouse's readers need of an engine: tables in, SQL run, Arrow out."""
 
@@ -44,6 +50,11 @@ class Engine(Protocol):
     def query(self, sql: str) -> pa.Table:
         """Run a query written in DuckDB's dialect and return its rows; EngineError if the
         engine cannot."""
+
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        """`query`'s rows in batches of at most `rows`, each computed or fetched as it is
+        read: for answers too large to hold at once (a province's entity index). Read it to
+        the end before the engine's next statement."""
 
     def query_few(self, sql: str) -> pa.Table:
         """`query` for an answer of a few rows, planned as cheaply as the engine can (one

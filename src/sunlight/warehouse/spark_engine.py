@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ import pyarrow as pa
 
 from sunlight.contract.canonical import table_columns
 from sunlight.settings import Settings
-from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.engine import EngineError, EngineFailed
 from sunlight.warehouse.spark_sql import to_spark
 from sunlight.warehouse.spill import spill_folder
 
@@ -172,6 +173,32 @@ class SparkEngine:
         frame = self._sql(sql)
         return _duckdb_types(self._guard(frame.toArrow))
 
+    def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
+        frame = self._sql(sql)
+        empty = self._guard(lambda: frame.limit(0).toArrow())
+        return pa.RecordBatchReader.from_batches(_duckdb_types(empty).schema,
+                                                 self._batches(frame, empty.schema, rows))
+
+    def _batches(self, frame: DataFrame, schema: pa.Schema,
+                 rows: int) -> Iterator[pa.RecordBatch]:
+        # The driver holds one partition at a time (toLocalIterator), never the whole answer.
+        from pyspark.sql.types import TimestampType
+
+        chunk: list[dict[str, Any]] = []
+        # PySpark gives a TIMESTAMP (with local time zone, not _NTZ) naive in this process's
+        # zone: such columns are put back in UTC, the session's zone, as toArrow gives them.
+        zoned = {field.name for field in frame.schema.fields
+                 if isinstance(field.dataType, TimestampType)}
+        answer = self._guard(frame.toLocalIterator)
+        # Each partition is computed as it is read: a lost executor fails here, guarded too.
+        while (row := self._guard(lambda: next(answer, None))) is not None:
+            chunk.append(_utc_row(row.asDict(recursive=True), zoned))
+            if len(chunk) == rows:
+                yield _spark_batch(chunk, schema)
+                chunk = []
+        if chunk:
+            yield _spark_batch(chunk, schema)
+
     def query_few(self, sql: str) -> pa.Table:
         return self.query(sql)
 
@@ -206,7 +233,35 @@ class SparkEngine:
             text = _message(error)
             if "OutOfMemoryError" in text:
                 raise MemoryError(text) from error
-            raise EngineError(text) from error
+            if _statements_fault(error, text):
+                raise EngineError(text) from error
+            raise EngineFailed(text) from error
+
+
+_FILES_GONE = frozenset({"PATH_NOT_FOUND", "FAILED_READ_FILE.FILE_NOT_EXIST"})
+"""Spark's analysis errors that say a warehouse file is missing: the warehouse's fault."""
+
+
+_VALUE_FAULTS = ("SparkArithmeticException", "SparkNumberFormatException",
+                 "SparkDateTimeException", "SparkIllegalArgumentException",
+                 "SparkArrayIndexOutOfBoundsException")
+"""Root causes of a job aborted by the statement's own values (a bad cast, a division by
+zero in a task): the statement's fault, as DuckDB's refusal of the same would be."""
+
+
+def _statements_fault(error: Exception, root_cause: str) -> bool:
+    """Whether Spark refused the statement itself (it does not parse or bind, or its values
+    do not compute), not the run: a job aborted, an executor or the connection lost."""
+    from pyspark import errors
+
+    if isinstance(error, errors.AnalysisException) and error.getCondition() in _FILES_GONE:
+        return False
+    if any(fault in root_cause for fault in _VALUE_FAULTS):
+        return True
+    return isinstance(error, errors.AnalysisException | errors.ArithmeticException
+                      | errors.ArrayIndexOutOfBoundsException | errors.DateTimeException
+                      | errors.IllegalArgumentException | errors.NumberFormatException
+                      | errors.UnsupportedOperationException)
 
 
 def _message(error: Exception) -> str:
@@ -246,6 +301,19 @@ def _spark_ready(table: pa.Table) -> pa.Table:
             column = column.cast(pa.string())
         columns.append(column)
     return pa.table(columns, names=table.column_names)
+
+
+def _utc_row(values: dict[str, Any], zoned: set[str]) -> dict[str, Any]:
+    """A row from `toLocalIterator` with its `zoned` date-times, naive in this process's
+    local zone, in UTC."""
+    return {name: value.astimezone(UTC) if name in zoned and isinstance(value, datetime)
+            else value for name, value in values.items()}
+
+
+def _spark_batch(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.RecordBatch:
+    """Rows of a Spark answer as the Arrow batch `query` would have given."""
+    table = _duckdb_types(pa.Table.from_pylist(rows, schema=schema)).combine_chunks()
+    return table.to_batches()[0]  # rows is never empty: one batch
 
 
 def _duckdb_types(table: pa.Table) -> pa.Table:

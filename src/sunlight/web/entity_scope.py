@@ -127,11 +127,25 @@ def _township(request: Request, kind: str, key: str) -> str | None:
 def entity_opens(request: Request, kind: str, key: str) -> bool:
     """Whether the reader may open the page of (kind, key); never without a key."""
     user = _reader(request)
-    if not key or user is None:
+    if not key or user is None or user.role in UNIT_ROLES:
         return False
     if sees_all(user):
         return True
     return bool(user.township) and _township(request, kind, key) == user.township
+
+
+def know_townships(request: Request, kind: str, keys: Iterable[str]) -> None:
+    """Look up in one query the townships of the entities a page will ask `entity_opens`
+    about (a board of 50 warnings would otherwise ask one by one)."""
+    user = _reader(request)
+    if user is None or sees_all(user) or kind in ("township", "village"):
+        return
+    cache = _cache(request, "entity_townships")
+    unknown = {key for key in keys if key and (kind, key) not in cache}
+    if unknown:
+        with sessions_of(request)() as session:
+            found = townships(session, kind, unknown)
+        cache.update({(kind, key): found.get(key) for key in unknown})
 
 
 def entity_links(request: Request) -> bool:
@@ -201,10 +215,5 @@ def reachable(context: Mapping[str, Any], items: Iterable[Any] | None,
         return []
     if sees_all(user):
         return rows
-    cache = _cache(request, "entity_townships")
-    unknown = {key for row in rows if (key := _key_of(row, field)) and (kind, key) not in cache}
-    if unknown and kind not in ("township", "village"):
-        with sessions_of(request)() as session:
-            found = townships(session, kind, unknown)
-        cache.update({(kind, key): found.get(key) for key in unknown})
+    know_townships(request, kind, (_key_of(row, field) for row in rows))
     return [row for row in rows if entity_opens(request, kind, _key_of(row, field))]

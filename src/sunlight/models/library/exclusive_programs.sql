@@ -3,10 +3,20 @@ WITH pairs AS (
     UNION
     SELECT excluded AS a, program AS b FROM program_excludes WHERE excluded < program
 ),
+-- Only a person paid by both programs of a pair can have overlapping payments: narrowed to
+-- those first, the overlap is looked for in a few thousand payments instead of every one.
+both_paid AS (
+    SELECT p.id_number, pr.a, pr.b
+    FROM paid AS p
+    JOIN pairs AS pr ON p.program = pr.a OR p.program = pr.b
+    GROUP BY p.id_number, pr.a, pr.b
+    HAVING count(DISTINCT p.program) = 2
+),
 overlapping AS (
     SELECT x.*, pr.a, pr.b
     FROM paid AS x
     JOIN pairs AS pr ON x.program = pr.a OR x.program = pr.b
+    JOIN both_paid AS bp ON bp.id_number = x.id_number AND bp.a = pr.a AND bp.b = pr.b
     WHERE EXISTS (
         SELECT 1 FROM paid AS y
         WHERE y.id_number = x.id_number

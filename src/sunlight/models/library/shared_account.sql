@@ -1,13 +1,23 @@
-WITH accounts AS (
+WITH shared AS (
     SELECT
         account,
         count(DISTINCT id_number) AS persons,
-        count(DISTINCT household) AS households,
-        string_agg(DISTINCT program_name, '、' ORDER BY program_name) AS programs_zh
+        count(DISTINCT household) AS households
     FROM paid
     GROUP BY account
     HAVING count(DISTINCT id_number) >= :min_persons
        AND count(DISTINCT household) >= :min_households
+),
+-- The programs named only for the few shared accounts: for every account they cost the most.
+accounts AS (
+    SELECT
+        s.account,
+        s.persons,
+        s.households,
+        string_agg(DISTINCT p.program_name, '、' ORDER BY p.program_name) AS programs_zh
+    FROM shared AS s
+    JOIN paid AS p ON p.account = s.account
+    GROUP BY s.account, s.persons, s.households
 )
 SELECT
     p.account AS subject,

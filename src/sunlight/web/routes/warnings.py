@@ -40,6 +40,7 @@ from sunlight.web.case_discussion import discussion_context
 from sunlight.web.case_pages import assign_url
 from sunlight.web.case_panel import panel_context
 from sunlight.web.deps import DbSession, Staff, client_address, require, settings_of
+from sunlight.web.entity_scope import know_townships
 from sunlight.web.pages import render
 
 router = APIRouter(prefix="/staff/warnings")
@@ -67,9 +68,14 @@ def board(request: Request, staff: WarningReader, session: DbSession,
 def _board_context(request: Request, session: Session, staff: Staff,
                    filters: Filters) -> dict[str, Any]:
     police = staff.role in UNIT_ROLES
+    board = board_page(session, staff.user, filters)
+    know_townships(request, "person", (w.id_number for w in board.warnings))
+    for kind in ("account", "company"):  # the subjects' pages (subject_page)
+        know_townships(request, kind, (w.subject for w in board.warnings
+                                       if w.subject_kind == kind))
     return {
         "filters": filters,
-        "board": board_page(session, staff.user, filters),
+        "board": board,
         # Police staff see police warnings only: the subsidy models are not theirs to pick.
         "police": police,
         "units": units_of(staff.user) if police else [],
