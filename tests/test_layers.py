@@ -25,7 +25,8 @@ DUCKDB_ALLOWED = ("warehouse/duckdb_engine.py", "ingest/distinct.py", "ingest/no
 
 # What DuckDB's module offers besides its shared module-level connection.
 DUCKDB_NOT_A_QUERY = frozenset({"connect", "DuckDBPyConnection", "DuckDBPyRelation", "Error",
-                                "OutOfMemoryException", "CatalogException"})
+                                "OutOfMemoryException", "CatalogException", "IOException",
+                                "InterruptException", "InvalidInputException"})
 
 
 def modules() -> Iterator[tuple[str, ast.Module]]:

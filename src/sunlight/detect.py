@@ -21,6 +21,7 @@ from sunlight.models.runner import DetectionResult, ModelOutcome, detect, prepar
 from sunlight.oversight.build import datasets_read as oversight_datasets
 from sunlight.oversight.build import rebuild as rebuild_oversight
 from sunlight.settings import Settings
+from sunlight.warehouse import spark_engine
 from sunlight.warehouse.duckdb_engine import DuckDBEngine, engine_for
 from sunlight.warehouse.engine import Engine, EngineError, EngineFailed
 from sunlight.warehouse.store import Warehouse
@@ -106,9 +107,6 @@ def _models_engine(settings: Settings, kind: str, spark_master: str | None) -> E
         return engine_for(settings)
     if kind != "spark":
         raise ValueError(f"no engine {kind!r}: duckdb or spark")
-    # Imported only here: its Spark dialect of sqlglot is a tenth of a second of every start.
-    from sunlight.warehouse import spark_engine
-
     try:
         return spark_engine.engine_for(settings, spark_master)
     except EngineError as error:

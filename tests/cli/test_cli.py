@@ -180,7 +180,7 @@ def test_detect_on_sqlite_imports_no_postgresql_driver_spark_or_excel_writer(tmp
     # What `sunlight detect` needs on the embedded database, and no more: each costs its start.
     script = ("import atexit, sys\n"
               "atexit.register(lambda: print(sorted(m for m in ('psycopg', 'xlsxwriter', "
-              "'pyarrow.compute', 'sunlight.warehouse.spark_engine', 'sqlglot.dialects.spark') "
+              "'pyarrow.compute', 'pyspark', 'sqlglot.dialects.spark') "
               "if m in sys.modules)))\n"
               "sys.argv = ['sunlight', 'detect']\n"
               "from sunlight.cli.app import main\n"

@@ -23,8 +23,12 @@ _ENTITY_LINK = re.compile(r'<a\b[^>]*\bhref="/staff/entities/(?:person|account|h
                           r'village|company|township)/[a-z2-7]{16}"[^>]*>.*?</a>', re.S)
 # Form controls cannot hold a link: a choice of 处分对象 names the person by masked ID.
 # An entity page's own number (`#entity-key`) is the page itself: there is nothing to link.
+# A person registered in a township the reader may not open is named, not linked (the page
+# would refuse them; tests/web/test_entity_scope.py checks that no link shown fails to open).
 _CONTROLS = re.compile(r"<select\b.*?</select>|<textarea\b.*?</textarea>|<input\b[^>]*>"
-                       r"|<script\b.*?</script>|<span id=\"entity-key\">.*?</span>", re.S)
+                       r"|<script\b.*?</script>|<span id=\"entity-key\">.*?</span>"
+                       r"|<span class=\"elsewhere\">[^<]*</span> <span class=\"hint\">（外乡镇）",
+                       re.S)
 SKIPPED = ("/staff/admin/audit", "/notice", ".xlsx")
 
 

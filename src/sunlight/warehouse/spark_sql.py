@@ -7,10 +7,17 @@ from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.spark import Spark
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel
 
-_SPARK = Spark()
+
+@lru_cache(maxsize=1)
+def _spark() -> Dialect:
+    """sqlglot's Spark dialect, loaded when first needed: importing it is a tenth of a second
+    that `sunlight detect` on DuckDB never needs."""
+    from sqlglot.dialects.spark import Spark
+
+    return Spark()
 
 
 @lru_cache(maxsize=512)
@@ -44,7 +51,7 @@ def _try_strptime(node: exp.Expr) -> exp.Expr:
     if not isinstance(node, exp.Anonymous) or node.name.lower() != "try_strptime":
         return node
     text, form = node.expressions
-    spark_form = _SPARK.generator().format_time(exp.StrToTime(this=text, format=form))
+    spark_form = _spark().generator().format_time(exp.StrToTime(this=text, format=form))
     if spark_form is None:
         raise ValueError(f"try_strptime needs a literal format: {node.sql('duckdb')}")
     return exp.Anonymous(this="TRY_TO_TIMESTAMP",
