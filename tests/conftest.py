@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -21,6 +22,16 @@ pytest_plugins = ["tests.databases", "tests.entities.indexed", "tests.screening.
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE_COUNTY = SHARED / "samples" / "county-3k"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadscope` (scripts/test.sh): the units of tests/scheduling.py."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from tests.scheduling import ModuleScheduling
+
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
