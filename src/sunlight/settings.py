@@ -118,6 +118,11 @@ class Settings(BaseSettings):
         return self.home / "tmp"
 
     @property
+    def relation_cache_dir(self) -> Path:
+        """The models' shared relations kept between runs (computed again when removed)."""
+        return self.home / "cache" / "relations"
+
+    @property
     def database_path(self) -> Path:
         """The embedded SQLite app database, used unless `database_url` is set."""
         return self.home / "sunlight.db"

@@ -32,8 +32,10 @@ from sunlight.models.duty_tables import duty_tables
 from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
 from sunlight.models.registry import Model, ModelFileError, ParameterValue, library
+from sunlight.models.relation_cache import Relation, RelationCache, RelationKeys, RunInputs
 from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
 from sunlight.models.subjects import lookup, named, people_of
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import Engine, EngineError, EngineFailed
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay, open_warehouse
@@ -86,6 +88,15 @@ def base_relations() -> list[tuple[str, str]]:
     return [(entry["name"], entry["text"]) for entry in _relations_listed()]
 
 
+@cache
+def cached_relations() -> dict[str, Relation]:
+    """The shared relations as the relation cache keys them."""
+    inputs = relation_inputs()
+    return {entry["name"]: Relation(entry["name"], entry["text"],
+                                    frozenset(inputs[entry["name"]]), entry.get("parts"))
+            for entry in _relations_listed()}
+
+
 def _always_view(name: str) -> bool:
     return any(e["name"] == name and e.get("view") for e in _relations_listed())
 
@@ -129,23 +140,30 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
 def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
             models: Sequence[Model], overlays: Mapping[str, Overlay] | None = None,
             narrowed: Collection[str] = (), as_of: date | None = None,
-            time_limits: TimeLimits | None = None) -> tuple[set[str], AsOf]:
+            time_limits: TimeLimits | None = None, cache: RelationCache | None = None
+            ) -> tuple[set[str], AsOf]:
     """Register warehouse, catalog and the run's values, set up the relations the models
     read; return the datasets present and the run's as-of date.
 
     `overlays`: rows laid over datasets as if just ingested, `narrowed`: datasets then kept
     to the overlaid rows' people (screening; see `open_warehouse`); `as_of`: the date steps
     not yet taken are judged at, by default the contract's (`run_values.resolve_as_of`);
-    `time_limits`: the police case limits, by default those shipped.
+    `time_limits`: the police case limits, by default those shipped; `cache`: where the
+    shared relations are kept between runs (DuckDB over the warehouse as committed only).
     """
     present = open_warehouse(engine, warehouse, overlays, narrowed)
-    for name, table in {**catalog_tables(catalog), **duty_tables()}.items():
+    tables = {**catalog_tables(catalog), **duty_tables()}
+    for name, table in tables.items():
         engine.register_table(name, table)
     judged_at = resolve_as_of(engine, as_of)
-    for name, table in run_tables(judged_at, time_limits or load_time_limits()).items():
+    values = run_tables(judged_at, time_limits or load_time_limits())
+    for name, table in values.items():
         engine.register_table(name, table)
     relations = needed_relations(models)
+    kept = _kept(engine, warehouse, cache if not overlays else None, {**tables, **values})
     for name, sql, shared in relations:
+        if shared and kept(name):
+            continue
         if shared:
             engine.materialise(name, sql)
         else:
@@ -163,22 +181,35 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     return present, judged_at
 
 
+def _kept(engine: Engine, warehouse: Warehouse, cache: RelationCache | None,
+          tables: dict[str, pa.Table]) -> Callable[[str], bool]:
+    """Whether a shared relation was made a view over the rows the cache keeps (computed and
+    written there if missing); always False without a cache or on another engine than
+    DuckDB."""
+    if cache is None or not isinstance(engine, DuckDBEngine):
+        return lambda name: False
+    duckdb_engine = engine
+    keys = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(), tables))
+    return lambda name: cache.materialise(duckdb_engine, keys, cached_relations()[name])
+
+
 def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
            overrides: dict[str, dict[str, ParameterValue]] | None = None,
            on_model: Callable[[ModelOutcome], None] | None = None,
            context: Iterable[Flag] = (),
            overlays: Mapping[str, Overlay] | None = None,
            narrowed: Collection[str] = (), as_of: date | None = None,
-           time_limits: TimeLimits | None = None) -> DetectionResult:
+           time_limits: TimeLimits | None = None, cache: RelationCache | None = None
+           ) -> DetectionResult:
     """Run the models over everything ingested; a model whose inputs are absent is skipped.
 
     `context`: standing warnings of the models not run (see `annotate`); `overlays`: rows
     laid over datasets as if just ingested, written nowhere, and `narrowed`, `as_of` and
-    `time_limits` (see `prepare`).
+    `time_limits` and `cache` (see `prepare`).
     """
     result = DetectionResult()
     present, result.as_of = prepare(engine, warehouse, catalog, models, overlays, narrowed,
-                                    as_of, time_limits)
+                                    as_of, time_limits, cache)
     result.unknown_program_rows = int(engine.query(
         "SELECT count(*) AS n FROM payments WHERE program_code IS NULL").column("n")[0].as_py())
     for model in models:
