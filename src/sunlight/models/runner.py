@@ -17,9 +17,7 @@ from importlib import resources
 from typing import Any
 
 import pyarrow as pa
-import sqlglot
 import yaml
-from sqlglot import exp
 
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
@@ -31,7 +29,13 @@ from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag, Occurr
 from sunlight.models.duty_tables import duty_tables
 from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
-from sunlight.models.registry import Model, ModelFileError, ParameterValue, library
+from sunlight.models.registry import (
+    Model,
+    ModelFileError,
+    ParameterValue,
+    library,
+    sql_facts,
+)
 from sunlight.models.relation_cache import Relation, RelationCache, RelationKeys, RunInputs
 from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
 from sunlight.models.subjects import lookup, named, people_of
@@ -104,14 +108,7 @@ def _always_view(name: str) -> bool:
 @cache
 def relation_inputs() -> dict[str, set[str]]:
     """Per shared relation, the tables and relations its query reads."""
-    return {name: tables_read(sqlglot.parse_one(sql, read="duckdb"))
-            for name, sql in base_relations()}
-
-
-def tables_read(tree: exp.Expr) -> set[str]:
-    """The tables a query reads (its own CTE names left out)."""
-    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
-    return {table.name for table in tree.find_all(exp.Table)} - ctes
+    return {name: set(sql_facts(sql).tables) for name, sql in base_relations()}
 
 
 def relations_read(tree_tables: set[str]) -> set[str]:
@@ -131,7 +128,7 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
     """
     readers: dict[str, int] = {}
     for model in models:
-        for name in relations_read(tables_read(model.tree)):
+        for name in relations_read(model.tables):
             readers[name] = readers.get(name, 0) + 1
     return [(name, sql, readers[name] > 1 and not _always_view(name))
             for name, sql in base_relations() if name in readers]
@@ -170,7 +167,7 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
             engine.create_view(name, sql)
     if "person" not in {name for name, _, _ in relations}:  # the runner names people with it
         engine.create_view("person", dict(base_relations())["person"])
-    if any("name_keys" in tables_read(m.tree) for m in models):
+    if any("name_keys" in m.tables for m in models):
         # Only names that differ as written need a key: a registry and a roster mostly agree.
         differing = engine.query(
             "SELECT DISTINCT payee_name, registry_name FROM paid "
@@ -231,7 +228,7 @@ def dated(detections: list[Detection], models: Sequence[Model], as_of: AsOf
     """The as-of date as fact `as_of` of every warning of a model that reads it or judges
     police data alone (contract §6), so that the warning says at which date it was judged."""
     judging = {m.code for m in models
-               if RUN_CONTEXT in relations_read(tables_read(m.tree)) or police_model(m)}
+               if RUN_CONTEXT in relations_read(m.tables) or police_model(m)}
     if as_of.day is None or not judging:
         return detections
     day = as_of.day.isoformat()
