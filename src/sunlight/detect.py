@@ -60,7 +60,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
     follows them (timelines, the entity index, the 督察 tables) runs on DuckDB either way.
     """
     # What parsing and rendering the models gave, from the last run (like .pyc files).
-    sql = sql_cache.keep_in(settings.home / "cache" / "model-sql.json")
+    sql = sql_cache.keep_in(settings.cache_dir / "model-sql.json")
     library = loaded_library()  # parsed once a process: the runner reads it too
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
@@ -81,7 +81,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
         others = set(library) - {m.code for m in models}
         with session_factory(db)() as session:
             context = standing_flags(session, others) if others else []
-        cache = RelationCache(settings.relation_cache_dir)
+        cache = RelationCache(settings.cache_dir)
         engine = _models_engine(settings, engine_kind, spark_master)
         try:
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,

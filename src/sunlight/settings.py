@@ -118,9 +118,10 @@ class Settings(BaseSettings):
         return self.home / "tmp"
 
     @property
-    def relation_cache_dir(self) -> Path:
-        """The models' shared relations kept between runs (computed again when removed)."""
-        return self.home / "cache" / "relations"
+    def cache_dir(self) -> Path:
+        """What a detection computed that the next may read again (the models' relations,
+        rows and SQL): anything in it may be removed, it is computed again."""
+        return self.home / "cache"
 
     @property
     def database_path(self) -> Path:

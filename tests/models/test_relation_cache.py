@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from sunlight.contract.catalog import load_catalog
@@ -59,7 +60,7 @@ def _detect(home: Path, cached: bool) -> list[Detection]:
     warehouse = Warehouse(Settings(home=home).warehouse_dir)
     engine = DuckDBEngine()
     try:
-        cache = RelationCache(Settings(home=home).relation_cache_dir) if cached else None
+        cache = RelationCache(Settings(home=home).cache_dir) if cached else None
         result = detect(engine, warehouse, load_catalog(), select(load_library(), list(CODES)),
                         cache=cache)
     finally:
@@ -70,8 +71,20 @@ def _detect(home: Path, cached: bool) -> list[Detection]:
 
 
 def _kept(home: Path) -> dict[str, int]:
-    folder = Settings(home=home).relation_cache_dir
-    return {path.name: path.stat().st_mtime_ns for path in folder.glob("*.parquet")}
+    """The relations' files and the models' rows kept, by name."""
+    folder = Settings(home=home).cache_dir
+    return {path.name: path.stat().st_mtime_ns for path in [
+        *folder.glob("relations/*.parquet"), *folder.glob("results/*.arrow")]}
+
+
+def _rows(path: Path) -> list[str]:
+    """A kept file's rows, in no order (a query without ORDER BY has none)."""
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+    else:
+        with pa.OSFile(str(path)) as source:
+            table = pa.ipc.open_file(source).read_all()
+    return sorted(repr(row) for row in table.to_pylist())
 
 
 @pytest.fixture
@@ -89,6 +102,7 @@ def test_a_rerun_reads_the_kept_relations_and_finds_the_same(home: Path) -> None
     kept = _kept(home)
     assert any(name.startswith("paid-") for name in kept)
     assert any(name.startswith("person-") for name in kept)
+    assert {name.split("-")[0] for name in kept if name.endswith(".arrow")} == set(CODES)
     assert _detect(home, cached=True) == computed  # read back
     assert set(_kept(home)) == set(kept), "a rerun wrote other files"
 
@@ -127,32 +141,37 @@ def test_a_month_of_payments_computes_its_own_part_alone(home: Path) -> None:
     new = set(_kept(home)) - kept
     assert len([name for name in new if name.startswith("paid-")]) == 1
     assert not any(name.startswith("person-") for name in new), "the registry is as it was"
+    # every model here reads the payments: none answered from the month before
+    assert {name.split("-")[0] for name in new if name.endswith(".arrow")} == set(CODES)
 
 
+@pytest.mark.parametrize("kind", ["relations/paid-*.parquet", "results/DECEASED_PAID-*"])
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "another key", "empty"])
-def test_a_damaged_file_is_computed_again(home: Path, damage: str) -> None:
+def test_a_damaged_file_is_computed_again(home: Path, kind: str, damage: str) -> None:
     computed = _detect(home, cached=False)
     _detect(home, cached=True)
-    folder = Settings(home=home).relation_cache_dir
-    paid = sorted(folder.glob("paid-*.parquet"))[0]
-    person = next(folder.glob("person-*.parquet"))
-    data = paid.read_bytes()
+    folder = Settings(home=home).cache_dir
+    damaged = sorted(folder.glob(kind))[0]
+    other = next(folder.glob(kind.replace("paid-", "person-").replace(
+        "DECEASED_PAID", "UNREGISTERED_PAYEE")))
+    data = damaged.read_bytes()
+    rows = _rows(damaged)
     if damage == "truncated":
-        paid.write_bytes(data[: len(data) // 2])
+        damaged.write_bytes(data[: len(data) // 2])
     elif damage == "garbage":
-        paid.write_bytes(b"PAR1" + b"\0" * 100 + b"PAR1")
+        damaged.write_bytes(data[:4] + b"\0" * 100 + data[:4])
     elif damage == "another key":
-        paid.write_bytes(person.read_bytes())  # a valid Parquet file of other rows
+        damaged.write_bytes(other.read_bytes())  # a valid file of other rows
     else:
-        paid.write_bytes(b"")
+        damaged.write_bytes(b"")
 
     assert _detect(home, cached=True) == computed
-    assert paid.read_bytes() == data, "the file was not written again"
+    assert _rows(damaged) == rows, "the file was not written again"
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_time(home: Path) -> None:
     computed = _detect(home, cached=False)
-    folder = Settings(home=home).relation_cache_dir
+    folder = Settings(home=home).cache_dir / "relations"
     folder.parent.mkdir(parents=True)
     folder.write_text("not a folder")  # mkdir fails as on a read-only home
 
@@ -172,3 +191,8 @@ def test_a_key_changes_with_the_tables_a_relation_reads_and_no_other(home: Path)
     assert one.key("person") == other.key("person")
     assert one.key("paid") != other.key("paid")
     assert one.key("declared_cover") is None, "program_standards is not given: no key"
+    # a model's rows: by its SQL as rendered (parameters filled) and what it reads
+    sql = "SELECT * FROM paid WHERE amount > 100"
+    assert one.query("M", sql, {"paid"}) != other.query("M", sql, {"paid"})
+    assert one.query("M", sql, {"paid"}) != one.query("M", sql.replace("100", "200"), {"paid"})
+    assert one.query("M", sql, {"paid", "a_table_no_one_registered"}) is None

@@ -24,7 +24,7 @@ import hashlib
 import os
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,10 +118,16 @@ class RelationKeys:
         self.key(name)
         return self._parts.get(name, [])
 
-    def _computed(self, relation: Relation) -> str | None:
+    def query(self, label: str, sql: str, reads: Iterable[str]) -> str | None:
+        """The key of a query's rows (a model's), made as a relation's is, except that it
+        depends on the whole of `batches` if it reads it (no rule says which rows)."""
+        return self._computed(Relation(label, sql, frozenset(reads)), whole_batches=True)
+
+    def _computed(self, relation: Relation, whole_batches: bool = False) -> str | None:
         lines = [FORMAT, duckdb.__version__, relation.name, relation.sql]
         for read in sorted(relation.reads):
-            described = self._described(relation, read)
+            described = (self._inputs.table(read) if read == "batches" and whole_batches
+                         else self._described(relation, read))
             if described is None:
                 return None
             lines.append(f"{read} {described}")
@@ -146,10 +152,12 @@ class RelationKeys:
 
 
 class RelationCache:
-    """The cache folder of a home (`<home>/cache/relations`)."""
+    """The cache folder of a home (`<home>/cache`): the relations' files in `relations/`,
+    the models' rows in `results/`."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, root: Path) -> None:
+        self.folder = root / "relations"
+        self.results = root / "results"
 
     def materialise(self, engine: DuckDBEngine, keys: RelationKeys, relation: Relation
                     ) -> bool:
@@ -181,20 +189,36 @@ class RelationCache:
                                           "union_by_name = true)")
         return True
 
+    def rows(self, key: str | None, label: str, compute: Callable[[], pa.Table]) -> pa.Table:
+        """The rows a query gave when its inputs were as `key` says (a model's: its key from
+        `RelationKeys.query`), or `compute`d and kept; computed alone when `key` is None."""
+        if key is None:
+            return compute()
+        path = self.results / f"{label}-{key[:40]}.arrow"
+        kept = _read_rows(path, key)
+        if kept is not None:
+            return kept
+        rows = compute()
+        written = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            self.results.mkdir(parents=True, exist_ok=True)
+            marked = rows.replace_schema_metadata({**(rows.schema.metadata or {}),
+                                                   KEY_FIELD.encode(): key.encode()})
+            with pa.OSFile(str(written), "wb") as sink, \
+                    pa.ipc.new_file(sink, marked.schema) as writer:
+                writer.write_table(marked)
+            os.replace(written, path)
+        except (OSError, pa.ArrowException):
+            pass  # not kept: computed again next time
+        finally:
+            written.unlink(missing_ok=True)
+        return rows
+
     def remove_unused(self) -> None:
         """Remove the files no run has used for `KEPT_UNUSED` seconds (a run marks the files
         it reads as used by their modification time)."""
-        now = time.time()
-        try:
-            entries = list(self.folder.iterdir())
-        except OSError:
-            return
-        for path in entries:
-            try:
-                if now - path.stat().st_mtime > KEPT_UNUSED:
-                    path.unlink()
-            except OSError:
-                continue  # gone already, or not ours to remove
+        for folder in (self.folder, self.results):
+            _remove_unused(folder)
 
     def _path(self, name: str, key: str) -> Path:
         return self.folder / f"{name}-{key[:40]}.parquet"
@@ -222,6 +246,40 @@ class RelationCache:
             os.replace(written, path)  # whole or not at all, for a run reading beside this one
         finally:
             written.unlink(missing_ok=True)
+
+
+def _remove_unused(folder: Path) -> None:
+    now = time.time()
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for path in entries:
+        try:
+            if now - path.stat().st_mtime > KEPT_UNUSED:
+                path.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
+def _read_rows(path: Path, key: str) -> pa.Table | None:
+    """A query's kept rows if the file reads whole and was written for `key` (marked as
+    used); None otherwise (a damaged file is removed)."""
+    if not path.is_file():
+        return None
+    try:
+        with pa.OSFile(str(path)) as source:
+            rows = pa.ipc.open_file(source).read_all()
+        rows.validate(full=True)
+    except (OSError, pa.ArrowException):
+        path.unlink(missing_ok=True)
+        return None
+    metadata = dict(rows.schema.metadata or {})
+    if metadata.pop(KEY_FIELD.encode(), None) != key.encode():
+        path.unlink(missing_ok=True)
+        return None
+    os.utime(path)
+    return rows.replace_schema_metadata(metadata or None)
 
 
 def _one_batch(relation: Relation, batch: BatchRecord) -> str:

@@ -209,8 +209,10 @@ def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Seque
                                     as_of, time_limits, cache)
     result.unknown_program_rows = int(engine.query(
         "SELECT count(*) AS n FROM payments WHERE program_code IS NULL").column("n")[0].as_py())
+    kept = _kept_rows(engine, warehouse, cache if not overlays else None)
     for model in models:
-        outcome = _run_one(engine, model, present, (overrides or {}).get(model.code), result)
+        outcome = _run_one(engine, model, present, (overrides or {}).get(model.code), result,
+                           kept)
         result.outcomes.append(outcome)
         if on_model:
             on_model(outcome)
@@ -300,14 +302,33 @@ def annotate(detections: list[Detection], latest: dict[tuple[str, str], str],
     return annotated
 
 
+KeptRows = Callable[[Model, str, Callable[[], pa.Table]], pa.Table]
+"""A model's rows from the cache, or computed (the callable given) and kept there."""
+
+
+def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
+               ) -> KeptRows | None:
+    """The models' rows as the cache keeps them, keyed by the rendered SQL and what it
+    reads; None without a cache or on another engine than DuckDB."""
+    if cache is None or not isinstance(engine, DuckDBEngine):
+        return None
+    keys = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(),
+                                                      engine.registered))
+    return lambda model, sql, compute: cache.rows(keys.query(model.code, sql, model.tables),
+                                                  model.code, compute)
+
+
 def _run_one(engine: Engine, model: Model, present: set[str],
-             overrides: dict[str, ParameterValue] | None, result: DetectionResult) -> ModelOutcome:
+             overrides: dict[str, ParameterValue] | None, result: DetectionResult,
+             kept: KeptRows | None = None) -> ModelOutcome:
     if missing := model.missing_inputs(present):
         wanted = ", ".join(m.replace("|", " or ") for m in missing)
         return ModelOutcome(model.code, False, f"no data for {wanted}")
     started = time.perf_counter()
+    sql = model.render(overrides)
     try:
-        hits = engine.query(model.render(overrides))
+        hits = (engine.query(sql) if kept is None
+                else kept(model, sql, lambda: engine.query(sql)))
     except EngineFailed as error:
         raise EngineFailed(f"{model.code}: {error}") from error
     except EngineError as error:

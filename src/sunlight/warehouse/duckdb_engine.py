@@ -82,6 +82,11 @@ class DuckDBEngine:
         self._arrow[name] = table  # DuckDB scans the Arrow table in place: keep it alive
         self.con.register(name, table)
 
+    @property
+    def registered(self) -> Mapping[str, pa.Table]:
+        """The in-memory tables registered so far, by name."""
+        return self._arrow
+
     @contextmanager
     def one_thread(self) -> Iterator[None]:
         threads = self.con.execute("SELECT current_setting('threads')").fetchone()
