@@ -196,3 +196,16 @@ def test_a_key_changes_with_the_tables_a_relation_reads_and_no_other(home: Path)
     assert one.query("M", sql, {"paid"}) != other.query("M", sql, {"paid"})
     assert one.query("M", sql, {"paid"}) != one.query("M", sql.replace("100", "200"), {"paid"})
     assert one.query("M", sql, {"paid", "a_table_no_one_registered"}) is None
+    # the day a query runs: known to the key, or no key
+    dated = "SELECT * FROM paid WHERE period_end <= current_date"
+    today = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(),
+                                                       catalog, "2026-12-07"))
+    tomorrow = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(),
+                                                          catalog, "2026-12-08"))
+    assert one.query("M", dated, {"paid"}) is None
+    assert today.query("M", dated, {"paid"}) != tomorrow.query("M", dated, {"paid"})
+    assert today.key("death") != tomorrow.key("death"), "death.sql reads current_date"
+    assert today.key("person") == tomorrow.key("person")
+    for volatile in ("SELECT random() AS r FROM paid", "SELECT now() AS t FROM paid",
+                     "SELECT * FROM read_csv('/tmp/x.csv')"):
+        assert today.query("M", volatile, {"paid"}) is None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -38,6 +39,14 @@ from sunlight.warehouse.engine import EngineError
 from sunlight.warehouse.store import BatchRecord, Warehouse
 
 FORMAT = "relation-cache 1"
+_DATED = re.compile(r"\bcurrent_date\b|\btoday\s*\(", re.IGNORECASE)
+"""SQL whose rows depend on the day it runs: keyed by that day."""
+_VOLATILE = re.compile(
+    r"\b(current_timestamp|current_time|localtime|localtimestamp)\b|\bget_current_\w+"
+    r"|\b(now|random|uuid|gen_random_uuid|setseed|glob|getenv|current_setting|nextval"
+    r"|read_\w+)\s*\(", re.IGNORECASE)
+"""SQL whose rows depend on more than its tables and the day (a word of it in a comment is
+taken as meant: only a missed saving)."""
 """Changed when what a file holds, or how its key is made, changes."""
 KEY_FIELD = "sunlight_relation_key"
 """The Parquet footer's key-value entry holding the key a file was written for."""
@@ -54,6 +63,9 @@ class RunInputs:
     batches: list[BatchRecord]
     tables: Mapping[str, pa.Table]
     """The in-memory tables registered for the run (catalog, duty tables, run values)."""
+    today: str = ""
+    """The engine's `current_date`, which a query may read (`death` does); none known: a
+    query reading it has no key."""
     _digests: dict[str, str] = field(default_factory=dict)
 
     def dataset(self, code: str) -> str:
@@ -125,6 +137,12 @@ class RelationKeys:
 
     def _computed(self, relation: Relation, whole_batches: bool = False) -> str | None:
         lines = [FORMAT, duckdb.__version__, relation.name, relation.sql]
+        if _VOLATILE.search(relation.sql):
+            return None  # the time of day, chance, files outside the warehouse: no key
+        if _DATED.search(relation.sql):
+            if not self._inputs.today:
+                return None
+            lines.append(f"current_date {self._inputs.today}")
         for read in sorted(relation.reads):
             described = (self._inputs.table(read) if read == "batches" and whole_batches
                          else self._described(relation, read))

@@ -186,7 +186,8 @@ def _kept(engine: Engine, warehouse: Warehouse, cache: RelationCache | None,
     if cache is None or not isinstance(engine, DuckDBEngine):
         return lambda name: False
     duckdb_engine = engine
-    keys = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(), tables))
+    keys = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(), tables,
+                                                      _today(engine)))
     return lambda name: cache.materialise(duckdb_engine, keys, cached_relations()[name])
 
 
@@ -313,9 +314,14 @@ def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
     if cache is None or not isinstance(engine, DuckDBEngine):
         return None
     keys = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(),
-                                                      engine.registered))
+                                                      engine.registered, _today(engine)))
     return lambda model, sql, compute: cache.rows(keys.query(model.code, sql, model.tables),
                                                   model.code, compute)
+
+
+def _today(engine: Engine) -> str:
+    """The engine's `current_date` (its time zone's), as a query reading it sees it."""
+    return str(engine.query("SELECT CAST(current_date AS VARCHAR) AS d").column("d")[0].as_py())
 
 
 def _run_one(engine: Engine, model: Model, present: set[str],
