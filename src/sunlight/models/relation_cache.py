@@ -26,6 +26,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -296,7 +297,8 @@ def _read_rows(path: Path, key: str) -> pa.Table | None:
     if metadata.pop(KEY_FIELD.encode(), None) != key.encode():
         path.unlink(missing_ok=True)
         return None
-    os.utime(path)
+    with suppress(OSError):  # a folder others may read but not touch: kept six hours
+        os.utime(path)
     return rows.replace_schema_metadata(metadata or None)
 
 
