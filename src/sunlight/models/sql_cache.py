@@ -48,8 +48,8 @@ class SqlCache:
         written = self.path.with_name(f".{self.path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            written.write_text(json.dumps({"format": FORMAT, "entries": self._entries}),
-                               "utf-8")
+            entries = dict(self._entries)  # one step: a server's other threads may add
+            written.write_text(json.dumps({"format": FORMAT, "entries": entries}), "utf-8")
             os.replace(written, self.path)
             self._changed = False
         except OSError:
