@@ -15,10 +15,11 @@ from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.models.detection import Detection
 from sunlight.models.registry import load_library
 from sunlight.models.relation_cache import RelationCache, RelationKeys, RunInputs
-from sunlight.models.runner import cached_relations, detect, select
+from sunlight.models.runner import _run_inputs, cached_relations, detect, select
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.tables import open_warehouse
 from tests.models.county import County, months
 
 CODES = ("UNREGISTERED_PAYEE", "DECEASED_PAID", "DUPLICATE_PAYMENT", "AREA_OVER_DECLARED",
@@ -209,3 +210,16 @@ def test_a_key_changes_with_the_tables_a_relation_reads_and_no_other(home: Path)
     for volatile in ("SELECT random() AS r FROM paid", "SELECT now() AS t FROM paid",
                      "SELECT * FROM read_csv('/tmp/x.csv')"):
         assert today.query("M", volatile, {"paid"}) is None
+
+
+def test_no_key_when_an_ingest_committed_after_the_warehouse_was_registered(home: Path
+                                                                          ) -> None:
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    engine = DuckDBEngine()
+    try:
+        open_warehouse(engine, warehouse)
+        assert _run_inputs(engine, warehouse, {}) is not None
+        _ingest(later, home, "delivery-2")  # the engine still reads the files of before
+        assert _run_inputs(engine, warehouse, {}) is None
+    finally:
+        engine.close()

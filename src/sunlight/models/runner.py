@@ -185,10 +185,26 @@ def _kept(engine: Engine, warehouse: Warehouse, cache: RelationCache | None,
     DuckDB."""
     if cache is None or not isinstance(engine, DuckDBEngine):
         return lambda name: False
+    inputs = _run_inputs(engine, warehouse, tables)
+    if inputs is None:
+        return lambda name: False
     duckdb_engine = engine
-    keys = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(), tables,
-                                                      _today(engine)))
+    keys = RelationKeys(cached_relations(), inputs)
     return lambda name: cache.materialise(duckdb_engine, keys, cached_relations()[name])
+
+
+def _run_inputs(engine: Engine, warehouse: Warehouse, tables: Mapping[str, pa.Table]
+                ) -> RunInputs | None:
+    """What the run's keys are made of; None when an ingest committed since the warehouse
+    was registered (the manifest read now is not the one the engine reads): no key then, or
+    rows of the files registered could be kept under the key of others."""
+    batches = warehouse.batches()
+    registered = (engine.registered.get("batches") if isinstance(engine, DuckDBEngine)
+                  else None)
+    if registered is None or registered.column("file_hash").to_pylist() != [
+            batch.file_hash for batch in batches]:
+        return None
+    return RunInputs(warehouse, batches, tables, _today(engine))
 
 
 def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
@@ -313,8 +329,10 @@ def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
     reads; None without a cache or on another engine than DuckDB."""
     if cache is None or not isinstance(engine, DuckDBEngine):
         return None
-    keys = RelationKeys(cached_relations(), RunInputs(warehouse, warehouse.batches(),
-                                                      engine.registered, _today(engine)))
+    inputs = _run_inputs(engine, warehouse, engine.registered)
+    if inputs is None:
+        return None
+    keys = RelationKeys(cached_relations(), inputs)
     return lambda model, sql, compute: cache.rows(keys.query(model.code, sql, model.tables),
                                                   model.code, compute)
 
