@@ -99,7 +99,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                     after.close()
         finally:
             engine.close()
-        cache.remove_unused()
+            cache.remove_unused()  # a failed run too: one after another must not fill the disk
     finally:
         db.dispose()
     return DetectionRun(result, report, index, failure)

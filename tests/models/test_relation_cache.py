@@ -14,8 +14,8 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.models.detection import Detection
 from sunlight.models.registry import load_library
-from sunlight.models.relation_cache import RelationCache, RelationKeys, RunInputs
-from sunlight.models.runner import _run_inputs, cached_relations, detect, select
+from sunlight.models.relation_cache import RelationCache, RelationKeys, RunInputs, _publish
+from sunlight.models.runner import _run_keys, cached_relations, detect, select
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
@@ -218,8 +218,61 @@ def test_no_key_when_an_ingest_committed_after_the_warehouse_was_registered(home
     engine = DuckDBEngine()
     try:
         open_warehouse(engine, warehouse)
-        assert _run_inputs(engine, warehouse, {}) is not None
+        cache = Settings(home=home).cache_dir
+        assert _run_keys(engine, warehouse, RelationCache(cache)) is not None
         _ingest(later, home, "delivery-2")  # the engine still reads the files of before
-        assert _run_inputs(engine, warehouse, {}) is None
+        assert _run_keys(engine, warehouse, RelationCache(cache)) is None
     finally:
         engine.close()
+
+
+def test_kept_rows_are_private_to_the_homes_owner(home: Path) -> None:
+    _detect(home, cached=True)
+    folder = Settings(home=home).cache_dir
+    for kept in (folder / "relations", folder / "results"):
+        assert kept.stat().st_mode & 0o777 == 0o700
+        files = list(kept.iterdir())
+        assert files and all(path.stat().st_mode & 0o777 == 0o600 for path in files)
+
+
+def test_rows_computed_across_midnight_are_not_kept(home: Path) -> None:
+    cache = RelationCache(Settings(home=home).cache_dir)
+    rows = pa.table({"id_number": ["1"]})
+
+    assert cache.rows("k" * 64, "M", lambda: rows, still_valid=lambda: False) == rows
+    assert not list(cache.results.glob("M-*")), "the day changed while computing: not kept"
+    cache.rows("k" * 64, "M", lambda: rows)
+    assert len(list(cache.results.glob("M-*"))) == 1
+
+
+def test_a_file_another_run_kept_first_is_left_as_it_is(home: Path) -> None:
+    cache = RelationCache(Settings(home=home).cache_dir)
+    key = "k" * 64
+    first_rows = pa.table({"id_number": ["1"]})
+    cache.rows(key, "M", lambda: first_rows)
+    (kept,) = cache.results.glob("M-*")
+    inode = kept.stat().st_ino
+
+    # Two runs computing one key at once: the second's file is not put over the first's,
+    # whose readers would be handed other bytes under the footer they read.
+    second = kept.with_name("second.tmp")
+    second.write_bytes(b"the second run's file")
+    _publish(second, kept, usable=lambda: True)
+    assert kept.stat().st_ino == inode and _rows(kept) == _rows_of(first_rows)
+    # A damaged file in the way is replaced.
+    _publish(second, kept, usable=lambda: False)
+    assert kept.read_bytes() == b"the second run's file"
+
+
+def _rows_of(table: pa.Table) -> list[str]:
+    return sorted(repr(row) for row in table.to_pylist())
+
+
+def test_a_batch_taken_out_of_the_warehouse_takes_its_kept_rows_with_it(home: Path) -> None:
+    _detect(home, cached=True)
+    cache = RelationCache(Settings(home=home).cache_dir)
+    assert _kept(home)
+
+    cache.forget()
+
+    assert not _kept(home)

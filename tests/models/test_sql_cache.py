@@ -81,3 +81,20 @@ def test_a_damaged_file_is_ignored_and_written_again(kept: Path, damage: str) ->
     assert _everything(load_library()) == computed
     sql_cache.active().save()
     assert json.loads(kept.read_text("utf-8")) == document
+
+
+def test_entries_no_run_uses_are_dropped_and_no_one_else_may_edit_the_file(kept: Path) -> None:
+    sql_cache.keep_in(kept)
+    computed = _everything(load_library())
+    sql_cache.active().save()
+    document = json.loads(kept.read_text("utf-8"))
+    stale = {**document["entries"], "0" * 64: "SELECT 'an older sqlglot rendered this'"}
+    kept.write_text(json.dumps({**document, "entries": stale}), "utf-8")
+
+    sql_cache._active = sql_cache.SqlCache()  # a new process, after an upgrade
+    sql_cache.keep_in(kept)
+    assert _everything(load_library()) == computed
+    sql_cache.active().save()
+
+    assert json.loads(kept.read_text("utf-8"))["entries"] == document["entries"]
+    assert kept.stat().st_mode & 0o777 == 0o600

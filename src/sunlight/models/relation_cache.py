@@ -23,11 +23,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -39,16 +41,18 @@ from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import EngineError
 from sunlight.warehouse.store import BatchRecord, Warehouse
 
-FORMAT = "relation-cache 1"
+FORMAT = "relation-cache 2"
+"""Changed when what a file holds, or how its key is made, changes (the code that makes the
+rows a query sees is in every key as well: `_code`)."""
 _DATED = re.compile(r"\bcurrent_date\b|\btoday\s*\(", re.IGNORECASE)
 """SQL whose rows depend on the day it runs: keyed by that day."""
 _VOLATILE = re.compile(
-    r"\b(current_timestamp|current_time|localtime|localtimestamp)\b|\bget_current_\w+"
-    r"|\b(now|random|uuid|gen_random_uuid|setseed|glob|getenv|current_setting|nextval"
-    r"|read_\w+)\s*\(", re.IGNORECASE)
+    r"\b(current_timestamp|current_time|current_localtimestamp|localtime|localtimestamp)\b"
+    r"|\bget_current_\w+|\btimestamptz\b|\bat\s+time\s+zone\b"
+    r"|\b(now|transaction_timestamp|age|random|uuid|gen_random_uuid|setseed|glob|getenv"
+    r"|current_setting|nextval|read_\w+)\s*\(", re.IGNORECASE)
 """SQL whose rows depend on more than its tables and the day (a word of it in a comment is
 taken as meant: only a missed saving)."""
-"""Changed when what a file holds, or how its key is made, changes."""
 KEY_FIELD = "sunlight_relation_key"
 """The Parquet footer's key-value entry holding the key a file was written for."""
 KEPT_UNUSED = 6 * 3600.0
@@ -67,7 +71,13 @@ class RunInputs:
     today: str = ""
     """The engine's `current_date`, which a query may read (`death` does); none known: a
     query reading it has no key."""
+    today_now: Callable[[], str] | None = None
+    """The engine's `current_date` asked again: rows computed across midnight are not kept."""
     _digests: dict[str, str] = field(default_factory=dict)
+
+    def same_day(self) -> bool:
+        """Whether the day the keys were made for is still the engine's."""
+        return self.today_now is None or self.today_now() == self.today
 
     def dataset(self, code: str) -> str:
         """The dataset's files as they are on disk, and its canonical columns."""
@@ -117,7 +127,7 @@ class RelationKeys:
 
     def __init__(self, relations: Mapping[str, Relation], inputs: RunInputs) -> None:
         self._relations = relations
-        self._inputs = inputs
+        self.inputs = inputs
         self._keys: dict[str, str | None] = {}
         self._parts: dict[str, list[tuple[BatchRecord, str]]] = {}
 
@@ -137,15 +147,15 @@ class RelationKeys:
         return self._computed(Relation(label, sql, frozenset(reads)), whole_batches=True)
 
     def _computed(self, relation: Relation, whole_batches: bool = False) -> str | None:
-        lines = [FORMAT, duckdb.__version__, relation.name, relation.sql]
+        lines = [_code(), duckdb.__version__, relation.name, relation.sql]
         if _VOLATILE.search(relation.sql):
             return None  # the time of day, chance, files outside the warehouse: no key
         if _DATED.search(relation.sql):
-            if not self._inputs.today:
+            if not self.inputs.today:
                 return None
-            lines.append(f"current_date {self._inputs.today}")
+            lines.append(f"current_date {self.inputs.today}")
         for read in sorted(relation.reads):
-            described = (self._inputs.table(read) if read == "batches" and whole_batches
+            described = (self.inputs.table(read) if read == "batches" and whole_batches
                          else self._described(relation, read))
             if described is None:
                 return None
@@ -153,8 +163,8 @@ class RelationKeys:
         base = _digest(lines)
         if relation.parts is None:
             return base
-        parts = [(batch, _digest([base, batch.file_hash, self._inputs.file(batch)]))
-                 for batch in self._inputs.batches if batch.dataset == relation.parts]
+        parts = [(batch, _digest([base, batch.file_hash, self.inputs.file(batch)]))
+                 for batch in self.inputs.batches if batch.dataset == relation.parts]
         self._parts[relation.name] = parts
         return _digest([base, *(key for _, key in parts)])
 
@@ -164,10 +174,10 @@ class RelationKeys:
         if read == relation.parts:
             return "parts"  # each part's key names its batch's file
         if read in DATASETS:
-            return self._inputs.dataset(read)
+            return self.inputs.dataset(read)
         if read == "batches":
-            return self._inputs.batch_rows({r for r in relation.reads if r in DATASETS})
-        return self._inputs.table(read)
+            return self.inputs.batch_rows({r for r in relation.reads if r in DATASETS})
+        return self.inputs.table(read)
 
 
 class RelationCache:
@@ -177,6 +187,8 @@ class RelationCache:
     def __init__(self, root: Path) -> None:
         self.folder = root / "relations"
         self.results = root / "results"
+        self.run_keys: RelationKeys | None = None
+        """The keys of the run using this cache, made once (runner._run_keys)."""
 
     def materialise(self, engine: DuckDBEngine, keys: RelationKeys, relation: Relation
                     ) -> bool:
@@ -195,10 +207,10 @@ class RelationCache:
             if not wanted:  # no batch of the dataset: no part to read
                 return False
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            _private_folder(self.folder)
             for path, file_key, sql in wanted:
                 if not self._usable(engine, path, file_key):
-                    self._write(engine, path, file_key, sql)
+                    self._write(engine, path, file_key, sql, keys.inputs.same_day)
         except (OSError, EngineError):
             # A folder that cannot be written, a disk full: computed as if there were no
             # cache (a query at fault fails there again, with its own error).
@@ -208,9 +220,11 @@ class RelationCache:
                                           "union_by_name = true)")
         return True
 
-    def rows(self, key: str | None, label: str, compute: Callable[[], pa.Table]) -> pa.Table:
+    def rows(self, key: str | None, label: str, compute: Callable[[], pa.Table],
+             still_valid: Callable[[], bool] = lambda: True) -> pa.Table:
         """The rows a query gave when its inputs were as `key` says (a model's: its key from
-        `RelationKeys.query`), or `compute`d and kept; computed alone when `key` is None."""
+        `RelationKeys.query`), or `compute`d and kept (unless `still_valid` says the key no
+        longer describes them: midnight passed); computed alone when `key` is None."""
         if key is None:
             return compute()
         path = self.results / f"{label}-{key[:40]}.arrow"
@@ -218,15 +232,17 @@ class RelationCache:
         if kept is not None:
             return kept
         rows = compute()
+        if not still_valid():
+            return rows
         written = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
         try:
-            self.results.mkdir(parents=True, exist_ok=True)
+            _private_folder(self.results)
             marked = rows.replace_schema_metadata({**(rows.schema.metadata or {}),
                                                    KEY_FIELD.encode(): key.encode()})
             with pa.OSFile(str(written), "wb") as sink, \
                     pa.ipc.new_file(sink, marked.schema) as writer:
                 writer.write_table(marked)
-            os.replace(written, path)
+            _publish(written, path, lambda: _read_rows(path, key) is not None)
         except (OSError, pa.ArrowException):
             pass  # not kept: computed again next time
         finally:
@@ -238,6 +254,14 @@ class RelationCache:
         it reads as used by their modification time)."""
         for folder in (self.folder, self.results):
             _remove_unused(folder)
+
+    def forget(self) -> None:
+        """Remove every kept file (a batch taken out of the warehouse: its rows are in them).
+        A detection reading them at that moment fails and stores nothing; the next computes
+        them again."""
+        for folder in (self.folder, self.results):
+            with suppress(OSError):
+                shutil.rmtree(folder)
 
     def _path(self, name: str, key: str) -> Path:
         return self.folder / f"{name}-{key[:40]}.parquet"
@@ -253,18 +277,55 @@ class RelationCache:
         except duckdb.Error:
             found = []
         if found != [(key,)]:
-            path.unlink(missing_ok=True)
-            return False
-        os.utime(path)  # used: kept for KEPT_UNUSED from now (see remove_unused)
+            return False  # replaced when written again (`_publish`), never removed under a reader
+        with suppress(OSError):  # used: kept for KEPT_UNUSED from now (see remove_unused)
+            os.utime(path)
         return True
 
-    def _write(self, engine: DuckDBEngine, path: Path, key: str, sql: str) -> None:
+    def _write(self, engine: DuckDBEngine, path: Path, key: str, sql: str,
+               still_valid: Callable[[], bool]) -> None:
         written = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
         try:
             engine.write_parquet(sql, written, {KEY_FIELD: key})
-            os.replace(written, path)  # whole or not at all, for a run reading beside this one
+            if not still_valid():  # midnight passed while it was computed: not this key's rows
+                raise OSError("the day changed")
+            _publish(written, path, lambda: self._usable(engine, path, key))
         finally:
             written.unlink(missing_ok=True)
+
+
+def _publish(written: Path, path: Path, usable: Callable[[], bool]) -> None:
+    """Put the file written at `path`, whole or not at all, private to the home's owner (ID
+    numbers are in it). A usable file another run put there first is kept: same key, same
+    rows, and a run reading it is not given other bytes under its footer; a damaged one is
+    replaced."""
+    os.chmod(written, 0o600)
+    try:
+        os.link(written, path)
+    except FileExistsError:
+        if not usable():
+            os.replace(written, path)
+    except OSError:  # a filesystem without hard links
+        os.replace(written, path)
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(OSError):  # made by an earlier version, or another's: left as it is
+        folder.chmod(0o700)
+
+
+@cache
+def _code() -> str:
+    """This format and the code that decides which rows a kept query sees: this module, the
+    runner, and how the warehouse's files become the engine's tables."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(FORMAT.encode())
+    for source in (here / "relation_cache.py", here / "runner.py",
+                   here.parent / "warehouse" / "tables.py",
+                   here.parent / "warehouse" / "duckdb_engine.py"):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def _remove_unused(folder: Path) -> None:
@@ -291,11 +352,9 @@ def _read_rows(path: Path, key: str) -> pa.Table | None:
             rows = pa.ipc.open_file(source).read_all()
         rows.validate(full=True)
     except (OSError, pa.ArrowException):
-        path.unlink(missing_ok=True)
-        return None
+        return None  # replaced when written again (`_publish`)
     metadata = dict(rows.schema.metadata or {})
     if metadata.pop(KEY_FIELD.encode(), None) != key.encode():
-        path.unlink(missing_ok=True)
         return None
     with suppress(OSError):  # a folder others may read but not touch: kept six hours
         os.utime(path)

@@ -157,7 +157,7 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     for name, table in values.items():
         engine.register_table(name, table)
     relations = needed_relations(models)
-    kept = _kept(engine, warehouse, cache if not overlays else None, {**tables, **values})
+    kept = _kept(engine, warehouse, cache if not overlays else None)
     for name, sql, shared in relations:
         if shared and kept(name):
             continue
@@ -178,33 +178,38 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     return present, judged_at
 
 
-def _kept(engine: Engine, warehouse: Warehouse, cache: RelationCache | None,
-          tables: dict[str, pa.Table]) -> Callable[[str], bool]:
+def _kept(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
+          ) -> Callable[[str], bool]:
     """Whether a shared relation was made a view over the rows the cache keeps (computed and
     written there if missing); always False without a cache or on another engine than
     DuckDB."""
-    if cache is None or not isinstance(engine, DuckDBEngine):
-        return lambda name: False
-    inputs = _run_inputs(engine, warehouse, tables)
-    if inputs is None:
+    keys = _run_keys(engine, warehouse, cache)
+    if cache is None or keys is None or not isinstance(engine, DuckDBEngine):
         return lambda name: False
     duckdb_engine = engine
-    keys = RelationKeys(cached_relations(), inputs)
     return lambda name: cache.materialise(duckdb_engine, keys, cached_relations()[name])
 
 
-def _run_inputs(engine: Engine, warehouse: Warehouse, tables: Mapping[str, pa.Table]
-                ) -> RunInputs | None:
-    """What the run's keys are made of; None when an ingest committed since the warehouse
-    was registered (the manifest read now is not the one the engine reads): no key then, or
-    rows of the files registered could be kept under the key of others."""
+def _run_keys(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
+              ) -> RelationKeys | None:
+    """The run's keys, made once and shared by its relations and models (one day, one
+    manifest for both); None without a cache, on another engine than DuckDB, or when an
+    ingest committed since the warehouse was registered (the manifest read now is not the
+    one the engine reads: rows of the files registered could be kept under others' keys)."""
+    if cache is None or not isinstance(engine, DuckDBEngine):
+        return None
+    if cache.run_keys is not None:
+        return cache.run_keys
     batches = warehouse.batches()
-    registered = (engine.registered.get("batches") if isinstance(engine, DuckDBEngine)
-                  else None)
+    registered = engine.registered.get("batches")
     if registered is None or registered.column("file_hash").to_pylist() != [
             batch.file_hash for batch in batches]:
         return None
-    return RunInputs(warehouse, batches, tables, _today(engine))
+    # The live mapping: tables registered later in the run (name_keys) are described too.
+    inputs = RunInputs(warehouse, batches, engine.registered, _today(engine),
+                       today_now=lambda: _today(engine))
+    cache.run_keys = RelationKeys(cached_relations(), inputs)
+    return cache.run_keys
 
 
 def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
@@ -327,14 +332,11 @@ def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
                ) -> KeptRows | None:
     """The models' rows as the cache keeps them, keyed by the rendered SQL and what it
     reads; None without a cache or on another engine than DuckDB."""
-    if cache is None or not isinstance(engine, DuckDBEngine):
+    keys = _run_keys(engine, warehouse, cache)
+    if cache is None or keys is None:
         return None
-    inputs = _run_inputs(engine, warehouse, engine.registered)
-    if inputs is None:
-        return None
-    keys = RelationKeys(cached_relations(), inputs)
     return lambda model, sql, compute: cache.rows(keys.query(model.code, sql, model.tables),
-                                                  model.code, compute)
+                                                  model.code, compute, keys.inputs.same_day)
 
 
 def _today(engine: Engine) -> str:

@@ -28,28 +28,36 @@ class SqlCache:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
         self._entries: dict[str, Any] = {}
+        self._used: set[str] = set()
         self._changed = False
         if path is not None:
             self._entries = _read(path)
 
     def get(self, kind: str, *parts: str) -> Any:
         """The value kept for these parts, or None."""
-        return self._entries.get(_key(kind, parts))
+        key = _key(kind, parts)
+        self._used.add(key)
+        return self._entries.get(key)
 
     def put(self, kind: str, value: Any, *parts: str) -> None:
-        self._entries[_key(kind, parts)] = value
+        key = _key(kind, parts)
+        self._entries[key] = value
+        self._used.add(key)
         self._changed = True
 
     def save(self) -> None:
-        """Write the entries back if any was added; a file that cannot be written is left
-        (the next run computes again)."""
-        if self.path is None or not self._changed:
+        """Write back the entries this process used, if any was added or one was not used (an
+        older sqlglot's, a model since changed: the file does not grow with every upgrade); a
+        file that cannot be written is left (the next run computes again)."""
+        if self.path is None or not (self._changed or set(self._entries) - self._used):
             return
         written = self.path.with_name(f".{self.path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            entries = dict(self._entries)  # one step: a server's other threads may add
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            entries = {key: value for key, value in list(self._entries.items())
+                       if key in self._used}  # one step: a server's other threads may add
             written.write_text(json.dumps({"format": FORMAT, "entries": entries}), "utf-8")
+            written.chmod(0o600)  # what a run executes: no one else's to edit
             os.replace(written, self.path)
             self._changed = False
         except OSError:
