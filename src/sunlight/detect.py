@@ -15,8 +15,10 @@ from sunlight.appdb.warnings import SyncReport, standing_flags, sync
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import TimeLimits, load_time_limits
 from sunlight.entities.build import IndexCounts, rebuild_index
+from sunlight.models import sql_cache
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import library as loaded_library
+from sunlight.models.relation_cache import RelationCache
 from sunlight.models.runner import DetectionResult, ModelOutcome, detect, prepare, select
 from sunlight.oversight.build import datasets_read as oversight_datasets
 from sunlight.oversight.build import rebuild as rebuild_oversight
@@ -57,6 +59,8 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
     `engine_kind` "spark" runs the models on Spark (`spark_master`, else the settings'); what
     follows them (timelines, the entity index, the 督察 tables) runs on DuckDB either way.
     """
+    # What parsing and rendering the models gave, from the last run (like .pyc files).
+    sql = sql_cache.keep_in(settings.cache_dir / "model-sql.json")
     library = loaded_library()  # parsed once a process: the runner reads it too
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
@@ -77,11 +81,13 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
         others = set(library) - {m.code for m in models}
         with session_factory(db)() as session:
             context = standing_flags(session, others) if others else []
+        cache = RelationCache(settings.cache_dir)
         engine = _models_engine(settings, engine_kind, spark_master)
         try:
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,
                             overrides, on_model=on_model, context=context, as_of=as_of,
-                            time_limits=limits)
+                            time_limits=limits, cache=cache)
+            sql.save()
             if not result.models_run:
                 return DetectionRun(result, None)
             after = engine if engine_kind == "duckdb" else _after_models(
@@ -93,6 +99,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
                     after.close()
         finally:
             engine.close()
+            cache.remove_unused()  # a failed run too: one after another must not fill the disk
     finally:
         db.dispose()
     return DetectionRun(result, report, index, failure)

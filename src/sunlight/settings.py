@@ -118,6 +118,12 @@ class Settings(BaseSettings):
         return self.home / "tmp"
 
     @property
+    def cache_dir(self) -> Path:
+        """What a detection computed that the next may read again (the models' relations,
+        rows and SQL): anything in it may be removed, it is computed again."""
+        return self.home / "cache"
+
+    @property
     def database_path(self) -> Path:
         """The embedded SQLite app database, used unless `database_url` is set."""
         return self.home / "sunlight.db"

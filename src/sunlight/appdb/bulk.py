@@ -256,15 +256,17 @@ def _copy_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
+    # Converted in Python, not by Arrow's cast: a cast imports pyarrow.compute, a tenth of a
+    # second that `sunlight detect` (its timelines) would spend on nothing else.
     kind = column.type
-    if pa.types.is_date(kind):
-        column = column.cast(pa.string())
-    elif pa.types.is_decimal(kind):
-        column = column.cast(pa.float64())
-    elif not (pa.types.is_integer(kind) or pa.types.is_string(kind)
-              or pa.types.is_floating(kind) or pa.types.is_boolean(kind)):
-        raise TypeError(f"insert_table cannot write {kind}")
     values: list[Any] = column.to_pylist()
+    if pa.types.is_date(kind):
+        return [None if value is None else value.isoformat() for value in values]
+    if pa.types.is_decimal(kind):
+        return [None if value is None else float(value) for value in values]
+    if not (pa.types.is_integer(kind) or pa.types.is_string(kind)
+            or pa.types.is_floating(kind) or pa.types.is_boolean(kind)):
+        raise TypeError(f"insert_table cannot write {kind}")
     return values
 
 

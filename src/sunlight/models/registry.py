@@ -8,6 +8,8 @@ deployment's overrides) as literals, so the same SQL transpiles to Spark.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -28,6 +30,7 @@ from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS, safe_load
 from sunlight.contract.vocabulary import VOCABULARY
+from sunlight.models import sql_cache
 from sunlight.models.explain import (
     BY_PERIOD,
     FIGURES,
@@ -139,21 +142,34 @@ class Model:
     def tree(self) -> exp.Expr:
         """The SQL parsed once (parsing is the slow part of loading the library), with the
         output macros (`paid_row(p)`, `basis_row(d)`; see output.py) expanded."""
-        return expand_macros(sqlglot.parse_one(self.sql, read="duckdb"))
+        return parsed(self.sql)
 
     @cached_property
+    def facts(self) -> SqlFacts:
+        return sql_facts(self.sql, lambda: self.tree)
+
+    @property
     def placeholders(self) -> set[str]:
-        return {node.name for node in self.tree.find_all(exp.Placeholder)}
+        return set(self.facts.placeholders)
 
-    @cached_property
+    @property
     def output_columns(self) -> set[str]:
-        return output_columns(self.tree)
+        return set(self.facts.outputs)
+
+    @property
+    def tables(self) -> set[str]:
+        """The tables and relations the query reads (`tables_read`)."""
+        return set(self.facts.tables)
 
     def render(self, overrides: dict[str, ParameterValue] | None = None,
                dialect: str = "duckdb") -> str:
-        """The SQL with parameters as literals, in the given dialect."""
+        """The SQL with parameters as literals, in the given dialect (kept by `sql_cache`)."""
         values = {name: p.default for name, p in self.spec.parameters.items()}
         values.update(overrides or {})
+        asked = json.dumps(values, sort_keys=True)
+        kept = sql_cache.active().get("render", self.sql, dialect, asked)
+        if isinstance(kept, str):
+            return kept
 
         def fill(node: exp.Expr) -> exp.Expr:
             if isinstance(node, exp.Placeholder):
@@ -161,8 +177,47 @@ class Model:
             return node
 
         # transform works on a copy, which is the generator's alone: not copied again
-        return self.tree.transform(fill).sql(
+        rendered: str = self.tree.transform(fill).sql(
             dialect=dialect, copy=False, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        sql_cache.active().put("render", rendered, self.sql, dialect, asked)
+        return rendered
+
+
+@dataclass(frozen=True)
+class SqlFacts:
+    """What a query's parse tells: its parameters, the columns it returns, what it reads."""
+
+    placeholders: frozenset[str]
+    outputs: frozenset[str]
+    tables: frozenset[str]
+
+
+def parsed(sql: str) -> exp.Expr:
+    """A query in DuckDB's dialect parsed, its output macros expanded."""
+    return expand_macros(sqlglot.parse_one(sql, read="duckdb"))
+
+
+def sql_facts(sql: str, tree: Callable[[], exp.Expr] | None = None) -> SqlFacts:
+    """The facts of a query, from `sql_cache` or its parse (`tree`, by default parsed here);
+    a query that does not parse raises sqlglot's ParseError."""
+    kept = sql_cache.active().get("facts", sql)
+    if (isinstance(kept, dict) and all(isinstance(kept.get(name), list) and all(
+            isinstance(item, str) for item in kept[name])
+            for name in ("placeholders", "outputs", "tables"))):
+        return SqlFacts(frozenset(kept["placeholders"]), frozenset(kept["outputs"]),
+                        frozenset(kept["tables"]))
+    whole = tree() if tree is not None else parsed(sql)
+    facts = SqlFacts(frozenset(node.name for node in whole.find_all(exp.Placeholder)),
+                     frozenset(output_columns(whole)), frozenset(tables_read(whole)))
+    sql_cache.active().put("facts", {name: sorted(getattr(facts, name))
+                                     for name in ("placeholders", "outputs", "tables")}, sql)
+    return facts
+
+
+def tables_read(tree: exp.Expr) -> set[str]:
+    """The tables a query reads (its own CTE names left out)."""
+    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    return {table.name for table in tree.find_all(exp.Table)} - ctes
 
 
 def expand_macros(tree: exp.Expr) -> exp.Expr:

@@ -17,9 +17,7 @@ from importlib import resources
 from typing import Any
 
 import pyarrow as pa
-import sqlglot
 import yaml
-from sqlglot import exp
 
 from sunlight.contract.catalog import Catalog
 from sunlight.contract.datasets import DATASETS
@@ -31,9 +29,17 @@ from sunlight.models.detection import CENT, Detection, EvidenceRow, Flag, Occurr
 from sunlight.models.duty_tables import duty_tables
 from sunlight.models.explain import BY_PERIOD, period_text, template_fields
 from sunlight.models.output import PERSON_FIELDS, REQUIRED_OUTPUT
-from sunlight.models.registry import Model, ModelFileError, ParameterValue, library
+from sunlight.models.registry import (
+    Model,
+    ModelFileError,
+    ParameterValue,
+    library,
+    sql_facts,
+)
+from sunlight.models.relation_cache import Relation, RelationCache, RelationKeys, RunInputs
 from sunlight.models.run_values import RUN_CONTEXT, AsOf, resolve_as_of, run_tables
 from sunlight.models.subjects import lookup, named, people_of
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import Engine, EngineError, EngineFailed
 from sunlight.warehouse.store import Warehouse
 from sunlight.warehouse.tables import Overlay, open_warehouse
@@ -86,6 +92,15 @@ def base_relations() -> list[tuple[str, str]]:
     return [(entry["name"], entry["text"]) for entry in _relations_listed()]
 
 
+@cache
+def cached_relations() -> dict[str, Relation]:
+    """The shared relations as the relation cache keys them."""
+    inputs = relation_inputs()
+    return {entry["name"]: Relation(entry["name"], entry["text"],
+                                    frozenset(inputs[entry["name"]]), entry.get("parts"))
+            for entry in _relations_listed()}
+
+
 def _always_view(name: str) -> bool:
     return any(e["name"] == name and e.get("view") for e in _relations_listed())
 
@@ -93,14 +108,7 @@ def _always_view(name: str) -> bool:
 @cache
 def relation_inputs() -> dict[str, set[str]]:
     """Per shared relation, the tables and relations its query reads."""
-    return {name: tables_read(sqlglot.parse_one(sql, read="duckdb"))
-            for name, sql in base_relations()}
-
-
-def tables_read(tree: exp.Expr) -> set[str]:
-    """The tables a query reads (its own CTE names left out)."""
-    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
-    return {table.name for table in tree.find_all(exp.Table)} - ctes
+    return {name: set(sql_facts(sql).tables) for name, sql in base_relations()}
 
 
 def relations_read(tree_tables: set[str]) -> set[str]:
@@ -120,7 +128,7 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
     """
     readers: dict[str, int] = {}
     for model in models:
-        for name in relations_read(tables_read(model.tree)):
+        for name in relations_read(model.tables):
             readers[name] = readers.get(name, 0) + 1
     return [(name, sql, readers[name] > 1 and not _always_view(name))
             for name, sql in base_relations() if name in readers]
@@ -129,30 +137,37 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
 def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
             models: Sequence[Model], overlays: Mapping[str, Overlay] | None = None,
             narrowed: Collection[str] = (), as_of: date | None = None,
-            time_limits: TimeLimits | None = None) -> tuple[set[str], AsOf]:
+            time_limits: TimeLimits | None = None, cache: RelationCache | None = None
+            ) -> tuple[set[str], AsOf]:
     """Register warehouse, catalog and the run's values, set up the relations the models
     read; return the datasets present and the run's as-of date.
 
     `overlays`: rows laid over datasets as if just ingested, `narrowed`: datasets then kept
     to the overlaid rows' people (screening; see `open_warehouse`); `as_of`: the date steps
     not yet taken are judged at, by default the contract's (`run_values.resolve_as_of`);
-    `time_limits`: the police case limits, by default those shipped.
+    `time_limits`: the police case limits, by default those shipped; `cache`: where the
+    shared relations are kept between runs (DuckDB over the warehouse as committed only).
     """
     present = open_warehouse(engine, warehouse, overlays, narrowed)
-    for name, table in {**catalog_tables(catalog), **duty_tables()}.items():
+    tables = {**catalog_tables(catalog), **duty_tables()}
+    for name, table in tables.items():
         engine.register_table(name, table)
     judged_at = resolve_as_of(engine, as_of)
-    for name, table in run_tables(judged_at, time_limits or load_time_limits()).items():
+    values = run_tables(judged_at, time_limits or load_time_limits())
+    for name, table in values.items():
         engine.register_table(name, table)
     relations = needed_relations(models)
+    kept = _kept(engine, warehouse, cache if not overlays else None)
     for name, sql, shared in relations:
+        if shared and kept(name):
+            continue
         if shared:
             engine.materialise(name, sql)
         else:
             engine.create_view(name, sql)
     if "person" not in {name for name, _, _ in relations}:  # the runner names people with it
         engine.create_view("person", dict(base_relations())["person"])
-    if any("name_keys" in tables_read(m.tree) for m in models):
+    if any("name_keys" in m.tables for m in models):
         # Only names that differ as written need a key: a registry and a roster mostly agree.
         differing = engine.query(
             "SELECT DISTINCT payee_name, registry_name FROM paid "
@@ -163,26 +178,63 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     return present, judged_at
 
 
+def _kept(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
+          ) -> Callable[[str], bool]:
+    """Whether a shared relation was made a view over the rows the cache keeps (computed and
+    written there if missing); always False without a cache or on another engine than
+    DuckDB."""
+    keys = _run_keys(engine, warehouse, cache)
+    if cache is None or keys is None or not isinstance(engine, DuckDBEngine):
+        return lambda name: False
+    duckdb_engine = engine
+    return lambda name: cache.materialise(duckdb_engine, keys, cached_relations()[name])
+
+
+def _run_keys(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
+              ) -> RelationKeys | None:
+    """The run's keys, made once and shared by its relations and models (one day, one
+    manifest for both); None without a cache, on another engine than DuckDB, or when an
+    ingest committed since the warehouse was registered (the manifest read now is not the
+    one the engine reads: rows of the files registered could be kept under others' keys)."""
+    if cache is None or not isinstance(engine, DuckDBEngine):
+        return None
+    if cache.run_keys is not None:
+        return cache.run_keys
+    batches = warehouse.batches()
+    registered = engine.registered.get("batches")
+    if registered is None or registered.column("file_hash").to_pylist() != [
+            batch.file_hash for batch in batches]:
+        return None
+    # The live mapping: tables registered later in the run (name_keys) are described too.
+    inputs = RunInputs(warehouse, batches, engine.registered, _today(engine),
+                       today_now=lambda: _today(engine))
+    cache.run_keys = RelationKeys(cached_relations(), inputs)
+    return cache.run_keys
+
+
 def detect(engine: Engine, warehouse: Warehouse, catalog: Catalog, models: Sequence[Model],
            overrides: dict[str, dict[str, ParameterValue]] | None = None,
            on_model: Callable[[ModelOutcome], None] | None = None,
            context: Iterable[Flag] = (),
            overlays: Mapping[str, Overlay] | None = None,
            narrowed: Collection[str] = (), as_of: date | None = None,
-           time_limits: TimeLimits | None = None) -> DetectionResult:
+           time_limits: TimeLimits | None = None, cache: RelationCache | None = None
+           ) -> DetectionResult:
     """Run the models over everything ingested; a model whose inputs are absent is skipped.
 
     `context`: standing warnings of the models not run (see `annotate`); `overlays`: rows
     laid over datasets as if just ingested, written nowhere, and `narrowed`, `as_of` and
-    `time_limits` (see `prepare`).
+    `time_limits` and `cache` (see `prepare`).
     """
     result = DetectionResult()
     present, result.as_of = prepare(engine, warehouse, catalog, models, overlays, narrowed,
-                                    as_of, time_limits)
+                                    as_of, time_limits, cache)
     result.unknown_program_rows = int(engine.query(
         "SELECT count(*) AS n FROM payments WHERE program_code IS NULL").column("n")[0].as_py())
+    kept = _kept_rows(engine, warehouse, cache if not overlays else None)
     for model in models:
-        outcome = _run_one(engine, model, present, (overrides or {}).get(model.code), result)
+        outcome = _run_one(engine, model, present, (overrides or {}).get(model.code), result,
+                           kept)
         result.outcomes.append(outcome)
         if on_model:
             on_model(outcome)
@@ -200,7 +252,7 @@ def dated(detections: list[Detection], models: Sequence[Model], as_of: AsOf
     """The as-of date as fact `as_of` of every warning of a model that reads it or judges
     police data alone (contract §6), so that the warning says at which date it was judged."""
     judging = {m.code for m in models
-               if RUN_CONTEXT in relations_read(tables_read(m.tree)) or police_model(m)}
+               if RUN_CONTEXT in relations_read(m.tables) or police_model(m)}
     if as_of.day is None or not judging:
         return detections
     day = as_of.day.isoformat()
@@ -272,14 +324,37 @@ def annotate(detections: list[Detection], latest: dict[tuple[str, str], str],
     return annotated
 
 
+KeptRows = Callable[[Model, str, Callable[[], pa.Table]], pa.Table]
+"""A model's rows from the cache, or computed (the callable given) and kept there."""
+
+
+def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
+               ) -> KeptRows | None:
+    """The models' rows as the cache keeps them, keyed by the rendered SQL and what it
+    reads; None without a cache or on another engine than DuckDB."""
+    keys = _run_keys(engine, warehouse, cache)
+    if cache is None or keys is None:
+        return None
+    return lambda model, sql, compute: cache.rows(keys.query(model.code, sql, model.tables),
+                                                  model.code, compute, keys.inputs.same_day)
+
+
+def _today(engine: Engine) -> str:
+    """The engine's `current_date` (its time zone's), as a query reading it sees it."""
+    return str(engine.query("SELECT CAST(current_date AS VARCHAR) AS d").column("d")[0].as_py())
+
+
 def _run_one(engine: Engine, model: Model, present: set[str],
-             overrides: dict[str, ParameterValue] | None, result: DetectionResult) -> ModelOutcome:
+             overrides: dict[str, ParameterValue] | None, result: DetectionResult,
+             kept: KeptRows | None = None) -> ModelOutcome:
     if missing := model.missing_inputs(present):
         wanted = ", ".join(m.replace("|", " or ") for m in missing)
         return ModelOutcome(model.code, False, f"no data for {wanted}")
     started = time.perf_counter()
+    sql = model.render(overrides)
     try:
-        hits = engine.query(model.render(overrides))
+        hits = (engine.query(sql) if kept is None
+                else kept(model, sql, lambda: engine.query(sql)))
     except EngineFailed as error:
         raise EngineFailed(f"{model.code}: {error}") from error
     except EngineError as error:

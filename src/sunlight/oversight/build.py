@@ -28,8 +28,9 @@ from sunlight.appdb.oversight_tables import (
 from sunlight.appdb.statistics import analyze
 from sunlight.appdb.tables import Base
 from sunlight.contract.datasets import DATASETS
+from sunlight.models.registry import tables_read
 from sunlight.models.run_values import TIME_LIMITS
-from sunlight.models.runner import base_relations, relations_read, tables_read
+from sunlight.models.runner import base_relations, relations_read
 from sunlight.oversight import sql
 from sunlight.warehouse.engine import Engine
 

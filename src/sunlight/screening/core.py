@@ -33,7 +33,7 @@ from sunlight.models.detection import Detection
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import Model
 from sunlight.models.registry import library as shipped_library
-from sunlight.models.runner import detect, relations_read, tables_read
+from sunlight.models.runner import detect, relations_read
 from sunlight.screening.audience import told
 from sunlight.screening.json_rows import as_table, every_row_judged
 from sunlight.screening.verdicts import (
@@ -214,7 +214,7 @@ def screen_overlay(settings: Settings, overlays: Mapping[str, Overlay],
     """
     library = shipped_library()
     models = [model for code, model in library.items() if code not in set(not_screened)
-              and not relations_read(tables_read(model.tree)).isdisjoint(overlays)]
+              and not relations_read(model.tables).isdisjoint(overlays)]
     overrides = load_overrides(settings.detection_parameters, library)
     engine = engine_for(settings)
     try:

@@ -32,7 +32,6 @@ from sunlight.models.runner import (
     needed_relations,
     relation_inputs,
     relations_read,
-    tables_read,
 )
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import Warehouse
@@ -220,7 +219,7 @@ def _read_directly(models: Sequence[Model], per_applicant: set[str]) -> set[str]
     inputs = relation_inputs()
     wanted: set[str] = {"person"}  # the runner names the people of a warning with it
     for model in models:
-        wanted |= tables_read(model.tree)
+        wanted |= model.tables
     for name, _ in reversed(base_relations()):  # later relations read only earlier ones
         if name in wanted and name in per_applicant:
             wanted |= inputs[name]

@@ -18,6 +18,7 @@ from sunlight.appdb.upload_tables import (
 from sunlight.audit.chain import append
 from sunlight.jobs import queue
 from sunlight.jobs.kinds import ROLL_BACK_UPLOAD, JobContext, JobFailed
+from sunlight.models.relation_cache import RelationCache
 from sunlight.settings import Settings
 from sunlight.uploads.worker import DETECTING, detect_after_upload
 from sunlight.warehouse.store import Warehouse
@@ -45,6 +46,8 @@ def rollback_job(context: JobContext) -> dict[str, Any]:
     with context.sessions() as session:
         sha256 = session.get_one(Upload, upload_id).sha256
     removed = Warehouse(context.settings.warehouse_dir).remove(sha256)
+    # The rows kept between detections hold the batch's rows too: gone with it, not 6 hours on.
+    RelationCache(context.settings.cache_dir).forget()
     with context.sessions() as session:
         writing(session)
         upload = session.get_one(Upload, upload_id)

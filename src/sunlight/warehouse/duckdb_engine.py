@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -82,6 +82,11 @@ class DuckDBEngine:
         self._arrow[name] = table  # DuckDB scans the Arrow table in place: keep it alive
         self.con.register(name, table)
 
+    @property
+    def registered(self) -> Mapping[str, pa.Table]:
+        """The in-memory tables registered so far, by name."""
+        return self._arrow
+
     @contextmanager
     def one_thread(self) -> Iterator[None]:
         threads = self.con.execute("SELECT current_setting('threads')").fetchone()
@@ -111,6 +116,13 @@ class DuckDBEngine:
             self._run(statement)
         except duckdb.Error as error:
             raise _engine_error(error) from error
+
+    def write_parquet(self, sql: str, path: Path, metadata: Mapping[str, str]) -> None:
+        """Write a query's rows to a Parquet file, `metadata` in its footer (key-value)."""
+        entries = ", ".join(f"{_identifier(key)}: {_literal(value)}"
+                            for key, value in metadata.items())
+        self._run(f"COPY (\n{sql}\n) TO {_literal(str(path))} "
+                  f"(FORMAT parquet, KV_METADATA {{{entries}}})")
 
     def query(self, sql: str) -> pa.Table:
         try:
@@ -190,6 +202,11 @@ _UNREADABLE = re.compile(r"magic bytes|too small to be a Parquet file|Parquet fi
 def _check_name(name: str) -> None:
     if not name.isidentifier():
         raise ValueError(f"not a table name: {name!r}")
+
+
+def _identifier(name: str) -> str:
+    _check_name(name)
+    return name
 
 
 def _literal(text: str) -> str:

@@ -1,0 +1,379 @@
+"""The shared relations kept between runs, as Parquet files in the home's cache folder.
+
+Computing `paid`, `person`, `declared_cover`… is a third of a run that nothing changed since
+(`sunlight detect` again). Each relation's file is named by a key over everything its rows
+depend on: its SQL, the keys of the relations it reads, the files of the datasets it reads
+(path, size, modification time), the bytes of the in-memory tables it reads (catalog, run
+values), DuckDB's version and this format's. An ingest, a catalog edit or an upgrade gives
+another key, so a file of old rows is never read; a relation that reads a table the key
+cannot describe is computed every run, as before.
+
+A relation declared with `parts: <dataset>` (base/relations.yaml) is a row-by-row function
+of that dataset's rows: it is kept as one file per batch of the dataset, so that a month of
+payments computes the new batch's rows alone.
+
+A file is written under a temporary name and renamed, so a reader (another run) never sees
+half of one; a file that does not read back with its key (damaged, truncated, another's) is
+computed again. Files no run has used for `KEPT_UNUSED` are removed: a run reads its files
+from start to end, and one started before an ingest may still read the old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from sunlight.contract.canonical import table_columns
+from sunlight.contract.datasets import DATASETS
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.store import BatchRecord, Warehouse
+
+FORMAT = "relation-cache 2"
+"""Changed when what a file holds, or how its key is made, changes (the code that makes the
+rows a query sees is in every key as well: `_code`)."""
+_DATED = re.compile(r"\bcurrent_date\b|\btoday\s*\(", re.IGNORECASE)
+"""SQL whose rows depend on the day it runs: keyed by that day."""
+_VOLATILE = re.compile(
+    r"\b(current_timestamp|current_time|current_localtimestamp|localtime|localtimestamp)\b"
+    r"|\bget_current_\w+|\btimestamptz\b|\bat\s+time\s+zone\b"
+    r"|\b(now|transaction_timestamp|age|random|uuid|gen_random_uuid|setseed|glob|getenv"
+    r"|current_setting|nextval|read_\w+)\s*\(", re.IGNORECASE)
+"""SQL whose rows depend on more than its tables and the day (a word of it in a comment is
+taken as meant: only a missed saving)."""
+KEY_FIELD = "sunlight_relation_key"
+"""The Parquet footer's key-value entry holding the key a file was written for."""
+KEPT_UNUSED = 6 * 3600.0
+"""Seconds a file no run used is kept: longer than any run reading it (a province's takes
+minutes)."""
+
+
+@dataclass
+class RunInputs:
+    """What the run's relations can read, described for their keys."""
+
+    warehouse: Warehouse
+    batches: list[BatchRecord]
+    tables: Mapping[str, pa.Table]
+    """The in-memory tables registered for the run (catalog, duty tables, run values)."""
+    today: str = ""
+    """The engine's `current_date`, which a query may read (`death` does); none known: a
+    query reading it has no key."""
+    today_now: Callable[[], str] | None = None
+    """The engine's `current_date` asked again: rows computed across midnight are not kept."""
+    _digests: dict[str, str] = field(default_factory=dict)
+
+    def same_day(self) -> bool:
+        """Whether the day the keys were made for is still the engine's."""
+        return self.today_now is None or self.today_now() == self.today
+
+    def dataset(self, code: str) -> str:
+        """The dataset's files as they are on disk, and its canonical columns."""
+        lines = [f"{column.name} {column.sql_type}" for column in table_columns(code)]
+        lines += [self.file(batch) for batch in self.batches if batch.dataset == code]
+        return _digest(lines)
+
+    def file(self, batch: BatchRecord) -> str:
+        """A batch's table file: its name in the warehouse (a home copied elsewhere keeps its
+        cache), size and modification time."""
+        stat = (self.warehouse.root / batch.table_file).stat()
+        return f"{batch.table_file} {stat.st_size} {stat.st_mtime_ns}"
+
+    def batch_rows(self, datasets: set[str]) -> str:
+        """The rows of `batches` (the ingest order) of the given datasets' files: a relation
+        reads `batches` to order its own datasets' rows, so a batch of another dataset does
+        not change it (a month of payments keeps `person`)."""
+        return _digest(f"{b.file_hash} {b.dataset} {b.file_name} {delivered}"
+                       for delivered, b in enumerate(self.batches, start=1)
+                       if b.dataset in datasets)
+
+    def table(self, name: str) -> str | None:
+        if name not in self.tables:
+            return None
+        if name not in self._digests:
+            sink = pa.BufferOutputStream()
+            table = self.tables[name]
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            self._digests[name] = hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+        return self._digests[name]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A shared relation as the cache sees it."""
+
+    name: str
+    sql: str
+    reads: frozenset[str]
+    parts: str | None = None
+    """The dataset it is computed batch by batch from (`parts:` in relations.yaml)."""
+
+
+class RelationKeys:
+    """Each relation's key for one run: None where it reads what a key cannot describe."""
+
+    def __init__(self, relations: Mapping[str, Relation], inputs: RunInputs) -> None:
+        self._relations = relations
+        self.inputs = inputs
+        self._keys: dict[str, str | None] = {}
+        self._parts: dict[str, list[tuple[BatchRecord, str]]] = {}
+
+    def key(self, name: str) -> str | None:
+        if name not in self._keys:
+            self._keys[name] = self._computed(self._relations[name])
+        return self._keys[name]
+
+    def parts(self, name: str) -> list[tuple[BatchRecord, str]]:
+        """(batch, key of its part) of a relation kept by parts, in ingest order."""
+        self.key(name)
+        return self._parts.get(name, [])
+
+    def query(self, label: str, sql: str, reads: Iterable[str]) -> str | None:
+        """The key of a query's rows (a model's), made as a relation's is, except that it
+        depends on the whole of `batches` if it reads it (no rule says which rows)."""
+        return self._computed(Relation(label, sql, frozenset(reads)), whole_batches=True)
+
+    def _computed(self, relation: Relation, whole_batches: bool = False) -> str | None:
+        lines = [_code(), duckdb.__version__, relation.name, relation.sql]
+        if _VOLATILE.search(relation.sql):
+            return None  # the time of day, chance, files outside the warehouse: no key
+        if _DATED.search(relation.sql):
+            if not self.inputs.today:
+                return None
+            lines.append(f"current_date {self.inputs.today}")
+        for read in sorted(relation.reads):
+            described = (self.inputs.table(read) if read == "batches" and whole_batches
+                         else self._described(relation, read))
+            if described is None:
+                return None
+            lines.append(f"{read} {described}")
+        base = _digest(lines)
+        if relation.parts is None:
+            return base
+        parts = [(batch, _digest([base, batch.file_hash, self.inputs.file(batch)]))
+                 for batch in self.inputs.batches if batch.dataset == relation.parts]
+        self._parts[relation.name] = parts
+        return _digest([base, *(key for _, key in parts)])
+
+    def _described(self, relation: Relation, read: str) -> str | None:
+        if read in self._relations:
+            return self.key(read)
+        if read == relation.parts:
+            return "parts"  # each part's key names its batch's file
+        if read in DATASETS:
+            return self.inputs.dataset(read)
+        if read == "batches":
+            return self.inputs.batch_rows({r for r in relation.reads if r in DATASETS})
+        return self.inputs.table(read)
+
+
+class RelationCache:
+    """The cache folder of a home (`<home>/cache`): the relations' files in `relations/`,
+    the models' rows in `results/`."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / "relations"
+        self.results = root / "results"
+        self.run_keys: RelationKeys | None = None
+        """The keys of the run using this cache, made once (runner._run_keys)."""
+
+    def materialise(self, engine: DuckDBEngine, keys: RelationKeys, relation: Relation
+                    ) -> bool:
+        """Make `relation` a view over its kept files, computing and writing those missing;
+        False (nothing done) when it cannot be kept: its key is unknown, or the folder
+        cannot be written."""
+        key = keys.key(relation.name)
+        if key is None:
+            return False
+        if relation.parts is None:
+            wanted = [(self._path(relation.name, key), key, relation.sql)]
+        else:
+            wanted = [(self._path(relation.name, part_key), part_key,
+                       _one_batch(relation, batch)) for batch, part_key in keys.parts(
+                relation.name)]
+            if not wanted:  # no batch of the dataset: no part to read
+                return False
+        try:
+            _private_folder(self.folder)
+            for path, file_key, sql in wanted:
+                if not self._usable(engine, path, file_key):
+                    self._write(engine, path, file_key, sql, keys.inputs.same_day)
+        except (OSError, EngineError):
+            # A folder that cannot be written, a disk full: computed as if there were no
+            # cache (a query at fault fails there again, with its own error).
+            return False
+        files = ", ".join(_literal(str(path)) for path, _, _ in wanted)
+        engine.create_view(relation.name, f"SELECT * FROM read_parquet([{files}], "
+                                          "union_by_name = true)")
+        return True
+
+    def rows(self, key: str | None, label: str, compute: Callable[[], pa.Table],
+             still_valid: Callable[[], bool] = lambda: True) -> pa.Table:
+        """The rows a query gave when its inputs were as `key` says (a model's: its key from
+        `RelationKeys.query`), or `compute`d and kept (unless `still_valid` says the key no
+        longer describes them: midnight passed); computed alone when `key` is None."""
+        if key is None:
+            return compute()
+        path = self.results / f"{label}-{key[:40]}.arrow"
+        kept = _read_rows(path, key)
+        if kept is not None:
+            return kept
+        rows = compute()
+        if not still_valid():
+            return rows
+        written = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            _private_folder(self.results)
+            marked = rows.replace_schema_metadata({**(rows.schema.metadata or {}),
+                                                   KEY_FIELD.encode(): key.encode()})
+            with pa.OSFile(str(written), "wb") as sink, \
+                    pa.ipc.new_file(sink, marked.schema) as writer:
+                writer.write_table(marked)
+            _publish(written, path, lambda: _read_rows(path, key) is not None)
+        except (OSError, pa.ArrowException):
+            pass  # not kept: computed again next time
+        finally:
+            written.unlink(missing_ok=True)
+        return rows
+
+    def remove_unused(self) -> None:
+        """Remove the files no run has used for `KEPT_UNUSED` seconds (a run marks the files
+        it reads as used by their modification time)."""
+        for folder in (self.folder, self.results):
+            _remove_unused(folder)
+
+    def forget(self) -> None:
+        """Remove every kept file (a batch taken out of the warehouse: its rows are in them).
+        A detection reading them at that moment fails and stores nothing; the next computes
+        them again."""
+        for folder in (self.folder, self.results):
+            with suppress(OSError):
+                shutil.rmtree(folder)
+
+    def _path(self, name: str, key: str) -> Path:
+        return self.folder / f"{name}-{key[:40]}.parquet"
+
+    def _usable(self, engine: DuckDBEngine, path: Path, key: str) -> bool:
+        """The file reads back and was written for this key; marked as used."""
+        if not path.is_file():
+            return False
+        try:
+            found = engine.con.execute(
+                f"SELECT decode(value) FROM parquet_kv_metadata({_literal(str(path))}) "
+                f"WHERE decode(key) = {_literal(KEY_FIELD)}").fetchall()
+        except duckdb.Error:
+            found = []
+        if found != [(key,)]:
+            return False  # replaced when written again (`_publish`), never removed under a reader
+        with suppress(OSError):  # used: kept for KEPT_UNUSED from now (see remove_unused)
+            os.utime(path)
+        return True
+
+    def _write(self, engine: DuckDBEngine, path: Path, key: str, sql: str,
+               still_valid: Callable[[], bool]) -> None:
+        written = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+        try:
+            engine.write_parquet(sql, written, {KEY_FIELD: key})
+            if not still_valid():  # midnight passed while it was computed: not this key's rows
+                raise OSError("the day changed")
+            _publish(written, path, lambda: self._usable(engine, path, key))
+        finally:
+            written.unlink(missing_ok=True)
+
+
+def _publish(written: Path, path: Path, usable: Callable[[], bool]) -> None:
+    """Put the file written at `path`, whole or not at all, private to the home's owner (ID
+    numbers are in it). A usable file another run put there first is kept: same key, same
+    rows, and a run reading it is not given other bytes under its footer; a damaged one is
+    replaced."""
+    os.chmod(written, 0o600)
+    try:
+        os.link(written, path)
+    except FileExistsError:
+        if not usable():
+            os.replace(written, path)
+    except OSError:  # a filesystem without hard links
+        os.replace(written, path)
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(OSError):  # made by an earlier version, or another's: left as it is
+        folder.chmod(0o700)
+
+
+@cache
+def _code() -> str:
+    """This format and the code that decides which rows a kept query sees: this module, the
+    runner, and how the warehouse's files become the engine's tables."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(FORMAT.encode())
+    for source in (here / "relation_cache.py", here / "runner.py",
+                   here.parent / "warehouse" / "tables.py",
+                   here.parent / "warehouse" / "duckdb_engine.py"):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _remove_unused(folder: Path) -> None:
+    now = time.time()
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for path in entries:
+        try:
+            if now - path.stat().st_mtime > KEPT_UNUSED:
+                path.unlink()
+        except OSError:
+            continue  # gone already, or not ours to remove
+
+
+def _read_rows(path: Path, key: str) -> pa.Table | None:
+    """A query's kept rows if the file reads whole and was written for `key` (marked as
+    used); None otherwise (a damaged file is removed)."""
+    if not path.is_file():
+        return None
+    try:
+        with pa.OSFile(str(path)) as source:
+            rows = pa.ipc.open_file(source).read_all()
+        rows.validate(full=True)
+    except (OSError, pa.ArrowException):
+        return None  # replaced when written again (`_publish`)
+    metadata = dict(rows.schema.metadata or {})
+    if metadata.pop(KEY_FIELD.encode(), None) != key.encode():
+        return None
+    with suppress(OSError):  # a folder others may read but not touch: kept six hours
+        os.utime(path)
+    return rows.replace_schema_metadata(metadata or None)
+
+
+def _one_batch(relation: Relation, batch: BatchRecord) -> str:
+    """The relation's query over one batch of its `parts` dataset: each of a dataset's rows
+    carries its file's hash (ingest writes it), and the query's name for the dataset is
+    bound to those rows by a CTE of the same name."""
+    assert relation.parts is not None
+    return (f"WITH {relation.parts} AS (SELECT * FROM main.{relation.parts} "
+            f"WHERE source_file_hash = {_literal(batch.file_hash)}) "
+            f"SELECT * FROM (\n{relation.sql}\n)")
+
+
+def _digest(lines: Iterable[object]) -> str:
+    return hashlib.sha256("\n".join(str(line) for line in lines).encode()).hexdigest()
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
