@@ -26,5 +26,6 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy
     fi
 fi
 # pytest exits 5 when it collected no test: with `set -e` that fails the run, as it should.
-# The slowest tests are listed at the end: where the run's minutes go.
-.venv/bin/python -m pytest --durations=25 "$@"
+# One worker per core (pytest-xdist), each taking a module at a time, the Spark tests together
+# (tests/scheduling.py). The slowest tests are listed at the end: where the run's minutes go.
+.venv/bin/python -m pytest -n auto --dist loadscope --durations=25 "$@"

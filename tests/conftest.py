@@ -6,11 +6,14 @@ import csv
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 import xlsxwriter
+from argon2 import PasswordHasher
 
+from sunlight.accounts import users
 from sunlight.ingest.normalise import install_macros
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
@@ -19,6 +22,40 @@ pytest_plugins = ["tests.databases", "tests.entities.indexed", "tests.screening.
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE_COUNTY = SHARED / "samples" / "county-3k"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With `--dist loadscope` (scripts/test.sh): the units of tests/scheduling.py."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from tests.scheduling import ModuleScheduling
+
+    return ModuleScheduling(config, log)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[PasswordHasher]:
+    """Argon2id at its least cost while the tests run; yields the app's own hasher.
+
+    The app's (a quarter of a second of CPU, on purpose) made every login of a test cost as
+    much, and the tests log in thousands of times. What a login checks stays as it was;
+    tests/web/test_auth.py holds the app's own hasher to its cost.
+    """
+    production = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    users._dummy_hash.cache_clear()
+    yield production
+    users._hasher = production
+    users._dummy_hash.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _cheap_dummy_hash(quick_password_hashing: PasswordHasher) -> Iterator[None]:
+    """After a test that hashed with another hasher, the dummy hash (kept once made) is made
+    again with the cheap one."""
+    yield
+    users._dummy_hash.cache_clear()
 
 
 @pytest.fixture

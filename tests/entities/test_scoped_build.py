@@ -13,16 +13,24 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from sunlight.appdb.database import make_engine, session_factory, upgrade
+from sunlight.appdb.database import make_engine, session_factory
 from sunlight.appdb.entity_tables import EntityIndexState
 from sunlight.detect import DetectionRun, run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.store import Warehouse
-from tests.entities.county import CREDIT_CODE, county, firm, son, stranger, sun, wang, zhang, zhao
+from tests.entities.county import CREDIT_CODE, firm, son, stranger, sun, wang, zhang, zhao
 from tests.models.county import TOWNSHIP, VILLAGE, County
 
 MODELS = ["SHARED_ACCOUNT", "DECEASED_PAID"]
+
+
+@pytest.fixture
+def home(ingested: Path, tmp_path: Path) -> Path:
+    """The tiny county as delivered (ingested once per module): this test's copy."""
+    copy = tmp_path / "home"
+    shutil.copytree(ingested, copy, symlinks=True)
+    return copy
 
 
 def a_month() -> County:
@@ -132,9 +140,8 @@ def a_company_restated() -> County:
     pytest.param(a_replaced_file, True, False, id="replaced-file"),
 ])
 def test_after_a_delivery_the_index_is_what_a_build_from_nothing_makes(
-        tmp_path: Path, db_url: str, delivery: Any, replace: bool, scoped: bool):
-    home = tmp_path / "home"
-    county.run(home)
+        home: Path, tmp_path: Path, db_url: str, migrated_sqlite: Path,
+        delivery: Any, replace: bool, scoped: bool):
     first = run_detection(Settings(home=home, database_url=db_url), MODELS)
     assert first.index is not None and first.index.whole
     warehouse = Warehouse(Settings(home=home).warehouse_dir)
@@ -142,8 +149,7 @@ def test_after_a_delivery_the_index_is_what_a_build_from_nothing_makes(
 
     after = run_detection(Settings(home=home, database_url=db_url), MODELS)
     assert _index(after).scoped is scoped
-    reference = f"sqlite:///{tmp_path}/reference.db"
-    _same_secret(db_url, reference)
+    reference = _same_secret(db_url, tmp_path / "reference.db", migrated_sqlite)
     fresh = run_detection(Settings(home=home, database_url=reference), MODELS)
     assert _index(fresh).whole
     assert _contents(db_url) == _contents(reference)
@@ -155,18 +161,16 @@ def test_after_a_delivery_the_index_is_what_a_build_from_nothing_makes(
     pytest.param((a_company_month, lambda: a_registry(VILLAGE), a_month), id="registry"),
 ])
 def test_deliveries_one_after_another_keep_the_index_a_build_from_nothing_makes(
-        tmp_path: Path, db_url: str, deliveries: tuple[Any, ...]):
+        home: Path, tmp_path: Path, db_url: str, migrated_sqlite: Path,
+        deliveries: tuple[Any, ...]):
     """Each scoped build reads what the last one left in the snapshot (its pairs, the
     registry rows): three deliveries in a row, each compared."""
-    home = tmp_path / "home"
-    county.run(home)
     run_detection(Settings(home=home, database_url=db_url), MODELS)
     warehouse = Warehouse(Settings(home=home).warehouse_dir)
     for number, delivery in enumerate(deliveries):
         ingest(warehouse, plan_delivery(delivery().deliver(tmp_path / f"later{number}")))
         assert _index(run_detection(Settings(home=home, database_url=db_url), MODELS)).scoped
-        reference = f"sqlite:///{tmp_path}/reference{number}.db"
-        _same_secret(db_url, reference)
+        reference = _same_secret(db_url, tmp_path / f"reference{number}.db", migrated_sqlite)
         fresh_home = tmp_path / f"fresh{number}"  # its own snapshot, not beside this one
         shutil.copytree(home / "warehouse", fresh_home / "warehouse")
         fresh = run_detection(Settings(home=fresh_home, database_url=reference), MODELS)
@@ -174,9 +178,7 @@ def test_deliveries_one_after_another_keep_the_index_a_build_from_nothing_makes(
         assert _contents(db_url) == _contents(reference)
 
 
-def test_a_new_payroll_writes_only_what_it_touched(tmp_path: Path, db_url: str):
-    home = tmp_path / "home"
-    county.run(home)
+def test_a_new_payroll_writes_only_what_it_touched(home: Path, tmp_path: Path, db_url: str):
     run_detection(Settings(home=home, database_url=db_url), MODELS)
     ingest(Warehouse(Settings(home=home).warehouse_dir),
            plan_delivery(a_month().deliver(tmp_path / "later")))
@@ -189,9 +191,7 @@ def test_a_new_payroll_writes_only_what_it_touched(tmp_path: Path, db_url: str):
 
 
 def test_a_payroll_continuing_runs_changes_only_the_village_and_a_run(
-        tmp_path: Path, db_url: str):
-    home = tmp_path / "home"
-    county.run(home)
+        home: Path, tmp_path: Path, db_url: str):
     run_detection(Settings(home=home, database_url=db_url), MODELS)
     july = County()
     july.pay(wang, "低保", "2024-07", 500, file="七月.csv")
@@ -206,9 +206,7 @@ def test_a_payroll_continuing_runs_changes_only_the_village_and_a_run(
 
 
 def test_a_month_of_enterprise_payments_writes_only_its_companies(
-        tmp_path: Path, db_url: str):
-    home = tmp_path / "home"
-    county.run(home)
+        home: Path, tmp_path: Path, db_url: str):
     run_detection(Settings(home=home, database_url=db_url), MODELS)
     later = County()
     later.pay_company(firm, "留工补贴", "2024-02", 4500, claimed=9, file="留工二月.csv")
@@ -225,17 +223,20 @@ def _index(run: DetectionRun) -> Any:
     return run.index
 
 
-def _same_secret(source_url: str, target_url: str) -> None:
-    """The reference index under the same secret, so that refs compare."""
+def _same_secret(source_url: str, target: Path, migrated: Path) -> str:
+    """A new SQLite database at `target` (a copy of the `migrated` one), to hold a reference
+    index under the same secret as `source_url`'s, so that refs compare; its URL."""
     source = make_engine(source_url)
     with session_factory(source)() as session:
         salt = session.get(EntityIndexState, 1).salt  # type: ignore[union-attr]
     source.dispose()
-    upgrade(target_url)
-    target = make_engine(target_url)
-    with session_factory(target).begin() as session:
+    shutil.copyfile(migrated, target)
+    target_url = f"sqlite:///{target}"
+    engine = make_engine(target_url)
+    with session_factory(engine).begin() as session:
         session.add(EntityIndexState(id=1, salt=salt, fingerprint="", entities=0, links=0))
-    target.dispose()
+    engine.dispose()
+    return target_url
 
 
 def _contents(url: str) -> dict[str, Any]:
@@ -278,9 +279,8 @@ def _json(value: Any) -> str:
                       ensure_ascii=False)
 
 
-def test_a_batch_the_index_does_not_read_leaves_it_as_it_was(tmp_path: Path, db_url: str):
-    home = tmp_path / "home"
-    county.run(home)
+def test_a_batch_the_index_does_not_read_leaves_it_as_it_was(
+        home: Path, tmp_path: Path, db_url: str):
     run_detection(Settings(home=home, database_url=db_url), MODELS)
     before = _contents(db_url)
     budget = County()

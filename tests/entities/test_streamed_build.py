@@ -5,6 +5,7 @@ index is the one written in a single batch."""
 from __future__ import annotations
 
 import json
+import shutil
 from functools import partial
 from pathlib import Path
 
@@ -16,19 +17,18 @@ from sunlight.detect import run_detection
 from sunlight.entities import snapshot
 from sunlight.entities.build import rebuild_index
 from sunlight.settings import Settings
-from tests.entities.county import county
 from tests.entities.test_scoped_build import MODELS, _contents, _same_secret
 
 
 def test_a_build_streamed_in_tiny_batches_writes_the_same_index(
-        tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch):
+        ingested: Path, tmp_path: Path, db_url: str, migrated_sqlite: Path,
+        monkeypatch: pytest.MonkeyPatch):
     whole_home, streamed_home = tmp_path / "whole", tmp_path / "streamed"
-    county.run(whole_home)
-    county.run(streamed_home)
+    shutil.copytree(ingested, whole_home, symlinks=True)
+    shutil.copytree(ingested, streamed_home, symlinks=True)
     first = run_detection(Settings(home=whole_home, database_url=db_url), MODELS)
     assert first.index is not None and first.index.whole
-    streamed_url = f"sqlite:///{tmp_path}/streamed.db"
-    _same_secret(db_url, streamed_url)
+    streamed_url = _same_secret(db_url, tmp_path / "streamed.db", migrated_sqlite)
     monkeypatch.setattr(detect, "rebuild_index", partial(rebuild_index, batch_rows=2))
     streamed = run_detection(Settings(home=streamed_home, database_url=streamed_url), MODELS)
     assert streamed.index is not None and streamed.index.whole

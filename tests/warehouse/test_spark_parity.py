@@ -35,7 +35,9 @@ from sunlight.warehouse.store import Warehouse
 
 PERSONS, SEED = 1500, 11
 runner = CliRunner()
-pytestmark = pytest.mark.slow  # generates and ingests a county, starts Spark
+# Generates and ingests a county, starts Spark (under pytest-xdist on the worker of the other
+# Spark test: tests/scheduling.py).
+pytestmark = pytest.mark.slow
 
 
 def _spark_missing() -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type, extract_parameters
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -156,6 +156,19 @@ def test_successes_do_not_reset_an_addresss_failures(staff_app: StaffApp):
     # The attacker's own account still gets in at its usual address, and buys nothing.
     assert post_login(client, "verifier").status_code == 303
     assert post_login(client, "analyst", "guess-guess").status_code == 429
+
+
+def test_passwords_are_hashed_with_argon2id_at_full_cost(
+        quick_password_hashing: PasswordHasher) -> None:
+    # The tests log in with a cheap hasher (tests/conftest.py); the app's own is this one:
+    # at least OWASP's least for argon2id (19 MiB, two passes), the library's defaults now.
+    hashed = quick_password_hashing.hash(PASSWORD)
+    cost = extract_parameters(hashed)
+    assert cost.type is Type.ID
+    assert cost.memory_cost >= 19 * 1024 and cost.time_cost >= 2
+    assert (cost.memory_cost, cost.time_cost) >= (PasswordHasher().memory_cost,
+                                                  PasswordHasher().time_cost)
+    assert quick_password_hashing.verify(hashed, PASSWORD)
 
 
 def test_an_unknown_name_costs_the_same_password_hashing(staff_app: StaffApp,
