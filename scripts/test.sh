@@ -26,6 +26,8 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy
     fi
 fi
 # pytest exits 5 when it collected no test: with `set -e` that fails the run, as it should.
-# One worker per core (pytest-xdist), each taking a module at a time, the Spark tests together
-# (tests/scheduling.py). The slowest tests are listed at the end: where the run's minutes go.
-.venv/bin/python -m pytest -n auto --dist loadscope --durations=25 "$@"
+# In one process for now: under pytest-xdist (`bash scripts/test.sh -n auto --dist loadscope`,
+# a module per worker, the Spark tests together: tests/scheduling.py) two tests were seen to
+# fail beside others that pass alone, not yet explained. The slowest tests are listed at the
+# end: where the run's minutes go.
+.venv/bin/python -m pytest --durations=25 "$@"
