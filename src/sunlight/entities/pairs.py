@@ -22,7 +22,7 @@ SELECT coalesce(t.account, '') AS account, coalesce(t.id_number, '') AS id,
        max(struct_pack(p := t.period, n := t.name)) FILTER (WHERE t.name IS NOT NULL) AS w,
        max({LAST_PLACE}) FILTER (WHERE t.township IS NOT NULL) AS tp,
        max({LAST_PLACE}) FILTER (WHERE t.village IS NOT NULL) AS vp,
-       max(t.period) AS last, list(DISTINCT {PROGRAM}) AS programs
+       max(t.period) AS last, list(DISTINCT {PROGRAM} ORDER BY {PROGRAM}) AS programs
 FROM {rows} AS t GROUP BY ALL
 """
 
@@ -50,12 +50,13 @@ SELECT account, id, {_greater('w')}, {_greater('tp')}, {_greater('vp')},
        greatest(o.last, n.last) AS last,
        CASE WHEN o.programs IS NULL THEN n.programs
             WHEN n.programs IS NULL OR list_has_all(o.programs, n.programs) THEN o.programs
-            ELSE list_distinct(list_concat(o.programs, n.programs)) END AS programs
+            ELSE list_sort(list_distinct(list_concat(o.programs, n.programs))) END AS programs
 FROM s_old_pairs AS o FULL JOIN s_new_pairs AS n USING ({_KEY})
 """
 """The pairs of those accounts after the new payments: their kept state (`s_old_pairs`)
 merged with the new rows' (`s_new_pairs`); a pair's programs, a set, kept as they were
-unless a new one came."""
+unless a new one came (sorted: `list(DISTINCT …)` gives them in whatever order the threads
+met them, and a build would differ from another of the same rows)."""
 
 ALL = ("SELECT * FROM s_stored_pairs WHERE account NOT IN (SELECT account FROM s_new_pairs) "
        "UNION ALL BY NAME SELECT * FROM s_merged_pairs")
