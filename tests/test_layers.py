@@ -26,7 +26,7 @@ DUCKDB_ALLOWED = ("warehouse/duckdb_engine.py", "ingest/distinct.py", "ingest/no
 # What DuckDB's module offers besides its shared module-level connection.
 DUCKDB_NOT_A_QUERY = frozenset({"connect", "DuckDBPyConnection", "DuckDBPyRelation", "Error",
                                 "OutOfMemoryException", "CatalogException", "IOException",
-                                "InterruptException", "InvalidInputException"})
+                                "InterruptException", "InvalidInputException", "__version__"})
 
 
 def modules() -> Iterator[tuple[str, ast.Module]]:

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from sunlight.contract.canonical import table_columns
@@ -147,7 +146,7 @@ class RelationKeys:
         return self._computed(Relation(label, sql, frozenset(reads)), whole_batches=True)
 
     def _computed(self, relation: Relation, whole_batches: bool = False) -> str | None:
-        lines = [_code(), duckdb.__version__, relation.name, relation.sql]
+        lines = [_code(), DuckDBEngine.version(), relation.name, relation.sql]
         if _VOLATILE.search(relation.sql):
             return None  # the time of day, chance, files outside the warehouse: no key
         if _DATED.search(relation.sql):
@@ -270,13 +269,7 @@ class RelationCache:
         """The file reads back and was written for this key; marked as used."""
         if not path.is_file():
             return False
-        try:
-            found = engine.con.execute(
-                f"SELECT decode(value) FROM parquet_kv_metadata({_literal(str(path))}) "
-                f"WHERE decode(key) = {_literal(KEY_FIELD)}").fetchall()
-        except duckdb.Error:
-            found = []
-        if found != [(key,)]:
+        if engine.parquet_footer_value(path, KEY_FIELD) != key:
             return False  # replaced when written again (`_publish`), never removed under a reader
         with suppress(OSError):  # used: kept for KEPT_UNUSED from now (see remove_unused)
             os.utime(path)

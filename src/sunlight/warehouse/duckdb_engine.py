@@ -124,6 +124,21 @@ class DuckDBEngine:
         self._run(f"COPY (\n{sql}\n) TO {_literal(str(path))} "
                   f"(FORMAT parquet, KV_METADATA {{{entries}}})")
 
+    def parquet_footer_value(self, path: Path, key: str) -> str | None:
+        """A key-value entry of a Parquet file's footer (`write_parquet`'s metadata); None
+        when the file has none or does not read as Parquet."""
+        try:
+            found = self.con.execute(
+                f"SELECT decode(value) FROM parquet_kv_metadata({_literal(str(path))}) "
+                f"WHERE decode(key) = {_literal(key)}").fetchall()
+        except duckdb.Error:
+            return None
+        return str(found[0][0]) if len(found) == 1 else None
+
+    @staticmethod
+    def version() -> str:
+        return str(duckdb.__version__)
+
     def query(self, sql: str) -> pa.Table:
         try:
             return self.con.sql(sql).to_arrow_table()
