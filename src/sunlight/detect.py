@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Engine as SAEngine
+from sqlalchemy.orm import Session
 
 from sunlight import timeline
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
 from sunlight.appdb.warnings import SyncReport, standing_flags, sync
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import TimeLimits, load_time_limits
-from sunlight.entities.build import IndexCounts, rebuild_index
+from sunlight.entities.beside import IndexBeside, start_beside
+from sunlight.entities.build import IndexCounts, rebuild_index, still_current, write_index
 from sunlight.models import sql_cache
 from sunlight.models.parameters import load_overrides
 from sunlight.models.registry import library as loaded_library
@@ -83,6 +85,8 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             context = standing_flags(session, others) if others else []
         cache = RelationCache(settings.cache_dir)
         engine = _models_engine(settings, engine_kind, spark_master)
+        beside = (start_beside(engine, warehouse, db, fingerprint(warehouse))
+                  if isinstance(engine, DuckDBEngine) else None)
         try:
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,
                             overrides, on_model=on_model, context=context, as_of=as_of,
@@ -93,11 +97,13 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             after = engine if engine_kind == "duckdb" else _after_models(
                 settings, warehouse, result, limits)
             try:
-                report, index, failure = _store(db, after, warehouse, result)
+                report, index, failure = _store(db, after, warehouse, result, beside)
             finally:
                 if after is not engine:
                     after.close()
         finally:
+            if beside is not None:
+                beside.close()
             engine.close()
             cache.remove_unused()  # a failed run too: one after another must not fill the disk
     finally:
@@ -129,10 +135,11 @@ def _after_models(settings: Settings, warehouse: Warehouse, result: DetectionRes
     return engine
 
 
-def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: DetectionResult
-           ) -> tuple[SyncReport, IndexCounts | None, str]:
-    """The warnings with their timelines, then the entity index and the 督察 tables; the
-    third value says why these two were not rebuilt, if the engine failed on them."""
+def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: DetectionResult,
+           beside: IndexBeside | None = None) -> tuple[SyncReport, IndexCounts | None, str]:
+    """The warnings with their timelines, then the entity index (computed `beside` the
+    models when it was) and the 督察 tables; the third value says why these two were not
+    rebuilt, if the engine failed on them."""
     held = fingerprint(warehouse)  # read once: the run and the index name the same warehouse
     with session_factory(db).begin() as session:
         report = sync(session, result.detections, models=result.models_run,
@@ -143,10 +150,21 @@ def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: Detection
     # Transactions of their own: the warnings stand even if the index cannot be built.
     try:
         with session_factory(db).begin() as session:
-            index = rebuild_index(engine, warehouse, session, held)
+            index = _index(engine, warehouse, session, held, beside)
         with session_factory(db).begin() as session:  # the 督察 views' tables
             # kept when only other datasets changed (a month of payments)
             rebuild_oversight(engine, session, fingerprint(warehouse, oversight_datasets()))
     except (EngineFailed, MemoryError) as error:
         return report, None, str(error) or type(error).__name__
     return report, index, ""
+
+
+def _index(engine: Engine, warehouse: Warehouse, session: Session,
+           held: str, beside: IndexBeside | None) -> IndexCounts:
+    """The index written from what was computed beside the models, unless the warehouse or
+    the stored index moved since it started (an ingest, another run): then built here."""
+    if beside is not None and beside.build.fingerprint == held:
+        build = beside.finished()
+        if still_current(session, build):
+            return write_index(beside.engine, session, build)
+    return rebuild_index(engine, warehouse, session, held)

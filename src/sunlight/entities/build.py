@@ -80,59 +80,131 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     sunlight.detect computes it); either way refresh the warnings touching each entity.
     Runs in the session's transaction; the caller commits. `snapshots`: where the build's
     snapshot goes (default: beside the warehouse)."""
+    build = decide(session, warehouse, fingerprint, snapshots)
+    if build is None:
+        return _kept(session)
+    compute(engine, warehouse, build, session.connection())
+    return write_index(engine, session, build, batch_rows)
+
+
+@dataclass
+class Build:
+    """A build decided on (`decide`), computed by the engine (`compute`), then written in
+    the database (`write_index`): the two may run apart, the computing beside the models."""
+
+    fingerprint: str
+    batches: list[str]
+    where: Path
+    """The snapshots' folder."""
+    salt: str
+    built_from: tuple[str, str]
+    """The stored state it was decided on: the last build's batches and snapshot."""
+    last: dict[str, Path] | None
+    """The last build's snapshot files, when there is one to believe."""
+    new: set[str] | None
+    """The batches added since the last build when only what they touch is computed."""
+    clock: _Clock = field(default_factory=lambda: _Clock())
+    whole: bool = False
+    seconds: float = 0.0
+    """Spent computing so far (not waiting)."""
+
+    @property
+    def scoped(self) -> bool:
+        return self.new is not None
+
+
+def decide(session: Session, warehouse: Warehouse, fingerprint: str,
+           snapshots: Path | None = None) -> Build | None:
+    """The build the warehouse state `fingerprint` needs, or None when the index stands
+    (its state then updated in the session when only datasets it does not read changed)."""
+    started = time.perf_counter()
     state = index_state(session)
     if state.fingerprint == fingerprint and state.built_at is not None:
-        return _kept(session)
-    started = time.perf_counter()
-    clock = _Clock()
+        return None
     where = snapshots or snapshot.folder(warehouse)
     snapshot.prune(where, keep=state.snapshot)
-    connection = session.connection()
     batches = [batch.file_hash for batch in warehouse.batches()]
-    open_warehouse(engine, warehouse)
-    last = snapshot.read(where, state.snapshot, connection)
+    last = snapshot.read(where, state.snapshot, session.connection())
     new = _new_batches(state.batches, batches) if last is not None else None
     if new is not None and not scope.read_by_index(warehouse, new):
         state.fingerprint, state.batches = fingerprint, "\n".join(batches)
-        return _kept(session)  # no new row of a dataset the index reads
-    threads = ExitStack()  # a month's statements are small: one thread spends less
-    if new is not None:
+        return None  # no new row of a dataset the index reads
+    return Build(fingerprint, batches, where, state.salt, (state.batches, state.snapshot),
+                 last, new, seconds=time.perf_counter() - started)
+
+
+def compute(engine: Engine, warehouse: Warehouse, build: Build,
+            connection: Connection | None, *, alone: bool = True) -> None:
+    """The engine's part of `build`, up to the links to write. `connection` reads what is
+    stored when there is no snapshot to read it from. `alone`: nothing else runs on the
+    engine, so a month's small statements may take one thread (a setting of the whole
+    database)."""
+    started = time.perf_counter()
+    threads = ExitStack()
+    if build.scoped and alone:
         threads.enter_context(engine.one_thread())
     with threads:
-        found = _compute(engine, warehouse, state.salt, connection, last, new, clock)
-        if new is not None and found.places_moved:  # a village came or went: links move
+        open_warehouse(engine, warehouse)
+        found = _compute(engine, warehouse, build.salt, connection, build.last, build.new,
+                         build.clock)
+        if build.scoped and found.places_moved:  # a village came or went: links move
             threads.close()  # the whole warehouse again, on every thread
-            new, clock.laps = None, {}
-            found = _compute(engine, warehouse, state.salt, connection, last, None, clock)
-        whole = found.whole and new is None  # a scoped build holds only part of the index
-        changes.settle_links(engine, whole, scoped=new is not None)
-        counts = IndexCounts(built=True, whole=whole, scoped=new is not None, phases=clock.laps)
+            build.new, build.clock.laps = None, {}
+            found = _compute(engine, warehouse, build.salt, connection, build.last, None,
+                             build.clock)
+        build.whole = found.whole and not build.scoped  # a scoped build holds part of it
+        changes.settle_links(engine, build.whole, scoped=build.scoped)
+    build.seconds += time.perf_counter() - started
+
+
+def still_current(session: Session, build: Build) -> bool:
+    """Whether the stored index is still the one `build` was decided on (no other run
+    built it meanwhile)."""
+    state = index_state(session)
+    return (state.batches, state.snapshot) == build.built_from
+
+
+def write_index(engine: Engine, session: Session, build: Build,
+                batch_rows: int = BATCH_ROWS) -> IndexCounts:
+    """Write what `compute` found, in the session's transaction, and the snapshot, the
+    entities' warnings and the search box's tables with it."""
+    started = time.perf_counter()
+    clock = build.clock
+    clock.restart()
+    connection = session.connection()
+    state = index_state(session)
+    scoped = build.scoped
+    threads = ExitStack()  # a month's statements are small: one thread spends less
+    if scoped:
+        threads.enter_context(engine.one_thread())
+    with threads:
+        counts = IndexCounts(built=True, whole=build.whole, scoped=scoped, phases=clock.laps)
         counts.written, counts.links_written = (_rewrite(engine, connection, batch_rows)
-                                                if whole else _update(engine, connection))
+                                                if build.whole else _update(engine, connection))
         store.move_sequences(connection)
         clock.lap("write")
-        counts.payment_runs = _write_payments(engine, connection, batch_rows,
-                                              scoped=new is not None)
+        counts.payment_runs = _write_payments(engine, connection, batch_rows, scoped=scoped)
         clock.lap("payments")
         counts.entities = {row["kind"]: row["n"] for row in engine.query(  # e_ids: in memory
             "SELECT kind, count(*) AS n FROM e_ids GROUP BY kind").to_pylist()}
         counts.links = engine.query("SELECT count(*) AS n FROM e_all_links").column("n")[0].as_py()
-        state.fingerprint, state.built_at = fingerprint, datetime.now(UTC)
+        state.fingerprint, state.built_at = build.fingerprint, datetime.now(UTC)
         state.entities, state.links = counts.total, counts.links
-        state.batches = "\n".join(batches)
-        state.snapshot = snapshot.write(engine, where, state.snapshot if last else "",
-                                        _unchanged_parts(engine, counts, scoped=bool(new)),
+        state.batches = "\n".join(build.batches)
+        state.snapshot = snapshot.write(engine, build.where,
+                                        state.snapshot if build.last else "",
+                                        _unchanged_parts(engine, counts, scoped=scoped),
                                         batch_rows)
         clock.lap("snapshot")
         counts.warned = refresh_warnings(session)
         clock.lap("warnings")
-        if whole:
+        if build.whole:
             _index_terms(engine, connection, batch_rows)
         else:  # the others kept their ids: only what moved
             _update_terms(engine, session)
         analyze(session, REFILLED)  # pages read them now: plans from their new statistics
         clock.lap("search")
-    counts.seconds = time.perf_counter() - started
+    counts.seconds = build.seconds + time.perf_counter() - started
     return counts
 
 
@@ -190,7 +262,7 @@ def _new_batches(built_from: str, batches: list[str]) -> set[str] | None:
     return set(batches[len(before):])
 
 
-def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connection,
+def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connection | None,
              last: dict[str, Path] | None, new: set[str] | None,
              clock: _Clock) -> changes.Plan:
     """The engine's steps (over the whole warehouse, or what `new` touches) and the plan of
@@ -198,6 +270,7 @@ def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connec
     if last is not None:
         snapshot.register(engine, last, scoped=new is not None)
     else:
+        assert connection is not None, "without a snapshot, what is stored is read"
         engine.register_table("e_stored", store.stored_entities(connection))
         engine.register_table("e_stored_links", store.stored_links(connection))
     clock.lap("read stored")
@@ -250,6 +323,10 @@ class _Clock:
 
     def __init__(self) -> None:
         self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def restart(self) -> None:
+        """The next lap counts from now (not the time spent waiting since the last)."""
         self._last = time.perf_counter()
 
     def lap(self, name: str) -> None:

@@ -58,6 +58,7 @@ class DuckDBEngine:
             temp_directory.mkdir(parents=True, exist_ok=True)
             self.con.execute(f"SET temp_directory = {_literal(str(temp_directory))}")
         self._arrow: dict[str, pa.Table] = {}
+        self._apart = False
 
     def register_files(self, name: str, files: Sequence[Path], dataset: str) -> None:
         if files:
@@ -66,7 +67,7 @@ class DuckDBEngine:
         _check_name(name)
         columns = ", ".join(f"{column.name} {column.sql_type}"
                             for column in table_columns(dataset))
-        self.con.execute(f"CREATE OR REPLACE TABLE main.{name} ({columns})")
+        self.con.execute(f"CREATE OR REPLACE {self._dataset('TABLE', name)} ({columns})")
 
     def register_parquet(self, name: str, files: Sequence[Path]) -> None:
         _check_name(name)
@@ -74,7 +75,7 @@ class DuckDBEngine:
             raise ValueError(f"no Parquet files for table {name}")
         paths = ", ".join(_literal(str(path)) for path in files)
         # union_by_name: a batch written before a column was added still reads.
-        self._run(f"CREATE OR REPLACE VIEW main.{name} AS SELECT * FROM "
+        self._run(f"CREATE OR REPLACE {self._dataset('VIEW', name)} AS SELECT * FROM "
                   f"read_parquet([{paths}], union_by_name = true)")
 
     def register_table(self, name: str, table: pa.Table) -> None:
@@ -169,9 +170,22 @@ class DuckDBEngine:
         the tables and views of a `shared` engine, not its registered Arrow tables."""
         other = object.__new__(DuckDBEngine)
         other.con, other._kind, other._arrow = self.con.cursor(), self._kind, {}
+        other._apart = False
         if self._kind != "TEMP ":
             other.con.execute(f"SET search_path = '{_SHARED},main'")
         return other
+
+    def apart(self) -> DuckDBEngine:
+        """Another connection to the same database (its memory limit, threads and spill
+        folder), to work from another thread on names all its own: what it registers too is
+        its own (TEMP), so it never writes a name this one reads or writes."""
+        other = object.__new__(DuckDBEngine)
+        other.con, other._kind, other._arrow, other._apart = self.con.cursor(), "TEMP ", {}, True
+        return other
+
+    def _dataset(self, kind: str, name: str) -> str:
+        """Where a registered dataset goes: the database's, or this connection's if apart."""
+        return f"TEMP {kind} {name}" if self._apart else f"{kind} main.{name}"
 
     def _created(self, kind: str, name: str) -> str:
         return f"TEMP {kind} {name}" if self._kind == "TEMP " else f"{kind} {self._kind}{name}"
@@ -184,6 +198,10 @@ class DuckDBEngine:
             self.con.execute(statement)
         except duckdb.Error as error:
             raise _engine_error(error) from error
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this connection (from another thread)."""
+        self.con.interrupt()
 
     def close(self) -> None:
         self.con.close()

@@ -1,0 +1,61 @@
+"""A month's entity index computed beside the models, on another connection of their DuckDB
+database, and written after the warnings are stored (an entity's ties to warnings need them).
+
+At county scale the models' statements are small and keep about one core busy; the index
+of a month (a scoped build, sunlight.entities.scope) takes the other. The two share the
+database's memory limit and spill folder, so memory stays bounded as for one. A build of
+the whole warehouse (the first, or after a batch was replaced) stays after the models: it
+is the large one, and would only compete with them for memory.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from sqlalchemy import Engine as SAEngine
+from sqlalchemy.orm import Session, sessionmaker
+
+from sunlight.entities.build import Build, compute, decide
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+
+
+class IndexBeside:
+    """The index's computing, under way in a thread of its own; `finished` waits for it."""
+
+    def __init__(self, engine: DuckDBEngine, warehouse: Warehouse, build: Build) -> None:
+        self.build = build
+        self.engine = engine.apart()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entity-index")
+        self._work: Future[None] = self._pool.submit(
+            compute, self.engine, warehouse, build, None, alone=False)
+
+    def finished(self) -> Build:
+        """The computed build, once done; raises what computing it raised."""
+        self._work.result()
+        return self.build
+
+    def close(self) -> None:
+        """Stop the computing if still under way (the run failed), and let the connection
+        go."""
+        if not self._work.done():
+            self.engine.interrupt()
+        self._pool.shutdown(wait=True)
+        self.engine.close()
+
+
+def start_beside(engine: DuckDBEngine, warehouse: Warehouse, db: SAEngine,
+                 fingerprint: str, snapshots: Path | None = None) -> IndexBeside | None:
+    """The month's index started beside the models, or None when the build to come is not
+    a scoped one (or none is needed): that one runs after them, as before."""
+    with sessionmaker(db)() as session:  # read only: a state it would update is not kept
+        build = _scoped(session, warehouse, fingerprint, snapshots)
+    return IndexBeside(engine, warehouse, build) if build is not None else None
+
+
+def _scoped(session: Session, warehouse: Warehouse, fingerprint: str,
+            snapshots: Path | None) -> Build | None:
+    build = decide(session, warehouse, fingerprint, snapshots)
+    session.rollback()
+    return build if build is not None and build.scoped else None
