@@ -24,12 +24,18 @@ from sunlight.warehouse.store import Warehouse
 class IndexBeside:
     """The index's computing, under way in a thread of its own; `finished` waits for it."""
 
-    def __init__(self, engine: DuckDBEngine, warehouse: Warehouse, build: Build) -> None:
+    def __init__(self, engine: DuckDBEngine, warehouse: Warehouse, db: SAEngine,
+                 build: Build) -> None:
         self.build = build
         self.engine = engine.apart()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entity-index")
-        self._work: Future[None] = self._pool.submit(
-            compute, self.engine, warehouse, build, None, alone=False)
+        self._work: Future[None] = self._pool.submit(self._compute, warehouse, db)
+
+    def _compute(self, warehouse: Warehouse, db: SAEngine) -> None:
+        # A connection of its own, to read what is stored: the run's sessions are the
+        # other thread's. It only reads (a snapshot of the database, as of its first read).
+        with db.connect() as connection:
+            compute(self.engine, warehouse, self.build, connection, alone=False)
 
     def finished(self) -> Build:
         """The computed build, once done; raises what computing it raised."""
@@ -51,7 +57,7 @@ def start_beside(engine: DuckDBEngine, warehouse: Warehouse, db: SAEngine,
     a scoped one (or none is needed): that one runs after them, as before."""
     with sessionmaker(db)() as session:  # read only: a state it would update is not kept
         build = _scoped(session, warehouse, fingerprint, snapshots)
-    return IndexBeside(engine, warehouse, build) if build is not None else None
+    return IndexBeside(engine, warehouse, db, build) if build is not None else None
 
 
 def _scoped(session: Session, warehouse: Warehouse, fingerprint: str,

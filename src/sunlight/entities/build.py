@@ -83,7 +83,7 @@ def rebuild_index(engine: Engine, warehouse: Warehouse, session: Session,
     build = decide(session, warehouse, fingerprint, snapshots)
     if build is None:
         return _kept(session)
-    compute(engine, warehouse, build, session.connection())
+    compute(engine, warehouse, build, session.connection(), batch_rows=batch_rows)
     return write_index(engine, session, build, batch_rows)
 
 
@@ -105,6 +105,8 @@ class Build:
     """The batches added since the last build when only what they touch is computed."""
     clock: _Clock = field(default_factory=lambda: _Clock())
     whole: bool = False
+    snapshot: str = ""
+    """The name of the snapshot the computing wrote (its state's, once written)."""
     seconds: float = 0.0
     """Spent computing so far (not waiting)."""
 
@@ -133,12 +135,13 @@ def decide(session: Session, warehouse: Warehouse, fingerprint: str,
                  last, new, seconds=time.perf_counter() - started)
 
 
-def compute(engine: Engine, warehouse: Warehouse, build: Build,
-            connection: Connection | None, *, alone: bool = True) -> None:
-    """The engine's part of `build`, up to the links to write. `connection` reads what is
-    stored when there is no snapshot to read it from. `alone`: nothing else runs on the
-    engine, so a month's small statements may take one thread (a setting of the whole
-    database)."""
+def compute(engine: Engine, warehouse: Warehouse, build: Build, connection: Connection,
+            *, alone: bool = True, batch_rows: int = BATCH_ROWS) -> None:
+    """The engine's part of `build`: what to write, and the new snapshot (the state names
+    it only once written: until then the last one stands). `connection` reads what is stored
+    (without a snapshot, the entities; a month's runs it continues). `alone`: nothing else
+    runs on the engine, so a month's small statements may take one thread (a setting of the
+    whole database)."""
     started = time.perf_counter()
     threads = ExitStack()
     if build.scoped and alone:
@@ -154,6 +157,13 @@ def compute(engine: Engine, warehouse: Warehouse, build: Build,
                              build.clock)
         build.whole = found.whole and not build.scoped  # a scoped build holds part of it
         changes.settle_links(engine, build.whole, scoped=build.scoped)
+        if build.scoped:
+            runs.prepare_scoped(engine, connection)
+        build.clock.lap("runs read")
+        build.snapshot = snapshot.write(
+            engine, build.where, build.built_from[1] if build.last else "",
+            _unchanged_parts(engine, scoped=build.scoped), batch_rows)
+        build.clock.lap("snapshot")
     build.seconds += time.perf_counter() - started
 
 
@@ -191,11 +201,7 @@ def write_index(engine: Engine, session: Session, build: Build,
         state.fingerprint, state.built_at = build.fingerprint, datetime.now(UTC)
         state.entities, state.links = counts.total, counts.links
         state.batches = "\n".join(build.batches)
-        state.snapshot = snapshot.write(engine, build.where,
-                                        state.snapshot if build.last else "",
-                                        _unchanged_parts(engine, counts, scoped=scoped),
-                                        batch_rows)
-        clock.lap("snapshot")
+        state.snapshot = build.snapshot
         counts.warned = refresh_warnings(session)
         clock.lap("warnings")
         if build.whole:
@@ -208,7 +214,7 @@ def write_index(engine: Engine, session: Session, build: Build,
     return counts
 
 
-def _unchanged_parts(engine: Engine, counts: IndexCounts, *, scoped: bool) -> set[str]:
+def _unchanged_parts(engine: Engine, *, scoped: bool) -> set[str]:
     """The parts of the last snapshot that this build left as they were."""
     unchanged = set()
     for part, places in (("subjects", "NOT IN"), ("places", "IN")):
@@ -216,7 +222,7 @@ def _unchanged_parts(engine: Engine, counts: IndexCounts, *, scoped: bool) -> se
         if not _count(engine, f"(SELECT id FROM e_entities WHERE changed AND {kinds} "
                               f"UNION ALL SELECT id FROM e_vanished WHERE {kinds})"):
             unchanged.add(part)
-    if not counts.links_written and not _count(engine, "e_gone_links"):
+    if not _count(engine, "e_new_links") and not _count(engine, "e_gone_links"):
         unchanged.add("links")
     return unchanged | (_kept_parts(engine) if scoped else set())
 
@@ -262,7 +268,7 @@ def _new_batches(built_from: str, batches: list[str]) -> set[str] | None:
     return set(batches[len(before):])
 
 
-def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connection | None,
+def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connection,
              last: dict[str, Path] | None, new: set[str] | None,
              clock: _Clock) -> changes.Plan:
     """The engine's steps (over the whole warehouse, or what `new` touches) and the plan of
@@ -270,7 +276,6 @@ def _compute(engine: Engine, warehouse: Warehouse, salt: str, connection: Connec
     if last is not None:
         snapshot.register(engine, last, scoped=new is not None)
     else:
-        assert connection is not None, "without a snapshot, what is stored is read"
         engine.register_table("e_stored", store.stored_entities(connection))
         engine.register_table("e_stored_links", store.stored_links(connection))
     clock.lap("read stored")

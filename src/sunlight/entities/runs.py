@@ -40,18 +40,24 @@ ADDED = ("SELECT person, account, program, first, last, amount, rows FROM s_new_
          "WHERE run_no NOT IN (SELECT run_no FROM s_continued)")
 
 
+def prepare_scoped(engine: Engine, connection: Connection) -> None:
+    """The new runs of the payees who only add months (`s_append`), and the stored runs they
+    continue (`s_continued`), read while the index is computed: `write_scoped` writes them."""
+    engine.materialise("s_new_cells", NEW_CELLS)
+    engine.materialise("s_new_runs", NEW_RUNS)
+    # Runs of `s_append` payees only: those of `s_rerun`, deleted when written, are not read.
+    engine.register_table("s_old_runs", store.runs_ending(
+        connection, engine.query(MONTHS_BEFORE).column("last").to_pylist()))
+    engine.materialise("s_continued", CONTINUED)
+
+
 def write_scoped(engine: Engine, connection: Connection) -> int:
-    """Write the runs of the payees of new payments (`s_rerun` again, `s_append` continued);
-    returns the runs written or moved."""
+    """Write the runs of the payees of new payments (`s_rerun` again, `s_append` continued,
+    as `prepare_scoped` found); returns the runs written or moved."""
     store.delete_payments_of(connection, engine.query("SELECT id FROM s_rerun").column("id"))
     rerun = engine.query(
         "SELECT * FROM e_payment_runs WHERE person IN (SELECT id FROM s_rerun)")
     insert_table(connection, EntityPayment, rerun)
-    engine.materialise("s_new_cells", NEW_CELLS)
-    engine.materialise("s_new_runs", NEW_RUNS)
-    engine.register_table("s_old_runs", store.runs_ending(
-        connection, engine.query(MONTHS_BEFORE).column("last").to_pylist()))
-    engine.materialise("s_continued", CONTINUED)
     continued = engine.query("SELECT id, last FROM s_continued")
     update_table(connection, EntityPayment, continued)
     added = engine.query(ADDED)
