@@ -4,6 +4,7 @@ warning page never reads the warehouse: registry, death, certificates, enrollmen
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -124,39 +125,41 @@ def _from_nothing(home: Path, session: Session, *ids: str) -> list[tuple[object,
     return _all_records(session)
 
 
-def test_after_a_month_the_stored_get_its_rows_and_the_newly_warned_theirs_whole(
-        ingested: Path, tmp_path: Path, db_url: str):
+@pytest.fixture
+def stored(ingested: Path, tmp_path: Path, db_url: str) -> Iterator[tuple[Path, Session]]:
+    """A copy of the county, and a session on a database holding 王芳's and 李强's records."""
     home = tmp_path / "home"
     shutil.copytree(ingested, home, symlinks=True)
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         refreshed(home, session, wang.id, li.id)
-        ingest(Warehouse(Settings(home=home).warehouse_dir),
-               plan_delivery(_a_month().deliver(tmp_path / "later")))
-        # 王芳's and 李强's June rows; the bystander's registry row and two payments.
-        assert refreshed(home, session, li.id, bystander.id) == 2 + 3
-        after = _all_records(session)
-        assert after == _from_nothing(home, session, wang.id, li.id, bystander.id)
+        yield home, session
     engine.dispose()
+
+
+def test_after_a_month_the_stored_get_its_rows_and_the_newly_warned_theirs_whole(
+        stored: tuple[Path, Session], tmp_path: Path):
+    home, session = stored
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(_a_month().deliver(tmp_path / "later")))
+    # 王芳's and 李强's June rows; the bystander's registry row and two payments.
+    assert refreshed(home, session, li.id, bystander.id) == 2 + 3
+    after = _all_records(session)
+    assert after == _from_nothing(home, session, wang.id, li.id, bystander.id)
 
 
 def test_a_replaced_batch_writes_every_stored_person_whole(
-        ingested: Path, tmp_path: Path, db_url: str):
-    home = tmp_path / "home"
-    shutil.copytree(ingested, home, symlinks=True)
-    engine = make_engine(db_url)
-    with session_factory(engine)() as session:
-        refreshed(home, session, wang.id, li.id)
-        corrected = County()
-        corrected.pay(wang, "低保", "2024-04", 450, file="补发.csv")
-        ingest(Warehouse(Settings(home=home).warehouse_dir),
-               plan_delivery(corrected.deliver(tmp_path / "later")), replace=True)
-        refreshed(home, session, li.id)  # 王芳 is stored: written again, no longer warned
-        back_pay = [r for r in records(session, wang.id, timeline.PAYMENT)
-                    if r.file == "补发.csv"]
-        assert [r.amount for r in back_pay] == [Decimal("450.00")]
-        assert _all_records(session) == _from_nothing(home, session, wang.id, li.id)
-    engine.dispose()
+        stored: tuple[Path, Session], tmp_path: Path):
+    home, session = stored
+    corrected = County()
+    corrected.pay(wang, "低保", "2024-04", 450, file="补发.csv")
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(corrected.deliver(tmp_path / "later")), replace=True)
+    refreshed(home, session, li.id)  # 王芳 is stored: written again, no longer warned
+    back_pay = [r for r in records(session, wang.id, timeline.PAYMENT)
+                if r.file == "补发.csv"]
+    assert [r.amount for r in back_pay] == [Decimal("450.00")]
+    assert _all_records(session) == _from_nothing(home, session, wang.id, li.id)
 
 
 def test_the_timeline_groups_records_and_grids_payments_by_month(ingested: Path, db_url: str):
