@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -160,6 +161,25 @@ def test_a_replaced_batch_writes_every_stored_person_whole(
                 if r.file == "补发.csv"]
     assert [r.amount for r in back_pay] == [Decimal("450.00")]
     assert _all_records(session) == _from_nothing(home, session, wang.id, li.id)
+
+
+def test_a_delivery_landing_during_a_refresh_is_the_next_refreshs(
+        stored: tuple[Path, Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The state records the batches the records were read from, not a later manifest:
+    the month ingested between the two is added once, by the next refresh."""
+    home, session = stored
+    register = timeline.open_warehouse
+
+    def with_an_ingest_first(*args: Any, **kwargs: Any) -> set[str]:
+        ingest(Warehouse(Settings(home=home).warehouse_dir),
+               plan_delivery(_a_month().deliver(tmp_path / "meanwhile")))
+        monkeypatch.setattr(timeline, "open_warehouse", register)
+        return register(*args, **kwargs)
+
+    monkeypatch.setattr(timeline, "open_warehouse", with_an_ingest_first)
+    refreshed(home, session, li.id, bystander.id)
+    refreshed(home, session, li.id, bystander.id)
+    assert _all_records(session) == _from_nothing(home, session, wang.id, li.id, bystander.id)
 
 
 def test_the_timeline_groups_records_and_grids_payments_by_month(ingested: Path, db_url: str):

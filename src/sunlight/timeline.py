@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 import pyarrow as pa
 from sqlalchemy import delete, select
@@ -22,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import batched, insert_table, loading
 from sunlight.appdb.timeline_tables import PersonRecord, TimelineState
+from sunlight.warehouse import tables as tables_module
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import Engine
 from sunlight.warehouse.store import BatchRecord, Warehouse
 from sunlight.warehouse.tables import open_warehouse
@@ -122,7 +126,7 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     A record is one source row, and a batch's rows never change: after batches were only
     added (a month), a person with records stored gets the new batches' rows about them, and
     only the others are written whole. When a batch was replaced or removed, or records are
-    made otherwise (`RECORDS_CODE`), everyone's are written whole. The rows go from the
+    made otherwise (`records_code`), everyone's are written whole. The rows go from the
     engine's Arrow tables straight to a bulk insert: a province's first run copies millions.
     """
     batches = warehouse.batches()
@@ -133,13 +137,13 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     added = _added(state, hashes)
     warned = {i for i in id_numbers if i}
     whole = sorted(warned - stored if added is not None else warned | stored)
-    state.batches, state.code = "\n".join(hashes), RECORDS_CODE
+    state.batches, state.code = "\n".join(hashes), records_code()
     if added is None:  # else those written whole have none stored
         for chunk in batched(whole, CHUNK):
             connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
     tables: list[pa.Table] = []
-    if whole or added:
-        open_warehouse(engine, warehouse)
+    if whole or added:  # the batches as recorded in the state, whatever lands meanwhile
+        open_warehouse(engine, warehouse, batches=batches)
     if whole:
         tables += _records(engine, whole, {s.dataset: s.dataset for s in SOURCES})
     if added and stored:
@@ -152,11 +156,15 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     return written
 
 
-RECORDS_VERSION = 1
-"""Raised when records are made otherwise than `SOURCES` says (`records_sql`, `COLUMNS`)."""
-
-RECORDS_CODE = hashlib.sha256(repr((RECORDS_VERSION, COLUMNS, SOURCES)).encode()).hexdigest()
-"""What the stored records were made by (`TimelineState.code`)."""
+@cache
+def records_code() -> str:
+    """What the stored records were made by (`TimelineState.code`): this module, how the
+    warehouse's files become the engine's tables, and the engine's version (its JSON and
+    text of dates and decimals)."""
+    digest = hashlib.sha256(DuckDBEngine.version().encode())
+    for source in (Path(__file__), Path(tables_module.__file__)):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def _state(session: Session) -> TimelineState:
@@ -171,7 +179,7 @@ def _added(state: TimelineState, hashes: list[str]) -> set[str] | None:
     """The batches added since the stored records were read (maybe none), or None when
     one they were read from is gone or moved, or none is known, or the code changed."""
     before = state.batches.split("\n") if state.batches else []
-    if state.code != RECORDS_CODE or not before or hashes[:len(before)] != before:
+    if state.code != records_code() or not before or hashes[:len(before)] != before:
         return None
     return set(hashes[len(before):])
 

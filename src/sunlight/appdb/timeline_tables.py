@@ -42,4 +42,4 @@ class TimelineState(Base):
     """The file hashes of the batches the records were read from, in manifest order, one a
     line: after batches were only added, a stored person needs only their rows."""
     code: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    """How records were made (`timeline.RECORDS_CODE`): other code, all written again."""
+    """How records were made (`timeline.records_code`): other code, all written again."""
