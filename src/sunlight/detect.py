@@ -64,6 +64,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
     # What parsing and rendering the models gave, from the last run (like .pyc files).
     sql = sql_cache.keep_in(settings.cache_dir / "model-sql.json")
     library = loaded_library()  # parsed once a process: the runner reads it too
+    oversight_datasets()  # its parse too is kept by the save after the models
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
     limits = load_time_limits(settings.time_limits)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import sqlglot
 
 from sunlight.contract.canonical import table_columns
 from sunlight.settings import Settings
@@ -256,7 +255,8 @@ def _identifier(name: str) -> str:
 
 
 def _literal(text: str) -> str:
-    return sqlglot.exp.Literal.string(text).sql("duckdb")
+    """A DuckDB string literal: in SQL's own quoting a quote is doubled, nothing else."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def engine_for(settings: Settings) -> DuckDBEngine:
