@@ -3,17 +3,21 @@ warning page never reads the warehouse: registry, death, certificates, enrollmen
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from sunlight import timeline
 from sunlight.appdb.database import make_engine, session_factory
-from sunlight.appdb.timeline_tables import PersonRecord
+from sunlight.appdb.timeline_tables import PersonRecord, TimelineState
 from sunlight.detect import run_detection
+from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
@@ -88,15 +92,94 @@ def test_every_source_row_of_a_warned_person_is_copied_with_lineage(
     engine.dispose()
 
 
-def test_a_refresh_replaces_the_persons_rows_and_leaves_others(ingested: Path, db_url: str):
+def test_a_refresh_with_nothing_new_writes_nothing_and_keeps_the_records(
+        ingested: Path, db_url: str):
     engine = make_engine(db_url)
     with session_factory(engine)() as session:
         first = refreshed(ingested, session, wang.id, li.id)
-        again = refreshed(ingested, session, li.id)
-        assert again == 1 + len(li_paid)  # registry row and two payments
+        assert refreshed(ingested, session, li.id) == 0  # stored, and no batch since
         assert session.scalar(select(func.count()).select_from(PersonRecord)) == first
         assert refreshed(ingested, session) == 0
     engine.dispose()
+
+
+def _a_month() -> County:
+    """June for 王芳 (no longer warned), March for 李强, February for the bystander."""
+    later = County()
+    later.pay(wang, "低保", "2024-06", 500, file="六月.csv")
+    later.pay(li, "低保", "2024-03", 400, file="六月.csv")
+    later.pay(bystander, "低保", "2024-02", 300, file="六月.csv")
+    return later
+
+
+def _all_records(session: Session) -> list[tuple[object, ...]]:
+    return sorted((r.id_number, r.kind, r.dated, r.program, r.amount, repr(r.details),
+                   r.dataset, r.file, r.sheet, r.row) for r in session.scalars(
+        select(PersonRecord)))
+
+
+def _from_nothing(home: Path, session: Session, *ids: str) -> list[tuple[object, ...]]:
+    """The records a refresh writes into an empty table, as `_all_records` lists them."""
+    session.execute(delete(PersonRecord))
+    session.execute(delete(TimelineState))
+    refreshed(home, session, *ids)
+    return _all_records(session)
+
+
+@pytest.fixture
+def stored(ingested: Path, tmp_path: Path, db_url: str) -> Iterator[tuple[Path, Session]]:
+    """A copy of the county, and a session on a database holding 王芳's and 李强's records."""
+    home = tmp_path / "home"
+    shutil.copytree(ingested, home, symlinks=True)
+    engine = make_engine(db_url)
+    with session_factory(engine)() as session:
+        refreshed(home, session, wang.id, li.id)
+        yield home, session
+    engine.dispose()
+
+
+def test_after_a_month_the_stored_get_its_rows_and_the_newly_warned_theirs_whole(
+        stored: tuple[Path, Session], tmp_path: Path):
+    home, session = stored
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(_a_month().deliver(tmp_path / "later")))
+    # 王芳's and 李强's June rows; the bystander's registry row and two payments.
+    assert refreshed(home, session, li.id, bystander.id) == 2 + 3
+    after = _all_records(session)
+    assert after == _from_nothing(home, session, wang.id, li.id, bystander.id)
+
+
+def test_a_replaced_batch_writes_every_stored_person_whole(
+        stored: tuple[Path, Session], tmp_path: Path):
+    home, session = stored
+    corrected = County()
+    corrected.pay(wang, "低保", "2024-04", 450, file="补发.csv")
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(corrected.deliver(tmp_path / "later")), replace=True)
+    refreshed(home, session, li.id)  # 王芳 is stored: written again, no longer warned
+    back_pay = [r for r in records(session, wang.id, timeline.PAYMENT)
+                if r.file == "补发.csv"]
+    assert [r.amount for r in back_pay] == [Decimal("450.00")]
+    assert _all_records(session) == _from_nothing(home, session, wang.id, li.id)
+
+
+def test_a_delivery_landing_during_a_refresh_is_the_next_refreshs(
+        stored: tuple[Path, Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The state records the batches the records were read from, not a later manifest:
+    the month ingested between the two is added once, by the next refresh."""
+    home, session = stored
+    register = timeline.open_warehouse
+
+    def with_an_ingest_first(*args: Any, **kwargs: Any) -> set[str]:
+        ingest(Warehouse(Settings(home=home).warehouse_dir),
+               plan_delivery(_a_month().deliver(tmp_path / "meanwhile")))
+        monkeypatch.setattr(timeline, "open_warehouse", register)
+        return register(*args, **kwargs)
+
+    monkeypatch.setattr(timeline, "open_warehouse", with_an_ingest_first)
+    refreshed(home, session, li.id, bystander.id)
+    refreshed(home, session, li.id, bystander.id)
+    assert _all_records(session) == _from_nothing(home, session, wang.id, li.id, bystander.id)
 
 
 def test_the_timeline_groups_records_and_grids_payments_by_month(ingested: Path, db_url: str):

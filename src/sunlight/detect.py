@@ -64,6 +64,7 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
     # What parsing and rendering the models gave, from the last run (like .pyc files).
     sql = sql_cache.keep_in(settings.cache_dir / "model-sql.json")
     library = loaded_library()  # parsed once a process: the runner reads it too
+    oversight_datasets()  # its parse too is kept by the save after the models
     models = select(library, codes)
     overrides = load_overrides(settings.detection_parameters, library)
     limits = load_time_limits(settings.time_limits)
@@ -85,9 +86,9 @@ def run_detection(settings: Settings, codes: Iterable[str] | None = None,
             context = standing_flags(session, others) if others else []
         cache = RelationCache(settings.cache_dir)
         engine = _models_engine(settings, engine_kind, spark_master)
-        beside = (start_beside(engine, warehouse, db, fingerprint(warehouse))
-                  if isinstance(engine, DuckDBEngine) else None)
+        beside: IndexBeside | None = None
         try:
+            beside = _beside(engine, warehouse, db)
             result = detect(engine, warehouse, load_catalog(settings.catalog), models,
                             overrides, on_model=on_model, context=context, as_of=as_of,
                             time_limits=limits, cache=cache)
@@ -159,12 +160,28 @@ def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: Detection
     return report, index, ""
 
 
+def _beside(engine: Engine, warehouse: Warehouse, db: SAEngine) -> IndexBeside | None:
+    """A month's index started beside the models on DuckDB; None where it is not."""
+    if not isinstance(engine, DuckDBEngine):
+        return None
+    try:
+        return start_beside(engine, warehouse, db, fingerprint(warehouse))
+    except Exception:  # only a head start: the build after the models meets it and says why
+        return None
+
+
 def _index(engine: Engine, warehouse: Warehouse, session: Session,
            held: str, beside: IndexBeside | None) -> IndexCounts:
     """The index written from what was computed beside the models, unless the warehouse or
-    the stored index moved since it started (an ingest, another run): then built here."""
+    the stored index moved since it started (an ingest, another run), or the computing
+    failed (the memory it shared with the models is free now): then built here."""
     if beside is not None and beside.build.fingerprint == held:
-        build = beside.finished()
-        if still_current(session, build):
+        try:
+            build = beside.finished()
+        except (EngineFailed, MemoryError):
+            build = None
+        if build is not None and still_current(session, build):
             return write_index(beside.engine, session, build)
+    if beside is not None:
+        beside.close()  # not two builds at once, nor its snapshot folder pruned under it
     return rebuild_index(engine, warehouse, session, held)

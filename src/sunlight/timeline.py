@@ -3,25 +3,31 @@ database when warnings are stored, and read back for the warning page.
 
 A page view must never scan the warehouse (millions of payment rows), so `refresh` runs once
 per detection run, with one query per dataset joined to the set of warned ID numbers, and
-replaces those persons' `person_records` in bulk. Account numbers are not copied: the page
-does not need them, and the fewer places they sit in, the better.
+writes those persons' `person_records` in bulk (after a month, only its rows: `refresh`).
+Account numbers are not copied: the page does not need them, and the fewer places they sit
+in, the better.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
 import pyarrow as pa
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import batched, insert_table, loading
-from sunlight.appdb.timeline_tables import PersonRecord
+from sunlight.appdb.timeline_tables import PersonRecord, TimelineState
+from sunlight.warehouse import tables as tables_module
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import Engine
-from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.store import BatchRecord, Warehouse
 from sunlight.warehouse.tables import open_warehouse
 
 REGISTRY = "registry"
@@ -72,27 +78,27 @@ SOURCES = (
 )
 
 
-def source_sql(source: Source) -> str:
-    """One query over a dataset, joined to the warned IDs (`warned`), in COLUMNS order
-    with each detail as a column `d_<name>`."""
+def source_sql(source: Source, table: str = "") -> str:
+    """One query over a dataset (or `table`, some of its rows), joined to the warned IDs
+    (`warned`), in COLUMNS order with each detail as a column `d_<name>`."""
     details = ", ".join(f"{_qualified(name)} AS d_{name.split('.')[-1]}"
                         for name in source.details)
     return (f"SELECT t.id_number, {source.dated} AS dated, {source.program} AS program, "
             f"{source.amount} AS amount, {_LINEAGE}, {details} "
-            f"FROM {source.dataset} AS t JOIN warned AS w ON w.id_number = t.id_number "
+            f"FROM {table or source.dataset} AS t JOIN warned AS w ON w.id_number = t.id_number "
             f"{source.extra_join}")
 
 
-def records_sql(source: Source, kinds: pa.Schema) -> str:
-    """The records of one dataset as `person_records` rows (COLUMNS), the details a JSON
-    object built by the engine; `kinds` is `source_sql`'s schema, which says how each
-    detail becomes JSON."""
+def records_sql(source: Source, kinds: pa.Schema, table: str = "") -> str:
+    """The records of one dataset (or `table`, some of its rows) as `person_records` rows
+    (COLUMNS), the details a JSON object built by the engine; `kinds` is `source_sql`'s
+    schema, which says how each detail becomes JSON."""
     details = [name.split(".")[-1] for name in source.details]
     members = ", ".join(_json_member(name, kinds.field(f"d_{name}").type) for name in details)
     return (f"SELECT id_number, '{source.kind}' AS kind, dated, program, "
             f"CAST(amount AS DECIMAL(18, 2)) AS amount, '{{' || concat_ws(',', {members}) "
             f"|| '}}' AS details, '{source.dataset}' AS dataset, coalesce(file, '') AS file, "
-            f"sheet, coalesce(row, 0) AS row FROM ({source_sql(source)})")
+            f"sheet, coalesce(row, 0) AS row FROM ({source_sql(source, table)})")
 
 
 def _json_member(name: str, kind: pa.DataType) -> str:
@@ -113,26 +119,94 @@ def _json_member(name: str, kind: pa.DataType) -> str:
 
 def refresh(engine: Engine, warehouse: Warehouse, session: Session,
             id_numbers: Collection[str]) -> int:
-    """Replace the records of these persons with what the warehouse holds now; returns how
-    many records were written. Runs in the session's transaction; the caller commits.
+    """Bring the records of these persons, and of everyone whose records are stored, to what
+    the warehouse holds now; returns how many records were written. Runs in the session's
+    transaction; the caller commits.
 
-    The rows go from the engine's Arrow tables straight to a bulk insert: a province's
-    first run copies millions of them."""
-    ids = sorted({i for i in id_numbers if i})
-    open_warehouse(engine, warehouse)
-    engine.register_table("warned", pa.table({"id_number": pa.array(ids, pa.string())}))
+    A record is one source row, and a batch's rows never change: after batches were only
+    added (a month), a person with records stored gets the new batches' rows about them, and
+    only the others are written whole. When a batch was replaced or removed, or records are
+    made otherwise (`records_code`), everyone's are written whole. The rows go from the
+    engine's Arrow tables straight to a bulk insert: a province's first run copies millions.
+    """
+    batches = warehouse.batches()
+    hashes = [batch.file_hash for batch in batches]
+    state = _state(session)
     connection = session.connection()
-    for chunk in batched(ids, CHUNK):
-        connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
-    if not ids:
-        return 0
-    tables = [engine.query(records_sql(source, engine.query(f"{source_sql(source)} LIMIT 0")
-                                       .schema)) for source in SOURCES]
+    stored = set(connection.execute(select(PersonRecord.id_number).distinct()).scalars())
+    added = _added(state, hashes)
+    warned = {i for i in id_numbers if i}
+    whole = sorted(warned - stored if added is not None else warned | stored)
+    state.batches, state.code = "\n".join(hashes), records_code()
+    if added is None:  # else those written whole have none stored
+        for chunk in batched(whole, CHUNK):
+            connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
+    tables: list[pa.Table] = []
+    if whole or added:  # the batches as recorded in the state, whatever lands meanwhile
+        open_warehouse(engine, warehouse, batches=batches)
+    if whole:
+        tables += _records(engine, whole, {s.dataset: s.dataset for s in SOURCES})
+    if added and stored:
+        new = [batch for batch in batches if batch.file_hash in added]
+        tables += _records(engine, sorted(stored), _added_rows(engine, warehouse, new))
     written: int = sum(table.num_rows for table in tables)
     with loading(connection, PersonRecord, written):
         for table in tables:
             insert_table(connection, PersonRecord, table)
     return written
+
+
+@cache
+def records_code() -> str:
+    """What the stored records were made by (`TimelineState.code`): this module, how the
+    warehouse's files become the engine's tables, and the engine's version (its JSON and
+    text of dates and decimals)."""
+    digest = hashlib.sha256(DuckDBEngine.version().encode())
+    for source in (Path(__file__), Path(tables_module.__file__)):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _state(session: Session) -> TimelineState:
+    state = session.get(TimelineState, 1)
+    if state is None:
+        state = TimelineState(id=1, batches="", code="")
+        session.add(state)
+    return state
+
+
+def _added(state: TimelineState, hashes: list[str]) -> set[str] | None:
+    """The batches added since the stored records were read (maybe none), or None when
+    one they were read from is gone or moved, or none is known, or the code changed."""
+    before = state.batches.split("\n") if state.batches else []
+    if state.code != records_code() or not before or hashes[:len(before)] != before:
+        return None
+    return set(hashes[len(before):])
+
+
+def _added_rows(engine: Engine, warehouse: Warehouse, new: list[BatchRecord]
+                ) -> dict[str, str]:
+    """Each dataset's rows of the `new` batches, as a table of its own: by dataset, its
+    name (none for a dataset they hold no rows of)."""
+    tables = {}
+    for source in SOURCES:
+        files = warehouse.table_files(source.dataset, new)
+        if files:
+            tables[source.dataset] = f"added_{source.dataset}"
+            engine.register_files(tables[source.dataset], files, source.dataset)
+    return tables
+
+
+def _records(engine: Engine, persons: list[str], tables: Mapping[str, str]) -> list[pa.Table]:
+    """The records of `persons` from each dataset's rows in `tables` (by dataset)."""
+    engine.register_table("warned", pa.table({"id_number": pa.array(persons, pa.string())}))
+    found = []
+    for source in SOURCES:
+        if source.dataset in tables:
+            table = tables[source.dataset]
+            kinds = engine.query(f"{source_sql(source, table)} LIMIT 0").schema
+            found.append(engine.query(records_sql(source, kinds, table)))
+    return found
 
 
 def _qualified(name: str) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import sunlight
 from sunlight.cli.app import app
 from sunlight.cli.exit_codes import BAD_INPUT, ENGINE_FAILED, OK, WARNINGS
 from sunlight.warehouse.engine import EngineFailed
@@ -196,3 +200,17 @@ def test_running_some_models_scores_their_warnings_as_a_full_run_does(tmp_path: 
     assert runner.invoke(app, ["detect"]).exit_code == WARNINGS
     alone = runner.invoke(app, ["detect", "--models", "DUPLICATE_PAYMENT"])
     assert alone.exit_code == OK and "0 new, 0 changed, 1 unchanged" in alone.output
+
+
+def test_a_run_whose_sql_is_kept_never_loads_the_sql_parser(tmp_path: Path, home: Path):
+    """sqlglot costs a twentieth of a second to import: parsing is kept in the cache, so a
+    second run, in a process of its own as a user's, does without it."""
+    ingest_payments(tmp_path)
+    probe = ("import sys\nfrom sunlight.cli.app import main\nsys.argv = ['sunlight', 'detect']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print('sqlglot' in sys.modules, file=sys.stderr)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(sunlight.__file__).parents[1])}
+    loaded = [subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                             text=True, timeout=300).stderr.strip().splitlines()[-1]
+              for _ in range(2)]
+    assert loaded == ["True", "False"]

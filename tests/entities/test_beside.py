@@ -94,20 +94,58 @@ def test_models_failing_while_the_index_is_computed_store_nothing_of_either(
     assert run.index is not None and run.index.scoped  # the next run builds it
 
 
-def test_the_index_failing_beside_the_models_leaves_the_warnings_standing(
+def _out_of_memory(*_: object, **__: object) -> None:
+    raise EngineFailed("Out of Memory Error: could not allocate block")
+
+
+def test_the_index_failing_beside_the_models_is_built_after_them(
+        home: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Beside the models it shares their memory; after them that memory is free again."""
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    _deliver(home, tmp_path, a_payroll)
+    monkeypatch.setattr(beside, "compute", _out_of_memory)
+    run = run_detection(Settings(home=home, database_url=db_url), MODELS)
+    assert run.after_failure == "" and run.index is not None and run.index.scoped
+    assert _state(db_url)[0] == detect.fingerprint(Warehouse(Settings(home=home).warehouse_dir))
+    assert not _index_threads()
+
+
+def test_the_index_failing_beside_and_after_the_models_leaves_the_warnings_standing(
         home: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch):
     run_detection(Settings(home=home, database_url=db_url), MODELS)
     fingerprint, _ = _state(db_url)
     _deliver(home, tmp_path, a_payroll)
-
-    def out_of_memory(*_: object, **__: object) -> None:
-        raise EngineFailed("Out of Memory Error: could not allocate block")
-
-    monkeypatch.setattr(beside, "compute", out_of_memory)
+    monkeypatch.setattr(beside, "compute", _out_of_memory)
+    monkeypatch.setattr(detect, "rebuild_index", _out_of_memory)
     run = run_detection(Settings(home=home, database_url=db_url), MODELS)
     assert "Out of Memory" in run.after_failure and run.index is None
     assert run.report is not None and run.report.new + run.report.changed > 0
     assert _state(db_url)[0] == fingerprint  # not marked as built from this warehouse
+
+
+def test_a_head_start_that_cannot_be_made_costs_only_the_head_start(
+        home: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch):
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    _deliver(home, tmp_path)
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("anything at all")
+
+    monkeypatch.setattr(detect, "start_beside", broken)
+    run = run_detection(Settings(home=home, database_url=db_url), MODELS)
+    assert run.report is not None and run.index is not None and run.index.scoped
+
+
+def test_a_damaged_snapshot_is_not_believed_and_the_index_is_built_from_the_database(
+        home: Path, tmp_path: Path, db_url: str):
+    run_detection(Settings(home=home, database_url=db_url), MODELS)
+    [snapshot] = (home / "entity-index").iterdir()
+    latest = snapshot / "latest.parquet"
+    latest.write_bytes(latest.read_bytes()[:100])
+    _deliver(home, tmp_path)
+    run = run_detection(Settings(home=home, database_url=db_url), MODELS)
+    assert run.after_failure == "" and run.report is not None
+    assert run.index is not None and run.index.built and not run.index.scoped
 
 
 def test_a_delivery_landing_during_the_models_is_indexed_after_them(

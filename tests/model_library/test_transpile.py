@@ -6,8 +6,9 @@ import pytest
 import sqlglot
 from sqlglot.errors import ErrorLevel
 
-from sunlight.models.registry import load_library, output_columns
+from sunlight.models.registry import load_library
 from sunlight.models.runner import base_relations
+from sunlight.models.sql_tree import output_columns
 
 LIBRARY = load_library()
 

@@ -46,6 +46,16 @@ county.allocate("地力补贴", 2024, "东风镇", 1000)
 county.pay(county.person("己一", born="1960-06-01", township="东风镇"), "地力补贴", "2024",
            "1100.00")
 
+# 马鹿镇 got 9000 of 留工补贴 (a company program, contract §5) and paid it all out through
+# enterprise_payments; 河北镇 got 3000 and paid 1000 of it.
+county.allocate("留工补贴", 2024, "马鹿镇", 9000)
+firm = county.company("陇县马鹿商贸有限公司", registered=False)
+county.pay_company(firm, "留工补贴", months("2024-01", "2024-03"), 3000, claimed=10,
+                   township="马鹿镇")
+county.allocate("留工补贴", 2024, "河北镇", 3000)
+hebei_firm = county.company("陇县河北商贸有限公司", registered=False)
+county.pay_company(hebei_firm, "留工补贴", "2024-05", 1000, claimed=4, township="河北镇")
+
 
 run = county.fixture("FUNDS_WITHHELD")
 
@@ -81,4 +91,12 @@ def test_the_program_year_is_the_period_not_the_bank_date(run: Run):
 
 def test_paying_more_than_allocated_does_not_fire(run: Run):
     assert not run.fired("东风镇/DILI/2024")
-    assert len(run.detections) == 3
+    assert len(run.detections) == 4  # 城关镇, 河北镇 twice and 曹家湾镇: no other
+
+
+def test_a_company_program_paid_out_through_enterprise_payments_is_not_withheld(run: Run):
+    assert not run.fired("马鹿镇/LIUGONG/2024")
+
+
+def test_a_company_program_short_of_its_allocation_fires(run: Run):
+    assert figures(run.one("河北镇/LIUGONG/2024")) == ("LIUGONG", "2024", "2024", "2000.00")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
-from sunlight.warehouse.engine import EngineError
+from sunlight.warehouse.engine import EngineError, EngineFailed
 
 
 def test_a_shared_engine_s_tables_are_seen_by_its_sibling_ahead_of_the_datasets() -> None:
@@ -50,3 +50,37 @@ def test_a_name_computed_again_may_change_from_view_to_table_and_back(shared: bo
     finally:
         engine.close()
     assert (as_table, as_view, kept) == ([2], [3], [3])
+
+
+def test_a_connection_apart_registers_datasets_of_its_own_and_shares_the_database() -> None:
+    engine = DuckDBEngine()
+    try:
+        engine.register_files("residents", [], "residents")  # the database's: main.residents
+        apart = engine.apart()
+        apart.materialise("residents", "SELECT '110101199003070012' AS id_number")
+        apart.register_files("deaths", [], "deaths")
+        assert apart.query("SELECT count(*) AS n FROM residents").column("n")[0].as_py() == 1
+        assert engine.query("SELECT count(*) AS n FROM residents").column("n")[0].as_py() == 0
+        with pytest.raises(EngineError, match="deaths"):
+            engine.query("SELECT count(*) AS n FROM deaths")  # never written where others read
+        engine.con.execute("SET threads = 3")  # one database: its settings are the apart's too
+        threads = apart.query("SELECT current_setting('threads') AS n").column("n")[0].as_py()
+        assert int(threads) == 3
+        apart.close()
+    finally:
+        engine.close()
+
+
+def test_a_stopped_connection_refuses_what_it_is_asked_next() -> None:
+    engine = DuckDBEngine()
+    try:
+        apart = engine.apart()
+        apart.stop()  # between statements: an interrupt alone would be lost
+        with pytest.raises(EngineFailed, match="stopped"):
+            apart.query("SELECT 1 AS n")
+        with pytest.raises(EngineFailed, match="stopped"):
+            apart.materialise("t", "SELECT 1 AS n")
+        assert engine.query("SELECT 1 AS n").num_rows == 1  # the other connection goes on
+        apart.close()
+    finally:
+        engine.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Integer, Numeric, String
+from sqlalchemy import JSON, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sunlight.appdb.tables import Base
@@ -30,3 +30,16 @@ class PersonRecord(Base):
     file: Mapped[str] = mapped_column(String)
     sheet: Mapped[str] = mapped_column(String, default="")
     row: Mapped[int] = mapped_column(Integer)
+
+
+class TimelineState(Base):
+    """The one row saying which warehouse state the stored records are of."""
+
+    __tablename__ = "timeline_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batches: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The file hashes of the batches the records were read from, in manifest order, one a
+    line: after batches were only added, a stored person needs only their rows."""
+    code: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """How records were made (`timeline.records_code`): other code, all written again."""

@@ -28,6 +28,7 @@ class IndexBeside:
                  build: Build) -> None:
         self.build = build
         self.engine = engine.apart()
+        self._closed = False
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="entity-index")
         self._work: Future[None] = self._pool.submit(self._compute, warehouse, db)
 
@@ -43,10 +44,13 @@ class IndexBeside:
         return self.build
 
     def close(self) -> None:
-        """Stop the computing if still under way (the run failed), and let the connection
-        go."""
+        """Stop the computing if still under way (the run failed, or it is not wanted), and
+        let the connection go; again, nothing."""
+        if self._closed:
+            return
+        self._closed = True
         if not self._work.done():
-            self.engine.interrupt()
+            self.engine.stop()
         self._pool.shutdown(wait=True)
         self.engine.close()
 

@@ -74,9 +74,12 @@ def read(where: Path, name: str, connection: Connection) -> dict[str, Path] | No
     files = {part: where / name / f"{part}.parquet" for part in PARTS}
     if not name or not all(path.exists() for path in files.values()):
         return None
-    if set(pq.read_schema(files["latest"]).names) != set(LATEST_COLUMNS.split(", ")):
-        return None  # written by an earlier version, without what a scoped build reads
-    rows = {part: pq.read_metadata(path).num_rows for part, path in files.items()}
+    try:
+        if set(pq.read_schema(files["latest"]).names) != set(LATEST_COLUMNS.split(", ")):
+            return None  # written by an earlier version, without what a scoped build reads
+        rows = {part: pq.read_metadata(path).num_rows for part, path in files.items()}
+    except (OSError, pa.ArrowException):  # cut short, damaged: the database is read instead
+        return None
     entities, links = connection.execute(text(
         "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_links)")).one()
     if (entities, links) != (rows["subjects"] + rows["places"], rows["links"]):

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from importlib.resources.abc import Traversable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import sqlglot
 import yaml
 from pydantic import (
     BaseModel,
@@ -26,11 +25,10 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from sqlglot import exp
 
 from sunlight.contract.datasets import DATASETS, safe_load
 from sunlight.contract.vocabulary import VOCABULARY
-from sunlight.models import sql_cache
+from sunlight.models import sql_cache, sql_tree
 from sunlight.models.explain import (
     BY_PERIOD,
     FIGURES,
@@ -38,7 +36,10 @@ from sunlight.models.explain import (
     PERIOD_AMOUNT,
     template_fields,
 )
-from sunlight.models.output import MACROS, REQUIRED_OUTPUT
+from sunlight.models.output import REQUIRED_OUTPUT
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 ParameterValue = float | int | str | list[str]
 SHARED_FACTS = VOCABULARY.shared_facts
@@ -142,7 +143,7 @@ class Model:
     def tree(self) -> exp.Expr:
         """The SQL parsed once (parsing is the slow part of loading the library), with the
         output macros (`paid_row(p)`, `basis_row(d)`; see output.py) expanded."""
-        return parsed(self.sql)
+        return sql_tree.parsed(self.sql)
 
     @cached_property
     def facts(self) -> SqlFacts:
@@ -170,15 +171,7 @@ class Model:
         kept = sql_cache.active().get("render", self.sql, dialect, asked)
         if isinstance(kept, str):
             return kept
-
-        def fill(node: exp.Expr) -> exp.Expr:
-            if isinstance(node, exp.Placeholder):
-                return _literal(values[node.name])
-            return node
-
-        # transform works on a copy, which is the generator's alone: not copied again
-        rendered: str = self.tree.transform(fill).sql(
-            dialect=dialect, copy=False, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        rendered = sql_tree.rendered(self.tree, values, dialect)
         sql_cache.active().put("render", rendered, self.sql, dialect, asked)
         return rendered
 
@@ -192,81 +185,22 @@ class SqlFacts:
     tables: frozenset[str]
 
 
-def parsed(sql: str) -> exp.Expr:
-    """A query in DuckDB's dialect parsed, its output macros expanded."""
-    return expand_macros(sqlglot.parse_one(sql, read="duckdb"))
-
-
 def sql_facts(sql: str, tree: Callable[[], exp.Expr] | None = None) -> SqlFacts:
     """The facts of a query, from `sql_cache` or its parse (`tree`, by default parsed here);
-    a query that does not parse raises sqlglot's ParseError."""
+    a query that does not parse raises `sql_tree.SqlParseError`."""
     kept = sql_cache.active().get("facts", sql)
     if (isinstance(kept, dict) and all(isinstance(kept.get(name), list) and all(
             isinstance(item, str) for item in kept[name])
             for name in ("placeholders", "outputs", "tables"))):
         return SqlFacts(frozenset(kept["placeholders"]), frozenset(kept["outputs"]),
                         frozenset(kept["tables"]))
-    whole = tree() if tree is not None else parsed(sql)
-    facts = SqlFacts(frozenset(node.name for node in whole.find_all(exp.Placeholder)),
-                     frozenset(output_columns(whole)), frozenset(tables_read(whole)))
+    whole = tree() if tree is not None else sql_tree.parsed(sql)
+    facts = SqlFacts(frozenset(sql_tree.placeholders(whole)),
+                     frozenset(sql_tree.output_columns(whole)),
+                     frozenset(sql_tree.tables_read(whole)))
     sql_cache.active().put("facts", {name: sorted(getattr(facts, name))
                                      for name in ("placeholders", "outputs", "tables")}, sql)
     return facts
-
-
-def tables_read(tree: exp.Expr) -> set[str]:
-    """The tables a query reads (its own CTE names left out)."""
-    ctes = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
-    return {table.name for table in tree.find_all(exp.Table)} - ctes
-
-
-def expand_macros(tree: exp.Expr) -> exp.Expr:
-    """The query with each output macro in a select list replaced by the columns it stands for."""
-    for select in list(tree.find_all(exp.Select)):
-        items: list[exp.Expr] = []
-        for item in select.expressions:
-            items.extend(_expanded(item))
-        select.set("expressions", items)
-    return tree
-
-
-def _expanded(item: exp.Expr) -> list[exp.Expr]:
-    if not isinstance(item, exp.Anonymous) or item.name.lower() not in MACROS:
-        return [item]
-    arguments = item.expressions
-    if len(arguments) > 1 or (arguments and not isinstance(arguments[0], exp.Column)):
-        raise ValueError(f"{item.name}() takes one relation name, or none: {item.sql()}")
-    relation = arguments[0].name if arguments else None
-    return [exp.alias_(exp.column(read, table=relation), returned) if read != returned
-            else exp.column(read, table=relation)
-            for read, returned in MACROS[item.name.lower()]]
-
-
-def output_columns(tree: exp.Expr) -> set[str]:
-    """The columns a query returns (of a UNION its first part; `SELECT *` from a CTE, the CTE's)."""
-    return _outputs(tree, tree)
-
-
-def _outputs(query: exp.Expr, whole: exp.Expr) -> set[str]:
-    while isinstance(query, exp.SetOperation):
-        query = query.this
-    if not isinstance(query, exp.Select):
-        return set()
-    names = query.named_selects
-    source = query.args.get("from_") or query.args.get("from")
-    if names == ["*"] and source is not None and isinstance(source.this, exp.Table):
-        ctes = {cte.alias_or_name: cte.this for cte in whole.find_all(exp.CTE)}
-        if source.this.name in ctes:
-            return _outputs(ctes[source.this.name], whole)
-    return set(names)
-
-
-def _literal(value: ParameterValue) -> exp.Expr:
-    if isinstance(value, list):
-        return exp.Array(expressions=[_literal(item) for item in value])
-    if isinstance(value, str):
-        return exp.Literal.string(value)
-    return exp.Literal.number(value)
 
 
 def library_root() -> Traversable:
@@ -315,9 +249,7 @@ def _parse_spec(yaml_file: Traversable, path: str) -> ModelSpec:
 def _check_sql(model: Model, sql_path: str) -> None:
     try:
         used = model.placeholders
-    except sqlglot.errors.ParseError as error:
-        raise ModelFileError(sql_path, f"SQL does not parse: {error}") from error
-    except ValueError as error:  # a macro called with something other than a relation
+    except ValueError as error:  # it does not parse, or calls a macro on other than a relation
         raise ModelFileError(sql_path, str(error)) from error
     if undeclared := used - set(model.spec.parameters):
         raise ModelFileError(sql_path, "parameters used but not declared in the YAML: "

@@ -1,12 +1,11 @@
-"""What parsing and rendering SQL gave, kept between runs as Python keeps .pyc files.
-
-Loading the model library parses every model's SQL with sqlglot, and each run renders it
-again: a tenth of a second of a run that nothing else changed. An entry is keyed by the SQL
-text, what was asked of it (a dialect, the parameters' values), sqlglot's version and the
-code that parses and renders (this module, registry.py, output.py): a new SQL file, a new
-sqlglot or new rendering code finds no entry and computes it. The file is one JSON document
-in the home's cache folder, written under a temporary name and renamed; one that does not
-read as this module wrote it is ignored and written again.
+"""What parsing and rendering SQL gave, kept between runs as Python keeps .pyc files. Loading
+the model library parses every model's SQL with sqlglot, and each run renders it again: a
+tenth of a second of a run that nothing else changed. An entry is keyed by the SQL text,
+what was asked of it (a dialect, the parameters' values), sqlglot's version and the code
+that parses and renders (this module, registry.py, sql_tree.py, output.py): a new SQL file,
+a new sqlglot or new rendering code finds no entry and computes it. The file is one JSON
+document in the home's cache folder, written under a temporary name and renamed; one that
+does not read as this module wrote it is ignored and written again.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import json
 import os
 import uuid
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -98,11 +98,14 @@ def _key(kind: str, parts: tuple[str, ...]) -> str:
 
 @cache
 def _code() -> str:
-    """sqlglot's version and the code that parses and renders."""
-    import sqlglot
-
+    """sqlglot's version (from its metadata: importing it is what a kept entry saves) and
+    the code that parses and renders."""
+    try:
+        version = metadata.version("sqlglot")
+    except metadata.PackageNotFoundError:
+        version = ""
     here = Path(__file__).parent
-    digest = hashlib.sha256(f"{FORMAT} {getattr(sqlglot, '__version__', '')}".encode())
-    for name in ("sql_cache.py", "registry.py", "output.py"):
+    digest = hashlib.sha256(f"{FORMAT} {version}".encode())
+    for name in ("sql_cache.py", "registry.py", "sql_tree.py", "output.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()

@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import cast
 
-import sqlglot
 from sqlalchemy import Table, delete, select, text
 from sqlalchemy.orm import Session
 
@@ -28,7 +27,7 @@ from sunlight.appdb.oversight_tables import (
 from sunlight.appdb.statistics import analyze
 from sunlight.appdb.tables import Base
 from sunlight.contract.datasets import DATASETS
-from sunlight.models.registry import tables_read
+from sunlight.models.registry import sql_facts
 from sunlight.models.run_values import TIME_LIMITS
 from sunlight.models.runner import base_relations, relations_read
 from sunlight.oversight import sql
@@ -55,9 +54,8 @@ def datasets_read() -> frozenset[str]:
     """The warehouse datasets the tables are built from: a month of payments changes none."""
     relations = dict(base_relations())
     read: set[str] = set()
-    for _, relation, query in _BUILT:
-        tree = sqlglot.parse_one(_with(relation, relations[relation], query), read="duckdb")
-        read |= relations_read(tables_read(tree))
+    for _, relation, query in _BUILT:  # parsed once, then kept with the models' SQL
+        read |= relations_read(set(sql_facts(_with(relation, relations[relation], query)).tables))
     return frozenset(read & set(DATASETS))
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import sqlglot
 
 from sunlight.contract.canonical import table_columns
 from sunlight.settings import Settings
@@ -34,6 +33,8 @@ class DuckDBEngine:
     """An in-memory DuckDB database; implements `sunlight.warehouse.engine.Engine`."""
 
     dialect = "duckdb"
+    _stopped = False
+    """Set by `stop`: no statement runs on this connection any more."""
 
     def __init__(self, threads: int | None = None, memory_limit: str | None = None,
                  temp_directory: Path | None = None, shared: bool = False) -> None:
@@ -107,6 +108,7 @@ class DuckDBEngine:
         """A table or view `name`, replacing whatever went by that name, either kind."""
         _check_name(name)
         statement = f"CREATE OR REPLACE {self._created(kind, name)} AS {sql}"
+        self._refuse_if_stopped()
         try:
             self.con.execute(statement)
         except duckdb.CatalogException as error:
@@ -141,6 +143,7 @@ class DuckDBEngine:
         return str(duckdb.__version__)
 
     def query(self, sql: str) -> pa.Table:
+        self._refuse_if_stopped()
         try:
             return self.con.sql(sql).to_arrow_table()
         except duckdb.Error as error:
@@ -148,6 +151,7 @@ class DuckDBEngine:
 
     def query_batches(self, sql: str, rows: int) -> pa.RecordBatchReader:
         # A streamed result: DuckDB computes the next rows as the reader asks for them.
+        self._refuse_if_stopped()
         try:
             reader = self.con.sql(sql).to_arrow_reader(rows)
         except duckdb.Error as error:
@@ -158,6 +162,7 @@ class DuckDBEngine:
         """`query` for an answer of a few rows: the DB-API binds the statement once where the
         relation API binds it twice, and the extra copy of the result it makes costs nothing
         at that size (one application's screening runs a dozen such queries)."""
+        self._refuse_if_stopped()
         try:
             result = self.con.execute(sql).to_arrow_table()
         except duckdb.Error as error:
@@ -194,14 +199,21 @@ class DuckDBEngine:
         return f"temp.{name}" if self._kind == "TEMP " else f"{self._kind}{name}"
 
     def _run(self, statement: str) -> None:
+        self._refuse_if_stopped()
         try:
             self.con.execute(statement)
         except duckdb.Error as error:
             raise _engine_error(error) from error
 
-    def interrupt(self) -> None:
-        """Stop the statement running on this connection (from another thread)."""
+    def stop(self) -> None:
+        """Stop the statement running on this connection and refuse the next ones (from
+        another thread: an interrupt alone is lost when none is running at that moment)."""
+        self._stopped = True
         self.con.interrupt()
+
+    def _refuse_if_stopped(self) -> None:
+        if self._stopped:
+            raise EngineFailed("this connection was stopped: the run it served has ended")
 
     def close(self) -> None:
         self.con.close()
@@ -243,7 +255,8 @@ def _identifier(name: str) -> str:
 
 
 def _literal(text: str) -> str:
-    return sqlglot.exp.Literal.string(text).sql("duckdb")
+    """A DuckDB string literal: in SQL's own quoting a quote is doubled, nothing else."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def engine_for(settings: Settings) -> DuckDBEngine:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
-from sqlglot.errors import ErrorLevel
+if TYPE_CHECKING:
+    from sqlglot import exp
+    from sqlglot.dialects.dialect import Dialect
 
 
 @lru_cache(maxsize=1)
@@ -24,6 +24,9 @@ def _spark() -> Dialect:
 def to_spark(sql: str) -> str:
     """One statement of DuckDB's dialect in Spark's; a construct sqlglot cannot say in Spark
     raises rather than running as something else."""
+    import sqlglot
+    from sqlglot.errors import ErrorLevel
+
     tree = sqlglot.parse_one(sql, read="duckdb")
     for step in _STEPS:
         tree = tree.transform(step)
@@ -34,6 +37,8 @@ def _qualify_by_output_name(node: exp.Expr) -> exp.Expr:
     """A QUALIFY's column outside its window functions (`QUALIFY c.x IS NULL OR row_number()
     ... = 1`) by the name the select gives it: Spark has no QUALIFY, and sqlglot's rewrite
     filters a subquery, where `c.x` is out of scope but its output column `x` is not."""
+    from sqlglot import exp
+
     if not isinstance(node, exp.Select) or not (qualify := node.args.get("qualify")):
         return node
     selected = {(item.table, item.name) for item in node.expressions
@@ -48,6 +53,9 @@ def _qualify_by_output_name(node: exp.Expr) -> exp.Expr:
 def _try_strptime(node: exp.Expr) -> exp.Expr:
     """DuckDB's `try_strptime(text, format)` (NULL for a text that is no such date, 30
     February) as Spark's `try_to_timestamp` with the format in Spark's letters."""
+    import sqlglot
+    from sqlglot import exp
+
     if not isinstance(node, exp.Anonymous) or node.name.lower() != "try_strptime":
         return node
     text, form = node.expressions
@@ -60,6 +68,8 @@ def _try_strptime(node: exp.Expr) -> exp.Expr:
 
 def _list_length(node: exp.Expr) -> exp.Expr:
     """`len([...])` of a list literal (a model's list parameter) is Spark's `size`."""
+    from sqlglot import exp
+
     if isinstance(node, exp.Length) and isinstance(node.this, exp.Array):
         return exp.ArraySize(this=node.this)
     return node
@@ -68,6 +78,8 @@ def _list_length(node: exp.Expr) -> exp.Expr:
 def _double_division(node: exp.Expr) -> exp.Expr:
     """DuckDB's `/` divides as DOUBLE whatever its operands (DECIMAL ones too), where Spark
     keeps a DECIMAL of its own scale; a share said in a fact must come out alike."""
+    from sqlglot import exp
+
     if not isinstance(node, exp.Div) or node.args.get("typed"):
         return node
     return exp.Div(this=_as_double(node.this), expression=_as_double(node.expression))
@@ -76,6 +88,8 @@ def _double_division(node: exp.Expr) -> exp.Expr:
 def _printf_doubles(node: exp.Expr) -> exp.Expr:
     """`printf('%.2f', x)`: DuckDB formats a DECIMAL as a DOUBLE; Spark's `format_string`
     refuses a DECIMAL for `%f` (its Decimal is no Java BigDecimal)."""
+    from sqlglot import exp
+
     if not (isinstance(node, exp.Anonymous) and node.name.lower() == "printf"):
         return node
     form, *values = node.expressions
@@ -86,6 +100,8 @@ def _printf_doubles(node: exp.Expr) -> exp.Expr:
 
 
 def _as_double(value: exp.Expr) -> exp.Expr:
+    from sqlglot import exp
+
     if isinstance(value, exp.Paren):
         value = value.this
     return exp.cast(value, exp.DataType.Type.DOUBLE)
@@ -94,6 +110,8 @@ def _as_double(value: exp.Expr) -> exp.Expr:
 def _cast_of_unnest(node: exp.Expr) -> exp.Expr:
     """`CAST(unnest(list) AS T)`: Spark takes no generator inside an expression; the list is
     cast to a list of T and unnested."""
+    from sqlglot import exp
+
     if isinstance(node, exp.Cast) and isinstance(node.this, exp.Explode | exp.Unnest):
         inner = node.this.this if isinstance(node.this, exp.Explode) \
             else node.this.expressions[0]
@@ -107,6 +125,8 @@ def _distinct_string_agg(node: exp.Expr) -> exp.Expr:
     """`string_agg(DISTINCT x, sep ORDER BY x) [FILTER (WHERE c)]` as the sorted set of x
     joined: Spark's LISTAGG(DISTINCT) WITHIN GROUP fails (a ClassCastException) beside a
     FILTER or another DISTINCT aggregate. No x at all stays NULL, as in DuckDB."""
+    from sqlglot import exp
+
     condition = None
     if isinstance(node, exp.Filter) and isinstance(node.this, exp.GroupConcat):
         aggregate, condition = node.this, node.expression

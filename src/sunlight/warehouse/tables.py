@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,8 @@ class Overlay:
 
 def open_warehouse(engine: Engine, warehouse: Warehouse,
                    overlays: Mapping[str, Overlay] | None = None,
-                   narrowed: Collection[str] = ()) -> set[str]:
+                   narrowed: Collection[str] = (),
+                   batches: Sequence[BatchRecord] | None = None) -> set[str]:
     """Register every dataset of the contract as a table; returns the datasets that have rows.
 
     Also `batches` (file_hash, dataset, file_name, delivered): the order files were ingested
@@ -45,10 +46,13 @@ def open_warehouse(engine: Engine, warehouse: Warehouse,
     file comes last in `batches`; a committed file of the same bytes is left out, as ingesting
     it again would change nothing. With overlays, each `narrowed` dataset not overlaid holds
     only the rows about the overlaid rows' people and their households (`_narrow`).
+    `batches`: the manifest as the caller read it, so that what it registers is what the
+    caller records (an ingest may commit meanwhile); by default read now.
     """
     overlays = overlays or {}
     hashes = {overlay.file_hash for overlay in overlays.values()}
-    batches = [b for b in warehouse.batches() if b.file_hash not in hashes]
+    listed = warehouse.batches() if batches is None else batches
+    batches = [b for b in listed if b.file_hash not in hashes]
     narrowed = [code for code in narrowed if code not in overlays] if overlays else []
     present = set()
     for code in DATASETS:

@@ -4,10 +4,14 @@ WITH allocated AS (
     WHERE program_code IS NOT NULL
     GROUP BY township, program_code, year
 ),
+-- A company program's money goes out through enterprise_payments (contract §5), a person's
+-- through payments: both count as paid out.
 paid_out AS (
-    SELECT township, program, period_year AS year, sum(amount) AS paid
-    FROM paid
-    GROUP BY township, program, period_year
+    SELECT township, program, year, sum(amount) AS paid
+    FROM (SELECT township, program, period_year AS year, amount FROM paid
+          UNION ALL
+          SELECT township, program, year(period_start) AS year, amount FROM company_paid)
+    GROUP BY township, program, year
 ),
 short AS (
     SELECT a.*, coalesce(p.paid, 0) AS paid, a.allocated - coalesce(p.paid, 0) AS shortfall
