@@ -26,8 +26,11 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy
     fi
 fi
 # pytest exits 5 when it collected no test: with `set -e` that fails the run, as it should.
-# In one process for now: under pytest-xdist (`bash scripts/test.sh -n auto --dist loadscope`,
-# a module per worker, the Spark tests together: tests/scheduling.py) two tests were seen to
-# fail beside others that pass alone, not yet explained. The slowest tests are listed at the
-# end: where the run's minutes go.
-.venv/bin/python -m pytest --durations=25 "$@"
+# On every core, at least two (much of a test's time is waited on Chromium, PostgreSQL or a
+# child process), with pytest-xdist: a module per worker, the Spark tests together, the
+# longest first (tests/scheduling.py). On 2 shared cores the tests took 7-10 minutes so, 12 in
+# one process (benchmarks/RESULTS.md); `bash scripts/test.sh -n 0` runs them in one process.
+# The slowest tests are listed at the end: where the run's minutes go.
+workers="$(nproc 2>/dev/null || echo 2)"
+[ "$workers" -ge 2 ] || workers=2
+.venv/bin/python -m pytest -n "$workers" --dist loadscope --durations=25 "$@"

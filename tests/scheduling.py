@@ -1,4 +1,4 @@
-"""How pytest-xdist shares the tests out between its workers (scripts/test.sh, `-n auto`).
+"""How pytest-xdist shares the tests out between its workers (scripts/test.sh: `-n` cores).
 
 By module, as `--dist loadscope` does, so that a module's expensive shared fixture (a county
 generated, ingested or detected, a Spark session) is built by one worker only: but with the

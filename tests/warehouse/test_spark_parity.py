@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
+import sys
 import time
+import types
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -149,6 +152,29 @@ def test_a_spark_master_that_cannot_be_reached_is_refused_saying_why(
     assert done.exit_code == 2, done.output
     assert "Spark unavailable" in done.output
     assert "pyspark[connect]" in done.output or "could not reach sc://127.0.0.1:1" in done.output
+
+
+def test_another_master_in_a_process_running_spark_is_refused_not_swapped_for_it(
+        spark: Any, tmp_path: Path):
+    # Spark has one context a process: asked for a cluster, it would hand back local[2].
+    with pytest.raises(EngineError, match=re.escape(
+            "already runs Spark on local[2], not spark://127.0.0.1:1")):
+        start_session(SparkOptions(master="spark://127.0.0.1:1"), tmp_path)
+    again = start_session(SparkOptions(master="local[2]", shuffle_partitions=2), tmp_path)
+    assert again.sparkContext.master == "local[2]"
+
+
+def test_spark_connect_missing_is_said_where_pyspark_would_end_the_process_instead(
+        spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # A process started as `python -c`, as a pytest-xdist worker is: its __main__ has no file,
+    # and PySpark, taking it for its doctest runner, exits with 0 on importing Spark Connect
+    # without its packages (pandas, here).
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    for name in [name for name in sys.modules if name.startswith("pyspark.sql.connect")]:
+        monkeypatch.delitem(sys.modules, name)
+    with pytest.raises(EngineError, match=re.escape("pyspark[connect]")):
+        start_session(SparkOptions(master="sc://127.0.0.1:1"), tmp_path)
 
 
 def test_files_of_two_shapes_read_as_one_table_by_name(spark: Any, tmp_path: Path):

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pyarrow as pa
 
@@ -24,6 +24,7 @@ from sunlight.warehouse.spark_sql import to_spark
 from sunlight.warehouse.spill import spill_folder
 
 if TYPE_CHECKING:
+    from pyspark import SparkContext
     from pyspark.sql import DataFrame, SparkSession
 
 MISSING = ("Spark is not installed: from Sunlight's checkout, `bash scripts/install.sh spark` "
@@ -50,14 +51,16 @@ class SparkOptions:
 
 
 def start_session(options: SparkOptions, local_dir: Path) -> SparkSession:
-    """A Spark session (the process's one, made at first use) as `options` say; a Spark
-    Connect session for an `sc://` master."""
+    """A Spark session on `options.master` (the process's context, made at first use) as
+    `options` say; a new Spark Connect session for an `sc://` master."""
     try:
+        from pyspark import SparkContext
         from pyspark.sql import SparkSession
     except ImportError as error:
         raise EngineError(MISSING) from error
     if options.master.startswith("sc://"):
-        return _connect(SparkSession, options.master)
+        return _connect(options.master)
+    _refuse_another_master(SparkContext._active_spark_context, options.master)
     config = {
         "spark.driver.memory": options.driver_memory,
         "spark.executor.memory": options.executor_memory,
@@ -98,13 +101,28 @@ def _quiet_failed_queries(session: SparkSession) -> None:
     configurator.setLevel("org.apache.spark.scheduler.TaskSchedulerImpl", levels.WARN)
 
 
-def _connect(builder_class: Any, master: str) -> SparkSession:
+def _refuse_another_master(running: SparkContext | None, master: str) -> None:
+    """A process has one Spark context: `getOrCreate` would hand back the one running, on
+    whatever master it was started, and the models would run there instead."""
+    if running is not None and running.master != master:
+        raise EngineError(f"this process already runs Spark on {running.master}, not {master}: "
+                          "Spark allows one master a process; run it in a process of its own")
+
+
+def _connect(master: str) -> SparkSession:
     try:
-        import pyspark.sql.connect.session  # noqa: F401  (its dependencies are checked here)
-    except ImportError as error:
+        from pyspark.sql.connect.session import SparkSession as ConnectSession
+    except (ImportError, SystemExit) as error:
+        # SystemExit: PySpark takes a process whose __main__ has no file (`python -c`, a
+        # pytest-xdist worker) for its doctest runner and, Connect's packages missing, exits
+        # with 0 there, as if the command had succeeded.
         raise EngineError(CONNECT_MISSING) from error
     try:
-        session: SparkSession = builder_class.builder.remote(master).getOrCreate()
+        # Never getOrCreate: it returns the session already active, whatever its address. And
+        # the Connect builder, not the classic one's remote(): that marks the whole process as
+        # Spark Connect (SPARK_CONNECT_MODE_ENABLED), after which no local session starts.
+        # Typed as the classic session: the engine uses only the API both offer.
+        session = cast("SparkSession", ConnectSession.builder.remote(master).create())
     except Exception as error:
         raise EngineError(f"Spark Connect could not reach {shown_address(master)}: {error}"
                           ) from error
