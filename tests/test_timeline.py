@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from sunlight import timeline
 from sunlight.appdb.database import make_engine, session_factory
-from sunlight.appdb.timeline_tables import PersonRecord, TimelineState
+from sunlight.appdb.timeline_tables import PersonRecord, TimelinePerson, TimelineState
 from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
@@ -112,15 +112,20 @@ def _a_month() -> County:
     return later
 
 
-def _all_records(session: Session) -> list[tuple[object, ...]]:
+def _all_records(session: Session, *ids: str) -> list[tuple[object, ...]]:
+    """The stored records (of `ids`, by default everyone's), in a comparable spelling."""
+    query = select(PersonRecord)
+    if ids:
+        query = query.where(PersonRecord.id_number.in_(ids))
     return sorted((r.id_number, r.kind, r.dated, r.program, r.amount, repr(r.details),
-                   r.dataset, r.file, r.sheet, r.row) for r in session.scalars(
-        select(PersonRecord)))
+                   r.dataset, r.file, r.sheet, r.row) for r in session.scalars(query))
 
 
 def _from_nothing(home: Path, session: Session, *ids: str) -> list[tuple[object, ...]]:
-    """The records a refresh writes into an empty table, as `_all_records` lists them."""
+    """The records a refresh of `ids` writes into an empty table, as `_all_records` lists
+    them."""
     session.execute(delete(PersonRecord))
+    session.execute(delete(TimelinePerson))
     session.execute(delete(TimelineState))
     refreshed(home, session, *ids)
     return _all_records(session)
@@ -138,25 +143,38 @@ def stored(ingested: Path, tmp_path: Path, db_url: str) -> Iterator[tuple[Path, 
     engine.dispose()
 
 
-def test_after_a_month_the_stored_get_its_rows_and_the_newly_warned_theirs_whole(
+def test_after_a_month_the_warned_get_its_rows_and_the_newly_warned_theirs_whole(
+        stored: tuple[Path, Session], tmp_path: Path):
+    home, session = stored
+    wang_before = _all_records(session, wang.id)
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(_a_month().deliver(tmp_path / "later")))
+    # 李强's March row; the bystander's registry row and two payments.
+    assert refreshed(home, session, li.id, bystander.id) == 1 + 3
+    assert _all_records(session, wang.id) == wang_before  # no longer warned: as they were
+    warned = _all_records(session, li.id, bystander.id)
+    assert warned == _from_nothing(home, session, li.id, bystander.id)
+
+
+def test_a_person_warned_again_is_written_whole_with_what_came_meanwhile(
         stored: tuple[Path, Session], tmp_path: Path):
     home, session = stored
     ingest(Warehouse(Settings(home=home).warehouse_dir),
            plan_delivery(_a_month().deliver(tmp_path / "later")))
-    # 王芳's and 李强's June rows; the bystander's registry row and two payments.
-    assert refreshed(home, session, li.id, bystander.id) == 2 + 3
-    after = _all_records(session)
-    assert after == _from_nothing(home, session, wang.id, li.id, bystander.id)
+    refreshed(home, session, li.id)  # the month: 王芳's June comes while she is not warned
+    refreshed(home, session, wang.id, li.id)
+    assert [r.dated for r in records(session, wang.id, timeline.PAYMENT)][-1] == "2024-06"
+    assert _all_records(session) == _from_nothing(home, session, wang.id, li.id)
 
 
-def test_a_replaced_batch_writes_every_stored_person_whole(
+def test_a_replaced_batch_writes_the_warned_whole(
         stored: tuple[Path, Session], tmp_path: Path):
     home, session = stored
     corrected = County()
     corrected.pay(wang, "低保", "2024-04", 450, file="补发.csv")
     ingest(Warehouse(Settings(home=home).warehouse_dir),
            plan_delivery(corrected.deliver(tmp_path / "later")), replace=True)
-    refreshed(home, session, li.id)  # 王芳 is stored: written again, no longer warned
+    refreshed(home, session, wang.id, li.id)
     back_pay = [r for r in records(session, wang.id, timeline.PAYMENT)
                 if r.file == "补发.csv"]
     assert [r.amount for r in back_pay] == [Decimal("450.00")]
@@ -177,8 +195,8 @@ def test_a_delivery_landing_during_a_refresh_is_the_next_refreshs(
         return register(*args, **kwargs)
 
     monkeypatch.setattr(timeline, "open_warehouse", with_an_ingest_first)
-    refreshed(home, session, li.id, bystander.id)
-    refreshed(home, session, li.id, bystander.id)
+    refreshed(home, session, wang.id, li.id, bystander.id)
+    refreshed(home, session, wang.id, li.id, bystander.id)
     assert _all_records(session) == _from_nothing(home, session, wang.id, li.id, bystander.id)
 
 

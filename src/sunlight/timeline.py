@@ -19,11 +19,11 @@ from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, delete, insert, select
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import batched, insert_table, loading
-from sunlight.appdb.timeline_tables import PersonRecord, TimelineState
+from sunlight.appdb.timeline_tables import PersonRecord, TimelinePerson, TimelineState
 from sunlight.warehouse import tables as tables_module
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import Engine
@@ -119,41 +119,65 @@ def _json_member(name: str, kind: pa.DataType) -> str:
 
 def refresh(engine: Engine, warehouse: Warehouse, session: Session,
             id_numbers: Collection[str]) -> int:
-    """Bring the records of these persons, and of everyone whose records are stored, to what
-    the warehouse holds now; returns how many records were written. Runs in the session's
-    transaction; the caller commits.
+    """Bring the records of these persons to what the warehouse holds now; returns how many
+    records were written. Runs in the session's transaction; the caller commits. The records
+    of a person no longer warned stay as they were (their warnings' pages show them), and
+    grow no more.
 
     A record is one source row, and a batch's rows never change: after batches were only
-    added (a month), a person with records stored gets the new batches' rows about them, and
-    only the others are written whole. When a batch was replaced or removed, or records are
-    made otherwise (`records_code`), everyone's are written whole. The rows go from the
-    engine's Arrow tables straight to a bulk insert: a province's first run copies millions.
+    added (a month), a person whose records were brought up to date by the last refresh
+    gets the new batches' rows about them, and only the others are written whole. When a
+    batch was replaced or removed, or records are made otherwise (`records_code`), all are
+    written whole. The rows go from the engine's Arrow tables straight to a bulk insert: a
+    province's first run copies millions.
     """
     batches = warehouse.batches()
     hashes = [batch.file_hash for batch in batches]
     state = _state(session)
-    connection = session.connection()
-    stored = set(connection.execute(select(PersonRecord.id_number).distinct()).scalars())
     added = _added(state, hashes)
-    warned = {i for i in id_numbers if i}
-    whole = sorted(warned - stored if added is not None else warned | stored)
+    connection = session.connection()
+    warned = sorted({i for i in id_numbers if i})
+    if added is None:  # no one's records are known to be as of any batch still there
+        connection.execute(delete(TimelinePerson))
+    known = _covering(connection, warned) if added is not None else {}
+    current = len(hashes) - len(added or ())
+    appended = [person for person in warned if known.get(person) == current]
+    whole = [person for person in warned if known.get(person) != current]
     state.batches, state.code = "\n".join(hashes), records_code()
-    if added is None:  # else those written whole have none stored
-        for chunk in batched(whole, CHUNK):
-            connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
+    for chunk in batched(whole, CHUNK):  # none, or those of a stale or removed batch
+        connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
     tables: list[pa.Table] = []
-    if whole or added:  # the batches as recorded in the state, whatever lands meanwhile
+    if whole or (added and appended):  # as the state records them, whatever lands meanwhile
         open_warehouse(engine, warehouse, batches=batches)
     if whole:
         tables += _records(engine, whole, {s.dataset: s.dataset for s in SOURCES})
-    if added and stored:
+    if added and appended:
         new = [batch for batch in batches if batch.file_hash in added]
-        tables += _records(engine, sorted(stored), _added_rows(engine, warehouse, new))
+        tables += _records(engine, appended, _added_rows(engine, warehouse, new))
     written: int = sum(table.num_rows for table in tables)
     with loading(connection, PersonRecord, written):
         for table in tables:
             insert_table(connection, PersonRecord, table)
+    _cover(connection, whole + (appended if added else []), len(hashes))
     return written
+
+
+def _covering(connection: Connection, persons: list[str]) -> dict[str, int]:
+    """How many of the manifest's first batches each person's stored records are of."""
+    found: dict[str, int] = {}
+    for chunk in batched(persons, CHUNK):
+        found.update((person, batches) for person, batches in connection.execute(
+            select(TimelinePerson.id_number, TimelinePerson.batches)
+            .where(TimelinePerson.id_number.in_(chunk))))
+    return found
+
+
+def _cover(connection: Connection, persons: list[str], batches: int) -> None:
+    """Record that these persons' records are of the manifest's first `batches` batches."""
+    for chunk in batched(sorted(persons), CHUNK):
+        connection.execute(delete(TimelinePerson).where(TimelinePerson.id_number.in_(chunk)))
+        connection.execute(insert(TimelinePerson),
+                           [{"id_number": person, "batches": batches} for person in chunk])
 
 
 @cache
@@ -176,8 +200,8 @@ def _state(session: Session) -> TimelineState:
 
 
 def _added(state: TimelineState, hashes: list[str]) -> set[str] | None:
-    """The batches added since the stored records were read (maybe none), or None when
-    one they were read from is gone or moved, or none is known, or the code changed."""
+    """The batches added since the last refresh (maybe none), or None when one it read is
+    gone or moved, or none is known, or the code changed."""
     before = state.batches.split("\n") if state.batches else []
     if state.code != records_code() or not before or hashes[:len(before)] != before:
         return None

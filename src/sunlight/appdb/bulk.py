@@ -83,7 +83,7 @@ def loading(connection: Connection, model: type[Base], coming: int) -> Iterator[
     lookup per row: half the server's work. The table is then locked until the commit
     (readers wait), which a first run can afford; a monthly run adds fewer warnings and
     evidence rows than the tables hold and leaves them as they are, and adds to the
-    timelines only the new month's rows of the persons they hold."""
+    timelines only the new month's rows of the warned persons they hold."""
     table = cast(Table, model.__table__)
     if connection.dialect.name != "postgresql" or not _outnumbered(connection, table, coming):
         yield

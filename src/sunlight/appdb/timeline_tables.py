@@ -33,13 +33,23 @@ class PersonRecord(Base):
 
 
 class TimelineState(Base):
-    """The one row saying which warehouse state the stored records are of."""
+    """The one row saying which warehouse state the last refresh read."""
 
     __tablename__ = "timeline_state"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batches: Mapped[str] = mapped_column(Text, default="", server_default="")
-    """The file hashes of the batches the records were read from, in manifest order, one a
-    line: after batches were only added, a stored person needs only their rows."""
+    """The file hashes of the batches the last refresh read, in manifest order, one a line:
+    after batches were only added, a person whose records are of them needs only theirs."""
     code: Mapped[str] = mapped_column(String(64), default="", server_default="")
     """How records were made (`timeline.records_code`): other code, all written again."""
+
+
+class TimelinePerson(Base):
+    """Whose stored records are of which batches: the manifest's first `batches` (a person
+    no longer warned keeps the records of the last refresh that warned them)."""
+
+    __tablename__ = "timeline_people"
+
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    batches: Mapped[int] = mapped_column(Integer)
