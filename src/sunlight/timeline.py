@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from sunlight.appdb.bulk import batched, insert_table, loading
@@ -158,7 +158,7 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     with loading(connection, PersonRecord, written):
         for table in tables:
             insert_table(connection, PersonRecord, table)
-    _cover(connection, whole + (appended if added else []), len(hashes))
+    _cover(connection, whole, appended if added else [], len(hashes))
     return written
 
 
@@ -172,12 +172,17 @@ def _covering(connection: Connection, persons: list[str]) -> dict[str, int]:
     return found
 
 
-def _cover(connection: Connection, persons: list[str], batches: int) -> None:
-    """Record that these persons' records are of the manifest's first `batches` batches."""
-    for chunk in batched(sorted(persons), CHUNK):
+def _cover(connection: Connection, whole: list[str], appended: list[str],
+           batches: int) -> None:
+    """Record that these persons' records are of the manifest's first `batches` batches:
+    those written whole anew, those appended to moved on."""
+    for chunk in batched(whole, CHUNK):
         connection.execute(delete(TimelinePerson).where(TimelinePerson.id_number.in_(chunk)))
         connection.execute(insert(TimelinePerson),
                            [{"id_number": person, "batches": batches} for person in chunk])
+    for chunk in batched(appended, CHUNK):
+        connection.execute(update(TimelinePerson).where(TimelinePerson.id_number.in_(chunk))
+                           .values(batches=batches))
 
 
 @cache
