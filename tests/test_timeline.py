@@ -181,6 +181,23 @@ def test_a_replaced_batch_writes_the_warned_whole(
     assert _all_records(session) == _from_nothing(home, session, wang.id, li.id)
 
 
+def test_the_same_bytes_ingested_again_under_another_name_are_another_batch(
+        stored: tuple[Path, Session], tmp_path: Path):
+    """A batch taken out and its file delivered again renamed: the manifest's hashes are the
+    same, its records are not (the file name each record names)."""
+    home, session = stored
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    month = _a_month().deliver(tmp_path / "later")
+    ingest(warehouse, plan_delivery(month))
+    refreshed(home, session, wang.id, li.id)
+    assert warehouse.remove(warehouse.batches()[-1].file_hash)
+    (month / "payments" / "六月.csv").rename(month / "payments" / "六月-正式.csv")
+    ingest(warehouse, plan_delivery(month))
+    refreshed(home, session, wang.id, li.id)
+    assert "六月-正式.csv" in {r.file for r in records(session, li.id, timeline.PAYMENT)}
+    assert _all_records(session) == _from_nothing(home, session, wang.id, li.id)
+
+
 def test_a_delivery_landing_during_a_refresh_is_the_next_refreshs(
         stored: tuple[Path, Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The state records the batches the records were read from, not a later manifest:
@@ -226,3 +243,22 @@ def test_detection_stores_the_timelines_of_the_warned(ingested: Path, tmp_path: 
         assert warned == {wang.id}  # li and the bystander raised nothing
         assert len(timeline.timeline(session, wang.id).payments) == 6
     engine.dispose()
+
+
+def test_a_run_of_other_models_brings_the_timelines_of_standing_warnings_up_to_date(
+        ingested: Path, tmp_path: Path):
+    """王芳's DECEASED_PAID warning stands while a run of another model stores a month: her
+    page shows the month's payment, the very evidence of a dead person paid again."""
+    home = tmp_path / "home"
+    shutil.copytree(ingested, home, symlinks=True)
+    settings = Settings(home=home, database_url=f"sqlite:///{tmp_path}/app.db")
+    run_detection(settings, ["DECEASED_PAID"])
+    ingest(Warehouse(settings.warehouse_dir),
+           plan_delivery(_a_month().deliver(tmp_path / "later")))
+    other = run_detection(settings, ["OVER_STANDARD"])
+    assert wang.id not in {d.id_number for d in other.result.detections}
+    engine = make_engine(settings.database_url or "")
+    with session_factory(engine)() as session:
+        paid = [r.dated for r in records(session, wang.id, timeline.PAYMENT)]
+    engine.dispose()
+    assert paid[-1] == "2024-06"

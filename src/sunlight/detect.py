@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from sunlight import timeline
 from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
-from sunlight.appdb.warnings import SyncReport, standing_flags, sync
+from sunlight.appdb.warnings import SyncReport, standing_flags, standing_people, sync
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import TimeLimits, load_time_limits
 from sunlight.entities.beside import IndexBeside, start_beside
@@ -145,9 +145,9 @@ def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: Detection
     with session_factory(db).begin() as session:
         report = sync(session, result.detections, models=result.models_run,
                       fingerprint=held, as_of=result.as_of.day)
-        # In the same transaction: a warning is never stored without its timeline.
-        timeline.refresh(engine, warehouse, session,
-                         {d.id_number for d in result.detections})
+        # In the same transaction: a warning is never stored without its timeline. Those of
+        # models not run this time stand too: their persons' timelines are brought up to date.
+        timeline.refresh(engine, warehouse, session, standing_people(session))
     # Transactions of their own: the warnings stand even if the index cannot be built.
     try:
         with session_factory(db).begin() as session:

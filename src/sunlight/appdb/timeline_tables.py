@@ -39,8 +39,9 @@ class TimelineState(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     batches: Mapped[str] = mapped_column(Text, default="", server_default="")
-    """The file hashes of the batches the last refresh read, in manifest order, one a line:
-    after batches were only added, a person whose records are of them needs only theirs."""
+    """The batches the last refresh read (a digest of each manifest record), in manifest
+    order, one a line: after batches were only added, a person whose records are of them
+    needs only theirs."""
     code: Mapped[str] = mapped_column(String(64), default="", server_default="")
     """How records were made (`timeline.records_code`): other code, all written again."""
 

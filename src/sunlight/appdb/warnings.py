@@ -231,6 +231,13 @@ def latest_run(session: Session) -> DetectionRun | None:
     return session.scalars(select(DetectionRun).order_by(DetectionRun.id.desc()).limit(1)).first()
 
 
+def standing_people(session: Session) -> set[str]:
+    """The ID numbers of the persons a warning of any model stands on (not retracted)."""
+    query = select(Warning.id_number).where(Warning.status != RETRACTED,
+                                            Warning.id_number != "").distinct()
+    return set(session.scalars(query))
+
+
 def standing_flags(session: Session, models: Collection[str]) -> list[Flag]:
     """(model, id_number, township, village) of the person warnings of these models that
     stand (not retracted): the context a partial detection run scores against."""

@@ -1,6 +1,5 @@
 """The warehouse state the stored timelines are of: after batches were only added, a run
-adds the new batches' rows to the warned persons whose records are of the batches before,
-instead of writing them all again.
+adds the new batches' rows to the persons it holds instead of writing them all again.
 
 Revision ID: 0027
 Revises: 0026
@@ -19,7 +18,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # No row: the first run after this writes the warned persons' records whole.
+    # No row: the first run after this writes every stored person's records whole.
     op.create_table(
         "timeline_state",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -27,14 +26,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(length=64), nullable=False, server_default=""),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_table(
-        "timeline_people",
-        sa.Column("id_number", sa.String(length=18), nullable=False),
-        sa.Column("batches", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id_number"),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("timeline_people")
     op.drop_table("timeline_state")
