@@ -23,7 +23,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from sunlight.appdb.bulk import batched, insert_table, loading
+from sunlight.appdb.bulk import among, insert_table, loading
 from sunlight.appdb.timeline_tables import PersonRecord, TimelinePerson, TimelineState
 from sunlight.warehouse import tables as tables_module
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -39,7 +39,6 @@ PAYMENT = "payment"
 
 COLUMNS = ("id_number", "kind", "dated", "program", "amount", "details", "dataset", "file",
            "sheet", "row")
-CHUNK = 1000
 _LINEAGE = ("CAST(t.source_file AS VARCHAR) AS file, "
             "coalesce(CAST(t.source_sheet AS VARCHAR), '') AS sheet, t.source_row AS row")
 
@@ -145,8 +144,8 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     appended = [person for person in warned if known.get(person) == current]
     whole = [person for person in warned if known.get(person) != current]
     state.batches, state.code = "\n".join(hashes), records_code()
-    for chunk in batched(whole, CHUNK):  # none, or those of a stale or removed batch
-        connection.execute(delete(PersonRecord).where(PersonRecord.id_number.in_(chunk)))
+    for condition in among(connection, PersonRecord.id_number, whole):  # stale or none
+        connection.execute(delete(PersonRecord).where(condition))
     tables: list[pa.Table] = []
     if whole or (added and appended):  # as the state records them, whatever lands meanwhile
         open_warehouse(engine, warehouse, batches=batches)
@@ -166,10 +165,9 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
 def _covering(connection: Connection, persons: list[str]) -> dict[str, int]:
     """How many of the manifest's first batches each person's stored records are of."""
     found: dict[str, int] = {}
-    for chunk in batched(persons, CHUNK):
+    for condition in among(connection, TimelinePerson.id_number, persons):
         found.update((person, batches) for person, batches in connection.execute(
-            select(TimelinePerson.id_number, TimelinePerson.batches)
-            .where(TimelinePerson.id_number.in_(chunk))))
+            select(TimelinePerson.id_number, TimelinePerson.batches).where(condition)))
     return found
 
 
@@ -177,13 +175,13 @@ def _cover(connection: Connection, whole: list[str], appended: list[str],
            batches: int) -> None:
     """Record that these persons' records are of the manifest's first `batches` batches:
     those written whole anew, those appended to moved on."""
-    for chunk in batched(whole, CHUNK):
-        connection.execute(delete(TimelinePerson).where(TimelinePerson.id_number.in_(chunk)))
+    for condition in among(connection, TimelinePerson.id_number, whole):
+        connection.execute(delete(TimelinePerson).where(condition))
+    if whole:
         connection.execute(insert(TimelinePerson),
-                           [{"id_number": person, "batches": batches} for person in chunk])
-    for chunk in batched(appended, CHUNK):
-        connection.execute(update(TimelinePerson).where(TimelinePerson.id_number.in_(chunk))
-                           .values(batches=batches))
+                           [{"id_number": person, "batches": batches} for person in whole])
+    for condition in among(connection, TimelinePerson.id_number, appended):
+        connection.execute(update(TimelinePerson).where(condition).values(batches=batches))
 
 
 @cache

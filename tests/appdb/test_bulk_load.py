@@ -6,12 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from sunlight.appdb.bulk import insert_batches, loading
+from sunlight.appdb.bulk import IN_LIST, among, insert_batches, loading
 from sunlight.appdb.database import session_factory
 from sunlight.appdb.tables import Warning, WarningEvidence
+from sunlight.appdb.timeline_tables import TimelinePerson
 from sunlight.appdb.warnings import EVIDENCE_SCHEMA, get
 from tests.appdb.builders import detection, run
 
@@ -75,3 +76,20 @@ def test_batches_write_every_row(engine: Engine):
         stored = session.scalars(select(WarningEvidence.row).where(
             WarningEvidence.file == "多.csv").order_by(WarningEvidence.row)).all()
     assert written == 2500 and stored == list(range(2500))
+
+
+def test_among_names_more_values_than_a_statement_may_bind(engine: Engine):
+    """2,500 ID numbers: one statement on PostgreSQL (an array), chunks on SQLite; either way
+    exactly the rows named."""
+    ids = [f"61032719710605{n:04d}" for n in range(2500)]
+    with session_factory(engine)() as session:
+        connection = session.connection()
+        connection.execute(insert(TimelinePerson), [{"id_number": i, "batches": 1} for i in ids])
+        asked = [*ids[::2], "not an id"]
+        conditions = list(among(connection, TimelinePerson.id_number, asked))
+        found = [person for condition in conditions for person in connection.execute(
+            select(TimelinePerson.id_number).where(condition)).scalars()]
+        assert sorted(found) == sorted(ids[::2])
+        assert len(conditions) == (1 if engine.dialect.name == "postgresql"
+                                   else -(-len(asked) // IN_LIST))
+        assert list(among(connection, TimelinePerson.id_number, [])) == []

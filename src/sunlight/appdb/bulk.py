@@ -14,10 +14,16 @@ from typing import Any, TypeVar, cast
 
 import pyarrow as pa
 from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
     Connection,
     ForeignKeyConstraint,
+    SQLColumnExpression,
+    String,
     Table,
     UniqueConstraint,
+    any_,
+    bindparam,
     func,
     select,
 )
@@ -125,6 +131,24 @@ def insert_batches(
             schema=schema))
         written += len(chunk)
     return written
+
+
+IN_LIST = 1000
+"""Values a SQLite statement names at once (`among`): under its limit of bound variables."""
+
+
+def among(connection: Connection, column: SQLColumnExpression[str],
+          values: Sequence[str]) -> Iterator[ColumnElement[bool]]:
+    """Conditions that `column` is one of `values`, one statement's each: on PostgreSQL one
+    (the values as one array parameter: a province's 100,000 in a statement, not 100), on
+    SQLite one per `IN_LIST` values."""
+    if not values:
+        return
+    if connection.dialect.name == "postgresql":
+        yield column == any_(bindparam("among", list(values), type_=ARRAY(String)))
+        return
+    for chunk in batched(values, IN_LIST):
+        yield column.in_(chunk)
 
 
 def batched(rows: Iterable[T], size: int) -> Iterator[list[T]]:
