@@ -132,18 +132,18 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     province's first run copies millions.
     """
     batches = warehouse.batches()
-    hashes = [_batch_key(batch) for batch in batches]
+    keys = [_batch_key(batch) for batch in batches]
     state = _state(session)
-    added = _added(state, hashes)
+    added = _added(state, keys)
     connection = session.connection()
     warned = sorted({i for i in id_numbers if i})
     if added is None:  # no one's records are known to be as of any batch still there
         connection.execute(delete(TimelinePerson))
     known = _covering(connection, warned) if added is not None else {}
-    current = len(hashes) - len(added or ())
+    current = len(keys) - len(added or ())
     appended = [person for person in warned if known.get(person) == current]
     whole = [person for person in warned if known.get(person) != current]
-    state.batches, state.code = "\n".join(hashes), records_code()
+    state.batches, state.code = "\n".join(keys), records_code()
     for condition in among(connection, PersonRecord.id_number, whole):  # stale or none
         connection.execute(delete(PersonRecord).where(condition))
     tables: list[pa.Table] = []
@@ -152,13 +152,13 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     if whole:
         tables += _records(engine, whole, {s.dataset: s.dataset for s in SOURCES})
     if added and appended:
-        new = [batch for batch in batches if _batch_key(batch) in added]
+        new = [batch for batch, key in zip(batches, keys, strict=True) if key in added]
         tables += _records(engine, appended, _added_rows(engine, warehouse, new))
     written: int = sum(table.num_rows for table in tables)
     with loading(connection, PersonRecord, written):
         for table in tables:
             insert_table(connection, PersonRecord, table)
-    _cover(connection, whole, appended if added else [], len(hashes))
+    _cover(connection, whole, appended if added else [], len(keys))
     return written
 
 
@@ -210,13 +210,13 @@ def _batch_key(batch: BatchRecord) -> str:
     return hashlib.sha256(record.encode()).hexdigest()[:32]
 
 
-def _added(state: TimelineState, hashes: list[str]) -> set[str] | None:
-    """The batches added since the last refresh (maybe none), or None when one it read is
-    gone or moved, or none is known, or the code changed."""
+def _added(state: TimelineState, keys: list[str]) -> set[str] | None:
+    """The keys of the batches added since the last refresh (maybe none), or None when one
+    it read is gone or moved, or none is known, or the code changed."""
     before = state.batches.split("\n") if state.batches else []
-    if state.code != records_code() or not before or hashes[:len(before)] != before:
+    if state.code != records_code() or not before or keys[:len(before)] != before:
         return None
-    return set(hashes[len(before):])
+    return set(keys[len(before):])
 
 
 def _added_rows(engine: Engine, warehouse: Warehouse, new: list[BatchRecord]

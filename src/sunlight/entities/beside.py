@@ -14,8 +14,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import Engine as SAEngine
-from sqlalchemy.orm import Session, sessionmaker
 
+from sunlight.appdb.database import session_factory
 from sunlight.entities.build import Build, compute, decide
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.store import Warehouse
@@ -59,13 +59,9 @@ def start_beside(engine: DuckDBEngine, warehouse: Warehouse, db: SAEngine,
                  fingerprint: str, snapshots: Path | None = None) -> IndexBeside | None:
     """The month's index started beside the models, or None when the build to come is not
     a scoped one (or none is needed): that one runs after them, as before."""
-    with sessionmaker(db)() as session:  # read only: a state it would update is not kept
-        build = _scoped(session, warehouse, fingerprint, snapshots)
-    return IndexBeside(engine, warehouse, db, build) if build is not None else None
-
-
-def _scoped(session: Session, warehouse: Warehouse, fingerprint: str,
-            snapshots: Path | None) -> Build | None:
-    build = decide(session, warehouse, fingerprint, snapshots)
-    session.rollback()
-    return build if build is not None and build.scoped else None
+    # Read only: the session is closed uncommitted, so a state `decide` updates is not kept.
+    with session_factory(db)() as session:
+        build = decide(session, warehouse, fingerprint, snapshots)
+    if build is None or not build.scoped:
+        return None
+    return IndexBeside(engine, warehouse, db, build)

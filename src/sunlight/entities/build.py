@@ -176,8 +176,8 @@ def still_current(session: Session, build: Build) -> bool:
 
 def write_index(engine: Engine, session: Session, build: Build,
                 batch_rows: int = BATCH_ROWS) -> IndexCounts:
-    """Write what `compute` found, in the session's transaction, and the snapshot, the
-    entities' warnings and the search box's tables with it."""
+    """Write what `compute` found in the session's transaction, naming the snapshot it
+    wrote, with the entities' warnings and the search box's tables."""
     started = time.perf_counter()
     clock = build.clock
     clock.restart()

@@ -33,6 +33,8 @@ class DuckDBEngine:
     """An in-memory DuckDB database; implements `sunlight.warehouse.engine.Engine`."""
 
     dialect = "duckdb"
+    _apart = False
+    """Set on a connection made by `apart`: what it registers is its own."""
     _stopped = False
     """Set by `stop`: no statement runs on this connection any more."""
 
@@ -59,7 +61,6 @@ class DuckDBEngine:
             temp_directory.mkdir(parents=True, exist_ok=True)
             self.con.execute(f"SET temp_directory = {_literal(str(temp_directory))}")
         self._arrow: dict[str, pa.Table] = {}
-        self._apart = False
 
     def register_files(self, name: str, files: Sequence[Path], dataset: str) -> None:
         if files:
@@ -175,7 +176,6 @@ class DuckDBEngine:
         the tables and views of a `shared` engine, not its registered Arrow tables."""
         other = object.__new__(DuckDBEngine)
         other.con, other._kind, other._arrow = self.con.cursor(), self._kind, {}
-        other._apart = False
         if self._kind != "TEMP ":
             other.con.execute(f"SET search_path = '{_SHARED},main'")
         return other
@@ -185,7 +185,8 @@ class DuckDBEngine:
         folder), to work from another thread on names all its own: what it registers too is
         its own (TEMP), so it never writes a name this one reads or writes."""
         other = object.__new__(DuckDBEngine)
-        other.con, other._kind, other._arrow, other._apart = self.con.cursor(), "TEMP ", {}, True
+        other.con, other._kind, other._arrow = self.con.cursor(), "TEMP ", {}
+        other._apart = True
         return other
 
     def _dataset(self, kind: str, name: str) -> str:
