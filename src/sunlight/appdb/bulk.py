@@ -14,16 +14,15 @@ from typing import Any, TypeVar, cast
 
 import pyarrow as pa
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     Connection,
     ForeignKeyConstraint,
     SQLColumnExpression,
-    String,
     Table,
     UniqueConstraint,
     any_,
     bindparam,
+    delete,
     func,
     select,
 )
@@ -32,6 +31,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 from sunlight.appdb.tables import Base
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 def insert_rows(
@@ -137,17 +137,18 @@ IN_LIST = 1000
 """Values a SQLite statement names at once (`among`): under its limit of bound variables."""
 
 
-def among(connection: Connection, column: SQLColumnExpression[str],
-          values: Sequence[str]) -> Iterator[ColumnElement[bool]]:
+def among(connection: Connection, column: SQLColumnExpression[V],
+          values: Iterable[V]) -> Iterator[ColumnElement[bool]]:
     """Conditions that `column` is one of `values`, one statement's each: on PostgreSQL one
     (the values as one array parameter: a province's 100,000 in a statement, not 100), on
     SQLite one per `IN_LIST` values."""
-    if not values:
+    listed = list(values)
+    if not listed:
         return
     if connection.dialect.name == "postgresql":
-        yield column == any_(bindparam("among", list(values), type_=ARRAY(String)))
+        yield column == any_(bindparam("among", listed))  # the driver sends the list as one
         return
-    for chunk in batched(values, IN_LIST):
+    for chunk in batched(listed, IN_LIST):
         yield column.in_(chunk)
 
 
@@ -296,11 +297,5 @@ def _sqlite_values(column: pa.ChunkedArray) -> list[Any]:
 def delete_ids(connection: Connection, table: Table,
                ids: pa.Array | pa.ChunkedArray) -> None:
     """Delete the rows of `table` whose integer primary key `id` is among `ids`."""
-    values = [int(value) for value in ids.to_pylist()]
-    if not values:
-        return
-    name = connection.dialect.identifier_preparer.format_table(table)
-    if connection.dialect.name == "postgresql":  # one statement, the ids as one array
-        connection.exec_driver_sql(f"DELETE FROM {name} WHERE id = ANY(%s)", (values,))
-        return
-    connection.exec_driver_sql(f"DELETE FROM {name} WHERE id = ?", [(v,) for v in values])
+    for condition in among(connection, table.c.id, [int(value) for value in ids.to_pylist()]):
+        connection.execute(delete(table).where(condition))

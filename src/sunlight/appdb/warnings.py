@@ -17,7 +17,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from sunlight.appdb.bulk import batched, insert_batches, insert_rows, loading
+from sunlight.appdb.bulk import among, insert_batches, insert_rows, loading
 from sunlight.appdb.plan import NewWarning, Plan, make_plan, warning_id
 from sunlight.appdb.stored import PEOPLE, load
 from sunlight.appdb.tables import (
@@ -35,7 +35,6 @@ from sunlight.models.detection import Detection, Flag
 __all__ = ["SyncReport", "for_export", "get", "latest_run", "sync", "top", "warning_id"]
 
 SYNC_LOCK = 0x53554E4C  # PostgreSQL advisory lock key of detection runs ("SUNL")
-CHUNK = 1000
 EVIDENCE_SCHEMA = pa.schema([
     ("warning_pk", pa.int64()), ("dataset", pa.string()), ("file", pa.string()),
     ("sheet", pa.string()), ("row", pa.int64()), ("role", pa.string()),
@@ -122,14 +121,14 @@ def _write(session: Session, plan: Plan, run_id: int, now: datetime) -> None:
     _update_warnings(connection, {pk: {name: value for name, value in values.items()
                                        if name != PEOPLE}
                                   for pk, values in plan.updates.items()}, now)
-    for chunk in batched(people, CHUNK):
-        connection.execute(delete(WarningPerson).where(WarningPerson.warning_pk.in_(chunk)))
+    for condition in among(connection, WarningPerson.warning_pk, people):
+        connection.execute(delete(WarningPerson).where(condition))
     people.update({pks[new.warning_id]: new.figures[PEOPLE] for new in plan.new})
     with loading(connection, WarningPerson, sum(map(len, people.values()))):
         insert_batches(connection, WarningPerson, PEOPLE_SCHEMA, (
             (pk, *person) for pk, persons in people.items() for person in persons))
-    for chunk in batched(plan.evidence_gone, CHUNK):
-        connection.execute(delete(WarningEvidence).where(WarningEvidence.id.in_(chunk)))
+    for condition in among(connection, WarningEvidence.id, plan.evidence_gone):
+        connection.execute(delete(WarningEvidence).where(condition))
     # Row by row from the plan, a batch at a time: a first run holds millions of them.
     added = chain(plan.evidence_added, ((pks[new.warning_id], row) for new in plan.new
                                         for row in new.evidence))
