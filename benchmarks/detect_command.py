@@ -134,6 +134,9 @@ def run_once(home: Path, work: Path, scenario: str, codes: str | None) -> dict[s
         from entity_index import ingest_next_month
 
         ingest_next_month(copy, "")
+    # A user's home was not written a moment ago: the copy's dirty pages (the app database's
+    # hundreds of MB) would otherwise be flushed by the run's first fsync, and timed.
+    os.sync()
     report = work / "figures.json"
     env = {**os.environ, "SUNLIGHT_HOME": str(copy)}
     env.pop("SUNLIGHT_DATABASE_URL", None)
