@@ -96,6 +96,10 @@ class ModelSpec(BaseModel):
     contract/vocabulary.yaml `subject_kinds`."""
     subject_role: str = "payee"
     """What the person in the query's `id_number` is to the warning (`person_roles`)."""
+    rows_of: Literal["", "payments"] = ""
+    """`payments`: each row the query returns comes of one payment row (with rows of other
+    data), or is a `basis` row it returns DISTINCT for such rows; none depends on another
+    payment row. Its rows of earlier batches are then kept, and a month computes its own."""
 
     @field_validator("screening_note")
     @classmethod

@@ -10,7 +10,10 @@ cannot describe is computed every run, as before.
 
 A relation declared with `parts: <dataset>` (base/relations.yaml) is a row-by-row function
 of that dataset's rows: it is kept as one file per batch of the dataset, so that a month of
-payments computes the new batch's rows alone.
+payments computes the new batch's rows alone. A model declared `rows_of: <dataset>` (its
+YAML) is one too, through relations that are (`parts` or `rows_of`): its rows are kept for
+the batches it was run on, and after a month only the new batches' rows are computed, the
+dataset and those relations bound to the new batches' rows (`RelationCache.rows_by_batches`).
 
 A file is written under a temporary name and renamed, so a reader (another run) never sees
 half of one; a file that does not read back with its key (damaged, truncated, another's) is
@@ -119,6 +122,13 @@ class Relation:
     reads: frozenset[str]
     parts: str | None = None
     """The dataset it is computed batch by batch from (`parts:` in relations.yaml)."""
+    rows_of: str | None = None
+    """The dataset whose rows its rows follow one by one (`rows_of:`), not kept by parts."""
+
+    @property
+    def row_by_row(self) -> str | None:
+        """The dataset its rows are a row-by-row function of, if any."""
+        return self.parts or self.rows_of
 
 
 class RelationKeys:
@@ -144,6 +154,62 @@ class RelationKeys:
         """The key of a query's rows (a model's), made as a relation's is, except that it
         depends on the whole of `batches` if it reads it (no rule says which rows)."""
         return self._computed(Relation(label, sql, frozenset(reads)), whole_batches=True)
+
+    def prefixes(self, label: str, sql: str, reads: Iterable[str], dataset: str
+                 ) -> list[str] | None:
+        """The keys of a query's rows (a model's declared `rows_of: dataset`) over the first
+        1, 2… of the dataset's batches in ingest order, the last over all of them; None where
+        no key can be made or there is no batch."""
+        batches = [batch for batch in self.inputs.batches if batch.dataset == dataset]
+        if len({batch.file_name for batch in batches}) < len(batches):
+            # A row is told by its file's name, sheet and row (`source_file`): two batches of
+            # one name hold rows a query over both may take for the same, one over each not.
+            return None
+        base = self._row_base(Relation(label, sql, frozenset(reads)), dataset)
+        if base is None:
+            return None
+        digest = hashlib.sha256(base.encode())
+        keys = []
+        for batch in batches:
+                digest.update(f"\n{batch.file_hash} {self.inputs.file(batch)}".encode())
+                keys.append(digest.copy().hexdigest())
+        return keys or None
+
+    def row_chain(self, reads: Iterable[str], dataset: str) -> list[Relation]:
+        """The relations read row by row of `dataset` by a query reading `reads`, directly
+        or through other relations, in the order they are defined."""
+        wanted = set(reads)
+        for relation in reversed(list(self._relations.values())):  # read only earlier ones
+            if relation.name in wanted:
+                wanted |= relation.reads
+        return [relation for relation in self._relations.values()
+                if relation.name in wanted and relation.row_by_row == dataset]
+
+    def _row_base(self, relation: Relation, dataset: str) -> str | None:
+        """A key of what a query reads but `dataset`'s rows: of the relations it reads row
+        by row of them, their own such key (their rows of a batch depend on that batch's
+        rows alone, and on the rest as this key says)."""
+        lines = [_code(), DuckDBEngine.version(), relation.name, relation.sql,
+                 f"rows of {dataset}"]
+        if _VOLATILE.search(relation.sql):
+            return None
+        if _DATED.search(relation.sql):
+            if not self.inputs.today:
+                return None
+            lines.append(f"current_date {self.inputs.today}")
+        for read in sorted(relation.reads):
+            if read == dataset:
+                described: str | None = "batch by batch"
+            elif read in self._relations and self._relations[read].row_by_row == dataset:
+                described = self._row_base(self._relations[read], dataset)
+            elif read == "batches":
+                return None  # a query reading the ingest order may pair rows of two batches
+            else:
+                described = self._described(relation, read)
+            if described is None:
+                return None
+            lines.append(f"{read} {described}")
+        return _digest(lines)
 
     def _computed(self, relation: Relation, whole_batches: bool = False) -> str | None:
         lines = [_code(), DuckDBEngine.version(), relation.name, relation.sql]
@@ -226,13 +292,78 @@ class RelationCache:
         longer describes them: midnight passed); computed alone when `key` is None."""
         if key is None:
             return compute()
-        path = self.results / f"{label}-{key[:40]}.arrow"
+        path = self._result(label, key)
         kept = _read_rows(path, key)
         if kept is not None:
             return kept
         rows = compute()
+        self._keep(path, key, rows, still_valid)
+        return rows
+
+    def rows_by_batches(self, engine: DuckDBEngine, keys: RelationKeys, label: str, sql: str,
+                        reads: frozenset[str], dataset: str, compute: Callable[[], pa.Table]
+                        ) -> pa.Table:
+        """The rows of a query declared `rows_of: dataset`: kept for all of the dataset's
+        batches, or kept for the first ones and computed for the later ones alone (a month),
+        or `compute`d whole; kept for all of them in the first case."""
+        prefixes = keys.prefixes(label, sql, reads, dataset)
+        if prefixes is None:
+            return compute()
+        whole = prefixes[-1]
+        kept = _read_rows(self._result(label, whole), whole)
+        if kept is not None:
+            return kept
+        batches = [batch for batch in keys.inputs.batches if batch.dataset == dataset]
+        rows = None
+        for count in range(len(prefixes) - 1, 0, -1):
+            earlier = _read_rows(self._result(label, prefixes[count - 1]), prefixes[count - 1])
+            if earlier is not None:
+                try:
+                    rows = _joined(earlier, engine.query(
+                        self._over(engine, keys, sql, reads, dataset, batches[count:])))
+                except EngineError:
+                    # A kept part gone or damaged under it: computed whole, as without a
+                    # cache (a query at fault fails there again, with its own error).
+                    rows = None
+                break
+        if rows is None:
+            rows = compute()
+        self._keep(self._result(label, whole), whole, rows, keys.inputs.same_day)
+        return rows
+
+    def _over(self, engine: DuckDBEngine, keys: RelationKeys, sql: str, reads: frozenset[str],
+              dataset: str, batches: list[BatchRecord]) -> str:
+        """The query over these batches of `dataset` alone: the dataset, and each relation
+        the query reads row by row of it, bound by a CTE of its name to those batches' rows
+        (a relation kept by parts read from its kept files)."""
+        hashes = ", ".join(_literal(batch.file_hash) for batch in batches)
+        bound = [f"{dataset} AS (SELECT * FROM main.{dataset} "
+                 f"WHERE source_file_hash IN ({hashes}))"]
+        for relation in keys.row_chain(reads, dataset):
+            files = self._part_files(engine, keys, relation, batches)
+            body = (f"SELECT * FROM read_parquet([{files}], union_by_name = true)" if files
+                    else relation.sql)
+            bound.append(f"{relation.name} AS (\n{body}\n)")
+        return "WITH " + ",\n".join(bound) + f"\nSELECT * FROM (\n{sql}\n)"
+
+    def _part_files(self, engine: DuckDBEngine, keys: RelationKeys, relation: Relation,
+                    batches: list[BatchRecord]) -> str:
+        """The kept files of a relation's parts for these batches, as a list's items; empty
+        unless every one is there and usable."""
+        part_keys = {batch.file_hash: key for batch, key in keys.parts(relation.name)}
+        paths = []
+        for batch in batches:
+            key = part_keys.get(batch.file_hash)
+            if key is None or not self._usable(engine, self._path(relation.name, key), key):
+                return ""
+            paths.append(_literal(str(self._path(relation.name, key))))
+        return ", ".join(paths)
+
+    def _keep(self, path: Path, key: str, rows: pa.Table, still_valid: Callable[[], bool]
+              ) -> None:
+        """Keep a query's rows under `key`, unless the key no longer describes them."""
         if not still_valid():
-            return rows
+            return
         written = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
         try:
             _private_folder(self.results)
@@ -246,7 +377,6 @@ class RelationCache:
             pass  # not kept: computed again next time
         finally:
             written.unlink(missing_ok=True)
-        return rows
 
     def remove_unused(self) -> None:
         """Remove the files no run has used for `KEPT_UNUSED` seconds (a run marks the files
@@ -264,6 +394,9 @@ class RelationCache:
 
     def _path(self, name: str, key: str) -> Path:
         return self.folder / f"{name}-{key[:40]}.parquet"
+
+    def _result(self, label: str, key: str) -> Path:
+        return self.results / f"{label}-{key[:40]}.arrow"
 
     def _usable(self, engine: DuckDBEngine, path: Path, key: str) -> bool:
         """The file reads back and was written for this key; marked as used."""
@@ -352,6 +485,21 @@ def _read_rows(path: Path, key: str) -> pa.Table | None:
     with suppress(OSError):  # a folder others may read but not touch: kept six hours
         os.utime(path)
     return rows.replace_schema_metadata(metadata or None)
+
+
+def _joined(earlier: pa.Table, later: pa.Table) -> pa.Table | None:
+    """The rows of the earlier batches and of the later ones, as the query over all of them
+    gives them: a `basis` row both name is there once (a query returns its basis rows
+    DISTINCT); None when their columns differ."""
+    if earlier.schema.remove_metadata() != later.schema.remove_metadata():
+        return None
+    if "role" in later.column_names and later.num_rows:
+        seen = {repr(row) for row in earlier.to_pylist() if row["role"] == "basis"}
+        fresh = [not (row["role"] == "basis" and repr(row) in seen)
+                 for row in later.to_pylist()]
+        later = later.filter(pa.array(fresh, pa.bool_()))
+    return pa.concat_tables([earlier.replace_schema_metadata(None),
+                             later.replace_schema_metadata(None)])
 
 
 def _one_batch(relation: Relation, batch: BatchRecord) -> str:

@@ -97,7 +97,8 @@ def cached_relations() -> dict[str, Relation]:
     """The shared relations as the relation cache keys them."""
     inputs = relation_inputs()
     return {entry["name"]: Relation(entry["name"], entry["text"],
-                                    frozenset(inputs[entry["name"]]), entry.get("parts"))
+                                    frozenset(inputs[entry["name"]]), entry.get("parts"),
+                                    entry.get("rows_of"))
             for entry in _relations_listed()}
 
 
@@ -333,10 +334,17 @@ def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
     """The models' rows as the cache keeps them, keyed by the rendered SQL and what it
     reads; None without a cache or on another engine than DuckDB."""
     keys = _run_keys(engine, warehouse, cache)
-    if cache is None or keys is None:
+    if cache is None or keys is None or not isinstance(engine, DuckDBEngine):
         return None
-    return lambda model, sql, compute: cache.rows(keys.query(model.code, sql, model.tables),
-                                                  model.code, compute, keys.inputs.same_day)
+    duckdb_engine = engine
+
+    def kept(model: Model, sql: str, compute: Callable[[], pa.Table]) -> pa.Table:
+        if model.spec.rows_of:  # a month computes its own rows alone
+            return cache.rows_by_batches(duckdb_engine, keys, model.code, sql,
+                                         frozenset(model.tables), model.spec.rows_of, compute)
+        return cache.rows(keys.query(model.code, sql, model.tables), model.code, compute,
+                          keys.inputs.same_day)
+    return kept
 
 
 def _today(engine: Engine) -> str:

@@ -1,0 +1,223 @@
+"""Models whose rows follow the payment rows one by one (`rows_of: payments`): after more
+batches of payments, their rows of the earlier batches are read back and only the new
+batches' rows computed, and what they find is what a run over everything finds, row for row."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from sunlight.contract.catalog import load_catalog
+from sunlight.contract.datasets import DATASETS
+from sunlight.ingest.pipeline import ingest, plan_delivery
+from sunlight.models.registry import Model, load_library
+from sunlight.models.relation_cache import RelationCache
+from sunlight.models.runner import DetectionResult, cached_relations, detect, prepare, select
+from sunlight.settings import Settings
+from sunlight.synth import generate_county
+from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.store import Warehouse
+
+PERSONS, SEED = 1500, 23
+LATER = ("2024年下半年", "2024年发放")
+"""The payment files delivered a second time round: the second half of 2024 and the yearly
+programs' 2024, several batches at once."""
+BOUND = "WITH payments AS (SELECT * FROM main.payments WHERE source_file_hash IN ("
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("county")
+    generate_county(out, PERSONS, SEED, file_format="csv")
+    later = out / "later" / "payments"
+    later.mkdir(parents=True)
+    for path in sorted((out / "delivery" / "payments").iterdir()):
+        if any(part in path.name for part in LATER):
+            path.rename(later / path.name)
+    assert len(list(later.iterdir())) >= 5
+    return out
+
+
+def _ingest(home: Path, folder: Path) -> None:
+    ingest(Warehouse(Settings(home=home).warehouse_dir), plan_delivery(folder), workers=2)
+
+
+def _run(home: Path, cached: bool, queries: list[str] | None = None,
+         kept: dict[str, pa.Table] | None = None,
+         monkeypatch: pytest.MonkeyPatch | None = None) -> DetectionResult:
+    """Every model, with the home's cache or without; the statements run and the rows the
+    cache gave each `rows_of` model recorded where asked."""
+    if monkeypatch is not None and queries is not None and kept is not None:
+        query, by_batches = DuckDBEngine.query, RelationCache.rows_by_batches
+
+        def counted(engine: DuckDBEngine, sql: str) -> pa.Table:
+            queries.append(sql)
+            return query(engine, sql)
+
+        def recorded(cache: RelationCache, *args: Any, **kwargs: Any) -> pa.Table:
+            rows = by_batches(cache, *args, **kwargs)
+            kept[args[2]] = rows  # the label: the model's code
+            return rows
+
+        monkeypatch.setattr(DuckDBEngine, "query", counted)
+        monkeypatch.setattr(RelationCache, "rows_by_batches", recorded)
+    engine = DuckDBEngine()
+    try:
+        return detect(engine, Warehouse(Settings(home=home).warehouse_dir), load_catalog(),
+                      select(load_library(), None),
+                      cache=RelationCache(Settings(home=home).cache_dir) if cached else None)
+    finally:
+        engine.close()
+
+
+def _whole(home: Path, models: list[Model]) -> Iterator[tuple[str, pa.Table]]:
+    """Each model's rows computed over everything, with no cache."""
+    engine = DuckDBEngine()
+    try:
+        prepare(engine, Warehouse(Settings(home=home).warehouse_dir), load_catalog(),
+                select(load_library(), None))
+        for model in models:
+            yield model.code, engine.query(model.render())
+    finally:
+        engine.close()
+
+
+def _rows(table: pa.Table) -> list[str]:
+    return sorted(repr(row) for row in table.to_pylist())
+
+
+def _detected_once(county: Path, tmp_path: Path) -> Path:
+    """A home of the first delivery, detected once with its cache."""
+    home = tmp_path / "home"
+    _ingest(home, county / "delivery")
+    _run(home, cached=True)
+    return home
+
+
+def _assert_as_whole(home: Path, kept: dict[str, pa.Table]) -> None:
+    """The rows the cache gave each `rows_of` model are a whole run's, row for row."""
+    for code, whole in _whole(home, [m for m in load_library().values() if m.spec.rows_of]):
+        assert whole.num_rows > 0, f"{code} finds nothing here: the test would prove nothing"
+        assert _rows(kept[code]) == _rows(whole), f"{code}: other rows than a whole run's"
+
+
+def test_a_month_computes_the_new_batches_alone_and_finds_what_a_whole_run_finds(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = _detected_once(county, tmp_path)
+    _ingest(home, county / "later")
+    queries: list[str] = []
+    kept: dict[str, pa.Table] = {}
+
+    after = _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
+    monkeypatch.undo()
+
+    by_rows = [m for m in load_library().values() if m.spec.rows_of == "payments"]
+    assert len(by_rows) >= 10
+    assert set(kept) == {m.code for m in by_rows}
+    bound = [sql for sql in queries if sql.startswith(BOUND)]
+    assert len(bound) == len(by_rows), "each computed over the new batches alone"
+    assert all("paid AS (\nSELECT * FROM read_parquet(" in sql for sql in bound), \
+        "the new batches' kept part of `paid` read, not computed again"
+    _assert_as_whole(home, kept)
+    assert sorted(after.detections, key=repr) == sorted(
+        _run(home, cached=False).detections, key=repr)
+
+
+def test_the_rows_kept_for_all_batches_are_read_back_on_a_rerun(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    _ingest(home, county / "delivery")
+    _ingest(home, county / "later")
+    first = _run(home, cached=True)
+    queries: list[str] = []
+    kept: dict[str, pa.Table] = {}
+
+    again = _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
+
+    by_rows = [m for m in load_library().values() if m.spec.rows_of]
+    assert set(kept) == {m.code for m in by_rows}
+    assert not [m.code for m in by_rows if any(m.render() in sql for sql in queries)]
+    assert sorted(again.detections, key=repr) == sorted(first.detections, key=repr)
+
+
+def test_batches_of_one_file_name_are_computed_whole(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A row is told by its file's name, sheet and row: a month delivered under last month's
+    file names could pair rows a query over each batch alone would not."""
+    home = _detected_once(county, tmp_path)
+    earlier = sorted((county / "delivery" / "payments").iterdir())
+    renamed = tmp_path / "renamed" / "payments"
+    renamed.mkdir(parents=True)
+    for path, name in zip(sorted((county / "later" / "payments").iterdir()), earlier,
+                          strict=False):
+        shutil.copy(path, renamed / name.name)
+    _ingest(home, renamed.parent)
+    queries: list[str] = []
+    kept: dict[str, pa.Table] = {}
+
+    _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
+    monkeypatch.undo()
+
+    assert not [sql for sql in queries if sql.startswith(BOUND)]
+    _assert_as_whole(home, kept)
+
+
+def test_a_failure_over_the_new_batches_computes_whole(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kept part gone or damaged under the query only costs the time to compute whole."""
+    home = _detected_once(county, tmp_path)
+    _ingest(home, county / "later")
+    monkeypatch.setattr(RelationCache, "_over",
+                        lambda *args: "SELECT * FROM read_parquet('/nonexistent/part.parquet')")
+    queries: list[str] = []
+    kept: dict[str, pa.Table] = {}
+
+    _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
+    monkeypatch.undo()
+
+    assert any("/nonexistent/part.parquet" in sql for sql in queries)
+    _assert_as_whole(home, kept)
+
+
+def test_every_row_by_row_declaration_names_a_dataset() -> None:
+    for relation in cached_relations().values():
+        for dataset in (relation.parts, relation.rows_of):
+            assert dataset is None or dataset in DATASETS, relation.name
+
+
+def test_a_model_whose_other_data_changed_is_computed_whole(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows of earlier batches are kept only while all else the model reads is as it was: a
+    death registered with the month's payments computes DECEASED_PAID whole, no other."""
+    home = _detected_once(county, tmp_path)
+    payments = Settings(home=home).warehouse_dir / "payments" / "*.parquet"
+    engine = DuckDBEngine()
+    try:  # a payee of the first half of 2024, paid on in the second
+        person = engine.query(
+            f"SELECT id_number, name FROM read_parquet('{payments}') WHERE period = '2024-06' "
+            "AND name IS NOT NULL ORDER BY id_number LIMIT 1").to_pylist()[0]
+    finally:
+        engine.close()
+    deaths = tmp_path / "month" / "deaths"
+    deaths.mkdir(parents=True)
+    (deaths / "死亡信息_补录.csv").write_text(
+        f"死亡日期,姓名,来源,身份证号\n2024年8月1日,{person['name']},火化,{person['id_number']}\n",
+        encoding="utf-8")
+    shutil.copytree(county / "later" / "payments", tmp_path / "month" / "payments")
+    _ingest(home, tmp_path / "month")
+    queries: list[str] = []
+    kept: dict[str, pa.Table] = {}
+
+    _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
+    monkeypatch.undo()
+
+    by_rows = [m for m in load_library().values() if m.spec.rows_of]
+    bound = {m.code for m in by_rows
+             if any(sql.startswith(BOUND) and m.render() in sql for sql in queries)}
+    assert bound == {m.code for m in by_rows} - {"DECEASED_PAID"}
+    _assert_as_whole(home, kept)
