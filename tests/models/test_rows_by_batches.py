@@ -87,6 +87,18 @@ def _whole(home: Path, models: list[Model]) -> Iterator[tuple[str, pa.Table]]:
         engine.close()
 
 
+def _relation(home: Path, name: str, cached: bool) -> pa.Table:
+    """A shared relation's rows as a run of every model sees them."""
+    engine = DuckDBEngine()
+    try:
+        prepare(engine, Warehouse(Settings(home=home).warehouse_dir), load_catalog(),
+                select(load_library(), None),
+                cache=RelationCache(Settings(home=home).cache_dir) if cached else None)
+        return engine.query(f"SELECT * FROM {name}")
+    finally:
+        engine.close()
+
+
 def _rows(table: pa.Table) -> list[str]:
     return sorted(repr(row) for row in table.to_pylist())
 
@@ -126,6 +138,40 @@ def test_a_month_computes_the_new_batches_alone_and_finds_what_a_whole_run_finds
     _assert_as_whole(home, kept)
     assert sorted(after.detections, key=repr) == sorted(
         _run(home, cached=False).detections, key=repr)
+
+
+def test_a_relation_read_row_by_row_grows_by_the_new_batches_rows(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`declared_cover` (rows_of: payments, kept whole): a month writes the rows kept for
+    the earlier batches with the new batches' own, and they are a whole run's."""
+    home = _detected_once(county, tmp_path)
+    # The programs paid by area last, one batch each: the one computed alone after a month
+    # and the one before it hold rows of the relation (a batch too many or too few shows).
+    months = [tmp_path / name / "payments" for name in ("rest", "grazing", "farmland")]
+    for folder in months:
+        folder.mkdir(parents=True)
+    for path in (county / "later" / "payments").iterdir():
+        folder = (months[1] if "草原禁牧" in path.name
+                  else months[2] if "耕地地力" in path.name else months[0])
+        shutil.copy(path, folder / path.name)
+    for folder in months[:2]:
+        _ingest(home, folder.parent)
+        _run(home, cached=True)
+    _ingest(home, months[2].parent)
+    written: list[str] = []
+    write = DuckDBEngine.write_parquet
+
+    def recorded(engine: DuckDBEngine, sql: str, *args: Any) -> None:
+        written.append(sql)
+        write(engine, sql, *args)
+
+    monkeypatch.setattr(DuckDBEngine, "write_parquet", recorded)
+    grown = _relation(home, "declared_cover", cached=True)
+    monkeypatch.undo()
+
+    assert [sql for sql in written if "UNION ALL BY NAME" in sql and BOUND in sql]
+    assert grown.num_rows > 0
+    assert _rows(grown) == _rows(_relation(home, "declared_cover", cached=False))
 
 
 def test_the_rows_kept_for_all_batches_are_read_back_on_a_rerun(

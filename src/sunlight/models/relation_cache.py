@@ -263,7 +263,12 @@ class RelationCache:
         key = keys.key(relation.name)
         if key is None:
             return False
-        if relation.parts is None:
+        prefixes = (keys.prefixes(relation.name, relation.sql, relation.reads, relation.rows_of)
+                    if relation.rows_of is not None and relation.parts is None else None)
+        if prefixes is not None:  # kept whole, grown by a month's rows
+            wanted = [(self._path(relation.name, prefixes[-1]), prefixes[-1],
+                       self._grown(engine, keys, relation, prefixes))]
+        elif relation.parts is None:
             wanted = [(self._path(relation.name, key), key, relation.sql)]
         else:
             wanted = [(self._path(relation.name, part_key), part_key,
@@ -284,6 +289,22 @@ class RelationCache:
         engine.create_view(relation.name, f"SELECT * FROM read_parquet([{files}], "
                                           "union_by_name = true)")
         return True
+
+    def _grown(self, engine: DuckDBEngine, keys: RelationKeys, relation: Relation,
+               prefixes: list[str]) -> str:
+        """The query of a relation declared `rows_of` (not kept by parts) over all its
+        dataset's batches: the rows kept for the most of the first ones, and the later ones'
+        computed alone (`_over`); or its own query, when none are kept."""
+        assert relation.rows_of is not None
+        batches = [batch for batch in keys.inputs.batches if batch.dataset == relation.rows_of]
+        for count in range(len(prefixes) - 1, 0, -1):
+            path = self._path(relation.name, prefixes[count - 1])
+            if self._usable(engine, path, prefixes[count - 1]):
+                later = self._over(engine, keys, relation.sql, relation.reads,
+                                   relation.rows_of, batches[count:])
+                return (f"SELECT * FROM read_parquet({_literal(str(path))})\n"
+                        f"UNION ALL BY NAME\nSELECT * FROM (\n{later}\n)")
+        return relation.sql
 
     def rows(self, key: str | None, label: str, compute: Callable[[], pa.Table],
              still_valid: Callable[[], bool] = lambda: True) -> pa.Table:
