@@ -16,7 +16,7 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.models.registry import Model, load_library
-from sunlight.models.relation_cache import RelationCache
+from sunlight.models.relation_cache import RelationCache, _joined
 from sunlight.models.runner import DetectionResult, cached_relations, detect, prepare, select
 from sunlight.settings import Settings
 from sunlight.synth import generate_county
@@ -267,3 +267,18 @@ def test_a_model_whose_other_data_changed_is_computed_whole(
              if any(sql.startswith(BOUND) and m.render() in sql for sql in queries)}
     assert bound == {m.code for m in by_rows} - {"DECEASED_PAID"}
     _assert_as_whole(home, kept)
+
+
+def test_joined_rows_keep_a_basis_row_once_and_every_paid_row() -> None:
+    earlier = pa.table({"role": ["paid", "basis", "basis"], "source_row": [1, 2, 3]})
+    later = pa.table({"role": ["basis", "paid", "paid", "basis", "basis"],
+                      "source_row": [2, 1, 4, 5, 3]})
+
+    joined = _joined(earlier, later)
+
+    assert joined is not None
+    assert joined.to_pylist() == [
+        {"role": "paid", "source_row": 1}, {"role": "basis", "source_row": 2},
+        {"role": "basis", "source_row": 3}, {"role": "paid", "source_row": 1},
+        {"role": "paid", "source_row": 4}, {"role": "basis", "source_row": 5}]
+    assert _joined(earlier, later.rename_columns(["role", "row"])) is None  # columns differ

@@ -514,13 +514,18 @@ def _joined(earlier: pa.Table, later: pa.Table) -> pa.Table | None:
     DISTINCT); None when their columns differ."""
     if earlier.schema.remove_metadata() != later.schema.remove_metadata():
         return None
-    if "role" in later.column_names and later.num_rows:
+    pieces = [earlier.replace_schema_metadata(None)]
+    if "role" in later.column_names and "basis" in later.column("role").to_pylist():
         seen = {repr(row) for row in earlier.to_pylist() if row["role"] == "basis"}
-        fresh = [not (row["role"] == "basis" and repr(row) in seen)
-                 for row in later.to_pylist()]
-        later = later.filter(pa.array(fresh, pa.bool_()))
-    return pa.concat_tables([earlier.replace_schema_metadata(None),
-                             later.replace_schema_metadata(None)])
+        start = 0  # the later rows in runs of those kept (slices: no compute kernel loaded)
+        for number, row in enumerate(later.to_pylist()):
+            if row["role"] == "basis" and repr(row) in seen:
+                pieces.append(later.slice(start, number - start))
+                start = number + 1
+        pieces.append(later.slice(start))
+    else:
+        pieces.append(later)
+    return pa.concat_tables([piece.replace_schema_metadata(None) for piece in pieces])
 
 
 def _one_batch(relation: Relation, batch: BatchRecord) -> str:
