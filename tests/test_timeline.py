@@ -20,6 +20,7 @@ from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
+from sunlight.warehouse.engine import EngineFailed
 from sunlight.warehouse.store import Warehouse
 from tests.models.county import County, months
 
@@ -215,6 +216,100 @@ def test_a_delivery_landing_during_a_refresh_is_the_next_refreshs(
     refreshed(home, session, wang.id, li.id, bystander.id)
     refreshed(home, session, wang.id, li.id, bystander.id)
     assert _all_records(session) == _from_nothing(home, session, wang.id, li.id, bystander.id)
+
+
+def _refreshed_ahead(home: Path, session: Session, ahead_of: list[str], ids: list[str],
+                     meanwhile: Any = None) -> list[list[str]]:
+    """A refresh of `ids` given the records of `ahead_of` read ahead (`meanwhile` run between
+    the two, as the warnings are stored there); the persons of each whole read the refresh
+    made itself."""
+    engine = DuckDBEngine()
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    read: list[list[str]] = []
+    records = timeline._records
+
+    def counted(engine: DuckDBEngine, persons: list[str], tables: Any) -> Any:
+        if tables == {s.dataset: s.dataset for s in timeline.SOURCES}:
+            read.append(sorted(persons))
+        return records(engine, persons, tables)
+
+    try:
+        with timeline.read_ahead(engine, warehouse, session, ahead_of) as ahead:
+            if meanwhile is not None:
+                meanwhile()
+            timeline._records = counted  # type: ignore[assignment]
+            timeline.refresh(engine, warehouse, session, ids, ahead)
+    finally:
+        timeline._records = records  # type: ignore[assignment]
+        engine.close()
+    session.commit()
+    return read
+
+
+def test_the_newly_warned_read_ahead_are_taken_and_stored_as_read_then(
+        stored: tuple[Path, Session], tmp_path: Path):
+    home, session = stored
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(_a_month().deliver(tmp_path / "later")))
+
+    read = _refreshed_ahead(home, session, [li.id, bystander.id], [li.id, bystander.id])
+
+    assert read == [], "the bystander's whole records came from the read ahead"
+    assert _all_records(session, li.id, bystander.id) == _from_nothing(
+        home, session, li.id, bystander.id)
+
+
+def test_a_read_ahead_of_other_batches_or_persons_is_not_taken(
+        stored: tuple[Path, Session], tmp_path: Path):
+    home, session = stored
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    ingest(warehouse, plan_delivery(_a_month().deliver(tmp_path / "later")))
+    late = County()
+    late.pay(bystander, "低保", "2024-03", 300, file="七月.csv")
+
+    # The month after landed while the warnings were stored: read again, with it.
+    read = _refreshed_ahead(home, session, [bystander.id], [li.id, bystander.id],
+                            meanwhile=lambda: ingest(warehouse, plan_delivery(
+                                late.deliver(tmp_path / "late"))))
+    assert read == [[bystander.id]]
+    assert "七月.csv" in {r.file for r in records(session, bystander.id, timeline.PAYMENT)}
+    # 王芳 read ahead, no longer warned: her records are not written.
+    wang_before = _all_records(session, wang.id)
+    session.execute(delete(TimelinePerson).where(TimelinePerson.id_number == li.id))
+    read = _refreshed_ahead(home, session, [wang.id, li.id], [li.id])
+    assert read == [[li.id]]
+    assert _all_records(session, wang.id) == wang_before
+    assert _all_records(session, li.id, bystander.id) == _from_nothing(
+        home, session, li.id, bystander.id)
+
+
+def test_a_read_ahead_that_failed_is_read_again(
+        stored: tuple[Path, Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    home, session = stored
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(_a_month().deliver(tmp_path / "later")))
+    records = timeline._records
+    calls: list[int] = []
+
+    def failing_first(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise EngineFailed("a file went missing")
+        return records(*args)
+
+    monkeypatch.setattr(timeline, "_records", failing_first)
+    engine = DuckDBEngine()
+    warehouse = Warehouse(Settings(home=home).warehouse_dir)
+    try:
+        with timeline.read_ahead(engine, warehouse, session, [bystander.id]) as ahead:
+            timeline.refresh(engine, warehouse, session, [li.id, bystander.id], ahead)
+    finally:
+        engine.close()
+    session.commit()
+    monkeypatch.undo()
+    assert len(calls) >= 3  # the failed read ahead, the whole read again, the month's rows
+    assert _all_records(session, li.id, bystander.id) == _from_nothing(
+        home, session, li.id, bystander.id)
 
 
 def test_the_timeline_groups_records_and_grids_payments_by_month(ingested: Path, db_url: str):

@@ -142,12 +142,14 @@ def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: Detection
     models when it was) and the 督察 tables; the third value says why these two were not
     rebuilt, if the engine failed on them."""
     held = fingerprint(warehouse)  # read once: the run and the index name the same warehouse
-    with session_factory(db).begin() as session:
+    with session_factory(db).begin() as session, timeline.read_ahead(
+            engine, warehouse, session, {d.id_number for d in result.detections}) as ahead:
+        # The newly warned's records are read from the warehouse while the warnings are stored.
         report = sync(session, result.detections, models=result.models_run,
                       fingerprint=held, as_of=result.as_of.day)
         # In the same transaction: a warning is never stored without its timeline. Those of
         # models not run this time stand too: their persons' timelines are brought up to date.
-        timeline.refresh(engine, warehouse, session, standing_people(session))
+        timeline.refresh(engine, warehouse, session, standing_people(session), ahead)
     # Transactions of their own: the warnings stand even if the index cannot be built.
     try:
         with session_factory(db).begin() as session:

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Collection, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -117,8 +118,64 @@ def _json_member(name: str, kind: pa.DataType) -> str:
     return f"CASE WHEN {column} IS NULL THEN NULL ELSE '\"{name}\":' || to_json({value}) END"
 
 
+class ReadAhead:
+    """The records of persons a refresh is about to write whole (the newly warned: a read of
+    the whole warehouse), read from the engine in a thread while the caller stores the
+    warnings; `refresh` takes them. Used as a context manager: leaving it waits for the
+    thread, so the engine is never closed under it."""
+
+    def __init__(self, keys: list[str] | None = None, persons: Collection[str] = (),
+                 records: Future[list[pa.Table]] | None = None) -> None:
+        self.keys, self.persons, self._records = keys, set(persons), records
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wait()
+
+    def wait(self) -> None:
+        """Wait for the thread (what it raised is `taken`'s to answer)."""
+        if self._records is not None:
+            wait([self._records])
+
+    def taken(self, keys: list[str], whole: Collection[str]) -> list[pa.Table] | None:
+        """The records read, if read for these batches and only for persons about to be
+        written whole; None otherwise, or if the reading failed (read again: a real fault
+        fails there with its own error)."""
+        if self._records is None or keys != self.keys or not self.persons <= set(whole):
+            return None
+        try:
+            return self._records.result()
+        except Exception:
+            return None
+
+
+def read_ahead(engine: Engine, warehouse: Warehouse, session: Session,
+               id_numbers: Collection[str]) -> ReadAhead:
+    """Start reading the records of those of these persons whose stored records a refresh
+    now would write whole (none known, or of fewer batches): the engine is the thread's
+    until the ReadAhead is left or `refresh` takes it."""
+    batches = warehouse.batches()
+    keys = [_batch_key(batch) for batch in batches]
+    state = session.get(TimelineState, 1)
+    added = _added(state, keys) if state is not None else None
+    warned = sorted({i for i in id_numbers if i})
+    if added is None or not warned:  # all written whole, or no one: nothing read ahead
+        return ReadAhead()
+    known = _covering(session.connection(), warned)
+    whole = [person for person in warned if known.get(person) != len(keys) - len(added)]
+    if not whole:
+        return ReadAhead()
+    open_warehouse(engine, warehouse, batches=batches)
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline")
+    records = reader.submit(_records, engine, whole, {s.dataset: s.dataset for s in SOURCES})
+    reader.shutdown(wait=False)
+    return ReadAhead(keys, whole, records)
+
+
 def refresh(engine: Engine, warehouse: Warehouse, session: Session,
-            id_numbers: Collection[str]) -> int:
+            id_numbers: Collection[str], ahead: ReadAhead | None = None) -> int:
     """Bring the records of these persons to what the warehouse holds now; returns how many
     records were written. Runs in the session's transaction; the caller commits. The records
     of a person no longer warned stay as they were (their warnings' pages show them), and
@@ -129,8 +186,11 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     gets the new batches' rows about them, and only the others are written whole. When a
     batch was replaced or removed, or records are made otherwise (`records_code`), all are
     written whole. The rows go from the engine's Arrow tables straight to a bulk insert: a
-    province's first run copies millions.
+    province's first run copies millions. `ahead`: records read beforehand (`read_ahead`),
+    taken where they are those of persons written whole now.
     """
+    if ahead is not None:
+        ahead.wait()  # the engine is this thread's again
     batches = warehouse.batches()
     keys = [_batch_key(batch) for batch in batches]
     state = _state(session)
@@ -149,8 +209,12 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     tables: list[pa.Table] = []
     if whole or (added and appended):  # as the state records them, whatever lands meanwhile
         open_warehouse(engine, warehouse, batches=batches)
-    if whole:
-        tables += _records(engine, whole, {s.dataset: s.dataset for s in SOURCES})
+    read: set[str] = set()
+    if ahead is not None and (taken := ahead.taken(keys, whole)) is not None:
+        tables, read = list(taken), ahead.persons
+    rest = [person for person in whole if person not in read]
+    if rest:
+        tables += _records(engine, rest, {s.dataset: s.dataset for s in SOURCES})
     if added and appended:
         new = [batch for batch, key in zip(batches, keys, strict=True) if key in added]
         tables += _records(engine, appended, _added_rows(engine, warehouse, new))
