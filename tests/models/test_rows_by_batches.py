@@ -111,9 +111,15 @@ def _detected_once(county: Path, tmp_path: Path) -> Path:
     return home
 
 
+def _by_batches() -> list[Model]:
+    """The models kept batch by batch: `rows_of`, or `grouped_by`."""
+    return [m for m in load_library().values() if m.spec.rows_of or m.spec.grouped_by]
+
+
 def _assert_as_whole(home: Path, kept: dict[str, pa.Table]) -> None:
-    """The rows the cache gave each `rows_of` model are a whole run's, row for row."""
-    for code, whole in _whole(home, [m for m in load_library().values() if m.spec.rows_of]):
+    """The rows the cache gave each model kept batch by batch are a whole run's, row for
+    row."""
+    for code, whole in _whole(home, _by_batches()):
         assert whole.num_rows > 0, f"{code} finds nothing here: the test would prove nothing"
         assert _rows(kept[code]) == _rows(whole), f"{code}: other rows than a whole run's"
 
@@ -130,7 +136,7 @@ def test_a_month_computes_the_new_batches_alone_and_finds_what_a_whole_run_finds
 
     by_rows = [m for m in load_library().values() if m.spec.rows_of == "payments"]
     assert len(by_rows) >= 10
-    assert set(kept) == {m.code for m in by_rows}
+    assert set(kept) == {m.code for m in _by_batches()}
     bound = [sql for sql in queries if sql.startswith(BOUND)]
     assert len(bound) == len(by_rows), "each computed over the new batches alone"
     assert all("paid AS (\nSELECT * FROM read_parquet(" in sql for sql in bound), \
@@ -185,7 +191,7 @@ def test_the_rows_kept_for_all_batches_are_read_back_on_a_rerun(
 
     again = _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
 
-    by_rows = [m for m in load_library().values() if m.spec.rows_of]
+    by_rows = _by_batches()
     assert set(kept) == {m.code for m in by_rows}
     assert not [m.code for m in by_rows if any(m.render() in sql for sql in queries)]
     assert sorted(again.detections, key=repr) == sorted(first.detections, key=repr)
@@ -266,6 +272,39 @@ def test_a_model_whose_other_data_changed_is_computed_whole(
     bound = {m.code for m in by_rows
              if any(sql.startswith(BOUND) and m.render() in sql for sql in queries)}
     assert bound == {m.code for m in by_rows} - {"DECEASED_PAID"}
+    _assert_as_whole(home, kept)
+
+
+def test_a_month_touching_earlier_groups_computes_those_groups_again(
+        county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DUPLICATE_PAYMENT (grouped by payee, program and period): a back payment of earlier
+    months makes their groups the month's to compute; the others are kept as they were."""
+    home = _detected_once(county, tmp_path)
+    earlier = sorted(path for path in (county / "delivery" / "payments").iterdir()
+                     if "2024年上半年" in path.name)[0]
+    found = dict(_whole(home, [load_library()["DUPLICATE_PAYMENT"]]))["DUPLICATE_PAYMENT"]
+    paid_again = next(row for row in found.to_pylist() if row["source_dataset"] == "payments")
+    again = county / "delivery" / "payments" / paid_again["source_file"]
+    back = tmp_path / "back" / "payments"
+    back.mkdir(parents=True)  # rows as written (each file's own encoding): the first rows of
+    lines = earlier.read_bytes().splitlines()  # a file, and a payment already paid twice
+    (back / "补发_2024年上半年.csv").write_bytes(b"\n".join(lines[:40]) + b"\n")
+    lines = again.read_bytes().splitlines()
+    (back / "补发_重复.csv").write_bytes(
+        b"\n".join([lines[0], lines[paid_again["source_row"] - 1]]) + b"\n")
+    _ingest(home, back.parent)
+    queries: list[str] = []
+    kept: dict[str, pa.Table] = {}
+
+    _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
+    monkeypatch.undo()
+
+    assert [sql for sql in queries if sql.startswith("WITH touched AS")]
+    duplicates = kept["DUPLICATE_PAYMENT"].to_pylist()
+    assert any(row["source_file"] == back.joinpath("补发_2024年上半年.csv").name
+               for row in duplicates), "the back payment duplicates what was paid"
+    assert any(row["source_file"] != "补发_2024年上半年.csv" and row["fact_first_file"]
+               != earlier.name for row in duplicates), "and groups it does not touch are kept"
     _assert_as_whole(home, kept)
 
 

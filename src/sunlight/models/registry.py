@@ -96,6 +96,12 @@ class ModelSpec(BaseModel):
     contract/vocabulary.yaml `subject_kinds`."""
     subject_role: str = "payee"
     """What the person in the query's `id_number` is to the warning (`person_roles`)."""
+    grouped_by: list[Literal["id_number", "program", "period"]] = []
+    """Columns of `paid` that group the payment rows so that the query's rows about a group
+    depend on that group's rows alone: each names a payment row (`source_dataset` payments,
+    its basis in the row's basis columns) and its group in its own columns of those names;
+    its rows of other data depend on no payment row. After a month, its rows of the groups
+    the new batches do not touch are kept, and the rest computed over the touched groups'."""
     rows_of: Literal["", "payments"] = ""
     """`payments`: each row the query returns comes of one payment row (with rows of other
     data), or is a `basis` row it returns DISTINCT for such rows; none depends on another

@@ -29,7 +29,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
@@ -322,11 +322,11 @@ class RelationCache:
         return rows
 
     def rows_by_batches(self, engine: DuckDBEngine, keys: RelationKeys, label: str, sql: str,
-                        reads: frozenset[str], dataset: str, compute: Callable[[], pa.Table]
-                        ) -> pa.Table:
-        """The rows of a query declared `rows_of: dataset`: kept for all of the dataset's
-        batches, or kept for the first ones and computed for the later ones alone (a month),
-        or `compute`d whole; kept for all of them in the first case."""
+                        reads: frozenset[str], dataset: str, compute: Callable[[], pa.Table],
+                        grouped_by: Sequence[str] = ()) -> pa.Table:
+        """The rows of a query declared `rows_of: dataset` (or `grouped_by` columns of
+        `paid`): kept for all of the dataset's batches; or kept for the first ones and the
+        later ones' computed alone (a month); or `compute`d whole; kept for all of them."""
         prefixes = keys.prefixes(label, sql, reads, dataset)
         if prefixes is None:
             return compute()
@@ -340,8 +340,10 @@ class RelationCache:
             earlier = _read_rows(self._result(label, prefixes[count - 1]), prefixes[count - 1])
             if earlier is not None:
                 try:
-                    rows = _joined(earlier, engine.query(
-                        self._over(engine, keys, sql, reads, dataset, batches[count:])))
+                    rows = (self._regrouped(engine, keys, sql, reads, batches[count:], earlier,
+                                            grouped_by) if grouped_by
+                            else _joined(earlier, engine.query(
+                                self._over(engine, keys, sql, reads, dataset, batches[count:]))))
                 except EngineError:
                     # A kept part gone or damaged under it: computed whole, as without a
                     # cache (a query at fault fails there again, with its own error).
@@ -351,6 +353,42 @@ class RelationCache:
             rows = compute()
         self._keep(self._result(label, whole), whole, rows, keys.inputs.same_day)
         return rows
+
+    def _regrouped(self, engine: DuckDBEngine, keys: RelationKeys, sql: str,
+                   reads: frozenset[str], later: list[BatchRecord], earlier: pa.Table,
+                   columns: Sequence[str]) -> pa.Table | None:
+        """A grouped query's rows after `later` batches of payments: the earlier rows of the
+        groups those batches do not touch, and the query over the touched groups' rows of
+        every batch; None where it reads a relation of payments other than `paid`."""
+        if ([relation.name for relation in keys.row_chain(reads, "payments")] != ["paid"]
+                or "basis" in (earlier.column("role").to_pylist()
+                               if "role" in earlier.column_names else ())):
+            return None  # computed whole: a basis row of its own names no group
+        new_paid = self._over(engine, keys, "SELECT * FROM paid", reads | {"paid"}, "payments",
+                              later)
+        listed = ", ".join(columns)
+        touched = engine.query(f"SELECT DISTINCT {listed} FROM (\n{new_paid}\n)")
+        groups = set(zip(*(touched.column(name).to_pylist() for name in columns), strict=True))
+        matching = " AND ".join(f"p.{name} IS NOT DISTINCT FROM t.{name}" for name in columns)
+        bound = (f"WITH touched AS (SELECT DISTINCT {listed} FROM (\n{new_paid}\n)),\n"
+                 f"paid AS (SELECT p.* FROM main.paid AS p WHERE EXISTS ("
+                 f"SELECT 1 FROM touched AS t WHERE {matching}))\n"
+                 f"SELECT * FROM (\n{sql}\n)")
+        recomputed = engine.query(bound)
+        if earlier.schema.remove_metadata() != recomputed.schema.remove_metadata():
+            return None
+        untouched = [row["source_dataset"] == "payments"
+                     and tuple(row[name] for name in columns) not in groups
+                     for row in earlier.to_pylist()]
+        pieces, start = [], None  # runs of the earlier rows kept (slices: no compute kernel)
+        for number, keep in enumerate([*untouched, False]):
+            if keep and start is None:
+                start = number
+            elif not keep and start is not None:
+                pieces.append(earlier.slice(start, number - start))
+                start = None
+        return pa.concat_tables([piece.replace_schema_metadata(None)
+                                 for piece in [*pieces, recomputed]])
 
     def _over(self, engine: DuckDBEngine, keys: RelationKeys, sql: str, reads: frozenset[str],
               dataset: str, batches: list[BatchRecord]) -> str:
