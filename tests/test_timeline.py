@@ -4,6 +4,7 @@ warning page never reads the warehouse: registry, death, certificates, enrollmen
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from sunlight.detect import run_detection
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
-from sunlight.warehouse.engine import EngineFailed
+from sunlight.warehouse.engine import EngineError, EngineFailed
 from sunlight.warehouse.store import Warehouse
 from tests.models.county import County, months
 
@@ -307,9 +308,59 @@ def test_a_read_ahead_that_failed_is_read_again(
         engine.close()
     session.commit()
     monkeypatch.undo()
-    assert len(calls) >= 3  # the failed read ahead, the whole read again, the month's rows
+    assert len(calls) == 3  # the failed read ahead, the whole read again, the month's rows
     assert _all_records(session, li.id, bystander.id) == _from_nothing(
         home, session, li.id, bystander.id)
+
+
+def test_detection_holds_the_write_lock_before_it_reads_ahead(
+        ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """On SQLite a transaction that read first fails, instead of waiting, when another writer
+    commits before its first write: the store takes the lock before the read ahead reads."""
+    database = tmp_path / "app.db"
+    settings = Settings(home=ingested, database_url=f"sqlite:///{database}")
+    run_detection(settings, ["DECEASED_PAID"])  # the database made, a first run stored
+    read_ahead = timeline.read_ahead
+    others: list[str] = []
+
+    def another_writer_first(*args: Any) -> timeline.ReadAhead:
+        other = sqlite3.connect(database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            others.append("got the lock")
+        except sqlite3.OperationalError as error:
+            others.append(str(error))
+        finally:
+            other.close()
+        return read_ahead(*args)
+
+    monkeypatch.setattr(timeline, "read_ahead", another_writer_first)
+    run = run_detection(settings, ["DECEASED_PAID", "DUPLICATE_PAYMENT"])
+
+    assert others == ["database is locked"]
+    assert run.report is not None
+
+
+def test_a_failed_store_stops_the_read_ahead_instead_of_waiting_for_it(
+        stored: tuple[Path, Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    home, session = stored
+    ingest(Warehouse(Settings(home=home).warehouse_dir),
+           plan_delivery(_a_month().deliver(tmp_path / "later")))
+    monkeypatch.setattr(timeline, "_records", lambda engine, *args: engine.query(
+        "SELECT count(*) FROM range(20000000000) WHERE range % 7 = 3"))  # minutes alone
+    engine = DuckDBEngine()
+    try:
+        warehouse = Warehouse(Settings(home=home).warehouse_dir)
+        with pytest.raises(RuntimeError, match="sync failed"), timeline.read_ahead(
+                engine, warehouse, session, [bystander.id]) as ahead:
+            raise RuntimeError("sync failed")
+        with pytest.raises(KeyboardInterrupt):  # the read was stopped, not waited for
+            ahead.taken(ahead.keys or [], [bystander.id])
+        with pytest.raises(EngineError):
+            engine.query("SELECT 1")  # stopped: the run ends, the engine is closed next
+    finally:
+        engine.close()
 
 
 def test_the_timeline_groups_records_and_grids_payments_by_month(ingested: Path, db_url: str):

@@ -11,7 +11,13 @@ from sqlalchemy import Engine as SAEngine
 from sqlalchemy.orm import Session
 
 from sunlight import timeline
-from sunlight.appdb.database import database_url, make_engine, session_factory, upgrade
+from sunlight.appdb.database import (
+    database_url,
+    make_engine,
+    session_factory,
+    upgrade,
+    writing,
+)
 from sunlight.appdb.warnings import SyncReport, standing_flags, standing_people, sync
 from sunlight.contract.catalog import load_catalog
 from sunlight.contract.time_limits import TimeLimits, load_time_limits
@@ -142,8 +148,11 @@ def _store(db: SAEngine, engine: Engine, warehouse: Warehouse, result: Detection
     models when it was) and the 督察 tables; the third value says why these two were not
     rebuilt, if the engine failed on them."""
     held = fingerprint(warehouse)  # read once: the run and the index name the same warehouse
+    # The write lock first (SQLite): the read ahead reads before sync writes, and a deferred
+    # transaction that read first fails, instead of waiting, when another writer got in.
     with session_factory(db).begin() as session, timeline.read_ahead(
-            engine, warehouse, session, {d.id_number for d in result.detections}) as ahead:
+            engine, warehouse, writing(session),
+            {d.id_number for d in result.detections}) as ahead:
         # The newly warned's records are read from the warehouse while the warnings are stored.
         report = sync(session, result.detections, models=result.models_run,
                       fingerprint=held, as_of=result.as_of.day)

@@ -124,14 +124,22 @@ class ReadAhead:
     warnings; `refresh` takes them. Used as a context manager: leaving it waits for the
     thread, so the engine is never closed under it."""
 
-    def __init__(self, keys: list[str] | None = None, persons: Collection[str] = (),
+    def __init__(self, engine: DuckDBEngine | None = None, keys: list[str] | None = None,
+                 persons: Collection[str] = (),
                  records: Future[list[pa.Table]] | None = None) -> None:
-        self.keys, self.persons, self._records = keys, set(persons), records
+        self._engine, self.keys, self.persons, self._records = engine, keys, set(persons), records
 
     def __enter__(self) -> ReadAhead:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, failure: type[BaseException] | None, *rest: object) -> None:
+        if failure is not None and self._engine is not None and self._records is not None:
+            # A failed store (or Ctrl-C, which reaches only the main thread's statements)
+            # does not wait for the read: the engine is closed next, and refuses a busy one.
+            # Stopped again until it ends: an interrupt before its statement began is lost.
+            while not self._records.done():
+                self._engine.stop()
+                wait([self._records], timeout=0.05)
         self.wait()
 
     def wait(self) -> None:
@@ -143,10 +151,11 @@ class ReadAhead:
         """The records read, if read for these batches and only for persons about to be
         written whole; None otherwise, or if the reading failed (read again: a real fault
         fails there with its own error)."""
-        if self._records is None or keys != self.keys or not self.persons <= set(whole):
+        records, self._records = self._records, None  # not kept alive beside a read again
+        if records is None or keys != self.keys or not self.persons <= set(whole):
             return None
         try:
-            return self._records.result()
+            return records.result()
         except Exception:
             return None
 
@@ -154,8 +163,10 @@ class ReadAhead:
 def read_ahead(engine: Engine, warehouse: Warehouse, session: Session,
                id_numbers: Collection[str]) -> ReadAhead:
     """Start reading the records of those of these persons whose stored records a refresh
-    now would write whole (none known, or of fewer batches): the engine is the thread's
-    until the ReadAhead is left or `refresh` takes it."""
+    now would write whole (none known, or of fewer batches), on DuckDB: the engine is the
+    thread's until the ReadAhead is left or `refresh` takes it."""
+    if not isinstance(engine, DuckDBEngine):
+        return ReadAhead()
     batches = warehouse.batches()
     keys = [_batch_key(batch) for batch in batches]
     state = session.get(TimelineState, 1)
@@ -171,7 +182,7 @@ def read_ahead(engine: Engine, warehouse: Warehouse, session: Session,
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline")
     records = reader.submit(_records, engine, whole, {s.dataset: s.dataset for s in SOURCES})
     reader.shutdown(wait=False)
-    return ReadAhead(keys, whole, records)
+    return ReadAhead(engine, keys, whole, records)
 
 
 def refresh(engine: Engine, warehouse: Warehouse, session: Session,

@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -198,8 +198,10 @@ class RelationKeys:
                 return None
             lines.append(f"current_date {self.inputs.today}")
         for read in sorted(relation.reads):
-            if read == dataset:
-                described: str | None = "batch by batch"
+            described: str | None
+            if read == dataset:  # its columns, each batch's rows keyed where they are read
+                described = _digest(["batch by batch", *(
+                    f"{column.name} {column.sql_type}" for column in table_columns(dataset))])
             elif read in self._relations and self._relations[read].row_by_row == dataset:
                 described = self._row_base(self._relations[read], dataset)
             elif read == "batches":
@@ -265,22 +267,30 @@ class RelationCache:
             return False
         prefixes = (keys.prefixes(relation.name, relation.sql, relation.reads, relation.rows_of)
                     if relation.rows_of is not None and relation.parts is None else None)
+        wanted: list[tuple[Path, str, Callable[[], str]]]
         if prefixes is not None:  # kept whole, grown by a month's rows
             wanted = [(self._path(relation.name, prefixes[-1]), prefixes[-1],
-                       self._grown(engine, keys, relation, prefixes))]
+                       lambda: self._grown(engine, keys, relation, prefixes))]
         elif relation.parts is None:
-            wanted = [(self._path(relation.name, key), key, relation.sql)]
+            wanted = [(self._path(relation.name, key), key, lambda: relation.sql)]
         else:
             wanted = [(self._path(relation.name, part_key), part_key,
-                       _one_batch(relation, batch)) for batch, part_key in keys.parts(
-                relation.name)]
+                       partial(_one_batch, relation, batch))
+                      for batch, part_key in keys.parts(relation.name)]
             if not wanted:  # no batch of the dataset: no part to read
                 return False
         try:
             _private_folder(self.folder)
             for path, file_key, sql in wanted:
-                if not self._usable(engine, path, file_key):
-                    self._write(engine, path, file_key, sql, keys.inputs.same_day)
+                if self._usable(engine, path, file_key):
+                    continue
+                try:
+                    self._write(engine, path, file_key, sql(), keys.inputs.same_day)
+                except EngineError:
+                    if prefixes is None:
+                        raise
+                    # An earlier file that reads but whose rows do not: computed whole once.
+                    self._write(engine, path, file_key, relation.sql, keys.inputs.same_day)
         except (OSError, EngineError):
             # A folder that cannot be written, a disk full: computed as if there were no
             # cache (a query at fault fails there again, with its own error).
