@@ -83,13 +83,15 @@ def test_a_damaged_file_is_ignored_and_written_again(kept: Path, damage: str) ->
     assert json.loads(kept.read_text("utf-8")) == document
 
 
-def test_entries_no_run_uses_are_dropped_and_no_one_else_may_edit_the_file(kept: Path) -> None:
+def test_a_file_of_other_code_is_dropped_and_no_one_else_may_edit_the_file(
+        kept: Path) -> None:
     sql_cache.keep_in(kept)
     computed = _everything(load_library())
     sql_cache.active().save()
     document = json.loads(kept.read_text("utf-8"))
     stale = {**document["entries"], "0" * 64: "SELECT 'an older sqlglot rendered this'"}
-    kept.write_text(json.dumps({**document, "entries": stale}), "utf-8")
+    kept.write_text(json.dumps({**document, "code": "an older release's", "entries": stale}),
+                    "utf-8")
 
     sql_cache._active = sql_cache.SqlCache()  # a new process, after an upgrade
     sql_cache.keep_in(kept)
@@ -98,3 +100,41 @@ def test_entries_no_run_uses_are_dropped_and_no_one_else_may_edit_the_file(kept:
 
     assert json.loads(kept.read_text("utf-8"))["entries"] == document["entries"]
     assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_run_of_some_models_keeps_the_others_entries_for_the_next_run_of_all(
+        kept: Path) -> None:
+    sql_cache.keep_in(kept)
+    computed = _everything(load_library())
+    sql_cache.active().save()
+
+    sql_cache._active = sql_cache.SqlCache()  # `sunlight detect --models DECEASED_PAID`
+    sql_cache.keep_in(kept)
+    load_library()["DECEASED_PAID"].render()
+    sql_cache.active().put("render", "a new entry", "of this run")
+    sql_cache.active().save()
+
+    sql_cache._active = sql_cache.SqlCache()  # then `sunlight detect`
+    cache = sql_cache.keep_in(kept)
+    assert _everything(load_library()) == computed
+    assert not cache._changed, "every model's entries were still there"
+
+
+def test_the_file_keeps_at_most_its_share_the_last_run_s_first(
+        kept: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql_cache, "KEPT_ENTRIES", 3)
+    cache = sql_cache.keep_in(kept)
+    for number in range(5):
+        cache.put("render", f"SELECT {number}", str(number))
+    cache.save()
+    sql_cache._active = sql_cache.SqlCache()
+    cache = sql_cache.keep_in(kept)
+    assert cache.get("render", "4") == "SELECT 4"  # used by this run
+    cache.put("render", "SELECT 5", "5")
+    cache.save()
+
+    entries = json.loads(kept.read_text("utf-8"))["entries"]
+    assert len(entries) == 3
+    sql_cache._active = sql_cache.SqlCache()
+    again = sql_cache.keep_in(kept)
+    assert again.get("render", "4") == "SELECT 4" and again.get("render", "5") == "SELECT 5"

@@ -19,7 +19,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-FORMAT = "model-sql 1"
+FORMAT = "model-sql 2"
+KEPT_ENTRIES = 1000
+"""At most this many entries are kept, those the last run used first: a file of the code of
+the day holds only what its models and parameters gave, but an edited parameter leaves one
+behind each time."""
 
 
 class SqlCache:
@@ -46,17 +50,23 @@ class SqlCache:
         self._changed = True
 
     def save(self) -> None:
-        """Write back the entries this process used, if any was added or one was not used (an
-        older sqlglot's, a model since changed: the file does not grow with every upgrade); a
-        file that cannot be written is left (the next run computes again)."""
-        if self.path is None or not (self._changed or set(self._entries) - self._used):
+        """Write the entries back if any was added: those this process used, then the others
+        (a run of some models keeps the rest's for the next run of all) up to KEPT_ENTRIES.
+        A file of other code (an older sqlglot, an upgrade) was not read: it does not grow
+        with every upgrade. A file that cannot be written is left (the next run computes)."""
+        if self.path is None or not self._changed:
             return
         written = self.path.with_name(f".{self.path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            entries = {key: value for key, value in list(self._entries.items())
-                       if key in self._used}  # one step: a server's other threads may add
-            written.write_text(json.dumps({"format": FORMAT, "entries": entries}), "utf-8")
+            everything = list(self._entries.items())  # one step: a server's threads may add
+            entries = {key: value for key, value in everything if key in self._used}
+            for key, value in everything:
+                if len(entries) >= KEPT_ENTRIES:
+                    break
+                entries.setdefault(key, value)
+            written.write_text(json.dumps({"format": FORMAT, "code": _code(),
+                                           "entries": entries}), "utf-8")
             written.chmod(0o600)  # what a run executes: no one else's to edit
             os.replace(written, self.path)
             self._changed = False
@@ -86,8 +96,8 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     if (not isinstance(document, dict) or document.get("format") != FORMAT
-            or not isinstance(document.get("entries"), dict)):
-        return {}
+            or document.get("code") != _code() or not isinstance(document.get("entries"), dict)):
+        return {}  # damaged, or of other code: none of its keys could be asked for
     entries: dict[str, Any] = document["entries"]
     return entries
 
