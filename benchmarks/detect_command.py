@@ -18,6 +18,9 @@ Scenarios:
   so the entity index of the day is built incrementally, as after a monthly delivery.
 
 `--models v1` runs the 15 models of contract v1 (`--models` of the command); `all` every one.
+`--days-later N` runs the measured command N days after the unmeasured one, as a user's month
+comes (Debian's libfaketime, package faketime): what a run keeps under the day's key (`death`
+reads `current_date`) is computed again.
 """
 
 from __future__ import annotations
@@ -51,7 +54,9 @@ STEPS = ("load_library", "loaded_library", "upgrade", "standing_flags", "engine_
 
 def child(report: Path, argv: list[str]) -> None:
     """The command itself, its steps timed; figures written to `report` as it exits."""
-    spawned_at = float(os.environ["DETECT_BENCH_SPAWNED"])
+    # The parent's clock: a child run days later (libfaketime) reads its own shifted by that.
+    spawned_at = float(os.environ["DETECT_BENCH_SPAWNED"]) + float(
+        os.environ.get("DETECT_BENCH_SHIFT", "0"))
     imports_from = time.time()
     cpu0 = time.process_time()
     import sunlight.cli.detect  # noqa: F401  what `sunlight detect` imports before it runs
@@ -91,7 +96,7 @@ def child(report: Path, argv: list[str]) -> None:
     except SystemExit as exit_:
         figures["exit_code"] = exit_.code
     finally:
-        figures["returned_at"] = time.time()
+        figures["returned_at"] = time.time() - float(os.environ.get("DETECT_BENCH_SHIFT", "0"))
         figures["cpu_in_command"] = time.process_time() - cpu0
         report.write_text(json.dumps(figures))
 
@@ -123,7 +128,11 @@ def settled(home: Path, work: Path) -> Path:
     return copy
 
 
-def run_once(home: Path, work: Path, scenario: str, codes: str | None) -> dict[str, object]:
+FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+
+
+def run_once(home: Path, work: Path, scenario: str, codes: str | None,
+             days_later: int = 0) -> dict[str, object]:
     """One user's run on a fresh copy of `home`, in a fresh process."""
     copy = work / "home"
     if copy.exists():
@@ -143,6 +152,9 @@ def run_once(home: Path, work: Path, scenario: str, codes: str | None) -> dict[s
     argv = ["--models", codes] if codes else []
     load = os.getloadavg()[0]
     before = os.times()
+    if days_later:
+        env.update(FAKETIME=f"+{days_later}d", LD_PRELOAD=str(FAKETIME),
+                   DETECT_BENCH_SHIFT=str(days_later * 86400))
     env["DETECT_BENCH_SPAWNED"] = repr(time.time())
     started = time.perf_counter()
     subprocess.run([sys.executable, __file__, "--child", str(report), *argv], env=env,
@@ -211,7 +223,11 @@ def main() -> None:
     parser.add_argument("--scenarios", default="rerun,month")
     parser.add_argument("--models", default="v1,all", help="v1, all, or both (v1,all)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--days-later", type=int, default=0,
+                        help="run the measured command this many days later (libfaketime)")
     args = parser.parse_args()
+    if args.days_later and not FAKETIME.is_file():
+        parser.error(f"--days-later needs libfaketime ({FAKETIME}): apt-get install faketime")
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
@@ -223,7 +239,7 @@ def main() -> None:
                 parser.error(f"unknown scenario {scenario!r}; one of {', '.join(SCENARIOS)}")
             for label in args.models.split(","):
                 codes = ",".join(V1_MODELS) if label == "v1" else None
-                figures = run_once(home, args.work.resolve(), scenario, codes)
+                figures = run_once(home, args.work.resolve(), scenario, codes, args.days_later)
                 figures["label"] = label
                 print(row(figures), flush=True)
                 print(json.dumps(figures), file=sys.stderr, flush=True)
