@@ -230,7 +230,7 @@ def _refreshed_ahead(home: Path, session: Session, ahead_of: list[str], ids: lis
     records = timeline._records
 
     def counted(engine: DuckDBEngine, persons: list[str], tables: Any) -> Any:
-        if tables == {s.dataset: s.dataset for s in timeline.SOURCES}:
+        if tables == timeline._EVERY_ROW:
             read.append(sorted(persons))
         return records(engine, persons, tables)
 

@@ -77,6 +77,8 @@ SOURCES = (
            program="coalesce(t.program_code, t.program, '')", amount="t.amount",
            details=("name", "program", "paid_on", "township", "village")),
 )
+_EVERY_ROW = {source.dataset: source.dataset for source in SOURCES}
+"""Each dataset's table for `_records`: every row of it (a person written whole)."""
 
 
 def source_sql(source: Source, table: str = "") -> str:
@@ -171,16 +173,14 @@ def read_ahead(engine: Engine, warehouse: Warehouse, session: Session,
     keys = [_batch_key(batch) for batch in batches]
     state = session.get(TimelineState, 1)
     added = _added(state, keys) if state is not None else None
-    warned = sorted({i for i in id_numbers if i})
-    if added is None or not warned:  # all written whole, or no one: nothing read ahead
+    if added is None:  # all written whole: nothing read ahead
         return ReadAhead()
-    known = _covering(session.connection(), warned)
-    whole = [person for person in warned if known.get(person) != len(keys) - len(added)]
+    _, whole = _split(session.connection(), id_numbers, keys, added)
     if not whole:
         return ReadAhead()
     open_warehouse(engine, warehouse, batches=batches)
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline")
-    records = reader.submit(_records, engine, whole, {s.dataset: s.dataset for s in SOURCES})
+    records = reader.submit(_records, engine, whole, _EVERY_ROW)
     reader.shutdown(wait=False)
     return ReadAhead(engine, keys, whole, records)
 
@@ -207,13 +207,9 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
     state = _state(session)
     added = _added(state, keys)
     connection = session.connection()
-    warned = sorted({i for i in id_numbers if i})
     if added is None:  # no one's records are known to be as of any batch still there
         connection.execute(delete(TimelinePerson))
-    known = _covering(connection, warned) if added is not None else {}
-    current = len(keys) - len(added or ())
-    appended = [person for person in warned if known.get(person) == current]
-    whole = [person for person in warned if known.get(person) != current]
+    appended, whole = _split(connection, id_numbers, keys, added)
     state.batches, state.code = "\n".join(keys), records_code()
     for condition in among(connection, PersonRecord.id_number, whole):  # stale or none
         connection.execute(delete(PersonRecord).where(condition))
@@ -225,7 +221,7 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
         tables, read = list(taken), ahead.persons
     rest = [person for person in whole if person not in read]
     if rest:
-        tables += _records(engine, rest, {s.dataset: s.dataset for s in SOURCES})
+        tables += _records(engine, rest, _EVERY_ROW)
     if added and appended:
         new = [batch for batch, key in zip(batches, keys, strict=True) if key in added]
         tables += _records(engine, appended, _added_rows(engine, warehouse, new))
@@ -235,6 +231,17 @@ def refresh(engine: Engine, warehouse: Warehouse, session: Session,
             insert_table(connection, PersonRecord, table)
     _cover(connection, whole, appended if added else [], len(keys))
     return written
+
+
+def _split(connection: Connection, id_numbers: Collection[str], keys: list[str],
+           added: set[str] | None) -> tuple[list[str], list[str]]:
+    """(appended, whole): the warned whose stored records are of the batches before those
+    `added`, who get those batches' rows alone, and the others, written whole."""
+    warned = sorted({i for i in id_numbers if i})
+    known = _covering(connection, warned) if added is not None else {}
+    current = len(keys) - len(added or ())
+    return ([person for person in warned if known.get(person) == current],
+            [person for person in warned if known.get(person) != current])
 
 
 def _covering(connection: Connection, persons: list[str]) -> dict[str, int]:

@@ -16,7 +16,7 @@ from sunlight.contract.catalog import load_catalog
 from sunlight.contract.datasets import DATASETS
 from sunlight.ingest.pipeline import ingest, plan_delivery
 from sunlight.models.registry import Model, load_library
-from sunlight.models.relation_cache import RelationCache, _joined
+from sunlight.models.relation_cache import TOUCHED, RelationCache, _joined
 from sunlight.models.runner import DetectionResult, cached_relations, detect, prepare, select
 from sunlight.settings import Settings
 from sunlight.synth import generate_county
@@ -303,7 +303,7 @@ def test_a_month_touching_earlier_groups_computes_those_groups_again(
     _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
     monkeypatch.undo()
 
-    assert [sql for sql in queries if sql.startswith("WITH touched AS")]
+    assert [sql for sql in queries if f"FROM {TOUCHED} AS t" in sql]
     duplicates = kept["DUPLICATE_PAYMENT"].to_pylist()
     assert any(row["source_file"] == back.joinpath("补发_2024年上半年.csv").name
                for row in duplicates), "the back payment duplicates what was paid"

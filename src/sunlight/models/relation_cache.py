@@ -57,6 +57,8 @@ _VOLATILE = re.compile(
 taken as meant: only a missed saving)."""
 KEY_FIELD = "sunlight_relation_key"
 """The Parquet footer's key-value entry holding the key a file was written for."""
+TOUCHED = "touched_groups"
+"""The groups a month's payments touch, registered while a grouped query is run again."""
 KEPT_UNUSED = 6 * 3600.0
 """Seconds a file no run used is kept: longer than any run reading it (a province's takes
 minutes)."""
@@ -76,6 +78,10 @@ class RunInputs:
     today_now: Callable[[], str] | None = None
     """The engine's `current_date` asked again: rows computed across midnight are not kept."""
     _digests: dict[str, str] = field(default_factory=dict)
+
+    def batches_of(self, dataset: str) -> list[BatchRecord]:
+        """The dataset's batches, in ingest order."""
+        return [batch for batch in self.batches if batch.dataset == dataset]
 
     def same_day(self) -> bool:
         """Whether the day the keys were made for is still the engine's."""
@@ -160,7 +166,7 @@ class RelationKeys:
         """The keys of a query's rows (a model's declared `rows_of: dataset`) over the first
         1, 2… of the dataset's batches in ingest order, the last over all of them; None where
         no key can be made or there is no batch."""
-        batches = [batch for batch in self.inputs.batches if batch.dataset == dataset]
+        batches = self.inputs.batches_of(dataset)
         if len({batch.file_name for batch in batches}) < len(batches):
             # A row is told by its file's name, sheet and row (`source_file`): two batches of
             # one name hold rows a query over both may take for the same, one over each not.
@@ -171,8 +177,8 @@ class RelationKeys:
         digest = hashlib.sha256(base.encode())
         keys = []
         for batch in batches:
-                digest.update(f"\n{batch.file_hash} {self.inputs.file(batch)}".encode())
-                keys.append(digest.copy().hexdigest())
+            digest.update(f"\n{batch.file_hash} {self.inputs.file(batch)}".encode())
+            keys.append(digest.copy().hexdigest())
         return keys or None
 
     def row_chain(self, reads: Iterable[str], dataset: str) -> list[Relation]:
@@ -275,7 +281,8 @@ class RelationCache:
             wanted = [(self._path(relation.name, key), key, lambda: relation.sql)]
         else:
             wanted = [(self._path(relation.name, part_key), part_key,
-                       partial(_one_batch, relation, batch))
+                       partial(self._over, engine, keys, relation.sql, relation.reads,
+                               relation.parts, [batch]))
                       for batch, part_key in keys.parts(relation.name)]
             if not wanted:  # no batch of the dataset: no part to read
                 return False
@@ -306,7 +313,7 @@ class RelationCache:
         dataset's batches: the rows kept for the most of the first ones, and the later ones'
         computed alone (`_over`); or its own query, when none are kept."""
         assert relation.rows_of is not None
-        batches = [batch for batch in keys.inputs.batches if batch.dataset == relation.rows_of]
+        batches = keys.inputs.batches_of(relation.rows_of)
         for count in range(len(prefixes) - 1, 0, -1):
             path = self._path(relation.name, prefixes[count - 1])
             if self._usable(engine, path, prefixes[count - 1]):
@@ -344,7 +351,7 @@ class RelationCache:
         kept = _read_rows(self._result(label, whole), whole)
         if kept is not None:
             return kept
-        batches = [batch for batch in keys.inputs.batches if batch.dataset == dataset]
+        batches = keys.inputs.batches_of(dataset)
         rows = None
         for count in range(len(prefixes) - 1, 0, -1):
             earlier = _read_rows(self._result(label, prefixes[count - 1]), prefixes[count - 1])
@@ -376,35 +383,25 @@ class RelationCache:
             return None  # computed whole: a basis row of its own names no group
         new_paid = self._over(engine, keys, "SELECT * FROM paid", reads | {"paid"}, "payments",
                               later)
-        listed = ", ".join(columns)
-        touched = engine.query(f"SELECT DISTINCT {listed} FROM (\n{new_paid}\n)")
+        touched = engine.query(f"SELECT DISTINCT {', '.join(columns)} FROM (\n{new_paid}\n)")
         groups = set(zip(*(touched.column(name).to_pylist() for name in columns), strict=True))
+        engine.register_table(TOUCHED, touched)
         matching = " AND ".join(f"p.{name} IS NOT DISTINCT FROM t.{name}" for name in columns)
-        bound = (f"WITH touched AS (SELECT DISTINCT {listed} FROM (\n{new_paid}\n)),\n"
-                 f"paid AS (SELECT p.* FROM main.paid AS p WHERE EXISTS ("
-                 f"SELECT 1 FROM touched AS t WHERE {matching}))\n"
+        bound = (f"WITH paid AS (SELECT p.* FROM main.paid AS p WHERE EXISTS ("
+                 f"SELECT 1 FROM {TOUCHED} AS t WHERE {matching}))\n"
                  f"SELECT * FROM (\n{sql}\n)")
-        recomputed = engine.query(bound)
-        if earlier.schema.remove_metadata() != recomputed.schema.remove_metadata():
-            return None
         untouched = [row["source_dataset"] == "payments"
                      and tuple(row[name] for name in columns) not in groups
                      for row in earlier.to_pylist()]
-        pieces, start = [], None  # runs of the earlier rows kept (slices: no compute kernel)
-        for number, keep in enumerate([*untouched, False]):
-            if keep and start is None:
-                start = number
-            elif not keep and start is not None:
-                pieces.append(earlier.slice(start, number - start))
-                start = None
-        return pa.concat_tables([piece.replace_schema_metadata(None)
-                                 for piece in [*pieces, recomputed]])
+        return _concatenated(_only(earlier, untouched), engine.query(bound))
 
     def _over(self, engine: DuckDBEngine, keys: RelationKeys, sql: str, reads: frozenset[str],
               dataset: str, batches: list[BatchRecord]) -> str:
-        """The query over these batches of `dataset` alone: the dataset, and each relation
-        the query reads row by row of it, bound by a CTE of its name to those batches' rows
-        (a relation kept by parts read from its kept files)."""
+        """The query over these batches of `dataset` alone (a part of a relation kept by parts,
+        a month's rows): each of a dataset's rows carries its file's hash (ingest writes it),
+        so the dataset, and each relation the query reads row by row of it, are bound by a
+        CTE of their name to those batches' rows (a relation kept by parts read from its
+        kept files)."""
         hashes = ", ".join(_literal(batch.file_hash) for batch in batches)
         bound = [f"{dataset} AS (SELECT * FROM main.{dataset} "
                  f"WHERE source_file_hash IN ({hashes}))"]
@@ -560,30 +557,33 @@ def _joined(earlier: pa.Table, later: pa.Table) -> pa.Table | None:
     """The rows of the earlier batches and of the later ones, as the query over all of them
     gives them: a `basis` row both name is there once (a query returns its basis rows
     DISTINCT); None when their columns differ."""
-    if earlier.schema.remove_metadata() != later.schema.remove_metadata():
-        return None
-    pieces = [earlier.replace_schema_metadata(None)]
-    if "role" in later.column_names and "basis" in later.column("role").to_pylist():
+    if ("role" in earlier.column_names and "role" in later.column_names
+            and "basis" in later.column("role").to_pylist()):
         seen = {repr(row) for row in earlier.to_pylist() if row["role"] == "basis"}
-        start = 0  # the later rows in runs of those kept (slices: no compute kernel loaded)
-        for number, row in enumerate(later.to_pylist()):
-            if row["role"] == "basis" and repr(row) in seen:
-                pieces.append(later.slice(start, number - start))
-                start = number + 1
-        pieces.append(later.slice(start))
-    else:
-        pieces.append(later)
-    return pa.concat_tables([piece.replace_schema_metadata(None) for piece in pieces])
+        later = _only(later, [not (row["role"] == "basis" and repr(row) in seen)
+                              for row in later.to_pylist()])
+    return _concatenated(earlier, later)
 
 
-def _one_batch(relation: Relation, batch: BatchRecord) -> str:
-    """The relation's query over one batch of its `parts` dataset: each of a dataset's rows
-    carries its file's hash (ingest writes it), and the query's name for the dataset is
-    bound to those rows by a CTE of the same name."""
-    assert relation.parts is not None
-    return (f"WITH {relation.parts} AS (SELECT * FROM main.{relation.parts} "
-            f"WHERE source_file_hash = {_literal(batch.file_hash)}) "
-            f"SELECT * FROM (\n{relation.sql}\n)")
+def _only(table: pa.Table, keep: list[bool]) -> pa.Table:
+    """The rows of `table` marked to keep: slices of its runs of them (Table.filter would
+    load pyarrow.compute, a tenth of a second)."""
+    pieces, start = [], None
+    for number, kept in enumerate([*keep, False]):
+        if kept and start is None:
+            start = number
+        elif not kept and start is not None:
+            pieces.append(table.slice(start, number - start))
+            start = None
+    return pa.concat_tables(pieces) if pieces else table.slice(0, 0)
+
+
+def _concatenated(first: pa.Table, second: pa.Table) -> pa.Table | None:
+    """One table of both, without their schemas' metadata; None when their columns differ."""
+    first, second = first.replace_schema_metadata(None), second.replace_schema_metadata(None)
+    if first.schema != second.schema:
+        return None
+    return pa.concat_tables([first, second])
 
 
 def _digest(lines: Iterable[object]) -> str:

@@ -339,12 +339,10 @@ def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
     duckdb_engine = engine
 
     def kept(model: Model, sql: str, compute: Callable[[], pa.Table]) -> pa.Table:
-        if model.spec.rows_of:  # a month computes its own rows alone
+        if model.spec.rows_of or model.spec.grouped_by:  # a month computes its own part
             return cache.rows_by_batches(duckdb_engine, keys, model.code, sql,
-                                         frozenset(model.tables), model.spec.rows_of, compute)
-        if model.spec.grouped_by:  # a month computes the groups it touches alone
-            return cache.rows_by_batches(duckdb_engine, keys, model.code, sql,
-                                         frozenset(model.tables), "payments", compute,
+                                         frozenset(model.tables),
+                                         model.spec.rows_of or "payments", compute,
                                          model.spec.grouped_by)
         return cache.rows(keys.query(model.code, sql, model.tables), model.code, compute,
                           keys.inputs.same_day)
