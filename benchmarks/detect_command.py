@@ -59,7 +59,13 @@ def child(report: Path, argv: list[str]) -> None:
         os.environ.get("DETECT_BENCH_SHIFT", "0"))
     imports_from = time.time()
     cpu0 = time.process_time()
-    import sunlight.cli.detect  # noqa: F401  what `sunlight detect` imports before it runs
+    # What `sunlight detect` imports before it runs, as `main` imports it: OpenBLAS on one
+    # thread, the cycle collector off and what was imported frozen (measuring imports made
+    # with the collector on overstated start-up by 0.2-0.5 s).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    import sunlight.cli.app as cli
+
+    cli._imported_quietly("detect")
     import sunlight.detect as detect
     import sunlight.timeline as timeline
     steps: dict[str, list[float]] = {}

@@ -53,11 +53,16 @@ def _run(home: Path, cached: bool, queries: list[str] | None = None,
     """Every model, with the home's cache or without; the statements run and the rows the
     cache gave each `rows_of` model recorded where asked."""
     if monkeypatch is not None and queries is not None and kept is not None:
-        query, by_batches = DuckDBEngine.query, RelationCache.rows_by_batches
+        query, query_few = DuckDBEngine.query, DuckDBEngine.query_few
+        by_batches = RelationCache.rows_by_batches
 
         def counted(engine: DuckDBEngine, sql: str) -> pa.Table:
             queries.append(sql)
             return query(engine, sql)
+
+        def counted_few(engine: DuckDBEngine, sql: str) -> pa.Table:  # the models' statements
+            queries.append(sql)
+            return query_few(engine, sql)
 
         def recorded(cache: RelationCache, *args: Any, **kwargs: Any) -> pa.Table:
             rows = by_batches(cache, *args, **kwargs)
@@ -65,6 +70,7 @@ def _run(home: Path, cached: bool, queries: list[str] | None = None,
             return rows
 
         monkeypatch.setattr(DuckDBEngine, "query", counted)
+        monkeypatch.setattr(DuckDBEngine, "query_few", counted_few)
         monkeypatch.setattr(RelationCache, "rows_by_batches", recorded)
     engine = DuckDBEngine()
     try:

@@ -359,7 +359,7 @@ class RelationCache:
                 try:
                     rows = (self._regrouped(engine, keys, sql, reads, batches[count:], earlier,
                                             grouped_by) if grouped_by
-                            else _joined(earlier, engine.query(
+                            else _joined(earlier, engine.query_few(
                                 self._over(engine, keys, sql, reads, dataset, batches[count:]))))
                 except EngineError:
                     # A kept part gone or damaged under it: computed whole, as without a
@@ -393,7 +393,7 @@ class RelationCache:
         untouched = [row["source_dataset"] == "payments"
                      and tuple(row[name] for name in columns) not in groups
                      for row in earlier.to_pylist()]
-        return _concatenated(_only(earlier, untouched), engine.query(bound))
+        return _concatenated(_only(earlier, untouched), engine.query_few(bound))
 
     def _over(self, engine: DuckDBEngine, keys: RelationKeys, sql: str, reads: frozenset[str],
               dataset: str, batches: list[BatchRecord]) -> str:

@@ -363,8 +363,9 @@ def _run_one(engine: Engine, model: Model, present: set[str],
     started = time.perf_counter()
     sql = model.render(overrides)
     try:
-        hits = (engine.query(sql) if kept is None
-                else kept(model, sql, lambda: engine.query(sql)))
+        # A model's statement (dozens of CTEs) costs more to bind than its rows to copy.
+        hits = (engine.query_few(sql) if kept is None
+                else kept(model, sql, lambda: engine.query_few(sql)))
     except EngineFailed as error:
         raise EngineFailed(f"{model.code}: {error}") from error
     except EngineError as error:

@@ -160,9 +160,11 @@ class DuckDBEngine:
         return pa.RecordBatchReader.from_batches(reader.schema, _guarded(reader))
 
     def query_few(self, sql: str) -> pa.Table:
-        """`query` for an answer of a few rows: the DB-API binds the statement once where the
-        relation API binds it twice, and the extra copy of the result it makes costs nothing
-        at that size (one application's screening runs a dozen such queries)."""
+        """`query` for an answer small beside the work of planning it: the DB-API binds the
+        statement once where the relation API binds it twice, and the extra copy of the
+        result it makes costs little at that size. A model's statement of dozens of CTEs
+        binds in 10-40 ms (0.15-0.2 s over a month's 27 models at 250,000 persons); a copy of
+        3 million rows costs 50 ms more (one application's screening runs a dozen queries)."""
         self._refuse_if_stopped()
         try:
             result = self.con.execute(sql).to_arrow_table()

@@ -57,8 +57,8 @@ class Engine(Protocol):
         the end before the engine's next statement."""
 
     def query_few(self, sql: str) -> pa.Table:
-        """`query` for an answer of a few rows, planned as cheaply as the engine can (one
-        application's screening runs a few dozen such queries)."""
+        """`query` for an answer small beside the work of planning it, planned as cheaply as
+        the engine can: a model's rows, one application's screening (a few dozen queries)."""
 
     def one_thread(self) -> AbstractContextManager[None]:
         """Run the statements inside on one thread: for many small statements (a month's
