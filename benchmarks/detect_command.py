@@ -19,8 +19,9 @@ Scenarios:
 
 `--models v1` runs the 15 models of contract v1 (`--models` of the command); `all` every one.
 `--days-later N` runs the measured command N days after the unmeasured one, as a user's month
-comes (Debian's libfaketime, package faketime): what a run keeps under the day's key (`death`
-reads `current_date`) is computed again.
+comes (Debian's libfaketime, package faketime): what a run keeps under the day's key (a query
+reading `current_date`; `death` did until it was judged against its files' ingest days) is
+computed again.
 """
 
 from __future__ import annotations

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from sunlight.settings import Settings
 from sunlight.synth.ids import to_old_form
 from tests.models.county import County, Run, assert_explains, basis, evidence, figures, months, paid
 
@@ -132,3 +136,43 @@ def test_the_living_are_not_warned(run: Run):
     assert {d.subject for d in run.detections} == {
         p.id for p in (died_in_march, annual_next_year, two_sources, registry_death, slip,
                        old_id, unsourced)}
+
+
+# A police file delivered in May 2024 naming a death in August: no one reports a death before
+# it happens, so the date is a slip however late the models run (judged against today, it
+# would turn into a death once August came). The other record stands.
+ahead = County()
+reported_ahead = ahead.person("吴建平", born="1953-04-04")
+ahead.death(reported_ahead, "2024-08-10", file="公安注销-五月.csv")
+cremated = ahead.death(reported_ahead, "2024-09-02", source="火化", file="火化记录-九月.csv")
+paid_ahead = ahead.pay(reported_ahead, "低保", months("2024-07", "2024-10"), 500)
+
+
+def _ingested_on(home: Path, file_name: str, day: str) -> None:
+    """Set the day a delivered file was ingested, in the warehouse's manifest."""
+    manifest_path = Settings(home=home).warehouse_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    for batch in manifest["batches"]:
+        if batch["file_name"] == file_name:
+            batch["ingested_at"] = f"{day}T10:00:00+00:00"
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+
+
+def test_a_death_dated_after_its_file_was_ingested_is_not_credible(tmp_path: Path):
+    home = ahead.ingested(tmp_path)
+    _ingested_on(home, "公安注销-五月.csv", "2024-05-20")
+    _ingested_on(home, "火化记录-九月.csv", "2024-09-05")
+
+    found = ahead.run(home, "DECEASED_PAID").one(reported_ahead)
+
+    assert figures(found) == ("DIBAO", "2024-10", "2024-10", "500.00")
+    assert evidence(found) == paid(paid_ahead[3]) | basis(cremated)
+
+
+def test_the_same_death_ingested_after_it_happened_is(tmp_path: Path):
+    home = ahead.ingested(tmp_path)
+    _ingested_on(home, "公安注销-五月.csv", "2024-08-20")
+
+    found = ahead.run(home, "DECEASED_PAID").one(reported_ahead)
+
+    assert figures(found) == ("DIBAO", "2024-09", "2024-10", "1000.00")

@@ -18,7 +18,7 @@ from sunlight.models.relation_cache import RelationCache, RelationKeys, RunInput
 from sunlight.models.runner import _run_keys, cached_relations, detect, select
 from sunlight.settings import Settings
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
-from sunlight.warehouse.store import Warehouse
+from sunlight.warehouse.store import BatchRecord, Warehouse
 from sunlight.warehouse.tables import open_warehouse
 from tests.models.county import County, months
 
@@ -142,6 +142,9 @@ def test_a_month_of_payments_computes_its_own_part_alone(home: Path) -> None:
     new = set(_kept(home)) - kept
     assert len([name for name in new if name.startswith("paid-")]) == 1
     assert not any(name.startswith("person-") for name in new), "the registry is as it was"
+    # Read by one model each (relations.yaml `keep`), kept all the same, and read by the month.
+    assert {name.split("-")[0] for name in kept} >= {"death", "holding"}
+    assert not any(name.startswith(("death-", "holding-")) for name in new)
     # every model here reads the payments: none answered from the month before
     assert {name.split("-")[0] for name in new if name.endswith(".arrow")} == set(CODES)
 
@@ -205,7 +208,12 @@ def test_a_key_changes_with_the_tables_a_relation_reads_and_no_other(home: Path)
                                                           catalog, "2026-12-08"))
     assert one.query("M", dated, {"paid"}) is None
     assert today.query("M", dated, {"paid"}) != tomorrow.query("M", dated, {"paid"})
-    assert today.key("death") != tomorrow.key("death"), "death.sql reads current_date"
+    # `death` is judged against the days its files were ingested, not the day it runs
+    assert today.key("death") == tomorrow.key("death")
+    redated = [BatchRecord({**batch.data, "ingested_at": "2024-01-02T03:04:05+00:00"})
+               if batch.dataset == "residents" else batch for batch in warehouse.batches()]
+    assert RelationKeys(cached_relations(), RunInputs(warehouse, redated, catalog, "2026-12-07")
+                        ).key("death") != today.key("death")
     assert today.key("person") == tomorrow.key("person")
     for volatile in ("SELECT random() AS r FROM paid", "SELECT now() AS t FROM paid",
                      "SELECT * FROM read_csv('/tmp/x.csv')"):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from sunlight.cli.app import app
+from sunlight.clock import local_today
 from sunlight.ingest.pipeline import ingest
 from sunlight.quality.report import findings
 from sunlight.warehouse.store import Warehouse
@@ -120,3 +122,17 @@ def test_a_roster_date_years_from_the_rest_is_a_warning_and_kept(
     ingest(warehouse, [(roster, "duty_roster")])
     found = [(f[3], f[4], f[6]) for f in findings(warehouse) if f[5] == "roster_date_apart"]
     assert found == [(3, "warning", "2004-03-02"), (5, "warning", "2023-01-15")]
+
+
+def test_a_death_dated_after_its_file_was_ingested_is_a_warning_and_no_conflict(
+        tmp_path: Path, warehouse: Warehouse) -> None:
+    ahead = (local_today() + timedelta(days=40)).isoformat()
+    deaths = write_csv(tmp_path / "公安注销.csv", [
+        ["身份证号", "姓名", "死亡日期", "信息来源"],
+        [BORN_1950, "杨树林", "2024-05-10", "火化"],
+        [BORN_1950, "杨树林", ahead, "公安注销"]])  # a slip of the year: not yet happened
+    ingest(warehouse, [(deaths, "deaths")])
+
+    found = [f for f in findings(warehouse) if f[5].startswith("death_")]
+
+    assert found == [("deaths", "公安注销.csv", "", 3, "warning", "death_after_ingest", ahead)]

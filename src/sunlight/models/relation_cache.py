@@ -73,8 +73,8 @@ class RunInputs:
     tables: Mapping[str, pa.Table]
     """The in-memory tables registered for the run (catalog, duty tables, run values)."""
     today: str = ""
-    """The engine's `current_date`, which a query may read (`death` does); none known: a
-    query reading it has no key."""
+    """The engine's `current_date`, which a query may read; none known: a query reading it
+    has no key."""
     today_now: Callable[[], str] | None = None
     """The engine's `current_date` asked again: rows computed across midnight are not kept."""
     _digests: dict[str, str] = field(default_factory=dict)
@@ -103,7 +103,7 @@ class RunInputs:
         """The rows of `batches` (the ingest order) of the given datasets' files: a relation
         reads `batches` to order its own datasets' rows, so a batch of another dataset does
         not change it (a month of payments keeps `person`)."""
-        return _digest(f"{b.file_hash} {b.dataset} {b.file_name} {delivered}"
+        return _digest(f"{b.file_hash} {b.dataset} {b.file_name} {delivered} {b.ingested_on}"
                        for delivered, b in enumerate(self.batches, start=1)
                        if b.dataset in datasets)
 

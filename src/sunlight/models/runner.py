@@ -42,7 +42,7 @@ from sunlight.models.subjects import lookup, named, people_of
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
 from sunlight.warehouse.engine import Engine, EngineError, EngineFailed
 from sunlight.warehouse.store import Warehouse
-from sunlight.warehouse.tables import Overlay, open_warehouse
+from sunlight.warehouse.tables import Overlay, batches_table, open_warehouse
 
 POLICE_DEPARTMENT = "公安局 督察"
 """The department of the police datasets of contract §6 (datasets.yaml), some shared."""
@@ -106,6 +106,11 @@ def _always_view(name: str) -> bool:
     return any(e["name"] == name and e.get("view") for e in _relations_listed())
 
 
+def _kept_alone(name: str) -> bool:
+    """Kept between runs even when only one model reads it (relations.yaml `keep`)."""
+    return any(e["name"] == name and e.get("keep") for e in _relations_listed())
+
+
 @cache
 def relation_inputs() -> dict[str, set[str]]:
     """Per shared relation, the tables and relations its query reads."""
@@ -160,7 +165,7 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     relations = needed_relations(models)
     kept = _kept(engine, warehouse, cache if not overlays else None)
     for name, sql, shared in relations:
-        if shared and kept(name):
+        if (shared or _kept_alone(name)) and kept(name):
             continue
         if shared:
             engine.materialise(name, sql)
@@ -203,8 +208,8 @@ def _run_keys(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
         return cache.run_keys
     batches = warehouse.batches()
     registered = engine.registered.get("batches")
-    if registered is None or registered.column("file_hash").to_pylist() != [
-            batch.file_hash for batch in batches]:
+    # The whole table: the same bytes removed and ingested again keep their hash, not their day.
+    if registered is None or not registered.equals(batches_table(batches)):
         return None
     # The live mapping: tables registered later in the run (name_keys) are described too.
     inputs = RunInputs(warehouse, batches, engine.registered, _today(engine),

@@ -1,11 +1,12 @@
 """Quality checks across files: findings no single file can show, recomputed on every commit.
 
 Death dates: a death is known from `deaths` (police, cremation, medical certificate) and from
-`residents.status = 死亡`. A death dated before the birth the ID encodes is not credible: the
-models leave it out (`models/base/death.sql`, the same rule) and it is reported here
-(`death_before_birth`). Of the credible dates the earliest wins; a report more than 31 days
-after it for the same person is a data-quality finding (`death_date_conflict`, contract
-section 2).
+`residents.status = 死亡`. A death dated before the birth the ID encodes, or after the day its
+file was ingested (no one reports a death before it happens), is not credible: the models
+leave it out (`models/base/death.sql`, the same rules) and it is reported here
+(`death_before_birth`, `death_after_ingest`). Of the credible dates the earliest wins; a
+report more than 31 days after it for the same person is a data-quality finding
+(`death_date_conflict`, contract section 2).
 
 Duplicate keys: a company's insured headcount for one month delivered twice with different
 counts (`duplicate_headcount`: which one HEADCOUNT_OVERCLAIMED reads is the model's choice,
@@ -22,8 +23,11 @@ gap are grouped, and every row outside the group holding most rows is named.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -73,16 +77,26 @@ _FOUND = f"""
                source_file_hash
         FROM residents WHERE status = '死亡' AND status_date IS NOT NULL),
     judged AS (
-        SELECT *, {_BIRTH} AS born FROM reports),
+        SELECT r.*, {_BIRTH} AS born, d.ingested_on
+        FROM reports AS r
+        LEFT JOIN ingest_days AS d ON d.file_hash = CAST(r.source_file_hash AS VARCHAR)),
     credible AS (
         SELECT *, min(reported) OVER (PARTITION BY id_number) AS earliest
-        FROM judged WHERE born IS NULL OR reported >= born)
+        FROM judged WHERE (born IS NULL OR reported >= born)
+                      AND (ingested_on IS NULL OR reported <= ingested_on))
     SELECT dataset, {_COLUMNS}, 'death_before_birth' AS reason,
            strftime(reported, '%Y-%m-%d') AS value, column_name,
            'death dated before the birth the ID encodes (' || strftime(born, '%Y-%m-%d')
                || '): left out of the analysis' AS detail,
            {_HASH}
     FROM judged WHERE reported < born
+    UNION ALL
+    SELECT dataset, {_COLUMNS}, 'death_after_ingest' AS reason,
+           strftime(reported, '%Y-%m-%d') AS value, column_name,
+           'death dated after the day its file was ingested ('
+               || strftime(ingested_on, '%Y-%m-%d') || '): left out of the analysis' AS detail,
+           {_HASH}
+    FROM judged WHERE reported > ingested_on
     UNION ALL
     SELECT dataset, {_COLUMNS}, 'death_date_conflict' AS reason,
            strftime(reported, '%Y-%m-%d') AS value, CAST(NULL AS VARCHAR) AS column_name,
@@ -116,15 +130,21 @@ _FOUND = f"""
 CHECKED = ("deaths", "residents", "insured_headcount", "police_cases", "duty_roster")
 
 
-def write_cross_checks(files: dict[str, list[Path]], out: Path) -> int:
+def write_cross_checks(files: dict[str, list[Path]], out: Path,
+                       ingest_days: Mapping[str, date] | None = None) -> int:
     """Write the cross-file findings to `out` (Parquet); return how many there are.
 
-    `files`: the Parquet files of each dataset of CHECKED.
+    `files`: the Parquet files of each dataset of CHECKED; `ingest_days`: the day each file
+    (by its hash) was ingested, those being committed today.
     """
+    days = ingest_days or {}
     engine = DuckDBEngine()
     try:
         for dataset in CHECKED:
             engine.register_files(dataset, files.get(dataset, []), dataset)
+        engine.register_table("ingest_days", pa.table({
+            "file_hash": pa.array(list(days), pa.string()),
+            "ingested_on": pa.array(list(days.values()), pa.date32())}))
         found = engine.query(_FOUND)
     finally:
         engine.close()

@@ -164,7 +164,8 @@ class DuckDBEngine:
         statement once where the relation API binds it twice, and the extra copy of the
         result it makes costs little at that size. A model's statement of dozens of CTEs
         binds in 10-40 ms (0.15-0.2 s over a month's 27 models at 250,000 persons); a copy of
-        3 million rows costs 50 ms more (one application's screening runs a dozen queries)."""
+        3 million rows costs 50 ms more, and the answer is held twice while it is made (one
+        application's screening runs a dozen queries)."""
         self._refuse_if_stopped()
         try:
             result = self.con.execute(sql).to_arrow_table()

@@ -25,10 +25,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from sunlight.clock import LOCAL_TIME
 from sunlight.contract.datasets import DATASETS
 from sunlight.warehouse.batch import StagedBatch
 from sunlight.warehouse.cross_checks import CHECKED, write_cross_checks
@@ -58,6 +59,13 @@ class BatchRecord:
     @property
     def table_file(self) -> str:
         return str(self.data["table_file"])
+
+    @property
+    def ingested_on(self) -> date | None:
+        """The county's day (Beijing) it was ingested; None in a manifest without one."""
+        ingested_at = self.data.get("ingested_at")
+        return (datetime.fromisoformat(ingested_at).astimezone(LOCAL_TIME).date()
+                if ingested_at else None)
 
     @property
     def findings_file(self) -> str:
@@ -199,7 +207,8 @@ class Transaction:
         kept = [b.data for b in self.warehouse.batches() if b.file_hash not in self.replaced]
         cross_checks_file = f"{QUALITY_DIR}/cross-{uuid.uuid4().hex[:16]}.parquet"
         staged_cross = self.staging / "cross-checks.parquet"
-        self._write_cross_checks(kept, dict(moves), staged_cross)
+        self._write_cross_checks(kept, dict(moves), staged_cross, {
+            record["file_hash"]: BatchRecord(record).ingested_on for record in kept + records})
         moves.append((staged_cross, cross_checks_file))
         for staged, destination in moves:
             (root / destination).parent.mkdir(parents=True, exist_ok=True)
@@ -208,7 +217,7 @@ class Transaction:
         self.warehouse._remove_unlisted()
 
     def _write_cross_checks(self, kept: list[dict[str, Any]], staged: dict[Path, str],
-                            out: Path) -> None:
+                            out: Path, ingest_days: dict[str, date | None]) -> None:
         """Cross-file findings over the warehouse as it will be, computed before any move."""
         root = self.warehouse.root
 
@@ -217,4 +226,5 @@ class Transaction:
                     + [path for path, final in staged.items()
                        if final.startswith(f"{dataset}/")])
 
-        write_cross_checks({dataset: files(dataset) for dataset in CHECKED}, out)
+        write_cross_checks({dataset: files(dataset) for dataset in CHECKED}, out,
+                           {file_hash: day for file_hash, day in ingest_days.items() if day})

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from sunlight.clock import local_today
 from sunlight.contract.canonical import table_columns
 from sunlight.contract.datasets import DATASETS
 from sunlight.warehouse.engine import Engine
@@ -70,7 +71,9 @@ def open_warehouse(engine: Engine, warehouse: Warehouse,
     for code, overlay in overlays.items():
         order = pa.concat_tables([order, pa.table({
             "file_hash": [overlay.file_hash], "dataset": [code], "file_name": [overlay.file_name],
-            "delivered": pa.array([order.num_rows + 1], pa.int32())})])
+            "delivered": pa.array([order.num_rows + 1], pa.int32()),
+            # screened as if ingested now
+            "ingested_on": pa.array([local_today()], pa.date32())})])
     engine.register_table("batches", order)
     return present
 
@@ -151,10 +154,12 @@ def _register_overlaid(engine: Engine, code: str, files: list[Path], overlay: Ov
 
 
 def batches_table(batches: list[BatchRecord]) -> pa.Table:
-    """The committed batches in ingestion order (`delivered` counts from 1)."""
+    """The committed batches in ingestion order (`delivered` counts from 1), with the day
+    each was ingested (`ingested_on`)."""
     return pa.table({
         "file_hash": pa.array([b.file_hash for b in batches], pa.string()),
         "dataset": pa.array([b.dataset for b in batches], pa.string()),
         "file_name": pa.array([b.file_name for b in batches], pa.string()),
         "delivered": pa.array(range(1, len(batches) + 1), pa.int32()),
+        "ingested_on": pa.array([b.ingested_on for b in batches], pa.date32()),
     })

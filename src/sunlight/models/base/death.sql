@@ -2,22 +2,28 @@
 WITH records AS (
     SELECT id_number, death_date, coalesce(source, '死亡登记') AS source,
            'deaths' AS source_dataset, CAST(source_file AS VARCHAR) AS source_file,
-           CAST(source_sheet AS VARCHAR) AS source_sheet, source_row
+           CAST(source_sheet AS VARCHAR) AS source_sheet, source_row,
+           CAST(source_file_hash AS VARCHAR) AS source_file_hash
     FROM deaths
     UNION ALL
     SELECT id_number, status_date AS death_date, '户籍注销' AS source,
            'residents' AS source_dataset, CAST(source_file AS VARCHAR) AS source_file,
-           CAST(source_sheet AS VARCHAR) AS source_sheet, source_row
+           CAST(source_sheet AS VARCHAR) AS source_sheet, source_row,
+           CAST(source_file_hash AS VARCHAR) AS source_file_hash
     FROM residents
     WHERE status = '死亡' AND status_date IS NOT NULL
 ),
 -- Credible: not before the birth the ID encodes (the quality report lists those as
--- death_before_birth, warehouse/cross_checks.py), and not in the future. An ID whose date is
--- not a real date gives no birth to hold a death against.
+-- death_before_birth, warehouse/cross_checks.py), and not after the day its file was ingested:
+-- no one reports a death before it happens. Judged against that day, not today, a mistyped
+-- future date never becomes credible as time passes, and a run on a later day finds what an
+-- earlier one did (every batch has its day: the manifest records it). An ID whose date is not a
+-- real date gives no birth to hold a death against.
 credible AS (
     SELECT r.*, min(r.death_date) OVER (PARTITION BY r.id_number) AS earliest
     FROM records AS r
-    WHERE r.death_date <= current_date
+    JOIN batches AS b ON b.file_hash = r.source_file_hash
+    WHERE r.death_date <= b.ingested_on
       AND coalesce(
           r.death_date >= CAST(try_strptime(substr(r.id_number, 7, 8), '%Y%m%d') AS DATE), true)
 ),

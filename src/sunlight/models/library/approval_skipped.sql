@@ -6,12 +6,9 @@ WITH approvals_begin AS (
 -- not shown a chain missing: it has shown nothing).
 new_enrollments AS (
     SELECT e.id_number, e.program, e.start_month, e.source_file, e.source_sheet, e.source_row
-    FROM (
-        SELECT *, row_number() OVER (
-            PARTITION BY id_number, program ORDER BY start_month, source_file, source_row) AS nth
-        FROM enrolled) AS e
+    FROM first_enrollment AS e
     CROSS JOIN approvals_begin AS b
-    WHERE e.nth = 1 AND e.start_index >= b.first_month
+    WHERE e.start_index >= b.first_month
       AND EXISTS (SELECT 1 FROM approvals AS a WHERE a.program_code = e.program)
 ),
 chains AS (
