@@ -147,6 +147,9 @@ def test_a_month_computes_the_new_batches_alone_and_finds_what_a_whole_run_finds
     assert len(bound) == len(by_rows), "each computed over the new batches alone"
     assert all("paid AS (\nSELECT * FROM read_parquet(" in sql for sql in bound), \
         "the new batches' kept part of `paid` read, not computed again"
+    assert any(row["source_dataset"] == "enterprise_payments"
+               for row in kept["OVER_STANDARD"].to_pylist()), \
+        "OVER_STANDARD judges a company's payment too: its rows are computed again, once"
     _assert_as_whole(home, kept)
     assert sorted(after.detections, key=repr) == sorted(
         _run(home, cached=False).detections, key=repr)
@@ -318,16 +321,23 @@ def test_a_month_touching_earlier_groups_computes_those_groups_again(
     _assert_as_whole(home, kept)
 
 
-def test_joined_rows_keep_a_basis_row_once_and_every_paid_row() -> None:
-    earlier = pa.table({"role": ["paid", "basis", "basis"], "source_row": [1, 2, 3]})
-    later = pa.table({"role": ["basis", "paid", "paid", "basis", "basis"],
-                      "source_row": [2, 1, 4, 5, 3]})
+def test_joined_rows_keep_a_basis_row_once_every_paid_row_and_other_data_once() -> None:
+    # A payment row, its basis rows (approvals), and a company's payment: data of its own,
+    # which the query over the new batches computed again whole.
+    earlier = pa.table({"role": ["paid", "basis", "basis", "paid"],
+                        "source_dataset": ["payments", "approvals", "approvals",
+                                           "enterprise_payments"],
+                        "source_row": [1, 2, 3, 9]})
+    later = pa.table({"role": ["basis", "paid", "paid", "basis", "basis", "paid"],
+                      "source_dataset": ["approvals", "payments", "payments", "approvals",
+                                         "approvals", "enterprise_payments"],
+                      "source_row": [2, 1, 4, 5, 3, 9]})
 
-    joined = _joined(earlier, later)
+    joined = _joined(earlier, "payments", later)
 
     assert joined is not None
-    assert joined.to_pylist() == [
-        {"role": "paid", "source_row": 1}, {"role": "basis", "source_row": 2},
-        {"role": "basis", "source_row": 3}, {"role": "paid", "source_row": 1},
-        {"role": "paid", "source_row": 4}, {"role": "basis", "source_row": 5}]
-    assert _joined(earlier, later.rename_columns(["role", "row"])) is None  # columns differ
+    assert [(row["role"], row["source_row"]) for row in joined.to_pylist()] == [
+        ("paid", 1), ("basis", 2), ("basis", 3), ("paid", 1), ("paid", 4), ("basis", 5),
+        ("paid", 9)]
+    assert _joined(earlier, "payments",
+                   later.rename_columns(["role", "source_dataset", "row"])) is None

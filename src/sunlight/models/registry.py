@@ -104,8 +104,10 @@ class ModelSpec(BaseModel):
     the new batches do not touch are kept, and the rest computed over the touched groups'."""
     rows_of: Literal["", "payments"] = ""
     """`payments`: each row the query returns comes of one payment row (with rows of other
-    data), or is a `basis` row it returns DISTINCT for such rows; none depends on another
-    payment row. Its rows of earlier batches are then kept, and a month computes its own."""
+    data), or is a `basis` row it returns DISTINCT for such rows, or is a row of other data
+    that depends on no payment row (a company's payment); none depends on another payment
+    row. Its rows of earlier batches are then kept, and a month computes its own (and the
+    rows of other data all again)."""
 
     @field_validator("screening_note")
     @classmethod

@@ -359,7 +359,7 @@ class RelationCache:
                 try:
                     rows = (self._regrouped(engine, keys, sql, reads, batches[count:], earlier,
                                             grouped_by) if grouped_by
-                            else _joined(earlier, engine.query_few(
+                            else _joined(earlier, dataset, engine.query_few(
                                 self._over(engine, keys, sql, reads, dataset, batches[count:]))))
                 except EngineError:
                     # A kept part gone or damaged under it: computed whole, as without a
@@ -553,10 +553,16 @@ def _read_rows(path: Path, key: str) -> pa.Table | None:
     return rows.replace_schema_metadata(metadata or None)
 
 
-def _joined(earlier: pa.Table, later: pa.Table) -> pa.Table | None:
-    """The rows of the earlier batches and of the later ones, as the query over all of them
-    gives them: a `basis` row both name is there once (a query returns its basis rows
-    DISTINCT); None when their columns differ."""
+def _joined(earlier: pa.Table, dataset: str, later: pa.Table) -> pa.Table | None:
+    """The rows of the earlier batches of `dataset` and of the later ones, as the query over
+    all of them gives them: a `basis` row both name is there once (a query returns its basis
+    rows DISTINCT), and a row of other data (a company's payment, judged beside a person's)
+    is the later query's, which computed them all again; None when their columns differ."""
+    roles = earlier.column("role").to_pylist() if "role" in earlier.column_names else None
+    of_other_data = [source != dataset and (roles is None or roles[number] != "basis")
+                     for number, source in enumerate(earlier.column("source_dataset").to_pylist())]
+    if any(of_other_data):
+        earlier = _only(earlier, [not other for other in of_other_data])
     if ("role" in earlier.column_names and "role" in later.column_names
             and "basis" in later.column("role").to_pylist()):
         seen = {repr(row) for row in earlier.to_pylist() if row["role"] == "basis"}
