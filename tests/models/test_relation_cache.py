@@ -103,6 +103,7 @@ def test_a_rerun_reads_the_kept_relations_and_finds_the_same(home: Path) -> None
     kept = _kept(home)
     assert any(name.startswith("paid-") for name in kept)
     assert any(name.startswith("person-") for name in kept)
+    assert any(name.startswith("differing_name-") for name in kept), "NAME_MISMATCH's names"
     assert {name.split("-")[0] for name in kept if name.endswith(".arrow")} == set(CODES)
     assert _detect(home, cached=True) == computed  # read back
     assert set(_kept(home)) == set(kept), "a rerun wrote other files"

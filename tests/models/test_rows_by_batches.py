@@ -153,6 +153,10 @@ def test_a_month_computes_the_new_batches_alone_and_finds_what_a_whole_run_finds
     _assert_as_whole(home, kept)
     assert sorted(after.detections, key=repr) == sorted(
         _run(home, cached=False).detections, key=repr)
+    # NAME_MISMATCH's names, kept and grown by the month's rows (the run's name_keys)
+    names = _relation(home, "differing_name", cached=True)
+    assert names.num_rows > 0
+    assert _rows(names) == _rows(_relation(home, "differing_name", cached=False))
 
 
 def test_a_relation_read_row_by_row_grows_by_the_new_batches_rows(

@@ -174,14 +174,19 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     if "person" not in {name for name, _, _ in relations}:  # the runner names people with it
         engine.create_view("person", dict(base_relations())["person"])
     if any("name_keys" in m.tables for m in models):
-        # Only names that differ as written need a key: a registry and a roster mostly agree.
-        differing = engine.query(
-            "SELECT DISTINCT payee_name, registry_name FROM paid "
-            "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
-        engine.register_table("name_keys", name_keys(
-            differing.column("payee_name").to_pylist()
-            + differing.column("registry_name").to_pylist()))
+        _register_name_keys(engine, kept)
     return present, judged_at
+
+
+def _register_name_keys(engine: Engine, kept: Callable[[str], bool]) -> None:
+    """`name_keys`: the keys of the names written otherwise as paid and in the registry
+    (`differing_name`, kept between runs where runs are kept: a month adds its rows)."""
+    if not kept("differing_name"):
+        engine.create_view("differing_name", dict(base_relations())["differing_name"])
+    differing = engine.query("SELECT DISTINCT payee_name, registry_name FROM differing_name")
+    engine.register_table("name_keys", name_keys(
+        differing.column("payee_name").to_pylist()
+        + differing.column("registry_name").to_pylist()))
 
 
 def _kept(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
