@@ -93,6 +93,11 @@ def test_a_good_model_file_loads_and_fills_its_parameters(tmp_path: Path) -> Non
      "named but not returned by the query: mood"),
     (GOOD_YAML, "SELECT paid_row('p'), '超限' AS fact_note FROM paid AS p", "paid_row()"),
     (GOOD_YAML.replace("screening_note: 请核对发放金额。\n", ""), GOOD_SQL, "screening_note"),
+    # Rows computed again each month: only of a model kept batch by batch, of another dataset.
+    (GOOD_YAML + "recomputed: [enterprise_payments]\n", GOOD_SQL, "recomputed: only with rows_of"),
+    (GOOD_YAML + "rows_of: payments\nrecomputed: [payments]\n", GOOD_SQL,
+     "recomputed: not another dataset: payments"),
+    (GOOD_YAML + "rows_of: payments\nrecomputed: [payslips]\n", GOOD_SQL, "payslips"),
     (GOOD_YAML.replace("请核对发放金额。", "请核对{name}的金额。"), GOOD_SQL, "placeholders"),
     # A model of no money may not speak of any: neither {amount} nor 元.
     (GOOD_YAML + "money: false\n", GOOD_SQL, "speaks of money (amount, 元)"),

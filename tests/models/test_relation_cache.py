@@ -150,6 +150,32 @@ def test_a_month_of_payments_computes_its_own_part_alone(home: Path) -> None:
     assert {name.split("-")[0] for name in new if name.endswith(".arrow")} == set(CODES)
 
 
+def test_a_month_bringing_a_name_written_otherwise_keeps_the_earlier_rows(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name's key is of the name alone: a month whose roster writes a payee's name
+    otherwise adds its rows to NAME_MISMATCH's kept ones, found as a whole run finds them."""
+    _detect(home, cached=True)
+    month = County()
+    month.pay(wang, "低保", "2024-05", 500, file="低保-五月.csv", name="王方")
+    _ingest(month, home, "delivery-3")
+    statements: list[str] = []
+    query_few = DuckDBEngine.query_few
+
+    def recorded(engine: DuckDBEngine, sql: str) -> pa.Table:
+        statements.append(sql)
+        return query_few(engine, sql)
+
+    monkeypatch.setattr(DuckDBEngine, "query_few", recorded)
+    after = _detect(home, cached=True)
+    monkeypatch.undo()
+
+    assert any(d.model == "NAME_MISMATCH" and d.subject == wang.id for d in after)
+    assert after == _detect(home, cached=False)
+    name_mismatch = load_library()["NAME_MISMATCH"].render()
+    assert [sql for sql in statements if name_mismatch in sql and "source_file_hash IN" in sql], \
+        "computed over the month's batch alone"
+
+
 @pytest.mark.parametrize("kind", ["relations/paid-*.parquet", "results/DECEASED_PAID-*"])
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "another key", "empty"])
 def test_a_damaged_file_is_computed_again(home: Path, kind: str, damage: str) -> None:

@@ -81,6 +81,19 @@ def _run(home: Path, cached: bool, queries: list[str] | None = None,
         engine.close()
 
 
+def _writes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements whose rows are written to Parquet (the relations kept), from now on."""
+    written: list[str] = []
+    write = DuckDBEngine.write_parquet
+
+    def recorded(engine: DuckDBEngine, sql: str, *args: Any) -> None:
+        written.append(sql)
+        write(engine, sql, *args)
+
+    monkeypatch.setattr(DuckDBEngine, "write_parquet", recorded)
+    return written
+
+
 def _whole(home: Path, models: list[Model]) -> Iterator[tuple[str, pa.Table]]:
     """Each model's rows computed over everything, with no cache."""
     engine = DuckDBEngine()
@@ -136,7 +149,7 @@ def test_a_month_computes_the_new_batches_alone_and_finds_what_a_whole_run_finds
     _ingest(home, county / "later")
     queries: list[str] = []
     kept: dict[str, pa.Table] = {}
-
+    written = _writes(monkeypatch)
     after = _run(home, cached=True, queries=queries, kept=kept, monkeypatch=monkeypatch)
     monkeypatch.undo()
 
@@ -154,6 +167,8 @@ def test_a_month_computes_the_new_batches_alone_and_finds_what_a_whole_run_finds
     assert sorted(after.detections, key=repr) == sorted(
         _run(home, cached=False).detections, key=repr)
     # NAME_MISMATCH's names, kept and grown by the month's rows (the run's name_keys)
+    assert [sql for sql in written if "differing_name-" in sql and "UNION ALL BY NAME" in sql
+            and BOUND in sql], "the kept names read, and the month's added"
     names = _relation(home, "differing_name", cached=True)
     assert names.num_rows > 0
     assert _rows(names) == _rows(_relation(home, "differing_name", cached=False))
@@ -177,14 +192,7 @@ def test_a_relation_read_row_by_row_grows_by_the_new_batches_rows(
         _ingest(home, folder.parent)
         _run(home, cached=True)
     _ingest(home, months[2].parent)
-    written: list[str] = []
-    write = DuckDBEngine.write_parquet
-
-    def recorded(engine: DuckDBEngine, sql: str, *args: Any) -> None:
-        written.append(sql)
-        write(engine, sql, *args)
-
-    monkeypatch.setattr(DuckDBEngine, "write_parquet", recorded)
+    written = _writes(monkeypatch)
     grown = _relation(home, "declared_cover", cached=True)
     monkeypatch.undo()
 
@@ -337,11 +345,13 @@ def test_joined_rows_keep_a_basis_row_once_every_paid_row_and_other_data_once() 
                                          "approvals", "enterprise_payments"],
                       "source_row": [2, 1, 4, 5, 3, 9]})
 
-    joined = _joined(earlier, "payments", later)
+    joined = _joined(earlier, {"enterprise_payments"}, later)
 
     assert joined is not None
     assert [(row["role"], row["source_row"]) for row in joined.to_pylist()] == [
         ("paid", 1), ("basis", 2), ("basis", 3), ("paid", 1), ("paid", 4), ("basis", 5),
         ("paid", 9)]
-    assert _joined(earlier, "payments",
+    assert _joined(earlier, {"enterprise_payments"},
                    later.rename_columns(["role", "source_dataset", "row"])) is None
+    # Without the company rows declared recomputed, every earlier row stands.
+    assert _joined(earlier, (), later.slice(0, 0)).num_rows == earlier.num_rows  # type: ignore[union-attr]

@@ -104,10 +104,13 @@ class ModelSpec(BaseModel):
     the new batches do not touch are kept, and the rest computed over the touched groups'."""
     rows_of: Literal["", "payments"] = ""
     """`payments`: each row the query returns comes of one payment row (with rows of other
-    data), or is a `basis` row it returns DISTINCT for such rows, or is a row of other data
-    that depends on no payment row (a company's payment); none depends on another payment
-    row. Its rows of earlier batches are then kept, and a month computes its own (and the
-    rows of other data all again)."""
+    data), or is a `basis` row it returns DISTINCT for such rows, or is of a dataset named in
+    `recomputed`; none depends on another payment row. Its rows of earlier batches are then
+    kept, and a month computes its own."""
+    recomputed: list[str] = []
+    """With `rows_of`: datasets whose rows the query returns as evidence depend on no row of
+    that dataset (a company's payment, judged beside a person's): after a month they are
+    computed again, all of them, and the kept ones dropped."""
 
     @field_validator("screening_note")
     @classmethod
@@ -278,6 +281,11 @@ def _check_inputs(model: Model) -> None:
                if name not in DATASETS]
     if unknown:
         raise ModelFileError(model.path, f"inputs: unknown datasets {', '.join(unknown)}")
+    if model.spec.recomputed and not model.spec.rows_of:
+        raise ModelFileError(model.path, "recomputed: only with rows_of")
+    if unknown := [name for name in model.spec.recomputed
+                   if name not in DATASETS or name == model.spec.rows_of]:
+        raise ModelFileError(model.path, f"recomputed: not another dataset: {', '.join(unknown)}")
 
 
 def _check_template(model: Model) -> None:

@@ -29,7 +29,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from sunlight import identity
 from sunlight.contract.canonical import table_columns
 from sunlight.contract.datasets import DATASETS
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -59,6 +60,8 @@ KEY_FIELD = "sunlight_relation_key"
 """The Parquet footer's key-value entry holding the key a file was written for."""
 TOUCHED = "touched_groups"
 """The groups a month's payments touch, registered while a grouped query is run again."""
+NAME_KEYS = "name_keys"
+"""The table of name keys the runner registers (NAME_MISMATCH reads it)."""
 KEPT_UNUSED = 6 * 3600.0
 """Seconds a file no run used is kept: longer than any run reading it (a province's takes
 minutes)."""
@@ -250,6 +253,10 @@ class RelationKeys:
             return self.inputs.dataset(read)
         if read == "batches":
             return self.inputs.batch_rows({r for r in relation.reads if r in DATASETS})
+        if read == NAME_KEYS and "paid" in relation.reads and read in self.inputs.tables:
+            # Each name's key is of the name alone (identity.name_keys), and which names
+            # there are is of `paid`, which the key holds: a month's new name keeps old rows.
+            return _name_keys_code()
         return self.inputs.table(read)
 
 
@@ -340,10 +347,12 @@ class RelationCache:
 
     def rows_by_batches(self, engine: DuckDBEngine, keys: RelationKeys, label: str, sql: str,
                         reads: frozenset[str], dataset: str, compute: Callable[[], pa.Table],
-                        grouped_by: Sequence[str] = ()) -> pa.Table:
+                        grouped_by: Sequence[str] = (), recomputed: Collection[str] = ()
+                        ) -> pa.Table:
         """The rows of a query declared `rows_of: dataset` (or `grouped_by` columns of
         `paid`): kept for all of the dataset's batches; or kept for the first ones and the
-        later ones' computed alone (a month); or `compute`d whole; kept for all of them."""
+        later ones' computed alone (a month; the evidence rows of the datasets `recomputed`
+        all again); or `compute`d whole; kept for all of them."""
         prefixes = keys.prefixes(label, sql, reads, dataset)
         if prefixes is None:
             return compute()
@@ -359,7 +368,7 @@ class RelationCache:
                 try:
                     rows = (self._regrouped(engine, keys, sql, reads, batches[count:], earlier,
                                             grouped_by) if grouped_by
-                            else _joined(earlier, dataset, engine.query_few(
+                            else _joined(earlier, recomputed, engine.query_few(
                                 self._over(engine, keys, sql, reads, dataset, batches[count:]))))
                 except EngineError:
                     # A kept part gone or damaged under it: computed whole, as without a
@@ -508,6 +517,12 @@ def _private_folder(folder: Path) -> None:
 
 
 @cache
+def _name_keys_code() -> str:
+    return _digest(["name keys of", hashlib.sha256(
+        Path(identity.__file__).read_bytes()).hexdigest()])
+
+
+@cache
 def _code() -> str:
     """This format and the code that decides which rows a kept query sees: this module, the
     runner, and how the warehouse's files become the engine's tables."""
@@ -553,16 +568,19 @@ def _read_rows(path: Path, key: str) -> pa.Table | None:
     return rows.replace_schema_metadata(metadata or None)
 
 
-def _joined(earlier: pa.Table, dataset: str, later: pa.Table) -> pa.Table | None:
-    """The rows of the earlier batches of `dataset` and of the later ones, as the query over
-    all of them gives them: a `basis` row both name is there once (a query returns its basis
-    rows DISTINCT), and a row of other data (a company's payment, judged beside a person's)
-    is the later query's, which computed them all again; None when their columns differ."""
-    roles = earlier.column("role").to_pylist() if "role" in earlier.column_names else None
-    of_other_data = [source != dataset and (roles is None or roles[number] != "basis")
-                     for number, source in enumerate(earlier.column("source_dataset").to_pylist())]
-    if any(of_other_data):
-        earlier = _only(earlier, [not other for other in of_other_data])
+def _joined(earlier: pa.Table, recomputed: Collection[str], later: pa.Table
+            ) -> pa.Table | None:
+    """The rows of the earlier batches and of the later ones, as the query over all of them
+    gives them: a `basis` row both name is there once (a query returns its basis rows
+    DISTINCT), and an evidence row of a dataset `recomputed` (a company's payment, judged
+    beside a person's) is the later query's, which computed them all again; None when their
+    columns differ."""
+    if recomputed:
+        roles = (earlier.column("role").to_pylist() if "role" in earlier.column_names
+                 else ["paid"] * earlier.num_rows)
+        again = [source in recomputed and role != "basis" for source, role in
+                 zip(earlier.column("source_dataset").to_pylist(), roles, strict=True)]
+        earlier = _only(earlier, [not row for row in again])
     if ("role" in earlier.column_names and "role" in later.column_names
             and "basis" in later.column("role").to_pylist()):
         seen = {repr(row) for row in earlier.to_pylist() if row["role"] == "basis"}

@@ -180,7 +180,8 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
 
 def _register_name_keys(engine: Engine, kept: Callable[[str], bool]) -> None:
     """`name_keys`: the keys of the names written otherwise as paid and in the registry
-    (`differing_name`, kept between runs where runs are kept: a month adds its rows)."""
+    (`differing_name`, kept between runs where runs are kept, though no model reads it: a
+    month adds its rows)."""
     if not kept("differing_name"):
         engine.create_view("differing_name", dict(base_relations())["differing_name"])
     differing = engine.query("SELECT DISTINCT payee_name, registry_name FROM differing_name")
@@ -353,7 +354,7 @@ def _kept_rows(engine: Engine, warehouse: Warehouse, cache: RelationCache | None
             return cache.rows_by_batches(duckdb_engine, keys, model.code, sql,
                                          frozenset(model.tables),
                                          model.spec.rows_of or "payments", compute,
-                                         model.spec.grouped_by)
+                                         model.spec.grouped_by, model.spec.recomputed)
         return cache.rows(keys.query(model.code, sql, model.tables), model.code, compute,
                           keys.inputs.same_day)
     return kept

@@ -193,8 +193,7 @@ class ApplicationScreener:
     def _detections(self, warm: WarmWarehouse, engine: DuckDBEngine) -> list[Detection]:
         """What the models find over the applicant's rows, as `models.runner.detect` would."""
         differing = engine.query_few(
-            "SELECT DISTINCT payee_name, registry_name FROM paid "
-            "WHERE registry_name IS NOT NULL AND payee_name <> registry_name")
+            "SELECT DISTINCT payee_name, registry_name FROM differing_name")
         keys = name_keys(differing.column("payee_name").to_pylist()
                          + differing.column("registry_name").to_pylist())
         engine.register_table("name_keys__arrow", keys)
