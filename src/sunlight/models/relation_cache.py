@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
+import opencc
 import pyarrow as pa
 
-from sunlight import identity
+from sunlight import identity, text
 from sunlight.contract.canonical import table_columns
 from sunlight.contract.datasets import DATASETS
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -518,8 +519,11 @@ def _private_folder(folder: Path) -> None:
 
 @cache
 def _name_keys_code() -> str:
-    return _digest(["name keys of", hashlib.sha256(
-        Path(identity.__file__).read_bytes()).hexdigest()])
+    """What a name's key is made by: identity.name_key, the text rules it applies, and
+    OpenCC's conversion (its version)."""
+    return _digest(["name keys of", getattr(opencc, "__version__", ""), *(
+        hashlib.sha256(Path(module.__file__ or "").read_bytes()).hexdigest()
+        for module in (identity, text))])
 
 
 @cache
