@@ -8,14 +8,17 @@ forms, and the key repeats that so it holds for any text.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import opencc
 import pyarrow as pa
 
+from sunlight import text
 from sunlight.text import squeeze
 
 _DOTS = re.compile("[.．・•‧∙⋅･]")
@@ -30,6 +33,16 @@ def name_key(name: str) -> str:
     """The form two names are compared in."""
     plain = _DOTS.sub("·", squeeze(name))
     return str(_to_simplified().convert(plain))
+
+
+@cache
+def name_key_version() -> str:
+    """What `name_key` is made by (this module, the text rules it applies, OpenCC's version):
+    a key of the name alone, so keys made under the same version agree."""
+    digest = hashlib.sha256(str(getattr(opencc, "__version__", "")).encode())
+    for module in (__file__, text.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
 
 
 def name_keys(names: Iterable[str | None]) -> pa.Table:

@@ -35,10 +35,9 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
 
-import opencc
 import pyarrow as pa
 
-from sunlight import identity, text
+from sunlight import identity
 from sunlight.contract.canonical import table_columns
 from sunlight.contract.datasets import DATASETS
 from sunlight.warehouse.duckdb_engine import DuckDBEngine
@@ -257,7 +256,7 @@ class RelationKeys:
         if read == NAME_KEYS and "paid" in relation.reads and read in self.inputs.tables:
             # Each name's key is of the name alone (identity.name_keys), and which names
             # there are is of `paid`, which the key holds: a month's new name keeps old rows.
-            return _name_keys_code()
+            return identity.name_key_version()
         return self.inputs.table(read)
 
 
@@ -515,15 +514,6 @@ def _private_folder(folder: Path) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     with suppress(OSError):  # made by an earlier version, or another's: left as it is
         folder.chmod(0o700)
-
-
-@cache
-def _name_keys_code() -> str:
-    """What a name's key is made by: identity.name_key, the text rules it applies, and
-    OpenCC's conversion (its version)."""
-    return _digest(["name keys of", getattr(opencc, "__version__", ""), *(
-        hashlib.sha256(Path(module.__file__ or "").read_bytes()).hexdigest()
-        for module in (identity, text))])
 
 
 @cache

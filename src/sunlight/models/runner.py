@@ -102,13 +102,10 @@ def cached_relations() -> dict[str, Relation]:
             for entry in _relations_listed()}
 
 
-def _always_view(name: str) -> bool:
-    return any(e["name"] == name and e.get("view") for e in _relations_listed())
-
-
-def _kept_alone(name: str) -> bool:
-    """Kept between runs even when only one model reads it (relations.yaml `keep`)."""
-    return any(e["name"] == name and e.get("keep") for e in _relations_listed())
+def _declared(name: str, flag: str) -> bool:
+    """Whether relations.yaml sets `flag` on the relation: `view` (a view whatever reads it),
+    `keep` (kept between runs even when one model reads it)."""
+    return any(e["name"] == name and e.get(flag) for e in _relations_listed())
 
 
 @cache
@@ -136,7 +133,7 @@ def needed_relations(models: Sequence[Model]) -> list[tuple[str, str, bool]]:
     for model in models:
         for name in relations_read(model.tables):
             readers[name] = readers.get(name, 0) + 1
-    return [(name, sql, readers[name] > 1 and not _always_view(name))
+    return [(name, sql, readers[name] > 1 and not _declared(name, "view"))
             for name, sql in base_relations() if name in readers]
 
 
@@ -165,7 +162,7 @@ def prepare(engine: Engine, warehouse: Warehouse, catalog: Catalog,
     relations = needed_relations(models)
     kept = _kept(engine, warehouse, cache if not overlays else None)
     for name, sql, shared in relations:
-        if (shared or _kept_alone(name)) and kept(name):
+        if (shared or _declared(name, "keep")) and kept(name):
             continue
         if shared:
             engine.materialise(name, sql)
