@@ -50,6 +50,12 @@ def test_every_finding_reason_ingest_writes_is_explained() -> None:
         written |= set(re.findall(r'"((?:bad|unknown|missing|short|negative|id|death)_[a-z_]+)"',
                                   path.read_text("utf-8")))
     written -= {"id_number", "death_date"}  # column names, not reasons
+    # The findings across files (warehouse/cross_checks.py), in its SQL and its helper's calls.
+    across = SRC.joinpath("warehouse", "cross_checks.py").read_text("utf-8")
+    found_across = set(re.findall(r"'([a-z_]+)' AS reason", across)) | set(
+        re.findall(r'_conflicting\("[a-z_]+", "([a-z_]+)"', across))
+    assert {"death_after_ingest", "duplicate_headcount"} <= found_across
+    written |= found_across
     assert written and written <= set(VOCABULARY.finding_reasons), written - set(
         VOCABULARY.finding_reasons)
 
